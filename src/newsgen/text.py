@@ -1,0 +1,103 @@
+"""Small text helpers shared by import and build: pinyin slugs, summaries, reading time.
+
+Nothing here loads jieba or jionlp: ``build`` uses this module on every run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from slugify import slugify
+
+#: Suffixes of administrative units, dropped from place slugs (罗家镇 -> luojia).
+PLACE_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治旗", "街道办事处", "街道", "省", "市", "区", "县",
+                  "镇", "乡", "旗", "盟", "地区")
+MAX_SLUG = 60
+SENTENCE_END = "。！？!?…"
+CLOSERS = "”’」』）)"
+CJK = re.compile(r"[\u3400-\u9fff]")
+MARKDOWN_NOISE = re.compile(r"^#+\s.*$|[*_`>#\[\]]", re.M)
+
+
+@lru_cache(maxsize=65536)
+def _pinyin(word: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin  # loaded on first use only
+
+    return lazy_pinyin(word, style=Style.NORMAL, errors=lambda chars: list(chars))
+
+
+def pinyin_slug(words: str | Iterable[str], max_length: int = MAX_SLUG) -> str:
+    """A URL slug in pinyin. ``words`` is a string, or the words of a segmented phrase.
+
+    Syllables of one word are joined (长沙 -> changsha when given as one word); words are
+    separated by '-'. pypinyin's phrase data picks polyphone readings (重庆 chong-qing).
+    """
+    if isinstance(words, str):
+        words = [words]
+    parts: list[str] = []
+    for word in words:
+        if CJK.search(word):
+            syllables = _pinyin(word)
+            parts.append("".join(s for s in syllables if s.strip()))
+        else:
+            parts.append(word)
+    slug = slugify(" ".join(parts), max_length=max_length, word_boundary=True, separator="-")
+    return slug or "x"
+
+
+def place_slug(name: str) -> str:
+    """Slug for one place name without its unit: 罗家镇 -> luojia, 南昌市 -> nanchang."""
+    core = name
+    for suffix in PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            core = name[: -len(suffix)]
+            break
+    return pinyin_slug(core)
+
+
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` … whichever is not in ``taken``."""
+    if slug not in taken:
+        return slug
+    n = 2
+    while f"{slug}-{n}" in taken:
+        n += 1
+    return f"{slug}-{n}"
+
+
+def plain_text(markdown: str) -> str:
+    """Body text without headings and Markdown marks (for summaries and counts)."""
+    return re.sub(r"\s+", " ", MARKDOWN_NOISE.sub("", markdown)).strip()
+
+
+def summarize(markdown: str, limit: int = 120) -> str:
+    """The first sentence(s) of the body up to ~``limit`` characters, cut at a sentence end."""
+    text = plain_text(markdown)
+    if len(text) <= limit:
+        return text
+    out = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        i += 1
+        if ch in SENTENCE_END:
+            while i < len(text) and (text[i] in CLOSERS or text[i] in SENTENCE_END):
+                i += 1
+            if i > limit and out:
+                break
+            out = text[:i]
+            if len(out) >= limit * 0.6:
+                break
+    if not out:  # one very long sentence: cut at the last comma before the limit
+        cut = max(text.rfind(c, 0, limit) for c in "，,；;")
+        out = text[: cut] + "……" if cut > limit // 3 else text[:limit] + "……"
+    return out.strip()
+
+
+def reading_minutes(markdown: str, per_minute: int = 400) -> int:
+    """Reading time for Chinese text, by characters (about 400 a minute), at least 1."""
+    text = plain_text(markdown)
+    count = len(CJK.findall(text)) + len(re.findall(r"[A-Za-z0-9]+", text))
+    return max(1, round(count / per_minute))
