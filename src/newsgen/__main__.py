@@ -1,0 +1,5 @@
+import sys
+
+from newsgen.cli import main
+
+sys.exit(main())

@@ -1,0 +1,229 @@
+"""``newsgen import``: bulletin -> parse -> enrich -> one article file per article.
+
+Returns an :class:`ImportReport`; the CLI prints it. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsgen import config as config_mod
+from newsgen import content
+from newsgen.bulletin import Block, Draft, parse
+from newsgen.errors import Location, NewsgenError
+
+UNPLACED_DIR = "_unplaced"
+
+
+@dataclass
+class ArticleEntry:
+    title: str
+    path: str
+    blocks: list[str]
+    authors: list[str]
+    regions: list[str]
+    topics: list[str]
+    tags: list[str]
+    notes: list[str] = field(default_factory=list)
+    status: str = "new"          # new | overwritten | unchanged
+
+
+@dataclass
+class UnplacedEntry:
+    lines: str
+    text: str
+
+
+@dataclass
+class ImportReport:
+    bulletin: str
+    sha256: str
+    date: str
+    articles: list[ArticleEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unplaced: list[UnplacedEntry] = field(default_factory=list)
+    unplaced_file: str | None = None
+    already_imported: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def written(self) -> int:
+        return sum(1 for a in self.articles if a.status != "unchanged") if not self.dry_run else 0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+    def lines(self) -> list[str]:
+        """The report as text lines: one line an article, then its decisions, warnings, unplaced blocks."""
+        out = [f"{self.bulletin} (sha256 {self.sha256[:12]}…, date {self.date})"]
+        if self.already_imported:
+            out.append(f"already imported: {len(self.already_imported)} article(s) from this bulletin "
+                       f"(same sha256); nothing written. Use --force to import it again.")
+            out += [f"  {p}" for p in self.already_imported]
+            return out
+        for i, a in enumerate(self.articles, 1):
+            out.append(f"[{i}] {a.title}  ->  {a.path}  ({a.status}; lines {', '.join(a.blocks)})")
+            if a.authors:
+                out.append(f"      authors: {', '.join(a.authors)}")
+            out += [f"      {note}" for note in a.notes]
+        if self.warnings:
+            out.append(f"warnings ({len(self.warnings)}):")
+            out += [f"  {w}" for w in self.warnings]
+        if self.unplaced:
+            out.append(f"unplaced blocks ({len(self.unplaced)}), kept in {self.unplaced_file}:")
+            for u in self.unplaced:
+                out.append(f"  lines {u.lines}: {u.text}")
+        verb = "would write" if self.dry_run else "wrote"
+        count = len(self.articles) if self.dry_run else self.written
+        out.append(f"{verb} {count} article file(s); {len(self.warnings)} warning(s); "
+                   f"{len(self.unplaced)} unplaced block(s)")
+        return out
+
+
+def line_ranges(blocks: Iterable[Block]) -> list[str]:
+    """Block line spans in reading order, adjacent blocks merged: ['2-20', '41-45']."""
+    spans: list[list[int]] = []
+    last_index = None
+    for b in blocks:
+        if spans and last_index is not None and b.index == last_index + 1:
+            spans[-1][1] = b.last_line
+        else:
+            spans.append([b.first_line, b.last_line])
+        last_index = b.index
+    return [f"{a}-{b}" if a != b else str(a) for a, b in spans]
+
+
+def _existing(site: Path, articles_dir: str) -> list[tuple[Path, dict[str, Any]]]:
+    """Front matter of every existing article (lenient: a broken file is skipped, build reports it)."""
+    out = []
+    root = site / articles_dir
+    if not root.is_dir():
+        return out
+    for path in sorted(root.rglob("*.md")):
+        try:
+            parts = content.split_front_matter(path.read_text(encoding="utf-8"))
+            meta = yaml.safe_load(parts[0]) if parts else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(meta, dict):
+            out.append((path, meta))
+    return out
+
+
+def _front_matter(draft: Draft, day: dt.date, slug: str, enrichment: Any, bulletin: str, sha: str) -> dict:
+    meta: dict[str, Any] = {"title": draft.title}
+    if draft.kicker:
+        meta["kicker"] = draft.kicker
+    if draft.subtitle:
+        meta["subtitle"] = draft.subtitle
+    meta["date"] = day
+    meta["slug"] = slug
+    meta["authors"] = list(draft.authors)
+    meta["regions"] = list(enrichment.regions)
+    meta["topics"] = list(enrichment.topics)
+    meta["tags"] = list(enrichment.tags)
+    source: dict[str, Any] = {"bulletin": bulletin, "sha256": sha, "blocks": line_ranges(draft.blocks)}
+    if draft.byline:
+        source["byline"] = draft.byline
+    meta["source"] = source
+    return meta
+
+
+def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_run: bool = False,
+               force: bool = False, progress: Callable[[str], None] | None = None) -> ImportReport:
+    """Import one bulletin into ``site/articles``. Raises NewsgenError on bad input; writes nothing then."""
+    say = progress or (lambda _msg: None)
+    try:
+        raw = bulletin.read_bytes()
+    except OSError as exc:
+        raise NewsgenError(f"cannot read bulletin: {exc.strerror}", Location(bulletin)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise NewsgenError(f"not UTF-8 text (byte {exc.start}); convert it, e.g. iconv -f GB18030 -t UTF-8",
+                           Location(bulletin, line)) from None
+    if not text.strip():
+        raise NewsgenError("the bulletin is empty", Location(bulletin, 1))
+    sha = hashlib.sha256(raw).hexdigest()
+    config = config_mod.load(site)
+    existing = _existing(site, config.articles_dir)
+    mine = [(p, m) for p, m in existing if isinstance(m.get("source"), dict) and m["source"].get("sha256") == sha]
+    report = ImportReport(bulletin=bulletin.name, sha256=sha, date="", dry_run=dry_run)
+    if mine and not force:
+        report.already_imported = [str(p.relative_to(site)) for p, _ in mine]
+        report.date = str(mine[0][1].get("date", ""))
+        return report
+
+    say(f"parsing {bulletin.name} ({len(text)} characters)")
+    parsed = parse(text)
+    day = date or parsed.dateline
+    if day is None:
+        raise NewsgenError("no date: the bulletin has no dateline (YYYY年M月D日); pass --date YYYY-MM-DD",
+                           Location(bulletin))
+    report.date = day.isoformat()
+
+    say(f"enriching {len(parsed.drafts)} article(s)")
+    from newsgen.enrich import enrich  # loads jieba/jionlp: import only, never build
+
+    previous = {str(m.get("title")): p for p, m in mine}          # --force: same bulletin keeps its files
+    taken = {str(m.get("slug") or p.stem) for p, m in existing if p not in previous.values()}
+    planned: list[tuple[Path, str, ArticleEntry]] = []
+    for draft in parsed.drafts:
+        body = draft.body
+        old = previous.get(draft.title)
+        enrichment = enrich(draft.title, draft.kicker, draft.subtitle, body, config, taken)
+        if old is not None:
+            old_meta = dict(next(m for p, m in mine if p == old))
+            slug = str(old_meta.get("slug") or old.stem)
+            path = old
+        else:
+            slug = enrichment.slug
+            path = site / config.articles_dir / f"{day:%Y}" / f"{day:%m}" / f"{slug}.md"
+        taken.add(slug)
+        meta = _front_matter(draft, day, slug, enrichment, bulletin.name, sha)
+        text_out = content.dumps(meta, body)
+        status = "new"
+        if path.exists():
+            if not force:
+                raise NewsgenError(f"{path.relative_to(site)} already exists; pass --force to overwrite it",
+                                   Location(bulletin))
+            status = "unchanged" if path.read_text(encoding="utf-8") == text_out else "overwritten"
+        entry = ArticleEntry(
+            title=" / ".join(x for x in (draft.kicker, draft.title, draft.subtitle) if x),
+            path=str(path.relative_to(site)), blocks=line_ranges(draft.blocks), authors=list(draft.authors),
+            regions=list(enrichment.regions), topics=list(enrichment.topics), tags=list(enrichment.tags),
+            notes=list(draft.notes) + list(enrichment.notes), status=status)
+        report.articles.append(entry)
+        report.warnings += [f"{bulletin.name}:{w.line}: {w.message}" for w in draft.warnings]
+        report.warnings += [f"{entry.path}: {w}" for w in enrichment.warnings]
+        planned.append((path, text_out, entry))
+    report.warnings += [f"{bulletin.name}:{w.line}: {w.message}" for w in parsed.warnings]
+    report.unplaced = [UnplacedEntry(f"{b.first_line}-{b.last_line}", b.text) for b in parsed.unplaced]
+
+    unplaced_path = site / config.articles_dir / UNPLACED_DIR / f"{bulletin.stem}.txt"
+    if report.unplaced:
+        report.unplaced_file = str(unplaced_path.relative_to(site))
+    if dry_run:
+        return report
+    for path, text_out, entry in planned:
+        if entry.status == "unchanged":
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".md.tmp")
+        tmp.write_text(text_out, encoding="utf-8")
+        tmp.replace(path)
+    if report.unplaced:
+        unplaced_path.parent.mkdir(parents=True, exist_ok=True)
+        unplaced_path.write_text(
+            "".join(f"# {bulletin.name} lines {u.lines}\n{u.text}\n\n" for u in report.unplaced), encoding="utf-8")
+    return report
+
