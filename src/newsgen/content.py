@@ -81,6 +81,22 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+def _yaml_error(exc: yaml.MarkedYAMLError, offset: int) -> tuple[int | None, str]:
+    """File line and message for a YAML error.
+
+    An unclosed bracket or quote is noticed lines later; point at the line where it was opened.
+    """
+    problem, context = exc.problem or "invalid YAML", exc.context or ""
+    pmark, cmark = exc.problem_mark, exc.context_mark
+    spans = ("flow", "quoted", "scanning")
+    if cmark is not None and any(word in context for word in spans):
+        if pmark is not None and pmark.line != cmark.line:
+            return cmark.line + offset, f"{context} opened here is not closed ({problem}, line {pmark.line + offset})"
+        return cmark.line + offset, f"{problem} ({context})"
+    mark = pmark or cmark
+    return (mark.line + offset if mark is not None else None), problem
+
+
 def _key_lines(node: yaml.Node) -> dict[str, int]:
     """0-based line (within the YAML text) of every top-level key."""
     out: dict[str, int] = {}
@@ -115,9 +131,7 @@ def loads(text: str, path: Path) -> tuple[Article | None, list[Diagnostic]]:
         node = loader.get_single_node()
         meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the opening fence
-        what = exc.problem or exc.context or "invalid YAML"
+        line, what = _yaml_error(exc, offset=2)  # +1 for 1-based lines, +1 for the opening fence
         err(line, f"invalid YAML in front matter: {what}")
         return None, problems
     except yaml.YAMLError as exc:

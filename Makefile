@@ -1,0 +1,48 @@
+# newsgen: two commands do all the set-up on a fresh machine.
+#   make site   create .venv if missing, install newsgen, build articles/ into build/
+#   make test   create .venv if missing, install with the dev extra, run ruff, import-linter and pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+SHARED ?= ../shared
+
+.PHONY: site test lint golden eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+site: $(VENV)/.installed
+	$(BIN)/newsgen build --site .
+	@echo
+	@echo "Open the archive:  $(BIN)/python -m http.server -d build   then http://localhost:8000/"
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+# Refresh the golden output of the fixture site after an intended change of the theme or model.
+golden: $(VENV)/.installed-dev
+	NEWSGEN_REFRESH_GOLDEN=1 $(BIN)/pytest tests/test_build.py
+
+# Parser figures on the shared evaluation sets (not part of the tests).
+eval: $(VENV)/.installed
+	$(BIN)/python $(SHARED)/parser-eval/run_eval.py $(SHARED)/parser-eval/seed --newsgen $(BIN)/newsgen
+	$(BIN)/python $(SHARED)/parser-eval/run_eval.py $(SHARED)/parser-eval/dev --newsgen $(BIN)/newsgen
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/bench_import.py
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache .hypothesis
