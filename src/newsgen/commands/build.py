@@ -1,0 +1,118 @@
+"""``newsgen build``: articles/ -> a static site, as a flat list of timed steps (as Zola's ``Site::build``).
+
+1. config      read ``newsgen.yaml`` (``--base-url`` overrides ``base_url``)
+2. articles    read every article, collecting every problem of every file
+3. (check)     any error: raise NewsgenError with all of them, before the output is touched
+4. model       build the site model (order, regions, topics, tags, archives)
+5. views       make the read-only views templates see (summaries, reading times, links)
+6. render      render every page (Markdown converted once per article, templates compiled once)
+7. write       into a temporary directory, static files too, then swap it in place of the output
+
+Nothing here prints; ``progress`` receives one line per step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsgen import config as config_mod
+from newsgen.content import load_articles
+from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError
+from newsgen.output import OutputWriter
+from newsgen.render import make_environment, plan_pages, render_page, static_dirs
+from newsgen.render.markdown import MarkdownRenderer
+from newsgen.render.views import Views
+from newsgen.site import build_site
+
+
+@dataclass
+class BuildResult:
+    pages: int                                  # HTML pages written (static files not counted)
+    output: Path
+    warnings: list[Diagnostic] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)   # step -> seconds, in step order
+    articles: int = 0
+    static_files: int = 0
+
+
+class _Clock:
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
+        self.timings: dict[str, float] = {}
+        self._progress = progress
+        self._last = time.perf_counter()
+
+    def step(self, name: str, message: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self._last
+        self._last = now
+        if self._progress is not None:
+            self._progress(f"{name}: {message} ({self.timings[name] * 1000:.0f} ms)")
+
+
+def build(site: Path, output: Path | None = None, base_url: str | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input."""
+    clock = _Clock(progress)
+    diagnostics = Diagnostics()
+
+    try:
+        config = config_mod.load(site)
+    except NewsgenError as exc:   # keep going with defaults, so article problems are reported too
+        diagnostics.extend(exc.diagnostics)
+        config = config_mod.Config()
+    if base_url is not None:
+        config = dataclasses.replace(config, base_url=base_url)
+    out = output if output is not None else site / config.output_dir
+    clock.step("config", f"base path {config.base_path}, output {out}")
+
+    articles, problems = load_articles(site, config.articles_dir)
+    diagnostics.extend(problems)
+    clock.step("articles", f"read {len(articles)} articles")
+
+    _check_output_location(site, out, config.articles_dir, diagnostics)
+    if diagnostics.errors:
+        raise NewsgenError(diagnostics.items)
+
+    model = build_site(articles, config)
+    clock.step("model", f"{len(model.posts)} published, {model.drafts} drafts, {len(model.places)} places, "
+                        f"{len(model.topics)} topics, {len(model.tags)} tags")
+
+    views = Views(model)
+    env = make_environment(site)
+    clock.step("views", "summaries, reading times and links ready")
+
+    render_seconds = 0.0
+
+    def rendered() -> Iterator[tuple[str, str]]:
+        nonlocal render_seconds
+        for page in plan_pages(model, views, MarkdownRenderer()):
+            start = time.perf_counter()
+            html = render_page(env, page, views)
+            render_seconds += time.perf_counter() - start
+            yield page.path, html
+
+    with OutputWriter(out) as writer:
+        static = sum(writer.copy_static(d) for d in static_dirs(site))
+        for path, html in rendered():
+            writer.write_page(path, html)
+        writer.commit()
+    clock.step("write", f"{writer.pages} pages and {static} static files into {out}")
+    clock.timings["render"] = render_seconds      # rendering happens inside the write step, streamed
+    clock.timings["write"] -= render_seconds
+
+    return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=clock.timings,
+                       articles=len(model.posts), static_files=static)
+
+
+def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics: Diagnostics) -> None:
+    """The output is replaced wholesale, so it must not be the site or hold its articles."""
+    site_r, out_r = site.resolve(), out.resolve()
+    articles_r = (site / articles_dir).resolve()
+    if out_r == site_r or out_r in site_r.parents or out_r == articles_r or out_r in articles_r.parents \
+            or articles_r in out_r.parents:
+        diagnostics.error(Location(out), "the output directory must not be the site directory, contain it, "
+                                         "or be inside the articles directory; use e.g. --output build")

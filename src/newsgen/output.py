@@ -1,0 +1,121 @@
+"""Write a built site atomically: into a temporary directory beside the output, then swap it in.
+
+A failed build (an exception while rendering or writing) removes the temporary
+directory and leaves the previous output exactly as it was. Two writes to one path
+are refused: they would mean one page silently replacing another.
+
+The output directory gets a marker file, so newsgen only ever replaces a directory it
+wrote itself (``--output ~`` must not delete a home directory).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from newsgen.errors import Location, NewsgenError
+
+MARKER = ".newsgen-build"
+MARKER_TEXT = "Written by 'newsgen build'. The whole directory is replaced on every build.\n"
+
+
+class OutputWriter:
+    """Collects the files of one build in a temporary directory; :meth:`commit` swaps it in."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _check_replaceable(output)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+        self._written: dict[str, str] = {}   # path -> what wrote it ("page" / static source)
+        self._dirs: set[Path] = {self.tmp}
+        self.pages = 0
+
+    # -- writing
+    def _target(self, path: str, what: str) -> Path:
+        rel = PurePosixPath(path)
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+            raise NewsgenError(f"refusing to write outside the output directory: {path!r} ({what})")
+        key = rel.as_posix()
+        if key in self._written:
+            raise NewsgenError(f"two pages write the same file {key}: {self._written[key]} and {what}",
+                               Location(Path(key)))
+        self._written[key] = what
+        target = self.tmp.joinpath(*rel.parts)
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        return target
+
+    def write_page(self, path: str, html: str, what: str = "a page") -> None:
+        with open(self._target(path, what), "w", encoding="utf-8", newline="\n") as f:
+            f.write(html)
+        self.pages += 1
+
+    def copy_static(self, source: Path, prefix: str = "static") -> int:
+        """Copy a static directory under ``prefix``. Later directories override earlier ones by name."""
+        copied = 0
+        for file in sorted(source.rglob("*")):
+            if not file.is_file() or any(p.startswith(".") for p in file.relative_to(source).parts):
+                continue
+            key = f"{prefix}/{file.relative_to(source).as_posix()}"
+            self._written.pop(key, None)   # a site's static file overrides the theme's of the same name
+            shutil.copyfile(file, self._target(key, f"static file {file}"))
+            copied += 1
+        return copied
+
+    # -- finishing
+    def commit(self) -> None:
+        """Swap the temporary directory in place of the output; the old output is deleted after."""
+        (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        os.chmod(self.tmp, 0o755)   # mkdtemp makes it 0700; a static host must be able to read it
+        old: Path | None = None
+        if self.output.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+            os.rename(self.output, old / self.output.name)
+        try:
+            os.rename(self.tmp, self.output)
+        except BaseException:
+            if old is not None:   # put the previous output back
+                os.rename(old / self.output.name, self.output)
+                shutil.rmtree(old, ignore_errors=True)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Forget everything written; the previous output stays as it was."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> OutputWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
+def _check_replaceable(output: Path) -> None:
+    if not output.exists():
+        return
+    if not output.is_dir():
+        raise NewsgenError(f"output {output} exists and is not a directory", Location(output))
+    if (output / MARKER).is_file() or not any(output.iterdir()):
+        return
+    raise NewsgenError(
+        f"refusing to replace {output}: it is not empty and was not written by newsgen build "
+        f"(no {MARKER} file in it); remove it or choose another --output", Location(output))
+
+
+def write_files(output: Path, pages: Iterable[tuple[str, str]], static: Iterable[Path] = ()) -> int:
+    """Write ``(path, html)`` pages and static directories into ``output`` atomically. Returns pages written."""
+    with OutputWriter(output) as writer:
+        for directory in static:
+            writer.copy_static(directory)
+        for path, html in pages:
+            writer.write_page(path, html)
+        writer.commit()
+    return writer.pages

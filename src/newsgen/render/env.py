@@ -1,0 +1,54 @@
+"""The Jinja2 environment: autoescape, StrictUndefined, site templates before the bundled theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+#: The bundled default theme (package data: ``templates/`` and ``static/``).
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+
+
+def template_dirs(site: Path | None) -> list[Path]:
+    """Where templates are looked up, first match wins: the site's ``templates/``, then the theme."""
+    dirs = []
+    if site is not None and (site / "templates").is_dir():
+        dirs.append(site / "templates")
+    dirs.append(THEME_DIR / "templates")
+    return _unique(dirs)
+
+
+def static_dirs(site: Path | None) -> list[Path]:
+    """Static directories in copy order: the theme first, then the site's ``static/`` over it."""
+    dirs = [THEME_DIR / "static"]
+    if site is not None and (site / "static").is_dir():
+        dirs.append(site / "static")
+    return _unique(dirs)
+
+
+def _unique(dirs: list[Path]) -> list[Path]:
+    """Drop repeats (the repository's own ``templates`` is a symlink to the theme)."""
+    seen: set[Path] = set()
+    out = []
+    for d in dirs:
+        real = d.resolve()
+        if real not in seen:
+            seen.add(real)
+            out.append(d)
+    return out
+
+
+def make_environment(site: Path | None = None) -> jinja2.Environment:
+    """One environment per build; templates are compiled once and cached in it."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=-1,
+    )
+    return env

@@ -1,0 +1,200 @@
+"""Read-only views: the plain data templates see, never the model itself (as Zola's ``ser.rs``).
+
+Every URL in a view is final: ``base_url``'s path already applied, so a template writes
+``href="{{ post.url }}"`` and the site works under a sub-path (``/archive/``) as it is.
+Views are frozen dataclasses of strings, ints and tuples, built once per build: a
+:class:`PostView` is made once per article and shared by every listing that shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from newsgen.config import Config
+from newsgen.site import Pager, Place, Site, Term, Year
+from newsgen.text import reading_minutes, summarize
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    name: str
+    url: str
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    base_path: str
+    home_url: str
+    regions_url: str
+    topics_url: str
+    tags_url: str
+    archive_url: str
+    stylesheet_url: str
+    article_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What the base template needs about the page being rendered."""
+
+    title: str          # for <title>; '' on the home page
+    url: str
+    section: str        # home, article, regions, region, topics, topic, tags, tag, archive, 404
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    title: str
+    kicker: str
+    subtitle: str
+    url: str
+    date: str                                # ISO, for <time datetime>
+    date_text: str                           # 2025年8月6日
+    authors: tuple[str, ...]
+    summary: str
+    reading_minutes: int
+    regions: tuple[tuple[Link, ...], ...]    # one breadcrumb trail per region: 省 > 市 > 县 > 镇
+    topics: tuple[Link, ...]
+    tags: tuple[Link, ...]
+    extra: Mapping[str, Any]                 # unknown front-matter keys, as written
+    source_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceNode:
+    name: str
+    url: str
+    count: int          # own and descendants' articles
+    own: int            # articles placed exactly here
+    children: tuple[PlaceNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PagerView:
+    number: int
+    count: int
+    posts: tuple[PostView, ...]
+    url: str
+    previous_url: str | None
+    next_url: str | None
+    pages: tuple[Link, ...]     # one link per page number
+
+
+@dataclass(frozen=True, slots=True)
+class MonthView:
+    name: str           # 2025年8月
+    url: str
+    count: int
+    posts: tuple[PostView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    name: str           # 2025年
+    url: str
+    count: int
+    months: tuple[MonthView, ...]
+
+
+def date_text(day: Any) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class Views:
+    """Builds the views of one site. Holds no state beyond caches of immutable views."""
+
+    def __init__(self, site: Site, config: Config | None = None) -> None:
+        self.site = site
+        self.config = config or site.config
+        self.base = self.config.base_path
+        self._place_links = {p.path: Link(p.name, self.href(p.url), p.count) for p in site.places.values()}
+        self._topic_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.topics}
+        self._tag_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.tags}
+        self.posts: tuple[PostView, ...] = tuple(self._post(p.index) for p in site.posts)
+        self._nodes: dict[str, PlaceNode] = {}
+        self.site_view = SiteView(
+            title=self.config.title, description=self.config.description, language=self.config.language,
+            base_path=self.base, home_url=self.href(""), regions_url=self.href("regions/"),
+            topics_url=self.href("topics/"), tags_url=self.href("tags/"), archive_url=self.href("archive/"),
+            stylesheet_url=self.href("static/style.css"), article_count=len(site.posts))
+
+    def href(self, url: str) -> str:
+        """A site-relative URL as an absolute path under ``base_url``'s path."""
+        return self.base + url
+
+    def _post(self, index: int) -> PostView:
+        article = self.site.posts[index].article
+        return PostView(
+            title=article.title,
+            kicker=article.kicker or "",
+            subtitle=article.subtitle or "",
+            url=self.href(self.site.posts[index].url),
+            date=article.date.isoformat(),
+            date_text=date_text(article.day),
+            authors=article.authors,
+            summary=article.summary or summarize(article.body),
+            reading_minutes=reading_minutes(article.body),
+            regions=tuple(self.crumbs(r) for r in dict.fromkeys(article.regions)),
+            topics=tuple(self._topic_links[t] for t in dict.fromkeys(article.topics)),
+            tags=tuple(self._tag_links[t] for t in dict.fromkeys(article.tags)),
+            extra=MappingProxyType(dict(article.extra)),
+            source_path=article.path.as_posix(),
+        )
+
+    def crumbs(self, path: str) -> tuple[Link, ...]:
+        """省 > 市 > 县 > 镇 links for a region path."""
+        parts = path.split("/")
+        return tuple(self._place_links["/".join(parts[: i + 1])] for i in range(len(parts)))
+
+    def post_list(self, indices: Sequence[int]) -> tuple[PostView, ...]:
+        posts = self.posts
+        return tuple(posts[i] for i in indices)
+
+    def pager(self, pager: Pager[int]) -> PagerView:
+        numbers = tuple(Link(str(n), self.href(pager.first_url if n == 1 else f"{pager.first_url}page/{n}/"))
+                        for n in range(1, pager.count + 1))
+        return PagerView(
+            number=pager.number, count=pager.count, posts=self.post_list(pager.items),
+            url=self.href(pager.url),
+            previous_url=self.href(pager.previous_url) if pager.previous_url is not None else None,
+            next_url=self.href(pager.next_url) if pager.next_url is not None else None,
+            pages=numbers)
+
+    def place_node(self, path: str) -> PlaceNode:
+        node = self._nodes.get(path)
+        if node is None:
+            place: Place = self.site.places[path]
+            node = PlaceNode(name=place.name, url=self.href(place.url), count=place.count, own=place.own,
+                             children=tuple(self.place_node(c) for c in place.children))
+            self._nodes[path] = node
+        return node
+
+    def tree(self) -> tuple[PlaceNode, ...]:
+        return tuple(self.place_node(p) for p in self.site.roots)
+
+    def term_links(self, kind: str, by_count: bool = False) -> tuple[Link, ...]:
+        """Links to every topic (``kind='topics'``) or tag (``'tags'``), by slug or by count."""
+        terms = self.site.topics if kind == "topics" else self.site.tags
+        links = self._topic_links if kind == "topics" else self._tag_links
+        items = [links[t.name] for t in terms]
+        if by_count:
+            items.sort(key=lambda link: -link.count)   # stable: equal counts keep slug order
+        return tuple(items)
+
+    def term_link(self, term: Term, kind: str) -> Link:
+        return (self._topic_links if kind == "topics" else self._tag_links)[term.name]
+
+    def year(self, year: Year, with_posts: bool) -> YearView:
+        return YearView(
+            name=f"{year.year}年", url=self.href(year.url), count=len(year.posts),
+            months=tuple(MonthView(name=f"{m.year}年{m.month}月", url=self.href(m.url), count=len(m.posts),
+                                   posts=self.post_list(m.posts) if with_posts else ())
+                         for m in year.months))
