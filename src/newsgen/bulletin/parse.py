@@ -1,21 +1,36 @@
-"""Placeholder parser: blocks split at blank lines, one article per bulletin. Replaced by the real one."""
+"""``parse(text) -> Parsed``: blocks, features, the ordered rules, then drafts."""
 
 from __future__ import annotations
 
-from newsgen.bulletin.model import Block, Draft, Parsed
+import datetime as dt
+
+from newsgen.bulletin.blocks import FULL_DATE, features, flat, split_blocks
+from newsgen.bulletin.model import Parsed
+from newsgen.bulletin.render import render
+from newsgen.bulletin.rules import RULES
+from newsgen.bulletin.sections import Item, State
+from newsgen.bulletin.similarity import Vectorizer
+
+
+def dateline(text: str) -> dt.date | None:
+    """The first full, valid date written in the text (2025年8月6日)."""
+    for m in FULL_DATE.finditer(text):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+    return None
 
 
 def parse(text: str) -> Parsed:
-    blocks: list[Block] = []
-    lines = text.splitlines()
-    start = None
-    for i, line in enumerate(lines + [""], start=1):
-        if line.strip() and start is None:
-            start = i
-        elif not line.strip() and start is not None:
-            blocks.append(Block(len(blocks), start, i - 1, "\n".join(lines[start - 1:i - 1]).strip()))
-            start = None
-    if not blocks:
-        return Parsed(drafts=[])
-    head, rest = blocks[0], blocks[1:]
-    return Parsed(drafts=[Draft(title=head.text, body="\n\n".join(b.text for b in rest), blocks=blocks)])
+    blocks = split_blocks(text)
+    items = [Item(block, features(block)) for block in blocks]
+    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    for rule in RULES:
+        rule(state)
+    sections = sorted(state.sections, key=lambda s: min((i.block.first_line for i in s.body),
+                                                         default=s.first_line()))
+    drafts = [render(s) for s in sections]
+    warnings = sorted([w for d in drafts for w in d.warnings] + state.warnings, key=lambda w: w.line)
+    return Parsed(drafts=drafts, unplaced=[i.block for i in state.unplaced], warnings=warnings,
+                  dateline=dateline(text))

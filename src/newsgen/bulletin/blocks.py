@@ -1,0 +1,204 @@
+"""Split a bulletin into blocks and read the features an editor looks at in each one.
+
+A block is a run of non-blank lines. Its lines are joined without a separator (the
+text is Chinese: a line break inside a block is a layout artefact, not a space).
+Every feature here looks at one block alone; context is the assembler's business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsgen.bulletin.model import Block
+
+#: Characters that close a sentence (possibly followed by closing quotes/brackets).
+SENTENCE_END = "。！？!?…；;"
+CLOSERS = "”’」』）)】"
+#: Punctuation that cannot end a headline line (a headline never ends on a comma or a full stop).
+NO_HEADLINE_END = "。，、；;,.：:"
+HEADLINE_MAX = 48
+HAN = r"\u3400-\u9fff"
+
+KICKER_END = re.compile(r"(：|——|—)$")
+#: A trailing attribution: （卢鸿 张辉云）, （记者 张三 通讯员 李四）, （本报记者 王五）.
+TAIL_BYLINE = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
+#: A lead that carries the attribution: 本报南昌7月5日电（记者李中文、刘军国）, 新华社北京8月1日电 （记者X）.
+LEAD_DATELINE = re.compile(r"^[^，。！？]{0,24}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电\s*[（(]([^（）()]{2,40})[）)]")
+#: A lead in the 讯 style: 南都讯 记者X 通讯员Y, 本报讯（记者X）.
+_CREDIT = rf"(?:本报)?(?:记者|通讯员|实习生)\s*[{HAN}·]{{2,4}}(?:、[{HAN}·]{{2,4}})*(?=[、\s，,]|$)"
+LEAD_XUN = re.compile(rf"^[^，。！？\s]{{0,10}}?讯\s*(?:[（(]([^（）()]{{2,40}})[）)]|((?:{_CREDIT}\s*)+))")
+#: A bare attribution at the start of a block: （记者 张三 通讯员 李四）.
+LEAD_PAREN = re.compile(r"^[（(]((?:本报)?(?:记者|通讯员)[^（）()]{2,40})[）)]")
+ROLE_WORDS = ("本报记者", "本报通讯员", "特约记者", "见习记者", "记者", "通讯员", "实习生", "摄影", "文/图")
+NAME = re.compile(rf"^[{HAN}·]{{2,5}}$")
+#: News-lead openings: a time word, a date, a wire dateline.
+LEAD_OPENING = re.compile(
+    r"^(近日|日前|近期|近年来|今年以来|目前|当前|眼下|昨天|今天|前不久|不久前|\d{4}年|\d{1,2}月\d{1,2}日|"
+    r"[^，。]{0,12}\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电|[^，。]{0,8}讯)"
+)
+#: A stray Latin word dropped between Chinese characters: “ ourselves 反馈.
+NOISE_WORD = re.compile(r"(?<=[^\x00-\x7f])\s+([A-Za-z]{2,})\s+(?=[^\x00-\x7f])")
+FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+@dataclass
+class Features:
+    """What one block looks like on its own."""
+
+    headline_shaped: bool = False
+    kicker_shaped: bool = False          # a headline line ending in ： or —— (引题)
+    subtitle_shaped: bool = False        # a headline line opening with —— (副题)
+    ends_open: bool = False              # cut mid-sentence (no closing punctuation)
+    starts_lead: bool = False            # opens like a news lead (近日，/ a date / 本报X月X日电)
+    tail_byline: str | None = None       # the attribution text closing the block, verbatim
+    tail_authors: list[str] = field(default_factory=list)
+    lead_byline: str | None = None       # the attribution inside a lead, verbatim
+    lead_authors: list[str] = field(default_factory=list)
+    noise: list[tuple[int, str]] = field(default_factory=list)   # (line, word)
+    closing: bool = False                # wholly bracketed: a sign-off such as （本报X月X日电） or （作者为…）
+    candidate: bool = False              # may be a headline line (shape, and nothing that rules it out)
+    weak: bool = False                   # a candidate as long as a sentence: a headline only after a sign-off
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Runs of non-blank lines, with 1-based line spans."""
+    blocks: list[Block] = []
+    lines = text.splitlines()
+    start: int | None = None
+    for number, line in enumerate([*lines, ""], start=1):
+        if line.strip() and start is None:
+            start = number
+        elif not line.strip() and start is not None:
+            body = "\n".join(part.strip() for part in lines[start - 1:number - 1])
+            blocks.append(Block(len(blocks), start, number - 1, body))
+            start = None
+    return blocks
+
+
+def flat(block: Block) -> str:
+    """The block's text with its line breaks removed (layout, not content, in Chinese text)."""
+    return block.text.replace("\n", "")
+
+
+def names_in(attribution: str) -> list[str]:
+    """Personal names in an attribution: role words dropped, names split at spaces and 、，."""
+    names: list[str] = []
+    text = attribution
+    for role in ROLE_WORDS:
+        text = text.replace(role, " ")
+    for part in re.split(r"[\s、，,/]+", text):
+        if part and NAME.match(part) and part not in names:
+            names.append(part)
+    return names
+
+
+def is_attribution(inside: str) -> bool:
+    """Whether the text inside brackets is only names (and role words)."""
+    stripped = inside
+    for role in ROLE_WORDS:
+        stripped = stripped.replace(role, " ")
+    parts = [p for p in re.split(r"[\s、，,/]+", stripped) if p]
+    return bool(parts) and len(parts) <= 6 and all(NAME.match(p) and len(p) <= 4 for p in parts)
+
+
+def tail_byline(text: str) -> tuple[str, list[str]] | None:
+    """（卢鸿 张辉云） closing a block.
+
+    One bracketed name after text that does not end a sentence is ambiguous with a
+    column tag closing a headline (`…要跟上（建议）`): it counts only when the text
+    before it could not be a headline.
+    """
+    m = TAIL_BYLINE.search(text)
+    if not m or not is_attribution(m.group(1)):
+        return None
+    names = names_in(m.group(1))
+    before = text[: m.start()].rstrip()
+    core = before.rstrip(CLOSERS)
+    if not before or before[-1] in "）)" or (core and core[-1] in SENTENCE_END):
+        return m.group(0).strip(), names
+    credit = bool(re.fullmatch(r"[^：\s]{2,6}：[^：\s]{2,24}", before)) and len(names) >= 2
+    if headline_shaped(before) and not rules_out_headline(before) and not credit:
+        return None     # a column tag closing a headline: 要跟上（建议）, 危机”（深度观察）
+    return m.group(0).strip(), names
+
+
+def rules_out_headline(text: str) -> bool:
+    """Things a headline line never holds, whatever its length."""
+    core = text.rstrip("！？!?")
+    unbalanced = any(text.count(a) != text.count(b) for a, b in ("“”", "‘’", "（）", "《》", "「」"))
+    return (
+        unbalanced or                                 # a quotation or bracket cut by a column break
+        (len(text) > 20 and core != text and "，" in text) or   # a question or exclamation sentence
+        bool(re.match(r"^[^，]{0,6}(来|以来|前|后|日|时)，", text) and LEAD_OPENING.match(text)) or
+        text[:1] in "（(【[" or                      # a sign-off, a label such as 【点评】
+        bool(re.search(r"\s{2,}|\u3000", text)) or   # spaced-out names: a signature
+        any(ch in core for ch in "？?！!。；;") or       # a sentence inside
+        bool(re.search(r"[@/]|https?:|\.com", text)) or
+        bool(re.search(r"：“|：\"", text))               # a quotation introduced
+    )
+
+
+def lead_byline(text: str) -> tuple[str, list[str]] | None:
+    """The attribution inside a lead: 本报南昌7月5日电（记者李中文、刘军国）, 南都讯 记者X."""
+    for pattern in (LEAD_DATELINE, LEAD_XUN, LEAD_PAREN):
+        m = pattern.match(text)
+        if not m:
+            continue
+        inside = next(g for g in m.groups() if g) if any(m.groups()) else ""
+        names = names_in(inside)
+        if names and any(role in inside for role in ("记者", "通讯员")) or is_attribution(inside):
+            return m.group(0), names
+    return None
+
+
+def headline_shaped(text: str) -> bool:
+    """Short, no sentence inside, and not ending on a full stop or comma."""
+    if not text or len(text) > HEADLINE_MAX or text[-1] in NO_HEADLINE_END and not KICKER_END.search(text):
+        return False
+    core = text.rstrip("！？!?")
+    if any(ch in core for ch in "。；;"):
+        return False
+    # A headline holds at most a couple of commas; a sentence fragment usually more.
+    return core.count("，") + core.count(",") <= 2
+
+
+def ends_open(text: str) -> bool:
+    text = text.rstrip()
+    if not text:
+        return False
+    tail = text.rstrip(CLOSERS)
+    if text[-1] in "”’」』" and tail and tail[-1] not in SENTENCE_END:
+        # a closing quote ends a sentence only if punctuation precedes it, or in a headline
+        return True
+    return (tail or text)[-1] not in SENTENCE_END and text[-1] not in "）)】"
+
+
+def features(block: Block) -> Features:
+    text = flat(block)
+    f = Features()
+    f.headline_shaped = headline_shaped(text)
+    f.kicker_shaped = f.headline_shaped and bool(KICKER_END.search(text))
+    f.subtitle_shaped = f.headline_shaped and text.startswith("——")
+    f.ends_open = ends_open(text)
+    f.starts_lead = bool(LEAD_OPENING.match(text))
+    tail = tail_byline(text)
+    if tail:
+        f.tail_byline, f.tail_authors = tail
+    lead = lead_byline(text)
+    if lead:
+        f.lead_byline, f.lead_authors = lead
+        f.starts_lead = True
+    f.noise = noise_words(block)
+    f.closing = bool(re.fullmatch(r"(?:[（(][^（）()]*[）)])+", text))
+    f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline
+                   and not f.lead_byline)
+    f.weak = f.candidate and len(text) > 28 and ("，" in text or "," in text) and not f.kicker_shaped
+    return f
+
+
+def noise_words(block: Block) -> list[tuple[int, str]]:
+    """Latin words standing alone between Chinese characters, with the line they are on."""
+    return [(block.first_line + offset, m.group(1))
+            for offset, line in enumerate(block.text.split("\n"))
+            for m in NOISE_WORD.finditer(line)]

@@ -1,0 +1,235 @@
+"""The assembler's rules: an ordered list of small functions over a :class:`State`.
+
+Each rule reads and rewrites ``state.sections`` and explains what it decided in the
+section's ``notes`` (or warns). Rules use only the *kind* of evidence an editor uses —
+headline shape, sign-offs, news-lead openings, mid-sentence ends and lexical
+similarity — never a particular word, place or name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from newsgen.bulletin.model import ParseWarning
+from newsgen.bulletin.sections import BODY, KICKER, SUB, SUBTITLE, TITLE, Item, Section, State
+
+Rule = Callable[[State], None]
+
+#: A run this similar to the running article continues it (subheading, not a new headline).
+SUBHEAD_COHESION = 0.12
+#: A headless run attaches to an open article (or a displaced headline) only above this.
+ATTACH_MIN = 0.06
+#: Below this, an attachment is reported as low-confidence.
+ATTACH_SURE = 0.12
+#: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
+COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
+
+
+def _is_candidate(item: Item, prev: Item | None) -> bool:
+    if not item.feat.candidate:
+        return False
+    if item.feat.weak:   # sentence-long: a headline only right after a sign-off or at the top
+        return prev is None or prev.closes or prev.feat.candidate
+    return True
+
+
+def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
+    """Headline lines of a group of headline-shaped blocks, and the deck lines after them."""
+    heads = [group[0]]
+    for item in group[1:]:
+        last = heads[-1]
+        if len(heads) >= 3 or COLUMN_TAG.search(last.text) and not last.feat.kicker_shaped:
+            break
+        if item.feat.subtitle_shaped or last.feat.kicker_shaped:
+            heads.append(item)
+        elif len(heads) == 1 and not item.feat.weak:
+            heads.append(item)   # a plain kicker line over the title
+        else:
+            break
+    roles = {1: [TITLE], 2: [KICKER, TITLE], 3: [KICKER, TITLE, SUBTITLE]}[len(heads)]
+    if len(heads) == 2 and heads[1].feat.subtitle_shaped:
+        roles = [TITLE, SUBTITLE]
+    for item, role in zip(heads, roles, strict=True):
+        item.role = role
+    return heads, group[len(heads):]
+
+
+def build_sections(state: State) -> None:
+    """Headline groups open sections; a sign-off (byline) ends one, so what follows it is headless."""
+    items, sections = state.items, state.sections
+    current: Section | None = None
+    i = 0
+    while i < len(items):
+        prev = items[i - 1] if i else None
+        if _is_candidate(items[i], prev):
+            j = i + 1
+            while j < len(items) and items[j].feat.candidate and not items[j].feat.weak and j - i < 4:
+                j += 1
+            heads, deck = _split_group(items[i:j])
+            current = Section(head=heads, body=list(deck))
+            sections.append(current)
+            i += len(heads) + len(deck)
+            continue
+        if current is None or current.closed:
+            current = Section()
+            sections.append(current)
+        current.body.append(items[i])
+        i += 1
+
+
+def _title(section: Section) -> str:
+    return next((i.text for i in section.head if i.role == TITLE), section.head[0].text if section.head else "")
+
+
+def _open_articles(state: State, before: int) -> list[tuple[int, Section]]:
+    return [(k, s) for k, s in enumerate(state.sections[:before]) if s.head and s.body and not s.closed]
+
+
+def _as_subhead(section: Section) -> list[Item]:
+    for item in section.head:
+        item.role = SUB
+    return section.head + section.body
+
+
+def resolve_subheads(state: State) -> None:
+    """A lone headline inside a running article, not followed by a news lead and on the same
+    topic, is an in-article subheading. After a sign-off, the same evidence makes it the first
+    line of a continuation (a headless run that starts with a subheading)."""
+    k = 1
+    while k < len(state.sections):
+        sec, prev = state.sections[k], state.sections[k - 1]
+        lone = len(sec.head) == 1 and sec.body and not sec.head[0].feat.kicker_shaped
+        if not lone or sec.body[0].feat.starts_lead or COLUMN_TAG.search(sec.head[0].text):
+            k += 1
+            continue
+        if prev.body and not prev.closed:
+            score = state.cosine(sec.text(), prev.text())
+            if score >= SUBHEAD_COHESION:
+                prev.notes.append(f"line {sec.head[0].block.first_line}: subheading "
+                                  f"(no lead follows, cosine {score:.2f} with the running article)")
+                prev.body += _as_subhead(sec)
+                del state.sections[k]
+                continue
+        elif prev.closed:
+            opened = _open_articles(state, k)
+            scored = sorted(((state.cosine(sec.text(), o.text()), o) for _, o in opened), key=lambda p: -p[0])
+            if scored and scored[0][0] >= SUBHEAD_COHESION:
+                state.sections[k] = Section(body=_as_subhead(sec), notes=[
+                    f"line {sec.head[0].block.first_line}: subheading opening a continuation "
+                    f"(cosine {scored[0][0]:.2f} with '{_title(scored[0][1])}')"])
+        k += 1
+
+
+def detach_displaced_kickers(state: State) -> None:
+    """Of two stacked headlines, the first is a displaced headline (not a kicker) when a headless
+    article elsewhere matches it better than the body under it."""
+    k = 0
+    while k < len(state.sections):
+        sec = state.sections[k]
+        if len(sec.head) == 2 and sec.head[0].role == KICKER and not sec.head[0].feat.kicker_shaped:
+            first = sec.head[0]
+            own = state.cosine(first.text, sec.text(head=False))
+            headless = [s for s in state.sections if s.headless]
+            best = max((state.cosine(first.text, h.text()) for h in headless), default=0.0)
+            if best >= ATTACH_MIN and best > own + 0.05:
+                first.role = TITLE
+                sec.head = sec.head[1:]
+                sec.head[0].role = TITLE
+                state.sections.insert(k, Section(head=[first], notes=[
+                    f"line {first.block.first_line}: displaced headline, not a kicker "
+                    f"(cosine {best:.2f} with a headless run vs {own:.2f} with the body below)"]))
+                k += 1
+        k += 1
+
+
+def attach_runs(state: State) -> None:
+    """Headless runs go to the open article they continue, or to a displaced headline (a headline
+    with no body); best lexical match first."""
+    sections = state.sections
+    pairs: list[tuple[float, int, int, str]] = []
+    for r, run in enumerate(sections):
+        if not run.headless:
+            continue
+        text = run.text()
+        for o, owner in enumerate(sections):
+            if owner.headless:
+                continue
+            if not owner.body:
+                score = state.cosine(owner.text(), text)
+                pairs.append((score, r, o, "headline"))
+            elif o < r and not owner.closed:
+                score = state.cosine(owner.text(), text)
+                if owner.ends_open and run.body[0].role == BODY:
+                    score += 0.03
+                pairs.append((score, r, o, "continuation"))
+    pairs.sort(key=lambda p: -p[0])
+    taken_runs: set[int] = set()
+    taken_owners: set[int] = set()
+    for score, r, o, kind in pairs:
+        if score < ATTACH_MIN or r in taken_runs or o in taken_owners:
+            continue
+        run, owner = sections[r], sections[o]
+        taken_runs.add(r)
+        taken_owners.add(o)
+        span = run.span()
+        joined = owner.ends_open and run.body[0].role == BODY
+        owner.body += run.body
+        owner.notes += run.notes
+        if kind == "headline":
+            owner.notes.append(f"headline at line {owner.head[0].block.first_line} was displaced: "
+                               f"matched to headless lines {span} (cosine {score:.2f})")
+        else:
+            owner.notes.append(f"attached lines {span} (continuation, cosine {score:.2f}"
+                               f"{', was open mid-sentence' if joined else ''})")
+        if score < ATTACH_SURE:
+            owner.warnings.append(ParseWarning(run.first_line(), f"low-confidence attachment of lines {span} "
+                                               f"to '{_title(owner)}' (cosine {score:.2f})"))
+        run.body = []
+    state.sections = [s for s in sections if s.head or s.body]
+
+
+def fallback_titles(state: State) -> None:
+    """A headless run that matched nothing is an article of its own, titled from its first words;
+    a headline that matched no body is kept as unplaced."""
+    kept: list[Section] = []
+    for sec in state.sections:
+        if sec.headless:
+            sec.fallback_title = True
+            sec.warnings.append(ParseWarning(sec.first_line(), f"lines {sec.span()}: no headline and no open "
+                                             "article to continue; kept as an article with a fallback title"))
+        elif not sec.body:
+            state.unplaced += sec.head
+            state.warnings.append(ParseWarning(sec.first_line(), f"headline '{_title(sec)}' has no body "
+                                               "and matched no headless run; left unplaced"))
+            continue
+        kept.append(sec)
+    state.sections = kept
+
+
+def warn_open_ends(state: State) -> None:
+    """A block cut mid-sentence with nothing to continue it: a lost column. Kept, and flagged."""
+    for sec in state.sections:
+        for item, nxt in zip(sec.body, [*sec.body[1:], None], strict=True):
+            if item.role == BODY and item.feat.ends_open and (nxt is None or nxt.role != BODY):
+                sec.warnings.append(ParseWarning(item.block.last_line, "ends mid-sentence and no continuation "
+                                                 "was found (a lost column?)"))
+
+
+def warn_noise(state: State) -> None:
+    """A stray Latin word between Chinese characters is flagged, never removed."""
+    for sec in state.sections:
+        for item in sec.head + sec.body:
+            for line, word in item.feat.noise:
+                sec.warnings.append(ParseWarning(line, f"stray Latin word '{word}' inside Chinese text (left as is)"))
+
+
+RULES: list[Rule] = [
+    build_sections,
+    resolve_subheads,
+    detach_displaced_kickers,
+    attach_runs,
+    fallback_titles,
+    warn_open_ends,
+    warn_noise,
+]

@@ -1,0 +1,81 @@
+"""The working state of the assembler: items (a block with its features and role) and sections.
+
+A *section* is a headline (possibly none) and the body items printed after it, up to
+the next headline or byline. Rules in :mod:`newsgen.bulletin.rules` merge, split and
+re-attach sections; :mod:`newsgen.bulletin.render` turns the final sections into drafts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsgen.bulletin.blocks import Features, flat
+from newsgen.bulletin.model import Block, ParseWarning
+from newsgen.bulletin.similarity import Vectorizer
+
+# Roles of an item.
+KICKER, TITLE, SUBTITLE, SUB, BODY = "kicker", "title", "subtitle", "sub", "body"
+
+
+@dataclass
+class Item:
+    block: Block
+    feat: Features
+    role: str = BODY
+    candidate: bool = False      # could be a headline line, by its shape
+
+    @property
+    def text(self) -> str:
+        return flat(self.block)
+
+    @property
+    def closes(self) -> bool:
+        """A byline (or a bracketed sign-off) ends the article here."""
+        return bool(self.feat.tail_byline) or self.feat.closing
+
+
+@dataclass
+class Section:
+    head: list[Item] = field(default_factory=list)
+    body: list[Item] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    fallback_title: bool = False
+
+    @property
+    def headless(self) -> bool:
+        return not self.head
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.body) and self.body[-1].closes
+
+    @property
+    def ends_open(self) -> bool:
+        return bool(self.body) and self.body[-1].role == BODY and self.body[-1].feat.ends_open
+
+    def text(self, head: bool = True) -> str:
+        parts = [i.text for i in self.head] if head else []
+        return "\n".join(parts + [i.text for i in self.body])
+
+    def span(self) -> str:
+        items = self.head + self.body
+        if not items:
+            return "-"
+        return f"{items[0].block.first_line}-{items[-1].block.last_line}"
+
+    def first_line(self) -> int:
+        items = self.head + self.body
+        return items[0].block.first_line if items else 0
+
+
+@dataclass
+class State:
+    items: list[Item]
+    sections: list[Section] = field(default_factory=list)
+    vectorizer: Vectorizer = field(default_factory=lambda: Vectorizer([]))
+    unplaced: list[Item] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    def cosine(self, a: str, b: str) -> float:
+        return self.vectorizer.cosine(a, b)
