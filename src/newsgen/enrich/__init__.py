@@ -1,13 +1,18 @@
 """NLP enrichment used by ``import`` (and later ``new``/``check --fix``): places, topics, tags, slugs.
 
-Loaded lazily: ``build`` never imports this package.
+Loaded lazily: ``build`` never imports this package, and importing it loads neither jieba nor
+the division data; they load on the first :func:`enrich` call and stay cached in the process.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from newsgen.config import Config
+
+HEADING = re.compile(r"^\s*#+\s*", re.M)
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 @dataclass
@@ -22,15 +27,36 @@ class Enrichment:
     warnings: list[str] = field(default_factory=list)  # e.g. ambiguous place, unknown zone + suggested alias line
 
 
+def split_lead(body: str) -> tuple[str, str]:
+    """(first paragraph that is not a heading, the rest), headings' ``#`` marks removed."""
+    paragraphs = [p.strip() for p in PARAGRAPH_BREAK.split(body) if p.strip()]
+    for i, para in enumerate(paragraphs):
+        if not para.startswith("#"):
+            rest = paragraphs[:i] + paragraphs[i + 1:]
+            return para, HEADING.sub("", "\n\n".join(rest))
+    return "", HEADING.sub("", "\n\n".join(paragraphs))
+
+
 def enrich(title: str, kicker: str | None, subtitle: str | None, body: str, config: Config,
            taken_slugs: set[str]) -> Enrichment:
-    """Derive regions, topics, tags and a fresh slug (not in ``taken_slugs``) for one article.
+    """Derive regions, topics, tags and a fresh slug (not in ``taken_slugs``) for one article."""
+    from newsgen.enrich.places import place_regions
+    from newsgen.enrich.slugs import article_slug
+    from newsgen.enrich.topics import extract_tags, pick_topics, score_topics
 
-    Placeholder until the enrich stage lands: a python-slugify slug and nothing else.
-    """
-    from slugify import slugify
-
-    from newsgen.text import unique_slug
-
-    base = slugify(title, max_length=60) or "article"
-    return Enrichment(slug=unique_slug(base, taken_slugs))
+    lead, rest = split_lead(body)
+    parts = [("kicker", kicker or ""), ("title", title), ("subtitle", subtitle or ""),
+             ("lead", lead), ("body", rest)]
+    places = place_regions(parts, config.regions.aliases, config.regions.province)
+    head = "\n".join(p for p in (kicker, title, subtitle) if p)
+    text = f"{lead}\n\n{rest}"
+    topics = pick_topics(score_topics(head, text, config.topic_keywords()))
+    out = Enrichment(
+        regions=places.regions,
+        topics=[t.topic for t in topics],
+        tags=extract_tags(f"{head}\n{text}", config.regions.aliases),
+        slug=article_slug(title, taken_slugs),
+        warnings=places.warnings,
+    )
+    out.notes = [*places.notes, "topics: " + ("; ".join(t.note() for t in topics) or "none fired")]
+    return out

@@ -1,0 +1,128 @@
+"""Topics scored on jieba tokens against the site's taxonomy; tags from ``jieba.analyse`` TF-IDF.
+
+Topic score: every keyword occurrence counts 1 in the body and :data:`HEAD_WEIGHT` in the kicker,
+title or subtitle; the sum is divided by the square root of the article's length in hundreds of
+words, so a long article does not collect every topic. Topics at or above :data:`THRESHOLD` and
+within :data:`RELATIVE` of the best are kept, at most :data:`MAX_TOPICS`; the best one is kept
+whenever any keyword fired.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from newsgen.enrich import words as W
+from newsgen.enrich.places import division_file, is_place_word, site_words
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jieba.analyse import TFIDF
+
+HEAD_WEIGHT = 3.0
+THRESHOLD = 2.0
+RELATIVE = 0.3
+MAX_TOPICS = 3
+MAX_TAGS = 8
+SHOWN_KEYWORDS = 5
+#: Parts of speech a tag may have: nouns, proper nouns of organisations, verbal nouns, idioms.
+TAG_POS = ("n", "nz", "nt", "vn", "l", "an", "nw")
+NUMBERISH = re.compile(r"[\d０-９%％.]|^[一二三四五六七八九十百千万亿两几多余]+$")
+#: Words frequent in any news report; jionlp's stop word list is added to these.
+NEWS_STOP_WORDS = frozenset("""
+近日 今年 去年 目前 当前 近年来 以来 工作 相关 负责人 记者 笔者 工作人员 人员 方面 问题 情况 有关
+部门 单位 同时 此外 一系列 进一步 全面 有效 积极 不断 持续 作用 方式 形式 措施 成效 效果 水平 体系
+过程 时间 期间 一方 一方面 另一方面 群众 大家 我们 他们 地方 单位 领域 事项 活动 阵地 力量 格局
+发展 服务 重点 建设 管理 机制 平台 群体 环节 流程 目录 政策 实现 提升 推进 开展 基础 条件 要求
+""".split())
+
+
+# --------------------------------------------------------------------------- topics
+
+@dataclass
+class TopicScore:
+    topic: str
+    score: float
+    fired: Counter[str] = field(default_factory=Counter)
+
+    def note(self) -> str:
+        shown = ", ".join(f"{k}×{n}" for k, n in self.fired.most_common(SHOWN_KEYWORDS))
+        more = " …" if len(self.fired) > SHOWN_KEYWORDS else ""
+        return f"{self.topic} {self.score:.1f} ({shown}{more})"
+
+
+def _is_compound(keyword: str) -> bool:
+    """A keyword jieba splits into several tokens is matched as a substring instead."""
+    return len(W.words(keyword)) > 1
+
+
+def count_keyword(keyword: str, tokens: Counter[str], text: str) -> int:
+    if _is_compound(keyword):
+        return text.count(keyword)
+    return tokens[keyword]
+
+
+def score_topics(head: str, body: str, taxonomy: Mapping[str, Iterable[str]]) -> list[TopicScore]:
+    """Every topic with at least one keyword hit, best first."""
+    head_tokens, body_words = Counter(W.words(head)), W.words(body)
+    body_tokens = Counter(body_words)
+    norm = math.sqrt(max(len(body_words), 100) / 100)
+    scores: list[TopicScore] = []
+    for topic, keywords in taxonomy.items():
+        fired: Counter[str] = Counter()
+        raw = 0.0
+        for keyword in dict.fromkeys(keywords):
+            in_head = count_keyword(keyword, head_tokens, head)
+            in_body = count_keyword(keyword, body_tokens, body)
+            if in_head or in_body:
+                fired[keyword] = in_head + in_body
+                raw += HEAD_WEIGHT * in_head + in_body
+        if fired:
+            scores.append(TopicScore(topic, raw / norm, fired))
+    return sorted(scores, key=lambda s: -s.score)
+
+
+def pick_topics(scores: list[TopicScore]) -> list[TopicScore]:
+    """At most :data:`MAX_TOPICS` above the threshold; the best one whenever any keyword fired."""
+    if not scores:
+        return []
+    floor = max(THRESHOLD, RELATIVE * scores[0].score)
+    kept = [s for s in scores if s.score >= floor][:MAX_TOPICS]
+    return kept or scores[:1]
+
+
+# --------------------------------------------------------------------------- tags
+
+@cache
+def stop_words() -> frozenset[str]:
+    """jionlp's stop word list (read as a file, without importing jionlp) and news filler words."""
+    path = division_file().with_name("stopwords.txt")
+    listed = path.read_text(encoding="utf-8").split() if path.is_file() else []
+    return frozenset(listed) | NEWS_STOP_WORDS
+
+
+@cache
+def _extractor(extra_words: frozenset[str]) -> TFIDF:
+    from jieba.analyse import TFIDF
+
+    extractor = TFIDF()
+    extractor.tokenizer = W.tokenizer(extra_words)
+    extractor.postokenizer = W.pos_tokenizer(extra_words)
+    return extractor
+
+
+def is_tag(word: str, aliases: Mapping[str, str]) -> bool:
+    """No places, numbers, single characters or stop words."""
+    return (len(word) > 1 and not NUMBERISH.search(word) and word not in stop_words()
+            and not is_place_word(word, aliases))
+
+
+def extract_tags(text: str, aliases: Mapping[str, str], limit: int = MAX_TAGS) -> list[str]:
+    """Up to ``limit`` TF-IDF keywords of ``text`` that are fit to be tags."""
+    extractor = _extractor(site_words(aliases))
+    ranked = extractor.extract_tags(text, topK=limit * 6, allowPOS=TAG_POS)
+    return [w for w in ranked if is_tag(w, aliases)][:limit]
