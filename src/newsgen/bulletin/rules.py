@@ -22,6 +22,10 @@ SUBHEAD_COHESION = 0.12
 ATTACH_MIN = 0.06
 #: Below this, an attachment is reported as low-confidence.
 ATTACH_SURE = 0.12
+#: A glued tail is split off when it matches elsewhere at least this well...
+GLUE_MIN = 0.10
+#: ...and this many times better than its own start.
+GLUE_RATIO = 3.0
 #: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
 COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 
@@ -64,7 +68,7 @@ def build_sections(state: State) -> None:
         prev = items[i - 1] if i else None
         if _is_candidate(items[i], prev):
             j = i + 1
-            while j < len(items) and items[j].feat.candidate and not items[j].feat.weak and j - i < 4:
+            while j < len(items) and items[j].feat.candidate and j - i < 4:
                 j += 1
             heads, deck = _split_group(items[i:j])
             current = Section(head=heads, body=list(deck))
@@ -118,6 +122,55 @@ def resolve_subheads(state: State) -> None:
                 state.sections[k] = Section(body=_as_subhead(sec), notes=[
                     f"line {sec.head[0].block.first_line}: subheading opening a continuation "
                     f"(cosine {scored[0][0]:.2f} with '{_title(scored[0][1])}')"])
+        k += 1
+
+
+def _displaced_candidates(state: State, skip: Section | None = None) -> list[str]:
+    """Texts that may be displaced headlines: headline-only sections and plain kicker lines."""
+    out = []
+    for sec in state.sections:
+        if sec is skip:
+            continue
+        if sec.head and not sec.body:
+            out.append(sec.text())
+        elif len(sec.head) == 2 and sec.head[0].role == KICKER and not sec.head[0].feat.kicker_shaped:
+            out.append(sec.head[0].text)
+    return out
+
+
+def split_glued_runs(state: State) -> None:
+    """A tail printed right after an article that has no byline shows no seam: split a section where
+    the rest reads like an earlier open article (or a displaced headline) more than like its own start,
+    or where a news lead with its own attribution starts mid-run."""
+    k = 0
+    while k < len(state.sections):
+        sec = state.sections[k]
+        if sec.headless or len(sec.body) < 2:
+            k += 1
+            continue
+        others = [o.text() for _, o in _open_articles(state, k)] + _displaced_candidates(state, skip=sec)
+        best: tuple[float, int, float, float] | None = None
+        for j in range(1, len(sec.body)):
+            tail = "\n".join(i.text for i in sec.body[j:])
+            left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
+            own = state.cosine(tail, left)
+            other = max((state.cosine(tail, o) for o in others), default=0.0)
+            lead = 0.1 if sec.body[j].feat.lead_byline else 0.0
+            score = other - 2 * own + lead
+            if best is None or score > best[0]:
+                best = (score, j, other, own)
+        if best is None:
+            k += 1
+            continue
+        _, j, other, own = best
+        lead = bool(sec.body[j].feat.lead_byline)
+        if (other >= GLUE_MIN and other >= GLUE_RATIO * own + 0.02) or (lead and other >= ATTACH_MIN):
+            tail = Section(body=sec.body[j:], notes=[
+                f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
+                f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
+                f"{', a lead with its own byline' if lead else ''})"])
+            sec.body = sec.body[:j]
+            state.sections.insert(k + 1, tail)
         k += 1
 
 
@@ -227,6 +280,7 @@ def warn_noise(state: State) -> None:
 RULES: list[Rule] = [
     build_sections,
     resolve_subheads,
+    split_glued_runs,
     detach_displaced_kickers,
     attach_runs,
     fallback_titles,
