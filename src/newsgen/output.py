@@ -56,16 +56,21 @@ class OutputWriter:
         self.pages += 1
 
     def copy_static(self, source: Path, prefix: str = "static") -> int:
-        """Copy a static directory under ``prefix``. Later directories override earlier ones by name."""
-        copied = 0
+        """Copy a static directory under ``prefix``; later directories override earlier ones by name.
+
+        Returns how many files were added (overrides of an earlier directory's file not counted).
+        """
+        added = 0
         for file in sorted(source.rglob("*")):
             if not file.is_file() or any(p.startswith(".") for p in file.relative_to(source).parts):
                 continue
             key = f"{prefix}/{file.relative_to(source).as_posix()}"
-            self._written.pop(key, None)   # a site's static file overrides the theme's of the same name
+            overrides = self._written.get(key, "").startswith("static file ")
+            if overrides:   # a site's static file replaces the theme's of the same name
+                del self._written[key]
             shutil.copyfile(file, self._target(key, f"static file {file}"))
-            copied += 1
-        return copied
+            added += not overrides
+        return added
 
     # -- finishing
     def commit(self) -> None:

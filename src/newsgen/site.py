@@ -174,7 +174,7 @@ def _order(articles: Iterable[Article]) -> list[Article]:
 def _check_unique_urls(posts: Sequence[Post]) -> None:
     seen: dict[str, Post] = {}
     problems: list[Diagnostic] = []
-    for post in posts:
+    for post in sorted(posts, key=lambda p: str(p.article.path)):  # report the later file, by path
         other = seen.setdefault(post.url, post)
         if other is not post:
             problems.append(Diagnostic(

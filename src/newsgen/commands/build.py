@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import jinja2
 
 from newsgen import config as config_mod
 from newsgen.content import load_articles
@@ -91,7 +94,10 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         nonlocal render_seconds
         for page in plan_pages(model, views, MarkdownRenderer()):
             start = time.perf_counter()
-            html = render_page(env, page, views)
+            try:
+                html = render_page(env, page, views)
+            except jinja2.TemplateError as exc:
+                raise NewsgenError([_template_problem(exc, page.template, page.path, site)]) from exc
             render_seconds += time.perf_counter() - start
             yield page.path, html
 
@@ -101,10 +107,12 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             writer.write_page(path, html)
         writer.commit()
     clock.step("write", f"{writer.pages} pages and {static} static files into {out}")
-    clock.timings["render"] = render_seconds      # rendering happens inside the write step, streamed
-    clock.timings["write"] -= render_seconds
+    # rendering is streamed into the write step; report it as its own step, before the writing
+    timings = {k: v for k, v in clock.timings.items() if k != "write"}
+    timings["render"] = render_seconds
+    timings["write"] = clock.timings["write"] - render_seconds
 
-    return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=clock.timings,
+    return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static)
 
 
@@ -116,3 +124,20 @@ def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics
             or articles_r in out_r.parents:
         diagnostics.error(Location(out), "the output directory must not be the site directory, contain it, "
                                          "or be inside the articles directory; use e.g. --output build")
+
+
+def _template_problem(exc: jinja2.TemplateError, template: str, page: str, site: Path) -> Diagnostic:
+    """``templates/x.html:LINE: message`` for an error raised while rendering a template."""
+    filename = getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None)
+    if filename is None:   # runtime errors (undefined names): the innermost template frame says where
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            name = frame.f_code.co_filename
+            if name.endswith((".html", ".xml", ".txt")):
+                filename, line = name, lineno
+    shown = Path(filename) if filename else Path(template)
+    try:
+        shown = shown.resolve().relative_to(site.resolve())
+    except ValueError:
+        pass
+    return Diagnostic(Location(shown, line), f"template error while rendering {page}: {exc.message or exc}")

@@ -1,0 +1,139 @@
+"""Rendering: the Jinja2 environment, views, Markdown, the SVG chart and the page list."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from newsgen.config import Config
+from newsgen.content import Article
+from newsgen.render import THEME_DIR, make_environment, plan_pages, render_page
+from newsgen.render.chart import month_chart, month_span
+from newsgen.render.markdown import Body, MarkdownRenderer
+from newsgen.render.views import Views
+from newsgen.site import build_site
+
+D = dt.date
+
+
+def art(slug: str, date: dt.date, body: str = "正文。", **kw: object) -> Article:
+    return Article(path=Path(f"articles/{slug}.md"), title=f"标题{slug}", date=date, slug=slug, body=body,
+                   **kw)  # type: ignore[arg-type]
+
+
+ARTICLES = [
+    art("a", D(2025, 8, 6), regions=("江西省/南昌市/青山湖区/罗家镇",), topics=("水利",), tags=("供水",),
+        kicker="引题", authors=("卢鸿",)),
+    art("b", D(2025, 6, 1), regions=("江西省/南昌市",), summary="写好的摘要。"),
+    art("c", D(2024, 12, 20), regions=("江西省/赣州市/章贡区",), body="第一句。" * 100),
+]
+
+
+def test_environment_autoescapes_and_is_strict(tmp_path: Path):
+    env = make_environment(tmp_path)
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
+
+
+def test_site_templates_override_the_theme_by_name(tmp_path: Path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "404.html").write_text("site 404 {{ site.title }}", encoding="utf-8")
+    env = make_environment(tmp_path)
+    assert env.get_template("404.html").render(site={"title": "T"}) == "site 404 T"
+    assert Path(env.get_template("base.html").filename or "").resolve().is_relative_to(THEME_DIR.resolve())
+
+
+def test_theme_ships_in_the_package_and_the_repository_links_to_it():
+    repo = Path(__file__).resolve().parent.parent
+    names = {p.name for p in (THEME_DIR / "templates").iterdir()}
+    assert {"base.html", "home.html", "article.html", "regions.html", "region.html", "topics.html",
+            "topic.html", "tags.html", "tag.html", "archive.html", "archive_year.html", "archive_month.html",
+            "404.html"} <= names
+    assert (THEME_DIR / "static" / "style.css").is_file()
+    for name in ("templates", "static"):
+        assert (repo / name).is_symlink(), f"{name} must be a symlink to the packaged theme"
+        assert (repo / name).resolve() == (THEME_DIR / name).resolve()
+
+
+def test_stylesheet_is_for_chinese_text_and_loads_nothing_from_the_network():
+    css = (THEME_DIR / "static" / "style.css").read_text(encoding="utf-8")
+    assert '"PingFang SC"' in css and '"Noto Sans CJK SC"' in css and '"Microsoft YaHei"' in css
+    assert "line-height: 1.8" in css and "38em" in css
+    assert "@import" not in css and "url(" not in css and "http" not in css
+
+
+def test_markdown_renders_headings_tables_and_is_lazy():
+    renderer = MarkdownRenderer()
+    body = Body("第一段。\n\n## 小标题\n\n| a | b |\n| - | - |\n| 1 | 2 |\n", renderer)
+    assert body._html is None
+    html = body.__html__()
+    assert "<h2>小标题</h2>" in html and "<table>" in html and "<p>第一段。</p>" in html
+    assert renderer.convert("*x*") == "<p><em>x</em></p>"   # the instance is reset between documents
+
+
+def test_views_carry_final_urls_under_the_base_path_summaries_and_reading_time():
+    config = Config(base_url="https://example.org/archive/")
+    views = Views(build_site(ARTICLES, config))
+    a, b, c = views.posts
+    assert a.url == "/archive/2025/08/a/"
+    assert [link.name for link in a.regions[0]] == ["江西省", "南昌市", "青山湖区", "罗家镇"]
+    assert a.regions[0][-1].url == "/archive/regions/jiangxi/nanchang/qingshanhu/luojia/"
+    assert a.topics[0].url == "/archive/topics/shuili/" and a.tags[0].url == "/archive/tags/gongshui/"
+    assert (a.kicker, a.authors, a.date, a.date_text) == ("引题", ("卢鸿",), "2025-08-06", "2025年8月6日")
+    assert b.summary == "写好的摘要。"           # front matter wins
+    assert a.summary == "正文。"                 # else derived from the body
+    assert len(c.summary) <= 120 and c.summary.endswith("。")
+    assert c.reading_minutes == 1 and a.reading_minutes == 1
+    assert views.site_view.stylesheet_url == "/archive/static/style.css"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.title = "x"  # type: ignore[misc]
+
+
+def test_month_span_crosses_years():
+    assert month_span((2024, 11), (2025, 2)) == [(2024, 11), (2024, 12), (2025, 1), (2025, 2)]
+
+
+def test_chart_has_one_bar_per_month_from_first_to_last_including_empty_months():
+    svg = str(month_chart([D(2024, 12, 20), D(2025, 8, 5), D(2025, 8, 6)], "南昌市每月文章数"))
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    bars = re.findall(r'<rect class="bar"[^>]*data-count="(\d+)"', svg)
+    assert len(bars) == 9                                   # 2024-12 … 2025-08
+    assert bars[0] == "1" and bars[-1] == "2" and bars[1:-1] == ["0"] * 7
+    assert "2025年8月：2 篇" in svg
+    assert str(month_chart([], "x")) == ""
+
+
+def test_chart_escapes_its_label():
+    assert "&lt;x&gt;" in str(month_chart([D(2025, 1, 1)], "<x>"))
+
+
+def test_pages_know_the_articles_they_depend_on():
+    site = build_site(ARTICLES, Config(per_page=2))
+    pages = {p.path: p for p in plan_pages(site, Views(site))}
+    paths = {a.slug: a.path for a in ARTICLES}
+    assert pages["2025/06/b/index.html"].depends_on == {paths["a"], paths["b"], paths["c"]}   # itself + neighbours
+    assert pages["2025/08/a/index.html"].depends_on == {paths["a"], paths["b"]}
+    assert pages["index.html"].depends_on == {paths["a"], paths["b"]}
+    assert pages["page/2/index.html"].depends_on == {paths["c"]}
+    assert pages["regions/jiangxi/nanchang/index.html"].depends_on == {paths["a"], paths["b"]}
+    assert pages["regions/jiangxi/ganzhou/zhanggong/index.html"].depends_on == {paths["c"]}
+    assert pages["404.html"].depends_on == frozenset()
+    assert len(pages) == len(list(plan_pages(site, Views(site))))   # no two pages share a path
+
+
+def test_article_page_renders_everything_the_reader_needs():
+    site = build_site(ARTICLES, Config())
+    views = Views(site)
+    page = next(p for p in plan_pages(site, views) if p.path == "2025/06/b/index.html")
+    html = render_page(make_environment(None), page, views)
+    assert '<html lang="zh-CN">' in html
+    assert "<h1>标题b</h1>" in html and "约 1 分钟" in html
+    assert '<a href="/regions/jiangxi/nanchang/">南昌市</a>' in html
+    assert 'rel="prev" href="/2024/12/c/"' in html and 'rel="next" href="/2025/08/a/"' in html
+    assert "<script" not in html
