@@ -28,8 +28,9 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
         texts[-1] = cut[: len(cut) - len(byline)].rstrip()
         authors += last.feat.tail_authors
     first = next((i for i in section.body if i.role == BODY), None)
-    if first is not None and first.feat.lead_authors:
-        authors = first.feat.lead_authors + [a for a in authors if a not in first.feat.lead_authors]
+    if not authors and first is not None and first.feat.lead_authors:
+        # The closing byline is the article's own credit; the lead's credit counts when there is none.
+        authors = list(first.feat.lead_authors)
     paragraphs: list[str] = []
     joinable = False
     for item, text in zip(section.body, texts, strict=True):

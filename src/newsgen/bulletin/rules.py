@@ -25,7 +25,9 @@ ATTACH_SURE = 0.12
 #: A glued tail is split off when it matches elsewhere at least this well...
 GLUE_MIN = 0.10
 #: ...and this many times better than its own start.
-GLUE_RATIO = 3.0
+GLUE_RATIO = 2.5
+#: A kicker line this similar to the body under it is about that body: never a displaced headline.
+KICKER_OWN_MAX = 0.06
 #: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
 COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 
@@ -183,9 +185,12 @@ def detach_displaced_kickers(state: State) -> None:
         if len(sec.head) == 2 and sec.head[0].role == KICKER and not sec.head[0].feat.kicker_shaped:
             first = sec.head[0]
             own = state.cosine(first.text, sec.text(head=False))
+            whole = sec.text(head=False)
             headless = [s for s in state.sections if s.headless]
-            best = max((state.cosine(first.text, h.text()) for h in headless), default=0.0)
-            if best >= ATTACH_MIN and best > own + 0.05:
+            scored = [(state.cosine(first.text, h.text()), state.cosine(whole, h.text())) for h in headless]
+            # a headless run that reads like this article's own body is its continuation, not its body
+            best = max((a for a, b in scored if a > b), default=0.0)
+            if best >= ATTACH_MIN and own <= KICKER_OWN_MAX and best > own + 0.05:
                 first.role = TITLE
                 sec.head = sec.head[1:]
                 sec.head[0].role = TITLE
@@ -196,50 +201,56 @@ def detach_displaced_kickers(state: State) -> None:
         k += 1
 
 
+def _start(section: Section) -> int:
+    return min((i.block.first_line for i in section.body), default=section.first_line())
+
+
 def attach_runs(state: State) -> None:
     """Headless runs go to the open article they continue, or to a displaced headline (a headline
-    with no body); best lexical match first."""
+    with no body); best lexical match first. Repeated, since a displaced headline that found its
+    body is itself an open article that may have a continuation."""
+    while _attach_best(state):
+        pass
+
+
+def _attach_best(state: State) -> bool:
     sections = state.sections
-    pairs: list[tuple[float, int, int, str]] = []
-    for r, run in enumerate(sections):
-        if not run.headless:
+    best: tuple[float, Section, Section, str] | None = None
+    for run in sections:
+        if not run.headless or not run.body:
             continue
         text = run.text()
-        for o, owner in enumerate(sections):
-            if owner.headless:
+        for owner in sections:
+            if owner.headless or owner.closed:
                 continue
             if not owner.body:
-                score = state.cosine(owner.text(), text)
-                pairs.append((score, r, o, "headline"))
-            elif o < r and not owner.closed:
-                score = state.cosine(owner.text(), text)
+                kind, score = "headline", state.cosine(owner.text(), text)
+            elif _start(owner) < _start(run):
+                kind, score = "continuation", state.cosine(owner.text(), text)
                 if owner.ends_open and run.body[0].role == BODY:
                     score += 0.03
-                pairs.append((score, r, o, "continuation"))
-    pairs.sort(key=lambda p: -p[0])
-    taken_runs: set[int] = set()
-    taken_owners: set[int] = set()
-    for score, r, o, kind in pairs:
-        if score < ATTACH_MIN or r in taken_runs or o in taken_owners:
-            continue
-        run, owner = sections[r], sections[o]
-        taken_runs.add(r)
-        taken_owners.add(o)
-        span = run.span()
-        joined = owner.ends_open and run.body[0].role == BODY
-        owner.body += run.body
-        owner.notes += run.notes
-        if kind == "headline":
-            owner.notes.append(f"headline at line {owner.head[0].block.first_line} was displaced: "
-                               f"matched to headless lines {span} (cosine {score:.2f})")
-        else:
-            owner.notes.append(f"attached lines {span} (continuation, cosine {score:.2f}"
-                               f"{', was open mid-sentence' if joined else ''})")
-        if score < ATTACH_SURE:
-            owner.warnings.append(ParseWarning(run.first_line(), f"low-confidence attachment of lines {span} "
-                                               f"to '{_title(owner)}' (cosine {score:.2f})"))
-        run.body = []
-    state.sections = [s for s in sections if s.head or s.body]
+            else:
+                continue
+            if score >= ATTACH_MIN and (best is None or score > best[0]):
+                best = (score, run, owner, kind)
+    if best is None:
+        return False
+    score, run, owner, kind = best
+    span = run.span()
+    joined = owner.ends_open and run.body[0].role == BODY
+    owner.body += run.body
+    owner.notes += run.notes
+    if kind == "headline":
+        owner.notes.append(f"headline at line {owner.head[0].block.first_line} was displaced: "
+                           f"matched to headless lines {span} (cosine {score:.2f})")
+    else:
+        owner.notes.append(f"attached lines {span} (continuation, cosine {score:.2f}"
+                           f"{', was open mid-sentence' if joined else ''})")
+    if score < ATTACH_SURE:
+        owner.warnings.append(ParseWarning(run.first_line(), f"low-confidence attachment of lines {span} "
+                                           f"to '{_title(owner)}' (cosine {score:.2f})"))
+    sections.remove(run)
+    return True
 
 
 def fallback_titles(state: State) -> None:
