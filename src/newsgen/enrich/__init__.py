@@ -40,7 +40,7 @@ def split_lead(body: str) -> tuple[str, str]:
 def enrich(title: str, kicker: str | None, subtitle: str | None, body: str, config: Config,
            taken_slugs: set[str]) -> Enrichment:
     """Derive regions, topics, tags and a fresh slug (not in ``taken_slugs``) for one article."""
-    from newsgen.enrich.places import place_regions
+    from newsgen.enrich.places import place_regions, site_words
     from newsgen.enrich.slugs import article_slug
     from newsgen.enrich.topics import extract_tags, pick_topics, score_topics
 
@@ -50,7 +50,7 @@ def enrich(title: str, kicker: str | None, subtitle: str | None, body: str, conf
     places = place_regions(parts, config.regions.aliases, config.regions.province)
     head = "\n".join(p for p in (kicker, title, subtitle) if p)
     text = f"{lead}\n\n{rest}"
-    topics = pick_topics(score_topics(head, text, config.topic_keywords()))
+    topics = pick_topics(score_topics(head, text, config.topic_keywords(), site_words(config.regions.aliases)))
     out = Enrichment(
         regions=places.regions,
         topics=[t.topic for t in topics],

@@ -312,8 +312,8 @@ def descend(weights: Mapping[PlacePath, float]) -> PlacePath:
             return current
         best = children[0]
         tied = len(children) > 1 and sub[children[1]] == sub[best]
-        if tied or (current and sub[best] < DESCEND_RATIO * below):
-            return current
+        if current and (tied or sub[best] < DESCEND_RATIO * below):
+            return current  # a tie below the top: the common parent is what the article is about
         current, below = best, sub[best]
 
 

@@ -25,8 +25,9 @@ def cut_at_word(slug: str, max_length: int = MAX_SLUG) -> str:
 
 
 def phrase_slug(text: str, max_length: int = MAX_SLUG) -> str:
-    """Pinyin slug of any phrase, grouped by jieba words, cut at a word boundary."""
-    return cut_at_word(pinyin_slug(words(text), max_length=0), max_length)
+    """Pinyin slug of any phrase, grouped by jieba words, cut at a word boundary ('' without words)."""
+    found = words(text)
+    return cut_at_word(pinyin_slug(found, max_length=0), max_length) if found else ""
 
 
 def article_slug(title: str, taken: set[str]) -> str:

@@ -1,10 +1,10 @@
 """Topics scored on jieba tokens against the site's taxonomy; tags from ``jieba.analyse`` TF-IDF.
 
-Topic score: every keyword occurrence counts 1 in the body and :data:`HEAD_WEIGHT` in the kicker,
-title or subtitle; the sum is divided by the square root of the article's length in hundreds of
-words, so a long article does not collect every topic. Topics at or above :data:`THRESHOLD` and
-within :data:`RELATIVE` of the best are kept, at most :data:`MAX_TOPICS`; the best one is kept
-whenever any keyword fired.
+Topic score: every keyword occurrence (a token that is the keyword, or begins or ends with it)
+counts 1 in the body and :data:`HEAD_WEIGHT` in the kicker, title or subtitle; the sum is divided
+by the square root of the article's length in hundreds of words, so a long article does not collect
+every topic. Topics at or above :data:`THRESHOLD` and :data:`RELATIVE` of the best are kept, at
+most :data:`MAX_TOPICS`; the best one is kept whenever any keyword fired.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 HEAD_WEIGHT = 3.0
 THRESHOLD = 2.0
-RELATIVE = 0.3
+RELATIVE = 0.2
 MAX_TOPICS = 3
 MAX_TAGS = 8
 SHOWN_KEYWORDS = 5
@@ -55,29 +55,32 @@ class TopicScore:
         return f"{self.topic} {self.score:.1f} ({shown}{more})"
 
 
-def _is_compound(keyword: str) -> bool:
-    """A keyword jieba splits into several tokens is matched as a substring instead."""
-    return len(W.words(keyword)) > 1
-
-
-def count_keyword(keyword: str, tokens: Counter[str], text: str) -> int:
-    if _is_compound(keyword):
+def count_keyword(keyword: str, tokens: Counter[str], text: str, keywords: frozenset[str] = frozenset(),
+                  extra_words: frozenset[str] = frozenset()) -> int:
+    """Tokens that are the keyword, or begin or end with it (农田灌溉 counts for 灌溉) unless they are
+    a keyword themselves (主题教育 does not count for 教育)."""
+    if len(W.words(keyword, extra_words)) > 1:  # jieba splits it: match it as text
         return text.count(keyword)
-    return tokens[keyword]
+    if len(keyword) < 2:
+        return tokens[keyword]
+    return sum(n for tok, n in tokens.items()
+               if tok == keyword or (tok not in keywords and (tok.startswith(keyword) or tok.endswith(keyword))))
 
 
-def score_topics(head: str, body: str, taxonomy: Mapping[str, Iterable[str]]) -> list[TopicScore]:
-    """Every topic with at least one keyword hit, best first."""
-    head_tokens, body_words = Counter(W.words(head)), W.words(body)
+def score_topics(head: str, body: str, taxonomy: Mapping[str, Iterable[str]],
+                 extra_words: frozenset[str] = frozenset()) -> list[TopicScore]:
+    """Every topic with at least one keyword hit, best first. ``extra_words``: see :func:`site_words`."""
+    head_tokens, body_words = Counter(W.words(head, extra_words)), W.words(body, extra_words)
     body_tokens = Counter(body_words)
     norm = math.sqrt(max(len(body_words), 100) / 100)
+    every = frozenset(k for words in taxonomy.values() for k in words)
     scores: list[TopicScore] = []
     for topic, keywords in taxonomy.items():
         fired: Counter[str] = Counter()
         raw = 0.0
         for keyword in dict.fromkeys(keywords):
-            in_head = count_keyword(keyword, head_tokens, head)
-            in_body = count_keyword(keyword, body_tokens, body)
+            in_head = count_keyword(keyword, head_tokens, head, every, extra_words)
+            in_body = count_keyword(keyword, body_tokens, body, every, extra_words)
             if in_head or in_body:
                 fired[keyword] = in_head + in_body
                 raw += HEAD_WEIGHT * in_head + in_body
