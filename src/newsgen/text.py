@@ -43,7 +43,7 @@ def pinyin_slug(words: str | Iterable[str], max_length: int = MAX_SLUG) -> str:
             parts.append("".join(s for s in syllables if s.strip()))
         else:
             parts.append(word)
-    slug = slugify(" ".join(parts), max_length=max_length, word_boundary=True, separator="-")
+    slug = slugify(" ".join(parts), max_length=max_length, word_boundary=True, save_order=True, separator="-")
     return slug or "x"
 
 
