@@ -68,7 +68,7 @@ def test_build_result_counts_pages_and_times_every_step(built: tuple[Path, Build
     assert result.pages == len(html) == 45
     assert result.articles == 5 and result.static_files == 1
     assert result.output == out and result.warnings == []
-    assert list(result.timings) == ["config", "articles", "model", "views", "render", "write"]
+    assert list(result.timings) == ["config", "articles", "model", "views", "render", "write", "cleanup"]
 
 
 def test_draft_is_not_published(built: tuple[Path, BuildResult]):

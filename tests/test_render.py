@@ -15,7 +15,7 @@ from newsgen.content import Article
 from newsgen.render import THEME_DIR, make_environment, plan_pages, render_page
 from newsgen.render.chart import month_chart, month_span
 from newsgen.render.markdown import Body, MarkdownRenderer
-from newsgen.render.views import Views
+from newsgen.render.views import Views, page_window
 from newsgen.site import build_site
 
 D = dt.date
@@ -137,3 +137,25 @@ def test_article_page_renders_everything_the_reader_needs():
     assert '<a href="/regions/jiangxi/nanchang/">南昌市</a>' in html
     assert 'rel="prev" href="/2024/12/c/"' in html and 'rel="next" href="/2025/08/a/"' in html
     assert "<script" not in html
+
+
+@pytest.mark.parametrize(("current", "count", "expected"), [
+    (1, 1, [1]),
+    (1, 3, [1, 2, 3]),
+    (1, 500, [1, 2, 3, 0, 500]),
+    (250, 500, [1, 0, 248, 249, 250, 251, 252, 0, 500]),
+    (5, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]),      # a one-page gap shows the page, not an ellipsis
+    (500, 500, [1, 0, 498, 499, 500]),
+])
+def test_page_window_is_bounded(current: int, count: int, expected: list[int]):
+    assert page_window(current, count) == expected
+
+
+def test_a_long_listing_links_a_bounded_number_of_pages():
+    site = build_site([art(f"p{i}", D(2025, 1, 1) + dt.timedelta(days=i)) for i in range(100)], Config(per_page=2))
+    views = Views(site)
+    pages = [p for p in plan_pages(site, views) if p.template == "home.html"]
+    assert len(pages) == 50
+    middle = pages[24].context["pager"]
+    assert [link.name for link in middle.pages] == ["1", "…", "23", "24", "25", "26", "27", "…", "50"]
+    assert middle.pages[1].url == "" and middle.pages[2].url == "/page/23/"

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from newsgen.errors import Location, NewsgenError
 
@@ -31,24 +31,25 @@ class OutputWriter:
         _check_replaceable(output)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
         self._written: dict[str, str] = {}   # path -> what wrote it ("page" / static source)
-        self._dirs: set[Path] = {self.tmp}
+        self._tmp = str(self.tmp)
+        self._dirs: set[str] = {""}
         self.pages = 0
+        self._previous: Path | None = None
 
     # -- writing
-    def _target(self, path: str, what: str) -> Path:
-        rel = PurePosixPath(path)
-        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+    def _target(self, path: str, what: str) -> str:
+        parts = path.split("/")
+        if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
             raise NewsgenError(f"refusing to write outside the output directory: {path!r} ({what})")
-        key = rel.as_posix()
-        if key in self._written:
-            raise NewsgenError(f"two pages write the same file {key}: {self._written[key]} and {what}",
-                               Location(Path(key)))
-        self._written[key] = what
-        target = self.tmp.joinpath(*rel.parts)
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
-        return target
+        if path in self._written:
+            raise NewsgenError(f"two pages write the same file {path}: {self._written[path]} and {what}",
+                               Location(Path(path)))
+        self._written[path] = what
+        parent = "/".join(parts[:-1])
+        if parent not in self._dirs:
+            os.makedirs(os.path.join(self._tmp, parent), exist_ok=True)
+            self._dirs.add(parent)
+        return os.path.join(self._tmp, path)
 
     def write_page(self, path: str, html: str, what: str = "a page") -> None:
         with open(self._target(path, what), "w", encoding="utf-8", newline="\n") as f:
@@ -74,7 +75,7 @@ class OutputWriter:
 
     # -- finishing
     def commit(self) -> None:
-        """Swap the temporary directory in place of the output; the old output is deleted after."""
+        """Swap the temporary directory in place of the output. Call :meth:`remove_previous` after."""
         (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         os.chmod(self.tmp, 0o755)   # mkdtemp makes it 0700; a static host must be able to read it
         old: Path | None = None
@@ -88,8 +89,13 @@ class OutputWriter:
                 os.rename(old / self.output.name, self.output)
                 shutil.rmtree(old, ignore_errors=True)
             raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        self._previous = old
+
+    def remove_previous(self) -> None:
+        """Delete the previous output, moved aside by :meth:`commit` (slow for big sites: its own step)."""
+        if self._previous is not None:
+            shutil.rmtree(self._previous, ignore_errors=True)
+            self._previous = None
 
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""
@@ -123,4 +129,5 @@ def write_files(output: Path, pages: Iterable[tuple[str, str]], static: Iterable
         for path, html in pages:
             writer.write_page(path, html)
         writer.commit()
+    writer.remove_previous()
     return writer.pages

@@ -7,6 +7,7 @@
 5. views       make the read-only views templates see (summaries, reading times, links)
 6. render      render every page (Markdown converted once per article, templates compiled once)
 7. write       into a temporary directory, static files too, then swap it in place of the output
+8. cleanup     delete the previous output, moved aside by the swap
 
 Nothing here prints; ``progress`` receives one line per step.
 """
@@ -107,10 +108,15 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             writer.write_page(path, html)
         writer.commit()
     clock.step("write", f"{writer.pages} pages and {static} static files into {out}")
+    writer.remove_previous()
+    clock.step("cleanup", "previous output removed")
     # rendering is streamed into the write step; report it as its own step, before the writing
-    timings = {k: v for k, v in clock.timings.items() if k != "write"}
-    timings["render"] = render_seconds
-    timings["write"] = clock.timings["write"] - render_seconds
+    timings = {}
+    for name, seconds in clock.timings.items():
+        if name == "write":
+            timings["render"] = render_seconds
+            seconds -= render_seconds
+        timings[name] = seconds
 
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static)

@@ -86,11 +86,12 @@ def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = Non
         node = views.place_node(place.path)
         chart = month_chart((site.posts[i].article.day for i in place.posts),
                             f"{place.name}每月文章数")
+        every = deps(place.posts)   # count and chart show all of them: once per place, not per page
         for pager in paginate(place.posts, per_page, place.url):
             yield Page(output_path(pager.url), "region.html",
                        {"page": info(numbered(place.name, pager.number), pager.url, "region"),
                         "place": node, "crumbs": trail, "chart": chart, "pager": views.pager(pager)},
-                       deps(place.posts))
+                       every)
 
     # topics and tags: index pages and one paginated page per term
     for kind, title, section, terms, by_count in (

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from newsgen.config import Config
-from newsgen.site import Pager, Place, Site, Term, Year
+from newsgen.site import Pager, Place, Site, Term, Year, page_url
 from newsgen.text import reading_minutes, summarize
 
 
@@ -85,7 +85,7 @@ class PagerView:
     url: str
     previous_url: str | None
     next_url: str | None
-    pages: tuple[Link, ...]     # one link per page number
+    pages: tuple[Link, ...]     # page-number links around the current page; url '' marks a gap (…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,22 @@ class YearView:
     url: str
     count: int
     months: tuple[MonthView, ...]
+
+
+def page_window(current: int, count: int, around: int = 2) -> list[int]:
+    """Page numbers to link: first, last and ``around`` either side of ``current``; 0 marks a gap.
+
+    Bounded, so a listing of 500 pages does not put 500 links on each of its pages.
+    """
+    shown = sorted({1, count, *range(max(1, current - around), min(count, current + around) + 1)})
+    out: list[int] = []
+    for n in shown:
+        if out and n - out[-1] == 2:
+            out.append(n - 1)      # a gap of one page: show the page rather than an ellipsis
+        elif out and n - out[-1] > 2:
+            out.append(0)
+        out.append(n)
+    return out
 
 
 def date_text(day: Any) -> str:
@@ -159,8 +175,8 @@ class Views:
         return tuple(posts[i] for i in indices)
 
     def pager(self, pager: Pager[int]) -> PagerView:
-        numbers = tuple(Link(str(n), self.href(pager.first_url if n == 1 else f"{pager.first_url}page/{n}/"))
-                        for n in range(1, pager.count + 1))
+        numbers = tuple(Link(str(n), self.href(page_url(pager.first_url, n))) if n else Link("…", "")
+                        for n in page_window(pager.number, pager.count))
         return PagerView(
             number=pager.number, count=pager.count, posts=self.post_list(pager.items),
             url=self.href(pager.url),
