@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 
 BAR, GAP, HEIGHT, TOP, BOTTOM, SIDE = 16, 6, 80, 16, 34, 4
+MIN_WIDTH = 64   # room for a year label under a single bar
 
 
 def month_span(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
@@ -32,7 +33,7 @@ def month_chart(days: Iterable[dt.date], label: str) -> Markup:
         return Markup("")
     months = month_span(min(counts), max(counts))
     peak = max(counts.values())
-    width = SIDE * 2 + len(months) * (BAR + GAP) - GAP
+    width = max(MIN_WIDTH, SIDE * 2 + len(months) * (BAR + GAP) - GAP)
     total = TOP + HEIGHT + BOTTOM
     dense = len(months) > 24   # too many months to label each: label January (and the first) only
     parts = [
