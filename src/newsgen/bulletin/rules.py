@@ -17,7 +17,7 @@ from newsgen.bulletin.sections import BODY, KICKER, SUB, SUBTITLE, TITLE, Item, 
 Rule = Callable[[State], None]
 
 #: A run this similar to the running article continues it (subheading, not a new headline).
-SUBHEAD_COHESION = 0.12
+SUBHEAD_COHESION = 0.08
 #: A headless run attaches to an open article (or a displaced headline) only above this.
 ATTACH_MIN = 0.06
 #: Below this, an attachment is reported as low-confidence.
@@ -94,7 +94,7 @@ def _open_articles(state: State, before: int) -> list[tuple[int, Section]]:
 
 def _as_subhead(section: Section) -> list[Item]:
     for item in section.head:
-        item.role = SUB
+        item.role = BODY if item.feat.weak else SUB   # a sentence-long line is a paragraph, not a heading
     return section.head + section.body
 
 
@@ -274,7 +274,8 @@ def fallback_titles(state: State) -> None:
 def warn_open_ends(state: State) -> None:
     """A block cut mid-sentence with nothing to continue it: a lost column. Kept, and flagged."""
     for sec in state.sections:
-        for item, nxt in zip(sec.body, [*sec.body[1:], None], strict=True):
+        for k, item in enumerate(sec.body):
+            nxt = sec.body[k + 1] if k + 1 < len(sec.body) else None
             if item.role == BODY and item.feat.ends_open and (nxt is None or nxt.role != BODY):
                 sec.warnings.append(ParseWarning(item.block.last_line, "ends mid-sentence and no continuation "
                                                  "was found (a lost column?)"))

@@ -12,12 +12,25 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 HAN_RUN = re.compile(r"[\u3400-\u9fff]+|[A-Za-z]+|\d+")
 
 
 def grams(text: str) -> Counter[str]:
-    """Han character bigrams (and whole Latin words / numbers) of a text."""
+    """Han character bigrams (and whole Latin words / numbers) of a text.
+
+    Bigrams never cross a line break, so a text's grams are the sum of its lines' grams;
+    lines (blocks) are counted once each and cached.
+    """
+    out: Counter[str] = Counter()
+    for line in text.split("\n"):
+        out.update(_line_grams(line))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _line_grams(text: str) -> Counter[str]:
     out: Counter[str] = Counter()
     for run in HAN_RUN.findall(text):
         if run[0] < "\u3400":
@@ -40,8 +53,15 @@ class Vectorizer:
             df.update(set(grams(doc)))
         self.idf = {g: math.log((1 + n) / (1 + c)) + 1.0 for g, c in df.items()}
         self.default_idf = math.log(1 + n) + 1.0
+        self._vectors: dict[str, dict[str, float]] = {}
 
     def vector(self, text: str) -> dict[str, float]:
+        cached = self._vectors.get(text)
+        if cached is None:
+            cached = self._vectors[text] = self._vector(text)
+        return cached
+
+    def _vector(self, text: str) -> dict[str, float]:
         counts = grams(text)
         vec = {g: (1 + math.log(c)) * self.idf.get(g, self.default_idf) for g, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0

@@ -1,0 +1,108 @@
+"""Block splitting and the per-block features, each checked alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgen.bulletin.blocks import (
+    features,
+    flat,
+    headline_shaped,
+    lead_byline,
+    names_in,
+    rules_out_headline,
+    split_blocks,
+    tail_byline,
+)
+from newsgen.bulletin.model import Block
+
+
+def block(text: str, line: int = 1) -> Block:
+    return Block(0, line, line + text.count("\n"), text)
+
+
+def test_blocks_are_runs_of_non_blank_lines_with_1_based_spans():
+    blocks = split_blocks("\n\n标题一行\n\n第一段第一行\n第一段第二行\n   \n末段。\n")
+    assert [(b.first_line, b.last_line) for b in blocks] == [(3, 3), (5, 6), (8, 8)]
+    assert flat(blocks[1]) == "第一段第一行第一段第二行"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("（卢鸿 张辉云）", ["卢鸿", "张辉云"]),
+    ("记者 张三 通讯员 李四", ["张三", "李四"]),
+    ("记者李中文、刘军国", ["李中文", "刘军国"]),
+])
+def test_names_in_attribution(text, expected):
+    assert names_in(text.strip("（）")) == expected
+
+
+@pytest.mark.parametrize("text, byline, names", [
+    ("……助力农业持续稳定发展。（魏欢）", "（魏欢）", ["魏欢"]),
+    ("……促进产业发展水平整体提升。”宣传部部长说。（卢鸿 张辉云）", "（卢鸿 张辉云）", ["卢鸿", "张辉云"]),
+    ("（本报某地8月1日电）（甲乙 丙丁）", "（甲乙 丙丁）", ["甲乙", "丙丁"]),
+    ("某省某市  某某某（钟超玉）", "（钟超玉）", ["钟超玉"]),     # a signature line, then the byline
+])
+def test_tail_byline(text, byline, names):
+    assert tail_byline(text) == (byline, names)
+
+
+@pytest.mark.parametrize("text", [
+    "景区卫生间建设要跟上（建议）",            # a column tag closing a headline
+    "小城品牌，成于好口碑（记者手记）",
+    "“这是安全危机，更是领导力危机”（深度观察）",
+    "推动经发局、行政审批局（审计局）等单位融入。",   # brackets inside a sentence
+])
+def test_column_tags_and_inner_brackets_are_not_bylines(text):
+    assert tail_byline(text) is None
+
+
+@pytest.mark.parametrize("text, names", [
+    ("本报南昌7月5日电（记者李中文、刘军国）近日，", ["李中文", "刘军国"]),
+    ("新华社某地8月8日电  （记者黄恒）美国", ["黄恒"]),
+    ("（记者 张三 通讯员 李四）南湖街道近日", ["张三", "李四"]),
+    ("南都讯 记者 周海 通讯员 林涛 8月5日，", ["周海", "林涛"]),
+    ("本报讯（记者王五）昨日，", ["王五"]),
+])
+def test_lead_byline_names(text, names):
+    found = lead_byline(text)
+    assert found is not None and found[1] == names
+    assert text.startswith(found[0])
+
+
+def test_an_ordinary_lead_has_no_byline():
+    assert lead_byline("近日，青山县启动老旧小区改造。") is None
+
+
+@pytest.mark.parametrize("text, shaped", [
+    ("党建聚链成势 产业向新攀高", True),
+    ("章贡区：做活政务公开 激活治理效能", True),
+    ("宜春经开区：", True),
+    ("出发，一起支教去！", True),
+    ("非公企业党建一头连着组织，一头连着产业，向来是党建工作中的重点。", False),
+    ("测产结果很快出炉：头季平均亩产干谷462.9公斤。", False),
+])
+def test_headline_shape(text, shaped):
+    assert headline_shaped(text) is shaped
+
+
+@pytest.mark.parametrize("text", [
+    "【点评】",                                   # a label
+    "（作者为某大学教授）",                          # a sign-off
+    "某省某市  号  声",                             # a spaced-out signature
+    "“党建就是黏合剂，把‘你和我’变成",               # a quotation cut by a column break
+    "近年来，某区始终坚持就业优先导向",              # a lead opening
+    "栏目投稿邮箱：abc@example.com",
+])
+def test_lines_that_are_never_headlines(text):
+    assert rules_out_headline(text)
+
+
+def test_features_kicker_open_end_lead_and_noise():
+    assert features(block("宜春经开区：")).kicker_shaped
+    assert features(block("湖南省农科院科研人员把论文写在大地上——")).kicker_shaped
+    assert features(block("“党建就是黏合剂，把‘你和我’变成")).ends_open
+    assert not features(block("群众的幸福感体现在制度的厚度中。（胡贤辉）")).ends_open
+    assert features(block("近日，走进某社区，广场整洁有序。")).starts_lead
+    f = features(block("第一行没有问题。\n“ ourselves 反馈问题后，不久就有回应。", line=33))
+    assert f.noise == [(34, "ourselves")]
+    assert features(block("通过手机APP、公示栏对外公开。")).noise == []

@@ -1,0 +1,113 @@
+"""Each assembly rule on its own, on small hand-made bulletins."""
+
+from __future__ import annotations
+
+from newsgen.bulletin import rules
+from newsgen.bulletin.blocks import features, flat, split_blocks
+from newsgen.bulletin.sections import KICKER, SUB, TITLE, Item, Section, State
+from newsgen.bulletin.similarity import Vectorizer
+
+
+def state_of(*blocks: str) -> State:
+    parsed = split_blocks("\n\n".join(blocks) + "\n")
+    return State(items=[Item(b, features(b)) for b in parsed], vectorizer=Vectorizer(flat(b) for b in parsed))
+
+
+def run(state: State, *chosen: rules.Rule) -> State:
+    for rule in chosen:
+        rule(state)
+    return state
+
+
+def heads(state: State) -> list[list[tuple[str, str]]]:
+    return [[(i.role, i.text) for i in s.head] for s in state.sections]
+
+
+TEA = [
+    "茶园里走出致富路",
+    "近日，走进青山县白云镇的生态茶园，采茶工人正忙着采摘新茶。青山县把茶叶产业作为富民产业，茶园面积扩大到三万亩。",
+    "青山县茶叶合作社统一收购新茶，茶农收入翻了一番，茶园成了青山县茶农的致富园。",
+]
+BRIDGE = [
+    "西江大桥主体工程顺利合龙",
+    "本报西江8月5日电（记者周海）西江大桥主体工程顺利合龙，大桥全长一千二百米，建成后将缩短两岸往来时间。",
+    "西江大桥建设者克服高温天气影响，优化施工方案，大桥主体工程提前合龙。（周海）",
+]
+
+
+def test_build_sections_groups_kicker_and_title_and_splits_at_bylines():
+    state = run(state_of("青山县：", *TEA[:2], "青山县还举办了茶文化节。（林晓）", TEA[2]), rules.build_sections)
+    assert heads(state) == [[(KICKER, "青山县："), (TITLE, TEA[0])], []]
+    assert state.sections[0].closed and state.sections[1].headless
+
+
+def test_build_sections_keeps_deck_lines_after_a_column_tag_title_in_the_body():
+    deck = "社区食堂，满足老龄群体的饮食需求，增添幸福滋味"
+    state = run(state_of("办好小食堂，托举大民生（暖闻热评）", deck, TEA[1]), rules.build_sections)
+    assert heads(state) == [[(TITLE, "办好小食堂，托举大民生（暖闻热评）")]]
+    assert [i.text for i in state.sections[0].body][0].startswith("社区食堂")
+
+
+def test_resolve_subheads_merges_a_cohesive_lone_headline_into_the_running_article():
+    more = "青山县茶叶合作社注册茶叶品牌，青山县新茶销往全国，茶农收入稳定增长。"
+    state = run(state_of(*TEA, "强品牌 茶叶走向全国", more), rules.build_sections, rules.resolve_subheads)
+    assert len(state.sections) == 1
+    assert [i.role for i in state.sections[0].body][-2:] == [SUB, "body"]
+
+
+def test_resolve_subheads_keeps_a_headline_followed_by_a_news_lead():
+    state = run(state_of(*TEA, *BRIDGE), rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == [TEA[0], BRIDGE[0]]
+
+
+def test_split_glued_runs_cuts_a_tail_that_reads_like_an_earlier_open_article():
+    state = state_of(*TEA[:2], "东湖公园完成提升改造", "东湖公园新建了环湖步道和健身广场，吸引市民前来散步健身。",
+                     "东湖公园管理处表示，将做好公园日常维护。", TEA[2])
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert [flat(s.body[0].block) for s in state.sections][-1] == TEA[2]
+    assert state.sections[-1].headless
+
+
+def test_detach_displaced_kickers_moves_a_stacked_headline_to_its_headless_body():
+    state = state_of(*BRIDGE, "“孩子在家门口就能看病。”城西社区卫生服务中心开诊以来，日均接诊居民两百余人次。（钱芳）",
+                     "城西社区卫生服务中心开诊", *TEA)
+    run(state, rules.build_sections, rules.detach_displaced_kickers)
+    assert heads(state)[-2:] == [[(TITLE, "城西社区卫生服务中心开诊")], [(TITLE, TEA[0])]]
+
+
+def test_attach_runs_gives_a_headless_run_to_the_open_article_it_continues():
+    state = state_of(*TEA[:2], *BRIDGE, TEA[2] + "（林晓）")
+    run(state, rules.build_sections, rules.attach_runs)
+    assert len(state.sections) == 2
+    assert state.sections[0].body[-1].text.startswith(TEA[2])
+    assert any("continuation" in n for n in state.sections[0].notes)
+
+
+def test_attach_runs_gives_a_headless_run_to_a_displaced_headline():
+    headless = "城西社区卫生服务中心开诊以来，日均接诊居民两百余人次。（钱芳）"
+    state = state_of(*BRIDGE, headless, "城西社区卫生服务中心开诊")
+    run(state, rules.build_sections, rules.attach_runs)
+    assert [(s.head[0].text, len(s.body)) for s in state.sections] == [(BRIDGE[0], 2), ("城西社区卫生服务中心开诊", 1)]
+
+
+def test_fallback_titles_keeps_an_unmatched_run_and_unplaces_a_lone_headline():
+    state = State(items=[])
+    orphan = state_of("无人认领的一段文字，讲的是另一件事。")
+    lone = state_of("孤零零的标题")
+    state.sections = [Section(body=orphan.items), Section(head=lone.items)]
+    rules.fallback_titles(state)
+    assert len(state.sections) == 1 and state.sections[0].fallback_title
+    assert [i.text for i in state.unplaced] == ["孤零零的标题"]
+    assert state.warnings and state.sections[0].warnings
+
+
+def test_warn_open_ends_flags_a_lost_column():
+    cut = "北山林场组织护林员开展森林防火巡查。北山林场还在林区入口设置防火检查站，对进入林区的人员"
+    state = run(state_of(TEA[0], cut), rules.build_sections, rules.warn_open_ends)
+    assert [w.line for w in state.sections[0].warnings] == [3]
+
+
+def test_warn_noise_flags_without_changing_the_text():
+    state = run(state_of(TEA[0], "大桥建成后将缩短两岸 the 往来时间。"), rules.build_sections, rules.warn_noise)
+    assert state.sections[0].warnings[0].line == 3
+    assert " the " in state.sections[0].body[0].text
