@@ -207,3 +207,14 @@ def test_build_loads_neither_jieba_nor_jionlp(tmp_path: Path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_editor_slugs_with_chinese_spaces_or_hash_still_link(site: Path, tmp_path: Path):
+    (site / "articles" / "odd.md").write_text(
+        "---\ntitle: 奇怪的网址\ndate: 2025-08-07\nslug: 南昌 新闻#1\n---\n\n正文。\n", encoding="utf-8")
+    out = tmp_path / "build"
+    build(site, out)
+    assert (out / "2025" / "08" / "南昌 新闻#1" / "index.html").is_file()
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="/2025/08/%E5%8D%97%E6%98%8C%20%E6%96%B0%E9%97%BB%231/"' in home
+    assert check_links(out) == []

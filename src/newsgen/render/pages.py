@@ -54,7 +54,9 @@ def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = Non
         return PageInfo(title=title, url=views.href(url), section=section, description=description)
 
     def numbered(title: str, number: int) -> str:
-        return title if number == 1 else f"{title}（第 {number} 页）"
+        if number == 1:
+            return title
+        return f"{title}（第 {number} 页）" if title else f"第 {number} 页"
 
     # home, paginated: /, /page/2/
     for pager in paginate(range(len(site.posts)), per_page, ""):

@@ -8,14 +8,18 @@ Views are frozen dataclasses of strings, ints and tuples, built once per build: 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote
 
 from newsgen.config import Config
 from newsgen.site import Pager, Place, Site, Term, Year, page_url
 from newsgen.text import reading_minutes, summarize
+
+_URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +147,11 @@ class Views:
             stylesheet_url=self.href("static/style.css"), article_count=len(site.posts))
 
     def href(self, url: str) -> str:
-        """A site-relative URL as an absolute path under ``base_url``'s path."""
-        return self.base + url
+        """A site-relative URL as an absolute path under ``base_url``'s path, percent-encoded.
+
+        Slugs are the editors' to choose; one with Chinese, a space or '#' must still link.
+        """
+        return self.base + (url if _URL_SAFE.fullmatch(url) else quote(url, safe="/"))
 
     def _post(self, index: int) -> PostView:
         article = self.site.posts[index].article
