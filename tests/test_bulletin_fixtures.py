@@ -25,7 +25,8 @@ def summary(parsed: Parsed) -> dict:
         "articles": [{"kicker": d.kicker, "title": d.title, "subtitle": d.subtitle, "authors": d.authors,
                       "byline": d.byline, "lines": [b.first_line for b in d.blocks], "body": d.body}
                      for d in parsed.drafts],
-        "warnings": [[w.line, w.message] for w in parsed.warnings],
+        "warnings": sorted([w.line, w.message] for w in [*parsed.warnings, *(w for d in parsed.drafts
+                                                                               for w in d.warnings)]),
         "unplaced": [b.first_line for b in parsed.unplaced],
     }
 
@@ -95,6 +96,6 @@ def test_example_bulletin_decisions():
     assert "## 资源活水润民心 共治花开结硕果" in property_article.body
     # the headline displaced to the end finds the headless article it names
     assert displaced.blocks[0].first_line == 145 and displaced.blocks[1].first_line == 105
-    lines = {w.line: w.message for w in parsed.warnings}
+    lines = {w.line: w.message for d in parsed.drafts for w in d.warnings}
     assert "ourselves" in lines[33]
     assert "mid-sentence" in lines[69]

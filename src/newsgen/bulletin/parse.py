@@ -31,6 +31,7 @@ def parse(text: str) -> Parsed:
     sections = sorted(state.sections, key=lambda s: min((i.block.first_line for i in s.body),
                                                          default=s.first_line()))
     drafts = [render(s) for s in sections]
-    warnings = sorted([w for d in drafts for w in d.warnings] + state.warnings, key=lambda w: w.line)
+    # Parsed.warnings holds what belongs to no draft (each draft carries its own).
+    warnings = sorted(state.warnings, key=lambda w: w.line)
     return Parsed(drafts=drafts, unplaced=[i.block for i in state.unplaced], warnings=warnings,
                   dateline=dateline(text))
