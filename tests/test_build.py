@@ -218,3 +218,23 @@ def test_editor_slugs_with_chinese_spaces_or_hash_still_link(site: Path, tmp_pat
     home = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="/2025/08/%E5%8D%97%E6%98%8C%20%E6%96%B0%E9%97%BB%231/"' in home
     assert check_links(out) == []
+
+
+def test_config_and_article_errors_are_reported_together(site: Path, tmp_path: Path):
+    (site / "newsgen.yaml").write_text("title: 站点\nper_pgae: 5\n", encoding="utf-8")
+    (site / "articles" / "no-title.md").write_text(NO_TITLE, encoding="utf-8")
+    with pytest.raises(NewsgenError) as info:
+        build(site, tmp_path / "build")
+    messages = [str(d) for d in info.value.diagnostics]
+    assert messages[0].startswith("newsgen.yaml:2: unknown configuration key 'per_pgae'; did you mean 'per_page'?")
+    assert any(m.startswith("articles/no-title.md:2: missing required key 'title'") for m in messages)
+    assert not (tmp_path / "build").exists()
+
+
+def test_warnings_do_not_stop_the_build_and_are_returned(site: Path, tmp_path: Path):
+    (site / "articles" / "typo.md").write_text("---\ntitle: 拼错\ndate: 2025-08-07\ntagz: [x]\n---\n\n正文。\n",
+                                               encoding="utf-8")
+    result = build(site, tmp_path / "build")
+    expected = "articles/typo.md:4: warning: unknown key 'tagz': did you mean 'tags'?"
+    assert [str(w) for w in result.warnings] == [expected]
+    assert result.pages == 46
