@@ -238,3 +238,11 @@ def test_warnings_do_not_stop_the_build_and_are_returned(site: Path, tmp_path: P
     expected = "articles/typo.md:4: warning: unknown key 'tagz': did you mean 'tags'?"
     assert [str(w) for w in result.warnings] == [expected]
     assert result.pages == 46
+
+
+def test_replaces_what_pip_install_leaves_in_build(tmp_path: Path):
+    out = tmp_path / "build"
+    (out / "lib" / "newsgen").mkdir(parents=True)
+    (out / "bdist.linux-x86_64").mkdir()
+    build(FIXTURE, out)
+    assert (out / MARKER).is_file() and not (out / "lib").exists()

@@ -5,12 +5,14 @@ directory and leaves the previous output exactly as it was. Two writes to one pa
 are refused: they would mean one page silently replacing another.
 
 The output directory gets a marker file, so newsgen only ever replaces a directory it
-wrote itself (``--output ~`` must not delete a home directory).
+wrote itself (``--output ~`` must not delete a home directory), an empty one, or one
+holding only what ``pip install .`` leaves in a source tree's ``build/``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -20,6 +22,8 @@ from newsgen.errors import Location, NewsgenError
 
 MARKER = ".newsgen-build"
 MARKER_TEXT = "Written by 'newsgen build'. The whole directory is replaced on every build.\n"
+#: What ``pip install .`` leaves in a source tree's ``build/`` (newsgen's default output): regenerable.
+SETUPTOOLS_LEFTOVERS = re.compile(r"lib|lib\..+|bdist\..+|temp\..+|scripts-.+")
 
 
 class OutputWriter:
@@ -114,7 +118,7 @@ def _check_replaceable(output: Path) -> None:
         return
     if not output.is_dir():
         raise NewsgenError(f"output {output} exists and is not a directory", Location(output))
-    if (output / MARKER).is_file() or not any(output.iterdir()):
+    if (output / MARKER).is_file() or all(SETUPTOOLS_LEFTOVERS.fullmatch(p.name) for p in output.iterdir()):
         return
     raise NewsgenError(
         f"refusing to replace {output}: it is not empty and was not written by newsgen build "
