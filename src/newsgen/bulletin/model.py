@@ -33,6 +33,7 @@ class Draft:
     subtitle: str | None = None
     authors: list[str] = field(default_factory=list)
     byline: str | None = None                   # attribution text taken out of the body, verbatim
+    headline: list[str] = field(default_factory=list)  # the headline lines as printed (kicker's '：' kept)
     notes: list[str] = field(default_factory=list)   # decisions: what was attached and why (with scores)
     warnings: list[ParseWarning] = field(default_factory=list)
 

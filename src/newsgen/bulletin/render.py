@@ -63,6 +63,7 @@ def render(section: Section) -> Draft:
         subtitle=roles.get(SUBTITLE),
         authors=authors,
         byline=byline,
+        headline=[i.text for i in section.head],
         notes=list(section.notes),
         warnings=sorted(section.warnings, key=lambda w: w.line),
     )

@@ -133,6 +133,9 @@ def _front_matter(draft: Draft, day: dt.date, slug: str, enrichment: Any, bullet
     source: dict[str, Any] = {"bulletin": bulletin, "sha256": sha, "blocks": line_ranges(draft.blocks)}
     if draft.byline:
         source["byline"] = draft.byline
+    printed = "".join(draft.headline)
+    if printed and printed != "".join(x for x in (draft.kicker, draft.title, draft.subtitle) if x):
+        source["headline"] = list(draft.headline)  # as printed, e.g. the kicker's closing '：'
     meta["source"] = source
     return meta
 
