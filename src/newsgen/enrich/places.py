@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path as FsPath
 
 from newsgen.enrich import words as W
+from newsgen.enrich.cache import cached
 
 PlacePath = tuple[str, ...]
 
@@ -111,13 +112,20 @@ def clean_path(levels: Iterable[str]) -> PlacePath:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The division index, built once per process (about a quarter of a second)."""
+    """The division index, once per process: from the disk cache (building it costs a third of a second)."""
+    path = division_file()
+    paths, shorts, short_names = cached("divisions", [path], lambda: _build_gazetteer(path))
+    return Gazetteer(paths, shorts, short_names)
+
+
+def _build_gazetteer(division_path: FsPath) -> tuple[dict[str, tuple[PlacePath, ...]],
+                                                      dict[str, tuple[PlacePath, ...]], frozenset[str]]:
     paths: dict[str, dict[PlacePath, None]] = defaultdict(dict)
     shorts: dict[str, dict[PlacePath, None]] = defaultdict(dict)
     short_names: set[str] = set()
     stack: list[str] = []
     city_short: list[str] = []
-    for depth, name, short in _read_divisions(division_file()):
+    for depth, name, short in _read_divisions(division_path):
         del stack[depth:]
         stack.append(name)
         path = clean_path(stack)
@@ -131,8 +139,7 @@ def gazetteer() -> Gazetteer:
             for alias in city_short:
                 paths[alias + short][path] = None
         short_names.update(a for a in aliases if a not in ZONE_SHORTS)
-    return Gazetteer({k: tuple(v) for k, v in paths.items()}, {k: tuple(v) for k, v in shorts.items()},
-                     frozenset(short_names))
+    return {k: tuple(v) for k, v in paths.items()}, {k: tuple(v) for k, v in shorts.items()}, frozenset(short_names)
 
 
 def parse_alias(value: str) -> PlacePath:
@@ -377,8 +384,14 @@ def _can_name_zone(word: str, extra_words: frozenset[str]) -> bool:
     """A word that can start a zone's name: a proper or common noun, or unknown to jieba (东临)."""
     if not CJK_WORD.match(word) or word[0] in ZONE_PREFIX_STOP or gazetteer().paths.get(word):
         return False
-    tag = W.word_tag(word, extra_words)
-    return tag is None or tag[0] in ZONE_PREFIX_POS
+    return word in extra_words or word not in _not_nominal()  # site words are place names, so nouns
+
+
+@cache
+def _not_nominal() -> frozenset[str]:
+    """Dictionary words whose part of speech is not in :data:`ZONE_PREFIX_POS` (verbs, adjectives …)."""
+    return cached("pos-not-nominal", [W.jieba_dict_file(), division_file()], lambda: frozenset(
+        word for word, tag in W.dictionary_tags().items() if not tag.startswith(ZONE_PREFIX_POS)))
 
 
 def _zone_parent(name: str, before: str | None, where: Mapping[str, PlacePath]) -> PlacePath:
