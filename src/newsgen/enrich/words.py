@@ -87,15 +87,16 @@ def tokenizer(extra_words: frozenset[str] = frozenset()) -> jieba.Tokenizer:
     """A jieba tokenizer whose dictionary holds every division name, zone word and ``extra_words``."""
     import jieba
 
-    from newsgen.enrich.places import gazetteer
+    from newsgen.enrich.places import gazetteer, is_findable
 
     _quiet_jieba()
     freq, total = place_dictionary()
+    places = gazetteer().paths
     tok = jieba.Tokenizer()
     # A ready prefix dictionary instead of tok.initialize(), which would load jieba's own (jieba 0.42).
     tok.FREQ, tok.total, tok.initialized = (dict(freq) if extra_words else freq), total, True
     # Words already added with the places count once; zone words twice, as when added in one go.
-    for word in sorted(extra_words - gazetteer().word_names):
+    for word in sorted(w for w in extra_words if not (w in places and is_findable(w))):
         tok.add_word(word, PLACE_FREQ, ZONE_TAG if word in ZONE_WORDS else PLACE_TAG)
     return tok
 
