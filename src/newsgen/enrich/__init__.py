@@ -2,6 +2,8 @@
 
 Loaded lazily: ``build`` never imports this package, and importing it loads neither jieba nor
 the division data; they load on the first :func:`enrich` call and stay cached in the process.
+The tables built from jieba's and jionlp's files are kept on disk (:mod:`newsgen.enrich.cache`),
+so that first call costs about half a second rather than three.
 """
 
 from __future__ import annotations
