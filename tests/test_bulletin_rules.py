@@ -111,3 +111,22 @@ def test_warn_noise_flags_without_changing_the_text():
     state = run(state_of(TEA[0], "大桥建成后将缩短两岸 the 往来时间。"), rules.build_sections, rules.warn_noise)
     assert state.sections[0].warnings[0].line == 3
     assert " the " in state.sections[0].body[0].text
+
+
+def test_split_glued_runs_moves_the_seam_up_over_a_weakly_worded_first_tail_block():
+    weak = "这几年，大伙儿的日子越过越好，采茶的劲头更足了。"
+    state = state_of(*TEA[:2], "东湖公园完成提升改造", "东湖公园新建了环湖步道和健身广场，吸引市民前来散步健身。",
+                     "东湖公园管理处表示，将做好公园日常维护。", weak, TEA[2])
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert [i.text for i in state.sections[-1].body] == [weak, TEA[2]]
+    assert state.sections[-1].headless
+
+
+def test_split_glued_runs_finds_the_tail_of_a_headless_run():
+    # a body whose headline was displaced (headless, left open) has its own tail glued further on
+    clinic = "城西社区卫生服务中心开诊以来，日均接诊居民两百余人次，社区居民在家门口看病。"
+    more = "城西社区卫生服务中心还为社区老人建立健康档案，城西社区的家庭医生定期上门随访。"
+    state = state_of(*BRIDGE, clinic, *TEA[:2], more)
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert [i.text for i in state.sections[-1].body] == [more]
+    assert state.sections[-1].headless

@@ -26,6 +26,8 @@ ATTACH_SURE = 0.12
 GLUE_MIN = 0.10
 #: ...and this many times better than its own start.
 GLUE_RATIO = 2.5
+#: A block above a glued tail's seam goes with the tail when it reads this much more like the tail's article.
+SEAM_MARGIN = 0.0
 #: A kicker line this similar to the body under it is about that body: never a displaced headline.
 KICKER_OWN_MAX = 0.06
 #: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
@@ -140,6 +142,34 @@ def _displaced_candidates(state: State, skip: Section | None = None) -> list[str
     return out
 
 
+def _open_headless(state: State, before: int) -> list[str]:
+    """Headless runs printed earlier and left open: a body whose headline was displaced may
+    itself have a tail printed further on."""
+    return [s.text() for s in state.sections[:before] if s.headless and s.body and not s.closed]
+
+
+def _article_of(state: State, text: str) -> str:
+    """The whole text of the section a candidate text (an article, or a kicker line) comes from."""
+    return next((s.text() for s in state.sections if text in (s.text(), s.head[0].text if s.head else None)), text)
+
+
+def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
+    """Move a glued tail's seam up over the body blocks that read more like the tail (and the
+    article it belongs to) than like this section's own start. The first blocks of a tail are
+    often weakly worded, so the blocks are weighed as a run: the seam goes where the summed
+    preference for the tail is highest."""
+    best, total, seam = 0.0, 0.0, j
+    for m in range(j - 1, 0, -1):
+        item = sec.body[m]
+        if item.role != BODY or item.feat.lead_byline:
+            break
+        above = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:m]])
+        total += state.cosine(item.text, where) - state.cosine(item.text, above)
+        if total > best + SEAM_MARGIN:
+            best, seam = total, m
+    return seam
+
+
 def split_glued_runs(state: State) -> None:
     """A tail printed right after an article that has no byline shows no seam: split a section where
     the rest reads like an earlier open article (or a displaced headline) more than like its own start,
@@ -150,23 +180,26 @@ def split_glued_runs(state: State) -> None:
         if sec.headless or len(sec.body) < 2:
             k += 1
             continue
-        others = [o.text() for _, o in _open_articles(state, k)] + _displaced_candidates(state, skip=sec)
-        best: tuple[float, int, float, float] | None = None
+        others = [o.text() for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
+            _displaced_candidates(state, skip=sec)
+        best: tuple[float, int, float, float, str] | None = None
         for j in range(1, len(sec.body)):
             tail = "\n".join(i.text for i in sec.body[j:])
             left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
             own = state.cosine(tail, left)
-            other = max((state.cosine(tail, o) for o in others), default=0.0)
+            other, where = max(((state.cosine(tail, o), o) for o in others), default=(0.0, ""))
             lead = 0.1 if sec.body[j].feat.lead_byline else 0.0
             score = other - 2 * own + lead
             if best is None or score > best[0]:
-                best = (score, j, other, own)
+                best = (score, j, other, own, where)
         if best is None:
             k += 1
             continue
-        _, j, other, own = best
+        _, j, other, own, where = best
         lead = bool(sec.body[j].feat.lead_byline)
         if (other >= GLUE_MIN and other >= GLUE_RATIO * own + 0.02) or (lead and other >= ATTACH_MIN):
+            if not lead:
+                j = _earliest_seam(state, sec, j, _article_of(state, where))
             tail = Section(body=sec.body[j:], notes=[
                 f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
                 f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
