@@ -15,10 +15,21 @@ from slugify import slugify
 PLACE_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治旗", "街道办事处", "街道", "省", "市", "区", "县",
                   "镇", "乡", "旗", "盟", "地区")
 MAX_SLUG = 60
-SENTENCE_END = "。！？!?…"
-CLOSERS = "”’」』）)"
+SENTENCE_END_RE = re.compile(r"[。！？!?…]+[”’」』）)]*")
 CJK = re.compile(r"[\u3400-\u9fff]")
-MARKDOWN_NOISE = re.compile(r"^#+\s.*$|[*_`>#\[\]]", re.M)
+CJK_CHAR = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]"
+# Markdown that is not prose, removed in order: images, link targets, headings, HTML tags,
+# table rows, emphasis and code marks, block quotes and list bullets.
+MARKDOWN_STRIP: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"^#{1,6}\s.*$", re.M), ""),
+    (re.compile(r"<[^>\n]+>"), ""),
+    (re.compile(r"^\s*\|.*$", re.M), ""),
+    (re.compile(r"[*_`]+"), ""),
+    (re.compile(r"^\s*(>\s*)+|^\s*([-+]|\d+\.)\s+", re.M), ""),
+)
+SPACE_BETWEEN_CJK = re.compile(rf"(?<={CJK_CHAR})\s+(?={CJK_CHAR})")
 
 
 @lru_cache(maxsize=65536)
@@ -68,32 +79,30 @@ def unique_slug(slug: str, taken: set[str]) -> str:
 
 
 def plain_text(markdown: str) -> str:
-    """Body text without headings and Markdown marks (for summaries and counts)."""
-    return re.sub(r"\s+", " ", MARKDOWN_NOISE.sub("", markdown)).strip()
+    """Body text without headings and Markdown marks (for summaries and counts).
+
+    Paragraphs are joined without a space between Chinese characters, with one elsewhere.
+    """
+    text = markdown
+    for pattern, replacement in MARKDOWN_STRIP:
+        text = pattern.sub(replacement, text)
+    text = SPACE_BETWEEN_CJK.sub("", text.strip())
+    return re.sub(r"\s+", " ", text)
 
 
 def summarize(markdown: str, limit: int = 120) -> str:
-    """The first sentence(s) of the body up to ~``limit`` characters, cut at a sentence end."""
+    """The first sentence(s) of the body, as many whole ones as fit in ``limit`` characters.
+
+    A first sentence longer than that is cut at its last comma before the limit, with '……'.
+    """
     text = plain_text(markdown)
     if len(text) <= limit:
         return text
-    out = ""
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        i += 1
-        if ch in SENTENCE_END:
-            while i < len(text) and (text[i] in CLOSERS or text[i] in SENTENCE_END):
-                i += 1
-            if i > limit and out:
-                break
-            out = text[:i]
-            if len(out) >= limit * 0.6:
-                break
-    if not out:  # one very long sentence: cut at the last comma before the limit
-        cut = max(text.rfind(c, 0, limit) for c in "，,；;")
-        out = text[: cut] + "……" if cut > limit // 3 else text[:limit] + "……"
-    return out.strip()
+    fitting = [m.end() for m in SENTENCE_END_RE.finditer(text, 0, limit + 1) if m.end() <= limit]
+    if fitting:
+        return text[: fitting[-1]].strip()
+    cut = max(text.rfind(c, 0, limit) for c in "，,；;、")
+    return (text[:cut] if cut > limit // 3 else text[:limit]).strip() + "……"
 
 
 def reading_minutes(markdown: str, per_minute: int = 400) -> int:
