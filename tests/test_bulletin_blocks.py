@@ -106,3 +106,17 @@ def test_features_kicker_open_end_lead_and_noise():
     f = features(block("第一行没有问题。\n“ ourselves 反馈问题后，不久就有回应。", line=33))
     assert f.noise == [(34, "ourselves")]
     assert features(block("通过手机APP、公示栏对外公开。")).noise == []
+
+
+@pytest.mark.parametrize("text, signed", [
+    ("青山县城关镇  陈  明", True),
+    ("某省某市\u00a0\u00a0号\u00a0\u00a0声", True),
+    ("强品牌 茶叶走向全国", False),          # one space: a two-phrase headline
+    ("（本报记者  吴  月）", False),          # a bracketed sign-off
+    ("本报讯  暑期到来，图书馆延长开放时间。", False),
+])
+def test_signature_line(text, signed):
+    f = features(block(text))
+    assert f.signature is signed
+    if signed:
+        assert not f.ends_open

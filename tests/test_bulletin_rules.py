@@ -130,3 +130,47 @@ def test_split_glued_runs_finds_the_tail_of_a_headless_run():
     run(state, rules.build_sections, rules.split_glued_runs)
     assert [i.text for i in state.sections[-1].body] == [more]
     assert state.sections[-1].headless
+
+
+BRIEFS = [
+    "城乡快讯",
+    "青山县图书馆延长夏季开放时间",
+    "本报讯  暑期到来，青山县图书馆将开放时间延长至每晚九点，方便学生假期读书。",
+    "（林晓）",
+    "白云镇新建三座便民桥",
+    "本报讯  近日，白云镇三座便民桥全部建成通行，沿河两岸村民出行不再绕路。（周文）",
+]
+LETTERS = [
+    "读者来信",
+    "老旧小区加装电梯要算好民生账",
+    "青山县城关镇  陈  明",
+    "我家住在一个建成二十多年的老旧小区，今年小区启动加装电梯，低层住户意见一时难以统一。",
+    "乡村夜市也要管好卫生",
+    "白云镇  刘  芳",
+    "夏夜的乡村夜市热闹非凡，但也有摊主随手乱倒垃圾，建议镇里设置垃圾收集点。",
+]
+
+
+def test_gather_columns_makes_briefs_with_the_same_lead_tag_one_article_under_the_label():
+    state = run(state_of(*BRIEFS), rules.build_sections, rules.gather_columns)
+    assert heads(state) == [[(TITLE, "城乡快讯")]]
+    assert [(i.role, i.text) for i in state.sections[0].body if i.role == SUB] == [
+        (SUB, BRIEFS[1]), (SUB, BRIEFS[4])]
+
+
+def test_gather_columns_makes_signed_letters_one_article_under_the_label():
+    state = run(state_of(*LETTERS), rules.build_sections, rules.gather_columns)
+    assert heads(state) == [[(TITLE, "读者来信")]]
+    assert len(state.sections[0].body) == 6
+
+
+def test_gather_columns_leaves_a_single_item_as_kicker_and_title():
+    state = run(state_of(*BRIEFS[:4], *BRIDGE), rules.build_sections, rules.gather_columns)
+    assert heads(state)[0] == [(KICKER, "城乡快讯"), (TITLE, BRIEFS[1])]
+    assert heads(state)[1] == [(TITLE, BRIDGE[0])]
+
+
+def test_gather_columns_needs_items_that_open_alike():
+    # a place kicker over a title, then an ordinary article: no column
+    state = run(state_of("青山县", *TEA, *BRIDGE), rules.build_sections, rules.gather_columns)
+    assert heads(state) == [[(KICKER, "青山县"), (TITLE, TEA[0])], [(TITLE, BRIDGE[0])]]

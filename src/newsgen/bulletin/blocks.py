@@ -18,6 +18,7 @@ CLOSERS = "”’」』）)】"
 #: Punctuation that cannot end a headline line (a headline never ends on a comma or a full stop).
 NO_HEADLINE_END = "。，、；;,.：:"
 HEADLINE_MAX = 48
+SIGNATURE_MAX = 30
 HAN = r"\u3400-\u9fff"
 
 KICKER_END = re.compile(r"(：|——|—)$")
@@ -59,6 +60,7 @@ class Features:
     closing: bool = False                # wholly bracketed: a sign-off such as （本报X月X日电） or （作者为…）
     candidate: bool = False              # may be a headline line (shape, and nothing that rules it out)
     weak: bool = False                   # a candidate as long as a sentence: a headline only after a sign-off
+    signature: bool = False              # a place and a spaced-out name on a line of their own: 某省某市  某某
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -193,8 +195,17 @@ def features(block: Block) -> Features:
     f.closing = bool(re.fullmatch(r"(?:[（(][^（）()]*[）)])+", text))
     f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline
                    and not f.lead_byline)
+    f.signature = signature(text) and not f.lead_byline and not f.tail_byline
+    f.ends_open = f.ends_open and not f.signature     # a signature is a line of its own, not a cut sentence
     f.weak = f.candidate and len(text) > 28 and ("，" in text or "," in text) and not f.kicker_shaped
     return f
+
+
+def signature(text: str) -> bool:
+    """A writer's signature line: short, no punctuation, words set apart by runs of spaces
+    (a place, then a name spaced out to the column's width)."""
+    parts = re.split(r"(?:\s|\u3000){2,}", text.strip())
+    return (len(text) <= SIGNATURE_MAX and len(parts) >= 2 and all(re.fullmatch(rf"[{HAN}·]+", p) for p in parts))
 
 
 def noise_words(block: Block) -> list[tuple[int, str]]:

@@ -30,6 +30,12 @@ GLUE_RATIO = 2.5
 SEAM_MARGIN = 0.0
 #: A kicker line this similar to the body under it is about that body: never a displaced headline.
 KICKER_OWN_MAX = 0.06
+#: A column label over a run of items (栏目名): a short plain line, no punctuation, no space.
+COLUMN_LABEL = re.compile(r"^[\u3400-\u9fff]{2,6}$")
+#: An item of a column of briefs is at most this long (its body, in characters).
+BRIEF_MAX = 320
+#: A lead tag that opens a brief: the words before the first run of spaces, no date in them.
+LEAD_TAG = re.compile(r"^([^\s\d，。：；！？“”（）()]{2,8})\s+\S")
 #: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
 COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 
@@ -98,6 +104,51 @@ def _as_subhead(section: Section) -> list[Item]:
     for item in section.head:
         item.role = BODY if item.feat.weak else SUB   # a sentence-long line is a paragraph, not a heading
     return section.head + section.body
+
+
+def _item_opening(section: Section) -> str | None:
+    """How an item under a column label opens, when that shape can be recognised again in the
+    next item: a signature line under the headline (letters, commentary), or, in a short brief
+    closed by a sign-off, the dateless lead tag before its first run of spaces."""
+    if not section.body:
+        return None
+    first = section.body[0]
+    if first.feat.signature:
+        return "signature"
+    m = LEAD_TAG.match(first.text)
+    brief = section.closed and sum(len(i.text) for i in section.body) <= BRIEF_MAX and len(section.body) <= 3
+    return f"lead {m.group(1)}" if m and brief else None
+
+
+def gather_columns(state: State) -> None:
+    """A short label over an item's headline, followed by more items that open the same way (each
+    with a signature line, or each a short brief with the same lead tag), is a column: one article
+    titled by the label, each item's headline a subheading. A single item stays kicker + title."""
+    k = 0
+    while k < len(state.sections):
+        sec = state.sections[k]
+        label = sec.head[0] if len(sec.head) == 2 and sec.head[0].role == KICKER else None
+        shape = _item_opening(sec)
+        if label is None or shape is None or label.feat.kicker_shaped or not COLUMN_LABEL.match(label.text):
+            k += 1
+            continue
+        items = [sec]
+        while k + len(items) < len(state.sections):
+            nxt = state.sections[k + len(items)]
+            if len(nxt.head) != 1 or nxt.head[0].feat.kicker_shaped or _item_opening(nxt) != shape:
+                break
+            items.append(nxt)
+        if len(items) >= 2:
+            label.role = TITLE
+            body: list[Item] = []
+            for item in items:
+                for line in item.head[-1:]:
+                    line.role = SUB
+                body += item.head[-1:] + item.body
+            state.sections[k:k + len(items)] = [Section(head=[label], body=body, notes=[
+                f"line {label.block.first_line}: column label over {len(items)} items that open alike "
+                f"({shape}); item headlines kept as subheadings"])]
+        k += 1
 
 
 def resolve_subheads(state: State) -> None:
@@ -324,6 +375,7 @@ def warn_noise(state: State) -> None:
 
 RULES: list[Rule] = [
     build_sections,
+    gather_columns,
     resolve_subheads,
     split_glued_runs,
     detach_displaced_kickers,
