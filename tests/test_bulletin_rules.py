@@ -174,3 +174,16 @@ def test_gather_columns_needs_items_that_open_alike():
     # a place kicker over a title, then an ordinary article: no column
     state = run(state_of("青山县", *TEA, *BRIDGE), rules.build_sections, rules.gather_columns)
     assert heads(state) == [[(KICKER, "青山县"), (TITLE, TEA[0])], [(TITLE, BRIDGE[0])]]
+
+
+def test_build_sections_takes_a_sentence_long_headline_over_a_wire_lead_after_an_open_article():
+    long_title = "青山县人民医院原党委副书记、副院长，县卫生健康局原局长某某严重违纪违法被开除党籍"
+    lead = "本报青山8月30日电  经县委批准，县纪委监委对青山县人民医院原党委副书记某某进行了立案审查调查。"
+    state = run(state_of(*TEA[:2], long_title, lead), rules.build_sections)
+    assert heads(state) == [[(TITLE, TEA[0])], [(TITLE, long_title)]]
+
+
+def test_build_sections_keeps_a_sentence_long_line_without_a_wire_lead_in_the_body():
+    line = "青山县人民医院原党委副书记、副院长，县卫生健康局原局长某某今天到白云镇调研茶园建设情况"
+    state = run(state_of(*TEA[:2], line, TEA[2]), rules.build_sections)
+    assert heads(state) == [[(TITLE, TEA[0])]]

@@ -38,6 +38,8 @@ LEAD_OPENING = re.compile(
     r"^(近日|日前|近期|近年来|今年以来|目前|当前|眼下|昨天|今天|前不久|不久前|\d{4}年|\d{1,2}月\d{1,2}日|"
     r"[^，。]{0,12}\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电|[^，。]{0,8}讯)"
 )
+#: A dateline opening a wire lead: 本报北京8月30日电, 新华社某地8月1日电.
+WIRE_DATELINE = re.compile(r"^[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电")
 #: A stray Latin word dropped between Chinese characters: “ ourselves 反馈.
 NOISE_WORD = re.compile(r"(?<=[^\x00-\x7f])\s+([A-Za-z]{2,})\s+(?=[^\x00-\x7f])")
 FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -52,6 +54,7 @@ class Features:
     subtitle_shaped: bool = False        # a headline line opening with —— (副题)
     ends_open: bool = False              # cut mid-sentence (no closing punctuation)
     starts_lead: bool = False            # opens like a news lead (近日，/ a date / 本报X月X日电)
+    wire_lead: bool = False              # opens with a dateline (本报X月X日电, 新华社X月X日电) or a credited lead
     tail_byline: str | None = None       # the attribution text closing the block, verbatim
     tail_authors: list[str] = field(default_factory=list)
     lead_byline: str | None = None       # the attribution inside a lead, verbatim
@@ -191,6 +194,7 @@ def features(block: Block) -> Features:
     if lead:
         f.lead_byline, f.lead_authors = lead
         f.starts_lead = True
+    f.wire_lead = bool(f.lead_byline or WIRE_DATELINE.match(text))
     f.noise = noise_words(block)
     f.closing = bool(re.fullmatch(r"(?:[（(][^（）()]*[）)])+", text))
     f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline

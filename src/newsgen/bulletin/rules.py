@@ -40,11 +40,11 @@ LEAD_TAG = re.compile(r"^([^\s\d，。：；！？“”（）()]{2,8})\s+\S")
 COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 
 
-def _is_candidate(item: Item, prev: Item | None) -> bool:
+def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> bool:
     if not item.feat.candidate:
         return False
-    if item.feat.weak:   # sentence-long: a headline only right after a sign-off or at the top
-        return prev is None or prev.closes or prev.feat.candidate
+    if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, or over a wire lead
+        return prev is None or prev.closes or prev.feat.candidate or (nxt is not None and nxt.feat.wire_lead)
     return True
 
 
@@ -76,7 +76,7 @@ def build_sections(state: State) -> None:
     i = 0
     while i < len(items):
         prev = items[i - 1] if i else None
-        if _is_candidate(items[i], prev):
+        if _is_candidate(items[i], prev, items[i + 1] if i + 1 < len(items) else None):
             j = i + 1
             while j < len(items) and items[j].feat.candidate and j - i < 4:
                 j += 1
