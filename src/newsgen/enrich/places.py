@@ -20,7 +20,9 @@ Resolution, in order:
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -82,22 +84,37 @@ def is_findable(name: str) -> bool:
 
 
 def division_file() -> FsPath:
-    """jionlp's division file, found without importing jionlp."""
+    """jionlp's division file, found without importing jionlp.
+
+    jionlp ships it zipped and unzips it beside the zip the first time jionlp itself is
+    imported; a fresh install has only ``china_location.zip``, which is read as it is.
+    """
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("jionlp is not installed; it carries the division data for place resolution")
-    return FsPath(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+    folder = FsPath(next(iter(spec.submodule_search_locations))) / "dictionary"
+    text = folder / "china_location.txt"
+    return text if text.is_file() else folder / "china_location.zip"
+
+
+def _division_lines(path: FsPath) -> Iterator[str]:
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            member = next(n for n in archive.namelist() if n.endswith("china_location.txt"))
+            yield from io.TextIOWrapper(archive.open(member), encoding="utf-8")
+    else:
+        with path.open(encoding="utf-8") as lines:
+            yield from lines
 
 
 def _read_divisions(path: FsPath) -> Iterator[tuple[int, str, str]]:
     """(depth 0-3, name, short name) for each province, city, county and town line."""
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("\t\t\t\t"):  # villages and communities
-                continue
-            fields = line.strip().split("\t")
-            if fields[0]:
-                yield len(line) - len(line.lstrip("\t")), fields[0], fields[2] if len(fields) > 2 else ""
+    for line in _division_lines(path):
+        if line.startswith("\t\t\t\t"):  # villages and communities
+            continue
+        fields = line.strip().split("\t")
+        if fields[0]:
+            yield len(line) - len(line.lstrip("\t")), fields[0], fields[2] if len(fields) > 2 else ""
 
 
 def clean_path(levels: Iterable[str]) -> PlacePath:
