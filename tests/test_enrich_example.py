@@ -7,7 +7,6 @@ the way the import stage reassembles them: the 党建 article has a tail later i
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,13 +95,3 @@ def test_one_to_three_default_topics_and_a_pinyin_slug(results, example: Example
 def test_no_zone_warnings_when_aliases_cover_them(results) -> None:
     warnings = [w for r in results.values() for w in r.warnings if "regions.aliases" in w]
     assert warnings == []
-
-
-def test_the_seven_articles_enrich_quickly() -> None:
-    from newsgen.enrich import enrich
-
-    enrich("预热", None, None, "预热。", CONFIG, set())  # loads jieba and the division index
-    start = time.perf_counter()
-    for ex in EXAMPLES:
-        enrich(ex.title, ex.kicker, None, body_of(ex), CONFIG, set())
-    assert time.perf_counter() - start < 5
