@@ -51,11 +51,13 @@ def test_second_import_writes_nothing_and_says_so(tmp_path, capsys):
     assert written(tmp_path) == before
 
 
-def test_force_reimport_keeps_paths_and_slugs(tmp_path):
+def test_force_reimport_keeps_paths_and_slugs(tmp_path, capsys):
     run("import", TWO, "--site", tmp_path, "--date", "2025-08-06")
     before = written(tmp_path)
+    capsys.readouterr()
     assert run("import", TWO, "--site", tmp_path, "--date", "2025-08-06", "--force") == 0
     assert written(tmp_path) == before
+    assert "wrote 0 article file(s) (2 unchanged)" in capsys.readouterr().out
 
 
 def test_editor_file_with_same_slug_is_not_overwritten(tmp_path):

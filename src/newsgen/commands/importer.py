@@ -83,7 +83,9 @@ class ImportReport:
                 out.append(f"  lines {u.lines}: {u.text}")
         verb = "would write" if self.dry_run else "wrote"
         count = len(self.articles) if self.dry_run else self.written
-        out.append(f"{verb} {count} article file(s); {len(self.warnings)} warning(s); "
+        same = len(self.articles) - self.written if not self.dry_run else 0
+        unchanged = f" ({same} unchanged)" if same else ""
+        out.append(f"{verb} {count} article file(s){unchanged}; {len(self.warnings)} warning(s); "
                    f"{len(self.unplaced)} unplaced block(s)")
         return out
 
