@@ -104,3 +104,28 @@ def test_place_words(word: str) -> None:
 @pytest.mark.parametrize("word", ["产业链", "早稻", "党建"])
 def test_not_place_words(word: str) -> None:
     assert not is_place_word(word, ALIASES)
+
+
+def test_a_city_named_by_its_short_name_counts() -> None:
+    # 赣州 without 市, many times; a one-off 古城区 (a county of 丽江 by that name) must not win.
+    body = "赣州是一座历史文化名城。漫步赣州街头，古城区风貌依旧。赣州人热情好客。"
+    r = regions([("title", "赣江水 赣州城"), ("body", body)], province=None)
+    assert r.regions == ["江西省/赣州市"]
+
+
+def test_a_short_name_that_is_also_a_common_word_is_not_a_place() -> None:
+    # 大同 (a city of 山西) and 东方 (a city of 海南) are ordinary words here.
+    r = regions([("title", "求大同存小异"), ("lead", "东方欲晓，大同之路在于合作。")], province=None)
+    assert r.regions == []
+
+
+def test_the_dateline_city_of_a_lead_is_the_place() -> None:
+    r = regions([("title", "首批低租金床位集中揭牌"), ("lead", "本报上海7月20日电（记者田泓）近日，首批床位揭牌。")],
+                province=None)
+    assert r.regions == ["上海市"]
+
+
+def test_one_passing_mention_in_the_body_is_not_the_place() -> None:
+    r = regions([("title", "景区卫生间建设要跟上"), ("lead", "暑期出游人多，卫生间排长队。"),
+                 ("body", "去年在漳州市的一处景区，笔者也遇到过这种情况。")], province=None)
+    assert r.regions == []

@@ -7,7 +7,8 @@ jionlp, which costs most of a second and loads much we do not need; villages are
 Resolution, in order:
 
 1. mentions are jieba tokens that are a division name, a site alias (``regions.aliases``) or an
-   alias's last part; short names of provinces and cities (宜春, 江西) only give context;
+   alias's last part, or the short name of a province or city (赣州, 江西) when it names one
+   place and jieba knows it as a place name; other short names only give context;
 2. a name with several candidate paths keeps those related to the other places the article names
    (an ancestor or descendant), then those in the ``regions.province`` prior; one that is still
    ambiguous is reported, never guessed;
@@ -49,9 +50,11 @@ ZONE_SHORTS = ("经开区", "高新区")
 SECTION_WEIGHTS = {"kicker": 8.0, "title": 8.0, "subtitle": 5.0, "lead": 3.0, "body": 1.0}
 PROMINENT = ("kicker", "title", "subtitle", "lead")
 DESCEND_RATIO = 0.5   # walk down to a child holding at least this share of the weight below
+MIN_WEIGHT = 2.0      # a region needs two body mentions, or one in the headline or lead
 SECOND_RATIO = 0.6    # a second, unrelated region needs this share of the first one's weight
 MAX_REGIONS = 2
 MAX_CANDIDATES_SHOWN = 4
+PLACE_NAME_TAG = "ns"  # jieba's part-of-speech tag for place names
 CJK_WORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
 ZONE_PREFIX_POS = ("n", "j", "x")  # nouns (ns, nz, nt …), abbreviations, unknown
 ZONE_PREFIX_STOP = frozenset("该 本 全 各 此 这 那 其 新 大 在 和 与 及 的 为 到 从 向 对 是 个".split())
@@ -220,12 +223,28 @@ def site_words(aliases: Mapping[str, str]) -> frozenset[str]:
 
 def find_mentions(sections: Sections, aliases: Mapping[str, PlacePath]) -> list[Mention]:
     gaz = gazetteer()
+    shorts = short_mentions()
     found: list[Mention] = []
     for section, tokens in sections.tokens.items():
         for i, tok in enumerate(tokens):
-            if tok in aliases or (tok in gaz.paths and (is_findable(tok) or tok.endswith(ZONE_SHORTS))):
+            if (tok in aliases or tok in shorts
+                    or (tok in gaz.paths and (is_findable(tok) or tok.endswith(ZONE_SHORTS)))):
                 found.append(Mention(tok, section, i))
     return found
+
+
+@cache
+def short_mentions() -> Mapping[str, PlacePath]:
+    """Short names that count as mentions: 赣州 -> 江西省/赣州市, 成都 -> 四川省/成都市.
+
+    Only a province's or city's short name that names one place and that jieba's dictionary
+    tags as a place name (``ns``), so that words such as 东方, 大同 or 和平 never count.
+    """
+    def build() -> dict[str, PlacePath]:
+        tags = W.dictionary_tags()
+        return {name: paths[0] for name, paths in gazetteer().shorts.items()
+                if len(paths) == 1 and tags.get(name) == PLACE_NAME_TAG}
+    return cached("short-mentions", [W.jieba_dict_file(), division_file()], build)
 
 
 def short_context(sections: Sections) -> set[PlacePath]:
@@ -245,7 +264,10 @@ def short_context(sections: Sections) -> set[PlacePath]:
 def candidates(name: str, aliases: Mapping[str, PlacePath]) -> tuple[PlacePath, ...]:
     if name in aliases:
         return (aliases[name],)
-    return gazetteer().paths.get(name, ())
+    found = gazetteer().paths.get(name, ())
+    if not found and name in short_mentions():
+        return (short_mentions()[name],)
+    return found
 
 
 def narrow(cands: tuple[PlacePath, ...], context: set[PlacePath], province: str | None) -> tuple[PlacePath, ...]:
@@ -351,6 +373,8 @@ def choose_regions(weights: Mapping[PlacePath, float], prominent: set[PlacePath]
         if not path:
             break
         weight = sum(w for p, w in left.items() if is_related(p, path))
+        if weight < MIN_WEIGHT:
+            break  # one passing mention in the body is not what the article is about
         if chosen and (weight < SECOND_RATIO * first_weight
                        or not any(is_related(p, path) for p in prominent)):
             break
