@@ -90,3 +90,12 @@ def test_split_lead_skips_headings() -> None:
 def test_importing_the_package_loads_no_nlp() -> None:
     code = "import sys, newsgen.enrich; assert not {'jieba', 'jionlp', 'pypinyin'} & set(sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_keyword_brushing_past_gives_no_topic() -> None:
+    # One 医疗 in a long diplomatic report is no reason to file it under 医疗卫生.
+    body = ("会谈中，双方就深化务实合作、推动共建倡议交换了意见，一致同意加强人文交流与经贸往来。" * 6
+            + "双方还将在医疗领域开展合作。")
+    scores = score_topics("两国领导人举行会谈", body, default_topics())
+    assert scores and scores[0].score < 2.0
+    assert pick_topics(scores) == []

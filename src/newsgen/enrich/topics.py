@@ -4,7 +4,7 @@ Topic score: every keyword occurrence (a token that is the keyword, or begins or
 counts 1 in the body and :data:`HEAD_WEIGHT` in the kicker, title or subtitle; the sum is divided
 by the square root of the article's length in hundreds of words, so a long article does not collect
 every topic. Topics at or above :data:`THRESHOLD` and :data:`RELATIVE` of the best are kept, at
-most :data:`MAX_TOPICS`; the best one is kept whenever any keyword fired.
+most :data:`MAX_TOPICS`; an article whose best topic stays below the threshold gets none.
 
 Tags: ``jieba.analyse``'s TF-IDF ranking, computed here on the tokens the topics already cut, with
 its part-of-speech filter (:data:`TAG_POS`) applied from jieba's dictionary. ``jieba.posseg`` and
@@ -112,12 +112,11 @@ def score_topics(head: str, body: str, taxonomy: Mapping[str, Iterable[str]],
 
 
 def pick_topics(scores: list[TopicScore]) -> list[TopicScore]:
-    """At most :data:`MAX_TOPICS` above the threshold; the best one whenever any keyword fired."""
+    """At most :data:`MAX_TOPICS` above the threshold (none when a keyword or two merely brush past)."""
     if not scores:
         return []
     floor = max(THRESHOLD, RELATIVE * scores[0].score)
-    kept = [s for s in scores if s.score >= floor][:MAX_TOPICS]
-    return kept or scores[:1]
+    return [s for s in scores if s.score >= floor][:MAX_TOPICS]
 
 
 # --------------------------------------------------------------------------- tags
