@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from newsgen.bulletin.blocks import (
+    credit_line,
     features,
     flat,
+    furniture,
     headline_shaped,
     lead_byline,
     names_in,
@@ -31,6 +33,10 @@ def test_blocks_are_runs_of_non_blank_lines_with_1_based_spans():
     ("（卢鸿 张辉云）", ["卢鸿", "张辉云"]),
     ("记者 张三 通讯员 李四", ["张三", "李四"]),
     ("记者李中文、刘军国", ["李中文", "刘军国"]),
+    ("文/张三 图/李四", ["张三", "李四"]),
+    ("文／图 王五", ["王五"]),
+    ("记者 张三 摄", ["张三"]),
+    ("本报记者 张三 通讯员 李四", ["张三", "李四"]),
 ])
 def test_names_in_attribution(text, expected):
     assert names_in(text.strip("（）")) == expected
@@ -41,6 +47,9 @@ def test_names_in_attribution(text, expected):
     ("……促进产业发展水平整体提升。”宣传部部长说。（卢鸿 张辉云）", "（卢鸿 张辉云）", ["卢鸿", "张辉云"]),
     ("（本报某地8月1日电）（甲乙 丙丁）", "（甲乙 丙丁）", ["甲乙", "丙丁"]),
     ("某省某市  某某某（钟超玉）", "（钟超玉）", ["钟超玉"]),     # a signature line, then the byline
+    ("……旧貌换新颜。（文/张三 图/李四）", "（文/张三 图/李四）", ["张三", "李四"]),
+    ("……旧貌换新颜。(张三 李四)", "(张三 李四)", ["张三", "李四"]),
+    ("……旧貌换新颜。（本报记者 张三）", "（本报记者 张三）", ["张三"]),
 ])
 def test_tail_byline(text, byline, names):
     assert tail_byline(text) == (byline, names)
@@ -62,6 +71,10 @@ def test_column_tags_and_inner_brackets_are_not_bylines(text):
     ("（记者 张三 通讯员 李四）南湖街道近日", ["张三", "李四"]),
     ("南都讯 记者 周海 通讯员 林涛 8月5日，", ["周海", "林涛"]),
     ("本报讯（记者王五）昨日，", ["王五"]),
+    ("本报讯 记者张三 通讯员李四 近日，", ["张三", "李四"]),
+    ("中新网南昌8月1日电(记者 张三)近日，", ["张三"]),
+    ("某省日报记者 张三 李四 报道：近日，", ["张三", "李四"]),
+    ("本报记者 张三 通讯员 李四 报道：近日，", ["张三", "李四"]),
 ])
 def test_lead_byline_names(text, names):
     found = lead_byline(text)
@@ -120,3 +133,41 @@ def test_signature_line(text, signed):
     assert f.signature is signed
     if signed:
         assert not f.ends_open
+
+
+@pytest.mark.parametrize("line, names", [
+    ("文/图 张三", ["张三"]),
+    ("记者 张三 摄", ["张三"]),
+    ("文/张三 图/李四", ["张三", "李四"]),
+    ("本报记者 张三", ["张三"]),
+    ("记者节里的一堂课", None),            # a headline that holds a role word
+    ("（记者 张三）", None),               # bracketed: a sign-off, read by tail_byline
+    ("记者张三说，今年", None),             # a sentence
+])
+def test_credit_line(line, names):
+    assert credit_line(line) == names
+
+
+def test_a_credit_line_is_never_a_headline_and_closes_on_the_last_line_of_a_block():
+    f = features(block("记者 张三 摄"))
+    assert f.credit and f.credit_authors == ["张三"] and not f.candidate and not f.tail_byline
+    f = features(block("青山县消防检查全面铺开。\n文/图 张三"))
+    assert f.credit and f.credit_authors == ["张三"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("2025年8月6日 星期三", "date line"),
+    ("2025年8月6日  星期三  第3版", "date line"),
+    ("第3版 要闻", "page marker"),
+    ("A03", "page marker"),
+    ("要闻 A03", "page marker"),
+    ("责任编辑：王五", "editors' line"),
+    ("责任编辑：王五  美编：赵六", "editors' line"),
+    ("版式设计：汪哲平", None),            # an article's own design credit
+    ("2025年全市粮食再获丰收", None),       # a headline opening with a year
+    ("第三届茶文化节开幕", None),
+    ("编辑部的故事", None),
+])
+def test_page_furniture(text, kind):
+    assert furniture(text) == kind
+    assert not features(block(text)).candidate or kind is None

@@ -187,3 +187,30 @@ def test_build_sections_keeps_a_sentence_long_line_without_a_wire_lead_in_the_bo
     line = "青山县人民医院原党委副书记、副院长，县卫生健康局原局长某某今天到白云镇调研茶园建设情况"
     state = run(state_of(*TEA[:2], line, TEA[2]), rules.build_sections)
     assert heads(state) == [[(TITLE, TEA[0])]]
+
+
+def test_set_aside_furniture_takes_page_lines_out_of_the_reading_order():
+    cut = "青山县茶叶合作社统一收购新茶，茶园面积逐年扩大，茶叶品质稳步提升，茶农收入"
+    page = ["2025年8月6日 星期三", "第3版 要闻", TEA[0], TEA[1], cut, "A03", "翻了一番。", "责任编辑：王五"]
+    state = run(state_of(*page), rules.set_aside_furniture, rules.build_sections)
+    assert [i.text for i in state.unplaced] == ["2025年8月6日 星期三", "第3版 要闻", "A03", "责任编辑：王五"]
+    assert [w.line for w in state.warnings] == [1, 3, 11, 15]
+    assert heads(state) == [[(TITLE, TEA[0])]]
+    assert [i.text for i in state.sections[0].body] == [TEA[1], cut, "翻了一番。"]
+
+
+def test_build_sections_a_bare_credit_line_closes_the_article_above_it():
+    state = run(state_of(*TEA[:2], "记者 张三 摄", TEA[2]), rules.build_sections)
+    assert heads(state) == [[(TITLE, TEA[0])], []]
+    assert state.sections[0].closed and state.sections[0].body[-1].text == "记者 张三 摄"
+
+
+def test_build_sections_a_credit_line_after_a_sign_off_stays_with_the_signed_article():
+    state = run(state_of(TEA[0], TEA[1] + "（林晓）", "记者 张三 摄", TEA[2]), rules.build_sections)
+    assert [[i.text for i in s.body] for s in state.sections] == [[TEA[1] + "（林晓）", "记者 张三 摄"], [TEA[2]]]
+
+
+def test_build_sections_a_credit_line_under_the_headline_opens_the_article():
+    state = run(state_of(TEA[0], "本报记者 张三", *TEA[1:]), rules.build_sections)
+    assert len(state.sections) == 1 and not state.sections[0].closed
+    assert state.sections[0].body[0].opening

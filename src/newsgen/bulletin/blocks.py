@@ -31,7 +31,23 @@ _CREDIT = rf"(?:本报)?(?:记者|通讯员|实习生)\s*[{HAN}·]{{2,4}}(?:、[
 LEAD_XUN = re.compile(rf"^[^，。！？\s]{{0,10}}?讯\s*(?:[（(]([^（）()]{{2,40}})[）)]|((?:{_CREDIT}\s*)+))")
 #: A bare attribution at the start of a block: （记者 张三 通讯员 李四）.
 LEAD_PAREN = re.compile(r"^[（(]((?:本报)?(?:记者|通讯员)[^（）()]{2,40})[）)]")
-ROLE_WORDS = ("本报记者", "本报通讯员", "特约记者", "见习记者", "记者", "通讯员", "实习生", "摄影", "文/图")
+#: A lead that credits in the 报道 style: 江西日报记者 张三 报道：, 本报记者 张三 通讯员 李四 报道：.
+LEAD_REPORT = re.compile(r"^[^，。！？：:\s（(]{0,10}?((?:记者|通讯员)[^，。！？：:（()]{2,40}?)报道[：:]")
+#: Credit vocabulary: role words, 文/ 图/ 摄/ prefixes and a trailing 摄 (a photo credit).
+ROLE = re.compile(r"本报记者|本报通讯员|特约记者|见习记者|摄影记者|记者|通讯员|实习生|摄影|文\s*[/／]\s*图|"
+                  r"[文图摄]\s*[/／]|(?:^|(?<=\s))摄(?=\s*$)")
+#: A credit printed as a line of its own, with no brackets: 文/图 张三, 记者 张三 摄, 文/张三 图/李四.
+CREDIT_LINE_MAX = 40
+#: Page furniture left by extraction: a date line, a page marker, an editors' line. Never article text.
+_PAGE = r"(?:第\s*\d{1,3}\s*版|[A-Z]\d{1,2}(?:版)?)"
+_DESK = rf"(?:[{HAN}]{{2,6}})"
+FURNITURE = {
+    "date line": re.compile(rf"\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?"
+                            rf"(?:\s+{_PAGE})?(?:\s+{_DESK})?"),
+    "page marker": re.compile(rf"{_PAGE}(?:\s*{_DESK})?|{_DESK}\s*{_PAGE}"),
+    "editors' line": re.compile(rf"(?:(?:责任编辑|责编|编辑|美编|美术编辑|校对|值班编辑|图片编辑|版式)\s*[：:\s]\s*"
+                                rf"[{HAN}·]{{2,5}}(?:[\s、]+[{HAN}·]{{2,5}})*\s*)+"),
+}
 NAME = re.compile(rf"^[{HAN}·]{{2,5}}$")
 #: News-lead openings: a time word, a date, a wire dateline.
 LEAD_OPENING = re.compile(
@@ -64,6 +80,9 @@ class Features:
     candidate: bool = False              # may be a headline line (shape, and nothing that rules it out)
     weak: bool = False                   # a candidate as long as a sentence: a headline only after a sign-off
     signature: bool = False              # a place and a spaced-out name on a line of their own: 某省某市  某某
+    credit: bool = False                 # the block's last line is a bare credit: 文/图 张三, 记者 张三 摄
+    credit_authors: list[str] = field(default_factory=list)
+    furniture: str | None = None         # page furniture: 'date line', 'page marker', "editors' line"
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -89,9 +108,7 @@ def flat(block: Block) -> str:
 def names_in(attribution: str) -> list[str]:
     """Personal names in an attribution: role words dropped, names split at spaces and 、，."""
     names: list[str] = []
-    text = attribution
-    for role in ROLE_WORDS:
-        text = text.replace(role, " ")
+    text = ROLE.sub(" ", attribution)
     for part in re.split(r"[\s、，,/]+", text):
         if part and NAME.match(part) and part not in names:
             names.append(part)
@@ -100,9 +117,7 @@ def names_in(attribution: str) -> list[str]:
 
 def is_attribution(inside: str) -> bool:
     """Whether the text inside brackets is only names (and role words)."""
-    stripped = inside
-    for role in ROLE_WORDS:
-        stripped = stripped.replace(role, " ")
+    stripped = ROLE.sub(" ", inside)
     parts = [p for p in re.split(r"[\s、，,/]+", stripped) if p]
     return bool(parts) and len(parts) <= 6 and all(NAME.match(p) and len(p) <= 4 for p in parts)
 
@@ -146,7 +161,7 @@ def rules_out_headline(text: str) -> bool:
 
 def lead_byline(text: str) -> tuple[str, list[str]] | None:
     """The attribution inside a lead: 本报南昌7月5日电（记者李中文、刘军国）, 南都讯 记者X."""
-    for pattern in (LEAD_DATELINE, LEAD_XUN, LEAD_PAREN):
+    for pattern in (LEAD_DATELINE, LEAD_XUN, LEAD_PAREN, LEAD_REPORT):
         m = pattern.match(text)
         if not m:
             continue
@@ -155,6 +170,24 @@ def lead_byline(text: str) -> tuple[str, list[str]] | None:
         if names and any(role in inside for role in ("记者", "通讯员")) or is_attribution(inside):
             return m.group(0), names
     return None
+
+
+def credit_line(line: str) -> list[str] | None:
+    """The names in a line that is only a credit (role words and names, no brackets, no sentence)."""
+    line = line.strip()
+    if not line or len(line) > CREDIT_LINE_MAX or not ROLE.search(line) or line[:1] in "（(":
+        return None
+    if not is_attribution(line) or re.search(r"[，。：:；;！？]", line):
+        return None
+    return names_in(line)
+
+
+def furniture(text: str) -> str | None:
+    """What kind of page furniture a block is (a whole block, on its own), if it is any."""
+    text = text.strip()
+    if len(text) > 40:
+        return None
+    return next((kind for kind, pattern in FURNITURE.items() if pattern.fullmatch(text)), None)
 
 
 def headline_shaped(text: str) -> bool:
@@ -200,6 +233,13 @@ def features(block: Block) -> Features:
     f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline
                    and not f.lead_byline)
     f.signature = signature(text) and not f.lead_byline and not f.tail_byline
+    credit = None if f.tail_byline or f.lead_byline else credit_line(block.text.split("\n")[-1])
+    if credit:
+        f.credit, f.credit_authors = True, credit
+        f.candidate = f.signature = False
+    f.furniture = furniture(block.text)
+    if f.furniture:
+        f.candidate = False
     f.ends_open = f.ends_open and not f.signature     # a signature is a line of its own, not a cut sentence
     f.weak = f.candidate and len(text) > 28 and ("，" in text or "," in text) and not f.kicker_shaped
     return f

@@ -19,18 +19,24 @@ def _fallback_title(section: Section) -> str:
 def _body(section: Section) -> tuple[str, str | None, list[str]]:
     """Markdown body, the byline taken out of it (verbatim) and the authors named."""
     texts = [i.text for i in section.body]
-    authors: list[str] = []
+    credited: list[str] = []
     byline: str | None = None
-    last = section.body[-1] if section.body else None
+    end = len(section.body)
+    if end and section.body[-1].feat.credit and not section.body[-1].opening:
+        credited = section.body[-1].feat.credit_authors      # a credit line stays in the body, as printed
+        end -= 1
+    last = section.body[end - 1] if end else None
+    signed: list[str] = []
     if last is not None and last.feat.tail_byline and last.role == BODY:
         byline = last.feat.tail_byline
-        cut = texts[-1].rstrip()
-        texts[-1] = cut[: len(cut) - len(byline)].rstrip()
-        authors += last.feat.tail_authors
-    first = next((i for i in section.body if i.role == BODY), None)
-    if not authors and first is not None and first.feat.lead_authors:
-        # The closing byline is the article's own credit; the lead's credit counts when there is none.
-        authors = list(first.feat.lead_authors)
+        cut = texts[end - 1].rstrip()
+        texts[end - 1] = cut[: len(cut) - len(byline)].rstrip()
+        signed = last.feat.tail_authors
+    # The closing byline is the article's own credit; the lead's (or a credit line under the headline)
+    # counts when there is none. A bare credit line at the end (文/图 X, 记者 X 摄) adds its names.
+    opening = next((i.feat.credit_authors if i.opening else i.feat.lead_authors for i in
+                    [i for i in section.body if i.role == BODY][:2] if i.opening or i.feat.lead_authors), [])
+    authors = list(dict.fromkeys((signed or opening) + credited))
     paragraphs: list[str] = []
     joinable = False
     for item, text in zip(section.body, texts, strict=True):

@@ -69,8 +69,25 @@ def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
     return heads, group[len(heads):]
 
 
+def set_aside_furniture(state: State) -> None:
+    """Page furniture (a date line, a page marker, an editors' line) is no article's text: it leaves
+    the reading order before anything is assembled, so it can neither head an article nor sit between
+    the two halves of a broken paragraph. Kept as an unplaced block, and reported."""
+    kept = []
+    for item in state.items:
+        if item.feat.furniture:
+            state.unplaced.append(item)
+            state.warnings.append(ParseWarning(item.block.first_line, f"page furniture ({item.feat.furniture}) "
+                                               "set aside: not article text"))
+        else:
+            kept.append(item)
+    state.items = kept
+
+
 def build_sections(state: State) -> None:
-    """Headline groups open sections; a sign-off (byline) ends one, so what follows it is headless."""
+    """Headline groups open sections; a sign-off (byline) ends one, so what follows it is headless.
+    A bare credit line right under a headline is the article's opening byline; anywhere else it closes
+    the article above it (a credit line after a sign-off still belongs to the article signed off)."""
     items, sections = state.items, state.sections
     current: Section | None = None
     i = 0
@@ -85,10 +102,14 @@ def build_sections(state: State) -> None:
             sections.append(current)
             i += len(heads) + len(deck)
             continue
-        if current is None or current.closed:
+        item = items[i]
+        if item.feat.credit and current is not None and current.head and \
+                all(b.feat.headline_shaped for b in current.body):
+            item.opening = True
+        elif current is None or current.closed and not (item.feat.credit and current.body):
             current = Section()
             sections.append(current)
-        current.body.append(items[i])
+        current.body.append(item)
         i += 1
 
 
@@ -374,6 +395,7 @@ def warn_noise(state: State) -> None:
 
 
 RULES: list[Rule] = [
+    set_aside_furniture,
     build_sections,
     gather_columns,
     resolve_subheads,

@@ -23,6 +23,7 @@ class Item:
     feat: Features
     role: str = BODY
     candidate: bool = False      # could be a headline line, by its shape
+    opening: bool = False        # a bare credit line printed under the headline, before the text
 
     @property
     def text(self) -> str:
@@ -31,7 +32,7 @@ class Item:
     @property
     def closes(self) -> bool:
         """A byline (or a bracketed sign-off) ends the article here."""
-        return bool(self.feat.tail_byline) or self.feat.closing
+        return bool(self.feat.tail_byline) or self.feat.closing or (self.feat.credit and not self.opening)
 
 
 @dataclass
