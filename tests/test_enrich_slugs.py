@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("jieba")
 
-from newsgen.enrich.slugs import article_slug, cut_at_word, phrase_slug  # noqa: E402
+from newsgen.enrich.slugs import article_slug, phrase_slug  # noqa: E402
 
 
 @pytest.mark.parametrize(("title", "slug"), [
@@ -31,12 +31,6 @@ def test_long_titles_are_cut_at_a_word_boundary_in_order() -> None:
     slug = phrase_slug("长沙市重庆市广东省的一个非常非常长的标题继续写下去直到超过六十个字母为止")
     assert len(slug) <= 60
     assert slug == "changshashi-chongqingshi-guangdongsheng-de-yige-feichang"
-
-
-def test_cut_at_word() -> None:
-    assert cut_at_word("abc-def-ghi", 8) == "abc-def"
-    assert cut_at_word("abc-def-ghi", 7) == "abc-def"
-    assert cut_at_word("abcdefghij", 4) == "abcd"
 
 
 def test_collisions_get_a_number() -> None:

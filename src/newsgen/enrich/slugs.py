@@ -11,23 +11,10 @@ from newsgen.enrich.words import words
 from newsgen.text import MAX_SLUG, pinyin_slug, unique_slug
 
 
-def cut_at_word(slug: str, max_length: int = MAX_SLUG) -> str:
-    """``slug`` cut to at most ``max_length`` at a '-' (a single over-long word is cut hard).
-
-    Done here rather than by slugify's ``word_boundary``, which skips an over-long word and
-    goes on with later, shorter ones: the words would come out of order.
-    """
-    if len(slug) <= max_length:
-        return slug
-    head = slug[: max_length + 1]
-    cut = head.rfind("-")
-    return head[:cut] if cut > 0 else slug[:max_length]
-
-
 def phrase_slug(text: str, max_length: int = MAX_SLUG) -> str:
     """Pinyin slug of any phrase, grouped by jieba words, cut at a word boundary ('' without words)."""
     found = words(text)
-    return cut_at_word(pinyin_slug(found, max_length=0), max_length) if found else ""
+    return pinyin_slug(found, max_length=max_length) if found else ""
 
 
 def article_slug(title: str, taken: set[str]) -> str:
