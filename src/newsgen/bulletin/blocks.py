@@ -236,7 +236,7 @@ def features(block: Block) -> Features:
     credit = None if f.tail_byline or f.lead_byline else credit_line(block.text.split("\n")[-1])
     if credit:
         f.credit, f.credit_authors = True, credit
-        f.candidate = f.signature = False
+        f.candidate = f.signature = f.ends_open = False   # a line of its own: not a headline, not a cut sentence
     f.furniture = furniture(block.text)
     if f.furniture:
         f.candidate = False
