@@ -171,3 +171,9 @@ def test_a_credit_line_is_never_a_headline_and_closes_on_the_last_line_of_a_bloc
 def test_page_furniture(text, kind):
     assert furniture(text) == kind
     assert not features(block(text)).candidate or kind is None
+
+
+@pytest.mark.parametrize("text", ["数据来源：某县统计局", "版式设计：某某某", "图片来源：某县融媒体中心"])
+def test_a_source_or_design_line_closes_the_article_and_names_no_author(text):
+    f = features(block(text))
+    assert f.credit and f.credit_authors == [] and not f.candidate and not f.ends_open

@@ -38,6 +38,9 @@ ROLE = re.compile(r"本报记者|本报通讯员|特约记者|见习记者|摄�
                   r"[文图摄]\s*[/／]|(?:^|(?<=\s))摄(?=\s*$)")
 #: A credit printed as a line of its own, with no brackets: 文/图 张三, 记者 张三 摄, 文/张三 图/李四.
 CREDIT_LINE_MAX = 40
+#: A source or design credit closing an article: 数据来源：某局, 版式设计：某某. It names no author.
+SOURCE_LINE = re.compile(r"(?:数据来源|资料来源|图片来源|来源|版式设计|版式|制图|图表制作|绘图)\s*[：:]\s*"
+                         r"[^，。；;！？：:（）()]{2,30}")
 #: Page furniture left by extraction: a date line, a page marker, an editors' line. Never article text.
 _PAGE = r"(?:第\s*\d{1,3}\s*版|[A-Z]\d{1,2}(?:版)?)"
 _DESK = rf"(?:[{HAN}]{{2,6}})"
@@ -233,8 +236,10 @@ def features(block: Block) -> Features:
     f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline
                    and not f.lead_byline)
     f.signature = signature(text) and not f.lead_byline and not f.tail_byline
-    credit = None if f.tail_byline or f.lead_byline else credit_line(block.text.split("\n")[-1])
-    if credit:
+    last_line = block.text.split("\n")[-1].strip()
+    credit = None if f.tail_byline or f.lead_byline else \
+        credit_line(last_line) or ([] if SOURCE_LINE.fullmatch(last_line) else None)
+    if credit is not None:
         f.credit, f.credit_authors = True, credit
         f.candidate = f.signature = f.ends_open = False   # a line of its own: not a headline, not a cut sentence
     f.furniture = furniture(block.text)
