@@ -99,3 +99,10 @@ def test_a_keyword_brushing_past_gives_no_topic() -> None:
     scores = score_topics("两国领导人举行会谈", body, default_topics())
     assert scores and scores[0].score < 2.0
     assert pick_topics(scores) == []
+
+
+def test_the_report_says_why_no_topic_was_kept() -> None:
+    body = "会谈中，双方就深化务实合作交换了意见。" * 8 + "双方还将在医疗领域开展合作。"
+    notes = enrich("两国领导人举行会谈", None, None, body, Config(), set()).notes
+    assert "topics: none above the threshold (best: 医疗卫生" in notes[-1]
+    assert enrich("会谈", None, None, "双方交换了意见。", Config(), set()).notes[-1] == "topics: no keyword fired"

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsgen.config import Config
+
+if TYPE_CHECKING:
+    from newsgen.enrich.topics import TopicScore
 
 HEADING = re.compile(r"^\s*#+\s*", re.M)
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -52,7 +56,8 @@ def enrich(title: str, kicker: str | None, subtitle: str | None, body: str, conf
     places = place_regions(parts, config.regions.aliases, config.regions.province)
     head = "\n".join(p for p in (kicker, title, subtitle) if p)
     text = f"{lead}\n\n{rest}"
-    topics = pick_topics(score_topics(head, text, config.topic_keywords(), site_words(config.regions.aliases)))
+    scores = score_topics(head, text, config.topic_keywords(), site_words(config.regions.aliases))
+    topics = pick_topics(scores)
     out = Enrichment(
         regions=places.regions,
         topics=[t.topic for t in topics],
@@ -60,5 +65,13 @@ def enrich(title: str, kicker: str | None, subtitle: str | None, body: str, conf
         slug=article_slug(title, taken_slugs),
         warnings=places.warnings,
     )
-    out.notes = [*places.notes, "topics: " + ("; ".join(t.note() for t in topics) or "none fired")]
+    out.notes = [*places.notes, "topics: " + _topics_note(topics, scores)]
     return out
+
+
+def _topics_note(kept: list[TopicScore], scores: list[TopicScore]) -> str:
+    if kept:
+        return "; ".join(t.note() for t in kept)
+    if scores:
+        return f"none above the threshold (best: {scores[0].note()})"
+    return "no keyword fired"
