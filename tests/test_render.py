@@ -136,7 +136,8 @@ def test_article_page_renders_everything_the_reader_needs():
     assert "<h1>标题b</h1>" in html and "约 1 分钟" in html
     assert '<a href="/regions/jiangxi/nanchang/">南昌市</a>' in html
     assert 'rel="prev" href="/2024/12/c/"' in html and 'rel="next" href="/2025/08/a/"' in html
-    assert "<script" not in html
+    # no JavaScript: the one script element is data (NewsArticle JSON-LD)
+    assert re.findall(r"<script[^>]*>", html) == ['<script type="application/ld+json">']
 
 
 @pytest.mark.parametrize(("current", "count", "expected"), [

@@ -37,7 +37,8 @@ class OutputWriter:
         self._written: dict[str, str] = {}   # path -> what wrote it ("page" / static source)
         self._tmp = str(self.tmp)
         self._dirs: set[str] = {""}
-        self.pages = 0
+        self.pages = 0      # HTML pages
+        self.files = 0      # other generated files: feeds, sitemap, robots.txt
         self._previous: Path | None = None
 
     # -- writing
@@ -56,9 +57,13 @@ class OutputWriter:
         return os.path.join(self._tmp, path)
 
     def write_page(self, path: str, html: str, what: str = "a page") -> None:
+        """Write one generated file; ``.html`` ones count as :attr:`pages`, the rest as :attr:`files`."""
         with open(self._target(path, what), "w", encoding="utf-8", newline="\n") as f:
             f.write(html)
-        self.pages += 1
+        if path.endswith(".html"):
+            self.pages += 1
+        else:
+            self.files += 1
 
     def copy_static(self, source: Path, prefix: str = "static") -> int:
         """Copy a static directory under ``prefix``; later directories override earlier ones by name.
@@ -126,7 +131,7 @@ def _check_replaceable(output: Path) -> None:
 
 
 def write_files(output: Path, pages: Iterable[tuple[str, str]], static: Iterable[Path] = ()) -> int:
-    """Write ``(path, html)`` pages and static directories into ``output`` atomically. Returns pages written."""
+    """Write ``(path, text)`` pages and static directories into ``output`` atomically. Returns HTML pages written."""
     with OutputWriter(output) as writer:
         for directory in static:
             writer.copy_static(directory)

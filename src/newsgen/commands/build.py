@@ -1,11 +1,13 @@
 """``newsgen build``: articles/ -> a static site, as a flat list of timed steps (as Zola's ``Site::build``).
 
-1. config      read ``newsgen.yaml`` (``--base-url`` overrides ``base_url``)
+1. config      read ``newsgen.yaml`` (``--base-url`` overrides ``base_url``); an unknown time zone is an
+               error, a ``base_url`` without scheme and host a warning (feeds want absolute URLs)
 2. articles    read every article, collecting every problem of every file
 3. (check)     any error: raise NewsgenError with all of them, before the output is touched
 4. model       build the site model (order, regions, topics, tags, archives)
 5. views       make the read-only views templates see (summaries, reading times, links)
-6. render      render every page (Markdown converted once per article, templates compiled once)
+6. render      render every page, feed, the sitemap and robots.txt (Markdown converted once per
+               article, templates compiled once)
 7. write       into a temporary directory, static files too, then swap it in place of the output
 8. cleanup     delete the previous output, moved aside by the swap
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import time
 import traceback
+import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +32,7 @@ from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError
 from newsgen.output import OutputWriter
 from newsgen.render import make_environment, plan_pages, render_page, static_dirs
 from newsgen.render.markdown import MarkdownRenderer
-from newsgen.render.views import Views
+from newsgen.render.views import Views, split_base_url
 from newsgen.site import build_site
 
 
@@ -41,6 +44,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)   # step -> seconds, in step order
     articles: int = 0
     static_files: int = 0
+    files: int = 0                              # generated non-HTML files: feeds, sitemap.xml, robots.txt
 
 
 class _Clock:
@@ -71,6 +75,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     if base_url is not None:
         config = dataclasses.replace(config, base_url=base_url)
     out = output if output is not None else site / config.output_dir
+    _check_config(config, base_url is not None, diagnostics)
     clock.step("config", f"base path {config.base_path}, output {out}")
 
     articles, problems = load_articles(site, config.articles_dir)
@@ -107,7 +112,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         for path, html in rendered():
             writer.write_page(path, html)
         writer.commit()
-    clock.step("write", f"{writer.pages} pages and {static} static files into {out}")
+    clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
+                        f"{static} static files into {out}")
     writer.remove_previous()
     clock.step("cleanup", "previous output removed")
     # rendering is streamed into the write step; report it as its own step, before the writing
@@ -119,7 +125,21 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         timings[name] = seconds
 
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
-                       articles=len(model.posts), static_files=static)
+                       articles=len(model.posts), static_files=static, files=writer.files)
+
+
+def _check_config(config: config_mod.Config, overridden: bool, diagnostics: Diagnostics) -> None:
+    """What the schema cannot see: a time zone that does not exist, a ``base_url`` that is only a path."""
+    where = Location(Path("--base-url" if overridden else config_mod.CONFIG_FILE))
+    try:
+        zoneinfo.ZoneInfo(config.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        diagnostics.error(Location(Path(config_mod.CONFIG_FILE)),
+                          f"unknown timezone {config.timezone!r}; use an IANA name such as Asia/Shanghai")
+    if not split_base_url(config.base_url)[0]:
+        diagnostics.warning(where, f"base_url {config.base_url!r} has no scheme and host, so feeds, the sitemap "
+                                   "and canonical links carry paths, not absolute URLs; set a full base_url "
+                                   "(https://example.org/) before publishing")
 
 
 def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics: Diagnostics) -> None:

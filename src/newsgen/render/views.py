@@ -8,12 +8,14 @@ Views are frozen dataclasses of strings, ints and tuples, built once per build: 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from newsgen.config import Config
 from newsgen.site import Pager, Place, Site, Term, Year, page_url
@@ -52,6 +54,8 @@ class PageInfo:
     url: str
     section: str        # home, article, regions, region, topics, topic, tags, tag, archive, 404
     description: str = ""
+    feed_url: str = ""      # the Atom feed of this page's listing ('' when it has none)
+    feed_title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +132,34 @@ def date_text(day: Any) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def instant(value: dt.date | dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """A front-matter date as an aware datetime in the site's time zone.
+
+    A date alone means midnight local time; a datetime without a zone is local time; one with a
+    zone is converted, so every timestamp of a site is written with one offset.
+    """
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+
+
+def rfc3339(when: dt.datetime) -> str:
+    """``2025-08-06T00:00:00+08:00`` (RFC 3339, as Atom, sitemaps and schema.org want it)."""
+    return when.isoformat(timespec="seconds")
+
+
+def split_base_url(base_url: str) -> tuple[str, str]:
+    """``(origin, host)`` of ``base_url``: ``('https://example.org', 'example.org')``.
+
+    Both are ``''`` when ``base_url`` is only a path (``/``): absolute URLs are then impossible and
+    feeds, the sitemap and canonical links fall back to root-relative paths.
+    """
+    parts = urlsplit(base_url)
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}", parts.hostname or parts.netloc
+    return "", ""
+
+
 class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
 
@@ -135,6 +167,8 @@ class Views:
         self.site = site
         self.config = config or site.config
         self.base = self.config.base_path
+        self.origin, self.host = split_base_url(self.config.base_url)
+        self.tz = ZoneInfo(self.config.timezone)
         self._place_links = {p.path: Link(p.name, self.href(p.url), p.count) for p in site.places.values()}
         self._topic_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.topics}
         self._tag_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.tags}
@@ -152,6 +186,24 @@ class Views:
         Slugs are the editors' to choose; one with Chinese, a space or '#' must still link.
         """
         return self.base + (url if _URL_SAFE.fullmatch(url) else quote(url, safe="/"))
+
+    def absolute(self, url: str) -> str:
+        """A site-relative URL as an absolute one (``https://example.org/archive/x/``).
+
+        Only a path when ``base_url`` has no scheme and host; the build warns about that.
+        """
+        return self.origin + self.href(url)
+
+    def published(self, index: int) -> dt.datetime:
+        return instant(self.site.posts[index].article.date, self.tz)
+
+    def modified(self, index: int) -> dt.datetime | None:
+        """The front matter's ``updated``, never before publication; ``None`` when absent."""
+        updated = self.site.posts[index].article.updated
+        return None if updated is None else max(instant(updated, self.tz), self.published(index))
+
+    def last_change(self, index: int) -> dt.datetime:
+        return self.modified(index) or self.published(index)
 
     def _post(self, index: int) -> PostView:
         article = self.site.posts[index].article
