@@ -1,17 +1,25 @@
 """A link checker for a built site: every internal ``href``/``src`` must resolve to a file.
 
 Usable from any test (``from linkcheck import check_links``) and from the shell:
-``python tests/linkcheck.py build [/archive/]``.
+``python tests/linkcheck.py build [/archive/ [https://example.org/archive/]]``.
 
 Internal means no scheme and no host (``/x/``, ``x/``, ``../x``); ``#fragment`` and
 ``mailto:`` links are skipped. With ``base_path`` (``/archive/``), every absolute
 internal link must start with it, and resolves after stripping it. A link ending in
 ``/`` resolves to its ``index.html``.
+
+Besides HTML pages, the machine-read files are checked too: every ``href`` of an XML
+file (Atom feed links), every sitemap ``<loc>``, and the ``Sitemap:`` line of
+``robots.txt``. Those carry absolute URLs; with ``site_url``
+(``https://example.org/archive/``), a link starting with its scheme and host is internal
+and checked like a root-relative one (so a canonical link or a feed entry pointing to a
+missing page is caught).
 """
 
 from __future__ import annotations
 
 import sys
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -48,13 +56,45 @@ def links_of(html: str) -> list[str]:
     return parser.links
 
 
-def internal_links(root: Path) -> dict[str, list[str]]:
-    """Page (output-relative path) -> its internal links, for every HTML file under ``root``."""
+def xml_links_of(text: str) -> list[str]:
+    """Every ``href`` attribute and sitemap ``<loc>`` of an XML document."""
+    links: list[str] = []
+    for element in ET.fromstring(text.encode("utf-8")).iter():
+        if "href" in element.attrib:
+            links.append(element.attrib["href"])
+        if element.tag.endswith("}loc") and element.text:
+            links.append(element.text.strip())
+    return links
+
+
+def robots_links_of(text: str) -> list[str]:
+    return [line.split(":", 1)[1].strip() for line in text.splitlines() if line.lower().startswith("sitemap:")]
+
+
+def internal_links(root: Path, site_url: str = "") -> dict[str, list[str]]:
+    """File (output-relative path) -> its internal links, for every HTML and XML file and robots.txt."""
+    origin = _origin(site_url)
     out: dict[str, list[str]] = {}
-    for page in sorted(root.rglob("*.html")):
-        rel = page.relative_to(root).as_posix()
-        out[rel] = [link for link in links_of(page.read_text(encoding="utf-8")) if _is_internal(link)]
+    files = sorted([*root.rglob("*.html"), *root.rglob("*.xml"), *root.glob("robots.txt")])
+    for file in files:
+        rel = file.relative_to(root).as_posix()
+        text = file.read_text(encoding="utf-8")
+        found = (xml_links_of(text) if file.suffix == ".xml" else robots_links_of(text) if file.suffix == ".txt"
+                 else links_of(text))
+        out[rel] = [_local(link, origin) for link in found if _is_internal(_local(link, origin))]
     return out
+
+
+def _origin(site_url: str) -> str:
+    parts = urlsplit(site_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _local(link: str, origin: str) -> str:
+    """A link to the site's own origin as a root-relative one; any other link as it is."""
+    if origin and link.startswith(origin + "/"):
+        return link[len(origin):]
+    return link
 
 
 def _is_internal(link: str) -> bool:
@@ -84,12 +124,12 @@ def _resolve(root: Path, page: str, link: str, base_path: str) -> tuple[Path | N
     return target, ""
 
 
-def check_links(root: Path, base_path: str = "/") -> list[BrokenLink]:
-    """Every internal link of every page under ``root`` that does not resolve to a file."""
+def check_links(root: Path, base_path: str = "/", site_url: str = "") -> list[BrokenLink]:
+    """Every internal link of every page and feed under ``root`` that does not resolve to a file."""
     if not base_path.endswith("/"):
         base_path += "/"
     broken: list[BrokenLink] = []
-    for page, links in internal_links(root).items():
+    for page, links in internal_links(root, site_url).items():
         for link in links:
             target, reason = _resolve(root, page, link, base_path)
             if target is None:
@@ -100,7 +140,8 @@ def check_links(root: Path, base_path: str = "/") -> list[BrokenLink]:
 
 
 if __name__ == "__main__":
-    found = check_links(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "/")
+    found = check_links(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "/",
+                        sys.argv[3] if len(sys.argv) > 3 else "")
     for item in found:
         print(item)
     print(f"{len(found)} broken internal link(s)")
