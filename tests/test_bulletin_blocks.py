@@ -10,8 +10,13 @@ from newsgen.bulletin.blocks import (
     flat,
     furniture,
     headline_shaped,
+    headline_stack,
     lead_byline,
     names_in,
+    normalise,
+    one_paragraph_a_line,
+    peel_furniture,
+    peel_headline,
     rules_out_headline,
     split_blocks,
     tail_byline,
@@ -27,6 +32,90 @@ def test_blocks_are_runs_of_non_blank_lines_with_1_based_spans():
     blocks = split_blocks("\n\n标题一行\n\n第一段第一行\n第一段第二行\n   \n末段。\n")
     assert [(b.first_line, b.last_line) for b in blocks] == [(3, 3), (5, 6), (8, 8)]
     assert flat(blocks[1]) == "第一段第一行第一段第二行"
+
+
+def spans(text: str) -> list[tuple[int, int, str]]:
+    return [(b.first_line, b.last_line, b.text) for b in split_blocks(text)]
+
+
+def test_normalise_drops_bom_crlf_and_tabs_and_keeps_line_numbers():
+    text = "\ufeff标题\r\n\r\n\t正文第一段。\r\n\f末段。\r旧式换行"
+    out = normalise(text)
+    assert out == "标题\n\n 正文第一段。\n 末段。\n旧式换行"
+    assert out.count("\n") == 4
+
+
+def test_crlf_bom_tabs_and_long_blank_runs_give_the_same_blocks():
+    plain = spans("标题一行\n\n第一段。\n\n\n\n末段。\n")
+    messy = spans("\ufeff标题一行\r\n\r\n\t第一段。\t\r\n\r\n \r\n\t\r\n末段。  \r\n")
+    assert messy == plain == [(1, 1, "标题一行"), (3, 3, "第一段。"), (7, 7, "末段。")]
+
+
+def test_indentation_and_trailing_spaces_are_not_text():
+    got = spans("  标题一行  \n\n\u3000\u3000近日，某县开展消防检查。\u3000\n\u3000\u3000检查覆盖全县。 \n")
+    assert got == [(1, 1, "标题一行"), (3, 4, "近日，某县开展消防检查。\n检查覆盖全县。")]
+
+
+PARAGRAPH_LINES = ("某县茶叶喜获丰收\n\u3000\u3000近日，某县万亩茶园迎来采摘季。\n"
+                   "\u3000\u3000合作社统一收购，茶农收入明显增加。\n夜市点亮县城烟火气\n"
+                   "\u3000\u3000入夜，县城步行街灯火通明。（张三）\n")
+
+
+def test_paragraphs_one_a_line_make_one_block_a_line():
+    got = spans(PARAGRAPH_LINES)
+    assert [(a, b) for a, b, _ in got] == [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]
+    assert got[1][2] == "近日，某县万亩茶园迎来采摘季。"
+
+
+def test_a_hard_wrapped_bulletin_keeps_its_blocks():
+    wrapped = ("近日，某县万亩茶园迎来采摘季，茶农\n忙着采摘新茶，合作社统一收购新茶并\n销往各地。\n\n"
+               "合作社统一收购，茶农收入明显增加，\n茶园成了致富园。\n")
+    lines = [line.strip() for line in wrapped.split("\n")]
+    assert not one_paragraph_a_line(lines, [(1, 3), (5, 6)])
+    assert [(a, b) for a, b, _ in spans(wrapped)] == [(1, 3), (5, 6)]
+
+
+def test_a_few_blank_lines_between_articles_still_mean_one_paragraph_a_line():
+    text = PARAGRAPH_LINES.replace("夜市", "\n夜市") + "\u3000\u3000步行街上，小吃摊前排起长队。\n"
+    assert [(a, b) for a, b, _ in spans(text)] == [(1, 1), (2, 2), (3, 3), (5, 5), (6, 6), (7, 7)]
+
+
+@pytest.mark.parametrize("lines, k", [
+    (["某县茶叶喜获丰收", "近日，某县万亩茶园迎来采摘季，茶农忙着采摘新茶。"], 1),
+    (["某县：", "茶叶喜获丰收", "本报讯（记者 张三）近日，某县万亩茶园迎来采摘季"], 2),
+    (["茶叶喜获丰收", "本报讯 记者张三 近日，某县"], 1),                    # a lead cut by a column break
+    (["近日，某县万亩茶园迎来采摘季", "合作社统一收购，茶农收入明显增加。"], 0),   # a lead, not a headline
+    (["合作社统一收购新茶并销往各地茶农", "收入明显增加茶园成了致富园的好去", "处。"], 0),
+    (["某县城关镇消防检查全面铺开了吗", "县消防大队联合各乡镇开展检查工作", "检查覆盖全县各类场所和企业。"], 0),
+    (["某县茶叶喜获丰收。", "合作社统一收购。"], 0),
+    (["记者 张三 摄", "合作社统一收购，茶农收入明显增加。"], 0),
+    (["财经短波", "国开行支持农业基础设施建设"], 1),                         # a label over a title
+    (["某县：", "茶叶喜获丰收"], 1),
+    (["某省第三届全民健身运动会开幕式暨全民", "健身嘉年华在某市体育中心举行"], 0),   # one headline, wrapped
+])
+def test_peel_headline(lines, k):
+    assert peel_headline(lines) == k
+
+
+def test_headline_stack():
+    assert headline_stack(["某县：", "茶叶喜获丰收"])
+    assert headline_stack(["茶叶喜获丰收", "——某县万亩茶园采摘忙"])
+    assert not headline_stack(["某县万亩茶园迎来采摘季茶农", "采摘忙"])
+
+
+def test_a_glued_headline_is_cut_from_its_body():
+    got = spans("某县茶叶喜获丰收\n近日，某县万亩茶园迎来采摘季，茶农忙着采摘新茶。\n合作社统一收购。\n\n"
+                "茶园成了致富园。\n")
+    assert [(a, b) for a, b, _ in got] == [(1, 1), (2, 3), (5, 5)]
+    assert got[0][2] == "某县茶叶喜获丰收"
+
+
+def test_peel_furniture_cuts_page_lines_from_the_ends_of_a_block():
+    assert peel_furniture(["A03", "产业协同发展。", "2025年8月6日 星期三"]) == (1, 1)
+    assert peel_furniture(["产业协同发展。"]) == (0, 0)
+    assert peel_furniture(["第3版 要闻", "A03"]) == (1, 0)     # one line is always left
+    got = spans("建设带动沿江两岸\n第3版 要闻\n\n产业协同发展。\n")
+    assert got == [(1, 1, "建设带动沿江两岸"), (2, 2, "第3版 要闻"), (4, 4, "产业协同发展。")]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -2,7 +2,9 @@
 
 The jumbler below does to the example bulletin's blocks what page extraction does:
 cuts paragraphs mid-sentence, moves runs of blocks elsewhere, drops stray Latin
-words in, adds kicker lines and bylines, and varies blank lines.
+words in, adds kicker lines and bylines, and varies blank lines. Then it varies the layout
+the way extraction and copy-paste do: paragraphs one a line, 　　 or ASCII indentation and
+trailing spaces, a byte-order mark, \\r\\n line endings and tabs, headlines glued to their body.
 """
 
 from __future__ import annotations
@@ -51,8 +53,26 @@ def jumbled(draw) -> str:
         i = draw(st.integers(0, len(out) - 1))
         c = draw(st.integers(0, len(out[i])))
         out[i] = out[i][:c] + " " + draw(st.sampled_from(["the", "ourselves", "page"])) + " " + out[i][c:]
-    sep = draw(st.sampled_from(["\n\n", "\n\n\n", "\n \n"]))
-    return draw(st.sampled_from(["", "\n\n"])) + sep.join(out) + "\n"
+    indent = draw(st.sampled_from(["", "", "\u3000\u3000", "  ", "\t"]))
+    trail = draw(st.sampled_from(["", " ", "\u3000", " \t"]))
+    out = [indent + t + trail for t in out]
+    layout = draw(st.sampled_from(["blank", "single", "glued", "crlf"]))
+    if layout == "single":
+        text = "\n".join(out)
+    elif layout == "glued":
+        text = out[0] + "".join(draw(st.sampled_from(["\n", "\n\n"])) + t for t in out[1:])
+    else:
+        sep = draw(st.sampled_from(["\n\n", "\n\n\n", "\n \n", "\n\n\n\n"]))
+        text = sep.join(out)
+    text = draw(st.sampled_from(["", "\n\n"])) + text + "\n"
+    if layout == "crlf":
+        text = "\ufeff" + text.replace("\n", "\r\n")
+    return text
+
+
+def content(text: str) -> Counter[str]:
+    """What must survive: every character but whitespace and a byte-order mark (encoding, not text)."""
+    return Counter(ch for ch in text if not ch.isspace() and ch != "\ufeff")
 
 
 def output_chars(parsed) -> Counter[str]:
@@ -70,7 +90,7 @@ def output_chars(parsed) -> Counter[str]:
 @given(jumbled())
 def test_jumbled_bulletins_lose_no_character(text: str):
     parsed = parse(text)
-    missing = Counter(ch for ch in text if not ch.isspace()) - output_chars(parsed)
+    missing = content(text) - output_chars(parsed)
     assert not missing, f"characters lost: {dict(missing)}"
     used = sorted(b.first_line for d in parsed.drafts for b in d.blocks) + [b.first_line for b in parsed.unplaced]
     assert sorted(used) == [b.first_line for b in split_blocks(text)]

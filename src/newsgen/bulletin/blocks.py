@@ -88,18 +88,117 @@ class Features:
     furniture: str | None = None         # page furniture: 'date line', 'page marker', "editors' line"
 
 
-def split_blocks(text: str) -> list[Block]:
-    """Runs of non-blank lines, with 1-based line spans."""
-    blocks: list[Block] = []
-    lines = text.splitlines()
+def normalise(text: str) -> str:
+    """What differs between extraction tools, not between bulletins: a byte-order mark, Windows or
+    old Mac line endings, tabs and form feeds. Line numbers are kept (one line in, one line out)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub(r"[\t\f\v]", " ", text)
+
+
+def _line_runs(lines: list[str]) -> list[tuple[int, int]]:
+    """Runs of non-blank lines as 1-based (first, last) spans; any number of blank lines separates."""
+    runs: list[tuple[int, int]] = []
     start: int | None = None
     for number, line in enumerate([*lines, ""], start=1):
         if line.strip() and start is None:
             start = number
         elif not line.strip() and start is not None:
-            body = "\n".join(part.strip() for part in lines[start - 1:number - 1])
-            blocks.append(Block(len(blocks), start, number - 1, body))
+            runs.append((start, number - 1))
             start = None
+    return runs
+
+
+#: Paragraphs are one a line when the runs average this many lines or more...
+LINE_MODE_RUN = 3
+#: ...and at least this share of the line breaks inside runs come after a closed sentence.
+LINE_MODE_CLOSED = 0.4
+
+
+def one_paragraph_a_line(lines: list[str], runs: list[tuple[int, int]]) -> bool:
+    """Copy-pasted text sets paragraphs one a line with no blank line between: blank lines are rare,
+    and most lines end a sentence. Hard-wrapped text (long blocks too) breaks lines mid-sentence."""
+    inner = [lines[n - 1].strip() for first, last in runs for n in range(first, last)]
+    if len(inner) < 2 or len(runs) * LINE_MODE_RUN > sum(last - first + 1 for first, last in runs):
+        return False
+    closed = sum(1 for line in inner if line.rstrip(CLOSERS)[-1:] in SENTENCE_END or line[-1:] in "）)")
+    return closed >= LINE_MODE_CLOSED * len(inner)
+
+
+def _headline_line(line: str) -> bool:
+    return (headline_shaped(line) and not rules_out_headline(line) and not lead_byline(line)
+            and credit_line(line) is None and not furniture(line))
+
+
+def _prose(line: str) -> bool:
+    """A line that reads as text, not as one more headline line."""
+    return not _headline_line(line) or line.rstrip(CLOSERS)[-1:] in SENTENCE_END
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Lines of one width (give or take two characters) before the last: a paragraph wrapped at
+    the column's width, whose first line may look like a headline. Two lines cannot tell."""
+    widths = [len(line) for line in lines[:-1]]
+    return (len(widths) >= 2 and max(widths) - min(widths) <= 2 and min(widths) >= 8
+            and not any(KICKER_END.search(line) for line in lines[:-1]))
+
+
+def peel_headline(lines: list[str]) -> int:
+    """How many leading lines of a block are a headline printed with no blank line before its body:
+    up to three headline-shaped lines, then a line of prose. Not in a hard-wrapped paragraph."""
+    k = 0
+    while k < min(3, len(lines) - 1) and _headline_line(lines[k]):
+        k += 1
+    if k and k == len(lines) - 1 and _headline_line(lines[k]):
+        return k if headline_stack(lines) else 0
+    if not k or not _prose(lines[k]) or _hard_wrapped(lines):
+        return 0
+    return k
+
+
+def headline_stack(lines: list[str]) -> bool:
+    """Whether a block of headline lines is several headlines (a label over a title, a kicker, a
+    subtitle) rather than one headline wrapped: a wrapped headline fills its first line, and
+    never breaks after a kicker's ： or before a subtitle's ——."""
+    return len(lines) <= 3 and (any(KICKER_END.search(line) for line in lines[:-1]) or
+                                any(line.startswith("——") for line in lines[1:]) or
+                                len(lines[0]) < max(len(line) for line in lines[1:]))
+
+
+def peel_furniture(lines: list[str]) -> tuple[int, int]:
+    """How many page-furniture lines (a date line, a page marker) open and close a block of text."""
+    head = 0
+    while head < len(lines) - 1 and furniture(lines[head]):
+        head += 1
+    tail = 0
+    while tail < len(lines) - head - 1 and furniture(lines[len(lines) - 1 - tail]):
+        tail += 1
+    return head, tail
+
+
+def _cut(first: int, lines: list[str]) -> list[tuple[int, list[str]]]:
+    """A run of lines cut where furniture or a glued headline ends: (first line number, lines) parts."""
+    head, tail = peel_furniture(lines)
+    parts = [(first + i, [line]) for i, line in enumerate(lines[:head])]
+    middle = lines[head:len(lines) - tail]
+    k = peel_headline(middle)
+    parts += [(first + head + i, [line]) for i, line in enumerate(middle[:k])]
+    parts.append((first + head + k, middle[k:]))
+    parts += [(first + len(lines) - tail + i, [line]) for i, line in enumerate(lines[len(lines) - tail:])]
+    return parts
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Runs of non-blank lines (or single lines, when paragraphs are one a line), with 1-based line
+    spans; furniture and a glued headline are cut from the text they are printed against. Lines are
+    stripped of indentation and trailing spaces (ideographic or not)."""
+    lines = [line.strip() for line in normalise(text).split("\n")]
+    runs = _line_runs(lines)
+    if one_paragraph_a_line(lines, runs):
+        runs = [(n, n) for first, last in runs for n in range(first, last + 1)]
+    blocks: list[Block] = []
+    for first, last in runs:
+        for start, part in _cut(first, lines[first - 1:last]):
+            blocks.append(Block(len(blocks), start, start + len(part) - 1, "\n".join(part)))
     return blocks
 
 
