@@ -99,3 +99,15 @@ def test_example_bulletin_decisions():
     lines = {w.line: w.message for d in parsed.drafts for w in d.warnings}
     assert "ourselves" in lines[33]
     assert "mid-sentence" in lines[69]
+
+
+def relaid(text: str) -> str:
+    """The same bulletin as another tool extracts it: a byte-order mark, \\r\\n, indentation, trailing tabs."""
+    lines = ["\u3000\u3000" + line + "\t" if len(line) > 30 else line for line in text.split("\n")]
+    return "\ufeff" + "\r\n".join(lines)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_fixture_relaid_by_another_tool_parses_the_same(path: Path):
+    text = path.read_text(encoding="utf-8")
+    assert summary(parse(relaid(text))) == summary(parse(text))
