@@ -229,6 +229,10 @@ def test_signature_line(text, signed):
     ("记者 张三 摄", ["张三"]),
     ("文/张三 图/李四", ["张三", "李四"]),
     ("本报记者 张三", ["张三"]),
+    ("记者张三摄", ["张三"]),               # no space before the photo credit's 摄
+    ("本报记者张三摄", ["张三"]),
+    ("记者张三、李四摄", ["张三", "李四"]),
+    ("拍摄", None),
     ("记者节里的一堂课", None),            # a headline that holds a role word
     ("（记者 张三）", None),               # bracketed: a sign-off, read by tail_byline
     ("记者张三说，今年", None),             # a sentence

@@ -33,9 +33,9 @@ LEAD_XUN = re.compile(rf"^[^，。！？\s]{{0,10}}?讯\s*(?:[（(]([^（）()]{
 LEAD_PAREN = re.compile(r"^[（(]((?:本报)?(?:记者|通讯员)[^（）()]{2,40})[）)]")
 #: A lead that credits in the 报道 style: 江西日报记者 张三 报道：, 本报记者 张三 通讯员 李四 报道：.
 LEAD_REPORT = re.compile(r"^[^，。！？：:\s（(]{0,10}?((?:记者|通讯员)[^，。！？：:（()]{2,40}?)报道[：:]")
-#: Credit vocabulary: role words, 文/ 图/ 摄/ prefixes and a trailing 摄 (a photo credit).
+#: Credit vocabulary: role words, 文/ 图/ 摄/ prefixes and a trailing 摄 (a photo credit, spaced or not: 记者张三摄).
 ROLE = re.compile(r"本报记者|本报通讯员|特约记者|见习记者|摄影记者|记者|通讯员|实习生|摄影|文\s*[/／]\s*图|"
-                  r"[文图摄]\s*[/／]|(?:^|(?<=\s))摄(?=\s*$)")
+                  r"[文图摄]\s*[/／]|(?:^|(?<=\s)|(?<=[\u3400-\u9fff·]{2}))摄(?=\s*$)")
 #: A credit printed as a line of its own, with no brackets: 文/图 张三, 记者 张三 摄, 文/张三 图/李四.
 CREDIT_LINE_MAX = 40
 #: A source or design credit closing an article: 数据来源：某局, 版式设计：某某. It names no author.
