@@ -83,6 +83,21 @@ def test_attach_runs_gives_a_headless_run_to_the_open_article_it_continues():
     assert any("continuation" in n for n in state.sections[0].notes)
 
 
+def test_a_headless_credited_lead_opens_an_article_of_its_own():
+    wire = "新华社青山8月9日电（记者黄立）青山县茶叶合作社新建的茶叶加工厂投产，青山县茶农采摘的新茶就近加工。"
+    state = state_of(*TEA[:2], *BRIDGE, wire)
+    run(state, rules.build_sections, rules.attach_runs, rules.fallback_titles)
+    assert len(state.sections) == 3 and state.sections[2].fallback_title
+    assert rules.opens_article(state.sections[2])
+
+
+def test_a_headless_credited_lead_may_still_be_a_displaced_headlines_body():
+    wire = "本报讯（记者 钱芳）城西社区卫生服务中心开诊以来，日均接诊居民两百余人次。"
+    state = state_of(*BRIDGE, wire, "城西社区卫生服务中心开诊")
+    run(state, rules.build_sections, rules.attach_runs)
+    assert [(s.head[0].text, len(s.body)) for s in state.sections] == [(BRIDGE[0], 2), ("城西社区卫生服务中心开诊", 1)]
+
+
 def test_attach_runs_gives_a_headless_run_to_a_displaced_headline():
     headless = "城西社区卫生服务中心开诊以来，日均接诊居民两百余人次。（钱芳）"
     state = state_of(*BRIDGE, headless, "城西社区卫生服务中心开诊")

@@ -310,6 +310,13 @@ def _start(section: Section) -> int:
     return min((i.block.first_line for i in section.body), default=section.first_line())
 
 
+def opens_article(run: Section) -> bool:
+    """A headless run that opens with a credited lead (新华社某地X月X日电（记者X）, 本报讯 记者X) is
+    the start of an article, never the middle of one: it continues no open article, however alike
+    the wording (it may still be the body of a displaced headline)."""
+    return bool(run.body) and run.body[0].role == BODY and bool(run.body[0].feat.lead_byline)
+
+
 def attach_runs(state: State) -> None:
     """Headless runs go to the open article they continue, or to a displaced headline (a headline
     with no body); best lexical match first. Repeated, since a displaced headline that found its
@@ -330,7 +337,7 @@ def _attach_best(state: State) -> bool:
                 continue
             if not owner.body:
                 kind, score = "headline", state.cosine(owner.text(), text)
-            elif _start(owner) < _start(run):
+            elif _start(owner) < _start(run) and not opens_article(run):
                 kind, score = "continuation", state.cosine(owner.text(), text)
                 if owner.ends_open and run.body[0].role == BODY:
                     score += 0.03
