@@ -119,3 +119,12 @@ def test_no_character_of_the_bulletin_is_lost(tmp_path, bulletin):
     out = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "articles").rglob("*") if p.is_file())
     missing = _chars(bulletin.read_text(encoding="utf-8")) - _chars(out)
     assert missing == Counter()
+
+
+def test_without_date_the_bulletins_dateline_is_used(tmp_path):
+    bulletin = tmp_path / "dated.txt"
+    bulletin.write_text("修水县建成数字乡村示范点\n\n"
+                        "本报讯 2025年9月3日，修水县黄沙镇的村民打开手机就能查看茶园数据。（陈明）\n", encoding="utf-8")
+    assert run("import", bulletin, "--site", tmp_path / "site") == 0
+    [article] = load_articles(tmp_path / "site")[0]
+    assert str(article.date) == "2025-09-03" and article.path.parts[:3] == ("articles", "2025", "09")
