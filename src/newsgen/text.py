@@ -17,6 +17,8 @@ PLACE_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治旗", "街
 MAX_SLUG = 60
 SENTENCE_END_RE = re.compile(r"[。！？!?…]+[”’」』）)]*")
 CJK = re.compile(r"[\u3400-\u9fff]")
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 CJK_CHAR = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]"
 # Markdown that is not prose, removed in order: images, link targets, headings, HTML tags,
 # table rows, emphasis and code marks, block quotes and list bullets.
@@ -95,7 +97,7 @@ def summarize(markdown: str, limit: int = 120) -> str:
 
     A first sentence longer than that is cut at its last comma before the limit, with '……'.
     """
-    text = plain_text(markdown)
+    text = plain_text(_opening(markdown, 3 * limit))
     if len(text) <= limit:
         return text
     fitting = [m.end() for m in SENTENCE_END_RE.finditer(text, 0, limit + 1) if m.end() <= limit]
@@ -106,7 +108,18 @@ def summarize(markdown: str, limit: int = 120) -> str:
 
 
 def reading_minutes(markdown: str, per_minute: int = 400) -> int:
-    """Reading time for Chinese text, by characters (about 400 a minute), at least 1."""
-    text = plain_text(markdown)
-    count = len(CJK.findall(text)) + len(re.findall(r"[A-Za-z0-9]+", text))
+    """Reading time for Chinese text, by characters (about 400 a minute), at least 1.
+
+    Counted on the Markdown itself: its marks are neither Chinese characters nor words.
+    """
+    count = sum(map(len, CJK_RUN.findall(markdown))) + len(LATIN_WORD.findall(markdown))
     return max(1, round(count / per_minute))
+
+
+def _opening(markdown: str, size: int) -> str:
+    """The first paragraphs of ``markdown``, at least ``size`` characters of them when there are."""
+    end = 0
+    while end < len(markdown) and end < size:
+        nxt = markdown.find("\n\n", end + 1)
+        end = len(markdown) if nxt < 0 else nxt
+    return markdown[:end]
