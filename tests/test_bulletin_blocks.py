@@ -270,3 +270,11 @@ def test_page_furniture(text, kind):
 def test_a_source_or_design_line_closes_the_article_and_names_no_author(text):
     f = features(block(text))
     assert f.credit and f.credit_authors == [] and not f.candidate and not f.ends_open
+
+
+def test_note_line_is_a_label_and_a_short_value():
+    from newsgen.bulletin.blocks import note_line
+    assert note_line("栏目投稿邮箱：news@example.com")
+    assert note_line("数据来源：青山县统计局")
+    assert not note_line("青山县：")                         # a kicker has no value
+    assert not note_line("记者了解到：今年青山县茶园面积扩大，茶农增收。")   # a sentence

@@ -229,3 +229,15 @@ def test_build_sections_a_credit_line_under_the_headline_opens_the_article():
     state = run(state_of(TEA[0], "本报记者 张三", *TEA[1:]), rules.build_sections)
     assert len(state.sections) == 1 and not state.sections[0].closed
     assert state.sections[0].body[0].opening
+
+
+def test_build_sections_a_note_line_after_a_sign_off_stays_with_the_signed_article():
+    state = run(state_of(*TEA[:2], "（作者为青山县茶叶站站长）", "投稿邮箱：tea@example.com（林晓）", *BRIDGE),
+                rules.build_sections)
+    assert [len(s.body) for s in state.sections] == [3, 2]
+    assert state.sections[0].body[-1].feat.note
+
+
+def test_split_glued_runs_never_splits_off_a_note_line():
+    state = run(state_of(*TEA, "资料来源：青山县统计局", *BRIDGE[:2]), rules.build_sections, rules.split_glued_runs)
+    assert state.sections[0].body[-1].text == "资料来源：青山县统计局"

@@ -51,6 +51,9 @@ FURNITURE = {
     "editors' line": re.compile(rf"(?:(?:责任编辑|责编|编辑|美编|美术编辑|校对|值班编辑|图片编辑|版式)\s*[：:\s]\s*"
                                 rf"[{HAN}·]{{2,5}}(?:[\s、]+[{HAN}·]{{2,5}})*\s*)+"),
 }
+#: A note line printed under an article: a short label, a colon and a value with no sentence in it
+#: (a contributions address, a data source, a design credit), perhaps closed by an attribution.
+NOTE_LINE = re.compile(rf"[{HAN}]{{2,8}}[：:][^，。；;！？!?：:“”]{{2,40}}")
 NAME = re.compile(rf"^[{HAN}·]{{2,5}}$")
 #: News-lead openings: a time word, a date, a wire dateline.
 LEAD_OPENING = re.compile(
@@ -86,6 +89,7 @@ class Features:
     credit: bool = False                 # the block's last line is a bare credit: 文/图 张三, 记者 张三 摄
     credit_authors: list[str] = field(default_factory=list)
     furniture: str | None = None         # page furniture: 'date line', 'page marker', "editors' line"
+    note: bool = False                   # a note line (label：value) that follows an article's text
 
 
 def normalise(text: str) -> str:
@@ -284,6 +288,12 @@ def credit_line(line: str) -> list[str] | None:
     return names_in(line)
 
 
+def note_line(text: str) -> bool:
+    """A note printed under an article's text, not a paragraph: 栏目投稿邮箱：…, 数据来源：…, 版式设计：…
+    (a label, a colon, a short value with no sentence in it). A kicker (地名：) has no value."""
+    return bool(NOTE_LINE.fullmatch(text.strip()))
+
+
 def furniture(text: str) -> str | None:
     """What kind of page furniture a block is (a whole block, on its own), if it is any."""
     text = text.strip()
@@ -344,6 +354,7 @@ def features(block: Block) -> Features:
     f.furniture = furniture(block.text)
     if f.furniture:
         f.candidate = False
+    f.note = note_line(text[: len(text) - len(f.tail_byline or "")].rstrip()) and not f.furniture
     f.ends_open = f.ends_open and not f.signature     # a signature is a line of its own, not a cut sentence
     f.weak = f.candidate and len(text) > 28 and ("，" in text or "," in text) and not f.kicker_shaped
     return f

@@ -84,10 +84,18 @@ def set_aside_furniture(state: State) -> None:
     state.items = kept
 
 
+def _trails(item: Item) -> bool:
+    """A block with no text of its own, printed under an article's last paragraph and never opening
+    one: a bare credit line, a note line (label：value), a bracketed sign-off."""
+    bare_credit = item.feat.credit and "\n" not in item.block.text
+    return bare_credit or (item.feat.note and not item.feat.candidate) or item.feat.closing
+
+
 def build_sections(state: State) -> None:
     """Headline groups open sections; a sign-off (byline) ends one, so what follows it is headless.
     A bare credit line right under a headline is the article's opening byline; anywhere else it closes
-    the article above it (a credit line after a sign-off still belongs to the article signed off)."""
+    the article above it (a credit line, a note line or a sign-off printed after a sign-off still belongs
+    to the article signed off)."""
     items, sections = state.items, state.sections
     current: Section | None = None
     i = 0
@@ -106,7 +114,7 @@ def build_sections(state: State) -> None:
         if item.feat.credit and current is not None and current.head and \
                 all(b.feat.headline_shaped for b in current.body):
             item.opening = True
-        elif current is None or current.closed and not (item.feat.credit and current.body):
+        elif current is None or current.closed and not ((item.feat.credit or _trails(item)) and current.body):
             current = Section()
             sections.append(current)
         current.body.append(item)
@@ -256,6 +264,9 @@ def split_glued_runs(state: State) -> None:
             _displaced_candidates(state, skip=sec)
         best: tuple[float, int, float, float, str] | None = None
         for j in range(1, len(sec.body)):
+            if all(_trails(i) and not i.feat.closing for i in sec.body[j:]):
+                break     # a bare credit or a note line under the text: nothing to split off
+                # (a bracketed sign-off may name another article's source: 摘编自《…》, so it may go)
             tail = "\n".join(i.text for i in sec.body[j:])
             left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
             own = state.cosine(tail, left)

@@ -31,8 +31,9 @@ class Item:
 
     @property
     def closes(self) -> bool:
-        """A byline (or a bracketed sign-off) ends the article here."""
-        return bool(self.feat.tail_byline) or self.feat.closing or (self.feat.credit and not self.opening)
+        """A byline (or a bracketed sign-off, or a note line printed under the text) ends the article here."""
+        return bool(self.feat.tail_byline) or self.feat.closing or self.feat.note or \
+            (self.feat.credit and not self.opening)
 
 
 @dataclass
