@@ -241,3 +241,18 @@ def test_build_sections_a_note_line_after_a_sign_off_stays_with_the_signed_artic
 def test_split_glued_runs_never_splits_off_a_note_line():
     state = run(state_of(*TEA, "资料来源：青山县统计局", *BRIDGE[:2]), rules.build_sections, rules.split_glued_runs)
     assert state.sections[0].body[-1].text == "资料来源：青山县统计局"
+
+
+def test_stranger_a_tail_unlike_its_own_start_after_a_closed_sentence():
+    state = run(state_of(*TEA, "青山县茶园面积扩大到三万亩，茶农收入", "翻了一番。"), rules.build_sections)
+    sec = state.sections[0]
+    assert rules._stranger(sec, 2, other=0.08, own=0.0)          # after a sentence's end
+    assert not rules._stranger(sec, 2, other=0.08, own=0.05)     # it reads like its own start too
+    assert not rules._stranger(sec, 2, other=0.04, own=0.0)      # too unlike the other article
+    assert not rules._stranger(sec, 3, other=0.08, own=0.0)      # a seam cannot cut a sentence
+
+
+def test_split_glued_runs_splits_off_a_short_tail_that_reads_like_an_open_article():
+    state = run(state_of(BRIDGE[0], BRIDGE[1], *TEA, "同日，西江大桥建设者还举行了合龙仪式。"),
+                rules.build_sections, rules.split_glued_runs)
+    assert [s.body[0].text for s in state.sections][-1] == "同日，西江大桥建设者还举行了合龙仪式。"

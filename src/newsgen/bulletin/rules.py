@@ -26,6 +26,8 @@ ATTACH_SURE = 0.12
 GLUE_MIN = 0.10
 #: ...and this many times better than its own start.
 GLUE_RATIO = 2.5
+#: A tail whose likeness to its own start is at most this share of its likeness elsewhere is a stranger.
+STRANGER_OWN = 0.25
 #: A block above a glued tail's seam goes with the tail when it reads this much more like the tail's article.
 SEAM_MARGIN = 0.0
 #: A kicker line this similar to the body under it is about that body: never a displaced headline.
@@ -250,6 +252,13 @@ def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
     return seam
 
 
+def _stranger(sec: Section, j: int, other: float, own: float) -> bool:
+    """A tail with next to nothing in common with its own start, that reads like an article left open
+    elsewhere, after a paragraph that ends a sentence: a continuation printed with no seam, even when
+    it is too short to match the other article strongly."""
+    return other >= ATTACH_MIN and own <= STRANGER_OWN * other and not sec.body[j - 1].feat.ends_open
+
+
 def split_glued_runs(state: State) -> None:
     """A tail printed right after an article that has no byline shows no seam: split a section where
     the rest reads like an earlier open article (or a displaced headline) more than like its own start,
@@ -280,7 +289,8 @@ def split_glued_runs(state: State) -> None:
             continue
         _, j, other, own, where = best
         lead = bool(sec.body[j].feat.lead_byline)
-        if (other >= GLUE_MIN and other >= GLUE_RATIO * own + 0.02) or (lead and other >= ATTACH_MIN):
+        strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + 0.02
+        if strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own):
             if not lead:
                 j = _earliest_seam(state, sec, j, _article_of(state, where))
             tail = Section(body=sec.body[j:], notes=[
