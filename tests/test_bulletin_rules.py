@@ -244,7 +244,8 @@ def test_split_glued_runs_never_splits_off_a_note_line():
 
 
 def test_stranger_a_tail_unlike_its_own_start_after_a_closed_sentence():
-    state = run(state_of(*TEA, "青山县茶园面积扩大到三万亩，茶农收入", "翻了一番。"), rules.build_sections)
+    cut = "青山县茶园面积扩大到三万亩，茶农收入增加，合作社统一收购，茶园成了"
+    state = run(state_of(*TEA, cut, "致富园。"), rules.build_sections)
     sec = state.sections[0]
     assert rules._stranger(sec, 2, other=0.08, own=0.0)          # after a sentence's end
     assert not rules._stranger(sec, 2, other=0.08, own=0.05)     # it reads like its own start too
