@@ -45,7 +45,9 @@ def test_build_succeeds_and_says_what_it_wrote(tmp_path, capsys):
     assert exit_code(["build", "--site", str(FIXTURE), "--output", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     pages = len(list((tmp_path / "out").rglob("*.html")))
-    assert re.search(rf"built {pages} pages into {re.escape(str(tmp_path / 'out'))} in \d+\.\d+s", out)
+    xml = len(list((tmp_path / "out").rglob("*.xml"))) + 1  # + robots.txt
+    assert re.search(rf"built {pages} pages and {xml} feeds, sitemap and robots.txt "
+                     rf"into {re.escape(str(tmp_path / 'out'))} in \d+\.\d+s", out)
 
 
 def test_build_verbose_reports_progress_on_stderr(tmp_path, capsys):

@@ -80,7 +80,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     result = build(args.site, args.output, base_url=args.base_url, progress=_progress(args.verbose, start))
     for warning in result.warnings:
         print(warning, file=sys.stderr)
-    print(f"built {result.pages} pages into {result.output} in {time.perf_counter() - start:.2f}s")
+    other = f" and {result.files} feeds, sitemap and robots.txt" if result.files else ""
+    print(f"built {result.pages} pages{other} into {result.output} in {time.perf_counter() - start:.2f}s")
     return EXIT_OK
 
 
