@@ -257,3 +257,37 @@ def test_split_glued_runs_splits_off_a_short_tail_that_reads_like_an_open_articl
     state = run(state_of(BRIDGE[0], BRIDGE[1], *TEA, "同日，西江大桥建设者还举行了合龙仪式。"),
                 rules.build_sections, rules.split_glued_runs)
     assert [s.body[0].text for s in state.sections][-1] == "同日，西江大桥建设者还举行了合龙仪式。"
+
+
+MUSEUM = [
+    "古镇博物馆开馆迎客",
+    "近日，白沙古镇博物馆正式开馆，馆内展出石雕木刻三百余件。",
+    "馆长林秋禾介绍，展品多由镇上居民捐赠，最早的一件刻于明代。",
+]
+
+
+def test_specifics_count_only_what_no_third_block_holds():
+    state = state_of("林秋禾介绍展品", "馆长林秋禾说", "林秋禾又来了", "茶园里走出致富路")
+    a, b, c, d = state.items
+    assert state.shared([a], [b]) == 0          # 林秋禾 is in a third block too
+    assert state.shared([a], [b, c]) == 1       # the name's one trigram; 秋禾介 is in a alone
+    assert state.shared([d], [a, b, c]) == 0
+
+
+def test_a_tail_sharing_names_with_an_open_article_and_none_with_its_own_start_is_split_off():
+    tail = "林秋禾说，白沙古镇博物馆还将开设夜间场，让更多游客走近石雕木刻。"
+    state = run(state_of(*MUSEUM, *TEA, tail), rules.build_sections)
+    sec, where = state.sections[1], state.sections[0].text()
+    assert rules._shares_specifics(state, sec, 2, where, other=0.05, own=0.0)
+    assert not rules._shares_specifics(state, sec, 2, where, other=0.03, own=0.0)    # too unlike it
+    assert not rules._shares_specifics(state, sec, 2, where, other=0.05, own=0.04)   # reads like its start too
+    assert not rules._shares_specifics(state, sec, 1, where, other=0.05, own=0.0)    # a one-paragraph start
+
+
+def test_no_specifics_split_at_a_contact_line_or_after_an_open_sentence():
+    contact = "欢迎投稿白沙古镇博物馆，投稿邮箱：baisha@example.com。"
+    state = run(state_of(*MUSEUM, *TEA, contact), rules.build_sections)
+    assert not rules._shares_specifics(state, state.sections[1], 2, state.sections[0].text(), other=0.05, own=0.0)
+    cut = TEA[2].rstrip("。") + "，白沙古镇博物馆"
+    state = run(state_of(*MUSEUM, TEA[0], TEA[1], cut, "林秋禾说，石雕木刻还将外出巡展。"), rules.build_sections)
+    assert not rules._shares_specifics(state, state.sections[1], 2, state.sections[0].text(), other=0.05, own=0.0)

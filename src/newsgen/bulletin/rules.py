@@ -30,6 +30,13 @@ GLUE_RATIO = 2.5
 STRANGER_OWN = 0.25
 #: A block above a glued tail's seam goes with the tail when it reads this much more like the tail's article.
 SEAM_MARGIN = 0.0
+#: A tail that shares this many specifics (name or figure trigrams found nowhere else) with an open
+#: article, and none with its own start, is that article's continuation even when worded unlike it...
+SPECIFIC_MIN = 2
+#: ...provided it reads at least this much like that article, and at most half as much like its own start.
+SPECIFIC_COS = 0.04
+#: A web or mail address: a contact line, printed alike under every item of a column.
+ADDRESS = re.compile(r"@|https?:|www\.|\.com|\.cn")
 #: A kicker line this similar to the body under it is about that body: never a displaced headline.
 KICKER_OWN_MAX = 0.06
 #: A column label over a run of items (栏目名): a short plain line, no punctuation, no space.
@@ -252,6 +259,30 @@ def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
     return seam
 
 
+def _items_of(state: State, text: str) -> list[Item]:
+    """The blocks a candidate text (an article, a headless run, a displaced headline or kicker line) is made of."""
+    for sec in state.sections:
+        if text == sec.text():
+            return sec.head + sec.body
+        if sec.head and text == sec.head[0].text:
+            return sec.head[:1]
+    return []
+
+
+def _shares_specifics(state: State, sec: Section, j: int, where: str, other: float, own: float) -> bool:
+    """A tail that shares names or figures with an article left open elsewhere, and none with its
+    own start, after a paragraph that ends a sentence: a continuation, even when it shares too few
+    words with that article to match it on wording alone. Not when the start is a single paragraph
+    (too little to share anything with), nor at a subheading (an item of a column is about something
+    else than the item before it), nor for a contact line (the same under every item of a column)."""
+    tail = sec.body[j:]
+    if j < 2 or sec.body[j - 1].feat.ends_open or tail[0].feat.candidate or \
+            other < SPECIFIC_COS or own > other / 2 or any(ADDRESS.search(i.text) for i in tail):
+        return False
+    return state.shared(tail, sec.head + sec.body[:j]) == 0 and \
+        state.shared(tail, _items_of(state, where)) >= SPECIFIC_MIN
+
+
 def _stranger(sec: Section, j: int, other: float, own: float) -> bool:
     """A tail with next to nothing in common with its own start, that reads like an article left open
     elsewhere, after a paragraph that ends a sentence: a continuation printed with no seam, even when
@@ -290,7 +321,8 @@ def split_glued_runs(state: State) -> None:
         _, j, other, own, where = best
         lead = bool(sec.body[j].feat.lead_byline)
         strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + 0.02
-        if strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own):
+        if strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
+                _shares_specifics(state, sec, j, where, other, own):
             if not lead:
                 j = _earliest_seam(state, sec, j, _article_of(state, where))
             tail = Section(body=sec.body[j:], notes=[

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from newsgen.bulletin.blocks import Features, flat
 from newsgen.bulletin.model import Block, ParseWarning
-from newsgen.bulletin.similarity import Vectorizer
+from newsgen.bulletin.similarity import Specifics, Vectorizer
 
 # Roles of an item.
 KICKER, TITLE, SUBTITLE, SUB, BODY = "kicker", "title", "subtitle", "sub", "body"
@@ -78,6 +78,13 @@ class State:
     vectorizer: Vectorizer = field(default_factory=lambda: Vectorizer([]))
     unplaced: list[Item] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    _specifics: Specifics | None = None
 
     def cosine(self, a: str, b: str) -> float:
         return self.vectorizer.cosine(a, b)
+
+    def shared(self, part: list[Item], other: list[Item]) -> int:
+        """How many specifics (a name, a figure) ``part`` shares with ``other`` and with no other block."""
+        if self._specifics is None:
+            self._specifics = Specifics({i.block.index: i.text for i in self.items})
+        return self._specifics.shared({i.block.index for i in part}, {i.block.index for i in other})

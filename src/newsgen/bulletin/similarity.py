@@ -75,3 +75,38 @@ def cosine(u: dict[str, float], v: dict[str, float]) -> float:
     if len(u) > len(v):
         u, v = v, u
     return sum(w * v.get(g, 0.0) for g, w in u.items())
+
+
+#: A specific is a run of this many Han characters (a name, a place, an organisation)...
+SPECIFIC_N = 3
+SPECIFIC = re.compile(r"[\u3400-\u9fff]{3,}|\d{2,}")
+
+
+def specific_grams(text: str) -> set[str]:
+    """Han character trigrams and numbers of a text: the pieces a name or a figure is made of."""
+    out: set[str] = set()
+    for run in SPECIFIC.findall(text):
+        if run[0] < "\u3400":
+            out.add(run)
+        else:
+            out.update(run[i:i + SPECIFIC_N] for i in range(len(run) - SPECIFIC_N + 1))
+    return out
+
+
+class Specifics:
+    """Where in a bulletin each specific occurs (by block index). Two pieces that share a specific
+    found nowhere else — a name, a figure, an organisation — are about the same thing, however little
+    else of their wording they share."""
+
+    def __init__(self, blocks: dict[int, str]) -> None:
+        self.grams = {index: specific_grams(text) for index, text in blocks.items()}
+        self.where: dict[str, set[int]] = {}
+        for index, grams in self.grams.items():
+            for gram in grams:
+                self.where.setdefault(gram, set()).add(index)
+
+    def shared(self, part: set[int], other: set[int]) -> int:
+        """How many specifics of ``part`` occur in ``other`` and nowhere else outside ``part``."""
+        both = part | other
+        grams = set().union(*(self.grams.get(i, set()) for i in part)) if part else set()
+        return sum(1 for g in grams if self.where[g] <= both and not self.where[g].isdisjoint(other))
