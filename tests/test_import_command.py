@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsgen.cli import main
 from newsgen.content import load_articles
@@ -128,3 +130,20 @@ def test_without_date_the_bulletins_dateline_is_used(tmp_path):
     assert run("import", bulletin, "--site", tmp_path / "site") == 0
     [article] = load_articles(tmp_path / "site")[0]
     assert str(article.date) == "2025-09-03" and article.path.parts[:3] == ("articles", "2025", "09")
+
+
+BULLETIN_CHARS = list("，。！？：；“”（）()、——…\n\n\n 　\t近日本报讯记者通讯员张三李四"
+                      "南昌市青山湖区罗家镇开展工作（王五）：abcXYZ0123456789年月日电摄文图#|*-:'\"[]{}&<>!%@`")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.sampled_from(BULLETIN_CHARS), min_size=1, max_size=300).filter(str.strip))
+def test_whatever_import_writes_reads_back_without_errors(tmp_path_factory, text):
+    site = tmp_path_factory.mktemp("site")
+    bulletin = site / "b.txt"
+    bulletin.write_text(text, encoding="utf-8")
+    assert main(["import", str(bulletin), "--site", str(site), "--date", "2025-08-06"]) == 0
+    articles, diagnostics = load_articles(site)
+    assert [str(d) for d in diagnostics.errors] == []
+    out = "".join(p.read_text(encoding="utf-8") for p in (site / "articles").rglob("*") if p.is_file())
+    assert _chars(text) - _chars(out) == Counter()
