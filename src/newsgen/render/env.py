@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from jinja2.runtime import Macro
+from markupsafe import Markup
 
 #: The bundled default theme (package data: ``templates/`` and ``static/``).
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
@@ -51,4 +53,26 @@ def make_environment(site: Path | None = None) -> jinja2.Environment:
         auto_reload=False,
         cache_size=-1,
     )
+    env.globals["cached"] = MacroCache()
     return env
+
+
+class MacroCache:
+    """``{{ cached(macro, view) }}``: what ``macro(view)`` renders, rendered once per environment.
+
+    For macros whose output depends on their argument alone, as those of a template imported
+    without context (``{% from "macros.html" import ... %}``) do: the summary card of an article
+    is then rendered once, not on each of the home, region, topic, tag and archive pages that
+    list it. Views are immutable and live as long as the build; each is kept beside its output,
+    so the ``id`` in the key cannot be reused by another object.
+    """
+
+    def __init__(self) -> None:
+        self._done: dict[tuple[str, int], tuple[object, Markup]] = {}
+
+    def __call__(self, macro: Macro, view: object) -> Markup:
+        key = (macro.name, id(view))
+        hit = self._done.get(key)
+        if hit is None:
+            hit = self._done[key] = (view, macro(view))
+        return hit[1]
