@@ -36,13 +36,17 @@ class OutputWriter:
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
         self._written: dict[str, str] = {}   # path -> what wrote it ("page" / static source)
         self._tmp = str(self.tmp)
-        self._dirs: set[str] = {""}
         self.pages = 0      # HTML pages
         self.files = 0      # other generated files: feeds, sitemap, robots.txt
         self._previous: Path | None = None
 
     # -- writing
-    def _target(self, path: str, what: str) -> str:
+    def claim(self, path: str, what: str = "a page") -> str:
+        """Reserve ``path`` for one generated file and count it; returns where it goes.
+
+        ``.html`` files count as :attr:`pages`, the rest as :attr:`files`. Claiming every path
+        before rendering finds a clash before any work is spent on it.
+        """
         parts = path.split("/")
         if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
             raise NewsgenError(f"refusing to write outside the output directory: {path!r} ({what})")
@@ -50,20 +54,19 @@ class OutputWriter:
             raise NewsgenError(f"two pages write the same file {path}: {self._written[path]} and {what}",
                                Location(Path(path)))
         self._written[path] = what
-        parent = "/".join(parts[:-1])
-        if parent not in self._dirs:
-            os.makedirs(os.path.join(self._tmp, parent), exist_ok=True)
-            self._dirs.add(parent)
-        return os.path.join(self._tmp, path)
-
-    def write_page(self, path: str, html: str, what: str = "a page") -> None:
-        """Write one generated file; ``.html`` ones count as :attr:`pages`, the rest as :attr:`files`."""
-        with open(self._target(path, what), "w", encoding="utf-8", newline="\n") as f:
-            f.write(html)
         if path.endswith(".html"):
             self.pages += 1
-        else:
+        elif not what.startswith("static file "):
             self.files += 1
+        return os.path.join(self._tmp, path)
+
+    def store(self, path: str, text: str) -> None:
+        """Write a claimed file (its directories made on demand). Safe in a forked worker process."""
+        store_text(os.path.join(self._tmp, path), text)
+
+    def write_page(self, path: str, html: str, what: str = "a page") -> None:
+        """Claim and write one generated file."""
+        store_text(self.claim(path, what), html)
 
     def copy_static(self, source: Path, prefix: str = "static") -> int:
         """Copy a static directory under ``prefix``; later directories override earlier ones by name.
@@ -78,7 +81,9 @@ class OutputWriter:
             overrides = self._written.get(key, "").startswith("static file ")
             if overrides:   # a site's static file replaces the theme's of the same name
                 del self._written[key]
-            shutil.copyfile(file, self._target(key, f"static file {file}"))
+            target = self.claim(key, f"static file {file}")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(file, target)
             added += not overrides
         return added
 
@@ -116,6 +121,18 @@ class OutputWriter:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is not None:
             self.abort()
+
+
+def store_text(target: str, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``target``, making its directory when missing (one try, no stat)."""
+    data = text.encode("utf-8")
+    try:
+        f = open(target, "wb")
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        f = open(target, "wb")
+    with f:
+        f.write(data)
 
 
 def _check_replaceable(output: Path) -> None:

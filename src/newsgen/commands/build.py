@@ -6,9 +6,10 @@
 3. (check)     any error: raise NewsgenError with all of them, before the output is touched
 4. model       build the site model (order, regions, topics, tags, archives)
 5. views       make the read-only views templates see (summaries, reading times, links)
-6. render      render every page, feed, the sitemap and robots.txt (Markdown converted once per
-               article, templates compiled once)
-7. write       into a temporary directory, static files too, then swap it in place of the output
+6. render      plan every page, feed, the sitemap and robots.txt, render them and write them into a
+               temporary directory (Markdown converted once per article, templates compiled once), in
+               worker processes for a big site (see ``render.parallel``)
+7. write       swap the temporary directory (static files copied first) in place of the output
 8. cleanup     delete the previous output, moved aside by the swap
 
 Nothing here prints; ``progress`` receives one line per step.
@@ -20,7 +21,7 @@ import dataclasses
 import time
 import traceback
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError
 from newsgen.output import OutputWriter
 from newsgen.render import make_environment, plan_pages, render_page, static_dirs
 from newsgen.render.markdown import MarkdownRenderer
+from newsgen.render.parallel import run_jobs
 from newsgen.render.views import Views, split_base_url
 from newsgen.site import build_site
 
@@ -94,35 +96,29 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     env = make_environment(site)
     clock.step("views", "summaries, reading times and links ready")
 
-    render_seconds = 0.0
+    with OutputWriter(out) as writer:
+        static = sum(writer.copy_static(d) for d in static_dirs(site))
+        pages = list(plan_pages(model, views, MarkdownRenderer()))
+        for page in pages:   # a clash of two pages is found before anything is rendered
+            writer.claim(page.path)
 
-    def rendered() -> Iterator[tuple[str, str]]:
-        nonlocal render_seconds
-        for page in plan_pages(model, views, MarkdownRenderer()):
-            start = time.perf_counter()
+        def job(i: int) -> None:
+            page = pages[i]
             try:
                 html = render_page(env, page, views)
             except jinja2.TemplateError as exc:
                 raise NewsgenError([_template_problem(exc, page.template, page.path, site)]) from exc
-            render_seconds += time.perf_counter() - start
-            yield page.path, html
+            writer.store(page.path, html)
 
-    with OutputWriter(out) as writer:
-        static = sum(writer.copy_static(d) for d in static_dirs(site))
-        for path, html in rendered():
-            writer.write_page(path, html)
+        processes = run_jobs(len(pages), job)
+        clock.step("render", f"{len(pages)} pages and feeds rendered and written by {processes} "
+                             f"process{'es' if processes > 1 else ''}")
         writer.commit()
     clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
                         f"{static} static files into {out}")
     writer.remove_previous()
     clock.step("cleanup", "previous output removed")
-    # rendering is streamed into the write step; report it as its own step, before the writing
-    timings = {}
-    for name, seconds in clock.timings.items():
-        if name == "write":
-            timings["render"] = render_seconds
-            seconds -= render_seconds
-        timings[name] = seconds
+    timings = clock.timings
 
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files)

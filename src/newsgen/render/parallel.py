@@ -1,0 +1,81 @@
+"""Run one job per page, in forked worker processes when the site is big enough to gain from it.
+
+Pages are pure functions of the model and views, so a worker needs nothing but what the
+parent already holds: the pool uses the ``fork`` start method, and each worker inherits the
+job (a closure over the page list, the Jinja2 environment and the output directory) once,
+at start-up; tasks are only ``(start, stop)`` ranges of page numbers, and a worker writes the
+pages it renders itself, so no HTML travels back. Chunks are handed out in page order and
+each is rendered in order, so the first error reported is the first failing page, as in a
+serial build. Small sites (:data:`MIN_PAGES`) and platforms without ``fork`` run serially.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from newsgen.errors import Diagnostic, NewsgenError
+
+#: Fewer pages than this are rendered in the calling process: starting workers costs more.
+MIN_PAGES = 500
+#: Pages per task: small enough to balance the load, big enough to keep messages few.
+CHUNK = 50
+
+# The job of this worker process, set once by _start (fork). Unset in the parent.
+_job: Callable[[int], None] | None = None
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # not Linux
+        return os.cpu_count() or 1
+
+
+def run_jobs(count: int, job: Callable[[int], None], processes: int | None = None) -> int:
+    """Call ``job(i)`` for every ``i`` in ``range(count)``; returns how many processes did.
+
+    A :class:`NewsgenError` raised by a job is raised here with the same diagnostics; the
+    remaining tasks are cancelled first.
+    """
+    processes = min(processes or cpu_count(), -(-count // CHUNK))
+    if processes < 2 or count < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        for i in range(count):
+            job(i)
+        return 1
+    chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+    # what exists now is never collected in the workers: their collector would touch (and so copy)
+    # every page of memory they share with the parent
+    gc.freeze()
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start, initargs=(job,))
+    try:
+        for problems in pool.map(_run, chunks):
+            if problems:
+                raise NewsgenError(problems)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)   # nothing may still write when the caller cleans up
+        raise
+    finally:
+        gc.unfreeze()
+    pool.shutdown(wait=True)
+    return processes
+
+
+def _start(job: Callable[[int], None]) -> None:
+    global _job
+    _job = job
+
+
+def _run(bounds: tuple[int, int]) -> list[Diagnostic] | None:
+    assert _job is not None
+    try:
+        for i in range(*bounds):
+            _job(i)
+    except NewsgenError as exc:   # its diagnostics pickle; the exception itself would lose them
+        return exc.diagnostics
+    return None

@@ -1,0 +1,59 @@
+"""Rendering in worker processes gives the serial build's output and errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsgen.commands.build import build
+from newsgen.errors import NewsgenError
+from newsgen.render import parallel
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixtures" / "site"
+GOLDEN = HERE / "golden" / "site"
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def pooled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even the small fixture site is rendered by two worker processes, in chunks of 7 pages."""
+    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+
+
+def test_worker_processes_write_the_golden_site(pooled: None, tmp_path: Path):
+    out = tmp_path / "build"
+    said: list[str] = []
+    build(FIXTURE, out, progress=said.append)
+    assert any(line.startswith("render: ") and "by 2 processes" in line for line in said), said
+    assert files_of(out) == files_of(GOLDEN)
+
+
+def test_a_template_error_in_a_worker_reads_as_in_a_serial_build(pooled: None, tmp_path: Path):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    out = tmp_path / "build"
+    build(site, out)
+    before = files_of(out)
+    (site / "templates").mkdir()
+    (site / "templates" / "tag.html").write_text("{{ term.name }}\n\n{{ term.no_such_field }}\n", encoding="utf-8")
+    with pytest.raises(NewsgenError) as info:
+        build(site, out)
+    assert len(info.value.diagnostics) == 1
+    assert str(info.value).startswith("templates/tag.html:3: template error while rendering tags/")
+    assert "no_such_field" in str(info.value)
+    assert files_of(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "site"]
+
+
+def test_run_jobs_serial_below_the_threshold():
+    seen: list[int] = []
+    assert parallel.run_jobs(10, seen.append) == 1
+    assert seen == list(range(10))
