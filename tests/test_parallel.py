@@ -1,4 +1,4 @@
-"""Rendering in worker processes gives the serial build's output and errors."""
+"""Rendering in worker processes gives the serial build's output and errors; removing the previous output."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from newsgen.commands.build import build
 from newsgen.errors import NewsgenError
+from newsgen.output import remove_tree
 from newsgen.render import parallel
 
 HERE = Path(__file__).resolve().parent
@@ -57,3 +58,15 @@ def test_run_jobs_serial_below_the_threshold():
     seen: list[int] = []
     assert parallel.run_jobs(10, seen.append) == 1
     assert seen == list(range(10))
+
+
+def test_remove_tree_deletes_everything(tmp_path: Path):
+    root = tmp_path / "old"
+    for i in range(30):
+        (root / "a" / f"d{i}" / "x").mkdir(parents=True)
+        (root / "a" / f"d{i}" / "x" / "index.html").write_text("x", encoding="utf-8")
+    (root / "a" / "f.txt").write_text("y", encoding="utf-8")
+    (root / "top.txt").write_text("z", encoding="utf-8")
+    (root / "link").symlink_to(tmp_path)
+    remove_tree(root)
+    assert not root.exists() and tmp_path.exists()
