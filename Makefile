@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: site test lint golden eval bench clean
+.PHONY: site test lint golden eval bench bench-build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ eval: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_import.py
+
+# Build speed on a generated 10,000-article corpus, beside Hugo when `hugo` is on PATH.
+bench-build: $(VENV)/.installed
+	$(BIN)/python bench/bench_build.py --count 10000
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache .hypothesis
