@@ -19,23 +19,18 @@ from pathlib import Path
 
 import pytest
 
+from golden import FIXTURE, GOLDEN, check_static, files_of, generated_files, refresh
 from linkcheck import check_links
 from newsgen.commands.build import BuildResult, build
 from newsgen.errors import NewsgenError
 from newsgen.output import MARKER
 
 HERE = Path(__file__).resolve().parent
-FIXTURE = HERE / "fixtures" / "site"
-GOLDEN = HERE / "golden" / "site"
 REFRESH = os.environ.get("NEWSGEN_REFRESH_GOLDEN") == "1"
 #: The fixture's base_url is '/': fine for the golden site, but feeds want a host, so the build warns.
 PATH_ONLY_BASE_URL = ("newsgen.yaml: warning: base_url '/' has no scheme and host, so feeds, the sitemap and "
                       "canonical links carry paths, not absolute URLs; set a full base_url "
                       "(https://example.org/) before publishing")
-
-
-def files_of(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -56,14 +51,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
 
 def test_golden_site(built: tuple[Path, BuildResult]):
     out, _ = built
-    actual = files_of(out)
+    actual = generated_files(out)
     if REFRESH:
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(out, GOLDEN)
+        refresh(out)
     expected = files_of(GOLDEN)
     assert sorted(actual) == sorted(expected), "pages added or missing; refresh with NEWSGEN_REFRESH_GOLDEN=1"
     for name, data in expected.items():
         assert actual[name].decode("utf-8") == data.decode("utf-8"), f"{name} differs from tests/golden/site"
+    check_static(out)
 
 
 def test_build_result_counts_pages_and_times_every_step(built: tuple[Path, BuildResult]):

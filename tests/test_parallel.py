@@ -7,18 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from golden import FIXTURE, GOLDEN, check_static, files_of, generated_files
 from newsgen.commands.build import build
 from newsgen.errors import NewsgenError
 from newsgen.output import remove_tree
 from newsgen.render import parallel
-
-HERE = Path(__file__).resolve().parent
-FIXTURE = HERE / "fixtures" / "site"
-GOLDEN = HERE / "golden" / "site"
-
-
-def files_of(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -34,7 +27,8 @@ def test_worker_processes_write_the_golden_site(pooled: None, tmp_path: Path):
     said: list[str] = []
     build(FIXTURE, out, progress=said.append)
     assert any(line.startswith("render: ") and "by 2 processes" in line for line in said), said
-    assert files_of(out) == files_of(GOLDEN)
+    assert generated_files(out) == files_of(GOLDEN)
+    check_static(out)
 
 
 def test_a_template_error_in_a_worker_reads_as_in_a_serial_build(pooled: None, tmp_path: Path):
