@@ -65,11 +65,6 @@ class Config:
         url = "/" + url.strip("/") + "/"
         return "/" if url == "//" else url
 
-    @property
-    def site_url(self) -> str:
-        """``base_url`` with a trailing slash ('' scheme/host when it is only a path)."""
-        return self.base_url if self.base_url.endswith("/") else self.base_url + "/"
-
     def topic_keywords(self) -> dict[str, list[str]]:
         """The site's taxonomy, or the bundled default when the site defines none."""
         return dict(self.topics) if self.topics else default_topics()

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -176,15 +175,3 @@ def _check_replaceable(output: Path) -> None:
     raise NewsgenError(
         f"refusing to replace {output}: it is not empty and was not written by newsgen build "
         f"(no {MARKER} file in it); remove it or choose another --output", Location(output))
-
-
-def write_files(output: Path, pages: Iterable[tuple[str, str]], static: Iterable[Path] = ()) -> int:
-    """Write ``(path, text)`` pages and static directories into ``output`` atomically. Returns HTML pages written."""
-    with OutputWriter(output) as writer:
-        for directory in static:
-            writer.copy_static(directory)
-        for path, html in pages:
-            writer.write_page(path, html)
-        writer.commit()
-    writer.remove_previous()
-    return writer.pages
