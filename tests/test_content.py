@@ -63,7 +63,8 @@ def test_slug_defaults_to_file_stem_and_rejects_slashes():
     article, _ = content.loads("---\ntitle: t\ndate: 2025-08-06\n---\n", Path("a/b/my-story.md"))
     assert article.slug == "my-story"
     _, problems = content.loads("---\ntitle: t\ndate: 2025-08-06\nslug: a/b\n---\n", Path("x.md"))
-    assert [str(p) for p in problems] == ["x.md:4: 'slug' must be a single URL segment, got 'a/b'"]
+    assert [str(p) for p in problems] == [
+        "x.md:4: 'slug' 'a/b' must be one URL segment, without '/' or '\\'; e.g. 'a-b'"]
 
 
 def test_writer_keeps_key_order_and_chinese():

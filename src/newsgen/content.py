@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-from collections.abc import Mapping
+import os
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,19 @@ KNOWN_KEYS: tuple[str, ...] = (
 REQUIRED_KEYS = ("title", "date")
 LIST_KEYS = ("authors", "regions", "topics", "tags")
 TEXT_KEYS = ("title", "kicker", "subtitle", "slug", "summary")
+#: A title longer than this is almost surely a paragraph pasted into the wrong field: a warning.
+LONG_TITLE = 200
+
+#: Invisible characters copy-paste brings along (zero-width spaces and joiners, word joiner, byte-order
+#: mark, bidirectional overrides). Removed from front-matter text, since ``党建\u200b`` and ``党建`` must be
+#: one tag; an error in a slug or a key, where they would make a URL or a key nobody can type.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+#: Control characters (C0 but tab and newline, DEL, C1): never valid in a page, a feed or a URL.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: What a slug, one URL segment and one file name, may not hold: white space, URL-reserved and
+#: shell-hostile characters. Letters of any script, digits, '-', '_', '.' and '~' are fine.
+MAX_SLUG_BYTES = 200
+SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%&=+:;,@!$'\"*<>|^`{}\[\]()]")
 
 
 @dataclass(frozen=True)
@@ -72,13 +88,65 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """Split ``---\\nYAML\\n---\\nbody`` into (yaml, body, first body line). ``None`` if no fence."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.split("\n")
+    lines = normalize_newlines(text).split("\n")
     if not lines or lines[0].rstrip() != FENCE:
         return None
     for i in range(1, len(lines)):
         if lines[i].rstrip() in (FENCE, "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
     return None
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF (Windows) and lone CR (old Mac OS) line ends as ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+class _DateError(yaml.MarkedYAMLError):
+    """A timestamp-shaped scalar that is no date (2025-02-30): YAML's constructor would raise ValueError."""
+
+
+class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The safe loader, with impossible dates reported as YAML errors with their line."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | dt.datetime:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise _DateError(None, None, f"invalid date {node.value} ({exc})", node.start_mark) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+
+
+def _duplicate_keys(node: yaml.Node | None) -> Iterator[tuple[str, int, int]]:
+    """(key, first line, repeated line), 0-based, for every key given twice in any mapping."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                line = k.start_mark.line
+                if k.value in seen:
+                    yield k.value, seen[k.value], line
+                else:
+                    seen[k.value] = line
+            yield from _duplicate_keys(v)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            yield from _duplicate_keys(v)
+
+
+def _tab_indented(raw: str) -> int | None:
+    """0-based line of the first line indented with a tab (YAML indents with spaces only)."""
+    for i, line in enumerate(raw.split("\n")):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            return i
+    return None
+
+
+def _char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X}" + (f" {unicodedata.name(ch)}" if unicodedata.name(ch, "") else "")
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, offset: int) -> tuple[int | None, str]:
@@ -123,18 +191,41 @@ def loads(text: str, path: Path) -> tuple[Article | None, list[Diagnostic]]:
 
     parts = split_front_matter(text)
     if parts is None:
-        err(1, "no front matter: the file must start with a '---' line, then YAML, then a closing '---' line")
+        if normalize_newlines(text.removeprefix("\ufeff")).split("\n", 1)[0].rstrip() == FENCE:
+            err(1, "the front matter opened here is never closed: add a '---' line after the last key")
+        else:
+            err(1, "no front matter: the file must start with a '---' line, then YAML, then a closing '---' line")
         return None, problems
     raw, body, body_line = parts
-    loader = _Loader(raw)
+    tab = _tab_indented(raw)
+    if tab is not None:
+        err(tab + 2, "tab character in the indentation of front matter: YAML indents with spaces only; "
+                     "replace the tab with spaces")
+        return None, problems
+    loader = _StrictLoader(raw)
     try:
         node = loader.get_single_node()
+        duplicates = list(_duplicate_keys(node))
+        if duplicates:
+            for key, first_line, again in duplicates:
+                err(again + 2, f"key '{key}' given twice, on lines {first_line + 2} and {again + 2}; "
+                               "keep one of them")
+            return None, problems
         meta = loader.construct_document(node) if node is not None else None
+    except _DateError as exc:
+        mark = exc.problem_mark
+        err(mark.line + 2 if mark else 2, f"{exc.problem}: write a real date as YYYY-MM-DD")
+        return None, problems
     except yaml.MarkedYAMLError as exc:
         line, what = _yaml_error(exc, offset=2)  # +1 for 1-based lines, +1 for the opening fence
         err(line, f"invalid YAML in front matter: {what}")
         return None, problems
-    except yaml.YAMLError as exc:
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow (control codes, NUL)
+        bad = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        err(raw[: exc.position].count("\n") + 2,
+            f"invalid character {_char_name(bad)} in front matter; remove it")
+        return None, problems
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         err(2, f"invalid YAML in front matter: {exc}")
         return None, problems
     finally:
@@ -150,14 +241,27 @@ def loads(text: str, path: Path) -> tuple[Article | None, list[Diagnostic]]:
     for key in REQUIRED_KEYS:
         if key not in meta:
             err(first, f"missing required key '{key}'")
-    for key in meta:
+    for key in list(meta):
         if not isinstance(key, str):
             err(first, f"front-matter keys must be text, not {key!r}")
+            continue
+        visible = INVISIBLE.sub("", key)
+        if visible != key:
+            hidden = _char_name(INVISIBLE.search(key).group())  # type: ignore[union-attr]
+            err(lines.get(key), f"key '{visible}' has an invisible character ({hidden}) in it; retype the key")
             continue
         if key not in KNOWN_KEYS:
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.75)
             if close:
                 warn(lines.get(key), f"unknown key '{key}': did you mean '{close[0]}'?")
+    for key in (*TEXT_KEYS, *LIST_KEYS):
+        if key == "slug" or key not in meta:
+            continue
+        value = meta[key]
+        try:
+            meta[key] = _clean(value)
+        except ValueError as exc:
+            err(lines.get(key), f"'{key}' {exc}")
     for key in TEXT_KEYS:
         value = meta.get(key)
         if value is not None and not isinstance(value, str | int | float) or isinstance(value, bool):
@@ -187,8 +291,20 @@ def loads(text: str, path: Path) -> tuple[Article | None, list[Diagnostic]]:
     if "source" in meta and meta["source"] is not None and not isinstance(meta["source"], dict):
         err(lines.get("source"), "'source' must be a mapping (bulletin, sha256, blocks)")
     slug = meta.get("slug")
-    if isinstance(slug, str) and (not slug.strip() or "/" in slug or slug.strip() in (".", "..")):
-        err(lines.get("slug"), f"'slug' must be a single URL segment, got {slug!r}")
+    if isinstance(slug, str | int) and not isinstance(slug, bool):
+        problem = slug_problem(str(slug))
+        if problem:
+            problems.append(Diagnostic(Location(path, lines.get("slug")), problem[1], problem[0]))
+    elif slug is None:
+        problem = slug_problem(path.stem)
+        if problem:
+            what = problem[1].replace("'slug' ", "", 1)
+            problems.append(Diagnostic(Location(path, 1), f"no 'slug', so the file name stands in for it: {what}; "
+                                                          "add a 'slug:' line or rename the file", problem[0]))
+    title = meta.get("title")
+    if isinstance(title, str) and len(title) > LONG_TITLE:
+        warn(lines.get("title"), f"'title' is {len(title)} characters long; a title over {LONG_TITLE} "
+                                 "characters is probably body text: shorten it")
 
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
@@ -215,6 +331,53 @@ def loads(text: str, path: Path) -> tuple[Article | None, list[Diagnostic]]:
     return article, problems
 
 
+def slug_problem(slug: str) -> tuple[Severity, str] | None:
+    """Why ``slug`` cannot be (error) or should not be (warning) one URL segment and file name.
+
+    A slash, a backslash, a leading dot, invisible or control characters are errors: they leave the
+    article's folder, hide it or make a URL nobody can type. White space and URL-reserved characters
+    work (every link percent-encodes them) but make ugly addresses: a warning with a suggestion.
+    """
+    stripped = slug.strip()
+    shown = repr(slug)
+    if not stripped:
+        return Severity.ERROR, "'slug' must not be empty"
+    if stripped.startswith("."):
+        return Severity.ERROR, f"'slug' {shown} must not start with a dot; use letters, digits and '-'"
+    if "/" in stripped or "\\" in stripped:
+        return Severity.ERROR, (f"'slug' {shown} must be one URL segment, without '/' or '\\'; "
+                                f"e.g. {_suggest_slug(stripped)!r}")
+    bad = INVISIBLE.search(stripped) or CONTROL.search(stripped)
+    if bad:
+        return Severity.ERROR, (f"'slug' {shown} has an invisible or control character "
+                                f"({_char_name(bad.group())}); retype it")
+    if len(stripped.encode("utf-8")) > MAX_SLUG_BYTES:
+        return Severity.ERROR, (f"'slug' is {len(stripped.encode('utf-8'))} bytes long; keep it under "
+                                f"{MAX_SLUG_BYTES} (it is a folder name)")
+    bad = SLUG_FORBIDDEN.search(stripped)
+    if bad:
+        what = "a space" if bad.group().isspace() else f"'{bad.group()}'"
+        return Severity.WARNING, (f"'slug' {shown} has {what} in it: links percent-encode it, but the "
+                                  f"address is hard to read or type; prefer {_suggest_slug(stripped)!r}")
+    return None
+
+
+def _suggest_slug(slug: str) -> str:
+    return "-".join(p for p in SLUG_FORBIDDEN.split(slug) if p) or "my-article"
+
+
+def _clean(value: Any) -> Any:
+    """Front-matter text without invisible characters. Raises ValueError for a control character."""
+    if isinstance(value, str):
+        bad = CONTROL.search(value)
+        if bad:
+            raise ValueError(f"has a control character ({_char_name(bad.group())}); remove it")
+        return INVISIBLE.sub("", value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -226,11 +389,16 @@ def load(path: Path, root: Path | None = None) -> tuple[Article | None, list[Dia
     """Read one article file; ``root`` makes the reported path relative to the site."""
     shown = path.relative_to(root) if root is not None else path
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Diagnostic(Location(shown), f"not UTF-8 text ({exc.reason}); save the file as UTF-8")]
+        data = path.read_bytes()
     except OSError as exc:
         return None, [Diagnostic(Location(shown), f"cannot read file: {exc.strerror}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Diagnostic(Location(shown, line),
+                                 f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8, "
+                                 f"e.g. iconv -f GB18030 -t UTF-8")]
     return loads(text, shown)
 
 
@@ -243,14 +411,74 @@ def load_articles(site: Path, articles_dir: str = "articles") -> tuple[list[Arti
         diagnostics.error(Location(Path(articles_dir)),
                           "no articles directory; create it or run 'newsgen import BULLETIN'")
         return articles, diagnostics
-    for path in sorted(root.rglob("*.md")):
-        if any(part.startswith((".", "_")) for part in path.relative_to(root).parts):
-            continue
+    for path in article_files(root, site, diagnostics):
         article, problems = load(path, site)
         diagnostics.extend(problems)
         if article is not None:
             articles.append(article)
     return articles, diagnostics
+
+
+def article_files(root: Path, site: Path, diagnostics: Diagnostics) -> list[Path]:
+    """Every ``*.md`` under ``root``, sorted, skipping ``_``/``.`` folders and files (see :func:`site_files`)."""
+    return site_files(root, site, diagnostics, suffix=".md", skip=("_", "."))
+
+
+def site_files(root: Path, site: Path, diagnostics: Diagnostics, *, suffix: str = "",
+               skip: tuple[str, ...] = (".",), allowed: tuple[Path, ...] = ()) -> list[Path]:
+    """Every file under ``root`` ending in ``suffix``, sorted by path, names starting with ``skip`` left out.
+
+    Symbolic links are followed while they stay inside ``site`` (or one of the ``allowed`` folders,
+    such as the bundled theme); a link that leads outside (a shared folder must not publish whatever
+    the builder can read) is an error naming the link and its target, and is not read. A link loop
+    is walked once; a broken link is an error.
+    """
+    homes = [Path(os.path.realpath(site)), *(Path(os.path.realpath(a)) for a in allowed)]
+    found: list[Path] = []
+    seen: set[str] = set()
+
+    def shown(path: Path) -> Path:
+        return path.relative_to(site) if path.is_relative_to(site) else path
+
+    def walk(directory: Path) -> None:
+        real = os.path.realpath(directory)
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            diagnostics.error(Location(shown(directory)), f"cannot read directory: {exc.strerror}")
+            return
+        for entry in entries:
+            if entry.name.startswith(skip):
+                continue
+            path = directory / entry.name
+            if entry.is_symlink():
+                target = Path(os.path.realpath(path))
+                if not any(target.is_relative_to(home) for home in homes):
+                    diagnostics.error(Location(shown(path)),
+                                      f"symbolic link to {os.readlink(path)} leads outside the site ({target}); "
+                                      "copy the file into the site or remove the link")
+                    continue
+                if not target.exists():
+                    if entry.name.endswith(suffix):
+                        diagnostics.error(Location(shown(path)), f"broken symbolic link to {os.readlink(path)}")
+                    continue
+            if entry.is_dir():
+                walk(path)
+            elif entry.name.endswith(suffix) and entry.is_file():
+                found.append(path)
+
+    if not (root.is_symlink() or root.is_dir()):
+        return found
+    real_root = Path(os.path.realpath(root))
+    if not any(real_root.is_relative_to(home) for home in homes):
+        diagnostics.error(Location(shown(root)), f"{shown(root)} leads outside the site ({real_root}); "
+                                                 "copy the folder into the site or remove the link")
+        return found
+    walk(root)
+    return found
 
 
 # --------------------------------------------------------------------------- writing
