@@ -33,7 +33,7 @@ def test_unknown_keys_name_key_line_and_suggestion():
         "newsgen.yaml:2: unknown configuration key 'per_pag'; did you mean 'per_page'?",
         "newsgen.yaml:5: unknown configuration key 'regions.alias'; did you mean 'regions.aliases'?",
         "newsgen.yaml:6: unknown configuration key 'foo'; known keys: title, description, base_url, language, "
-        "timezone, per_page, articles_dir, output_dir, regions, topics",
+        "timezone, per_page, articles_dir, output_dir, regions, topics, markdown",
     ]
 
 
@@ -41,8 +41,8 @@ def test_wrong_types_are_errors():
     with pytest.raises(NewsgenError) as err:
         config.loads("per_page: -3\ntopics:\n  党建引领: 党建\n")
     assert [str(d) for d in err.value.diagnostics] == [
-        "newsgen.yaml:1: 'per_page' must be a positive whole number",
-        "newsgen.yaml:2: 'topics.党建引领' must be a list",
+        "newsgen.yaml:1: 'per_page' must be from 1 to 1000, got -3",
+        "newsgen.yaml:2: 'topics.党建引领' must be a list; write it as a list: [党建]",
     ]
 
 

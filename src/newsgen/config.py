@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import types
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,7 +20,7 @@ from typing import Any, get_type_hints
 
 import yaml
 
-from newsgen.errors import Diagnostic, Location, NewsgenError
+from newsgen.errors import Diagnostic, Location, NewsgenError, Severity
 
 CONFIG_FILE = "newsgen.yaml"
 
@@ -30,6 +31,14 @@ class RegionsConfig:
     """Prior for resolving bare county and town names, e.g. 江西省."""
     aliases: dict[str, str] = field(default_factory=dict)
     """Places no standard list has: name -> full path (江西省/宜春市/宜春经济技术开发区)."""
+
+
+@dataclass(frozen=True)
+class MarkdownConfig:
+    unsafe_html: bool = False
+    """Pass raw HTML in article bodies through to the pages. Off by default (as in Hugo): raw HTML is
+    escaped. Only for a newsroom that trusts everyone who writes articles. ``javascript:``,
+    ``vbscript:`` and ``data:`` link targets are dropped whatever this says."""
 
 
 @dataclass(frozen=True)
@@ -44,8 +53,8 @@ class Config:
     """The ``lang`` of every page."""
     timezone: str = "Asia/Shanghai"
     """Time zone for dates without one."""
-    per_page: int = 20
-    """Articles per page on the home, region, topic and tag lists."""
+    per_page: int = field(default=20, metadata={"min": 1, "max": 1000})
+    """Articles per page on the home, region, topic and tag lists (1 to 1000)."""
     articles_dir: str = "articles"
     """Where article files live, relative to the site root."""
     output_dir: str = "build"
@@ -54,6 +63,8 @@ class Config:
     """Region resolution: province prior and aliases."""
     topics: dict[str, list[str]] = field(default_factory=dict)
     """Topic -> keywords. Empty means the bundled default taxonomy."""
+    markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
+    """How article bodies are converted: ``unsafe_html``."""
 
     @property
     def base_path(self) -> str:
@@ -77,8 +88,17 @@ def default_topics() -> dict[str, list[str]]:
     return {str(k): [str(w) for w in v] for k, v in yaml.safe_load(text).items()}
 
 
-def _check(value: Any, hint: Any, where: str) -> str | None:
-    """A message if ``value`` does not fit type ``hint``, else None."""
+#: Words a person may mean as yes or no, told apart from YAML's own true/false in the message.
+_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "1", "0"}
+
+
+def _check(value: Any, hint: Any, where: str, meta: Mapping[str, Any] | None = None) -> str | None:
+    """A message if ``value`` does not fit type ``hint`` (and the field's ``min``/``max``), else None.
+
+    No silent coercion: a quoted ``"no"`` for a bool, text for a number and a lone text for a list
+    are errors that say how to write the value.
+    """
+    meta = meta or {}
     origin = getattr(hint, "__origin__", None)
     if isinstance(hint, types.UnionType):
         if value is None and type(None) in hint.__args__:
@@ -86,13 +106,26 @@ def _check(value: Any, hint: Any, where: str) -> str | None:
         hint = next(a for a in hint.__args__ if a is not type(None))
         origin = getattr(hint, "__origin__", None)
     if hint is str:
-        return None if isinstance(value, str) else f"'{where}' must be text"
-    if hint is int:
-        ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
-        return None if ok else f"'{where}' must be a positive whole number"
+        return None if isinstance(value, str) else f"'{where}' must be text, got {_shown(value)}"
+    if hint is bool:
+        if isinstance(value, bool):
+            return None
+        quoted = isinstance(value, str) and value.strip().lower() in _BOOL_WORDS
+        tip = " (without quotes)" if quoted else ""
+        return f"'{where}' must be true or false{tip}, got {_shown(value)}"
+    if hint is int or hint is float:
+        kinds = (int,) if hint is int else (int, float)
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            noun = "a whole number" if hint is int else "a number"
+            return f"'{where}' must be {noun}, got {_shown(value)}"
+        low, high = meta.get("min"), meta.get("max")
+        if low is not None and value < low or high is not None and value > high:
+            span = f"from {low} to {high}" if high is not None else f"at least {low}"
+            return f"'{where}' must be {span}, got {value}"
+        return None
     if origin is dict:
         if not isinstance(value, dict):
-            return f"'{where}' must be a mapping"
+            return f"'{where}' must be a mapping (key: value lines), got {_shown(value)}"
         kt, vt = hint.__args__
         for k, v in value.items():
             msg = _check(k, kt, where) or _check(v, vt, f"{where}.{k}")
@@ -101,12 +134,47 @@ def _check(value: Any, hint: Any, where: str) -> str | None:
         return None
     if origin is list:
         if not isinstance(value, list):
-            return f"'{where}' must be a list"
+            tip = f"; write it as a list: [{value}]" if isinstance(value, str) else ""
+            return f"'{where}' must be a list{tip}"
         for v in value:
             msg = _check(v, hint.__args__[0], where)
             if msg:
                 return msg
         return None
+    return None
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    return f"{type(value).__name__} {value!r}" if not isinstance(value, dict | list) else type(value).__name__
+
+
+def base_url_problem(url: str) -> tuple[Severity, str] | None:
+    """What is wrong with a ``base_url``: a host without a scheme is an error, a bare path a warning."""
+    if "://" in url:
+        scheme, rest = url.split("://", 1)
+        if scheme.lower() not in ("http", "https") or not rest.split("/", 1)[0]:
+            return Severity.ERROR, (f"base_url {url!r} must be an http(s) address with a host, "
+                                    "e.g. https://example.org/")
+        return None
+    if url.startswith("/"):
+        return Severity.WARNING, (f"base_url {url!r} has no scheme and host, so feeds, the sitemap and "
+                                  "canonical links carry paths, not absolute URLs; set a full base_url "
+                                  "(https://example.org/) before publishing")
+    fixed = "https://" + url.lstrip(":/") + ("" if url.endswith("/") else "/")
+    return Severity.ERROR, (f"base_url {url!r} has no scheme, so links would go to a path named after the "
+                            f"host; write it as {fixed!r} (or a path starting with '/')")
+
+
+def timezone_problem(name: str) -> str | None:
+    """A message when ``name`` is no IANA time zone."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f"unknown timezone {name!r}; use an IANA name such as Asia/Shanghai"
     return None
 
 
@@ -136,7 +204,8 @@ def _build(cls: type, data: Mapping[str, Any], node: yaml.Node | None, path: Pat
                 continue
             kwargs[key] = _build(hint_t, value, children.get(key), path, where + ".", problems)
             continue
-        msg = _check(value, hint_t, where)
+        fld = next(f for f in dataclasses.fields(cls) if f.name == key)
+        msg = _check(value, hint_t, where, fld.metadata)
         if msg:
             problems.append(Diagnostic(Location(path, lines.get(key)), msg))
         else:
@@ -144,21 +213,60 @@ def _build(cls: type, data: Mapping[str, Any], node: yaml.Node | None, path: Pat
     return cls(**kwargs)
 
 
+def _duplicates(node: yaml.Node | None) -> list[tuple[str, int, int]]:
+    """(key, first line, repeated line), 1-based, for every key given twice in any mapping."""
+    out: list[tuple[str, int, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for k, v in node.value:
+            key, line = str(k.value), k.start_mark.line + 1
+            if key in seen:
+                out.append((key, seen[key], line))
+            else:
+                seen[key] = line
+            out += _duplicates(v)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            out += _duplicates(v)
+    return out
+
+
 def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
     """Parse and validate configuration text. Raises :class:`NewsgenError` with every problem."""
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            raise NewsgenError([Diagnostic(Location(path, number), "tab character in the indentation: YAML "
+                                                                   "indents with spaces only; replace the tab")])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        dupes = _duplicates(node)
+        if dupes:
+            raise NewsgenError([Diagnostic(Location(path, again), f"key '{key}' given twice, on lines {first} "
+                                                                  f"and {again}; keep one of them")
+                                for key, first, again in dupes])
         data = yaml.safe_load(text) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise NewsgenError([Diagnostic(Location(path, mark.line + 1 if mark else None),
                                        f"invalid YAML: {exc.problem or exc.context}")]) from None
+    except (yaml.YAMLError, ValueError) as exc:   # a character YAML refuses; a date that does not exist
+        raise NewsgenError([Diagnostic(Location(path), f"invalid YAML: {exc}")]) from None
     if data is None:
         return Config()
     if not isinstance(data, dict):
         raise NewsgenError([Diagnostic(Location(path, 1), "configuration must be a mapping of keys to values")])
     problems: list[Diagnostic] = []
     config = _build(Config, data, node, path, "", problems)
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    if "base_url" in data and isinstance(data["base_url"], str):
+        found = base_url_problem(data["base_url"])
+        if found and found[0] is Severity.ERROR:
+            problems.append(Diagnostic(Location(path, lines.get("base_url")), found[1]))
+    if "timezone" in data and isinstance(data["timezone"], str):
+        message = timezone_problem(data["timezone"])
+        if message:
+            problems.append(Diagnostic(Location(path, lines.get("timezone")), message))
     if problems:
         raise NewsgenError(problems)
     return config
@@ -169,4 +277,12 @@ def load(site: Path) -> Config:
     path = site / CONFIG_FILE
     if not path.is_file():
         return Config()
-    return loads(path.read_text(encoding="utf-8"), Path(CONFIG_FILE))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise NewsgenError([Diagnostic(Location(Path(CONFIG_FILE), line),
+                                       f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as "
+                                       "UTF-8")]) from None
+    return loads(text, Path(CONFIG_FILE))

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import time
 import traceback
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,13 +27,13 @@ from pathlib import Path
 import jinja2
 
 from newsgen import config as config_mod
-from newsgen.content import load_articles
+from newsgen.content import load_articles, site_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError
 from newsgen.output import OutputWriter
-from newsgen.render import make_environment, plan_pages, render_page, static_dirs
+from newsgen.render import THEME_DIR, make_environment, plan_pages, render_page, static_dirs
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.parallel import run_jobs
-from newsgen.render.views import Views, split_base_url
+from newsgen.render.views import Views
 from newsgen.site import build_site
 
 
@@ -69,21 +68,25 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     clock = _Clock(progress)
     diagnostics = Diagnostics()
 
+    config_ok = True
     try:
         config = config_mod.load(site)
     except NewsgenError as exc:   # keep going with defaults, so article problems are reported too
         diagnostics.extend(exc.diagnostics)
-        config = config_mod.Config()
+        config, config_ok = config_mod.Config(), False
     if base_url is not None:
         config = dataclasses.replace(config, base_url=base_url)
     out = output if output is not None else site / config.output_dir
-    _check_config(config, base_url is not None, diagnostics)
+    if config_ok or base_url is not None:
+        _check_config(config, base_url is not None, diagnostics)
     clock.step("config", f"base path {config.base_path}, output {out}")
 
     articles, problems = load_articles(site, config.articles_dir)
     diagnostics.extend(problems)
     clock.step("articles", f"read {len(articles)} articles")
 
+    for folder in ("templates", "static"):   # a link out of the site must not publish or include a file
+        site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,))
     _check_output_location(site, out, config.articles_dir, diagnostics)
     if diagnostics.errors:
         raise NewsgenError(diagnostics.items)
@@ -125,17 +128,11 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
 
 def _check_config(config: config_mod.Config, overridden: bool, diagnostics: Diagnostics) -> None:
-    """What the schema cannot see: a time zone that does not exist, a ``base_url`` that is only a path."""
+    """``base_url`` again when ``--base-url`` overrides it (the file's own is checked as it is read)."""
     where = Location(Path("--base-url" if overridden else config_mod.CONFIG_FILE))
-    try:
-        zoneinfo.ZoneInfo(config.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        diagnostics.error(Location(Path(config_mod.CONFIG_FILE)),
-                          f"unknown timezone {config.timezone!r}; use an IANA name such as Asia/Shanghai")
-    if not split_base_url(config.base_url)[0]:
-        diagnostics.warning(where, f"base_url {config.base_url!r} has no scheme and host, so feeds, the sitemap "
-                                   "and canonical links carry paths, not absolute URLs; set a full base_url "
-                                   "(https://example.org/) before publishing")
+    found = config_mod.base_url_problem(config.base_url)
+    if found is not None:
+        diagnostics.items.append(Diagnostic(where, found[1], found[0]))
 
 
 def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics: Diagnostics) -> None:
