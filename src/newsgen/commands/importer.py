@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,7 +18,8 @@ import yaml
 
 from newsgen import config as config_mod
 from newsgen import content
-from newsgen.bulletin import Block, Draft, parse
+from newsgen.bulletin import Block, Draft
+from newsgen.bulletin.windows import parse_windows
 from newsgen.errors import Location, NewsgenError
 
 UNPLACED_DIR = "_unplaced"
@@ -103,6 +105,74 @@ def line_ranges(blocks: Iterable[Block]) -> list[str]:
     return [f"{a}-{b}" if a != b else str(a) for a, b in spans]
 
 
+#: Share of Chinese characters that must be common ones (in GB2312) for a GB18030 reading to be
+#: believed: real Chinese text scores ~0.99, bytes that only happen to decode score ~0.35.
+GB_COMMON_SHARE = 0.9
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode_bulletin(raw: bytes, path: Path) -> tuple[str, list[str]]:
+    """The bulletin's text with ``\\n`` line ends, and notes on what was done to read it.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are read as they are; text that is not UTF-8 but
+    reads as Chinese in GB18030 (which covers GBK and GB2312) is read so, with a note. A file with NUL
+    bytes or that is no text in either is refused with the byte and line; an empty one too. Form feeds
+    (page breaks from PDF extraction) become blank lines; other control characters are removed, noted.
+    """
+    notes: list[str] = []
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise NewsgenError(f"broken UTF-16 text ({exc.reason}); save it as UTF-8",
+                               Location(path)) from None
+        notes.append("read as UTF-16 (it has a UTF-16 byte-order mark)")
+    else:
+        nul = raw.find(b"\x00")
+        if nul >= 0:
+            raise NewsgenError(f"binary file, not text (a NUL byte at byte {nul}); a bulletin is plain text",
+                               Location(path, raw[:nul].count(b"\n") + 1))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            gb = _as_gb18030(raw)
+            if gb is None:
+                line = raw[: exc.start].count(b"\n") + 1
+                raise NewsgenError(
+                    f"not UTF-8 text (byte {exc.start}: {exc.reason}), nor Chinese in GB18030/GBK; convert it "
+                    f"to UTF-8, e.g. iconv -f BIG5 -t UTF-8", Location(path, line)) from None
+            text = gb
+            notes.append("not UTF-8: read as GB18030 (GBK); the articles are written in UTF-8")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    controls = _CONTROL.findall(text)
+    if controls:
+        kinds = ", ".join(sorted({f"U+{ord(c):04X}" for c in controls}))
+        notes.append(f"removed {len(controls)} control character(s) ({kinds})")
+        text = _CONTROL.sub("", text)
+    if not text.strip():
+        raise NewsgenError("the bulletin is empty: there is no text to import", Location(path, 1))
+    return text, notes
+
+
+def _as_gb18030(raw: bytes) -> str | None:
+    """``raw`` read as GB18030 if that gives Chinese text made mostly of common characters."""
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return None
+    common = 0
+    for c in han:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return text if common / len(han) >= GB_COMMON_SHARE else None
+
+
 def _existing(site: Path, articles_dir: str) -> list[tuple[Path, dict[str, Any]]]:
     """Front matter of every existing article (lenient: a broken file is skipped, build reports it)."""
     out = []
@@ -150,26 +220,20 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
         raw = bulletin.read_bytes()
     except OSError as exc:
         raise NewsgenError(f"cannot read bulletin: {exc.strerror}", Location(bulletin)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise NewsgenError(f"not UTF-8 text (byte {exc.start}); convert it, e.g. iconv -f GB18030 -t UTF-8",
-                           Location(bulletin, line)) from None
-    if not text.strip():
-        raise NewsgenError("the bulletin is empty", Location(bulletin, 1))
+    text, decode_notes = decode_bulletin(raw, bulletin)
     sha = hashlib.sha256(raw).hexdigest()
     config = config_mod.load(site)
     existing = _existing(site, config.articles_dir)
     mine = [(p, m) for p, m in existing if isinstance(m.get("source"), dict) and m["source"].get("sha256") == sha]
     report = ImportReport(bulletin=bulletin.name, sha256=sha, date="", dry_run=dry_run)
+    report.warnings += [f"{bulletin.name}: {note}" for note in decode_notes]
     if mine and not force:
         report.already_imported = [str(p.relative_to(site)) for p, _ in mine]
         report.date = str(mine[0][1].get("date", ""))
         return report
 
     say(f"parsing {bulletin.name} ({len(text)} characters)")
-    parsed = parse(text)
+    parsed = parse_windows(text)
     day = date or parsed.dateline
     if day is None:
         raise NewsgenError("no date: the bulletin has no dateline (YYYY年M月D日); pass --date YYYY-MM-DD",
