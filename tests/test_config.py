@@ -42,7 +42,7 @@ def test_wrong_types_are_errors():
         config.loads("per_page: -3\ntopics:\n  党建引领: 党建\n")
     assert [str(d) for d in err.value.diagnostics] == [
         "newsgen.yaml:1: 'per_page' must be from 1 to 1000, got -3",
-        "newsgen.yaml:2: 'topics.党建引领' must be a list; write it as a list: [党建]",
+        "newsgen.yaml:3: 'topics.党建引领' must be a list; write it as a list: [党建]",
     ]
 
 

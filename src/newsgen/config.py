@@ -11,7 +11,7 @@ import dataclasses
 import difflib
 import types
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -205,30 +205,50 @@ def _build(cls: type, data: Mapping[str, Any], node: yaml.Node | None, path: Pat
             kwargs[key] = _build(hint_t, value, children.get(key), path, where + ".", problems)
             continue
         fld = next(f for f in dataclasses.fields(cls) if f.name == key)
-        msg = _check(value, hint_t, where, fld.metadata)
-        if msg:
-            problems.append(Diagnostic(Location(path, lines.get(key)), msg))
+        found = _check(value, hint_t, where, fld.metadata)
+        if found and isinstance(value, dict) and isinstance(children.get(key), yaml.MappingNode):
+            # a mapping's bad entry is reported on the entry's own line
+            sub = {str(k.value): k.start_mark.line + 1 for k, _ in children[key].value}
+            _, vt = hint_t.__args__
+            for k, v in value.items():
+                msg = _check(v, vt, f"{where}.{k}")
+                if msg:
+                    problems.append(Diagnostic(Location(path, sub.get(str(k), lines.get(key))), msg))
+        elif found:
+            problems.append(Diagnostic(Location(path, lines.get(key)), found))
         else:
             kwargs[key] = value
     return cls(**kwargs)
 
 
+def duplicate_keys(root: yaml.Node | None) -> Iterator[tuple[str, int, int]]:
+    """(key, first line, repeated line), 0-based, for every key given twice in any mapping.
+
+    Each node is visited once: aliases share nodes, and an alias bomb must not be walked out.
+    """
+    stack, visited = [root], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    line = k.start_mark.line
+                    if k.value in seen:
+                        yield k.value, seen[k.value], line
+                    else:
+                        seen[k.value] = line
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 def _duplicates(node: yaml.Node | None) -> list[tuple[str, int, int]]:
     """(key, first line, repeated line), 1-based, for every key given twice in any mapping."""
-    out: list[tuple[str, int, int]] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for k, v in node.value:
-            key, line = str(k.value), k.start_mark.line + 1
-            if key in seen:
-                out.append((key, seen[key], line))
-            else:
-                seen[key] = line
-            out += _duplicates(v)
-    elif isinstance(node, yaml.SequenceNode):
-        for v in node.value:
-            out += _duplicates(v)
-    return out
+    return [(key, first + 1, again + 1) for key, first, again in duplicate_keys(node)]
 
 
 def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
@@ -268,7 +288,7 @@ def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
         if message:
             problems.append(Diagnostic(Location(path, lines.get("timezone")), message))
     if problems:
-        raise NewsgenError(problems)
+        raise NewsgenError(sorted(problems, key=lambda d: d.location.line or 0))
     return config
 
 

@@ -14,13 +14,14 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from newsgen.config import duplicate_keys
 from newsgen.errors import Diagnostic, Diagnostics, Location, Severity
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
@@ -119,23 +120,6 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
-def _duplicate_keys(node: yaml.Node | None) -> Iterator[tuple[str, int, int]]:
-    """(key, first line, repeated line), 0-based, for every key given twice in any mapping."""
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for k, v in node.value:
-            if isinstance(k, yaml.ScalarNode):
-                line = k.start_mark.line
-                if k.value in seen:
-                    yield k.value, seen[k.value], line
-                else:
-                    seen[k.value] = line
-            yield from _duplicate_keys(v)
-    elif isinstance(node, yaml.SequenceNode):
-        for v in node.value:
-            yield from _duplicate_keys(v)
-
-
 def _tab_indented(raw: str) -> int | None:
     """0-based line of the first line indented with a tab (YAML indents with spaces only)."""
     for i, line in enumerate(raw.split("\n")):
@@ -205,7 +189,7 @@ def loads(text: str, path: Path) -> tuple[Article | None, list[Diagnostic]]:
     loader = _StrictLoader(raw)
     try:
         node = loader.get_single_node()
-        duplicates = list(_duplicate_keys(node))
+        duplicates = list(duplicate_keys(node))
         if duplicates:
             for key, first_line, again in duplicates:
                 err(again + 2, f"key '{key}' given twice, on lines {first_line + 2} and {again + 2}; "
@@ -373,8 +357,8 @@ def _clean(value: Any) -> Any:
         if bad:
             raise ValueError(f"has a control character ({_char_name(bad.group())}); remove it")
         return INVISIBLE.sub("", value)
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
+    if isinstance(value, list):   # one level: list keys hold text items; deeper lists are refused later
+        return [_clean(v) if isinstance(v, str) else v for v in value]
     return value
 
 
