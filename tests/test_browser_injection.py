@@ -79,7 +79,8 @@ def browser() -> Iterator[object]:
 
 def test_no_page_of_the_hostile_site_runs_a_payload(browser, served):
     base, pages = served
-    for kind in ("2025/08/hostile/", "2025/08/hostile-summary/", "", "page/2/", "tags/", "topics/", "regions/"):
+    for kind in ("2025/08/hostile/", "2025/08/hostile-summary/", '2025/08/"><svg onload=alert("slug")>/', "",
+                 "page/3/", "tags/", "topics/", "regions/", "archive/2025/08/"):
         assert kind in pages
     assert any(p.startswith("tags/") and p != "tags/" for p in pages)
     assert any(p.startswith("regions/jiangxi/") for p in pages)

@@ -183,7 +183,7 @@ HOSTILE_BODY = f"""{IMG.format("body-img").replace(" ", chr(10), 1)}开头一段
 
 
 def hostile_site(root: Path) -> Path:
-    """A site whose site title and two articles carry payloads in every field a page shows."""
+    """A site whose title and three articles carry payloads in every field a page shows, slug included."""
     site = root / "hostile"
     (site / "articles" / "2025" / "08").mkdir(parents=True)
     config = {"title": f'新闻{SCRIPT.format("site-title")}', "description": SVG.format("site-description"),
@@ -209,9 +209,15 @@ def hostile_site(root: Path) -> Path:
         "tags": [JS.format("tag")],
         "summary": f'</script><script>alert("summary")</script><!--{IMG.format("summary")}&amp;',
     }
-    for data, body in ((first, HOSTILE_BODY), (second, "第二篇正文。")):
+    third = {   # a slug is a path segment of every link to the article
+        "title": JS.format("third"),
+        "date": dt.date(2025, 8, 4),
+        "slug": SVG.format("slug"),
+        "regions": ["江西省/南昌市"],
+    }
+    for n, (data, body) in enumerate(((first, HOSTILE_BODY), (second, "第二篇正文。"), (third, "第三篇。"))):
         text = "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n\n" + body
-        (site / "articles" / "2025" / "08" / f"{data['slug']}.md").write_text(text, encoding="utf-8")
+        (site / "articles" / "2025" / "08" / f"{n}.md").write_text(text, encoding="utf-8")
     return site
 
 
@@ -253,8 +259,11 @@ def _pages(out: Path) -> list[Path]:
 
 def test_hostile_site_builds_every_page(hostile_build: Path):
     names = {p.relative_to(hostile_build).as_posix() for p in _pages(hostile_build)}
-    assert {"index.html", "page/2/index.html", "2025/08/hostile/index.html", "2025/08/hostile-summary/index.html",
+    assert {"index.html", "page/2/index.html", "page/3/index.html", "2025/08/hostile/index.html",
+            "2025/08/hostile-summary/index.html", '2025/08/"><svg onload=alert("slug")>/index.html',
             "regions/index.html", "tags/index.html", "topics/index.html"} <= names
+    home = (hostile_build / "page" / "3" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/archive/2025/08/%22%3E%3Csvg%20onload%3Dalert%28%22slug%22%29%3E/"' in home
     assert any(n.startswith("regions/jiangxi/") for n in names)
     assert {n for n in names if n.startswith("tags/")} == {
         "tags/index.html", "tags/script-alert-tag-script/index.html", "tags/img-src-x-onerror-alert-tag/index.html",
@@ -316,7 +325,8 @@ def test_feeds_and_sitemap_are_well_formed_xml(hostile_build: Path):
 
 
 def test_json_ld_parses_and_cannot_end_its_script_element(hostile_build: Path):
-    pages = [hostile_build / "2025" / "08" / slug / "index.html" for slug in ("hostile", "hostile-summary")]
+    slugs = ("hostile", "hostile-summary", SVG.format("slug"))
+    pages = [hostile_build / "2025" / "08" / slug / "index.html" for slug in slugs]
     headlines = []
     for path in pages:
         parser = _Tags()
@@ -328,4 +338,5 @@ def test_json_ld_parses_and_cannot_end_its_script_element(hostile_build: Path):
         data = json.loads(block)
         headlines.append(data["headline"])
         assert data["@type"] == "NewsArticle"
-    assert headlines == [f'标题{SCRIPT.format("title")}{SVG.format("title")}', f'</script><!--{SVG.format("second")}']
+    assert headlines == [f'标题{SCRIPT.format("title")}{SVG.format("title")}', f'</script><!--{SVG.format("second")}',
+                         JS.format("third")]
