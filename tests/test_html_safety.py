@@ -131,6 +131,20 @@ def test_ordinary_urls_are_kept(source: str, expected: str):
     assert MarkdownRenderer().convert(source) == expected
 
 
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param('[x](http://a "t\\" onmouseover=alert(1)")',
+                 '<p><a href="http://a" title="t\\&quot; onmouseover=alert(1)">x</a></p>', id="link-title"),
+    pytest.param('![a" onerror="alert(1)](/x.png)',
+                 '<p><img alt="a&quot; onerror=&quot;alert(1)" src="/x.png"></p>', id="image-alt"),
+    pytest.param('[x](http://a/" onmouseover="alert(1))',
+                 '<p><a href="http://a/&quot; onmouseover=&quot;alert(1">x</a>)</p>', id="link-target"),
+    pytest.param("```{.a onload=alert(1)}\nx\n```", '<pre><code class="language-a">x\n</code></pre>',
+                 id="code-language"),
+])
+def test_quotes_cannot_break_out_of_markdown_attributes(source: str, expected: str):
+    assert MarkdownRenderer().convert(source) == expected
+
+
 def test_mail_autolink_is_kept():
     html = MarkdownRenderer().convert("<news@example.org>")
     assert html.startswith('<p><a href="&#109;&#97;&#105;&#108;&#116;&#111;&#58;')   # mailto:, obfuscated
