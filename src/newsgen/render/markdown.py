@@ -1,21 +1,120 @@
-"""Markdown article bodies -> HTML with Python-Markdown, converted lazily and at most once."""
+"""Markdown article bodies -> HTML with Python-Markdown, converted lazily and at most once.
+
+Article files come from bulletins and from editors' hands, so a body is not trusted by default:
+
+- **raw HTML is not passed through** (Hugo's default): Python-Markdown's raw-HTML parsing is
+  switched off (the ``html_block`` preprocessor and the ``html`` inline pattern, as its release
+  notes advise for escaping), so ``<script>`` or ``<img onerror=…>`` in a body reaches the
+  serializer as text and is written escaped (``&lt;script&gt;``): the reader sees what the
+  author typed, nothing runs. ``MarkdownRenderer(unsafe_html=True)`` (``markdown: {unsafe_html:
+  true}`` in ``newsgen.yaml``, for a trusted newsroom) passes raw HTML through as written;
+- **script URLs are never emitted**, whatever the setting: a Markdown link, image, autolink or
+  reference link whose target is ``javascript:``, ``vbscript:`` or ``data:`` loses it — the link
+  becomes its text, the image its alt text. The scheme is read the way a browser reads it:
+  after decoding character references (``&#106;avascript:``), dropping tabs and newlines
+  anywhere (``java\\tscript:``) and spaces and control characters around it, in any case.
+  Raw HTML allowed by ``unsafe_html`` is the newsroom's own and is left as it is.
+"""
 
 from __future__ import annotations
 
+import html
+import re
+import xml.etree.ElementTree as etree
+
 import markdown as md
+from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
+#: URL schemes that run code or smuggle a document in: never in an href or src we write.
+SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
+#: Characters a browser ignores in or around a scheme (tab, newlines, C0 controls, space), and,
+#: more strictly than a browser, DEL, C1 controls and Unicode spaces and invisible format marks.
+_IGNORED = re.compile("[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]+")
+_SCRIPT_URL = re.compile(rf"(?:{'|'.join(SCRIPT_SCHEMES)}):", re.IGNORECASE)
+
+
+def is_script_url(url: str) -> bool:
+    """True when a browser could read ``url`` (an attribute value as written) as a script URL.
+
+    Character references are decoded until none is left (``&amp;#106;`` counts as ``j`` too:
+    erring towards dropping a strange URL costs nothing).
+    """
+    for _ in range(8):
+        decoded = html.unescape(url)
+        if decoded == url:
+            break
+        url = decoded
+    return _SCRIPT_URL.match(_IGNORED.sub("", url)) is not None
+
+
+class ScriptUrlScrubber(Treeprocessor):
+    """Unwraps ``<a href>`` and replaces ``<img src>`` whose URL is a script URL.
+
+    Runs after every other tree processor (the inline patterns and the backslash unescaping
+    included), so it sees each URL as it will be written.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        _scrub(root)
+
+
+def _scrub(parent: etree.Element) -> None:
+    i = 0
+    while i < len(parent):
+        child = parent[i]
+        _scrub(child)
+        if child.tag == "a" and is_script_url(child.get("href", "")):
+            i += _unwrap(parent, i)
+        elif child.tag == "img" and is_script_url(child.get("src", "")):
+            parent.remove(child)
+            _add_text(parent, i, (child.get("alt") or "") + (child.tail or ""))
+        else:
+            i += 1
+
+
+def _unwrap(parent: etree.Element, i: int) -> int:
+    """Replace ``parent[i]`` by its text and children; returns how many children took its place."""
+    element = parent[i]
+    kids = list(element)
+    parent.remove(element)
+    _add_text(parent, i, element.text or "")
+    for k, kid in enumerate(kids):
+        parent.insert(i + k, kid)
+    _add_text(parent, i + len(kids), element.tail or "")
+    return len(kids)
+
+
+def _add_text(parent: etree.Element, i: int, text: str) -> None:
+    """Append ``text`` to what stands just before child ``i`` of ``parent``."""
+    if not text:
+        return
+    if i == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        before = parent[i - 1]
+        before.tail = (before.tail or "") + text
+
 
 class MarkdownRenderer:
-    """One Python-Markdown instance per build, reset between documents (much cheaper than a new one)."""
+    """One Python-Markdown instance per build, reset between documents (much cheaper than a new one).
 
-    def __init__(self) -> None:
+    ``unsafe_html=False`` (the default) escapes raw HTML; ``True`` passes it through. Script
+    URLs in Markdown links and images are dropped either way.
+    """
+
+    def __init__(self, unsafe_html: bool = False) -> None:
+        self.unsafe_html = unsafe_html
         self._md = md.Markdown(extensions=EXTENSIONS, output_format="html")
+        if not unsafe_html:
+            self._md.preprocessors.deregister("html_block")
+            self._md.inlinePatterns.deregister("html")
+        # After 'unescape' (priority 0): the last tree processor, it sees the final URLs.
+        self._md.treeprocessors.register(ScriptUrlScrubber(self._md), "script_urls", -10)
 
     def convert(self, text: str) -> str:
-        html = self._md.reset().convert(text)
-        return html
+        return self._md.reset().convert(text)
 
 
 class Body:
