@@ -458,3 +458,15 @@ def test_huge_bulletin_is_parsed_in_windows_and_loses_nothing():
         kept += chars(flat(block))
     assert kept == chars(text)
     assert max(b.last_line for d in parsed.drafts for b in d.blocks) == text.count("\n") + 1
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_unsafe_html_setting_reaches_the_pages(tmp_path: Path, unsafe: bool):
+    body = '<b class="x">粗</b>\n\n[点我](javascript:alert(1))\n'
+    site = make_site(tmp_path, {"a.md": GOOD.replace("正文。", body).replace("title:", "slug: a\ntitle:")},
+                     conf=f"base_url: https://example.org/\nmarkdown:\n  unsafe_html: {str(unsafe).lower()}\n")
+    build(site, tmp_path / "out")
+    page = (tmp_path / "out" / "2025" / "08" / "a" / "index.html").read_text(encoding="utf-8")
+    assert ('<b class="x">粗</b>' in page) is unsafe
+    assert ('&lt;b class="x"&gt;粗&lt;/b&gt;' in page) is not unsafe
+    assert "javascript:" not in page and "<p>点我</p>" in page

@@ -101,7 +101,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
     with OutputWriter(out) as writer:
         static = sum(writer.copy_static(d) for d in static_dirs(site))
-        pages = list(plan_pages(model, views, MarkdownRenderer()))
+        pages = list(plan_pages(model, views, MarkdownRenderer(unsafe_html=config.markdown.unsafe_html)))
         for page in pages:   # a clash of two pages is found before anything is rendered
             writer.claim(page.path)
 
