@@ -10,6 +10,11 @@ directory holding a copy of ``newsgen.yaml``.
 The 20k bulletin is the shared dev bulletins (``../shared/parser-eval/dev``) concatenated until
 they reach 20,000 characters; without them, the example bulletin repeated with varied headlines.
 ``--keep DIR`` leaves each bulletin's imported site (from the last run) there, to compare results.
+
+``--huge 1,2,5,10`` instead times ``newsgen import --dry-run`` (warm caches) on bulletins of that
+many megabytes (the example repeated) and prints seconds per megabyte: flat figures mean import
+time grows linearly with the bulletin (a huge bulletin is parsed in windows, see
+``newsgen.bulletin.windows``).
 """
 
 from __future__ import annotations
@@ -79,11 +84,36 @@ def bench(name: str, bulletin: Path, runs: int, keep: Path | None) -> tuple[floa
     return cold, statistics.median(warm)
 
 
+def huge(sizes: list[float]) -> None:
+    """Seconds per megabyte of a dry-run import, for bulletins of each size in ``sizes`` (MB)."""
+    example = EXAMPLE.read_text(encoding="utf-8").strip("\n")
+    with tempfile.TemporaryDirectory(prefix="newsgen-bench-huge-") as tmp:
+        site = Path(tmp) / "site"
+        site.mkdir()
+        shutil.copy(ROOT / "newsgen.yaml", site / "newsgen.yaml")
+        subprocess.run([*newsgen(), "import", str(EXAMPLE), "--site", str(site), "--date", DATE, "--dry-run"],
+                       check=True, stdout=subprocess.DEVNULL)   # warm the caches
+        for mb in sizes:
+            copies = max(1, round(mb * 1_000_000 / len(example.encode("utf-8"))))
+            path = Path(tmp) / f"huge-{mb}.txt"
+            path.write_text("\n\n\n".join([example] * copies) + "\n", encoding="utf-8")
+            size = path.stat().st_size / 1_000_000
+            start = time.perf_counter()
+            subprocess.run([*newsgen(), "import", str(path), "--site", str(site), "--date", DATE, "--dry-run"],
+                           check=True, stdout=subprocess.DEVNULL)
+            elapsed = time.perf_counter() - start
+            print(f"{size:6.2f} MB   {elapsed:7.2f} s   {elapsed / size:6.2f} s/MB", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3, help="warm runs (median reported)")
     ap.add_argument("--keep", type=Path, help="keep each bulletin's imported site under this directory")
+    ap.add_argument("--huge", metavar="MB,MB,...", help="time dry-run imports of bulletins of these sizes (MB)")
     args = ap.parse_args()
+    if args.huge:
+        huge([float(x) for x in args.huge.split(",")])
+        return
     with tempfile.TemporaryDirectory(prefix="newsgen-bench-") as tmp:
         big = Path(tmp) / "bench-20k.txt"
         big.write_text(big_bulletin(), encoding="utf-8")
