@@ -19,20 +19,25 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
 from golden import FIXTURE
+from newsgen import enrich as enrich_mod
 from newsgen import output as output_mod
 from newsgen.cli import main
 from newsgen.commands.build import build
+from newsgen.content import load_articles
+from newsgen.enrich import Enrichment
 from newsgen.errors import NewsgenError
 from newsgen.output import OutputWriter, lock_path
 from newsgen.render import parallel
 
 HERE = Path(__file__).resolve().parent
+TWO = HERE / "fixtures" / "import" / "two-articles.txt"
 NEWSGEN = [sys.executable, "-m", "newsgen"]
 #: Settings that make even the small fixture site render in two worker processes (as test_parallel.py).
 POOLED = "from newsgen.render import parallel; parallel.MIN_PAGES = 0; parallel.CHUNK = 7; " \
@@ -277,3 +282,97 @@ def test_a_read_only_directory_exits_1_with_the_path(tmp_path, capsys):
     assert re.match(rf"{re.escape(str(parent))}/\S*: cannot write: Permission denied\n", err), err
     assert snapshot(out) == before
     assert leftovers(out) == []
+
+
+# -- imports ----------------------------------------------------------------------------------------
+
+#: An import with a stand-in for the NLP enrichment (fast; the writing is what is tested).
+FAKE_ENRICH = textwrap.dedent("""\
+    import newsgen.enrich
+    from newsgen.enrich import Enrichment
+    def enrich(title, kicker, subtitle, body, config, taken):
+        return Enrichment(regions=["江西省/南昌市"], topics=["安全"], slug=f"a{len(taken)}")
+    newsgen.enrich.enrich = enrich
+    """)
+
+
+def fake_enrich(title, kicker, subtitle, body, config, taken) -> Enrichment:
+    return Enrichment(regions=["江西省/南昌市"], topics=["安全"], slug=f"a{len(taken)}")
+
+
+def test_an_import_killed_mid_write_leaves_no_article_and_the_next_run_cleans_up(tmp_path):
+    site = make_site(tmp_path / "site", 1)
+    article_dir = site / "articles" / "2025" / "08"
+    argv = ["import", str(TWO), "--site", str(site), "--date", "2025-08-06"]
+    hold = tmp_path / "holding"
+    # the import stops inside its second fsync (one file written, one under way) until it is killed
+    code = FAKE_ENRICH + textwrap.dedent(f"""\
+        import os, time
+        real, calls = os.fsync, []
+        def fsync(fd):
+            calls.append(fd)
+            if len(calls) == 2:
+                open({str(hold)!r}, "w").close()
+                time.sleep(600)
+            real(fd)
+        os.fsync = fsync
+        from newsgen.cli import main
+        main({argv!r})
+        """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not hold.exists():
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        proc.kill()
+        proc.wait()
+    temps = sorted(p.name for p in article_dir.iterdir())
+    assert len(temps) == 2 and all(re.fullmatch(r"\.a\d\.md\.\d+\.tmp", t) for t in temps), temps
+    assert not list(article_dir.glob("*.md"))   # no article, whole or half
+
+    articles, problems = load_articles(site)   # the next build reads only the article that was there
+    assert [a.path.name for a in articles] == ["a00000.md"] and not problems.items
+    build(site, tmp_path / "build")
+
+    code = FAKE_ENRICH + f"from newsgen.cli import main; import sys; sys.exit(main({argv!r}))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in article_dir.iterdir()) == ["a1.md", "a2.md"]   # stale temps gone
+
+
+def test_an_import_that_cannot_write_exits_1_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    site = make_site(tmp_path / "site", 1)
+    before = snapshot(site)
+    dirs = sorted(site.rglob("*"))
+    monkeypatch.setattr(enrich_mod, "enrich", fake_enrich)
+    real, calls = os.fsync, []
+
+    def fsync(fd: int) -> None:   # the second article finds the disk full
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert main(["import", str(TWO), "--site", str(site), "--date", "2025-08-06"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{site}/articles/2025/08/a2.md: cannot write: No space left on device",
+                   "newsgen import: 1 error(s); nothing was changed"]
+    assert snapshot(site) == before   # not the first article either, and no temp file
+    assert sorted(site.rglob("*")) == dirs   # nor the directories made for them
+
+
+def test_an_import_over_the_file_size_limit_exits_1_with_the_path(tmp_path):
+    site = make_site(tmp_path / "site", 1)
+    before = snapshot(site)
+    argv = ["import", str(TWO), "--site", str(site), "--date", "2025-08-06"]
+    code = FAKE_ENRICH + f"from newsgen.cli import main; import sys; sys.exit(main({argv!r}))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          preexec_fn=_file_size_limit(600))
+    assert done.returncode == 1, done
+    assert done.stderr.splitlines() == [f"{site}/articles/2025/08/a1.md: cannot write: File too large",
+                                        "newsgen import: 1 error(s); nothing was changed"]
+    assert snapshot(site) == before
