@@ -376,3 +376,12 @@ def test_an_import_over_the_file_size_limit_exits_1_with_the_path(tmp_path):
     assert done.stderr.splitlines() == [f"{site}/articles/2025/08/a1.md: cannot write: File too large",
                                         "newsgen import: 1 error(s); nothing was changed"]
     assert snapshot(site) == before
+
+
+def test_an_oserror_no_command_caught_is_one_line_without_traceback(tmp_path, monkeypatch, capsys):
+    site = make_site(tmp_path / "site", 1)
+    monkeypatch.setattr(enrich_mod, "enrich", fake_enrich)
+    report = tmp_path / "no-such-dir" / "report.json"
+    assert main(["import", str(TWO), "--site", str(site), "--date", "2025-08-06", "--report", str(report)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"{report}: No such file or directory\nnewsgen import: stopped by a file error\n"
