@@ -237,6 +237,17 @@ def test_a_write_failure_in_a_worker_exits_1_with_the_path_and_the_reason(tmp_pa
     assert leftovers(out) == []
 
 
+def test_a_static_file_that_cannot_be_written_is_named_as_written_not_as_read(tmp_path):
+    site = make_site(tmp_path / "site", 3)
+    out = tmp_path / "build"
+    done = subprocess.run([*NEWSGEN, "build", "--site", str(site), "--output", str(out)], capture_output=True,
+                          text=True, preexec_fn=_file_size_limit(3000))   # the theme's style.css is 7 KB
+    assert done.returncode == 1, done
+    assert done.stderr.splitlines() == [f"{out}/static/style.css: cannot write: File too large",
+                                        "newsgen build: 1 error(s); nothing was changed"]
+    assert not out.exists() and leftovers(out) == []
+
+
 @pytest.fixture
 def pooled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_PAGES", 0)

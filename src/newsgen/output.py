@@ -125,13 +125,7 @@ class OutputWriter:
             if overrides:   # a site's static file replaces the theme's of the same name
                 del self._written[key]
             target = self.claim(key, f"static file {file}")
-            try:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copyfile(file, target)
-            except OSError as exc:
-                if exc.filename == str(file):
-                    raise NewsgenError(f"cannot read: {exc.strerror or exc}", Location(file)) from None
-                raise cannot_write(self.output / key, exc) from None
+            _copy(file, target, self.output / key)
             added += not overrides
         return added
 
@@ -229,6 +223,35 @@ def _forked_during_a_build() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forked_during_a_build)
+
+
+def _copy(source: Path, target: str, shown: Path) -> None:
+    """Copy a file; an OSError is ``source: cannot read: ...`` or ``shown: cannot write: ...``.
+
+    Read and written in chunks, not by ``shutil.copyfile``: its ``sendfile`` error names the
+    source even when the write failed (a full disk would read as a bad static file).
+    """
+    def cannot_read(exc: OSError) -> NewsgenError:
+        return NewsgenError(Diagnostic(Location(source), f"cannot read: {exc.strerror or exc}"))
+
+    try:
+        src = open(source, "rb")
+    except OSError as exc:
+        raise cannot_read(exc) from None
+    with src:
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as dst:
+                while True:
+                    try:
+                        chunk = src.read(1 << 20)
+                    except OSError as exc:
+                        raise cannot_read(exc) from None
+                    if not chunk:
+                        break
+                    dst.write(chunk)
+        except OSError as exc:
+            raise cannot_write(shown, exc) from None
 
 
 def cannot_write(path: Path, exc: OSError) -> NewsgenError:
