@@ -191,6 +191,20 @@ def test_without_an_atomic_exchange_the_swap_renames_and_leaves_nothing_behind(t
 
 # -- two builds at once -----------------------------------------------------------------------------
 
+def test_two_builds_started_together_leave_one_whole_output(tmp_path):
+    site = make_site(tmp_path / "site", 150)
+    reference = tmp_path / "reference"
+    build(site, reference)
+    out = tmp_path / "build"
+    procs = [start_build(site, out) for _ in range(2)]
+    results = [(p.wait(timeout=120), p.stderr.read().decode() if p.stderr else "") for p in procs]
+    assert 0 in [code for code, _ in results], results
+    for code, err in results:   # the other one succeeded whole too, or was refused before writing
+        assert code == 0 or (code == 1 and "another build is running into this directory" in err), results
+    assert snapshot(out) == snapshot(reference)
+    assert leftovers(out) == []
+
+
 def test_the_lock_message_names_the_output_and_the_lock(tmp_path, capsys):
     site = make_site(tmp_path / "site", 3)
     out = tmp_path / "build"
