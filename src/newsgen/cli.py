@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -111,6 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(diagnostic, file=sys.stderr)
         errors = sum(1 for d in exc.diagnostics if d.severity.value == "error")
         print(f"newsgen {args.command}: {errors} error(s); nothing was changed", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:   # a file error no command turned into a NewsgenError: no traceback unless -v
+        if args.verbose:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"newsgen {args.command}: stopped by a file error", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

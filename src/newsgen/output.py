@@ -2,7 +2,18 @@
 
 A failed build (an exception while rendering or writing) removes the temporary
 directory and leaves the previous output exactly as it was. Two writes to one path
-are refused: they would mean one page silently replacing another.
+are refused: they would mean one page silently replacing another. A file that cannot be
+written (disk full, permission denied, file too large) is a :class:`NewsgenError`
+``path: cannot write: <reason>``, from a forked worker process too.
+
+A build killed outright (SIGKILL, power cut of the process) leaves the previous output as it
+was too: the swap is one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux, and where that is
+missing, the next build puts a previous output moved aside back before anything else. The
+next build also deletes what a killed one left beside the output (``.NAME.tmp-*``,
+``.NAME.old-*``). Workers die with the build (``PR_SET_PDEATHSIG``), so none keeps writing.
+
+One build at a time per output: the writer holds an ``flock`` on ``.NAME.lock`` beside the
+output from start to end; a second build is refused with "another build is running".
 
 The output directory gets a marker file, so newsgen only ever replaces a directory it
 wrote itself (``--output ~`` must not delete a home directory), an empty one, or one
@@ -11,14 +22,23 @@ holding only what ``pip install .`` leaves in a source tree's ``build/``.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import re
 import shutil
+import signal
 import tempfile
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from newsgen.errors import Location, NewsgenError
+from newsgen.errors import Diagnostic, Location, NewsgenError
+
+try:
+    import fcntl
+except ImportError:   # not Unix: no lock
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".newsgen-build"
 MARKER_TEXT = "Written by 'newsgen build'. The whole directory is replaced on every build.\n"
@@ -31,14 +51,30 @@ class OutputWriter:
 
     def __init__(self, output: Path) -> None:
         self.output = output
-        output.parent.mkdir(parents=True, exist_ok=True)
-        _check_replaceable(output)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise cannot_write(Path(exc.filename or output.parent), exc) from None
+        self._lock = _lock(output)
+        try:
+            #: leftovers of killed builds that were removed (a previous output moved aside is put back first)
+            self.recovered = _recover(output)
+            _check_replaceable(output)
+            try:
+                self.tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+            except OSError as exc:
+                raise cannot_write(output.parent, exc) from None
+        except BaseException:
+            self._unlock()
+            raise
+        self._owner = os.getpid()
+        _active.add(self)   # processes forked from now on (render workers) die with the build
         self._written: dict[str, str] = {}   # path -> what wrote it ("page" / static source)
         self._tmp = str(self.tmp)
         self.pages = 0      # HTML pages
         self.files = 0      # other generated files: feeds, sitemap, robots.txt
         self._previous: Path | None = None
+        self._committed = False
 
     # -- writing
     def claim(self, path: str, what: str = "a page") -> str:
@@ -62,11 +98,18 @@ class OutputWriter:
 
     def store(self, path: str, text: str) -> None:
         """Write a claimed file (its directories made on demand). Safe in a forked worker process."""
-        store_text(os.path.join(self._tmp, path), text)
+        try:
+            store_text(os.path.join(self._tmp, path), text)
+        except OSError as exc:
+            raise cannot_write(self.output / path, exc) from None
 
     def write_page(self, path: str, html: str, what: str = "a page") -> None:
         """Claim and write one generated file."""
-        store_text(self.claim(path, what), html)
+        target = self.claim(path, what)
+        try:
+            store_text(target, html)
+        except OSError as exc:
+            raise cannot_write(self.output / path, exc) from None
 
     def copy_static(self, source: Path, prefix: str = "static") -> int:
         """Copy a static directory under ``prefix``; later directories override earlier ones by name.
@@ -82,28 +125,43 @@ class OutputWriter:
             if overrides:   # a site's static file replaces the theme's of the same name
                 del self._written[key]
             target = self.claim(key, f"static file {file}")
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(file, target)
+            _copy(file, target, self.output / key)
             added += not overrides
         return added
 
     # -- finishing
     def commit(self) -> None:
-        """Swap the temporary directory in place of the output. Call :meth:`remove_previous` after."""
-        (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        os.chmod(self.tmp, 0o755)   # mkdtemp makes it 0700; a static host must be able to read it
-        old: Path | None = None
-        if self.output.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
-            os.rename(self.output, old / self.output.name)
+        """Swap the temporary directory in place of the output. Call :meth:`remove_previous` after.
+
+        The output is never missing: the two directories are exchanged in one atomic step where
+        the system can (Linux), else the previous output is renamed aside first, and put back by
+        the next build (:func:`_recover`) if this one is killed between the two renames.
+        """
         try:
+            (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            os.chmod(self.tmp, 0o755)   # mkdtemp makes it 0700; a static host must be able to read it
+        except OSError as exc:
+            raise cannot_write(self.output / MARKER, exc) from None
+        if self.output.exists() and _exchange(self.tmp, self.output):
+            self._previous = self.tmp   # now holds the previous output; a stale temp dir if killed here
+            self._committed = True
+            return
+        old: Path | None = None
+        try:
+            if self.output.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+                os.rename(self.output, old / self.output.name)
             os.rename(self.tmp, self.output)
-        except BaseException:
-            if old is not None:   # put the previous output back
-                os.rename(old / self.output.name, self.output)
+        except BaseException as exc:
+            if old is not None and not self.output.exists() and (old / self.output.name).exists():
+                os.rename(old / self.output.name, self.output)   # put the previous output back
+            if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise cannot_write(self.output, exc) from None
             raise
         self._previous = old
+        self._committed = True
 
     def remove_previous(self) -> None:
         """Delete the previous output, moved aside by :meth:`commit` (slow for big sites: its own step)."""
@@ -113,14 +171,189 @@ class OutputWriter:
 
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if not self._committed:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def close(self) -> None:
+        """Let another build write this output (the lock is released)."""
+        _active.discard(self)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            try:
+                os.unlink(lock_path(self.output))   # while still held: see _lock
+            except OSError:
+                pass
+            os.close(self._lock)   # closing the last descriptor releases the flock
+            self._lock = None
 
     def __enter__(self) -> OutputWriter:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is not None:
-            self.abort()
+        try:
+            self.abort()   # nothing to do after a commit; without one (an error), nothing was swapped in
+        finally:
+            self.close()
+
+
+#: Writers between start and close, in this process.
+_active: weakref.WeakSet[OutputWriter] = weakref.WeakSet()
+
+
+def _forked_during_a_build() -> None:
+    """In a process forked while a build runs (a render worker): die with the build, drop its lock copy.
+
+    Else a worker whose build was killed would wait for work forever, holding the build lock
+    (its descriptor is shared through fork) so that no later build could run.
+    """
+    writers = list(_active)
+    if not writers:
+        return
+    _die_with_parent()
+    for writer in writers:
+        if os.getppid() != writer._owner:   # the build was killed before the line above: stop now
+            os._exit(1)
+        if writer._lock is not None:
+            os.close(writer._lock)   # this process's descriptor only: the build keeps its lock
+            writer._lock = None
+    _active.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked_during_a_build)
+
+
+def _copy(source: Path, target: str, shown: Path) -> None:
+    """Copy a file; an OSError is ``source: cannot read: ...`` or ``shown: cannot write: ...``.
+
+    Read and written in chunks, not by ``shutil.copyfile``: its ``sendfile`` error names the
+    source even when the write failed (a full disk would read as a bad static file).
+    """
+    def cannot_read(exc: OSError) -> NewsgenError:
+        return NewsgenError(Diagnostic(Location(source), f"cannot read: {exc.strerror or exc}"))
+
+    try:
+        src = open(source, "rb")
+    except OSError as exc:
+        raise cannot_read(exc) from None
+    with src:
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as dst:
+                while True:
+                    try:
+                        chunk = src.read(1 << 20)
+                    except OSError as exc:
+                        raise cannot_read(exc) from None
+                    if not chunk:
+                        break
+                    dst.write(chunk)
+        except OSError as exc:
+            raise cannot_write(shown, exc) from None
+
+
+def cannot_write(path: Path, exc: OSError) -> NewsgenError:
+    """``path: cannot write: <reason>`` for an OSError met while writing ``path``."""
+    return NewsgenError(Diagnostic(Location(path), f"cannot write: {exc.strerror or exc}"))
+
+
+def lock_path(output: Path) -> Path:
+    """The lock file of builds into ``output``: beside it, named after it (``.build.lock``)."""
+    return output.parent / f".{output.name}.lock"
+
+
+def _lock(output: Path) -> int | None:
+    """Take the build lock of ``output`` (exclusive, not waiting); its descriptor, to close when done.
+
+    The lock file is deleted by its holder at the end (:meth:`OutputWriter.close`), so nothing is
+    left beside the output; a build that opened the file just before that deletion finds its lock
+    on a file no longer there, and takes the lock again on a new one.
+    """
+    if fcntl is None:
+        return None
+    path = lock_path(output)
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise cannot_write(path, exc) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise NewsgenError(f"another build is running into this directory (it holds {path}); wait for "
+                               f"it to finish, or choose another --output", Location(output)) from None
+        except OSError:   # a file system without locks: build unlocked rather than not at all
+            return fd
+        held = os.fstat(fd)
+        try:
+            now = os.stat(path)
+        except FileNotFoundError:
+            now = None
+        if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+            return fd
+        os.close(fd)   # deleted by the build that just finished: lock the new file
+
+
+def _recover(output: Path) -> list[Path]:
+    """Undo what a killed build left beside ``output``; returns the leftovers removed.
+
+    A build killed between the two renames of a swap without atomic exchange left no output and
+    the previous one in ``.NAME.old-*/NAME``: that is put back. Then every ``.NAME.tmp-*`` and
+    ``.NAME.old-*`` directory is deleted. Only called with the build lock held, so none of them
+    belongs to a running build.
+    """
+    tmp_prefix, old_prefix = f".{output.name}.tmp-", f".{output.name}.old-"
+    try:
+        leftovers = sorted(output.parent / e.name for e in os.scandir(output.parent)
+                           if e.name.startswith((tmp_prefix, old_prefix)) and e.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+    for path in leftovers:
+        if path.name.startswith(old_prefix) and not os.path.lexists(output) and (path / output.name).is_dir():
+            try:
+                os.rename(path / output.name, output)
+            except OSError as exc:
+                raise cannot_write(output, exc) from None
+    for path in leftovers:
+        remove_tree(path)
+    return leftovers
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_PR_SET_PDEATHSIG = 1
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux ``renameat2``); False where the system cannot."""
+    libc = _libc()
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise cannot_write(b, OSError(err, os.strerror(err)))
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux); nothing elsewhere."""
+    libc = _libc()
+    prctl = getattr(libc, "prctl", None)
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
 def store_text(target: str, text: str) -> None:

@@ -117,10 +117,10 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         clock.step("render", f"{len(pages)} pages and feeds rendered and written by {processes} "
                              f"process{'es' if processes > 1 else ''}")
         writer.commit()
-    clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
-                        f"{static} static files into {out}")
-    writer.remove_previous()
-    clock.step("cleanup", "previous output removed")
+        clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
+                            f"{static} static files into {out}")
+        writer.remove_previous()   # still under the build lock: the next build waits for it
+        clock.step("cleanup", "previous output removed")
     timings = clock.timings
 
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -283,16 +285,106 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
         report.unplaced_file = str(unplaced_path.relative_to(site))
     if dry_run:
         return report
-    for path, text_out, entry in planned:
-        if entry.status == "unchanged":
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".md.tmp")
-        tmp.write_text(text_out, encoding="utf-8")
-        tmp.replace(path)
+    files = [(path, text_out) for path, text_out, entry in planned if entry.status != "unchanged"]
     if report.unplaced:
-        unplaced_path.parent.mkdir(parents=True, exist_ok=True)
-        unplaced_path.write_text(
-            "".join(f"# {bulletin.name} lines {u.lines}\n{u.text}\n\n" for u in report.unplaced), encoding="utf-8")
+        files.append((unplaced_path, "".join(f"# {bulletin.name} lines {u.lines}\n{u.text}\n\n"
+                                             for u in report.unplaced)))
+    _write_files(files)
     return report
+
+
+#: A file being written: ``.NAME.PID.tmp`` beside it. Dot-prefixed and not ``*.md``, so neither
+#: ``build`` nor ``import`` ever reads one; a stale one (its process gone) is deleted by the next import.
+TEMP_FILE = re.compile(r"\.(?P<name>.+\.(?:md|txt))\.(?P<pid>\d+)\.tmp")
+
+
+def _write_files(files: list[tuple[Path, str]]) -> None:
+    """Write every file or none (disk full, permission denied: NewsgenError ``path: cannot write: ...``).
+
+    Each file is written to a hidden temporary file beside it and fsynced; only when all are
+    written are they renamed into place, so an import killed or failing midway leaves no
+    half-written article and changes nothing.
+    """
+    temps: list[tuple[Path, Path]] = []
+    swept: set[Path] = set()
+    made: list[Path] = []   # directories made here, removed again if nothing gets written
+    written = False
+    try:
+        for path, text in files:
+            try:
+                made += itertools.takewhile(lambda d: not d.exists(), [path.parent, *path.parent.parents])
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if path.parent not in swept:
+                    swept.add(path.parent)
+                    _remove_stale_temps(path.parent)
+                tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+                temps.append((tmp, path))
+                _write_synced(tmp, text.encode("utf-8"))
+            except OSError as exc:
+                raise NewsgenError(f"cannot write: {exc.strerror or exc}", Location(path)) from None
+        for i, (tmp, path) in enumerate(temps):
+            try:
+                os.replace(tmp, path)
+                written = True
+            except OSError as exc:
+                done = "; nothing else was written" if i == 0 else f"; {i} other file(s) were written"
+                raise NewsgenError(f"cannot write: {exc.strerror or exc}{done}", Location(path)) from None
+    finally:
+        for tmp, _ in temps:
+            if os.path.lexists(tmp):
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+        if not written:
+            for directory in sorted(set(made), key=lambda d: len(d.parts), reverse=True):
+                try:
+                    os.rmdir(directory)
+                except OSError:
+                    pass
+    for directory in swept:   # the renames themselves survive a crash of the machine too
+        try:
+            fd = os.open(directory, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _remove_stale_temps(directory: Path) -> None:
+    """Delete temporary files in ``directory`` left by an import that was killed (its process is gone)."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        m = TEMP_FILE.fullmatch(name)
+        if m is None or int(m["pid"]) == os.getpid() or _alive(int(m["pid"])):
+            continue
+        try:
+            os.unlink(directory / name)
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:   # someone else's process
+        return True
+    return True
 
