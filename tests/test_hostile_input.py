@@ -470,3 +470,20 @@ def test_unsafe_html_setting_reaches_the_pages(tmp_path: Path, unsafe: bool):
     assert ('<b class="x">粗</b>' in page) is unsafe
     assert ('&lt;b class="x"&gt;粗&lt;/b&gt;' in page) is not unsafe
     assert "javascript:" not in page and "<p>点我</p>" in page
+
+
+def test_internal_error_is_one_line_and_the_traceback_needs_verbose(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    import newsgen.commands.build as build_mod
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(build_mod, "build", broken)
+    site = make_site(tmp_path)
+    assert cli.main(["build", "--site", str(site)]) == 70
+    err = capsys.readouterr().err
+    assert err == ("newsgen build: internal error (RuntimeError: a defect); nothing was changed. Run again with "
+                   "--verbose for the traceback, and please report it.\n")
+    assert cli.main(["build", "--site", str(site), "--verbose"]) == 70
+    assert "Traceback (most recent call last)" in capsys.readouterr().err

@@ -1,7 +1,7 @@
 """The ``newsgen`` command line. The only module that prints diagnostics and picks exit codes.
 
 Exit codes: 0 success, 1 bad input (every problem is printed as ``path:line: message``),
-2 wrong usage, 130 interrupted.
+2 wrong usage, 70 an internal error (a defect: one line, the traceback with ``--verbose``), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.errors import NewsgenError
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 
 
 def _iso_date(value: str) -> dt.date:
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Static news-archive generator for Chinese regional news: import raw bulletins "
                     "into article files, build them into a browsable static archive.",
         epilog="Run 'newsgen COMMAND --help' for a command's options. "
-               "Exit codes: 0 ok, 1 bad input, 2 wrong usage.")
+               "Exit codes: 0 ok, 1 bad input, 2 wrong usage, 70 internal error, 130 interrupted.")
     parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -123,6 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:   # a defect in newsgen, not the user's input: one line, the traceback with -v
+        if args.verbose:
+            traceback.print_exc()
+        print(f"newsgen {args.command}: internal error ({type(exc).__name__}: {exc}); nothing was changed. "
+              f"Run again with --verbose for the traceback, and please report it.", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":
