@@ -487,3 +487,13 @@ def test_internal_error_is_one_line_and_the_traceback_needs_verbose(
                    "--verbose for the traceback, and please report it.\n")
     assert cli.main(["build", "--site", str(site), "--verbose"]) == 70
     assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_drafts_and_future_articles_are_left_out_unless_asked(tmp_path: Path):
+    future = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    site = make_site(tmp_path, {"a.md": GOOD.replace("title:", "slug: now\ntitle:"),
+                                "b.md": GOOD.replace("title:", "slug: draft\ndraft: true\ntitle:"),
+                                "c.md": GOOD.replace("2025-08-06", future).replace("title:", "slug: later\ntitle:")})
+    assert build(site, tmp_path / "o1").articles == 1
+    assert build(site, tmp_path / "o2", drafts=True).articles == 2
+    assert build(site, tmp_path / "o3", drafts=True, future=True).articles == 3

@@ -1,10 +1,10 @@
 """``newsgen build``: articles/ -> a static site, as a flat list of timed steps (as Zola's ``Site::build``).
 
-1. config      read ``newsgen.yaml`` (``--base-url`` overrides ``base_url``); an unknown time zone is an
-               error, a ``base_url`` without scheme and host a warning (feeds want absolute URLs)
-2. articles    read every article, collecting every problem of every file
+1. config      read ``newsgen.yaml`` (``--base-url`` overrides ``base_url``)      } ``validate()``, shared
+2. articles    read every article, collecting every problem of every file      } with ``newsgen check``
 3. (check)     any error: raise NewsgenError with all of them, before the output is touched
-4. model       build the site model (order, regions, topics, tags, archives)
+4. model       build the site model (order, regions, topics, tags, archives; drafts and
+               future-dated articles left out unless asked for)
 5. views       make the read-only views templates see (summaries, reading times, links)
 6. render      plan every page, feed, the sitemap and robots.txt, render them and write them into a
                temporary directory (Markdown converted once per article, templates compiled once), in
@@ -17,7 +17,6 @@ Nothing here prints; ``progress`` receives one line per step.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 import traceback
 from collections.abc import Callable
@@ -26,15 +25,13 @@ from pathlib import Path
 
 import jinja2
 
-from newsgen import config as config_mod
-from newsgen.content import load_articles, site_files
-from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError
+from newsgen.commands.validate import validate
+from newsgen.errors import Diagnostic, Location, NewsgenError
 from newsgen.output import OutputWriter
-from newsgen.render import THEME_DIR, make_environment, plan_pages, render_page, static_dirs
+from newsgen.render import make_environment, plan_pages, render_page, static_dirs
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.parallel import run_jobs
 from newsgen.render.views import Views
-from newsgen.site import build_site
 
 
 @dataclass
@@ -63,35 +60,16 @@ class _Clock:
 
 
 def build(site: Path, output: Path | None = None, base_url: str | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input."""
+          progress: Callable[[str], None] | None = None, *, drafts: bool = False,
+          future: bool = False) -> BuildResult:
+    """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input.
+
+    Drafts and future-dated articles are left out unless ``drafts`` / ``future``."""
     clock = _Clock(progress)
-    diagnostics = Diagnostics()
-
-    config_ok = True
-    try:
-        config = config_mod.load(site)
-    except NewsgenError as exc:   # keep going with defaults, so article problems are reported too
-        diagnostics.extend(exc.diagnostics)
-        config, config_ok = config_mod.Config(), False
-    if base_url is not None:
-        config = dataclasses.replace(config, base_url=base_url)
-    out = output if output is not None else site / config.output_dir
-    if config_ok or base_url is not None:
-        _check_config(config, base_url is not None, diagnostics)
-    clock.step("config", f"base path {config.base_path}, output {out}")
-
-    articles, problems = load_articles(site, config.articles_dir)
-    diagnostics.extend(problems)
-    clock.step("articles", f"read {len(articles)} articles")
-
-    for folder in ("templates", "static"):   # a link out of the site must not publish or include a file
-        site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,))
-    _check_output_location(site, out, config.articles_dir, diagnostics)
-    if diagnostics.errors:
-        raise NewsgenError(diagnostics.items)
-
-    model = build_site(articles, config)
+    checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step)
+    if not checked.ok or checked.model is None:
+        raise NewsgenError(checked.diagnostics.items)
+    config, out, model, diagnostics = checked.config, checked.output, checked.model, checked.diagnostics
     clock.step("model", f"{len(model.posts)} published, {model.drafts} drafts, {len(model.places)} places, "
                         f"{len(model.topics)} topics, {len(model.tags)} tags")
 
@@ -125,24 +103,6 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files)
-
-
-def _check_config(config: config_mod.Config, overridden: bool, diagnostics: Diagnostics) -> None:
-    """``base_url`` again when ``--base-url`` overrides it (the file's own is checked as it is read)."""
-    where = Location(Path("--base-url" if overridden else config_mod.CONFIG_FILE))
-    found = config_mod.base_url_problem(config.base_url)
-    if found is not None:
-        diagnostics.items.append(Diagnostic(where, found[1], found[0]))
-
-
-def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics: Diagnostics) -> None:
-    """The output is replaced wholesale, so it must not be the site or hold its articles."""
-    site_r, out_r = site.resolve(), out.resolve()
-    articles_r = (site / articles_dir).resolve()
-    if out_r == site_r or out_r in site_r.parents or out_r == articles_r or out_r in articles_r.parents \
-            or articles_r in out_r.parents:
-        diagnostics.error(Location(out), "the output directory must not be the site directory, contain it, "
-                                         "or be inside the articles directory; use e.g. --output build")
 
 
 def _template_problem(exc: jinja2.TemplateError, template: str, page: str, site: Path) -> Diagnostic:

@@ -1,0 +1,99 @@
+"""The one validation step ``build`` and ``check`` share: config, articles, site files, the model.
+
+``validate`` reads everything a build reads and collects every problem of every file, errors and
+warnings alike, without raising: ``build`` stops on errors before touching the output, ``check``
+reports them all. When there is no error it also returns the site model, so a build goes straight
+on to rendering.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsgen import config as config_mod
+from newsgen.content import Article, load_articles, site_files
+from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError
+from newsgen.render import THEME_DIR
+from newsgen.site import Site, build_site
+
+
+@dataclass
+class Validated:
+    """What a site is made of, once read and checked."""
+
+    config: config_mod.Config
+    output: Path
+    articles: list[Article]                      # every article read without error, drafts included
+    diagnostics: Diagnostics
+    model: Site | None = None                    # the site model; None when there are errors
+    left_out: dict[str, list[Article]] = field(default_factory=dict)   # "drafts" / "future" -> articles
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.errors
+
+
+def validate(site: Path, output: Path | None = None, base_url: str | None = None, *,
+             drafts: bool = False, future: bool = False, today: dt.date | None = None,
+             step: Callable[[str, str], None] | None = None) -> Validated:
+    """Read and check ``site``. Drafts and articles dated after ``today`` (in the site's time zone)
+    are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps."""
+    step = step or (lambda _name, _message: None)
+    diagnostics = Diagnostics()
+    config_ok = True
+    try:
+        config = config_mod.load(site)
+    except NewsgenError as exc:   # keep going with defaults, so article problems are reported too
+        diagnostics.extend(exc.diagnostics)
+        config, config_ok = config_mod.Config(), False
+    if base_url is not None:
+        config = dataclasses.replace(config, base_url=base_url)
+    out = output if output is not None else site / config.output_dir
+    if config_ok or base_url is not None:
+        _check_base_url(config, base_url is not None, diagnostics)
+    step("config", f"base path {config.base_path}, output {out}")
+
+    articles, problems = load_articles(site, config.articles_dir)
+    diagnostics.extend(problems)
+    step("articles", f"read {len(articles)} articles")
+
+    for folder in ("templates", "static"):   # a link out of the site must not publish or include a file
+        site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,))
+    _check_output_location(site, out, config.articles_dir, diagnostics)
+    result = Validated(config=config, output=out, articles=articles, diagnostics=diagnostics)
+    if diagnostics.errors:
+        return result
+
+    day = today or dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
+    result.left_out = {"drafts": [a for a in articles if a.draft],
+                       "future": [a for a in articles if a.day > day and not a.draft]}
+    chosen = [dataclasses.replace(a, draft=False) if drafts and a.draft else a for a in articles
+              if future or a.day <= day]
+    try:
+        result.model = build_site(chosen, config)
+    except NewsgenError as exc:   # two articles with one URL
+        diagnostics.extend(exc.diagnostics)
+    return result
+
+
+def _check_base_url(config: config_mod.Config, overridden: bool, diagnostics: Diagnostics) -> None:
+    """``base_url`` again when ``--base-url`` overrides it (the file's own is checked as it is read)."""
+    where = Location(Path("--base-url" if overridden else config_mod.CONFIG_FILE))
+    found = config_mod.base_url_problem(config.base_url)
+    if found is not None:
+        diagnostics.items.append(Diagnostic(where, found[1], found[0]))
+
+
+def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics: Diagnostics) -> None:
+    """The output is replaced wholesale, so it must not be the site or hold its articles."""
+    site_r, out_r = site.resolve(), out.resolve()
+    articles_r = (site / articles_dir).resolve()
+    if out_r == site_r or out_r in site_r.parents or out_r == articles_r or out_r in articles_r.parents \
+            or articles_r in out_r.parents:
+        diagnostics.error(Location(out), "the output directory must not be the site directory, contain it, "
+                                         "or be inside the articles directory; use e.g. --output build")
