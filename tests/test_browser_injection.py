@@ -80,7 +80,7 @@ def browser() -> Iterator[object]:
 def test_no_page_of_the_hostile_site_runs_a_payload(browser, served):
     base, pages = served
     for kind in ("2025/08/hostile/", "2025/08/hostile-summary/", '2025/08/"><svg onload=alert("slug")>/', "",
-                 "page/3/", "tags/", "topics/", "regions/", "archive/2025/08/"):
+                 "page/1/", "tags/", "topics/", "regions/", "archive/2025/08/"):
         assert kind in pages
     assert any(p.startswith("tags/") and p != "tags/" for p in pages)
     assert any(p.startswith("regions/jiangxi/") for p in pages)

@@ -15,6 +15,7 @@ from newsgen.content import Article
 from newsgen.render import THEME_DIR, make_environment, plan_pages, render_page
 from newsgen.render.chart import month_chart, month_span
 from newsgen.render.markdown import Body, MarkdownRenderer
+from newsgen.render.pages import Plan, plan_articles, plan_home, plan_not_found
 from newsgen.render.views import Views, page_window
 from newsgen.site import build_site
 
@@ -113,18 +114,24 @@ def test_chart_escapes_its_label():
     assert "&lt;x&gt;" in str(month_chart([D(2025, 1, 1)], "<x>"))
 
 
-def test_pages_know_the_articles_they_depend_on():
+def test_planners_each_plan_their_own_kind_of_page():
+    site = build_site(ARTICLES, Config(per_page=2))
+    plan = Plan(site, Views(site), MarkdownRenderer())
+    home = [p.path for p in plan_home(plan)]
+    assert home == ["index.html", "page/1/index.html", "feed.xml"]      # 3 articles, 2 a page
+    assert [p.path for p in plan_articles(plan)] == [f"{post.url}index.html" for post in site.posts]
+    assert [p.path for p in plan_not_found(plan)] == ["404.html"]
+    every = [p.path for p in plan_pages(site, Views(site))]
+    assert len(every) == len(set(every))                                  # no two pages share a path
+    assert every[-2:] == ["sitemap.xml", "robots.txt"]
+
+
+def test_numbered_listing_pages_carry_no_counts_or_chart():
+    """So that adding an article rewrites a listing's front page, not every page of it."""
     site = build_site(ARTICLES, Config(per_page=2))
     pages = {p.path: p for p in plan_pages(site, Views(site))}
-    paths = {a.slug: a.path for a in ARTICLES}
-    assert pages["2025/06/b/index.html"].depends_on == {paths["a"], paths["b"], paths["c"]}   # itself + neighbours
-    assert pages["2025/08/a/index.html"].depends_on == {paths["a"], paths["b"]}
-    assert pages["index.html"].depends_on == {paths["a"], paths["b"]}
-    assert pages["page/2/index.html"].depends_on == {paths["c"]}
-    assert pages["regions/jiangxi/nanchang/index.html"].depends_on == {paths["a"], paths["b"]}
-    assert pages["regions/jiangxi/ganzhou/zhanggong/index.html"].depends_on == {paths["c"]}
-    assert pages["404.html"].depends_on == frozenset()
-    assert len(pages) == len(list(plan_pages(site, Views(site))))   # no two pages share a path
+    assert "article_count" in pages["index.html"].context
+    assert "article_count" not in pages["page/1/index.html"].context
 
 
 def test_article_page_renders_everything_the_reader_needs():
@@ -142,11 +149,11 @@ def test_article_page_renders_everything_the_reader_needs():
 
 @pytest.mark.parametrize(("current", "count", "expected"), [
     (1, 1, [1]),
-    (1, 3, [1, 2, 3]),
-    (1, 500, [1, 2, 3, 0, 500]),
-    (250, 500, [1, 0, 248, 249, 250, 251, 252, 0, 500]),
-    (5, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]),      # a one-page gap shows the page, not an ellipsis
-    (500, 500, [1, 0, 498, 499, 500]),
+    (1, 3, [3, 2, 1]),                        # newest first: the front page is the highest number
+    (1, 500, [500, 0, 3, 2, 1]),
+    (250, 500, [500, 0, 252, 251, 250, 249, 248, 0, 1]),
+    (5, 9, [9, 8, 7, 6, 5, 4, 3, 2, 1]),      # a one-page gap shows the page, not an ellipsis
+    (500, 500, [500, 499, 498, 0, 1]),
 ])
 def test_page_window_is_bounded(current: int, count: int, expected: list[int]):
     assert page_window(current, count) == expected
@@ -157,6 +164,7 @@ def test_a_long_listing_links_a_bounded_number_of_pages():
     views = Views(site)
     pages = [p for p in plan_pages(site, views) if p.template == "home.html"]
     assert len(pages) == 50
-    middle = pages[24].context["pager"]
-    assert [link.name for link in middle.pages] == ["1", "…", "23", "24", "25", "26", "27", "…", "50"]
-    assert middle.pages[1].url == "" and middle.pages[2].url == "/page/23/"
+    middle = pages[25].context["pager"]        # the 26th page from the front is page 25
+    assert [link.name for link in middle.pages] == ["最新", "…", "27", "26", "25", "24", "23", "…", "1"]
+    assert middle.pages[1].url == "" and middle.pages[2].url == "/page/27/" and middle.pages[0].url == "/"
+    assert [link.current for link in middle.pages].index(True) == 4

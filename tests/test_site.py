@@ -136,13 +136,24 @@ def test_date_archives_by_year_and_month_newest_first():
                                                                              (7, "archive/2025/07/", 1)]
 
 
-def test_pagination_urls_and_neighbours():
-    pages = paginate(list(range(5)), 2, "regions/jiangxi/")
-    assert [p.items for p in pages] == [(0, 1), (2, 3), (4,)]
-    assert [p.url for p in pages] == ["regions/jiangxi/", "regions/jiangxi/page/2/", "regions/jiangxi/page/3/"]
+def test_pagination_numbers_pages_from_the_oldest():
+    pages = paginate(list(range(5)), 2, "regions/jiangxi/")   # 0 is the newest
+    assert [(p.number, p.items) for p in pages] == [(3, (0, 1)), (2, (1, 2)), (1, (3, 4))]
+    assert [p.url for p in pages] == ["regions/jiangxi/", "regions/jiangxi/page/2/", "regions/jiangxi/page/1/"]
     assert pages[0].previous_url is None and pages[0].next_url == "regions/jiangxi/page/2/"
     assert pages[1].previous_url == "regions/jiangxi/" and pages[2].next_url is None
-    assert all(p.count == 3 for p in pages)
+    assert all(p.count == 3 for p in pages) and pages[0].is_front
+
+
+def test_adding_an_item_changes_the_front_and_at_most_one_numbered_page():
+    def changed(old: list[int], new: list[int]) -> list[str]:
+        before = {p.url: p.items for p in paginate(old, 3, "")}
+        after = {p.url: p.items for p in paginate(new, 3, "")}
+        return sorted(url for url in after.keys() | before.keys() if before.get(url) != after.get(url))
+
+    items = list(range(10, 31))                             # 21 items: the front and pages 1-6
+    assert changed(items[1:], items) == [""]                # 20 -> 21: only the front page
+    assert changed(items, [9, *items]) == ["", "page/7/"]   # 21 -> 22: the front and a new page 7
 
 
 def test_an_empty_listing_still_has_one_page():

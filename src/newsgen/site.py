@@ -121,33 +121,54 @@ class Site:
 
 @dataclass(frozen=True, slots=True)
 class Pager(Generic[T]):
-    """One page of a paginated listing."""
+    """One page of a paginated listing.
 
-    number: int                 # 1-based
+    Pages are numbered from the *oldest*: page 1 holds the oldest ``per_page`` items, page 2 the
+    next, and the listing's own URL (the front page, numbered ``count``) its newest ``per_page``.
+    Adding an article rewrites the front page and at most the newest numbered page, never the
+    rest: ``/page/3/`` keeps its items and address for good (until an older article is added or
+    removed). Read newest first: front, ``count - 1``, …, 1.
+    """
+
+    number: int                 # 1 = oldest page; ``count`` = the front page
     count: int                  # number of pages of the listing
-    items: tuple[T, ...]
+    items: tuple[T, ...]        # newest first
     url: str
-    first_url: str
-    previous_url: str | None
-    next_url: str | None
+    first_url: str              # the front page (the listing's own URL)
+    previous_url: str | None    # the newer page (towards the front), rel="prev"
+    next_url: str | None        # the older page, rel="next"
+
+    @property
+    def is_front(self) -> bool:
+        return self.number == self.count
 
 
-def page_url(base: str, number: int) -> str:
-    """``base`` for page 1, ``base + 'page/N/'`` after it."""
-    return base if number == 1 else f"{base}page/{number}/"
+def page_url(base: str, number: int, count: int) -> str:
+    """``base`` for the front page (``number == count``), ``base + 'page/N/'`` for the others."""
+    return base if number >= count else f"{base}page/{number}/"
 
 
 def paginate(items: Sequence[T], per_page: int, base: str) -> list[Pager[T]]:
-    """Split ``items`` into pages of ``per_page``. An empty listing still has one (empty) page."""
+    """Split ``items`` (newest first) into pages numbered from the oldest; the front page first.
+
+    An empty listing still has one (empty) page. With ``M`` items, the front page shows the
+    newest ``per_page``; numbered pages ``1 … count - 1`` hold fixed slices of the oldest-first
+    order (the newest slice is not a page of its own: the front page shows all of it).
+    """
     per_page = max(1, per_page)
-    count = max(1, -(-len(items) // per_page))
-    return [
-        Pager(number=n, count=count, items=tuple(items[(n - 1) * per_page: n * per_page]),
-              url=page_url(base, n), first_url=base,
-              previous_url=page_url(base, n - 1) if n > 1 else None,
-              next_url=page_url(base, n + 1) if n < count else None)
-        for n in range(1, count + 1)
-    ]
+    total = len(items)
+    count = max(1, -(-total // per_page))
+    pages: list[Pager[T]] = []
+    for n in range(count, 0, -1):
+        if n == count:
+            chunk = tuple(items[:per_page])
+        else:   # oldest-first slice n, shown newest first
+            stop, start = total - (n - 1) * per_page, total - n * per_page
+            chunk = tuple(items[start:stop])
+        pages.append(Pager(number=n, count=count, items=chunk, url=page_url(base, n, count), first_url=base,
+                           previous_url=page_url(base, n + 1, count) if n < count else None,
+                           next_url=page_url(base, n - 1, count) if n > 1 else None))
+    return pages
 
 
 # --------------------------------------------------------------------------- building

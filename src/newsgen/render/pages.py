@@ -1,20 +1,22 @@
-"""The page list: every file of the site as (output path, template, context, depends_on).
+"""The page plan: every file of the site as (output path, template, context), by an ordered list of planners.
 
-:func:`plan_pages` yields pages lazily, in a fixed order; :func:`render_page` turns one
-into text. Most pages are HTML; the Atom feeds (``feed.xml`` beside the home, region and
-topic pages), ``sitemap.xml`` and ``robots.txt`` go through the same machinery with a
-template of their own (see :mod:`newsgen.render.feeds`). ``depends_on`` names the article
-files whose *content* appears on a page (titles, summaries, bodies, dates, places, counts),
-so an incremental build can skip pages none of whose articles changed. A change to the
-*set* of articles (one added, removed, or moved to another date, place, topic or tag)
-changes listings and pagination and is a structural change: rebuild every list page then.
+Each planner (home, articles, regions, topics, tags, archives, 404) is a small function from the
+shared :class:`Plan` to the pages of one kind, as markdown-it-py's rules are; :func:`plan_pages`
+runs them in :data:`PLANNERS` order, then adds ``sitemap.xml`` (every HTML page but 404) and
+``robots.txt``. :func:`render_page` turns one page into text.
+
+A page is a pure function of its template and its context: everything it shows is in the context
+(and the site view every template gets), nothing else. That is what lets an incremental build
+fingerprint a page by its context (see :mod:`newsgen.render.fingerprint`). So a context holds what
+the page shows and no more: the numbered pages of a listing get no counts or chart (only its front
+page shows those), so adding an article does not rewrite them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -32,7 +34,6 @@ class Page:
     path: str                       # output path relative to the output root: 2025/08/x/index.html
     template: str                   # article.html, feed.xml, sitemap.xml, robots.txt
     context: Mapping[str, Any]      # view objects only
-    depends_on: frozenset[Path]     # article files (site-relative) whose content shows on the page
 
 
 def output_path(url: str) -> str:
@@ -45,139 +46,170 @@ def render_page(env: jinja2.Environment, page: Page, views: Views) -> str:
     return env.get_template(page.template).render(site=views.site_view, **page.context)
 
 
-def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = None) -> Iterator[Page]:
-    """Every page and feed of the site, then ``sitemap.xml`` (every HTML page but 404) and ``robots.txt``.
+@dataclass
+class Plan:
+    """What every planner shares: the model, its views, article bodies and feeds."""
 
-    Article bodies are converted only when a page is rendered.
-    """
-    paths = [p.article.path for p in site.posts]
-    article_pages = {output_path(post.url): post.index for post in site.posts}
-    listed: list[SitemapEntry] = []
-    for page in _pages(site, views, renderer or MarkdownRenderer()):
-        yield page
-        url = sitemap_url(page.path)
-        if url is not None:
-            index = article_pages.get(page.path)
-            lastmod = rfc3339(views.last_change(index)) if index is not None else ""
-            listed.append(SitemapEntry(views.absolute(url), lastmod))
-    yield Page("sitemap.xml", "sitemap.xml", {"urls": tuple(listed)}, frozenset(paths))
-    yield Page("robots.txt", "robots.txt", {"sitemap_url": views.absolute("sitemap.xml")}, frozenset())
+    site: Site
+    views: Views
+    renderer: MarkdownRenderer
+    bodies: dict[int, Body] = field(default_factory=dict)
+    feeds: Feeds = field(init=False)
 
+    def __post_init__(self) -> None:
+        self.feeds = Feeds(self.views, self.body)
 
-def _pages(site: Site, views: Views, renderer: MarkdownRenderer) -> Iterator[Page]:
-    per_page = site.config.per_page
-    paths = [p.article.path for p in site.posts]
+    def body(self, index: int) -> Body:
+        """The article's body, one shared (lazy, converted once) object per article."""
+        body = self.bodies.get(index)
+        if body is None:
+            body = self.bodies[index] = Body(self.site.posts[index].article.body, self.renderer)
+        return body
 
-    # one Body per article that a feed shows, shared with its article page: converted once
-    shown = {i for i in range(min(len(site.posts), FEED_SIZE))}
-    for listing in [p.posts for p in site.places.values()] + [t.posts for t in site.topics]:
-        shown.update(listing[:FEED_SIZE])
-    bodies: dict[int, Body] = {}
-
-    def body(index: int) -> Body:
-        if index not in shown:
-            return Body(site.posts[index].article.body, renderer)
-        if index not in bodies:
-            bodies[index] = Body(site.posts[index].article.body, renderer)
-        return bodies[index]
-
-    feeds = Feeds(views, body)
-
-    def deps(indices: Iterable[int]) -> frozenset[Path]:
-        return frozenset(paths[i] for i in indices)
-
-    def info(title: str, url: str, section: str, description: str = "", feed: str | None = None,
+    def info(self, title: str, url: str, section: str, description: str = "", feed: str | None = None,
              feed_title: str = "") -> PageInfo:
+        views = self.views
         return PageInfo(title=title, url=views.href(url), section=section, description=description,
                         feed_url=views.href(feed_path(feed)) if feed is not None else "", feed_title=feed_title)
 
-    def feed_page(title: str, url: str, posts: Sequence[int]) -> Page:
-        return Page(feed_path(url), "feed.xml", {"feed": feeds.feed(title, url, posts)},
-                    deps(posts[:FEED_SIZE]))
+    def feed_page(self, title: str, url: str, posts: Sequence[int]) -> Page:
+        return Page(feed_path(url), "feed.xml", {"feed": self.feeds.feed(title, url, posts)})
 
-    def numbered(title: str, number: int) -> str:
-        if number == 1:
-            return title
-        return f"{title}（第 {number} 页）" if title else f"第 {number} 页"
 
-    # home, paginated: /, /page/2/, and its feed /feed.xml
-    site_title = site.config.title
-    for pager in paginate(range(len(site.posts)), per_page, ""):
-        yield Page(output_path(pager.url), "home.html",
-                   {"page": info(numbered("", pager.number), pager.url, "home", site.config.description,
-                                 feed="", feed_title=site_title),
-                    "pager": views.pager(pager)},
-                   deps(pager.items))
-    yield feed_page(site_title, "", range(len(site.posts)))
+def numbered(title: str, number: int, count: int) -> str:
+    """A listing page's title: the front page's own, ``（第 N 页）`` after it on the numbered ones."""
+    if number == count:
+        return title
+    return f"{title}（第 {number} 页）" if title else f"第 {number} 页"
 
-    # articles: /YYYY/MM/<slug>/
+
+def plan_home(plan: Plan) -> Iterator[Page]:
+    """``/``, its numbered pages ``/page/N/`` and ``/feed.xml``."""
+    site, views = plan.site, plan.views
+    title = site.config.title
+    for pager in paginate(range(len(site.posts)), site.config.per_page, ""):
+        context: dict[str, Any] = {
+            "page": plan.info(numbered("", pager.number, pager.count), pager.url, "home", site.config.description,
+                              feed="", feed_title=title),
+            "pager": views.pager(pager)}
+        if pager.is_front:
+            context["article_count"] = len(site.posts)
+        yield Page(output_path(pager.url), "home.html", context)
+    yield plan.feed_page(title, "", range(len(site.posts)))
+
+
+def plan_articles(plan: Plan) -> Iterator[Page]:
+    """``/YYYY/MM/<slug>/`` for every article."""
+    site, views = plan.site, plan.views
     for post in site.posts:
         view = views.posts[post.index]
         older, newer = site.older(post), site.newer(post)
-        near = [post.index] + [p.index for p in (older, newer) if p is not None]
         yield Page(output_path(post.url), "article.html",
-                   {"page": info(view.title, post.url, "article", view.summary),
+                   {"page": plan.info(view.title, post.url, "article", view.summary),
                     "post": view,
                     "meta": article_meta(views, post.index),
-                    "body": body(post.index),
+                    "body": plan.body(post.index),
                     "previous": views.posts[older.index] if older else None,
-                    "next": views.posts[newer.index] if newer else None},
-                   deps(near))
+                    "next": views.posts[newer.index] if newer else None})
 
-    # regions: /regions/ and every place, paginated, with its per-month chart
-    placed = {i for place in site.places.values() if place.parent is None for i in place.posts}
+
+def plan_regions(plan: Plan) -> Iterator[Page]:
+    """``/regions/`` (the tree) and every place, paginated, with its per-month chart and feed."""
+    site, views = plan.site, plan.views
     yield Page(output_path("regions/"), "regions.html",
-               {"page": info("地区", "regions/", "regions"), "tree": views.tree()},
-               deps(placed))
+               {"page": plan.info("地区", "regions/", "regions"), "tree": views.tree()})
     for place in site.places.values():
         trail = views.crumbs(place.path)
         node = views.place_node(place.path)
-        chart = month_chart((site.posts[i].article.day for i in place.posts),
-                            f"{place.name}每月文章数")
-        every = deps(place.posts)   # count and chart show all of them: once per place, not per page
-        title = f"{place.name} · {site_title}"
-        for pager in paginate(place.posts, per_page, place.url):
+        bare = dataclasses.replace(node, count=0, own=0, children=())   # numbered pages show neither
+        title = f"{place.name} · {site.config.title}"
+        for pager in paginate(place.posts, site.config.per_page, place.url):
+            front = pager.is_front
+            chart = month_chart((site.posts[i].article.day for i in place.posts),
+                                f"{place.name}每月文章数") if front else ""
             yield Page(output_path(pager.url), "region.html",
-                       {"page": info(numbered(place.name, pager.number), pager.url, "region",
-                                     feed=place.url, feed_title=title),
-                        "place": node, "crumbs": trail, "chart": chart, "pager": views.pager(pager)},
-                       every)
-        yield feed_page(title, place.url, place.posts)
+                       {"page": plan.info(numbered(place.name, pager.number, pager.count), pager.url, "region",
+                                          feed=place.url, feed_title=title),
+                        "place": node if front else bare, "crumbs": trail, "chart": chart,
+                        "pager": views.pager(pager)})
+        yield plan.feed_page(title, place.url, place.posts)
 
-    # topics and tags: index pages and one paginated page per term
-    for kind, title, section, terms, by_count in (
-            ("topics", "专题", "topic", site.topics, False),
-            ("tags", "标签", "tag", site.tags, True)):
-        yield Page(output_path(f"{kind}/"), f"{kind}.html",
-                   {"page": info(title, f"{kind}/", kind), "terms": views.term_links(kind, by_count)},
-                   deps(i for term in terms for i in term.posts))
-        for term in terms:
-            link = views.term_link(term, kind)
-            has_feed = kind == "topics"    # the layout gives topics a feed, not tags
-            term_feed = f"{title}：{term.name} · {site_title}"
-            for pager in paginate(term.posts, per_page, term.url):
-                yield Page(output_path(pager.url), f"{section}.html",
-                           {"page": info(numbered(f"{title}：{term.name}", pager.number), pager.url, section,
-                                         feed=term.url if has_feed else None, feed_title=term_feed),
-                            "term": link, "pager": views.pager(pager)},
-                           deps(pager.items))
-            if has_feed:
-                yield feed_page(term_feed, term.url, term.posts)
 
-    # date archives: /archive/, /archive/2025/, /archive/2025/08/
+def _plan_terms(plan: Plan, kind: str, title: str, section: str, by_count: bool, feeds: bool) -> Iterator[Page]:
+    site, views = plan.site, plan.views
+    terms = site.topics if kind == "topics" else site.tags
+    yield Page(output_path(f"{kind}/"), f"{kind}.html",
+               {"page": plan.info(title, f"{kind}/", kind), "terms": views.term_links(kind, by_count)})
+    for term in terms:
+        link = views.term_link(term, kind)
+        term_feed = f"{title}：{term.name} · {site.config.title}"
+        for pager in paginate(term.posts, site.config.per_page, term.url):
+            yield Page(output_path(pager.url), f"{section}.html",
+                       {"page": plan.info(numbered(f"{title}：{term.name}", pager.number, pager.count), pager.url,
+                                          section, feed=term.url if feeds else None, feed_title=term_feed),
+                        "term": link if pager.is_front else dataclasses.replace(link, count=0),
+                        "pager": views.pager(pager)})
+        if feeds:
+            yield plan.feed_page(term_feed, term.url, term.posts)
+
+
+def plan_topics(plan: Plan) -> Iterator[Page]:
+    """``/topics/`` and every topic, paginated, each with its feed."""
+    return _plan_terms(plan, "topics", "专题", "topic", by_count=False, feeds=True)
+
+
+def plan_tags(plan: Plan) -> Iterator[Page]:
+    """``/tags/`` (by count) and every tag, paginated; tags have no feeds."""
+    return _plan_terms(plan, "tags", "标签", "tag", by_count=True, feeds=False)
+
+
+def plan_archives(plan: Plan) -> Iterator[Page]:
+    """``/archive/``, ``/archive/2025/``, ``/archive/2025/08/``."""
+    site, views = plan.site, plan.views
     yield Page(output_path("archive/"), "archive.html",
-               {"page": info("归档", "archive/", "archive"),
-                "years": tuple(views.year(y, with_posts=False) for y in site.years)},
-               deps(range(len(site.posts))))
+               {"page": plan.info("归档", "archive/", "archive"),
+                "years": tuple(views.year(y, with_posts=False) for y in site.years)})
     for year in site.years:
         year_view = views.year(year, with_posts=True)
         yield Page(output_path(year.url), "archive_year.html",
-                   {"page": info(year_view.name, year.url, "archive"), "year": year_view},
-                   deps(year.posts))
+                   {"page": plan.info(year_view.name, year.url, "archive"), "year": year_view})
         for month, month_view in zip(year.months, year_view.months, strict=True):
             yield Page(output_path(month.url), "archive_month.html",
-                       {"page": info(month_view.name, month.url, "archive"), "year": year_view,
-                        "month": month_view},
-                       deps(month.posts))
+                       {"page": plan.info(month_view.name, month.url, "archive"), "year": year_view,
+                        "month": month_view})
 
-    yield Page("404.html", "404.html", {"page": info("页面不存在", "404.html", "404")}, frozenset())
+
+def plan_not_found(plan: Plan) -> Iterator[Page]:
+    """``/404.html``."""
+    yield Page("404.html", "404.html", {"page": plan.info("页面不存在", "404.html", "404")})
+
+
+Planner = Callable[[Plan], Iterable[Page]]
+
+#: Every kind of page, in plan order. Search, related articles and others plug in here.
+PLANNERS: tuple[Planner, ...] = (plan_home, plan_articles, plan_regions, plan_topics, plan_tags, plan_archives,
+                                 plan_not_found)
+
+
+def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = None,
+               planners: Sequence[Planner] = PLANNERS) -> Iterator[Page]:
+    """Every page and feed of the site, then ``sitemap.xml`` (every HTML page but 404) and ``robots.txt``.
+
+    Article bodies are converted only when a page is rendered, once per article.
+    """
+    plan = Plan(site, views, renderer or MarkdownRenderer())
+    article_pages = {output_path(post.url): post.index for post in site.posts}
+    listed: list[SitemapEntry] = []
+    for planner in planners:
+        for page in planner(plan):
+            yield page
+            url = sitemap_url(page.path)
+            if url is not None:
+                index = article_pages.get(page.path)
+                lastmod = rfc3339(views.last_change(index)) if index is not None else ""
+                listed.append(SitemapEntry(views.absolute(url), lastmod))
+    yield Page("sitemap.xml", "sitemap.xml", {"urls": tuple(listed)})
+    yield Page("robots.txt", "robots.txt", {"sitemap_url": views.absolute("sitemap.xml")})
+
+
+__all__ = ["FEED_SIZE", "PLANNERS", "Page", "Plan", "Planner", "output_path", "plan_pages", "render_page"]

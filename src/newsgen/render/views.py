@@ -43,7 +43,6 @@ class SiteView:
     tags_url: str
     archive_url: str
     stylesheet_url: str
-    article_count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +85,22 @@ class PlaceNode:
 
 
 @dataclass(frozen=True, slots=True)
+class PageLink:
+    name: str           # "最新" for the front page, else the page's number; "…" for a gap
+    url: str            # '' for a gap
+    current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class PagerView:
     number: int
     count: int
+    front: bool                 # the listing's own URL: its newest articles
     posts: tuple[PostView, ...]
     url: str
     previous_url: str | None
     next_url: str | None
-    pages: tuple[Link, ...]     # page-number links around the current page; url '' marks a gap (…)
+    pages: tuple[PageLink, ...]  # newest first: the front page, numbers around the current one, page 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,16 +120,19 @@ class YearView:
 
 
 def page_window(current: int, count: int, around: int = 2) -> list[int]:
-    """Page numbers to link: first, last and ``around`` either side of ``current``; 0 marks a gap.
+    """Page numbers to link, newest first: the front (``count``), ``around`` either side of
+    ``current``, and page 1; 0 marks a gap.
 
-    Bounded, so a listing of 500 pages does not put 500 links on each of its pages.
+    Bounded, so a listing of 500 pages does not put 500 links on each of its pages; and stable:
+    a page's links change only when a page within ``around`` of it appears or goes.
     """
-    shown = sorted({1, count, *range(max(1, current - around), min(count, current + around) + 1)})
+    shown = sorted({1, count, *range(max(1, current - around), min(count, current + around) + 1)},
+                   reverse=True)
     out: list[int] = []
     for n in shown:
-        if out and n - out[-1] == 2:
-            out.append(n - 1)      # a gap of one page: show the page rather than an ellipsis
-        elif out and n - out[-1] > 2:
+        if out and out[-1] - n == 2:
+            out.append(n + 1)      # a gap of one page: show the page rather than an ellipsis
+        elif out and out[-1] - n > 2:
             out.append(0)
         out.append(n)
     return out
@@ -178,7 +188,7 @@ class Views:
             title=self.config.title, description=self.config.description, language=self.config.language,
             base_path=self.base, home_url=self.href(""), regions_url=self.href("regions/"),
             topics_url=self.href("topics/"), tags_url=self.href("tags/"), archive_url=self.href("archive/"),
-            stylesheet_url=self.href("static/style.css"), article_count=len(site.posts))
+            stylesheet_url=self.href("static/style.css"))
 
     def href(self, url: str) -> str:
         """A site-relative URL as an absolute path under ``base_url``'s path, percent-encoded.
@@ -234,10 +244,12 @@ class Views:
         return tuple(posts[i] for i in indices)
 
     def pager(self, pager: Pager[int]) -> PagerView:
-        numbers = tuple(Link(str(n), self.href(page_url(pager.first_url, n))) if n else Link("…", "")
-                        for n in page_window(pager.number, pager.count))
+        numbers = tuple(
+            PageLink("最新" if n == pager.count else str(n), self.href(page_url(pager.first_url, n, pager.count)),
+                     n == pager.number) if n else PageLink("…", "")
+            for n in page_window(pager.number, pager.count))
         return PagerView(
-            number=pager.number, count=pager.count, posts=self.post_list(pager.items),
+            number=pager.number, count=pager.count, front=pager.is_front, posts=self.post_list(pager.items),
             url=self.href(pager.url),
             previous_url=self.href(pager.previous_url) if pager.previous_url is not None else None,
             next_url=self.href(pager.next_url) if pager.next_url is not None else None,
