@@ -69,7 +69,7 @@ def test_build_result_counts_pages_and_times_every_step(built: tuple[Path, Build
     assert result.articles == 5 and result.static_files == 1
     assert result.output == out
     assert [str(w) for w in result.warnings] == [PATH_ONLY_BASE_URL]
-    assert list(result.timings) == ["config", "articles", "model", "views", "render", "write", "cleanup"]
+    assert list(result.timings) == ["config", "articles", "model", "views", "plan", "render", "write", "cleanup"]
 
 
 def test_draft_is_not_published(built: tuple[Path, BuildResult]):

@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="output directory (default: SITE/build, or output_dir in newsgen.yaml)")
     build.add_argument("--base-url", metavar="URL",
                        help="override base_url from newsgen.yaml, e.g. https://example.org/archive/")
+    build.add_argument("--full", action="store_true",
+                       help="read and render everything, ignoring SITE/.newsgen-cache (which then is not updated)")
     build.add_argument("--drafts", action="store_true", help="also build articles marked draft: true")
     build.add_argument("--future", action="store_true",
                        help="also build articles dated after today (in the site's time zone)")
@@ -82,7 +84,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     result = build(args.site, args.output, base_url=args.base_url, progress=_progress(args.verbose, start),
-                   drafts=args.drafts, future=args.future)
+                   drafts=args.drafts, future=args.future, incremental=not args.full, background_cleanup=True)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     other = f" and {result.files} feeds, sitemap and robots.txt" if result.files else ""

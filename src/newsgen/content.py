@@ -8,9 +8,11 @@ where ``line`` is a line of the ``.md`` file itself.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
+import json
 import os
 import re
 import unicodedata
@@ -75,7 +77,7 @@ class Article:
     source: Mapping[str, Any] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown keys, passed to templates
     body_line: int = 1              # line of the .md file where the body starts
-    digest: str = ""                # sha256 of the file's bytes (for caches)
+    digest: str = ""                # sha256 of the file's bytes
 
     @property
     def day(self) -> dt.date:
@@ -163,8 +165,10 @@ def _is_date(value: Any) -> bool:
     return isinstance(value, dt.date)
 
 
-def loads(text: str, path: Path) -> tuple[Article | None, list[Diagnostic]]:
-    """Parse one article file. Returns the article (or ``None``) and every problem found."""
+def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | None, list[Diagnostic]]:
+    """Parse one article file. Returns the article (or ``None``) and every problem found.
+
+    ``digest`` is the sha256 of the file's bytes when the caller has them (else of ``text`` as UTF-8)."""
     problems: list[Diagnostic] = []
 
     def err(line: int | None, message: str) -> None:
@@ -310,7 +314,7 @@ def loads(text: str, path: Path) -> tuple[Article | None, list[Diagnostic]]:
         source=meta.get("source"),
         extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
         body_line=body_line,
-        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        digest=digest or hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     return article, problems
 
@@ -383,11 +387,17 @@ def load(path: Path, root: Path | None = None) -> tuple[Article | None, list[Dia
         return None, [Diagnostic(Location(shown, line),
                                  f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8, "
                                  f"e.g. iconv -f GB18030 -t UTF-8")]
-    return loads(text, shown)
+    return loads(text, shown, hashlib.sha256(data).hexdigest())
 
 
-def load_articles(site: Path, articles_dir: str = "articles") -> tuple[list[Article], Diagnostics]:
-    """Read every ``*.md`` under ``site/articles``, collecting all problems of all files."""
+def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCache | None = None,
+                  ) -> tuple[list[Article], Diagnostics]:
+    """Read every ``*.md`` under ``site/articles``, collecting all problems of all files.
+
+    With a ``cache``, a file whose size, mtime, ctime and inode are those it had when cached is
+    not read again: its article and problems come from the cache. The cache is updated in memory;
+    the caller saves it (:meth:`ArticleCache.save`).
+    """
     diagnostics = Diagnostics()
     articles: list[Article] = []
     root = site / articles_dir
@@ -396,11 +406,161 @@ def load_articles(site: Path, articles_dir: str = "articles") -> tuple[list[Arti
                           "no articles directory; create it or run 'newsgen import BULLETIN'")
         return articles, diagnostics
     for path in article_files(root, site, diagnostics):
-        article, problems = load(path, site)
+        hit = cache.get(path, site) if cache is not None else None
+        if hit is not None:
+            article, problems = hit
+        else:
+            article, problems = load(path, site)
+            if cache is not None:
+                cache.put(path, site, article, problems)
         diagnostics.extend(problems)
         if article is not None:
             articles.append(article)
+    if cache is not None:
+        cache.forget_others()
     return articles, diagnostics
+
+
+class ArticleCache:
+    """Parsed articles of the last build, by file identity, as JSON in the site's cache folder.
+
+    JSON rather than pickle: the cache lives in a folder others may write to, and reading it must
+    never run code. A value YAML may hold and JSON may not (a date, a datetime, bytes, a set) is
+    written tagged (``{"$date": "2025-08-06"}``). A cache that cannot be read, or was written by
+    another newsgen version, is ignored: the build is then cold. Safe to delete.
+    """
+
+    VERSION = 1
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._entries: dict[str, Any] = {}
+        self._seen: set[str] = set()
+        self.hits = 0
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") == self.VERSION and data.get("newsgen") == _version():
+                self._entries = dict(data["articles"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._entries = {}
+
+    @staticmethod
+    def _identity(path: Path) -> list[int] | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+    def get(self, path: Path, site: Path) -> tuple[Article | None, list[Diagnostic]] | None:
+        key = path.relative_to(site).as_posix()
+        self._seen.add(key)
+        entry = self._entries.get(key)
+        if entry is None or entry.get("id") != self._identity(path):
+            return None
+        try:
+            article = _article_from_json(entry["article"]) if entry["article"] is not None else None
+            problems = [Diagnostic(Location(Path(p[0]), p[1], p[2]), p[3], Severity(p[4])) for p in entry["problems"]]
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+        self.hits += 1
+        return article, problems
+
+    def put(self, path: Path, site: Path, article: Article | None, problems: list[Diagnostic]) -> None:
+        key = path.relative_to(site).as_posix()
+        self._seen.add(key)
+        if article is not None and not (_json_faithful(article.extra) and _json_faithful(article.source)):
+            self._entries.pop(key, None)   # a key JSON would turn into text (2025: x): read it every time
+            return
+        self._entries[key] = {
+            "id": self._identity(path),
+            "article": _article_to_json(article) if article is not None else None,
+            "problems": [[str(d.location.path), d.location.line, d.location.col, d.message, d.severity.value]
+                         for d in problems]}
+
+    def forget_others(self) -> None:
+        """Drop the entries of files not seen in this read (deleted or renamed)."""
+        self._entries = {k: v for k, v in self._entries.items() if k in self._seen}
+
+    def save(self) -> None:
+        """Write the cache (atomically: a temporary file renamed over it). Failing to is no error."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": self.VERSION, "newsgen": _version(), "articles": self._entries},
+                                      ensure_ascii=False, default=_tag), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except (OSError, TypeError, ValueError):
+            pass
+
+
+def _json_faithful(value: Any) -> bool:
+    """True when JSON (with the tags of :func:`_tag`) gives ``value`` back as it is: text keys only."""
+    if isinstance(value, Mapping):
+        return all(isinstance(k, str) and _json_faithful(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(_json_faithful(v) for v in value)
+    return isinstance(value, str | int | float | bool | bytes | dt.date) or value is None
+
+
+def _version() -> str:
+    from newsgen import __version__
+    return __version__
+
+
+def _tag(value: Any) -> Any:
+    """JSON for what YAML can hold and JSON cannot."""
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, bytes):
+        return {"$bytes": value.hex()}
+    if isinstance(value, set | frozenset):
+        return {"$set": sorted(value, key=repr)}
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _untag(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (key, inner), = value.items()
+            if key == "$datetime":
+                return dt.datetime.fromisoformat(inner)
+            if key == "$date":
+                return dt.date.fromisoformat(inner)
+            if key == "$bytes":
+                return bytes.fromhex(inner)
+            if key == "$set":
+                return set(map(_untag, inner))
+        return {k: _untag(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_untag(v) for v in value]
+    return value
+
+
+def _article_to_json(article: Article) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(article):
+        value = getattr(article, f.name)
+        if isinstance(value, dt.datetime | dt.date):   # json.dumps would never call _tag for these...
+            value = _tag(value)
+        elif isinstance(value, Path):
+            value = value.as_posix()
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        out[f.name] = value
+    return out
+
+
+def _article_from_json(data: dict[str, Any]) -> Article:
+    values = {k: _untag(v) for k, v in data.items()}
+    values["path"] = Path(values["path"])
+    for key in ("authors", "regions", "topics", "tags"):
+        values[key] = tuple(values[key])
+    return Article(**values)
 
 
 def article_files(root: Path, site: Path, diagnostics: Diagnostics) -> list[Path]:

@@ -24,16 +24,24 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
+import json
 import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen.errors import Diagnostic, Location, NewsgenError
+
+#: Where a site keeps what makes rebuilds fast (parsed articles, page manifests). Safe to delete.
+CACHE_DIR = ".newsgen-cache"
 
 try:
     import fcntl
@@ -163,11 +171,68 @@ class OutputWriter:
         self._previous = old
         self._committed = True
 
-    def remove_previous(self) -> None:
-        """Delete the previous output, moved aside by :meth:`commit` (slow for big sites: its own step)."""
-        if self._previous is not None:
-            remove_tree(self._previous)
-            self._previous = None
+    def remove_previous(self, background: bool = False) -> None:
+        """Delete the previous output, moved aside by :meth:`commit` (slow for big sites: its own step).
+
+        With ``background``, a detached process deletes it, so the build returns as soon as the new
+        output is in place (the command line does this; a killed deleter's leftovers are removed by
+        the next build, as any ``.NAME.old-*``).
+        """
+        if self._previous is None:
+            return
+        if background:
+            try:
+                subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+                                  str(self._previous)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+                self._previous = None
+                return
+            except OSError:
+                pass
+        remove_tree(self._previous)
+        self._previous = None
+
+    def reuse(self, path: str, fingerprint: str, manifest: Manifest) -> bool:
+        """Hard-link ``path`` from the current output when ``manifest`` says it has ``fingerprint``.
+
+        Only if the file on disk is the one the manifest recorded (size, mtime, inode): a page
+        edited by hand, or an output the manifest does not describe, is rendered again. Where a
+        hard link is impossible (another file system), the file is copied.
+        """
+        entry = manifest.pages.get(path)
+        if entry is None or entry[0] != fingerprint:
+            return False
+        source = os.path.join(self.output, path)
+        try:
+            st = os.stat(source)
+        except OSError:
+            return False
+        if [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:]:
+            return False
+        target = os.path.join(self._tmp, path)
+        try:
+            try:
+                os.link(source, target)
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(source, target)
+        except OSError:
+            try:
+                shutil.copy2(source, target)
+            except OSError:
+                return False
+        return True
+
+    def identities(self, prints: dict[str, str]) -> Manifest:
+        """The manifest of this build: each page's fingerprint and its file's size, mtime and inode."""
+        pages: dict[str, list] = {}
+        for path, fingerprint in prints.items():
+            try:
+                st = os.stat(os.path.join(self._tmp, path))
+            except OSError:
+                continue
+            pages[path] = [fingerprint, st.st_size, st.st_mtime_ns, st.st_ino]
+        return Manifest(pages)
 
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""
@@ -196,6 +261,45 @@ class OutputWriter:
             self.abort()   # nothing to do after a commit; without one (an error), nothing was swapped in
         finally:
             self.close()
+
+
+@dataclass
+class Manifest:
+    """What the last build wrote into one output: path -> [fingerprint, size, mtime_ns, inode].
+
+    Kept outside the output (in the site's :data:`CACHE_DIR`), never trusted beyond what the files
+    on disk confirm (:meth:`OutputWriter.reuse`). Unreadable or from another version: empty, and
+    the build is cold.
+    """
+
+    pages: dict[str, list] = field(default_factory=dict)
+
+    VERSION = 1
+
+    @staticmethod
+    def path_for(cache_dir: Path, output: Path) -> Path:
+        key = hashlib.sha256(os.path.realpath(output).encode()).hexdigest()[:16]
+        return cache_dir / f"pages-{key}.json"
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != cls.VERSION or not isinstance(data.get("pages"), dict):
+                return cls()
+            return cls({k: v for k, v in data["pages"].items() if isinstance(v, list) and len(v) == 4})
+        except (OSError, ValueError, AttributeError):
+            return cls()
+
+    def save(self, path: Path) -> None:
+        """Write atomically; a cache that cannot be written only makes the next build cold."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": self.VERSION, "pages": self.pages}), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass
 
 
 #: Writers between start and close, in this process.

@@ -26,9 +26,11 @@ from pathlib import Path
 import jinja2
 
 from newsgen.commands.validate import validate
+from newsgen.content import ArticleCache
 from newsgen.errors import Diagnostic, Location, NewsgenError
-from newsgen.output import OutputWriter
+from newsgen.output import CACHE_DIR, Manifest, OutputWriter
 from newsgen.render import make_environment, plan_pages, render_page, static_dirs
+from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.parallel import run_jobs
 from newsgen.render.views import Views
@@ -43,6 +45,7 @@ class BuildResult:
     articles: int = 0
     static_files: int = 0
     files: int = 0                              # generated non-HTML files: feeds, sitemap.xml, robots.txt
+    rendered: int = 0                           # pages and feeds rendered (the rest reused unchanged)
 
 
 class _Clock:
@@ -61,12 +64,18 @@ class _Clock:
 
 def build(site: Path, output: Path | None = None, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, *, drafts: bool = False,
-          future: bool = False) -> BuildResult:
+          future: bool = False, incremental: bool = True, background_cleanup: bool = False) -> BuildResult:
     """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input.
 
-    Drafts and future-dated articles are left out unless ``drafts`` / ``future``."""
+    Drafts and future-dated articles are left out unless ``drafts`` / ``future``. ``incremental``
+    reuses what the last build left in ``SITE/.newsgen-cache`` (parsed articles, page fingerprints);
+    without it, everything is read and rendered. ``background_cleanup`` leaves deleting the previous
+    output to a detached process (the command line's choice)."""
     clock = _Clock(progress)
-    checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step)
+    cache_dir = site / CACHE_DIR
+    articles_cache = ArticleCache(cache_dir / "articles.json") if incremental else None
+    checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step,
+                       cache=articles_cache)
     if not checked.ok or checked.model is None:
         raise NewsgenError(checked.diagnostics.items)
     config, out, model, diagnostics = checked.config, checked.output, checked.model, checked.diagnostics
@@ -75,34 +84,47 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
     views = Views(model)
     env = make_environment(site)
+    renderer = MarkdownRenderer(unsafe_html=config.markdown.unsafe_html)
     clock.step("views", "summaries, reading times and links ready")
 
+    manifest_path = Manifest.path_for(cache_dir, out)
+    manifest = Manifest.load(manifest_path) if incremental else Manifest()
     with OutputWriter(out) as writer:
         static = sum(writer.copy_static(d) for d in static_dirs(site))
-        pages = list(plan_pages(model, views, MarkdownRenderer(unsafe_html=config.markdown.unsafe_html)))
+        pages = list(plan_pages(model, views, renderer))
         for page in pages:   # a clash of two pages is found before anything is rendered
             writer.claim(page.path)
+        fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings)
+        prints = {page.path: fingerprints.page(page) for page in pages}
+        dirty = [page for page in pages if not writer.reuse(page.path, prints[page.path], manifest)]
+        clock.step("plan", f"{len(pages)} pages planned, {len(pages) - len(dirty)} unchanged and reused")
 
         def job(i: int) -> None:
-            page = pages[i]
+            page = dirty[i]
             try:
                 html = render_page(env, page, views)
             except jinja2.TemplateError as exc:
                 raise NewsgenError([_template_problem(exc, page.template, page.path, site)]) from exc
             writer.store(page.path, html)
 
-        processes = run_jobs(len(pages), job)
-        clock.step("render", f"{len(pages)} pages and feeds rendered and written by {processes} "
+        processes = run_jobs(len(dirty), job)
+        clock.step("render", f"{len(dirty)} pages and feeds rendered and written by {processes} "
                              f"process{'es' if processes > 1 else ''}")
+        written = writer.identities(prints)
         writer.commit()
         clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
                             f"{static} static files into {out}")
-        writer.remove_previous()   # still under the build lock: the next build waits for it
-        clock.step("cleanup", "previous output removed")
+        if incremental:
+            written.save(manifest_path)
+            if articles_cache is not None:
+                articles_cache.save()
+        writer.remove_previous(background=background_cleanup)   # under the build lock unless in background
+        clock.step("cleanup", "previous output removed" + (" in the background" if background_cleanup else ""))
     timings = clock.timings
 
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
-                       articles=len(model.posts), static_files=static, files=writer.files)
+                       articles=len(model.posts), static_files=static, files=writer.files,
+                       rendered=len(dirty))
 
 
 def _template_problem(exc: jinja2.TemplateError, template: str, page: str, site: Path) -> Diagnostic:

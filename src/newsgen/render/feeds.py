@@ -62,6 +62,14 @@ class FeedContent:
         self._body = body
         self._kicker = kicker
 
+    @property
+    def body(self) -> Body:
+        return self._body
+
+    @property
+    def kicker(self) -> str:
+        return self._kicker
+
     def __str__(self) -> str:
         head = f'<p class="kicker">{escape(self._kicker)}</p>\n' if self._kicker else ""
         return xml_text(head + self._body.__html__())

@@ -113,6 +113,11 @@ class MarkdownRenderer:
         # After 'unescape' (priority 0): the last tree processor, it sees the final URLs.
         self._md.treeprocessors.register(ScriptUrlScrubber(self._md), "script_urls", -10)
 
+    @property
+    def settings(self) -> str:
+        """What, beside a body's text, decides its HTML (for page fingerprints)."""
+        return f"markdown {md.__version__} {','.join(EXTENSIONS)} unsafe_html={self.unsafe_html}"
+
     def convert(self, text: str) -> str:
         return self._md.reset().convert(text)
 
@@ -129,6 +134,11 @@ class Body:
         self._source = source
         self._renderer = renderer
         self._html: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The Markdown, as written in the article file."""
+        return self._source
 
     def __html__(self) -> str:
         if self._html is None:

@@ -1,0 +1,118 @@
+"""Per-page fingerprints: a hash of everything a page shows, so an unchanged page is not rendered again.
+
+A page is a pure function of its template and its context (see :mod:`newsgen.render.pages`), so
+its fingerprint hashes exactly that:
+
+- newsgen's version (a new release may render differently);
+- the template and every template it extends, includes or imports, by content
+  (:meth:`Fingerprints.template`);
+- the site configuration and the site view every template receives;
+- the page's path, template name and context, walked value by value
+  (:meth:`Fingerprints.value`), with each article body stood in for by the digest of its
+  Markdown and the renderer's settings, so no body is converted to be fingerprinted.
+
+Views are immutable and live as long as the build, so the digest of each view object is computed
+once (memoised by identity) however many listings show it. An unknown type in a context is an
+error, not a silent guess: a fingerprint that missed a value would reuse a stale page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+from markupsafe import Markup
+
+from newsgen import __version__
+from newsgen.render.feeds import FeedContent
+from newsgen.render.markdown import Body
+from newsgen.render.pages import Page
+
+
+class Fingerprints:
+    """Fingerprints of the pages of one build."""
+
+    def __init__(self, env: jinja2.Environment, *, config: object, site_view: object, renderer: str) -> None:
+        self.env = env
+        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._templates: dict[str, bytes] = {}
+        self._renderer = renderer.encode()
+        self._common = hashlib.sha256(b"newsgen " + __version__.encode() + b"\0" + repr(config).encode()
+                                      + b"\0" + self.value(site_view)).digest()
+
+    def page(self, page: Page) -> str:
+        """The hex fingerprint of ``page``."""
+        h = hashlib.sha256(self._common)
+        h.update(page.path.encode() + b"\0" + self.template(page.template) + self.value(page.context))
+        return h.hexdigest()
+
+    def template(self, name: str) -> bytes:
+        """Digest of template ``name`` and of every template it references, recursively.
+
+        A reference the parser cannot resolve (a name computed at render time) makes the digest
+        cover every template, which is always right, if coarse.
+        """
+        done = self._templates.get(name)
+        if done is not None:
+            return done
+        self._templates[name] = b""   # a cycle (a template importing itself) ends here
+        try:
+            source, _filename, _ = self.env.loader.get_source(self.env, name)   # type: ignore[union-attr]
+            refs = sorted(meta.find_referenced_templates(self.env.parse(source)), key=lambda r: r or "")
+        except jinja2.TemplateError:   # missing or broken: rendering reports it with file and line
+            self._templates[name] = hashlib.sha256(b"unreadable template " + name.encode()).digest()
+            return self._templates[name]
+        h = hashlib.sha256(name.encode() + b"\0" + source.encode())
+        for ref in refs:
+            if ref is None:
+                for other in sorted(self.env.list_templates()):
+                    h.update(self.env.loader.get_source(self.env, other)[0].encode())  # type: ignore[union-attr]
+            else:
+                h.update(self.template(ref))
+        self._templates[name] = h.digest()
+        return self._templates[name]
+
+    def value(self, value: Any) -> bytes:
+        """Digest of a context value (a view, a tuple of views, text, a body, …)."""
+        if value is None or isinstance(value, bool | int | float):
+            return repr(value).encode()
+        if isinstance(value, str):   # Markup too: the same characters are the same page
+            return (b"m" if isinstance(value, Markup) else b"s") + hashlib.sha256(value.encode()).digest()
+        if isinstance(value, dt.date | dt.time):
+            return value.isoformat().encode()
+        if isinstance(value, bytes):
+            return b"b" + hashlib.sha256(value).digest()
+        key = id(value)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit[1]
+        h = hashlib.sha256()
+        if isinstance(value, Body):
+            h.update(b"body" + self._renderer + hashlib.sha256(value.source.encode()).digest())
+        elif isinstance(value, FeedContent):
+            h.update(b"feed-content" + self.value(value.body) + self.value(value.kicker))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            h.update(type(value).__qualname__.encode())
+            for f in dataclasses.fields(value):
+                h.update(f.name.encode() + b"=" + self.value(getattr(value, f.name)) + b";")
+        elif isinstance(value, tuple | list | range):
+            h.update(b"[")
+            for item in value:
+                h.update(self.value(item) + b",")
+        elif isinstance(value, set | frozenset):
+            h.update(b"set" + b",".join(sorted(self.value(item) for item in value)))
+        elif isinstance(value, Mapping):
+            h.update(b"{")
+            for k in sorted(value, key=str):
+                h.update(self.value(k) + b":" + self.value(value[k]) + b",")
+        else:
+            raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context; "
+                            "give the page a view made of plain data")
+        digest = h.digest()
+        self._memo[key] = (value, digest)   # keep the object alive, so its id is not reused
+        return digest
