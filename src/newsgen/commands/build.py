@@ -46,6 +46,7 @@ class BuildResult:
     static_files: int = 0
     files: int = 0                              # generated non-HTML files: feeds, sitemap.xml, robots.txt
     rendered: int = 0                           # pages and feeds rendered (the rest reused unchanged)
+    rendered_paths: tuple[str, ...] = ()        # which, in plan order
 
 
 class _Clock:
@@ -124,7 +125,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files,
-                       rendered=len(dirty))
+                       rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty))
 
 
 def _template_problem(exc: jinja2.TemplateError, template: str, page: str, site: Path) -> Diagnostic:

@@ -109,8 +109,9 @@ def plan_articles(plan: Plan) -> Iterator[Page]:
                     "post": view,
                     "meta": article_meta(views, post.index),
                     "body": plan.body(post.index),
-                    "previous": views.posts[older.index] if older else None,
-                    "next": views.posts[newer.index] if newer else None})
+                    # neighbours as title and link only: editing one's body must not rewrite this page
+                    "previous": views.post_link(older.index) if older else None,
+                    "next": views.post_link(newer.index) if newer else None})
 
 
 def plan_regions(plan: Plan) -> Iterator[Page]:

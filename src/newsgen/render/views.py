@@ -76,6 +76,14 @@ class PostView:
 
 
 @dataclass(frozen=True, slots=True)
+class PostLink:
+    """An article where a page only links to it (previous / next): its title and URL, no more."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceNode:
     name: str
     url: str
@@ -233,6 +241,11 @@ class Views:
             extra=MappingProxyType(dict(article.extra)),
             source_path=article.path.as_posix(),
         )
+
+    def post_link(self, index: int) -> PostLink:
+        """An article as a title and a link (for 上一篇 / 下一篇)."""
+        view = self.posts[index]
+        return PostLink(view.title, view.url)
 
     def crumbs(self, path: str) -> tuple[Link, ...]:
         """省 > 市 > 县 > 镇 links for a region path."""
