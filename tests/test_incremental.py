@@ -79,8 +79,8 @@ def _topic(site: Path) -> None:
 
 def _add(site: Path) -> None:
     (site / "articles" / "2025" / "08" / "new-one.md").write_text(
-        "---\ntitle: 新增的文章\ndate: 2025-08-20\nregions: [江西省/南昌市]\ntopics: [水利]\ntags: [新标签]\n---\n\n新文章。\n",
-        encoding="utf-8")
+        "---\ntitle: 新增的文章\ndate: 2025-08-20\nregions: [江西省/南昌市]\ntopics: [水利]\n"
+        "tags: [新标签]\n---\n\n新文章。\n", encoding="utf-8")
 
 
 def _delete(site: Path) -> None:
