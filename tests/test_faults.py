@@ -110,8 +110,9 @@ def session_alive(sid: int) -> list[int]:
 
 
 def start_build(site: Path, out: Path) -> subprocess.Popen[bytes]:
-    """``newsgen build`` in a process of its own session (so the test can find its workers)."""
-    cmd = [*NEWSGEN, "build", "--site", str(site), "--output", str(out)]
+    """``newsgen build`` in a process of its own session (so the test can find its workers); ``--full``, so
+    that it renders every page even when nothing changed since the last build."""
+    cmd = [*NEWSGEN, "build", "--full", "--site", str(site), "--output", str(out)]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 

@@ -213,3 +213,15 @@ def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
     assert names[0] == "articles.json" and names[1].startswith("pages-")
     time.sleep(0)   # nothing pickled: a hostile cache can at worst make the build cold
+
+
+def test_a_build_that_finds_nothing_changed_reports_what_the_last_one_did(site: Path, tmp_path: Path):
+    (site / "articles" / "typo.md").write_text("---\ntitle: 拼错\ndate: 2025-08-07\ntagz: [x]\n---\n\n正文。\n",
+                                               encoding="utf-8")
+    out = tmp_path / "out"
+    first = build(site, out)
+    again = build(site, out)
+    assert list(again.timings) == ["unchanged"] and again.rendered == 0
+    assert (again.pages, again.files, again.articles) == (first.pages, first.files, first.articles)
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    assert any("tagz" in str(w) for w in again.warnings)

@@ -437,12 +437,15 @@ class ArticleCache:
         self._entries: dict[str, Any] = {}
         self._seen: set[str] = set()
         self.hits = 0
+        #: what later stages derive from an article, by its digest (summary, reading minutes)
+        self.derived: dict[str, list[Any]] = {}
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == self.VERSION and data.get("newsgen") == _version():
                 self._entries = dict(data["articles"])
+                self.derived = dict(data.get("derived", {}))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self._entries = {}
+            self._entries, self.derived = {}, {}
 
     @staticmethod
     def _identity(path: Path) -> list[int] | None:
@@ -479,16 +482,20 @@ class ArticleCache:
                          for d in problems]}
 
     def forget_others(self) -> None:
-        """Drop the entries of files not seen in this read (deleted or renamed)."""
+        """Drop the entries of files not seen in this read (deleted or renamed), and what was derived
+        from contents no file has any more."""
         self._entries = {k: v for k, v in self._entries.items() if k in self._seen}
+        digests = {e["article"]["digest"] for e in self._entries.values() if e.get("article")}
+        self.derived = {k: v for k, v in self.derived.items() if k in digests}
 
     def save(self) -> None:
         """Write the cache (atomically: a temporary file renamed over it). Failing to is no error."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": self.VERSION, "newsgen": _version(), "articles": self._entries},
-                                      ensure_ascii=False, default=_tag), encoding="utf-8")
+            tmp.write_text(json.dumps({"version": self.VERSION, "newsgen": _version(), "articles": self._entries,
+                                       "derived": self.derived}, ensure_ascii=False, default=_tag),
+                           encoding="utf-8")
             os.replace(tmp, self.path)
         except (OSError, TypeError, ValueError):
             pass

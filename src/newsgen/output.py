@@ -34,7 +34,9 @@ import subprocess
 import sys
 import tempfile
 import weakref
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -273,13 +275,31 @@ class Manifest:
     """
 
     pages: dict[str, list] = field(default_factory=dict)
+    #: digest of every input of the build that wrote it (files' identities, config, options, the day)
+    inputs: str = ""
+    #: what that build reported: counts and warnings, for a build that finds nothing changed
+    summary: dict = field(default_factory=dict)
 
-    VERSION = 1
+    VERSION = 2
 
     @staticmethod
     def path_for(cache_dir: Path, output: Path) -> Path:
         key = hashlib.sha256(os.path.realpath(output).encode()).hexdigest()[:16]
         return cache_dir / f"pages-{key}.json"
+
+    def matches_disk(self, output: Path) -> bool:
+        """Every page it lists is in ``output`` as written (size, mtime, inode): none edited or lost."""
+        if not self.pages:
+            return False
+        base = str(output)
+        for path, entry in self.pages.items():
+            try:
+                st = os.stat(os.path.join(base, path))
+            except OSError:
+                return False
+            if st.st_size != entry[1] or st.st_mtime_ns != entry[2] or st.st_ino != entry[3]:
+                return False
+        return True
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -287,7 +307,8 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != cls.VERSION or not isinstance(data.get("pages"), dict):
                 return cls()
-            return cls({k: v for k, v in data["pages"].items() if isinstance(v, list) and len(v) == 4})
+            pages = {k: v for k, v in data["pages"].items() if isinstance(v, list) and len(v) == 4}
+            return cls(pages, str(data.get("inputs", "")), dict(data.get("summary") or {}))
         except (OSError, ValueError, AttributeError):
             return cls()
 
@@ -296,7 +317,8 @@ class Manifest:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": self.VERSION, "pages": self.pages}), encoding="utf-8")
+            tmp.write_text(json.dumps({"version": self.VERSION, "inputs": self.inputs, "summary": self.summary,
+                                       "pages": self.pages}, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, path)
         except OSError:
             pass
@@ -366,6 +388,23 @@ def cannot_write(path: Path, exc: OSError) -> NewsgenError:
 def lock_path(output: Path) -> Path:
     """The lock file of builds into ``output``: beside it, named after it (``.build.lock``)."""
     return output.parent / f".{output.name}.lock"
+
+
+@contextmanager
+def build_lock(output: Path) -> Iterator[None]:
+    """Hold the build lock of ``output`` for a while (a build that only checks it is up to date),
+    first cleaning up what a killed build left beside it, as every build does."""
+    fd = _lock(output)
+    try:
+        _recover(output)
+        yield
+    finally:
+        if fd is not None:
+            try:
+                os.unlink(lock_path(output))   # while still held, as OutputWriter does
+            except OSError:
+                pass
+            os.close(fd)
 
 
 def _lock(output: Path) -> int | None:

@@ -17,19 +17,25 @@ Nothing here prints; ``progress`` receives one line per step.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
 import time
 import traceback
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
+from newsgen import __version__
+from newsgen import config as config_mod
 from newsgen.commands.validate import validate
-from newsgen.content import ArticleCache
-from newsgen.errors import Diagnostic, Location, NewsgenError
-from newsgen.output import CACHE_DIR, Manifest, OutputWriter
-from newsgen.render import make_environment, plan_pages, render_page, static_dirs
+from newsgen.content import ArticleCache, site_files
+from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
+from newsgen.output import CACHE_DIR, Manifest, OutputWriter, build_lock
+from newsgen.render import THEME_DIR, make_environment, plan_pages, render_page, static_dirs
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.parallel import run_jobs
@@ -74,7 +80,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     output to a detached process (the command line's choice)."""
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
+    if incremental:
+        unchanged = _unchanged(site, output, base_url, drafts, future)
+        if unchanged is not None:
+            clock.step("unchanged", "no input changed since the last build and its output is intact")
+            unchanged.timings = clock.timings
+            return unchanged
     articles_cache = ArticleCache(cache_dir / "articles.json") if incremental else None
+    inputs = _inputs_digest(site, output, base_url, drafts, future) or "" if incremental else ""
     checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step,
                        cache=articles_cache)
     if not checked.ok or checked.model is None:
@@ -83,7 +96,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     clock.step("model", f"{len(model.posts)} published, {model.drafts} drafts, {len(model.places)} places, "
                         f"{len(model.topics)} topics, {len(model.tags)} tags")
 
-    views = Views(model)
+    views = Views(model, derived=articles_cache.derived if articles_cache is not None else None)
     env = make_environment(site)
     renderer = MarkdownRenderer(unsafe_html=config.markdown.unsafe_html)
     clock.step("views", "summaries, reading times and links ready")
@@ -112,6 +125,11 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         clock.step("render", f"{len(dirty)} pages and feeds rendered and written by {processes} "
                              f"process{'es' if processes > 1 else ''}")
         written = writer.identities(prints)
+        written.inputs = inputs
+        written.summary = {"pages": writer.pages, "files": writer.files, "static": static,
+                           "articles": len(model.posts),
+                           "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
+                                        for d in diagnostics.warnings]}
         writer.commit()
         clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
                             f"{static} static files into {out}")
@@ -126,6 +144,67 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files,
                        rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty))
+
+
+def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool
+                   ) -> str | None:
+    """A digest of everything a build reads, by file identity (path, size, mtime, ctime, inode), not
+    content: the config file, every article, template and static file (the site's and the theme's),
+    the options, newsgen's version, and today's date in the site's time zone (future-dated articles
+    appear on their day). ``None`` when the inputs cannot be read cleanly (the full path reports why).
+    """
+    try:
+        config = config_mod.load(site)
+    except NewsgenError:
+        return None
+    out = output if output is not None else site / config.output_dir
+    today = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
+    h = hashlib.sha256(f"{__version__}\0{base_url}\0{drafts}\0{future}\0{today}\0{os.path.realpath(out)}\0"
+                       .encode())
+    problems = Diagnostics()
+    folders = [(site, site / config.articles_dir, ".md", ("_", "."))]
+    folders += [(site, site / name, "", (".",)) for name in ("templates", "static")]
+    folders += [(THEME_DIR, THEME_DIR / name, "", (".",)) for name in ("templates", "static")]
+    for home, folder, suffix, skip in folders:
+        h.update(f"\0{folder}\0".encode())
+        for path in site_files(folder, home, problems, suffix=suffix, skip=skip, allowed=(THEME_DIR,)):
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+            h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+    try:
+        h.update((site / config_mod.CONFIG_FILE).read_bytes())
+    except FileNotFoundError:
+        h.update(b"no config")
+    except OSError:
+        return None
+    return None if problems.items else h.hexdigest()
+
+
+def _unchanged(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool
+               ) -> BuildResult | None:
+    """The last build's result when nothing it read has changed and its output is as it wrote it."""
+    inputs = _inputs_digest(site, output, base_url, drafts, future)
+    if inputs is None:
+        return None
+    config = config_mod.load(site)
+    out = output if output is not None else site / config.output_dir
+    manifest = Manifest.load(Manifest.path_for(site / CACHE_DIR, out))
+    if manifest.inputs != inputs or not out.is_dir():
+        return None
+    with build_lock(out):   # another build running into it: refused as any build would be
+        if not manifest.matches_disk(out):
+            return None
+    summary = manifest.summary
+    try:
+        warnings = [Diagnostic(Location(Path(w[0]), w[1], w[2]), w[3], Severity.WARNING)
+                    for w in summary.get("warnings", [])]
+        return BuildResult(pages=int(summary["pages"]), output=out, warnings=warnings,
+                           articles=int(summary["articles"]), static_files=int(summary["static"]),
+                           files=int(summary["files"]), rendered=0)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
 
 
 def _template_problem(exc: jinja2.TemplateError, template: str, page: str, site: Path) -> Diagnostic:

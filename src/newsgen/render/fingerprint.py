@@ -26,7 +26,6 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta
-from markupsafe import Markup
 
 from newsgen import __version__
 from newsgen.render.feeds import FeedContent
@@ -41,6 +40,7 @@ class Fingerprints:
         self.env = env
         self._memo: dict[int, tuple[object, bytes]] = {}
         self._templates: dict[str, bytes] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
         self._renderer = renderer.encode()
         self._common = hashlib.sha256(b"newsgen " + __version__.encode() + b"\0" + repr(config).encode()
                                       + b"\0" + self.value(site_view)).digest()
@@ -48,7 +48,8 @@ class Fingerprints:
     def page(self, page: Page) -> str:
         """The hex fingerprint of ``page``."""
         h = hashlib.sha256(self._common)
-        h.update(page.path.encode() + b"\0" + self.template(page.template) + self.value(page.context))
+        h.update(page.path.encode() + b"\0" + self.template(page.template))
+        self._feed(h, page.context)
         return h.hexdigest()
 
     def template(self, name: str) -> bytes:
@@ -79,14 +80,31 @@ class Fingerprints:
 
     def value(self, value: Any) -> bytes:
         """Digest of a context value (a view, a tuple of views, text, a body, …)."""
+        h = hashlib.sha256()
+        self._feed(h, value)
+        return h.digest()
+
+    def _feed(self, h: Any, value: Any) -> None:
+        """Write ``value`` into the running hash ``h``, unambiguously (type tag, length, content).
+
+        One hash object for the whole context; only views (memoised by identity, as they are shared
+        by many pages) get a digest of their own.
+        """
         if value is None or isinstance(value, bool | int | float):
-            return repr(value).encode()
-        if isinstance(value, str):   # Markup too: the same characters are the same page
-            return (b"m" if isinstance(value, Markup) else b"s") + hashlib.sha256(value.encode()).digest()
-        if isinstance(value, dt.date | dt.time):
-            return value.isoformat().encode()
-        if isinstance(value, bytes):
-            return b"b" + hashlib.sha256(value).digest()
+            h.update(b"%r;" % (value,))
+        elif isinstance(value, str):   # Markup too: the same characters are the same page
+            data = value.encode()
+            h.update(b"s%d:" % len(data))
+            h.update(data)
+        elif isinstance(value, tuple | list | range):
+            h.update(b"[%d" % len(value))
+            for item in value:
+                self._feed(h, item)
+            h.update(b"]")
+        else:
+            h.update(self._object(value))
+
+    def _object(self, value: Any) -> bytes:
         key = id(value)
         hit = self._memo.get(key)
         if hit is not None:
@@ -95,21 +113,27 @@ class Fingerprints:
         if isinstance(value, Body):
             h.update(b"body" + self._renderer + hashlib.sha256(value.source.encode()).digest())
         elif isinstance(value, FeedContent):
-            h.update(b"feed-content" + self.value(value.body) + self.value(value.kicker))
+            h.update(b"feed-content")
+            self._feed(h, value.body)
+            self._feed(h, value.kicker)
+        elif isinstance(value, dt.date | dt.time):
+            h.update(b"t" + value.isoformat().encode())
+        elif isinstance(value, bytes):
+            h.update(b"b" + hashlib.sha256(value).digest())
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = self._fields.get(type(value))
+            if names is None:
+                names = self._fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
             h.update(type(value).__qualname__.encode())
-            for f in dataclasses.fields(value):
-                h.update(f.name.encode() + b"=" + self.value(getattr(value, f.name)) + b";")
-        elif isinstance(value, tuple | list | range):
-            h.update(b"[")
-            for item in value:
-                h.update(self.value(item) + b",")
+            for name in names:
+                self._feed(h, getattr(value, name))
         elif isinstance(value, set | frozenset):
             h.update(b"set" + b",".join(sorted(self.value(item) for item in value)))
         elif isinstance(value, Mapping):
-            h.update(b"{")
+            h.update(b"{%d" % len(value))
             for k in sorted(value, key=str):
-                h.update(self.value(k) + b":" + self.value(value[k]) + b",")
+                self._feed(h, k)
+                self._feed(h, value[k])
         else:
             raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context; "
                             "give the page a view made of plain data")

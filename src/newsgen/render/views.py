@@ -181,9 +181,13 @@ def split_base_url(base_url: str) -> tuple[str, str]:
 class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
 
-    def __init__(self, site: Site, config: Config | None = None) -> None:
+    def __init__(self, site: Site, config: Config | None = None,
+                 derived: dict[str, list[Any]] | None = None) -> None:
+        """``derived`` maps an article's digest to its derived summary and reading minutes: read where
+        known (a cache of the last build), filled in where not."""
         self.site = site
         self.config = config or site.config
+        self.derived = derived if derived is not None else {}
         self.base = self.config.base_path
         self.origin, self.host = split_base_url(self.config.base_url)
         self.tz = ZoneInfo(self.config.timezone)
@@ -225,6 +229,12 @@ class Views:
 
     def _post(self, index: int) -> PostView:
         article = self.site.posts[index].article
+        known = self.derived.get(article.digest) if article.digest else None
+        if known is None or len(known) != 2:
+            known = [summarize(article.body), reading_minutes(article.body)]
+            if article.digest:
+                self.derived[article.digest] = known
+        auto_summary, minutes = known
         return PostView(
             title=article.title,
             kicker=article.kicker or "",
@@ -233,8 +243,8 @@ class Views:
             date=article.date.isoformat(),
             date_text=date_text(article.day),
             authors=article.authors,
-            summary=article.summary or summarize(article.body),
-            reading_minutes=reading_minutes(article.body),
+            summary=article.summary or auto_summary,
+            reading_minutes=minutes,
             regions=tuple(self.crumbs(r) for r in dict.fromkeys(article.regions)),
             topics=tuple(self._topic_links[t] for t in dict.fromkeys(article.topics)),
             tags=tuple(self._tag_links[t] for t in dict.fromkeys(article.tags)),
