@@ -100,6 +100,20 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
                      help="publication date (default: today in the site's time zone)")
     new.add_argument("--publish", action="store_true", help="write draft: false (default: draft: true)")
+
+    chk = sub.add_parser(
+        "check", parents=[common], help="report every problem of the site at once",
+        description="Report, as path:line: message with what to do, everything build would reject and "
+                    "everything it would warn about, and more: schema errors, misspelt keys, slugs or URLs "
+                    "used twice, places not in the gazetteer nor regions.aliases, topics outside the taxonomy, "
+                    "links in article bodies that lead nowhere; drafts and future-dated articles are listed. "
+                    "Exit 1 if there is any error.")
+    chk.add_argument("--fix", action="store_true",
+                     help="first fill missing derived fields (slug, regions, topics, tags, summary) as import "
+                          "does, rewriting front matter only (never a byte of the body); prints the diff")
+    chk.add_argument("--links", action="store_true",
+                     help="also build into a temporary folder and follow every internal link, feed entry "
+                          "and sitemap entry")
     return parser
 
 
@@ -164,7 +178,25 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": _cmd_build, "import": _cmd_import, "init": _cmd_init, "new": _cmd_new}
+def _cmd_check(args: argparse.Namespace) -> int:
+    from newsgen.commands.check import check
+
+    result = check(args.site, fix=args.fix, links=args.links)
+    for fixed in result.fixed:
+        print(fixed.diff, end="" if fixed.diff.endswith("\n") else "\n")
+    if result.fixed:
+        print(f"fixed {len(result.fixed)} file(s): front matter only, bodies untouched")
+    for diagnostic in result.diagnostics:
+        print(diagnostic)
+    for note in result.notes:
+        print(note)
+    links = "; links of the built site followed" if result.links_checked else ""
+    print(f"newsgen check: {result.articles} article(s) read, {len(result.errors)} error(s), "
+          f"{len(result.warnings)} warning(s), {len(result.notes)} left out of build{links}")
+    return EXIT_OK if result.ok else EXIT_INPUT
+
+
+COMMANDS = {"build": _cmd_build, "import": _cmd_import, "init": _cmd_init, "new": _cmd_new, "check": _cmd_check}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
