@@ -114,6 +114,17 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--links", action="store_true",
                      help="also build into a temporary folder and follow every internal link, feed entry "
                           "and sitemap entry")
+
+    srv = sub.add_parser(
+        "serve", parents=[common], help="preview the site, rebuilt and reloaded as you edit",
+        description="Build the site into a temporary folder (never into build/), serve it on 127.0.0.1 and "
+                    "watch articles/, templates/, static/ and newsgen.yaml: every change rebuilds the site and "
+                    "reloads the open pages. A build error does not stop the server: the pages show it as "
+                    "path:line: message until it is fixed. Ctrl+C stops it.")
+    srv.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    srv.add_argument("--drafts", action="store_true", help="also show articles marked draft: true")
+    srv.add_argument("--future", action="store_true", help="also show articles dated after today")
+    srv.add_argument("--open", action="store_true", help="open the site in the web browser")
     return parser
 
 
@@ -196,7 +207,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_INPUT
 
 
-COMMANDS = {"build": _cmd_build, "import": _cmd_import, "init": _cmd_init, "new": _cmd_new, "check": _cmd_check}
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+    import webbrowser
+
+    from newsgen.commands.serve import start
+
+    def log(line: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)
+
+    def interrupt(_signum: int, _frame: object) -> None:   # `kill`: stop as Ctrl+C does, temp folder removed
+        raise KeyboardInterrupt
+
+    preview = start(args.site, args.port, drafts=args.drafts, future=args.future, log=log)
+    print(f"serving {args.site} at {preview.url} (built into {preview.output}); Ctrl+C to stop", flush=True)
+    if args.open:
+        webbrowser.open(preview.url)
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        preview.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    print("stopped", flush=True)
+    return EXIT_OK
+
+
+COMMANDS = {"build": _cmd_build, "import": _cmd_import, "init": _cmd_init, "new": _cmd_new, "check": _cmd_check,
+            "serve": _cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
