@@ -141,3 +141,16 @@ def test_cli_init_new_build(tmp_path, capsys, monkeypatch):
         assert place in page
     assert main(["init", "."]) == 1
     assert "not empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command, options", [
+    ("init", ["DIR", "--province", "--title", "--theme-copy", "--force"]),
+    ("new", ["TITLE", "--region", "--topic", "--tag", "--author", "--date", "--publish", "--site"]),
+])
+def test_help_describes_every_option(command, options, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for option in options:
+        assert option in out, option

@@ -220,7 +220,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
 
     preview = start(args.site, args.port, drafts=args.drafts, future=args.future, log=log)
-    print(f"serving {args.site} at {preview.url} (built into {preview.output}); Ctrl+C to stop", flush=True)
+    print(f"serving {args.site.resolve()} at {preview.url} (built into {preview.output}); Ctrl+C to stop", flush=True)
     if args.open:
         webbrowser.open(preview.url)
     signal.signal(signal.SIGTERM, interrupt)
