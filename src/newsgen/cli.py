@@ -28,8 +28,9 @@ def _iso_date(value: str) -> dt.date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-v", "--verbose", action="store_true", help="show progress and timings on stderr")
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", help="show progress and timings on stderr")
+    common = argparse.ArgumentParser(add_help=False, parents=[verbose])
     common.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
                         help="site directory holding newsgen.yaml and articles/ (default: current directory)")
 
@@ -69,6 +70,63 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--force", action="store_true",
                      help="import again a bulletin already imported, overwriting its article files")
     imp.add_argument("--report", type=Path, metavar="FILE.json", help="also write the report as JSON")
+
+    init = sub.add_parser(
+        "init", parents=[verbose], help="create a new, empty site",
+        description="Create a new site in DIR: a commented newsgen.yaml, an empty articles/, a bulletins/ "
+                    "folder, a short README and a .gitignore. It builds with the theme bundled in newsgen; "
+                    "--theme-copy copies the theme's templates/ and static/ in for customising.")
+    init.add_argument("directory", type=Path, metavar="DIR", help="where to create the site (made if missing)")
+    init.add_argument("--province", metavar="省",
+                      help="set regions.province, the prior for resolving bare place names, e.g. 江西省")
+    init.add_argument("--title", help="the site title (default: 新闻档案)")
+    init.add_argument("--theme-copy", action="store_true",
+                      help="copy the bundled theme's templates/ and static/ into the site to customise them")
+    init.add_argument("--force", action="store_true",
+                      help="create the site in a directory that is not empty (same-named files are overwritten)")
+
+    new = sub.add_parser(
+        "new", parents=[common], help="write a new article file",
+        description="Write SITE/articles/YYYY/MM/<pinyin-slug>.md with complete front matter and print its "
+                    "path. The place is resolved to its full path (省/市/县/镇) with the gazetteer, "
+                    "regions.aliases and the regions.province prior; an unknown or ambiguous place is an "
+                    "error listing the candidates. The article is a draft unless --publish. An existing "
+                    "file is never overwritten: a taken slug gets -2, -3 ….")
+    new.add_argument("title", metavar="TITLE", help="the article title, e.g. \"罗家镇完成供水管网改造\"")
+    new.add_argument("--region", action="append", default=[], metavar="PLACE",
+                     help="a place (罗家镇, 青山湖区/罗家镇, an alias); repeat for several")
+    new.add_argument("--topic", action="append", default=[], metavar="TOPIC",
+                     help="a topic of the taxonomy (水利); repeat for several")
+    new.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag; repeat for several")
+    new.add_argument("--author", action="append", default=[], metavar="NAME", help="an author; repeat for several")
+    new.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
+                     help="publication date (default: today in the site's time zone)")
+    new.add_argument("--publish", action="store_true", help="write draft: false (default: draft: true)")
+
+    chk = sub.add_parser(
+        "check", parents=[common], help="report every problem of the site at once",
+        description="Report, as path:line: message with what to do, everything build would reject and "
+                    "everything it would warn about, and more: schema errors, misspelt keys, slugs or URLs "
+                    "used twice, places not in the gazetteer nor regions.aliases, topics outside the taxonomy, "
+                    "links in article bodies that lead nowhere; drafts and future-dated articles are listed. "
+                    "Exit 1 if there is any error.")
+    chk.add_argument("--fix", action="store_true",
+                     help="first fill missing derived fields (slug, regions, topics, tags, summary) as import "
+                          "does, rewriting front matter only (never a byte of the body); prints the diff")
+    chk.add_argument("--links", action="store_true",
+                     help="also build into a temporary folder and follow every internal link, feed entry "
+                          "and sitemap entry")
+
+    srv = sub.add_parser(
+        "serve", parents=[common], help="preview the site, rebuilt and reloaded as you edit",
+        description="Build the site into a temporary folder (never into build/), serve it on 127.0.0.1 and "
+                    "watch articles/, templates/, static/ and newsgen.yaml: every change rebuilds the site and "
+                    "reloads the open pages. A build error does not stop the server: the pages show it as "
+                    "path:line: message until it is fixed. Ctrl+C stops it.")
+    srv.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    srv.add_argument("--drafts", action="store_true", help="also show articles marked draft: true")
+    srv.add_argument("--future", action="store_true", help="also show articles dated after today")
+    srv.add_argument("--open", action="store_true", help="open the site in the web browser")
     return parser
 
 
@@ -105,7 +163,81 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": _cmd_build, "import": _cmd_import}
+def _cmd_init(args: argparse.Namespace) -> int:
+    from newsgen.commands.init import init
+
+    result = init(args.directory, title=args.title, province=args.province, theme_copy=args.theme_copy,
+                  force=args.force)
+    theme = [p for p in result.written if p.parts[0] in ("templates", "static")]
+    own = [str(p) for p in result.written if p not in theme] + [f"{p}/" for p in result.folders]
+    copied = f" and {len(theme)} theme files (templates/, static/)" if theme else ""
+    print(f"created a site in {result.site}: {', '.join(own)}{copied}")
+    if args.province is None:
+        print("tip: set regions.province in newsgen.yaml (or run init with --province 江西省) so that bare place "
+              "names such as 罗家镇 resolve")
+    print(f"next: cd {result.site} && newsgen new \"标题\" --region 地名 (or newsgen import BULLETIN), "
+          "then newsgen build")
+    return EXIT_OK
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from newsgen.commands.new import new_article
+
+    result = new_article(args.site, args.title, regions=args.region, topics=args.topic, tags=args.tag,
+                         authors=args.author, date=args.date, publish=args.publish)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    print(args.site / result.path if args.site != Path(".") else result.path)
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from newsgen.commands.check import check
+
+    result = check(args.site, fix=args.fix, links=args.links)
+    for fixed in result.fixed:
+        print(fixed.diff, end="" if fixed.diff.endswith("\n") else "\n")
+    if result.fixed:
+        print(f"fixed {len(result.fixed)} file(s): front matter only, bodies untouched")
+    for diagnostic in result.diagnostics:
+        print(diagnostic)
+    for note in result.notes:
+        print(note)
+    links = "; links of the built site followed" if result.links_checked else ""
+    print(f"newsgen check: {result.articles} article(s) read, {len(result.errors)} error(s), "
+          f"{len(result.warnings)} warning(s), {len(result.notes)} left out of build{links}")
+    return EXIT_OK if result.ok else EXIT_INPUT
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+    import webbrowser
+
+    from newsgen.commands.serve import start
+
+    def log(line: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)
+
+    def interrupt(_signum: int, _frame: object) -> None:   # `kill`: stop as Ctrl+C does, temp folder removed
+        raise KeyboardInterrupt
+
+    preview = start(args.site, args.port, drafts=args.drafts, future=args.future, log=log)
+    print(f"serving {args.site.resolve()} at {preview.url} (built into {preview.output}); Ctrl+C to stop", flush=True)
+    if args.open:
+        webbrowser.open(preview.url)
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        preview.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    print("stopped", flush=True)
+    return EXIT_OK
+
+
+COMMANDS = {"build": _cmd_build, "import": _cmd_import, "init": _cmd_init, "new": _cmd_new, "check": _cmd_check,
+            "serve": _cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,13 +16,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from newsgen import config as config_mod
 from newsgen import content
 from newsgen.bulletin import Block, Draft
 from newsgen.bulletin.windows import parse_windows
-from newsgen.errors import Location, NewsgenError
+from newsgen.errors import Diagnostics, Location, NewsgenError
 
 UNPLACED_DIR = "_unplaced"
 
@@ -176,20 +174,27 @@ def _as_gb18030(raw: bytes) -> str | None:
 
 
 def _existing(site: Path, articles_dir: str) -> list[tuple[Path, dict[str, Any]]]:
-    """Front matter of every existing article (lenient: a broken file is skipped, build reports it)."""
+    """Every readable article as (path, its front-matter fields), read by ``content``'s one reader.
+
+    The same files ``build`` reads (``_``/``.`` folders skipped); a file with a problem is left out, not
+    an error: ``build`` and ``check`` report it. Its name still counts as a taken slug (see ``run_import``).
+    """
+    files = content.article_files(site / articles_dir, site, Diagnostics())
     out = []
-    root = site / articles_dir
-    if not root.is_dir():
-        return out
-    for path in sorted(root.rglob("*.md")):
-        try:
-            parts = content.split_front_matter(path.read_text(encoding="utf-8"))
-            meta = yaml.safe_load(parts[0]) if parts else None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    for path in files:
+        article, _problems = content.load(path)
+        if article is None:
             continue
-        if isinstance(meta, dict):
-            out.append((path, meta))
+        meta: dict[str, Any] = {"title": article.title, "date": article.date, "slug": article.slug}
+        if article.source is not None:
+            meta["source"] = dict(article.source)
+        out.append((path, meta))
     return out
+
+
+def _article_names(site: Path, articles_dir: str) -> set[str]:
+    """The name of every ``.md`` file under ``articles/``, readable or not: a new slug must not take one."""
+    return {p.stem for p in content.article_files(site / articles_dir, site, Diagnostics())}
 
 
 def _front_matter(draft: Draft, day: dt.date, slug: str, enrichment: Any, bulletin: str, sha: str) -> dict:
@@ -247,6 +252,7 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
 
     previous = {str(m.get("title")): p for p, m in mine}          # --force: same bulletin keeps its files
     taken = {str(m.get("slug") or p.stem) for p, m in existing if p not in previous.values()}
+    taken |= _article_names(site, config.articles_dir) - {p.stem for p in previous.values()}
     planned: list[tuple[Path, str, ArticleEntry]] = []
     for draft in parsed.drafts:
         body = draft.body

@@ -1,0 +1,99 @@
+"""``newsgen init DIR``: a new, empty site that builds with the bundled theme.
+
+Writes a commented ``newsgen.yaml``, an empty ``articles/``, a ``bulletins/`` folder, a short README and
+a ``.gitignore`` (from the package's ``skeleton/``, so it works from an installed wheel). With
+``theme_copy`` the bundled theme's ``templates/`` and ``static/`` are copied in for customising; without
+it the site has neither folder and builds with the theme inside the package. A directory that holds
+anything is refused unless ``force`` (then only the skeleton's own files are overwritten; nothing is
+deleted). Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from newsgen.config import CONFIG_FILE
+from newsgen.errors import Location, NewsgenError
+from newsgen.render import THEME_DIR
+
+DEFAULT_TITLE = "新闻档案"
+#: Skeleton file -> its name in the new site (package data cannot hold dot-files reliably).
+SKELETON = {"newsgen.yaml": CONFIG_FILE, "README.md": "README.md", "gitignore": ".gitignore"}
+FOLDERS = ("articles", "bulletins")
+
+_PROVINCE_SET = """regions:
+  province: {province}                 # prior for resolving bare county and town names (罗家镇)
+  # aliases:                            # places no standard list has: name -> full path
+  #   宜春经开区: 江西省/宜春市/宜春经济技术开发区
+"""
+_PROVINCE_UNSET = """# regions:
+#   province: 江西省                    # prior for resolving bare county and town names (罗家镇):
+#                                       # set it, or 'newsgen new --region 罗家镇' may find several
+#   aliases:                            # places no standard list has: name -> full path
+#     宜春经开区: 江西省/宜春市/宜春经济技术开发区
+"""
+
+
+@dataclass
+class InitResult:
+    site: Path
+    written: list[Path] = field(default_factory=list)   # files written, relative to ``site``
+    folders: list[Path] = field(default_factory=list)   # folders made, relative to ``site``
+
+
+def _scalar(value: str) -> str:
+    """``value`` as one YAML scalar (quoted only when it must be)."""
+    return yaml.safe_dump(value, allow_unicode=True, default_style=None, width=10_000).removesuffix("\n...\n") \
+        .strip()
+
+
+def config_text(title: str, province: str | None) -> str:
+    """The commented ``newsgen.yaml`` of a new site."""
+    template = resources.files("newsgen").joinpath("skeleton/newsgen.yaml").read_text(encoding="utf-8")
+    regions = _PROVINCE_SET.format(province=_scalar(province)) if province else _PROVINCE_UNSET
+    return template.replace("{title}", _scalar(title)).replace("{regions}", regions)
+
+
+def init(target: Path, *, title: str | None = None, province: str | None = None, theme_copy: bool = False,
+         force: bool = False) -> InitResult:
+    """Create a site in ``target`` (made if missing). Raises NewsgenError if it is not empty (unless ``force``)."""
+    if target.exists() and not target.is_dir():
+        raise NewsgenError("exists and is not a directory; choose another name", Location(target))
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise NewsgenError("the directory is not empty; choose a new one, or pass --force to add a site to it "
+                           "(files of the same name are overwritten, nothing is deleted)", Location(target))
+    if province is not None and not province.strip():
+        raise NewsgenError("--province must name a province, e.g. 江西省", Location(Path("--province")))
+    result = InitResult(site=target)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for folder in FOLDERS:
+            if not (target / folder).is_dir():
+                (target / folder).mkdir()
+                result.folders.append(Path(folder))
+        site_title = title or DEFAULT_TITLE
+        skeleton = resources.files("newsgen").joinpath("skeleton")
+        for source, name in SKELETON.items():
+            if source == "newsgen.yaml":
+                text = config_text(site_title, province and province.strip())
+            else:
+                text = skeleton.joinpath(source).read_text(encoding="utf-8").replace("{title}", site_title)
+            (target / name).write_text(text, encoding="utf-8")
+            result.written.append(Path(name))
+        if theme_copy:
+            for folder in ("templates", "static"):
+                source_dir = THEME_DIR / folder
+                for path in sorted(source_dir.rglob("*")):
+                    if path.is_file():
+                        rel = path.relative_to(THEME_DIR)
+                        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(path, target / rel)
+                        result.written.append(rel)
+    except OSError as exc:
+        raise NewsgenError(f"cannot write: {exc.strerror or exc}", Location(Path(exc.filename or target))) from None
+    return result

@@ -1,0 +1,439 @@
+"""``newsgen serve``: build, serve on 127.0.0.1, rebuild on every change and reload the open pages.
+
+- **Where it builds.** Into a temporary folder (``newsgen-serve-*`` in the system's temp directory,
+  removed when the server stops), never into the site's ``build/``: previewing never disturbs a published
+  build. The files there are exactly what ``newsgen build`` writes (same ``base_url``); the server mounts
+  them at the path of ``base_url`` (``/archive/`` for ``https://example.org/archive/``), as MkDocs' dev
+  server does.
+- **How it builds.** Not in the server process, which is threaded (the build's render workers must not be
+  forked from it), but in one build process started beside it (``python -m newsgen.commands.serve
+  --build-worker``), which imports newsgen once and then runs ``build()`` on request, one build at a time:
+  a small site rebuilds in a fraction of a second instead of paying a Python start-up each time. A build
+  error does not stop the server: every page then shows the errors as ``path:line: message`` until the
+  next build succeeds.
+- **What it watches.** ``articles/``, ``templates/``, ``static/`` (recursively) and ``newsgen.yaml``, with
+  watchfiles; a burst of saves makes one build.
+- **How pages reload.** When a page is served, a small script is put before its ``</body>`` (the file on
+  disk is left as the build wrote it). The script long-polls ``/__newsgen__/livereload?since=VERSION``,
+  which answers as soon as a build newer than the page's has finished (or after 20 s, and it asks again);
+  a newer version reloads the page.
+
+Nothing here prints: ``log`` receives one line per event.
+"""
+
+from __future__ import annotations
+
+import html
+import http.server
+import json
+import mimetypes
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from newsgen import config as config_mod
+from newsgen.errors import Location, NewsgenError
+
+RELOAD_PATH = "/__newsgen__/livereload"
+POLL_SECONDS = 20.0
+WATCH_TICK_MS = 300          # how often a watcher looks up from waiting (to notice stop, and to say it is ready)
+WATCH_READY_SECONDS = 5.0
+WATCHED_DIRS = ("templates", "static")
+CONFIG_NAMES = frozenset({config_mod.CONFIG_FILE, "templates", "static", "articles"})
+
+RELOAD_SCRIPT = """<script>
+(function () {
+  var version = %d;
+  function poll() {
+    fetch("%s?since=" + version, {cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (d) { if (d.version !== version) { location.reload(); } else { poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+</script>
+"""
+
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>newsgen: build failed</title>
+<style>body{{font:16px/1.6 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}}
+pre{{background:#fff4f4;border-left:4px solid #c00;padding:1rem;white-space:pre-wrap;font-size:15px}}</style>
+</head><body>
+<h1>Build failed</h1>
+<pre id="newsgen-errors">{errors}</pre>
+<p>Fix the file and save it: this page reloads by itself when the site builds again.</p>
+</body></html>
+"""
+
+
+@dataclass(frozen=True)
+class BuildState:
+    version: int                 # 0 before the first build, then one more for every build
+    error: str | None            # the build's diagnostics when it failed
+    seconds: float = 0.0
+
+
+class LiveSite:
+    """The serve loop: builds (one at a time, in a subprocess), the current state, and who waits for it."""
+
+    def __init__(self, site: Path, output: Path, *, drafts: bool = False, future: bool = False,
+                 log: Callable[[str], None] | None = None) -> None:
+        self.site, self.output = site, output
+        self.flags = [*(["--drafts"] if drafts else []), *(["--future"] if future else [])]
+        self.log = log or (lambda _line: None)
+        self.state = BuildState(0, None)
+        self.base_path = "/"
+        self._changed = threading.Condition()
+        self._dirty = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._worker = BuildWorker()
+        self._tree_ready, self._root_ready = threading.Event(), threading.Event()
+
+    # ------------------------------------------------------------------ building
+
+    def build(self) -> BuildState:
+        """Build once, synchronously; wake every page waiting for a new version."""
+        start = time.perf_counter()
+        reply = self._worker.build(self.site, self.output, self.flags)
+        seconds = time.perf_counter() - start
+        error = None if reply.get("ok") else str(reply.get("error") or "the build failed")
+        if error is None:
+            try:
+                self.base_path = config_mod.load(self.site).base_path
+            except NewsgenError:
+                pass
+        with self._changed:
+            self.state = BuildState(self.state.version + 1, error, seconds)
+            self._changed.notify_all()
+        if error:
+            self.log(f"build failed in {seconds:.2f}s; the pages show why:\n{error}")
+        else:
+            self.log(f"built in {seconds:.2f}s (version {self.state.version})")
+        return self.state
+
+    def wait_for_change(self, since: int, timeout: float = POLL_SECONDS) -> BuildState:
+        with self._changed:
+            self._changed.wait_for(lambda: self.state.version != since or self._stop.is_set(), timeout)
+            return self.state
+
+    def _builder(self) -> None:
+        while not self._stop.is_set():
+            if not self._dirty.wait(0.2):
+                continue
+            self._dirty.clear()
+            try:
+                self.build()
+            except OSError as exc:   # the interpreter vanished, the disk is full: keep serving, say why
+                with self._changed:
+                    self.state = BuildState(self.state.version + 1, f"cannot run newsgen build: {exc}")
+                    self._changed.notify_all()
+
+    # ------------------------------------------------------------------ watching
+
+    def _watch_tree(self) -> None:
+        """``articles/``, ``templates/``, ``static/``, recursively; restarted when one of them appears."""
+        import watchfiles
+
+        while not self._stop.is_set():
+            config = _config_or_default(self.site)
+            folders = [self.site / config.articles_dir, *(self.site / d for d in WATCHED_DIRS)]
+            present = [str(f) for f in folders if f.is_dir()]
+            self._tree_restart = threading.Event()
+            if not present:
+                self._tree_restart.wait(0.5)
+                continue
+            stop = _either(self._stop, self._tree_restart)
+            for changes in watchfiles.watch(*present, stop_event=stop, debounce=400, step=50,
+                                            rust_timeout=WATCH_TICK_MS, yield_on_timeout=True, raise_interrupt=False):
+                self._tree_ready.set()   # the first (maybe empty) yield: the watch is in place
+                if changes:
+                    self._dirty.set()
+
+    def _watch_root(self) -> None:
+        """The site folder itself, not recursively: ``newsgen.yaml``, and watched folders appearing or going."""
+        import watchfiles
+
+        def wanted(_change: watchfiles.Change, path: str) -> bool:
+            return Path(path).name in CONFIG_NAMES
+
+        for changes in watchfiles.watch(str(self.site), watch_filter=wanted, recursive=False, stop_event=self._stop,
+                                        debounce=400, step=50, rust_timeout=WATCH_TICK_MS, yield_on_timeout=True,
+                                        raise_interrupt=False):
+            self._root_ready.set()
+            if not changes:
+                continue
+            if any(Path(p).name != config_mod.CONFIG_FILE for _c, p in changes):
+                self._tree_restart.set()
+            self._dirty.set()
+
+    def start(self) -> None:
+        """Start watching, build once, then keep building on changes. Returns when the watches are in place,
+        so that a change made right after is never missed (one made during the first build rebuilds)."""
+        self._tree_restart = threading.Event()
+        for target in (self._watch_tree, self._watch_root):
+            thread = threading.Thread(target=target, name=f"newsgen-serve{target.__name__}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self.build()
+        self._tree_ready.wait(WATCH_READY_SECONDS)
+        self._root_ready.wait(WATCH_READY_SECONDS)
+        thread = threading.Thread(target=self._builder, name="newsgen-serve-builder", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._changed:
+            self._changed.notify_all()
+        for thread in self._threads:
+            thread.join(timeout=2)
+        self._worker.close()
+
+
+class BuildWorker:
+    """One ``python -m newsgen.commands.serve --build-worker`` process that builds on request.
+
+    A fresh process per build would spend most of a second starting Python and importing newsgen
+    before building a small site; this one imports once and then runs ``build()`` for each request
+    (a JSON line on its stdin, the answer a JSON line on its stdout). It is single-threaded, so the
+    build may fork its render workers there. Restarted if it dies.
+    """
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[str] | None = None
+
+    def build(self, site: Path, output: Path, flags: list[str]) -> dict[str, object]:
+        request = json.dumps({"site": str(site), "output": str(output), "drafts": "--drafts" in flags,
+                              "future": "--future" in flags})
+        for _attempt in range(2):
+            process = self._ensure()
+            try:
+                assert process.stdin is not None and process.stdout is not None
+                process.stdin.write(request + "\n")
+                process.stdin.flush()
+                line = process.stdout.readline()
+            except OSError:
+                line = ""
+            if line:
+                return dict(json.loads(line))
+            self.close()   # it died: start a new one and ask again
+        return {"ok": False, "error": "the build process stopped unexpectedly; see the terminal"}
+
+    def _ensure(self) -> subprocess.Popen[str]:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "newsgen.commands.serve", "--build-worker"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
+        return self._process
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            if process.stdin:
+                process.stdin.close()
+            process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait()
+
+
+def build_worker() -> int:
+    """The worker's loop: one JSON request a line in, one JSON answer a line out (see :class:`BuildWorker`)."""
+    from newsgen.commands.build import build
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            result = build(Path(request["site"]), Path(request["output"]), drafts=request["drafts"],
+                           future=request["future"])
+            reply = {"ok": True, "pages": result.pages, "warnings": [str(w) for w in result.warnings]}
+        except NewsgenError as exc:
+            errors = sum(1 for d in exc.diagnostics if d.severity.value == "error")
+            ordered = sorted(exc.diagnostics, key=lambda d: d.severity.value != "error")   # errors first
+            reply = {"ok": False, "error": "\n".join([*(str(d) for d in ordered),
+                                                      f"newsgen build: {errors} error(s)"])}
+        except OSError as exc:
+            reply = {"ok": False, "error": f"{exc.filename or ''}: {exc.strerror or exc}"}
+        except Exception as exc:   # a defect: say so on the page, keep serving
+            reply = {"ok": False, "error": f"internal error in newsgen build ({type(exc).__name__}: {exc}); "
+                                           "please report it"}
+        sys.stdout.write(json.dumps(reply, ensure_ascii=False) + "\n")   # the protocol, not a message
+        sys.stdout.flush()
+    return 0
+
+
+class _Either(threading.Event):
+    """An event set when either of two events is: watchfiles takes one ``stop_event``."""
+
+    def __init__(self, a: threading.Event, b: threading.Event) -> None:
+        super().__init__()
+        self._a, self._b = a, b
+
+    def is_set(self) -> bool:
+        return self._a.is_set() or self._b.is_set()
+
+
+def _either(a: threading.Event, b: threading.Event) -> threading.Event:
+    return _Either(a, b)
+
+
+def _config_or_default(site: Path) -> config_mod.Config:
+    try:
+        return config_mod.load(site)
+    except NewsgenError:
+        return config_mod.Config()
+
+
+# --------------------------------------------------------------------------- serving
+
+def inject(page: bytes, version: int) -> bytes:
+    """``page`` with the reload script before its last ``</body>`` (or at its end)."""
+    script = (RELOAD_SCRIPT % (version, RELOAD_PATH)).encode("utf-8")
+    at = page.lower().rfind(b"</body>")
+    return page + script if at < 0 else page[:at] + script + page[at:]
+
+
+def error_page(error: str, version: int) -> bytes:
+    return inject(ERROR_PAGE.format(errors=html.escape(error)).encode("utf-8"), version)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    live: LiveSite
+    server_version = "newsgen-serve"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's signature
+        pass
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the base class's naming
+        self._respond(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._respond(head=False)
+
+    def _respond(self, head: bool) -> None:
+        url = urlsplit(self.path)
+        if url.path == RELOAD_PATH:
+            try:
+                since = int(parse_qs(url.query).get("since", ["-1"])[0])
+            except ValueError:
+                since = -1
+            state = self.live.wait_for_change(since)
+            body = json.dumps({"version": state.version, "ok": state.error is None}).encode()
+            return self._send(200, "application/json", body, head)
+        state = self.live.state
+        base = self.live.base_path
+        path = unquote(url.path)
+        if not path.startswith(base):
+            if path in ("/", "") or not path.startswith("/"):
+                return self._redirect(base)
+            return self._send(404, "text/plain; charset=utf-8", f"not found: the site is served at {base}\n".encode(),
+                              head)
+        rel = path[len(base):]
+        page_like = rel == "" or rel.endswith(("/", ".html")) or "." not in rel.rsplit("/", 1)[-1]
+        if state.error is not None and page_like:
+            return self._send(500, "text/html; charset=utf-8", error_page(state.error, state.version), head)
+        root = self.live.output.resolve()
+        target = (root / rel).resolve()
+        if target != root and root not in target.parents:
+            return self._send(404, "text/plain; charset=utf-8", b"not found\n", head)
+        if target.is_dir():
+            if not path.endswith("/"):
+                return self._redirect(url.path + "/")
+            target = target / "index.html"
+        status = 200
+        if not target.is_file():
+            status, target = 404, root / "404.html"
+            if not target.is_file():
+                return self._send(404, "text/plain; charset=utf-8", b"not found\n", head)
+        data = target.read_bytes()
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = inject(data, state.version)
+        if kind.startswith("text/") or kind in ("application/xml", "application/json", "application/javascript"):
+            kind += "; charset=utf-8"
+        self._send(status, kind, data, head)
+
+    def _redirect(self, where: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", where)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send(self, status: int, kind: str, body: bytes, head: bool) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):   # the browser went away (a reload): nothing to do
+            pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True      # a page's pending long-poll must not keep the process alive
+    allow_reuse_address = True
+
+
+@dataclass
+class Preview:
+    """A running preview: ``url`` to open, ``output`` where the pages are, ``stop()`` to end it."""
+
+    url: str
+    output: Path
+    live: LiveSite
+    server: _Server
+    _tmp: Path
+
+    def serve_forever(self) -> None:
+        self.server.serve_forever(poll_interval=0.2)
+
+    def stop(self) -> None:
+        """Stop watching, close the socket and remove the temporary output (after ``serve_forever`` ended)."""
+        self.live.stop()
+        self.server.server_close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def start(site: Path, port: int = 8000, *, drafts: bool = False, future: bool = False, host: str = "127.0.0.1",
+          log: Callable[[str], None] | None = None) -> Preview:
+    """Bind ``host:port``, build once, start watching. Call ``serve_forever()`` then ``stop()``.
+
+    Raises NewsgenError when the port is taken or the site folder is missing."""
+    if not site.is_dir():
+        raise NewsgenError("no such site directory", Location(site))
+    handler = type("Handler", (_Handler,), {})
+    try:
+        server = _Server((host, port), handler)
+    except OSError as exc:
+        raise NewsgenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another with --port "
+                           "(--port 0 picks a free one)", Location(Path("--port"))) from None
+    tmp = Path(tempfile.mkdtemp(prefix="newsgen-serve-"))
+    live = LiveSite(site.resolve(), tmp / "site", drafts=drafts, future=future, log=log)
+    handler.live = live
+    try:
+        live.start()
+    except BaseException:
+        server.server_close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    bound = server.server_address[1]
+    return Preview(url=f"http://{host}:{bound}{live.base_path}", output=live.output, live=live, server=server,
+                   _tmp=tmp)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--build-worker"]:
+    sys.exit(build_worker())
