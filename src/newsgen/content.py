@@ -437,6 +437,8 @@ class ArticleCache:
         self._entries: dict[str, Any] = {}
         self._seen: set[str] = set()
         self.hits = 0
+        self._changed = False   # anything to save
+        self._derived_count = -1   # how many derived entries the read kept (more now: save)
         #: what later stages derive from an article, by its digest (summary, reading minutes)
         self.derived: dict[str, list[Any]] = {}
         try:
@@ -472,6 +474,7 @@ class ArticleCache:
     def put(self, path: Path, site: Path, article: Article | None, problems: list[Diagnostic]) -> None:
         key = path.relative_to(site).as_posix()
         self._seen.add(key)
+        self._changed = True
         if article is not None and not (_json_faithful(article.extra) and _json_faithful(article.source)):
             self._entries.pop(key, None)   # a key JSON would turn into text (2025: x): read it every time
             return
@@ -484,12 +487,18 @@ class ArticleCache:
     def forget_others(self) -> None:
         """Drop the entries of files not seen in this read (deleted or renamed), and what was derived
         from contents no file has any more."""
-        self._entries = {k: v for k, v in self._entries.items() if k in self._seen}
+        kept = {k: v for k, v in self._entries.items() if k in self._seen}
+        self._changed |= len(kept) != len(self._entries)
+        self._entries = kept
         digests = {e["article"]["digest"] for e in self._entries.values() if e.get("article")}
         self.derived = {k: v for k, v in self.derived.items() if k in digests}
+        self._derived_count = len(self.derived)
 
     def save(self) -> None:
-        """Write the cache (atomically: a temporary file renamed over it). Failing to is no error."""
+        """Write the cache (atomically: a temporary file renamed over it), when anything changed.
+        Failing to write it is no error: the next build only reads more."""
+        if not self._changed and len(self.derived) == self._derived_count:
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
