@@ -225,3 +225,12 @@ def test_a_build_that_finds_nothing_changed_reports_what_the_last_one_did(site: 
     assert (again.pages, again.files, again.articles) == (first.pages, first.files, first.articles)
     assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
     assert any("tagz" in str(w) for w in again.warnings)
+
+
+def test_rendering_reports_progress_and_the_cli_bar_stays_quiet_off_a_terminal(site: Path, tmp_path: Path):
+    from newsgen import cli
+
+    seen: list[tuple[int, int]] = []
+    result = build(site, tmp_path / "out", on_render=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (result.rendered, result.rendered)
+    assert cli._progress_bar(verbose=False) is None     # pytest's stderr is no terminal

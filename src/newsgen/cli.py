@@ -13,6 +13,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from newsgen import __version__
 from newsgen.errors import NewsgenError
@@ -137,12 +138,51 @@ def _progress(verbose: bool, start: float):
     return say
 
 
+class _Bar:
+    """A tqdm progress bar of rendered pages on a terminal's stderr; it shows only after 2 seconds."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self._tqdm = tqdm
+        self._bar: Any = None
+        self._start = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            # created at the first report, with the real total; shown once the build has taken 2 s
+            delay = max(0.0, 2.0 - (time.monotonic() - self._start))
+            self._bar = self._tqdm(total=total, unit="page", file=sys.stderr, delay=delay, leave=False,
+                                   desc="rendering")
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _progress_bar(verbose: bool) -> _Bar | None:
+    """A bar when stderr is a terminal and --verbose does not print step lines instead."""
+    if verbose or not sys.stderr.isatty():
+        return None
+    try:
+        return _Bar()
+    except ImportError:
+        return None
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from newsgen.commands.build import build
 
     start = time.perf_counter()
-    result = build(args.site, args.output, base_url=args.base_url, progress=_progress(args.verbose, start),
-                   drafts=args.drafts, future=args.future, incremental=not args.full, background_cleanup=True)
+    bar = _progress_bar(args.verbose)
+    try:
+        result = build(args.site, args.output, base_url=args.base_url, progress=_progress(args.verbose, start),
+                       drafts=args.drafts, future=args.future, incremental=not args.full,
+                       background_cleanup=True, on_render=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     other = f" and {result.files} feeds, sitemap and robots.txt" if result.files else ""

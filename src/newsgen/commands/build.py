@@ -71,13 +71,15 @@ class _Clock:
 
 def build(site: Path, output: Path | None = None, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, *, drafts: bool = False,
-          future: bool = False, incremental: bool = True, background_cleanup: bool = False) -> BuildResult:
+          future: bool = False, incremental: bool = True, background_cleanup: bool = False,
+          on_render: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input.
 
     Drafts and future-dated articles are left out unless ``drafts`` / ``future``. ``incremental``
     reuses what the last build left in ``SITE/.newsgen-cache`` (parsed articles, page fingerprints);
     without it, everything is read and rendered. ``background_cleanup`` leaves deleting the previous
-    output to a detached process (the command line's choice)."""
+    output to a detached process (the command line's choice). ``on_render(done, total)`` follows
+    the rendering, for a progress bar."""
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
     if incremental:
@@ -121,7 +123,15 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                 raise NewsgenError([_template_problem(exc, page.template, page.path, site)]) from exc
             writer.store(page.path, html)
 
-        processes = run_jobs(len(dirty), job)
+        done = 0
+
+        def rendered(n: int) -> None:
+            nonlocal done
+            done += n
+            if on_render is not None:
+                on_render(done, len(dirty))
+
+        processes = run_jobs(len(dirty), job, progress=rendered)
         clock.step("render", f"{len(dirty)} pages and feeds rendered and written by {processes} "
                              f"process{'es' if processes > 1 else ''}")
         written = writer.identities(prints)

@@ -36,16 +36,21 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def run_jobs(count: int, job: Callable[[int], None], processes: int | None = None) -> int:
+def run_jobs(count: int, job: Callable[[int], None], processes: int | None = None,
+             progress: Callable[[int], None] | None = None) -> int:
     """Call ``job(i)`` for every ``i`` in ``range(count)``; returns how many processes did.
 
     A :class:`NewsgenError` raised by a job is raised here with the same diagnostics; the
-    remaining tasks are cancelled first.
+    remaining tasks are cancelled first. ``progress(n)`` is told each time ``n`` more jobs are done.
     """
     processes = min(processes or cpu_count(), -(-count // CHUNK))
     if processes < 2 or count < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
         for i in range(count):
             job(i)
+            if progress is not None and (i + 1) % CHUNK == 0:
+                progress(CHUNK)
+        if progress is not None and count % CHUNK:
+            progress(count % CHUNK)
         return 1
     chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
     # what exists now is never collected in the workers: their collector would touch (and so copy)
@@ -54,9 +59,11 @@ def run_jobs(count: int, job: Callable[[int], None], processes: int | None = Non
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start, initargs=(job,))
     try:
-        for problems in pool.map(_run, chunks):
+        for (start, stop), problems in zip(chunks, pool.map(_run, chunks), strict=True):
             if problems:
                 raise NewsgenError(problems)
+            if progress is not None:
+                progress(stop - start)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)   # nothing may still write when the caller cleans up
         raise
