@@ -225,16 +225,13 @@ class OutputWriter:
                 return False
         return True
 
-    def identities(self, prints: dict[str, str]) -> Manifest:
-        """The manifest of this build: each page's fingerprint and its file's size, mtime and inode."""
-        pages: dict[str, list] = {}
-        for path, fingerprint in prints.items():
-            try:
-                st = os.stat(os.path.join(self._tmp, path))
-            except OSError:
-                continue
-            pages[path] = [fingerprint, st.st_size, st.st_mtime_ns, st.st_ino]
-        return Manifest(pages)
+    def identity(self, path: str, fingerprint: str) -> list:
+        """The manifest entry of a file just written or linked: [fingerprint, size, mtime_ns, inode]."""
+        try:
+            st = os.stat(os.path.join(self._tmp, path))
+        except OSError:
+            return []
+        return [fingerprint, st.st_size, st.st_mtime_ns, st.st_ino]
 
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""

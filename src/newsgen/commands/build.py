@@ -26,6 +26,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -111,17 +112,21 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         for page in pages:   # a clash of two pages is found before anything is rendered
             writer.claim(page.path)
         fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings)
-        prints = {page.path: fingerprints.page(page) for page in pages}
-        dirty = [page for page in pages if not writer.reuse(page.path, prints[page.path], manifest)]
-        clock.step("plan", f"{len(pages)} pages planned, {len(pages) - len(dirty)} unchanged and reused")
+        clock.step("plan", f"{len(pages)} pages planned")
 
-        def job(i: int) -> None:
-            page = dirty[i]
-            try:
-                html = render_page(env, page, views)
-            except jinja2.TemplateError as exc:
-                raise NewsgenError([_template_problem(exc, page.template, page.path, site)]) from exc
-            writer.store(page.path, html)
+        def job(i: int) -> tuple[bool, list[Any]]:
+            """Fingerprint page ``i``; hard-link it from the previous output if unchanged, else render it.
+            In the worker processes, so fingerprints, links and rendering all run in parallel."""
+            page = pages[i]
+            fingerprint = fingerprints.page(page)
+            reused = writer.reuse(page.path, fingerprint, manifest)
+            if not reused:
+                try:
+                    html = render_page(env, page, views)
+                except jinja2.TemplateError as exc:
+                    raise NewsgenError([_template_problem(exc, page.template, page.path, site)]) from exc
+                writer.store(page.path, html)
+            return reused, writer.identity(page.path, fingerprint)
 
         done = 0
 
@@ -129,12 +134,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             nonlocal done
             done += n
             if on_render is not None:
-                on_render(done, len(dirty))
+                on_render(done, len(pages))
 
-        processes = run_jobs(len(dirty), job, progress=rendered)
-        clock.step("render", f"{len(dirty)} pages and feeds rendered and written by {processes} "
-                             f"process{'es' if processes > 1 else ''}")
-        written = writer.identities(prints)
+        outcomes: list[tuple[bool, list[Any]]] = []
+        processes = run_jobs(len(pages), job, progress=rendered, results=outcomes)
+        dirty = [page for page, (reused, _) in zip(pages, outcomes, strict=True) if not reused]
+        clock.step("render", f"{len(dirty)} pages and feeds rendered and written, {len(pages) - len(dirty)} "
+                             f"unchanged and reused, by {processes} process{'es' if processes > 1 else ''}")
+        written = Manifest({page.path: entry for page, (_, entry) in zip(pages, outcomes, strict=True) if entry})
         written.inputs = inputs
         written.summary = {"pages": writer.pages, "files": writer.files, "static": static,
                            "articles": len(model.posts),

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from newsgen.errors import Diagnostic, NewsgenError
 
@@ -25,7 +26,7 @@ MIN_PAGES = 500
 CHUNK = 50
 
 # The job of this worker process, set once by _start (fork). Unset in the parent.
-_job: Callable[[int], None] | None = None
+_job: Callable[[int], Any] | None = None
 
 
 def cpu_count() -> int:
@@ -36,17 +37,20 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def run_jobs(count: int, job: Callable[[int], None], processes: int | None = None,
-             progress: Callable[[int], None] | None = None) -> int:
+def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None,
+             progress: Callable[[int], None] | None = None, results: list[Any] | None = None) -> int:
     """Call ``job(i)`` for every ``i`` in ``range(count)``; returns how many processes did.
 
     A :class:`NewsgenError` raised by a job is raised here with the same diagnostics; the
     remaining tasks are cancelled first. ``progress(n)`` is told each time ``n`` more jobs are done.
+    With ``results``, what each job returns (something small that pickles) is appended to it, in order.
     """
     processes = min(processes or cpu_count(), -(-count // CHUNK))
     if processes < 2 or count < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
         for i in range(count):
-            job(i)
+            value = job(i)
+            if results is not None:
+                results.append(value)
             if progress is not None and (i + 1) % CHUNK == 0:
                 progress(CHUNK)
         if progress is not None and count % CHUNK:
@@ -59,9 +63,11 @@ def run_jobs(count: int, job: Callable[[int], None], processes: int | None = Non
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start, initargs=(job,))
     try:
-        for (start, stop), problems in zip(chunks, pool.map(_run, chunks), strict=True):
+        for (start, stop), (problems, values) in zip(chunks, pool.map(_run, chunks), strict=True):
             if problems:
                 raise NewsgenError(problems)
+            if results is not None:
+                results.extend(values)
             if progress is not None:
                 progress(stop - start)
     except BaseException:
@@ -73,16 +79,17 @@ def run_jobs(count: int, job: Callable[[int], None], processes: int | None = Non
     return processes
 
 
-def _start(job: Callable[[int], None]) -> None:
+def _start(job: Callable[[int], Any]) -> None:
     global _job
     _job = job
 
 
-def _run(bounds: tuple[int, int]) -> list[Diagnostic] | None:
+def _run(bounds: tuple[int, int]) -> tuple[list[Diagnostic] | None, list[Any]]:
     assert _job is not None
+    values = []
     try:
         for i in range(*bounds):
-            _job(i)
+            values.append(_job(i))
     except NewsgenError as exc:   # its diagnostics pickle; the exception itself would lose them
-        return exc.diagnostics
-    return None
+        return exc.diagnostics, []
+    return None, values
