@@ -211,7 +211,7 @@ def test_one_body_edit_renders_only_the_pages_that_show_it(site: Path, tmp_path:
 def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
-    assert names[0] == "articles.json" and names[1].startswith("pages-")
+    assert names[:2] == ["articles.json", "outputs.json"] and names[2].startswith("pages-") and len(names) == 3
     time.sleep(0)   # nothing pickled: a hostile cache can at worst make the build cold
 
 
@@ -234,3 +234,12 @@ def test_rendering_reports_progress_and_the_cli_bar_stays_quiet_off_a_terminal(s
     result = build(site, tmp_path / "out", on_render=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (result.rendered, result.rendered)
     assert cli._progress_bar(verbose=False) is None     # pytest's stderr is no terminal
+
+
+def test_manifests_of_outputs_that_are_gone_are_pruned(site: Path, tmp_path: Path):
+    build(site, tmp_path / "a")
+    build(site, tmp_path / "b")
+    assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2
+    shutil.rmtree(tmp_path / "a")
+    build(site, tmp_path / "c")
+    assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2      # a's went, c's came

@@ -309,8 +309,14 @@ class Manifest:
         except (OSError, ValueError, AttributeError):
             return cls()
 
-    def save(self, path: Path) -> None:
-        """Write atomically; a cache that cannot be written only makes the next build cold."""
+    def save(self, path: Path, output: Path | None = None) -> None:
+        """Write atomically; a cache that cannot be written only makes the next build cold.
+
+        With ``output``, the manifests of outputs that no longer exist (``newsgen serve``'s temporary
+        folders, an ``--output`` since removed) are deleted, so the cache does not grow for ever.
+        """
+        if output is not None:
+            _prune(path.parent, path.name, output)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -319,6 +325,30 @@ class Manifest:
             os.replace(tmp, path)
         except OSError:
             pass
+
+
+def _prune(cache_dir: Path, keep: str, output: Path) -> None:
+    """Record which output ``keep`` describes; delete manifests whose output is gone."""
+    index = cache_dir / "outputs.json"
+    try:
+        known = json.loads(index.read_text(encoding="utf-8"))
+        if not isinstance(known, dict):
+            known = {}
+    except (OSError, ValueError):
+        known = {}
+    known[keep] = os.path.realpath(output)
+    for name, where in list(known.items()):
+        if name != keep and not os.path.isdir(str(where)):
+            del known[name]
+            try:
+                os.unlink(cache_dir / name)
+            except OSError:
+                pass
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        index.write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass
 
 
 #: Writers between start and close, in this process.

@@ -151,7 +151,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
                             f"{static} static files into {out}")
         if incremental:
-            written.save(manifest_path)
+            written.save(manifest_path, out)
             if articles_cache is not None:
                 articles_cache.save()
         writer.remove_previous(background=background_cleanup)   # under the build lock unless in background

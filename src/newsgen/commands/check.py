@@ -316,7 +316,7 @@ def _built_links(site: Path, checked: Validated) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     with tempfile.TemporaryDirectory(prefix="newsgen-check-") as tmp:
         try:
-            build(site, Path(tmp) / "site")
+            build(site, Path(tmp) / "site", incremental=False)   # a throwaway output: no cache for it
         except NewsgenError as exc:
             return list(exc.diagnostics)
         for broken in check_links(Path(tmp) / "site", config.base_path, config.base_url):
