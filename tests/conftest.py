@@ -11,3 +11,17 @@ from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_build_cache_left_in_fixtures():
+    """Tests build the fixture sites in place; the cache those builds keep must not stay in the tree."""
+    yield
+    for cache in (Path(__file__).parent / "fixtures").glob("*/.newsgen-cache"):
+        shutil.rmtree(cache, ignore_errors=True)

@@ -159,7 +159,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
     return site
 
 
