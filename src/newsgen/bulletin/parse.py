@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from newsgen.bulletin.blocks import FULL_DATE, features, flat, split_blocks
+from newsgen.bulletin.drafts import draft
 from newsgen.bulletin.model import Parsed
-from newsgen.bulletin.render import render
 from newsgen.bulletin.rules import RULES
 from newsgen.bulletin.sections import Item, State
 from newsgen.bulletin.similarity import Vectorizer
@@ -30,7 +30,7 @@ def parse(text: str) -> Parsed:
         rule(state)
     sections = sorted(state.sections, key=lambda s: min((i.block.first_line for i in s.body),
                                                          default=s.first_line()))
-    drafts = [render(s) for s in sections]
+    drafts = [draft(s) for s in sections]
     # Parsed.warnings holds what belongs to no draft (each draft carries its own).
     warnings = sorted(state.warnings, key=lambda w: w.line)
     return Parsed(drafts=drafts, unplaced=[i.block for i in state.unplaced], warnings=warnings,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from newsgen.bulletin.model import ParseWarning
-from newsgen.bulletin.sections import BODY, KICKER, SUB, SUBTITLE, TITLE, Item, Section, State
+from newsgen.bulletin.sections import Item, Role, Section, State
 
 Rule = Callable[[State], None]
 
@@ -28,8 +29,6 @@ GLUE_MIN = 0.10
 GLUE_RATIO = 2.5
 #: A tail whose likeness to its own start is at most this share of its likeness elsewhere is a stranger.
 STRANGER_OWN = 0.25
-#: A block above a glued tail's seam goes with the tail when it reads this much more like the tail's article.
-SEAM_MARGIN = 0.0
 #: A tail that shares this many specifics (name or figure trigrams found nowhere else) with an open
 #: article, and none with its own start, is that article's continuation even when worded unlike it...
 SPECIFIC_MIN = 2
@@ -70,9 +69,9 @@ def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
             heads.append(item)   # a plain kicker line over the title
         else:
             break
-    roles = {1: [TITLE], 2: [KICKER, TITLE], 3: [KICKER, TITLE, SUBTITLE]}[len(heads)]
+    roles = {1: [Role.TITLE], 2: [Role.KICKER, Role.TITLE], 3: [Role.KICKER, Role.TITLE, Role.SUBTITLE]}[len(heads)]
     if len(heads) == 2 and heads[1].feat.subtitle_shaped:
-        roles = [TITLE, SUBTITLE]
+        roles = [Role.TITLE, Role.SUBTITLE]
     for item, role in zip(heads, roles, strict=True):
         item.role = role
     return heads, group[len(heads):]
@@ -131,7 +130,7 @@ def build_sections(state: State) -> None:
 
 
 def _title(section: Section) -> str:
-    return next((i.text for i in section.head if i.role == TITLE), section.head[0].text if section.head else "")
+    return next((i.text for i in section.head if i.role is Role.TITLE), section.head[0].text if section.head else "")
 
 
 def _open_articles(state: State, before: int) -> list[tuple[int, Section]]:
@@ -140,7 +139,7 @@ def _open_articles(state: State, before: int) -> list[tuple[int, Section]]:
 
 def _as_subhead(section: Section) -> list[Item]:
     for item in section.head:
-        item.role = BODY if item.feat.weak else SUB   # a sentence-long line is a paragraph, not a heading
+        item.role = Role.BODY if item.feat.weak else Role.SUB   # a sentence-long line is a paragraph, not a heading
     return section.head + section.body
 
 
@@ -165,7 +164,7 @@ def gather_columns(state: State) -> None:
     k = 0
     while k < len(state.sections):
         sec = state.sections[k]
-        label = sec.head[0] if len(sec.head) == 2 and sec.head[0].role == KICKER else None
+        label = sec.head[0] if len(sec.head) == 2 and sec.head[0].role is Role.KICKER else None
         shape = _item_opening(sec)
         if label is None or shape is None or label.feat.kicker_shaped or not COLUMN_LABEL.match(label.text):
             k += 1
@@ -177,11 +176,11 @@ def gather_columns(state: State) -> None:
                 break
             items.append(nxt)
         if len(items) >= 2:
-            label.role = TITLE
+            label.role = Role.TITLE
             body: list[Item] = []
             for item in items:
                 for line in item.head[-1:]:
-                    line.role = SUB
+                    line.role = Role.SUB
                 body += item.head[-1:] + item.body
             state.sections[k:k + len(items)] = [Section(head=[label], body=body, notes=[
                 f"line {label.block.first_line}: column label over {len(items)} items that open alike "
@@ -218,58 +217,57 @@ def resolve_subheads(state: State) -> None:
         k += 1
 
 
-def _displaced_candidates(state: State, skip: Section | None = None) -> list[str]:
-    """Texts that may be displaced headlines: headline-only sections and plain kicker lines."""
+@dataclass(frozen=True)
+class Candidate:
+    """Somewhere a glued tail may belong: its text (to compare with), the items it is made of (to
+    count shared specifics) and the whole text of its section (to weigh a seam against)."""
+
+    text: str
+    items: list[Item]
+    article: str
+
+
+def _whole(sec: Section) -> Candidate:
+    return Candidate(sec.text(), sec.head + sec.body, sec.text())
+
+
+def _displaced_candidates(state: State, skip: Section | None = None) -> list[Candidate]:
+    """What may be displaced headlines: headline-only sections and plain kicker lines."""
     out = []
     for sec in state.sections:
         if sec is skip:
             continue
         if sec.head and not sec.body:
-            out.append(sec.text())
-        elif len(sec.head) == 2 and sec.head[0].role == KICKER and not sec.head[0].feat.kicker_shaped:
-            out.append(sec.head[0].text)
+            out.append(_whole(sec))
+        elif len(sec.head) == 2 and sec.head[0].role is Role.KICKER and not sec.head[0].feat.kicker_shaped:
+            out.append(Candidate(sec.head[0].text, sec.head[:1], sec.text()))
     return out
 
 
-def _open_headless(state: State, before: int) -> list[str]:
+def _open_headless(state: State, before: int) -> list[Candidate]:
     """Headless runs printed earlier and left open: a body whose headline was displaced may
     itself have a tail printed further on."""
-    return [s.text() for s in state.sections[:before] if s.headless and s.body and not s.closed]
-
-
-def _article_of(state: State, text: str) -> str:
-    """The whole text of the section a candidate text (an article, or a kicker line) comes from."""
-    return next((s.text() for s in state.sections if text in (s.text(), s.head[0].text if s.head else None)), text)
+    return [_whole(s) for s in state.sections[:before] if s.headless and s.body and not s.closed]
 
 
 def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
     """Move a glued tail's seam up over the body blocks that read more like the tail (and the
     article it belongs to) than like this section's own start. The first blocks of a tail are
     often weakly worded, so the blocks are weighed as a run: the seam goes where the summed
-    preference for the tail is highest."""
+    preference for the tail is highest (strictly: a tie keeps the later seam)."""
     best, total, seam = 0.0, 0.0, j
     for m in range(j - 1, 0, -1):
         item = sec.body[m]
-        if item.role != BODY or item.feat.lead_byline:
+        if item.role is not Role.BODY or item.feat.lead_byline:
             break
         above = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:m]])
         total += state.cosine(item.text, where) - state.cosine(item.text, above)
-        if total > best + SEAM_MARGIN:
+        if total > best:
             best, seam = total, m
     return seam
 
 
-def _items_of(state: State, text: str) -> list[Item]:
-    """The blocks a candidate text (an article, a headless run, a displaced headline or kicker line) is made of."""
-    for sec in state.sections:
-        if text == sec.text():
-            return sec.head + sec.body
-        if sec.head and text == sec.head[0].text:
-            return sec.head[:1]
-    return []
-
-
-def _shares_specifics(state: State, sec: Section, j: int, where: str, other: float, own: float) -> bool:
+def _shares_specifics(state: State, sec: Section, j: int, where: Candidate, other: float, own: float) -> bool:
     """A tail that shares names or figures with an article left open elsewhere, and none with its
     own start, after a paragraph that ends a sentence: a continuation, even when it shares too few
     words with that article to match it on wording alone. Not when the start is a single paragraph
@@ -280,7 +278,7 @@ def _shares_specifics(state: State, sec: Section, j: int, where: str, other: flo
             other < SPECIFIC_COS or own > other / 2 or any(ADDRESS.search(i.text) for i in tail):
         return False
     return state.shared(tail, sec.head + sec.body[:j]) == 0 and \
-        state.shared(tail, _items_of(state, where)) >= SPECIFIC_MIN
+        state.shared(tail, where.items) >= SPECIFIC_MIN
 
 
 def _stranger(sec: Section, j: int, other: float, own: float) -> bool:
@@ -300,9 +298,9 @@ def split_glued_runs(state: State) -> None:
         if sec.headless or len(sec.body) < 2:
             k += 1
             continue
-        others = [o.text() for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
+        others = [_whole(o) for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
             _displaced_candidates(state, skip=sec)
-        best: tuple[float, int, float, float, str] | None = None
+        best: tuple[float, int, float, float, Candidate] | None = None
         for j in range(1, len(sec.body)):
             if all(_trails(i) and not i.feat.closing for i in sec.body[j:]):
                 break     # a bare credit or a note line under the text: nothing to split off
@@ -310,7 +308,8 @@ def split_glued_runs(state: State) -> None:
             tail = "\n".join(i.text for i in sec.body[j:])
             left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
             own = state.cosine(tail, left)
-            other, where = max(((state.cosine(tail, o), o) for o in others), default=(0.0, ""))
+            other, where = max(((state.cosine(tail, o.text), o) for o in others), key=lambda p: p[0],
+                               default=(0.0, Candidate("", [], "")))
             lead = 0.1 if sec.body[j].feat.lead_byline else 0.0
             score = other - 2 * own + lead
             if best is None or score > best[0]:
@@ -324,7 +323,7 @@ def split_glued_runs(state: State) -> None:
         if strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
                 _shares_specifics(state, sec, j, where, other, own):
             if not lead:
-                j = _earliest_seam(state, sec, j, _article_of(state, where))
+                j = _earliest_seam(state, sec, j, where.article)
             tail = Section(body=sec.body[j:], notes=[
                 f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
                 f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
@@ -340,7 +339,7 @@ def detach_displaced_kickers(state: State) -> None:
     k = 0
     while k < len(state.sections):
         sec = state.sections[k]
-        if len(sec.head) == 2 and sec.head[0].role == KICKER and not sec.head[0].feat.kicker_shaped:
+        if len(sec.head) == 2 and sec.head[0].role is Role.KICKER and not sec.head[0].feat.kicker_shaped:
             first = sec.head[0]
             own = state.cosine(first.text, sec.text(head=False))
             whole = sec.text(head=False)
@@ -349,9 +348,9 @@ def detach_displaced_kickers(state: State) -> None:
             # a headless run that reads like this article's own body is its continuation, not its body
             best = max((a for a, b in scored if a > b), default=0.0)
             if best >= ATTACH_MIN and own <= KICKER_OWN_MAX and best > own + 0.05:
-                first.role = TITLE
+                first.role = Role.TITLE
                 sec.head = sec.head[1:]
-                sec.head[0].role = TITLE
+                sec.head[0].role = Role.TITLE
                 state.sections.insert(k, Section(head=[first], notes=[
                     f"line {first.block.first_line}: displaced headline, not a kicker "
                     f"(cosine {best:.2f} with a headless run vs {own:.2f} with the body below)"]))
@@ -367,7 +366,7 @@ def opens_article(run: Section) -> bool:
     """A headless run that opens with a credited lead (新华社某地X月X日电（记者X）, 本报讯 记者X) is
     the start of an article, never the middle of one: it continues no open article, however alike
     the wording (it may still be the body of a displaced headline)."""
-    return bool(run.body) and run.body[0].role == BODY and bool(run.body[0].feat.lead_byline)
+    return bool(run.body) and run.body[0].role is Role.BODY and bool(run.body[0].feat.lead_byline)
 
 
 def attach_runs(state: State) -> None:
@@ -392,7 +391,7 @@ def _attach_best(state: State) -> bool:
                 kind, score = "headline", state.cosine(owner.text(), text)
             elif _start(owner) < _start(run) and not opens_article(run):
                 kind, score = "continuation", state.cosine(owner.text(), text)
-                if owner.ends_open and run.body[0].role == BODY:
+                if owner.ends_open and run.body[0].role is Role.BODY:
                     score += 0.03
             else:
                 continue
@@ -402,7 +401,7 @@ def _attach_best(state: State) -> bool:
         return False
     score, run, owner, kind = best
     span = run.span()
-    joined = owner.ends_open and run.body[0].role == BODY
+    joined = owner.ends_open and run.body[0].role is Role.BODY
     owner.body += run.body
     owner.notes += run.notes
     if kind == "headline":
@@ -441,7 +440,7 @@ def warn_open_ends(state: State) -> None:
     for sec in state.sections:
         for k, item in enumerate(sec.body):
             nxt = sec.body[k + 1] if k + 1 < len(sec.body) else None
-            if item.role == BODY and item.feat.ends_open and (nxt is None or nxt.role != BODY):
+            if item.role is Role.BODY and item.feat.ends_open and (nxt is None or nxt.role is not Role.BODY):
                 sec.warnings.append(ParseWarning(item.block.last_line, "ends mid-sentence and no continuation "
                                                  "was found (a lost column?)"))
 

@@ -2,26 +2,34 @@
 
 A *section* is a headline (possibly none) and the body items printed after it, up to
 the next headline or byline. Rules in :mod:`newsgen.bulletin.rules` merge, split and
-re-attach sections; :mod:`newsgen.bulletin.render` turns the final sections into drafts.
+re-attach sections; :mod:`newsgen.bulletin.drafts` turns the final sections into drafts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 from newsgen.bulletin.blocks import Features, flat
 from newsgen.bulletin.model import Block, ParseWarning
 from newsgen.bulletin.similarity import Specifics, Vectorizer
 
-# Roles of an item.
-KICKER, TITLE, SUBTITLE, SUB, BODY = "kicker", "title", "subtitle", "sub", "body"
+
+class Role(Enum):
+    """What an item is in its article: a headline line (引题, 主题, 副题), a subheading, or text."""
+
+    KICKER = "kicker"
+    TITLE = "title"
+    SUBTITLE = "subtitle"
+    SUB = "sub"
+    BODY = "body"
 
 
 @dataclass
 class Item:
     block: Block
     feat: Features
-    role: str = BODY
+    role: Role = Role.BODY
     candidate: bool = False      # could be a headline line, by its shape
     opening: bool = False        # a bare credit line printed under the headline, before the text
 
@@ -54,7 +62,7 @@ class Section:
 
     @property
     def ends_open(self) -> bool:
-        return bool(self.body) and self.body[-1].role == BODY and self.body[-1].feat.ends_open
+        return bool(self.body) and self.body[-1].role is Role.BODY and self.body[-1].feat.ends_open
 
     def text(self, head: bool = True) -> str:
         parts = [i.text for i in self.head] if head else []
