@@ -43,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", action="append", default=[])
     ap.add_argument("--only", default="")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--score-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "parser-eval",
+                    help="where score.py is (default: ../shared/parser-eval)")
     args = ap.parse_args(argv)
-    sys.path.insert(0, str(args.set_dir.resolve().parent))
+    sys.path.insert(0, str(args.score_dir.resolve()))
     from score import score  # type: ignore[import-not-found]
 
     rows: list[tuple[str, dict]] = []

@@ -62,6 +62,20 @@ LEAD_OPENING = re.compile(
 )
 #: A dateline opening a wire lead: 本报北京8月30日电, 新华社某地8月1日电.
 WIRE_DATELINE = re.compile(r"^[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电")
+#: An outlet's own lead formula, which only ever opens an article: 某网消息（某栏目）：, 某社消息，,
+#: 【某网报道】, 本报讯, 某网X月X日电. (Not in brackets: （本报某地X月X日电） closes an article.)
+OUTLET_LEAD = re.compile(
+    r"^(?![（(])(?:[^，。！？：:\s]{1,12}消息\s*(?:[（(][^（）()]{1,12}[）)])?\s*[：:，,]|"
+    r"【[^】]{2,30}】(?=.{8})|"
+    r"[^，。！？\s]{1,10}讯(?:\s|[（(]|$)|"
+    r"[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电)"
+)
+#: Weaker lead cues: a paragraph opening like this under a headline-shaped line makes it a headline,
+#: but the same words also open paragraphs inside articles (据某报报道，, 当地时间X日，, 7日，).
+LEAD_CUE = re.compile(
+    r"^(?:据[^，。！？]{1,24}?(?:\d{1,2}日)?(?:报道|消息)[，,：:]|(?:当地时间|北京时间)|"
+    r"(?:今天|昨天|今日|昨日)[（(]\d{1,2}月\d{1,2}日[）)]|(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚|晚间|凌晨)?[，,])"
+)
 #: A stray Latin word dropped between Chinese characters: “ ourselves 反馈.
 NOISE_WORD = re.compile(r"(?<=[^\x00-\x7f])\s+([A-Za-z]{2,})\s+(?=[^\x00-\x7f])")
 FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -339,7 +353,10 @@ def features(block: Block) -> Features:
     if lead:
         f.lead_byline, f.lead_authors = lead
         f.starts_lead = True
-    f.wire_lead = bool(f.lead_byline or WIRE_DATELINE.match(text))
+    dated = bool(WIRE_DATELINE.match(text) or OUTLET_LEAD.match(text)) and \
+        not text.startswith(("（", "("))     # （本报某地X月X日电） is a closing dateline
+    f.wire_lead = bool(f.lead_byline) or dated
+    f.starts_lead = f.starts_lead or f.wire_lead or bool(LEAD_CUE.match(text))
     f.noise = noise_words(block)
     f.closing = bool(re.fullmatch(r"(?:[（(][^（）()]*[）)])+", text))
     f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline

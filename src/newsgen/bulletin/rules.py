@@ -122,11 +122,20 @@ def build_sections(state: State) -> None:
         if item.feat.credit and current is not None and current.head and \
                 all(b.feat.headline_shaped for b in current.body):
             item.opening = True
-        elif current is None or current.closed and not ((item.feat.credit or _trails(item)) and current.body):
+        elif current is None or current.closed and not ((item.feat.credit or _trails(item)) and current.body) \
+                or _opens_unsigned(item, current):
             current = Section()
             sections.append(current)
         current.body.append(item)
         i += 1
+
+
+def _opens_unsigned(item: Item, current: Section) -> bool:
+    """An outlet's lead formula (某网消息：, 本报讯, 某社X月X日电) starts an article even when the one
+    before it was never signed off: it only ever opens an article, so it is never a paragraph of
+    the running one (unless that one has no text yet, or was cut mid-sentence just before)."""
+    text = [b for b in current.body if not b.feat.headline_shaped]
+    return item.feat.wire_lead and bool(text) and not current.body[-1].feat.ends_open
 
 
 def _title(section: Section) -> str:
@@ -366,7 +375,7 @@ def opens_article(run: Section) -> bool:
     """A headless run that opens with a credited lead (新华社某地X月X日电（记者X）, 本报讯 记者X) is
     the start of an article, never the middle of one: it continues no open article, however alike
     the wording (it may still be the body of a displaced headline)."""
-    return bool(run.body) and run.body[0].role is Role.BODY and bool(run.body[0].feat.lead_byline)
+    return bool(run.body) and run.body[0].role is Role.BODY and run.body[0].feat.wire_lead
 
 
 def attach_runs(state: State) -> None:
