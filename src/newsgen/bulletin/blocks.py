@@ -67,7 +67,7 @@ WIRE_DATELINE = re.compile(r"^[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，
 OUTLET_LEAD = re.compile(
     r"^(?![（(])(?:[^，。！？：:\s]{1,12}消息\s*(?:[（(][^（）()]{1,12}[）)])?\s*[：:，,]|"
     r"【[^】]{2,30}】(?=.{8})|"
-    r"[^，。！？\s]{1,10}讯(?:\s|[（(]|$)|"
+    r"[^，。！？\s]{1,10}讯(?:\s|[（(])|"
     r"[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电)"
 )
 #: Weaker lead cues: a paragraph opening like this under a headline-shaped line makes it a headline,
@@ -360,7 +360,7 @@ def features(block: Block) -> Features:
     f.noise = noise_words(block)
     f.closing = bool(re.fullmatch(r"(?:[（(][^（）()]*[）)])+", text))
     f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline
-                   and not f.lead_byline)
+                   and not f.wire_lead)       # a line opening with an outlet's formula is a cut lead
     f.signature = signature(text) and not f.lead_byline and not f.tail_byline
     last_line = block.text.split("\n")[-1].strip()
     credit = None if f.tail_byline or f.lead_byline else \

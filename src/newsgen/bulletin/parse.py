@@ -22,12 +22,19 @@ def dateline(text: str) -> dt.date | None:
     return None
 
 
-def parse(text: str) -> Parsed:
+def assemble(text: str, state: State | None = None) -> State:
+    """Blocks, their features, and the ordered rules run over them (``state`` may carry a training trace)."""
     blocks = split_blocks(text)
-    items = [Item(block, features(block)) for block in blocks]
-    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    state = state or State(items=[])
+    state.items = [Item(block, features(block)) for block in blocks]
+    state.vectorizer = Vectorizer(flat(b) for b in blocks)
     for rule in RULES:
         rule(state)
+    return state
+
+
+def parse(text: str) -> Parsed:
+    state = assemble(text)
     sections = sorted(state.sections, key=lambda s: min((i.block.first_line for i in s.body),
                                                          default=s.first_line()))
     drafts = [draft(s) for s in sections]

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsgen.bulletin.model import ParseWarning
+from newsgen.bulletin.scorer import headline_cues, model
 from newsgen.bulletin.sections import Item, Role, Section, State
 
 Rule = Callable[[State], None]
 
-#: A run this similar to the running article continues it (subheading, not a new headline).
+#: After a sign-off, a lone headline this similar to an open article starts its continuation.
 SUBHEAD_COHESION = 0.08
+#: A subheading is at most this many lines (two lines under a running article are a new kicker and title).
+SUBHEAD_LINES = 2
 #: A headless run attaches to an open article (or a displaced headline) only above this.
 ATTACH_MIN = 0.06
 #: Below this, an attachment is reported as low-confidence.
@@ -197,26 +200,35 @@ def gather_columns(state: State) -> None:
         k += 1
 
 
+def _subhead_group(sec: Section) -> bool:
+    """A headline group that may be a subheading: one or two lines (a label over a subheading), with
+    text under it, no kicker's colon and no column tag (a column tag marks a headline)."""
+    return 1 <= len(sec.head) <= SUBHEAD_LINES and bool(sec.body) and \
+        not any(i.feat.kicker_shaped for i in sec.head) and not COLUMN_TAG.search(sec.head[-1].text)
+
+
 def resolve_subheads(state: State) -> None:
-    """A lone headline inside a running article, not followed by a news lead and on the same
-    topic, is an in-article subheading. After a sign-off, the same evidence makes it the first
-    line of a continuation (a headless run that starts with a subheading)."""
+    """A headline group inside a running article is a subheading when the fitted model says it does
+    not open an article (no lead under it, same topic and names, shorter than the article's title...).
+    After a sign-off, a lone headline with no lead that reads like an open article is the first line
+    of a continuation (a headless run that starts with a subheading)."""
     k = 1
     while k < len(state.sections):
         sec, prev = state.sections[k], state.sections[k - 1]
-        lone = len(sec.head) == 1 and sec.body and not sec.head[0].feat.kicker_shaped
-        if not lone or sec.body[0].feat.starts_lead or COLUMN_TAG.search(sec.head[0].text):
+        if not _subhead_group(sec):
             k += 1
             continue
         if prev.body and not prev.closed:
-            score = state.cosine(sec.text(), prev.text())
-            if score >= SUBHEAD_COHESION:
+            cues = headline_cues(state, k)
+            p_new = model("opens_article").probability(cues)
+            if not state.decide("opens_article", cues, sec.head, p_new):
                 prev.notes.append(f"line {sec.head[0].block.first_line}: subheading "
-                                  f"(no lead follows, cosine {score:.2f} with the running article)")
+                                  f"(p(new article) {p_new:.2f}, cosine {cues['cohesion']:.2f} with the "
+                                  "running article)")
                 prev.body += _as_subhead(sec)
                 del state.sections[k]
                 continue
-        elif prev.closed:
+        elif prev.closed and len(sec.head) == 1 and not sec.body[0].feat.starts_lead:
             opened = _open_articles(state, k)
             scored = sorted(((state.cosine(sec.text(), o.text()), o) for _, o in opened), key=lambda p: -p[0])
             if scored and scored[0][0] >= SUBHEAD_COHESION:

@@ -7,12 +7,16 @@ re-attach sections; :mod:`newsgen.bulletin.drafts` turns the final sections into
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from newsgen.bulletin.blocks import Features, flat
 from newsgen.bulletin.model import Block, ParseWarning
 from newsgen.bulletin.similarity import Specifics, Vectorizer
+
+#: A scored decision is taken when the model gives it more than this probability.
+DECISION_P = 0.5
 
 
 class Role(Enum):
@@ -87,6 +91,21 @@ class State:
     unplaced: list[Item] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     _specifics: Specifics | None = None
+    #: Training only (``train/fit.py``): every scored decision is recorded here as (model name, cues,
+    #: the items decided about), and ``oracle`` (given the same) answers it in place of the model.
+    trace: list[tuple[str, dict[str, float], list[Item]]] | None = None
+    oracle: Callable[[str, list[Item]], bool | None] | None = None
+
+    def decide(self, name: str, cues: dict[str, float], items: list[Item], probability: float) -> bool:
+        """Whether a scored decision comes out true: the model's probability above one half, or the
+        oracle's answer while training."""
+        if self.trace is not None:
+            self.trace.append((name, cues, items))
+        if self.oracle is not None:
+            answer = self.oracle(name, items)
+            if answer is not None:
+                return answer
+        return probability > DECISION_P
 
     def cosine(self, a: str, b: str) -> float:
         return self.vectorizer.cosine(a, b)

@@ -1,0 +1,93 @@
+"""Small learned scorers over cues the parser already computes.
+
+A decision the rules cannot make from one cue alone (is this headline-shaped line a new article's
+headline, or a subheading of the article running above it?) is made by a logistic regression over
+named cues. The weights are fitted on generated training bulletins by ``train/fit.py`` (``make train``)
+and ship as ``weights.json`` beside this module; scoring is a pure-Python dot product, so importing
+the parser stays fast and needs no numerical library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from newsgen.bulletin.sections import Role, Section, State
+
+WEIGHTS = Path(__file__).with_name("weights.json")
+
+#: A time word early in a paragraph: a lead says when (and where) before it says anything else.
+LEAD_TIME = re.compile(r"\d{1,2}日|近日|日前|近期|当地时间|今天|昨天|今年|上午|下午|晚间")
+#: How far into a paragraph a lead's time word is looked for (characters).
+LEAD_TIME_SPAN = 40
+#: Caps that keep one cue from dominating the dot product.
+SHARED_CAP = 5
+RUN_CAP = 12
+#: A headline this short (characters) reads like a subheading label.
+SHORT_HEAD = 8
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic regression: named cues, standardised, weighted, summed and squashed."""
+
+    cues: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def probability(self, cues: dict[str, float]) -> float:
+        z = self.bias
+        for name, w, m, s in zip(self.cues, self.weights, self.mean, self.scale, strict=True):
+            z += w * (cues.get(name, 0.0) - m) / s
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@cache
+def model(name: str) -> Model:
+    """The fitted model called ``name`` in ``weights.json`` (an even-odds one before ``make train``)."""
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8")).get(name)
+    if data is None:
+        return Model((), (), 0.0, (), ())
+    return Model(tuple(data["cues"]), tuple(data["weights"]), float(data["bias"]),
+                 tuple(data["mean"]), tuple(data["scale"]))
+
+
+def _since_heading(section: Section) -> int:
+    """Paragraphs of the running article since its headline or its last subheading."""
+    n = 0
+    for item in reversed(section.body):
+        if item.role is Role.SUB:
+            break
+        n += 1
+    return n
+
+
+def headline_cues(state: State, k: int) -> dict[str, float]:
+    """Cues for "the headline group of section ``k`` opens a new article" against "it is a subheading
+    of the article running above it" (section ``k - 1``)."""
+    sec, prev = state.sections[k], state.sections[k - 1]
+    head = "".join(i.text for i in sec.head)
+    first = sec.body[0]
+    text = first.text
+    return {
+        "cohesion": state.cosine(sec.text(), prev.text()),
+        "head_cohesion": state.cosine(head, prev.text()),
+        "lead": float(first.feat.starts_lead),
+        "wire": float(first.feat.wire_lead),
+        "lead_time": float(bool(LEAD_TIME.search(text[:LEAD_TIME_SPAN]))),
+        "short_head": float(len(head) <= SHORT_HEAD),
+        "n_head": float(len(sec.head)),
+        "headless_prev": float(prev.headless),
+        "since_heading": min(_since_heading(prev), RUN_CAP) / 4,
+        "prev_has_sub": float(any(i.role is Role.SUB for i in prev.body)),
+        "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
+        "shared": min(state.shared(sec.body[:3], prev.head + prev.body), SHARED_CAP) / SHARED_CAP,
+        "next_len": min(len(text), 200) / 100,
+    }
+

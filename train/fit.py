@@ -1,0 +1,131 @@
+"""Fit the parser's scored decisions on generated training bulletins; write src/newsgen/bulletin/weights.json.
+
+    .venv/bin/python train/fit.py [--shared ../shared/parser-eval] [--work /tmp/newsgen-train]
+
+Reproducible: the training bulletins are laid out by the shared ``jumble.py`` from
+``train/articles.jsonl.gz`` with fixed seeds (one set with no made-up bylines, as on web and
+broadcast copy, one with the default sign-offs), and the fit is deterministic (Newton's method
+on an L2-regularised logistic loss; no random state). Each decision is recorded while the parser
+runs with an oracle that answers it from the truth (teacher forcing), so later decisions see the
+sections a correct parse would have. Nothing generated here is committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from newsgen.bulletin.parse import assemble
+from newsgen.bulletin.scorer import WEIGHTS
+from newsgen.bulletin.sections import Item, State
+
+ROOT = Path(__file__).resolve().parents[1]
+#: (seed, bulletins, extra jumble.py options): bulletins with no sign-offs, and with the default ones.
+SETS = [(7, 150, ["--byline-p", "0"]), (8, 100, []), (9, 80, ["--byline-p", "0", "--break-p", "0.2"])]
+#: L2 penalty on the standardised weights (not on the bias).
+L2 = 1.0
+BALANCE = False
+NEWTON_STEPS = 50
+
+
+def generate(shared: Path, work: Path) -> list[Path]:
+    work.mkdir(parents=True, exist_ok=True)
+    articles = work / "articles.jsonl"
+    if not articles.exists():
+        with gzip.open(shared / "train" / "articles.jsonl.gz", "rb") as src:
+            articles.write_bytes(src.read())
+    dirs = []
+    for seed, count, extra in SETS:
+        out = work / f"set-{seed}"
+        if not (out / "bulletin-000.txt").exists():
+            subprocess.run([sys.executable, str(shared / "jumble.py"), str(articles), str(out),
+                            "--bulletins", str(count), "--seed", str(seed), *extra], check=True)
+        dirs.append(out)
+    return dirs
+
+
+def oracle_for(truth: dict):
+    heads = {line for a in truth["articles"] for line in (a.get("headline_lines") or [a["title"]])}
+    paras = {p.replace("\n", "") for a in truth["articles"] for p in a["paras"]}
+
+    def oracle(name: str, items: list[Item]) -> bool | None:
+        if name == "opens_article":
+            text = items[-1].text
+            if text in heads:
+                return True
+            if text in paras:
+                return False
+        return None
+    return oracle
+
+
+def collect(dirs: list[Path]) -> dict[str, list[tuple[dict[str, float], bool]]]:
+    rows: dict[str, list[tuple[dict[str, float], bool]]] = {}
+    for d in dirs:
+        for bulletin in sorted(d.glob("*.txt")):
+            truth = json.loads(bulletin.with_suffix(".truth.json").read_text(encoding="utf-8"))
+            oracle = oracle_for(truth)
+            state = State(items=[], trace=[], oracle=oracle)
+            assemble(bulletin.read_text(encoding="utf-8"), state)
+            for name, cues, items in state.trace or []:
+                label = oracle(name, items)
+                if label is not None:
+                    rows.setdefault(name, []).append((cues, label))
+    return rows
+
+
+def fit(rows: list[tuple[dict[str, float], bool]]) -> dict:
+    names = sorted(rows[0][0])
+    x = np.array([[c[n] for n in names] for c, _ in rows], dtype=float)
+    y = np.array([1.0 if label else 0.0 for _, label in rows])
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    # classes weighted to equal total weight: the rarer answer is the one that matters
+    pos = y.mean()
+    sample = np.where(y == 1, 0.5 / pos, 0.5 / (1 - pos)) if BALANCE else np.ones(len(y))
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], L2)
+    penalty[0] = 0.0
+    for _ in range(NEWTON_STEPS):
+        p = 1 / (1 + np.exp(-z @ w))
+        grad = z.T @ (sample * (p - y)) + penalty * w
+        hess = (z * (sample * p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    p = 1 / (1 + np.exp(-z @ w))
+    acc = float(((p > 0.5) == (y == 1)).mean())
+    print(f"  {len(y)} decisions ({int(y.sum())} true), training accuracy {acc:.3f}")
+    for n, wi in sorted(zip(names, w[1:], strict=True), key=lambda t: -abs(t[1])):
+        print(f"    {n:16s} {wi:+.3f}")
+    return {"cues": names, "weights": [round(float(v), 6) for v in w[1:]], "bias": round(float(w[0]), 6),
+            "mean": [round(float(v), 6) for v in mean], "scale": [round(float(v), 6) for v in scale],
+            "examples": len(y), "positives": int(y.sum()), "training_accuracy": round(acc, 4)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "parser-eval")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/newsgen-train"))
+    args = ap.parse_args(argv)
+    rows = collect(generate(args.shared, args.work))
+    out = {}
+    for name in sorted(rows):
+        print(name)
+        out[name] = fit(rows[name])
+    WEIGHTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {WEIGHTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
