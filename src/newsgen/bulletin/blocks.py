@@ -66,7 +66,7 @@ WIRE_DATELINE = re.compile(r"^[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，
 #: 【某网报道】, 本报讯, 某网X月X日电. (Not in brackets: （本报某地X月X日电） closes an article.)
 OUTLET_LEAD = re.compile(
     r"^(?![（(])(?:[^，。！？：:\s]{1,12}消息\s*(?:[（(][^（）()]{1,12}[）)])?\s*[：:，,]|"
-    r"【[^】]{2,30}】(?=.{8})|"
+    r"【[^】]{0,28}(?:报道|讯|电|消息|记者[^】]*)】|"
     r"[^，。！？\s]{1,10}讯(?:\s|[（(])|"
     r"[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电)"
 )
@@ -271,7 +271,8 @@ def rules_out_headline(text: str) -> bool:
         unbalanced or                                 # a quotation or bracket cut by a column break
         (len(text) > 20 and core != text and "，" in text) or   # a question or exclamation sentence
         bool(re.match(r"^[^，]{0,6}(来|以来|前|后|日|时)，", text) and LEAD_OPENING.match(text)) or
-        text[:1] in "（(【[" or                      # a sign-off, a label such as 【点评】
+        text[:1] in "（([" or                        # a sign-off
+        bool(re.fullmatch(r"【[^】]*】", text)) or      # a bare label such as 【点评】 (a tag over a headline is fine)
         bool(re.search(r"\s{2,}|\u3000", text)) or   # spaced-out names: a signature
         any(ch in core for ch in "？?！!。；;") or       # a sentence inside
         bool(re.search(r"[@/]|https?:|\.com", text)) or

@@ -47,6 +47,9 @@ COLUMN_LABEL = re.compile(r"^[\u3400-\u9fff]{2,6}$")
 BRIEF_MAX = 320
 #: A lead tag that opens a brief: the words before the first run of spaces, no date in them.
 LEAD_TAG = re.compile(r"^([^\s\d，。：；！？“”（）()]{2,8})\s+\S")
+#: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
+SECTION_NUMBER = re.compile(r"^(?:[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]?[、.．]?|"
+                            r"第[一二三四五六七八九十百\d]{1,4}[计章节部分篇回期季站]?)$")
 #: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
 COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 
@@ -215,6 +218,12 @@ def resolve_subheads(state: State) -> None:
     k = 1
     while k < len(state.sections):
         sec, prev = state.sections[k], state.sections[k - 1]
+        if sec.head and SECTION_NUMBER.match(sec.head[0].text) and prev.body:
+            prev.notes.append(f"line {sec.head[0].block.first_line}: numbered part of the article "
+                              f"('{sec.head[0].text}'), its headline lines kept as subheadings")
+            prev.body += _as_subhead(sec)
+            del state.sections[k]
+            continue
         if not _subhead_group(sec):
             k += 1
             continue
@@ -401,6 +410,9 @@ def attach_runs(state: State) -> None:
 def _attach_best(state: State) -> bool:
     sections = state.sections
     best: tuple[float, Section, Section, str] | None = None
+    # A displaced headline's body opens like an article; while such a run is left, a run that does not
+    # (a tail printed away from its article) is not matched to a displaced headline.
+    leads = any(run.headless and opens_article(run) for run in sections)
     for run in sections:
         if not run.headless or not run.body:
             continue
@@ -409,6 +421,8 @@ def _attach_best(state: State) -> bool:
             if owner.headless or owner.closed:
                 continue
             if not owner.body:
+                if leads and not opens_article(run):
+                    continue
                 kind, score = "headline", state.cosine(owner.text(), text)
             elif _start(owner) < _start(run) and not opens_article(run):
                 kind, score = "continuation", state.cosine(owner.text(), text)
