@@ -138,10 +138,12 @@ def build_sections(state: State) -> None:
 
 def _opens_unsigned(item: Item, current: Section) -> bool:
     """An outlet's lead formula (某网消息：, 本报讯, 某社X月X日电) starts an article even when the one
-    before it was never signed off: it only ever opens an article, so it is never a paragraph of
-    the running one (unless that one has no text yet, or was cut mid-sentence just before)."""
-    text = [b for b in current.body if not b.feat.headline_shaped]
-    return item.feat.wire_lead and bool(text) and not current.body[-1].feat.ends_open
+    before it was never signed off, when the running article has had its own formula lead: the
+    formula opens each article of this bulletin, so a second one is the next article. (Under a
+    headline, summary paragraphs may come before the formula: that is still the same article.)"""
+    if not item.feat.wire_lead or not current.body or current.body[-1].feat.ends_open:
+        return False
+    return any(b.feat.wire_lead for b in current.body)
 
 
 def _title(section: Section) -> str:
