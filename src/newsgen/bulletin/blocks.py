@@ -274,7 +274,9 @@ def rules_out_headline(text: str) -> bool:
         text[:1] in "（([" or                        # a sign-off
         bool(re.fullmatch(r"【[^】]*】", text)) or      # a bare label such as 【点评】 (a tag over a headline is fine)
         bool(re.search(r"\s{2,}|\u3000", text)) or   # spaced-out names: a signature
-        any(ch in core for ch in "？?！!。；;") or       # a sentence inside
+        any(ch in core for ch in "。；;") or             # a sentence inside
+        (any(ch in core for ch in "？?！!") and "，" in text) or   # a question or exclamation, then more
+        # (…？还是…？ and 罕见高频会晤！美日韩加速靠拢 are headlines: two short clauses, no comma)
         bool(re.search(r"[@/]|https?:|\.com", text)) or
         bool(re.search(r"：“|：\"", text))               # a quotation introduced
     )
