@@ -20,6 +20,8 @@ Rule = Callable[[State], None]
 
 #: After a sign-off, a lone headline this similar to an open article starts its continuation.
 SUBHEAD_COHESION = 0.08
+#: A headline is at most this many lines (引题, 主题, 副题).
+HEADLINE_LINES = 3
 #: A subheading is at most this many lines (two lines under a running article are a new kicker and title).
 SUBHEAD_LINES = 2
 #: A headless run attaches to an open article (or a displaced headline) only above this.
@@ -116,6 +118,14 @@ def build_sections(state: State) -> None:
     while i < len(items):
         prev = items[i - 1] if i else None
         if _is_candidate(items[i], prev, items[i + 1] if i + 1 < len(items) else None):
+            trailing = _trailing_lines(items, i) if current is not None and current.body else 0
+            if trailing:
+                current.body += items[i:i + trailing]   # type: ignore[union-attr]
+                current.notes.append(f"lines {items[i].block.first_line}-{items[i + trailing - 1].block.last_line}: "
+                                     f"{trailing} headline-shaped lines with no lead under them (links, notes): "
+                                     "kept with the article above")
+                i += trailing
+                continue
             j = i + 1
             while j < len(items) and items[j].feat.candidate and j - i < 4:
                 j += 1
@@ -134,6 +144,20 @@ def build_sections(state: State) -> None:
             sections.append(current)
         current.body.append(item)
         i += 1
+
+
+def _trailing_lines(items: list[Item], i: int) -> int:
+    """How many of the headline-shaped lines from ``i`` on are end matter of the article above (related
+    links, notes) rather than a headline: a headline is at most HEADLINE_LINES lines over a lead, so of a
+    longer run of such lines only the last line (with a kicker line over it) may head the next article."""
+    j = i
+    while j < len(items) and items[j].feat.candidate and not items[j].feat.weak:
+        j += 1
+    run = j - i
+    if run <= HEADLINE_LINES:
+        return 0
+    keep = 2 if items[j - 2].feat.kicker_shaped or items[j - 1].feat.subtitle_shaped else 1
+    return run - keep
 
 
 def _opens_unsigned(item: Item, current: Section) -> bool:
@@ -455,8 +479,9 @@ def _attach_best(state: State) -> bool:
 
 
 def fallback_titles(state: State) -> None:
-    """A headless run that matched nothing is an article of its own, titled from its first words;
-    a headline that matched no body is kept as unplaced."""
+    """A headless run that matched nothing is an article of its own, titled from its first words.
+    A headline-shaped line that matched no body, printed right under an article's text, is that
+    article's end matter (a related link, a note); anywhere else it is kept as unplaced."""
     kept: list[Section] = []
     for sec in state.sections:
         if sec.headless:
@@ -464,12 +489,26 @@ def fallback_titles(state: State) -> None:
             sec.warnings.append(ParseWarning(sec.first_line(), f"lines {sec.span()}: no headline and no open "
                                              "article to continue; kept as an article with a fallback title"))
         elif not sec.body:
+            above = kept[-1] if kept else None
+            if above is not None and above.body and _follows(above, sec):
+                for item in sec.head:
+                    item.role = Role.BODY
+                above.body += sec.head
+                above.warnings.append(ParseWarning(sec.first_line(), f"headline-shaped line '{_title(sec)}' "
+                                                   "matched no body: kept as end matter of the article above"))
+                continue
             state.unplaced += sec.head
             state.warnings.append(ParseWarning(sec.first_line(), f"headline '{_title(sec)}' has no body "
                                                "and matched no headless run; left unplaced"))
             continue
         kept.append(sec)
     state.sections = kept
+
+
+def _follows(above: Section, sec: Section) -> bool:
+    """Whether ``sec`` is printed right after ``above``'s last block (no other block between)."""
+    last = (above.head + above.body)[-1].block.index
+    return sec.head[0].block.index == last + 1
 
 
 def warn_open_ends(state: State) -> None:
