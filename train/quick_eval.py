@@ -17,11 +17,20 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).parent))
+
 from newsgen.bulletin import parse
 
 
-def write_site(text: str, out: Path) -> None:
-    parsed = parse(text)
+def write_site(text: str, out: Path, truth: dict | None = None) -> None:
+    if truth is None:
+        parsed = parse(text)
+    else:   # --oracle: the scored decisions answered from the truth (what a perfect model would give)
+        from fit import oracle_for  # noqa: PLC0415
+
+        from newsgen.bulletin.parse import assemble, to_parsed  # noqa: PLC0415
+        from newsgen.bulletin.sections import State  # noqa: PLC0415
+        parsed = to_parsed(assemble(text, State(items=[], oracle=oracle_for(truth))), text)
     out.mkdir(parents=True, exist_ok=True)
     for n, d in enumerate(parsed.drafts):
         meta: dict = {"title": d.title}
@@ -43,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", action="append", default=[])
     ap.add_argument("--only", default="")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--oracle", action="store_true", help="answer scored decisions from the truth")
     ap.add_argument("--score-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "parser-eval",
                     help="where score.py is (default: ../shared/parser-eval)")
     args = ap.parse_args(argv)
@@ -55,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         truth = json.loads(bulletin.with_suffix(".truth.json").read_text(encoding="utf-8"))
         with tempfile.TemporaryDirectory() as tmp:
-            write_site(bulletin.read_text(encoding="utf-8"), Path(tmp))
+            write_site(bulletin.read_text(encoding="utf-8"), Path(tmp), truth if args.oracle else None)
             r = score(truth, Path(tmp))
             if bulletin.stem in args.show:
                 for a in r["per_article"]:

@@ -23,7 +23,15 @@ def main() -> int:
             owner[h] = f"T{n}h"
         for p in art["paras"]:
             owner.setdefault(p, f"T{n}")
-    parsed = parse(text)
+    if "--oracle" in sys.argv:   # the scored decisions answered from the truth
+        sys.path.insert(0, str(Path(__file__).parent))
+        from fit import oracle_for  # noqa: PLC0415
+
+        from newsgen.bulletin.parse import assemble, to_parsed  # noqa: PLC0415
+        from newsgen.bulletin.sections import State  # noqa: PLC0415
+        parsed = to_parsed(assemble(text, State(items=[], oracle=oracle_for(truth))), text)
+    else:
+        parsed = parse(text)
     where: dict[int, str] = {}
     for n, d in enumerate(parsed.drafts):
         for b in d.blocks:

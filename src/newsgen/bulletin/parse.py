@@ -34,7 +34,11 @@ def assemble(text: str, state: State | None = None) -> State:
 
 
 def parse(text: str) -> Parsed:
-    state = assemble(text)
+    return to_parsed(assemble(text), text)
+
+
+def to_parsed(state: State, text: str) -> Parsed:
+    """The drafts of assembled sections, in reading order, with what was left unplaced."""
     sections = sorted(state.sections, key=lambda s: min((i.block.first_line for i in s.body),
                                                          default=s.first_line()))
     drafts = [draft(s) for s in sections]

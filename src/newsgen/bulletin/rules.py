@@ -30,8 +30,13 @@ ATTACH_MIN = 0.06
 ATTACH_SURE = 0.12
 #: A glued tail is split off when it matches elsewhere at least this well...
 GLUE_MIN = 0.10
-#: ...and this many times better than its own start.
+#: ...and this many times better than its own start (plus this margin).
 GLUE_RATIO = 2.5
+GLUE_MARGIN = 0.02
+#: Where to cut a glued run: the tail's likeness elsewhere, less this many times its likeness to its own
+#: start, plus this bonus where the tail opens with a lead formula (it opens an article).
+OWN_WEIGHT = 2.0
+LEAD_BONUS = 0.1
 #: A tail whose likeness to its own start is at most this share of its likeness elsewhere is a stranger.
 STRANGER_OWN = 0.25
 #: A tail that shares this many specifics (name or figure trigrams found nowhere else) with an open
@@ -60,7 +65,7 @@ def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> boo
     if not item.feat.candidate:
         return False
     if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, or over a wire lead
-        return prev is None or prev.closes or prev.feat.candidate or (nxt is not None and nxt.feat.wire_lead)
+        return prev is None or prev.closes or prev.feat.candidate or (nxt is not None and nxt.feat.starts_lead)
     return True
 
 
@@ -366,16 +371,16 @@ def split_glued_runs(state: State) -> None:
             own = state.cosine(tail, left)
             other, where = max(((state.cosine(tail, o.text), o) for o in others), key=lambda p: p[0],
                                default=(0.0, Candidate("", [], "")))
-            lead = 0.1 if sec.body[j].feat.lead_byline else 0.0
-            score = other - 2 * own + lead
+            lead = LEAD_BONUS if sec.body[j].feat.wire_lead else 0.0
+            score = other - OWN_WEIGHT * own + lead
             if best is None or score > best[0]:
                 best = (score, j, other, own, where)
         if best is None:
             k += 1
             continue
         _, j, other, own, where = best
-        lead = bool(sec.body[j].feat.lead_byline)
-        strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + 0.02
+        lead = sec.body[j].feat.wire_lead
+        strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + GLUE_MARGIN
         if strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
                 _shares_specifics(state, sec, j, where, other, own):
             if not lead:
@@ -383,7 +388,7 @@ def split_glued_runs(state: State) -> None:
             tail = Section(body=sec.body[j:], notes=[
                 f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
                 f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
-                f"{', a lead with its own byline' if lead else ''})"])
+                f"{', a lead formula of its own' if lead else ''})"])
             sec.body = sec.body[:j]
             state.sections.insert(k + 1, tail)
         k += 1
