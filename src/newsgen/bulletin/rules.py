@@ -57,6 +57,8 @@ LEAD_TAG = re.compile(r"^([^\s\d，。：；！？“”（）()]{2,8})\s+\S")
 #: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
 SECTION_NUMBER = re.compile(r"^(?:[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]?[、.．]?|"
                             r"第[一二三四五六七八九十百\d]{1,4}[计章节部分篇回期季站]?)$")
+#: A bracketed note naming where an article was taken from (which may be printed away from it).
+SOURCE_NOTE = re.compile(r"摘编|摘自|转载|来源|原题")
 #: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
 COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 
@@ -64,6 +66,8 @@ COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> bool:
     if not item.feat.candidate:
         return False
+    if item.feat.kicker_shaped and not (nxt is not None and nxt.feat.candidate):
+        return False     # a line ending in ： over text introduces it (a speaker, a list): no headline under it
     if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, or over a wire lead
         return prev is None or prev.closes or prev.feat.candidate or (nxt is not None and nxt.feat.starts_lead)
     return True
@@ -363,9 +367,9 @@ def split_glued_runs(state: State) -> None:
             _displaced_candidates(state, skip=sec)
         best: tuple[float, int, float, float, Candidate] | None = None
         for j in range(1, len(sec.body)):
-            if all(_trails(i) and not i.feat.closing for i in sec.body[j:]):
-                break     # a bare credit or a note line under the text: nothing to split off
-                # (a bracketed sign-off may name another article's source: 摘编自《…》, so it may go)
+            if all(_trails(i) and not (i.feat.closing and SOURCE_NOTE.search(i.text)) for i in sec.body[j:]):
+                break     # a bare credit, a note line or a sign-off under the text: nothing to split off
+                # (but a bracketed source note may name another article's source: 摘编自《…》, so it may go)
             tail = "\n".join(i.text for i in sec.body[j:])
             left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
             own = state.cosine(tail, left)
