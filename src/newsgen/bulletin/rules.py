@@ -8,6 +8,7 @@ similarity — never a particular word, place or name.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ Rule = Callable[[State], None]
 
 #: After a sign-off, a lone headline this similar to an open article starts its continuation.
 SUBHEAD_COHESION = 0.08
+#: How many sections either side a tail, a continuation or a displaced headline is looked for: a bulletin
+#: prints an article's pieces within a page or two of each other, and the bound keeps the assembler linear
+#: in the length of the bulletin (every search is over a window, never over all sections).
+WINDOW = 40
+#: A continuation whose article above was cut mid-sentence and which itself opens mid-sentence gains this.
+OPEN_JOIN_BONUS = 0.03
+#: A kicker line is a displaced headline when a headless run matches it this much better than its own body.
+KICKER_MARGIN = 0.05
 #: A headline is at most this many lines (引题, 主题, 副题).
 HEADLINE_LINES = 3
 #: A subheading is at most this many lines (two lines under a running article are a new kicker and title).
@@ -184,7 +193,9 @@ def _title(section: Section) -> str:
 
 
 def _open_articles(state: State, before: int) -> list[tuple[int, Section]]:
-    return [(k, s) for k, s in enumerate(state.sections[:before]) if s.head and s.body and not s.closed]
+    """Headed articles not signed off, among the WINDOW sections before ``before``."""
+    start = max(0, before - WINDOW)
+    return [(start + n, s) for n, s in enumerate(state.sections[start:before]) if s.head and s.body and not s.closed]
 
 
 def _as_subhead(section: Section) -> list[Item]:
@@ -296,10 +307,12 @@ def _whole(sec: Section) -> Candidate:
     return Candidate(sec.text(), sec.head + sec.body, sec.text())
 
 
-def _displaced_candidates(state: State, skip: Section | None = None) -> list[Candidate]:
-    """What may be displaced headlines: headline-only sections and plain kicker lines."""
+def _displaced_candidates(state: State, k: int) -> list[Candidate]:
+    """What may be displaced headlines near section ``k`` (not ``k`` itself): headline-only sections
+    and plain kicker lines."""
     out = []
-    for sec in state.sections:
+    skip = state.sections[k]
+    for sec in state.sections[max(0, k - WINDOW):k + WINDOW + 1]:
         if sec is skip:
             continue
         if sec.head and not sec.body:
@@ -312,7 +325,7 @@ def _displaced_candidates(state: State, skip: Section | None = None) -> list[Can
 def _open_headless(state: State, before: int) -> list[Candidate]:
     """Headless runs printed earlier and left open: a body whose headline was displaced may
     itself have a tail printed further on."""
-    return [_whole(s) for s in state.sections[:before] if s.headless and s.body and not s.closed]
+    return [_whole(s) for s in state.sections[max(0, before - WINDOW):before] if s.headless and s.body and not s.closed]
 
 
 def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
@@ -364,7 +377,7 @@ def split_glued_runs(state: State) -> None:
             k += 1
             continue
         others = [_whole(o) for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
-            _displaced_candidates(state, skip=sec)
+            _displaced_candidates(state, k)
         best: tuple[float, int, float, float, Candidate] | None = None
         for j in range(1, len(sec.body)):
             if all(_trails(i) and not (i.feat.closing and SOURCE_NOTE.search(i.text)) for i in sec.body[j:]):
@@ -408,11 +421,11 @@ def detach_displaced_kickers(state: State) -> None:
             first = sec.head[0]
             own = state.cosine(first.text, sec.text(head=False))
             whole = sec.text(head=False)
-            headless = [s for s in state.sections if s.headless]
+            headless = [s for s in state.sections[max(0, k - WINDOW):k + WINDOW + 1] if s.headless]
             scored = [(state.cosine(first.text, h.text()), state.cosine(whole, h.text())) for h in headless]
             # a headless run that reads like this article's own body is its continuation, not its body
             best = max((a for a, b in scored if a > b), default=0.0)
-            if best >= ATTACH_MIN and own <= KICKER_OWN_MAX and best > own + 0.05:
+            if best >= ATTACH_MIN and own <= KICKER_OWN_MAX and best > own + KICKER_MARGIN:
                 first.role = Role.TITLE
                 sec.head = sec.head[1:]
                 sec.head[0].role = Role.TITLE
@@ -436,40 +449,70 @@ def opens_article(run: Section) -> bool:
 
 def attach_runs(state: State) -> None:
     """Headless runs go to the open article they continue, or to a displaced headline (a headline
-    with no body); best lexical match first. Repeated, since a displaced headline that found its
-    body is itself an open article that may have a continuation."""
-    while _attach_best(state):
-        pass
-
-
-def _attach_best(state: State) -> bool:
+    with no body); best lexical match first, over the whole bulletin. A displaced headline that found
+    its body is itself an open article that may have a continuation, so an owner's pairs are scored
+    again whenever it grows. Pairs are kept in a heap, each scored within a WINDOW of sections, so the
+    rule is linear in the bulletin's length (times the window), not quadratic."""
     sections = state.sections
-    best: tuple[float, Section, Section, str] | None = None
+    position = {id(s): n for n, s in enumerate(sections)}
+    runs = [s for s in sections if s.headless and s.body]
+    alive = {id(r) for r in runs}
+    version: dict[int, int] = {}
+    heap: list[tuple[float, int, int, int, str]] = []
     # A displaced headline's body opens like an article; while such a run is left, a run that does not
     # (a tail printed away from its article) is not matched to a displaced headline.
-    leads = any(run.headless and opens_article(run) for run in sections)
-    for run in sections:
-        if not run.headless or not run.body:
+    leads = sum(1 for r in runs if opens_article(r))
+
+    def push(run: Section, owners: list[Section] | None = None) -> None:
+        r = position[id(run)]
+        near = owners if owners is not None else sections[max(0, r - WINDOW):r + WINDOW + 1]
+        for owner in near:
+            scored = _pair_score(state, run, owner, leads > 0)
+            if scored is not None and scored[0] >= ATTACH_MIN:
+                o = position[id(owner)]
+                heapq.heappush(heap, (-scored[0], r, o, version.get(id(owner), 0), scored[1]))
+
+    for run in runs:
+        push(run)
+    attached: set[int] = set()
+    while heap:
+        neg, r, o, seen, kind = heapq.heappop(heap)
+        run, owner = sections[r], sections[o]
+        if id(run) not in alive or version.get(id(owner), 0) != seen:
             continue
-        text = run.text()
-        for owner in sections:
-            if owner.headless or owner.closed:
-                continue
-            if not owner.body:
-                if leads and not opens_article(run):
-                    continue
-                kind, score = "headline", state.cosine(owner.text(), text)
-            elif _start(owner) < _start(run) and not opens_article(run):
-                kind, score = "continuation", state.cosine(owner.text(), text)
-                if owner.ends_open and run.body[0].role is Role.BODY:
-                    score += 0.03
-            else:
-                continue
-            if score >= ATTACH_MIN and (best is None or score > best[0]):
-                best = (score, run, owner, kind)
-    if best is None:
-        return False
-    score, run, owner, kind = best
+        _attach(state, run, owner, -neg, kind)
+        alive.discard(id(run))
+        attached.add(id(run))
+        version[id(owner)] = seen + 1
+        if opens_article(run):
+            leads -= 1
+            if leads == 0:      # displaced headlines are open to any run now
+                for other in runs:
+                    if id(other) in alive:
+                        push(other)
+        for other in sections[max(0, o - WINDOW):o + WINDOW + 1]:
+            if id(other) in alive:
+                push(other, [owner])
+    state.sections = [s for s in sections if id(s) not in attached]
+
+
+def _pair_score(state: State, run: Section, owner: Section, leads: bool) -> tuple[float, str] | None:
+    """How well a headless run continues an owner (or is the body of a displaced headline), and how."""
+    if owner.headless or owner.closed:
+        return None
+    if not owner.body:
+        if leads and not opens_article(run):
+            return None
+        return state.cosine(owner.text(), run.text()), "headline"
+    if _start(owner) < _start(run) and not opens_article(run):
+        score = state.cosine(owner.text(), run.text())
+        if owner.ends_open and run.body[0].role is Role.BODY:
+            score += OPEN_JOIN_BONUS
+        return score, "continuation"
+    return None
+
+
+def _attach(state: State, run: Section, owner: Section, score: float, kind: str) -> None:
     span = run.span()
     joined = owner.ends_open and run.body[0].role is Role.BODY
     owner.body += run.body
@@ -483,8 +526,6 @@ def _attach_best(state: State) -> bool:
     if score < ATTACH_SURE:
         owner.warnings.append(ParseWarning(run.first_line(), f"low-confidence attachment of lines {span} "
                                            f"to '{_title(owner)}' (cosine {score:.2f})"))
-    sections.remove(run)
-    return True
 
 
 def fallback_titles(state: State) -> None:
