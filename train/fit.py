@@ -27,7 +27,11 @@ from newsgen.bulletin.sections import Item, State
 
 ROOT = Path(__file__).resolve().parents[1]
 #: (seed, bulletins, extra jumble.py options): bulletins with no sign-offs, and with the default ones.
-SETS = [(7, 150, ["--byline-p", "0"]), (8, 100, []), (9, 80, ["--byline-p", "0", "--break-p", "0.2"])]
+SETS = [(7, 150, ["--byline-p", "0"]), (8, 100, []), (9, 80, ["--byline-p", "0", "--break-p", "0.2"]),
+        (10, 230, ["--byline-p", "0"]), (11, 230, ["--byline-p", "0"])]
+#: Decisions that pick one of many candidates (the best-scored one is taken if it clears a threshold):
+#: the threshold is fitted too, to get most such choices right on the training bulletins.
+RANKED = {"orphan_start"}
 #: L2 penalty on the standardised weights (not on the bias).
 L2 = 1.0
 BALANCE = False
@@ -53,6 +57,8 @@ def generate(shared: Path, work: Path) -> list[Path]:
 def oracle_for(truth: dict):
     heads = {line for a in truth["articles"] for line in (a.get("headline_lines") or [a["title"]])}
     paras = {p.replace("\n", "") for a in truth["articles"] for p in a["paras"]}
+    first = {line: a["paras"][0].replace("\n", "") for a in truth["articles"] if a["paras"]
+             for line in (a.get("headline_lines") or [a["title"]])}
 
     def oracle(name: str, items: list[Item]) -> bool | None:
         if name == "opens_article":
@@ -61,12 +67,19 @@ def oracle_for(truth: dict):
                 return True
             if text in paras:
                 return False
+        if name == "orphan_start":
+            want = first.get(items[-2].text)
+            return None if want is None else items[-1].text == want
         return None
     return oracle
 
 
-def collect(dirs: list[Path]) -> dict[str, list[tuple[dict[str, float], bool]]]:
-    rows: dict[str, list[tuple[dict[str, float], bool]]] = {}
+Row = tuple[dict[str, float], bool, tuple]
+
+
+def collect(dirs: list[Path]) -> dict[str, list[Row]]:
+    """Every recorded decision as (cues, right answer, the group of candidates it was one of)."""
+    rows: dict[str, list[Row]] = {}
     for d in dirs:
         for bulletin in sorted(d.glob("*.txt")):
             truth = json.loads(bulletin.with_suffix(".truth.json").read_text(encoding="utf-8"))
@@ -76,14 +89,15 @@ def collect(dirs: list[Path]) -> dict[str, list[tuple[dict[str, float], bool]]]:
             for name, cues, items in state.trace or []:
                 label = oracle(name, items)
                 if label is not None:
-                    rows.setdefault(name, []).append((cues, label))
+                    group = (bulletin.name, tuple(i.block.index for i in items[:-1]))
+                    rows.setdefault(name, []).append((cues, label, group))
     return rows
 
 
-def fit(rows: list[tuple[dict[str, float], bool]]) -> dict:
+def fit(rows: list[Row]) -> dict:
     names = sorted(rows[0][0])
-    x = np.array([[c[n] for n in names] for c, _ in rows], dtype=float)
-    y = np.array([1.0 if label else 0.0 for _, label in rows])
+    x = np.array([[c[n] for n in names] for c, _, _ in rows], dtype=float)
+    y = np.array([1.0 if label else 0.0 for _, label, _ in rows])
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
@@ -112,6 +126,29 @@ def fit(rows: list[tuple[dict[str, float], bool]]) -> dict:
             "examples": len(y), "positives": int(y.sum()), "training_accuracy": round(acc, 4)}
 
 
+def ranked_threshold(rows: list[Row], fitted: dict) -> float:
+    """The probability the best candidate of a group must exceed to be taken: the one that gets the
+    most groups right (the right candidate taken, or none taken when none is right)."""
+    names, w = fitted["cues"], np.array(fitted["weights"])
+    mean, scale = np.array(fitted["mean"]), np.array(fitted["scale"])
+    best: dict[tuple, tuple[float, bool]] = {}
+    has_true: dict[tuple, bool] = {}
+    for cues, label, group in rows:
+        z = fitted["bias"] + float(((np.array([cues[n] for n in names]) - mean) / scale) @ w)
+        p = 1 / (1 + np.exp(-z))
+        if group not in best or p > best[group][0]:
+            best[group] = (p, label)
+        has_true[group] = has_true.get(group, False) or label
+    outcomes = sorted(best.values())
+    options = [0.5] + [p for p, _ in outcomes]
+    score = {t: sum((p > t and label) or (p <= t and not has_true[g]) for g, (p, label) in best.items())
+             for t in options}
+    threshold = max(options, key=lambda t: (score[t], -abs(t - 0.5)))
+    print(f"  threshold {threshold:.4f}: {score[threshold]} of {len(best)} choices right "
+          f"({sum(has_true.values())} with a right candidate)")
+    return round(float(threshold), 6)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "parser-eval")
@@ -122,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in sorted(rows):
         print(name)
         out[name] = fit(rows[name])
+        if name in RANKED:
+            out[name]["threshold"] = ranked_threshold(rows[name], out[name])
     WEIGHTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {WEIGHTS.relative_to(ROOT)}")
     return 0

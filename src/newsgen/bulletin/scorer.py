@@ -40,6 +40,7 @@ class Model:
     bias: float
     mean: tuple[float, ...]
     scale: tuple[float, ...]
+    threshold: float = 0.5       # a decision is taken above this probability (fitted for ranked choices)
 
     def probability(self, cues: dict[str, float]) -> float:
         z = self.bias
@@ -55,7 +56,7 @@ def model(name: str) -> Model:
     if data is None:
         return Model((), (), 0.0, (), ())
     return Model(tuple(data["cues"]), tuple(data["weights"]), float(data["bias"]),
-                 tuple(data["mean"]), tuple(data["scale"]))
+                 tuple(data["mean"]), tuple(data["scale"]), float(data.get("threshold", 0.5)))
 
 
 def _since_heading(section: Section) -> int:
@@ -91,3 +92,26 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "next_len": min(len(text), 200) / 100,
     }
 
+
+
+#: Paragraphs from a candidate start on (and before it) that are compared with an orphan headline.
+ORPHAN_SPAN = 3
+
+
+def orphan_cues(state: State, head: Section, sec: Section, j: int) -> dict[str, float]:
+    """Cues for "paragraph ``j`` of ``sec`` is where the displaced headline ``head``'s article starts"
+    (``margin``, the cosine less the best cosine of all candidates, is filled in by the caller)."""
+    title = head.text()
+    item = sec.body[j]
+    after = "\n".join(i.text for i in sec.body[j:j + ORPHAN_SPAN])
+    before = "\n".join(i.text for i in sec.head + sec.body[max(0, j - ORPHAN_SPAN):j])
+    return {
+        "cosine": state.cosine(title, after),
+        "before": state.cosine(title, before),
+        "split": state.cosine(after, before),
+        "lead": float(item.feat.starts_lead),
+        "wire": float(item.feat.wire_lead),
+        "lead_time": float(bool(LEAD_TIME.search(item.text[:LEAD_TIME_SPAN]))),
+        "headless": float(sec.headless),
+        "margin": 0.0,
+    }

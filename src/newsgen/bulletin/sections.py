@@ -15,9 +15,6 @@ from newsgen.bulletin.blocks import Features, flat
 from newsgen.bulletin.model import Block, ParseWarning
 from newsgen.bulletin.similarity import Specifics, Vectorizer
 
-#: A scored decision is taken when the model gives it more than this probability.
-DECISION_P = 0.5
-
 
 class Role(Enum):
     """What an item is in its article: a headline line (引题, 主题, 副题), a subheading, or text."""
@@ -96,16 +93,17 @@ class State:
     trace: list[tuple[str, dict[str, float], list[Item]]] | None = None
     oracle: Callable[[str, list[Item]], bool | None] | None = None
 
-    def decide(self, name: str, cues: dict[str, float], items: list[Item], probability: float) -> bool:
-        """Whether a scored decision comes out true: the model's probability above one half, or the
-        oracle's answer while training."""
+    def decide(self, name: str, cues: dict[str, float], items: list[Item], probability: float,
+               threshold: float = 0.5) -> bool:
+        """Whether a scored decision comes out true: the model's probability above its threshold, or
+        the oracle's answer while training."""
         if self.trace is not None:
             self.trace.append((name, cues, items))
         if self.oracle is not None:
             answer = self.oracle(name, items)
             if answer is not None:
                 return answer
-        return probability > DECISION_P
+        return probability > threshold
 
     def cosine(self, a: str, b: str) -> float:
         return self.vectorizer.cosine(a, b)
