@@ -61,7 +61,7 @@ def oracle_for(truth: dict):
              for line in (a.get("headline_lines") or [a["title"]])}
 
     def oracle(name: str, items: list[Item]) -> bool | None:
-        if name == "opens_article":
+        if name in ("opens_article", "opens_after_signoff"):
             text = items[-1].text
             if text in heads:
                 return True

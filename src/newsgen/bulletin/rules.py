@@ -19,8 +19,6 @@ from newsgen.bulletin.sections import Item, Role, Section, State
 
 Rule = Callable[[State], None]
 
-#: After a sign-off, a lone headline this similar to an open article starts its continuation.
-SUBHEAD_COHESION = 0.08
 #: How many sections either side a tail, a continuation or a displaced headline is looked for: a bulletin
 #: prints an article's pieces within a page or two of each other, and the bound keeps the assembler linear
 #: in the length of the bulletin (every search is over a window, never over all sections).
@@ -283,13 +281,17 @@ def resolve_subheads(state: State) -> None:
                 prev.body += _as_subhead(sec)
                 del state.sections[k]
                 continue
-        elif prev.closed and len(sec.head) == 1 and not sec.body[0].feat.starts_lead:
+        elif prev.closed and len(sec.head) == 1:
             opened = _open_articles(state, k)
-            scored = sorted(((state.cosine(sec.text(), o.text()), o) for _, o in opened), key=lambda p: -p[0])
-            if scored and scored[0][0] >= SUBHEAD_COHESION:
-                state.sections[k] = Section(body=_as_subhead(sec), notes=[
-                    f"line {sec.head[0].block.first_line}: subheading opening a continuation "
-                    f"(cosine {scored[0][0]:.2f} with '{_title(scored[0][1])}')"])
+            best = max(((state.cosine(sec.text(), o.text()), o) for _, o in opened), key=lambda p: p[0], default=None)
+            if best is not None:
+                cues = {"cohesion": best[0], "lead": float(sec.body[0].feat.starts_lead),
+                        "wire": float(sec.body[0].feat.wire_lead)}
+                p_new = model("opens_after_signoff").probability(cues)
+                if not state.decide("opens_after_signoff", cues, sec.head, p_new):
+                    state.sections[k] = Section(body=_as_subhead(sec), notes=[
+                        f"line {sec.head[0].block.first_line}: subheading opening a continuation "
+                        f"(p(new article) {p_new:.2f}, cosine {best[0]:.2f} with '{_title(best[1])}')"])
         k += 1
 
 
