@@ -18,7 +18,22 @@ CLOSERS = "”’」』）)】"
 #: Punctuation that cannot end a headline line (a headline never ends on a comma or a full stop).
 NO_HEADLINE_END = "。，、；;,.：:"
 HEADLINE_MAX = 48
+#: A headline is printed on at most this many lines (引题, 主题, 副题).
+HEADLINE_LINES = 3
+#: A headline-shaped line longer than this, with a comma, reads like a sentence: a headline only where
+#: nothing else could be (after a sign-off, at the top, over a lead).
+WEAK_HEADLINE = 28
+#: A line longer than this that ends on ？ or ！ after a comma is a question or exclamation sentence.
+QUESTION_SENTENCE = 20
 SIGNATURE_MAX = 30
+#: Page furniture (a date line, a page marker, an editors' line) is at most this long.
+FURNITURE_MAX = 40
+#: Lines of one width, give or take this many characters (and at least this wide), are a wrapped paragraph.
+WRAP_SLACK = 2
+WRAP_MIN = 8
+#: An attribution in brackets names at most this many people, each at most this long.
+ATTRIBUTION_NAMES = 6
+ATTRIBUTION_NAME_MAX = 4
 HAN = r"\u3400-\u9fff"
 
 KICKER_END = re.compile(r"(：|——|—)$")
@@ -156,7 +171,7 @@ def _hard_wrapped(lines: list[str]) -> bool:
     """Lines of one width (give or take two characters) before the last: a paragraph wrapped at
     the column's width, whose first line may look like a headline. Two lines cannot tell."""
     widths = [len(line) for line in lines[:-1]]
-    return (len(widths) >= 2 and max(widths) - min(widths) <= 2 and min(widths) >= 8
+    return (len(widths) >= 2 and max(widths) - min(widths) <= WRAP_SLACK and min(widths) >= WRAP_MIN
             and not any(KICKER_END.search(line) for line in lines[:-1]))
 
 
@@ -164,7 +179,7 @@ def peel_headline(lines: list[str]) -> int:
     """How many leading lines of a block are a headline printed with no blank line before its body:
     up to three headline-shaped lines, then a line of prose. Not in a hard-wrapped paragraph."""
     k = 0
-    while k < min(3, len(lines) - 1) and _headline_line(lines[k]):
+    while k < min(HEADLINE_LINES, len(lines) - 1) and _headline_line(lines[k]):
         k += 1
     if k and k == len(lines) - 1 and _headline_line(lines[k]):
         return k if headline_stack(lines) else 0
@@ -177,7 +192,7 @@ def headline_stack(lines: list[str]) -> bool:
     """Whether a block of headline lines is several headlines (a label over a title, a kicker, a
     subtitle) rather than one headline wrapped: a wrapped headline fills its first line, and
     never breaks after a kicker's ： or before a subtitle's ——."""
-    return len(lines) <= 3 and (any(KICKER_END.search(line) for line in lines[:-1]) or
+    return len(lines) <= HEADLINE_LINES and (any(KICKER_END.search(line) for line in lines[:-1]) or
                                 any(line.startswith("——") for line in lines[1:]) or
                                 len(lines[0]) < max(len(line) for line in lines[1:]))
 
@@ -239,7 +254,8 @@ def is_attribution(inside: str) -> bool:
     """Whether the text inside brackets is only names (and role words)."""
     stripped = ROLE.sub(" ", inside)
     parts = [p for p in re.split(r"[\s、，,/]+", stripped) if p]
-    return bool(parts) and len(parts) <= 6 and all(NAME.match(p) and len(p) <= 4 for p in parts)
+    return bool(parts) and len(parts) <= ATTRIBUTION_NAMES and \
+        all(NAME.match(p) and len(p) <= ATTRIBUTION_NAME_MAX for p in parts)
 
 
 def tail_byline(text: str) -> tuple[str, list[str]] | None:
@@ -269,7 +285,7 @@ def rules_out_headline(text: str) -> bool:
     unbalanced = any(text.count(a) != text.count(b) for a, b in ("“”", "‘’", "（）", "《》", "「」"))
     return (
         unbalanced or                                 # a quotation or bracket cut by a column break
-        (len(text) > 20 and core != text and "，" in text) or   # a question or exclamation sentence
+        (len(text) > QUESTION_SENTENCE and core != text and "，" in text) or   # a question or exclamation sentence
         bool(re.match(r"^[^，]{0,6}(来|以来|前|后|日|时)，", text) and LEAD_OPENING.match(text)) or
         text[:1] in "（([" or                        # a sign-off
         bool(re.fullmatch(r"【[^】]*】", text)) or      # a bare label such as 【点评】 (a tag over a headline is fine)
@@ -314,7 +330,7 @@ def note_line(text: str) -> bool:
 def furniture(text: str) -> str | None:
     """What kind of page furniture a block is (a whole block, on its own), if it is any."""
     text = text.strip()
-    if len(text) > 40:
+    if len(text) > FURNITURE_MAX:
         return None
     return next((kind for kind, pattern in FURNITURE.items() if pattern.fullmatch(text)), None)
 
@@ -376,7 +392,7 @@ def features(block: Block) -> Features:
         f.candidate = False
     f.note = note_line(text[: len(text) - len(f.tail_byline or "")].rstrip()) and not f.furniture
     f.ends_open = f.ends_open and not f.signature     # a signature is a line of its own, not a cut sentence
-    f.weak = f.candidate and len(text) > 28 and ("，" in text or "," in text) and not f.kicker_shaped
+    f.weak = f.candidate and len(text) > WEAK_HEADLINE and ("，" in text or "," in text) and not f.kicker_shaped
     return f
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from newsgen.bulletin.blocks import HEADLINE_LINES
 from newsgen.bulletin.model import ParseWarning
 from newsgen.bulletin.scorer import headline_cues, model, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
@@ -27,8 +28,6 @@ WINDOW = 40
 OPEN_JOIN_BONUS = 0.03
 #: A kicker line is a displaced headline when a headless run matches it this much better than its own body.
 KICKER_MARGIN = 0.05
-#: A headline is at most this many lines (引题, 主题, 副题).
-HEADLINE_LINES = 3
 #: A subheading is at most this many lines (two lines under a running article are a new kicker and title).
 SUBHEAD_LINES = 2
 #: A headless run attaches to an open article (or a displaced headline) only above this.
@@ -57,8 +56,9 @@ ADDRESS = re.compile(r"@|https?:|www\.|\.com|\.cn")
 KICKER_OWN_MAX = 0.06
 #: A column label over a run of items (栏目名): a short plain line, no punctuation, no space.
 COLUMN_LABEL = re.compile(r"^[\u3400-\u9fff]{2,6}$")
-#: An item of a column of briefs is at most this long (its body, in characters).
+#: An item of a column of briefs is at most this long (its body, in characters) and this many blocks.
 BRIEF_MAX = 320
+BRIEF_BLOCKS = 3
 #: A lead tag that opens a brief: the words before the first run of spaces, no date in them.
 LEAD_TAG = re.compile(r"^([^\s\d，。：；！？“”（）()]{2,8})\s+\S")
 #: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
@@ -85,7 +85,7 @@ def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
     heads = [group[0]]
     for item in group[1:]:
         last = heads[-1]
-        if len(heads) >= 3 or COLUMN_TAG.search(last.text) and not last.feat.kicker_shaped:
+        if len(heads) >= HEADLINE_LINES or COLUMN_TAG.search(last.text) and not last.feat.kicker_shaped:
             break
         if item.feat.subtitle_shaped or last.feat.kicker_shaped:
             heads.append(item)
@@ -143,7 +143,7 @@ def build_sections(state: State) -> None:
                 i += trailing
                 continue
             j = i + 1
-            while j < len(items) and items[j].feat.candidate and j - i < 4:
+            while j < len(items) and items[j].feat.candidate and j - i <= HEADLINE_LINES:
                 j += 1
             heads, deck = _split_group(items[i:j])
             current = Section(head=heads, body=list(deck))
@@ -212,7 +212,7 @@ def _item_opening(section: Section) -> str | None:
     if first.feat.signature:
         return "signature"
     m = LEAD_TAG.match(first.text)
-    brief = section.closed and sum(len(i.text) for i in section.body) <= BRIEF_MAX and len(section.body) <= 3
+    brief = section.closed and sum(len(i.text) for i in section.body) <= BRIEF_MAX and len(section.body) <= BRIEF_BLOCKS
     return f"lead {m.group(1)}" if m and brief else None
 
 
