@@ -40,7 +40,10 @@ KICKER_END = re.compile(r"(：|——|—)$")
 #: A trailing attribution: （卢鸿 张辉云）, （记者 张三 通讯员 李四）, （本报记者 王五）.
 TAIL_BYLINE = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
 #: A lead that carries the attribution: 本报南昌7月5日电（记者李中文、刘军国）, 新华社北京8月1日电 （记者X）.
-LEAD_DATELINE = re.compile(r"^[^，。！？]{0,24}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电\s*[（(]([^（）()]{2,40})[）)]")
+LEAD_DATELINE = re.compile(r"^[^，。！？]{0,24}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电\s*(?:[A-Za-z]{2,}\s*)?"
+                           r"[（(]([^（）()]{2,40})[）)]")    # (a stray Latin word may sit before the credit)
+#: A credit in square brackets opening a web article: 【环球时报驻韩国特约记者 林森 环球时报记者 张旺】.
+LEAD_BRACKET = re.compile(r"^【([^】]{0,40}(?:记者|通讯员)[^】]{2,40})】")
 #: A lead in the 讯 style: 南都讯 记者X 通讯员Y, 本报讯（记者X）.
 _CREDIT = rf"(?:本报)?(?:记者|通讯员|实习生)\s*[{HAN}·]{{2,4}}(?:、[{HAN}·]{{2,4}})*(?=[、\s，,]|$)"
 LEAD_XUN = re.compile(rf"^[^，。！？\s]{{0,10}}?讯\s*(?:[（(]([^（）()]{{2,40}})[）)]|((?:{_CREDIT}\s*)+))")
@@ -49,8 +52,10 @@ LEAD_PAREN = re.compile(r"^[（(]((?:本报)?(?:记者|通讯员)[^（）()]{2,4
 #: A lead that credits in the 报道 style: 江西日报记者 张三 报道：, 本报记者 张三 通讯员 李四 报道：.
 LEAD_REPORT = re.compile(r"^[^，。！？：:\s（(]{0,10}?((?:记者|通讯员)[^，。！？：:（()]{2,40}?)报道[：:]")
 #: Credit vocabulary: role words, 文/ 图/ 摄/ prefixes and a trailing 摄 (a photo credit, spaced or not: 记者张三摄).
-ROLE = re.compile(r"本报记者|本报通讯员|特约记者|见习记者|摄影记者|记者|通讯员|实习生|摄影|文\s*[/／]\s*图|"
-                  r"[文图摄]\s*[/／]|(?:^|(?<=\s)|(?<=[\u3400-\u9fff·]{2}))摄(?=\s*$)")
+#: An outlet's name glued before 记者 is no author: 新华社记者, 环球时报驻韩国特约记者, 人民日报记者.
+_OUTLET = r"(?:[\u3400-\u9fff]{1,10}?(?:报|社|台|网|新闻))?(?:驻[\u3400-\u9fff]{1,8}?)?"
+ROLE = re.compile(rf"{_OUTLET}(?:本报|特约|特派|见习|实习|摄影)?(?:记者|通讯员)|实习生|摄影|文\s*[/／]\s*图|"
+                  r"[文图摄]\s*[/／]|(?:^|(?<=\s)|(?<=[\u3400-\u9fff·]{2}))(?:摄|整理)(?=\s*$)")
 #: A credit printed as a line of its own, with no brackets: 文/图 张三, 记者 张三 摄, 文/张三 图/李四.
 CREDIT_LINE_MAX = 40
 #: A source or design credit closing an article: 数据来源：某局, 版式设计：某某. It names no author.
@@ -300,7 +305,7 @@ def rules_out_headline(text: str) -> bool:
 
 def lead_byline(text: str) -> tuple[str, list[str]] | None:
     """The attribution inside a lead: 本报南昌7月5日电（记者李中文、刘军国）, 南都讯 记者X."""
-    for pattern in (LEAD_DATELINE, LEAD_XUN, LEAD_PAREN, LEAD_REPORT):
+    for pattern in (LEAD_DATELINE, LEAD_XUN, LEAD_PAREN, LEAD_REPORT, LEAD_BRACKET):
         m = pattern.match(text)
         if not m:
             continue
