@@ -50,7 +50,7 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
             paragraphs[-1] += text
         else:
             paragraphs.append(text)
-        joinable = item.feat.ends_open
+        joinable = item.feat.ends_open and not item.own_line
     return "\n\n".join(paragraphs), byline, authors
 
 

@@ -136,6 +136,8 @@ def build_sections(state: State) -> None:
         if _is_candidate(items[i], prev, items[i + 1] if i + 1 < len(items) else None):
             trailing = _trailing_lines(items, i) if current is not None and current.body else 0
             if trailing:
+                for item in items[i:i + trailing]:
+                    item.own_line = True
                 current.body += items[i:i + trailing]   # type: ignore[union-attr]
                 current.notes.append(f"lines {items[i].block.first_line}-{items[i + trailing - 1].block.last_line}: "
                                      f"{trailing} headline-shaped lines with no lead under them (links, notes): "
@@ -616,7 +618,8 @@ def warn_open_ends(state: State) -> None:
     for sec in state.sections:
         for k, item in enumerate(sec.body):
             nxt = sec.body[k + 1] if k + 1 < len(sec.body) else None
-            if item.role is Role.BODY and item.feat.ends_open and (nxt is None or nxt.role is not Role.BODY):
+            if item.role is Role.BODY and item.feat.ends_open and not item.own_line and \
+                    (nxt is None or nxt.role is not Role.BODY):
                 sec.warnings.append(ParseWarning(item.block.last_line, "ends mid-sentence and no continuation "
                                                  "was found (a lost column?)"))
 

@@ -33,6 +33,7 @@ class Item:
     role: Role = Role.BODY
     candidate: bool = False      # could be a headline line, by its shape
     opening: bool = False        # a bare credit line printed under the headline, before the text
+    own_line: bool = False       # a line of its own under the text (a related link): never joined to the next
 
     @property
     def text(self) -> str:
