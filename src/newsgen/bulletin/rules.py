@@ -29,7 +29,7 @@ OPEN_JOIN_BONUS = 0.03
 #: A kicker line is a displaced headline when a headless run matches it this much better than its own body.
 KICKER_MARGIN = 0.05
 #: A subheading is at most this many lines (two lines under a running article are a new kicker and title).
-SUBHEAD_LINES = 2
+SUBHEAD_LINES = 1
 #: A headless run attaches to an open article (or a displaced headline) only above this.
 ATTACH_MIN = 0.06
 #: Below this, an attachment is reported as low-confidence.

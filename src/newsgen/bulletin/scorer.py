@@ -86,7 +86,6 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "n_head": float(len(sec.head)),
         "headless_prev": float(prev.headless),
         "since_heading": min(_since_heading(prev), RUN_CAP) / 4,
-        "prev_has_sub": float(any(i.role is Role.SUB for i in prev.body)),
         "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
         "shared": min(state.shared(sec.body[:3], prev.head + prev.body), SHARED_CAP) / SHARED_CAP,
         "next_len": min(len(text), 200) / 100,
