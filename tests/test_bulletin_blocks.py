@@ -294,6 +294,7 @@ def test_a_compiler_credit_and_a_photo_credit_name_the_person():
     assert tail_byline("近日，某地举行活动。（王伟整理）")[1] == ["王伟"]
     assert credit_line("王伟 整理") == ["王伟"]
     assert credit_line("文/图 王伟") == ["王伟"]
+    assert credit_line("李相浩摄（新华社发）") == ["李相浩"]
 
 
 @pytest.mark.parametrize("text", [

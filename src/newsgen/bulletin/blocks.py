@@ -56,6 +56,8 @@ LEAD_REPORT = re.compile(r"^[^，。！？：:\s（(]{0,10}?((?:记者|通讯员
 _OUTLET = r"(?:[\u3400-\u9fff]{1,10}?(?:报|社|台|网|新闻))?(?:驻[\u3400-\u9fff]{1,8}?)?"
 ROLE = re.compile(rf"{_OUTLET}(?:本报|特约|特派|见习|实习|摄影)?(?:记者|通讯员)|实习生|摄影|文\s*[/／]\s*图|"
                   r"[文图摄]\s*[/／]|(?:^|(?<=\s)|(?<=[\u3400-\u9fff·]{2}))(?:摄|整理)(?=\s*$)")
+#: The agency closing a photo credit: （新华社发）, （受访者供图）.
+PHOTO_AGENCY = re.compile(r"\s*[（(][^（）()]{1,12}(?:发|供图|供稿)[）)]$")
 #: A credit printed as a line of its own, with no brackets: 文/图 张三, 记者 张三 摄, 文/张三 图/李四.
 CREDIT_LINE_MAX = 40
 #: A source or design credit closing an article: 数据来源：某局, 版式设计：某某. It names no author.
@@ -317,8 +319,9 @@ def lead_byline(text: str) -> tuple[str, list[str]] | None:
 
 
 def credit_line(line: str) -> list[str] | None:
-    """The names in a line that is only a credit (role words and names, no brackets, no sentence)."""
-    line = line.strip()
+    """The names in a line that is only a credit (role words and names, no brackets, no sentence);
+    a photo credit may end with its agency in brackets: 李四摄（新华社发）."""
+    line = PHOTO_AGENCY.sub("", line.strip())
     if not line or len(line) > CREDIT_LINE_MAX or not ROLE.search(line) or line[:1] in "（(":
         return None
     if not is_attribution(line) or re.search(r"[，。：:；;！？]", line):
