@@ -22,6 +22,9 @@ WEIGHTS = Path(__file__).with_name("weights.json")
 
 #: A time word early in a paragraph: a lead says when (and where) before it says anything else.
 LEAD_TIME = re.compile(r"\d{1,2}日|近日|日前|近期|当地时间|今天|昨天|今年|上午|下午|晚间")
+#: A date or time in a lead's first sentence (a lead says when before it says anything else).
+FIRST_DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}日|近日|日前|当地时间|今天|昨天|今年\d{1,2}月|上周|本周")
+FIRST_SENTENCE = re.compile(r"[。！？]")
 #: How far into a paragraph a lead's time word is looked for (characters).
 LEAD_TIME_SPAN = 40
 #: Caps that keep one cue from dominating the dot product.
@@ -84,6 +87,7 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "lead_time": float(bool(LEAD_TIME.search(text[:LEAD_TIME_SPAN]))),
         "short_head": float(len(head) <= SHORT_HEAD),
         "n_head": float(len(sec.head)),
+        "date_first": float(bool(FIRST_DATE.search(FIRST_SENTENCE.split(text, maxsplit=1)[0]))),
         "headless_prev": float(prev.headless),
         "since_heading": min(_since_heading(prev), RUN_CAP) / 4,
         "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
