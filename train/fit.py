@@ -32,9 +32,9 @@ SETS = [(7, 150, ["--byline-p", "0"]), (8, 100, []), (9, 80, ["--byline-p", "0",
 #: Decisions that pick one of many candidates (the best-scored one is taken if it clears a threshold):
 #: the threshold is fitted too, to get most such choices right on the training bulletins.
 RANKED = {"orphan_start"}
-#: L2 penalty on the standardised weights (not on the bias).
-L2 = 1.0
-BALANCE = False
+#: L2 penalties tried on the standardised weights (not on the bias), chosen by FOLDS-fold cross-validation.
+L2_CHOICES = (0.1, 1.0, 10.0, 100.0)
+FOLDS = 5
 NEWTON_STEPS = 50
 
 
@@ -94,6 +94,43 @@ def collect(dirs: list[Path]) -> dict[str, list[Row]]:
     return rows
 
 
+def _newton(z: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    """Weights minimising the L2-regularised logistic loss (the bias, column 0, is not penalised)."""
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(NEWTON_STEPS):
+        p = 1 / (1 + np.exp(-z @ w))
+        grad = z.T @ (p - y) + penalty * w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w
+
+
+def choose_l2(z: np.ndarray, y: np.ndarray, groups: list[str]) -> float:
+    """The penalty with the lowest held-out log-loss, FOLDS-fold cross-validation by bulletin (the
+    decisions of one bulletin are never split between fitting and checking)."""
+    names = sorted(set(groups))
+    fold = np.array([names.index(g) % FOLDS for g in groups])
+    losses = {}
+    for l2 in L2_CHOICES:
+        loss = 0.0
+        for f in range(FOLDS):
+            train, held = fold != f, fold == f
+            if not held.any() or len(set(y[train])) < 2:
+                continue
+            w = _newton(z[train], y[train], l2)
+            p = np.clip(1 / (1 + np.exp(-z[held] @ w)), 1e-9, 1 - 1e-9)
+            loss -= float(np.sum(y[held] * np.log(p) + (1 - y[held]) * np.log(1 - p)))
+        losses[l2] = loss / len(y)
+    best = min(L2_CHOICES, key=lambda l2: (losses[l2], l2))
+    print("  held-out log-loss by L2: " + ", ".join(f"{k:g}: {v:.4f}" for k, v in losses.items()) + f" -> {best:g}")
+    return best
+
+
 def fit(rows: list[Row]) -> dict:
     names = sorted(rows[0][0])
     x = np.array([[c[n] for n in names] for c, _, _ in rows], dtype=float)
@@ -102,20 +139,8 @@ def fit(rows: list[Row]) -> dict:
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
-    # classes weighted to equal total weight: the rarer answer is the one that matters
-    pos = y.mean()
-    sample = np.where(y == 1, 0.5 / pos, 0.5 / (1 - pos)) if BALANCE else np.ones(len(y))
-    w = np.zeros(z.shape[1])
-    penalty = np.full(z.shape[1], L2)
-    penalty[0] = 0.0
-    for _ in range(NEWTON_STEPS):
-        p = 1 / (1 + np.exp(-z @ w))
-        grad = z.T @ (sample * (p - y)) + penalty * w
-        hess = (z * (sample * p * (1 - p))[:, None]).T @ z + np.diag(penalty)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-9:
-            break
+    l2 = choose_l2(z, y, [group[0] for _, _, group in rows])
+    w = _newton(z, y, l2)
     p = 1 / (1 + np.exp(-z @ w))
     acc = float(((p > 0.5) == (y == 1)).mean())
     print(f"  {len(y)} decisions ({int(y.sum())} true), training accuracy {acc:.3f}")
@@ -123,7 +148,7 @@ def fit(rows: list[Row]) -> dict:
         print(f"    {n:16s} {wi:+.3f}")
     return {"cues": names, "weights": [round(float(v), 6) for v in w[1:]], "bias": round(float(w[0]), 6),
             "mean": [round(float(v), 6) for v in mean], "scale": [round(float(v), 6) for v in scale],
-            "examples": len(y), "positives": int(y.sum()), "training_accuracy": round(acc, 4)}
+            "examples": len(y), "positives": int(y.sum()), "training_accuracy": round(acc, 4), "l2": l2}
 
 
 def ranked_threshold(rows: list[Row], fitted: dict) -> float:

@@ -86,7 +86,6 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "wire": float(first.feat.wire_lead),
         "lead_time": float(bool(LEAD_TIME.search(text[:LEAD_TIME_SPAN]))),
         "short_head": float(len(head) <= SHORT_HEAD),
-        "n_head": float(len(sec.head)),
         "date_first": float(bool(FIRST_DATE.search(FIRST_SENTENCE.split(text, maxsplit=1)[0]))),
         "headless_prev": float(prev.headless),
         "since_heading": min(_since_heading(prev), RUN_CAP) / 4,
