@@ -1,10 +1,17 @@
 """Small learned scorers over cues the parser already computes.
 
-A decision the rules cannot make from one cue alone (is this headline-shaped line a new article's
-headline, or a subheading of the article running above it?) is made by a logistic regression over
-named cues. The weights are fitted on generated training bulletins by ``train/fit.py`` (``make train``)
-and ship as ``weights.json`` beside this module; scoring is a pure-Python dot product, so importing
-the parser stays fast and needs no numerical library.
+A decision the rules cannot make from one cue alone is made by a logistic regression over named cues:
+
+- ``opens_article``: is a headline-shaped line inside a running article a new article's headline, or
+  a subheading of that article? (:func:`headline_cues`)
+- ``opens_after_signoff``: after a sign-off, does a lone headline start a new article, or the
+  continuation of an article left open above?
+- ``orphan_start``: where does a displaced headline's body start, when it was glued with no seam under
+  another article? (:func:`orphan_cues`; the best candidate is taken above a fitted threshold)
+
+The weights are fitted on generated training bulletins by ``train/fit.py`` (``make train``) and ship
+as ``weights.json`` beside this module; scoring is a pure-Python dot product, so importing the
+parser stays fast and needs no numerical library.
 """
 
 from __future__ import annotations
