@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: site test lint golden eval bench bench-build clean
+.PHONY: site test lint golden eval train bench bench-build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ golden: $(VENV)/.installed-dev
 eval: $(VENV)/.installed
 	$(BIN)/python $(SHARED)/parser-eval/run_eval.py $(SHARED)/parser-eval/seed --newsgen $(BIN)/newsgen
 	$(BIN)/python $(SHARED)/parser-eval/run_eval.py $(SHARED)/parser-eval/dev --newsgen $(BIN)/newsgen
+
+# Refit the parser's scored decisions (src/newsgen/bulletin/weights.json) on bulletins generated from
+# the shared training articles with fixed seeds; numpy is needed here only, never at import time.
+train: $(VENV)/.installed-dev
+	$(BIN)/python train/fit.py --shared $(SHARED)/parser-eval
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_import.py

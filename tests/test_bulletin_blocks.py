@@ -278,3 +278,50 @@ def test_note_line_is_a_label_and_a_short_value():
     assert note_line("数据来源：青山县统计局")
     assert not note_line("青山县：")                         # a kicker has no value
     assert not note_line("记者了解到：今年青山县茶园面积扩大，茶农增收。")   # a sentence
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("本报北京8月1日电 however （记者王伟、李娜）近日，某地。", ["王伟", "李娜"]),   # noise before the credit
+    ("新华社北京8月1日电（新华社记者王伟）近日，某地举行活动。", ["王伟"]),                # the outlet is no author
+    ("【环球时报驻韩国特约记者 林森 环球时报记者 张旺】据韩联社报道，某事。", ["林森", "张旺"]),
+    ("本报讯（实习记者 王伟 记者 李娜）近日，某地举行活动。", ["王伟", "李娜"]),
+])
+def test_lead_credits_name_people_not_outlets_or_roles(text, names):
+    assert lead_byline(text)[1] == names
+
+
+def test_a_compiler_credit_and_a_photo_credit_name_the_person():
+    assert tail_byline("近日，某地举行活动。（王伟整理）")[1] == ["王伟"]
+    assert credit_line("王伟 整理") == ["王伟"]
+    assert credit_line("文/图 王伟") == ["王伟"]
+    assert credit_line("李相浩摄（新华社发）") == ["李相浩"]
+
+
+@pytest.mark.parametrize("text", [
+    "央视网消息（新闻联播）：今天（5月1日）是假期第一天。",
+    "【环球网报道】据韩联社17日报道，某事。",
+    "本报讯 （记者 王伟）近日，某地举行活动。",
+    "新华社首尔4月3日电 韩国国防部3日说，某事。",
+])
+def test_an_outlets_lead_formula_is_a_wire_lead(text):
+    assert features(Block(0, 1, 1, text)).wire_lead
+
+
+@pytest.mark.parametrize("text", [
+    "（本报开罗8月16日电）",                       # a closing dateline
+    "据韩国国防部3日消息，此次联合演习在济州举行。",  # a source inside a story
+    "城乡快讯",                                    # a column label ending in 讯
+])
+def test_what_is_no_lead_formula(text):
+    assert not features(Block(0, 1, 1, text)).wire_lead
+
+
+@pytest.mark.parametrize(("text", "shaped"), [
+    ("布林肯访问韩国尹锡悦有救了？还是空欢喜？", True),       # two short question clauses
+    ("罕见高频会晤！美日韩加速靠拢", True),
+    ("【新思想引领新征程】攥紧中国种子 端稳中国饭碗", True),  # a column tag in brackets opens the headline
+    ("【点评】", False),                                       # a bare label
+    ("这是为什么？专家说，原因有三", False),                   # a question, then a sentence
+])
+def test_question_and_tagged_headlines(text, shaped):
+    assert (headline_shaped(text) and not rules_out_headline(text)) is shaped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsgen.bulletin import rules
 from newsgen.bulletin.blocks import features, flat, split_blocks
-from newsgen.bulletin.sections import KICKER, SUB, TITLE, Item, Section, State
+from newsgen.bulletin.sections import Item, Role, Section, State
 from newsgen.bulletin.similarity import Vectorizer
 
 
@@ -37,14 +37,14 @@ BRIDGE = [
 
 def test_build_sections_groups_kicker_and_title_and_splits_at_bylines():
     state = run(state_of("青山县：", *TEA[:2], "青山县还举办了茶文化节。（林晓）", TEA[2]), rules.build_sections)
-    assert heads(state) == [[(KICKER, "青山县："), (TITLE, TEA[0])], []]
+    assert heads(state) == [[(Role.KICKER, "青山县："), (Role.TITLE, TEA[0])], []]
     assert state.sections[0].closed and state.sections[1].headless
 
 
 def test_build_sections_keeps_deck_lines_after_a_column_tag_title_in_the_body():
     deck = "社区食堂，满足老龄群体的饮食需求，增添幸福滋味"
     state = run(state_of("办好小食堂，托举大民生（暖闻热评）", deck, TEA[1]), rules.build_sections)
-    assert heads(state) == [[(TITLE, "办好小食堂，托举大民生（暖闻热评）")]]
+    assert heads(state) == [[(Role.TITLE, "办好小食堂，托举大民生（暖闻热评）")]]
     assert [i.text for i in state.sections[0].body][0].startswith("社区食堂")
 
 
@@ -52,7 +52,7 @@ def test_resolve_subheads_merges_a_cohesive_lone_headline_into_the_running_artic
     more = "青山县茶叶合作社注册茶叶品牌，青山县新茶销往全国，茶农收入稳定增长。"
     state = run(state_of(*TEA, "强品牌 茶叶走向全国", more), rules.build_sections, rules.resolve_subheads)
     assert len(state.sections) == 1
-    assert [i.role for i in state.sections[0].body][-2:] == [SUB, "body"]
+    assert [i.role for i in state.sections[0].body][-2:] == [Role.SUB, Role.BODY]
 
 
 def test_resolve_subheads_keeps_a_headline_followed_by_a_news_lead():
@@ -72,7 +72,7 @@ def test_detach_displaced_kickers_moves_a_stacked_headline_to_its_headless_body(
     state = state_of(*BRIDGE, "“孩子在家门口就能看病。”城西社区卫生服务中心开诊以来，日均接诊居民两百余人次。（钱芳）",
                      "城西社区卫生服务中心开诊", *TEA)
     run(state, rules.build_sections, rules.detach_displaced_kickers)
-    assert heads(state)[-2:] == [[(TITLE, "城西社区卫生服务中心开诊")], [(TITLE, TEA[0])]]
+    assert heads(state)[-2:] == [[(Role.TITLE, "城西社区卫生服务中心开诊")], [(Role.TITLE, TEA[0])]]
 
 
 def test_attach_runs_gives_a_headless_run_to_the_open_article_it_continues():
@@ -168,40 +168,40 @@ LETTERS = [
 
 def test_gather_columns_makes_briefs_with_the_same_lead_tag_one_article_under_the_label():
     state = run(state_of(*BRIEFS), rules.build_sections, rules.gather_columns)
-    assert heads(state) == [[(TITLE, "城乡快讯")]]
-    assert [(i.role, i.text) for i in state.sections[0].body if i.role == SUB] == [
-        (SUB, BRIEFS[1]), (SUB, BRIEFS[4])]
+    assert heads(state) == [[(Role.TITLE, "城乡快讯")]]
+    assert [(i.role, i.text) for i in state.sections[0].body if i.role == Role.SUB] == [
+        (Role.SUB, BRIEFS[1]), (Role.SUB, BRIEFS[4])]
 
 
 def test_gather_columns_makes_signed_letters_one_article_under_the_label():
     state = run(state_of(*LETTERS), rules.build_sections, rules.gather_columns)
-    assert heads(state) == [[(TITLE, "读者来信")]]
+    assert heads(state) == [[(Role.TITLE, "读者来信")]]
     assert len(state.sections[0].body) == 6
 
 
 def test_gather_columns_leaves_a_single_item_as_kicker_and_title():
     state = run(state_of(*BRIEFS[:4], *BRIDGE), rules.build_sections, rules.gather_columns)
-    assert heads(state)[0] == [(KICKER, "城乡快讯"), (TITLE, BRIEFS[1])]
-    assert heads(state)[1] == [(TITLE, BRIDGE[0])]
+    assert heads(state)[0] == [(Role.KICKER, "城乡快讯"), (Role.TITLE, BRIEFS[1])]
+    assert heads(state)[1] == [(Role.TITLE, BRIDGE[0])]
 
 
 def test_gather_columns_needs_items_that_open_alike():
     # a place kicker over a title, then an ordinary article: no column
     state = run(state_of("青山县", *TEA, *BRIDGE), rules.build_sections, rules.gather_columns)
-    assert heads(state) == [[(KICKER, "青山县"), (TITLE, TEA[0])], [(TITLE, BRIDGE[0])]]
+    assert heads(state) == [[(Role.KICKER, "青山县"), (Role.TITLE, TEA[0])], [(Role.TITLE, BRIDGE[0])]]
 
 
 def test_build_sections_takes_a_sentence_long_headline_over_a_wire_lead_after_an_open_article():
     long_title = "青山县人民医院原党委副书记、副院长，县卫生健康局原局长某某严重违纪违法被开除党籍"
     lead = "本报青山8月30日电  经县委批准，县纪委监委对青山县人民医院原党委副书记某某进行了立案审查调查。"
     state = run(state_of(*TEA[:2], long_title, lead), rules.build_sections)
-    assert heads(state) == [[(TITLE, TEA[0])], [(TITLE, long_title)]]
+    assert heads(state) == [[(Role.TITLE, TEA[0])], [(Role.TITLE, long_title)]]
 
 
 def test_build_sections_keeps_a_sentence_long_line_without_a_wire_lead_in_the_body():
     line = "青山县人民医院原党委副书记、副院长，县卫生健康局原局长某某今天到白云镇调研茶园建设情况"
     state = run(state_of(*TEA[:2], line, TEA[2]), rules.build_sections)
-    assert heads(state) == [[(TITLE, TEA[0])]]
+    assert heads(state) == [[(Role.TITLE, TEA[0])]]
 
 
 def test_set_aside_furniture_takes_page_lines_out_of_the_reading_order():
@@ -210,13 +210,13 @@ def test_set_aside_furniture_takes_page_lines_out_of_the_reading_order():
     state = run(state_of(*page), rules.set_aside_furniture, rules.build_sections)
     assert [i.text for i in state.unplaced] == ["2025年8月6日 星期三", "第3版 要闻", "A03", "责任编辑：王五"]
     assert [w.line for w in state.warnings] == [1, 3, 11, 15]
-    assert heads(state) == [[(TITLE, TEA[0])]]
+    assert heads(state) == [[(Role.TITLE, TEA[0])]]
     assert [i.text for i in state.sections[0].body] == [TEA[1], cut, "翻了一番。"]
 
 
 def test_build_sections_a_bare_credit_line_closes_the_article_above_it():
     state = run(state_of(*TEA[:2], "记者 张三 摄", TEA[2]), rules.build_sections)
-    assert heads(state) == [[(TITLE, TEA[0])], []]
+    assert heads(state) == [[(Role.TITLE, TEA[0])], []]
     assert state.sections[0].closed and state.sections[0].body[-1].text == "记者 张三 摄"
 
 
@@ -277,7 +277,7 @@ def test_specifics_count_only_what_no_third_block_holds():
 def test_a_tail_sharing_names_with_an_open_article_and_none_with_its_own_start_is_split_off():
     tail = "林秋禾说，白沙古镇博物馆还将开设夜间场，让更多游客走近石雕木刻。"
     state = run(state_of(*MUSEUM, *TEA, tail), rules.build_sections)
-    sec, where = state.sections[1], state.sections[0].text()
+    sec, where = state.sections[1], rules._whole(state.sections[0])
     assert rules._shares_specifics(state, sec, 2, where, other=0.05, own=0.0)
     assert not rules._shares_specifics(state, sec, 2, where, other=0.03, own=0.0)    # too unlike it
     assert not rules._shares_specifics(state, sec, 2, where, other=0.05, own=0.04)   # reads like its start too
@@ -287,7 +287,9 @@ def test_a_tail_sharing_names_with_an_open_article_and_none_with_its_own_start_i
 def test_no_specifics_split_at_a_contact_line_or_after_an_open_sentence():
     contact = "欢迎投稿白沙古镇博物馆，投稿邮箱：baisha@example.com。"
     state = run(state_of(*MUSEUM, *TEA, contact), rules.build_sections)
-    assert not rules._shares_specifics(state, state.sections[1], 2, state.sections[0].text(), other=0.05, own=0.0)
+    assert not rules._shares_specifics(state, state.sections[1], 2, rules._whole(state.sections[0]),
+                                       other=0.05, own=0.0)
     cut = TEA[2].rstrip("。") + "，白沙古镇博物馆"
     state = run(state_of(*MUSEUM, TEA[0], TEA[1], cut, "林秋禾说，石雕木刻还将外出巡展。"), rules.build_sections)
-    assert not rules._shares_specifics(state, state.sections[1], 2, state.sections[0].text(), other=0.05, own=0.0)
+    assert not rules._shares_specifics(state, state.sections[1], 2, rules._whole(state.sections[0]),
+                                       other=0.05, own=0.0)

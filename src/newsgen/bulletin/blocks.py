@@ -18,14 +18,32 @@ CLOSERS = "”’」』）)】"
 #: Punctuation that cannot end a headline line (a headline never ends on a comma or a full stop).
 NO_HEADLINE_END = "。，、；;,.：:"
 HEADLINE_MAX = 48
+#: A headline is printed on at most this many lines (引题, 主题, 副题).
+HEADLINE_LINES = 3
+#: A headline-shaped line longer than this, with a comma, reads like a sentence: a headline only where
+#: nothing else could be (after a sign-off, at the top, over a lead).
+WEAK_HEADLINE = 28
+#: A line longer than this that ends on ？ or ！ after a comma is a question or exclamation sentence.
+QUESTION_SENTENCE = 20
 SIGNATURE_MAX = 30
+#: Page furniture (a date line, a page marker, an editors' line) is at most this long.
+FURNITURE_MAX = 40
+#: Lines of one width, give or take this many characters (and at least this wide), are a wrapped paragraph.
+WRAP_SLACK = 2
+WRAP_MIN = 8
+#: An attribution in brackets names at most this many people, each at most this long.
+ATTRIBUTION_NAMES = 6
+ATTRIBUTION_NAME_MAX = 4
 HAN = r"\u3400-\u9fff"
 
 KICKER_END = re.compile(r"(：|——|—)$")
 #: A trailing attribution: （卢鸿 张辉云）, （记者 张三 通讯员 李四）, （本报记者 王五）.
 TAIL_BYLINE = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
 #: A lead that carries the attribution: 本报南昌7月5日电（记者李中文、刘军国）, 新华社北京8月1日电 （记者X）.
-LEAD_DATELINE = re.compile(r"^[^，。！？]{0,24}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电\s*[（(]([^（）()]{2,40})[）)]")
+LEAD_DATELINE = re.compile(r"^[^，。！？]{0,24}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电\s*(?:[A-Za-z]{2,}\s*)?"
+                           r"[（(]([^（）()]{2,40})[）)]")    # (a stray Latin word may sit before the credit)
+#: A credit in square brackets opening a web article: 【环球时报驻韩国特约记者 林森 环球时报记者 张旺】.
+LEAD_BRACKET = re.compile(r"^【([^】]{0,40}(?:记者|通讯员)[^】]{2,40})】")
 #: A lead in the 讯 style: 南都讯 记者X 通讯员Y, 本报讯（记者X）.
 _CREDIT = rf"(?:本报)?(?:记者|通讯员|实习生)\s*[{HAN}·]{{2,4}}(?:、[{HAN}·]{{2,4}})*(?=[、\s，,]|$)"
 LEAD_XUN = re.compile(rf"^[^，。！？\s]{{0,10}}?讯\s*(?:[（(]([^（）()]{{2,40}})[）)]|((?:{_CREDIT}\s*)+))")
@@ -34,8 +52,12 @@ LEAD_PAREN = re.compile(r"^[（(]((?:本报)?(?:记者|通讯员)[^（）()]{2,4
 #: A lead that credits in the 报道 style: 江西日报记者 张三 报道：, 本报记者 张三 通讯员 李四 报道：.
 LEAD_REPORT = re.compile(r"^[^，。！？：:\s（(]{0,10}?((?:记者|通讯员)[^，。！？：:（()]{2,40}?)报道[：:]")
 #: Credit vocabulary: role words, 文/ 图/ 摄/ prefixes and a trailing 摄 (a photo credit, spaced or not: 记者张三摄).
-ROLE = re.compile(r"本报记者|本报通讯员|特约记者|见习记者|摄影记者|记者|通讯员|实习生|摄影|文\s*[/／]\s*图|"
-                  r"[文图摄]\s*[/／]|(?:^|(?<=\s)|(?<=[\u3400-\u9fff·]{2}))摄(?=\s*$)")
+#: An outlet's name glued before 记者 is no author: 新华社记者, 环球时报驻韩国特约记者, 人民日报记者.
+_OUTLET = r"(?:[\u3400-\u9fff]{1,10}?(?:报|社|台|网|新闻))?(?:驻[\u3400-\u9fff]{1,8}?)?"
+ROLE = re.compile(rf"{_OUTLET}(?:本报|特约|特派|见习|实习|摄影)?(?:记者|通讯员)|实习生|摄影|文\s*[/／]\s*图|"
+                  r"[文图摄]\s*[/／]|(?:^|(?<=\s)|(?<=[\u3400-\u9fff·]{2}))(?:摄|整理)(?=\s*$)")
+#: The agency closing a photo credit: （新华社发）, （受访者供图）.
+PHOTO_AGENCY = re.compile(r"\s*[（(][^（）()]{1,12}(?:发|供图|供稿)[）)]$")
 #: A credit printed as a line of its own, with no brackets: 文/图 张三, 记者 张三 摄, 文/张三 图/李四.
 CREDIT_LINE_MAX = 40
 #: A source or design credit closing an article: 数据来源：某局, 版式设计：某某. It names no author.
@@ -62,6 +84,20 @@ LEAD_OPENING = re.compile(
 )
 #: A dateline opening a wire lead: 本报北京8月30日电, 新华社某地8月1日电.
 WIRE_DATELINE = re.compile(r"^[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电")
+#: An outlet's own lead formula, which only ever opens an article: 某网消息（某栏目）：, 某社消息，,
+#: 【某网报道】, 本报讯, 某网X月X日电. (Not in brackets: （本报某地X月X日电） closes an article.)
+OUTLET_LEAD = re.compile(
+    r"^(?![（(据])(?:[^，。！？：:\s]{0,10}(?:网|社|台|报|频道|新闻)消息\s*(?:[（(][^（）()]{1,12}[）)])?\s*[：:，,]|"
+    r"【[^】]{0,28}(?:报道|讯|电|消息|记者[^】]*)】|"
+    r"[^，。！？\s]{1,10}讯(?:\s|[（(])|"
+    r"[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电)"
+)
+#: Weaker lead cues: a paragraph opening like this under a headline-shaped line makes it a headline,
+#: but the same words also open paragraphs inside articles (据某报报道，, 当地时间X日，, 7日，).
+LEAD_CUE = re.compile(
+    r"^(?:据[^，。！？]{1,24}?(?:\d{1,2}日)?(?:报道|消息)[，,：:]|(?:当地时间|北京时间)|"
+    r"(?:今天|昨天|今日|昨日)[（(]\d{1,2}月\d{1,2}日[）)]|(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚|晚间|凌晨)?[，,])"
+)
 #: A stray Latin word dropped between Chinese characters: “ ourselves 反馈.
 NOISE_WORD = re.compile(r"(?<=[^\x00-\x7f])\s+([A-Za-z]{2,})\s+(?=[^\x00-\x7f])")
 FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -142,7 +178,7 @@ def _hard_wrapped(lines: list[str]) -> bool:
     """Lines of one width (give or take two characters) before the last: a paragraph wrapped at
     the column's width, whose first line may look like a headline. Two lines cannot tell."""
     widths = [len(line) for line in lines[:-1]]
-    return (len(widths) >= 2 and max(widths) - min(widths) <= 2 and min(widths) >= 8
+    return (len(widths) >= 2 and max(widths) - min(widths) <= WRAP_SLACK and min(widths) >= WRAP_MIN
             and not any(KICKER_END.search(line) for line in lines[:-1]))
 
 
@@ -150,7 +186,7 @@ def peel_headline(lines: list[str]) -> int:
     """How many leading lines of a block are a headline printed with no blank line before its body:
     up to three headline-shaped lines, then a line of prose. Not in a hard-wrapped paragraph."""
     k = 0
-    while k < min(3, len(lines) - 1) and _headline_line(lines[k]):
+    while k < min(HEADLINE_LINES, len(lines) - 1) and _headline_line(lines[k]):
         k += 1
     if k and k == len(lines) - 1 and _headline_line(lines[k]):
         return k if headline_stack(lines) else 0
@@ -163,7 +199,7 @@ def headline_stack(lines: list[str]) -> bool:
     """Whether a block of headline lines is several headlines (a label over a title, a kicker, a
     subtitle) rather than one headline wrapped: a wrapped headline fills its first line, and
     never breaks after a kicker's ： or before a subtitle's ——."""
-    return len(lines) <= 3 and (any(KICKER_END.search(line) for line in lines[:-1]) or
+    return len(lines) <= HEADLINE_LINES and (any(KICKER_END.search(line) for line in lines[:-1]) or
                                 any(line.startswith("——") for line in lines[1:]) or
                                 len(lines[0]) < max(len(line) for line in lines[1:]))
 
@@ -225,7 +261,8 @@ def is_attribution(inside: str) -> bool:
     """Whether the text inside brackets is only names (and role words)."""
     stripped = ROLE.sub(" ", inside)
     parts = [p for p in re.split(r"[\s、，,/]+", stripped) if p]
-    return bool(parts) and len(parts) <= 6 and all(NAME.match(p) and len(p) <= 4 for p in parts)
+    return bool(parts) and len(parts) <= ATTRIBUTION_NAMES and \
+        all(NAME.match(p) and len(p) <= ATTRIBUTION_NAME_MAX for p in parts)
 
 
 def tail_byline(text: str) -> tuple[str, list[str]] | None:
@@ -255,11 +292,14 @@ def rules_out_headline(text: str) -> bool:
     unbalanced = any(text.count(a) != text.count(b) for a, b in ("“”", "‘’", "（）", "《》", "「」"))
     return (
         unbalanced or                                 # a quotation or bracket cut by a column break
-        (len(text) > 20 and core != text and "，" in text) or   # a question or exclamation sentence
+        (len(text) > QUESTION_SENTENCE and core != text and "，" in text) or   # a question or exclamation sentence
         bool(re.match(r"^[^，]{0,6}(来|以来|前|后|日|时)，", text) and LEAD_OPENING.match(text)) or
-        text[:1] in "（(【[" or                      # a sign-off, a label such as 【点评】
+        text[:1] in "（([" or                        # a sign-off
+        bool(re.fullmatch(r"【[^】]*】", text)) or      # a bare label such as 【点评】 (a tag over a headline is fine)
         bool(re.search(r"\s{2,}|\u3000", text)) or   # spaced-out names: a signature
-        any(ch in core for ch in "？?！!。；;") or       # a sentence inside
+        any(ch in core for ch in "。；;") or             # a sentence inside
+        (any(ch in core for ch in "？?！!") and "，" in text) or   # a question or exclamation, then more
+        # (…？还是…？ and 罕见高频会晤！美日韩加速靠拢 are headlines: two short clauses, no comma)
         bool(re.search(r"[@/]|https?:|\.com", text)) or
         bool(re.search(r"：“|：\"", text))               # a quotation introduced
     )
@@ -267,7 +307,7 @@ def rules_out_headline(text: str) -> bool:
 
 def lead_byline(text: str) -> tuple[str, list[str]] | None:
     """The attribution inside a lead: 本报南昌7月5日电（记者李中文、刘军国）, 南都讯 记者X."""
-    for pattern in (LEAD_DATELINE, LEAD_XUN, LEAD_PAREN, LEAD_REPORT):
+    for pattern in (LEAD_DATELINE, LEAD_XUN, LEAD_PAREN, LEAD_REPORT, LEAD_BRACKET):
         m = pattern.match(text)
         if not m:
             continue
@@ -279,8 +319,9 @@ def lead_byline(text: str) -> tuple[str, list[str]] | None:
 
 
 def credit_line(line: str) -> list[str] | None:
-    """The names in a line that is only a credit (role words and names, no brackets, no sentence)."""
-    line = line.strip()
+    """The names in a line that is only a credit (role words and names, no brackets, no sentence);
+    a photo credit may end with its agency in brackets: 李四摄（新华社发）."""
+    line = PHOTO_AGENCY.sub("", line.strip())
     if not line or len(line) > CREDIT_LINE_MAX or not ROLE.search(line) or line[:1] in "（(":
         return None
     if not is_attribution(line) or re.search(r"[，。：:；;！？]", line):
@@ -297,7 +338,7 @@ def note_line(text: str) -> bool:
 def furniture(text: str) -> str | None:
     """What kind of page furniture a block is (a whole block, on its own), if it is any."""
     text = text.strip()
-    if len(text) > 40:
+    if len(text) > FURNITURE_MAX:
         return None
     return next((kind for kind, pattern in FURNITURE.items() if pattern.fullmatch(text)), None)
 
@@ -339,11 +380,14 @@ def features(block: Block) -> Features:
     if lead:
         f.lead_byline, f.lead_authors = lead
         f.starts_lead = True
-    f.wire_lead = bool(f.lead_byline or WIRE_DATELINE.match(text))
+    dated = bool(WIRE_DATELINE.match(text) or OUTLET_LEAD.match(text)) and \
+        not text.startswith(("（", "("))     # （本报某地X月X日电） is a closing dateline
+    f.wire_lead = bool(f.lead_byline) or dated
+    f.starts_lead = f.starts_lead or f.wire_lead or bool(LEAD_CUE.match(text))
     f.noise = noise_words(block)
     f.closing = bool(re.fullmatch(r"(?:[（(][^（）()]*[）)])+", text))
     f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline
-                   and not f.lead_byline)
+                   and not f.wire_lead)       # a line opening with an outlet's formula is a cut lead
     f.signature = signature(text) and not f.lead_byline and not f.tail_byline
     last_line = block.text.split("\n")[-1].strip()
     credit = None if f.tail_byline or f.lead_byline else \
@@ -356,7 +400,7 @@ def features(block: Block) -> Features:
         f.candidate = False
     f.note = note_line(text[: len(text) - len(f.tail_byline or "")].rstrip()) and not f.furniture
     f.ends_open = f.ends_open and not f.signature     # a signature is a line of its own, not a cut sentence
-    f.weak = f.candidate and len(text) > 28 and ("，" in text or "," in text) and not f.kicker_shaped
+    f.weak = f.candidate and len(text) > WEAK_HEADLINE and ("，" in text or "," in text) and not f.kicker_shaped
     return f
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from newsgen.bulletin.blocks import FULL_DATE, features, flat, split_blocks
+from newsgen.bulletin.drafts import draft
 from newsgen.bulletin.model import Parsed
-from newsgen.bulletin.render import render
 from newsgen.bulletin.rules import RULES
 from newsgen.bulletin.sections import Item, State
 from newsgen.bulletin.similarity import Vectorizer
@@ -22,15 +22,26 @@ def dateline(text: str) -> dt.date | None:
     return None
 
 
-def parse(text: str) -> Parsed:
+def assemble(text: str, state: State | None = None) -> State:
+    """Blocks, their features, and the ordered rules run over them (``state`` may carry a training trace)."""
     blocks = split_blocks(text)
-    items = [Item(block, features(block)) for block in blocks]
-    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    state = state or State(items=[])
+    state.items = [Item(block, features(block)) for block in blocks]
+    state.vectorizer = Vectorizer(flat(b) for b in blocks)
     for rule in RULES:
         rule(state)
+    return state
+
+
+def parse(text: str) -> Parsed:
+    return to_parsed(assemble(text), text)
+
+
+def to_parsed(state: State, text: str) -> Parsed:
+    """The drafts of assembled sections, in reading order, with what was left unplaced."""
     sections = sorted(state.sections, key=lambda s: min((i.block.first_line for i in s.body),
                                                          default=s.first_line()))
-    drafts = [render(s) for s in sections]
+    drafts = [draft(s) for s in sections]
     # Parsed.warnings holds what belongs to no draft (each draft carries its own).
     warnings = sorted(state.warnings, key=lambda w: w.line)
     return Parsed(drafts=drafts, unplaced=[i.block for i in state.unplaced], warnings=warnings,

@@ -8,28 +8,43 @@ similarity — never a particular word, place or name.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from newsgen.bulletin.blocks import HEADLINE_LINES
 from newsgen.bulletin.model import ParseWarning
-from newsgen.bulletin.sections import BODY, KICKER, SUB, SUBTITLE, TITLE, Item, Section, State
+from newsgen.bulletin.scorer import headline_cues, model, orphan_cues
+from newsgen.bulletin.sections import Item, Role, Section, State
 
 Rule = Callable[[State], None]
 
-#: A run this similar to the running article continues it (subheading, not a new headline).
-SUBHEAD_COHESION = 0.08
+#: How many sections either side a tail, a continuation or a displaced headline is looked for: a bulletin
+#: prints an article's pieces within a page or two of each other, and the bound keeps the assembler linear
+#: in the length of the bulletin (every search is over a window, never over all sections).
+WINDOW = 40
+#: A continuation whose article above was cut mid-sentence and which itself opens mid-sentence gains this.
+OPEN_JOIN_BONUS = 0.03
+#: A kicker line is a displaced headline when a headless run matches it this much better than its own body.
+KICKER_MARGIN = 0.05
+#: A subheading is at most this many lines (two lines under a running article are a new kicker and title).
+SUBHEAD_LINES = 1
 #: A headless run attaches to an open article (or a displaced headline) only above this.
 ATTACH_MIN = 0.06
 #: Below this, an attachment is reported as low-confidence.
 ATTACH_SURE = 0.12
 #: A glued tail is split off when it matches elsewhere at least this well...
 GLUE_MIN = 0.10
-#: ...and this many times better than its own start.
+#: ...and this many times better than its own start (plus this margin).
 GLUE_RATIO = 2.5
+GLUE_MARGIN = 0.02
+#: Where to cut a glued run: the tail's likeness elsewhere, less this many times its likeness to its own
+#: start, plus this bonus where the tail opens with a lead formula (it opens an article).
+OWN_WEIGHT = 2.0
+LEAD_BONUS = 0.1
 #: A tail whose likeness to its own start is at most this share of its likeness elsewhere is a stranger.
 STRANGER_OWN = 0.25
-#: A block above a glued tail's seam goes with the tail when it reads this much more like the tail's article.
-SEAM_MARGIN = 0.0
 #: A tail that shares this many specifics (name or figure trigrams found nowhere else) with an open
 #: article, and none with its own start, is that article's continuation even when worded unlike it...
 SPECIFIC_MIN = 2
@@ -41,10 +56,16 @@ ADDRESS = re.compile(r"@|https?:|www\.|\.com|\.cn")
 KICKER_OWN_MAX = 0.06
 #: A column label over a run of items (栏目名): a short plain line, no punctuation, no space.
 COLUMN_LABEL = re.compile(r"^[\u3400-\u9fff]{2,6}$")
-#: An item of a column of briefs is at most this long (its body, in characters).
+#: An item of a column of briefs is at most this long (its body, in characters) and this many blocks.
 BRIEF_MAX = 320
+BRIEF_BLOCKS = 3
 #: A lead tag that opens a brief: the words before the first run of spaces, no date in them.
 LEAD_TAG = re.compile(r"^([^\s\d，。：；！？“”（）()]{2,8})\s+\S")
+#: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
+SECTION_NUMBER = re.compile(r"^(?:[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]?[、.．]?|"
+                            r"第[一二三四五六七八九十百\d]{1,4}[计章节部分篇回期季站]?)$")
+#: A bracketed note naming where an article was taken from (which may be printed away from it).
+SOURCE_NOTE = re.compile(r"摘编|摘自|转载|来源|原题")
 #: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
 COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 
@@ -52,8 +73,10 @@ COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> bool:
     if not item.feat.candidate:
         return False
+    if item.feat.kicker_shaped and not (nxt is not None and nxt.feat.candidate):
+        return False     # a line ending in ： over text introduces it (a speaker, a list): no headline under it
     if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, or over a wire lead
-        return prev is None or prev.closes or prev.feat.candidate or (nxt is not None and nxt.feat.wire_lead)
+        return prev is None or prev.closes or prev.feat.candidate or (nxt is not None and nxt.feat.starts_lead)
     return True
 
 
@@ -62,7 +85,7 @@ def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
     heads = [group[0]]
     for item in group[1:]:
         last = heads[-1]
-        if len(heads) >= 3 or COLUMN_TAG.search(last.text) and not last.feat.kicker_shaped:
+        if len(heads) >= HEADLINE_LINES or COLUMN_TAG.search(last.text) and not last.feat.kicker_shaped:
             break
         if item.feat.subtitle_shaped or last.feat.kicker_shaped:
             heads.append(item)
@@ -70,9 +93,9 @@ def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
             heads.append(item)   # a plain kicker line over the title
         else:
             break
-    roles = {1: [TITLE], 2: [KICKER, TITLE], 3: [KICKER, TITLE, SUBTITLE]}[len(heads)]
+    roles = {1: [Role.TITLE], 2: [Role.KICKER, Role.TITLE], 3: [Role.KICKER, Role.TITLE, Role.SUBTITLE]}[len(heads)]
     if len(heads) == 2 and heads[1].feat.subtitle_shaped:
-        roles = [TITLE, SUBTITLE]
+        roles = [Role.TITLE, Role.SUBTITLE]
     for item, role in zip(heads, roles, strict=True):
         item.role = role
     return heads, group[len(heads):]
@@ -111,8 +134,18 @@ def build_sections(state: State) -> None:
     while i < len(items):
         prev = items[i - 1] if i else None
         if _is_candidate(items[i], prev, items[i + 1] if i + 1 < len(items) else None):
+            trailing = _trailing_lines(items, i) if current is not None and current.body else 0
+            if trailing:
+                for item in items[i:i + trailing]:
+                    item.own_line = True
+                current.body += items[i:i + trailing]   # type: ignore[union-attr]
+                current.notes.append(f"lines {items[i].block.first_line}-{items[i + trailing - 1].block.last_line}: "
+                                     f"{trailing} headline-shaped lines with no lead under them (links, notes): "
+                                     "kept with the article above")
+                i += trailing
+                continue
             j = i + 1
-            while j < len(items) and items[j].feat.candidate and j - i < 4:
+            while j < len(items) and items[j].feat.candidate and j - i <= HEADLINE_LINES:
                 j += 1
             heads, deck = _split_group(items[i:j])
             current = Section(head=heads, body=list(deck))
@@ -123,24 +156,51 @@ def build_sections(state: State) -> None:
         if item.feat.credit and current is not None and current.head and \
                 all(b.feat.headline_shaped for b in current.body):
             item.opening = True
-        elif current is None or current.closed and not ((item.feat.credit or _trails(item)) and current.body):
+        elif current is None or current.closed and not ((item.feat.credit or _trails(item)) and current.body) \
+                or _opens_unsigned(item, current):
             current = Section()
             sections.append(current)
         current.body.append(item)
         i += 1
 
 
+def _trailing_lines(items: list[Item], i: int) -> int:
+    """How many of the headline-shaped lines from ``i`` on are end matter of the article above (related
+    links, notes) rather than a headline: a headline is at most HEADLINE_LINES lines over a lead, so of a
+    longer run of such lines only the last line (with a kicker line over it) may head the next article."""
+    j = i
+    while j < len(items) and items[j].feat.candidate and not items[j].feat.weak:
+        j += 1
+    run = j - i
+    if run <= HEADLINE_LINES:
+        return 0
+    keep = 2 if items[j - 2].feat.kicker_shaped or items[j - 1].feat.subtitle_shaped else 1
+    return run - keep
+
+
+def _opens_unsigned(item: Item, current: Section) -> bool:
+    """An outlet's lead formula (某网消息：, 本报讯, 某社X月X日电) starts an article even when the one
+    before it was never signed off, when the running article has had its own formula lead: the
+    formula opens each article of this bulletin, so a second one is the next article. (Under a
+    headline, summary paragraphs may come before the formula: that is still the same article.)"""
+    if not item.feat.wire_lead or not current.body or current.body[-1].feat.ends_open:
+        return False
+    return any(b.feat.wire_lead for b in current.body)
+
+
 def _title(section: Section) -> str:
-    return next((i.text for i in section.head if i.role == TITLE), section.head[0].text if section.head else "")
+    return next((i.text for i in section.head if i.role is Role.TITLE), section.head[0].text if section.head else "")
 
 
 def _open_articles(state: State, before: int) -> list[tuple[int, Section]]:
-    return [(k, s) for k, s in enumerate(state.sections[:before]) if s.head and s.body and not s.closed]
+    """Headed articles not signed off, among the WINDOW sections before ``before``."""
+    start = max(0, before - WINDOW)
+    return [(start + n, s) for n, s in enumerate(state.sections[start:before]) if s.head and s.body and not s.closed]
 
 
 def _as_subhead(section: Section) -> list[Item]:
     for item in section.head:
-        item.role = BODY if item.feat.weak else SUB   # a sentence-long line is a paragraph, not a heading
+        item.role = Role.BODY if item.feat.weak else Role.SUB   # a sentence-long line is a paragraph, not a heading
     return section.head + section.body
 
 
@@ -154,7 +214,7 @@ def _item_opening(section: Section) -> str | None:
     if first.feat.signature:
         return "signature"
     m = LEAD_TAG.match(first.text)
-    brief = section.closed and sum(len(i.text) for i in section.body) <= BRIEF_MAX and len(section.body) <= 3
+    brief = section.closed and sum(len(i.text) for i in section.body) <= BRIEF_MAX and len(section.body) <= BRIEF_BLOCKS
     return f"lead {m.group(1)}" if m and brief else None
 
 
@@ -165,7 +225,7 @@ def gather_columns(state: State) -> None:
     k = 0
     while k < len(state.sections):
         sec = state.sections[k]
-        label = sec.head[0] if len(sec.head) == 2 and sec.head[0].role == KICKER else None
+        label = sec.head[0] if len(sec.head) == 2 and sec.head[0].role is Role.KICKER else None
         shape = _item_opening(sec)
         if label is None or shape is None or label.feat.kicker_shaped or not COLUMN_LABEL.match(label.text):
             k += 1
@@ -177,11 +237,11 @@ def gather_columns(state: State) -> None:
                 break
             items.append(nxt)
         if len(items) >= 2:
-            label.role = TITLE
+            label.role = Role.TITLE
             body: list[Item] = []
             for item in items:
                 for line in item.head[-1:]:
-                    line.role = SUB
+                    line.role = Role.SUB
                 body += item.head[-1:] + item.body
             state.sections[k:k + len(items)] = [Section(head=[label], body=body, notes=[
                 f"line {label.block.first_line}: column label over {len(items)} items that open alike "
@@ -189,87 +249,107 @@ def gather_columns(state: State) -> None:
         k += 1
 
 
+def _subhead_group(sec: Section) -> bool:
+    """A headline group that may be a subheading: one or two lines (a label over a subheading), with
+    text under it, no kicker's colon and no column tag (a column tag marks a headline)."""
+    return 1 <= len(sec.head) <= SUBHEAD_LINES and bool(sec.body) and \
+        not any(i.feat.kicker_shaped for i in sec.head) and not COLUMN_TAG.search(sec.head[-1].text)
+
+
 def resolve_subheads(state: State) -> None:
-    """A lone headline inside a running article, not followed by a news lead and on the same
-    topic, is an in-article subheading. After a sign-off, the same evidence makes it the first
-    line of a continuation (a headless run that starts with a subheading)."""
+    """A headline group inside a running article is a subheading when the fitted model says it does
+    not open an article (no lead under it, same topic and names, shorter than the article's title...).
+    After a sign-off, a lone headline with no lead that reads like an open article is the first line
+    of a continuation (a headless run that starts with a subheading)."""
     k = 1
     while k < len(state.sections):
         sec, prev = state.sections[k], state.sections[k - 1]
-        lone = len(sec.head) == 1 and sec.body and not sec.head[0].feat.kicker_shaped
-        if not lone or sec.body[0].feat.starts_lead or COLUMN_TAG.search(sec.head[0].text):
+        if sec.head and SECTION_NUMBER.match(sec.head[0].text) and prev.body:
+            prev.notes.append(f"line {sec.head[0].block.first_line}: numbered part of the article "
+                              f"('{sec.head[0].text}'), its headline lines kept as subheadings")
+            prev.body += _as_subhead(sec)
+            del state.sections[k]
+            continue
+        if not _subhead_group(sec):
             k += 1
             continue
         if prev.body and not prev.closed:
-            score = state.cosine(sec.text(), prev.text())
-            if score >= SUBHEAD_COHESION:
+            cues = headline_cues(state, k)
+            p_new = model("opens_article").probability(cues)
+            if not state.decide("opens_article", cues, sec.head, p_new):
                 prev.notes.append(f"line {sec.head[0].block.first_line}: subheading "
-                                  f"(no lead follows, cosine {score:.2f} with the running article)")
+                                  f"(p(new article) {p_new:.2f}, cosine {cues['cohesion']:.2f} with the "
+                                  "running article)")
                 prev.body += _as_subhead(sec)
                 del state.sections[k]
                 continue
-        elif prev.closed:
+        elif prev.closed and len(sec.head) == 1:
             opened = _open_articles(state, k)
-            scored = sorted(((state.cosine(sec.text(), o.text()), o) for _, o in opened), key=lambda p: -p[0])
-            if scored and scored[0][0] >= SUBHEAD_COHESION:
-                state.sections[k] = Section(body=_as_subhead(sec), notes=[
-                    f"line {sec.head[0].block.first_line}: subheading opening a continuation "
-                    f"(cosine {scored[0][0]:.2f} with '{_title(scored[0][1])}')"])
+            best = max(((state.cosine(sec.text(), o.text()), o) for _, o in opened), key=lambda p: p[0], default=None)
+            if best is not None:
+                cues = {"cohesion": best[0], "lead": float(sec.body[0].feat.starts_lead),
+                        "wire": float(sec.body[0].feat.wire_lead)}
+                p_new = model("opens_after_signoff").probability(cues)
+                if not state.decide("opens_after_signoff", cues, sec.head, p_new):
+                    state.sections[k] = Section(body=_as_subhead(sec), notes=[
+                        f"line {sec.head[0].block.first_line}: subheading opening a continuation "
+                        f"(p(new article) {p_new:.2f}, cosine {best[0]:.2f} with '{_title(best[1])}')"])
         k += 1
 
 
-def _displaced_candidates(state: State, skip: Section | None = None) -> list[str]:
-    """Texts that may be displaced headlines: headline-only sections and plain kicker lines."""
+@dataclass(frozen=True)
+class Candidate:
+    """Somewhere a glued tail may belong: its text (to compare with), the items it is made of (to
+    count shared specifics) and the whole text of its section (to weigh a seam against)."""
+
+    text: str
+    items: list[Item]
+    article: str
+
+
+def _whole(sec: Section) -> Candidate:
+    return Candidate(sec.text(), sec.head + sec.body, sec.text())
+
+
+def _displaced_candidates(state: State, k: int) -> list[Candidate]:
+    """What may be displaced headlines near section ``k`` (not ``k`` itself): headline-only sections
+    and plain kicker lines."""
     out = []
-    for sec in state.sections:
+    skip = state.sections[k]
+    for sec in state.sections[max(0, k - WINDOW):k + WINDOW + 1]:
         if sec is skip:
             continue
         if sec.head and not sec.body:
-            out.append(sec.text())
-        elif len(sec.head) == 2 and sec.head[0].role == KICKER and not sec.head[0].feat.kicker_shaped:
-            out.append(sec.head[0].text)
+            out.append(_whole(sec))
+        elif len(sec.head) == 2 and sec.head[0].role is Role.KICKER and not sec.head[0].feat.kicker_shaped:
+            out.append(Candidate(sec.head[0].text, sec.head[:1], sec.text()))
     return out
 
 
-def _open_headless(state: State, before: int) -> list[str]:
+def _open_headless(state: State, before: int) -> list[Candidate]:
     """Headless runs printed earlier and left open: a body whose headline was displaced may
     itself have a tail printed further on."""
-    return [s.text() for s in state.sections[:before] if s.headless and s.body and not s.closed]
-
-
-def _article_of(state: State, text: str) -> str:
-    """The whole text of the section a candidate text (an article, or a kicker line) comes from."""
-    return next((s.text() for s in state.sections if text in (s.text(), s.head[0].text if s.head else None)), text)
+    return [_whole(s) for s in state.sections[max(0, before - WINDOW):before] if s.headless and s.body and not s.closed]
 
 
 def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
     """Move a glued tail's seam up over the body blocks that read more like the tail (and the
     article it belongs to) than like this section's own start. The first blocks of a tail are
     often weakly worded, so the blocks are weighed as a run: the seam goes where the summed
-    preference for the tail is highest."""
+    preference for the tail is highest (strictly: a tie keeps the later seam)."""
     best, total, seam = 0.0, 0.0, j
     for m in range(j - 1, 0, -1):
         item = sec.body[m]
-        if item.role != BODY or item.feat.lead_byline:
+        if item.role is not Role.BODY or item.feat.lead_byline:
             break
         above = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:m]])
         total += state.cosine(item.text, where) - state.cosine(item.text, above)
-        if total > best + SEAM_MARGIN:
+        if total > best:
             best, seam = total, m
     return seam
 
 
-def _items_of(state: State, text: str) -> list[Item]:
-    """The blocks a candidate text (an article, a headless run, a displaced headline or kicker line) is made of."""
-    for sec in state.sections:
-        if text == sec.text():
-            return sec.head + sec.body
-        if sec.head and text == sec.head[0].text:
-            return sec.head[:1]
-    return []
-
-
-def _shares_specifics(state: State, sec: Section, j: int, where: str, other: float, own: float) -> bool:
+def _shares_specifics(state: State, sec: Section, j: int, where: Candidate, other: float, own: float) -> bool:
     """A tail that shares names or figures with an article left open elsewhere, and none with its
     own start, after a paragraph that ends a sentence: a continuation, even when it shares too few
     words with that article to match it on wording alone. Not when the start is a single paragraph
@@ -280,7 +360,7 @@ def _shares_specifics(state: State, sec: Section, j: int, where: str, other: flo
             other < SPECIFIC_COS or own > other / 2 or any(ADDRESS.search(i.text) for i in tail):
         return False
     return state.shared(tail, sec.head + sec.body[:j]) == 0 and \
-        state.shared(tail, _items_of(state, where)) >= SPECIFIC_MIN
+        state.shared(tail, where.items) >= SPECIFIC_MIN
 
 
 def _stranger(sec: Section, j: int, other: float, own: float) -> bool:
@@ -300,35 +380,36 @@ def split_glued_runs(state: State) -> None:
         if sec.headless or len(sec.body) < 2:
             k += 1
             continue
-        others = [o.text() for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
-            _displaced_candidates(state, skip=sec)
-        best: tuple[float, int, float, float, str] | None = None
+        others = [_whole(o) for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
+            _displaced_candidates(state, k)
+        best: tuple[float, int, float, float, Candidate] | None = None
         for j in range(1, len(sec.body)):
-            if all(_trails(i) and not i.feat.closing for i in sec.body[j:]):
-                break     # a bare credit or a note line under the text: nothing to split off
-                # (a bracketed sign-off may name another article's source: 摘编自《…》, so it may go)
+            if all(_trails(i) and not (i.feat.closing and SOURCE_NOTE.search(i.text)) for i in sec.body[j:]):
+                break     # a bare credit, a note line or a sign-off under the text: nothing to split off
+                # (but a bracketed source note may name another article's source: 摘编自《…》, so it may go)
             tail = "\n".join(i.text for i in sec.body[j:])
             left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
             own = state.cosine(tail, left)
-            other, where = max(((state.cosine(tail, o), o) for o in others), default=(0.0, ""))
-            lead = 0.1 if sec.body[j].feat.lead_byline else 0.0
-            score = other - 2 * own + lead
+            other, where = max(((state.cosine(tail, o.text), o) for o in others), key=lambda p: p[0],
+                               default=(0.0, Candidate("", [], "")))
+            lead = LEAD_BONUS if sec.body[j].feat.wire_lead else 0.0
+            score = other - OWN_WEIGHT * own + lead
             if best is None or score > best[0]:
                 best = (score, j, other, own, where)
         if best is None:
             k += 1
             continue
         _, j, other, own, where = best
-        lead = bool(sec.body[j].feat.lead_byline)
-        strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + 0.02
+        lead = sec.body[j].feat.wire_lead
+        strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + GLUE_MARGIN
         if strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
                 _shares_specifics(state, sec, j, where, other, own):
             if not lead:
-                j = _earliest_seam(state, sec, j, _article_of(state, where))
+                j = _earliest_seam(state, sec, j, where.article)
             tail = Section(body=sec.body[j:], notes=[
                 f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
                 f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
-                f"{', a lead with its own byline' if lead else ''})"])
+                f"{', a lead formula of its own' if lead else ''})"])
             sec.body = sec.body[:j]
             state.sections.insert(k + 1, tail)
         k += 1
@@ -340,23 +421,71 @@ def detach_displaced_kickers(state: State) -> None:
     k = 0
     while k < len(state.sections):
         sec = state.sections[k]
-        if len(sec.head) == 2 and sec.head[0].role == KICKER and not sec.head[0].feat.kicker_shaped:
+        if len(sec.head) == 2 and sec.head[0].role is Role.KICKER and not sec.head[0].feat.kicker_shaped:
             first = sec.head[0]
             own = state.cosine(first.text, sec.text(head=False))
             whole = sec.text(head=False)
-            headless = [s for s in state.sections if s.headless]
+            headless = [s for s in state.sections[max(0, k - WINDOW):k + WINDOW + 1] if s.headless]
             scored = [(state.cosine(first.text, h.text()), state.cosine(whole, h.text())) for h in headless]
             # a headless run that reads like this article's own body is its continuation, not its body
             best = max((a for a, b in scored if a > b), default=0.0)
-            if best >= ATTACH_MIN and own <= KICKER_OWN_MAX and best > own + 0.05:
-                first.role = TITLE
+            if best >= ATTACH_MIN and own <= KICKER_OWN_MAX and best > own + KICKER_MARGIN:
+                first.role = Role.TITLE
                 sec.head = sec.head[1:]
-                sec.head[0].role = TITLE
+                sec.head[0].role = Role.TITLE
                 state.sections.insert(k, Section(head=[first], notes=[
                     f"line {first.block.first_line}: displaced headline, not a kicker "
                     f"(cosine {best:.2f} with a headless run vs {own:.2f} with the body below)"]))
                 k += 1
         k += 1
+
+
+def place_orphan_headlines(state: State) -> None:
+    """A headline left with no body (displaced) takes the body that was glued, with no seam, under
+    another article: of the paragraphs near it that could open an article (not the first of their
+    section, not after a cut sentence), the one whose wording (with the paragraphs after it) matches
+    the headline best starts its article, when the fitted model takes it; the headline takes that
+    paragraph and the rest of its section."""
+    k = 0
+    while k < len(state.sections):
+        head = state.sections[k]
+        if head.body or not head.head:
+            k += 1
+            continue
+        candidates = _orphan_candidates(state, k)
+        scored = [(cues, sec, j) for sec, j in candidates
+                  # the headline must share vocabulary with the text it heads, more than with the text above
+                  if (cues := orphan_cues(state, head, sec, j))["cosine"] >= ATTACH_MIN and
+                  cues["cosine"] > cues["before"]]
+        top = max((c["cosine"] for c, _, _ in scored), default=0.0)
+        best: tuple[float, Section, int, dict[str, float]] | None = None
+        fitted = model("orphan_start")
+        for cues, sec, j in scored:
+            cues["margin"] = cues["cosine"] - top
+            p = fitted.probability(cues)
+            if state.decide("orphan_start", cues, head.head + [sec.body[j]], p, fitted.threshold) and \
+                    (best is None or p > best[0]):
+                best = (p, sec, j, cues)
+        if best is not None:
+            p, sec, j, cues = best
+            head.body = sec.body[j:]
+            sec.body = sec.body[:j]
+            head.notes.append(f"headline at line {head.head[0].block.first_line} was displaced: its body "
+                              f"starts at line {head.body[0].block.first_line}, glued under '{_title(sec)}' "
+                              f"(p {p:.2f}, cosine {cues['cosine']:.2f})")
+        k += 1
+
+
+def _orphan_candidates(state: State, k: int) -> list[tuple[Section, int]]:
+    """Paragraphs near section ``k`` that could open an article glued under another one."""
+    out = []
+    for sec in state.sections[max(0, k - WINDOW):k + WINDOW + 1]:
+        for j in range(1, len(sec.body)):
+            item, before = sec.body[j], sec.body[j - 1]
+            if item.role is Role.BODY and not before.feat.ends_open and not _trails(item) and \
+                    before.role is Role.BODY:
+                out.append((sec, j))
+    return out
 
 
 def _start(section: Section) -> int:
@@ -367,42 +496,77 @@ def opens_article(run: Section) -> bool:
     """A headless run that opens with a credited lead (新华社某地X月X日电（记者X）, 本报讯 记者X) is
     the start of an article, never the middle of one: it continues no open article, however alike
     the wording (it may still be the body of a displaced headline)."""
-    return bool(run.body) and run.body[0].role == BODY and bool(run.body[0].feat.lead_byline)
+    return bool(run.body) and run.body[0].role is Role.BODY and run.body[0].feat.wire_lead
 
 
 def attach_runs(state: State) -> None:
     """Headless runs go to the open article they continue, or to a displaced headline (a headline
-    with no body); best lexical match first. Repeated, since a displaced headline that found its
-    body is itself an open article that may have a continuation."""
-    while _attach_best(state):
-        pass
-
-
-def _attach_best(state: State) -> bool:
+    with no body); best lexical match first, over the whole bulletin. A displaced headline that found
+    its body is itself an open article that may have a continuation, so an owner's pairs are scored
+    again whenever it grows. Pairs are kept in a heap, each scored within a WINDOW of sections, so the
+    rule is linear in the bulletin's length (times the window), not quadratic."""
     sections = state.sections
-    best: tuple[float, Section, Section, str] | None = None
-    for run in sections:
-        if not run.headless or not run.body:
+    position = {id(s): n for n, s in enumerate(sections)}
+    runs = [s for s in sections if s.headless and s.body]
+    alive = {id(r) for r in runs}
+    version: dict[int, int] = {}
+    heap: list[tuple[float, int, int, int, str]] = []
+    # A displaced headline's body opens like an article; while such a run is left, a run that does not
+    # (a tail printed away from its article) is not matched to a displaced headline.
+    leads = sum(1 for r in runs if opens_article(r))
+
+    def push(run: Section, owners: list[Section] | None = None) -> None:
+        r = position[id(run)]
+        near = owners if owners is not None else sections[max(0, r - WINDOW):r + WINDOW + 1]
+        for owner in near:
+            scored = _pair_score(state, run, owner, leads > 0)
+            if scored is not None and scored[0] >= ATTACH_MIN:
+                o = position[id(owner)]
+                heapq.heappush(heap, (-scored[0], r, o, version.get(id(owner), 0), scored[1]))
+
+    for run in runs:
+        push(run)
+    attached: set[int] = set()
+    while heap:
+        neg, r, o, seen, kind = heapq.heappop(heap)
+        run, owner = sections[r], sections[o]
+        if id(run) not in alive or version.get(id(owner), 0) != seen:
             continue
-        text = run.text()
-        for owner in sections:
-            if owner.headless or owner.closed:
-                continue
-            if not owner.body:
-                kind, score = "headline", state.cosine(owner.text(), text)
-            elif _start(owner) < _start(run) and not opens_article(run):
-                kind, score = "continuation", state.cosine(owner.text(), text)
-                if owner.ends_open and run.body[0].role == BODY:
-                    score += 0.03
-            else:
-                continue
-            if score >= ATTACH_MIN and (best is None or score > best[0]):
-                best = (score, run, owner, kind)
-    if best is None:
-        return False
-    score, run, owner, kind = best
+        _attach(state, run, owner, -neg, kind)
+        alive.discard(id(run))
+        attached.add(id(run))
+        version[id(owner)] = seen + 1
+        if opens_article(run):
+            leads -= 1
+            if leads == 0:      # displaced headlines are open to any run now
+                for other in runs:
+                    if id(other) in alive:
+                        push(other)
+        for other in sections[max(0, o - WINDOW):o + WINDOW + 1]:
+            if id(other) in alive:
+                push(other, [owner])
+    state.sections = [s for s in sections if id(s) not in attached]
+
+
+def _pair_score(state: State, run: Section, owner: Section, leads: bool) -> tuple[float, str] | None:
+    """How well a headless run continues an owner (or is the body of a displaced headline), and how."""
+    if owner.headless or owner.closed:
+        return None
+    if not owner.body:
+        if leads and not opens_article(run):
+            return None
+        return state.cosine(owner.text(), run.text()), "headline"
+    if _start(owner) < _start(run) and not opens_article(run):
+        score = state.cosine(owner.text(), run.text())
+        if owner.ends_open and run.body[0].role is Role.BODY:
+            score += OPEN_JOIN_BONUS
+        return score, "continuation"
+    return None
+
+
+def _attach(state: State, run: Section, owner: Section, score: float, kind: str) -> None:
     span = run.span()
-    joined = owner.ends_open and run.body[0].role == BODY
+    joined = owner.ends_open and run.body[0].role is Role.BODY
     owner.body += run.body
     owner.notes += run.notes
     if kind == "headline":
@@ -414,13 +578,12 @@ def _attach_best(state: State) -> bool:
     if score < ATTACH_SURE:
         owner.warnings.append(ParseWarning(run.first_line(), f"low-confidence attachment of lines {span} "
                                            f"to '{_title(owner)}' (cosine {score:.2f})"))
-    sections.remove(run)
-    return True
 
 
 def fallback_titles(state: State) -> None:
-    """A headless run that matched nothing is an article of its own, titled from its first words;
-    a headline that matched no body is kept as unplaced."""
+    """A headless run that matched nothing is an article of its own, titled from its first words.
+    A headline-shaped line that matched no body, printed right under an article's text, is that
+    article's end matter (a related link, a note); anywhere else it is kept as unplaced."""
     kept: list[Section] = []
     for sec in state.sections:
         if sec.headless:
@@ -428,6 +591,14 @@ def fallback_titles(state: State) -> None:
             sec.warnings.append(ParseWarning(sec.first_line(), f"lines {sec.span()}: no headline and no open "
                                              "article to continue; kept as an article with a fallback title"))
         elif not sec.body:
+            above = kept[-1] if kept else None
+            if above is not None and above.body and _follows(above, sec):
+                for item in sec.head:
+                    item.role = Role.BODY
+                above.body += sec.head
+                above.warnings.append(ParseWarning(sec.first_line(), f"headline-shaped line '{_title(sec)}' "
+                                                   "matched no body: kept as end matter of the article above"))
+                continue
             state.unplaced += sec.head
             state.warnings.append(ParseWarning(sec.first_line(), f"headline '{_title(sec)}' has no body "
                                                "and matched no headless run; left unplaced"))
@@ -436,12 +607,19 @@ def fallback_titles(state: State) -> None:
     state.sections = kept
 
 
+def _follows(above: Section, sec: Section) -> bool:
+    """Whether ``sec`` is printed right after ``above``'s last block (no other block between)."""
+    last = (above.head + above.body)[-1].block.index
+    return sec.head[0].block.index == last + 1
+
+
 def warn_open_ends(state: State) -> None:
     """A block cut mid-sentence with nothing to continue it: a lost column. Kept, and flagged."""
     for sec in state.sections:
         for k, item in enumerate(sec.body):
             nxt = sec.body[k + 1] if k + 1 < len(sec.body) else None
-            if item.role == BODY and item.feat.ends_open and (nxt is None or nxt.role != BODY):
+            if item.role is Role.BODY and item.feat.ends_open and not item.own_line and \
+                    (nxt is None or nxt.role is not Role.BODY):
                 sec.warnings.append(ParseWarning(item.block.last_line, "ends mid-sentence and no continuation "
                                                  "was found (a lost column?)"))
 
@@ -461,6 +639,7 @@ RULES: list[Rule] = [
     resolve_subheads,
     split_glued_runs,
     detach_displaced_kickers,
+    place_orphan_headlines,
     attach_runs,
     fallback_titles,
     warn_open_ends,

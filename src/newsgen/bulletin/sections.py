@@ -2,28 +2,38 @@
 
 A *section* is a headline (possibly none) and the body items printed after it, up to
 the next headline or byline. Rules in :mod:`newsgen.bulletin.rules` merge, split and
-re-attach sections; :mod:`newsgen.bulletin.render` turns the final sections into drafts.
+re-attach sections; :mod:`newsgen.bulletin.drafts` turns the final sections into drafts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from newsgen.bulletin.blocks import Features, flat
 from newsgen.bulletin.model import Block, ParseWarning
 from newsgen.bulletin.similarity import Specifics, Vectorizer
 
-# Roles of an item.
-KICKER, TITLE, SUBTITLE, SUB, BODY = "kicker", "title", "subtitle", "sub", "body"
+
+class Role(Enum):
+    """What an item is in its article: a headline line (引题, 主题, 副题), a subheading, or text."""
+
+    KICKER = "kicker"
+    TITLE = "title"
+    SUBTITLE = "subtitle"
+    SUB = "sub"
+    BODY = "body"
 
 
 @dataclass
 class Item:
     block: Block
     feat: Features
-    role: str = BODY
+    role: Role = Role.BODY
     candidate: bool = False      # could be a headline line, by its shape
     opening: bool = False        # a bare credit line printed under the headline, before the text
+    own_line: bool = False       # a line of its own under the text (a related link): never joined to the next
 
     @property
     def text(self) -> str:
@@ -54,7 +64,7 @@ class Section:
 
     @property
     def ends_open(self) -> bool:
-        return bool(self.body) and self.body[-1].role == BODY and self.body[-1].feat.ends_open
+        return bool(self.body) and self.body[-1].role is Role.BODY and self.body[-1].feat.ends_open
 
     def text(self, head: bool = True) -> str:
         parts = [i.text for i in self.head] if head else []
@@ -79,6 +89,22 @@ class State:
     unplaced: list[Item] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     _specifics: Specifics | None = None
+    #: Training only (``train/fit.py``): every scored decision is recorded here as (model name, cues,
+    #: the items decided about), and ``oracle`` (given the same) answers it in place of the model.
+    trace: list[tuple[str, dict[str, float], list[Item]]] | None = None
+    oracle: Callable[[str, list[Item]], bool | None] | None = None
+
+    def decide(self, name: str, cues: dict[str, float], items: list[Item], probability: float,
+               threshold: float = 0.5) -> bool:
+        """Whether a scored decision comes out true: the model's probability above its threshold, or
+        the oracle's answer while training."""
+        if self.trace is not None:
+            self.trace.append((name, cues, items))
+        if self.oracle is not None:
+            answer = self.oracle(name, items)
+            if answer is not None:
+                return answer
+        return probability > threshold
 
     def cosine(self, a: str, b: str) -> float:
         return self.vectorizer.cosine(a, b)

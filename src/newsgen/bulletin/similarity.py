@@ -42,6 +42,10 @@ def _line_grams(text: str) -> Counter[str]:
     return out
 
 
+#: Texts whose vectors are kept at a time.
+VECTOR_CACHE = 20_000
+
+
 class Vectorizer:
     """IDF fitted on a bulletin's blocks; turns texts into unit TF-IDF vectors."""
 
@@ -58,6 +62,8 @@ class Vectorizer:
     def vector(self, text: str) -> dict[str, float]:
         cached = self._vectors.get(text)
         if cached is None:
+            if len(self._vectors) >= VECTOR_CACHE:
+                self._vectors.clear()       # bounded memory on a long bulletin; recomputing is cheap
             cached = self._vectors[text] = self._vector(text)
         return cached
 

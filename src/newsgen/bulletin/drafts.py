@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from newsgen.bulletin.model import Draft
-from newsgen.bulletin.sections import BODY, KICKER, SUB, SUBTITLE, TITLE, Section
+from newsgen.bulletin.sections import Role, Section
 
 FALLBACK_TITLE_MAX = 24
 
 
 def _fallback_title(section: Section) -> str:
-    first = next((i.text for i in section.body if i.role == BODY), section.body[0].text)
+    first = next((i.text for i in section.body if i.role is Role.BODY), section.body[0].text)
     clause = re.split(r"[，。！？；：,.!?;:]", first, maxsplit=1)[0].strip("“”‘’\"' ")
     return clause[:FALLBACK_TITLE_MAX] or first[:FALLBACK_TITLE_MAX]
 
@@ -27,7 +27,7 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
         end -= 1
     last = section.body[end - 1] if end else None
     signed: list[str] = []
-    if last is not None and last.feat.tail_byline and last.role == BODY:
+    if last is not None and last.feat.tail_byline and last.role is Role.BODY:
         byline = last.feat.tail_byline
         cut = texts[end - 1].rstrip()
         texts[end - 1] = cut[: len(cut) - len(byline)].rstrip()
@@ -35,14 +35,14 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
     # The closing byline is the article's own credit; the lead's (or a credit line under the headline)
     # counts when there is none. A bare credit line at the end (文/图 X, 记者 X 摄) adds its names.
     opening = next((i.feat.credit_authors if i.opening else i.feat.lead_authors for i in
-                    [i for i in section.body if i.role == BODY][:2] if i.opening or i.feat.lead_authors), [])
+                    [i for i in section.body if i.role is Role.BODY][:2] if i.opening or i.feat.lead_authors), [])
     authors = list(dict.fromkeys((signed or opening) + credited))
     paragraphs: list[str] = []
     joinable = False
     for item, text in zip(section.body, texts, strict=True):
         if not text:
             continue
-        if item.role == SUB:
+        if item.role is Role.SUB:
             paragraphs.append(f"## {text}")
             joinable = False
             continue
@@ -50,23 +50,23 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
             paragraphs[-1] += text
         else:
             paragraphs.append(text)
-        joinable = item.feat.ends_open
+        joinable = item.feat.ends_open and not item.own_line
     return "\n\n".join(paragraphs), byline, authors
 
 
-def render(section: Section) -> Draft:
+def draft(section: Section) -> Draft:
     roles = {i.role: i.text for i in section.head}
     body, byline, authors = _body(section)
-    kicker = roles.get(KICKER)
+    kicker = roles.get(Role.KICKER)
     if kicker is not None and kicker.endswith("："):
         kicker = kicker[:-1]
-    title = roles.get(TITLE) or _fallback_title(section)
+    title = roles.get(Role.TITLE) or _fallback_title(section)
     return Draft(
         title=title,
         body=body,
         blocks=[i.block for i in section.head + section.body],
         kicker=kicker,
-        subtitle=roles.get(SUBTITLE),
+        subtitle=roles.get(Role.SUBTITLE),
         authors=authors,
         byline=byline,
         headline=[i.text for i in section.head],

@@ -1,0 +1,126 @@
+"""Small learned scorers over cues the parser already computes.
+
+A decision the rules cannot make from one cue alone is made by a logistic regression over named cues:
+
+- ``opens_article``: is a headline-shaped line inside a running article a new article's headline, or
+  a subheading of that article? (:func:`headline_cues`)
+- ``opens_after_signoff``: after a sign-off, does a lone headline start a new article, or the
+  continuation of an article left open above?
+- ``orphan_start``: where does a displaced headline's body start, when it was glued with no seam under
+  another article? (:func:`orphan_cues`; the best candidate is taken above a fitted threshold)
+
+The weights are fitted on generated training bulletins by ``train/fit.py`` (``make train``) and ship
+as ``weights.json`` beside this module; scoring is a pure-Python dot product, so importing the
+parser stays fast and needs no numerical library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from newsgen.bulletin.sections import Role, Section, State
+
+WEIGHTS = Path(__file__).with_name("weights.json")
+
+#: A time word early in a paragraph: a lead says when (and where) before it says anything else.
+LEAD_TIME = re.compile(r"\d{1,2}日|近日|日前|近期|当地时间|今天|昨天|今年|上午|下午|晚间")
+#: A date or time in a lead's first sentence (a lead says when before it says anything else).
+FIRST_DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}日|近日|日前|当地时间|今天|昨天|今年\d{1,2}月|上周|本周")
+FIRST_SENTENCE = re.compile(r"[。！？]")
+#: How far into a paragraph a lead's time word is looked for (characters).
+LEAD_TIME_SPAN = 40
+#: Caps that keep one cue from dominating the dot product.
+SHARED_CAP = 5
+RUN_CAP = 12
+#: A headline this short (characters) reads like a subheading label.
+SHORT_HEAD = 8
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic regression: named cues, standardised, weighted, summed and squashed."""
+
+    cues: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float = 0.5       # a decision is taken above this probability (fitted for ranked choices)
+
+    def probability(self, cues: dict[str, float]) -> float:
+        z = self.bias
+        for name, w, m, s in zip(self.cues, self.weights, self.mean, self.scale, strict=True):
+            z += w * (cues.get(name, 0.0) - m) / s
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@cache
+def model(name: str) -> Model:
+    """The fitted model called ``name`` in ``weights.json`` (an even-odds one before ``make train``)."""
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8")).get(name)
+    if data is None:
+        return Model((), (), 0.0, (), ())
+    return Model(tuple(data["cues"]), tuple(data["weights"]), float(data["bias"]),
+                 tuple(data["mean"]), tuple(data["scale"]), float(data.get("threshold", 0.5)))
+
+
+def _since_heading(section: Section) -> int:
+    """Paragraphs of the running article since its headline or its last subheading."""
+    n = 0
+    for item in reversed(section.body):
+        if item.role is Role.SUB:
+            break
+        n += 1
+    return n
+
+
+def headline_cues(state: State, k: int) -> dict[str, float]:
+    """Cues for "the headline group of section ``k`` opens a new article" against "it is a subheading
+    of the article running above it" (section ``k - 1``)."""
+    sec, prev = state.sections[k], state.sections[k - 1]
+    head = "".join(i.text for i in sec.head)
+    first = sec.body[0]
+    text = first.text
+    return {
+        "cohesion": state.cosine(sec.text(), prev.text()),
+        "head_cohesion": state.cosine(head, prev.text()),
+        "lead": float(first.feat.starts_lead),
+        "wire": float(first.feat.wire_lead),
+        "lead_time": float(bool(LEAD_TIME.search(text[:LEAD_TIME_SPAN]))),
+        "short_head": float(len(head) <= SHORT_HEAD),
+        "date_first": float(bool(FIRST_DATE.search(FIRST_SENTENCE.split(text, maxsplit=1)[0]))),
+        "headless_prev": float(prev.headless),
+        "since_heading": min(_since_heading(prev), RUN_CAP) / 4,
+        "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
+        "shared": min(state.shared(sec.body[:3], prev.head + prev.body), SHARED_CAP) / SHARED_CAP,
+        "next_len": min(len(text), 200) / 100,
+    }
+
+
+
+#: Paragraphs from a candidate start on (and before it) that are compared with an orphan headline.
+ORPHAN_SPAN = 3
+
+
+def orphan_cues(state: State, head: Section, sec: Section, j: int) -> dict[str, float]:
+    """Cues for "paragraph ``j`` of ``sec`` is where the displaced headline ``head``'s article starts"
+    (``margin``, the cosine less the best cosine of all candidates, is filled in by the caller)."""
+    title = head.text()
+    item = sec.body[j]
+    after = "\n".join(i.text for i in sec.body[j:j + ORPHAN_SPAN])
+    before = "\n".join(i.text for i in sec.head + sec.body[max(0, j - ORPHAN_SPAN):j])
+    return {
+        "cosine": state.cosine(title, after),
+        "before": state.cosine(title, before),
+        "split": state.cosine(after, before),
+        "lead": float(item.feat.starts_lead),
+        "wire": float(item.feat.wire_lead),
+        "lead_time": float(bool(LEAD_TIME.search(item.text[:LEAD_TIME_SPAN]))),
+        "headless": float(sec.headless),
+        "margin": 0.0,
+    }

@@ -1,0 +1,46 @@
+"""The shipped weights of the parser's scored decisions match the cues the parser computes."""
+
+from __future__ import annotations
+
+import json
+
+from newsgen.bulletin import scorer
+from newsgen.bulletin.parse import assemble
+from newsgen.bulletin.sections import State
+
+BULLETIN = """青山县图书馆延长夏季开放时间
+
+本报讯  暑期到来，青山县图书馆将开放时间延长至每晚九点，并增设少儿阅览专区。
+
+少儿专区
+
+图书馆新辟的少儿阅览专区藏书三千册，青山县图书馆还安排了志愿者讲故事。
+
+白云镇新建三座便民桥
+
+本报讯  近日，白云镇三座便民桥全部建成通行，沿河两岸村民出行不再绕路。
+"""
+
+
+def test_every_shipped_model_is_complete_and_small():
+    data = json.loads(scorer.WEIGHTS.read_text(encoding="utf-8"))
+    assert scorer.WEIGHTS.stat().st_size < 100_000
+    for name, fitted in data.items():
+        n = len(fitted["cues"])
+        assert n and all(len(fitted[k]) == n for k in ("weights", "mean", "scale")), name
+        assert all(s > 0 for s in fitted["scale"]), name
+
+
+def test_the_parser_computes_exactly_the_cues_the_model_was_fitted_on():
+    state = State(items=[], trace=[])
+    assemble(BULLETIN, state)
+    assert state.trace, "the lone headline under a running article is a scored decision"
+    for name, cues, _ in state.trace:
+        assert sorted(cues) == sorted(scorer.model(name).cues)
+
+
+def test_a_lead_formula_opens_an_article_and_a_same_topic_line_without_one_is_a_subheading():
+    state = assemble(BULLETIN)
+    titles = [[i.text for i in s.head] for s in state.sections]
+    assert titles == [["青山县图书馆延长夏季开放时间"], ["白云镇新建三座便民桥"]]
+    assert [i.text for i in state.sections[0].body if i.role.value == "sub"] == ["少儿专区"]

@@ -1,0 +1,195 @@
+"""Fit the parser's scored decisions on generated training bulletins; write src/newsgen/bulletin/weights.json.
+
+    .venv/bin/python train/fit.py [--shared ../shared/parser-eval] [--work /tmp/newsgen-train]
+
+Reproducible: the training bulletins are laid out by the shared ``jumble.py`` from
+``train/articles.jsonl.gz`` with fixed seeds (one set with no made-up bylines, as on web and
+broadcast copy, one with the default sign-offs), and the fit is deterministic (Newton's method
+on an L2-regularised logistic loss; no random state). Each decision is recorded while the parser
+runs with an oracle that answers it from the truth (teacher forcing), so later decisions see the
+sections a correct parse would have. Nothing generated here is committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from newsgen.bulletin.parse import assemble
+from newsgen.bulletin.scorer import WEIGHTS
+from newsgen.bulletin.sections import Item, State
+
+ROOT = Path(__file__).resolve().parents[1]
+#: (seed, bulletins, extra jumble.py options): bulletins with no sign-offs, and with the default ones.
+SETS = [(7, 150, ["--byline-p", "0"]), (8, 100, []), (9, 80, ["--byline-p", "0", "--break-p", "0.2"]),
+        (10, 230, ["--byline-p", "0"]), (11, 230, ["--byline-p", "0"])]
+#: Decisions that pick one of many candidates (the best-scored one is taken if it clears a threshold):
+#: the threshold is fitted too, to get most such choices right on the training bulletins.
+RANKED = {"orphan_start"}
+#: L2 penalties tried on the standardised weights (not on the bias), chosen by FOLDS-fold cross-validation.
+L2_CHOICES = (0.1, 1.0, 10.0, 100.0)
+FOLDS = 5
+NEWTON_STEPS = 50
+
+
+def generate(shared: Path, work: Path) -> list[Path]:
+    work.mkdir(parents=True, exist_ok=True)
+    articles = work / "articles.jsonl"
+    if not articles.exists():
+        with gzip.open(shared / "train" / "articles.jsonl.gz", "rb") as src:
+            articles.write_bytes(src.read())
+    dirs = []
+    for seed, count, extra in SETS:
+        out = work / f"set-{seed}"
+        if not (out / "bulletin-000.txt").exists():
+            subprocess.run([sys.executable, str(shared / "jumble.py"), str(articles), str(out),
+                            "--bulletins", str(count), "--seed", str(seed), *extra], check=True)
+        dirs.append(out)
+    return dirs
+
+
+def oracle_for(truth: dict):
+    heads = {line for a in truth["articles"] for line in (a.get("headline_lines") or [a["title"]])}
+    paras = {p.replace("\n", "") for a in truth["articles"] for p in a["paras"]}
+    first = {line: a["paras"][0].replace("\n", "") for a in truth["articles"] if a["paras"]
+             for line in (a.get("headline_lines") or [a["title"]])}
+
+    def oracle(name: str, items: list[Item]) -> bool | None:
+        if name in ("opens_article", "opens_after_signoff"):
+            text = items[-1].text
+            if text in heads:
+                return True
+            if text in paras:
+                return False
+        if name == "orphan_start":
+            want = first.get(items[-2].text)
+            return None if want is None else items[-1].text == want
+        return None
+    return oracle
+
+
+Row = tuple[dict[str, float], bool, tuple]
+
+
+def collect(dirs: list[Path]) -> dict[str, list[Row]]:
+    """Every recorded decision as (cues, right answer, the group of candidates it was one of)."""
+    rows: dict[str, list[Row]] = {}
+    for d in dirs:
+        for bulletin in sorted(d.glob("*.txt")):
+            truth = json.loads(bulletin.with_suffix(".truth.json").read_text(encoding="utf-8"))
+            oracle = oracle_for(truth)
+            state = State(items=[], trace=[], oracle=oracle)
+            assemble(bulletin.read_text(encoding="utf-8"), state)
+            for name, cues, items in state.trace or []:
+                label = oracle(name, items)
+                if label is not None:
+                    group = (bulletin.name, tuple(i.block.index for i in items[:-1]))
+                    rows.setdefault(name, []).append((cues, label, group))
+    return rows
+
+
+def _newton(z: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    """Weights minimising the L2-regularised logistic loss (the bias, column 0, is not penalised)."""
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(NEWTON_STEPS):
+        p = 1 / (1 + np.exp(-z @ w))
+        grad = z.T @ (p - y) + penalty * w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w
+
+
+def choose_l2(z: np.ndarray, y: np.ndarray, groups: list[str]) -> float:
+    """The penalty with the lowest held-out log-loss, FOLDS-fold cross-validation by bulletin (the
+    decisions of one bulletin are never split between fitting and checking)."""
+    names = sorted(set(groups))
+    fold = np.array([names.index(g) % FOLDS for g in groups])
+    losses = {}
+    for l2 in L2_CHOICES:
+        loss = 0.0
+        for f in range(FOLDS):
+            train, held = fold != f, fold == f
+            if not held.any() or len(set(y[train])) < 2:
+                continue
+            w = _newton(z[train], y[train], l2)
+            p = np.clip(1 / (1 + np.exp(-z[held] @ w)), 1e-9, 1 - 1e-9)
+            loss -= float(np.sum(y[held] * np.log(p) + (1 - y[held]) * np.log(1 - p)))
+        losses[l2] = loss / len(y)
+    best = min(L2_CHOICES, key=lambda l2: (losses[l2], l2))
+    print("  held-out log-loss by L2: " + ", ".join(f"{k:g}: {v:.4f}" for k, v in losses.items()) + f" -> {best:g}")
+    return best
+
+
+def fit(rows: list[Row]) -> dict:
+    names = sorted(rows[0][0])
+    x = np.array([[c[n] for n in names] for c, _, _ in rows], dtype=float)
+    y = np.array([1.0 if label else 0.0 for _, label, _ in rows])
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    l2 = choose_l2(z, y, [group[0] for _, _, group in rows])
+    w = _newton(z, y, l2)
+    p = 1 / (1 + np.exp(-z @ w))
+    acc = float(((p > 0.5) == (y == 1)).mean())
+    print(f"  {len(y)} decisions ({int(y.sum())} true), training accuracy {acc:.3f}")
+    for n, wi in sorted(zip(names, w[1:], strict=True), key=lambda t: -abs(t[1])):
+        print(f"    {n:16s} {wi:+.3f}")
+    return {"cues": names, "weights": [round(float(v), 6) for v in w[1:]], "bias": round(float(w[0]), 6),
+            "mean": [round(float(v), 6) for v in mean], "scale": [round(float(v), 6) for v in scale],
+            "examples": len(y), "positives": int(y.sum()), "training_accuracy": round(acc, 4), "l2": l2}
+
+
+def ranked_threshold(rows: list[Row], fitted: dict) -> float:
+    """The probability the best candidate of a group must exceed to be taken: the one that gets the
+    most groups right (the right candidate taken, or none taken when none is right)."""
+    names, w = fitted["cues"], np.array(fitted["weights"])
+    mean, scale = np.array(fitted["mean"]), np.array(fitted["scale"])
+    best: dict[tuple, tuple[float, bool]] = {}
+    has_true: dict[tuple, bool] = {}
+    for cues, label, group in rows:
+        z = fitted["bias"] + float(((np.array([cues[n] for n in names]) - mean) / scale) @ w)
+        p = 1 / (1 + np.exp(-z))
+        if group not in best or p > best[group][0]:
+            best[group] = (p, label)
+        has_true[group] = has_true.get(group, False) or label
+    outcomes = sorted(best.values())
+    options = [0.5] + [p for p, _ in outcomes]
+    score = {t: sum((p > t and label) or (p <= t and not has_true[g]) for g, (p, label) in best.items())
+             for t in options}
+    threshold = max(options, key=lambda t: (score[t], -abs(t - 0.5)))
+    print(f"  threshold {threshold:.4f}: {score[threshold]} of {len(best)} choices right "
+          f"({sum(has_true.values())} with a right candidate)")
+    return round(float(threshold), 6)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "parser-eval")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/newsgen-train"))
+    args = ap.parse_args(argv)
+    rows = collect(generate(args.shared, args.work))
+    out = {}
+    for name in sorted(rows):
+        print(name)
+        out[name] = fit(rows[name])
+        if name in RANKED:
+            out[name]["threshold"] = ranked_threshold(rows[name], out[name])
+    WEIGHTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {WEIGHTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
