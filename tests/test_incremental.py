@@ -129,9 +129,10 @@ def _delete_cache(site: Path) -> None:
 
 def _corrupt_cache(site: Path) -> None:
     _title(site)
-    for path in (site / CACHE_DIR).iterdir():
-        with open(path, "r+b") as f:
-            f.truncate(max(0, path.stat().st_size // 2))
+    for path in (site / CACHE_DIR).rglob("*"):
+        if path.is_file():
+            with open(path, "r+b") as f:
+                f.truncate(max(0, path.stat().st_size // 2))
 
 
 def _cache_says_unchanged_but_file_changed(site: Path) -> None:
@@ -211,7 +212,8 @@ def test_one_body_edit_renders_only_the_pages_that_show_it(site: Path, tmp_path:
 def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
-    assert names[:2] == ["articles.json", "outputs.json"] and names[2].startswith("pages-") and len(names) == 3
+    assert names[:3] == ["articles.json", "bodies", "outputs.json"] and names[3].startswith("pages-")
+    assert len(names) == 4
     time.sleep(0)   # nothing pickled: a hostile cache can at worst make the build cold
 
 
@@ -243,3 +245,14 @@ def test_manifests_of_outputs_that_are_gone_are_pruned(site: Path, tmp_path: Pat
     shutil.rmtree(tmp_path / "a")
     build(site, tmp_path / "c")
     assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2      # a's went, c's came
+
+
+def test_converted_bodies_are_cached_one_file_each_and_pruned(site: Path, tmp_path: Path):
+    build(site, tmp_path / "out")
+    bodies = site / CACHE_DIR / "bodies"
+    before = {p.name for p in bodies.iterdir()}
+    assert len(before) == 5                                  # one per published article
+    _body(site)
+    build(site, tmp_path / "out")
+    after = {p.name for p in bodies.iterdir()}
+    assert len(after) == len(before) and len(after - before) == 1   # the edited body's old HTML is gone

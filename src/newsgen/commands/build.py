@@ -101,7 +101,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
     views = Views(model, derived=articles_cache.derived if articles_cache is not None else None)
     env = make_environment(site)
-    renderer = MarkdownRenderer(unsafe_html=config.markdown.unsafe_html)
+    renderer = MarkdownRenderer(unsafe_html=config.markdown.unsafe_html,
+                                cache_dir=cache_dir / "bodies" if incremental else None)
     clock.step("views", "summaries, reading times and links ready")
 
     manifest_path = Manifest.path_for(cache_dir, out)
@@ -154,6 +155,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             written.save(manifest_path, out)
             if articles_cache is not None:
                 articles_cache.save()
+            renderer.prune(article.body for article in checked.articles)   # drafts' too: kept for later
         writer.remove_previous(background=background_cleanup)   # under the build lock unless in background
         clock.step("cleanup", "previous output removed" + (" in the background" if background_cleanup else ""))
     timings = clock.timings

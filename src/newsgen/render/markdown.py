@@ -18,9 +18,13 @@ Article files come from bulletins and from editors' hands, so a body is not trus
 
 from __future__ import annotations
 
+import hashlib
 import html
+import os
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterable
+from pathlib import Path
 
 import markdown as md
 from markdown.treeprocessors import Treeprocessor
@@ -104,8 +108,9 @@ class MarkdownRenderer:
     URLs in Markdown links and images are dropped either way.
     """
 
-    def __init__(self, unsafe_html: bool = False) -> None:
+    def __init__(self, unsafe_html: bool = False, cache_dir: Path | None = None) -> None:
         self.unsafe_html = unsafe_html
+        self.cache_dir = cache_dir
         self._md = md.Markdown(extensions=EXTENSIONS, output_format="html")
         if not unsafe_html:
             self._md.preprocessors.deregister("html_block")
@@ -118,8 +123,46 @@ class MarkdownRenderer:
         """What, beside a body's text, decides its HTML (for page fingerprints)."""
         return f"markdown {md.__version__} {','.join(EXTENSIONS)} unsafe_html={self.unsafe_html}"
 
+    def key(self, text: str) -> str:
+        """The cache key of ``text``'s HTML under these settings."""
+        return hashlib.sha256(f"{self.settings}\0{text}".encode()).hexdigest()
+
     def convert(self, text: str) -> str:
-        return self._md.reset().convert(text)
+        """``text`` as HTML; from the cache of converted bodies when it has it (and written there if not).
+
+        The cache is one file a body, written atomically, so forked render workers share it safely.
+        """
+        if self.cache_dir is None:
+            return self._md.reset().convert(text)
+        path = self.cache_dir / f"{self.key(text)}.html"
+        try:   # the first line is the digest of the rest: a truncated or edited file is not trusted
+            check, _, cached = path.read_bytes().partition(b"\n")
+            if check.decode("ascii") == hashlib.sha256(cached).hexdigest():
+                return cached.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        html = self._md.reset().convert(text)
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            data = html.encode("utf-8")
+            tmp.write_bytes(hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return html
+
+    def prune(self, texts: Iterable[str]) -> None:
+        """Delete the cached HTML of bodies that are none of ``texts`` (edited or deleted articles)."""
+        if self.cache_dir is None or not self.cache_dir.is_dir():
+            return
+        keep = {f"{self.key(t)}.html" for t in texts}
+        for entry in os.scandir(self.cache_dir):
+            if entry.name not in keep:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
 
 
 class Body:
