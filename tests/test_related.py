@@ -3,9 +3,16 @@ first on ties; none (and no heading) for an article that shares nothing beyond t
 
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 
+import pytest
+
+from newsgen.commands.build import build
 from newsgen.render.related import article_keys, related_indices
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
 
 
 def keys(regions: tuple[str, ...] = (), topics: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> dict[str, int]:
@@ -67,3 +74,35 @@ def test_ten_thousand_articles_in_seconds_not_minutes():
     result = related_indices(articles)
     assert time.perf_counter() - start < 30   # ~3 s on the reference machine; linear in the count
     assert sum(len(r) == 5 for r in result) > 9_900
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("related") / "build"
+    build(FIXTURE, out, incremental=False)
+    return out
+
+
+def related_titles(out: Path, url: str) -> list[str]:
+    html = (out / url / "index.html").read_text(encoding="utf-8")
+    aside = re.search(r'<aside class="related".*?</aside>', html, re.S)
+    return re.findall(r"<a href=\"[^\"]*\">([^<]*)</a>", aside.group(0)) if aside else []
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    # city + 水利 + 供水 (8); then 党组织 tag (3) and the shared city (3), the newer first
+    ("2025/08/gaishan-gongshui-jichu-sheshi", ["南昌市发布冬季供水保障措施", "党建聚链成势 产业向新攀高",
+                                               "从“物业说了算”到“业主说了算”"]),
+    ("2024/12/nanchang-dongji-gongshui", ["改善供水基础设施 保障民生用水安全", "从“物业说了算”到“业主说了算”"]),
+    ("2025/08/cong-wuye-shuolesuan-dao-yezhu-shuolesuan", ["改善供水基础设施 保障民生用水安全",
+                                                           "南昌市发布冬季供水保障措施"]),
+    ("2025/08/dangjian-julian-chengshi", ["改善供水基础设施 保障民生用水安全"]),
+    ("2025/07/zhanggong-zhengwu-gongkai", []),   # shares only the province: nothing listed
+])
+def test_fixture_site_lists_the_expected_neighbours(built: Path, url: str, expected: list[str]):
+    assert related_titles(built, url) == expected
+
+
+def test_an_article_without_neighbours_has_no_empty_heading(built: Path):
+    html = (built / "2025/07/zhanggong-zhengwu-gongkai/index.html").read_text(encoding="utf-8")
+    assert "相关文章" not in html and 'class="related"' not in html
