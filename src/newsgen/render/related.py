@@ -19,7 +19,6 @@ linearly with the archive:
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_left
 from collections.abc import Sequence
 
@@ -30,7 +29,7 @@ TOPIC_WEIGHT = 3
 TAG_WEIGHT = 2
 MIN_SCORE = 2
 #: Longest posting scanned whole; longer ones only over the CAP articles nearest in time.
-CAP = 40
+CAP = 24
 
 
 def place_weight(depth: int) -> int:
@@ -61,26 +60,29 @@ def related_indices(keys_of: Sequence[dict[str, int]], limit: int = LIMIT, cap: 
             postings.setdefault(key, []).append(index)   # ascending: newest first
     big_sets = {key: set(posting) for key, posting in postings.items() if len(posting) > cap}
     out: list[tuple[int, ...]] = []
+    n = len(keys_of)
     for index, keys in enumerate(keys_of):
         scores: dict[int, int] = {}
         big: list[tuple[str, int]] = []
         for key, weight in keys.items():
             posting = postings[key]
-            if len(posting) <= cap:
-                for other in posting:
-                    scores[other] = scores.get(other, 0) + weight
-            else:
+            if len(posting) > cap:   # candidates: the cap articles nearest in time; scored below
                 big.append((key, weight))
                 at = bisect_left(posting, index)
                 start = min(max(0, at - cap // 2), len(posting) - cap)
-                for other in posting[start:start + cap]:
-                    scores.setdefault(other, 0)
+                scores.update(dict.fromkeys(posting[start:start + cap], 0))
+        for key, weight in keys.items():
+            posting = postings[key]
+            if len(posting) <= cap:
+                for other in posting:
+                    scores[other] = scores.get(other, 0) + weight
         scores.pop(index, None)
         for key, weight in big:
             for other in scores.keys() & big_sets[key]:
                 scores[other] += weight
-        best = heapq.nsmallest(limit, ((-score, other) for other, score in scores.items() if score >= min_score))
-        out.append(tuple(other for _, other in best))
+        # one int per candidate orders by score (higher first), then by index (newer first)
+        ranked = sorted([other - score * n for other, score in scores.items() if score >= min_score])
+        out.append(tuple(value % n for value in ranked[:limit]))
     return tuple(out)
 
 
