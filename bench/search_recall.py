@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         pages: list[tuple[str, str]] = []
         for page in sorted(out.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html")):
             html = page.read_text(encoding="utf-8")
-            title = re.search(r"<h1>(.*?)</h1>", html, re.S)
+            title = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
             if title:
                 pages.append((title.group(1).strip(), "/" + page.parent.relative_to(out).as_posix() + "/"))
         rng = random.Random(a.seed)
@@ -99,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
             if len(picks) == a.picks:
                 break
 
+        if not picks:
+            print("no article title holds a 4-character word", file=sys.stderr)
+            return 1
         handler = functools.partial(_Quiet, directory=str(out))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
