@@ -1,7 +1,9 @@
 """The golden site: the fixture site's expected *generated* output, in ``tests/golden/site``.
 
 Static files are copied, not generated, so the golden copy leaves them out (it would only
-duplicate the theme's stylesheet); :func:`check_static` compares them with their source.
+duplicate the theme's stylesheet); :func:`check_static` compares them with their source. The
+search index (``pagefind/``) is Pagefind's output, binary and named by content hashes: left out
+too, and tested by searching it (``tests/test_search*.py``).
 Refresh after an intended change: ``NEWSGEN_REFRESH_GOLDEN=1 .venv/bin/pytest tests/test_build.py``.
 """
 
@@ -16,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "site"
 GOLDEN = HERE / "golden" / "site"
 STATIC = "static"
+SEARCH = "pagefind"
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -24,8 +27,16 @@ def files_of(root: Path) -> dict[str, bytes]:
 
 
 def generated_files(root: Path) -> dict[str, bytes]:
-    """The files of a built site that newsgen generated (everything but ``static/``)."""
-    return {name: data for name, data in files_of(root).items() if not name.startswith(f"{STATIC}/")}
+    """The files of a built site that newsgen generated (everything but ``static/`` and ``pagefind/``)."""
+    return {name: data for name, data in files_of(root).items()
+            if not name.startswith((f"{STATIC}/", f"{SEARCH}/"))}
+
+
+def unstable(name: str) -> bool:
+    """A search-index file Pagefind writes differently on every run over the same pages (its filter
+    files come in hash-map order; see newsgen.search): compared by what it finds, not by its bytes."""
+    return name.startswith((f"{SEARCH}/filter/", f"{SEARCH}/pagefind-entry.json")) or (
+        name.startswith(f"{SEARCH}/pagefind.") and name.endswith(".pf_meta"))
 
 
 def refresh(out: Path) -> None:

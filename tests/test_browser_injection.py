@@ -91,12 +91,17 @@ def test_no_page_of_the_hostile_site_runs_a_payload(browser, served):
     page.on("dialog", lambda d: (dialogs.append(f"{d.type}: {d.message} on {page.url}"), d.dismiss()))
     page.on("pageerror", lambda e: errors.append(f"{e} on {page.url}"))
     problems: list[str] = []
-    for path in pages:
+    # the search page too, listing the hostile articles as results (titles and excerpts as text)
+    for path in [*pages, "search/?q=alert", "search/?q=script"]:
         response = page.goto(base + path)
         assert response is not None and response.status == 200, path
         page.wait_for_load_state("load")
+        if path.startswith("search/?"):
+            page.wait_for_selector(".search-results li")
         found = page.evaluate(PROBE)
-        if found["scripts"] != (["application/ld+json"] if path.startswith("2025/08/") else []):
+        expected = (["application/ld+json"] if path.startswith("2025/08/") else
+                    ["module"] if path.startswith("search/") else [])   # the search page's own script
+        if found["scripts"] != expected:
             problems.append(f"{path}: script elements {found['scripts']}")
         if found["handlers"]:
             problems.append(f"{path}: event handlers {found['handlers']}")

@@ -64,12 +64,13 @@ def test_golden_site(built: tuple[Path, BuildResult]):
 def test_build_result_counts_pages_and_times_every_step(built: tuple[Path, BuildResult]):
     out, result = built
     html = [p for p in out.rglob("*.html")]
-    assert result.pages == len(html) == 45
+    assert result.pages == len(html) == 46     # with /search/
     assert result.files == 19    # 1 + 10 region + 6 topic feeds, sitemap.xml, robots.txt
-    assert result.articles == 5 and result.static_files == 1
+    assert result.articles == 5 and result.static_files == 2   # style.css, search.js (pagefind/ not counted)
     assert result.output == out
     assert [str(w) for w in result.warnings] == [PATH_ONLY_BASE_URL]
-    assert list(result.timings) == ["config", "articles", "model", "views", "plan", "render", "write", "cleanup"]
+    assert list(result.timings) == ["config", "articles", "model", "views", "plan", "render", "search", "write",
+                                   "cleanup"]
 
 
 def test_draft_is_not_published(built: tuple[Path, BuildResult]):
@@ -165,7 +166,7 @@ def test_site_templates_and_static_files_override_the_theme(site: Path, tmp_path
     result = build(site, out)
     assert (out / "404.html").read_text(encoding="utf-8") == "自定义 404 江西县域新闻（测试站）\n"
     assert (out / "static" / "style.css").read_text(encoding="utf-8") == "body { color: red }\n"
-    assert (out / "static" / "logo.svg").is_file() and result.static_files == 2
+    assert (out / "static" / "logo.svg").is_file() and result.static_files == 3
 
 
 def test_two_articles_with_one_url_stop_the_build_before_writing(site: Path, tmp_path: Path):
@@ -238,7 +239,7 @@ def test_warnings_do_not_stop_the_build_and_are_returned(site: Path, tmp_path: P
     result = build(site, tmp_path / "build")
     expected = "articles/typo.md:4: warning: unknown key 'tagz': did you mean 'tags'?"
     assert [str(w) for w in result.warnings] == [PATH_ONLY_BASE_URL, expected]
-    assert result.pages == 46
+    assert result.pages == 47
 
 
 def test_replaces_what_pip_install_leaves_in_build(tmp_path: Path):

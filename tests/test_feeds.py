@@ -169,7 +169,7 @@ def test_sitemap_lists_every_html_page_but_404_once_with_absolute_urls(built: tu
     locs = [u.findtext(f"{SM}loc") for u in urlset.findall(f"{SM}url")]
     pages = [p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.name != "404.html"]
     expected = {BASE + p[: -len("index.html")] for p in pages}
-    assert len(locs) == len(set(locs)) == len(pages) == 45 - 1
+    assert len(locs) == len(set(locs)) == len(pages) == 46 - 1     # /search/ included
     assert set(locs) == expected
     lastmod = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in urlset.findall(f"{SM}url")}
     assert lastmod[BASE + DANGJIAN] == "2025-08-06T00:00:00+08:00"

@@ -9,8 +9,9 @@
 6. render      plan every page, feed, the sitemap and robots.txt, render them and write them into a
                temporary directory (Markdown converted once per article, templates compiled once), in
                worker processes for a big site (see ``render.parallel``)
-7. write       swap the temporary directory (static files copied first) in place of the output
-8. cleanup     delete the previous output, moved aside by the swap
+7. search      index the article pages with Pagefind into ``pagefind/`` (see ``newsgen.search``)
+8. write       swap the temporary directory (static files copied first) in place of the output
+9. cleanup     delete the previous output, moved aside by the swap
 
 Nothing here prints; ``progress`` receives one line per step.
 """
@@ -41,6 +42,7 @@ from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.parallel import run_jobs
 from newsgen.render.views import Views
+from newsgen.search import index_articles
 
 
 @dataclass
@@ -143,6 +145,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         clock.step("render", f"{len(dirty)} pages and feeds rendered and written, {len(pages) - len(dirty)} "
                              f"unchanged and reused, by {processes} process{'es' if processes > 1 else ''}")
         written = Manifest({page.path: entry for page, (_, entry) in zip(pages, outcomes, strict=True) if entry})
+
+        # search: the Pagefind index of the article pages, into the temporary output (see newsgen.search)
+        prints = {path: entry[0] for path, entry in written.pages.items()}
+        search = index_articles(writer, [page.path for page in pages if page.template == "article.html"],
+                                prints, manifest)
+        for path, fingerprint in search.prints.items():
+            written.pages[path] = writer.identity(path, fingerprint)
+        clock.step("search", search.summary)
         written.inputs = inputs
         written.summary = {"pages": writer.pages, "files": writer.files, "static": static,
                            "articles": len(model.posts),

@@ -25,6 +25,7 @@ from newsgen.render.chart import month_chart
 from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, sitemap_url
 from newsgen.render.markdown import Body, MarkdownRenderer
 from newsgen.render.meta import article_meta
+from newsgen.render.related import related
 from newsgen.render.views import PageInfo, Views, rfc3339
 from newsgen.site import Site, paginate
 
@@ -99,8 +100,9 @@ def plan_home(plan: Plan) -> Iterator[Page]:
 
 
 def plan_articles(plan: Plan) -> Iterator[Page]:
-    """``/YYYY/MM/<slug>/`` for every article."""
+    """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters."""
     site, views = plan.site, plan.views
+    neighbours = related(site)
     for post in site.posts:
         view = views.posts[post.index]
         older, newer = site.older(post), site.newer(post)
@@ -111,7 +113,9 @@ def plan_articles(plan: Plan) -> Iterator[Page]:
                     "body": plan.body(post.index),
                     # neighbours as title and link only: editing one's body must not rewrite this page
                     "previous": views.post_link(older.index) if older else None,
-                    "next": views.post_link(newer.index) if newer else None})
+                    "next": views.post_link(newer.index) if newer else None,
+                    "related": tuple(views.related_link(i) for i in neighbours[post.index]),
+                    "search": views.search_facets(post.index)})
 
 
 def plan_regions(plan: Plan) -> Iterator[Page]:
@@ -180,6 +184,11 @@ def plan_archives(plan: Plan) -> Iterator[Page]:
                         "month": month_view})
 
 
+def plan_search(plan: Plan) -> Iterator[Page]:
+    """``/search/``: the search page (the index itself, ``/pagefind/``, is made after rendering)."""
+    yield Page(output_path("search/"), "search.html", {"page": plan.info("搜索", "search/", "search")})
+
+
 def plan_not_found(plan: Plan) -> Iterator[Page]:
     """``/404.html``."""
     yield Page("404.html", "404.html", {"page": plan.info("页面不存在", "404.html", "404")})
@@ -189,7 +198,7 @@ Planner = Callable[[Plan], Iterable[Page]]
 
 #: Every kind of page, in plan order. Search, related articles and others plug in here.
 PLANNERS: tuple[Planner, ...] = (plan_home, plan_articles, plan_regions, plan_topics, plan_tags, plan_archives,
-                                 plan_not_found)
+                                 plan_search, plan_not_found)
 
 
 def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = None,

@@ -43,6 +43,9 @@ class SiteView:
     tags_url: str
     archive_url: str
     stylesheet_url: str
+    search_url: str         # /search/, where the header's search box sends its query (?q=…)
+    static_url: str         # /static/, for the search page's script
+    pagefind_url: str       # /pagefind/, the search index's folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,27 @@ class PostLink:
 
     title: str
     url: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLink:
+    """A related article as an article page lists it: title, link and date, no more (editing its
+    body or summary must not rewrite every page that lists it)."""
+
+    title: str
+    url: str
+    date: str           # ISO, for <time datetime>
+    date_text: str      # 2025年8月6日
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFacets:
+    """What the search index files an article page under: its filters and its sort key."""
+
+    regions: tuple[str, ...]    # every level of every place path: 江西省, 江西省/赣州市, 江西省/赣州市/章贡区
+    topics: tuple[str, ...]
+    year: str                   # 2025
+    date: str                   # ISO date, the sort key (newest first when sorted by date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +228,8 @@ class Views:
             title=self.config.title, description=self.config.description, language=self.config.language,
             base_path=self.base, home_url=self.href(""), regions_url=self.href("regions/"),
             topics_url=self.href("topics/"), tags_url=self.href("tags/"), archive_url=self.href("archive/"),
-            stylesheet_url=self.href("static/style.css"))
+            stylesheet_url=self.href("static/style.css"), search_url=self.href("search/"),
+            static_url=self.href("static/"), pagefind_url=self.href("pagefind/"))
 
     def href(self, url: str) -> str:
         """A site-relative URL as an absolute path under ``base_url``'s path, percent-encoded.
@@ -260,6 +285,22 @@ class Views:
         """An article as a title and a link (for 上一篇 / 下一篇)."""
         view = self.posts[index]
         return PostLink(view.title, view.url)
+
+    def related_link(self, index: int) -> RelatedLink:
+        """An article as a related article: its title, link and date."""
+        view = self.posts[index]
+        return RelatedLink(view.title, view.url, view.date, view.date_text)
+
+    def search_facets(self, index: int) -> SearchFacets:
+        """The filters (region at every level, topic, year) and sort key of an article's page."""
+        article = self.site.posts[index].article
+        levels: dict[str, None] = {}
+        for region in article.regions:
+            parts = region.split("/")
+            for depth in range(len(parts)):
+                levels["/".join(parts[: depth + 1])] = None
+        return SearchFacets(regions=tuple(levels), topics=tuple(dict.fromkeys(article.topics)),
+                            year=str(article.day.year), date=article.day.isoformat())
 
     def crumbs(self, path: str) -> tuple[Link, ...]:
         """省 > 市 > 县 > 镇 links for a region path."""

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Search recall, index size and indexing time on a generated archive.
+
+    python bench/search_recall.py [--count 2000] [--picks 50] [--seed 11] [--corpus DIR]
+
+Generates ``--count`` articles with ``../shared/bench/make_corpus.py`` (unless ``--corpus`` names a
+site already made), copies the repository's ``newsgen.yaml`` in, builds it with newsgen (cold),
+then picks ``--picks`` articles by a fixed seed and, for each, a 4-character word of its title
+(a word as jieba cuts the title, e.g. 政务公开, 颗粒归仓; chosen by the seed; an article whose title
+has no such word is passed over for the next one the seed gives). Each word is searched with the built
+Pagefind index in headless Chromium, exactly as the search page does; the article counts as found
+when it is on the first page of results (10, as ``static/search.js`` shows them).
+
+Prints the recall (goal >= 0.95), the index's size and file count, and the build's search step
+time. The generated corpus repeats title phrases (the same 4-character word can open dozens of
+titles), so the script also reports, for each word, how many titles hold it, and a second figure:
+the share of picks ranked no lower than that number (every title holding the word ahead of the
+articles that only mention it in the body). A miss among 60 titles with the same word is a tie
+no engine can break, not a failure to find the word.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "bench"
+PAGE = 10
+CJK4 = re.compile(r"[\u4e00-\u9fff]{4}")
+
+
+def make_corpus(directory: Path, count: int) -> None:
+    subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(directory), "--count", str(count)],
+                   check=True)
+    shutil.copy(ROOT / "newsgen.yaml", directory / "newsgen.yaml")
+
+
+def folder_size(root: Path) -> tuple[int, int]:
+    files = [p for p in root.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=2000)
+    ap.add_argument("--picks", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--corpus", type=Path, help="a site already generated (articles/ and newsgen.yaml)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    a = ap.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT / "src"))
+    import jieba  # the bench picks words as a reader would; the build itself never loads jieba
+
+    from newsgen.commands.build import build
+
+    work = Path(tempfile.mkdtemp(prefix="newsgen-recall-"))
+    try:
+        site = a.corpus or work / "site"
+        if a.corpus is None:
+            make_corpus(site, a.count)
+        out = work / "out"
+        start = time.perf_counter()
+        result = build(site, out, incremental=False)
+        total = time.perf_counter() - start
+        size, files = folder_size(out / "pagefind")
+        print(f"built {result.articles} articles in {total:.1f} s; search step {result.timings['search']:.2f} s; "
+              f"index {size / 1e6:.2f} MB in {files} files")
+
+        # the articles and their URLs, read back from the built pages (title in <h1>, URL from the path)
+        pages: list[tuple[str, str]] = []
+        for page in sorted(out.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html")):
+            html = page.read_text(encoding="utf-8")
+            title = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+            if title:
+                pages.append((title.group(1).strip(), "/" + page.parent.relative_to(out).as_posix() + "/"))
+        rng = random.Random(a.seed)
+        picks = []
+        for title, url in rng.sample(pages, len(pages)):
+            words = sorted({w for w in jieba.lcut(title) if CJK4.fullmatch(w)})
+            if words:
+                picks.append((rng.choice(words), title, url))
+            if len(picks) == a.picks:
+                break
+
+        if not picks:
+            print("no article title holds a 4-character word", file=sys.stderr)
+            return 1
+        handler = functools.partial(_Quiet, directory=str(out))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        from playwright.sync_api import sync_playwright
+        found = 0
+        ties = 0
+        ranked = 0
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                        args=["--headless", "--no-sandbox"])
+            page = browser.new_page()
+            page.goto(base + "search/")
+            page.evaluate("async () => { window.pf = await import('/pagefind/pagefind.js'); await pf.init(); }")
+            for word, title, url in picks:
+                same = sum(word in t for t, _ in pages)
+                t0 = time.perf_counter()
+                urls, count = page.evaluate(
+                    """async ([w, n]) => { const s = await pf.search(w);
+                         const d = await Promise.all(s.results.slice(0, n).map(r => r.data()));
+                         return [d.map(x => x.url), s.results.length]; }""", [word, PAGE])
+                ms = (time.perf_counter() - t0) * 1000
+                hit = url in urls
+                found += hit
+                ties += not hit and same > PAGE
+                top = page.evaluate(
+                    """async ([w, n]) => { const s = await pf.search(w);
+                         const d = await Promise.all(s.results.slice(0, n).map(r => r.data()));
+                         return d.map(x => x.url); }""", [word, max(PAGE, same)])
+                ranked += url in top
+                rank = top.index(url) + 1 if url in top else 0
+                print(f"{'found ' if hit else 'MISSED'}  {word}  in 「{title}」  rank {rank or '-'} of {count} "
+                      f"results, {same} titles hold the word ({ms:.0f} ms)")
+            browser.close()
+        server.shutdown()
+        print(f"\nrecall: {found}/{len(picks)} = {found / len(picks):.2f} on the first page of {PAGE} results "
+              f"(misses where more than {PAGE} titles hold the word: {ties})")
+        print(f"ranked among the titles holding the word: {ranked}/{len(picks)} = {ranked / len(picks):.2f}")
+        print(f"index: {size / 1e6:.2f} MB, {files} files; Pagefind step of the build: "
+              f"{result.timings['search']:.2f} s for {result.articles} articles")
+        return 0
+    finally:
+        if a.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+// newsgen search page: a small, accessible front end to the Pagefind index in /pagefind/.
+// Reads ?q=…&region=…&topic=…&year=…&sort=date, keeps the address in step with the form,
+// and lists results as the theme lists articles. Excerpts are rebuilt as text and <mark> only.
+const PAGE_SIZE = 10;
+
+const root = document.getElementById("search");
+const form = root.querySelector("form");
+const input = form.elements.q;
+const selects = { region: form.elements.region, topic: form.elements.topic, year: form.elements.year };
+const sortSelect = form.elements.sort;
+const status = root.querySelector(".search-status");
+const list = root.querySelector(".search-results");
+const more = root.querySelector(".search-more");
+
+let pagefind = null;
+let results = [];
+let shown = 0;
+let generation = 0;
+
+function readAddress() {
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  for (const [name, select] of Object.entries(selects)) select.dataset.wanted = params.get(name) || "";
+  sortSelect.value = params.get("sort") === "date" ? "date" : "";
+}
+
+function writeAddress() {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value.trim());
+  for (const [name, select] of Object.entries(selects)) if (select.value) params.set(name, select.value);
+  if (sortSelect.value) params.set("sort", sortSelect.value);
+  const query = params.toString();
+  history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+}
+
+function addOptions(select, entries, label) {
+  for (const [value, count] of entries) {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = `${label(value)}（${count}）`;
+    select.append(option);
+  }
+  const wanted = select.dataset.wanted;
+  if (wanted && [...select.options].some((o) => o.value === wanted)) select.value = wanted;
+}
+
+function byPlace([a], [b]) {
+  // places as a tree: parents before their children, siblings by name
+  const pa = a.split("/"), pb = b.split("/");
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    if (pa[i] !== pb[i]) return pa[i].localeCompare(pb[i], "zh-CN");
+  }
+  return pa.length - pb.length;
+}
+
+async function load() {
+  pagefind = await import(root.dataset.bundle + "pagefind.js");
+  await pagefind.options({ baseUrl: root.dataset.base });
+  const filters = await pagefind.filters();
+  const indent = (v) => "\u3000".repeat(v.split("/").length - 1) + v.split("/").pop();
+  addOptions(selects.region, Object.entries(filters.region || {}).sort(byPlace), indent);
+  addOptions(selects.topic, Object.entries(filters.topic || {}).sort(([a], [b]) => a.localeCompare(b, "zh-CN")),
+    (v) => v);
+  addOptions(selects.year, Object.entries(filters.year || {}).sort(([a], [b]) => b.localeCompare(a)), (v) => `${v}年`);
+}
+
+function excerptNodes(html) {
+  // Pagefind's excerpt is HTML with <mark>: keep its text and its marks, nothing else.
+  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+  const out = document.createDocumentFragment();
+  for (const node of doc.body.firstChild.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      out.append(mark);
+    } else {
+      out.append(document.createTextNode(node.textContent));
+    }
+  }
+  return out;
+}
+
+function card(data) {
+  const li = document.createElement("li");
+  li.className = "post";
+  const h2 = document.createElement("h2");
+  const a = document.createElement("a");
+  a.href = data.url;
+  a.textContent = (data.meta && data.meta.title) || data.url;
+  h2.append(a);
+  li.append(h2);
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  if (data.meta && data.meta.date) {
+    const time = document.createElement("span");
+    time.textContent = data.meta.date;
+    meta.append(time);
+  }
+  const places = (data.filters && data.filters.region) || [];
+  const deepest = places.filter((p) => !places.some((q) => q !== p && q.startsWith(p + "/")));
+  for (const place of deepest) {
+    const span = document.createElement("span");
+    span.className = "place";
+    span.textContent = place.split("/").pop();
+    meta.append(span);
+  }
+  li.append(meta);
+  if (data.excerpt) {
+    const p = document.createElement("p");
+    p.className = "summary";
+    p.append(excerptNodes(data.excerpt));
+    li.append(p);
+  }
+  return li;
+}
+
+async function showMore(mine) {
+  const batch = results.slice(shown, shown + PAGE_SIZE);
+  const datas = await Promise.all(batch.map((r) => r.data()));
+  if (mine !== generation) return;
+  for (const data of datas) list.append(card(data));
+  shown += batch.length;
+  more.hidden = shown >= results.length;
+}
+
+async function run() {
+  const mine = ++generation;
+  writeAddress();
+  const term = input.value.trim();
+  const filters = {};
+  for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
+  if (!term && !Object.keys(filters).length) {
+    list.replaceChildren();
+    more.hidden = true;
+    status.textContent = "输入关键词搜索全部文章，可按地区、专题和年份筛选。";
+    return;
+  }
+  if (!pagefind) {
+    status.textContent = "正在载入搜索索引……";
+    return;
+  }
+  const options = { filters };
+  if (sortSelect.value === "date" || !term) options.sort = { date: "desc" };
+  const search = await pagefind.search(term || null, options);
+  if (mine !== generation) return;
+  results = search.results;
+  shown = 0;
+  list.replaceChildren();
+  status.textContent = results.length
+    ? `找到 ${results.length} 篇文章${term ? `包含“${term}”` : ""}。`
+    : `没有找到${term ? `包含“${term}”的` : ""}文章。`;
+  await showMore(mine);
+}
+
+let timer = 0;
+input.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(run, 250);
+});
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(timer);
+  run();
+});
+for (const select of [...Object.values(selects), sortSelect]) select.addEventListener("change", run);
+more.querySelector("button").addEventListener("click", () => showMore(generation));
+
+readAddress();
+run();
+load().then(run, (error) => {
+  status.textContent = "搜索索引载入失败。";
+  console.error(error);
+});

@@ -1,0 +1,108 @@
+"""Related articles: ranking by shared places (nearer levels count more), topics and tags, newer
+first on ties; none (and no heading) for an article that shares nothing beyond the province."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from newsgen.commands.build import build
+from newsgen.render.related import article_keys, related_indices
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
+
+
+def keys(regions: tuple[str, ...] = (), topics: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> dict[str, int]:
+    return article_keys(regions, topics, tags)
+
+
+def test_nearer_places_count_more_than_farther_ones():
+    articles = [keys(("江西省/南昌市/青山湖区/罗家镇",)),      # 0: the article
+                keys(("江西省/南昌市/青山湖区",)),            # 1: shares the county
+                keys(("江西省/南昌市/青山湖区/罗家镇",)),      # 2: shares the town (older, still first)
+                keys(("江西省/南昌市",)),                    # 3: shares the city
+                keys(("江西省/赣州市",))]                    # 4: shares the province only: not related
+    assert related_indices(articles)[0] == (2, 1, 3)
+
+
+def test_topics_and_tags_count_and_ties_go_to_the_newer_article():
+    articles = [keys(("江西省/南昌市",), ("水利",), ("供水",)),
+                keys(("江西省/赣州市",), (), ("供水",)),         # tag: 1 + 2
+                keys(("江西省/吉安市",), ("水利",)),             # topic: 1 + 3
+                keys(("江西省/上饶市",), (), ("供水",))]         # tag, older than 1
+    assert related_indices(articles)[0] == (2, 1, 3)
+
+
+def test_an_article_sharing_nothing_has_no_related_articles():
+    articles = [keys(("江西省/南昌市",), ("水利",)), keys(("江西省/赣州市",), ("教育",)), keys(("浙江省/杭州市",))]
+    assert related_indices(articles) == ((), (), ())
+
+
+def test_at_most_five_and_never_itself():
+    articles = [keys(("江西省/南昌市",), ("水利",)) for _ in range(12)]
+    result = related_indices(articles)
+    assert all(len(r) == 5 and i not in r for i, r in enumerate(result))
+    assert result[0] == (1, 2, 3, 4, 5)
+
+
+def test_big_postings_are_scanned_near_in_time_but_scored_exactly():
+    # 500 articles share one topic (a big posting); article 0 also shares a county with article 400:
+    # found through the county's small posting, it gets the topic's weight too and ranks first.
+    articles = [keys(("江西省/南昌市/东湖区",), ("水利",))] + [keys(("江西省/赣州市",), ("水利",)) for _ in range(499)]
+    articles[400] = keys(("江西省/南昌市/东湖区",), ("水利",))
+    result = related_indices(articles, cap=40)
+    assert result[0] == (400, 1, 2, 3, 4)
+    # article 250 ties with all its neighbours: the 40 nearest in time are scanned, the newest of them win
+    assert result[250] == (230, 231, 232, 233, 234)
+
+
+def test_ten_thousand_articles_in_seconds_not_minutes():
+    # the shape of bench/make_corpus.py: one province, ~140 counties, 15 topics, ~300 tags
+    import random
+    rng = random.Random(7)
+    cities = [f"市{c}" for c in range(11)]
+    articles = []
+    for _ in range(10_000):
+        city = rng.choice(cities)
+        articles.append(keys((f"江西省/{city}/县{rng.randrange(13)}",),
+                             tuple(f"专题{rng.randrange(15)}" for _ in range(2)),
+                             tuple(f"标签{int(rng.paretovariate(1.2)) % 300}" for _ in range(4))))
+    start = time.perf_counter()
+    result = related_indices(articles)
+    assert time.perf_counter() - start < 30   # ~3 s on the reference machine; linear in the count
+    assert sum(len(r) == 5 for r in result) > 9_900
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("related") / "build"
+    build(FIXTURE, out, incremental=False)
+    return out
+
+
+def related_titles(out: Path, url: str) -> list[str]:
+    html = (out / url / "index.html").read_text(encoding="utf-8")
+    aside = re.search(r'<aside class="related".*?</aside>', html, re.S)
+    return re.findall(r"<a href=\"[^\"]*\">([^<]*)</a>", aside.group(0)) if aside else []
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    # city + 水利 + 供水 (8); then 党组织 tag (3) and the shared city (3), the newer first
+    ("2025/08/gaishan-gongshui-jichu-sheshi", ["南昌市发布冬季供水保障措施", "党建聚链成势 产业向新攀高",
+                                               "从“物业说了算”到“业主说了算”"]),
+    ("2024/12/nanchang-dongji-gongshui", ["改善供水基础设施 保障民生用水安全", "从“物业说了算”到“业主说了算”"]),
+    ("2025/08/cong-wuye-shuolesuan-dao-yezhu-shuolesuan", ["改善供水基础设施 保障民生用水安全",
+                                                           "南昌市发布冬季供水保障措施"]),
+    ("2025/08/dangjian-julian-chengshi", ["改善供水基础设施 保障民生用水安全"]),
+    ("2025/07/zhanggong-zhengwu-gongkai", []),   # shares only the province: nothing listed
+])
+def test_fixture_site_lists_the_expected_neighbours(built: Path, url: str, expected: list[str]):
+    assert related_titles(built, url) == expected
+
+
+def test_an_article_without_neighbours_has_no_empty_heading(built: Path):
+    html = (built / "2025/07/zhanggong-zhengwu-gongkai/index.html").read_text(encoding="utf-8")
+    assert "相关文章" not in html and 'class="related"' not in html
