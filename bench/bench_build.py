@@ -4,7 +4,8 @@
 
 For each size, a corpus is generated with ``../shared/bench/make_corpus.py`` (this repository's
 ``newsgen.yaml`` copied in) and built as a subprocess, timed from outside (wall seconds) with its
-peak RSS (``wait4``): *cold* (empty output and cache), then, each the median of ``--runs``:
+peak RSS (``wait4``): *cold* (empty output and cache; also without the Pagefind index, the
+work Hugo and Pelican do), then, each the median of ``--runs``:
 
 - *no change*: nothing edited since the last build;
 - *one body edited*: a sentence added to the newest article (it is in every feed it belongs to);
@@ -64,8 +65,8 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[Run, str]:
     return Run(seconds, usage.ru_maxrss / 1024), err
 
 
-def build(corpus: Path, out: Path) -> Run:
-    run, err = timed([*newsgen(), "build", "-v", "--site", str(corpus), "--output", str(out)])
+def build(corpus: Path, out: Path, *extra: str) -> Run:
+    run, err = timed([*newsgen(), "build", "-v", "--site", str(corpus), "--output", str(out), *extra])
     m = RENDERED.search(err)
     run.rendered = int(m.group(1)) if m else 0
     return run
@@ -140,6 +141,8 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
     out = work / f"out-{count}"
     row: dict[str, Run | float | None] = {}
     say = lambda name: print(f"  {count}: {name}", file=sys.stderr, flush=True)  # noqa: E731
+    row["cold, no search"] = build(corpus, work / f"nosearch-{count}", "--full", "--no-search")
+    say(f"cold, no search {row['cold, no search'].seconds:.2f} s")   # type: ignore[union-attr]
     row["cold"] = build(corpus, out)
     say(f"cold {row['cold'].seconds:.2f} s")   # type: ignore[union-attr]
     changes: dict[str, Callable[[Path, int], None] | None] = {
@@ -175,7 +178,7 @@ def report(rows: dict[int, dict[str, Run | float | None]]) -> None:
             elif isinstance(value, float):
                 cells.append(f"{value:.2f} s")
             else:
-                extra = f", {value.rendered} rendered" if value.rendered is not None and name != "cold" else ""
+                extra = f", {value.rendered} rendered" if value.rendered is not None and "cold" not in name else ""
                 cells.append(f"{value.seconds:.2f} s, {value.rss_mb:.0f} MB{extra}")
         print(f"{name:24}" + "".join(f"{c:>30}" for c in cells))
 

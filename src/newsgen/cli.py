@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="override base_url from newsgen.yaml, e.g. https://example.org/archive/")
     build.add_argument("--full", action="store_true",
                        help="read and render everything, ignoring SITE/.newsgen-cache (which then is not updated)")
+    build.add_argument("--no-search", action="store_true",
+                       help="leave the Pagefind search index out (faster; /search/ then finds nothing)")
     build.add_argument("--drafts", action="store_true", help="also build articles marked draft: true")
     build.add_argument("--future", action="store_true",
                        help="also build articles dated after today (in the site's time zone)")
@@ -179,7 +181,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build(args.site, args.output, base_url=args.base_url, progress=_progress(args.verbose, start),
                        drafts=args.drafts, future=args.future, incremental=not args.full,
-                       background_cleanup=True, on_render=bar)
+                       background_cleanup=True, on_render=bar, search=not args.no_search)
     finally:
         if bar is not None:
             bar.close()

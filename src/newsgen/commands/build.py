@@ -75,24 +75,25 @@ class _Clock:
 def build(site: Path, output: Path | None = None, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, *, drafts: bool = False,
           future: bool = False, incremental: bool = True, background_cleanup: bool = False,
-          on_render: Callable[[int, int], None] | None = None) -> BuildResult:
+          on_render: Callable[[int, int], None] | None = None, search: bool = True) -> BuildResult:
     """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input.
 
     Drafts and future-dated articles are left out unless ``drafts`` / ``future``. ``incremental``
     reuses what the last build left in ``SITE/.newsgen-cache`` (parsed articles, page fingerprints);
     without it, everything is read and rendered. ``background_cleanup`` leaves deleting the previous
     output to a detached process (the command line's choice). ``on_render(done, total)`` follows
-    the rendering, for a progress bar."""
+    the rendering, for a progress bar. ``search=False`` leaves the Pagefind index out (``newsgen
+    serve`` does, so that a preview does not wait for indexing)."""
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
     if incremental:
-        unchanged = _unchanged(site, output, base_url, drafts, future)
+        unchanged = _unchanged(site, output, base_url, drafts, future, search)
         if unchanged is not None:
             clock.step("unchanged", "no input changed since the last build and its output is intact")
             unchanged.timings = clock.timings
             return unchanged
     articles_cache = ArticleCache(cache_dir / "articles.json") if incremental else None
-    inputs = _inputs_digest(site, output, base_url, drafts, future) or "" if incremental else ""
+    inputs = _inputs_digest(site, output, base_url, drafts, future, search) or "" if incremental else ""
     checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step,
                        cache=articles_cache)
     if not checked.ok or checked.model is None:
@@ -148,11 +149,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
         # search: the Pagefind index of the article pages, into the temporary output (see newsgen.search)
         prints = {path: entry[0] for path, entry in written.pages.items()}
-        search = index_articles(writer, [page.path for page in pages if page.template == "article.html"],
-                                prints, manifest)
-        for path, fingerprint in search.prints.items():
-            written.pages[path] = writer.identity(path, fingerprint)
-        clock.step("search", search.summary)
+        if search:
+            index = index_articles(writer, [page.path for page in pages if page.template == "article.html"],
+                                   prints, manifest)
+            for path, fingerprint in index.prints.items():
+                written.pages[path] = writer.identity(path, fingerprint)
+            clock.step("search", index.summary)
+        else:
+            clock.step("search", "left out (no search index)")
         written.inputs = inputs
         written.summary = {"pages": writer.pages, "files": writer.files, "static": static,
                            "articles": len(model.posts),
@@ -175,8 +179,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                        rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty))
 
 
-def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool
-                   ) -> str | None:
+def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
+                   search: bool = True) -> str | None:
     """A digest of everything a build reads, by file identity (path, size, mtime, ctime, inode), not
     content: the config file, every article, template and static file (the site's and the theme's),
     the options, newsgen's version, and today's date in the site's time zone (future-dated articles
@@ -188,8 +192,8 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
         return None
     out = output if output is not None else site / config.output_dir
     today = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
-    h = hashlib.sha256(f"{__version__}\0{base_url}\0{drafts}\0{future}\0{today}\0{os.path.realpath(out)}\0"
-                       .encode())
+    h = hashlib.sha256(f"{__version__}\0{base_url}\0{drafts}\0{future}\0{search}\0{today}\0"
+                       f"{os.path.realpath(out)}\0".encode())
     problems = Diagnostics()
     folders = [(site, site / config.articles_dir, ".md", ("_", "."))]
     folders += [(site, site / name, "", (".",)) for name in ("templates", "static")]
@@ -211,10 +215,10 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
     return None if problems.items else h.hexdigest()
 
 
-def _unchanged(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool
-               ) -> BuildResult | None:
+def _unchanged(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
+               search: bool) -> BuildResult | None:
     """The last build's result when nothing it read has changed and its output is as it wrote it."""
-    inputs = _inputs_digest(site, output, base_url, drafts, future)
+    inputs = _inputs_digest(site, output, base_url, drafts, future, search)
     if inputs is None:
         return None
     config = config_mod.load(site)

@@ -256,7 +256,7 @@ def build_worker() -> int:
         request = json.loads(line)
         try:
             result = build(Path(request["site"]), Path(request["output"]), drafts=request["drafts"],
-                           future=request["future"])
+                           future=request["future"], search=False)   # a preview does not wait for Pagefind
             reply = {"ok": True, "pages": result.pages, "warnings": [str(w) for w in result.warnings]}
         except NewsgenError as exc:
             errors = sum(1 for d in exc.diagnostics if d.severity.value == "error")
