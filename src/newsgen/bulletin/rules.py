@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from newsgen.bulletin.blocks import HEADLINE_LINES
 from newsgen.bulletin.model import ParseWarning
-from newsgen.bulletin.scorer import headline_cues, model, orphan_cues
+from newsgen.bulletin.scorer import headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
 
 Rule = Callable[[State], None]
@@ -256,11 +256,23 @@ def _subhead_group(sec: Section) -> bool:
         not any(i.feat.kicker_shaped for i in sec.head) and not COLUMN_TAG.search(sec.head[-1].text)
 
 
+#: Paragraphs under a headline in which its lead formula is looked for (summary paragraphs may come first).
+FORMULA_SPAN = 4
+
+
+def _formula_again(sec: Section, prev: Section) -> bool:
+    """A lead formula (本报讯, 某社X月X日电) opens an article once: a headline with one among the first
+    paragraphs under it, below an article that has had its own, opens the next article (some papers
+    print summary paragraphs between a headline and its formula)."""
+    return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and any(i.feat.wire_lead for i in prev.body)
+
+
 def resolve_subheads(state: State) -> None:
     """A headline group inside a running article is a subheading when the fitted model says it does
     not open an article (no lead under it, same topic and names, shorter than the article's title...).
     After a sign-off, a lone headline with no lead that reads like an open article is the first line
     of a continuation (a headless run that starts with a subheading)."""
+    note_neighbours(state)
     k = 1
     while k < len(state.sections):
         sec, prev = state.sections[k], state.sections[k - 1]
@@ -273,7 +285,10 @@ def resolve_subheads(state: State) -> None:
         if not _subhead_group(sec):
             k += 1
             continue
-        if prev.body and not prev.closed:
+        if prev.body and not prev.closed and _formula_again(sec, prev):
+            sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (a lead formula under it, "
+                             "and the article above had its own)")
+        elif prev.body and not prev.closed:
             cues = headline_cues(state, k)
             p_new = model("opens_article").probability(cues)
             if not state.decide("opens_article", cues, sec.head, p_new):

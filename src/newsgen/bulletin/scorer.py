@@ -39,6 +39,9 @@ SHARED_CAP = 5
 RUN_CAP = 12
 #: A headline this short (characters) reads like a subheading label.
 SHORT_HEAD = 8
+#: Headings of one feature are cut alike: a neighbour heading within this many characters of a
+#: heading's length is alike (the cue falls linearly to 0 at this difference).
+ALIKE_SPAN = 6
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,31 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
         "shared": min(state.shared(sec.body[:3], prev.head + prev.body), SHARED_CAP) / SHARED_CAP,
         "next_len": min(len(text), 200) / 100,
+        "alike": _alike(state, sec),
     }
+
+
+def _alike(state: State, sec: Section) -> float:
+    """How close in length this heading is to the nearer in length of the headings printed just
+    before and after it (a feature's subheadings are cut alike; headlines of different articles
+    vary). 1 for the same length, 0 at ALIKE_SPAN characters or more, or with no neighbour."""
+    head = _title_text(sec)
+    around = state.neighbours.get(sec.head[0].block.index, ("", ""))
+    diffs = [abs(len(head) - len(t)) for t in around if t]
+    return max(0.0, 1 - min(diffs) / ALIKE_SPAN) if diffs else 0.0
+
+
+def _title_text(sec: Section) -> str:
+    return next((i.text for i in sec.head if i.role is Role.TITLE), sec.head[-1].text)
+
+
+def note_neighbours(state: State) -> None:
+    """Record, for every headline group, the titles of the groups printed before and after it."""
+    heads = [s for s in state.sections if s.head]
+    titles = [_title_text(s) for s in heads]
+    for n, s in enumerate(heads):
+        state.neighbours[s.head[0].block.index] = (titles[n - 1] if n else "",
+                                                    titles[n + 1] if n + 1 < len(heads) else "")
 
 
 
@@ -124,3 +151,4 @@ def orphan_cues(state: State, head: Section, sec: Section, j: int) -> dict[str, 
         "headless": float(sec.headless),
         "margin": 0.0,
     }
+
