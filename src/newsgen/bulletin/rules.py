@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from newsgen.bulletin.blocks import HEADLINE_LINES
 from newsgen.bulletin.model import ParseWarning
-from newsgen.bulletin.scorer import headline_cues, model, note_neighbours, orphan_cues
+from newsgen.bulletin.scorer import glued_cues, headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
 
 Rule = Callable[[State], None]
@@ -417,8 +417,13 @@ def split_glued_runs(state: State) -> None:
         _, j, other, own, where = best
         lead = sec.body[j].feat.wire_lead
         strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + GLUE_MARGIN
-        if strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
-                _shares_specifics(state, sec, j, where, other, own):
+        ruled = strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
+            _shares_specifics(state, sec, j, where, other, own)
+        cues = glued_cues(state, sec, j, other, own, where.items)
+        cues["ruled"] = float(ruled)     # the hand rules' answer, one cue among the others
+        fitted = model("glued_tail")
+        p = fitted.probability(cues) if fitted.cues else float(ruled)
+        if state.decide("glued_tail", cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
             if not lead:
                 j = _earliest_seam(state, sec, j, where.article)
             tail = Section(body=sec.body[j:], notes=[
