@@ -64,6 +64,9 @@ LEAD_TAG = re.compile(r"^([^\s\d，。：；！？“”（）()]{2,8})\s+\S")
 #: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
 SECTION_NUMBER = re.compile(r"^(?:[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]?[、.．]?|"
                             r"第[一二三四五六七八九十百\d]{1,4}[计章节部分篇回期季站]?)$")
+#: The first item of a numbered list (1. 1、 （1） 一、 ①): text under a heading that opens with it is the
+#: list's heading inside an article.
+LIST_ITEM = re.compile(r"^(?:[1１][.．、]|[（(][1１一][)）]|一、|①)\s*\S")
 #: A bracketed note naming where an article was taken from (which may be printed away from it).
 SOURCE_NOTE = re.compile(r"摘编|摘自|转载|来源|原题")
 #: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
@@ -284,6 +287,12 @@ def resolve_subheads(state: State) -> None:
             continue
         if not _subhead_group(sec):
             k += 1
+            continue
+        if prev.body and not prev.closed and LIST_ITEM.match(sec.body[0].text):
+            prev.notes.append(f"line {sec.head[0].block.first_line}: subheading over a numbered list "
+                              f"('{sec.head[0].text}'): an article never opens with item 1")
+            prev.body += _as_subhead(sec)
+            del state.sections[k]
             continue
         if prev.body and not prev.closed and _formula_again(sec, prev):
             sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (a lead formula under it, "
