@@ -314,3 +314,15 @@ def test_resolve_subheads_opens_an_article_at_a_second_lead_formula():
                          "本报青山8月6日电 青山县把茶叶产业作为富民产业，茶园面积扩大到三万亩。"),
                 rules.build_sections, rules.resolve_subheads)
     assert [s.head[0].text for s in state.sections] == [BRIDGE[0], "茶园里走出致富路"]
+
+
+def test_a_run_opening_with_a_lead_formula_continues_an_article_that_has_only_its_summary():
+    # a headline over a summary paragraph and no formula lead yet may still receive its 本报讯 run,
+    # printed away from it with no seam under another article
+    state = run(state_of("茶园里走出致富路", "茶香飘满青山县，茶农日子越过越红火。", *BRIDGE[:2],
+                         "本报青山8月6日电 青山县把茶叶产业作为富民产业，"
+                         "青山县茶园面积扩大到三万亩，茶农收入翻了一番。"),
+                *rules.RULES)
+    tea = next(s for s in state.sections if s.head and s.head[0].text == "茶园里走出致富路")
+    assert [i.text[:6] for i in tea.body] == ["茶香飘满青山", "本报青山8月"]
+    assert len(state.sections) == 2

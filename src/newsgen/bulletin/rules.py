@@ -585,12 +585,19 @@ def _pair_score(state: State, run: Section, owner: Section, leads: bool) -> tupl
         if leads and not opens_article(run):
             return None
         return state.cosine(owner.text(), run.text()), "headline"
-    if _start(owner) < _start(run) and not opens_article(run):
+    if _start(owner) < _start(run) and (not opens_article(run) or _awaits_formula(owner)):
         score = state.cosine(owner.text(), run.text())
         if owner.ends_open and run.body[0].role is Role.BODY:
             score += OPEN_JOIN_BONUS
         return score, "continuation"
     return None
+
+
+def _awaits_formula(owner: Section) -> bool:
+    """A headed article whose text so far is only a few summary paragraphs with no lead formula may
+    still receive its formula lead (some papers print summaries between a headline and 本报讯)."""
+    return bool(owner.head) and len(owner.body) <= FORMULA_SPAN and not any(i.feat.wire_lead for i in owner.body) \
+        and not any(i.feat.starts_lead for i in owner.body)
 
 
 def _attach(state: State, run: Section, owner: Section, score: float, kind: str) -> None:
