@@ -293,3 +293,36 @@ def test_no_specifics_split_at_a_contact_line_or_after_an_open_sentence():
     state = run(state_of(*MUSEUM, TEA[0], TEA[1], cut, "林秋禾说，石雕木刻还将外出巡展。"), rules.build_sections)
     assert not rules._shares_specifics(state, state.sections[1], 2, rules._whole(state.sections[0]),
                                        other=0.05, own=0.0)
+
+
+def test_resolve_subheads_keeps_a_heading_over_a_numbered_list_in_its_article():
+    # a heading whose first line under it is item 1 of a list heads part of the article: no article
+    # opens with item 1, however unlike the article the items read
+    state = run(state_of(*TEA, "求助汇总",
+                         "1.西江大桥建设者克服高温天气影响，优化施工方案，大桥主体工程提前合龙。",
+                         "2.本报西江8月5日电 西江大桥全长一千二百米，建成后将缩短两岸往来时间。"),
+                rules.build_sections, rules.resolve_subheads)
+    assert len(state.sections) == 1
+    assert [i.role for i in state.sections[0].body if i.text == "求助汇总"] == [Role.SUB]
+    assert "numbered list" in " ".join(state.sections[0].notes)
+
+
+def test_resolve_subheads_opens_an_article_at_a_second_lead_formula():
+    # summary paragraphs may come between a headline and its lead formula; a formula under a headline,
+    # below an article that had its own, opens the next article
+    state = run(state_of(*BRIDGE[:2], "茶园里走出致富路", "茶香飘满青山县。",
+                         "本报青山8月6日电 青山县把茶叶产业作为富民产业，茶园面积扩大到三万亩。"),
+                rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == [BRIDGE[0], "茶园里走出致富路"]
+
+
+def test_a_run_opening_with_a_lead_formula_continues_an_article_that_has_only_its_summary():
+    # a headline over a summary paragraph and no formula lead yet may still receive its 本报讯 run,
+    # printed away from it with no seam under another article
+    state = run(state_of("茶园里走出致富路", "茶香飘满青山县，茶农日子越过越红火。", *BRIDGE[:2],
+                         "本报青山8月6日电 青山县把茶叶产业作为富民产业，"
+                         "青山县茶园面积扩大到三万亩，茶农收入翻了一番。"),
+                *rules.RULES)
+    tea = next(s for s in state.sections if s.head and s.head[0].text == "茶园里走出致富路")
+    assert [i.text[:6] for i in tea.body] == ["茶香飘满青山", "本报青山8月"]
+    assert len(state.sections) == 2

@@ -60,7 +60,17 @@ def oracle_for(truth: dict):
     first = {line: a["paras"][0].replace("\n", "") for a in truth["articles"] if a["paras"]
              for line in (a.get("headline_lines") or [a["title"]])}
 
+    owner: dict[str, int] = {}
+    for n, a in enumerate(truth["articles"]):
+        for line in a.get("headline_lines") or [a["title"]]:
+            owner.setdefault(line, n)
+        for p in a["paras"]:
+            owner.setdefault(p.replace("\n", ""), n)
+
     def oracle(name: str, items: list[Item]) -> bool | None:
+        if name == "glued_tail":    # the section's first line and the tail's first belong to different articles
+            a, b = owner.get(items[0].text), owner.get(items[-1].text)
+            return None if a is None or b is None else a != b
         if name in ("opens_article", "opens_after_signoff"):
             text = items[-1].text
             if text in heads:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from newsgen.bulletin.blocks import HEADLINE_LINES
 from newsgen.bulletin.model import ParseWarning
-from newsgen.bulletin.scorer import headline_cues, model, orphan_cues
+from newsgen.bulletin.scorer import glued_cues, headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
 
 Rule = Callable[[State], None]
@@ -64,6 +64,9 @@ LEAD_TAG = re.compile(r"^([^\s\d，。：；！？“”（）()]{2,8})\s+\S")
 #: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
 SECTION_NUMBER = re.compile(r"^(?:[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]?[、.．]?|"
                             r"第[一二三四五六七八九十百\d]{1,4}[计章节部分篇回期季站]?)$")
+#: The first item of a numbered list (1. 1、 （1） 一、 ①): text under a heading that opens with it is the
+#: list's heading inside an article.
+LIST_ITEM = re.compile(r"^(?:[1１][.．、]|[（(][1１一][)）]|一、|①)\s*\S")
 #: A bracketed note naming where an article was taken from (which may be printed away from it).
 SOURCE_NOTE = re.compile(r"摘编|摘自|转载|来源|原题")
 #: A column tag closing a headline line: …（办实事 解民忧）. Nothing follows it in the headline.
@@ -256,11 +259,23 @@ def _subhead_group(sec: Section) -> bool:
         not any(i.feat.kicker_shaped for i in sec.head) and not COLUMN_TAG.search(sec.head[-1].text)
 
 
+#: Paragraphs under a headline in which its lead formula is looked for (summary paragraphs may come first).
+FORMULA_SPAN = 4
+
+
+def _formula_again(sec: Section, prev: Section) -> bool:
+    """A lead formula (本报讯, 某社X月X日电) opens an article once: a headline with one among the first
+    paragraphs under it, below an article that has had its own, opens the next article (some papers
+    print summary paragraphs between a headline and its formula)."""
+    return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and any(i.feat.wire_lead for i in prev.body)
+
+
 def resolve_subheads(state: State) -> None:
     """A headline group inside a running article is a subheading when the fitted model says it does
     not open an article (no lead under it, same topic and names, shorter than the article's title...).
     After a sign-off, a lone headline with no lead that reads like an open article is the first line
     of a continuation (a headless run that starts with a subheading)."""
+    note_neighbours(state)
     k = 1
     while k < len(state.sections):
         sec, prev = state.sections[k], state.sections[k - 1]
@@ -273,7 +288,16 @@ def resolve_subheads(state: State) -> None:
         if not _subhead_group(sec):
             k += 1
             continue
-        if prev.body and not prev.closed:
+        if prev.body and not prev.closed and LIST_ITEM.match(sec.body[0].text):
+            prev.notes.append(f"line {sec.head[0].block.first_line}: subheading over a numbered list "
+                              f"('{sec.head[0].text}'): an article never opens with item 1")
+            prev.body += _as_subhead(sec)
+            del state.sections[k]
+            continue
+        if prev.body and not prev.closed and _formula_again(sec, prev):
+            sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (a lead formula under it, "
+                             "and the article above had its own)")
+        elif prev.body and not prev.closed:
             cues = headline_cues(state, k)
             p_new = model("opens_article").probability(cues)
             if not state.decide("opens_article", cues, sec.head, p_new):
@@ -402,8 +426,13 @@ def split_glued_runs(state: State) -> None:
         _, j, other, own, where = best
         lead = sec.body[j].feat.wire_lead
         strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + GLUE_MARGIN
-        if strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
-                _shares_specifics(state, sec, j, where, other, own):
+        ruled = strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
+            _shares_specifics(state, sec, j, where, other, own)
+        cues = glued_cues(state, sec, j, other, own, where.items)
+        cues["ruled"] = float(ruled)     # the hand rules' answer, one cue among the others
+        fitted = model("glued_tail")
+        p = fitted.probability(cues) if fitted.cues else float(ruled)
+        if state.decide("glued_tail", cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
             if not lead:
                 j = _earliest_seam(state, sec, j, where.article)
             tail = Section(body=sec.body[j:], notes=[
@@ -556,12 +585,19 @@ def _pair_score(state: State, run: Section, owner: Section, leads: bool) -> tupl
         if leads and not opens_article(run):
             return None
         return state.cosine(owner.text(), run.text()), "headline"
-    if _start(owner) < _start(run) and not opens_article(run):
+    if _start(owner) < _start(run) and (not opens_article(run) or _awaits_formula(owner)):
         score = state.cosine(owner.text(), run.text())
         if owner.ends_open and run.body[0].role is Role.BODY:
             score += OPEN_JOIN_BONUS
         return score, "continuation"
     return None
+
+
+def _awaits_formula(owner: Section) -> bool:
+    """A headed article whose text so far is only a few summary paragraphs with no lead formula may
+    still receive its formula lead (some papers print summaries between a headline and 本报讯)."""
+    return bool(owner.head) and len(owner.body) <= FORMULA_SPAN and not any(i.feat.wire_lead for i in owner.body) \
+        and not any(i.feat.starts_lead for i in owner.body)
 
 
 def _attach(state: State, run: Section, owner: Section, score: float, kind: str) -> None:

@@ -6,6 +6,9 @@ A decision the rules cannot make from one cue alone is made by a logistic regres
   a subheading of that article? (:func:`headline_cues`)
 - ``opens_after_signoff``: after a sign-off, does a lone headline start a new article, or the
   continuation of an article left open above?
+- ``glued_tail``: is the rest of a section, from its best seam on, another article's text glued on
+  with no seam (a tail printed away from its article, a displaced headline's body)? The hand rules'
+  answer (cosine ratios, a lead formula, shared names) is one cue of it. (:func:`glued_cues`)
 - ``orphan_start``: where does a displaced headline's body start, when it was glued with no seam under
   another article? (:func:`orphan_cues`; the best candidate is taken above a fitted threshold)
 
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from newsgen.bulletin.sections import Role, Section, State
+from newsgen.bulletin.sections import Item, Role, Section, State
 
 WEIGHTS = Path(__file__).with_name("weights.json")
 
@@ -39,6 +42,9 @@ SHARED_CAP = 5
 RUN_CAP = 12
 #: A headline this short (characters) reads like a subheading label.
 SHORT_HEAD = 8
+#: Headings of one feature are cut alike: a neighbour heading within this many characters of a
+#: heading's length is alike (the cue falls linearly to 0 at this difference).
+ALIKE_SPAN = 6
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,31 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
         "shared": min(state.shared(sec.body[:3], prev.head + prev.body), SHARED_CAP) / SHARED_CAP,
         "next_len": min(len(text), 200) / 100,
+        "alike": _alike(state, sec),
     }
+
+
+def _alike(state: State, sec: Section) -> float:
+    """How close in length this heading is to the nearer in length of the headings printed just
+    before and after it (a feature's subheadings are cut alike; headlines of different articles
+    vary). 1 for the same length, 0 at ALIKE_SPAN characters or more, or with no neighbour."""
+    head = _title_text(sec)
+    around = state.neighbours.get(sec.head[0].block.index, ("", ""))
+    diffs = [abs(len(head) - len(t)) for t in around if t]
+    return max(0.0, 1 - min(diffs) / ALIKE_SPAN) if diffs else 0.0
+
+
+def _title_text(sec: Section) -> str:
+    return next((i.text for i in sec.head if i.role is Role.TITLE), sec.head[-1].text)
+
+
+def note_neighbours(state: State) -> None:
+    """Record, for every headline group, the titles of the groups printed before and after it."""
+    heads = [s for s in state.sections if s.head]
+    titles = [_title_text(s) for s in heads]
+    for n, s in enumerate(heads):
+        state.neighbours[s.head[0].block.index] = (titles[n - 1] if n else "",
+                                                    titles[n + 1] if n + 1 < len(heads) else "")
 
 
 
@@ -123,4 +153,28 @@ def orphan_cues(state: State, head: Section, sec: Section, j: int) -> dict[str, 
         "lead_time": float(bool(LEAD_TIME.search(item.text[:LEAD_TIME_SPAN]))),
         "headless": float(sec.headless),
         "margin": 0.0,
+    }
+
+
+
+def glued_cues(state: State, sec: Section, j: int, other: float, own: float, where: list[Item]) -> dict[str, float]:
+    """Cues for "the rest of ``sec`` from paragraph ``j`` on is another article's, glued on with no
+    seam": how it reads against its own start and against the best other place (``other``, ``own``,
+    cosines), whether it opens as an article opens, what it shares in names and figures with either,
+    whether the paragraph before it ends a sentence, and how long the start and the tail are."""
+    tail, start = sec.body[j:], sec.head + sec.body[:j]
+    item, before = sec.body[j], sec.body[j - 1]
+    return {
+        "other": other,
+        "own": own,
+        "ratio": min(other / (own + 0.01), 10.0) / 10,
+        "lead": float(item.feat.starts_lead),
+        "wire": float(item.feat.wire_lead),
+        "lead_time": float(bool(LEAD_TIME.search(item.text[:LEAD_TIME_SPAN]))),
+        "cut_before": float(before.feat.ends_open),
+        "shared_other": min(state.shared(tail, where), SHARED_CAP) / SHARED_CAP,
+        "shared_own": min(state.shared(tail, start), SHARED_CAP) / SHARED_CAP,
+        "start_len": min(j, RUN_CAP) / 4,
+        "tail_len": min(len(tail), RUN_CAP) / 4,
+        "sub": float(item.role is Role.SUB or before.role is Role.SUB),
     }
