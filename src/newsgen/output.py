@@ -33,6 +33,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import weakref
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen.errors import Diagnostic, Location, NewsgenError
+
+#: Seconds a background deleter has for the previous output before a build deletes it itself.
+TRASH_GRACE = 300
 
 #: Where a site keeps what makes rebuilds fast (parsed articles, page manifests). Safe to delete.
 CACHE_DIR = ".newsgen-cache"
@@ -183,9 +187,11 @@ class OutputWriter:
         if self._previous is None:
             return
         if background:
-            try:
+            try:   # renamed first, so that the next build does not delete it too while the deleter works
+                trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.trash-", dir=self.output.parent))
+                os.rename(self._previous, trash / "tree")
                 subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
-                                  str(self._previous)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
                 self._previous = None
                 return
@@ -476,9 +482,13 @@ def _recover(output: Path) -> list[Path]:
     belongs to a running build.
     """
     tmp_prefix, old_prefix = f".{output.name}.tmp-", f".{output.name}.old-"
+    trash_prefix = f".{output.name}.trash-"   # a background deleter's: left to it unless long abandoned
+    now = time.time()
     try:
         leftovers = sorted(output.parent / e.name for e in os.scandir(output.parent)
-                           if e.name.startswith((tmp_prefix, old_prefix)) and e.is_dir(follow_symlinks=False))
+                           if e.is_dir(follow_symlinks=False) and (
+                               e.name.startswith((tmp_prefix, old_prefix))
+                               or e.name.startswith(trash_prefix) and now - e.stat().st_mtime > TRASH_GRACE))
     except OSError:
         return []
     for path in leftovers:

@@ -256,7 +256,8 @@ def build_worker() -> int:
         request = json.loads(line)
         try:
             result = build(Path(request["site"]), Path(request["output"]), drafts=request["drafts"],
-                           future=request["future"], search=False)   # a preview does not wait for Pagefind
+                           future=request["future"], search=False,   # a preview does not wait for Pagefind
+                           background_cleanup=True)
             reply = {"ok": True, "pages": result.pages, "warnings": [str(w) for w in result.warnings]}
         except NewsgenError as exc:
             errors = sum(1 for d in exc.diagnostics if d.severity.value == "error")
