@@ -86,14 +86,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     serve`` does, so that a preview does not wait for indexing)."""
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
-    if incremental:
-        unchanged = _unchanged(site, output, base_url, drafts, future, search)
+    inputs = (_inputs_digest(site, output, base_url, drafts, future, search) or "") if incremental else ""
+    if inputs:
+        unchanged = _unchanged(site, output, inputs)
         if unchanged is not None:
             clock.step("unchanged", "no input changed since the last build and its output is intact")
             unchanged.timings = clock.timings
             return unchanged
     articles_cache = ArticleCache(cache_dir / "articles.json") if incremental else None
-    inputs = _inputs_digest(site, output, base_url, drafts, future, search) or "" if incremental else ""
     checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step,
                        cache=articles_cache)
     if not checked.ok or checked.model is None:
@@ -215,12 +215,9 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
     return None if problems.items else h.hexdigest()
 
 
-def _unchanged(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
-               search: bool) -> BuildResult | None:
-    """The last build's result when nothing it read has changed and its output is as it wrote it."""
-    inputs = _inputs_digest(site, output, base_url, drafts, future, search)
-    if inputs is None:
-        return None
+def _unchanged(site: Path, output: Path | None, inputs: str) -> BuildResult | None:
+    """The last build's result when its inputs digest was ``inputs`` (nothing it read has changed)
+    and its output is as it wrote it."""
     config = config_mod.load(site)
     out = output if output is not None else site / config.output_dir
     manifest = Manifest.load(Manifest.path_for(site / CACHE_DIR, out))
