@@ -217,7 +217,7 @@ def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
     assert names[:3] == ["articles.json", "bodies", "outputs.json"] and names[3].startswith("pages-")
-    assert len(names) == 4
+    assert names[4:] == ["related.json"]
     time.sleep(0)   # nothing pickled: a hostile cache can at worst make the build cold
 
 
@@ -260,3 +260,21 @@ def test_converted_bodies_are_cached_one_file_each_and_pruned(site: Path, tmp_pa
     build(site, tmp_path / "out")
     after = {p.name for p in bodies.iterdir()}
     assert len(after) == len(before) and len(after - before) == 1   # the edited body's old HTML is gone
+
+
+def test_related_articles_are_scored_again_only_when_places_topics_or_tags_change(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from newsgen.render import related as related_mod
+
+    calls: list[int] = []
+    real = related_mod.related_indices
+    monkeypatch.setattr(related_mod, "related_indices", lambda keys, limit: calls.append(1) or real(keys, limit))
+    out = tmp_path / "out"
+    build(site, out)
+    _body(site)
+    build(site, out)
+    assert len(calls) == 1            # a body edit reused the table
+    _topic(site)
+    build(site, out)
+    assert len(calls) == 2            # a topic edit scored again
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)

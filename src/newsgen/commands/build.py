@@ -112,7 +112,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     manifest = Manifest.load(manifest_path) if incremental else Manifest()
     with OutputWriter(out) as writer:
         static = sum(writer.copy_static(d) for d in static_dirs(site))
-        pages = list(plan_pages(model, views, renderer))
+        pages = list(plan_pages(model, views, renderer, cache_dir=cache_dir if incremental else None))
         for page in pages:   # a clash of two pages is found before anything is rendered
             writer.claim(page.path)
         fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings)

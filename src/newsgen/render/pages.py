@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -55,6 +56,7 @@ class Plan:
     views: Views
     renderer: MarkdownRenderer
     bodies: dict[int, Body] = field(default_factory=dict)
+    cache_dir: Path | None = None   # where planners may keep what they derive (related articles)
     feeds: Feeds = field(init=False)
 
     def __post_init__(self) -> None:
@@ -102,7 +104,7 @@ def plan_home(plan: Plan) -> Iterator[Page]:
 def plan_articles(plan: Plan) -> Iterator[Page]:
     """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters."""
     site, views = plan.site, plan.views
-    neighbours = related(site)
+    neighbours = related(site, cache=plan.cache_dir / "related.json" if plan.cache_dir else None)
     for post in site.posts:
         view = views.posts[post.index]
         older, newer = site.older(post), site.newer(post)
@@ -202,12 +204,13 @@ PLANNERS: tuple[Planner, ...] = (plan_home, plan_articles, plan_regions, plan_to
 
 
 def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = None,
-               planners: Sequence[Planner] = PLANNERS) -> Iterator[Page]:
+               planners: Sequence[Planner] = PLANNERS, cache_dir: Path | None = None) -> Iterator[Page]:
     """Every page and feed of the site, then ``sitemap.xml`` (every HTML page but 404) and ``robots.txt``.
 
-    Article bodies are converted only when a page is rendered, once per article.
+    Article bodies are converted only when a page is rendered, once per article. ``cache_dir`` lets
+    planners keep what they derive between builds.
     """
-    plan = Plan(site, views, renderer or MarkdownRenderer())
+    plan = Plan(site, views, renderer or MarkdownRenderer(), cache_dir=cache_dir)
     article_pages = {output_path(post.url): post.index for post in site.posts}
     listed: list[SitemapEntry] = []
     for planner in planners:

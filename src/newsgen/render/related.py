@@ -19,8 +19,12 @@ linearly with the archive:
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from bisect import bisect_left
 from collections.abc import Sequence
+from pathlib import Path
 
 from newsgen.site import Site
 
@@ -86,7 +90,30 @@ def related_indices(keys_of: Sequence[dict[str, int]], limit: int = LIMIT, cap: 
     return tuple(out)
 
 
-def related(site: Site, limit: int = LIMIT) -> tuple[tuple[int, ...], ...]:
-    """Every article's related articles, as indices into ``site.posts``, best first."""
+def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[tuple[int, ...], ...]:
+    """Every article's related articles, as indices into ``site.posts``, best first.
+
+    The result depends on nothing but the articles' keys in order, so with a ``cache`` file it is
+    kept under a digest of them: an edit that changes no place, topic, tag or date order (a body,
+    a title) reuses it instead of scoring 10,000 articles again. A cache that does not read back
+    exactly (missing, truncated, another digest) is ignored and rewritten.
+    """
     keys_of = [article_keys(p.article.regions, p.article.topics, p.article.tags) for p in site.posts]
-    return related_indices(keys_of, limit)
+    digest = hashlib.sha256(repr((limit, CAP, MIN_SCORE, TOPIC_WEIGHT, TAG_WEIGHT, keys_of)).encode()).hexdigest()
+    if cache is not None:
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("digest") == digest and len(data["related"]) == len(keys_of):
+                return tuple(tuple(int(i) for i in row) for row in data["related"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+    result = related_indices(keys_of, limit)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"digest": digest, "related": result}), encoding="utf-8")
+            os.replace(tmp, cache)
+        except OSError:
+            pass
+    return result
