@@ -246,6 +246,15 @@ def duplicate_keys(root: yaml.Node | None) -> Iterator[tuple[str, int, int]]:
             stack.extend(node.value)
 
 
+def tab_indented(text: str) -> int | None:
+    """0-based line of the first line of YAML ``text`` indented with a tab (YAML indents with spaces)."""
+    for i, line in enumerate(text.splitlines()):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            return i
+    return None
+
+
 def _duplicates(node: yaml.Node | None) -> list[tuple[str, int, int]]:
     """(key, first line, repeated line), 1-based, for every key given twice in any mapping."""
     return [(key, first + 1, again + 1) for key, first, again in duplicate_keys(node)]
@@ -253,11 +262,10 @@ def _duplicates(node: yaml.Node | None) -> list[tuple[str, int, int]]:
 
 def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
     """Parse and validate configuration text. Raises :class:`NewsgenError` with every problem."""
-    for number, line in enumerate(text.splitlines(), 1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent and line.strip():
-            raise NewsgenError([Diagnostic(Location(path, number), "tab character in the indentation: YAML "
-                                                                   "indents with spaces only; replace the tab")])
+    tab = tab_indented(text)
+    if tab is not None:
+        raise NewsgenError([Diagnostic(Location(path, tab + 1), "tab character in the indentation: YAML "
+                                                                "indents with spaces only; replace the tab")])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         dupes = _duplicates(node)

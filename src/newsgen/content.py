@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from newsgen.config import duplicate_keys
+from newsgen import cachefile
+from newsgen.config import duplicate_keys, tab_indented
 from newsgen.errors import Diagnostic, Diagnostics, Location, Severity
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
@@ -122,15 +123,6 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
-def _tab_indented(raw: str) -> int | None:
-    """0-based line of the first line indented with a tab (YAML indents with spaces only)."""
-    for i, line in enumerate(raw.split("\n")):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent and line.strip():
-            return i
-    return None
-
-
 def _char_name(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" {unicodedata.name(ch)}" if unicodedata.name(ch, "") else "")
 
@@ -185,7 +177,7 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
             err(1, "no front matter: the file must start with a '---' line, then YAML, then a closing '---' line")
         return None, problems
     raw, body, body_line = parts
-    tab = _tab_indented(raw)
+    tab = tab_indented(raw)
     if tab is not None:
         err(tab + 2, "tab character in the indentation of front matter: YAML indents with spaces only; "
                      "replace the tab with spaces")
@@ -499,15 +491,8 @@ class ArticleCache:
         Failing to write it is no error: the next build only reads more."""
         if not self._changed and len(self.derived) == self._derived_count:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": self.VERSION, "newsgen": _version(), "articles": self._entries,
-                                       "derived": self.derived}, ensure_ascii=False, default=_tag),
-                           encoding="utf-8")
-            os.replace(tmp, self.path)
-        except (OSError, TypeError, ValueError):
-            pass
+        cachefile.write_json(self.path, {"version": self.VERSION, "newsgen": _version(), "articles": self._entries,
+                                         "derived": self.derived}, default=_tag)
 
 
 def _json_faithful(value: Any) -> bool:

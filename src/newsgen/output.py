@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsgen import cachefile
 from newsgen.errors import Diagnostic, Location, NewsgenError
 
 #: Seconds a background deleter has for the previous output before a build deletes it itself.
@@ -323,14 +324,8 @@ class Manifest:
         """
         if output is not None:
             _prune(path.parent, path.name, output)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": self.VERSION, "inputs": self.inputs, "summary": self.summary,
-                                       "pages": self.pages}, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        cachefile.write_json(path, {"version": self.VERSION, "inputs": self.inputs, "summary": self.summary,
+                                    "pages": self.pages})
 
 
 def _prune(cache_dir: Path, keep: str, output: Path) -> None:
@@ -350,11 +345,7 @@ def _prune(cache_dir: Path, keep: str, output: Path) -> None:
                 os.unlink(cache_dir / name)
             except OSError:
                 pass
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        index.write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
-    except OSError:
-        pass
+    cachefile.write_json(index, known)
 
 
 #: Writers between start and close, in this process.

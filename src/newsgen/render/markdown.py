@@ -29,6 +29,8 @@ from pathlib import Path
 import markdown as md
 from markdown.treeprocessors import Treeprocessor
 
+from newsgen import cachefile
+
 EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 #: URL schemes that run code or smuggle a document in: never in an href or src we write.
@@ -142,14 +144,8 @@ class MarkdownRenderer:
         except (OSError, UnicodeDecodeError):
             pass
         html = self._md.reset().convert(text)
-        try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            data = html.encode("utf-8")
-            tmp.write_bytes(hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        data = html.encode("utf-8")
+        cachefile.write(path, hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
         return html
 
     def prune(self, texts: Iterable[str]) -> None:

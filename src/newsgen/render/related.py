@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 
+from newsgen import cachefile
 from newsgen.site import Site
 
 LIMIT = 5
@@ -109,11 +109,5 @@ def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[
             pass
     result = related_indices(keys_of, limit)
     if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"digest": digest, "related": result}), encoding="utf-8")
-            os.replace(tmp, cache)
-        except OSError:
-            pass
+        cachefile.write_json(cache, {"digest": digest, "related": result})
     return result
