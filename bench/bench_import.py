@@ -13,8 +13,8 @@ they reach 20,000 characters; without them, the example bulletin repeated with v
 
 ``--huge 1,2,5,10`` instead times ``newsgen import --dry-run`` (warm caches) on bulletins of that
 many megabytes (the example repeated) and prints seconds per megabyte: flat figures mean import
-time grows linearly with the bulletin (a huge bulletin is parsed in windows, see
-``newsgen.bulletin.windows``).
+time grows linearly with the bulletin (the parser looks for an article's pieces within a bounded
+number of sections, ``bulletin.rules.WINDOW``).
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from newsgen import cli, config, content
+from newsgen.bulletin import parse
 from newsgen.bulletin.blocks import flat
-from newsgen.bulletin.windows import WINDOW, parse_windows, windows
 from newsgen.commands.build import build
 from newsgen.commands.importer import decode_bulletin, run_import
 from newsgen.errors import NewsgenError
@@ -399,8 +399,8 @@ def test_layout_variants_import_the_same_articles(tmp_path: Path, variant: str):
             "cr": SAMPLE.replace("\n", "\r").encode(),
             "formfeed": SAMPLE.replace("\n\n", "\n\f", 3).encode()}[variant]
     text, _ = decode_bulletin(data, tmp_path / "b.txt")
-    same = parse_windows(decode_bulletin(SAMPLE.encode(), tmp_path / "b.txt")[0])
-    got = parse_windows(text)
+    same = parse(decode_bulletin(SAMPLE.encode(), tmp_path / "b.txt")[0])
+    got = parse(text)
     assert [d.title for d in got.drafts] == [d.title for d in same.drafts]
     assert [d.body for d in got.drafts] == [d.body for d in same.drafts]
 
@@ -440,17 +440,9 @@ def test_bulletin_without_any_headline_keeps_all_text(tmp_path: Path):
     assert chars(body) <= chars(written)
 
 
-def test_windows_cut_at_blank_lines_and_join_back():
-    text = "\n\n".join([SAMPLE] * 12)
-    pieces = list(windows(text))
-    assert len(pieces) > 1 and all(len(p) <= WINDOW for _, p in pieces)
-    assert "\n".join(p for _, p in pieces) == text
-    assert all(text.split("\n")[start - 1] == "" for start, _ in pieces[1:])   # cut after a blank line
-
-
-def test_huge_bulletin_is_parsed_in_windows_and_loses_nothing():
-    text = "\n\n".join([SAMPLE] * 12)   # ~88,000 characters; bench/bench_import.py --huge times 10 MB
-    parsed = parse_windows(text)
+def test_huge_bulletin_loses_nothing():
+    text = "\n\n".join([SAMPLE] * 12)   # ~88,000 characters; bench/bench_import.py --huge times megabytes
+    parsed = parse(text)
     kept = Counter()
     for draft in parsed.drafts:
         kept += chars("".join(flat(b) for b in draft.blocks))

@@ -18,8 +18,7 @@ from typing import Any
 
 from newsgen import config as config_mod
 from newsgen import content
-from newsgen.bulletin import Block, Draft
-from newsgen.bulletin.windows import parse_windows
+from newsgen.bulletin import Block, Draft, parse
 from newsgen.errors import Diagnostics, Location, NewsgenError
 
 UNPLACED_DIR = "_unplaced"
@@ -240,7 +239,7 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
         return report
 
     say(f"parsing {bulletin.name} ({len(text)} characters)")
-    parsed = parse_windows(text)
+    parsed = parse(text)
     day = date or parsed.dateline
     if day is None:
         raise NewsgenError("no date: the bulletin has no dateline (YYYY年M月D日); pass --date YYYY-MM-DD",
