@@ -199,7 +199,33 @@ def test_a_second_build_replaces_the_first(site: Path, tmp_path: Path):
     (site / "articles" / "2024" / "12" / "nanchang-quanshi.md").unlink()
     build(site, out)
     assert not (out / "2024").exists() and (out / MARKER).is_file()
+    # beside the output only the previous one, kept for the next build to update in place
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.spare", "build", "site"]
+    assert (tmp_path / ".build.spare" / "2024").is_dir()   # the first build's output
+    build(site, out, incremental=False)   # a full build keeps no spare, and deletes the older one
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "site"]
+
+
+def test_a_build_updates_the_spare_in_place_and_never_writes_into_a_published_file(site: Path, tmp_path: Path):
+    out = tmp_path / "build"
+    build(site, out, search=False)
+    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    article = next((site / "articles").rglob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\n追加的一句话。\n", encoding="utf-8")
+    build(site, out, search=False)   # the first output is now the spare, sharing the unchanged pages' files
+    second = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert second != first
+    spare = tmp_path / ".build.spare"
+    assert {p.relative_to(spare): p.read_bytes() for p in spare.rglob("*") if p.is_file()} == first
+    (site / "articles" / "2024" / "12" / "nanchang-quanshi.md").unlink()
+    (out / "hand-added.txt").write_text("x", encoding="utf-8")
+    build(site, out, search=False)   # the spare updated in place and swapped in: the second output untouched
+    assert {p.relative_to(spare): p.read_bytes() for p in spare.rglob("*") if p.is_file()} == {
+        **second, Path("hand-added.txt"): b"x"}
+    third = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    cold = tmp_path / "cold"
+    build(site, cold, incremental=False, search=False)
+    assert third == {p.relative_to(cold): p.read_bytes() for p in cold.rglob("*") if p.is_file()}
 
 
 def test_build_loads_neither_jieba_nor_jionlp(tmp_path: Path):

@@ -12,6 +12,15 @@ missing, the next build puts a previous output moved aside back before anything 
 next build also deletes what a killed one left beside the output (``.NAME.tmp-*``,
 ``.NAME.old-*``). Workers die with the build (``PR_SET_PDEATHSIG``), so none keeps writing.
 
+Incremental builds do not assemble a fresh tree: the previous output, moved aside by the last
+swap, is kept beside the output as ``.NAME.spare`` and the next build updates it in place
+(``spare=True``): a page whose file there is already the current output's (the same inode, as
+hard links make it) is left alone, a page unchanged since the last build is hard-linked from the
+output, a changed one is written; what no page claims is deleted before the swap. Files are
+never written into in place (a spare file may be a hard link of a published one): a new file
+replaces the old name. A spare that is missing, or half updated by a killed build (then a
+``.NAME.tmp-*`` leftover), only makes the next build write a fresh tree. Safe to delete.
+
 One build at a time per output: the writer holds an ``flock`` on ``.NAME.lock`` beside the
 output from start to end; a second build is refused with "another build is running".
 
@@ -61,10 +70,19 @@ MARKER_TEXT = "Written by 'newsgen build'. The whole directory is replaced on ev
 SETUPTOOLS_LEFTOVERS = re.compile(r"lib|lib\..+|bdist\..+|temp\..+|scripts-.+")
 
 
-class OutputWriter:
-    """Collects the files of one build in a temporary directory; :meth:`commit` swaps it in."""
+def spare_path(output: Path) -> Path:
+    """Where the previous output is kept for the next build to update in place (``.NAME.spare``)."""
+    return output.parent / f".{output.name}.spare"
 
-    def __init__(self, output: Path) -> None:
+
+class OutputWriter:
+    """Collects the files of one build in a temporary directory; :meth:`commit` swaps it in.
+
+    With ``spare``, the temporary directory is the previous output kept aside by the last build
+    (:func:`spare_path`), updated in place, rather than an empty one.
+    """
+
+    def __init__(self, output: Path, spare: bool = False) -> None:
         self.output = output
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +97,8 @@ class OutputWriter:
                 self.tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
             except OSError as exc:
                 raise cannot_write(output.parent, exc) from None
+            #: updating the previous output in place (its files may be hard links of the output's)
+            self.in_place = spare and _adopt_spare(output, self.tmp)
         except BaseException:
             self._unlock()
             raise
@@ -111,20 +131,24 @@ class OutputWriter:
             self.files += 1
         return os.path.join(self._tmp, path)
 
+    def claimed(self, folder: str) -> bool:
+        """Whether a file of this build was claimed at ``folder`` or under it."""
+        return any(p == folder or p.startswith(folder + "/") for p in self._written)
+
     def store(self, path: str, text: str) -> None:
         """Write a claimed file (its directories made on demand). Safe in a forked worker process."""
+        target = os.path.join(self._tmp, path)
         try:
-            store_text(os.path.join(self._tmp, path), text)
+            if self.in_place:
+                _make_room(self._tmp, path)
+            store_text(target, text)
         except OSError as exc:
             raise cannot_write(self.output / path, exc) from None
 
     def write_page(self, path: str, html: str, what: str = "a page") -> None:
         """Claim and write one generated file."""
-        target = self.claim(path, what)
-        try:
-            store_text(target, html)
-        except OSError as exc:
-            raise cannot_write(self.output / path, exc) from None
+        self.claim(path, what)
+        self.store(path, html)
 
     def copy_static(self, source: Path, prefix: str = "static") -> int:
         """Copy a static directory under ``prefix``; later directories override earlier ones by name.
@@ -140,6 +164,11 @@ class OutputWriter:
             if overrides:   # a site's static file replaces the theme's of the same name
                 del self._written[key]
             target = self.claim(key, f"static file {file}")
+            if self.in_place:
+                try:
+                    _make_room(self._tmp, key)
+                except OSError as exc:
+                    raise cannot_write(self.output / key, exc) from None
             _copy(file, target, self.output / key)
             added += not overrides
         return added
@@ -153,6 +182,9 @@ class OutputWriter:
         the next build (:func:`_recover`) if this one is killed between the two renames.
         """
         try:
+            if self.in_place:
+                self._sweep()
+                _make_room(self._tmp, MARKER)
             (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             os.chmod(self.tmp, 0o755)   # mkdtemp makes it 0700; a static host must be able to read it
         except OSError as exc:
@@ -178,15 +210,65 @@ class OutputWriter:
         self._previous = old
         self._committed = True
 
-    def remove_previous(self, background: bool = False) -> None:
+    def _sweep(self) -> None:
+        """Delete what no file of this build claimed from the tree updated in place (pages gone since,
+        files added to the output by hand), and the directories left empty."""
+        claimed = self._written
+        root = self._tmp
+
+        def sweep(directory: str, prefix: str) -> bool:   # True when the directory is left empty
+            empty = True
+            with os.scandir(directory) as entries:
+                for entry in list(entries):
+                    rel = prefix + entry.name
+                    if rel in claimed:
+                        empty = False
+                    elif not entry.is_dir(follow_symlinks=False):
+                        os.unlink(entry.path)
+                    elif sweep(entry.path, rel + "/"):
+                        os.rmdir(entry.path)
+                    else:
+                        empty = False
+            return empty
+
+        sweep(root, "")
+
+    def remove_previous(self, background: bool = False, keep: bool = False) -> None:
         """Delete the previous output, moved aside by :meth:`commit` (slow for big sites: its own step).
 
-        With ``background``, a detached process deletes it, so the build returns as soon as the new
-        output is in place (the command line does this; a killed deleter's leftovers are removed by
-        the next build, as any ``.NAME.old-*``).
+        With ``keep``, it is kept as the spare the next build updates in place (:func:`spare_path`)
+        instead, and only an older spare is deleted. With ``background``, a detached process deletes
+        it, so the build returns as soon as the new output is in place (the command line does this;
+        a killed deleter's leftovers are removed by the next build, as any ``.NAME.old-*``).
         """
+        if not keep and os.path.lexists(spare_path(self.output)):   # a full build leaves no spare
+            try:
+                trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+                os.rename(spare_path(self.output), trash / "spare")
+                if self._previous is not None:
+                    os.rename(self._previous, trash / "previous")
+                self._previous = trash
+            except OSError:
+                pass
         if self._previous is None:
             return
+        if keep:
+            tree = self._previous if self._previous == self.tmp else self._previous / self.output.name
+            container = None if self._previous == self.tmp else self._previous
+            spare = spare_path(self.output)
+            trash: Path | None = None
+            try:
+                if os.path.lexists(spare):   # an older spare (a cold build's): deleted as a previous output
+                    trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.trash-", dir=self.output.parent))
+                    os.rename(spare, trash / "tree")
+                os.rename(tree, spare)
+                if container is not None:
+                    os.rmdir(container)
+                self._previous = trash
+            except OSError:
+                pass   # the previous output is deleted below; the next build writes a fresh tree
+            if self._previous is None:
+                return
         if background:
             try:   # renamed first, so that the next build does not delete it too while the deleter works
                 trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.trash-", dir=self.output.parent))
@@ -219,6 +301,16 @@ class OutputWriter:
         if [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:]:
             return False
         target = os.path.join(self._tmp, path)
+        if self.in_place:
+            try:
+                there = os.lstat(target)
+                if (there.st_ino, there.st_dev) == (st.st_ino, st.st_dev):
+                    return True   # the spare's file is the output's own: nothing to do
+                _make_room(self._tmp, path)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                return False
         try:
             try:
                 os.link(source, target)
@@ -525,6 +617,48 @@ def _die_with_parent() -> None:
     prctl = getattr(libc, "prctl", None)
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def _adopt_spare(output: Path, tmp: Path) -> bool:
+    """Put the spare previous output (if any) where the empty ``tmp`` is; True when it was."""
+    spare = spare_path(output)
+    if not spare.is_dir() or spare.is_symlink():
+        return False
+    try:
+        os.rmdir(tmp)
+        os.rename(spare, tmp)
+    except OSError:
+        tmp.mkdir(exist_ok=True)
+        return False
+    return True
+
+
+def _make_room(root: str, path: str) -> None:
+    """Before a file is written at ``root/path`` of a tree updated in place: remove the old file
+    (it may be a hard link of a published one, never to be written into), or a directory of that
+    name, or a file where one of its directories must go."""
+    target = os.path.join(root, path)
+    try:
+        os.unlink(target)
+        return
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(target)
+        return
+    except NotADirectoryError:
+        pass
+    except PermissionError:
+        if os.path.isdir(target) and not os.path.islink(target):   # unlink(2) of a directory: EPERM on Linux
+            shutil.rmtree(target)
+            return
+        raise
+    parts = path.split("/")
+    for depth in range(1, len(parts)):   # a file where a directory must go
+        above = os.path.join(root, *parts[:depth])
+        if os.path.lexists(above) and not os.path.isdir(above):
+            os.unlink(above)
+            return
 
 
 def store_text(target: str, text: str) -> None:

@@ -91,7 +91,7 @@ def index_articles(writer: OutputWriter, article_paths: Sequence[str], prints: M
     whose article pages are all unchanged. Raises NewsgenError when Pagefind fails.
     """
     target = writer.tmp / SEARCH_DIR
-    if os.path.lexists(target):
+    if writer.claimed(SEARCH_DIR):
         raise NewsgenError(f"/{SEARCH_DIR}/ is the search index's folder, but the site put a file there",
                            Location(Path(SEARCH_DIR)))
     digest = fingerprint(article_paths, prints)

@@ -110,7 +110,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
     manifest_path = Manifest.path_for(cache_dir, out)
     manifest = Manifest.load(manifest_path) if incremental else Manifest()
-    with OutputWriter(out) as writer:
+    with OutputWriter(out, spare=incremental) as writer:
         static = sum(writer.copy_static(d) for d in static_dirs(site))
         pages = list(plan_pages(model, views, renderer, cache_dir=cache_dir if incremental else None))
         for page in pages:   # a clash of two pages is found before anything is rendered
@@ -170,8 +170,10 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             if articles_cache is not None:
                 articles_cache.save()
             renderer.prune(article.body for article in checked.articles)   # drafts' too: kept for later
-        writer.remove_previous(background=background_cleanup)   # under the build lock unless in background
-        clock.step("cleanup", "previous output removed" + (" in the background" if background_cleanup else ""))
+        # kept as the spare the next build updates in place; else deleted, under the build lock unless in background
+        writer.remove_previous(background=background_cleanup, keep=incremental)
+        clock.step("cleanup", "previous output kept for the next build to update" if incremental else
+                   "previous output removed" + (" in the background" if background_cleanup else ""))
     timings = clock.timings
 
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,

@@ -32,7 +32,7 @@ from newsgen.render.feeds import FeedContent, SitemapEntry
 from newsgen.render.markdown import Body
 from newsgen.render.meta import ArticleMeta
 from newsgen.render.pages import Page
-from newsgen.render.views import Link, PageInfo, PageLink, PlaceNode, PostLink, PostView
+from newsgen.render.views import Link, PageInfo, PageLink, PlaceNode, PostLink, PostView, RelatedLink, SearchFacets
 
 
 class Fingerprints:
@@ -45,7 +45,8 @@ class Fingerprints:
         self._fields: dict[type, tuple[str, ...]] = {}
         #: view classes whose repr() holds every value they carry (no body, no lazily converted text)
         self.by_repr: frozenset[type] = frozenset(
-            {PostView, PostLink, Link, PageLink, PageInfo, PlaceNode, ArticleMeta, SitemapEntry})
+            {PostView, PostLink, Link, PageLink, PageInfo, PlaceNode, ArticleMeta, SitemapEntry, RelatedLink,
+             SearchFacets})
         self._renderer = renderer.encode()
         self._common = hashlib.sha256(b"newsgen " + __version__.encode() + b"\0" + repr(config).encode()
                                       + b"\0" + self.value(site_view)).digest()
@@ -54,7 +55,20 @@ class Fingerprints:
         """The hex fingerprint of ``page``."""
         h = hashlib.sha256(self._common)
         h.update(page.path.encode() + b"\0" + self.template(page.template))
-        self._feed(h, page.context)
+        # one repr of the flat values (text, numbers, flat views and tuples of them), the rest walked:
+        # an article page is then a handful of C-level reprs rather than a walk of fifty values
+        flat, walked = self.by_repr, []
+        for key in sorted(page.context):
+            value = page.context[key]
+            kind = type(value)
+            if kind in flat or value is None or kind is str or kind is int or kind is bool or (
+                    kind is tuple and all(type(item) in flat for item in value)):
+                h.update(b"%s=%s;" % (key.encode(), repr(value).encode()))
+            else:
+                walked.append(key)
+        for key in walked:
+            h.update(b"%s:" % key.encode())
+            self._feed(h, page.context[key])
         return h.hexdigest()
 
     def template(self, name: str) -> bytes:

@@ -25,6 +25,10 @@ def script_json(data: Any) -> Markup:
 
 @dataclass(frozen=True, slots=True)
 class ArticleMeta:
+    """The machine-readable facts of an article page. Plain data: the JSON-LD is written from these
+    fields when the page is rendered (:attr:`json_ld`), so a page's fingerprint (its fields'
+    ``repr``) covers it without serialising JSON for pages that are not rendered again."""
+
     canonical: str          # absolute URL (a root-relative path when base_url has no host)
     title: str
     description: str
@@ -33,7 +37,42 @@ class ArticleMeta:
     section: str            # first topic, '' when none
     tags: tuple[str, ...]
     locale: str             # zh_CN (Open Graph writes the language with an underscore)
-    json_ld: Markup
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()     # every topic
+    #: each region as its places, outermost first: (name, absolute URL)
+    places: tuple[tuple[tuple[str, str], ...], ...] = ()
+    language: str = "zh-CN"
+    publisher: str = ""                # the site's title
+    publisher_url: str = ""
+
+    @property
+    def json_ld(self) -> Markup:
+        """schema.org ``NewsArticle`` as JSON safe inside ``<script type="application/ld+json">``."""
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title,
+        }
+        if self.subtitle:
+            data["alternativeHeadline"] = self.subtitle
+        data["description"] = self.description
+        data["datePublished"] = self.published
+        if self.modified:
+            data["dateModified"] = self.modified
+        if self.authors:
+            data["author"] = [{"@type": "Person", "name": name} for name in self.authors]
+        if self.tags:
+            data["keywords"] = list(self.tags)
+        if self.sections:
+            data["articleSection"] = list(self.sections)
+        if self.places:
+            data["contentLocation"] = [_place(chain) for chain in self.places]
+        data["inLanguage"] = self.language
+        data["url"] = self.canonical
+        data["mainEntityOfPage"] = {"@type": "WebPage", "@id": self.canonical}
+        data["publisher"] = {"@type": "Organization", "name": self.publisher, "url": self.publisher_url}
+        return script_json(data)
 
 
 def article_meta(views: Views, index: int) -> ArticleMeta:
@@ -42,46 +81,23 @@ def article_meta(views: Views, index: int) -> ArticleMeta:
     article = post.article
     view = views.posts[index]
     url = views.absolute(post.url)
-    published = rfc3339(views.published(index))
     modified_at = views.modified(index)
-    modified = rfc3339(modified_at) if modified_at is not None else ""
-
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": view.title,
-    }
-    if view.subtitle:
-        data["alternativeHeadline"] = view.subtitle
-    data["description"] = view.summary
-    data["datePublished"] = published
-    if modified:
-        data["dateModified"] = modified
-    if view.authors:
-        data["author"] = [{"@type": "Person", "name": name} for name in view.authors]
-    if view.tags:
-        data["keywords"] = [link.name for link in view.tags]
-    if view.topics:
-        data["articleSection"] = [link.name for link in view.topics]
-    places = [_place(views, region) for region in dict.fromkeys(article.regions)]
-    if places:
-        data["contentLocation"] = places
-    data["inLanguage"] = views.config.language
-    data["url"] = url
-    data["mainEntityOfPage"] = {"@type": "WebPage", "@id": url}
-    data["publisher"] = {"@type": "Organization", "name": views.config.title, "url": views.absolute("")}
-
+    places = tuple(tuple((place.name, views.absolute(place.url)) for place in site.ancestry(region))
+                   for region in dict.fromkeys(article.regions))
     return ArticleMeta(
-        canonical=url, title=view.title, description=view.summary, published=published, modified=modified,
+        canonical=url, title=view.title, description=view.summary, published=rfc3339(views.published(index)),
+        modified=rfc3339(modified_at) if modified_at is not None else "",
         section=view.topics[0].name if view.topics else "", tags=tuple(link.name for link in view.tags),
-        locale=views.config.language.replace("-", "_"), json_ld=script_json(data))
+        locale=views.config.language.replace("-", "_"), subtitle=view.subtitle, authors=view.authors,
+        sections=tuple(link.name for link in view.topics), places=places, language=views.config.language,
+        publisher=views.config.title, publisher_url=views.absolute(""))
 
 
-def _place(views: Views, region: str) -> dict[str, Any]:
-    """``江西省/南昌市/青山湖区`` -> a schema.org Place, nested in its outer places by ``containedInPlace``."""
+def _place(chain: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """(江西省, 南昌市, 青山湖区) -> a schema.org Place, nested in its outer places by ``containedInPlace``."""
     node: dict[str, Any] | None = None
-    for place in views.site.ancestry(region):
-        inner: dict[str, Any] = {"@type": "Place", "name": place.name, "url": views.absolute(place.url)}
+    for name, url in chain:
+        inner: dict[str, Any] = {"@type": "Place", "name": name, "url": url}
         if node is not None:
             inner["containedInPlace"] = node
         node = inner
