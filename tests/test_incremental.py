@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from golden import unstable
-from newsgen.commands.build import build
+from newsgen.commands.build import BuildSession, build
 from newsgen.output import CACHE_DIR
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -180,6 +180,29 @@ def test_incremental_build_equals_a_cold_build(site: Path, tmp_path: Path, chang
     if change not in ("delete the cache", "corrupt the cache", "edit the config", "edit an imported template"):
         assert again.rendered < again.pages + again.files      # and it did reuse pages
     assert cold.rendered == cold.pages + cold.files
+
+
+SERIES = ["edit a body", "add an article", "edit a title", "delete an article", "edit a template", "rename a file",
+          "edit a date", "edit a body"]
+
+
+@pytest.mark.parametrize("session", [False, True], ids=["build after build", "one session"])
+def test_a_series_of_changes_each_equals_a_cold_build(site: Path, tmp_path: Path, session: bool):
+    """Each build updates the output of two builds before (kept aside as the spare) in place, and
+    ``newsgen serve``'s worker keeps the parsed articles in memory: a series of changes must not let
+    either drift from a cold build."""
+    out = tmp_path / "out"
+    kept = BuildSession() if session else None
+    build(site, out, session=kept, search=not session)
+    for i, change in enumerate(SERIES):
+        CHANGES[change](site)
+        again = build(site, out, session=kept, search=not session)
+        cold = build(site, tmp_path / f"cold-{i}", incremental=False, search=not session)
+        assert files(out) == files(cold.output), change
+        assert again.rendered < again.pages + again.files, change
+    if kept is not None:
+        kept.close()   # the parsed articles are written for the next newsgen build
+        assert build(site, out).rendered == 0
 
 
 def test_nothing_changed_renders_nothing(site: Path, tmp_path: Path):

@@ -397,6 +397,8 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
         diagnostics.error(Location(Path(articles_dir)),
                           "no articles directory; create it or run 'newsgen import BULLETIN'")
         return articles, diagnostics
+    if cache is not None:
+        cache.begin()
     for path in article_files(root, site, diagnostics):
         hit = cache.get(path, site) if cache is not None else None
         if hit is not None:
@@ -440,6 +442,11 @@ class ArticleCache:
                 self.derived = dict(data.get("derived", {}))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self._entries, self.derived = {}, {}
+
+    def begin(self) -> None:
+        """Start a read of the articles (a cache kept in memory serves one build after another)."""
+        self._seen = set()
+        self.hits = 0
 
     @staticmethod
     def _identity(path: Path) -> list[int] | None:

@@ -36,10 +36,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from newsgen import config as config_mod
 from newsgen.errors import Location, NewsgenError
+
+if TYPE_CHECKING:   # the build is imported by the worker only
+    from newsgen.commands.build import BuildResult, BuildSession
 
 RELOAD_PATH = "/__newsgen__/livereload"
 POLL_SECONDS = 20.0
@@ -250,14 +254,22 @@ class BuildWorker:
 
 def build_worker() -> int:
     """The worker's loop: one JSON request a line in, one JSON answer a line out (see :class:`BuildWorker`)."""
-    from newsgen.commands.build import build
+    from newsgen.commands.build import BuildSession, build
 
+    session = BuildSession()   # the parsed articles stay in memory between rebuilds
+    try:
+        return _serve_requests(build, session)
+    finally:
+        session.close()
+
+
+def _serve_requests(build: Callable[..., BuildResult], session: BuildSession) -> int:
     for line in sys.stdin:
         request = json.loads(line)
         try:
             result = build(Path(request["site"]), Path(request["output"]), drafts=request["drafts"],
                            future=request["future"], search=False,   # a preview does not wait for Pagefind
-                           background_cleanup=True)
+                           background_cleanup=True, session=session)
             reply = {"ok": True, "pages": result.pages, "warnings": [str(w) for w in result.warnings]}
         except NewsgenError as exc:
             errors = sum(1 for d in exc.diagnostics if d.severity.value == "error")
