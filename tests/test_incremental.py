@@ -301,3 +301,20 @@ def test_related_articles_are_scored_again_only_when_places_topics_or_tags_chang
     build(site, out)
     assert len(calls) == 2            # a topic edit scored again
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
+
+
+def test_a_small_change_writes_only_the_cache_delta(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    whole = (site / CACHE_DIR / "articles.json").read_bytes()
+    _body(site)
+    build(site, out, search=False)
+    assert (site / CACHE_DIR / "articles.json").read_bytes() == whole   # not written again
+    assert (site / CACHE_DIR / "articles.delta.json").is_file()
+    _title(site)
+    assert build(site, out, search=False).rendered > 0
+    assert build(site, out, search=False).rendered == 0
+    (site / CACHE_DIR / "articles.json").unlink()   # the delta alone is never trusted
+    _add(site)
+    build(site, out, search=False)
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)

@@ -422,12 +422,22 @@ class ArticleCache:
     never run code. A value YAML may hold and JSON may not (a date, a datetime, bytes, a set) is
     written tagged (``{"$date": "2025-08-06"}``). A cache that cannot be read, or was written by
     another newsgen version, is ignored: the build is then cold. Safe to delete.
+
+    Written as a journal: the whole cache (``articles.json``, tens of megabytes at 10,000 articles)
+    only when much has changed; a build that changed a few articles writes just those to
+    ``articles.delta.json``, which names the whole file it applies to (a random generation) and
+    is read after it. A delta whose whole file is gone or another is ignored: those files are
+    read again.
     """
 
     VERSION = 1
+    #: how many changed entries a delta may hold before the whole cache is written again
+    DELTA_MIN = 200
+    DELTA_SHARE = 0.05
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.delta_path = path.with_name(path.stem + ".delta" + path.suffix)
         self._entries: dict[str, Any] = {}
         self._seen: set[str] = set()
         self.hits = 0
@@ -435,13 +445,33 @@ class ArticleCache:
         self._derived_count = -1   # how many derived entries the read kept (more now: save)
         #: what later stages derive from an article, by its digest (summary, reading minutes)
         self.derived: dict[str, list[Any]] = {}
+        self._generation = ""                        # of the whole file read
+        self._delta: dict[str, Any] = {}             # entries changed since it (None: removed)
+        self._whole_derived: set[str] = set()        # derived keys the whole file holds
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == self.VERSION and data.get("newsgen") == _version():
                 self._entries = dict(data["articles"])
                 self.derived = dict(data.get("derived", {}))
+                self._generation = str(data.get("generation", ""))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self._entries, self.derived = {}, {}
+        self._whole_derived = set(self.derived)
+        if self._generation:
+            try:
+                delta = json.loads(self.delta_path.read_text(encoding="utf-8"))
+                if delta.get("generation") == self._generation:
+                    changes = dict(delta["articles"])
+                    derived = dict(delta.get("derived", {}))
+                    for key, entry in changes.items():
+                        if entry is None:
+                            self._entries.pop(key, None)
+                        else:
+                            self._entries[key] = entry
+                    self.derived.update(derived)
+                    self._delta = changes
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                pass
 
     def begin(self) -> None:
         """Start a read of the articles (a cache kept in memory serves one build after another)."""
@@ -476,8 +506,9 @@ class ArticleCache:
         self._changed = True
         if article is not None and not (_json_faithful(article.extra) and _json_faithful(article.source)):
             self._entries.pop(key, None)   # a key JSON would turn into text (2025: x): read it every time
+            self._delta[key] = None
             return
-        self._entries[key] = {
+        self._entries[key] = self._delta[key] = {
             "id": self._identity(path),
             "article": _article_to_json(article) if article is not None else None,
             "problems": [[str(d.location.path), d.location.line, d.location.col, d.message, d.severity.value]
@@ -486,20 +517,37 @@ class ArticleCache:
     def forget_others(self) -> None:
         """Drop the entries of files not seen in this read (deleted or renamed), and what was derived
         from contents no file has any more."""
-        kept = {k: v for k, v in self._entries.items() if k in self._seen}
-        self._changed |= len(kept) != len(self._entries)
-        self._entries = kept
+        gone = [k for k in self._entries if k not in self._seen]
+        for key in gone:
+            del self._entries[key]
+            self._delta[key] = None
+        self._changed |= bool(gone)
         digests = {e["article"]["digest"] for e in self._entries.values() if e.get("article")}
         self.derived = {k: v for k, v in self.derived.items() if k in digests}
         self._derived_count = len(self.derived)
 
     def save(self) -> None:
-        """Write the cache (atomically: a temporary file renamed over it), when anything changed.
+        """Write the cache (atomically: a temporary file renamed over it), when anything changed:
+        only the changes (the delta) while they are few, else the whole cache.
         Failing to write it is no error: the next build only reads more."""
         if not self._changed and len(self.derived) == self._derived_count:
             return
-        cachefile.write_json(self.path, {"version": self.VERSION, "newsgen": _version(), "articles": self._entries,
-                                         "derived": self.derived}, default=_tag)
+        new_derived = {k: v for k, v in self.derived.items() if k not in self._whole_derived}
+        limit = max(self.DELTA_MIN, int(len(self._entries) * self.DELTA_SHARE))
+        if self._generation and len(self._delta) + len(new_derived) <= limit and self.path.is_file():
+            if cachefile.write_json(self.delta_path, {"generation": self._generation, "articles": self._delta,
+                                                      "derived": new_derived}, default=_tag):
+                self._changed, self._derived_count = False, len(self.derived)
+                return
+        generation = os.urandom(8).hex()
+        if cachefile.write_json(self.path, {"version": self.VERSION, "newsgen": _version(), "generation": generation,
+                                            "articles": self._entries, "derived": self.derived}, default=_tag):
+            self._generation, self._delta, self._whole_derived = generation, {}, set(self.derived)
+            self._changed, self._derived_count = False, len(self.derived)
+            try:
+                self.delta_path.unlink()
+            except OSError:
+                pass
 
 
 def _json_faithful(value: Any) -> bool:
