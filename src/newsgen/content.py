@@ -487,7 +487,7 @@ class ArticleCache:
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
     def get(self, path: Path, site: Path) -> tuple[Article | None, list[Diagnostic]] | None:
-        key = path.relative_to(site).as_posix()
+        key = _key(path, site)
         self._seen.add(key)
         entry = self._entries.get(key)
         if entry is None or entry.get("id") != self._identity(path):
@@ -501,7 +501,7 @@ class ArticleCache:
         return article, problems
 
     def put(self, path: Path, site: Path, article: Article | None, problems: list[Diagnostic]) -> None:
-        key = path.relative_to(site).as_posix()
+        key = _key(path, site)
         self._seen.add(key)
         self._changed = True
         if article is not None and not (_json_faithful(article.extra) and _json_faithful(article.source)):
@@ -597,6 +597,20 @@ def _untag(value: Any) -> Any:
     return value
 
 
+def _key(path: Path, site: Path) -> str:
+    """``articles/2025/08/x.md``: a file's path under the site, by string (pathlib's is slow for 10,000 files)."""
+    full, root = str(path), str(site)
+    if root and full.startswith(root + os.sep):
+        return full[len(root) + 1:].replace(os.sep, "/")
+    return path.relative_to(site).as_posix()
+
+
+_ARTICLE_FIELDS = frozenset(f.name for f in dataclasses.fields(Article))
+
+#: the Article fields whose cached JSON may be tagged (see _tag); the others are text, numbers, lists of text
+_TAGGED_FIELDS = ("date", "updated", "extra", "source")
+
+
 def _article_to_json(article: Article) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(article):
@@ -612,11 +626,25 @@ def _article_to_json(article: Article) -> dict[str, Any]:
 
 
 def _article_from_json(data: dict[str, Any]) -> Article:
-    values = {k: _untag(v) for k, v in data.items()}
+    values = dict(data)
+    for key in _TAGGED_FIELDS:   # only these may hold what JSON cannot (dates, YAML's other types)
+        value = values.get(key)
+        if isinstance(value, dict | list):
+            values[key] = _untag(value)
     values["path"] = Path(values["path"])
     for key in ("authors", "regions", "topics", "tags"):
         values[key] = tuple(values[key])
-    return Article(**values)
+    missing = _ARTICLE_FIELDS.difference(values)
+    if missing:   # an entry of an older layout: the constructor fills defaults (or refuses)
+        return Article(**values)
+    unknown = set(values).difference(_ARTICLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown article fields {sorted(unknown)}")
+    # every field present and of the right kind: set them as the frozen dataclass's own __init__
+    # would, without its per-field object.__setattr__ calls (a third of reading 10,000 cached articles)
+    article = object.__new__(Article)
+    article.__dict__.update(values)
+    return article
 
 
 def article_files(root: Path, site: Path, diagnostics: Diagnostics) -> list[Path]:
