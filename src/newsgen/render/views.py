@@ -213,6 +213,7 @@ class Views:
         self.config = config or site.config
         self.derived = derived if derived is not None else {}
         self.base = self.config.base_path
+        self._hrefs: dict[str, str] = {}
         self.origin, self.host = split_base_url(self.config.base_url)
         self.tz = ZoneInfo(self.config.timezone)
         # links as an article or a breadcrumb shows them: no counts, so that adding an article to a
@@ -236,7 +237,10 @@ class Views:
 
         Slugs are the editors' to choose; one with Chinese, a space or '#' must still link.
         """
-        return self.base + (url if _URL_SAFE.fullmatch(url) else quote(url, safe="/"))
+        done = self._hrefs.get(url)
+        if done is None:   # each URL is asked for by every page that links to it: worked out once
+            done = self._hrefs[url] = self.base + (url if _URL_SAFE.fullmatch(url) else quote(url, safe="/"))
+        return done
 
     def absolute(self, url: str) -> str:
         """A site-relative URL as an absolute one (``https://example.org/archive/x/``).
