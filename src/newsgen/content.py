@@ -473,6 +473,11 @@ class ArticleCache:
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 pass
 
+    @property
+    def changed(self) -> bool:
+        """Whether some file was read again or is gone since the cache was last written."""
+        return self._changed
+
     def begin(self) -> None:
         """Start a read of the articles (a cache kept in memory serves one build after another)."""
         self._seen = set()

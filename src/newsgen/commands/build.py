@@ -193,9 +193,11 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                             f"{static} static files into {out}")
         if incremental:
             written.save(manifest_path, out)
+            reread = articles_cache is None or articles_cache.changed
             if articles_cache is not None and session is None:   # a session writes it when it closes
                 articles_cache.save()
-            renderer.prune(article.body for article in checked.articles)   # drafts' too: kept for later
+            if reread:   # no article read again nor gone: no body's HTML to drop
+                renderer.prune(article.body for article in checked.articles)   # drafts' too: kept for later
         # kept as the spare the next build updates in place; else deleted, under the build lock unless in background
         writer.remove_previous(background=background_cleanup, keep=incremental)
         clock.step("cleanup", "previous output kept for the next build to update" if incremental else
