@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -240,7 +242,7 @@ def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
     assert names[:3] == ["articles.json", "bodies", "outputs.json"] and names[3].startswith("pages-")
-    assert names[4:] == ["related.json"]
+    assert names[4:] == ["pinyin.json", "related.json"]
     time.sleep(0)   # nothing pickled: a hostile cache can at worst make the build cold
 
 
@@ -317,4 +319,20 @@ def test_a_small_change_writes_only_the_cache_delta(site: Path, tmp_path: Path):
     (site / CACHE_DIR / "articles.json").unlink()   # the delta alone is never trusted
     _add(site)
     build(site, out, search=False)
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
+
+
+def test_a_rebuild_does_not_load_pypinyin_for_names_it_slugged_before(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    _body(site)
+    code = ("import sys; from pathlib import Path; from newsgen.commands.build import build; "
+            f"r = build(Path({str(site)!r}), Path({str(out)!r}), search=False); "
+            "print(r.rendered, 'pypinyin' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    rendered, loaded = done.stdout.split()
+    assert int(rendered) > 0 and loaded == "False"
+    _region(site)   # a place this site never had: slugged right, by pypinyin or from the readings kept
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert (out / "regions" / "jiangxi" / "jiujiang" / "lushan").is_dir()
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import time
 import traceback
@@ -31,7 +32,7 @@ from typing import Any
 
 import jinja2
 
-from newsgen import __version__
+from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, site_files
@@ -116,6 +117,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             clock.step("unchanged", "no input changed since the last build and its output is intact")
             unchanged.timings = clock.timings
             return unchanged
+    readings = _Readings(cache_dir / "pinyin.json") if incremental else None
     articles_cache: ArticleCache | None = None
     if incremental:
         path = cache_dir / "articles.json"
@@ -193,6 +195,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                             f"{static} static files into {out}")
         if incremental:
             written.save(manifest_path, out)
+            if readings is not None:
+                readings.save()
             reread = articles_cache is None or articles_cache.changed
             if articles_cache is not None and session is None:   # a session writes it when it closes
                 articles_cache.save()
@@ -207,6 +211,29 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files,
                        rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty))
+
+
+class _Readings:
+    """The pinyin of place, topic and tag names, kept between builds (``pinyin.json``, by pypinyin's
+    version), so that a rebuild does not load pypinyin's dictionaries to slug names it slugged before."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.version = text.pinyin_version()
+        self.known: dict[str, Any] = {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            readings = data.get("readings") if isinstance(data, dict) else None
+            if data.get("pypinyin") == self.version and isinstance(readings, dict):
+                self.known = readings
+        except (OSError, ValueError):
+            pass
+        text.remember_readings(self.known)
+
+    def save(self) -> None:
+        learned = {k: v for k, v in text.learned_readings().items() if k not in self.known}
+        if learned:
+            cachefile.write_json(self.path, {"pypinyin": self.version, "readings": {**self.known, **learned}})
 
 
 def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
