@@ -15,6 +15,7 @@ page shows those), so adding an article does not rewrite them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,15 +28,31 @@ from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, site
 from newsgen.render.markdown import Body, MarkdownRenderer
 from newsgen.render.meta import article_meta
 from newsgen.render.related import related
-from newsgen.render.views import PageInfo, Views, rfc3339
-from newsgen.site import Site, paginate
+from newsgen.render.views import Link, PageInfo, PlaceNode, Views, rfc3339
+from newsgen.site import Pager, Place, Post, Site, paginate
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One file of the site: where it goes, its template, and its context (view objects only).
+
+    The context may be given as a function that makes it (article pages: 10,000 contexts at 10k
+    articles): it is then made on first use, in the render worker that fingerprints or renders the
+    page, so planning stays a cheap list of paths and the contexts are built in parallel.
+    """
+
     path: str                       # output path relative to the output root: 2025/08/x/index.html
     template: str                   # article.html, feed.xml, sitemap.xml, robots.txt
-    context: Mapping[str, Any]      # view objects only
+    make: Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+    _made: list[Mapping[str, Any]] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def context(self) -> Mapping[str, Any]:
+        if not callable(self.make):
+            return self.make
+        if not self._made:
+            self._made.append(self.make())
+        return self._made[0]
 
 
 def output_path(url: str) -> str:
@@ -88,36 +105,44 @@ def numbered(title: str, number: int, count: int) -> str:
 
 def plan_home(plan: Plan) -> Iterator[Page]:
     """``/``, its numbered pages ``/page/N/`` and ``/feed.xml``."""
-    site, views = plan.site, plan.views
+    site = plan.site
     title = site.config.title
     for pager in paginate(range(len(site.posts)), site.config.per_page, ""):
-        context: dict[str, Any] = {
-            "page": plan.info(numbered("", pager.number, pager.count), pager.url, "home", site.config.description,
-                              feed="", feed_title=title),
-            "pager": views.pager(pager)}
-        if pager.is_front:
-            context["article_count"] = len(site.posts)
-        yield Page(output_path(pager.url), "home.html", context)
+        yield Page(output_path(pager.url), "home.html", functools.partial(_home_context, plan, pager))
     yield plan.feed_page(title, "", range(len(site.posts)))
+
+
+def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
+    site = plan.site
+    context: dict[str, Any] = {
+        "page": plan.info(numbered("", pager.number, pager.count), pager.url, "home", site.config.description,
+                          feed="", feed_title=site.config.title),
+        "pager": plan.views.pager(pager)}
+    if pager.is_front:
+        context["article_count"] = len(site.posts)
+    return context
 
 
 def plan_articles(plan: Plan) -> Iterator[Page]:
     """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters."""
+    neighbours = related(plan.site, cache=plan.cache_dir / "related.json" if plan.cache_dir else None)
+    for post in plan.site.posts:
+        yield Page(output_path(post.url), "article.html", functools.partial(_article_context, plan, post, neighbours))
+
+
+def _article_context(plan: Plan, post: Post, neighbours: Sequence[Sequence[int]]) -> dict[str, Any]:
     site, views = plan.site, plan.views
-    neighbours = related(site, cache=plan.cache_dir / "related.json" if plan.cache_dir else None)
-    for post in site.posts:
-        view = views.posts[post.index]
-        older, newer = site.older(post), site.newer(post)
-        yield Page(output_path(post.url), "article.html",
-                   {"page": plan.info(view.title, post.url, "article", view.summary),
-                    "post": view,
-                    "meta": article_meta(views, post.index),
-                    "body": plan.body(post.index),
-                    # neighbours as title and link only: editing one's body must not rewrite this page
-                    "previous": views.post_link(older.index) if older else None,
-                    "next": views.post_link(newer.index) if newer else None,
-                    "related": tuple(views.related_link(i) for i in neighbours[post.index]),
-                    "search": views.search_facets(post.index)})
+    view = views.posts[post.index]
+    older, newer = site.older(post), site.newer(post)
+    return {"page": plan.info(view.title, post.url, "article", view.summary),
+            "post": view,
+            "meta": article_meta(views, post.index),
+            "body": plan.body(post.index),
+            # neighbours as title and link only: editing one's body must not rewrite this page
+            "previous": views.post_link(older.index) if older else None,
+            "next": views.post_link(newer.index) if newer else None,
+            "related": tuple(views.related_link(i) for i in neighbours[post.index]),
+            "search": views.search_facets(post.index)}
 
 
 def plan_regions(plan: Plan) -> Iterator[Page]:
@@ -131,15 +156,20 @@ def plan_regions(plan: Plan) -> Iterator[Page]:
         bare = dataclasses.replace(node, count=0, own=0, children=())   # numbered pages show neither
         title = f"{place.name} · {site.config.title}"
         for pager in paginate(place.posts, site.config.per_page, place.url):
-            front = pager.is_front
-            chart = month_chart((site.posts[i].article.day for i in place.posts),
-                                f"{place.name}每月文章数") if front else ""
             yield Page(output_path(pager.url), "region.html",
-                       {"page": plan.info(numbered(place.name, pager.number, pager.count), pager.url, "region",
-                                          feed=place.url, feed_title=title),
-                        "place": node if front else bare, "crumbs": trail, "chart": chart,
-                        "pager": views.pager(pager)})
+                       functools.partial(_region_context, plan, place, pager, title, node if pager.is_front else bare,
+                                         trail))
         yield plan.feed_page(title, place.url, place.posts)
+
+
+def _region_context(plan: Plan, place: Place, pager: Pager[int], title: str, node: PlaceNode,
+                    trail: tuple[Link, ...]) -> dict[str, Any]:
+    site = plan.site
+    chart = month_chart((site.posts[i].article.day for i in place.posts),
+                        f"{place.name}每月文章数") if pager.is_front else ""
+    return {"page": plan.info(numbered(place.name, pager.number, pager.count), pager.url, "region",
+                              feed=place.url, feed_title=title),
+            "place": node, "crumbs": trail, "chart": chart, "pager": plan.views.pager(pager)}
 
 
 def _plan_terms(plan: Plan, kind: str, title: str, section: str, by_count: bool, feeds: bool) -> Iterator[Page]:
@@ -152,12 +182,18 @@ def _plan_terms(plan: Plan, kind: str, title: str, section: str, by_count: bool,
         term_feed = f"{title}：{term.name} · {site.config.title}"
         for pager in paginate(term.posts, site.config.per_page, term.url):
             yield Page(output_path(pager.url), f"{section}.html",
-                       {"page": plan.info(numbered(f"{title}：{term.name}", pager.number, pager.count), pager.url,
-                                          section, feed=term.url if feeds else None, feed_title=term_feed),
-                        "term": link if pager.is_front else dataclasses.replace(link, count=0),
-                        "pager": views.pager(pager)})
+                       functools.partial(_term_context, plan, pager, f"{title}：{term.name}", section,
+                                         term.url if feeds else None, term_feed, link))
         if feeds:
             yield plan.feed_page(term_feed, term.url, term.posts)
+
+
+def _term_context(plan: Plan, pager: Pager[int], title: str, section: str, feed: str | None, feed_title: str,
+                  link: Link) -> dict[str, Any]:
+    return {"page": plan.info(numbered(title, pager.number, pager.count), pager.url, section, feed=feed,
+                              feed_title=feed_title),
+            "term": link if pager.is_front else dataclasses.replace(link, count=0),
+            "pager": plan.views.pager(pager)}
 
 
 def plan_topics(plan: Plan) -> Iterator[Page]:
