@@ -336,3 +336,25 @@ def test_a_rebuild_does_not_load_pypinyin_for_names_it_slugged_before(site: Path
     subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert (out / "regions" / "jiangxi" / "jiujiang" / "lushan").is_dir()
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
+
+
+def test_article_pages_whose_inputs_are_unchanged_are_reused_without_making_their_context(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from newsgen.render import pages as pages_mod
+
+    made: list[str] = []
+    real = pages_mod._article_context
+    monkeypatch.setattr(pages_mod, "_article_context",
+                        lambda plan, post, neighbours: made.append(post.url) or real(plan, post, neighbours))
+    out = tmp_path / "out"
+    first = build(site, out, search=False)
+    assert len(made) == first.articles        # a first build makes every article page's context
+    made.clear()
+    _body(site)
+    build(site, out, search=False)
+    assert made == ["2024/12/nanchang-dongji-gongshui/"]   # only the edited one's: its neighbours are as they were
+    made.clear()
+    _title(site)
+    build(site, out, search=False)
+    assert len(made) > 1    # its neighbours and related articles show its title: theirs are made again too
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)

@@ -298,7 +298,7 @@ class OutputWriter:
             st = os.stat(source)
         except OSError:
             return False
-        if [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:]:
+        if [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:4]:
             return False
         target = os.path.join(self._tmp, path)
         if self.in_place:
@@ -324,13 +324,14 @@ class OutputWriter:
                 return False
         return True
 
-    def identity(self, path: str, fingerprint: str) -> list:
-        """The manifest entry of a file just written or linked: [fingerprint, size, mtime_ns, inode]."""
+    def identity(self, path: str, fingerprint: str, inputs: str = "") -> list:
+        """The manifest entry of a file just written or linked: [fingerprint, size, mtime_ns, inode, inputs]
+        (``inputs``: the page's inputs key, '' when it has none; see Fingerprints.inputs)."""
         try:
             st = os.stat(os.path.join(self._tmp, path))
         except OSError:
             return []
-        return [fingerprint, st.st_size, st.st_mtime_ns, st.st_ino]
+        return [fingerprint, st.st_size, st.st_mtime_ns, st.st_ino, inputs]
 
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""
@@ -363,7 +364,7 @@ class OutputWriter:
 
 @dataclass
 class Manifest:
-    """What the last build wrote into one output: path -> [fingerprint, size, mtime_ns, inode].
+    """What the last build wrote into one output: path -> [fingerprint, size, mtime_ns, inode, inputs].
 
     Kept outside the output (in the site's :data:`CACHE_DIR`), never trusted beyond what the files
     on disk confirm (:meth:`OutputWriter.reuse`). Unreadable or from another version: empty, and
@@ -376,7 +377,7 @@ class Manifest:
     #: what that build reported: counts and warnings, for a build that finds nothing changed
     summary: dict = field(default_factory=dict)
 
-    VERSION = 2
+    VERSION = 3
 
     @staticmethod
     def path_for(cache_dir: Path, output: Path) -> Path:
@@ -403,7 +404,7 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != cls.VERSION or not isinstance(data.get("pages"), dict):
                 return cls()
-            pages = {k: v for k, v in data["pages"].items() if isinstance(v, list) and len(v) == 4}
+            pages = {k: v for k, v in data["pages"].items() if isinstance(v, list) and len(v) == 5}
             return cls(pages, str(data.get("inputs", "")), dict(data.get("summary") or {}))
         except (OSError, ValueError, AttributeError):
             return cls()

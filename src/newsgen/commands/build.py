@@ -150,6 +150,10 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             """Fingerprint page ``i``; hard-link it from the previous output if unchanged, else render it.
             In the worker processes, so fingerprints, links and rendering all run in parallel."""
             page = pages[i]
+            inputs = fingerprints.inputs(page)
+            known = manifest.pages.get(page.path)
+            if inputs and known and known[4] == inputs and writer.reuse(page.path, known[0], manifest):
+                return True, writer.identity(page.path, known[0], inputs)   # made from the same inputs
             fingerprint = fingerprints.page(page)
             reused = writer.reuse(page.path, fingerprint, manifest)
             if not reused:
@@ -158,7 +162,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                 except jinja2.TemplateError as exc:
                     raise NewsgenError([_template_problem(exc, page.template, page.path, site)]) from exc
                 writer.store(page.path, html)
-            return reused, writer.identity(page.path, fingerprint)
+            return reused, writer.identity(page.path, fingerprint, inputs)
 
         done = 0
 
