@@ -358,3 +358,17 @@ def test_article_pages_whose_inputs_are_unchanged_are_reused_without_making_thei
     build(site, out, search=False)
     assert len(made) > 1    # its neighbours and related articles show its title: theirs are made again too
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
+
+
+def test_numbered_listing_pages_are_reused_by_their_inputs(site: Path, tmp_path: Path):
+    edit(site / "newsgen.yaml", "per_page: 2", "per_page: 1")   # many numbered pages
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    _body(site)   # its card changes on the numbered pages that list it, and only there
+    again = build(site, out, search=False)
+    numbered = [p for p in again.rendered_paths if "/page/" in p or p.startswith("page/")]
+    assert numbered and all(p.endswith("index.html") for p in numbered)
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
+    _title(site)
+    build(site, out, search=False)
+    assert files(out) == files(build(site, tmp_path / "cold2", incremental=False, search=False).output)

@@ -124,8 +124,29 @@ def plan_home(plan: Plan) -> Iterator[Page]:
     site = plan.site
     title = site.config.title
     for pager in paginate(range(len(site.posts)), site.config.per_page, ""):
-        yield Page(output_path(pager.url), "home.html", functools.partial(_home_context, plan, pager))
+        yield Page(output_path(pager.url), "home.html", functools.partial(_home_context, plan, pager),
+                   _listing_inputs(plan, pager, "home"))
     yield plan.feed_page(title, "", range(len(site.posts)))
+
+
+def _listing_inputs(plan: Plan, pager: Pager[int], *names: object) -> Callable[[], str] | None:
+    """What a numbered page of a listing (not its front page) is made from, as text (see
+    :func:`_article_inputs`): the listing (``names``: kind, name, URL, feed), the page's number, the
+    number of pages and the front page's URL (its links to other pages), and for each article it
+    lists, the article file's path, digest and URL (its card: title, summary, date, places, topics,
+    tags), with the names and URLs of every place, topic and tag. None for a front page: it shows
+    counts and a chart of the whole listing, so it is fingerprinted from its context."""
+    if pager.is_front:
+        return None
+    posts = [plan.site.posts[i] for i in pager.items]
+    if not all(post.article.digest for post in posts):
+        return None
+    return functools.partial(_listing_text, plan, pager, names, tuple(posts))
+
+
+def _listing_text(plan: Plan, pager: Pager[int], names: tuple[object, ...], posts: tuple[Post, ...]) -> str:
+    return repr((plan.structure(), names, pager.number, pager.count, pager.url, pager.first_url,
+                 [(p.article.path.as_posix(), p.article.digest, p.url) for p in posts]))
 
 
 def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
@@ -195,7 +216,7 @@ def plan_regions(plan: Plan) -> Iterator[Page]:
         for pager in paginate(place.posts, site.config.per_page, place.url):
             yield Page(output_path(pager.url), "region.html",
                        functools.partial(_region_context, plan, place, pager, title, node if pager.is_front else bare,
-                                         trail))
+                                         trail), _listing_inputs(plan, pager, place.path, title))
         yield plan.feed_page(title, place.url, place.posts)
 
 
@@ -220,7 +241,8 @@ def _plan_terms(plan: Plan, kind: str, title: str, section: str, by_count: bool,
         for pager in paginate(term.posts, site.config.per_page, term.url):
             yield Page(output_path(pager.url), f"{section}.html",
                        functools.partial(_term_context, plan, pager, f"{title}：{term.name}", section,
-                                         term.url if feeds else None, term_feed, link))
+                                         term.url if feeds else None, term_feed, link),
+                       _listing_inputs(plan, pager, kind, term.name, term.url, feeds, term_feed))
         if feeds:
             yield plan.feed_page(term_feed, term.url, term.posts)
 
