@@ -12,7 +12,15 @@ const status = root.querySelector(".search-status");
 const list = root.querySelector(".search-results");
 const more = root.querySelector(".search-more");
 
+// Ranking (Pagefind's BM25, see its docs on ranking): the article templates weigh the title far
+// above the body (data-pagefind-weight), and termFrequency 0 ranks by that weighted count of the
+// word rather than by its density, so a title holding the word outranks any page that only
+// mentions it in the body, however short that page; pageLength 0 lets no page win by its length,
+// and termSaturation 2 (its most) raises the cap on that count, so titles stay above the cap's ties.
+const RANKING = { termFrequency: 0, pageLength: 0, termSaturation: 2 };
+
 let pagefind = null;
+let years = [];       // the index's bundles, one a year, newest first (pagefind/shards.json)
 let results = [];
 let shown = 0;
 let generation = 0;
@@ -54,8 +62,20 @@ function byPlace([a], [b]) {
 }
 
 async function load() {
-  pagefind = await import(root.dataset.bundle + "pagefind.js");
-  await pagefind.options({ baseUrl: root.dataset.base });
+  // one Pagefind bundle a year (see newsgen.search): the newest is loaded, the others merged into it
+  const listing = await fetch(root.dataset.bundle + "shards.json", { cache: "no-cache" });
+  if (!listing.ok) throw new Error(`no search index (${listing.status})`);
+  const shards = (await listing.json()).shards;
+  if (!shards.length) {   // a site without articles: every search finds nothing
+    pagefind = { search: async () => ({ results: [] }), filters: async () => ({}) };
+    return;
+  }
+  const options = { baseUrl: root.dataset.base, ranking: RANKING };
+  const engine = await import(root.dataset.bundle + shards[0].bundle + "pagefind.js");
+  await engine.options(options);
+  for (const shard of shards.slice(1)) await engine.mergeIndex(root.dataset.bundle + shard.bundle, options);
+  years = shards.map((shard) => shard.name);
+  pagefind = engine;
   const filters = await pagefind.filters();
   const indent = (v) => "\u3000".repeat(v.split("/").length - 1) + v.split("/").pop();
   addOptions(selects.region, Object.entries(filters.region || {}).sort(byPlace), indent);
@@ -123,6 +143,26 @@ async function showMore(mine) {
   more.hidden = shown >= results.length;
 }
 
+async function find(term, filters, byDate) {
+  // Every year's bundle at once, ranked by relevance together. A date sort ranks the pages of one
+  // bundle only, so newest first is year by year, newest year first, each year in its own order.
+  if (!byDate) return (await pagefind.search(term || null, { filters })).results;
+  const wanted = filters.year ? [filters.year] : years;
+  const searches = await Promise.all(wanted.map((year) =>
+    pagefind.search(term || null, { filters: { ...filters, year }, sort: { date: "desc" } })));
+  return searches.flatMap((search) => search.results);
+}
+
+// The search as this page makes it, for the recall benchmark (bench/search_recall.py) and the
+// tests: how many results ``term`` finds, and the URLs and titles of the first ``count`` of them,
+// by relevance or newest first.
+window.newsgenSearch = async (term, count = PAGE_SIZE, byDate = false) => {
+  await ready;
+  const found = await find(term, {}, byDate);
+  const datas = await Promise.all(found.slice(0, count).map((r) => r.data()));
+  return { total: found.length, urls: datas.map((d) => d.url), titles: datas.map((d) => d.meta.title) };
+};
+
 async function run() {
   const mine = ++generation;
   writeAddress();
@@ -139,11 +179,9 @@ async function run() {
     status.textContent = "正在载入搜索索引……";
     return;
   }
-  const options = { filters };
-  if (sortSelect.value === "date" || !term) options.sort = { date: "desc" };
-  const search = await pagefind.search(term || null, options);
+  const found = await find(term, filters, sortSelect.value === "date" || !term);
   if (mine !== generation) return;
-  results = search.results;
+  results = found;
   shown = 0;
   list.replaceChildren();
   status.textContent = results.length
@@ -167,7 +205,8 @@ more.querySelector("button").addEventListener("click", () => showMore(generation
 
 readAddress();
 run();
-load().then(run, (error) => {
+const ready = load();
+ready.then(run, (error) => {
   status.textContent = "搜索索引载入失败。";
   console.error(error);
 });
