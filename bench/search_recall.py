@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         from playwright.sync_api import sync_playwright
         titles = {url: title for title, url in pages}
         found = ties = clear_found = ranked = title_first = 0
+        ceiling = 0.0
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                         args=["--headless", "--no-sandbox"])
@@ -139,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 hit = url in top[:PAGE]
                 found += hit
                 tie = same > PAGE    # more titles hold the word than one page of results shows
+                ceiling += min(1.0, PAGE / max(same, 1))   # a perfect ranking, ties falling at random
                 ties += tie
                 clear_found += hit and not tie
                 ranked += url in top[:same]
@@ -157,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unbreakable ties: {ties}/{n} picks have a word that more than {PAGE} titles hold (a miss there "
               f"is a tie among titles no engine can break); recall on the other {clear}: "
               f"{clear_found}/{clear} = {clear_found / max(clear, 1):.2f}")
+        print(f"the recall a perfect ranking can expect when ties among titles fall at random: {ceiling / n:.2f}")
         print(f"ranked among the titles holding the word: {ranked}/{n} = {ranked / n:.2f}")
         print(f"titles first (every title holding the word ahead of body-only mentions): {title_first}/{n} "
               f"= {title_first / n:.2f}")
