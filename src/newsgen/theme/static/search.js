@@ -72,7 +72,19 @@ async function load() {
   }
   const options = { baseUrl: root.dataset.base, ranking: RANKING };
   const engine = await import(root.dataset.bundle + shards[0].bundle + "pagefind.js");
-  await engine.options(options);
+  // Pagefind takes the page's language when it starts (the first call) and, for Chinese, cuts the
+  // query with the browser's word segmenter, whose dictionary is not the one that cut the index
+  // (jieba, in Pagefind's extended build): 为民服务 became 为 / 民 / 服务 and missed the titles
+  // indexed under 为民服务. Started under an undetermined language it searches the query as given
+  // (and finds the index's only language, Chinese); segment() below cuts only long runs.
+  const lang = document.documentElement.lang;
+  document.documentElement.lang = "und";
+  try {
+    await engine.options(options);
+    await engine.init();
+  } finally {
+    document.documentElement.lang = lang;
+  }
   for (const shard of shards.slice(1)) await engine.mergeIndex(root.dataset.bundle + shard.bundle, options);
   years = shards.map((shard) => shard.name);
   pagefind = engine;
@@ -143,14 +155,44 @@ async function showMore(mine) {
   more.hidden = shown >= results.length;
 }
 
+const HAN_RUN = /^\p{Script=Han}+$/u;
+const LONGEST_WORD = 4;   // 为民服务, 政务公开, 颗粒归仓: jieba's longest common words
+const cutter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+
+function variants(term) {
+  // The query as typed, a run of Chinese up to four characters kept whole (Pagefind matches it as
+  // the start of an indexed word, so a title indexed under 为民服务 is found by its weight), and
+  // the query cut into words by the browser, which also finds the pages where jieba cut the run
+  // otherwise (惠企 / 纾困). A longer run, a phrase typed without spaces, is cut in both.
+  const cut = (part) => (HAN_RUN.test(part) && cutter ? [...cutter.segment(part)].map((s) => s.segment).join(" ") : part);
+  const parts = term.split(/\s+/).filter(Boolean);
+  const whole = parts.map((part) => (part.length > LONGEST_WORD ? cut(part) : part)).join(" ");
+  const pieces = parts.map(cut).join(" ");
+  return whole === pieces ? [whole] : [whole, pieces];
+}
+
+function union(lists, byDate) {
+  // Every variant's results once. By relevance a page's scores add up: one that both variants find
+  // well (its title holds the word, whichever way it was cut) comes first. By date the score is the
+  // page's rank in its year's date order, the same in every variant.
+  const total = new Map();
+  for (const result of lists.flat()) {
+    const seen = total.get(result.id);
+    if (!seen) total.set(result.id, { result, score: result.score });
+    else if (!byDate) seen.score += result.score;
+  }
+  return [...total.values()].sort((a, b) => b.score - a.score).map((entry) => entry.result);
+}
+
 async function find(term, filters, byDate) {
   // Every year's bundle at once, ranked by relevance together. A date sort ranks the pages of one
   // bundle only, so newest first is year by year, newest year first, each year in its own order.
-  if (!byDate) return (await pagefind.search(term || null, { filters })).results;
+  const terms = term ? variants(term) : [null];
+  const search = async (options) =>
+    union(await Promise.all(terms.map(async (t) => (await pagefind.search(t, options)).results)), Boolean(options.sort));
+  if (!byDate) return search({ filters });
   const wanted = filters.year ? [filters.year] : years;
-  const searches = await Promise.all(wanted.map((year) =>
-    pagefind.search(term || null, { filters: { ...filters, year }, sort: { date: "desc" } })));
-  return searches.flatMap((search) => search.results);
+  return (await Promise.all(wanted.map((year) => search({ filters: { ...filters, year }, sort: { date: "desc" } })))).flat();
 }
 
 // The search as this page makes it, for the recall benchmark (bench/search_recall.py) and the
