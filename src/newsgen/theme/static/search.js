@@ -76,7 +76,7 @@ async function load() {
   // query with the browser's word segmenter, whose dictionary is not the one that cut the index
   // (jieba, in Pagefind's extended build): 为民服务 became 为 / 民 / 服务 and missed the titles
   // indexed under 为民服务. Started under an undetermined language it searches the query as given
-  // (and finds the index's only language, Chinese); segment() below cuts only long runs.
+  // (and finds the index's only language, Chinese); variants() below cuts the query.
   const lang = document.documentElement.lang;
   document.documentElement.lang = "und";
   try {
