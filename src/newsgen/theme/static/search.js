@@ -172,16 +172,14 @@ function variants(term) {
 }
 
 function union(lists, byDate) {
-  // Every variant's results once. By relevance a page's scores add up: one that both variants find
-  // well (its title holds the word, whichever way it was cut) comes first. By date the score is the
-  // page's rank in its year's date order, the same in every variant.
-  const total = new Map();
-  for (const result of lists.flat()) {
-    const seen = total.get(result.id);
-    if (!seen) total.set(result.id, { result, score: result.score });
-    else if (!byDate) seen.score += result.score;
-  }
-  return [...total.values()].sort((a, b) => b.score - a.score).map((entry) => entry.result);
+  // Every variant's results once. By relevance the whole word's come first, in their order, then
+  // the pages only the browser's cut finds: adding up the two scores let pages whose titles hold a
+  // piece of the word (服务) climb among the titles that hold it all (为民服务). By date the score
+  // is the page's rank in its year's date order, the same in every variant.
+  const all = lists.flat();
+  if (byDate) all.sort((a, b) => b.score - a.score);
+  const seen = new Set();
+  return all.filter((result) => !seen.has(result.id) && seen.add(result.id));
 }
 
 async function find(term, filters, byDate) {
