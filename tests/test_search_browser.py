@@ -18,6 +18,7 @@ api = sync_api()
 ZHANGGONG = "章贡区：做活政务公开 激活治理效能"
 NANKANG = "南康区：早稻收购全铺开 颗粒归仓稳民心"
 ARTICLE = "2025/08/zhanggongqu-zuohuo-zhengwu-gongkai-jihuo-zhili-xiaoneng/"
+FIXTURE = REPO / "tests" / "fixtures" / "site"   # two years: 2024 and 2025
 
 
 @pytest.fixture(scope="module")
@@ -142,8 +143,6 @@ def test_every_four_character_word_of_every_title_finds_its_article(page, base):
     import jieba  # the test picks words as a reader would; the build never loads jieba
 
     page.goto(base + "search/")
-    page.evaluate("async (b) => { window.pf = await import(b + 'pagefind/pagefind.js'); "
-                  "await pf.options({baseUrl: b}); }", urlsplit(base).path)
     articles = sorted(REPO.glob("articles/**/*.md"))
     checked = 0
     for path in articles:
@@ -152,8 +151,34 @@ def test_every_four_character_word_of_every_title_finds_its_article(page, base):
         words = {w for w in tokens + [a + b for a, b in zip(tokens, tokens[1:], strict=False)]
                  if re.fullmatch(r"[\u4e00-\u9fff]{4}", w)}
         for word in sorted(words):
-            urls = page.evaluate("async (w) => { const s = await pf.search(w); return Promise.all("
-                                 "s.results.slice(0, 10).map(async r => (await r.data()).meta.title)); }", word)
-            assert title in urls, (word, title, urls)
+            titles = page.evaluate("w => window.newsgenSearch(w, 10)", word)["titles"]   # the page's own search
+            assert title in titles, (word, title, titles)
             checked += 1
     assert checked >= 2 * len(articles)
+
+
+def test_the_year_bundles_are_searched_together(browser, tmp_path_factory):
+    """The fixture site spans two years, so its index is two Pagefind bundles (pagefind/2025/ and
+    pagefind/2024/): one search finds articles of both, ranked together; sorted by date the newer
+    year comes first; the year filter keeps one year's."""
+    from newsgen.search import SEARCH_DIR
+
+    old, new = "南昌市发布冬季供水保障措施", "改善供水基础设施 保障民生用水安全"
+    root = tmp_path_factory.mktemp("years")
+    with served_site(root, "https://example.org/", FIXTURE) as base:
+        assert sorted(p.name for p in (root / "site" / SEARCH_DIR).iterdir() if p.is_dir()) == ["2024", "2025"]
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        assert set(search(page, base, "供水")) == {old, new}
+        page.locator("#search-sort").select_option("date")
+        page.wait_for_url("**sort=date*")
+        page.wait_for_function("document.querySelectorAll('.search-results li').length == 2")
+        assert titles(page) == [new, old]   # 2025-08-05, then 2024-12-20
+        assert page.evaluate("w => window.newsgenSearch(w, 10, true)", "供水")["titles"] == [new, old]
+        page.locator("#search-year").select_option("2024")
+        page.wait_for_function("document.querySelectorAll('.search-results li').length == 1")
+        assert titles(page) == [old] and "year=2024" in page.url
+        context.close()
+        assert errors == []

@@ -57,6 +57,7 @@ class BuildResult:
     files: int = 0                              # generated non-HTML files: feeds, sitemap.xml, robots.txt
     rendered: int = 0                           # pages and feeds rendered (the rest reused unchanged)
     rendered_paths: tuple[str, ...] = ()        # which, in plan order
+    indexed: tuple[str, ...] = ()               # search index bundles (years) Pagefind made again
 
 
 class _Clock:
@@ -182,12 +183,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         # search: the Pagefind index of the article pages, into the temporary output (see newsgen.search)
         prints = {path: entry[0] for path, entry in written.pages.items()}
         if search:
-            index = index_articles(writer, [page.path for page in pages if page.template == "article.html"],
+            index = index_articles(writer, [page for page in pages if page.template == "article.html"],
                                    prints, manifest)
+            indexed = tuple(index.indexed)
             for path, fingerprint in index.prints.items():
                 written.pages[path] = writer.identity(path, fingerprint)
             clock.step("search", index.summary)
         else:
+            indexed = ()
             clock.step("search", "left out (no search index)")
         written.inputs = inputs
         written.summary = {"pages": writer.pages, "files": writer.files, "static": static,
@@ -214,7 +217,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files,
-                       rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty))
+                       rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty),
+                       indexed=indexed)
 
 
 class _Readings:

@@ -12,7 +12,15 @@ const status = root.querySelector(".search-status");
 const list = root.querySelector(".search-results");
 const more = root.querySelector(".search-more");
 
+// Ranking (Pagefind's BM25, see its docs on ranking): the article templates weigh the title far
+// above the body (data-pagefind-weight), and termFrequency 0 ranks by that weighted count of the
+// word rather than by its density, so a title holding the word outranks any page that only
+// mentions it in the body, however short that page; pageLength 0 lets no page win by its length,
+// and termSaturation 2 (its most) raises the cap on that count, so titles stay above the cap's ties.
+const RANKING = { termFrequency: 0, pageLength: 0, termSaturation: 2 };
+
 let pagefind = null;
+let years = [];       // the index's bundles, one a year, newest first (pagefind/shards.json)
 let results = [];
 let shown = 0;
 let generation = 0;
@@ -54,8 +62,32 @@ function byPlace([a], [b]) {
 }
 
 async function load() {
-  pagefind = await import(root.dataset.bundle + "pagefind.js");
-  await pagefind.options({ baseUrl: root.dataset.base });
+  // one Pagefind bundle a year (see newsgen.search): the newest is loaded, the others merged into it
+  const listing = await fetch(root.dataset.bundle + "shards.json", { cache: "no-cache" });
+  if (!listing.ok) throw new Error(`no search index (${listing.status})`);
+  const shards = (await listing.json()).shards;
+  if (!shards.length) {   // a site without articles: every search finds nothing
+    pagefind = { search: async () => ({ results: [] }), filters: async () => ({}) };
+    return;
+  }
+  const options = { baseUrl: root.dataset.base, ranking: RANKING };
+  const engine = await import(root.dataset.bundle + shards[0].bundle + "pagefind.js");
+  // Pagefind takes the page's language when it starts (the first call) and, for Chinese, cuts the
+  // query with the browser's word segmenter, whose dictionary is not the one that cut the index
+  // (jieba, in Pagefind's extended build): 为民服务 became 为 / 民 / 服务 and missed the titles
+  // indexed under 为民服务. Started under an undetermined language it searches the query as given
+  // (and finds the index's only language, Chinese); variants() below cuts the query.
+  const lang = document.documentElement.lang;
+  document.documentElement.lang = "und";
+  try {
+    await engine.options(options);
+    await engine.init();
+  } finally {
+    document.documentElement.lang = lang;
+  }
+  for (const shard of shards.slice(1)) await engine.mergeIndex(root.dataset.bundle + shard.bundle, options);
+  years = shards.map((shard) => shard.name);
+  pagefind = engine;
   const filters = await pagefind.filters();
   const indent = (v) => "\u3000".repeat(v.split("/").length - 1) + v.split("/").pop();
   addOptions(selects.region, Object.entries(filters.region || {}).sort(byPlace), indent);
@@ -123,6 +155,54 @@ async function showMore(mine) {
   more.hidden = shown >= results.length;
 }
 
+const HAN_RUN = /^\p{Script=Han}+$/u;
+const LONGEST_WORD = 4;   // 为民服务, 政务公开, 颗粒归仓: jieba's longest common words
+const cutter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+
+function variants(term) {
+  // The query as typed, a run of Chinese up to four characters kept whole (Pagefind matches it as
+  // the start of an indexed word, so a title indexed under 为民服务 is found by its weight), and
+  // the query cut into words by the browser, which also finds the pages where jieba cut the run
+  // otherwise (惠企 / 纾困). A longer run, a phrase typed without spaces, is cut in both.
+  const cut = (part) => (HAN_RUN.test(part) && cutter ? [...cutter.segment(part)].map((s) => s.segment).join(" ") : part);
+  const parts = term.split(/\s+/).filter(Boolean);
+  const whole = parts.map((part) => (part.length > LONGEST_WORD ? cut(part) : part)).join(" ");
+  const pieces = parts.map(cut).join(" ");
+  return whole === pieces ? [whole] : [whole, pieces];
+}
+
+function union(lists, byDate) {
+  // Every variant's results once. By relevance the whole word's come first, in their order, then
+  // the pages only the browser's cut finds: adding up the two scores let pages whose titles hold a
+  // piece of the word (服务) climb among the titles that hold it all (为民服务). By date the score
+  // is the page's rank in its year's date order, the same in every variant.
+  const all = lists.flat();
+  if (byDate) all.sort((a, b) => b.score - a.score);
+  const seen = new Set();
+  return all.filter((result) => !seen.has(result.id) && seen.add(result.id));
+}
+
+async function find(term, filters, byDate) {
+  // Every year's bundle at once, ranked by relevance together. A date sort ranks the pages of one
+  // bundle only, so newest first is year by year, newest year first, each year in its own order.
+  const terms = term ? variants(term) : [null];
+  const search = async (options) =>
+    union(await Promise.all(terms.map(async (t) => (await pagefind.search(t, options)).results)), Boolean(options.sort));
+  if (!byDate) return search({ filters });
+  const wanted = filters.year ? [filters.year] : years;
+  return (await Promise.all(wanted.map((year) => search({ filters: { ...filters, year }, sort: { date: "desc" } })))).flat();
+}
+
+// The search as this page makes it, for the recall benchmark (bench/search_recall.py) and the
+// tests: how many results ``term`` finds, and the URLs and titles of the first ``count`` of them,
+// by relevance or newest first.
+window.newsgenSearch = async (term, count = PAGE_SIZE, byDate = false) => {
+  await ready;
+  const found = await find(term, {}, byDate);
+  const datas = await Promise.all(found.slice(0, count).map((r) => r.data()));
+  return { total: found.length, urls: datas.map((d) => d.url), titles: datas.map((d) => d.meta.title) };
+};
+
 async function run() {
   const mine = ++generation;
   writeAddress();
@@ -139,11 +219,9 @@ async function run() {
     status.textContent = "正在载入搜索索引……";
     return;
   }
-  const options = { filters };
-  if (sortSelect.value === "date" || !term) options.sort = { date: "desc" };
-  const search = await pagefind.search(term || null, options);
+  const found = await find(term, filters, sortSelect.value === "date" || !term);
   if (mine !== generation) return;
-  results = search.results;
+  results = found;
   shown = 0;
   list.replaceChildren();
   status.textContent = results.length
@@ -167,7 +245,8 @@ more.querySelector("button").addEventListener("click", () => showMore(generation
 
 readAddress();
 run();
-load().then(run, (error) => {
+const ready = load();
+ready.then(run, (error) => {
   status.textContent = "搜索索引载入失败。";
   console.error(error);
 });
