@@ -148,19 +148,22 @@ def index_articles(writer: OutputWriter, articles: Sequence[Page], prints: Mappi
     shards = shard_pages(articles)   # none for a site without articles: Pagefind refuses an empty site
     index = SearchIndex(pages=len(articles), shards=list(shards))
     digests = {name: fingerprint(paths, prints, name) for name, paths in shards.items()}
+    reused: dict[str, list[str]] = {}
     for name, digest in digests.items():
         prefix = f"{SEARCH_DIR}/{name}/"
         previous = sorted(p for p, entry in manifest.pages.items() if p.startswith(prefix) and entry[0] == digest)
-        if not (previous and all(writer.reuse(path, digest, manifest) for path in previous)):
-            shutil.rmtree(target / name, ignore_errors=True)   # a partial reuse
+        if previous and all(writer.reuse(path, digest, manifest) for path in previous):
+            reused[name] = previous   # (an output updated in place may hold older files there: not claimed)
+        else:
+            shutil.rmtree(target / name, ignore_errors=True)   # a partial reuse, or an older bundle
             index.indexed.append(name)
     _run_pagefind(writer, {name: shards[name] for name in index.indexed}, target, jobs)
     for name, digest in digests.items():
-        for file in sorted((target / name).rglob("*")):
-            if file.is_file():
-                path = file.relative_to(writer.tmp).as_posix()
-                writer.claim(path, CLAIM)
-                index.prints[path] = digest
+        paths = reused.get(name) or sorted(file.relative_to(writer.tmp).as_posix()
+                                           for file in (target / name).rglob("*") if file.is_file())
+        for path in paths:
+            writer.claim(path, CLAIM)
+            index.prints[path] = digest
     listing = json.dumps({"version": pagefind_version(),
                           "shards": [{"name": name, "bundle": f"{name}/", "pages": len(paths)}
                                      for name, paths in shards.items()]},
