@@ -325,3 +325,17 @@ def test_what_is_no_lead_formula(text):
 ])
 def test_question_and_tagged_headlines(text, shaped):
     assert (headline_shaped(text) and not rules_out_headline(text)) is shaped
+
+
+def test_a_line_with_no_word_is_never_a_headline():
+    # an ellipsis or a rule printed on a line of its own is punctuation, not a headline
+    for text in ("……", "——", "* * *"):
+        assert not features(block(text)).candidate
+
+
+def test_a_name_with_a_long_bracketed_description_is_a_closing_credit():
+    f = features(block("王某某（某市第一医院感染管理科副主任、某省医学会委员）"))
+    assert f.credit and f.credit_authors == ["王某某"] and not f.candidate
+    # a column tag closing a headline is short and follows more than a name
+    tagged = features(block("办好小食堂，托举大民生（暖闻热评）"))
+    assert tagged.candidate and not tagged.credit

@@ -41,6 +41,13 @@ def test_build_sections_groups_kicker_and_title_and_splits_at_bylines():
     assert state.sections[0].closed and state.sections[1].headless
 
 
+def test_build_sections_a_line_ending_in_a_colon_over_text_is_no_headline_line():
+    # a letter's salutation (or a speaker's name) under the headline introduces the text below it
+    state = run(state_of("致全县居民的一封信", "亲爱的居民朋友们：", TEA[1], TEA[2]), rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, "致全县居民的一封信")]]
+    assert state.sections[0].body[0].text == "亲爱的居民朋友们："
+
+
 def test_build_sections_keeps_deck_lines_after_a_column_tag_title_in_the_body():
     deck = "社区食堂，满足老龄群体的饮食需求，增添幸福滋味"
     state = run(state_of("办好小食堂，托举大民生（暖闻热评）", deck, TEA[1]), rules.build_sections)

@@ -77,6 +77,9 @@ FURNITURE = {
 #: (a contributions address, a data source, a design credit), perhaps closed by an attribution.
 NOTE_LINE = re.compile(rf"[{HAN}]{{2,8}}[：:][^，。；;！？!?：:“”]{{2,40}}")
 NAME = re.compile(rf"^[{HAN}·]{{2,5}}$")
+#: A writer named with what they are, closing their text: 张三（某医院感染科副主任、某委员会委员）. The
+#: bracket is longer than a column tag closing a headline (（办实事 解民忧）), and nothing precedes the name.
+PERSON_CREDIT = re.compile(rf"([{HAN}·]{{2,4}})\s*[（(][^（）()]{{8,60}}[）)]")
 #: News-lead openings: a time word, a date, a wire dateline.
 LEAD_OPENING = re.compile(
     r"^(近日|日前|近期|近年来|今年以来|目前|当前|眼下|昨天|今天|前不久|不久前|\d{4}年|\d{1,2}月\d{1,2}日|"
@@ -387,11 +390,14 @@ def features(block: Block) -> Features:
     f.noise = noise_words(block)
     f.closing = bool(re.fullmatch(r"(?:[（(][^（）()]*[）)])+", text))
     f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline
-                   and not f.wire_lead)       # a line opening with an outlet's formula is a cut lead
+                   and not f.wire_lead        # a line opening with an outlet's formula is a cut lead
+                   and bool(re.search(r"\w", text)))    # no word at all (……, ——): an ellipsis or a rule
     f.signature = signature(text) and not f.lead_byline and not f.tail_byline
     last_line = block.text.split("\n")[-1].strip()
     credit = None if f.tail_byline or f.lead_byline else \
         credit_line(last_line) or ([] if SOURCE_LINE.fullmatch(last_line) else None)
+    if credit is None and (m := PERSON_CREDIT.fullmatch(last_line)) and "\n" not in block.text:
+        credit = [m.group(1)]
     if credit is not None:
         f.credit, f.credit_authors = True, credit
         f.candidate = f.signature = f.ends_open = False   # a line of its own: not a headline, not a cut sentence

@@ -148,7 +148,8 @@ def build_sections(state: State) -> None:
                 i += trailing
                 continue
             j = i + 1
-            while j < len(items) and items[j].feat.candidate and j - i <= HEADLINE_LINES:
+            while j < len(items) and items[j].feat.candidate and j - i <= HEADLINE_LINES and \
+                    not _introduces_text(items, j):
                 j += 1
             heads, deck = _split_group(items[i:j])
             current = Section(head=heads, body=list(deck))
@@ -165,6 +166,12 @@ def build_sections(state: State) -> None:
             sections.append(current)
         current.body.append(item)
         i += 1
+
+
+def _introduces_text(items: list[Item], j: int) -> bool:
+    """A line ending in ： under a headline with text (no headline line) under it introduces that text (a
+    letter's salutation, a speaker, a list): a kicker always stands over a title, so it is no headline line."""
+    return items[j].feat.kicker_shaped and not (j + 1 < len(items) and items[j + 1].feat.candidate)
 
 
 def _trailing_lines(items: list[Item], i: int) -> int:
