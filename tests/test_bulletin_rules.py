@@ -333,3 +333,25 @@ def test_a_run_opening_with_a_lead_formula_continues_an_article_that_has_only_it
     tea = next(s for s in state.sections if s.head and s.head[0].text == "茶园里走出致富路")
     assert [i.text[:6] for i in tea.body] == ["茶香飘满青山", "本报青山8月"]
     assert len(state.sections) == 2
+
+
+def test_resolve_subheads_a_short_label_over_a_heading_may_be_a_subheading():
+    # 某某讲述 over a part's heading, under a running article, with text that keeps naming what the
+    # article names: both lines are subheadings of that article (the fitted model decides, as for one line)
+    more = "青山县茶叶合作社注册茶叶品牌，青山县新茶销往全国，茶农收入稳定增长。"
+    state = run(state_of(*TEA, "茶农讲述", "强品牌 茶叶走向全国", more), rules.build_sections, rules.resolve_subheads)
+    assert len(state.sections) == 1
+    assert [i.role for i in state.sections[0].body][-3:] == [Role.SUB, Role.SUB, Role.BODY]
+    def group(text: str) -> Section:
+        return Section(head=[Item(b, features(b)) for b in split_blocks(text)])
+    assert rules._labelled_subhead(group("茶农讲述\n\n强品牌 茶叶走向全国"))
+    assert not rules._labelled_subhead(group("青山县白云镇茶叶合作社\n\n强品牌 茶叶走向全国"))  # a kicker
+
+
+def test_split_glued_runs_keeps_a_summary_over_its_own_lead_formula():
+    # some papers print a summary paragraph between a headline and its 本报讯: no seam at the formula
+    state = run(state_of("茶园里走出致富路", "青山县茶叶产业带动茶农增收，茶园成了致富园。",
+                         "本报讯 青山县把茶叶产业作为富民产业，青山县茶园面积扩大到三万亩，茶农收入翻了一番。",
+                         TEA[2]),
+                rules.build_sections, rules.resolve_subheads, rules.split_glued_runs)
+    assert len(state.sections) == 1 and len(state.sections[0].body) == 3

@@ -262,8 +262,19 @@ def gather_columns(state: State) -> None:
 def _subhead_group(sec: Section) -> bool:
     """A headline group that may be a subheading: one or two lines (a label over a subheading), with
     text under it, no kicker's colon and no column tag (a column tag marks a headline)."""
-    return 1 <= len(sec.head) <= SUBHEAD_LINES and bool(sec.body) and \
+    return (1 <= len(sec.head) <= SUBHEAD_LINES or _labelled_subhead(sec)) and bool(sec.body) and \
         not any(i.feat.kicker_shaped for i in sec.head) and not COLUMN_TAG.search(sec.head[-1].text)
+
+
+#: A label printed over a subheading (某某讲述 over the part's heading) is at most this long.
+LABEL_MAX = 6
+
+
+def _labelled_subhead(sec: Section) -> bool:
+    """Two lines, a short label over a longer heading: a part of a feature may be labelled so (whose
+    account it is), where a kicker over a headline is a phrase of its own. The fitted model decides."""
+    return len(sec.head) == 2 and len(sec.head[0].text) <= LABEL_MAX < len(sec.head[1].text) and \
+        not sec.head[1].feat.subtitle_shaped
 
 
 #: Paragraphs under a headline in which its lead formula is looked for (summary paragraphs may come first).
@@ -421,6 +432,8 @@ def split_glued_runs(state: State) -> None:
             tail = "\n".join(i.text for i in sec.body[j:])
             left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
             own = state.cosine(tail, left)
+            if own >= ATTACH_MIN and _own_formula(sec, j):
+                continue     # the summary over its own formula lead: it reads like what follows
             other, where = max(((state.cosine(tail, o.text), o) for o in others), key=lambda p: p[0],
                                default=(0.0, Candidate("", [], "")))
             lead = LEAD_BONUS if sec.body[j].feat.wire_lead else 0.0
@@ -598,6 +611,15 @@ def _pair_score(state: State, run: Section, owner: Section, leads: bool) -> tupl
             score += OPEN_JOIN_BONUS
         return score, "continuation"
     return None
+
+
+def _own_formula(sec: Section, j: int) -> bool:
+    """Whether paragraph ``j``'s lead formula may be its own headline's: a headline over at most FORMULA_SPAN
+    summary paragraphs with no lead of any kind, then the formula (some papers print a summary between
+    a headline and 本报讯). When the summary also reads like the text from the formula on, there is no
+    seam there: the formula opens the article the headline heads."""
+    return bool(sec.head) and j <= FORMULA_SPAN and sec.body[j].feat.wire_lead and \
+        _awaits_formula(Section(head=sec.head, body=sec.body[:j]))
 
 
 def _awaits_formula(owner: Section) -> bool:
