@@ -355,3 +355,38 @@ def test_split_glued_runs_keeps_a_summary_over_its_own_lead_formula():
                          TEA[2]),
                 rules.build_sections, rules.resolve_subheads, rules.split_glued_runs)
     assert len(state.sections) == 1 and len(state.sections[0].body) == 3
+
+
+FEATURE = [
+    "一片茶叶富了青山县白云镇的乡亲们",
+    "“今年的新茶，一斤能卖八百元！”白云镇茶农林秋禾捧着刚炒好的新茶，笑得合不拢嘴。",
+    "白云镇万亩茶园依山而建，白云镇茶叶合作社带着林秋禾和乡亲们把茶园连成了片。",
+]
+
+
+def test_gather_feature_parts_keeps_a_series_of_parallel_parts_in_their_feature():
+    # a feature with no lead and no sign-off, then parts under headings cut alike, shorter than its
+    # title, whose text opens no lead and keeps naming the feature's own names: one article
+    parts = ["种好茶 茶园连成片", "白云镇茶叶合作社请来农技员，林秋禾学会了修剪茶树，白云镇茶园亩产翻了一番。",
+             "卖好茶 茶叶出山村", "白云镇茶叶合作社开了网店，林秋禾每天打包发货，白云镇新茶卖到了全国。"]
+    state = run(state_of(*FEATURE, *parts), rules.build_sections)
+    assert len(state.sections) == 3      # each heading opened an article on its own
+    rules.gather_feature_parts(state)
+    assert len(state.sections) == 1
+    assert [i.role for i in state.sections[0].body if i.text in (parts[0], parts[2])] == [Role.SUB, Role.SUB]
+
+
+def test_gather_feature_parts_needs_a_series_and_the_features_names():
+    other = ["西江大桥合龙 两岸更近", "大桥建设者克服高温天气影响，优化施工方案，大桥主体工程提前合龙。",
+             "夜市亮起来 县城更热闹", "入夜，步行街灯火通明，小吃摊前排起长队，夜市点亮县城烟火气。"]
+    state = run(state_of(*FEATURE, *other), rules.build_sections)
+    rules.gather_feature_parts(state)
+    assert len(state.sections) == 3      # no names of the feature: articles of their own
+    lone = ["种好茶 茶园连成片", "白云镇茶叶合作社请来农技员，林秋禾学会了修剪茶树，白云镇茶园亩产翻了一番。"]
+    state = run(state_of(*FEATURE, *lone), rules.build_sections)
+    rules.gather_feature_parts(state)
+    assert len(state.sections) == 2      # one heading is no series
+    news = [FEATURE[0], "本报讯 " + FEATURE[1], FEATURE[2]]
+    state = run(state_of(*news, *lone, "卖好茶 茶叶出山村", lone[1]), rules.build_sections)
+    rules.gather_feature_parts(state)
+    assert len(state.sections) == 3      # a news report (a lead formula) is no feature

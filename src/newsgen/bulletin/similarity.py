@@ -111,8 +111,9 @@ class Specifics:
             for gram in grams:
                 self.where.setdefault(gram, set()).add(index)
 
-    def shared(self, part: set[int], other: set[int]) -> int:
-        """How many specifics of ``part`` occur in ``other`` and nowhere else outside ``part``."""
-        both = part | other
+    def shared(self, part: set[int], other: set[int], ignore: frozenset[int] = frozenset()) -> int:
+        """How many specifics of ``part`` occur in ``other`` and nowhere else outside ``part`` (nor
+        outside ``ignore``: blocks whose use of a specific does not count against it)."""
+        both = part | other | ignore
         grams = set().union(*(self.grams.get(i, set()) for i in part)) if part else set()
         return sum(1 for g in grams if self.where[g] <= both and not self.where[g].isdisjoint(other))
