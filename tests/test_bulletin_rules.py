@@ -48,6 +48,16 @@ def test_build_sections_a_line_ending_in_a_colon_over_text_is_no_headline_line()
     assert state.sections[0].body[0].text == "亲爱的居民朋友们："
 
 
+def test_build_sections_a_second_line_of_clauses_is_a_deck_under_the_title():
+    # a line of three clauses under a headline is its deck (副题), not the title under a kicker
+    state = run(state_of("青山县茶叶产业迈上新台阶 茶农增收有了新门路", "种好茶，卖好茶，富茶农", *TEA[1:]),
+                rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, "青山县茶叶产业迈上新台阶 茶农增收有了新门路"),
+                             (Role.SUBTITLE, "种好茶，卖好茶，富茶农")]]
+    state = run(state_of("青山县：", "茶园里走出致富路", *TEA[1:]), rules.build_sections)
+    assert heads(state) == [[(Role.KICKER, "青山县："), (Role.TITLE, "茶园里走出致富路")]]
+
+
 def test_build_sections_keeps_deck_lines_after_a_column_tag_title_in_the_body():
     deck = "社区食堂，满足老龄群体的饮食需求，增添幸福滋味"
     state = run(state_of("办好小食堂，托举大民生（暖闻热评）", deck, TEA[1]), rules.build_sections)

@@ -83,6 +83,14 @@ def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> boo
     return True
 
 
+#: A headline line with this many commas is a run of clauses: a deck under the title, not the title.
+DECK_COMMAS = 2
+
+
+def _deck_line(item: Item) -> bool:
+    return item.text.count("，") + item.text.count(",") >= DECK_COMMAS
+
+
 def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
     """Headline lines of a group of headline-shaped blocks, and the deck lines after them."""
     heads = [group[0]]
@@ -97,7 +105,7 @@ def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
         else:
             break
     roles = {1: [Role.TITLE], 2: [Role.KICKER, Role.TITLE], 3: [Role.KICKER, Role.TITLE, Role.SUBTITLE]}[len(heads)]
-    if len(heads) == 2 and heads[1].feat.subtitle_shaped:
+    if len(heads) == 2 and (heads[1].feat.subtitle_shaped or _deck_line(heads[1]) and not _deck_line(heads[0])):
         roles = [Role.TITLE, Role.SUBTITLE]
     for item, role in zip(heads, roles, strict=True):
         item.role = role
