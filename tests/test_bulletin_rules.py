@@ -58,6 +58,15 @@ def test_build_sections_a_second_line_of_clauses_is_a_deck_under_the_title():
     assert heads(state) == [[(Role.KICKER, "青山县："), (Role.TITLE, "茶园里走出致富路")]]
 
 
+def test_build_sections_a_quoted_reply_under_a_quotation_is_dialogue_not_a_headline():
+    said = "林秋禾笑着说：“今年的新茶，一斤能卖八百元，明年还要多种几亩！”"
+    state = run(state_of(*TEA[:2], said, "“真的吗？”", "茶园里的乡亲们都围了过来。"), rules.build_sections)
+    assert len(state.sections) == 1 and [i.role for i in state.sections[0].body] == [Role.BODY] * 4
+    # a quoted headline over its text is still a headline
+    state = run(state_of(*TEA[1:], "“我们的茶卖到了全国！”", TEA[1]), rules.build_sections)
+    assert heads(state)[-1] == [(Role.TITLE, "“我们的茶卖到了全国！”")]
+
+
 def test_build_sections_keeps_deck_lines_after_a_column_tag_title_in_the_body():
     deck = "社区食堂，满足老龄群体的饮食需求，增添幸福滋味"
     state = run(state_of("办好小食堂，托举大民生（暖闻热评）", deck, TEA[1]), rules.build_sections)

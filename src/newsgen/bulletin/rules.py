@@ -73,8 +73,19 @@ SOURCE_NOTE = re.compile(r"摘编|摘自|转载|来源|原题")
 COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 
 
+#: A line wholly in quotation marks that ends a sentence inside them: something said.
+SPOKEN = re.compile(r"“[^“”]+[！？。…!?]”")
+
+
+def _reply(item: Item, prev: Item | None) -> bool:
+    """A line that is wholly something said, right under a paragraph that ends with a quotation: a
+    reply in a dialogue (“哪里哪里！” under “…以后向你多学习请教……”), not a headline."""
+    return prev is not None and not prev.feat.candidate and prev.text.endswith("”") and \
+        bool(SPOKEN.fullmatch(item.text))
+
+
 def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> bool:
-    if not item.feat.candidate:
+    if not item.feat.candidate or _reply(item, prev):
         return False
     if item.feat.kicker_shaped and not (nxt is not None and nxt.feat.candidate):
         return False     # a line ending in ： over text introduces it (a speaker, a list): no headline under it
