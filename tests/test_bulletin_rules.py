@@ -67,6 +67,26 @@ def test_build_sections_a_quoted_reply_under_a_quotation_is_dialogue_not_a_headl
     assert heads(state)[-1] == [(Role.TITLE, "“我们的茶卖到了全国！”")]
 
 
+def test_build_sections_a_sentence_over_a_kicker_and_a_short_title_ends_the_article_above():
+    # three headline-shaped lines: a clause with a comma, a kicker, a short title with no comma; the
+    # first is the closing sentence of the text above, not a third headline line
+    closing = "说到底，好茶离不开好山好水？"
+    state = run(state_of(*TEA, closing, "西江大桥主体工程顺利合龙 两岸往来更方便", "大桥合龙了", BRIDGE[1]),
+                rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, TEA[0])],
+                            [(Role.KICKER, "西江大桥主体工程顺利合龙 两岸往来更方便"), (Role.TITLE, "大桥合龙了")]]
+    assert state.sections[0].body[-1].text == closing
+
+
+def test_split_glued_runs_never_leaves_a_lone_paragraph_that_matches_nothing_on_its_own():
+    # even when the decision says "another article's", a one-paragraph tail that reads like no open
+    # article and no displaced headline would only become an article of its own: it stays
+    state = state_of(*TEA, "夜里下了一场雨，空气格外清新。")
+    state.oracle = lambda name, items: True
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert len(state.sections) == 1 and len(state.sections[0].body) == 3
+
+
 def test_build_sections_keeps_deck_lines_after_a_column_tag_title_in_the_body():
     deck = "社区食堂，满足老龄群体的饮食需求，增添幸福滋味"
     state = run(state_of("办好小食堂，托举大民生（暖闻热评）", deck, TEA[1]), rules.build_sections)

@@ -170,6 +170,12 @@ def build_sections(state: State) -> None:
             while j < len(items) and items[j].feat.candidate and j - i <= HEADLINE_LINES and \
                     not _introduces_text(items, j):
                 j += 1
+            if current is not None and current.body and not current.closed and _end_matter_over(items[i:j]):
+                current.body.append(items[i])
+                current.notes.append(f"line {items[i].block.first_line}: a sentence over a two-line headline "
+                                     "is the last paragraph of the article above, not a third headline line")
+                i += 1
+                continue
             heads, deck = _split_group(items[i:j])
             current = Section(head=heads, body=list(deck))
             sections.append(current)
@@ -185,6 +191,18 @@ def build_sections(state: State) -> None:
             sections.append(current)
         current.body.append(item)
         i += 1
+
+
+def _end_matter_over(group: list[Item]) -> bool:
+    """Three headline-shaped lines, none a kicker's (：) or a subtitle's (——), the last a short title
+    with no comma, the first a clause and a comma: the first is a sentence ending the text above (a
+    closing question, a quotation), printed over a kicker and its title. A third headline line is a
+    deck under the title, never a short title under two lines."""
+    if len(group) != HEADLINE_LINES or any(i.feat.kicker_shaped or i.feat.subtitle_shaped for i in group):
+        return False
+    first, last = group[0], group[-1]
+    return "，" in first.text and "，" not in last.text and not last.feat.weak and \
+        len(last.text) < len(group[1].text)
 
 
 def _introduces_text(items: list[Item], j: int) -> bool:
@@ -534,7 +552,8 @@ def split_glued_runs(state: State) -> None:
         cues["ruled"] = float(ruled)     # the hand rules' answer, one cue among the others
         fitted = model("glued_tail")
         p = fitted.probability(cues) if fitted.cues else float(ruled)
-        if state.decide("glued_tail", cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
+        if state.decide("glued_tail", cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p) and \
+                (lead or other >= ATTACH_MIN or len(sec.body) - j > 1):
             if not lead:
                 j = _earliest_seam(state, sec, j, where.article)
             tail = Section(body=sec.body[j:], notes=[
