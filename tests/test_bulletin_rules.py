@@ -429,3 +429,24 @@ def test_gather_feature_parts_needs_a_series_and_the_features_names():
     state = run(state_of(*news, *lone, "卖好茶 茶叶出山村", lone[1]), rules.build_sections)
     rules.gather_feature_parts(state)
     assert len(state.sections) == 3      # a news report (a lead formula) is no feature
+
+
+def test_resolve_subheads_opens_an_article_right_under_a_summarised_lead():
+    # headline, a summary paragraph, the lead formula, then a heading: the report's text was printed
+    # elsewhere, and the heading (however alike in subject) is the next article's
+    state = run(state_of("茶园里走出致富路", "青山县茶叶产业带动茶农增收，茶园成了致富园。",
+                         "本报讯 青山县把茶叶产业作为富民产业，青山县茶园面积扩大到三万亩。",
+                         "青山县茶叶合作社拿起数字化工具", TEA[2]),
+                rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == ["茶园里走出致富路", "青山县茶叶合作社拿起数字化工具"]
+    assert "summary and lead formula" in " ".join(state.sections[1].notes)
+
+
+def test_resolve_subheads_a_lead_formula_under_a_heading_below_a_long_text_with_none_opens_an_article():
+    # the article above has more text than any summary and no formula: it awaits none, so a formula
+    # under the heading is the heading's own article's
+    long_text = [f"青山县第{n}个茶叶合作社统一收购新茶，茶农收入翻了一番。" for n in range(1, 10)]
+    state = run(state_of(TEA[0], *long_text, "西江大桥主体工程顺利合龙", *BRIDGE[1:]),
+                rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == [TEA[0], "西江大桥主体工程顺利合龙"]
+    assert "a lead formula under it" in " ".join(state.sections[1].notes)

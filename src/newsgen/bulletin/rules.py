@@ -318,11 +318,27 @@ def _labelled_subhead(sec: Section) -> bool:
 FORMULA_SPAN = 4
 
 
+#: An article's summary over its lead formula is at most this many paragraphs: an article above with
+#: more text than that and no formula is not waiting for one.
+SUMMARY_MAX = 2 * FORMULA_SPAN
+
+
 def _formula_again(sec: Section, prev: Section) -> bool:
     """A lead formula (本报讯, 某社X月X日电) opens an article once: a headline with one among the first
     paragraphs under it, below an article that has had its own, opens the next article (some papers
     print summary paragraphs between a headline and its formula)."""
-    return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and any(i.feat.wire_lead for i in prev.body)
+    return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and \
+        (any(i.feat.wire_lead for i in prev.body) or len(prev.body) > SUMMARY_MAX)
+
+
+def _under_summarised_lead(prev: Section) -> bool:
+    """Whether the running article's last paragraph is its lead formula (本报讯…), printed after summary
+    paragraphs under its headline: a report goes on under its lead before any subheading, so a heading
+    right here is the next article's (the report's text was printed elsewhere, a moved tail)."""
+    last = prev.body[-1]
+    before = [i for i in prev.body[:-1] if i.role is Role.BODY]
+    return bool(prev.head) and last.role is Role.BODY and last.feat.wire_lead and not last.feat.ends_open and \
+        0 < len(before) <= FORMULA_SPAN and not any(i.feat.wire_lead or i.feat.starts_lead for i in before)
 
 
 def resolve_subheads(state: State) -> None:
@@ -352,6 +368,9 @@ def resolve_subheads(state: State) -> None:
         if prev.body and not prev.closed and _formula_again(sec, prev):
             sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (a lead formula under it, "
                              "and the article above had its own)")
+        elif prev.body and not prev.closed and _under_summarised_lead(prev) and not sec.head[0].feat.weak:
+            sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (printed right under the "
+                             "summary and lead formula of the article above, whose text went elsewhere)")
         elif prev.body and not prev.closed:
             cues = headline_cues(state, k)
             p_new = model("opens_article").probability(cues)
