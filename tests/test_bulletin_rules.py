@@ -450,3 +450,17 @@ def test_resolve_subheads_a_lead_formula_under_a_heading_below_a_long_text_with_
                 rules.build_sections, rules.resolve_subheads)
     assert [s.head[0].text for s in state.sections] == [TEA[0], "西江大桥主体工程顺利合龙"]
     assert "a lead formula under it" in " ".join(state.sections[1].notes)
+
+
+def test_a_stranger_after_a_lost_column_naming_an_open_article_is_split_off():
+    # the paragraph before the tail is cut mid-sentence (the rest of its column was lost); the tail has
+    # nothing of its own start and names what an open article names: it is that article's
+    cut = TEA[2].rstrip("。") + "，合作社还将"
+    tail = "林秋禾说，白沙古镇博物馆还将开设夜间场，让更多游客走近石雕木刻。"
+    state = run(state_of(*MUSEUM, TEA[0], TEA[1], cut, tail), rules.build_sections)
+    sec, where = state.sections[1], rules._whole(state.sections[0])
+    assert sec.body[1].feat.ends_open
+    assert rules._after_lost_column(state, sec, 2, where, other=0.08, own=0.0)
+    assert not rules._after_lost_column(state, sec, 2, where, other=0.08, own=0.05)   # reads like its start
+    assert not rules._after_lost_column(state, sec, 2, where, other=0.04, own=0.0)    # too unlike the other
+    assert not rules._after_lost_column(state, sec, 1, where, other=0.08, own=0.0)    # no cut sentence before

@@ -531,6 +531,15 @@ def _stranger(sec: Section, j: int, other: float, own: float) -> bool:
     return other >= ATTACH_MIN and own <= STRANGER_OWN * other and not sec.body[j - 1].feat.ends_open
 
 
+def _after_lost_column(state: State, sec: Section, j: int, where: Candidate, other: float, own: float) -> bool:
+    """A tail after a paragraph cut mid-sentence would continue that sentence, unless the rest of the
+    column was lost: then it is a stranger to its own start (next to nothing in common, no name shared)
+    that names what an article left open elsewhere names (SPECIFIC_MIN names found nowhere else)."""
+    tail = sec.body[j:]
+    return sec.body[j - 1].feat.ends_open and other >= ATTACH_MIN and own <= STRANGER_OWN * other and \
+        state.shared(tail, sec.head + sec.body[:j]) == 0 and state.shared(tail, where.items) >= SPECIFIC_MIN
+
+
 def split_glued_runs(state: State) -> None:
     """A tail printed right after an article that has no byline shows no seam: split a section where
     the rest reads like an earlier open article (or a displaced headline) more than like its own start,
@@ -566,7 +575,7 @@ def split_glued_runs(state: State) -> None:
         lead = sec.body[j].feat.wire_lead
         strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + GLUE_MARGIN
         ruled = strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
-            _shares_specifics(state, sec, j, where, other, own)
+            _shares_specifics(state, sec, j, where, other, own) or _after_lost_column(state, sec, j, where, other, own)
         cues = glued_cues(state, sec, j, other, own, where.items)
         cues["ruled"] = float(ruled)     # the hand rules' answer, one cue among the others
         fitted = model("glued_tail")
