@@ -162,6 +162,18 @@ def test_fallback_titles_keeps_an_unmatched_run_and_unplaces_a_lone_headline():
     assert state.warnings and state.sections[0].warnings
 
 
+def test_fallback_titles_keeps_a_lone_line_with_the_text_printed_right_above_it():
+    # a subheading whose part was printed elsewhere, right under a paragraph of an article that has since
+    # taken a continuation from further on: kept right after that paragraph, not left unplaced
+    state = state_of(*TEA, "强品牌 茶叶走向全国", *BRIDGE, "茶叶合作社注册了青山县茶叶品牌。")
+    tea, lone, bridge, tail = state.items[:3], state.items[3], state.items[4:7], state.items[7]
+    state.sections = [Section(head=tea[:1], body=[*tea[1:], tail]), Section(head=[lone]),
+                      Section(head=bridge[:1], body=bridge[1:])]
+    rules.fallback_titles(state)
+    assert not state.unplaced and len(state.sections) == 2
+    assert [i.text for i in state.sections[0].body] == [TEA[1], TEA[2], "强品牌 茶叶走向全国", tail.text]
+
+
 def test_warn_open_ends_flags_a_lost_column():
     cut = "北山林场组织护林员开展森林防火巡查。北山林场还在林区入口设置防火检查站，对进入林区的人员"
     state = run(state_of(TEA[0], cut), rules.build_sections, rules.warn_open_ends)

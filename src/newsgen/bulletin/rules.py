@@ -776,22 +776,26 @@ def _attach(state: State, run: Section, owner: Section, score: float, kind: str)
 
 def fallback_titles(state: State) -> None:
     """A headless run that matched nothing is an article of its own, titled from its first words.
-    A headline-shaped line that matched no body, printed right under an article's text, is that
-    article's end matter (a related link, a note); anywhere else it is kept as unplaced."""
+    A headline-shaped line that matched no body, printed right under a paragraph of an article's text,
+    is kept with that text, right after that paragraph (end matter such as a related link, a subheading
+    whose part was printed elsewhere); anywhere else (under another headline) it is kept as unplaced."""
     kept: list[Section] = []
+    # which article's text holds each block (a lone line is kept with the text printed right above it)
+    holder = {i.block.index: s for s in state.sections if s.body for i in s.body}
     for sec in state.sections:
         if sec.headless:
             sec.fallback_title = True
             sec.warnings.append(ParseWarning(sec.first_line(), f"lines {sec.span()}: no headline and no open "
                                              "article to continue; kept as an article with a fallback title"))
         elif not sec.body:
-            above = kept[-1] if kept else None
-            if above is not None and above.body and _follows(above, sec):
+            above = holder.get(sec.head[0].block.index - 1)
+            if above is not None:
                 for item in sec.head:
                     item.role = Role.BODY
-                above.body += sec.head
+                at = next(n for n, i in enumerate(above.body) if i.block.index == sec.head[0].block.index - 1)
+                above.body[at + 1:at + 1] = sec.head
                 above.warnings.append(ParseWarning(sec.first_line(), f"headline-shaped line '{_title(sec)}' "
-                                                   "matched no body: kept as end matter of the article above"))
+                                                   "matched no body: kept with the text printed above it"))
                 continue
             state.unplaced += sec.head
             state.warnings.append(ParseWarning(sec.first_line(), f"headline '{_title(sec)}' has no body "
@@ -799,12 +803,6 @@ def fallback_titles(state: State) -> None:
             continue
         kept.append(sec)
     state.sections = kept
-
-
-def _follows(above: Section, sec: Section) -> bool:
-    """Whether ``sec`` is printed right after ``above``'s last block (no other block between)."""
-    last = (above.head + above.body)[-1].block.index
-    return sec.head[0].block.index == last + 1
 
 
 def warn_open_ends(state: State) -> None:
