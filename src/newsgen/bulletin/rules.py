@@ -580,10 +580,12 @@ def split_glued_runs(state: State) -> None:
         cues["ruled"] = float(ruled)     # the hand rules' answer, one cue among the others
         fitted = model("glued_tail")
         p = fitted.probability(cues) if fitted.cues else float(ruled)
-        if state.decide("glued_tail", cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p) and \
-                (lead or other >= ATTACH_MIN or len(sec.body) - j > 1):
+        if state.decide("glued_tail", cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
             if not lead:
                 j = _earliest_seam(state, sec, j, where.article)
+            if not lead and other < ATTACH_MIN and len(sec.body) - j == 1:
+                k += 1      # one paragraph that reads like nothing anywhere: split off, it would only stand alone
+                continue
             tail = Section(body=sec.body[j:], notes=[
                 f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
                 f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
