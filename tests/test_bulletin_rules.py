@@ -87,6 +87,13 @@ def test_split_glued_runs_never_leaves_a_lone_paragraph_that_matches_nothing_on_
     assert len(state.sections) == 1 and len(state.sections[0].body) == 3
 
 
+def test_build_sections_a_pointing_label_over_text_is_no_headline():
+    # 求助>>> over the text it points at (a reader's request) introduces that text, like a line ending in ：
+    state = run(state_of(*TEA, "求助>>>", "青山县白云路128弄 李先生", "我家的茶园被山洪冲毁了，希望有关部门帮帮忙。"),
+                rules.build_sections)
+    assert len(state.sections) == 1
+
+
 def test_build_sections_keeps_deck_lines_after_a_column_tag_title_in_the_body():
     deck = "社区食堂，满足老龄群体的饮食需求，增添幸福滋味"
     state = run(state_of("办好小食堂，托举大民生（暖闻热评）", deck, TEA[1]), rules.build_sections)
