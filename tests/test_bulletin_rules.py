@@ -94,6 +94,13 @@ def test_build_sections_a_pointing_label_over_text_is_no_headline():
     assert len(state.sections) == 1
 
 
+def test_build_sections_a_question_over_a_heading_ends_the_text_above():
+    # a kicker states where or what; a question over a heading is the turn of the text above it
+    state = run(state_of(*TEA, "这片茶园是怎么富起来的？", "强品牌 茶叶走向全国", TEA[2]), rules.build_sections)
+    assert [i.text for i in state.sections[0].body][-1] == "这片茶园是怎么富起来的？"
+    assert heads(state)[1] == [(Role.TITLE, "强品牌 茶叶走向全国")]
+
+
 def test_build_sections_keeps_deck_lines_after_a_column_tag_title_in_the_body():
     deck = "社区食堂，满足老龄群体的饮食需求，增添幸福滋味"
     state = run(state_of("办好小食堂，托举大民生（暖闻热评）", deck, TEA[1]), rules.build_sections)

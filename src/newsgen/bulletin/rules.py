@@ -170,10 +170,11 @@ def build_sections(state: State) -> None:
             while j < len(items) and items[j].feat.candidate and j - i <= HEADLINE_LINES and \
                     not _introduces_text(items, j):
                 j += 1
-            if current is not None and current.body and not current.closed and _end_matter_over(items[i:j]):
+            if current is not None and current.body and not current.closed and \
+                    (_end_matter_over(items[i:j]) or _question_over(items[i:j])):
                 current.body.append(items[i])
-                current.notes.append(f"line {items[i].block.first_line}: a sentence over a two-line headline "
-                                     "is the last paragraph of the article above, not a third headline line")
+                current.notes.append(f"line {items[i].block.first_line}: a sentence over a headline is the last "
+                                     "paragraph of the article above, not a headline line")
                 i += 1
                 continue
             heads, deck = _split_group(items[i:j])
@@ -203,6 +204,12 @@ def _end_matter_over(group: list[Item]) -> bool:
     first, last = group[0], group[-1]
     return "，" in first.text and "，" not in last.text and not last.feat.weak and \
         len(last.text) < len(group[1].text)
+
+
+def _question_over(group: list[Item]) -> bool:
+    """A question over more headline lines: a question asked at the end of the text above (a feature's
+    turn to its next part), not a kicker; a kicker states where or what, it does not ask."""
+    return len(group) >= 2 and group[0].text.endswith(("？", "?"))
 
 
 def _introduces_text(items: list[Item], j: int) -> bool:
