@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from newsgen.bulletin.blocks import HEADLINE_LINES
 from newsgen.bulletin.model import ParseWarning
 from newsgen.bulletin.scorer import glued_cues, headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
+from newsgen.bulletin.similarity import cosine, grams
 
 Rule = Callable[[State], None]
 
@@ -560,17 +562,30 @@ def split_glued_runs(state: State) -> None:
         others = [_whole(o) for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
             _displaced_candidates(state, k)
         best: tuple[float, int, float, float, Candidate] | None = None
-        for j in range(1, len(sec.body)):
-            if all(_trails(i) and not (i.feat.closing and SOURCE_NOTE.search(i.text)) for i in sec.body[j:]):
-                break     # a bare credit, a note line or a sign-off under the text: nothing to split off
-                # (but a bracketed source note may name another article's source: 摘编自《…》, so it may go)
-            tail = "\n".join(i.text for i in sec.body[j:])
-            left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
-            own = state.cosine(tail, left)
+        # The start and the tail at each seam are weighed from running gram counts (a text's grams are
+        # the sum of its lines'), so trying every seam of a long article costs linear, not quadratic, time.
+        stop = len(sec.body)
+        while stop > 1 and _trails(sec.body[stop - 1]) and \
+                not (sec.body[stop - 1].feat.closing and SOURCE_NOTE.search(sec.body[stop - 1].text)):
+            stop -= 1     # a bare credit, a note line or a sign-off under the text: nothing to split off there
+            # (but a bracketed source note may name another article's source: 摘编自《…》, so it may go)
+        item_grams = [grams(i.text) for i in sec.body]
+        left_counts: Counter[str] = Counter()
+        for i in sec.head:
+            left_counts.update(grams(i.text))
+        tail_counts: Counter[str] = Counter()
+        for counts in item_grams:
+            tail_counts.update(counts)
+        other_vectors = [(state.vectorizer.vector(o.text), o) for o in others]
+        for j in range(1, stop):
+            left_counts.update(item_grams[j - 1])
+            tail_counts.subtract(item_grams[j - 1])
+            tail_vector = state.vectorizer.weigh(tail_counts)
+            own = cosine(tail_vector, state.vectorizer.weigh(left_counts))
             if own >= ATTACH_MIN and _own_formula(sec, j):
                 continue     # the summary over its own formula lead: it reads like what follows
-            other, where = max(((state.cosine(tail, o.text), o) for o in others), key=lambda p: p[0],
-                               default=(0.0, Candidate("", [], "")))
+            other, where = max(((cosine(tail_vector, vector), o) for vector, o in other_vectors),
+                               key=lambda p: p[0], default=(0.0, Candidate("", [], "")))
             lead = LEAD_BONUS if sec.body[j].feat.wire_lead else 0.0
             score = other - OWN_WEIGHT * own + lead
             if best is None or score > best[0]:

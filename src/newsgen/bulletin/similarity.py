@@ -68,8 +68,11 @@ class Vectorizer:
         return cached
 
     def _vector(self, text: str) -> dict[str, float]:
-        counts = grams(text)
-        vec = {g: (1 + math.log(c)) * self.idf.get(g, self.default_idf) for g, c in counts.items()}
+        return self.weigh(grams(text))
+
+    def weigh(self, counts: Counter[str]) -> dict[str, float]:
+        """The unit TF-IDF vector of gram counts (those of a text, or summed over several texts)."""
+        vec = {g: (1 + math.log(c)) * self.idf.get(g, self.default_idf) for g, c in counts.items() if c > 0}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {g: v / norm for g, v in vec.items()}
 
