@@ -325,3 +325,31 @@ def test_what_is_no_lead_formula(text):
 ])
 def test_question_and_tagged_headlines(text, shaped):
     assert (headline_shaped(text) and not rules_out_headline(text)) is shaped
+
+
+def test_a_line_with_no_word_is_never_a_headline():
+    # an ellipsis or a rule printed on a line of its own is punctuation, not a headline
+    for text in ("……", "——", "* * *"):
+        assert not features(block(text)).candidate
+
+
+def test_a_name_with_a_long_bracketed_description_is_a_closing_credit():
+    f = features(block("王某某（某市第一医院感染管理科副主任、某省医学会委员）"))
+    assert f.credit and f.credit_authors == ["王某某"] and not f.candidate
+    # a column tag closing a headline is short and follows more than a name
+    tagged = features(block("办好小食堂，托举大民生（暖闻热评）"))
+    assert tagged.candidate and not tagged.credit
+
+
+def test_a_reader_or_pupil_signing_with_single_spaces_is_a_signature():
+    for line in ("王小明 青山县第一中学 初二（3）班", "青山县白云路128弄 李先生"):
+        f = features(block(line))
+        assert f.signature and not f.candidate
+    # headlines set in two phrases with a space are no signatures, digits or not
+    for line in ("奔跑乐手 月行万里", "1—4月铁路运输业增动力 添活力", "长宁区 居民“金点子”更生动周全"):
+        f = features(block(line))
+        assert not f.signature and f.candidate
+
+
+def test_a_label_pointing_at_the_text_below_is_kicker_shaped():
+    assert features(block("帮忙>>>")).kicker_shaped

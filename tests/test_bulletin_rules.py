@@ -41,6 +41,66 @@ def test_build_sections_groups_kicker_and_title_and_splits_at_bylines():
     assert state.sections[0].closed and state.sections[1].headless
 
 
+def test_build_sections_a_line_ending_in_a_colon_over_text_is_no_headline_line():
+    # a letter's salutation (or a speaker's name) under the headline introduces the text below it
+    state = run(state_of("致全县居民的一封信", "亲爱的居民朋友们：", TEA[1], TEA[2]), rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, "致全县居民的一封信")]]
+    assert state.sections[0].body[0].text == "亲爱的居民朋友们："
+
+
+def test_build_sections_a_second_line_of_clauses_is_a_deck_under_the_title():
+    # a line of three clauses under a headline is its deck (副题), not the title under a kicker
+    state = run(state_of("青山县茶叶产业迈上新台阶 茶农增收有了新门路", "种好茶，卖好茶，富茶农", *TEA[1:]),
+                rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, "青山县茶叶产业迈上新台阶 茶农增收有了新门路"),
+                             (Role.SUBTITLE, "种好茶，卖好茶，富茶农")]]
+    state = run(state_of("青山县：", "茶园里走出致富路", *TEA[1:]), rules.build_sections)
+    assert heads(state) == [[(Role.KICKER, "青山县："), (Role.TITLE, "茶园里走出致富路")]]
+
+
+def test_build_sections_a_quoted_reply_under_a_quotation_is_dialogue_not_a_headline():
+    said = "林秋禾笑着说：“今年的新茶，一斤能卖八百元，明年还要多种几亩！”"
+    state = run(state_of(*TEA[:2], said, "“真的吗？”", "茶园里的乡亲们都围了过来。"), rules.build_sections)
+    assert len(state.sections) == 1 and [i.role for i in state.sections[0].body] == [Role.BODY] * 4
+    # a quoted headline over its text is still a headline
+    state = run(state_of(*TEA[1:], "“我们的茶卖到了全国！”", TEA[1]), rules.build_sections)
+    assert heads(state)[-1] == [(Role.TITLE, "“我们的茶卖到了全国！”")]
+
+
+def test_build_sections_a_sentence_over_a_kicker_and_a_short_title_ends_the_article_above():
+    # three headline-shaped lines: a clause with a comma, a kicker, a short title with no comma; the
+    # first is the closing sentence of the text above, not a third headline line
+    closing = "说到底，好茶离不开好山好水？"
+    state = run(state_of(*TEA, closing, "西江大桥主体工程顺利合龙 两岸往来更方便", "大桥合龙了", BRIDGE[1]),
+                rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, TEA[0])],
+                            [(Role.KICKER, "西江大桥主体工程顺利合龙 两岸往来更方便"), (Role.TITLE, "大桥合龙了")]]
+    assert state.sections[0].body[-1].text == closing
+
+
+def test_split_glued_runs_never_leaves_a_lone_paragraph_that_matches_nothing_on_its_own():
+    # even when the decision says "another article's", a one-paragraph tail that reads like no open
+    # article and no displaced headline would only become an article of its own: it stays
+    state = state_of(*TEA, "夜里下了一场雨，空气格外清新。")
+    state.oracle = lambda name, items: True
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert len(state.sections) == 1 and len(state.sections[0].body) == 3
+
+
+def test_build_sections_a_pointing_label_over_text_is_no_headline():
+    # 求助>>> over the text it points at (a reader's request) introduces that text, like a line ending in ：
+    state = run(state_of(*TEA, "求助>>>", "青山县白云路128弄 李先生", "我家的茶园被山洪冲毁了，希望有关部门帮帮忙。"),
+                rules.build_sections)
+    assert len(state.sections) == 1
+
+
+def test_build_sections_a_question_over_a_heading_ends_the_text_above():
+    # a kicker states where or what; a question over a heading is the turn of the text above it
+    state = run(state_of(*TEA, "这片茶园是怎么富起来的？", "强品牌 茶叶走向全国", TEA[2]), rules.build_sections)
+    assert [i.text for i in state.sections[0].body][-1] == "这片茶园是怎么富起来的？"
+    assert heads(state)[1] == [(Role.TITLE, "强品牌 茶叶走向全国")]
+
+
 def test_build_sections_keeps_deck_lines_after_a_column_tag_title_in_the_body():
     deck = "社区食堂，满足老龄群体的饮食需求，增添幸福滋味"
     state = run(state_of("办好小食堂，托举大民生（暖闻热评）", deck, TEA[1]), rules.build_sections)
@@ -114,6 +174,18 @@ def test_fallback_titles_keeps_an_unmatched_run_and_unplaces_a_lone_headline():
     assert len(state.sections) == 1 and state.sections[0].fallback_title
     assert [i.text for i in state.unplaced] == ["孤零零的标题"]
     assert state.warnings and state.sections[0].warnings
+
+
+def test_fallback_titles_keeps_a_lone_line_with_the_text_printed_right_above_it():
+    # a subheading whose part was printed elsewhere, right under a paragraph of an article that has since
+    # taken a continuation from further on: kept right after that paragraph, not left unplaced
+    state = state_of(*TEA, "强品牌 茶叶走向全国", *BRIDGE, "茶叶合作社注册了青山县茶叶品牌。")
+    tea, lone, bridge, tail = state.items[:3], state.items[3], state.items[4:7], state.items[7]
+    state.sections = [Section(head=tea[:1], body=[*tea[1:], tail]), Section(head=[lone]),
+                      Section(head=bridge[:1], body=bridge[1:])]
+    rules.fallback_titles(state)
+    assert not state.unplaced and len(state.sections) == 2
+    assert [i.text for i in state.sections[0].body] == [TEA[1], TEA[2], "强品牌 茶叶走向全国", tail.text]
 
 
 def test_warn_open_ends_flags_a_lost_column():
@@ -326,3 +398,95 @@ def test_a_run_opening_with_a_lead_formula_continues_an_article_that_has_only_it
     tea = next(s for s in state.sections if s.head and s.head[0].text == "茶园里走出致富路")
     assert [i.text[:6] for i in tea.body] == ["茶香飘满青山", "本报青山8月"]
     assert len(state.sections) == 2
+
+
+def test_resolve_subheads_a_short_label_over_a_heading_may_be_a_subheading():
+    # 某某讲述 over a part's heading, under a running article, with text that keeps naming what the
+    # article names: both lines are subheadings of that article (the fitted model decides, as for one line)
+    more = "青山县茶叶合作社注册茶叶品牌，青山县新茶销往全国，茶农收入稳定增长。"
+    state = run(state_of(*TEA, "茶农讲述", "强品牌 茶叶走向全国", more), rules.build_sections, rules.resolve_subheads)
+    assert len(state.sections) == 1
+    assert [i.role for i in state.sections[0].body][-3:] == [Role.SUB, Role.SUB, Role.BODY]
+    def group(text: str) -> Section:
+        return Section(head=[Item(b, features(b)) for b in split_blocks(text)])
+    assert rules._labelled_subhead(group("茶农讲述\n\n强品牌 茶叶走向全国"))
+    assert not rules._labelled_subhead(group("青山县白云镇茶叶合作社\n\n强品牌 茶叶走向全国"))  # a kicker
+
+
+def test_split_glued_runs_keeps_a_summary_over_its_own_lead_formula():
+    # some papers print a summary paragraph between a headline and its 本报讯: no seam at the formula
+    state = run(state_of("茶园里走出致富路", "青山县茶叶产业带动茶农增收，茶园成了致富园。",
+                         "本报讯 青山县把茶叶产业作为富民产业，青山县茶园面积扩大到三万亩，茶农收入翻了一番。",
+                         TEA[2]),
+                rules.build_sections, rules.resolve_subheads, rules.split_glued_runs)
+    assert len(state.sections) == 1 and len(state.sections[0].body) == 3
+
+
+FEATURE = [
+    "一片茶叶富了青山县白云镇的乡亲们",
+    "“今年的新茶，一斤能卖八百元！”白云镇茶农林秋禾捧着刚炒好的新茶，笑得合不拢嘴。",
+    "白云镇万亩茶园依山而建，白云镇茶叶合作社带着林秋禾和乡亲们把茶园连成了片。",
+]
+
+
+def test_gather_feature_parts_keeps_a_series_of_parallel_parts_in_their_feature():
+    # a feature with no lead and no sign-off, then parts under headings cut alike, shorter than its
+    # title, whose text opens no lead and keeps naming the feature's own names: one article
+    parts = ["种好茶 茶园连成片", "白云镇茶叶合作社请来农技员，林秋禾学会了修剪茶树，白云镇茶园亩产翻了一番。",
+             "卖好茶 茶叶出山村", "白云镇茶叶合作社开了网店，林秋禾每天打包发货，白云镇新茶卖到了全国。"]
+    state = run(state_of(*FEATURE, *parts), rules.build_sections)
+    assert len(state.sections) == 3      # each heading opened an article on its own
+    rules.gather_feature_parts(state)
+    assert len(state.sections) == 1
+    assert [i.role for i in state.sections[0].body if i.text in (parts[0], parts[2])] == [Role.SUB, Role.SUB]
+
+
+def test_gather_feature_parts_needs_a_series_and_the_features_names():
+    other = ["西江大桥合龙 两岸更近", "大桥建设者克服高温天气影响，优化施工方案，大桥主体工程提前合龙。",
+             "夜市亮起来 县城更热闹", "入夜，步行街灯火通明，小吃摊前排起长队，夜市点亮县城烟火气。"]
+    state = run(state_of(*FEATURE, *other), rules.build_sections)
+    rules.gather_feature_parts(state)
+    assert len(state.sections) == 3      # no names of the feature: articles of their own
+    lone = ["种好茶 茶园连成片", "白云镇茶叶合作社请来农技员，林秋禾学会了修剪茶树，白云镇茶园亩产翻了一番。"]
+    state = run(state_of(*FEATURE, *lone), rules.build_sections)
+    rules.gather_feature_parts(state)
+    assert len(state.sections) == 2      # one heading is no series
+    news = [FEATURE[0], "本报讯 " + FEATURE[1], FEATURE[2]]
+    state = run(state_of(*news, *lone, "卖好茶 茶叶出山村", lone[1]), rules.build_sections)
+    rules.gather_feature_parts(state)
+    assert len(state.sections) == 3      # a news report (a lead formula) is no feature
+
+
+def test_resolve_subheads_opens_an_article_right_under_a_summarised_lead():
+    # headline, a summary paragraph, the lead formula, then a heading: the report's text was printed
+    # elsewhere, and the heading (however alike in subject) is the next article's
+    state = run(state_of("茶园里走出致富路", "青山县茶叶产业带动茶农增收，茶园成了致富园。",
+                         "本报讯 青山县把茶叶产业作为富民产业，青山县茶园面积扩大到三万亩。",
+                         "青山县茶叶合作社拿起数字化工具", TEA[2]),
+                rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == ["茶园里走出致富路", "青山县茶叶合作社拿起数字化工具"]
+    assert "summary and lead formula" in " ".join(state.sections[1].notes)
+
+
+def test_resolve_subheads_a_lead_formula_under_a_heading_below_a_long_text_with_none_opens_an_article():
+    # the article above has more text than any summary and no formula: it awaits none, so a formula
+    # under the heading is the heading's own article's
+    long_text = [f"青山县第{n}个茶叶合作社统一收购新茶，茶农收入翻了一番。" for n in range(1, 10)]
+    state = run(state_of(TEA[0], *long_text, "西江大桥主体工程顺利合龙", *BRIDGE[1:]),
+                rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == [TEA[0], "西江大桥主体工程顺利合龙"]
+    assert "a lead formula under it" in " ".join(state.sections[1].notes)
+
+
+def test_a_stranger_after_a_lost_column_naming_an_open_article_is_split_off():
+    # the paragraph before the tail is cut mid-sentence (the rest of its column was lost); the tail has
+    # nothing of its own start and names what an open article names: it is that article's
+    cut = TEA[2].rstrip("。") + "，合作社还将"
+    tail = "林秋禾说，白沙古镇博物馆还将开设夜间场，让更多游客走近石雕木刻。"
+    state = run(state_of(*MUSEUM, TEA[0], TEA[1], cut, tail), rules.build_sections)
+    sec, where = state.sections[1], rules._whole(state.sections[0])
+    assert sec.body[1].feat.ends_open
+    assert rules._after_lost_column(state, sec, 2, where, other=0.08, own=0.0)
+    assert not rules._after_lost_column(state, sec, 2, where, other=0.08, own=0.05)   # reads like its start
+    assert not rules._after_lost_column(state, sec, 2, where, other=0.04, own=0.0)    # too unlike the other
+    assert not rules._after_lost_column(state, sec, 1, where, other=0.08, own=0.0)    # no cut sentence before

@@ -36,7 +36,7 @@ ATTRIBUTION_NAMES = 6
 ATTRIBUTION_NAME_MAX = 4
 HAN = r"\u3400-\u9fff"
 
-KICKER_END = re.compile(r"(：|——|—)$")
+KICKER_END = re.compile(r"(：|——|—|>{2,}|＞{2,})$")    # a label pointing at what follows: 帮忙>>>
 #: A trailing attribution: （卢鸿 张辉云）, （记者 张三 通讯员 李四）, （本报记者 王五）.
 TAIL_BYLINE = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
 #: A lead that carries the attribution: 本报南昌7月5日电（记者李中文、刘军国）, 新华社北京8月1日电 （记者X）.
@@ -77,6 +77,9 @@ FURNITURE = {
 #: (a contributions address, a data source, a design credit), perhaps closed by an attribution.
 NOTE_LINE = re.compile(rf"[{HAN}]{{2,8}}[：:][^，。；;！？!?：:“”]{{2,40}}")
 NAME = re.compile(rf"^[{HAN}·]{{2,5}}$")
+#: A writer named with what they are, closing their text: 张三（某医院感染科副主任、某委员会委员）. The
+#: bracket is longer than a column tag closing a headline (（办实事 解民忧）), and nothing precedes the name.
+PERSON_CREDIT = re.compile(rf"([{HAN}·]{{2,4}})\s*[（(][^（）()]{{8,60}}[）)]")
 #: News-lead openings: a time word, a date, a wire dateline.
 LEAD_OPENING = re.compile(
     r"^(近日|日前|近期|近年来|今年以来|目前|当前|眼下|昨天|今天|前不久|不久前|\d{4}年|\d{1,2}月\d{1,2}日|"
@@ -387,11 +390,16 @@ def features(block: Block) -> Features:
     f.noise = noise_words(block)
     f.closing = bool(re.fullmatch(r"(?:[（(][^（）()]*[）)])+", text))
     f.candidate = (f.headline_shaped and not rules_out_headline(text) and not f.tail_byline
-                   and not f.wire_lead)       # a line opening with an outlet's formula is a cut lead
+                   and not f.wire_lead        # a line opening with an outlet's formula is a cut lead
+                   and bool(re.search(r"\w", text)))    # no word at all (……, ——): an ellipsis or a rule
     f.signature = signature(text) and not f.lead_byline and not f.tail_byline
+    if f.signature:
+        f.candidate = False
     last_line = block.text.split("\n")[-1].strip()
     credit = None if f.tail_byline or f.lead_byline else \
         credit_line(last_line) or ([] if SOURCE_LINE.fullmatch(last_line) else None)
+    if credit is None and (m := PERSON_CREDIT.fullmatch(last_line)) and "\n" not in block.text:
+        credit = [m.group(1)]
     if credit is not None:
         f.credit, f.credit_authors = True, credit
         f.candidate = f.signature = f.ends_open = False   # a line of its own: not a headline, not a cut sentence
@@ -404,11 +412,25 @@ def features(block: Block) -> Features:
     return f
 
 
+#: A reader or a pupil signing a letter or an essay: a name over a place with a number (an address, a
+#: class), or an address ending with a name and the honorific a paper prints for a reader.
+SIGNED_NAME = re.compile(rf"[{HAN}]{{2,3}}")
+HONORIFIC_NAME = re.compile(rf"[{HAN}]{{1,2}}(?:先生|女士)")
+
+
 def signature(text: str) -> bool:
     """A writer's signature line: short, no punctuation, words set apart by runs of spaces
-    (a place, then a name spaced out to the column's width)."""
+    (a place, then a name spaced out to the column's width); or words set apart by single spaces, a
+    name first and a number in what follows (许某 某市第一中学 初三（2）班), or an address and a
+    reader's name last (某区某路12弄 张先生)."""
     parts = re.split(r"(?:\s|\u3000){2,}", text.strip())
-    return (len(text) <= SIGNATURE_MAX and len(parts) >= 2 and all(re.fullmatch(rf"[{HAN}·]+", p) for p in parts))
+    if len(text) <= SIGNATURE_MAX and len(parts) >= 2 and all(re.fullmatch(rf"[{HAN}·]+", p) for p in parts):
+        return True
+    words = text.split()
+    if len(text) > SIGNATURE_MAX or len(words) < 2 or re.search(r"[，。；！？：]", text):
+        return False
+    return bool(SIGNED_NAME.fullmatch(words[0]) and any(re.search(r"\d", w) for w in words[1:]) or
+                HONORIFIC_NAME.fullmatch(words[-1]) and any(re.search(r"\d", w) for w in words[:-1]))
 
 
 def noise_words(block: Block) -> list[tuple[int, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from newsgen.bulletin.blocks import HEADLINE_LINES
 from newsgen.bulletin.model import ParseWarning
 from newsgen.bulletin.scorer import glued_cues, headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
+from newsgen.bulletin.similarity import cosine, grams
 
 Rule = Callable[[State], None]
 
@@ -73,14 +75,33 @@ SOURCE_NOTE = re.compile(r"摘编|摘自|转载|来源|原题")
 COLUMN_TAG = re.compile(r"[（(][^（）()]{2,20}[）)]$")
 
 
+#: A line wholly in quotation marks that ends a sentence inside them: something said.
+SPOKEN = re.compile(r"“[^“”]+[！？。…!?]”")
+
+
+def _reply(item: Item, prev: Item | None) -> bool:
+    """A line that is wholly something said, right under a paragraph that ends with a quotation: a
+    reply in a dialogue (“哪里哪里！” under “…以后向你多学习请教……”), not a headline."""
+    return prev is not None and not prev.feat.candidate and prev.text.endswith("”") and \
+        bool(SPOKEN.fullmatch(item.text))
+
+
 def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> bool:
-    if not item.feat.candidate:
+    if not item.feat.candidate or _reply(item, prev):
         return False
     if item.feat.kicker_shaped and not (nxt is not None and nxt.feat.candidate):
         return False     # a line ending in ： over text introduces it (a speaker, a list): no headline under it
     if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, or over a wire lead
         return prev is None or prev.closes or prev.feat.candidate or (nxt is not None and nxt.feat.starts_lead)
     return True
+
+
+#: A headline line with this many commas is a run of clauses: a deck under the title, not the title.
+DECK_COMMAS = 2
+
+
+def _deck_line(item: Item) -> bool:
+    return item.text.count("，") + item.text.count(",") >= DECK_COMMAS
 
 
 def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
@@ -97,7 +118,7 @@ def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
         else:
             break
     roles = {1: [Role.TITLE], 2: [Role.KICKER, Role.TITLE], 3: [Role.KICKER, Role.TITLE, Role.SUBTITLE]}[len(heads)]
-    if len(heads) == 2 and heads[1].feat.subtitle_shaped:
+    if len(heads) == 2 and (heads[1].feat.subtitle_shaped or _deck_line(heads[1]) and not _deck_line(heads[0])):
         roles = [Role.TITLE, Role.SUBTITLE]
     for item, role in zip(heads, roles, strict=True):
         item.role = role
@@ -148,8 +169,16 @@ def build_sections(state: State) -> None:
                 i += trailing
                 continue
             j = i + 1
-            while j < len(items) and items[j].feat.candidate and j - i <= HEADLINE_LINES:
+            while j < len(items) and items[j].feat.candidate and j - i <= HEADLINE_LINES and \
+                    not _introduces_text(items, j):
                 j += 1
+            if current is not None and current.body and not current.closed and \
+                    (_end_matter_over(items[i:j]) or _question_over(items[i:j])):
+                current.body.append(items[i])
+                current.notes.append(f"line {items[i].block.first_line}: a sentence over a headline is the last "
+                                     "paragraph of the article above, not a headline line")
+                i += 1
+                continue
             heads, deck = _split_group(items[i:j])
             current = Section(head=heads, body=list(deck))
             sections.append(current)
@@ -165,6 +194,30 @@ def build_sections(state: State) -> None:
             sections.append(current)
         current.body.append(item)
         i += 1
+
+
+def _end_matter_over(group: list[Item]) -> bool:
+    """Three headline-shaped lines, none a kicker's (：) or a subtitle's (——), the last a short title
+    with no comma, the first a clause and a comma: the first is a sentence ending the text above (a
+    closing question, a quotation), printed over a kicker and its title. A third headline line is a
+    deck under the title, never a short title under two lines."""
+    if len(group) != HEADLINE_LINES or any(i.feat.kicker_shaped or i.feat.subtitle_shaped for i in group):
+        return False
+    first, last = group[0], group[-1]
+    return "，" in first.text and "，" not in last.text and not last.feat.weak and \
+        len(last.text) < len(group[1].text)
+
+
+def _question_over(group: list[Item]) -> bool:
+    """A question over more headline lines: a question asked at the end of the text above (a feature's
+    turn to its next part), not a kicker; a kicker states where or what, it does not ask."""
+    return len(group) >= 2 and group[0].text.endswith(("？", "?"))
+
+
+def _introduces_text(items: list[Item], j: int) -> bool:
+    """A line ending in ： under a headline with text (no headline line) under it introduces that text (a
+    letter's salutation, a speaker, a list): a kicker always stands over a title, so it is no headline line."""
+    return items[j].feat.kicker_shaped and not (j + 1 < len(items) and items[j + 1].feat.candidate)
 
 
 def _trailing_lines(items: list[Item], i: int) -> int:
@@ -255,19 +308,46 @@ def gather_columns(state: State) -> None:
 def _subhead_group(sec: Section) -> bool:
     """A headline group that may be a subheading: one or two lines (a label over a subheading), with
     text under it, no kicker's colon and no column tag (a column tag marks a headline)."""
-    return 1 <= len(sec.head) <= SUBHEAD_LINES and bool(sec.body) and \
+    return (1 <= len(sec.head) <= SUBHEAD_LINES or _labelled_subhead(sec)) and bool(sec.body) and \
         not any(i.feat.kicker_shaped for i in sec.head) and not COLUMN_TAG.search(sec.head[-1].text)
+
+
+#: A label printed over a subheading (某某讲述 over the part's heading) is at most this long.
+LABEL_MAX = 6
+
+
+def _labelled_subhead(sec: Section) -> bool:
+    """Two lines, a short label over a longer heading: a part of a feature may be labelled so (whose
+    account it is), where a kicker over a headline is a phrase of its own. The fitted model decides."""
+    return len(sec.head) == 2 and len(sec.head[0].text) <= LABEL_MAX < len(sec.head[1].text) and \
+        not sec.head[1].feat.subtitle_shaped
 
 
 #: Paragraphs under a headline in which its lead formula is looked for (summary paragraphs may come first).
 FORMULA_SPAN = 4
 
 
+#: An article's summary over its lead formula is at most this many paragraphs: an article above with
+#: more text than that and no formula is not waiting for one.
+SUMMARY_MAX = 2 * FORMULA_SPAN
+
+
 def _formula_again(sec: Section, prev: Section) -> bool:
     """A lead formula (本报讯, 某社X月X日电) opens an article once: a headline with one among the first
     paragraphs under it, below an article that has had its own, opens the next article (some papers
     print summary paragraphs between a headline and its formula)."""
-    return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and any(i.feat.wire_lead for i in prev.body)
+    return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and \
+        (any(i.feat.wire_lead for i in prev.body) or len(prev.body) > SUMMARY_MAX)
+
+
+def _under_summarised_lead(prev: Section) -> bool:
+    """Whether the running article's last paragraph is its lead formula (本报讯…), printed after summary
+    paragraphs under its headline: a report goes on under its lead before any subheading, so a heading
+    right here is the next article's (the report's text was printed elsewhere, a moved tail)."""
+    last = prev.body[-1]
+    before = [i for i in prev.body[:-1] if i.role is Role.BODY]
+    return bool(prev.head) and last.role is Role.BODY and last.feat.wire_lead and not last.feat.ends_open and \
+        0 < len(before) <= FORMULA_SPAN and not any(i.feat.wire_lead or i.feat.starts_lead for i in before)
 
 
 def resolve_subheads(state: State) -> None:
@@ -297,6 +377,9 @@ def resolve_subheads(state: State) -> None:
         if prev.body and not prev.closed and _formula_again(sec, prev):
             sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (a lead formula under it, "
                              "and the article above had its own)")
+        elif prev.body and not prev.closed and _under_summarised_lead(prev) and not sec.head[0].feat.weak:
+            sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (printed right under the "
+                             "summary and lead formula of the article above, whose text went elsewhere)")
         elif prev.body and not prev.closed:
             cues = headline_cues(state, k)
             p_new = model("opens_article").probability(cues)
@@ -318,6 +401,69 @@ def resolve_subheads(state: State) -> None:
                     state.sections[k] = Section(body=_as_subhead(sec), notes=[
                         f"line {sec.head[0].block.first_line}: subheading opening a continuation "
                         f"(p(new article) {p_new:.2f}, cosine {best[0]:.2f} with '{_title(best[1])}')"])
+        k += 1
+
+
+#: Paragraphs under a heading whose names are compared with the feature's.
+ECHO_SPAN = 3
+#: A part of a feature shares at least this many specifics (names, places, figures) with the article
+#: above it that no text outside the run of parts holds...
+PART_SPECIFICS = 3
+#: ...in a series of at least this many parts (parallel subheadings), each heading shorter than this
+#: share of the feature's title (a subheading is cut shorter than the title it serves).
+PART_RUN = 2
+PART_RATIO = 0.8
+#: Parallel subheadings are cut alike: each within this many characters of the first one's length.
+PART_ALIKE = 3
+
+
+def _part_shaped(sec: Section) -> bool:
+    """A heading that may head a part of a feature: one line (or a label over one), text under it that
+    opens no news lead and has no lead formula in its first paragraphs, and no sign-off under its
+    first paragraph (a part runs on)."""
+    return _subhead_group(sec) and not sec.body[0].feat.starts_lead and \
+        not any(i.feat.wire_lead or i.feat.lead_byline for i in sec.body[:FORMULA_SPAN])
+
+
+def _feature(sec: Section) -> bool:
+    """A headed article that reads as a feature, not as news: never signed off, and no lead of any kind
+    (no formula, no dateline, no time word opening its first paragraph)."""
+    return bool(sec.head) and bool(sec.body) and not sec.closed and not sec.body[0].feat.starts_lead and \
+        not any(i.feat.wire_lead or i.feat.lead_byline for i in sec.body)
+
+
+def gather_feature_parts(state: State) -> None:
+    """A series of headings under a feature that is never signed off, whose texts open no news lead and
+    keep naming what the feature names (names, places, organisations that no article outside the run
+    names), the headings cut alike and each shorter than the feature's title, are the feature's parts:
+    subheadings of one article, however each was decided alone (a part can read unlike the part before
+    it and still name the same district or company)."""
+    k = 0
+    while k < len(state.sections):
+        first = state.sections[k]
+        if not _feature(first):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(state.sections) and _part_shaped(state.sections[end]) and \
+                not state.sections[end - 1].closed and \
+                abs(len(_title(state.sections[end])) - len(_title(state.sections[k + 1]))) <= PART_ALIKE:
+            end += 1
+        if end - k - 1 < PART_RUN:
+            k += 1
+            continue
+        run = frozenset(i.block.index for s in state.sections[k:end] for i in s.head + s.body)
+        while k + 1 < end:
+            part = state.sections[k + 1]
+            shared = state.shared(part.body[:ECHO_SPAN], first.head + first.body, run)
+            if shared < PART_SPECIFICS or len(_title(part)) >= PART_RATIO * len(_title(first)):
+                break
+            first.notes.append(f"line {part.head[0].block.first_line}: a part of the feature ('{_title(part)}'): "
+                               f"no lead of its own, {shared} names shared with the article above and "
+                               "none outside; kept as a subheading")
+            first.body += _as_subhead(part)
+            del state.sections[k + 1]
+            end -= 1
         k += 1
 
 
@@ -394,6 +540,15 @@ def _stranger(sec: Section, j: int, other: float, own: float) -> bool:
     return other >= ATTACH_MIN and own <= STRANGER_OWN * other and not sec.body[j - 1].feat.ends_open
 
 
+def _after_lost_column(state: State, sec: Section, j: int, where: Candidate, other: float, own: float) -> bool:
+    """A tail after a paragraph cut mid-sentence would continue that sentence, unless the rest of the
+    column was lost: then it is a stranger to its own start (next to nothing in common, no name shared)
+    that names what an article left open elsewhere names (SPECIFIC_MIN names found nowhere else)."""
+    tail = sec.body[j:]
+    return sec.body[j - 1].feat.ends_open and other >= ATTACH_MIN and own <= STRANGER_OWN * other and \
+        state.shared(tail, sec.head + sec.body[:j]) == 0 and state.shared(tail, where.items) >= SPECIFIC_MIN
+
+
 def split_glued_runs(state: State) -> None:
     """A tail printed right after an article that has no byline shows no seam: split a section where
     the rest reads like an earlier open article (or a displaced headline) more than like its own start,
@@ -407,15 +562,30 @@ def split_glued_runs(state: State) -> None:
         others = [_whole(o) for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
             _displaced_candidates(state, k)
         best: tuple[float, int, float, float, Candidate] | None = None
-        for j in range(1, len(sec.body)):
-            if all(_trails(i) and not (i.feat.closing and SOURCE_NOTE.search(i.text)) for i in sec.body[j:]):
-                break     # a bare credit, a note line or a sign-off under the text: nothing to split off
-                # (but a bracketed source note may name another article's source: 摘编自《…》, so it may go)
-            tail = "\n".join(i.text for i in sec.body[j:])
-            left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
-            own = state.cosine(tail, left)
-            other, where = max(((state.cosine(tail, o.text), o) for o in others), key=lambda p: p[0],
-                               default=(0.0, Candidate("", [], "")))
+        # The start and the tail at each seam are weighed from running gram counts (a text's grams are
+        # the sum of its lines'), so trying every seam of a long article costs linear, not quadratic, time.
+        stop = len(sec.body)
+        while stop > 1 and _trails(sec.body[stop - 1]) and \
+                not (sec.body[stop - 1].feat.closing and SOURCE_NOTE.search(sec.body[stop - 1].text)):
+            stop -= 1     # a bare credit, a note line or a sign-off under the text: nothing to split off there
+            # (but a bracketed source note may name another article's source: 摘编自《…》, so it may go)
+        item_grams = [grams(i.text) for i in sec.body]
+        left_counts: Counter[str] = Counter()
+        for i in sec.head:
+            left_counts.update(grams(i.text))
+        tail_counts: Counter[str] = Counter()
+        for counts in item_grams:
+            tail_counts.update(counts)
+        other_vectors = [(state.vectorizer.vector(o.text), o) for o in others]
+        for j in range(1, stop):
+            left_counts.update(item_grams[j - 1])
+            tail_counts.subtract(item_grams[j - 1])
+            tail_vector = state.vectorizer.weigh(tail_counts)
+            own = cosine(tail_vector, state.vectorizer.weigh(left_counts))
+            if own >= ATTACH_MIN and _own_formula(sec, j):
+                continue     # the summary over its own formula lead: it reads like what follows
+            other, where = max(((cosine(tail_vector, vector), o) for vector, o in other_vectors),
+                               key=lambda p: p[0], default=(0.0, Candidate("", [], "")))
             lead = LEAD_BONUS if sec.body[j].feat.wire_lead else 0.0
             score = other - OWN_WEIGHT * own + lead
             if best is None or score > best[0]:
@@ -427,7 +597,7 @@ def split_glued_runs(state: State) -> None:
         lead = sec.body[j].feat.wire_lead
         strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + GLUE_MARGIN
         ruled = strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
-            _shares_specifics(state, sec, j, where, other, own)
+            _shares_specifics(state, sec, j, where, other, own) or _after_lost_column(state, sec, j, where, other, own)
         cues = glued_cues(state, sec, j, other, own, where.items)
         cues["ruled"] = float(ruled)     # the hand rules' answer, one cue among the others
         fitted = model("glued_tail")
@@ -435,6 +605,9 @@ def split_glued_runs(state: State) -> None:
         if state.decide("glued_tail", cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
             if not lead:
                 j = _earliest_seam(state, sec, j, where.article)
+            if not lead and other < ATTACH_MIN and len(sec.body) - j == 1:
+                k += 1      # one paragraph that reads like nothing anywhere: split off, it would only stand alone
+                continue
             tail = Section(body=sec.body[j:], notes=[
                 f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
                 f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
@@ -593,6 +766,15 @@ def _pair_score(state: State, run: Section, owner: Section, leads: bool) -> tupl
     return None
 
 
+def _own_formula(sec: Section, j: int) -> bool:
+    """Whether paragraph ``j``'s lead formula may be its own headline's: a headline over at most FORMULA_SPAN
+    summary paragraphs with no lead of any kind, then the formula (some papers print a summary between
+    a headline and 本报讯). When the summary also reads like the text from the formula on, there is no
+    seam there: the formula opens the article the headline heads."""
+    return bool(sec.head) and j <= FORMULA_SPAN and sec.body[j].feat.wire_lead and \
+        _awaits_formula(Section(head=sec.head, body=sec.body[:j]))
+
+
 def _awaits_formula(owner: Section) -> bool:
     """A headed article whose text so far is only a few summary paragraphs with no lead formula may
     still receive its formula lead (some papers print summaries between a headline and 本报讯)."""
@@ -618,22 +800,26 @@ def _attach(state: State, run: Section, owner: Section, score: float, kind: str)
 
 def fallback_titles(state: State) -> None:
     """A headless run that matched nothing is an article of its own, titled from its first words.
-    A headline-shaped line that matched no body, printed right under an article's text, is that
-    article's end matter (a related link, a note); anywhere else it is kept as unplaced."""
+    A headline-shaped line that matched no body, printed right under a paragraph of an article's text,
+    is kept with that text, right after that paragraph (end matter such as a related link, a subheading
+    whose part was printed elsewhere); anywhere else (under another headline) it is kept as unplaced."""
     kept: list[Section] = []
+    # which article's text holds each block (a lone line is kept with the text printed right above it)
+    holder = {i.block.index: s for s in state.sections if s.body for i in s.body}
     for sec in state.sections:
         if sec.headless:
             sec.fallback_title = True
             sec.warnings.append(ParseWarning(sec.first_line(), f"lines {sec.span()}: no headline and no open "
                                              "article to continue; kept as an article with a fallback title"))
         elif not sec.body:
-            above = kept[-1] if kept else None
-            if above is not None and above.body and _follows(above, sec):
+            above = holder.get(sec.head[0].block.index - 1)
+            if above is not None:
                 for item in sec.head:
                     item.role = Role.BODY
-                above.body += sec.head
+                at = next(n for n, i in enumerate(above.body) if i.block.index == sec.head[0].block.index - 1)
+                above.body[at + 1:at + 1] = sec.head
                 above.warnings.append(ParseWarning(sec.first_line(), f"headline-shaped line '{_title(sec)}' "
-                                                   "matched no body: kept as end matter of the article above"))
+                                                   "matched no body: kept with the text printed above it"))
                 continue
             state.unplaced += sec.head
             state.warnings.append(ParseWarning(sec.first_line(), f"headline '{_title(sec)}' has no body "
@@ -641,12 +827,6 @@ def fallback_titles(state: State) -> None:
             continue
         kept.append(sec)
     state.sections = kept
-
-
-def _follows(above: Section, sec: Section) -> bool:
-    """Whether ``sec`` is printed right after ``above``'s last block (no other block between)."""
-    last = (above.head + above.body)[-1].block.index
-    return sec.head[0].block.index == last + 1
 
 
 def warn_open_ends(state: State) -> None:
@@ -673,6 +853,7 @@ RULES: list[Rule] = [
     build_sections,
     gather_columns,
     resolve_subheads,
+    gather_feature_parts,
     split_glued_runs,
     detach_displaced_kickers,
     place_orphan_headlines,

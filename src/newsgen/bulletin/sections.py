@@ -112,8 +112,9 @@ class State:
     def cosine(self, a: str, b: str) -> float:
         return self.vectorizer.cosine(a, b)
 
-    def shared(self, part: list[Item], other: list[Item]) -> int:
-        """How many specifics (a name, a figure) ``part`` shares with ``other`` and with no other block."""
+    def shared(self, part: list[Item], other: list[Item], ignore: frozenset[int] = frozenset()) -> int:
+        """How many specifics (a name, a figure) ``part`` shares with ``other`` and with no other block
+        (but the blocks of ``ignore``, by index)."""
         if self._specifics is None:
             self._specifics = Specifics({i.block.index: i.text for i in self.items})
-        return self._specifics.shared({i.block.index for i in part}, {i.block.index for i in other})
+        return self._specifics.shared({i.block.index for i in part}, {i.block.index for i in other}, ignore)

@@ -68,8 +68,11 @@ class Vectorizer:
         return cached
 
     def _vector(self, text: str) -> dict[str, float]:
-        counts = grams(text)
-        vec = {g: (1 + math.log(c)) * self.idf.get(g, self.default_idf) for g, c in counts.items()}
+        return self.weigh(grams(text))
+
+    def weigh(self, counts: Counter[str]) -> dict[str, float]:
+        """The unit TF-IDF vector of gram counts (those of a text, or summed over several texts)."""
+        vec = {g: (1 + math.log(c)) * self.idf.get(g, self.default_idf) for g, c in counts.items() if c > 0}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {g: v / norm for g, v in vec.items()}
 
@@ -111,8 +114,9 @@ class Specifics:
             for gram in grams:
                 self.where.setdefault(gram, set()).add(index)
 
-    def shared(self, part: set[int], other: set[int]) -> int:
-        """How many specifics of ``part`` occur in ``other`` and nowhere else outside ``part``."""
-        both = part | other
+    def shared(self, part: set[int], other: set[int], ignore: frozenset[int] = frozenset()) -> int:
+        """How many specifics of ``part`` occur in ``other`` and nowhere else outside ``part`` (nor
+        outside ``ignore``: blocks whose use of a specific does not count against it)."""
+        both = part | other | ignore
         grams = set().union(*(self.grams.get(i, set()) for i in part)) if part else set()
         return sum(1 for g in grams if self.where[g] <= both and not self.where[g].isdisjoint(other))
