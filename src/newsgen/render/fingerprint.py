@@ -78,11 +78,12 @@ class Fingerprints:
         last build recorded beside its fingerprint is reused as it is. Everything the key does not
         name must be in its ``inputs`` text: newsgen's version, the configuration, the site view, the
         templates and the Markdown settings are added here."""
-        if page.inputs is None:
+        text = page.inputs() if page.inputs is not None else ""
+        if not text:
             return ""
         h = hashlib.sha256(self._common)
         h.update(b"inputs\0" + page.path.encode() + b"\0" + self.template(page.template) + self._renderer + b"\0")
-        h.update(page.inputs().encode())
+        h.update(text.encode())
         return h.hexdigest()
 
     def template(self, name: str) -> bytes:

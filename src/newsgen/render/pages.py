@@ -45,7 +45,7 @@ class Page:
     path: str                       # output path relative to the output root: 2025/08/x/index.html
     template: str                   # article.html, feed.xml, sitemap.xml, robots.txt
     make: Mapping[str, Any] | Callable[[], Mapping[str, Any]]
-    #: what the context is made from, cheaply, as text (see Fingerprints.inputs); None: no such shortcut
+    #: what the context is made from, cheaply, as text (see Fingerprints.inputs); None or '': no such shortcut
     inputs: Callable[[], str] | None = None
     _made: list[Mapping[str, Any]] = field(default_factory=list, repr=False, compare=False)
 
@@ -138,13 +138,13 @@ def _listing_inputs(plan: Plan, pager: Pager[int], *names: object) -> Callable[[
     counts and a chart of the whole listing, so it is fingerprinted from its context."""
     if pager.is_front:
         return None
+    return functools.partial(_listing_text, plan, pager, names)
+
+
+def _listing_text(plan: Plan, pager: Pager[int], names: tuple[object, ...]) -> str:
     posts = [plan.site.posts[i] for i in pager.items]
     if not all(post.article.digest for post in posts):
-        return None
-    return functools.partial(_listing_text, plan, pager, names, tuple(posts))
-
-
-def _listing_text(plan: Plan, pager: Pager[int], names: tuple[object, ...], posts: tuple[Post, ...]) -> str:
+        return ""   # an article not read from a file: no key, the context decides
     return repr((plan.structure(), names, pager.number, pager.count, pager.url, pager.first_url,
                  [(p.article.path.as_posix(), p.article.digest, p.url) for p in posts]))
 
