@@ -58,6 +58,10 @@ ROLE = re.compile(rf"{_OUTLET}(?:本报|特约|特派|见习|实习|摄影)?(?:�
                   r"[文图摄]\s*[/／]|(?:^|(?<=\s)|(?<=[\u3400-\u9fff·]{2}))(?:摄|整理)(?=\s*$)")
 #: The agency closing a photo credit: （新华社发）, （受访者供图）.
 PHOTO_AGENCY = re.compile(r"\s*[（(][^（）()]{1,12}(?:发|供图|供稿)[）)]$")
+#: A photo credit closing a caption, in brackets: （新华社/路透）, （新华社发）, （新华社记者张三摄）, （某某供图）.
+#: It credits a picture (an agency, a photographer), not the article's writers: a caption is printed
+#: inside an article, so it signs nothing off.
+PHOTO_TAIL = re.compile(r"[（(][^（）()]{0,20}(?:(?:社|网|报|台)\s*(?:[/／][^（）()/／]{1,8}|发)|摄|供图)[）)]$")
 #: A credit printed as a line of its own, with no brackets: 文/图 张三, 记者 张三 摄, 文/张三 图/李四.
 CREDIT_LINE_MAX = 40
 #: A source or design credit closing an article: 数据来源：某局, 版式设计：某某. It names no author.
@@ -273,7 +277,7 @@ def tail_byline(text: str) -> tuple[str, list[str]] | None:
     before it could not be a headline.
     """
     m = TAIL_BYLINE.search(text)
-    if not m or not is_attribution(m.group(1)):
+    if not m or not is_attribution(m.group(1)) or photo_caption(text):
         return None
     names = names_in(m.group(1))
     before = text[: m.start()].rstrip()
@@ -284,6 +288,12 @@ def tail_byline(text: str) -> tuple[str, list[str]] | None:
     if headline_shaped(before) and not rules_out_headline(before) and not credit:
         return None     # a column tag closing a headline: 要跟上（建议）, 危机”（深度观察）
     return m.group(0).strip(), names
+
+
+def photo_caption(text: str) -> bool:
+    """A caption: text that closes with a photo credit in brackets, after a sentence of its own."""
+    m = PHOTO_TAIL.search(text)
+    return bool(m) and text[: m.start()].rstrip().rstrip(CLOSERS)[-1:] in SENTENCE_END
 
 
 def rules_out_headline(text: str) -> bool:
