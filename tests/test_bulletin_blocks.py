@@ -218,6 +218,9 @@ def test_headline_shape(text, shaped):
     "“党建就是黏合剂，把‘你和我’变成",               # a quotation cut by a column break
     "近年来，某区始终坚持就业优先导向",              # a lead opening
     "栏目投稿邮箱：abc@example.com",
+    "当地时间7月28日，某国政府宣布将",           # a lead's opening clause, cut by a column break
+    "据某某社3日报道，某国议会将",
+    "8月2日上午，某市新桥",
 ])
 def test_lines_that_are_never_headlines(text):
     assert rules_out_headline(text)

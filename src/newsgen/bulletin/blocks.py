@@ -102,6 +102,10 @@ LEAD_CUE = re.compile(
     r"^(?:据[^，。！？]{1,24}?(?:\d{1,2}日)?(?:报道|消息)[，,：:]|(?:当地时间|北京时间)|"
     r"(?:今天|昨天|今日|昨日)[（(]\d{1,2}月\d{1,2}日[）)]|(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚|晚间|凌晨)?[，,])"
 )
+#: A lead's opening clause, closed by a comma: when (当地时间X日, X月X日晚) or from whom (据某社X日报道).
+#: A line that opens so is the start of a lead cut by a column break, never a headline.
+LEAD_CLAUSE = re.compile(r"^(?:(?:当地时间|北京时间)[^，。！？]{0,12}|据[^，。！？]{1,24}?(?:报道|消息)|"
+                         r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚|晚间|凌晨)?)[，,]")
 #: A stray Latin word dropped between Chinese characters: “ ourselves 反馈.
 NOISE_WORD = re.compile(r"(?<=[^\x00-\x7f])\s+([A-Za-z]{2,})\s+(?=[^\x00-\x7f])")
 FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -304,6 +308,7 @@ def rules_out_headline(text: str) -> bool:
         unbalanced or                                 # a quotation or bracket cut by a column break
         (len(text) > QUESTION_SENTENCE and core != text and "，" in text) or   # a question or exclamation sentence
         bool(re.match(r"^[^，]{0,6}(来|以来|前|后|日|时)，", text) and LEAD_OPENING.match(text)) or
+        bool(LEAD_CLAUSE.match(text)) or              # a lead cut short: 当地时间X日，…
         text[:1] in "（([" or                        # a sign-off
         bool(re.fullmatch(r"【[^】]*】", text)) or      # a bare label such as 【点评】 (a tag over a headline is fine)
         bool(re.search(r"\s{2,}|\u3000", text)) or   # spaced-out names: a signature
