@@ -204,6 +204,26 @@ def test_build_sections_keeps_a_sentence_long_line_without_a_wire_lead_in_the_bo
     assert heads(state) == [[(Role.TITLE, TEA[0])]]
 
 
+QUESTION = "西江大桥主体工程合龙在即，两岸往来还要等多久？"
+
+
+def test_build_sections_takes_a_question_headline_over_an_outlets_formula():
+    lead = "某网8月5日电 西江大桥主体工程5日进入合龙阶段，建成后将缩短两岸往来时间。"
+    state = run(state_of(*TEA[:2], QUESTION, lead), rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, TEA[0])], [(Role.TITLE, QUESTION)]]
+
+
+def test_build_sections_keeps_a_question_with_a_comma_over_a_plain_lead_in_the_body():
+    lead = "据某报5日报道，西江大桥主体工程已进入合龙阶段。"
+    state = run(state_of(*TEA[:2], QUESTION, lead), rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, TEA[0])]]
+
+
+def test_build_sections_takes_a_sentence_long_last_line_as_a_displaced_headline():
+    state = run(state_of(*TEA, *BRIDGE[1:], QUESTION), rules.build_sections)
+    assert heads(state)[-1] == [(Role.TITLE, QUESTION)] and not state.sections[-1].body
+
+
 def test_set_aside_furniture_takes_page_lines_out_of_the_reading_order():
     cut = "青山县茶叶合作社统一收购新茶，茶园面积逐年扩大，茶叶品质稳步提升，茶农收入"
     page = ["2025年8月6日 星期三", "第3版 要闻", TEA[0], TEA[1], cut, "A03", "翻了一番。", "责任编辑：王五"]

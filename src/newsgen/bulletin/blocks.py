@@ -129,6 +129,8 @@ class Features:
     closing: bool = False                # wholly bracketed: a sign-off such as （本报X月X日电） or （作者为…）
     candidate: bool = False              # may be a headline line (shape, and nothing that rules it out)
     weak: bool = False                   # a candidate as long as a sentence: a headline only after a sign-off
+    question: bool = False               # a question or exclamation with a comma: a headline only where
+                                         # nothing else can be (after a sign-off, first or last in the bulletin)
     signature: bool = False              # a place and a spaced-out name on a line of their own: 某省某市  某某
     credit: bool = False                 # the block's last line is a bare credit: 文/图 张三, 记者 张三 摄
     credit_authors: list[str] = field(default_factory=list)
@@ -306,7 +308,8 @@ def rules_out_headline(text: str) -> bool:
     unbalanced = any(text.count(a) != text.count(b) for a, b in ("“”", "‘’", "（）", "《》", "「」"))
     return (
         unbalanced or                                 # a quotation or bracket cut by a column break
-        (len(text) > QUESTION_SENTENCE and core != text and "，" in text) or   # a question or exclamation sentence
+        # a question or exclamation sentence (with one comma it may be a question headline: a weak candidate)
+        (len(text) > QUESTION_SENTENCE and core != text and core.count("，") + core.count(",") > 1) or
         bool(re.match(r"^[^，]{0,6}(来|以来|前|后|日|时)，", text) and LEAD_OPENING.match(text)) or
         bool(LEAD_CLAUSE.match(text)) or              # a lead cut short: 当地时间X日，…
         text[:1] in "（([" or                        # a sign-off
@@ -415,7 +418,9 @@ def features(block: Block) -> Features:
         f.candidate = False
     f.note = note_line(text[: len(text) - len(f.tail_byline or "")].rstrip()) and not f.furniture
     f.ends_open = f.ends_open and not f.signature     # a signature is a line of its own, not a cut sentence
-    f.weak = f.candidate and len(text) > WEAK_HEADLINE and ("，" in text or "," in text) and not f.kicker_shaped
+    comma = "，" in text or "," in text
+    f.question = f.candidate and comma and text.rstrip("！？!?") != text and len(text) > QUESTION_SENTENCE
+    f.weak = f.candidate and comma and len(text) > WEAK_HEADLINE and not f.kicker_shaped or f.question
     return f
 
 

@@ -78,8 +78,13 @@ def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> boo
         return False
     if item.feat.kicker_shaped and not (nxt is not None and nxt.feat.candidate):
         return False     # a line ending in ： over text introduces it (a speaker, a list): no headline under it
-    if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, or over a wire lead
-        return prev is None or prev.closes or prev.feat.candidate or (nxt is not None and nxt.feat.starts_lead)
+    if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, over a wire lead,
+        # or as the bulletin's last line after a closed sentence (a headline displaced to the end)
+        if prev is None or prev.closes or (nxt is None and not prev.feat.ends_open):
+            return True
+        if item.feat.question:     # a question with a comma heads an article only over an outlet's formula
+            return nxt is not None and nxt.feat.wire_lead
+        return prev.feat.candidate or (nxt is not None and nxt.feat.starts_lead)
     return True
 
 
