@@ -406,7 +406,7 @@ def split_glued_runs(state: State) -> None:
     k = 0
     while k < len(state.sections):
         sec = state.sections[k]
-        if sec.headless or len(sec.body) < 2:
+        if len(sec.body) < 2:
             k += 1
             continue
         others = [_whole(o) for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
@@ -435,9 +435,12 @@ def split_glued_runs(state: State) -> None:
             _shares_specifics(state, sec, j, where, other, own)
         cues = glued_cues(state, sec, j, other, own, where.items)
         cues["ruled"] = float(ruled)     # the hand rules' answer, one cue among the others
-        fitted = model("glued_tail")
-        p = fitted.probability(cues) if fitted.cues else float(ruled)
-        if state.decide("glued_tail", cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
+        # A headless run (a tail, or a displaced headline's body) may have another tail glued under it:
+        # the same cues, fitted apart (a run with no headline of its own starts anywhere in an article).
+        name = "glued_headless" if sec.headless else "glued_tail"
+        fitted = model(name)
+        p = fitted.probability(cues) if fitted.cues else 0.0
+        if state.decide(name, cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
             if not lead:
                 j = _earliest_seam(state, sec, j, where.article)
             tail = Section(body=sec.body[j:], notes=[
