@@ -273,6 +273,17 @@ def test_split_glued_runs_never_splits_off_a_note_line():
     assert state.sections[0].body[-1].text == "资料来源：青山县统计局"
 
 
+def test_split_glued_runs_keeps_an_unsigned_source_line_under_its_text():
+    # a source line names where the text came from, not who wrote it: it stays with the text above
+    state = run(state_of(*BRIDGE[:2], *TEA, "(来源:西江日报)"), rules.build_sections, rules.split_glued_runs)
+    assert state.sections[-1].head and state.sections[-1].body[-1].text == "(来源:西江日报)"
+
+
+def test_a_signed_source_note_is_one_that_may_close_another_article():
+    signed, unsigned = state_of("（摘编自《西江日报》）（周海）", "(来源:西江日报)").items
+    assert rules._signed_source(signed) and not rules._signed_source(unsigned)
+
+
 def test_stranger_a_tail_unlike_its_own_start_after_a_closed_sentence():
     cut = "青山县茶园面积扩大到三万亩，茶农收入增加，合作社统一收购，茶园成了"
     state = run(state_of(*TEA, cut, "致富园。"), rules.build_sections)

@@ -361,6 +361,13 @@ def _open_headless(state: State, before: int) -> list[Candidate]:
     return [_whole(s) for s in state.sections[max(0, before - WINDOW):before] if s.headless and s.body and not s.closed]
 
 
+def _signed_source(item: Item) -> bool:
+    """A bracketed source note that also signs off (（摘编自《某报》）（某某）): it closes the article
+    its byline belongs to, which may be another than the text above it. A source line with no names
+    ((来源:某网)) stays under the text it is printed under."""
+    return item.feat.closing and bool(SOURCE_NOTE.search(item.text)) and bool(item.feat.tail_byline)
+
+
 def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
     """Move a glued tail's seam up over the body blocks that read more like the tail (and the
     article it belongs to) than like this section's own start. The first blocks of a tail are
@@ -413,9 +420,9 @@ def split_glued_runs(state: State) -> None:
             _displaced_candidates(state, k)
         best: tuple[float, int, float, float, Candidate] | None = None
         for j in range(1, len(sec.body)):
-            if all(_trails(i) and not (i.feat.closing and SOURCE_NOTE.search(i.text)) for i in sec.body[j:]):
+            if all(_trails(i) and not _signed_source(i) for i in sec.body[j:]):
                 break     # a bare credit, a note line or a sign-off under the text: nothing to split off
-                # (but a bracketed source note may name another article's source: 摘编自《…》, so it may go)
+                # (but a signed source note may close another article: 摘编自《…》（某某）, so it may go)
             tail = "\n".join(i.text for i in sec.body[j:])
             left = "\n".join([i.text for i in sec.head] + [i.text for i in sec.body[:j]])
             own = state.cosine(tail, left)
