@@ -367,3 +367,12 @@ def test_a_run_opening_with_a_lead_formula_continues_an_article_that_has_only_it
     tea = next(s for s in state.sections if s.head and s.head[0].text == "茶园里走出致富路")
     assert [i.text[:6] for i in tea.body] == ["茶香飘满青山", "本报青山8月"]
     assert len(state.sections) == 2
+
+
+def test_a_displaced_headlines_few_words_are_weighed_up_against_a_whole_articles():
+    state = run(state_of(*TEA[:2], "西江大桥主体工程顺利合龙", "（林晓）", *BRIDGE[1:2]), rules.build_sections)
+    body = next(s for s in state.sections if s.headless)
+    headline = Section(head=[Item(state.items[2].block, state.items[2].feat, Role.TITLE)])
+    scored = rules._pair_score(state, body, headline, leads=True)
+    assert scored is not None and scored[1] == "headline"
+    assert abs(scored[0] - rules.HEADLINE_WEIGHT * state.cosine(headline.text(), body.text())) < 1e-9
