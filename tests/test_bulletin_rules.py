@@ -376,3 +376,13 @@ def test_a_displaced_headlines_few_words_are_weighed_up_against_a_whole_articles
     scored = rules._pair_score(state, body, headline, leads=True)
     assert scored is not None and scored[1] == "headline"
     assert abs(scored[0] - rules.HEADLINE_WEIGHT * state.cosine(headline.text(), body.text())) < 1e-9
+
+
+def test_a_cut_paragraph_joins_a_block_that_completes_its_word():
+    # 合|龙 is cut by the column break; 合龙 is written elsewhere in the bulletin, 合|建 is not
+    cut = "西江大桥主体工程已于本月初顺利合"
+    rest, other = "龙，建成后将缩短两岸往来时间。", "建设者克服高温天气影响，优化施工方案。"
+    state = state_of(BRIDGE[0], "西江大桥主体工程合龙在即。", cut, rest, other)
+    by_text = {i.text: i for i in state.items}
+    assert rules._joins_word(state, by_text[cut], by_text[rest])
+    assert not rules._joins_word(state, by_text[cut], by_text[other])
