@@ -386,3 +386,19 @@ def test_a_cut_paragraph_joins_a_block_that_completes_its_word():
     by_text = {i.text: i for i in state.items}
     assert rules._joins_word(state, by_text[cut], by_text[rest])
     assert not rules._joins_word(state, by_text[cut], by_text[other])
+
+
+def test_resolve_subheads_opens_an_article_at_its_column_tag_again():
+    # two pieces of one column (社评：…, 社评：…): no lead formula, one subject, but the second repeats the
+    # tag of the first's headline, which a subheading never does
+    first = ["评论：西江大桥建设要算好长远账", "西江大桥主体工程顺利合龙，两岸群众期盼已久，西江大桥的建设者功不可没。"]
+    second = ["评论：西江大桥通车后更要管好用好",
+              "西江大桥通车在即，西江大桥的管理养护同样要跟上，西江两岸群众期待更多。"]
+    state = run(state_of(*first, *second), rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == [first[0], second[0]]
+
+
+def test_tag_again_needs_the_same_tag_on_the_running_articles_headline():
+    a, b, c = (Section(head=[Item(blk, features(blk), Role.TITLE)], body=[]) for blk in
+               split_blocks("【一线调研】村医夫妻\n\n【一线调研】家门口的医改\n\n家门口的医改\n"))
+    assert rules._tag_again(b, a) and not rules._tag_again(c, a) and not rules._tag_again(a, Section())

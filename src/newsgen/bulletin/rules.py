@@ -283,6 +283,19 @@ def _formula_again(sec: Section, prev: Section) -> bool:
     return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and any(i.feat.wire_lead for i in prev.body)
 
 
+#: A column tag opening a headline: 【栏目】…, 栏目｜…, or a short label and a colon: 栏目：….
+HEAD_TAG = re.compile(r"^(?:【[^】]{1,24}】|[^：:｜|丨，。！？\s“”【]{1,6}[：:｜|丨])")
+
+
+def _tag_again(sec: Section, prev: Section) -> bool:
+    """A heading that opens with the column tag of the running article's headline is the column's next
+    article: a subheading never repeats its own article's tag."""
+    if not prev.head:
+        return False
+    m, n = HEAD_TAG.match(_title(sec)), HEAD_TAG.match(_title(prev))
+    return bool(m and n and m.group(0) == n.group(0))
+
+
 def resolve_subheads(state: State) -> None:
     """A headline group inside a running article is a subheading when the fitted model says it does
     not open an article (no lead under it, same topic and names, shorter than the article's title...).
@@ -307,7 +320,10 @@ def resolve_subheads(state: State) -> None:
             prev.body += _as_subhead(sec)
             del state.sections[k]
             continue
-        if prev.body and not prev.closed and _formula_again(sec, prev):
+        if prev.body and not prev.closed and _tag_again(sec, prev):
+            sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (the column tag of the "
+                             "article above's headline again)")
+        elif prev.body and not prev.closed and _formula_again(sec, prev):
             sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (a lead formula under it, "
                              "and the article above had its own)")
         elif prev.body and not prev.closed:
