@@ -250,6 +250,14 @@ def test_build_sections_a_bare_credit_line_closes_the_article_above_it():
     assert state.sections[0].closed and state.sections[0].body[-1].text == "记者 张三 摄"
 
 
+def test_build_sections_a_pictures_credit_with_its_agency_does_not_close_the_article():
+    # 某某摄（某社发） credits the picture its caption describes: the article goes on under it
+    caption = "8月2日，青山县白云镇的茶农在采摘新茶。"
+    state = run(state_of(*TEA[:2], caption, "李四摄（某某社发）", TEA[2]), rules.build_sections)
+    assert len(state.sections) == 1 and not state.sections[0].closed
+    assert state.sections[0].body[-1].text == TEA[2]
+
+
 def test_build_sections_a_credit_line_after_a_sign_off_stays_with_the_signed_article():
     state = run(state_of(TEA[0], TEA[1] + "（林晓）", "记者 张三 摄", TEA[2]), rules.build_sections)
     assert [[i.text for i in s.body] for s in state.sections] == [[TEA[1] + "（林晓）", "记者 张三 摄"], [TEA[2]]]

@@ -135,6 +135,7 @@ class Features:
     credit: bool = False                 # the block's last line is a bare credit: 文/图 张三, 记者 张三 摄
     credit_authors: list[str] = field(default_factory=list)
     furniture: str | None = None         # page furniture: 'date line', 'page marker', "editors' line"
+    photo: bool = False                  # a picture's credit with its agency (某某摄（某社发）): no sign-off
     note: bool = False                   # a note line (label：value) that follows an article's text
 
 
@@ -412,6 +413,7 @@ def features(block: Block) -> Features:
         credit_line(last_line) or ([] if SOURCE_LINE.fullmatch(last_line) else None)
     if credit is not None:
         f.credit, f.credit_authors = True, credit
+        f.photo = bool(PHOTO_AGENCY.search(last_line))
         f.candidate = f.signature = f.ends_open = False   # a line of its own: not a headline, not a cut sentence
     f.furniture = furniture(block.text)
     if f.furniture:
