@@ -154,6 +154,30 @@ def test_column_tags_and_inner_brackets_are_not_bylines(text):
     assert tail_byline(text) is None
 
 
+@pytest.mark.parametrize("text", [
+    "8月2日，在某市街头，市民参加集会。（某某社/某通）",        # a photo caption: an agency's credit
+    "8月2日，在某市港口，货轮准备靠岸。（某某社发）",
+    "8月2日，某市新桥通车。（某某社记者张三摄）",
+    "8月2日，某市新桥通车。（受访者供图）",
+])
+def test_a_photo_credit_closing_a_caption_is_no_sign_off(text):
+    assert tail_byline(text) is None
+    assert not features(block(text)).tail_byline
+
+
+def test_a_caption_inside_an_article_does_not_end_it():
+    from newsgen.bulletin import parse
+
+    text = "\n\n".join([
+        "新桥通车带动沿江发展",
+        "某社某市8月2日电 某市新桥2日正式通车，沿江两岸往来时间大为缩短。",
+        "8月2日，在某市新桥，车辆驶过桥面。（某某社/某通）",
+        "新桥通车后，沿江两岸的物流企业纷纷调整线路，新桥周边的产业园也迎来新的投资。",
+    ]) + "\n"
+    drafts = parse(text).drafts
+    assert len(drafts) == 1 and len(drafts[0].blocks) == 4
+
+
 @pytest.mark.parametrize("text, names", [
     ("本报南昌7月5日电（记者李中文、刘军国）近日，", ["李中文", "刘军国"]),
     ("新华社某地8月8日电  （记者黄恒）美国", ["黄恒"]),
@@ -194,6 +218,9 @@ def test_headline_shape(text, shaped):
     "“党建就是黏合剂，把‘你和我’变成",               # a quotation cut by a column break
     "近年来，某区始终坚持就业优先导向",              # a lead opening
     "栏目投稿邮箱：abc@example.com",
+    "当地时间7月28日，某国政府宣布将",           # a lead's opening clause, cut by a column break
+    "据某某社3日报道，某国议会将",
+    "8月2日上午，某市新桥",
 ])
 def test_lines_that_are_never_headlines(text):
     assert rules_out_headline(text)

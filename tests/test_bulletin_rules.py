@@ -219,6 +219,16 @@ def test_split_glued_runs_finds_the_tail_of_a_headless_run():
     assert state.sections[-1].headless
 
 
+def test_split_glued_runs_cuts_another_articles_tail_from_under_a_headless_run():
+    # a displaced headline's body (headless, after a sign-off) with an earlier open article's tail under it
+    clinic = ["本报讯  城西社区卫生服务中心开诊以来，日均接诊居民两百余人次，社区居民在家门口看病。",
+              "城西社区卫生服务中心还为社区老人建立健康档案，城西社区的家庭医生定期上门随访。"]
+    bridge_tail = "西江大桥建设者克服高温天气影响，优化西江大桥施工方案，西江大桥主体工程提前合龙。"
+    state = state_of(*BRIDGE[:2], *TEA, "（林晓）", *clinic, bridge_tail)
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert [[i.text for i in s.body] for s in state.sections if s.headless] == [clinic, [bridge_tail]]
+
+
 BRIEFS = [
     "城乡快讯",
     "青山县图书馆延长夏季开放时间",
@@ -276,6 +286,26 @@ def test_build_sections_keeps_a_sentence_long_line_without_a_wire_lead_in_the_bo
     assert heads(state) == [[(Role.TITLE, TEA[0])]]
 
 
+QUESTION = "西江大桥主体工程合龙在即，两岸往来还要等多久？"
+
+
+def test_build_sections_takes_a_question_headline_over_an_outlets_formula():
+    lead = "某网8月5日电 西江大桥主体工程5日进入合龙阶段，建成后将缩短两岸往来时间。"
+    state = run(state_of(*TEA[:2], QUESTION, lead), rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, TEA[0])], [(Role.TITLE, QUESTION)]]
+
+
+def test_build_sections_keeps_a_question_with_a_comma_over_a_plain_lead_in_the_body():
+    lead = "据某报5日报道，西江大桥主体工程已进入合龙阶段。"
+    state = run(state_of(*TEA[:2], QUESTION, lead), rules.build_sections)
+    assert heads(state) == [[(Role.TITLE, TEA[0])]]
+
+
+def test_build_sections_takes_a_sentence_long_last_line_as_a_displaced_headline():
+    state = run(state_of(*TEA, *BRIDGE[1:], QUESTION), rules.build_sections)
+    assert heads(state)[-1] == [(Role.TITLE, QUESTION)] and not state.sections[-1].body
+
+
 def test_set_aside_furniture_takes_page_lines_out_of_the_reading_order():
     cut = "青山县茶叶合作社统一收购新茶，茶园面积逐年扩大，茶叶品质稳步提升，茶农收入"
     page = ["2025年8月6日 星期三", "第3版 要闻", TEA[0], TEA[1], cut, "A03", "翻了一番。", "责任编辑：王五"]
@@ -290,6 +320,14 @@ def test_build_sections_a_bare_credit_line_closes_the_article_above_it():
     state = run(state_of(*TEA[:2], "记者 张三 摄", TEA[2]), rules.build_sections)
     assert heads(state) == [[(Role.TITLE, TEA[0])], []]
     assert state.sections[0].closed and state.sections[0].body[-1].text == "记者 张三 摄"
+
+
+def test_build_sections_a_pictures_credit_with_its_agency_does_not_close_the_article():
+    # 某某摄（某社发） credits the picture its caption describes: the article goes on under it
+    caption = "8月2日，青山县白云镇的茶农在采摘新茶。"
+    state = run(state_of(*TEA[:2], caption, "李四摄（某某社发）", TEA[2]), rules.build_sections)
+    assert len(state.sections) == 1 and not state.sections[0].closed
+    assert state.sections[0].body[-1].text == TEA[2]
 
 
 def test_build_sections_a_credit_line_after_a_sign_off_stays_with_the_signed_article():
@@ -313,6 +351,17 @@ def test_build_sections_a_note_line_after_a_sign_off_stays_with_the_signed_artic
 def test_split_glued_runs_never_splits_off_a_note_line():
     state = run(state_of(*TEA, "资料来源：青山县统计局", *BRIDGE[:2]), rules.build_sections, rules.split_glued_runs)
     assert state.sections[0].body[-1].text == "资料来源：青山县统计局"
+
+
+def test_split_glued_runs_keeps_an_unsigned_source_line_under_its_text():
+    # a source line names where the text came from, not who wrote it: it stays with the text above
+    state = run(state_of(*BRIDGE[:2], *TEA, "(来源:西江日报)"), rules.build_sections, rules.split_glued_runs)
+    assert state.sections[-1].head and state.sections[-1].body[-1].text == "(来源:西江日报)"
+
+
+def test_a_signed_source_note_is_one_that_may_close_another_article():
+    signed, unsigned = state_of("（摘编自《西江日报》）（周海）", "(来源:西江日报)").items
+    assert rules._signed_source(signed) and not rules._signed_source(unsigned)
 
 
 def test_stranger_a_tail_unlike_its_own_start_after_a_closed_sentence():
@@ -490,3 +539,38 @@ def test_a_stranger_after_a_lost_column_naming_an_open_article_is_split_off():
     assert not rules._after_lost_column(state, sec, 2, where, other=0.08, own=0.05)   # reads like its start
     assert not rules._after_lost_column(state, sec, 2, where, other=0.04, own=0.0)    # too unlike the other
     assert not rules._after_lost_column(state, sec, 1, where, other=0.08, own=0.0)    # no cut sentence before
+
+
+def test_a_displaced_headlines_few_words_are_weighed_up_against_a_whole_articles():
+    state = run(state_of(*TEA[:2], "西江大桥主体工程顺利合龙", "（林晓）", *BRIDGE[1:2]), rules.build_sections)
+    body = next(s for s in state.sections if s.headless)
+    headline = Section(head=[Item(state.items[2].block, state.items[2].feat, Role.TITLE)])
+    scored = rules._pair_score(state, body, headline, leads=True)
+    assert scored is not None and scored[1] == "headline"
+    assert abs(scored[0] - rules.HEADLINE_WEIGHT * state.cosine(headline.text(), body.text())) < 1e-9
+
+
+def test_a_cut_paragraph_joins_a_block_that_completes_its_word():
+    # 合|龙 is cut by the column break; 合龙 is written elsewhere in the bulletin, 合|建 is not
+    cut = "西江大桥主体工程已于本月初顺利合"
+    rest, other = "龙，建成后将缩短两岸往来时间。", "建设者克服高温天气影响，优化施工方案。"
+    state = state_of(BRIDGE[0], "西江大桥主体工程合龙在即。", cut, rest, other)
+    by_text = {i.text: i for i in state.items}
+    assert rules._joins_word(state, by_text[cut], by_text[rest])
+    assert not rules._joins_word(state, by_text[cut], by_text[other])
+
+
+def test_resolve_subheads_opens_an_article_at_its_column_tag_again():
+    # two pieces of one column (社评：…, 社评：…): no lead formula, one subject, but the second repeats the
+    # tag of the first's headline, which a subheading never does
+    first = ["评论：西江大桥建设要算好长远账", "西江大桥主体工程顺利合龙，两岸群众期盼已久，西江大桥的建设者功不可没。"]
+    second = ["评论：西江大桥通车后更要管好用好",
+              "西江大桥通车在即，西江大桥的管理养护同样要跟上，西江两岸群众期待更多。"]
+    state = run(state_of(*first, *second), rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == [first[0], second[0]]
+
+
+def test_tag_again_needs_the_same_tag_on_the_running_articles_headline():
+    a, b, c = (Section(head=[Item(blk, features(blk), Role.TITLE)], body=[]) for blk in
+               split_blocks("【一线调研】村医夫妻\n\n【一线调研】家门口的医改\n\n家门口的医改\n"))
+    assert rules._tag_again(b, a) and not rules._tag_again(c, a) and not rules._tag_again(a, Section())

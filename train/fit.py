@@ -68,7 +68,8 @@ def oracle_for(truth: dict):
             owner.setdefault(p.replace("\n", ""), n)
 
     def oracle(name: str, items: list[Item]) -> bool | None:
-        if name == "glued_tail":    # the section's first line and the tail's first belong to different articles
+        # glued tails: the section's first line and the tail's first belong to different articles
+        if name in ("glued_tail", "glued_headless"):
             a, b = owner.get(items[0].text), owner.get(items[-1].text)
             return None if a is None or b is None else a != b
         if name in ("opens_article", "opens_after_signoff"):

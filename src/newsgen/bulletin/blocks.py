@@ -58,6 +58,10 @@ ROLE = re.compile(rf"{_OUTLET}(?:本报|特约|特派|见习|实习|摄影)?(?:�
                   r"[文图摄]\s*[/／]|(?:^|(?<=\s)|(?<=[\u3400-\u9fff·]{2}))(?:摄|整理)(?=\s*$)")
 #: The agency closing a photo credit: （新华社发）, （受访者供图）.
 PHOTO_AGENCY = re.compile(r"\s*[（(][^（）()]{1,12}(?:发|供图|供稿)[）)]$")
+#: A photo credit closing a caption, in brackets: （新华社/路透）, （新华社发）, （新华社记者张三摄）, （某某供图）.
+#: It credits a picture (an agency, a photographer), not the article's writers: a caption is printed
+#: inside an article, so it signs nothing off.
+PHOTO_TAIL = re.compile(r"[（(][^（）()]{0,20}(?:(?:社|网|报|台)\s*(?:[/／][^（）()/／]{1,8}|发)|摄|供图)[）)]$")
 #: A credit printed as a line of its own, with no brackets: 文/图 张三, 记者 张三 摄, 文/张三 图/李四.
 CREDIT_LINE_MAX = 40
 #: A source or design credit closing an article: 数据来源：某局, 版式设计：某某. It names no author.
@@ -101,6 +105,10 @@ LEAD_CUE = re.compile(
     r"^(?:据[^，。！？]{1,24}?(?:\d{1,2}日)?(?:报道|消息)[，,：:]|(?:当地时间|北京时间)|"
     r"(?:今天|昨天|今日|昨日)[（(]\d{1,2}月\d{1,2}日[）)]|(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚|晚间|凌晨)?[，,])"
 )
+#: A lead's opening clause, closed by a comma: when (当地时间X日, X月X日晚) or from whom (据某社X日报道).
+#: A line that opens so is the start of a lead cut by a column break, never a headline.
+LEAD_CLAUSE = re.compile(r"^(?:(?:当地时间|北京时间)[^，。！？]{0,12}|据[^，。！？]{1,24}?(?:报道|消息)|"
+                         r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚|晚间|凌晨)?)[，,]")
 #: A stray Latin word dropped between Chinese characters: “ ourselves 反馈.
 NOISE_WORD = re.compile(r"(?<=[^\x00-\x7f])\s+([A-Za-z]{2,})\s+(?=[^\x00-\x7f])")
 FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -124,10 +132,13 @@ class Features:
     closing: bool = False                # wholly bracketed: a sign-off such as （本报X月X日电） or （作者为…）
     candidate: bool = False              # may be a headline line (shape, and nothing that rules it out)
     weak: bool = False                   # a candidate as long as a sentence: a headline only after a sign-off
+    question: bool = False               # a question or exclamation with a comma: a headline only where
+                                         # nothing else can be (after a sign-off, first or last in the bulletin)
     signature: bool = False              # a place and a spaced-out name on a line of their own: 某省某市  某某
     credit: bool = False                 # the block's last line is a bare credit: 文/图 张三, 记者 张三 摄
     credit_authors: list[str] = field(default_factory=list)
     furniture: str | None = None         # page furniture: 'date line', 'page marker', "editors' line"
+    photo: bool = False                  # a picture's credit with its agency (某某摄（某社发）): no sign-off
     note: bool = False                   # a note line (label：value) that follows an article's text
 
 
@@ -276,7 +287,7 @@ def tail_byline(text: str) -> tuple[str, list[str]] | None:
     before it could not be a headline.
     """
     m = TAIL_BYLINE.search(text)
-    if not m or not is_attribution(m.group(1)):
+    if not m or not is_attribution(m.group(1)) or photo_caption(text):
         return None
     names = names_in(m.group(1))
     before = text[: m.start()].rstrip()
@@ -289,14 +300,22 @@ def tail_byline(text: str) -> tuple[str, list[str]] | None:
     return m.group(0).strip(), names
 
 
+def photo_caption(text: str) -> bool:
+    """A caption: text that closes with a photo credit in brackets, after a sentence of its own."""
+    m = PHOTO_TAIL.search(text)
+    return bool(m) and text[: m.start()].rstrip().rstrip(CLOSERS)[-1:] in SENTENCE_END
+
+
 def rules_out_headline(text: str) -> bool:
     """Things a headline line never holds, whatever its length."""
     core = text.rstrip("！？!?")
     unbalanced = any(text.count(a) != text.count(b) for a, b in ("“”", "‘’", "（）", "《》", "「」"))
     return (
         unbalanced or                                 # a quotation or bracket cut by a column break
-        (len(text) > QUESTION_SENTENCE and core != text and "，" in text) or   # a question or exclamation sentence
+        # a question or exclamation sentence (with one comma it may be a question headline: a weak candidate)
+        (len(text) > QUESTION_SENTENCE and core != text and core.count("，") + core.count(",") > 1) or
         bool(re.match(r"^[^，]{0,6}(来|以来|前|后|日|时)，", text) and LEAD_OPENING.match(text)) or
+        bool(LEAD_CLAUSE.match(text)) or              # a lead cut short: 当地时间X日，…
         text[:1] in "（([" or                        # a sign-off
         bool(re.fullmatch(r"【[^】]*】", text)) or      # a bare label such as 【点评】 (a tag over a headline is fine)
         bool(re.search(r"\s{2,}|\u3000", text)) or   # spaced-out names: a signature
@@ -402,13 +421,16 @@ def features(block: Block) -> Features:
         credit = [m.group(1)]
     if credit is not None:
         f.credit, f.credit_authors = True, credit
+        f.photo = bool(PHOTO_AGENCY.search(last_line))
         f.candidate = f.signature = f.ends_open = False   # a line of its own: not a headline, not a cut sentence
     f.furniture = furniture(block.text)
     if f.furniture:
         f.candidate = False
     f.note = note_line(text[: len(text) - len(f.tail_byline or "")].rstrip()) and not f.furniture
     f.ends_open = f.ends_open and not f.signature     # a signature is a line of its own, not a cut sentence
-    f.weak = f.candidate and len(text) > WEAK_HEADLINE and ("，" in text or "," in text) and not f.kicker_shaped
+    comma = "，" in text or "," in text
+    f.question = f.candidate and comma and text.rstrip("！？!?") != text and len(text) > QUESTION_SENTENCE
+    f.weak = f.candidate and comma and len(text) > WEAK_HEADLINE and not f.kicker_shaped or f.question
     return f
 
 

@@ -28,12 +28,20 @@ Rule = Callable[[State], None]
 WINDOW = 40
 #: A continuation whose article above was cut mid-sentence and which itself opens mid-sentence gains this.
 OPEN_JOIN_BONUS = 0.03
+#: ...and this more when the two characters either side of the cut make a word the bulletin writes
+#: elsewhere: a paragraph cut mid-word is completed by the block that starts mid-word (chosen on the
+#: generated training bulletins: 0.06 over 0.03 and 0.1).
+WORD_JOIN_BONUS = 0.06
 #: A kicker line is a displaced headline when a headless run matches it this much better than its own body.
 KICKER_MARGIN = 0.05
 #: A subheading is at most this many lines (two lines under a running article are a new kicker and title).
 SUBHEAD_LINES = 1
 #: A headless run attaches to an open article (or a displaced headline) only above this.
 ATTACH_MIN = 0.06
+#: A displaced headline is a handful of words: its cosine with the body it heads runs lower than a whole
+#: article's with its own tail, so it is weighed up by this factor against continuations (chosen on
+#: one-subject bulletins generated from the training articles, where the two compete most).
+HEADLINE_WEIGHT = 1.5
 #: Below this, an attachment is reported as low-confidence.
 ATTACH_SURE = 0.12
 #: A glued tail is split off when it matches elsewhere at least this well...
@@ -91,8 +99,13 @@ def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> boo
         return False
     if item.feat.kicker_shaped and not (nxt is not None and nxt.feat.candidate):
         return False     # a line ending in ： over text introduces it (a speaker, a list): no headline under it
-    if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, or over a wire lead
-        return prev is None or prev.closes or prev.feat.candidate or (nxt is not None and nxt.feat.starts_lead)
+    if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, over a wire lead,
+        # or as the bulletin's last line after a closed sentence (a headline displaced to the end)
+        if prev is None or prev.closes or (nxt is None and not prev.feat.ends_open):
+            return True
+        if item.feat.question:     # a question with a comma heads an article only over an outlet's formula
+            return nxt is not None and nxt.feat.wire_lead
+        return prev.feat.candidate or (nxt is not None and nxt.feat.starts_lead)
     return True
 
 
@@ -350,6 +363,19 @@ def _under_summarised_lead(prev: Section) -> bool:
         0 < len(before) <= FORMULA_SPAN and not any(i.feat.wire_lead or i.feat.starts_lead for i in before)
 
 
+#: A column tag opening a headline: 【栏目】…, 栏目｜…, or a short label and a colon: 栏目：….
+HEAD_TAG = re.compile(r"^(?:【[^】]{1,24}】|[^：:｜|丨，。！？\s“”【]{1,6}[：:｜|丨])")
+
+
+def _tag_again(sec: Section, prev: Section) -> bool:
+    """A heading that opens with the column tag of the running article's headline is the column's next
+    article: a subheading never repeats its own article's tag."""
+    if not prev.head:
+        return False
+    m, n = HEAD_TAG.match(_title(sec)), HEAD_TAG.match(_title(prev))
+    return bool(m and n and m.group(0) == n.group(0))
+
+
 def resolve_subheads(state: State) -> None:
     """A headline group inside a running article is a subheading when the fitted model says it does
     not open an article (no lead under it, same topic and names, shorter than the article's title...).
@@ -374,7 +400,10 @@ def resolve_subheads(state: State) -> None:
             prev.body += _as_subhead(sec)
             del state.sections[k]
             continue
-        if prev.body and not prev.closed and _formula_again(sec, prev):
+        if prev.body and not prev.closed and _tag_again(sec, prev):
+            sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (the column tag of the "
+                             "article above's headline again)")
+        elif prev.body and not prev.closed and _formula_again(sec, prev):
             sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (a lead formula under it, "
                              "and the article above had its own)")
         elif prev.body and not prev.closed and _under_summarised_lead(prev) and not sec.head[0].feat.weak:
@@ -502,6 +531,13 @@ def _open_headless(state: State, before: int) -> list[Candidate]:
     return [_whole(s) for s in state.sections[max(0, before - WINDOW):before] if s.headless and s.body and not s.closed]
 
 
+def _signed_source(item: Item) -> bool:
+    """A bracketed source note that also signs off (（摘编自《某报》）（某某）): it closes the article
+    its byline belongs to, which may be another than the text above it. A source line with no names
+    ((来源:某网)) stays under the text it is printed under."""
+    return item.feat.closing and bool(SOURCE_NOTE.search(item.text)) and bool(item.feat.tail_byline)
+
+
 def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
     """Move a glued tail's seam up over the body blocks that read more like the tail (and the
     article it belongs to) than like this section's own start. The first blocks of a tail are
@@ -556,7 +592,7 @@ def split_glued_runs(state: State) -> None:
     k = 0
     while k < len(state.sections):
         sec = state.sections[k]
-        if sec.headless or len(sec.body) < 2:
+        if len(sec.body) < 2:
             k += 1
             continue
         others = [_whole(o) for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
@@ -565,10 +601,9 @@ def split_glued_runs(state: State) -> None:
         # The start and the tail at each seam are weighed from running gram counts (a text's grams are
         # the sum of its lines'), so trying every seam of a long article costs linear, not quadratic, time.
         stop = len(sec.body)
-        while stop > 1 and _trails(sec.body[stop - 1]) and \
-                not (sec.body[stop - 1].feat.closing and SOURCE_NOTE.search(sec.body[stop - 1].text)):
+        while stop > 1 and _trails(sec.body[stop - 1]) and not _signed_source(sec.body[stop - 1]):
             stop -= 1     # a bare credit, a note line or a sign-off under the text: nothing to split off there
-            # (but a bracketed source note may name another article's source: 摘编自《…》, so it may go)
+            # (but a signed source note may close another article: 摘编自《…》（某某）, so it may go)
         item_grams = [grams(i.text) for i in sec.body]
         left_counts: Counter[str] = Counter()
         for i in sec.head:
@@ -600,9 +635,12 @@ def split_glued_runs(state: State) -> None:
             _shares_specifics(state, sec, j, where, other, own) or _after_lost_column(state, sec, j, where, other, own)
         cues = glued_cues(state, sec, j, other, own, where.items)
         cues["ruled"] = float(ruled)     # the hand rules' answer, one cue among the others
-        fitted = model("glued_tail")
-        p = fitted.probability(cues) if fitted.cues else float(ruled)
-        if state.decide("glued_tail", cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
+        # A headless run (a tail, or a displaced headline's body) may have another tail glued under it:
+        # the same cues, fitted apart (a run with no headline of its own starts anywhere in an article).
+        name = "glued_headless" if sec.headless else "glued_tail"
+        fitted = model(name)
+        p = fitted.probability(cues) if fitted.cues else 0.0
+        if state.decide(name, cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
             if not lead:
                 j = _earliest_seam(state, sec, j, where.article)
             if not lead and other < ATTACH_MIN and len(sec.body) - j == 1:
@@ -757,11 +795,13 @@ def _pair_score(state: State, run: Section, owner: Section, leads: bool) -> tupl
     if not owner.body:
         if leads and not opens_article(run):
             return None
-        return state.cosine(owner.text(), run.text()), "headline"
+        return HEADLINE_WEIGHT * state.cosine(owner.text(), run.text()), "headline"
     if _start(owner) < _start(run) and (not opens_article(run) or _awaits_formula(owner)):
         score = state.cosine(owner.text(), run.text())
         if owner.ends_open and run.body[0].role is Role.BODY:
             score += OPEN_JOIN_BONUS
+            if _joins_word(state, owner.body[-1], run.body[0]):
+                score += WORD_JOIN_BONUS
         return score, "continuation"
     return None
 
@@ -773,6 +813,14 @@ def _own_formula(sec: Section, j: int) -> bool:
     seam there: the formula opens the article the headline heads."""
     return bool(sec.head) and j <= FORMULA_SPAN and sec.body[j].feat.wire_lead and \
         _awaits_formula(Section(head=sec.head, body=sec.body[:j]))
+
+
+def _joins_word(state: State, before: Item, after: Item) -> bool:
+    """Whether a paragraph cut mid-sentence reads on into ``after`` mid-word: the characters either side
+    of the cut make a two-character word the bulletin writes elsewhere."""
+    a, b = before.text[-1:], after.text[:1]
+    return bool(a and b and "\u3400" <= a <= "\u9fff" and "\u3400" <= b <= "\u9fff" and
+                (a + b) in state.vectorizer.idf)
 
 
 def _awaits_formula(owner: Section) -> bool:

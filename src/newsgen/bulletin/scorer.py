@@ -9,6 +9,8 @@ A decision the rules cannot make from one cue alone is made by a logistic regres
 - ``glued_tail``: is the rest of a section, from its best seam on, another article's text glued on
   with no seam (a tail printed away from its article, a displaced headline's body)? The hand rules'
   answer (cosine ratios, a lead formula, shared names) is one cue of it. (:func:`glued_cues`)
+- ``glued_headless``: the same question and cues for a headless run (a tail, a displaced headline's
+  body), fitted apart: another article's tail may be glued under it too.
 - ``orphan_start``: where does a displaced headline's body start, when it was glued with no seam under
   another article? (:func:`orphan_cues`; the best candidate is taken above a fitted threshold)
 

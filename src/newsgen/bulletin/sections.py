@@ -43,7 +43,7 @@ class Item:
     def closes(self) -> bool:
         """A byline (or a bracketed sign-off, or a note line printed under the text) ends the article here."""
         return bool(self.feat.tail_byline) or self.feat.closing or self.feat.note or \
-            (self.feat.credit and not self.opening)
+            (self.feat.credit and not self.opening and not self.feat.photo)
 
 
 @dataclass
