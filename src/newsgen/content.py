@@ -448,6 +448,9 @@ class ArticleCache:
         self._generation = ""                        # of the whole file read
         self._delta: dict[str, Any] = {}             # entries changed since it (None: removed)
         self._whole_derived: set[str] = set()        # derived keys the whole file holds
+        #: entries already decoded, with what they gave (a cache kept in memory by a session: Articles
+        #: are immutable, so the next build takes the same objects)
+        self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] = {}
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == self.VERSION and data.get("newsgen") == _version():
@@ -495,13 +498,19 @@ class ArticleCache:
         key = _key(path, site)
         self._seen.add(key)
         entry = self._entries.get(key)
-        if entry is None or entry.get("id") != self._identity(path):
+        identity = self._identity(path)
+        if entry is None or entry.get("id") != identity:
             return None
+        made = self._made.get(key)
+        if made is not None and made[0] is entry:   # decoded by an earlier build of this session
+            self.hits += 1
+            return made[1], list(made[2])
         try:
             article = _article_from_json(entry["article"]) if entry["article"] is not None else None
             problems = [Diagnostic(Location(Path(p[0]), p[1], p[2]), p[3], Severity(p[4])) for p in entry["problems"]]
         except (KeyError, TypeError, ValueError, IndexError):
             return None
+        self._made[key] = (entry, article, tuple(problems))
         self.hits += 1
         return article, problems
 
@@ -525,6 +534,7 @@ class ArticleCache:
         gone = [k for k in self._entries if k not in self._seen]
         for key in gone:
             del self._entries[key]
+            self._made.pop(key, None)
             self._delta[key] = None
         self._changed |= bool(gone)
         digests = {e["article"]["digest"] for e in self._entries.values() if e.get("article")}

@@ -79,9 +79,17 @@ class Plan:
     cache_dir: Path | None = None   # where planners may keep what they derive (related articles)
     feeds: Feeds = field(init=False)
     _structure: str = ""
+    _cards: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.feeds = Feeds(self.views, self.body)
+
+    def card(self, post: Post) -> tuple[str, str, str]:
+        """What an article's card in a listing is made from: its file's path and digest, and its URL."""
+        done = self._cards.get(post.index)
+        if done is None:
+            done = self._cards[post.index] = (post.article.path.as_posix(), post.article.digest, post.url)
+        return done
 
     def structure(self) -> str:
         """A digest of the name and URL of every place, topic and tag (what links and breadcrumbs show)."""
@@ -146,7 +154,7 @@ def _listing_text(plan: Plan, pager: Pager[int], names: tuple[object, ...]) -> s
     if not all(post.article.digest for post in posts):
         return ""   # an article not read from a file: no key, the context decides
     return repr((plan.structure(), names, pager.number, pager.count, pager.url, pager.first_url,
-                 [(p.article.path.as_posix(), p.article.digest, p.url) for p in posts]))
+                 [plan.card(p) for p in posts]))
 
 
 def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
