@@ -241,47 +241,42 @@ class OutputWriter:
         it, so the build returns as soon as the new output is in place (the command line does this;
         a killed deleter's leftovers are removed by the next build, as any ``.NAME.old-*``).
         """
-        if not keep and os.path.lexists(spare_path(self.output)):   # a full build leaves no spare
-            try:
-                trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
-                os.rename(spare_path(self.output), trash / "spare")
-                if self._previous is not None:
-                    os.rename(self._previous, trash / "previous")
-                self._previous = trash
-            except OSError:
-                pass
-        if self._previous is None:
-            return
-        if keep:
-            tree = self._previous if self._previous == self.tmp else self._previous / self.output.name
-            container = None if self._previous == self.tmp else self._previous
-            spare = spare_path(self.output)
-            trash: Path | None = None
-            try:
-                if os.path.lexists(spare):   # an older spare (a cold build's): deleted as a previous output
-                    trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.trash-", dir=self.output.parent))
-                    os.rename(spare, trash / "tree")
+        previous, self._previous = self._previous, None
+        spare = spare_path(self.output)
+        doomed: list[Path] = []
+        try:
+            if os.path.lexists(spare) and (previous is not None or not keep):
+                doomed.append(self._aside(spare))   # an older spare: a full build keeps none
+            if keep and previous is not None:
+                tree = previous if previous == self.tmp else previous / self.output.name
                 os.rename(tree, spare)
-                if container is not None:
-                    os.rmdir(container)
-                self._previous = trash
-            except OSError:
-                pass   # the previous output is deleted below; the next build writes a fresh tree
-            if self._previous is None:
-                return
+                if tree != previous:
+                    os.rmdir(previous)   # the emptied .NAME.old-* folder of a swap without exchange
+                previous = None
+        except OSError:
+            pass   # the previous output is deleted below; the next build writes a fresh tree
+        if previous is not None:
+            doomed.append(previous)
+        for tree in doomed:
+            self._delete(tree, background)
+
+    def _aside(self, tree: Path) -> Path:
+        """Move ``tree`` into a new ``.NAME.trash-*`` folder (which it returns), out of the way of its name."""
+        trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.trash-", dir=self.output.parent))
+        os.rename(tree, trash / "tree")
+        return trash
+
+    def _delete(self, tree: Path, background: bool) -> None:
         if background:
             try:   # renamed first, so that the next build does not delete it too while the deleter works
-                trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.trash-", dir=self.output.parent))
-                os.rename(self._previous, trash / "tree")
+                trash = tree if tree.name.startswith(f".{self.output.name}.trash-") else self._aside(tree)
                 subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
                                   str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
-                self._previous = None
                 return
             except OSError:
                 pass
-        remove_tree(self._previous)
-        self._previous = None
+        remove_tree(tree)
 
     def reuse(self, path: str, fingerprint: str, manifest: Manifest) -> bool:
         """Hard-link ``path`` from the current output when ``manifest`` says it has ``fingerprint``.
