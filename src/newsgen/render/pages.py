@@ -192,8 +192,7 @@ def _article_inputs(plan: Plan, post: Post, neighbours: Sequence[Sequence[int]])
 
     shown = tuple((site.posts[i].article.title, site.posts[i].url, site.posts[i].article.date)
                   for i in neighbours[post.index])
-    return repr((plan.structure(), post.article.path.as_posix(), post.article.digest, post.url,
-                 link(site.older(post)), link(site.newer(post)), shown))
+    return repr((plan.structure(), plan.card(post), link(site.older(post)), link(site.newer(post)), shown))
 
 
 def _article_context(plan: Plan, post: Post, neighbours: Sequence[Sequence[int]]) -> dict[str, Any]:
