@@ -112,8 +112,9 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
     inputs = (_inputs_digest(site, output, base_url, drafts, future, search) or "") if incremental else ""
+    known: tuple[Path, Manifest] | None = None   # the last build's manifest, read once
     if inputs:
-        unchanged = _unchanged(site, output, inputs)
+        unchanged, known = _unchanged(site, output, inputs)
         if unchanged is not None:
             clock.step("unchanged", "no input changed since the last build and its output is intact")
             unchanged.timings = clock.timings
@@ -138,7 +139,12 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     clock.step("views", "summaries, reading times and links ready")
 
     manifest_path = Manifest.path_for(cache_dir, out)
-    manifest = Manifest.load(manifest_path) if incremental else Manifest()
+    if not incremental:
+        manifest = Manifest()
+    elif known is not None and known[0] == manifest_path:
+        manifest = known[1]
+    else:
+        manifest = Manifest.load(manifest_path)
     with OutputWriter(out, spare=incremental) as writer:
         static = sum(writer.copy_static(d) for d in static_dirs(site))
         pages = list(plan_pages(model, views, renderer, cache_dir=cache_dir if incremental else None))
@@ -280,26 +286,29 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
     return None if problems.items else h.hexdigest()
 
 
-def _unchanged(site: Path, output: Path | None, inputs: str) -> BuildResult | None:
+def _unchanged(site: Path, output: Path | None, inputs: str) -> tuple[BuildResult | None, tuple[Path, Manifest]]:
     """The last build's result when its inputs digest was ``inputs`` (nothing it read has changed)
-    and its output is as it wrote it."""
+    and its output is as it wrote it, else None; and that build's manifest with its path (for the
+    build to go on with, rather than read it again)."""
     config = config_mod.load(site)
     out = output if output is not None else site / config.output_dir
-    manifest = Manifest.load(Manifest.path_for(site / CACHE_DIR, out))
+    path = Manifest.path_for(site / CACHE_DIR, out)
+    manifest = Manifest.load(path)
+    known = (path, manifest)
     if manifest.inputs != inputs or not out.is_dir():
-        return None
+        return None, known
     with build_lock(out):   # another build running into it: refused as any build would be
         if not manifest.matches_disk(out):
-            return None
+            return None, known
     summary = manifest.summary
     try:
         warnings = [Diagnostic(Location(Path(w[0]), w[1], w[2]), w[3], Severity.WARNING)
                     for w in summary.get("warnings", [])]
         return BuildResult(pages=int(summary["pages"]), output=out, warnings=warnings,
                            articles=int(summary["articles"]), static_files=int(summary["static"]),
-                           files=int(summary["files"]), rendered=0)
+                           files=int(summary["files"]), rendered=0), known
     except (KeyError, TypeError, ValueError, IndexError):
-        return None
+        return None, known
 
 
 def _template_problem(exc: jinja2.TemplateError, template: str, page: str, site: Path) -> Diagnostic:
