@@ -94,18 +94,22 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
     head = "".join(i.text for i in sec.head)
     first = sec.body[0]
     text = first.text
+    shared = state.shared(sec.body[:3], prev.head + prev.body)
+    head_cohesion = state.cosine(head, prev.text())
     return {
         "cohesion": state.cosine(sec.text(), prev.text()),
-        "head_cohesion": state.cosine(head, prev.text()),
+        "head_cohesion": head_cohesion,
         "lead": float(first.feat.starts_lead),
         "wire": float(first.feat.wire_lead),
         "lead_time": float(bool(LEAD_TIME.search(text[:LEAD_TIME_SPAN]))),
-        "short_head": float(len(head) <= SHORT_HEAD),
+        # a short label reads like a subheading when its part goes on naming what the article above
+        # names; over a part about something else it is a short headline
+        "short_head": float(len(head) <= SHORT_HEAD and (shared > 0 or head_cohesion > 0)),
         "date_first": float(bool(FIRST_DATE.search(FIRST_SENTENCE.split(text, maxsplit=1)[0]))),
         "headless_prev": float(prev.headless),
         "since_heading": min(_since_heading(prev), RUN_CAP) / 4,
         "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
-        "shared": min(state.shared(sec.body[:3], prev.head + prev.body), SHARED_CAP) / SHARED_CAP,
+        "shared": min(shared, SHARED_CAP) / SHARED_CAP,
         "next_len": min(len(text), 200) / 100,
         "alike": _alike(state, sec),
     }
