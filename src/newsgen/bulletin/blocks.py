@@ -36,6 +36,10 @@ ATTRIBUTION_NAMES = 6
 ATTRIBUTION_NAME_MAX = 4
 HAN = r"\u3400-\u9fff"
 
+#: A short label and a colon opening a headline (a column tag or a source: 社评：, 外媒：); what follows
+#: it may open with a quotation, as a headline's subject may.
+COLUMN_TAG_MAX = 6
+TAG_COLON = re.compile(rf"^[{HAN}]{{1,{COLUMN_TAG_MAX}}}[：:]")
 KICKER_END = re.compile(r"(：|——|—|>{2,}|＞{2,})$")    # a label pointing at what follows: 帮忙>>>
 #: A trailing attribution: （卢鸿 张辉云）, （记者 张三 通讯员 李四）, （本报记者 王五）.
 TAIL_BYLINE = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
@@ -323,7 +327,8 @@ def rules_out_headline(text: str) -> bool:
         (any(ch in core for ch in "？?！!") and "，" in text) or   # a question or exclamation, then more
         # (…？还是…？ and 罕见高频会晤！美日韩加速靠拢 are headlines: two short clauses, no comma)
         bool(re.search(r"[@/]|https?:|\.com", text)) or
-        bool(re.search(r"：“|：\"", text))               # a quotation introduced
+        # a quotation introduced (not after a column tag opening a headline: 社评：“…”…, 专家：“…”)
+        bool(re.search(r"：“|：\"", text[COLUMN_TAG_MAX + 1:] if TAG_COLON.match(text) else text))
     )
 
 
