@@ -547,7 +547,23 @@ def test_a_displaced_headlines_few_words_are_weighed_up_against_a_whole_articles
     headline = Section(head=[Item(state.items[2].block, state.items[2].feat, Role.TITLE)])
     scored = rules._pair_score(state, body, headline, leads=True)
     assert scored is not None and scored[1] == "headline"
-    assert abs(scored[0] - rules.HEADLINE_WEIGHT * state.cosine(headline.text(), body.text())) < 1e-9
+    # the body opens like a lead (a dateline): an article's start, as a displaced headline's body is
+    expected = rules.HEADLINE_WEIGHT * state.cosine(headline.text(), body.text()) + rules.HEADLINE_LEAD_BONUS
+    assert abs(scored[0] - expected) < 1e-9
+
+
+def test_a_headless_run_opening_like_a_lead_is_weighed_up_for_a_displaced_headline_only():
+    # a run that opens mid-story (a moved tail) gains nothing; one that opens like a lead (据某报报道，,
+    # a date) gains the bonus against a displaced headline, not as a continuation of an open article
+    tail = "大桥建设者克服高温天气影响，优化西江大桥施工方案。"
+    lead = "据西江日报5日报道，西江大桥主体工程顺利合龙，建成后将缩短两岸往来时间。"
+    for text, bonus in ((tail, 0.0), (lead, rules.HEADLINE_LEAD_BONUS)):
+        state = run(state_of(*TEA, "（林晓）", text, "西江大桥主体工程顺利合龙"), rules.build_sections)
+        body = next(s for s in state.sections if s.headless)
+        headline = state.sections[-1]
+        scored = rules._pair_score(state, body, headline, leads=False)
+        assert scored is not None and scored[1] == "headline"
+        assert abs(scored[0] - rules.HEADLINE_WEIGHT * state.cosine(headline.text(), body.text()) - bonus) < 1e-9
 
 
 def test_a_cut_paragraph_joins_a_block_that_completes_its_word():
