@@ -44,3 +44,13 @@ def test_a_lead_formula_opens_an_article_and_a_same_topic_line_without_one_is_a_
     titles = [[i.text for i in s.head] for s in state.sections]
     assert titles == [["青山县图书馆延长夏季开放时间"], ["白云镇新建三座便民桥"]]
     assert [i.text for i in state.sections[0].body if i.role.value == "sub"] == ["少儿专区"]
+
+
+def test_a_longer_heading_reads_more_like_a_headline_all_else_alike():
+    # a subheading is cut shorter than a headline: the fitted model leans towards a new article as the
+    # heading grows, the other cues held the same
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    short = fitted.probability({**cues, "head_len": 6 / scorer.HEAD_LEN_CAP})
+    long = fitted.probability({**cues, "head_len": 24 / scorer.HEAD_LEN_CAP})
+    assert long > short

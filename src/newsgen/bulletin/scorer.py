@@ -44,6 +44,9 @@ SHARED_CAP = 5
 RUN_CAP = 12
 #: A headline this short (characters) reads like a subheading label.
 SHORT_HEAD = 8
+#: A heading's length (characters) is read up to this cap: subheadings are cut short, a headline says
+#: who did what (at this length and over, any heading reads like a headline).
+HEAD_LEN_CAP = 30
 #: Headings of one feature are cut alike: a neighbour heading within this many characters of a
 #: heading's length is alike (the cue falls linearly to 0 at this difference).
 ALIKE_SPAN = 6
@@ -112,6 +115,8 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "shared": min(shared, SHARED_CAP) / SHARED_CAP,
         "next_len": min(len(text), 200) / 100,
         "alike": _alike(state, sec),
+        # a subheading is cut shorter than a headline
+        "head_len": min(len(_title_text(sec)), HEAD_LEN_CAP) / HEAD_LEN_CAP,
     }
 
 
