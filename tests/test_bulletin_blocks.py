@@ -349,6 +349,8 @@ def test_what_is_no_lead_formula(text):
     ("【新思想引领新征程】攥紧中国种子 端稳中国饭碗", True),  # a column tag in brackets opens the headline
     ("【点评】", False),                                       # a bare label
     ("这是为什么？专家说，原因有三", False),                   # a question, then a sentence
+    ("新闻分析：“某某”号缘何成为新主角", True),               # a column tag over a quoted name
+    ("村民老李笑着说：“家门口就能办好”", False),              # a quotation introduced by a verb of saying
 ])
 def test_question_and_tagged_headlines(text, shaped):
     assert (headline_shaped(text) and not rules_out_headline(text)) is shaped

@@ -574,3 +574,16 @@ def test_tag_again_needs_the_same_tag_on_the_running_articles_headline():
     a, b, c = (Section(head=[Item(blk, features(blk), Role.TITLE)], body=[]) for blk in
                split_blocks("【一线调研】村医夫妻\n\n【一线调研】家门口的医改\n\n家门口的医改\n"))
     assert rules._tag_again(b, a) and not rules._tag_again(c, a) and not rules._tag_again(a, Section())
+
+
+LONG_HEAD = "西江大桥建设指挥部召开全体会议强调 抢抓工期确保质量安全 全力以赴推进西江大桥主体工程建设 按期实现合龙目标"
+
+
+def test_a_long_line_of_phrases_over_a_lead_formula_is_a_headline():
+    # longer than a headline line, no punctuation, phrases set apart by spaces, over an outlet's formula
+    lead = "本台消息（晚间新闻）：西江大桥建设指挥部今天召开全体会议，部署大桥主体工程建设。"
+    state = run(state_of(*BRIDGE, LONG_HEAD, lead, "会议要求，各参建单位要确保质量安全。"), rules.build_sections)
+    assert heads(state)[-1] == [(Role.TITLE, LONG_HEAD)]
+    # the same line over text with no formula is no headline (it stays text of the article above)
+    state = run(state_of(*TEA, LONG_HEAD, TEA[2]), rules.build_sections)
+    assert len(state.sections) == 1
