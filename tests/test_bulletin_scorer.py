@@ -44,3 +44,17 @@ def test_a_lead_formula_opens_an_article_and_a_same_topic_line_without_one_is_a_
     titles = [[i.text for i in s.head] for s in state.sections]
     assert titles == [["青山县图书馆延长夏季开放时间"], ["白云镇新建三座便民桥"]]
     assert [i.text for i in state.sections[0].body if i.role.value == "sub"] == ["少儿专区"]
+
+
+def test_glued_cues_say_how_much_text_each_side_of_the_seam_holds():
+    # a cosine between short texts rests on a handful of words: the lengths are cues, capped
+    from newsgen.bulletin.blocks import features, flat, split_blocks
+    from newsgen.bulletin.sections import Item, Section
+    from newsgen.bulletin.similarity import Vectorizer
+    blocks = split_blocks("标题一行\n\n" + "甲" * 500 + "。\n\n乙方参加上述活动。\n")
+    items = [Item(b, features(b)) for b in blocks]
+    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    sec = Section(head=items[:1], body=items[1:])
+    cues = scorer.glued_cues(state, sec, 1, 0.1, 0.0, [])
+    assert cues["start_chars"] == scorer.TEXT_CAP / 100
+    assert cues["tail_chars"] == len("乙方参加上述活动。") / 100
