@@ -351,6 +351,8 @@ def test_what_is_no_lead_formula(text):
     ("这是为什么？专家说，原因有三", False),                   # a question, then a sentence
     ("评论：“小切口”带来了大变化", True),                     # a column tag, then a quoted phrase
     ("县委书记在全县大会上说：“要把茶园管好”", False),       # a quotation introduced in the text
+    ("新闻分析：“某某”号缘何成为新主角", True),               # a column tag over a quoted name
+    ("村民老李笑着说：“家门口就能办好”", False),              # a quotation introduced by a verb of saying
 ])
 def test_question_and_tagged_headlines(text, shaped):
     assert (headline_shaped(text) and not rules_out_headline(text)) is shaped

@@ -221,9 +221,13 @@ def test_split_glued_runs_finds_the_tail_of_a_headless_run():
 
 def test_split_glued_runs_cuts_another_articles_tail_from_under_a_headless_run():
     # a displaced headline's body (headless, after a sign-off) with an earlier open article's tail under it
-    clinic = ["本报讯  城西社区卫生服务中心开诊以来，日均接诊居民两百余人次，社区居民在家门口看病。",
-              "城西社区卫生服务中心还为社区老人建立健康档案，城西社区的家庭医生定期上门随访。"]
-    bridge_tail = "西江大桥建设者克服高温天气影响，优化西江大桥施工方案，西江大桥主体工程提前合龙。"
+    # (paragraphs as long as a paper prints them: a cosine between a few words is weak evidence)
+    clinic = ["本报讯  城西社区卫生服务中心开诊以来，日均接诊居民两百余人次，社区居民在家门口看病。"
+              "中心设有全科、中医、康复等科室，配备了数字化影像设备，常见病、多发病不出社区就能诊治。",
+              "城西社区卫生服务中心还为社区老人建立健康档案，城西社区的家庭医生定期上门随访。"
+              "行动不便的老人打一个电话，家庭医生就上门测血压、送药品，老人们都说方便多了。"]
+    bridge_tail = ("西江大桥建设者克服高温天气影响，优化西江大桥施工方案，西江大桥主体工程提前合龙。"
+                   "合龙后，西江大桥将进入桥面铺装和附属工程施工阶段，预计年底具备通车条件。")
     state = state_of(*BRIDGE[:2], *TEA, "（林晓）", *clinic, bridge_tail)
     run(state, rules.build_sections, rules.split_glued_runs)
     assert [[i.text for i in s.body] for s in state.sections if s.headless] == [clinic, [bridge_tail]]
@@ -590,3 +594,16 @@ def test_tag_again_needs_the_same_tag_on_the_running_articles_headline():
     a, b, c = (Section(head=[Item(blk, features(blk), Role.TITLE)], body=[]) for blk in
                split_blocks("【一线调研】村医夫妻\n\n【一线调研】家门口的医改\n\n家门口的医改\n"))
     assert rules._tag_again(b, a) and not rules._tag_again(c, a) and not rules._tag_again(a, Section())
+
+
+LONG_HEAD = "西江大桥建设指挥部召开全体会议强调 抢抓工期确保质量安全 全力以赴推进西江大桥主体工程建设 按期实现合龙目标"
+
+
+def test_a_long_line_of_phrases_over_a_lead_formula_is_a_headline():
+    # longer than a headline line, no punctuation, phrases set apart by spaces, over an outlet's formula
+    lead = "本台消息（晚间新闻）：西江大桥建设指挥部今天召开全体会议，部署大桥主体工程建设。"
+    state = run(state_of(*BRIDGE, LONG_HEAD, lead, "会议要求，各参建单位要确保质量安全。"), rules.build_sections)
+    assert heads(state)[-1] == [(Role.TITLE, LONG_HEAD)]
+    # the same line over text with no formula is no headline (it stays text of the article above)
+    state = run(state_of(*TEA, LONG_HEAD, TEA[2]), rules.build_sections)
+    assert len(state.sections) == 1

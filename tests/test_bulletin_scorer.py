@@ -54,3 +54,15 @@ def test_a_longer_heading_reads_more_like_a_headline_all_else_alike():
     short = fitted.probability({**cues, "head_len": 6 / scorer.HEAD_LEN_CAP})
     long = fitted.probability({**cues, "head_len": 24 / scorer.HEAD_LEN_CAP})
     assert long > short
+def test_glued_cues_say_how_much_text_each_side_of_the_seam_holds():
+    # a cosine between short texts rests on a handful of words: the lengths are cues, capped
+    from newsgen.bulletin.blocks import features, flat, split_blocks
+    from newsgen.bulletin.sections import Item, Section
+    from newsgen.bulletin.similarity import Vectorizer
+    blocks = split_blocks("标题一行\n\n" + "甲" * 500 + "。\n\n乙方参加上述活动。\n")
+    items = [Item(b, features(b)) for b in blocks]
+    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    sec = Section(head=items[:1], body=items[1:])
+    cues = scorer.glued_cues(state, sec, 1, 0.1, 0.0, [])
+    assert cues["start_chars"] == scorer.TEXT_CAP / 100
+    assert cues["tail_chars"] == len("乙方参加上述活动。") / 100

@@ -23,6 +23,13 @@ HEADLINE_LINES = 3
 #: A headline-shaped line longer than this, with a comma, reads like a sentence: a headline only where
 #: nothing else could be (after a sign-off, at the top, over a lead).
 WEAK_HEADLINE = 28
+#: A headline printed as one long line of phrases (a broadcast's or a front page's lead story: 某某强调 甲 乙
+#: 丙) is at most this long; longer than HEADLINE_MAX, it heads an article only over an outlet's lead formula.
+LONG_HEADLINE_MAX = 100
+#: What a long headline never holds: a sentence's or a clause's punctuation, brackets (a sign-off, a
+#: credit) and digits-only runs do not matter; its phrases are set apart by spaces or a dash instead.
+LONG_HEADLINE_BREAKS = re.compile(r"[，,。；;：:！？!?（）()【】/@]")
+LONG_HEADLINE_SEPARATOR = re.compile(r"\s|——")
 #: A line longer than this that ends on ？ or ！ after a comma is a question or exclamation sentence.
 QUESTION_SENTENCE = 20
 SIGNATURE_MAX = 30
@@ -144,6 +151,8 @@ class Features:
     furniture: str | None = None         # page furniture: 'date line', 'page marker', "editors' line"
     photo: bool = False                  # a picture's credit with its agency (某某摄（某社发）): no sign-off
     note: bool = False                   # a note line (label：value) that follows an article's text
+    long_head: bool = False              # one long line of phrases set apart by spaces or a dash, no
+                                         # punctuation: a headline only over an outlet's lead formula
 
 
 def normalise(text: str) -> str:
@@ -381,6 +390,16 @@ def headline_shaped(text: str) -> bool:
     return core.count("，") + core.count(",") <= 2
 
 
+def long_headline(block: Block) -> bool:
+    """A single line longer than a headline line may be, with no punctuation of a sentence or a clause,
+    its phrases set apart by spaces or a dash: a long headline as broadcasts and front pages print
+    them (某某强调 甲 乙 丙, 主题——副题). Prose that long always holds a comma or a full stop."""
+    text = block.text.strip()
+    return "\n" not in text and HEADLINE_MAX < len(text) <= LONG_HEADLINE_MAX and \
+        not LONG_HEADLINE_BREAKS.search(text) and bool(LONG_HEADLINE_SEPARATOR.search(text)) and \
+        not rules_out_headline(text.replace(" ", "")) and not re.search(r"\s{2,}|\u3000", text)
+
+
 def ends_open(text: str) -> bool:
     text = text.rstrip()
     if not text:
@@ -436,6 +455,9 @@ def features(block: Block) -> Features:
     comma = "，" in text or "," in text
     f.question = f.candidate and comma and text.rstrip("！？!?") != text and len(text) > QUESTION_SENTENCE
     f.weak = f.candidate and comma and len(text) > WEAK_HEADLINE and not f.kicker_shaped or f.question
+    if not f.candidate and long_headline(block):
+        f.long_head = f.candidate = f.weak = True
+        f.ends_open = False
     return f
 
 

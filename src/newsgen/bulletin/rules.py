@@ -103,6 +103,8 @@ def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> boo
         return False
     if item.feat.kicker_shaped and not (nxt is not None and nxt.feat.candidate):
         return False     # a line ending in ： over text introduces it (a speaker, a list): no headline under it
+    if item.feat.long_head:   # longer than a headline line: only over an outlet's lead formula
+        return nxt is not None and nxt.feat.wire_lead and (prev is None or not prev.feat.ends_open)
     if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, over a wire lead,
         # or as the bulletin's last line after a closed sentence (a headline displaced to the end)
         if prev is None or prev.closes or (nxt is None and not prev.feat.ends_open):

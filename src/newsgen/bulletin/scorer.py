@@ -42,6 +42,9 @@ LEAD_TIME_SPAN = 40
 #: Caps that keep one cue from dominating the dot product.
 SHARED_CAP = 5
 RUN_CAP = 12
+#: Text lengths (characters) are capped here and counted in hundreds: a cosine between short texts
+#: (a one-line closing paragraph, a one-paragraph start) rests on a handful of words.
+TEXT_CAP = 200
 #: A headline this short (characters) reads like a subheading label.
 SHORT_HEAD = 8
 #: A heading's length (characters) is read up to this cap: subheadings are cut short, a headline says
@@ -172,7 +175,8 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
     """Cues for "the rest of ``sec`` from paragraph ``j`` on is another article's, glued on with no
     seam": how it reads against its own start and against the best other place (``other``, ``own``,
     cosines), whether it opens as an article opens, what it shares in names and figures with either,
-    whether the paragraph before it ends a sentence, and how long the start and the tail are."""
+    whether the paragraph before it ends a sentence, and how long the start and the tail are (in
+    paragraphs, and in characters up to TEXT_CAP: cosines between short texts are weak evidence)."""
     tail, start = sec.body[j:], sec.head + sec.body[:j]
     item, before = sec.body[j], sec.body[j - 1]
     return {
@@ -187,5 +191,7 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
         "shared_own": min(state.shared(tail, start), SHARED_CAP) / SHARED_CAP,
         "start_len": min(j, RUN_CAP) / 4,
         "tail_len": min(len(tail), RUN_CAP) / 4,
+        "tail_chars": min(sum(len(i.text) for i in tail), TEXT_CAP) / 100,
+        "start_chars": min(sum(len(i.text) for i in start), TEXT_CAP) / 100,
         "sub": float(item.role is Role.SUB or before.role is Role.SUB),
     }
