@@ -185,7 +185,8 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
         "cut_before": float(before.feat.ends_open),
         "shared_other": min(state.shared(tail, where), SHARED_CAP) / SHARED_CAP,
         "shared_own": min(state.shared(tail, start), SHARED_CAP) / SHARED_CAP,
-        "start_len": min(j, RUN_CAP) / 4,
+        # in paragraphs, not blocks: a paragraph broken by a column break is one paragraph
+        "start_len": min(sum(1 for i in sec.body[:j] if not i.feat.ends_open), RUN_CAP) / 4,
         "tail_len": min(len(tail), RUN_CAP) / 4,
         "sub": float(item.role is Role.SUB or before.role is Role.SUB),
     }
