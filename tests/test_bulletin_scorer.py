@@ -68,3 +68,13 @@ def test_glued_cues_count_the_start_in_paragraphs_not_blocks():
     sec = Section(head=items[:1], body=items[1:])
     cues = scorer.glued_cues(state, sec, 2, other=0.1, own=0.0, where=[])
     assert cues["start_len"] == 1 / 4
+
+
+def test_a_heading_opening_with_a_column_tag_reads_more_like_a_headline():
+    # 社评：…, 外媒：…, 【解局】…: a page's headlines carry such tags, an article's parts seldom do
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    assert fitted.probability({**cues, "tagged": 1.0}) > fitted.probability({**cues, "tagged": 0.0})
+    for text, tagged in (("评论：西江大桥通车后更要管好用好", True), ("【一线调研】村医夫妻", True),
+                         ("西江大桥通车后更要管好用好", False)):
+        assert bool(scorer.HEAD_TAG.match(text)) is tagged

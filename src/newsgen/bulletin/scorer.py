@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from newsgen.bulletin.blocks import HEAD_TAG
 from newsgen.bulletin.sections import Item, Role, Section, State
 
 WEIGHTS = Path(__file__).with_name("weights.json")
@@ -117,6 +118,9 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "alike": _alike(state, sec),
         # a subheading is cut shorter than a headline
         "head_len": min(len(_title_text(sec)), HEAD_LEN_CAP) / HEAD_LEN_CAP,
+        # a column tag or a source opening the heading (社评：, 外媒：, 【解局】) marks a page's headlines;
+        # a part of an article is seldom tagged so
+        "tagged": float(bool(HEAD_TAG.match(_title_text(sec)))),
     }
 
 
