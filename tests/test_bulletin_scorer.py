@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from newsgen.bulletin import scorer
+from newsgen.bulletin.blocks import features, flat, split_blocks
 from newsgen.bulletin.parse import assemble
-from newsgen.bulletin.sections import State
+from newsgen.bulletin.sections import Item, Section, State
+from newsgen.bulletin.similarity import Vectorizer
 
 BULLETIN = """青山县图书馆延长夏季开放时间
 
@@ -54,6 +56,8 @@ def test_a_longer_heading_reads_more_like_a_headline_all_else_alike():
     short = fitted.probability({**cues, "head_len": 6 / scorer.HEAD_LEN_CAP})
     long = fitted.probability({**cues, "head_len": 24 / scorer.HEAD_LEN_CAP})
     assert long > short
+
+
 def test_glued_cues_say_how_much_text_each_side_of_the_seam_holds():
     # a cosine between short texts rests on a handful of words: the lengths are cues, capped
     from newsgen.bulletin.blocks import features, flat, split_blocks
@@ -66,3 +70,25 @@ def test_glued_cues_say_how_much_text_each_side_of_the_seam_holds():
     cues = scorer.glued_cues(state, sec, 1, 0.1, 0.0, [])
     assert cues["start_chars"] == scorer.TEXT_CAP / 100
     assert cues["tail_chars"] == len("乙方参加上述活动。") / 100
+
+
+def test_glued_cues_count_the_start_in_paragraphs_not_blocks():
+    # a paragraph broken by a column break (two blocks, the first cut mid-sentence) is one paragraph
+    text = ("西江大桥主体工程顺利合龙\n\n西江大桥主体工程已于本月初顺利合\n\n龙，建成后将缩短两岸往来时间。\n\n"
+            "青山县茶叶合作社统一收购新茶，茶农收入翻了一番。\n")
+    blocks = split_blocks(text)
+    items = [Item(b, features(b)) for b in blocks]
+    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    sec = Section(head=items[:1], body=items[1:])
+    cues = scorer.glued_cues(state, sec, 2, other=0.1, own=0.0, where=[])
+    assert cues["start_len"] == 1 / 4
+
+
+def test_a_heading_opening_with_a_column_tag_reads_more_like_a_headline():
+    # 社评：…, 外媒：…, 【解局】…: a page's headlines carry such tags, an article's parts seldom do
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    assert fitted.probability({**cues, "tagged": 1.0}) > fitted.probability({**cues, "tagged": 0.0})
+    for text, tagged in (("评论：西江大桥通车后更要管好用好", True), ("【一线调研】村医夫妻", True),
+                         ("西江大桥通车后更要管好用好", False)):
+        assert bool(scorer.HEAD_TAG.match(text)) is tagged

@@ -47,6 +47,8 @@ HAN = r"\u3400-\u9fff"
 #: it may open with a quotation, as a headline's subject may.
 COLUMN_TAG_MAX = 6
 TAG_COLON = re.compile(rf"^[{HAN}]{{1,{COLUMN_TAG_MAX}}}[：:]")
+#: A column tag opening a headline: 【栏目】…, 栏目｜…, or a short label and a colon: 栏目：…, 外媒：….
+HEAD_TAG = re.compile(r"^(?:【[^】]{1,24}】|[^：:｜|丨，。！？\s“”【]{1,6}[：:｜|丨])")
 KICKER_END = re.compile(r"(：|——|—|>{2,}|＞{2,})$")    # a label pointing at what follows: 帮忙>>>
 #: A trailing attribution: （卢鸿 张辉云）, （记者 张三 通讯员 李四）, （本报记者 王五）.
 TAIL_BYLINE = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")

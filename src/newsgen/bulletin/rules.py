@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from newsgen.bulletin.blocks import HEADLINE_LINES
+from newsgen.bulletin.blocks import HEAD_TAG, HEADLINE_LINES
 from newsgen.bulletin.model import ParseWarning
 from newsgen.bulletin.scorer import glued_cues, headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
@@ -369,8 +369,6 @@ def _under_summarised_lead(prev: Section) -> bool:
         0 < len(before) <= FORMULA_SPAN and not any(i.feat.wire_lead or i.feat.starts_lead for i in before)
 
 
-#: A column tag opening a headline: 【栏目】…, 栏目｜…, or a short label and a colon: 栏目：….
-HEAD_TAG = re.compile(r"^(?:【[^】]{1,24}】|[^：:｜|丨，。！？\s“”【]{1,6}[：:｜|丨])")
 
 
 def _tag_again(sec: Section, prev: Section) -> bool:

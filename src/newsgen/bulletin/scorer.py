@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from newsgen.bulletin.blocks import HEAD_TAG
 from newsgen.bulletin.sections import Item, Role, Section, State
 
 WEIGHTS = Path(__file__).with_name("weights.json")
@@ -120,6 +121,9 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "alike": _alike(state, sec),
         # a subheading is cut shorter than a headline
         "head_len": min(len(_title_text(sec)), HEAD_LEN_CAP) / HEAD_LEN_CAP,
+        # a column tag or a source opening the heading (社评：, 外媒：, 【解局】) marks a page's headlines;
+        # a part of an article is seldom tagged so
+        "tagged": float(bool(HEAD_TAG.match(_title_text(sec)))),
     }
 
 
@@ -189,7 +193,8 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
         "cut_before": float(before.feat.ends_open),
         "shared_other": min(state.shared(tail, where), SHARED_CAP) / SHARED_CAP,
         "shared_own": min(state.shared(tail, start), SHARED_CAP) / SHARED_CAP,
-        "start_len": min(j, RUN_CAP) / 4,
+        # in paragraphs, not blocks: a paragraph broken by a column break is one paragraph
+        "start_len": min(sum(1 for i in sec.body[:j] if not i.feat.ends_open), RUN_CAP) / 4,
         "tail_len": min(len(tail), RUN_CAP) / 4,
         "tail_chars": min(sum(len(i.text) for i in tail), TEXT_CAP) / 100,
         "start_chars": min(sum(len(i.text) for i in start), TEXT_CAP) / 100,
