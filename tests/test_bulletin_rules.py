@@ -602,3 +602,19 @@ def test_a_line_over_a_headline_that_reads_like_the_open_article_above_goes_back
     run(state, rules.return_stray_kickers)
     assert heads(state) == [[(Role.TITLE, BRIDGE[0])], [(Role.TITLE, TEA[0])]]
     assert state.sections[0].body[-1].text == stray and state.sections[0].body[-1].role is Role.SUB
+
+
+def test_a_one_line_closing_sentence_that_reads_only_faintly_elsewhere_stays_where_it_was_printed():
+    # even where the glued-tail decision says "another article's", a short last line that shares a name
+    # and little else with an open article stays under the text it was printed under
+    line = "周海、大桥建设者等参加上述活动。"
+    state = state_of(BRIDGE[0], BRIDGE[1], *TEA, line)
+    state.oracle = lambda name, items: True
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert [i.text for i in state.sections[-1].body] == [*TEA[1:], line]
+    # one that reads like the open article at least GLUE_MIN is split off as before
+    line = "西江大桥建设者参加了活动。"
+    state = state_of(BRIDGE[0], BRIDGE[1], *TEA, line)
+    state.oracle = lambda name, items: True
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert [i.text for i in state.sections[-1].body] == [line]

@@ -44,6 +44,9 @@ ATTACH_MIN = 0.06
 HEADLINE_WEIGHT = 1.5
 #: Below this, an attachment is reported as low-confidence.
 ATTACH_SURE = 0.12
+#: A last paragraph shorter than this (characters, a one-line closing sentence) is split off as a glued
+#: tail only when it reads like another article at least GLUE_MIN: a name or two shared is no evidence.
+SHORT_TAIL = 40
 #: A glued tail is split off when it matches elsewhere at least this well...
 GLUE_MIN = 0.10
 #: ...and this many times better than its own start (plus this margin).
@@ -648,6 +651,9 @@ def split_glued_runs(state: State) -> None:
             if not lead and other < ATTACH_MIN and len(sec.body) - j == 1:
                 k += 1      # one paragraph that reads like nothing anywhere: split off, it would only stand alone
                 continue
+            if not lead and len(sec.body) - j == 1 and len(sec.body[j].text) < SHORT_TAIL and other < GLUE_MIN:
+                k += 1      # a one-line closing sentence (who attended) that reads only faintly like another
+                continue    # article: too few words to say whose it is, so it stays where it was printed
             tail = Section(body=sec.body[j:], notes=[
                 f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
                 f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
