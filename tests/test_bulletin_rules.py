@@ -607,3 +607,30 @@ def test_a_long_line_of_phrases_over_a_lead_formula_is_a_headline():
     # the same line over text with no formula is no headline (it stays text of the article above)
     state = run(state_of(*TEA, LONG_HEAD, TEA[2]), rules.build_sections)
     assert len(state.sections) == 1
+
+
+def test_a_line_over_a_headline_that_reads_like_the_open_article_above_goes_back_to_it():
+    # a subheading of the bridge report (its part printed elsewhere) right over the tea article's headline:
+    # not the tea article's kicker
+    stray = "西江大桥桥面铺装全面展开"
+    state = run(state_of(BRIDGE[0], BRIDGE[1], stray, *TEA), rules.build_sections)
+    assert heads(state)[-1] == [(Role.KICKER, stray), (Role.TITLE, TEA[0])]
+    run(state, rules.return_stray_kickers)
+    assert heads(state) == [[(Role.TITLE, BRIDGE[0])], [(Role.TITLE, TEA[0])]]
+    assert state.sections[0].body[-1].text == stray and state.sections[0].body[-1].role is Role.SUB
+
+
+def test_a_one_line_closing_sentence_that_reads_only_faintly_elsewhere_stays_where_it_was_printed():
+    # even where the glued-tail decision says "another article's", a short last line that shares a name
+    # and little else with an open article stays under the text it was printed under
+    line = "周海、大桥建设者等参加上述活动。"
+    state = state_of(BRIDGE[0], BRIDGE[1], *TEA, line)
+    state.oracle = lambda name, items: True
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert [i.text for i in state.sections[-1].body] == [*TEA[1:], line]
+    # one that reads like the open article at least GLUE_MIN is split off as before
+    line = "西江大桥建设者参加了活动。"
+    state = state_of(BRIDGE[0], BRIDGE[1], *TEA, line)
+    state.oracle = lambda name, items: True
+    run(state, rules.build_sections, rules.split_glued_runs)
+    assert [i.text for i in state.sections[-1].body] == [line]

@@ -48,6 +48,9 @@ HEADLINE_WEIGHT = 1.5
 HEADLINE_LEAD_BONUS = 0.05
 #: Below this, an attachment is reported as low-confidence.
 ATTACH_SURE = 0.12
+#: A last paragraph shorter than this (characters, a one-line closing sentence) is split off as a glued
+#: tail only when it reads like another article at least GLUE_MIN: a name or two shared is no evidence.
+SHORT_TAIL = 40
 #: A glued tail is split off when it matches elsewhere at least this well...
 GLUE_MIN = 0.10
 #: ...and this many times better than its own start (plus this margin).
@@ -650,12 +653,37 @@ def split_glued_runs(state: State) -> None:
             if not lead and other < ATTACH_MIN and len(sec.body) - j == 1:
                 k += 1      # one paragraph that reads like nothing anywhere: split off, it would only stand alone
                 continue
+            if not lead and len(sec.body) - j == 1 and len(sec.body[j].text) < SHORT_TAIL and other < GLUE_MIN:
+                k += 1      # a one-line closing sentence (who attended) that reads only faintly like another
+                continue    # article: too few words to say whose it is, so it stays where it was printed
             tail = Section(body=sec.body[j:], notes=[
                 f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
                 f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
                 f"{', a lead formula of its own' if lead else ''})"])
             sec.body = sec.body[:j]
             state.sections.insert(k + 1, tail)
+        k += 1
+
+
+def return_stray_kickers(state: State) -> None:
+    """Of two stacked headlines, the first is the last line of the article printed above it (a
+    subheading whose part was printed elsewhere, a closing line), not a kicker, when that article is
+    open and reads like the line more than the body under the title does: a kicker says something
+    about its own article. The line goes back under the article above, as a subheading."""
+    k = 1
+    while k < len(state.sections):
+        sec, prev = state.sections[k], state.sections[k - 1]
+        if len(sec.head) == 2 and sec.head[0].role is Role.KICKER and not sec.head[0].feat.kicker_shaped and \
+                prev.head and prev.body and not prev.closed:
+            first = sec.head[0]
+            own = state.cosine(first.text, sec.text(head=False))
+            above = state.cosine(first.text, prev.text())
+            if above >= ATTACH_MIN and above > own + KICKER_MARGIN:
+                prev.body += _as_subhead(Section(head=[first]))
+                sec.head = sec.head[1:]
+                sec.head[0].role = Role.TITLE
+                prev.notes.append(f"line {first.block.first_line}: a stray line over the next headline, not its "
+                                  f"kicker (cosine {above:.2f} with this article vs {own:.2f} with the body there)")
         k += 1
 
 
@@ -908,6 +936,7 @@ RULES: list[Rule] = [
     resolve_subheads,
     gather_feature_parts,
     split_glued_runs,
+    return_stray_kickers,
     detach_displaced_kickers,
     place_orphan_headlines,
     attach_runs,
