@@ -214,7 +214,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             if articles_cache is not None and session is None:   # a session writes it when it closes
                 articles_cache.save()
             if reread:   # no article read again nor gone: no body's HTML to drop
-                renderer.prune(article.body for article in checked.articles)   # drafts' too: kept for later
+                renderer.prune(renderer.file_key(article.digest) if article.digest else renderer.key(article.body)
+                               for article in checked.articles)   # drafts' too: kept for later
         # kept as the spare the next build updates in place; else deleted, under the build lock unless in background
         writer.remove_previous(background=background_cleanup, keep=incremental)
         clock.step("cleanup", "previous output kept for the next build to update" if incremental else

@@ -107,7 +107,9 @@ class Plan:
         """The article's body, one shared (lazy, converted once) object per article."""
         body = self.bodies.get(index)
         if body is None:
-            body = self.bodies[index] = Body(self.site.posts[index].article.body, self.renderer)
+            article = self.site.posts[index].article   # its body read only if converted (not cached)
+            body = self.bodies[index] = Body(functools.partial(getattr, article, "body"), self.renderer,
+                                             article.digest)
         return body
 
     def info(self, title: str, url: str, section: str, description: str = "", feed: str | None = None,
