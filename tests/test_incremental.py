@@ -375,3 +375,27 @@ def test_numbered_listing_pages_are_reused_by_their_inputs(site: Path, tmp_path:
     _title(site)
     build(site, out, search=False)
     assert files(out) == files(build(site, tmp_path / "cold2", incremental=False, search=False).output)
+
+
+def test_feeds_fronts_and_archives_are_reused_by_their_inputs(site: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    """A body edit makes the context of no feed, listing front page or archive page that does not show it."""
+    from newsgen.render import pages as pages_mod
+
+    made: list[str] = []
+    for name in ("_feed_context", "_region_context", "_term_context", "_home_context", "_year_context",
+                 "_month_context"):
+        real = getattr(pages_mod, name)
+        monkeypatch.setattr(pages_mod, name,
+                            lambda *a, _real=real, _name=name, **k: made.append(_name) or _real(*a, **k))
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    everything = len(made)
+    made.clear()
+    _body(site)
+    again = build(site, out, search=False)
+    assert 0 < len(made) < everything
+    assert made.count("_feed_context") == sum(p.endswith("feed.xml") for p in again.rendered_paths)
+    made.clear()
+    assert build(site, out, search=False).rendered == 0 and not made
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
