@@ -81,3 +81,20 @@ def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, dama
     assert "旧的正文" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
         {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_walks_and_stats_the_articles_once(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The inputs digest's walk (file identities) is the one the articles are read by."""
+    from newsgen import content
+
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    walks: list[Path] = []
+    real = content.article_files
+    monkeypatch.setattr(content, "article_files", lambda root, *a: walks.append(root) or real(root, *a))
+    file = articles(site)[0]
+    file.write_text(file.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    again = build(site, out, search=False)
+    assert not walks and again.rendered > 0
+    assert build(site, tmp_path / "cold", incremental=False, search=False).pages == again.pages
+    assert walks   # a cold build walks the folder itself

@@ -16,7 +16,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -407,13 +407,23 @@ def stored_body(file: str, digest: str, shown: Path) -> str:
     raise NewsgenError(Diagnostic(Location(shown), "changed while the site was being built: build again"))
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The article files under ``root`` (as :func:`article_files` lists them, without a problem) with
+    their identities (size, mtime, ctime, inode), as a caller that has just walked and stat'ed them
+    found them: :func:`load_articles` then neither walks the folder nor stats the files again."""
+
+    root: Path
+    files: tuple[tuple[Path, list[int]], ...]
+
+
 def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCache | None = None,
-                  ) -> tuple[list[Article], Diagnostics]:
+                  listing: Listing | None = None) -> tuple[list[Article], Diagnostics]:
     """Read every ``*.md`` under ``site/articles``, collecting all problems of all files.
 
     With a ``cache``, a file whose size, mtime, ctime and inode are those it had when cached is
     not read again: its article and problems come from the cache. The cache is updated in memory;
-    the caller saves it (:meth:`ArticleCache.save`).
+    the caller saves it (:meth:`ArticleCache.save`). A ``listing`` of that folder stands for walking it.
     """
     diagnostics = Diagnostics()
     articles: list[Article] = []
@@ -424,8 +434,12 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
         return articles, diagnostics
     if cache is not None:
         cache.begin()
-    for path in article_files(root, site, diagnostics):
-        hit = cache.get(path, site) if cache is not None else None
+    if listing is not None and listing.root == root:
+        files: Iterable[tuple[Path, list[int] | None]] = listing.files
+    else:
+        files = ((path, None) for path in article_files(root, site, diagnostics))
+    for path, identity in files:
+        hit = cache.get(path, site, identity) if cache is not None else None
         if hit is not None:
             article, problems = hit
         else:
@@ -523,11 +537,14 @@ class ArticleCache:
             return None
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
-    def get(self, path: Path, site: Path) -> tuple[Article | None, list[Diagnostic]] | None:
+    def get(self, path: Path, site: Path, identity: list[int] | None = None,
+            ) -> tuple[Article | None, list[Diagnostic]] | None:
+        """The cached article and problems of ``path`` when its identity (stat'ed unless given) is the cached one."""
         key = _key(path, site)
         self._seen.add(key)
         entry = self._entries.get(key)
-        identity = self._identity(path)
+        if identity is None:
+            identity = self._identity(path)
         if entry is None or entry.get("id") != identity:
             return None
         made = self._made.get(key)

@@ -372,6 +372,14 @@ def plan_not_found(plan: Plan) -> Iterator[Page]:
     yield Page("404.html", "404.html", {"page": plan.info("页面不存在", "404.html", "404")})
 
 
+def _sitemap_text(plan: Plan, paths: Sequence[str]) -> str:
+    """What the sitemap is made from: every page's path, and every article's URL and file digest (its dates)."""
+    posts = plan.site.posts
+    if not all(post.article.digest for post in posts):
+        return ""
+    return "\n".join(("sitemap", *paths, "", *(f"{post.url}\0{post.article.digest}" for post in posts)))
+
+
 def _sitemap_context(plan: Plan, paths: Sequence[str]) -> dict[str, Any]:
     """Every HTML page but 404, in plan order; an article's with the time it last changed."""
     site, views = plan.site, plan.views
@@ -406,7 +414,8 @@ def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = Non
         for page in planner(plan):
             yield page
             listed.append(page.path)
-    yield Page("sitemap.xml", "sitemap.xml", functools.partial(_sitemap_context, plan, listed))
+    yield Page("sitemap.xml", "sitemap.xml", functools.partial(_sitemap_context, plan, listed),
+               functools.partial(_sitemap_text, plan, listed))
     yield Page("robots.txt", "robots.txt", {"sitemap_url": views.absolute("sitemap.xml")})
 
 
