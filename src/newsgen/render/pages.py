@@ -80,7 +80,9 @@ class Plan:
     cache_dir: Path | None = None   # where planners may keep what they derive (related articles)
     feeds: Feeds = field(init=False)
     _structure: str = ""
-    _cards: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    _cards: dict[int, str] = field(default_factory=dict)
+    _links: dict[int, str] = field(default_factory=dict)
+    _shown: dict[int, str] = field(default_factory=dict)
     years: dict[int, YearView] = field(default_factory=dict)
     _months: list[int] | None = None
     _year_texts: dict[int, str] = field(default_factory=dict)
@@ -88,11 +90,29 @@ class Plan:
     def __post_init__(self) -> None:
         self.feeds = Feeds(self.views, self.body)
 
-    def card(self, post: Post) -> tuple[str, str, str]:
-        """What an article's card in a listing is made from: its file's path and digest, and its URL."""
+    def card(self, post: Post) -> str:
+        """What an article's card in a listing is made from: its file's path and digest, and its URL
+        (as one line of text: inputs texts are lines of reprs, which hold no line break)."""
         done = self._cards.get(post.index)
         if done is None:
-            done = self._cards[post.index] = (post.article.path.as_posix(), post.article.digest, post.url)
+            done = self._cards[post.index] = repr((post.article.path.as_posix(), post.article.digest, post.url))
+        return done
+
+    def link(self, post: Post | None) -> str:
+        """An article as a link shows it (title and URL), as one line; ``None`` for no article."""
+        if post is None:
+            return "None"
+        done = self._links.get(post.index)
+        if done is None:
+            done = self._links[post.index] = repr((post.article.title, post.url))
+        return done
+
+    def shown(self, index: int) -> str:
+        """An article as a related article shows it (title, URL and date), as one line."""
+        done = self._shown.get(index)
+        if done is None:
+            article = self.site.posts[index].article
+            done = self._shown[index] = repr((article.title, self.site.posts[index].url, article.date))
         return done
 
     def structure(self) -> str:
@@ -143,7 +163,7 @@ def _feed_text(plan: Plan, title: str, url: str, posts: Sequence[int]) -> str:
     newest = [plan.site.posts[i] for i in posts[:FEED_SIZE]]
     if not all(post.article.digest for post in newest):
         return ""
-    return repr((plan.structure(), "feed", title, url, [plan.card(p) for p in newest]))
+    return "\n".join((plan.structure(), repr(("feed", title, url)), *(plan.card(p) for p in newest)))
 
 
 def numbered(title: str, number: int, count: int) -> str:
@@ -179,8 +199,9 @@ def _listing_text(plan: Plan, pager: Pager[int], names: tuple[object, ...],
     posts = [plan.site.posts[i] for i in pager.items]
     if not all(post.article.digest for post in posts):
         return ""   # an article not read from a file: no key, the context decides
-    return repr((plan.structure(), names, pager.number, pager.count, pager.url, pager.first_url,
-                 [plan.card(p) for p in posts], front() if front is not None else None))
+    return "\n".join((plan.structure(), repr((names, pager.number, pager.count, pager.url, pager.first_url,
+                                             front() if front is not None else None)),
+                      *(plan.card(p) for p in posts)))
 
 
 def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
@@ -212,13 +233,8 @@ def _article_inputs(plan: Plan, post: Post, neighbours: Sequence[Sequence[int]])
     Made in a fraction of the time the context takes; a build whose inputs for a page are those of the
     last build reuses the page without making its context."""
     site = plan.site
-
-    def link(other: Post | None) -> tuple[str, str] | None:
-        return None if other is None else (other.article.title, other.url)
-
-    shown = tuple((site.posts[i].article.title, site.posts[i].url, site.posts[i].article.date)
-                  for i in neighbours[post.index])
-    return repr((plan.structure(), plan.card(post), link(site.older(post)), link(site.newer(post)), shown))
+    return "\n".join((plan.structure(), plan.card(post), plan.link(site.older(post)), plan.link(site.newer(post)),
+                      *(plan.shown(i) for i in neighbours[post.index])))
 
 
 def _article_context(plan: Plan, post: Post, neighbours: Sequence[Sequence[int]]) -> dict[str, Any]:
@@ -324,15 +340,17 @@ def plan_archives(plan: Plan) -> Iterator[Page]:
 
 def _year_text(plan: Plan, year: Year) -> str:
     """What a year's archive page is made from (see :func:`_listing_inputs`): the year, and each of its
-    months with the cards of its articles."""
+    months with the cards of its articles; as the digest of that text (its months' pages share it)."""
     text = plan._year_texts.get(year.year)
     if text is None:
         site = plan.site
-        if not all(site.posts[i].article.digest for i in year.posts):
-            text = ""
-        else:
-            text = repr((plan.structure(), "year", year.year, year.url,
-                         [(m.year, m.month, m.url, [plan.card(site.posts[i]) for i in m.posts]) for m in year.months]))
+        text = ""
+        if all(site.posts[i].article.digest for i in year.posts):
+            lines = [plan.structure(), repr(("year", year.year, year.url))]
+            for m in year.months:
+                lines.append(repr((m.year, m.month, m.url, len(m.posts))))
+                lines.extend(plan.card(site.posts[i]) for i in m.posts)
+            text = hashlib.sha256("\n".join(lines).encode()).hexdigest()
         plan._year_texts[year.year] = text
     return text
 
@@ -373,11 +391,9 @@ def plan_not_found(plan: Plan) -> Iterator[Page]:
 
 
 def _sitemap_text(plan: Plan, paths: Sequence[str]) -> str:
-    """What the sitemap is made from: every page's path, and every article's URL and file digest (its dates)."""
-    posts = plan.site.posts
-    if not all(post.article.digest for post in posts):
-        return ""
-    return "\n".join(("sitemap", *paths, "", *(f"{post.url}\0{post.article.digest}" for post in posts)))
+    """What the sitemap is made from: every page's path, and every article's URL and dates."""
+    return "\n".join(("sitemap", *paths, "", *(repr((post.url, post.article.date, post.article.updated))
+                                              for post in plan.site.posts)))
 
 
 def _sitemap_context(plan: Plan, paths: Sequence[str]) -> dict[str, Any]:
