@@ -245,7 +245,7 @@ def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
     assert names[:3] == ["articles.json", "bodies", "outputs.json"] and names[3].startswith("pages-")
-    assert names[4:] == ["pinyin.json", "related.json"]
+    assert names[4:] == ["pinyin.json", "related.json", "related.keys.json"]
     time.sleep(0)   # nothing pickled: a hostile cache can at worst make the build cold
 
 
@@ -288,6 +288,14 @@ def test_converted_bodies_are_cached_one_file_each_and_pruned(site: Path, tmp_pa
     build(site, tmp_path / "out")
     after = {p.name for p in bodies.iterdir()}
     assert len(after) == len(before) and len(after - before) == 1   # the edited body's old HTML is gone
+    _delete(site)
+    build(site, tmp_path / "out")
+    assert len({p.name for p in bodies.iterdir()}) == len(before) - 1   # and a deleted article's
+    (bodies / "stray.html").write_text("x", encoding="utf-8")
+    (site / CACHE_DIR / "articles.json").unlink()   # a build that reads every article keeps only theirs
+    touch_later(first_article(site))
+    build(site, tmp_path / "out")
+    assert len({p.name for p in bodies.iterdir()}) == len(before) - 1
 
 
 def test_related_articles_are_scored_again_only_when_places_topics_or_tags_change(

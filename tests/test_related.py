@@ -152,17 +152,29 @@ def test_updating_the_last_result_gives_what_scoring_everything_gives(seed: int)
     assert update_related(ids, [list(keys[n]) for n in ids], rows, moved, [keys[n] for n in moved], cap=cap) is None
 
 
-def test_a_related_cache_from_elsewhere_is_never_trusted(tmp_path: Path):
+@pytest.mark.parametrize("damage", ["rows out of range", "keys truncated", "keys of another table"])
+def test_a_related_cache_from_elsewhere_is_never_trusted(tmp_path: Path, damage: str):
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
     out = tmp_path / "out"
     build(site, out, search=False)
     path = site / ".newsgen-cache" / "related.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["related"] = [[99] for _ in data["related"]]      # out of range: scored again from nothing
-    data["digest"] = "x"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    (site / "articles" / "2025" / "08" / "gongshui-luojia.md").touch()
+    keys = site / ".newsgen-cache" / "related.keys.json"
+    if damage == "rows out of range":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["related"] = [[99] for _ in data["related"]]
+        path.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "keys truncated":
+        keys.write_bytes(keys.read_bytes()[:40])
+    else:
+        data = json.loads(keys.read_text(encoding="utf-8"))
+        data["keys"] = list(reversed(data["keys"]))
+        data["digest"] = "another"
+        keys.write_text(json.dumps(data), encoding="utf-8")
+    article = site / "articles" / "2025" / "08" / "gongshui-luojia.md"   # retagged: the table must change
+    text = article.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("tags:"))
+    article.write_text(text.replace(line, "tags: [新标签, 供水]", 1), encoding="utf-8")
     build(site, out, search=False)
     cold = build(site, tmp_path / "cold", incremental=False, search=False)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \

@@ -484,6 +484,8 @@ class ArticleCache:
         self._entries: dict[str, Any] = {}
         self._seen: set[str] = set()
         self.hits = 0
+        #: digests of the files whose entries this read replaced or dropped (their bodies' HTML may go)
+        self.dropped: set[str] = set()
         self._changed = False   # anything to save
         self._derived_count = -1   # how many derived entries the read kept (more now: save)
         #: what later stages derive from an article, by its digest (summary, reading minutes)
@@ -528,6 +530,7 @@ class ArticleCache:
         """Start a read of the articles (a cache kept in memory serves one build after another)."""
         self._seen = set()
         self.hits = 0
+        self.dropped = set()
 
     @staticmethod
     def _identity(path: Path) -> list[int] | None:
@@ -564,6 +567,7 @@ class ArticleCache:
         key = _key(path, site)
         self._seen.add(key)
         self._changed = True
+        self._drop(self._entries.get(key))
         if article is not None and not (_json_faithful(article.extra) and _json_faithful(article.source)):
             self._entries.pop(key, None)   # a key JSON would turn into text (2025: x): read it every time
             self._delta[key] = None
@@ -579,13 +583,19 @@ class ArticleCache:
         from contents no file has any more."""
         gone = [k for k in self._entries if k not in self._seen]
         for key in gone:
-            del self._entries[key]
+            self._drop(self._entries.pop(key))
             self._made.pop(key, None)
             self._delta[key] = None
         self._changed |= bool(gone)
         digests = {e["article"]["digest"] for e in self._entries.values() if e.get("article")}
         self.derived = {k: v for k, v in self.derived.items() if k in digests}
         self._derived_count = len(self.derived)
+
+    def _drop(self, entry: Any) -> None:
+        try:
+            self.dropped.add(str(entry["article"]["digest"]))
+        except (KeyError, TypeError):
+            pass
 
     def save(self) -> None:
         """Write the cache (atomically: a temporary file renamed over it), when anything changed:

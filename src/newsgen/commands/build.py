@@ -210,12 +210,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             written.save(manifest_path, out)
             if readings is not None:
                 readings.save()
-            reread = articles_cache is None or articles_cache.changed
             if articles_cache is not None and session is None:   # a session writes it when it closes
                 articles_cache.save()
-            if reread:   # no article read again nor gone: no body's HTML to drop
+            if articles_cache is None or not articles_cache.hits:   # all read: keep only the HTML of these bodies
                 renderer.prune(renderer.file_key(article.digest) if article.digest else renderer.key(article.body)
                                for article in checked.articles)   # drafts' too: kept for later
+            elif articles_cache.dropped:   # the HTML of the bodies read again or gone, unless another file has it
+                current = {article.digest for article in checked.articles}
+                renderer.discard(renderer.file_key(d) for d in articles_cache.dropped - current)
         # kept as the spare the next build updates in place; else deleted, under the build lock unless in background
         writer.remove_previous(background=background_cleanup, keep=incremental)
         clock.step("cleanup", "previous output kept for the next build to update" if incremental else

@@ -158,6 +158,16 @@ class MarkdownRenderer:
         cachefile.write(path, hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
         return html
 
+    def discard(self, keys: Iterable[str]) -> None:
+        """Delete the cached HTML kept under ``keys`` (bodies no article has any more)."""
+        if self.cache_dir is None:
+            return
+        for key in keys:
+            try:
+                os.unlink(self.cache_dir / f"{key}.html")
+            except OSError:
+                pass
+
     def prune(self, keys: Iterable[str]) -> None:
         """Delete the cached HTML of every body but those under ``keys`` (edited or deleted articles')."""
         if self.cache_dir is None or not self.cache_dir.is_dir():

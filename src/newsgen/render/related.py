@@ -172,25 +172,29 @@ def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[
 
     The result depends on nothing but the articles' keys in order, so with a ``cache`` file it is
     kept under a digest of them: an edit that changes no place, topic, tag or date order (a body,
-    a title) reuses it instead of scoring 10,000 articles again. The cache also names each article
-    (by its file) with its keys, so that when they changed (an article added, deleted, retagged)
-    only the articles whose result can differ are scored again (:func:`update_related`). A cache
-    that does not read back exactly (missing, truncated, another digest or settings) is ignored
-    and rewritten.
+    a title) reuses it instead of scoring 10,000 articles again. Beside it, ``related.keys.json``
+    names each article (by its file) with its keys, for the same digest, so that when they changed
+    (an article added, deleted, retagged) only the articles whose result can differ are scored
+    again (:func:`update_related`). A cache that does not read back exactly (missing, truncated,
+    another digest or settings) is ignored and rewritten.
     """
     keys_of = [article_keys(p.article.regions, p.article.topics, p.article.tags) for p in site.posts]
     settings = [limit, CAP, MIN_SCORE, TOPIC_WEIGHT, TAG_WEIGHT]
     digest = hashlib.sha256(repr((*settings, keys_of)).encode()).hexdigest()
     result: tuple[tuple[int, ...], ...] | None = None
     ids = [p.article.path.as_posix() for p in site.posts]
-    if cache is not None:
+    named = cache.with_name(cache.stem + ".keys" + cache.suffix) if cache is not None else None
+    if cache is not None and named is not None:
         try:
             data = json.loads(cache.read_text(encoding="utf-8"))
             rows = [tuple(int(i) for i in row) for row in data["related"]]
             if data.get("digest") == digest and len(rows) == len(keys_of):
                 return tuple(rows)
-            old_ids, old_keys = data["ids"], data["keys"]
-            if (data.get("settings") == settings and isinstance(old_ids, list) and isinstance(old_keys, list)
+            # the articles' names and keys, read only when they changed (of the same table: its digest)
+            known = json.loads(named.read_text(encoding="utf-8"))
+            old_ids, old_keys = known["ids"], known["keys"]
+            if (known.get("digest") == data.get("digest") and data.get("settings") == settings
+                    and isinstance(old_ids, list) and isinstance(old_keys, list)
                     and len(old_keys) == len(old_ids) == len(rows)
                     and all(isinstance(k, str) for k in old_ids + old_keys)
                     and all(0 <= i < len(rows) for row in rows for i in row)):
@@ -200,7 +204,7 @@ def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[
             pass
     if result is None:
         result = related_indices(keys_of, limit)
-    if cache is not None:
-        cachefile.write_json(cache, {"digest": digest, "settings": settings, "related": result, "ids": ids,
-                                     "keys": ["\x01".join(keys) for keys in keys_of]})
+    if cache is not None and named is not None:
+        cachefile.write_json(named, {"digest": digest, "ids": ids, "keys": ["\x01".join(keys) for keys in keys_of]})
+        cachefile.write_json(cache, {"digest": digest, "settings": settings, "related": result})
     return result
