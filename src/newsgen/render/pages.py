@@ -346,7 +346,7 @@ def _year_text(plan: Plan, year: Year) -> str:
         site = plan.site
         text = ""
         if all(site.posts[i].article.digest for i in year.posts):
-            lines = [plan.structure(), repr(("year", year.year, year.url))]
+            lines = [plan.structure(), repr(("year", year.year, year.url, len(year.posts)))]
             for m in year.months:
                 lines.append(repr((m.year, m.month, m.url, len(m.posts))))
                 lines.extend(plan.card(site.posts[i]) for i in m.posts)
