@@ -245,7 +245,7 @@ def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
     assert names[:3] == ["articles.json", "bodies", "outputs.json"] and names[3].startswith("pages-")
-    assert names[4:] == ["pinyin.json", "related.json"]
+    assert names[4:] == ["pinyin.json", "related.json", "related.keys.json"]
     time.sleep(0)   # nothing pickled: a hostile cache can at worst make the build cold
 
 
@@ -288,6 +288,14 @@ def test_converted_bodies_are_cached_one_file_each_and_pruned(site: Path, tmp_pa
     build(site, tmp_path / "out")
     after = {p.name for p in bodies.iterdir()}
     assert len(after) == len(before) and len(after - before) == 1   # the edited body's old HTML is gone
+    _delete(site)
+    build(site, tmp_path / "out")
+    assert len({p.name for p in bodies.iterdir()}) == len(before) - 1   # and a deleted article's
+    (bodies / "stray.html").write_text("x", encoding="utf-8")
+    (site / CACHE_DIR / "articles.json").unlink()   # a build that reads every article keeps only theirs
+    touch_later(first_article(site))
+    build(site, tmp_path / "out")
+    assert len({p.name for p in bodies.iterdir()}) == len(before) - 1
 
 
 def test_related_articles_are_scored_again_only_when_places_topics_or_tags_change(
@@ -295,16 +303,18 @@ def test_related_articles_are_scored_again_only_when_places_topics_or_tags_chang
     from newsgen.render import related as related_mod
 
     calls: list[int] = []
-    real = related_mod.related_indices
-    monkeypatch.setattr(related_mod, "related_indices", lambda keys, limit: calls.append(1) or real(keys, limit))
+    real = related_mod._related_one
+    monkeypatch.setattr(related_mod, "_related_one", lambda index, *rest: calls.append(index) or real(index, *rest))
     out = tmp_path / "out"
-    build(site, out)
+    first = build(site, out)
+    assert len(calls) == first.articles   # every article scored
+    calls.clear()
     _body(site)
     build(site, out)
-    assert len(calls) == 1            # a body edit reused the table
+    assert not calls                      # a body edit reused the table
     _topic(site)
     build(site, out)
-    assert len(calls) == 2            # a topic edit scored again
+    assert calls                          # a topic edit scored again (those it can change)
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
 
 
@@ -375,3 +385,27 @@ def test_numbered_listing_pages_are_reused_by_their_inputs(site: Path, tmp_path:
     _title(site)
     build(site, out, search=False)
     assert files(out) == files(build(site, tmp_path / "cold2", incremental=False, search=False).output)
+
+
+def test_feeds_fronts_and_archives_are_reused_by_their_inputs(site: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    """A body edit makes the context of no feed, listing front page or archive page that does not show it."""
+    from newsgen.render import pages as pages_mod
+
+    made: list[str] = []
+    for name in ("_feed_context", "_region_context", "_term_context", "_home_context", "_year_context",
+                 "_month_context"):
+        real = getattr(pages_mod, name)
+        monkeypatch.setattr(pages_mod, name,
+                            lambda *a, _real=real, _name=name, **k: made.append(_name) or _real(*a, **k))
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    everything = len(made)
+    made.clear()
+    _body(site)
+    again = build(site, out, search=False)
+    assert 0 < len(made) < everything
+    assert made.count("_feed_context") == sum(p.endswith("feed.xml") for p in again.rendered_paths)
+    made.clear()
+    assert build(site, out, search=False).rendered == 0 and not made
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)

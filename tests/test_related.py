@@ -3,14 +3,17 @@ first on ties; none (and no heading) for an article that shares nothing beyond t
 
 from __future__ import annotations
 
+import json
+import random
 import re
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 from newsgen.commands.build import build
-from newsgen.render.related import article_keys, related_indices
+from newsgen.render.related import CAP, article_keys, related_indices, update_related
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
 
@@ -106,3 +109,73 @@ def test_fixture_site_lists_the_expected_neighbours(built: Path, url: str, expec
 def test_an_article_without_neighbours_has_no_empty_heading(built: Path):
     html = (built / "2025/07/zhanggong-zhengwu-gongkai/index.html").read_text(encoding="utf-8")
     assert "相关文章" not in html and 'class="related"' not in html
+
+
+def _random_keys(rng: random.Random) -> dict[str, int]:
+    cities = ["南昌市", "赣州市", "九江市"]
+    counties = ["东湖区", "西湖区", "章贡区"]
+    regions = tuple(f"江西省/{rng.choice(cities)}" + (f"/{rng.choice(counties)}" if rng.random() < 0.6 else "")
+                    for _ in range(rng.choice((0, 1, 1, 2))))
+    topics = tuple(rng.sample(["水利", "教育", "党建"], rng.choice((0, 1, 2))))
+    tags = tuple(rng.sample([f"标签{i}" for i in range(12)], rng.choice((0, 1, 2, 3))))
+    return article_keys(regions, topics, tags)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_updating_the_last_result_gives_what_scoring_everything_gives(seed: int):
+    """After articles are added, deleted or retagged (any number, anywhere; long postings and short
+    ones), the rows scored again plus the old rows renumbered are exactly a full scoring's."""
+    rng = random.Random(seed)
+    cap = rng.choice((3, 6, CAP))
+    ids = [f"a{i}" for i in range(rng.randint(20, 160))]
+    keys = {name: _random_keys(rng) for name in ids}
+    rows = related_indices([keys[n] for n in ids], cap=cap)
+    fresh = len(ids)
+    for _ in range(8):
+        old_ids, old_keys = list(ids), [list(keys[n]) for n in ids]
+        for _ in range(rng.choice((1, 1, 2, 5))):
+            what = rng.random()
+            if what < 0.4:
+                name = f"a{fresh}"
+                fresh += 1
+                keys[name] = _random_keys(rng)
+                ids.insert(rng.randint(0, len(ids)) if rng.random() < 0.5 else 0, name)
+            elif what < 0.7 and len(ids) > 5:
+                ids.remove(rng.choice(ids))
+            else:
+                keys[rng.choice(ids)] = _random_keys(rng)
+        keys_of = [keys[n] for n in ids]
+        updated = update_related(old_ids, old_keys, rows, ids, keys_of, cap=cap)
+        rows = related_indices(keys_of, cap=cap)
+        assert updated == rows
+    moved = ids[1:] + ids[:1]   # an article moved (a date changed): no update, score everything
+    assert update_related(ids, [list(keys[n]) for n in ids], rows, moved, [keys[n] for n in moved], cap=cap) is None
+
+
+@pytest.mark.parametrize("damage", ["rows out of range", "keys truncated", "keys of another table"])
+def test_a_related_cache_from_elsewhere_is_never_trusted(tmp_path: Path, damage: str):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    path = site / ".newsgen-cache" / "related.json"
+    keys = site / ".newsgen-cache" / "related.keys.json"
+    if damage == "rows out of range":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["related"] = [[99] for _ in data["related"]]
+        path.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "keys truncated":
+        keys.write_bytes(keys.read_bytes()[:40])
+    else:
+        data = json.loads(keys.read_text(encoding="utf-8"))
+        data["keys"] = list(reversed(data["keys"]))
+        data["digest"] = "another"
+        keys.write_text(json.dumps(data), encoding="utf-8")
+    article = site / "articles" / "2025" / "08" / "gongshui-luojia.md"   # retagged: the table must change
+    text = article.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("tags:"))
+    article.write_text(text.replace(line, "tags: [新标签, 供水]", 1), encoding="utf-8")
+    build(site, out, search=False)
+    cold = build(site, tmp_path / "cold", incremental=False, search=False)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+        {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}

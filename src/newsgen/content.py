@@ -16,7 +16,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ import yaml
 
 from newsgen import cachefile
 from newsgen.config import duplicate_keys, tab_indented
-from newsgen.errors import Diagnostic, Diagnostics, Location, Severity
+from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -84,6 +84,16 @@ class Article:
     def day(self) -> dt.date:
         """The publication date as a plain date."""
         return self.date.date() if isinstance(self.date, dt.datetime) else self.date
+
+    def __getattr__(self, name: str) -> Any:
+        """``body`` of an article taken from the :class:`ArticleCache`, which keeps no bodies: read from
+        its file on first use (only the pages rendered need it), then kept."""
+        if name == "body":
+            file = self.__dict__.get("_body_file")
+            if file is not None:
+                body = self.__dict__["body"] = stored_body(file, self.digest, self.path)
+                return body
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- reading
@@ -382,13 +392,38 @@ def load(path: Path, root: Path | None = None) -> tuple[Article | None, list[Dia
     return loads(text, shown, hashlib.sha256(data).hexdigest())
 
 
+def stored_body(file: str, digest: str, shown: Path) -> str:
+    """The body of the article file ``file`` as :func:`loads` reads it, when the file's bytes are still
+    those whose sha256 is ``digest``. A file changed since it was read is an error: its body would not
+    be the one its front matter was read with (the next build reads it again)."""
+    try:
+        data = Path(file).read_bytes()
+        if hashlib.sha256(data).hexdigest() == digest:
+            parts = split_front_matter(data.decode("utf-8"))
+            if parts is not None:
+                return parts[1]
+    except (OSError, UnicodeDecodeError):
+        pass
+    raise NewsgenError(Diagnostic(Location(shown), "changed while the site was being built: build again"))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The article files under ``root`` (as :func:`article_files` lists them, without a problem) with
+    their identities (size, mtime, ctime, inode), as a caller that has just walked and stat'ed them
+    found them: :func:`load_articles` then neither walks the folder nor stats the files again."""
+
+    root: Path
+    files: tuple[tuple[Path, list[int]], ...]
+
+
 def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCache | None = None,
-                  ) -> tuple[list[Article], Diagnostics]:
+                  listing: Listing | None = None) -> tuple[list[Article], Diagnostics]:
     """Read every ``*.md`` under ``site/articles``, collecting all problems of all files.
 
     With a ``cache``, a file whose size, mtime, ctime and inode are those it had when cached is
     not read again: its article and problems come from the cache. The cache is updated in memory;
-    the caller saves it (:meth:`ArticleCache.save`).
+    the caller saves it (:meth:`ArticleCache.save`). A ``listing`` of that folder stands for walking it.
     """
     diagnostics = Diagnostics()
     articles: list[Article] = []
@@ -399,8 +434,12 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
         return articles, diagnostics
     if cache is not None:
         cache.begin()
-    for path in article_files(root, site, diagnostics):
-        hit = cache.get(path, site) if cache is not None else None
+    if listing is not None and listing.root == root:
+        files: Iterable[tuple[Path, list[int] | None]] = listing.files
+    else:
+        files = ((path, None) for path in article_files(root, site, diagnostics))
+    for path, identity in files:
+        hit = cache.get(path, site, identity) if cache is not None else None
         if hit is not None:
             article, problems = hit
         else:
@@ -423,6 +462,10 @@ class ArticleCache:
     written tagged (``{"$date": "2025-08-06"}``). A cache that cannot be read, or was written by
     another newsgen version, is ignored: the build is then cold. Safe to delete.
 
+    Bodies are not kept (they are nine tenths of the bytes, and a build needs only those of the
+    pages it renders): an article from the cache reads its body from its file when first asked
+    for it, checked against the file's digest (see :func:`stored_body`).
+
     Written as a journal: the whole cache (``articles.json``, tens of megabytes at 10,000 articles)
     only when much has changed; a build that changed a few articles writes just those to
     ``articles.delta.json``, which names the whole file it applies to (a random generation) and
@@ -430,7 +473,7 @@ class ArticleCache:
     read again.
     """
 
-    VERSION = 1
+    VERSION = 2
     #: how many changed entries a delta may hold before the whole cache is written again
     DELTA_MIN = 200
     DELTA_SHARE = 0.05
@@ -441,6 +484,8 @@ class ArticleCache:
         self._entries: dict[str, Any] = {}
         self._seen: set[str] = set()
         self.hits = 0
+        #: digests of the files whose entries this read replaced or dropped (their bodies' HTML may go)
+        self.dropped: set[str] = set()
         self._changed = False   # anything to save
         self._derived_count = -1   # how many derived entries the read kept (more now: save)
         #: what later stages derive from an article, by its digest (summary, reading minutes)
@@ -485,6 +530,7 @@ class ArticleCache:
         """Start a read of the articles (a cache kept in memory serves one build after another)."""
         self._seen = set()
         self.hits = 0
+        self.dropped = set()
 
     @staticmethod
     def _identity(path: Path) -> list[int] | None:
@@ -494,11 +540,14 @@ class ArticleCache:
             return None
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
-    def get(self, path: Path, site: Path) -> tuple[Article | None, list[Diagnostic]] | None:
+    def get(self, path: Path, site: Path, identity: list[int] | None = None,
+            ) -> tuple[Article | None, list[Diagnostic]] | None:
+        """The cached article and problems of ``path`` when its identity (stat'ed unless given) is the cached one."""
         key = _key(path, site)
         self._seen.add(key)
         entry = self._entries.get(key)
-        identity = self._identity(path)
+        if identity is None:
+            identity = self._identity(path)
         if entry is None or entry.get("id") != identity:
             return None
         made = self._made.get(key)
@@ -506,7 +555,7 @@ class ArticleCache:
             self.hits += 1
             return made[1], list(made[2])
         try:
-            article = _article_from_json(entry["article"]) if entry["article"] is not None else None
+            article = _article_from_json(entry["article"], str(path)) if entry["article"] is not None else None
             problems = [Diagnostic(Location(Path(p[0]), p[1], p[2]), p[3], Severity(p[4])) for p in entry["problems"]]
         except (KeyError, TypeError, ValueError, IndexError):
             return None
@@ -518,6 +567,7 @@ class ArticleCache:
         key = _key(path, site)
         self._seen.add(key)
         self._changed = True
+        self._drop(self._entries.get(key))
         if article is not None and not (_json_faithful(article.extra) and _json_faithful(article.source)):
             self._entries.pop(key, None)   # a key JSON would turn into text (2025: x): read it every time
             self._delta[key] = None
@@ -533,13 +583,19 @@ class ArticleCache:
         from contents no file has any more."""
         gone = [k for k in self._entries if k not in self._seen]
         for key in gone:
-            del self._entries[key]
+            self._drop(self._entries.pop(key))
             self._made.pop(key, None)
             self._delta[key] = None
         self._changed |= bool(gone)
         digests = {e["article"]["digest"] for e in self._entries.values() if e.get("article")}
         self.derived = {k: v for k, v in self.derived.items() if k in digests}
         self._derived_count = len(self.derived)
+
+    def _drop(self, entry: Any) -> None:
+        try:
+            self.dropped.add(str(entry["article"]["digest"]))
+        except (KeyError, TypeError):
+            pass
 
     def save(self) -> None:
         """Write the cache (atomically: a temporary file renamed over it), when anything changed:
@@ -620,15 +676,19 @@ def _key(path: Path, site: Path) -> str:
     return path.relative_to(site).as_posix()
 
 
-_ARTICLE_FIELDS = frozenset(f.name for f in dataclasses.fields(Article))
+#: what a cache entry holds of an article: every field but its body
+_CACHED_FIELDS = frozenset(f.name for f in dataclasses.fields(Article)) - {"body"}
 
 #: the Article fields whose cached JSON may be tagged (see _tag); the others are text, numbers, lists of text
 _TAGGED_FIELDS = ("date", "updated", "extra", "source")
 
 
 def _article_to_json(article: Article) -> dict[str, Any]:
+    """Every field but the body (read from the file when needed: see :func:`stored_body`)."""
     out: dict[str, Any] = {}
     for f in dataclasses.fields(article):
+        if f.name == "body":
+            continue
         value = getattr(article, f.name)
         if isinstance(value, dt.datetime | dt.date):   # json.dumps would never call _tag for these...
             value = _tag(value)
@@ -640,7 +700,8 @@ def _article_to_json(article: Article) -> dict[str, Any]:
     return out
 
 
-def _article_from_json(data: dict[str, Any]) -> Article:
+def _article_from_json(data: dict[str, Any], body_file: str) -> Article:
+    """The article of a cache entry, its body to be read from ``body_file`` when first asked for."""
     values = dict(data)
     for key in _TAGGED_FIELDS:   # only these may hold what JSON cannot (dates, YAML's other types)
         value = values.get(key)
@@ -649,12 +710,10 @@ def _article_from_json(data: dict[str, Any]) -> Article:
     values["path"] = Path(values["path"])
     for key in ("authors", "regions", "topics", "tags"):
         values[key] = tuple(values[key])
-    missing = _ARTICLE_FIELDS.difference(values)
-    if missing:   # an entry of an older layout: the constructor fills defaults (or refuses)
-        return Article(**values)
-    unknown = set(values).difference(_ARTICLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown article fields {sorted(unknown)}")
+    unknown = set(values).difference(_CACHED_FIELDS)
+    if unknown or _CACHED_FIELDS.difference(values):   # another layout: read the file again
+        raise TypeError(f"not the cached article fields: {sorted(unknown) or 'some missing'}")
+    values["_body_file"] = body_file
     # every field present and of the right kind: set them as the frozen dataclass's own __init__
     # would, without its per-field object.__setattr__ calls (a third of reading 10,000 cached articles)
     article = object.__new__(Article)

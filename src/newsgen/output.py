@@ -110,6 +110,7 @@ class OutputWriter:
         self.files = 0      # other generated files: feeds, sitemap, robots.txt
         self._previous: Path | None = None
         self._committed = False
+        self._linked: tuple[str, os.stat_result] | None = None   # the last file reuse() linked, with its stat
 
     # -- writing
     def claim(self, path: str, what: str = "a page") -> str:
@@ -285,6 +286,7 @@ class OutputWriter:
         edited by hand, or an output the manifest does not describe, is rendered again. Where a
         hard link is impossible (another file system), the file is copied.
         """
+        self._linked = None
         entry = manifest.pages.get(path)
         if entry is None or entry[0] != fingerprint:
             return False
@@ -300,6 +302,7 @@ class OutputWriter:
             try:
                 there = os.lstat(target)
                 if (there.st_ino, there.st_dev) == (st.st_ino, st.st_dev):
+                    self._linked = (path, st)
                     return True   # the spare's file is the output's own: nothing to do
                 _make_room(self._tmp, path)
             except FileNotFoundError:
@@ -312,6 +315,7 @@ class OutputWriter:
             except FileNotFoundError:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 os.link(source, target)
+            self._linked = (path, st)   # the same file: its size, mtime and inode
         except OSError:
             try:
                 shutil.copy2(source, target)
@@ -322,8 +326,10 @@ class OutputWriter:
     def identity(self, path: str, fingerprint: str, inputs: str = "") -> list:
         """The manifest entry of a file just written or linked: [fingerprint, size, mtime_ns, inode, inputs]
         (``inputs``: the page's inputs key, '' when it has none; see Fingerprints.inputs)."""
+        linked, self._linked = self._linked, None
         try:
-            st = os.stat(os.path.join(self._tmp, path))
+            # a file reuse() has just linked is the output's, whose identity it has read: no stat again
+            st = linked[1] if linked is not None and linked[0] == path else os.stat(os.path.join(self._tmp, path))
         except OSError:
             return []
         return [fingerprint, st.st_size, st.st_mtime_ns, st.st_ino, inputs]

@@ -35,7 +35,7 @@ import jinja2
 from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
 from newsgen.commands.validate import validate
-from newsgen.content import ArticleCache, site_files
+from newsgen.content import ArticleCache, Listing, site_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Manifest, OutputWriter, build_lock
 from newsgen.render import THEME_DIR, make_environment, plan_pages, render_page, static_dirs
@@ -111,7 +111,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     articles in memory from one build to the next (see :class:`BuildSession`)."""
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
-    inputs = (_inputs_digest(site, output, base_url, drafts, future, search) or "") if incremental else ""
+    inputs, listing = _inputs_digest(site, output, base_url, drafts, future, search) if incremental else ("", None)
     known: tuple[Path, Manifest] | None = None   # the last build's manifest, read once
     if inputs:
         unchanged, known = _unchanged(site, output, inputs)
@@ -125,7 +125,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         path = cache_dir / "articles.json"
         articles_cache = session.articles(path) if session is not None else ArticleCache(path)
     checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step,
-                       cache=articles_cache)
+                       cache=articles_cache, listing=listing)
     if not checked.ok or checked.model is None:
         raise NewsgenError(checked.diagnostics.items)
     config, out, model, diagnostics = checked.config, checked.output, checked.model, checked.diagnostics
@@ -210,11 +210,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             written.save(manifest_path, out)
             if readings is not None:
                 readings.save()
-            reread = articles_cache is None or articles_cache.changed
             if articles_cache is not None and session is None:   # a session writes it when it closes
                 articles_cache.save()
-            if reread:   # no article read again nor gone: no body's HTML to drop
-                renderer.prune(article.body for article in checked.articles)   # drafts' too: kept for later
+            if articles_cache is None or not articles_cache.hits:   # all read: keep only the HTML of these bodies
+                renderer.prune(renderer.file_key(article.digest) if article.digest else renderer.key(article.body)
+                               for article in checked.articles)   # drafts' too: kept for later
+            elif articles_cache.dropped:   # the HTML of the bodies read again or gone, unless another file has it
+                current = {article.digest for article in checked.articles}
+                renderer.discard(renderer.file_key(d) for d in articles_cache.dropped - current)
         # kept as the spare the next build updates in place; else deleted, under the build lock unless in background
         writer.remove_previous(background=background_cleanup, keep=incremental)
         clock.step("cleanup", "previous output kept for the next build to update" if incremental else
@@ -251,39 +254,47 @@ class _Readings:
 
 
 def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
-                   search: bool = True) -> str | None:
+                   search: bool = True) -> tuple[str, Listing | None]:
     """A digest of everything a build reads, by file identity (path, size, mtime, ctime, inode), not
     content: the config file, every article, template and static file (the site's and the theme's),
     the options, newsgen's version, and today's date in the site's time zone (future-dated articles
-    appear on their day). ``None`` when the inputs cannot be read cleanly (the full path reports why).
+    appear on their day). ``''`` when the inputs cannot be read cleanly (the full path reports why).
+    With it, the article files as found (so that reading them does not walk and stat them again).
     """
     try:
         config = config_mod.load(site)
     except NewsgenError:
-        return None
+        return "", None
     out = output if output is not None else site / config.output_dir
     today = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
     h = hashlib.sha256(f"{__version__}\0{base_url}\0{drafts}\0{future}\0{search}\0{today}\0"
                        f"{os.path.realpath(out)}\0".encode())
     problems = Diagnostics()
-    folders = [(site, site / config.articles_dir, ".md", ("_", "."))]
-    folders += [(site, site / name, "", (".",)) for name in ("templates", "static")]
-    folders += [(THEME_DIR, THEME_DIR / name, "", (".",)) for name in ("templates", "static")]
-    for home, folder, suffix, skip in folders:
+    articles = site / config.articles_dir
+    found: list[tuple[Path, list[int]]] = []
+    # the articles as load_articles walks them (no theme links); templates and static files as validate does
+    folders = [(site, articles, ".md", ("_", "."), ())]
+    folders += [(site, site / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
+    folders += [(THEME_DIR, THEME_DIR / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
+    for home, folder, suffix, skip, allowed in folders:
         h.update(f"\0{folder}\0".encode())
-        for path in site_files(folder, home, problems, suffix=suffix, skip=skip, allowed=(THEME_DIR,)):
+        for path in site_files(folder, home, problems, suffix=suffix, skip=skip, allowed=allowed):
             try:
                 st = os.stat(path)
             except OSError:
-                return None
+                return "", None
             h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+            if folder is articles:
+                found.append((path, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
     try:
         h.update((site / config_mod.CONFIG_FILE).read_bytes())
     except FileNotFoundError:
         h.update(b"no config")
     except OSError:
-        return None
-    return None if problems.items else h.hexdigest()
+        return "", None
+    if problems.items:
+        return "", None
+    return h.hexdigest(), Listing(articles, tuple(found))
 
 
 def _unchanged(site: Path, output: Path | None, inputs: str) -> tuple[BuildResult | None, tuple[Path, Manifest]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen import config as config_mod
-from newsgen.content import Article, ArticleCache, load_articles, site_files
+from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError
 from newsgen.render import THEME_DIR
 from newsgen.site import Site, build_site
@@ -40,9 +40,11 @@ class Validated:
 
 def validate(site: Path, output: Path | None = None, base_url: str | None = None, *,
              drafts: bool = False, future: bool = False, today: dt.date | None = None,
-             step: Callable[[str, str], None] | None = None, cache: ArticleCache | None = None) -> Validated:
+             step: Callable[[str, str], None] | None = None, cache: ArticleCache | None = None,
+             listing: Listing | None = None) -> Validated:
     """Read and check ``site``. Drafts and articles dated after ``today`` (in the site's time zone)
-    are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps."""
+    are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps.
+    ``listing``: the article files as the caller just found them (see :func:`load_articles`)."""
     step = step or (lambda _name, _message: None)
     diagnostics = Diagnostics()
     config_ok = True
@@ -58,7 +60,7 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
         _check_base_url(config, base_url is not None, diagnostics)
     step("config", f"base path {config.base_path}, output {out}")
 
-    articles, problems = load_articles(site, config.articles_dir, cache)
+    articles, problems = load_articles(site, config.articles_dir, cache, listing)
     diagnostics.extend(problems)
     cached = f" ({cache.hits} unchanged, from the cache)" if cache is not None else ""
     step("articles", f"read {len(articles)} articles{cached}")

@@ -8,8 +8,9 @@ its fingerprint hashes exactly that:
   (:meth:`Fingerprints.template`);
 - the site configuration and the site view every template receives;
 - the page's path, template name and context, walked value by value
-  (:meth:`Fingerprints.value`), with each article body stood in for by the digest of its
-  Markdown and the renderer's settings, so no body is converted to be fingerprinted.
+  (:meth:`Fingerprints.value`), with each article body stood in for by the renderer's settings and the digest of
+  its article file (of its Markdown when it has none), so no body is read or converted to be
+  fingerprinted.
 
 Views are immutable and live as long as the build, so the digest of each view object is computed
 once (memoised by identity) however many listings show it. An unknown type in a context is an
@@ -145,7 +146,10 @@ class Fingerprints:
             return hit[1]
         h = hashlib.sha256()
         if isinstance(value, Body):
-            h.update(b"body" + self._renderer + hashlib.sha256(value.source.encode()).digest())
+            if value.digest:   # a body is a function of its file's bytes: named by their digest, not read
+                h.update(b"body-file" + self._renderer + value.digest.encode())
+            else:
+                h.update(b"body" + self._renderer + hashlib.sha256(value.source.encode()).digest())
         elif isinstance(value, FeedContent):
             h.update(b"feed-content")
             self._feed(h, value.body)

@@ -23,7 +23,7 @@ import html
 import os
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import markdown as md
@@ -129,30 +129,50 @@ class MarkdownRenderer:
         """The cache key of ``text``'s HTML under these settings."""
         return hashlib.sha256(f"{self.settings}\0{text}".encode()).hexdigest()
 
+    def file_key(self, digest: str) -> str:
+        """The cache key of the HTML of the body of the article file whose bytes have sha256 ``digest``
+        (a body is a function of its file's bytes), under these settings."""
+        return hashlib.sha256(f"{self.settings}\0file\0{digest}".encode()).hexdigest()
+
     def convert(self, text: str) -> str:
-        """``text`` as HTML; from the cache of converted bodies when it has it (and written there if not).
+        """``text`` as HTML; from the cache of converted bodies when it has it (and written there if not)."""
+        return self.cached(self.key(text), lambda: text)
+
+    def cached(self, key: str, text: Callable[[], str]) -> str:
+        """The HTML of ``text()`` kept under ``key``: read from the cache when there (``text`` is then
+        not called), else converted and written there.
 
         The cache is one file a body, written atomically, so forked render workers share it safely.
         """
         if self.cache_dir is None:
-            return self._md.reset().convert(text)
-        path = self.cache_dir / f"{self.key(text)}.html"
+            return self._md.reset().convert(text())
+        path = self.cache_dir / f"{key}.html"
         try:   # the first line is the digest of the rest: a truncated or edited file is not trusted
             check, _, cached = path.read_bytes().partition(b"\n")
             if check.decode("ascii") == hashlib.sha256(cached).hexdigest():
                 return cached.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             pass
-        html = self._md.reset().convert(text)
+        html = self._md.reset().convert(text())
         data = html.encode("utf-8")
         cachefile.write(path, hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
         return html
 
-    def prune(self, texts: Iterable[str]) -> None:
-        """Delete the cached HTML of bodies that are none of ``texts`` (edited or deleted articles)."""
+    def discard(self, keys: Iterable[str]) -> None:
+        """Delete the cached HTML kept under ``keys`` (bodies no article has any more)."""
+        if self.cache_dir is None:
+            return
+        for key in keys:
+            try:
+                os.unlink(self.cache_dir / f"{key}.html")
+            except OSError:
+                pass
+
+    def prune(self, keys: Iterable[str]) -> None:
+        """Delete the cached HTML of every body but those under ``keys`` (edited or deleted articles')."""
         if self.cache_dir is None or not self.cache_dir.is_dir():
             return
-        keep = {f"{self.key(t)}.html" for t in texts}
+        keep = {f"{key}.html" for key in keys}
         for entry in os.scandir(self.cache_dir):
             if entry.name not in keep:
                 try:
@@ -165,23 +185,34 @@ class Body:
     """An article body for a template: converted on first use (``{{ body }}``), then cached.
 
     Jinja2 treats objects with ``__html__`` as safe markup, so the converted HTML is not escaped.
+    ``source`` may be a function giving the Markdown, called only when it is needed; ``digest``, the
+    sha256 of the article file the body is read from, then names it (its cached HTML, its fingerprint).
     """
 
-    __slots__ = ("_source", "_renderer", "_html")
+    __slots__ = ("_source", "_get", "_renderer", "_html", "digest")
 
-    def __init__(self, source: str, renderer: MarkdownRenderer) -> None:
-        self._source = source
+    def __init__(self, source: str | Callable[[], str], renderer: MarkdownRenderer, digest: str = "") -> None:
+        self._source = source if isinstance(source, str) else None
+        self._get = None if isinstance(source, str) else source
         self._renderer = renderer
         self._html: str | None = None
+        self.digest = digest
 
     @property
     def source(self) -> str:
         """The Markdown, as written in the article file."""
+        if self._source is None:
+            assert self._get is not None
+            self._source = self._get()
         return self._source
 
     def __html__(self) -> str:
         if self._html is None:
-            self._html = self._renderer.convert(self._source)
+            renderer = self._renderer
+            if self.digest:
+                self._html = renderer.cached(renderer.file_key(self.digest), lambda: self.source)
+            else:
+                self._html = renderer.convert(self.source)
         return self._html
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +30,8 @@ from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, site
 from newsgen.render.markdown import Body, MarkdownRenderer
 from newsgen.render.meta import article_meta
 from newsgen.render.related import related
-from newsgen.render.views import Link, PageInfo, PlaceNode, Views, rfc3339
-from newsgen.site import Pager, Place, Post, Site, paginate
+from newsgen.render.views import Link, PageInfo, PlaceNode, Views, YearView, rfc3339
+from newsgen.site import Pager, Place, Post, Site, Year, paginate
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +80,39 @@ class Plan:
     cache_dir: Path | None = None   # where planners may keep what they derive (related articles)
     feeds: Feeds = field(init=False)
     _structure: str = ""
-    _cards: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    _cards: dict[int, str] = field(default_factory=dict)
+    _links: dict[int, str] = field(default_factory=dict)
+    _shown: dict[int, str] = field(default_factory=dict)
+    years: dict[int, YearView] = field(default_factory=dict)
+    _months: list[int] | None = None
+    _year_texts: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.feeds = Feeds(self.views, self.body)
 
-    def card(self, post: Post) -> tuple[str, str, str]:
-        """What an article's card in a listing is made from: its file's path and digest, and its URL."""
+    def card(self, post: Post) -> str:
+        """What an article's card in a listing is made from: its file's path and digest, and its URL
+        (as one line of text: inputs texts are lines of reprs, which hold no line break)."""
         done = self._cards.get(post.index)
         if done is None:
-            done = self._cards[post.index] = (post.article.path.as_posix(), post.article.digest, post.url)
+            done = self._cards[post.index] = repr((post.article.path.as_posix(), post.article.digest, post.url))
+        return done
+
+    def link(self, post: Post | None) -> str:
+        """An article as a link shows it (title and URL), as one line; ``None`` for no article."""
+        if post is None:
+            return "None"
+        done = self._links.get(post.index)
+        if done is None:
+            done = self._links[post.index] = repr((post.article.title, post.url))
+        return done
+
+    def shown(self, index: int) -> str:
+        """An article as a related article shows it (title, URL and date), as one line."""
+        done = self._shown.get(index)
+        if done is None:
+            article = self.site.posts[index].article
+            done = self._shown[index] = repr((article.title, self.site.posts[index].url, article.date))
         return done
 
     def structure(self) -> str:
@@ -103,11 +127,19 @@ class Plan:
             self._structure = h.hexdigest()
         return self._structure
 
+    def months(self) -> list[int]:
+        """Every article's year and month, as ``year * 12 + month`` (what month charts count)."""
+        if self._months is None:
+            self._months = [post.article.day.year * 12 + post.article.day.month for post in self.site.posts]
+        return self._months
+
     def body(self, index: int) -> Body:
         """The article's body, one shared (lazy, converted once) object per article."""
         body = self.bodies.get(index)
         if body is None:
-            body = self.bodies[index] = Body(self.site.posts[index].article.body, self.renderer)
+            article = self.site.posts[index].article   # its body read only if converted (not cached)
+            body = self.bodies[index] = Body(functools.partial(getattr, article, "body"), self.renderer,
+                                             article.digest)
         return body
 
     def info(self, title: str, url: str, section: str, description: str = "", feed: str | None = None,
@@ -117,7 +149,21 @@ class Plan:
                         feed_url=views.href(feed_path(feed)) if feed is not None else "", feed_title=feed_title)
 
     def feed_page(self, title: str, url: str, posts: Sequence[int]) -> Page:
-        return Page(feed_path(url), "feed.xml", {"feed": self.feeds.feed(title, url, posts)})
+        return Page(feed_path(url), "feed.xml", functools.partial(_feed_context, self, title, url, posts),
+                    functools.partial(_feed_text, self, title, url, posts))
+
+
+def _feed_context(plan: Plan, title: str, url: str, posts: Sequence[int]) -> dict[str, Any]:
+    return {"feed": plan.feeds.feed(title, url, posts)}
+
+
+def _feed_text(plan: Plan, title: str, url: str, posts: Sequence[int]) -> str:
+    """What a feed is made from (see :func:`_listing_inputs`): its title and URL and the cards of its
+    :data:`FEED_SIZE` newest articles (their files' digests stand for their bodies, dates and authors)."""
+    newest = [plan.site.posts[i] for i in posts[:FEED_SIZE]]
+    if not all(post.article.digest for post in newest):
+        return ""
+    return "\n".join((plan.structure(), repr(("feed", title, url)), *(plan.card(p) for p in newest)))
 
 
 def numbered(title: str, number: int, count: int) -> str:
@@ -133,28 +179,29 @@ def plan_home(plan: Plan) -> Iterator[Page]:
     title = site.config.title
     for pager in paginate(range(len(site.posts)), site.config.per_page, ""):
         yield Page(output_path(pager.url), "home.html", functools.partial(_home_context, plan, pager),
-                   _listing_inputs(plan, pager, "home"))
+                   _listing_inputs(plan, pager, "home", front=functools.partial(len, site.posts)))
     yield plan.feed_page(title, "", range(len(site.posts)))
 
 
-def _listing_inputs(plan: Plan, pager: Pager[int], *names: object) -> Callable[[], str] | None:
-    """What a numbered page of a listing (not its front page) is made from, as text (see
-    :func:`_article_inputs`): the listing (``names``: kind, name, URL, feed), the page's number, the
-    number of pages and the front page's URL (its links to other pages), and for each article it
-    lists, the article file's path, digest and URL (its card: title, summary, date, places, topics,
-    tags), with the names and URLs of every place, topic and tag. None for a front page: it shows
-    counts and a chart of the whole listing, so it is fingerprinted from its context."""
-    if pager.is_front:
-        return None
-    return functools.partial(_listing_text, plan, pager, names)
+def _listing_inputs(plan: Plan, pager: Pager[int], *names: object,
+                    front: Callable[[], object] | None = None) -> Callable[[], str]:
+    """What a page of a listing is made from, as text (see :func:`_article_inputs`): the listing
+    (``names``: kind, name, URL, feed), the page's number, the number of pages and the front page's
+    URL (its links to other pages), and for each article it lists, the article file's path, digest
+    and URL (its card: title, summary, date, places, topics, tags), with the names and URLs of every
+    place, topic and tag. A front page also shows counts (and a chart) of the whole listing:
+    ``front()`` gives what they are made from."""
+    return functools.partial(_listing_text, plan, pager, names, front if pager.is_front else None)
 
 
-def _listing_text(plan: Plan, pager: Pager[int], names: tuple[object, ...]) -> str:
+def _listing_text(plan: Plan, pager: Pager[int], names: tuple[object, ...],
+                  front: Callable[[], object] | None) -> str:
     posts = [plan.site.posts[i] for i in pager.items]
     if not all(post.article.digest for post in posts):
         return ""   # an article not read from a file: no key, the context decides
-    return repr((plan.structure(), names, pager.number, pager.count, pager.url, pager.first_url,
-                 [plan.card(p) for p in posts]))
+    return "\n".join((plan.structure(), repr((names, pager.number, pager.count, pager.url, pager.first_url,
+                                             front() if front is not None else None)),
+                      *(plan.card(p) for p in posts)))
 
 
 def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
@@ -186,13 +233,8 @@ def _article_inputs(plan: Plan, post: Post, neighbours: Sequence[Sequence[int]])
     Made in a fraction of the time the context takes; a build whose inputs for a page are those of the
     last build reuses the page without making its context."""
     site = plan.site
-
-    def link(other: Post | None) -> tuple[str, str] | None:
-        return None if other is None else (other.article.title, other.url)
-
-    shown = tuple((site.posts[i].article.title, site.posts[i].url, site.posts[i].article.date)
-                  for i in neighbours[post.index])
-    return repr((plan.structure(), plan.card(post), link(site.older(post)), link(site.newer(post)), shown))
+    return "\n".join((plan.structure(), plan.card(post), plan.link(site.older(post)), plan.link(site.newer(post)),
+                      *(plan.shown(i) for i in neighbours[post.index])))
 
 
 def _article_context(plan: Plan, post: Post, neighbours: Sequence[Sequence[int]]) -> dict[str, Any]:
@@ -223,8 +265,16 @@ def plan_regions(plan: Plan) -> Iterator[Page]:
         for pager in paginate(place.posts, site.config.per_page, place.url):
             yield Page(output_path(pager.url), "region.html",
                        functools.partial(_region_context, plan, place, pager, title, node if pager.is_front else bare,
-                                         trail), _listing_inputs(plan, pager, place.path, title))
+                                         trail), _listing_inputs(plan, pager, place.path, title,
+                                                                 front=functools.partial(_place_front, plan, place)))
         yield plan.feed_page(title, place.url, place.posts)
+
+
+def _place_front(plan: Plan, place: Place) -> tuple[object, ...]:
+    """What a place's front page shows of the whole place: its node (counts, its places' counts) and
+    its chart (articles by month)."""
+    months = plan.months()
+    return repr(plan.views.place_node(place.path)), sorted(Counter(months[i] for i in place.posts).items())
 
 
 def _region_context(plan: Plan, place: Place, pager: Pager[int], title: str, node: PlaceNode,
@@ -249,7 +299,8 @@ def _plan_terms(plan: Plan, kind: str, title: str, section: str, by_count: bool,
             yield Page(output_path(pager.url), f"{section}.html",
                        functools.partial(_term_context, plan, pager, f"{title}：{term.name}", section,
                                          term.url if feeds else None, term_feed, link),
-                       _listing_inputs(plan, pager, kind, term.name, term.url, feeds, term_feed))
+                       _listing_inputs(plan, pager, kind, term.name, term.url, feeds, term_feed,
+                                       front=functools.partial(repr, link)))
         if feeds:
             yield plan.feed_page(term_feed, term.url, term.posts)
 
@@ -279,13 +330,54 @@ def plan_archives(plan: Plan) -> Iterator[Page]:
                {"page": plan.info("归档", "archive/", "archive"),
                 "years": tuple(views.year(y, with_posts=False) for y in site.years)})
     for year in site.years:
-        year_view = views.year(year, with_posts=True)
-        yield Page(output_path(year.url), "archive_year.html",
-                   {"page": plan.info(year_view.name, year.url, "archive"), "year": year_view})
-        for month, month_view in zip(year.months, year_view.months, strict=True):
-            yield Page(output_path(month.url), "archive_month.html",
-                       {"page": plan.info(month_view.name, month.url, "archive"), "year": year_view,
-                        "month": month_view})
+        inputs = functools.partial(_year_text, plan, year)
+        yield Page(output_path(year.url), "archive_year.html", functools.partial(_year_context, plan, year), inputs)
+        for number in range(len(year.months)):
+            yield Page(output_path(year.months[number].url), "archive_month.html",
+                       functools.partial(_month_context, plan, year, number),
+                       functools.partial(_month_text, plan, year, number))
+
+
+def _year_text(plan: Plan, year: Year) -> str:
+    """What a year's archive page is made from (see :func:`_listing_inputs`): the year, and each of its
+    months with the cards of its articles; as the digest of that text (its months' pages share it)."""
+    text = plan._year_texts.get(year.year)
+    if text is None:
+        site = plan.site
+        text = ""
+        if all(site.posts[i].article.digest for i in year.posts):
+            lines = [plan.structure(), repr(("year", year.year, year.url, len(year.posts)))]
+            for m in year.months:
+                lines.append(repr((m.year, m.month, m.url, len(m.posts))))
+                lines.extend(plan.card(site.posts[i]) for i in m.posts)
+            text = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+        plan._year_texts[year.year] = text
+    return text
+
+
+def _month_text(plan: Plan, year: Year, number: int) -> str:
+    """A month's archive page shows its whole year (the year page's inputs) and which month it is."""
+    text = _year_text(plan, year)
+    return text and f"{text}\0month {number}"
+
+
+def _year_view(plan: Plan, year: Year) -> YearView:
+    """A year with its months and their articles, made once (its pages and its months' share it)."""
+    view = plan.years.get(year.year)
+    if view is None:
+        view = plan.years[year.year] = plan.views.year(year, with_posts=True)
+    return view
+
+
+def _year_context(plan: Plan, year: Year) -> dict[str, Any]:
+    view = _year_view(plan, year)
+    return {"page": plan.info(view.name, year.url, "archive"), "year": view}
+
+
+def _month_context(plan: Plan, year: Year, number: int) -> dict[str, Any]:
+    view = _year_view(plan, year)
+    month = view.months[number]
+    return {"page": plan.info(month.name, year.months[number].url, "archive"), "year": view, "month": month}
 
 
 def plan_search(plan: Plan) -> Iterator[Page]:
@@ -296,6 +388,26 @@ def plan_search(plan: Plan) -> Iterator[Page]:
 def plan_not_found(plan: Plan) -> Iterator[Page]:
     """``/404.html``."""
     yield Page("404.html", "404.html", {"page": plan.info("页面不存在", "404.html", "404")})
+
+
+def _sitemap_text(plan: Plan, paths: Sequence[str]) -> str:
+    """What the sitemap is made from: every page's path, and every article's URL and dates."""
+    return "\n".join(("sitemap", *paths, "", *(repr((post.url, post.article.date, post.article.updated))
+                                              for post in plan.site.posts)))
+
+
+def _sitemap_context(plan: Plan, paths: Sequence[str]) -> dict[str, Any]:
+    """Every HTML page but 404, in plan order; an article's with the time it last changed."""
+    site, views = plan.site, plan.views
+    article_pages = {output_path(post.url): post.index for post in site.posts}
+    listed: list[SitemapEntry] = []
+    for path in paths:
+        url = sitemap_url(path)
+        if url is not None:
+            index = article_pages.get(path)
+            lastmod = rfc3339(views.last_change(index)) if index is not None else ""
+            listed.append(SitemapEntry(views.absolute(url), lastmod))
+    return {"urls": tuple(listed)}
 
 
 Planner = Callable[[Plan], Iterable[Page]]
@@ -313,17 +425,13 @@ def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = Non
     planners keep what they derive between builds.
     """
     plan = Plan(site, views, renderer or MarkdownRenderer(), cache_dir=cache_dir)
-    article_pages = {output_path(post.url): post.index for post in site.posts}
-    listed: list[SitemapEntry] = []
+    listed: list[str] = []
     for planner in planners:
         for page in planner(plan):
             yield page
-            url = sitemap_url(page.path)
-            if url is not None:
-                index = article_pages.get(page.path)
-                lastmod = rfc3339(views.last_change(index)) if index is not None else ""
-                listed.append(SitemapEntry(views.absolute(url), lastmod))
-    yield Page("sitemap.xml", "sitemap.xml", {"urls": tuple(listed)})
+            listed.append(page.path)
+    yield Page("sitemap.xml", "sitemap.xml", functools.partial(_sitemap_context, plan, listed),
+               functools.partial(_sitemap_text, plan, listed))
     yield Page("robots.txt", "robots.txt", {"sitemap_url": views.absolute("sitemap.xml")})
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from newsgen import cachefile
@@ -56,38 +56,115 @@ def article_keys(regions: Sequence[str], topics: Sequence[str], tags: Sequence[s
 
 
 def related_indices(keys_of: Sequence[dict[str, int]], limit: int = LIMIT, cap: int = CAP,
-                    min_score: int = MIN_SCORE) -> tuple[tuple[int, ...], ...]:
-    """For articles ``0..n-1`` (newest first) with their keys, each one's related articles' indices."""
+                    min_score: int = MIN_SCORE, only: Iterable[int] | None = None) -> tuple[tuple[int, ...], ...]:
+    """For articles ``0..n-1`` (newest first) with their keys, each one's related articles' indices
+    (with ``only``, just those articles', in its order)."""
+    postings = _postings(keys_of)
+    big_sets = {key: set(posting) for key, posting in postings.items() if len(posting) > cap}
+    n = len(keys_of)
+    return tuple(_related_one(index, keys_of[index], postings, big_sets, n, limit, cap, min_score)
+                 for index in (range(n) if only is None else only))
+
+
+def _postings(keys_of: Sequence[Iterable[str]]) -> dict[str, list[int]]:
+    """Each key's articles, ascending (newest first)."""
     postings: dict[str, list[int]] = {}
     for index, keys in enumerate(keys_of):
         for key in keys:
-            postings.setdefault(key, []).append(index)   # ascending: newest first
-    big_sets = {key: set(posting) for key, posting in postings.items() if len(posting) > cap}
-    out: list[tuple[int, ...]] = []
-    n = len(keys_of)
-    for index, keys in enumerate(keys_of):
-        scores: dict[int, int] = {}
-        big: list[tuple[str, int]] = []
-        for key, weight in keys.items():
-            posting = postings[key]
-            if len(posting) > cap:   # candidates: the cap articles nearest in time; scored below
-                big.append((key, weight))
-                at = bisect_left(posting, index)
-                start = min(max(0, at - cap // 2), len(posting) - cap)
-                scores.update(dict.fromkeys(posting[start:start + cap], 0))
-        for key, weight in keys.items():
-            posting = postings[key]
-            if len(posting) <= cap:
-                for other in posting:
-                    scores[other] = scores.get(other, 0) + weight
-        scores.pop(index, None)
-        for key, weight in big:
-            for other in scores.keys() & big_sets[key]:
-                scores[other] += weight
-        # one int per candidate orders by score (higher first), then by index (newer first)
-        ranked = sorted([other - score * n for other, score in scores.items() if score >= min_score])
-        out.append(tuple(value % n for value in ranked[:limit]))
-    return tuple(out)
+            postings.setdefault(key, []).append(index)
+    return postings
+
+
+def _related_one(index: int, keys: dict[str, int], postings: dict[str, list[int]], big_sets: dict[str, set[int]],
+                 n: int, limit: int, cap: int, min_score: int) -> tuple[int, ...]:
+    scores: dict[int, int] = {}
+    big: list[tuple[str, int]] = []
+    for key, weight in keys.items():
+        posting = postings[key]
+        if len(posting) > cap:   # candidates: the cap articles nearest in time; scored below
+            big.append((key, weight))
+            at = bisect_left(posting, index)
+            start = min(max(0, at - cap // 2), len(posting) - cap)
+            scores.update(dict.fromkeys(posting[start:start + cap], 0))
+    for key, weight in keys.items():
+        posting = postings[key]
+        if len(posting) <= cap:
+            for other in posting:
+                scores[other] = scores.get(other, 0) + weight
+    scores.pop(index, None)
+    for key, weight in big:
+        for other in scores.keys() & big_sets[key]:
+            scores[other] += weight
+    # one int per candidate orders by score (higher first), then by index (newer first)
+    ranked = sorted([other - score * n for other, score in scores.items() if score >= min_score])
+    return tuple(value % n for value in ranked[:limit])
+
+
+def update_related(old_ids: Sequence[str], old_keys: Sequence[Iterable[str]], old_rows: Sequence[Sequence[int]],
+                   ids: Sequence[str], keys_of: Sequence[dict[str, int]], limit: int = LIMIT, cap: int = CAP,
+                   min_score: int = MIN_SCORE) -> tuple[tuple[int, ...], ...] | None:
+    """:func:`related_indices` of ``keys_of`` (articles named ``ids``, newest first), from the last
+    result ``old_rows`` (of articles ``old_ids`` with keys ``old_keys``): only the articles whose
+    result can differ are scored again, the others' rows are the old ones renumbered. None when the
+    articles both hold are not in the same order (a date changed): score them all.
+
+    An article's result depends on its keys, on the postings of its keys (a long one only through
+    the ``cap`` articles nearest it, and its length) and on the order of articles. So an article
+    whose keys are unchanged, all of whose postings have the same articles, is unchanged; and in a
+    posting longer than ``cap`` before and after, one whose position is more than ``cap`` + 1 from
+    every article gained or lost, and more than ``cap`` + 1 from its end, is unchanged too.
+    """
+    where = {name: i for i, name in enumerate(ids)}
+    was = {name: i for i, name in enumerate(old_ids)}
+    if len(where) != len(ids) or len(was) != len(old_ids) or len(old_rows) != len(old_ids):
+        return None
+    common = [name for name in old_ids if name in where]
+    if [name for name in ids if name in was] != common:
+        return None   # an article moved
+    changed = {i for i, name in enumerate(ids) if name not in was or set(keys_of[i]) != set(old_keys[was[name]])}
+    changed_names = {ids[i] for i in changed} | {name for name in old_ids if name not in where}
+    old_postings = _postings(old_keys)
+    postings = _postings(keys_of)
+    dirty = set(changed)
+    reach = cap + 1
+    for key, posting in postings.items():
+        before = old_postings.get(key, [])
+        # articles gained, lost or with other keys, where they stand in the posting after and before
+        came = [q for q, i in enumerate(posting) if ids[i] in changed_names]
+        gone = [q for q, i in enumerate(before) if old_ids[i] in changed_names]
+        if not came and not gone:
+            continue   # the same articles: only renumbered
+        if len(posting) <= cap or len(before) <= cap:
+            dirty.update(posting)
+            continue
+        position = {old_ids[i]: q for q, i in enumerate(before)}
+        for q, i in enumerate(posting):
+            p = position.get(ids[i])
+            if (p is None or q >= len(posting) - reach or p >= len(before) - reach
+                    or _near(came, q, reach) or _near(gone, p, reach)):
+                dirty.add(i)
+    n = len(ids)
+    renumber = [where.get(name, -1) for name in old_ids]
+    rows: list[tuple[int, ...]] = []
+    for i, name in enumerate(ids):
+        if i in dirty:
+            rows.append(())
+            continue
+        row = tuple(renumber[j] if 0 <= j < len(renumber) else -1 for j in old_rows[was[name]])
+        if any(j < 0 for j in row):
+            return None   # a row that names an article gone: never so for an unchanged article
+        rows.append(row)
+    if dirty:
+        big_sets = {key: set(posting) for key, posting in postings.items() if len(posting) > cap}
+        for i in sorted(dirty):
+            rows[i] = _related_one(i, keys_of[i], postings, big_sets, n, limit, cap, min_score)
+    return tuple(rows)
+
+
+def _near(positions: list[int], q: int, reach: int) -> bool:
+    """Whether a position in the ascending ``positions`` is within ``reach`` of ``q``."""
+    at = bisect_left(positions, q - reach)
+    return at < len(positions) and positions[at] <= q + reach
 
 
 def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[tuple[int, ...], ...]:
@@ -95,19 +172,39 @@ def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[
 
     The result depends on nothing but the articles' keys in order, so with a ``cache`` file it is
     kept under a digest of them: an edit that changes no place, topic, tag or date order (a body,
-    a title) reuses it instead of scoring 10,000 articles again. A cache that does not read back
-    exactly (missing, truncated, another digest) is ignored and rewritten.
+    a title) reuses it instead of scoring 10,000 articles again. Beside it, ``related.keys.json``
+    names each article (by its file) with its keys, for the same digest, so that when they changed
+    (an article added, deleted, retagged) only the articles whose result can differ are scored
+    again (:func:`update_related`). A cache that does not read back exactly (missing, truncated,
+    another digest or settings) is ignored and rewritten.
     """
     keys_of = [article_keys(p.article.regions, p.article.topics, p.article.tags) for p in site.posts]
-    digest = hashlib.sha256(repr((limit, CAP, MIN_SCORE, TOPIC_WEIGHT, TAG_WEIGHT, keys_of)).encode()).hexdigest()
-    if cache is not None:
+    settings = [limit, CAP, MIN_SCORE, TOPIC_WEIGHT, TAG_WEIGHT]
+    digest = hashlib.sha256(repr((*settings, keys_of)).encode()).hexdigest()
+    result: tuple[tuple[int, ...], ...] | None = None
+    ids = [p.article.path.as_posix() for p in site.posts]
+    named = cache.with_name(cache.stem + ".keys" + cache.suffix) if cache is not None else None
+    if cache is not None and named is not None:
         try:
             data = json.loads(cache.read_text(encoding="utf-8"))
-            if data.get("digest") == digest and len(data["related"]) == len(keys_of):
-                return tuple(tuple(int(i) for i in row) for row in data["related"])
+            rows = [tuple(int(i) for i in row) for row in data["related"]]
+            if data.get("digest") == digest and len(rows) == len(keys_of):
+                return tuple(rows)
+            # the articles' names and keys, read only when they changed (of the same table: its digest)
+            known = json.loads(named.read_text(encoding="utf-8"))
+            old_ids, old_keys = known["ids"], known["keys"]
+            if (known.get("digest") == data.get("digest") and data.get("settings") == settings
+                    and isinstance(old_ids, list) and isinstance(old_keys, list)
+                    and len(old_keys) == len(old_ids) == len(rows)
+                    and all(isinstance(k, str) for k in old_ids + old_keys)
+                    and all(0 <= i < len(rows) for row in rows for i in row)):
+                result = update_related([str(i) for i in old_ids], [k.split("\x01") if k else [] for k in old_keys],
+                                        rows, ids, keys_of, limit)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
-    result = related_indices(keys_of, limit)
-    if cache is not None:
-        cachefile.write_json(cache, {"digest": digest, "related": result})
+    if result is None:
+        result = related_indices(keys_of, limit)
+    if cache is not None and named is not None:
+        cachefile.write_json(named, {"digest": digest, "ids": ids, "keys": ["\x01".join(keys) for keys in keys_of]})
+        cachefile.write_json(cache, {"digest": digest, "settings": settings, "related": result})
     return result

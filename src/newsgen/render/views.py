@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from newsgen.config import Config
+from newsgen.content import Article
 from newsgen.site import Pager, Place, Site, Term, Year, page_url
 from newsgen.text import reading_minutes, summarize
 
@@ -202,6 +203,25 @@ def split_base_url(base_url: str) -> tuple[str, str]:
     return "", ""
 
 
+class _Lazy(Sequence[Any]):
+    """``make(0) … make(count - 1)``, each made on first use and then kept."""
+
+    def __init__(self, count: int, make: Callable[[int], Any]) -> None:
+        self._items: list[Any] = [None] * count
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index: int) -> Any:   # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._items)))]
+        item = self._items[index]
+        if item is None:
+            item = self._items[index] = self._make(index if index >= 0 else index + len(self._items))
+        return item
+
+
 class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
 
@@ -223,7 +243,10 @@ class Views:
         self._tag_refs = {t.name: Link(t.name, self.href(t.url)) for t in site.tags}
         self._topic_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.topics}
         self._tag_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.tags}
-        self.posts: tuple[PostView, ...] = tuple(self._post(p.index) for p in site.posts)
+        #: every article's view, made when first asked for (in the render worker that needs it)
+        self.posts: Sequence[PostView] = _Lazy(len(site.posts), self._post)
+        for post in site.posts:   # what the article cache keeps is derived here, in the build's process
+            self._derived(post.article)
         self._nodes: dict[str, PlaceNode] = {}
         self.site_view = SiteView(
             title=self.config.title, description=self.config.description, language=self.config.language,
@@ -260,14 +283,18 @@ class Views:
     def last_change(self, index: int) -> dt.datetime:
         return self.modified(index) or self.published(index)
 
-    def _post(self, index: int) -> PostView:
-        article = self.site.posts[index].article
+    def _derived(self, article: Article) -> list[Any]:
+        """An article's summary made from its body, and its reading minutes (kept by its digest)."""
         known = self.derived.get(article.digest) if article.digest else None
         if known is None or len(known) != 2:
             known = [summarize(article.body), reading_minutes(article.body)]
             if article.digest:
                 self.derived[article.digest] = known
-        auto_summary, minutes = known
+        return known
+
+    def _post(self, index: int) -> PostView:
+        article = self.site.posts[index].article
+        auto_summary, minutes = self._derived(article)
         return PostView(
             title=article.title,
             kicker=article.kicker or "",
