@@ -37,10 +37,16 @@ SETS = [(7, 150, ["--byline-p", "0"], "articles"), (8, 100, [], "articles"),
         (9, 80, ["--byline-p", "0", "--break-p", "0.2"], "articles"),
         (10, 230, ["--byline-p", "0"], "articles"), (11, 230, ["--byline-p", "0"], "articles"),
         (12, 200, ["--byline-p", "0"], "subheads")]
-#: Subheadings given to training articles: the share of long articles (at least SUB_MIN_PARAS
-#: paragraphs) that get 2 to SUB_MAX of them, each a clause of SUB_LEN characters taken from the
-#: paragraph it stands over, all near one length per article (a feature's subheadings are cut alike).
-SUB_SHARE, SUB_MIN_PARAS, SUB_MAX, SUB_LEN, SUB_SEED = 0.5, 6, 4, (6, 18), 12
+#: Subheadings given to training articles (:func:`with_subheads`): the share of long articles that
+#: get them, how many paragraphs make an article long, at most how many an article gets (at least 2),
+#: their length range in characters (each a clause of the paragraph it stands over, all near one
+#: length per article: a feature's subheadings are cut alike), and the seed of the choices.
+SUB_SHARE = 0.5
+SUB_MIN_PARAS = 6
+SUB_MAX = 4
+SUB_LEN = (6, 18)
+SUB_SEED = 12
+#: A clause: the text between two punctuation marks.
 CLAUSE = re.compile(r"[^，。；！？：、]+")
 #: Decisions that pick one of many candidates (the best-scored one is taken if it clears a threshold):
 #: the threshold is fitted too, to get most such choices right on the training bulletins.

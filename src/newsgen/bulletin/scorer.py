@@ -103,6 +103,7 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
     text = first.text
     shared = state.shared(sec.body[:3], prev.head + prev.body)
     head_cohesion = state.cosine(head, prev.text())
+    title = _title_text(sec)
     return {
         "cohesion": state.cosine(sec.text(), prev.text()),
         "head_cohesion": head_cohesion,
@@ -117,13 +118,13 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "since_heading": min(_since_heading(prev), RUN_CAP) / 4,
         "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
         "shared": min(shared, SHARED_CAP) / SHARED_CAP,
-        "next_len": min(len(text), 200) / 100,
+        "next_len": min(len(text), TEXT_CAP) / 100,
         "alike": _alike(state, sec),
         # a subheading is cut shorter than a headline
-        "head_len": min(len(_title_text(sec)), HEAD_LEN_CAP) / HEAD_LEN_CAP,
+        "head_len": min(len(title), HEAD_LEN_CAP) / HEAD_LEN_CAP,
         # a column tag or a source opening the heading (社评：, 外媒：, 【解局】) marks a page's headlines;
         # a part of an article is seldom tagged so
-        "tagged": float(bool(HEAD_TAG.match(_title_text(sec)))),
+        "tagged": float(bool(HEAD_TAG.match(title))),
     }
 
 
