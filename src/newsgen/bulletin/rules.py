@@ -372,8 +372,6 @@ def _under_summarised_lead(prev: Section) -> bool:
         0 < len(before) <= FORMULA_SPAN and not any(i.feat.wire_lead or i.feat.starts_lead for i in before)
 
 
-
-
 def _tag_again(sec: Section, prev: Section) -> bool:
     """A heading that opens with the column tag of the running article's headline is the column's next
     article: a subheading never repeats its own article's tag."""
@@ -381,6 +379,18 @@ def _tag_again(sec: Section, prev: Section) -> bool:
         return False
     m, n = HEAD_TAG.match(_title(sec)), HEAD_TAG.match(_title(prev))
     return bool(m and n and m.group(0) == n.group(0))
+
+
+def _opens_by_rule(sec: Section, prev: Section) -> str | None:
+    """Why the headline group ``sec`` opens an article under the running article ``prev`` whatever the
+    fitted model would say, or None to let the model decide."""
+    if _tag_again(sec, prev):
+        return "the column tag of the article above's headline again"
+    if _formula_again(sec, prev):
+        return "a lead formula under it, and the article above had its own"
+    if _under_summarised_lead(prev) and not sec.head[0].feat.weak:
+        return "printed right under the summary and lead formula of the article above, whose text went elsewhere"
+    return None
 
 
 def resolve_subheads(state: State) -> None:
@@ -401,31 +411,27 @@ def resolve_subheads(state: State) -> None:
         if not _subhead_group(sec):
             k += 1
             continue
-        if prev.body and not prev.closed and LIST_ITEM.match(sec.body[0].text):
+        running = bool(prev.body) and not prev.closed
+        if running and LIST_ITEM.match(sec.body[0].text):
             prev.notes.append(f"line {sec.head[0].block.first_line}: subheading over a numbered list "
                               f"('{sec.head[0].text}'): an article never opens with item 1")
             prev.body += _as_subhead(sec)
             del state.sections[k]
             continue
-        if prev.body and not prev.closed and _tag_again(sec, prev):
-            sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (the column tag of the "
-                             "article above's headline again)")
-        elif prev.body and not prev.closed and _formula_again(sec, prev):
-            sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (a lead formula under it, "
-                             "and the article above had its own)")
-        elif prev.body and not prev.closed and _under_summarised_lead(prev) and not sec.head[0].feat.weak:
-            sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (printed right under the "
-                             "summary and lead formula of the article above, whose text went elsewhere)")
-        elif prev.body and not prev.closed:
-            cues = headline_cues(state, k)
-            p_new = model("opens_article").probability(cues)
-            if not state.decide("opens_article", cues, sec.head, p_new):
-                prev.notes.append(f"line {sec.head[0].block.first_line}: subheading "
-                                  f"(p(new article) {p_new:.2f}, cosine {cues['cohesion']:.2f} with the "
-                                  "running article)")
-                prev.body += _as_subhead(sec)
-                del state.sections[k]
-                continue
+        if running:
+            reason = _opens_by_rule(sec, prev)
+            if reason:
+                sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article ({reason})")
+            else:
+                cues = headline_cues(state, k)
+                p_new = model("opens_article").probability(cues)
+                if not state.decide("opens_article", cues, sec.head, p_new):
+                    prev.notes.append(f"line {sec.head[0].block.first_line}: subheading "
+                                      f"(p(new article) {p_new:.2f}, cosine {cues['cohesion']:.2f} with the "
+                                      "running article)")
+                    prev.body += _as_subhead(sec)
+                    del state.sections[k]
+                    continue
         elif prev.closed and len(sec.head) == 1:
             opened = _open_articles(state, k)
             best = max(((state.cosine(sec.text(), o.text()), o) for _, o in opened), key=lambda p: p[0], default=None)
@@ -650,12 +656,9 @@ def split_glued_runs(state: State) -> None:
         if state.decide(name, cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
             if not lead:
                 j = _earliest_seam(state, sec, j, where.article)
-            if not lead and other < ATTACH_MIN and len(sec.body) - j == 1:
-                k += 1      # one paragraph that reads like nothing anywhere: split off, it would only stand alone
+            if not lead and _stays_put(sec, j, other):
+                k += 1
                 continue
-            if not lead and len(sec.body) - j == 1 and len(sec.body[j].text) < SHORT_TAIL and other < GLUE_MIN:
-                k += 1      # a one-line closing sentence (who attended) that reads only faintly like another
-                continue    # article: too few words to say whose it is, so it stays where it was printed
             tail = Section(body=sec.body[j:], notes=[
                 f"lines {sec.body[j].block.first_line}-{sec.body[-1].block.last_line} split from "
                 f"'{_title(sec)}' (cosine {other:.2f} elsewhere vs {own:.2f} with its own start"
@@ -663,6 +666,16 @@ def split_glued_runs(state: State) -> None:
             sec.body = sec.body[:j]
             state.sections.insert(k + 1, tail)
         k += 1
+
+
+def _stays_put(sec: Section, j: int, other: float) -> bool:
+    """Whether a last paragraph the model would split off at ``j`` (with no lead of its own) stays where
+    it was printed: it reads like nothing anywhere (split off, it would only stand alone), or it is a
+    one-line closing sentence (who attended) that reads only faintly like another article, too few
+    words to say whose it is."""
+    if len(sec.body) - j != 1:
+        return False
+    return other < ATTACH_MIN or (len(sec.body[j].text) < SHORT_TAIL and other < GLUE_MIN)
 
 
 def return_stray_kickers(state: State) -> None:
