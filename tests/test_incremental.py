@@ -184,6 +184,46 @@ def test_incremental_build_equals_a_cold_build(site: Path, tmp_path: Path, chang
     assert cold.rendered == cold.pages + cold.files
 
 
+def _other_body(site: Path) -> None:
+    path = sorted((site / "articles").rglob("*.md"))[-1]
+    path.write_text(path.read_text(encoding="utf-8") + "\n另一篇的增补。\n", encoding="utf-8")
+    touch_later(path)
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_build_on_the_spare_equals_a_cold_build(site: Path, tmp_path: Path, change: str):
+    """The third build updates the output of the first in place (the spare) and, where the site's
+    shape is unchanged, looks only at the pages showing an edited article (see commands.delta)."""
+    out = tmp_path / "out"
+    build(site, out)
+    _other_body(site)
+    build(site, out)   # the first output is now the spare
+    CHANGES[change](site)
+    again = build(site, out)
+    cold = build(site, tmp_path / "cold", incremental=False)
+    assert files(out) == files(cold.output), change
+    assert sum(1 for _ in out.rglob("*")) == sum(1 for _ in cold.output.rglob("*")), change
+    if change in ("edit a body", "edit a title", "same size and mtime"):
+        assert again.rendered <= again.checked < (again.pages + again.files) / 2, change
+
+
+def test_an_edit_that_keeps_the_shape_looks_only_at_the_pages_showing_the_article(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(site, out)
+    _other_body(site)
+    build(site, out)
+    _body(site)
+    again = build(site, out)
+    assert again.checked < (again.pages + again.files) / 2
+    assert "2024/12/nanchang-dongji-gongshui/index.html" in again.rendered_paths
+    page = out / "archive" / "index.html"   # and a page edited by hand is still found
+    page.write_text("<p>手改</p>", encoding="utf-8")
+    _body(site)
+    again = build(site, out)
+    assert "archive/index.html" in again.rendered_paths
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
+
+
 SERIES = ["edit a body", "add an article", "edit a title", "delete an article", "edit a template", "rename a file",
           "edit a date", "edit a body"]
 
@@ -244,9 +284,12 @@ def test_one_body_edit_renders_only_the_pages_that_show_it(site: Path, tmp_path:
 def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
-    assert names[:3] == ["articles.json", "bodies", "outputs.json"] and names[3].startswith("pages-")
-    assert names[4:] == ["pinyin.json", "related.json", "related.keys.json"]
-    time.sleep(0)   # nothing pickled: a hostile cache can at worst make the build cold
+    assert names[:3] == ["articles.json", "bodies", "outputs.json"]
+    manifest = names[4]   # the output's manifest, with its delta record beside it
+    assert manifest.startswith("pages-") and names[3:6] == [manifest.replace(".json", ".delta.json"), manifest,
+                                                              manifest.replace(".json", ".shows.json")]
+    assert names[6:] == ["pinyin.json", "related.json", "related.keys.json"]
+    # nothing pickled: a hostile cache can at worst make the build cold
 
 
 def test_a_build_that_finds_nothing_changed_reports_what_the_last_one_did(site: Path, tmp_path: Path):
@@ -273,10 +316,10 @@ def test_rendering_reports_progress_and_the_cli_bar_stays_quiet_off_a_terminal(s
 def test_manifests_of_outputs_that_are_gone_are_pruned(site: Path, tmp_path: Path):
     build(site, tmp_path / "a")
     build(site, tmp_path / "b")
-    assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2
+    assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2 * 3     # a manifest and its delta record each
     shutil.rmtree(tmp_path / "a")
     build(site, tmp_path / "c")
-    assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2      # a's went, c's came
+    assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2 * 3     # a's went, c's came
 
 
 def test_converted_bodies_are_cached_one_file_each_and_pruned(site: Path, tmp_path: Path):

@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -132,6 +132,10 @@ class OutputWriter:
             self.files += 1
         return os.path.join(self._tmp, path)
 
+    def claimed_paths(self) -> Iterable[str]:
+        """Every file claimed so far."""
+        return self._written.keys()
+
     def claimed(self, folder: str) -> bool:
         """Whether a file of this build was claimed at ``folder`` or under it."""
         return any(p == folder or p.startswith(folder + "/") for p in self._written)
@@ -175,15 +179,41 @@ class OutputWriter:
         return added
 
     # -- finishing
-    def commit(self) -> None:
+    def drop(self, paths: Iterable[str]) -> None:
+        """Delete these files (and the folders they leave empty) from the tree updated in place: what
+        the output lost since the spare was the output (see :meth:`commit`'s ``sweep``)."""
+        if not self.in_place:
+            return
+        for path in paths:
+            if path in self._written:
+                continue
+            try:
+                os.unlink(os.path.join(self._tmp, path))
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise cannot_write(self.output / path, exc) from None
+            folder = os.path.dirname(path)
+            while folder:
+                try:
+                    os.rmdir(os.path.join(self._tmp, folder))
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
+
+    def commit(self, sweep: bool = True) -> None:
         """Swap the temporary directory in place of the output. Call :meth:`remove_previous` after.
+
+        A tree updated in place is first swept of every file no one claimed; ``sweep=False`` skips
+        that walk when the caller has dropped what it knows the spare holds beyond this build's
+        files (:meth:`drop`).
 
         The output is never missing: the two directories are exchanged in one atomic step where
         the system can (Linux), else the previous output is renamed aside first, and put back by
         the next build (:func:`_recover`) if this one is killed between the two renames.
         """
         try:
-            if self.in_place:
+            if self.in_place and sweep:
                 self._sweep()
                 _make_room(self._tmp, MARKER)
             (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -399,6 +429,20 @@ class Manifest:
                 return False
         return True
 
+    def stale(self, output: Path) -> set[str]:
+        """The pages it lists that are not in ``output`` as written (edited by hand, lost)."""
+        base = str(output)
+        found = set()
+        for path, entry in self.pages.items():
+            try:
+                st = os.stat(os.path.join(base, path))
+            except OSError:
+                found.add(path)
+                continue
+            if st.st_size != entry[1] or st.st_mtime_ns != entry[2] or st.st_ino != entry[3]:
+                found.add(path)
+        return found
+
     @classmethod
     def load(cls, path: Path) -> Manifest:
         try:
@@ -435,10 +479,11 @@ def _prune(cache_dir: Path, keep: str, output: Path) -> None:
     for name, where in list(known.items()):
         if name != keep and not os.path.isdir(str(where)):
             del known[name]
-            try:
-                os.unlink(cache_dir / name)
-            except OSError:
-                pass
+            for gone in (name, *(name.replace(".json", f".{kind}.json") for kind in ("delta", "shows"))):
+                try:
+                    os.unlink(cache_dir / gone)   # with what the build's delta record keeps beside it
+                except OSError:
+                    pass
     cachefile.write_json(index, known)
 
 

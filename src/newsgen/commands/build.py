@@ -34,13 +34,15 @@ import jinja2
 
 from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
+from newsgen.commands.delta import Delta
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, site_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Manifest, OutputWriter, build_lock
-from newsgen.render import THEME_DIR, make_environment, plan_pages, render_page, static_dirs
+from newsgen.render import THEME_DIR, make_environment, render_page, static_dirs
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
+from newsgen.render.pages import Plan, plan_all
 from newsgen.render.parallel import run_jobs
 from newsgen.render.views import Views
 from newsgen.search import index_articles
@@ -58,6 +60,7 @@ class BuildResult:
     rendered: int = 0                           # pages and feeds rendered (the rest reused unchanged)
     rendered_paths: tuple[str, ...] = ()        # which, in plan order
     indexed: tuple[str, ...] = ()               # search index bundles (years) Pagefind made again
+    checked: int = 0                            # pages whose inputs were looked at (the rest carried over)
 
 
 class _Clock:
@@ -147,20 +150,46 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         manifest = Manifest.load(manifest_path)
     with OutputWriter(out, spare=incremental) as writer:
         static = sum(writer.copy_static(d) for d in static_dirs(site))
-        pages = list(plan_pages(model, views, renderer, cache_dir=cache_dir if incremental else None))
+        plan = Plan(model, views, renderer, cache_dir=cache_dir if incremental else None)
+        pages = list(plan_all(plan))
         for page in pages:   # a clash of two pages is found before anything is rendered
             writer.claim(page.path)
         fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings)
-        clock.step("plan", f"{len(pages)} pages planned")
+        statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
+        shape = hashlib.sha256(f"{plan.shape()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
+        digests = {post.article.path.as_posix(): post.article.digest for post in model.posts}
+        previous = Delta.load(manifest_path, shape) if incremental and writer.in_place and manifest.pages else None
+        if previous is not None and previous.order != [page.path for page in pages]:
+            previous = None
+        todo = range(len(pages))
+        if previous is not None:   # the same shape: only the pages showing an edited article can change
+            stale = manifest.stale(out)
+            checked_again = previous.pages_to_check(digests)
+            for i, page in enumerate(pages):
+                entry = manifest.pages.get(page.path)
+                if entry is None or not entry[4] or page.path in stale:
+                    checked_again.add(i)
+            todo = sorted(checked_again)
+            writer.drop(previous.removed)   # bring the spare (the output before last) up to the output
+            again = {pages[i].path for i in todo}
+            for path in previous.written:
+                entry = manifest.pages.get(path)
+                if path not in again and (entry is None or not writer.reuse(path, entry[0], manifest)):
+                    previous = None   # cannot be brought up to date: the full path
+                    todo = range(len(pages))
+                    break
+        clock.step("plan", f"{len(pages)} pages planned" + (f", {len(todo)} showing what changed"
+                                                            if previous is not None else ""))
 
-        def job(i: int) -> tuple[bool, list[Any]]:
+        def job(i: int) -> tuple[bool, list[Any], tuple[int, ...]]:
             """Fingerprint page ``i``; hard-link it from the previous output if unchanged, else render it.
             In the worker processes, so fingerprints, links and rendering all run in parallel."""
             page = pages[i]
-            inputs = fingerprints.inputs(page)
+            text, shows = plan.inputs_of(page)
+            inputs = fingerprints.inputs(page, text)
             known = manifest.pages.get(page.path)
             if inputs and known and known[4] == inputs and writer.reuse(page.path, known[0], manifest):
-                return True, writer.identity(page.path, known[0], inputs)   # made from the same inputs
+                return True, writer.identity(page.path, known[0], inputs), shows   # made from the same inputs
             fingerprint = fingerprints.page(page)
             reused = writer.reuse(page.path, fingerprint, manifest)
             if not reused:
@@ -169,7 +198,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                 except jinja2.TemplateError as exc:
                     raise NewsgenError([_template_problem(exc, page.template, page.path, site)]) from exc
                 writer.store(page.path, html)
-            return reused, writer.identity(page.path, fingerprint, inputs)
+            return reused, writer.identity(page.path, fingerprint, inputs), shows
 
         done = 0
 
@@ -179,12 +208,15 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             if on_render is not None:
                 on_render(done, len(pages))
 
-        outcomes: list[tuple[bool, list[Any]]] = []
-        processes = run_jobs(len(pages), job, progress=rendered, results=outcomes)
-        dirty = [page for page, (reused, _) in zip(pages, outcomes, strict=True) if not reused]
+        outcomes: list[tuple[bool, list[Any], tuple[int, ...]]] = []
+        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=outcomes)
+        if previous is not None:   # every other page carried over as the last build left it
+            done_now = dict(zip(todo, outcomes, strict=True))
+            outcomes = [done_now.get(i) or (True, manifest.pages[page.path], ()) for i, page in enumerate(pages)]
+        dirty = [page for page, (reused, _, _) in zip(pages, outcomes, strict=True) if not reused]
         clock.step("render", f"{len(dirty)} pages and feeds rendered and written, {len(pages) - len(dirty)} "
                              f"unchanged and reused, by {processes} process{'es' if processes > 1 else ''}")
-        written = Manifest({page.path: entry for page, (_, entry) in zip(pages, outcomes, strict=True) if entry})
+        written = Manifest({page.path: entry for page, (_, entry, _) in zip(pages, outcomes, strict=True) if entry})
 
         # search: the Pagefind index of the article pages, into the temporary output (see newsgen.search)
         prints = {path: entry[0] for path, entry in written.pages.items()}
@@ -203,11 +235,17 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                            "articles": len(model.posts),
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
                                         for d in diagnostics.warnings]}
-        writer.commit()
+        writer.commit(sweep=previous is None)
         clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
                             f"{static} static files into {out}")
         if incremental:
             written.save(manifest_path, out)
+            delta = previous or Delta(shape, order=[page.path for page in pages], shows=_shows(model, outcomes))
+            delta.digests = {path: digest for path, digest in digests.items() if digest}
+            delta.written = [page.path for page in dirty]
+            delta.removed = sorted(manifest.pages.keys() - written.pages.keys())
+            delta.static = statics
+            delta.save(manifest_path, shows=previous is None)
             if readings is not None:
                 readings.save()
             if articles_cache is not None and session is None:   # a session writes it when it closes
@@ -227,7 +265,17 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files,
                        rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty),
-                       indexed=indexed)
+                       indexed=indexed, checked=len(todo))
+
+
+def _shows(model: Any, outcomes: list[tuple[bool, list[Any], tuple[int, ...]]]) -> dict[str, list[int]]:
+    """Article file -> the positions of the pages whose inputs show it (see Delta)."""
+    files = [post.article.path.as_posix() for post in model.posts]
+    shows: dict[str, list[int]] = {}
+    for position, (_, _, indices) in enumerate(outcomes):
+        for index in indices:
+            shows.setdefault(files[index], []).append(position)
+    return shows
 
 
 class _Readings:

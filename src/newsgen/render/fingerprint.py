@@ -72,19 +72,29 @@ class Fingerprints:
             self._feed(h, page.context[key])
         return h.hexdigest()
 
-    def inputs(self, page: Page) -> str:
-        """The hex key of what ``page``'s context is made from (``Page.inputs``), or '' when it has none.
+    def inputs(self, page: Page, text: str | None = None) -> str:
+        """The hex key of what ``page``'s context is made from (``Page.inputs``, or ``text`` when the
+        caller made it), or '' when it has none.
 
         Cheaper than :meth:`page` by far (no context is made): a page whose inputs key is the one the
         last build recorded beside its fingerprint is reused as it is. Everything the key does not
         name must be in its ``inputs`` text: newsgen's version, the configuration, the site view, the
         templates and the Markdown settings are added here."""
-        text = page.inputs() if page.inputs is not None else ""
+        if text is None:
+            text = page.inputs() if page.inputs is not None else ""
         if not text:
             return ""
         h = hashlib.sha256(self._common)
         h.update(b"inputs\0" + page.path.encode() + b"\0" + self.template(page.template) + self._renderer + b"\0")
         h.update(text.encode())
+        return h.hexdigest()
+
+    def common(self) -> str:
+        """What every page's key holds besides its own inputs: newsgen's version, the configuration,
+        the site view, the Markdown settings and every template (a digest)."""
+        h = hashlib.sha256(self._common + self._renderer)
+        for name in sorted(self.env.list_templates()):
+            h.update(name.encode() + b"\0" + self.template(name))
         return h.hexdigest()
 
     def template(self, name: str) -> bytes:

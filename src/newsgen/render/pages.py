@@ -86,13 +86,58 @@ class Plan:
     years: dict[int, YearView] = field(default_factory=dict)
     _months: list[int] | None = None
     _year_texts: dict[int, str] = field(default_factory=dict)
+    #: every article's related articles (set by :func:`plan_articles`)
+    neighbours: Sequence[Sequence[int]] = ()
+    _using: set[int] | None = None   # the articles an inputs text being made has shown (see inputs_of)
 
     def __post_init__(self) -> None:
         self.feeds = Feeds(self.views, self.body)
 
+    def inputs_of(self, page: Page) -> tuple[str, tuple[int, ...]]:
+        """``page``'s inputs text, with the articles whose own lines (:meth:`card`, :meth:`link`,
+        :meth:`shown`, :meth:`dated`) it holds. What else it holds is in :meth:`shape`: a build that
+        finds the shape as the last build left it need make the inputs of no page but those showing
+        an article whose file changed."""
+        if page.inputs is None:
+            return "", ()
+        self._using = using = set()
+        try:
+            text = page.inputs()
+        finally:
+            self._using = None
+        return text, (tuple(sorted(using)) if text else ())
+
+    def uses(self, indices: Iterable[int]) -> None:
+        """Note that the inputs text being made shows these articles' own lines."""
+        if self._using is not None:
+            self._using.update(indices)
+
+    def shape(self) -> str:
+        """A digest of everything the pages' inputs texts hold but the articles' own lines: which
+        articles there are (by file and URL) and their order, every place, topic, tag, year and month
+        with its articles, the names and URLs of places, topics and tags, and the related articles.
+
+        So with the same shape, the inputs text of a page can differ from the last build's only
+        where an article it shows (:meth:`inputs_of`) has another file digest. The configuration,
+        templates and options are not in it (see ``Fingerprints.common``)."""
+        site = self.site
+        h = hashlib.sha256(self.structure().encode())
+        h.update(repr([(post.article.path.as_posix(), post.url) for post in site.posts]).encode())
+        for place in site.places.values():
+            h.update(repr((place.path, place.posts, place.own)).encode())
+        for kind, terms in (("topics", site.topics), ("tags", site.tags)):
+            h.update(repr((kind, [(term.name, term.url, term.posts) for term in terms])).encode())
+        for year in site.years:
+            h.update(repr((year.year, year.url, year.posts,
+                           [(m.month, m.url, m.posts) for m in year.months])).encode())
+        h.update(repr(self.neighbours).encode())
+        return h.hexdigest()
+
     def card(self, post: Post) -> str:
         """What an article's card in a listing is made from: its file's path and digest, and its URL
         (as one line of text: inputs texts are lines of reprs, which hold no line break)."""
+        if self._using is not None:
+            self._using.add(post.index)
         done = self._cards.get(post.index)
         if done is None:
             done = self._cards[post.index] = repr((post.article.path.as_posix(), post.article.digest, post.url))
@@ -102,6 +147,8 @@ class Plan:
         """An article as a link shows it (title and URL), as one line; ``None`` for no article."""
         if post is None:
             return "None"
+        if self._using is not None:
+            self._using.add(post.index)
         done = self._links.get(post.index)
         if done is None:
             done = self._links[post.index] = repr((post.article.title, post.url))
@@ -109,11 +156,19 @@ class Plan:
 
     def shown(self, index: int) -> str:
         """An article as a related article shows it (title, URL and date), as one line."""
+        if self._using is not None:
+            self._using.add(index)
         done = self._shown.get(index)
         if done is None:
             article = self.site.posts[index].article
             done = self._shown[index] = repr((article.title, self.site.posts[index].url, article.date))
         return done
+
+    def dated(self, post: Post) -> str:
+        """An article as the sitemap lists it (URL, date, last change), as one line."""
+        if self._using is not None:
+            self._using.add(post.index)
+        return repr((post.url, post.article.date, post.article.updated))
 
     def structure(self) -> str:
         """A digest of the name and URL of every place, topic and tag (what links and breadcrumbs show)."""
@@ -217,7 +272,7 @@ def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
 
 def plan_articles(plan: Plan) -> Iterator[Page]:
     """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters."""
-    neighbours = related(plan.site, cache=plan.cache_dir / "related.json" if plan.cache_dir else None)
+    neighbours = plan.neighbours = related(plan.site, cache=plan.cache_dir / "related.json" if plan.cache_dir else None)
     for post in plan.site.posts:
         yield Page(output_path(post.url), "article.html", functools.partial(_article_context, plan, post, neighbours),
                    functools.partial(_article_inputs, plan, post, neighbours) if post.article.digest else None)
@@ -341,6 +396,7 @@ def plan_archives(plan: Plan) -> Iterator[Page]:
 def _year_text(plan: Plan, year: Year) -> str:
     """What a year's archive page is made from (see :func:`_listing_inputs`): the year, and each of its
     months with the cards of its articles; as the digest of that text (its months' pages share it)."""
+    plan.uses(year.posts)   # (its cards, also when the text is the one made for another page of the year)
     text = plan._year_texts.get(year.year)
     if text is None:
         site = plan.site
@@ -392,8 +448,7 @@ def plan_not_found(plan: Plan) -> Iterator[Page]:
 
 def _sitemap_text(plan: Plan, paths: Sequence[str]) -> str:
     """What the sitemap is made from: every page's path, and every article's URL and dates."""
-    return "\n".join(("sitemap", *paths, "", *(repr((post.url, post.article.date, post.article.updated))
-                                              for post in plan.site.posts)))
+    return "\n".join(("sitemap", *paths, "", *(plan.dated(post) for post in plan.site.posts)))
 
 
 def _sitemap_context(plan: Plan, paths: Sequence[str]) -> dict[str, Any]:
@@ -424,7 +479,12 @@ def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = Non
     Article bodies are converted only when a page is rendered, once per article. ``cache_dir`` lets
     planners keep what they derive between builds.
     """
-    plan = Plan(site, views, renderer or MarkdownRenderer(), cache_dir=cache_dir)
+    return plan_all(Plan(site, views, renderer or MarkdownRenderer(), cache_dir=cache_dir), planners)
+
+
+def plan_all(plan: Plan, planners: Sequence[Planner] = PLANNERS) -> Iterator[Page]:
+    """:func:`plan_pages` with a :class:`Plan` made by the caller (who may then ask its :meth:`Plan.shape`)."""
+    views = plan.views
     listed: list[str] = []
     for planner in planners:
         for page in planner(plan):
@@ -435,4 +495,5 @@ def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = Non
     yield Page("robots.txt", "robots.txt", {"sitemap_url": views.absolute("sitemap.xml")})
 
 
-__all__ = ["FEED_SIZE", "PLANNERS", "Page", "Plan", "Planner", "output_path", "plan_pages", "render_page"]
+__all__ = ["FEED_SIZE", "PLANNERS", "Page", "Plan", "Planner", "output_path", "plan_all", "plan_pages",
+           "render_page"]
