@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
 import time
 import traceback
@@ -285,6 +286,10 @@ COMMANDS = {"build": _cmd_build, "import": _cmd_import, "init": _cmd_init, "new"
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsgen`` console script."""
     args = _parser().parse_args(argv)
+    # A build holds a million long-lived objects (the parsed articles, the page manifest): with
+    # Python's default thresholds the collector walks them all again and again while they are read
+    # (0.4 s of a 2-second rebuild at 10,000 articles). Collect a hundred times less often.
+    gc.set_threshold(100_000, 50, 100)
     try:
         return COMMANDS[args.command](args)
     except NewsgenError as exc:

@@ -23,6 +23,7 @@ Nothing here prints: ``log`` receives one line per event.
 
 from __future__ import annotations
 
+import gc
 import html
 import http.server
 import json
@@ -256,6 +257,7 @@ def build_worker() -> int:
     """The worker's loop: one JSON request a line in, one JSON answer a line out (see :class:`BuildWorker`)."""
     from newsgen.commands.build import BuildSession, build
 
+    gc.set_threshold(100_000, 50, 100)   # as the command line does: see newsgen.cli.main
     session = BuildSession()   # the parsed articles stay in memory between rebuilds
     try:
         return _serve_requests(build, session)
