@@ -25,7 +25,7 @@ import os
 import time
 import traceback
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,29 +156,17 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             writer.claim(page.path)
         fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings)
         statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
-        shape = hashlib.sha256(f"{plan.shape()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
+        shape = hashlib.sha256(f"{plan.structure()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
+        paths, held = [page.path for page in pages], [page.parts for page in pages]
+        parts = plan.parts() if incremental else {}
         digests = {post.article.path.as_posix(): post.article.digest for post in model.posts}
         previous = Delta.load(manifest_path, shape) if incremental and writer.in_place and manifest.pages else None
-        if previous is not None and previous.order != [page.path for page in pages]:
-            previous = None
-        todo = range(len(pages))
-        if previous is not None:   # the same shape: only the pages showing an edited article can change
-            stale = manifest.stale(out)
-            checked_again = previous.pages_to_check(digests)
-            for i, page in enumerate(pages):
-                entry = manifest.pages.get(page.path)
-                if entry is None or not entry[4] or page.path in stale:
-                    checked_again.add(i)
-            todo = sorted(checked_again)
-            writer.drop(previous.removed)   # bring the spare (the output before last) up to the output
-            again = {pages[i].path for i in todo}
-            for path in previous.written:
-                entry = manifest.pages.get(path)
-                if path not in again and (entry is None or not writer.reuse(path, entry[0], manifest)):
-                    previous = None   # cannot be brought up to date: the full path
-                    todo = range(len(pages))
-                    break
-        clock.step("plan", f"{len(pages)} pages planned" + (f", {len(todo)} showing what changed"
+        todo: Sequence[int] = range(len(pages))
+        if previous is not None:   # the same shape: only pages holding a changed part or article can change
+            todo = sorted(_to_check(previous, paths, held, parts, digests, manifest, out))
+            if not _bring_up_to_date(writer, previous, manifest, {paths[i] for i in todo}, set(paths)):
+                previous, todo = None, range(len(pages))   # the full path
+        clock.step("plan", f"{len(pages)} pages planned" + (f", {len(todo)} reached by the changes"
                                                             if previous is not None else ""))
 
         def job(i: int) -> tuple[bool, list[Any], tuple[int, ...]]:
@@ -210,6 +198,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
 
         outcomes: list[tuple[bool, list[Any], tuple[int, ...]]] = []
         processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=outcomes)
+        outcomes_now = outcomes
         if previous is not None:   # every other page carried over as the last build left it
             done_now = dict(zip(todo, outcomes, strict=True))
             outcomes = [done_now.get(i) or (True, manifest.pages[page.path], ()) for i, page in enumerate(pages)]
@@ -235,17 +224,23 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                            "articles": len(model.posts),
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
                                         for d in diagnostics.warnings]}
+        if previous is not None:   # the last output's files this build has not made (no sweep)
+            writer.drop(manifest.pages.keys() - written.pages.keys())
         writer.commit(sweep=previous is None)
         clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
                             f"{static} static files into {out}")
         if incremental:
             written.save(manifest_path, out)
-            delta = previous or Delta(shape, order=[page.path for page in pages], shows=_shows(model, outcomes))
+            delta = previous or Delta(shape)
+            files = [post.article.path.as_posix() for post in model.posts]
+            looked = ((i, [files[n] for n in outcome[2]]) for i, outcome in zip(todo, outcomes_now, strict=True))
+            shows_changed = delta.record(paths, held, looked)
+            delta.parts = parts
             delta.digests = {path: digest for path, digest in digests.items() if digest}
             delta.written = [page.path for page in dirty]
             delta.removed = sorted(manifest.pages.keys() - written.pages.keys())
             delta.static = statics
-            delta.save(manifest_path, shows=previous is None)
+            delta.save(manifest_path, shows=shows_changed)
             if readings is not None:
                 readings.save()
             if articles_cache is not None and session is None:   # a session writes it when it closes
@@ -268,14 +263,32 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                        indexed=indexed, checked=len(todo))
 
 
-def _shows(model: Any, outcomes: list[tuple[bool, list[Any], tuple[int, ...]]]) -> dict[str, list[int]]:
-    """Article file -> the positions of the pages whose inputs show it (see Delta)."""
-    files = [post.article.path.as_posix() for post in model.posts]
-    shows: dict[str, list[int]] = {}
-    for position, (_, _, indices) in enumerate(outcomes):
-        for index in indices:
-            shows.setdefault(files[index], []).append(position)
-    return shows
+def _to_check(previous: Delta, paths: list[str], held: list[tuple[str, ...] | None], parts: dict[str, str],
+              digests: dict[str, str | None], manifest: Manifest, out: Path) -> set[int]:
+    """The pages whose inputs this build must make (see :class:`Delta`): those whose parts or shown
+    articles changed, and those the last build's manifest does not vouch for (no entry, no inputs
+    key, or a file on disk not as written)."""
+    todo = previous.to_check(paths, held, parts, digests)
+    stale = manifest.stale(out)
+    for i, path in enumerate(paths):
+        entry = manifest.pages.get(path)
+        if entry is None or not entry[4] or path in stale:
+            todo.add(i)
+    return todo
+
+
+def _bring_up_to_date(writer: OutputWriter, previous: Delta, manifest: Manifest, again: set[str],
+                      paths: set[str]) -> bool:
+    """Make the spare being updated in place (the output before last) the last output, but for the
+    pages about to be looked at again (``again``): drop what the last build lost, link what it
+    wrote. (What this build does not make again is dropped before the swap.) False when that cannot
+    be done (a page to link is gone)."""
+    writer.drop(previous.removed)
+    for path in previous.written:
+        entry = manifest.pages.get(path)
+        if path not in again and path in paths and (entry is None or not writer.reuse(path, entry[0], manifest)):
+            return False
+    return True
 
 
 class _Readings:

@@ -2,50 +2,58 @@
 
 A rebuild reuses a page whose inputs key is unchanged (see :mod:`newsgen.render.fingerprint`),
 but finding that out means making the key of every page: 15,000 of them at 10,000 articles.
-Most edits change no page but a few: a body, a title, a summary. So each build records
+Most edits reach a few pages: a body, a title, a new article. So each build records
 
-- the **shape** of the site: everything the pages' inputs hold but the articles' own lines
-  (:meth:`newsgen.render.pages.Plan.shape`), with the configuration, templates and options;
-- each article file's **digest** as its pages were made;
-- which pages **show** which article (the articles whose lines each page's inputs hold);
+- its **shape**: the configuration, templates, options, static files and the names and URLs of
+  every place, topic and tag (what every page's inputs hold);
+- a digest of each **part** of the site (:meth:`newsgen.render.pages.Plan.parts`: the home
+  listing, each place, topic, tag and year with its articles, each article's neighbours and
+  related articles), and which parts each page's inputs hold (``Page.parts``);
+- each article file's **digest** as its pages were made, and which articles each page **shows**;
 - which pages it **wrote** anew, and which files its output **lost**: the spare the next build
   updates in place is the output before it (see :mod:`newsgen.output`), so those are exactly
   where the spare differs from the current output.
 
-The next build, finding the same shape, makes the inputs of only the pages that show an article
-whose digest changed (or that have no inputs key, or whose file on disk is not as written) and
-carries every other page over as it is; it brings the spare up to date by linking the pages
-written last time and dropping the files lost, instead of checking and sweeping all of it. Any
-doubt (another shape, page order or static files, a record missing or unreadable, a spare not
-adopted) is the full path. Safe to delete: the next build then takes the full path.
+The next build, finding the same shape, makes the inputs of only the pages that are new, hold a
+part that changed, show an article whose digest changed, have no inputs key, say no parts, or
+whose file on disk is not as written; it carries every other page over as it is, and brings the
+spare up to date by linking the pages written last time and dropping the files lost, instead of
+checking and sweeping all of it. Any doubt (another shape, a record missing or unreadable, a
+spare not adopted) is the full path. Safe to delete: the next build then takes the full path.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen import cachefile
 
-VERSION = 1
+VERSION = 2
 
 
 def paths(manifest: Path) -> tuple[Path, Path]:
-    """The delta's two files beside an output's manifest: the small state written every build, and
-    the page order with what each article is shown by, written when the shape changes."""
+    """The delta's two files beside an output's manifest: the state (shape, parts, digests, what was
+    written and lost) and what each page shows (bigger, written only when it changed)."""
     return manifest.with_suffix(".delta.json"), manifest.with_suffix(".shows.json")
 
 
 @dataclass
 class Delta:
     shape: str = ""
+    parts: dict[str, str] = field(default_factory=dict)     # part of the site -> digest
     digests: dict[str, str] = field(default_factory=dict)   # article file -> digest its pages were made from
     written: list[str] = field(default_factory=list)        # pages written anew (not linked)
     removed: list[str] = field(default_factory=list)        # files the output before had and it has not
     static: list[str] = field(default_factory=list)         # static files copied
     order: list[str] = field(default_factory=list)          # every page, in plan order
-    shows: dict[str, list[int]] = field(default_factory=dict)   # article file -> positions of the pages showing it
+    page_parts: list[list[str] | None] = field(default_factory=list)   # per page: the parts it holds
+    articles: list[str] = field(default_factory=list)       # article files by number (new ones appended)
+    shows: list[list[int]] = field(default_factory=list)    # per page: the numbers of the articles it shows
+    generation: str = ""                                    # of the shows file the state goes with
 
     @classmethod
     def load(cls, manifest: Path, shape: str) -> Delta | None:
@@ -56,31 +64,64 @@ class Delta:
             if state.get("version") != VERSION or state.get("shape") != shape:
                 return None
             shows = json.loads(shows_path.read_text(encoding="utf-8"))
-            if shows.get("version") != VERSION or shows.get("shape") != shape:
+            if shows.get("version") != VERSION or shows.get("generation") != state.get("generation"):
                 return None
-            delta = cls(shape, dict(state["digests"]), list(state["written"]), list(state["removed"]),
-                        list(state["static"]), list(shows["order"]), dict(shows["shows"]))
+            delta = cls(shape, dict(state["parts"]), dict(state["digests"]), list(state["written"]),
+                        list(state["removed"]), list(state["static"]), list(shows["order"]),
+                        list(shows["page_parts"]), list(shows["articles"]), list(shows["shows"]),
+                        str(state["generation"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        if not all(isinstance(v, list) for v in delta.shows.values()):
+        if not len(delta.order) == len(delta.page_parts) == len(delta.shows):
             return None
         return delta
 
     def save(self, manifest: Path, shows: bool) -> None:
-        """Write the state; with ``shows``, the page order and what shows each article too."""
+        """Write the state; with ``shows``, what each page holds and shows too (a new generation)."""
         state_path, shows_path = paths(manifest)
-        if shows:
-            cachefile.write_json(shows_path, {"version": VERSION, "shape": self.shape, "order": self.order,
-                                              "shows": self.shows})
-        cachefile.write_json(state_path, {"version": VERSION, "shape": self.shape, "digests": self.digests,
-                                          "written": self.written, "removed": self.removed,
-                                          "static": self.static})
+        if shows or not self.generation:
+            self.generation = os.urandom(8).hex()
+            cachefile.write_json(shows_path, {"version": VERSION, "generation": self.generation,
+                                              "order": self.order, "page_parts": self.page_parts,
+                                              "articles": self.articles, "shows": self.shows})
+        cachefile.write_json(state_path, {"version": VERSION, "shape": self.shape, "generation": self.generation,
+                                          "parts": self.parts, "digests": self.digests, "written": self.written,
+                                          "removed": self.removed, "static": self.static})
 
-    def pages_to_check(self, digests: dict[str, str | None]) -> set[int]:
-        """The positions of the pages that show an article whose file is not as the last build saw it
-        (``digests``: every article file now, with its digest; None: not read from a file)."""
+    def to_check(self, pages: Sequence[str], page_parts: Sequence[Sequence[str] | None], parts: dict[str, str],
+                 digests: dict[str, str | None]) -> set[int]:
+        """The positions (in ``pages``) of the pages whose inputs may differ from the last build's: new
+        pages, pages saying no parts or holding a part whose digest changed, pages showing an article
+        whose file changed (``digests``: every article file now, None when not read from a file)."""
+        changed_parts = {name for name, digest in parts.items() if self.parts.get(name) != digest}
+        changed = {number for number, file in enumerate(self.articles)
+                   if digests.get(file) is None or digests.get(file) != self.digests.get(file)}
+        before = {path: i for i, path in enumerate(self.order)}
         todo: set[int] = set()
-        for path, digest in digests.items():
-            if digest is None or self.digests.get(path) != digest:
-                todo.update(self.shows.get(path, ()))
+        for j, path in enumerate(pages):
+            i = before.get(path)
+            held = page_parts[j]
+            if i is None or held is None or self.page_parts[i] != list(held) \
+                    or not changed_parts.isdisjoint(held) or not changed.isdisjoint(self.shows[i]):
+                todo.add(j)
         return todo
+
+    def record(self, pages: Sequence[str], page_parts: Sequence[Sequence[str] | None],
+               shows: Iterable[tuple[int, Sequence[str]]]) -> bool:
+        """Take this build's pages and what the pages looked at now show (``shows``: position, article
+        files); the others show what they showed. True when what is recorded changed."""
+        number = {file: i for i, file in enumerate(self.articles)}
+        before = {path: i for i, path in enumerate(self.order)}
+        new_parts = [list(held) if held is not None else None for held in page_parts]
+        new_shows = [self.shows[before[path]] if path in before else [] for path in pages]
+        for j, files in shows:
+            numbers = []
+            for file in files:
+                if file not in number:
+                    number[file] = len(self.articles)
+                    self.articles.append(file)
+                numbers.append(number[file])
+            new_shows[j] = sorted(numbers)
+        changed = new_shows != self.shows or new_parts != self.page_parts or list(pages) != self.order
+        self.order, self.page_parts, self.shows = list(pages), new_parts, new_shows
+        return changed

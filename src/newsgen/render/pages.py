@@ -48,6 +48,9 @@ class Page:
     make: Mapping[str, Any] | Callable[[], Mapping[str, Any]]
     #: what the context is made from, cheaply, as text (see Fingerprints.inputs); None or '': no such shortcut
     inputs: Callable[[], str] | None = None
+    #: the parts of the site (see Plan.parts) its inputs hold besides articles' own lines and the site's
+    #: structure; None: not said (a build looks at its inputs every time)
+    parts: tuple[str, ...] | None = None
     _made: list[Mapping[str, Any]] = field(default_factory=list, repr=False, compare=False)
 
     @property
@@ -89,6 +92,8 @@ class Plan:
     #: every article's related articles (set by :func:`plan_articles`)
     neighbours: Sequence[Sequence[int]] = ()
     _using: set[int] | None = None   # the articles an inputs text being made has shown (see inputs_of)
+    #: every page's path, in plan order but the sitemap and robots.txt (set by :func:`plan_all`)
+    listed: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.feeds = Feeds(self.views, self.body)
@@ -112,26 +117,45 @@ class Plan:
         if self._using is not None:
             self._using.update(indices)
 
-    def shape(self) -> str:
-        """A digest of everything the pages' inputs texts hold but the articles' own lines: which
-        articles there are (by file and URL) and their order, every place, topic, tag, year and month
-        with its articles, the names and URLs of places, topics and tags, and the related articles.
+    def parts(self) -> dict[str, str]:
+        """A digest of each part of the site that pages' inputs hold besides the articles' own lines
+        (:meth:`card`, :meth:`link`, :meth:`shown`, :meth:`dated`) and the names and URLs of places,
+        topics and tags (:meth:`structure`), by the name pages give it in ``Page.parts``:
 
-        So with the same shape, the inputs text of a page can differ from the last build's only
-        where an article it shows (:meth:`inputs_of`) has another file digest. The configuration,
-        templates and options are not in it (see ``Fingerprints.common``)."""
+        - ``home``: every article (by file), in order;
+        - ``pages``: every page's path (what the sitemap lists);
+        - ``place:PATH``: the place's articles with their months (its chart), and the counts of every
+          place under it (its tree);
+        - ``topics:NAME`` / ``tags:NAME``: the term's articles;
+        - ``year:YEAR``: the year's months and their articles;
+        - ``article:FILE``: the article's neighbours in order (上一篇, 下一篇) and its related articles.
+
+        So a page whose parts and shown articles are as the last build found them has the inputs it
+        had then: a build need not make them again (see ``commands.delta``)."""
         site = self.site
-        h = hashlib.sha256(self.structure().encode())
-        h.update(repr([(post.article.path.as_posix(), post.url) for post in site.posts]).encode())
+        files = [post.article.path.as_posix() for post in site.posts]
+        months = self.months()
+        parts = {"home": files, "pages": self.listed}
         for place in site.places.values():
-            h.update(repr((place.path, place.posts, place.own)).encode())
+            below: list[tuple[str, int, int]] = []
+            stack = list(place.children)
+            while stack:
+                other = site.places[stack.pop()]
+                below.append((other.path, len(other.posts), other.own))
+                stack.extend(other.children)
+            parts[f"place:{place.path}"] = [place.own, [(files[i], months[i]) for i in place.posts], below]
         for kind, terms in (("topics", site.topics), ("tags", site.tags)):
-            h.update(repr((kind, [(term.name, term.url, term.posts) for term in terms])).encode())
+            for term in terms:
+                parts[f"{kind}:{term.name}"] = [files[i] for i in term.posts]
         for year in site.years:
-            h.update(repr((year.year, year.url, year.posts,
-                           [(m.month, m.url, m.posts) for m in year.months])).encode())
-        h.update(repr(self.neighbours).encode())
-        return h.hexdigest()
+            parts[f"year:{year.year}"] = [year.url,
+                                          [(m.month, m.url, [files[i] for i in m.posts]) for m in year.months]]
+        last = len(files) - 1
+        for post in site.posts:
+            i = post.index
+            parts[f"article:{files[i]}"] = [files[i + 1] if i < last else None, files[i - 1] if i else None,
+                                            [files[j] for j in self.neighbours[i]] if self.neighbours else None]
+        return {name: hashlib.blake2b(repr(value).encode(), digest_size=8).hexdigest() for name, value in parts.items()}
 
     def card(self, post: Post) -> str:
         """What an article's card in a listing is made from: its file's path and digest, and its URL
@@ -203,9 +227,9 @@ class Plan:
         return PageInfo(title=title, url=views.href(url), section=section, description=description,
                         feed_url=views.href(feed_path(feed)) if feed is not None else "", feed_title=feed_title)
 
-    def feed_page(self, title: str, url: str, posts: Sequence[int]) -> Page:
+    def feed_page(self, title: str, url: str, posts: Sequence[int], part: str) -> Page:
         return Page(feed_path(url), "feed.xml", functools.partial(_feed_context, self, title, url, posts),
-                    functools.partial(_feed_text, self, title, url, posts))
+                    functools.partial(_feed_text, self, title, url, posts), (part,))
 
 
 def _feed_context(plan: Plan, title: str, url: str, posts: Sequence[int]) -> dict[str, Any]:
@@ -234,8 +258,8 @@ def plan_home(plan: Plan) -> Iterator[Page]:
     title = site.config.title
     for pager in paginate(range(len(site.posts)), site.config.per_page, ""):
         yield Page(output_path(pager.url), "home.html", functools.partial(_home_context, plan, pager),
-                   _listing_inputs(plan, pager, "home", front=functools.partial(len, site.posts)))
-    yield plan.feed_page(title, "", range(len(site.posts)))
+                   _listing_inputs(plan, pager, "home", front=functools.partial(len, site.posts)), ("home",))
+    yield plan.feed_page(title, "", range(len(site.posts)), "home")
 
 
 def _listing_inputs(plan: Plan, pager: Pager[int], *names: object,
@@ -275,7 +299,8 @@ def plan_articles(plan: Plan) -> Iterator[Page]:
     neighbours = plan.neighbours = related(plan.site, cache=plan.cache_dir / "related.json" if plan.cache_dir else None)
     for post in plan.site.posts:
         yield Page(output_path(post.url), "article.html", functools.partial(_article_context, plan, post, neighbours),
-                   functools.partial(_article_inputs, plan, post, neighbours) if post.article.digest else None)
+                   functools.partial(_article_inputs, plan, post, neighbours) if post.article.digest else None,
+                   (f"article:{post.article.path.as_posix()}",))
 
 
 def _article_inputs(plan: Plan, post: Post, neighbours: Sequence[Sequence[int]]) -> str:
@@ -321,8 +346,9 @@ def plan_regions(plan: Plan) -> Iterator[Page]:
             yield Page(output_path(pager.url), "region.html",
                        functools.partial(_region_context, plan, place, pager, title, node if pager.is_front else bare,
                                          trail), _listing_inputs(plan, pager, place.path, title,
-                                                                 front=functools.partial(_place_front, plan, place)))
-        yield plan.feed_page(title, place.url, place.posts)
+                                                                 front=functools.partial(_place_front, plan, place)),
+                       (f"place:{place.path}",))
+        yield plan.feed_page(title, place.url, place.posts, f"place:{place.path}")
 
 
 def _place_front(plan: Plan, place: Place) -> tuple[object, ...]:
@@ -355,9 +381,9 @@ def _plan_terms(plan: Plan, kind: str, title: str, section: str, by_count: bool,
                        functools.partial(_term_context, plan, pager, f"{title}：{term.name}", section,
                                          term.url if feeds else None, term_feed, link),
                        _listing_inputs(plan, pager, kind, term.name, term.url, feeds, term_feed,
-                                       front=functools.partial(repr, link)))
+                                       front=functools.partial(repr, link)), (f"{kind}:{term.name}",))
         if feeds:
-            yield plan.feed_page(term_feed, term.url, term.posts)
+            yield plan.feed_page(term_feed, term.url, term.posts, f"{kind}:{term.name}")
 
 
 def _term_context(plan: Plan, pager: Pager[int], title: str, section: str, feed: str | None, feed_title: str,
@@ -386,11 +412,13 @@ def plan_archives(plan: Plan) -> Iterator[Page]:
                 "years": tuple(views.year(y, with_posts=False) for y in site.years)})
     for year in site.years:
         inputs = functools.partial(_year_text, plan, year)
-        yield Page(output_path(year.url), "archive_year.html", functools.partial(_year_context, plan, year), inputs)
+        part = (f"year:{year.year}",)
+        yield Page(output_path(year.url), "archive_year.html", functools.partial(_year_context, plan, year), inputs,
+                   part)
         for number in range(len(year.months)):
             yield Page(output_path(year.months[number].url), "archive_month.html",
                        functools.partial(_month_context, plan, year, number),
-                       functools.partial(_month_text, plan, year, number))
+                       functools.partial(_month_text, plan, year, number), part)
 
 
 def _year_text(plan: Plan, year: Year) -> str:
@@ -485,13 +513,14 @@ def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = Non
 def plan_all(plan: Plan, planners: Sequence[Planner] = PLANNERS) -> Iterator[Page]:
     """:func:`plan_pages` with a :class:`Plan` made by the caller (who may then ask its :meth:`Plan.shape`)."""
     views = plan.views
-    listed: list[str] = []
+    listed = plan.listed
+    listed.clear()
     for planner in planners:
         for page in planner(plan):
             yield page
             listed.append(page.path)
     yield Page("sitemap.xml", "sitemap.xml", functools.partial(_sitemap_context, plan, listed),
-               functools.partial(_sitemap_text, plan, listed))
+               functools.partial(_sitemap_text, plan, listed), ("home", "pages"))
     yield Page("robots.txt", "robots.txt", {"sitemap_url": views.absolute("sitemap.xml")})
 
 
