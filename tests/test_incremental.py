@@ -9,10 +9,11 @@ pages where it could (so the test cannot pass by always rendering everything).
 from __future__ import annotations
 
 import os
+import random
+import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -222,6 +223,62 @@ def test_an_edit_that_keeps_the_shape_looks_only_at_the_pages_showing_the_articl
     again = build(site, out)
     assert "archive/index.html" in again.rendered_paths
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
+
+
+def _random_edit(site: Path, rng: random.Random, step: int) -> str:
+    """One edit an editor might make, of a random kind, to a random article (or a new one)."""
+    files = sorted((site / "articles").rglob("*.md"))
+    path = rng.choice(files)
+    text = path.read_text(encoding="utf-8")
+    kind = rng.choice(["body", "title", "date", "region", "topic", "tag", "summary", "add", "delete", "rename"])
+    if kind == "add" or (kind == "delete" and len(files) < 4):
+        day = f"20{rng.choice(['24', '25'])}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        region = rng.choice(["江西省/南昌市", "江西省/南昌市/青山湖区", "江西省/赣州市/章贡区", "江西省/九江市"])
+        (site / "articles" / "2025" / "08" / f"random-{step}.md").write_text(
+            f"---\ntitle: 随机新增 {step}\ndate: {day}\nregions: [{region}]\ntopics: [水利]\n"
+            f"tags: [{rng.choice(['供水', '新标签', '党建'])}]\n---\n\n正文 {step}。\n", encoding="utf-8")
+        return f"add {day} {region}"
+    if kind == "delete":
+        path.unlink()
+        return f"delete {path.name}"
+    if kind == "rename":
+        path.rename(path.with_name(f"renamed-{step}-{path.name}"))
+        return f"rename {path.name}"
+    replacements = {
+        "body": (r"\Z", f"\n增补第 {step} 段。\n"),
+        "title": (r"^title: .*$", f"title: 随机改题 {step}"),
+        "date": (r"^date: .*$", f"date: 2025-0{rng.randint(1, 8)}-1{rng.randint(0, 9)}"),
+        "region": (r"^regions: .*$", f"regions: [{rng.choice(['江西省/九江市/庐山市', '江西省/南昌市'])}]"),
+        "topic": (r"^topics: .*$", f"topics: [{rng.choice(['水利', '党建', '新专题'])}]"),
+        "tag": (r"^tags: .*$", f"tags: [{rng.choice(['供水', '新标签'])}]"),
+        "summary": (r"^title: (.*)$", f"title: \\1\nsummary: 随机摘要 {step}"),
+    }
+    pattern, repl = replacements[kind]
+    edited = re.sub(pattern, repl, text, count=1, flags=re.M)
+    if "summary" in text and kind == "summary":
+        edited = re.sub(r"^summary: .*$", f"summary: 随机摘要 {step}", text, count=1, flags=re.M)
+    path.write_text(edited, encoding="utf-8")
+    touch_later(path)
+    return f"{kind} {path.name}"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_random_series_of_edits_each_equals_a_cold_build(site: Path, tmp_path: Path, seed: int):
+    """Editors' edits of every kind, one after another, each build updating the spare in place and
+    most of them taking the delta path (see commands.delta): never a byte from a cold build."""
+    rng = random.Random(seed)
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    looked = []
+    for step in range(12):
+        what = _random_edit(site, rng, step)
+        again = build(site, out, search=False)
+        cold = build(site, tmp_path / "cold", incremental=False, search=False)
+        assert files(out) == files(cold.output), (step, what)
+        assert sum(1 for _ in out.rglob("*")) == sum(1 for _ in cold.output.rglob("*")), (step, what)
+        looked.append(again.checked < again.pages + again.files)
+        shutil.rmtree(tmp_path / "cold")
+    assert sum(looked) >= 3   # the delta path was taken
 
 
 SERIES = ["edit a body", "add an article", "edit a title", "delete an article", "edit a template", "rename a file",
