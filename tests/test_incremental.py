@@ -21,7 +21,7 @@ import pytest
 
 from golden import unstable
 from newsgen.commands.build import BuildSession, build
-from newsgen.output import CACHE_DIR
+from newsgen.output import CACHE_DIR, make_spare, spare_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -509,3 +509,18 @@ def test_feeds_fronts_and_archives_are_reused_by_their_inputs(site: Path, tmp_pa
     made.clear()
     assert build(site, out, search=False).rendered == 0 and not made
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
+
+
+def test_a_spare_made_from_the_output_lets_the_next_build_take_the_delta_path(site: Path, tmp_path: Path):
+    """newsgen serve's worker makes a spare after its first build (into a fresh folder, which leaves
+    none): the next build then updates it in place, looking only at what the edit reaches."""
+    out = tmp_path / "out"
+    build(site, out)
+    assert not spare_path(out).exists()
+    assert make_spare(out) and not make_spare(out)          # made once; one is enough
+    page = "2024/12/nanchang-dongji-gongshui/index.html"
+    assert (spare_path(out) / page).stat().st_ino == (out / page).stat().st_ino
+    _body(site)
+    again = build(site, out)
+    assert again.checked < (again.pages + again.files) / 2 and page in again.rendered_paths
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)

@@ -666,6 +666,45 @@ def _die_with_parent() -> None:
         prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
+def make_spare(output: Path) -> bool:
+    """Keep a copy of ``output`` (hard links) as the spare the next build updates in place, when
+    there is none; True when made.
+
+    The spare is the output before the current one (see :class:`OutputWriter`); a copy of the current
+    output is one too: the next build finds every page there already the output's own, and brings
+    the rest up to date as usual. A build into a fresh output leaves no spare, so its next build
+    assembles a whole tree (seconds at 10,000 pages); a long-lived process (``newsgen serve``'s build
+    worker) makes one while it waits for the next change instead. The copy is made under the build
+    lock in a ``.NAME.tmp-*`` folder and renamed when complete, so a killed copy is cleaned up as any
+    killed build's leftovers are. False, with nothing left behind, when there is a spare already, no
+    output, another build running, or a file that cannot be linked (another file system)."""
+    spare = spare_path(output)
+    if os.path.lexists(spare) or not output.is_dir():
+        return False
+    try:
+        with build_lock(output):
+            tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+            try:
+                _link_tree(str(output), str(tmp))
+                os.rename(tmp, spare)
+            except OSError:
+                remove_tree(tmp)
+                return False
+    except (NewsgenError, OSError):
+        return False
+    return True
+
+
+def _link_tree(source: str, target: str) -> None:
+    """Hard-link every file under ``source`` to the same place under the existing folder ``target``."""
+    for folder, _dirs, names in os.walk(source):
+        here = os.path.join(target, os.path.relpath(folder, source))
+        if folder != source:
+            os.mkdir(here)
+        for name in names:
+            os.link(os.path.join(folder, name), os.path.join(here, name))
+
+
 def _adopt_spare(output: Path, tmp: Path) -> bool:
     """Put the spare previous output (if any) where the empty ``tmp`` is; True when it was."""
     spare = spare_path(output)
