@@ -155,6 +155,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         for page in pages:   # a clash of two pages is found before anything is rendered
             writer.claim(page.path)
         fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings)
+        clock.step("plan", f"{len(pages)} pages planned")
         statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
         shape = hashlib.sha256(f"{plan.structure()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
         paths, held = [page.path for page in pages], [page.parts for page in pages]
@@ -166,8 +167,9 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             todo = sorted(_to_check(previous, paths, held, parts, digests, manifest, out))
             if not _bring_up_to_date(writer, previous, manifest, {paths[i] for i in todo}, set(paths)):
                 previous, todo = None, range(len(pages))   # the full path
-        clock.step("plan", f"{len(pages)} pages planned" + (f", {len(todo)} reached by the changes"
-                                                            if previous is not None else ""))
+        clock.step("changes", f"{len(todo)} pages reached by the changes" if previous is not None else
+                   "the configuration, templates, options, static files or names changed, or no record: "
+                   "every page looked at")
 
         def job(i: int) -> tuple[bool, list[Any], tuple[int, ...]]:
             """Fingerprint page ``i``; hard-link it from the previous output if unchanged, else render it.

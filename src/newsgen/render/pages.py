@@ -94,6 +94,7 @@ class Plan:
     _using: set[int] | None = None   # the articles an inputs text being made has shown (see inputs_of)
     #: every page's path, in plan order but the sitemap and robots.txt (set by :func:`plan_all`)
     listed: list[str] = field(default_factory=list)
+    _pagers: dict[str, Pager[int]] = field(default_factory=dict)   # listing pages' own parts (see parts())
 
     def __post_init__(self) -> None:
         self.feeds = Feeds(self.views, self.body)
@@ -128,34 +129,46 @@ class Plan:
           place under it (its tree);
         - ``topics:NAME`` / ``tags:NAME``: the term's articles;
         - ``year:YEAR``: the year's months and their articles;
-        - ``article:FILE``: the article's neighbours in order (上一篇, 下一篇) and its related articles.
+        - ``article:FILE``: the article's neighbours in order (上一篇, 下一篇) and its related articles;
+        - ``listing:URL``: one page of a listing: its number, the number of pages and its articles
+          (so that an article added to a listing reaches the pages it shifts, not all of them).
 
         So a page whose parts and shown articles are as the last build found them has the inputs it
         had then: a build need not make them again (see ``commands.delta``)."""
         site = self.site
         files = [post.article.path.as_posix() for post in site.posts]
         months = self.months()
-        parts = {"home": files, "pages": self.listed}
+        join = "\0".join   # (no path holds a NUL)
+        parts = {"home": join(files), "pages": join(self.listed)}
         for place in site.places.values():
-            below: list[tuple[str, int, int]] = []
+            below: list[str] = []
             stack = list(place.children)
             while stack:
                 other = site.places[stack.pop()]
-                below.append((other.path, len(other.posts), other.own))
+                below.append(f"{other.path}\1{len(other.posts)}\1{other.own}")
                 stack.extend(other.children)
-            parts[f"place:{place.path}"] = [place.own, [(files[i], months[i]) for i in place.posts], below]
+            dated = join([f"{files[i]}\1{months[i]}" for i in place.posts])
+            parts[f"place:{place.path}"] = f"{place.own}\2{dated}\2{join(below)}"
         for kind, terms in (("topics", site.topics), ("tags", site.tags)):
             for term in terms:
-                parts[f"{kind}:{term.name}"] = [files[i] for i in term.posts]
+                parts[f"{kind}:{term.name}"] = join([files[i] for i in term.posts])
         for year in site.years:
-            parts[f"year:{year.year}"] = [year.url,
-                                          [(m.month, m.url, [files[i] for i in m.posts]) for m in year.months]]
+            parts[f"year:{year.year}"] = year.url + "\2" + "\2".join(
+                f"{m.month}\1{m.url}\1{join([files[i] for i in m.posts])}" for m in year.months)
         last = len(files) - 1
-        for post in site.posts:
-            i = post.index
-            parts[f"article:{files[i]}"] = [files[i + 1] if i < last else None, files[i - 1] if i else None,
-                                            [files[j] for j in self.neighbours[i]] if self.neighbours else None]
-        return {name: hashlib.blake2b(repr(value).encode(), digest_size=8).hexdigest() for name, value in parts.items()}
+        for i, file in enumerate(files):
+            related = join([files[j] for j in self.neighbours[i]]) if self.neighbours else "-"
+            parts[f"article:{file}"] = f"{files[i + 1] if i < last else ''}\1{files[i - 1] if i else ''}\1{related}"
+        for url, pager in self._pagers.items():
+            parts[f"listing:{url}"] = f"{pager.number}\1{pager.count}\1{pager.first_url}\1" \
+                                      f"{join([files[i] for i in pager.items])}"
+        return {name: hashlib.blake2b(text.encode(), digest_size=8).hexdigest() for name, text in parts.items()}
+
+    def listing_parts(self, pager: Pager[int], whole: str) -> tuple[str, ...]:
+        """The parts a page of a listing holds: its own (``listing:URL``) and, on the front page, which
+        shows counts of the whole listing, the listing's (``whole``)."""
+        self._pagers[pager.url] = pager
+        return (f"listing:{pager.url}", whole) if pager.is_front else (f"listing:{pager.url}",)
 
     def card(self, post: Post) -> str:
         """What an article's card in a listing is made from: its file's path and digest, and its URL
@@ -258,7 +271,8 @@ def plan_home(plan: Plan) -> Iterator[Page]:
     title = site.config.title
     for pager in paginate(range(len(site.posts)), site.config.per_page, ""):
         yield Page(output_path(pager.url), "home.html", functools.partial(_home_context, plan, pager),
-                   _listing_inputs(plan, pager, "home", front=functools.partial(len, site.posts)), ("home",))
+                   _listing_inputs(plan, pager, "home", front=functools.partial(len, site.posts)),
+                   plan.listing_parts(pager, "home"))
     yield plan.feed_page(title, "", range(len(site.posts)), "home")
 
 
@@ -347,7 +361,7 @@ def plan_regions(plan: Plan) -> Iterator[Page]:
                        functools.partial(_region_context, plan, place, pager, title, node if pager.is_front else bare,
                                          trail), _listing_inputs(plan, pager, place.path, title,
                                                                  front=functools.partial(_place_front, plan, place)),
-                       (f"place:{place.path}",))
+                       plan.listing_parts(pager, f"place:{place.path}"))
         yield plan.feed_page(title, place.url, place.posts, f"place:{place.path}")
 
 
@@ -381,7 +395,8 @@ def _plan_terms(plan: Plan, kind: str, title: str, section: str, by_count: bool,
                        functools.partial(_term_context, plan, pager, f"{title}：{term.name}", section,
                                          term.url if feeds else None, term_feed, link),
                        _listing_inputs(plan, pager, kind, term.name, term.url, feeds, term_feed,
-                                       front=functools.partial(repr, link)), (f"{kind}:{term.name}",))
+                                       front=functools.partial(repr, link)),
+                       plan.listing_parts(pager, f"{kind}:{term.name}"))
         if feeds:
             yield plan.feed_page(term_feed, term.url, term.posts, f"{kind}:{term.name}")
 
@@ -515,6 +530,7 @@ def plan_all(plan: Plan, planners: Sequence[Planner] = PLANNERS) -> Iterator[Pag
     views = plan.views
     listed = plan.listed
     listed.clear()
+    plan._pagers.clear()
     for planner in planners:
         for page in planner(plan):
             yield page

@@ -21,7 +21,7 @@ from typing import Any
 from newsgen.errors import Diagnostic, NewsgenError
 
 #: Fewer pages than this are rendered in the calling process: starting workers costs more.
-MIN_PAGES = 500
+MIN_PAGES = 200
 #: Pages per task: small enough to balance the load, big enough to keep messages few.
 CHUNK = 50
 
