@@ -121,6 +121,14 @@ def _static(site: Path) -> None:
     (site / "static" / "extra.css").write_text("body { color: #222; }\n", encoding="utf-8")
 
 
+def _edit_static(site: Path) -> None:
+    """The theme's stylesheet, edited in a copy of the site's own (which takes its place)."""
+    theme = Path(__file__).resolve().parents[1] / "src" / "newsgen" / "theme" / "static" / "style.css"
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "style.css").write_text(theme.read_text(encoding="utf-8") + "\nbody { color: #111; }\n",
+                                               encoding="utf-8")
+
+
 def _config(site: Path) -> None:
     path = site / "newsgen.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "description: 改过的站点描述\n"
@@ -159,6 +167,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "edit a body": _body, "edit a title": _title, "edit a date": _date, "edit a region": _region,
     "edit a topic": _topic, "add an article": _add, "delete an article": _delete, "rename a file": _rename,
     "edit a template": _template, "edit an imported template": _macro_template, "add a static file": _static,
+    "edit a static file": _edit_static,
     "edit the config": _config, "delete the cache": _delete_cache, "corrupt the cache": _corrupt_cache,
     "same size and mtime": _cache_says_unchanged_but_file_changed,
 }
