@@ -160,7 +160,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         shape = hashlib.sha256(f"{plan.structure()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
         paths, held = [page.path for page in pages], [page.parts for page in pages]
         parts = plan.parts() if incremental else {}
-        digests = {post.article.path.as_posix(): post.article.digest for post in model.posts}
+        digests = {file: post.article.digest for file, post in zip(plan.files, model.posts, strict=True)}
         previous = Delta.load(manifest_path, shape) if incremental and writer.in_place and manifest.pages else None
         todo: Sequence[int] = range(len(pages))
         if previous is not None:   # the same shape: only pages holding a changed part or article can change
@@ -234,7 +234,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         if incremental:
             written.save(manifest_path, out)
             delta = previous or Delta(shape)
-            files = [post.article.path.as_posix() for post in model.posts]
+            files = plan.files
             looked = ((i, [files[n] for n in outcome[2]]) for i, outcome in zip(todo, outcomes_now, strict=True))
             shows_changed = delta.record(paths, held, looked)
             delta.parts = parts

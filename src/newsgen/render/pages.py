@@ -99,6 +99,11 @@ class Plan:
     def __post_init__(self) -> None:
         self.feeds = Feeds(self.views, self.body)
 
+    @functools.cached_property
+    def files(self) -> list[str]:
+        """Every article's file (``articles/2025/08/x.md``), in order: how parts and records name articles."""
+        return [post.article.path.as_posix() for post in self.site.posts]
+
     def inputs_of(self, page: Page) -> tuple[str, tuple[int, ...]]:
         """``page``'s inputs text, with the articles whose own lines (:meth:`card`, :meth:`link`,
         :meth:`shown`, :meth:`dated`) it holds. What else it holds is in :meth:`shape`: a build that
@@ -136,7 +141,7 @@ class Plan:
         So a page whose parts and shown articles are as the last build found them has the inputs it
         had then: a build need not make them again (see ``commands.delta``)."""
         site = self.site
-        files = [post.article.path.as_posix() for post in site.posts]
+        files = self.files
         months = self.months()
         join = "\0".join   # (no path holds a NUL)
         parts = {"home": join(files), "pages": join(self.listed)}
@@ -177,7 +182,7 @@ class Plan:
             self._using.add(post.index)
         done = self._cards.get(post.index)
         if done is None:
-            done = self._cards[post.index] = repr((post.article.path.as_posix(), post.article.digest, post.url))
+            done = self._cards[post.index] = repr((self.files[post.index], post.article.digest, post.url))
         return done
 
     def link(self, post: Post | None) -> str:
@@ -314,7 +319,7 @@ def plan_articles(plan: Plan) -> Iterator[Page]:
     for post in plan.site.posts:
         yield Page(output_path(post.url), "article.html", functools.partial(_article_context, plan, post, neighbours),
                    functools.partial(_article_inputs, plan, post, neighbours) if post.article.digest else None,
-                   (f"article:{post.article.path.as_posix()}",))
+                   (f"article:{plan.files[post.index]}",))
 
 
 def _article_inputs(plan: Plan, post: Post, neighbours: Sequence[Sequence[int]]) -> str:
