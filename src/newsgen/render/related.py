@@ -105,8 +105,10 @@ def update_related(old_ids: Sequence[str], old_keys: Sequence[Iterable[str]], ol
                    min_score: int = MIN_SCORE) -> tuple[tuple[int, ...], ...] | None:
     """:func:`related_indices` of ``keys_of`` (articles named ``ids``, newest first), from the last
     result ``old_rows`` (of articles ``old_ids`` with keys ``old_keys``): only the articles whose
-    result can differ are scored again, the others' rows are the old ones renumbered. None when the
-    articles both hold are not in the same order (a date changed): score them all.
+    result can differ are scored again, the others' rows are the old ones renumbered. An article
+    that moved (its date changed) counts as one deleted and added back: the articles both hold are
+    split into the most that kept their order (:func:`_kept_order`) and the moved rest. None when the
+    last result cannot be used: score them all.
 
     An article's result depends on its keys, on the postings of its keys (a long one only through
     the ``cap`` articles nearest it, and its length) and on the order of articles. So an article
@@ -118,10 +120,10 @@ def update_related(old_ids: Sequence[str], old_keys: Sequence[Iterable[str]], ol
     was = {name: i for i, name in enumerate(old_ids)}
     if len(where) != len(ids) or len(was) != len(old_ids) or len(old_rows) != len(old_ids):
         return None
-    common = [name for name in old_ids if name in where]
-    if [name for name in ids if name in was] != common:
-        return None   # an article moved
-    changed = {i for i, name in enumerate(ids) if name not in was or set(keys_of[i]) != set(old_keys[was[name]])}
+    common = [name for name in ids if name in was]
+    moved = set(common) - _kept_order(common, was)
+    changed = {i for i, name in enumerate(ids)
+               if name not in was or name in moved or set(keys_of[i]) != set(old_keys[was[name]])}
     changed_names = {ids[i] for i in changed} | {name for name in old_ids if name not in where}
     old_postings = _postings(old_keys)
     postings = _postings(keys_of)
@@ -159,6 +161,29 @@ def update_related(old_ids: Sequence[str], old_keys: Sequence[Iterable[str]], ol
         for i in sorted(dirty):
             rows[i] = _related_one(i, keys_of[i], postings, big_sets, n, limit, cap, min_score)
     return tuple(rows)
+
+
+def _kept_order(names: Sequence[str], was: dict[str, int]) -> set[str]:
+    """The most of ``names`` (in their new order) whose old positions (``was``) still rise: a
+    longest increasing subsequence (patience sorting), O(n log n). The others moved."""
+    tails: list[int] = []          # tails[k]: the least old position ending a rising run of k + 1
+    ends: list[int] = []           # the index in names of that run's end
+    back = [-1] * len(names)       # the index before each name in its run
+    for k, name in enumerate(names):
+        p = was[name]
+        at = bisect_left(tails, p)
+        if at == len(tails):
+            tails.append(p)
+            ends.append(k)
+        else:
+            tails[at], ends[at] = p, k
+        back[k] = ends[at - 1] if at else -1
+    kept: set[str] = set()
+    k = ends[-1] if ends else -1
+    while k >= 0:
+        kept.add(names[k])
+        k = back[k]
+    return kept
 
 
 def _near(positions: list[int], q: int, reach: int) -> bool:
