@@ -150,7 +150,11 @@ def serve_edit_to_page(corpus: Path, runs: int) -> tuple[float, float]:
         base, output = found.group(1), Path(found.group(2))
         article = newest(corpus)
         page = next(output.glob(f"*/*/{article.stem}/index.html")).relative_to(output).parent.as_posix()
-        time.sleep(max(5.0, runs))   # the worker's spare is made while it waits (see newsgen.output.make_spare)
+        spare = output.parent / f".{output.name}.spare"   # made by the worker while it waits (output.make_spare)
+        waited = time.perf_counter()
+        while not spare.is_dir() and time.perf_counter() - waited < 60:
+            time.sleep(0.1)
+        time.sleep(1.0)
         times = []
         for n in range(runs + 1):
             sentence = f"预览第{n}句{time.time_ns()}"
