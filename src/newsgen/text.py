@@ -5,10 +5,11 @@ Nothing here loads jieba or jionlp: ``build`` uses this module on every run.
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from importlib import metadata
 from typing import Any
 
 from slugify import slugify
@@ -56,10 +57,18 @@ def learned_readings() -> dict[str, list[str]]:
 
 
 def pinyin_version() -> str:
+    """Which pypinyin is installed, to key what was learned from it: its package file and that file's
+    size and time, found without importing pypinyin (its dictionaries) or importlib.metadata (whose
+    import, with the email package, is a tenth of a rebuild's start-up). '' when it is missing."""
     try:
-        return metadata.version("pypinyin")
-    except metadata.PackageNotFoundError:
+        spec = importlib.util.find_spec("pypinyin")
+        origin = spec.origin if spec is not None else None
+        if not origin:
+            return ""
+        st = os.stat(origin)
+    except (ImportError, ValueError, OSError):
         return ""
+    return f"{origin}:{st.st_size}:{st.st_mtime_ns}"
 
 
 @lru_cache(maxsize=65536)
