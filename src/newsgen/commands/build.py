@@ -159,9 +159,11 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
         shape = hashlib.sha256(f"{plan.structure()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
         paths, held = [page.path for page in pages], [page.parts for page in pages]
-        parts = plan.parts() if incremental else {}
         digests = {file: post.article.digest for file, post in zip(plan.files, model.posts, strict=True)}
         previous = Delta.load(manifest_path, shape) if incremental and writer.in_place and manifest.pages else None
+        parts_key = plan.parts_key() if incremental else ""
+        parts = previous.parts if previous is not None and previous.parts_key == parts_key else \
+            plan.parts() if incremental else {}
         todo: Sequence[int] = range(len(pages))
         if previous is not None:   # the same shape: only pages holding a changed part or article can change
             todo = sorted(_to_check(previous, paths, held, parts, digests, manifest, out))
@@ -237,7 +239,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             files = plan.files
             looked = ((i, [files[n] for n in outcome[2]]) for i, outcome in zip(todo, outcomes_now, strict=True))
             shows_changed = delta.record(paths, held, looked)
-            delta.parts = parts
+            delta.parts, delta.parts_key = parts, parts_key
             delta.digests = {path: digest for path, digest in digests.items() if digest}
             delta.written = [page.path for page in dirty]
             delta.removed = sorted(manifest.pages.keys() - written.pages.keys())

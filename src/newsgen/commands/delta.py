@@ -32,7 +32,7 @@ from pathlib import Path
 
 from newsgen import cachefile
 
-VERSION = 2
+VERSION = 3
 
 
 def paths(manifest: Path) -> tuple[Path, Path]:
@@ -45,6 +45,7 @@ def paths(manifest: Path) -> tuple[Path, Path]:
 class Delta:
     shape: str = ""
     parts: dict[str, str] = field(default_factory=dict)     # part of the site -> digest
+    parts_key: str = ""                                     # what they were made from (Plan.parts_key)
     digests: dict[str, str] = field(default_factory=dict)   # article file -> digest its pages were made from
     written: list[str] = field(default_factory=list)        # pages written anew (not linked)
     removed: list[str] = field(default_factory=list)        # files the output before had and it has not
@@ -66,8 +67,8 @@ class Delta:
             shows = json.loads(shows_path.read_text(encoding="utf-8"))
             if shows.get("version") != VERSION or shows.get("generation") != state.get("generation"):
                 return None
-            delta = cls(shape, dict(state["parts"]), dict(state["digests"]), list(state["written"]),
-                        list(state["removed"]), list(state["static"]), list(shows["order"]),
+            delta = cls(shape, dict(state["parts"]), str(state["parts_key"]), dict(state["digests"]),
+                        list(state["written"]), list(state["removed"]), list(state["static"]), list(shows["order"]),
                         list(shows["page_parts"]), list(shows["articles"]), list(shows["shows"]),
                         str(state["generation"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -85,7 +86,8 @@ class Delta:
                                               "order": self.order, "page_parts": self.page_parts,
                                               "articles": self.articles, "shows": self.shows})
         cachefile.write_json(state_path, {"version": VERSION, "shape": self.shape, "generation": self.generation,
-                                          "parts": self.parts, "digests": self.digests, "written": self.written,
+                                          "parts": self.parts, "parts_key": self.parts_key,
+                                          "digests": self.digests, "written": self.written,
                                           "removed": self.removed, "static": self.static})
 
     def to_check(self, pages: Sequence[str], page_parts: Sequence[Sequence[str] | None], parts: dict[str, str],

@@ -169,6 +169,23 @@ class Plan:
                                       f"{join([files[i] for i in pager.items])}"
         return {name: hashlib.blake2b(text.encode(), digest_size=8).hexdigest() for name, text in parts.items()}
 
+    def parts_key(self) -> str:
+        """A digest of everything :meth:`parts` is made from, by article numbers rather than files:
+        cheap (reprs of tuples of numbers), so that a build finding it unchanged (an edit that added,
+        removed or moved no article and changed no place, topic, tag or related articles) takes the
+        last build's parts instead of making them."""
+        site = self.site
+        h = hashlib.blake2b("\0".join(self.files).encode(), digest_size=16)
+        h.update("\0".join(self.listed).encode())
+        h.update(repr(self.months()).encode())
+        h.update(repr([(p.path, p.posts, p.own, p.children) for p in site.places.values()]).encode())
+        h.update(repr([(t.name, t.posts) for t in site.topics]).encode())
+        h.update(repr([(t.name, t.posts) for t in site.tags]).encode())
+        h.update(repr([(y.url, [(m.month, m.url, m.posts) for m in y.months]) for y in site.years]).encode())
+        h.update(repr(self.neighbours).encode())
+        h.update(repr([(p.url, p.number, p.count, p.first_url, p.items) for p in self._pagers.values()]).encode())
+        return h.hexdigest()
+
     def listing_parts(self, pager: Pager[int], whole: str) -> tuple[str, ...]:
         """The parts a page of a listing holds: its own (``listing:URL``) and, on the front page, which
         shows counts of the whole listing, the listing's (``whole``)."""
