@@ -6,12 +6,17 @@
 4. model       build the site model (order, regions, topics, tags, archives; drafts and
                future-dated articles left out unless asked for)
 5. views       make the read-only views templates see (summaries, reading times, links)
-6. render      plan every page, feed, the sitemap and robots.txt, render them and write them into a
-               temporary directory (Markdown converted once per article, templates compiled once), in
-               worker processes for a big site (see ``render.parallel``)
-7. search      index the article pages with Pagefind into ``pagefind/`` (see ``newsgen.search``)
-8. write       swap the temporary directory (static files copied first) in place of the output
-9. cleanup     delete the previous output, moved aside by the swap
+6. plan        plan every page, feed, the sitemap and robots.txt
+7. changes     find which pages the changes since the last build reach (see ``commands.delta``):
+               all of them on a full build
+8. render      render those pages and write them into a temporary directory (the previous output
+               updated in place), reusing every page whose inputs or fingerprint are unchanged
+               (Markdown converted once per article, templates compiled once), in worker processes
+               for a big site (see ``render.parallel``)
+9. search      index the article pages with Pagefind into ``pagefind/`` (see ``newsgen.search``)
+10. write      swap the temporary directory (static files copied first) in place of the output
+11. cleanup    record what the next build needs; keep the previous output, moved aside by the
+               swap, as the spare the next build updates (or delete it)
 
 Nothing here prints; ``progress`` receives one line per step.
 """
@@ -25,7 +30,7 @@ import os
 import time
 import traceback
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +39,7 @@ import jinja2
 
 from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
-from newsgen.commands.delta import Delta
+from newsgen.commands.delta import find_changes
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, site_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
@@ -156,19 +161,9 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             writer.claim(page.path)
         fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings)
         clock.step("plan", f"{len(pages)} pages planned")
-        statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
-        shape = hashlib.sha256(f"{plan.structure()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
-        paths, held = [page.path for page in pages], [page.parts for page in pages]
-        digests = {file: post.article.digest for file, post in zip(plan.files, model.posts, strict=True)}
-        previous = Delta.load(manifest_path, shape) if incremental and writer.in_place and manifest.pages else None
-        parts_key = plan.parts_key() if incremental else ""
-        parts = previous.parts if previous is not None and previous.parts_key == parts_key else \
-            plan.parts() if incremental else {}
-        todo: Sequence[int] = range(len(pages))
-        if previous is not None:   # the same shape: only pages holding a changed part or article can change
-            todo = sorted(_to_check(previous, paths, held, parts, digests, manifest, out))
-            if not _bring_up_to_date(writer, previous, manifest, {paths[i] for i in todo}, set(paths)):
-                previous, todo = None, range(len(pages))   # the full path
+        changes = find_changes(plan, pages, fingerprints, writer, manifest, manifest_path, search=search,
+                               incremental=incremental)
+        previous, todo = changes.previous, changes.todo
         clock.step("changes", f"{len(todo)} pages reached by the changes" if previous is not None else
                    "the configuration, templates, options, static files or names changed, or no record: "
                    "every page looked at")
@@ -200,11 +195,11 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             if on_render is not None:
                 on_render(done, len(pages))
 
-        outcomes: list[tuple[bool, list[Any], tuple[int, ...]]] = []
-        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=outcomes)
-        outcomes_now = outcomes
+        looked: list[tuple[bool, list[Any], tuple[int, ...]]] = []   # the outcomes of the pages in todo
+        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=looked)
+        outcomes = looked
         if previous is not None:   # every other page carried over as the last build left it
-            done_now = dict(zip(todo, outcomes, strict=True))
+            done_now = dict(zip(todo, looked, strict=True))
             outcomes = [done_now.get(i) or (True, manifest.pages[page.path], ()) for i, page in enumerate(pages)]
         dirty = [page for page, (reused, _, _) in zip(pages, outcomes, strict=True) if not reused]
         clock.step("render", f"{len(dirty)} pages and feeds rendered and written, {len(pages) - len(dirty)} "
@@ -235,16 +230,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                             f"{static} static files into {out}")
         if incremental:
             written.save(manifest_path, out)
-            delta = previous or Delta(shape)
-            files = plan.files
-            looked = ((i, [files[n] for n in outcome[2]]) for i, outcome in zip(todo, outcomes_now, strict=True))
-            shows_changed = delta.record(paths, held, looked)
-            delta.parts, delta.parts_key = parts, parts_key
-            delta.digests = {path: digest for path, digest in digests.items() if digest}
-            delta.written = [page.path for page in dirty]
-            delta.removed = sorted(manifest.pages.keys() - written.pages.keys())
-            delta.static = statics
-            delta.save(manifest_path, shows=shows_changed)
+            changes.save(manifest_path, [page.path for page in pages], looked,
+                         dirty=[page.path for page in dirty], lost=manifest.pages.keys() - written.pages.keys())
             if readings is not None:
                 readings.save()
             if articles_cache is not None and session is None:   # a session writes it when it closes
@@ -265,34 +252,6 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                        articles=len(model.posts), static_files=static, files=writer.files,
                        rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty),
                        indexed=indexed, checked=len(todo))
-
-
-def _to_check(previous: Delta, paths: list[str], held: list[tuple[str, ...] | None], parts: dict[str, str],
-              digests: dict[str, str | None], manifest: Manifest, out: Path) -> set[int]:
-    """The pages whose inputs this build must make (see :class:`Delta`): those whose parts or shown
-    articles changed, and those the last build's manifest does not vouch for (no entry, no inputs
-    key, or a file on disk not as written)."""
-    todo = previous.to_check(paths, held, parts, digests)
-    stale = manifest.stale(out)
-    for i, path in enumerate(paths):
-        entry = manifest.pages.get(path)
-        if entry is None or not entry[4] or path in stale:
-            todo.add(i)
-    return todo
-
-
-def _bring_up_to_date(writer: OutputWriter, previous: Delta, manifest: Manifest, again: set[str],
-                      paths: set[str]) -> bool:
-    """Make the spare being updated in place (the output before last) the last output, but for the
-    pages about to be looked at again (``again``): drop what the last build lost, link what it
-    wrote. (What this build does not make again is dropped before the swap.) False when that cannot
-    be done (a page to link is gone)."""
-    writer.drop(previous.removed)
-    for path in previous.written:
-        entry = manifest.pages.get(path)
-        if path not in again and path in paths and (entry is None or not writer.reuse(path, entry[0], manifest)):
-            return False
-    return True
 
 
 class _Readings:

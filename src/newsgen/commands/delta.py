@@ -24,13 +24,18 @@ spare not adopted) is the full path. Safe to delete: the next build then takes t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newsgen import cachefile
+from newsgen.output import Manifest, OutputWriter
+from newsgen.render.fingerprint import Fingerprints
+from newsgen.render.pages import Page, Plan
 
 VERSION = 3
 
@@ -127,3 +132,82 @@ class Delta:
         changed = new_shows != self.shows or new_parts != self.page_parts or list(pages) != self.order
         self.order, self.page_parts, self.shows = list(pages), new_parts, new_shows
         return changed
+
+
+@dataclass
+class Changes:
+    """What a build found changed since the last one, and the pages it must look at (``todo``, in
+    plan order); ``previous`` is the last build's record, None on the full path."""
+
+    plan: Plan
+    shape: str
+    parts: dict[str, str]
+    parts_key: str
+    digests: dict[str, str | None]
+    statics: list[str]
+    held: list[tuple[str, ...] | None]
+    previous: Delta | None
+    todo: Sequence[int]
+
+    def save(self, manifest: Path, pages: Sequence[str], outcomes: Sequence[tuple[Any, Any, Sequence[int]]],
+             dirty: list[str], lost: Set[str]) -> None:
+        """Record this build for the next (``outcomes``: of the ``todo`` pages, each with the numbers
+        in the model of the articles its inputs show; ``dirty``: the pages written; ``lost``: the last
+        output's files this one has not)."""
+        delta = self.previous or Delta(self.shape)
+        files = self.plan.files
+        looked = ((i, [files[n] for n in outcome[2]]) for i, outcome in zip(self.todo, outcomes, strict=True))
+        shows_changed = delta.record(pages, self.held, looked)
+        delta.parts, delta.parts_key = self.parts, self.parts_key
+        delta.digests = {path: digest for path, digest in self.digests.items() if digest}
+        delta.written, delta.removed, delta.static = dirty, sorted(lost), self.statics
+        delta.save(manifest, shows=shows_changed)
+
+
+def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, writer: OutputWriter,
+                 manifest: Manifest, manifest_path: Path, *, search: bool, incremental: bool) -> Changes:
+    """Which pages this build must look at. With the last build's record of the same shape and a spare
+    adopted, only those :meth:`Delta.to_check` names and those the manifest does not vouch for, the
+    spare brought up to date for the others; else every page (the full path)."""
+    statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
+    shape = hashlib.sha256(f"{plan.structure()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
+    paths, held = [page.path for page in pages], [page.parts for page in pages]
+    digests = {file: post.article.digest for file, post in zip(plan.files, plan.site.posts, strict=True)}
+    previous = Delta.load(manifest_path, shape) if incremental and writer.in_place and manifest.pages else None
+    parts_key = plan.parts_key() if incremental else ""
+    parts = previous.parts if previous is not None and previous.parts_key == parts_key else \
+        plan.parts() if incremental else {}
+    todo: Sequence[int] = range(len(pages))
+    if previous is not None:   # the same shape: only pages holding a changed part or article can change
+        todo = sorted(_to_check(previous, paths, held, parts, digests, manifest, writer.output))
+        if not _bring_up_to_date(writer, previous, manifest, {paths[i] for i in todo}, set(paths)):
+            previous, todo = None, range(len(pages))   # the full path
+    return Changes(plan, shape, parts, parts_key, digests, statics, held, previous, todo)
+
+
+def _to_check(previous: Delta, paths: list[str], held: list[tuple[str, ...] | None], parts: dict[str, str],
+              digests: dict[str, str | None], manifest: Manifest, out: Path) -> set[int]:
+    """The pages whose inputs this build must make: those whose parts or shown articles changed,
+    and those the last build's manifest does not vouch for (no entry, no inputs key, or a file on
+    disk not as written)."""
+    todo = previous.to_check(paths, held, parts, digests)
+    stale = manifest.stale(out)
+    for i, path in enumerate(paths):
+        entry = manifest.pages.get(path)
+        if entry is None or not entry[4] or path in stale:
+            todo.add(i)
+    return todo
+
+
+def _bring_up_to_date(writer: OutputWriter, previous: Delta, manifest: Manifest, again: set[str],
+                      paths: set[str]) -> bool:
+    """Make the spare being updated in place (the output before last) the last output, but for the
+    pages about to be looked at again (``again``): drop what the last build lost, link what it
+    wrote. (What this build does not make again is dropped before the swap.) False when that cannot
+    be done (a page to link is gone)."""
+    writer.drop(previous.removed)
+    for path in previous.written:
+        entry = manifest.pages.get(path)
+        if path not in again and path in paths and (entry is None or not writer.reuse(path, entry[0], manifest)):
+            return False
+    return True
