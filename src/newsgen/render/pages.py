@@ -106,9 +106,9 @@ class Plan:
 
     def inputs_of(self, page: Page) -> tuple[str, tuple[int, ...]]:
         """``page``'s inputs text, with the articles whose own lines (:meth:`card`, :meth:`link`,
-        :meth:`shown`, :meth:`dated`) it holds. What else it holds is in :meth:`shape`: a build that
-        finds the shape as the last build left it need make the inputs of no page but those showing
-        an article whose file changed."""
+        :meth:`shown`, :meth:`dated`) it holds. What else it holds is the site's structure and the
+        page's :meth:`parts`: a build that finds those as the last build left them need make the
+        inputs of no page but those showing an article whose file changed."""
         if page.inputs is None:
             return "", ()
         self._using = using = set()
@@ -117,6 +117,10 @@ class Plan:
         finally:
             self._using = None
         return text, (tuple(sorted(using)) if text else ())
+
+    def _use(self, index: int) -> None:
+        if self._using is not None:
+            self._using.add(index)
 
     def uses(self, indices: Iterable[int]) -> None:
         """Note that the inputs text being made shows these articles' own lines."""
@@ -195,8 +199,7 @@ class Plan:
     def card(self, post: Post) -> str:
         """What an article's card in a listing is made from: its file's path and digest, and its URL
         (as one line of text: inputs texts are lines of reprs, which hold no line break)."""
-        if self._using is not None:
-            self._using.add(post.index)
+        self._use(post.index)
         done = self._cards.get(post.index)
         if done is None:
             done = self._cards[post.index] = repr((self.files[post.index], post.article.digest, post.url))
@@ -206,8 +209,7 @@ class Plan:
         """An article as a link shows it (title and URL), as one line; ``None`` for no article."""
         if post is None:
             return "None"
-        if self._using is not None:
-            self._using.add(post.index)
+        self._use(post.index)
         done = self._links.get(post.index)
         if done is None:
             done = self._links[post.index] = repr((post.article.title, post.url))
@@ -215,8 +217,7 @@ class Plan:
 
     def shown(self, index: int) -> str:
         """An article as a related article shows it (title, URL and date), as one line."""
-        if self._using is not None:
-            self._using.add(index)
+        self._use(index)
         done = self._shown.get(index)
         if done is None:
             article = self.site.posts[index].article
@@ -225,8 +226,7 @@ class Plan:
 
     def dated(self, post: Post) -> str:
         """An article as the sitemap lists it (URL, date, last change), as one line."""
-        if self._using is not None:
-            self._using.add(post.index)
+        self._use(post.index)
         return repr((post.url, post.article.date, post.article.updated))
 
     def structure(self) -> str:
