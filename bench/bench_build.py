@@ -4,7 +4,8 @@
 
 For each size, a corpus is generated with ``../shared/bench/make_corpus.py`` (this repository's
 ``newsgen.yaml`` copied in) and built as a subprocess, timed from outside (wall seconds) with its
-peak RSS (``wait4``): first *cold, with search index* and one body edited after it (Pagefind indexes
+peak RSS (``wait4``): first *cold, with search index* (the *search index* row: its size, files and
+the build's indexing time) and one body edited after it (Pagefind indexes
 again whenever an article page changes); then, with ``--no-search`` (the work Hugo and Pelican do,
 and what ``newsgen serve`` does), *cold* (empty output and cache) and, each the median of ``--runs``:
 
@@ -48,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "bench"
 RENDERED = re.compile(r"render: (\d+) pages and feeds rendered")
+SEARCH_STEP = re.compile(r"search: .*\((\d+) ms\)")
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Run:
     seconds: float
     rss_mb: float
     rendered: int | None = None
+    search_seconds: float | None = None   # the build's search step (Pagefind indexing)
 
 
 def newsgen() -> list[str]:
@@ -79,6 +82,8 @@ def build(corpus: Path, out: Path, *extra: str) -> Run:
     run, err = timed([*newsgen(), "build", "-v", "--site", str(corpus), "--output", str(out), *extra])
     m = RENDERED.search(err)
     run.rendered = int(m.group(1)) if m else 0
+    m = SEARCH_STEP.search(err)
+    run.search_seconds = int(m.group(1)) / 1000 if m else None
     return run
 
 
@@ -192,16 +197,21 @@ def anchor(script: str, corpus: Path, out: Path, env: dict[str, str]) -> Run | N
     return run
 
 
-def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[str, Run | float | None]:
+def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[str, Run | float | str | None]:
     corpus = work / f"corpus-{count}"
     subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(corpus), "--count", str(count),
                     "--seed", "1"], check=True, stderr=subprocess.DEVNULL)
     shutil.copy(ROOT / "newsgen.yaml", corpus / "newsgen.yaml")
     out = work / f"out-{count}"
-    row: dict[str, Run | float | None] = {}
+    row: dict[str, Run | float | str | None] = {}
     say = lambda name: print(f"  {count}: {name}", file=sys.stderr, flush=True)  # noqa: E731
     row["cold, with search index"] = build(corpus, work / f"search-{count}")
     say(f"cold, with search index {row['cold, with search index'].seconds:.2f} s")  # type: ignore[union-attr]
+    index = work / f"search-{count}" / "pagefind"
+    files = [p for p in index.rglob("*") if p.is_file()]
+    indexing = row["cold, with search index"].search_seconds  # type: ignore[union-attr]
+    row["search index"] = (f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB, {len(files)} files, "
+                           f"{indexing:.1f} s" if indexing is not None else "-")
     edit_body(corpus, 99)
     row["body edited, with search"] = build(corpus, work / f"search-{count}")
     say(f"body edited, with search {row['body edited, with search'].seconds:.2f} s")  # type: ignore[union-attr]
@@ -231,7 +241,7 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
     return row
 
 
-def report(rows: dict[int, dict[str, Run | float | None]]) -> None:
+def report(rows: dict[int, dict[str, Run | float | str | None]]) -> None:
     sizes = list(rows)
     names = list(next(iter(rows.values())))
     print(f"\n{'':24}" + "".join(f"{f'{n} articles':>30}" for n in sizes))
@@ -243,6 +253,8 @@ def report(rows: dict[int, dict[str, Run | float | None]]) -> None:
                 cells.append("-")
             elif isinstance(value, float):
                 cells.append(f"{value:.2f} s")
+            elif isinstance(value, str):
+                cells.append(value)
             else:
                 extra = f", {value.rendered} rendered" if value.rendered is not None and "cold" not in name else ""
                 cells.append(f"{value.seconds:.2f} s, {value.rss_mb:.0f} MB{extra}")
