@@ -49,7 +49,6 @@ from pathlib import Path
 
 from newsgen.errors import Location, NewsgenError
 from newsgen.output import Manifest, OutputWriter, remove_tree
-from newsgen.render.pages import Page
 
 #: The folder of the output the index goes to (``/pagefind/``); the search page loads it from there.
 SEARCH_DIR = "pagefind"
@@ -122,23 +121,23 @@ def fingerprint(article_paths: Sequence[str], prints: Mapping[str, str], shard: 
     return h.hexdigest()
 
 
-def shard_of(page: Page) -> str:
-    """The bundle an article page goes to: its year (the ``year`` search facet of its context)."""
-    year = str(getattr(page.context.get("search"), "year", ""))
+def shard_of(year: str) -> str:
+    """The bundle an article page goes to: its year (the ``year`` search facet of its page)."""
     return year if _SHARD_NAME.fullmatch(year) else "other"
 
 
-def shard_pages(articles: Sequence[Page]) -> dict[str, list[str]]:
-    """The article pages' paths by bundle, newest year first."""
+def shard_pages(articles: Mapping[str, str]) -> dict[str, list[str]]:
+    """The article pages' paths (``articles``: each with its year) by bundle, newest year first."""
     shards: dict[str, list[str]] = {}
-    for page in articles:
-        shards.setdefault(shard_of(page), []).append(page.path)
+    for path, year in articles.items():
+        shards.setdefault(shard_of(year), []).append(path)
     return {name: shards[name] for name in sorted(shards, reverse=True)}
 
 
-def index_articles(writer: OutputWriter, articles: Sequence[Page], prints: Mapping[str, str],
+def index_articles(writer: OutputWriter, articles: Mapping[str, str], prints: Mapping[str, str],
                    manifest: Manifest, jobs: int = JOBS) -> SearchIndex:
-    """Write the Pagefind index of the ``articles`` (already written) into ``writer``'s ``pagefind/``.
+    """Write the Pagefind index of the ``articles`` (already written; each page's path with its year,
+    see ``Plan.search_years``) into ``writer``'s ``pagefind/``.
 
     ``prints`` are the pages' fingerprints and ``manifest`` the last build's, to reuse the bundle
     of every year whose article pages are all unchanged. Raises NewsgenError when Pagefind fails.

@@ -209,8 +209,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         # search: the Pagefind index of the article pages, into the temporary output (see newsgen.search)
         prints = {path: entry[0] for path, entry in written.pages.items()}
         if search:
-            index = index_articles(writer, [page for page in pages if page.template == "article.html"],
-                                   prints, manifest)
+            index = index_articles(writer, plan.search_years(), prints, manifest)
             indexed = tuple(index.indexed)
             for path, fingerprint in index.prints.items():
                 written.pages[path] = writer.identity(path, fingerprint)

@@ -30,7 +30,7 @@ from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, site
 from newsgen.render.markdown import Body, MarkdownRenderer
 from newsgen.render.meta import article_meta
 from newsgen.render.related import related
-from newsgen.render.views import Link, PageInfo, PlaceNode, Views, YearView, rfc3339
+from newsgen.render.views import Link, PageInfo, PlaceNode, Views, YearView, facet_year, rfc3339
 from newsgen.site import Pager, Place, Post, Site, Year, paginate
 
 
@@ -103,6 +103,11 @@ class Plan:
     def files(self) -> list[str]:
         """Every article's file (``articles/2025/08/x.md``), in order: how parts and records name articles."""
         return [post.article.path.as_posix() for post in self.site.posts]
+
+    def search_years(self) -> dict[str, str]:
+        """Every article page's path with the year the search index files it under (its page's
+        ``search.year`` facet), without making the pages' contexts."""
+        return {output_path(post.url): facet_year(post.article) for post in self.site.posts}
 
     def inputs_of(self, page: Page) -> tuple[str, tuple[int, ...]]:
         """``page``'s inputs text, with the articles whose own lines (:meth:`card`, :meth:`link`,

@@ -222,6 +222,11 @@ class _Lazy(Sequence[Any]):
         return item
 
 
+
+def facet_year(article: Article) -> str:
+    """The year an article's page is filed under by the search index (its filter and its bundle)."""
+    return str(article.day.year)
+
 class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
 
@@ -331,7 +336,7 @@ class Views:
             for depth in range(len(parts)):
                 levels["/".join(parts[: depth + 1])] = None
         return SearchFacets(regions=tuple(levels), topics=tuple(dict.fromkeys(article.topics)),
-                            year=str(article.day.year), date=article.day.isoformat())
+                            year=facet_year(article), date=article.day.isoformat())
 
     def crumbs(self, path: str) -> tuple[Link, ...]:
         """省 > 市 > 县 > 镇 links for a region path."""
