@@ -37,7 +37,7 @@ from newsgen.output import Manifest, OutputWriter
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.pages import Page, Plan
 
-VERSION = 3
+VERSION = 4
 
 
 def paths(manifest: Path) -> tuple[Path, Path]:
@@ -48,13 +48,14 @@ def paths(manifest: Path) -> tuple[Path, Path]:
 
 @dataclass
 class Delta:
+    """One output's record of its last build (see the module's docstring)."""
+
     shape: str = ""
     parts: dict[str, str] = field(default_factory=dict)     # part of the site -> digest
     parts_key: str = ""                                     # what they were made from (Plan.parts_key)
     digests: dict[str, str] = field(default_factory=dict)   # article file -> digest its pages were made from
     written: list[str] = field(default_factory=list)        # pages written anew (not linked)
     removed: list[str] = field(default_factory=list)        # files the output before had and it has not
-    static: list[str] = field(default_factory=list)         # static files copied
     order: list[str] = field(default_factory=list)          # every page, in plan order
     page_parts: list[list[str] | None] = field(default_factory=list)   # per page: the parts it holds
     articles: list[str] = field(default_factory=list)       # article files by number (new ones appended)
@@ -73,7 +74,7 @@ class Delta:
             if shows.get("version") != VERSION or shows.get("generation") != state.get("generation"):
                 return None
             delta = cls(shape, dict(state["parts"]), str(state["parts_key"]), dict(state["digests"]),
-                        list(state["written"]), list(state["removed"]), list(state["static"]), list(shows["order"]),
+                        list(state["written"]), list(state["removed"]), list(shows["order"]),
                         list(shows["page_parts"]), list(shows["articles"]), list(shows["shows"]),
                         str(state["generation"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -93,7 +94,7 @@ class Delta:
         cachefile.write_json(state_path, {"version": VERSION, "shape": self.shape, "generation": self.generation,
                                           "parts": self.parts, "parts_key": self.parts_key,
                                           "digests": self.digests, "written": self.written,
-                                          "removed": self.removed, "static": self.static})
+                                          "removed": self.removed})
 
     def to_check(self, pages: Sequence[str], page_parts: Sequence[Sequence[str] | None], parts: dict[str, str],
                  digests: dict[str, str | None]) -> set[int]:
@@ -144,7 +145,6 @@ class Changes:
     parts: dict[str, str]
     parts_key: str
     digests: dict[str, str | None]
-    statics: list[str]
     held: list[tuple[str, ...] | None]
     previous: Delta | None
     todo: Sequence[int]
@@ -160,7 +160,7 @@ class Changes:
         shows_changed = delta.record(pages, self.held, looked)
         delta.parts, delta.parts_key = self.parts, self.parts_key
         delta.digests = {path: digest for path, digest in self.digests.items() if digest}
-        delta.written, delta.removed, delta.static = dirty, sorted(lost), self.statics
+        delta.written, delta.removed = dirty, sorted(lost)
         delta.save(manifest, shows=shows_changed)
 
 
@@ -182,7 +182,7 @@ def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, 
         todo = sorted(_to_check(previous, paths, held, parts, digests, manifest, writer.output))
         if not _bring_up_to_date(writer, previous, manifest, {paths[i] for i in todo}, set(paths)):
             previous, todo = None, range(len(pages))   # the full path
-    return Changes(plan, shape, parts, parts_key, digests, statics, held, previous, todo)
+    return Changes(plan, shape, parts, parts_key, digests, held, previous, todo)
 
 
 def _to_check(previous: Delta, paths: list[str], held: list[tuple[str, ...] | None], parts: dict[str, str],
