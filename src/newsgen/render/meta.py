@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from newsgen.render.views import Views, rfc3339
+from newsgen.render.views import Views, plain_repr, rfc3339
 
 
 def script_json(data: Any) -> Markup:
@@ -23,6 +23,7 @@ def script_json(data: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class ArticleMeta:
     """The machine-readable facts of an article page. Plain data: the JSON-LD is written from these

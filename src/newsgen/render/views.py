@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,21 @@ from newsgen.text import reading_minutes, summarize
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
 
+V = TypeVar("V")
 
+
+def plain_repr(cls: type[V]) -> type[V]:
+    """A view dataclass whose ``repr`` skips :mod:`dataclasses`' guard against recursion (the same text).
+
+    Views are frozen and made of text, numbers and other views made before them, so none can hold
+    itself; and the guard (an id added to and removed from a set on every call) costs more than the
+    repr it guards. Fingerprints and inputs texts take the repr of every view a page shows.
+    """
+    cls.__repr__ = cls.__repr__.__wrapped__   # type: ignore[attr-defined]
+    return cls
+
+
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class Link:
     name: str
@@ -32,6 +46,7 @@ class Link:
     count: int = 0
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class SiteView:
     title: str
@@ -49,6 +64,7 @@ class SiteView:
     pagefind_url: str       # /pagefind/, the search index's folder
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PageInfo:
     """What the base template needs about the page being rendered."""
@@ -61,6 +77,7 @@ class PageInfo:
     feed_title: str = ""
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PostView:
     title: str
@@ -79,6 +96,7 @@ class PostView:
     source_path: str
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PostLink:
     """An article where a page only links to it (previous / next): its title and URL, no more."""
@@ -87,6 +105,7 @@ class PostLink:
     url: str
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class RelatedLink:
     """A related article as an article page lists it: title, link and date, no more (editing its
@@ -98,6 +117,7 @@ class RelatedLink:
     date_text: str      # 2025年8月6日
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class SearchFacets:
     """What the search index files an article page under: its filters and its sort key."""
@@ -108,6 +128,7 @@ class SearchFacets:
     date: str                   # ISO date, the sort key (newest first when sorted by date)
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PlaceNode:
     name: str
@@ -117,6 +138,7 @@ class PlaceNode:
     children: tuple[PlaceNode, ...]
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PageLink:
     name: str           # "最新" for the front page, else the page's number; "…" for a gap
@@ -124,6 +146,7 @@ class PageLink:
     current: bool = False
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PagerView:
     number: int
@@ -136,6 +159,7 @@ class PagerView:
     pages: tuple[PageLink, ...]  # newest first: the front page, numbers around the current one, page 1
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class MonthView:
     name: str           # 2025年8月
@@ -144,6 +168,7 @@ class MonthView:
     posts: tuple[PostView, ...]
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class YearView:
     name: str           # 2025年
