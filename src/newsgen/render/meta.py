@@ -83,8 +83,7 @@ def article_meta(views: Views, index: int) -> ArticleMeta:
     view = views.posts[index]
     url = views.absolute(post.url)
     modified_at = views.modified(index)
-    places = tuple(tuple((place.name, views.absolute(place.url)) for place in site.ancestry(region))
-                   for region in dict.fromkeys(article.regions))
+    places = tuple(views.place_chain(region) for region in dict.fromkeys(article.regions))
     return ArticleMeta(
         canonical=url, title=view.title, description=view.summary, published=rfc3339(views.published(index)),
         modified=rfc3339(modified_at) if modified_at is not None else "",

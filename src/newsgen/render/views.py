@@ -273,6 +273,10 @@ class Views:
         for post in site.posts:   # what the article cache keeps is derived here, in the build's process
             self._derived(post.article)
         self._nodes: dict[str, PlaceNode] = {}
+        # what a region path gives every article placed there, made once per place
+        self._trails: dict[str, tuple[Link, ...]] = {}
+        self._levels: dict[str, tuple[str, ...]] = {}
+        self._chains: dict[str, tuple[tuple[str, str], ...]] = {}
         self.site_view = SiteView(
             title=self.config.title, description=self.config.description, language=self.config.language,
             base_path=self.base, home_url=self.href(""), regions_url=self.href("regions/"),
@@ -352,16 +356,33 @@ class Views:
         article = self.site.posts[index].article
         levels: dict[str, None] = {}
         for region in article.regions:
-            parts = region.split("/")
-            for depth in range(len(parts)):
-                levels["/".join(parts[: depth + 1])] = None
+            levels.update(dict.fromkeys(self._region_levels(region)))
         return SearchFacets(regions=tuple(levels), topics=tuple(dict.fromkeys(article.topics)),
                             year=str(article.day.year), date=article.day.isoformat())
 
+    def _region_levels(self, path: str) -> tuple[str, ...]:
+        """``江西省/赣州市/章贡区`` -> ``江西省``, ``江西省/赣州市``, ``江西省/赣州市/章贡区``."""
+        levels = self._levels.get(path)
+        if levels is None:
+            parts = path.split("/")
+            levels = self._levels[path] = tuple("/".join(parts[: i + 1]) for i in range(len(parts)))
+        return levels
+
     def crumbs(self, path: str) -> tuple[Link, ...]:
-        """省 > 市 > 县 > 镇 links for a region path."""
-        parts = path.split("/")
-        return tuple(self._place_links["/".join(parts[: i + 1])] for i in range(len(parts)))
+        """省 > 市 > 县 > 镇 links for a region path: one tuple a place, shared by every article placed
+        there (so that a template may render it once: see ``cached`` in :mod:`newsgen.render.env`)."""
+        trail = self._trails.get(path)
+        if trail is None:
+            trail = self._trails[path] = tuple(self._place_links[level] for level in self._region_levels(path))
+        return trail
+
+    def place_chain(self, path: str) -> tuple[tuple[str, str], ...]:
+        """The places of a region path, outermost first, as (name, absolute URL)."""
+        chain = self._chains.get(path)
+        if chain is None:
+            chain = self._chains[path] = tuple((place.name, self.absolute(place.url))
+                                               for place in self.site.ancestry(path))
+        return chain
 
     def post_list(self, indices: Sequence[int]) -> tuple[PostView, ...]:
         posts = self.posts
