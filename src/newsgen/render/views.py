@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -246,6 +246,17 @@ class _Lazy(Sequence[Any]):
             item = self._items[index] = self._make(index if index >= 0 else index + len(self._items))
         return item
 
+    def take(self, indices: Iterable[int]) -> tuple[Any, ...]:
+        """``tuple(self[i] for i in indices)`` for indices in range, without a call each."""
+        items, make = self._items, self._make
+        out = []
+        for i in indices:
+            item = items[i]
+            if item is None:
+                item = items[i] = make(i)
+            out.append(item)
+        return tuple(out)
+
 
 class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
@@ -269,7 +280,8 @@ class Views:
         self._topic_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.topics}
         self._tag_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.tags}
         #: every article's view, made when first asked for (in the render worker that needs it)
-        self.posts: Sequence[PostView] = _Lazy(len(site.posts), self._post)
+        self._posts = _Lazy(len(site.posts), self._post)
+        self.posts: Sequence[PostView] = self._posts
         for post in site.posts:   # what the article cache keeps is derived here, in the build's process
             self._derived(post.article)
         self._nodes: dict[str, PlaceNode] = {}
@@ -385,8 +397,7 @@ class Views:
         return chain
 
     def post_list(self, indices: Sequence[int]) -> tuple[PostView, ...]:
-        posts = self.posts
-        return tuple(posts[i] for i in indices)
+        return self._posts.take(indices)
 
     def pager(self, pager: Pager[int]) -> PagerView:
         numbers = tuple(
