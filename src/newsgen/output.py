@@ -93,6 +93,8 @@ class OutputWriter:
             #: leftovers of killed builds that were removed (a previous output moved aside is put back first)
             self.recovered = _recover(output)
             _check_replaceable(output)
+            #: whether there is an output to reuse pages from (none: every page is written afresh)
+            self.has_output = output.is_dir()
             try:
                 self.tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
             except OSError as exc:
@@ -339,7 +341,7 @@ class OutputWriter:
         """
         self._linked = None
         entry = manifest.pages.get(path)
-        if entry is None or entry[0] != fingerprint:
+        if entry is None or entry[0] != fingerprint or not self.has_output:
             return False
         source = os.path.join(self.output, path)
         try:
