@@ -285,10 +285,10 @@ def test_a_full_disk_in_a_worker_names_the_file(pooled, tmp_path, monkeypatch, c
     before = snapshot(out)
     real = output_mod.store_text
 
-    def store_text(target: str, text: str) -> None:
+    def store_text(target: str, text: str) -> os.stat_result:
         if target.endswith("/archive/index.html"):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), target)
-        real(target, text)
+        return real(target, text)
 
     monkeypatch.setattr(output_mod, "store_text", store_text)   # forked workers inherit it
     assert main(["build", "--site", str(site), "--output", str(out)]) == 1

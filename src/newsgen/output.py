@@ -93,6 +93,8 @@ class OutputWriter:
             #: leftovers of killed builds that were removed (a previous output moved aside is put back first)
             self.recovered = _recover(output)
             _check_replaceable(output)
+            #: whether there is an output to reuse pages from (none: every page is written afresh)
+            self.has_output = output.is_dir()
             try:
                 self.tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
             except OSError as exc:
@@ -110,7 +112,9 @@ class OutputWriter:
         self.files = 0      # other generated files: feeds, sitemap, robots.txt
         self._previous: Path | None = None
         self._committed = False
-        self._linked: tuple[str, os.stat_result] | None = None   # the last file reuse() linked, with its stat
+        #: the last file reuse() linked or store() wrote, with its stat
+        self._linked: tuple[str, os.stat_result] | None = None
+        self._folders: set[str] = set()   # folders of the fresh tree made (or found) by this process
 
     # -- writing
     def claim(self, path: str, what: str = "a page") -> str:
@@ -141,14 +145,33 @@ class OutputWriter:
         return any(p == folder or p.startswith(folder + "/") for p in self._written)
 
     def store(self, path: str, text: str) -> None:
-        """Write a claimed file (its directories made on demand). Safe in a forked worker process."""
+        """Write a claimed file (its directories made on demand). Safe in a forked worker process.
+
+        :meth:`identity` then has the file's size, time and inode without reading them again."""
         target = os.path.join(self._tmp, path)
         try:
             if self.in_place:
                 _make_room(self._tmp, path)
-            store_text(target, text)
+            else:
+                self._make_folder(path)
+            self._linked = (path, store_text(target, text))
         except OSError as exc:
             raise cannot_write(self.output / path, exc) from None
+
+    def _make_folder(self, path: str) -> None:
+        """Make the folder of ``path`` in a fresh tree, once: a page's own folder (``2025/08/x/``) is
+        made with one ``mkdir``, not found missing by a failed ``open`` first."""
+        folder = path.rpartition("/")[0]
+        if not folder or folder in self._folders:
+            return
+        target = os.path.join(self._tmp, folder)
+        try:
+            os.mkdir(target)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(target, exist_ok=True)
+        self._folders.add(folder)
 
     def write_page(self, path: str, html: str, what: str = "a page") -> None:
         """Claim and write one generated file."""
@@ -318,7 +341,7 @@ class OutputWriter:
         """
         self._linked = None
         entry = manifest.pages.get(path)
-        if entry is None or entry[0] != fingerprint:
+        if entry is None or entry[0] != fingerprint or not self.has_output:
             return False
         source = os.path.join(self.output, path)
         try:
@@ -358,7 +381,7 @@ class OutputWriter:
         (``inputs``: the page's inputs key, '' when it has none; see Fingerprints.inputs)."""
         linked, self._linked = self._linked, None
         try:
-            # a file reuse() has just linked is the output's, whose identity it has read: no stat again
+            # a file reuse() has just linked or store() written, whose identity it has read: no stat again
             st = linked[1] if linked is not None and linked[0] == path else os.stat(os.path.join(self._tmp, path))
         except OSError:
             return []
@@ -747,16 +770,25 @@ def _make_room(root: str, path: str) -> None:
             return
 
 
-def store_text(target: str, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``target``, making its directory when missing (one try, no stat)."""
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def store_text(target: str, text: str) -> os.stat_result:
+    """Write ``text`` as UTF-8 to ``target``, making its directory when missing (one try, no stat).
+    Returns the file's stat as written (read from the open file, not looked up again by name)."""
     data = text.encode("utf-8")
     try:
-        f = open(target, "wb")
+        fd = os.open(target, _WRITE, 0o666)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        f = open(target, "wb")
-    with f:
-        f.write(data)
+        fd = os.open(target, _WRITE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
 
 
 def remove_tree(root: Path, threads: int = 4) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2.runtime import Macro
@@ -41,9 +43,19 @@ def _unique(dirs: list[Path]) -> list[Path]:
     return out
 
 
+class _Environment(jinja2.Environment):
+    """Templates get their globals as one plain dict, made when they are loaded, not a ChainMap over
+    the environment's: rendering a page copies its template's globals into the page's context, and
+    a ChainMap is copied key by key in Python (twice a page). Jinja asks that no global be changed
+    once templates are loaded; :func:`make_environment` sets them all before."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **d} if d else dict(self.globals)
+
+
 def make_environment(site: Path | None = None) -> jinja2.Environment:
     """One environment per build; templates are compiled once and cached in it."""
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -76,3 +88,18 @@ class MacroCache:
         if hit is None:
             hit = self._done[key] = (view, macro(view))
         return hit[1]
+
+    def lines(self, macro: Macro, views: Iterable[object]) -> Markup:
+        """``{{ cached.lines(macro, views) }}``: what ``macro(view)`` renders for each of ``views``, each
+        followed by a line break, as ``{% for view in views %}{{ cached(macro, view) }}`` and a line break
+        would give, in one call from the template rather than one a view (a listing's cards)."""
+        done = self._done
+        name = macro.name
+        out = []
+        for view in views:
+            hit = done.get((name, id(view)))
+            if hit is None:
+                hit = done[(name, id(view))] = (view, macro(view))
+            out.append(hit[1])
+            out.append("\n")
+        return Markup("".join(out))

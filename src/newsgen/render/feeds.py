@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from newsgen.render.markdown import Body
-from newsgen.render.views import Views, rfc3339
+from newsgen.render.views import Views, plain_repr, rfc3339
 
 #: Entries per feed: the newest of the listing.
 FEED_SIZE = 20
@@ -75,6 +75,7 @@ class FeedContent:
         return xml_text(head + self._body.__html__())
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class EntryView:
     id: str
@@ -88,6 +89,7 @@ class EntryView:
     content: FeedContent
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class FeedView:
     id: str
@@ -101,6 +103,7 @@ class FeedView:
     entries: tuple[EntryView, ...]
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class SitemapEntry:
     url: str                        # absolute

@@ -48,6 +48,9 @@ class Fingerprints:
         self.by_repr: frozenset[type] = frozenset(
             {PostView, PostLink, Link, PageLink, PageInfo, PlaceNode, ArticleMeta, SitemapEntry, RelatedLink,
              SearchFacets})
+        #: flat views made for one page alone (its page links): written out by their repr as they are
+        #: met, not digested and memoised (nothing else shows them again)
+        self.own: frozenset[type] = frozenset({PageLink})
         self._renderer = renderer.encode()
         self._common = hashlib.sha256(b"newsgen " + __version__.encode() + b"\0" + repr(config).encode()
                                       + b"\0" + self.value(site_view)).digest()
@@ -135,17 +138,27 @@ class Fingerprints:
         One hash object for the whole context; only views (memoised by identity, as they are shared
         by many pages) get a digest of their own.
         """
-        if value is None or isinstance(value, bool | int | float):
-            h.update(b"%r;" % (value,))
-        elif isinstance(value, str):   # Markup too: the same characters are the same page
+        kind = type(value)   # the exact types first: most values are, and the test is cheaper
+        if kind is str or isinstance(value, str):   # Markup too: the same characters are the same page
             data = value.encode()
             h.update(b"s%d:" % len(data))
             h.update(data)
-        elif isinstance(value, tuple | list | range):
+        elif kind is tuple or kind is list or kind is range or isinstance(value, tuple | list | range):
             h.update(b"[%d" % len(value))
+            memo = self._memo
             for item in value:
-                self._feed(h, item)
+                known = memo.get(id(item))   # a view shown before (memoised, so still this object)
+                if known is None:
+                    self._feed(h, item)
+                else:
+                    h.update(known[1])
             h.update(b"]")
+        elif value is None or isinstance(value, bool | int | float):
+            h.update(b"%r;" % (value,))
+        elif kind in self.own:
+            data = repr(value).encode()
+            h.update(b"r%d:" % len(data))
+            h.update(data)
         else:
             h.update(self._object(value))
 

@@ -113,6 +113,8 @@ class MarkdownRenderer:
     def __init__(self, unsafe_html: bool = False, cache_dir: Path | None = None) -> None:
         self.unsafe_html = unsafe_html
         self.cache_dir = cache_dir
+        self._folder = os.fspath(cache_dir) if cache_dir is not None else ""
+        self._settings = f"markdown {md.__version__} {','.join(EXTENSIONS)} unsafe_html={unsafe_html}"
         self._md = md.Markdown(extensions=EXTENSIONS, output_format="html")
         if not unsafe_html:
             self._md.preprocessors.deregister("html_block")
@@ -123,16 +125,16 @@ class MarkdownRenderer:
     @property
     def settings(self) -> str:
         """What, beside a body's text, decides its HTML (for page fingerprints)."""
-        return f"markdown {md.__version__} {','.join(EXTENSIONS)} unsafe_html={self.unsafe_html}"
+        return self._settings
 
     def key(self, text: str) -> str:
         """The cache key of ``text``'s HTML under these settings."""
-        return hashlib.sha256(f"{self.settings}\0{text}".encode()).hexdigest()
+        return hashlib.sha256(f"{self._settings}\0{text}".encode()).hexdigest()
 
     def file_key(self, digest: str) -> str:
         """The cache key of the HTML of the body of the article file whose bytes have sha256 ``digest``
         (a body is a function of its file's bytes), under these settings."""
-        return hashlib.sha256(f"{self.settings}\0file\0{digest}".encode()).hexdigest()
+        return hashlib.sha256(f"{self._settings}\0file\0{digest}".encode()).hexdigest()
 
     def convert(self, text: str) -> str:
         """``text`` as HTML; from the cache of converted bodies when it has it (and written there if not)."""
@@ -146,16 +148,17 @@ class MarkdownRenderer:
         """
         if self.cache_dir is None:
             return self._md.reset().convert(text())
-        path = self.cache_dir / f"{key}.html"
+        path = os.path.join(self._folder, key + ".html")
         try:   # the first line is the digest of the rest: a truncated or edited file is not trusted
-            check, _, cached = path.read_bytes().partition(b"\n")
+            with open(path, "rb") as f:
+                check, _, cached = f.read().partition(b"\n")
             if check.decode("ascii") == hashlib.sha256(cached).hexdigest():
                 return cached.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             pass
         html = self._md.reset().convert(text())
         data = html.encode("utf-8")
-        cachefile.write(path, hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+        cachefile.write(Path(path), hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
         return html
 
     def discard(self, keys: Iterable[str]) -> None:

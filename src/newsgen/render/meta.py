@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from newsgen.render.views import Views, rfc3339
+from newsgen.render.views import Views, plain_repr, rfc3339
 
 
 def script_json(data: Any) -> Markup:
@@ -23,6 +23,7 @@ def script_json(data: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class ArticleMeta:
     """The machine-readable facts of an article page. Plain data: the JSON-LD is written from these
@@ -82,8 +83,7 @@ def article_meta(views: Views, index: int) -> ArticleMeta:
     view = views.posts[index]
     url = views.absolute(post.url)
     modified_at = views.modified(index)
-    places = tuple(tuple((place.name, views.absolute(place.url)) for place in site.ancestry(region))
-                   for region in dict.fromkeys(article.regions))
+    places = tuple(views.place_chain(region) for region in dict.fromkeys(article.regions))
     return ArticleMeta(
         canonical=url, title=view.title, description=view.summary, published=rfc3339(views.published(index)),
         modified=rfc3339(modified_at) if modified_at is not None else "",

@@ -4,9 +4,12 @@ Pages are pure functions of the model and views, so a worker needs nothing but w
 parent already holds: the pool uses the ``fork`` start method, and each worker inherits the
 job (a closure over the page list, the Jinja2 environment and the output directory) once,
 at start-up; tasks are only ``(start, stop)`` ranges of page numbers, and a worker writes the
-pages it renders itself, so no HTML travels back. Chunks are handed out in page order and
-each is rendered in order, so the first error reported is the first failing page, as in a
-serial build. Small sites (:data:`MIN_PAGES`) and platforms without ``fork`` run serially.
+pages it renders itself, so no HTML travels back. Chunks are handed out in page order, but for
+the last, handed out first: a plan ends with the files of the whole site (the sitemap lists every
+page), the longest chunk by far (0.19 s of 15.5k pages' 0.03 s a chunk at 10k articles), which,
+started last, kept the other workers idle until it was done. Results are taken in page order, so
+the first error reported is the first failing page, as in a serial build. Small sites
+(:data:`MIN_PAGES`) and platforms without ``fork`` run serially.
 """
 
 from __future__ import annotations
@@ -63,7 +66,9 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start, initargs=(job,))
     try:
-        for (start, stop), (problems, values) in zip(chunks, pool.map(_run, chunks), strict=True):
+        futures = {k: pool.submit(_run, chunks[k]) for k in (len(chunks) - 1, *range(len(chunks) - 1))}
+        for k, (start, stop) in enumerate(chunks):
+            problems, values = futures[k].result()
             if problems:
                 raise NewsgenError(problems)
             if results is not None:

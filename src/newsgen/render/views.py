@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,21 @@ from newsgen.text import reading_minutes, summarize
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
 
+V = TypeVar("V")
 
+
+def plain_repr(cls: type[V]) -> type[V]:
+    """A view dataclass whose ``repr`` skips :mod:`dataclasses`' guard against recursion (the same text).
+
+    Views are frozen and made of text, numbers and other views made before them, so none can hold
+    itself; and the guard (an id added to and removed from a set on every call) costs more than the
+    repr it guards. Fingerprints and inputs texts take the repr of every view a page shows.
+    """
+    cls.__repr__ = cls.__repr__.__wrapped__   # type: ignore[attr-defined]
+    return cls
+
+
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class Link:
     name: str
@@ -32,6 +46,7 @@ class Link:
     count: int = 0
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class SiteView:
     title: str
@@ -49,6 +64,7 @@ class SiteView:
     pagefind_url: str       # /pagefind/, the search index's folder
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PageInfo:
     """What the base template needs about the page being rendered."""
@@ -61,6 +77,7 @@ class PageInfo:
     feed_title: str = ""
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PostView:
     title: str
@@ -79,6 +96,7 @@ class PostView:
     source_path: str
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PostLink:
     """An article where a page only links to it (previous / next): its title and URL, no more."""
@@ -87,6 +105,7 @@ class PostLink:
     url: str
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class RelatedLink:
     """A related article as an article page lists it: title, link and date, no more (editing its
@@ -98,6 +117,7 @@ class RelatedLink:
     date_text: str      # 2025年8月6日
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class SearchFacets:
     """What the search index files an article page under: its filters and its sort key."""
@@ -108,6 +128,7 @@ class SearchFacets:
     date: str                   # ISO date, the sort key (newest first when sorted by date)
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PlaceNode:
     name: str
@@ -117,6 +138,7 @@ class PlaceNode:
     children: tuple[PlaceNode, ...]
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PageLink:
     name: str           # "最新" for the front page, else the page's number; "…" for a gap
@@ -124,6 +146,7 @@ class PageLink:
     current: bool = False
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class PagerView:
     number: int
@@ -136,6 +159,7 @@ class PagerView:
     pages: tuple[PageLink, ...]  # newest first: the front page, numbers around the current one, page 1
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class MonthView:
     name: str           # 2025年8月
@@ -144,6 +168,7 @@ class MonthView:
     posts: tuple[PostView, ...]
 
 
+@plain_repr
 @dataclass(frozen=True, slots=True)
 class YearView:
     name: str           # 2025年
@@ -221,6 +246,17 @@ class _Lazy(Sequence[Any]):
             item = self._items[index] = self._make(index if index >= 0 else index + len(self._items))
         return item
 
+    def take(self, indices: Iterable[int]) -> tuple[Any, ...]:
+        """``tuple(self[i] for i in indices)`` for indices in range, without a call each."""
+        items, make = self._items, self._make
+        out = []
+        for i in indices:
+            item = items[i]
+            if item is None:
+                item = items[i] = make(i)
+            out.append(item)
+        return tuple(out)
+
 
 
 def facet_year(article: Article) -> str:
@@ -249,10 +285,15 @@ class Views:
         self._topic_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.topics}
         self._tag_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.tags}
         #: every article's view, made when first asked for (in the render worker that needs it)
-        self.posts: Sequence[PostView] = _Lazy(len(site.posts), self._post)
+        self._posts = _Lazy(len(site.posts), self._post)
+        self.posts: Sequence[PostView] = self._posts
         for post in site.posts:   # what the article cache keeps is derived here, in the build's process
             self._derived(post.article)
         self._nodes: dict[str, PlaceNode] = {}
+        # what a region path gives every article placed there, made once per place
+        self._trails: dict[str, tuple[Link, ...]] = {}
+        self._levels: dict[str, tuple[str, ...]] = {}
+        self._chains: dict[str, tuple[tuple[str, str], ...]] = {}
         self.site_view = SiteView(
             title=self.config.title, description=self.config.description, language=self.config.language,
             base_path=self.base, home_url=self.href(""), regions_url=self.href("regions/"),
@@ -332,20 +373,36 @@ class Views:
         article = self.site.posts[index].article
         levels: dict[str, None] = {}
         for region in article.regions:
-            parts = region.split("/")
-            for depth in range(len(parts)):
-                levels["/".join(parts[: depth + 1])] = None
+            levels.update(dict.fromkeys(self._region_levels(region)))
         return SearchFacets(regions=tuple(levels), topics=tuple(dict.fromkeys(article.topics)),
                             year=facet_year(article), date=article.day.isoformat())
 
+    def _region_levels(self, path: str) -> tuple[str, ...]:
+        """``江西省/赣州市/章贡区`` -> ``江西省``, ``江西省/赣州市``, ``江西省/赣州市/章贡区``."""
+        levels = self._levels.get(path)
+        if levels is None:
+            parts = path.split("/")
+            levels = self._levels[path] = tuple("/".join(parts[: i + 1]) for i in range(len(parts)))
+        return levels
+
     def crumbs(self, path: str) -> tuple[Link, ...]:
-        """省 > 市 > 县 > 镇 links for a region path."""
-        parts = path.split("/")
-        return tuple(self._place_links["/".join(parts[: i + 1])] for i in range(len(parts)))
+        """省 > 市 > 县 > 镇 links for a region path: one tuple a place, shared by every article placed
+        there (so that a template may render it once: see ``cached`` in :mod:`newsgen.render.env`)."""
+        trail = self._trails.get(path)
+        if trail is None:
+            trail = self._trails[path] = tuple(self._place_links[level] for level in self._region_levels(path))
+        return trail
+
+    def place_chain(self, path: str) -> tuple[tuple[str, str], ...]:
+        """The places of a region path, outermost first, as (name, absolute URL)."""
+        chain = self._chains.get(path)
+        if chain is None:
+            chain = self._chains[path] = tuple((place.name, self.absolute(place.url))
+                                               for place in self.site.ancestry(path))
+        return chain
 
     def post_list(self, indices: Sequence[int]) -> tuple[PostView, ...]:
-        posts = self.posts
-        return tuple(posts[i] for i in indices)
+        return self._posts.take(indices)
 
     def pager(self, pager: Pager[int]) -> PagerView:
         numbers = tuple(
