@@ -24,6 +24,7 @@ import json
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from newsgen import cachefile
 from newsgen.site import Site
@@ -203,18 +204,26 @@ def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[
     again (:func:`update_related`). A cache that does not read back exactly (missing, truncated,
     another digest or settings) is ignored and rewritten.
     """
-    keys_of = [article_keys(p.article.regions, p.article.topics, p.article.tags) for p in site.posts]
+    # the keys are a function of the places, topics and tags: the digest is of those (cheaper to
+    # write out than the keys, made only when the result is not the cached one)
+    named_by = [(p.article.regions, p.article.topics, p.article.tags) for p in site.posts]
     settings = [limit, CAP, MIN_SCORE, TOPIC_WEIGHT, TAG_WEIGHT]
-    digest = hashlib.sha256(repr((*settings, keys_of)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((*settings, named_by)).encode()).hexdigest()
     result: tuple[tuple[int, ...], ...] | None = None
-    ids = [p.article.path.as_posix() for p in site.posts]
     named = cache.with_name(cache.stem + ".keys" + cache.suffix) if cache is not None else None
-    if cache is not None and named is not None:
+    data: dict[str, Any] = {}
+    if cache is not None:
         try:
             data = json.loads(cache.read_text(encoding="utf-8"))
-            rows = [tuple(int(i) for i in row) for row in data["related"]]
-            if data.get("digest") == digest and len(rows) == len(keys_of):
+            rows = [tuple(map(int, row)) for row in data["related"]]
+            if data.get("digest") == digest and len(rows) == len(named_by):
                 return tuple(rows)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            data = {}
+    keys_of = [article_keys(*names) for names in named_by]
+    ids = [p.article.path.as_posix() for p in site.posts]
+    if data and named is not None:
+        try:
             # the articles' names and keys, read only when they changed (of the same table: its digest)
             known = json.loads(named.read_text(encoding="utf-8"))
             old_ids, old_keys = known["ids"], known["keys"]
