@@ -440,17 +440,7 @@ class Manifest:
 
     def matches_disk(self, output: Path) -> bool:
         """Every page it lists is in ``output`` as written (size, mtime, inode): none edited or lost."""
-        if not self.pages:
-            return False
-        base = str(output)
-        for path, entry in self.pages.items():
-            try:
-                st = os.stat(os.path.join(base, path))
-            except OSError:
-                return False
-            if st.st_size != entry[1] or st.st_mtime_ns != entry[2] or st.st_ino != entry[3]:
-                return False
-        return True
+        return bool(self.pages) and not self.stale(output)
 
     def stale(self, output: Path) -> set[str]:
         """The pages it lists that are not in ``output`` as written (edited by hand, lost)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Generic, TypeVar
 
@@ -113,8 +114,15 @@ class Site:
 
     def ancestry(self, path: str) -> tuple[Place, ...]:
         """The places from the outermost down to ``path`` (for breadcrumbs)."""
-        parts = path.split("/")
-        return tuple(self.places["/".join(parts[: i + 1])] for i in range(len(parts)))
+        return tuple(self.places[level] for level in place_levels(path))
+
+
+@lru_cache(maxsize=4096)
+def place_levels(path: str) -> tuple[str, ...]:
+    """``江西省/赣州市/章贡区`` -> ``江西省``, ``江西省/赣州市``, ``江西省/赣州市/章贡区``: the place
+    and every place it lies in, outermost first (an archive names a few hundred places, each often)."""
+    parts = path.split("/")
+    return tuple("/".join(parts[: i + 1]) for i in range(len(parts)))
 
 
 # --------------------------------------------------------------------------- pagination
@@ -234,11 +242,9 @@ def _region_tree(posts: Sequence[Post]) -> tuple[dict[str, Place], tuple[str, ..
     children: dict[str | None, set[str]] = {None: set()}
     for post in posts:
         for region in dict.fromkeys(post.article.regions):
-            parts = region.split("/")
             own[region] = own.get(region, 0) + 1
             parent: str | None = None
-            for i in range(len(parts)):
-                path = "/".join(parts[: i + 1])
+            for path in place_levels(region):
                 listing = members.setdefault(path, [])
                 if not listing or listing[-1] != post.index:  # posts come in order: dedupe is O(1)
                     listing.append(post.index)

@@ -93,13 +93,4 @@ class MacroCache:
         """``{{ cached.lines(macro, views) }}``: what ``macro(view)`` renders for each of ``views``, each
         followed by a line break, as ``{% for view in views %}{{ cached(macro, view) }}`` and a line break
         would give, in one call from the template rather than one a view (a listing's cards)."""
-        done = self._done
-        name = macro.name
-        out = []
-        for view in views:
-            hit = done.get((name, id(view)))
-            if hit is None:
-                hit = done[(name, id(view))] = (view, macro(view))
-            out.append(hit[1])
-            out.append("\n")
-        return Markup("".join(out))
+        return Markup("".join([f"{self(macro, view)}\n" for view in views]))

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgen import cachefile
-from newsgen.site import Site
+from newsgen.site import Site, place_levels
 
 LIMIT = 5
 TOPIC_WEIGHT = 3
@@ -46,9 +46,8 @@ def article_keys(regions: Sequence[str], topics: Sequence[str], tags: Sequence[s
     """An article's keys and their weights (a key met twice, e.g. a province of two regions, once)."""
     keys: dict[str, int] = {}
     for region in regions:
-        parts = region.split("/")
-        for depth in range(len(parts)):
-            keys["p\0" + "/".join(parts[: depth + 1])] = place_weight(depth)
+        for depth, level in enumerate(place_levels(region)):
+            keys["p\0" + level] = place_weight(depth)
     for topic in topics:
         keys["t\0" + topic] = TOPIC_WEIGHT
     for tag in tags:

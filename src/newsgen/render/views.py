@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from newsgen.config import Config
 from newsgen.content import Article
-from newsgen.site import Pager, Place, Site, Term, Year, page_url
+from newsgen.site import Pager, Place, Site, Term, Year, page_url, place_levels
 from newsgen.text import reading_minutes, summarize
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
@@ -258,10 +258,10 @@ class _Lazy(Sequence[Any]):
         return tuple(out)
 
 
-
 def facet_year(article: Article) -> str:
     """The year an article's page is filed under by the search index (its filter and its bundle)."""
     return str(article.day.year)
+
 
 class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
@@ -292,7 +292,6 @@ class Views:
         self._nodes: dict[str, PlaceNode] = {}
         # what a region path gives every article placed there, made once per place
         self._trails: dict[str, tuple[Link, ...]] = {}
-        self._levels: dict[str, tuple[str, ...]] = {}
         self._chains: dict[str, tuple[tuple[str, str], ...]] = {}
         self.site_view = SiteView(
             title=self.config.title, description=self.config.description, language=self.config.language,
@@ -373,24 +372,16 @@ class Views:
         article = self.site.posts[index].article
         levels: dict[str, None] = {}
         for region in article.regions:
-            levels.update(dict.fromkeys(self._region_levels(region)))
+            levels.update(dict.fromkeys(place_levels(region)))
         return SearchFacets(regions=tuple(levels), topics=tuple(dict.fromkeys(article.topics)),
                             year=facet_year(article), date=article.day.isoformat())
-
-    def _region_levels(self, path: str) -> tuple[str, ...]:
-        """``江西省/赣州市/章贡区`` -> ``江西省``, ``江西省/赣州市``, ``江西省/赣州市/章贡区``."""
-        levels = self._levels.get(path)
-        if levels is None:
-            parts = path.split("/")
-            levels = self._levels[path] = tuple("/".join(parts[: i + 1]) for i in range(len(parts)))
-        return levels
 
     def crumbs(self, path: str) -> tuple[Link, ...]:
         """省 > 市 > 县 > 镇 links for a region path: one tuple a place, shared by every article placed
         there (so that a template may render it once: see ``cached`` in :mod:`newsgen.render.env`)."""
         trail = self._trails.get(path)
         if trail is None:
-            trail = self._trails[path] = tuple(self._place_links[level] for level in self._region_levels(path))
+            trail = self._trails[path] = tuple(self._place_links[level] for level in place_levels(path))
         return trail
 
     def place_chain(self, path: str) -> tuple[tuple[str, str], ...]:
