@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import difflib
 import hashlib
-import json
 import os
 import re
 import unicodedata
@@ -497,7 +496,7 @@ class ArticleCache:
         #: are immutable, so the next build takes the same objects)
         self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] = {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = cachefile.read_json(path)
             if data.get("version") == self.VERSION and data.get("newsgen") == _version():
                 self._entries = dict(data["articles"])
                 self.derived = dict(data.get("derived", {}))
@@ -507,7 +506,7 @@ class ArticleCache:
         self._whole_derived = set(self.derived)
         if self._generation:
             try:
-                delta = json.loads(self.delta_path.read_text(encoding="utf-8"))
+                delta = cachefile.read_json(self.delta_path)
                 if delta.get("generation") == self._generation:
                     changes = dict(delta["articles"])
                     derived = dict(delta.get("derived", {}))

@@ -34,7 +34,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -459,7 +458,7 @@ class Manifest:
     @classmethod
     def load(cls, path: Path) -> Manifest:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = cachefile.read_json(path)
             if data.get("version") != cls.VERSION or not isinstance(data.get("pages"), dict):
                 return cls()
             pages = {k: v for k, v in data["pages"].items() if isinstance(v, list) and len(v) == 5}
@@ -483,7 +482,7 @@ def _prune(cache_dir: Path, keep: str, output: Path) -> None:
     """Record which output ``keep`` describes; delete manifests whose output is gone."""
     index = cache_dir / "outputs.json"
     try:
-        known = json.loads(index.read_text(encoding="utf-8"))
+        known = cachefile.read_json(index)
         if not isinstance(known, dict):
             known = {}
     except (OSError, ValueError):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import time
 import traceback
@@ -262,7 +261,7 @@ class _Readings:
         self.version = text.pinyin_version()
         self.known: dict[str, Any] = {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = cachefile.read_json(path)
             readings = data.get("readings") if isinstance(data, dict) else None
             if data.get("pypinyin") == self.version and isinstance(readings, dict):
                 self.known = readings

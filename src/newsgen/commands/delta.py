@@ -25,7 +25,6 @@ spare not adopted) is the full path. Safe to delete: the next build then takes t
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
@@ -67,10 +66,10 @@ class Delta:
         """The last build's record when its shape is ``shape``; else None."""
         state_path, shows_path = paths(manifest)
         try:
-            state = json.loads(state_path.read_text(encoding="utf-8"))
+            state = cachefile.read_json(state_path)
             if state.get("version") != VERSION or state.get("shape") != shape:
                 return None
-            shows = json.loads(shows_path.read_text(encoding="utf-8"))
+            shows = cachefile.read_json(shows_path)
             if shows.get("version") != VERSION or shows.get("generation") != state.get("generation"):
                 return None
             delta = cls(shape, dict(state["parts"]), str(state["parts_key"]), dict(state["digests"]),

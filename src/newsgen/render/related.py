@@ -20,7 +20,6 @@ linearly with the archive:
 from __future__ import annotations
 
 import hashlib
-import json
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -213,7 +212,7 @@ def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[
     data: dict[str, Any] = {}
     if cache is not None:
         try:
-            data = json.loads(cache.read_text(encoding="utf-8"))
+            data = cachefile.read_json(cache)
             rows = [tuple(map(int, row)) for row in data["related"]]
             if data.get("digest") == digest and len(rows) == len(named_by):
                 return tuple(rows)
@@ -224,7 +223,7 @@ def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[
     if data and named is not None:
         try:
             # the articles' names and keys, read only when they changed (of the same table: its digest)
-            known = json.loads(named.read_text(encoding="utf-8"))
+            known = cachefile.read_json(named)
             old_ids, old_keys = known["ids"], known["keys"]
             if (known.get("digest") == data.get("digest") and data.get("settings") == settings
                     and isinstance(old_ids, list) and isinstance(old_keys, list)
