@@ -84,3 +84,19 @@ def test_import_of_a_missing_bulletin_exits_1(tmp_path, capsys):
 def test_console_script_and_module_entry_point():
     run = subprocess.run([sys.executable, "-m", "newsgen", "--version"], capture_output=True, text=True)
     assert run.returncode == 0 and re.fullmatch(r"newsgen \d+\.\d+\.\d+\n", run.stdout)
+
+
+def test_module_entry_point_flushes_its_output_and_keeps_exit_codes(tmp_path):
+    """``python -m newsgen`` ends with os._exit (no interpreter teardown): what it printed still
+    arrives through a pipe, and a failed build still exits 1 with its diagnostics."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    argv = [sys.executable, "-m", "newsgen", "build", "--site", str(site), "--output", str(tmp_path / "out")]
+    ok = subprocess.run(argv, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert re.match(r"built \d+ pages and \d+ feeds", ok.stdout) and ok.stdout.endswith("s\n")
+    (site / "articles" / "untitled.md").write_text("---\ndate: 2025-08-06\n---\n正文\n", encoding="utf-8")
+    bad = subprocess.run(argv, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "articles/untitled.md:2: missing required key 'title'" in bad.stderr
+    assert bad.stderr.endswith("1 error(s); nothing was changed\n")

@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from newsgen import __version__
 from newsgen.errors import NewsgenError
@@ -316,5 +318,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def run() -> NoReturn:
+    """The ``newsgen`` console script: :func:`main`, then exit without tearing the interpreter down.
+
+    A build leaves a million objects (parsed articles, page records) that a normal exit frees one by
+    one after a last full garbage collection: 0.1 s of a one-second rebuild at 10,000 articles, for
+    memory the system takes back anyway. So, as mypy does, the process ends with ``os._exit`` once
+    the output streams are flushed, when nothing else still runs (no other thread, no child
+    process); otherwise it exits normally.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):   # a closed pipe: let the normal exit report it as Python would
+        sys.exit(code)
+    children = sys.modules.get("multiprocessing")
+    if threading.active_count() == 1 and not (children and children.active_children()):
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
