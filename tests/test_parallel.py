@@ -48,10 +48,38 @@ def test_a_template_error_in_a_worker_reads_as_in_a_serial_build(pooled: None, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "site"]
 
 
+def test_a_template_that_does_not_compile_is_reported_by_the_page_using_it(pooled: None, tmp_path: Path):
+    """Templates are loaded before the workers fork; one that does not compile is not that step's
+    error but the page's, with its file and line, as in a serial build."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "templates").mkdir()
+    (site / "templates" / "tag.html").write_text("{{ term.name }}\n{% if %}\n", encoding="utf-8")
+    (site / "templates" / "notes.txt").write_bytes(b"\xff\xfe not a template")   # never used: no error
+    with pytest.raises(NewsgenError) as info:
+        build(site, tmp_path / "build")
+    assert len(info.value.diagnostics) == 1
+    assert str(info.value).startswith("templates/tag.html:2: ")
+
+
 def test_run_jobs_serial_below_the_threshold():
     seen: list[int] = []
-    assert parallel.run_jobs(10, seen.append) == 1
-    assert seen == list(range(10))
+    called: list[bool] = []
+    assert parallel.run_jobs(10, seen.append, before_fork=lambda: called.append(True)) == 1
+    assert seen == list(range(10)) and not called   # nothing forks: nothing to load first
+
+
+_loaded: list[str] = []
+
+
+def test_what_before_fork_loads_every_worker_has(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
+    _loaded.clear()
+    results: list[tuple[str, ...]] = []
+    assert parallel.run_jobs(120, lambda i: tuple(_loaded), processes=2, results=results,
+                             before_fork=lambda: _loaded.append("templates")) == 2
+    assert results == [("templates",)] * 120
+    _loaded.clear()
 
 
 def test_remove_tree_deletes_everything(tmp_path: Path):

@@ -43,7 +43,7 @@ from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, site_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Manifest, OutputWriter, build_lock
-from newsgen.render import THEME_DIR, make_environment, render_page, static_dirs
+from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.pages import Plan, plan_all
@@ -195,7 +195,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                 on_render(done, len(pages))
 
         looked: list[tuple[bool, list[Any], tuple[int, ...]]] = []   # the outcomes of the pages in todo
-        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=looked)
+        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=looked,
+                             before_fork=lambda: load_templates(env))
         outcomes = looked
         if previous is not None:   # every other page carried over as the last build left it
             done_now = dict(zip(todo, looked, strict=True))

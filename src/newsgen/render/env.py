@@ -54,7 +54,9 @@ class _Environment(jinja2.Environment):
 
 
 def make_environment(site: Path | None = None) -> jinja2.Environment:
-    """One environment per build; templates are compiled once and cached in it."""
+    """One environment per build; templates are compiled once and cached in it. (Not between
+    builds: Jinja's bytecode cache is code read back and run, and no cache of newsgen is ever
+    executed. A hostile cache can at worst make a build cold.)"""
     env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site)]),
         autoescape=True,
@@ -67,6 +69,17 @@ def make_environment(site: Path | None = None) -> jinja2.Environment:
     )
     env.globals["cached"] = MacroCache()
     return env
+
+
+def load_templates(env: jinja2.Environment) -> None:
+    """Load (compile) every template now, as the pages about to be rendered in forked workers would
+    each load them: loaded here, once, the workers inherit them. A template that does not compile
+    is left for the page rendering it to report, with its file and line."""
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except Exception:   # noqa: BLE001 (broken, or not a template at all: not this function's to say)
+            pass
 
 
 class MacroCache:

@@ -113,14 +113,16 @@ class Fingerprints:
         try:
             source, _filename, _ = self.env.loader.get_source(self.env, name)   # type: ignore[union-attr]
             refs = sorted(meta.find_referenced_templates(self.env.parse(source)), key=lambda r: r or "")
-        except jinja2.TemplateError:   # missing or broken: rendering reports it with file and line
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError):
+            # missing, broken or not text (a stray file among the templates): a page rendering it
+            # reports it with file and line; the others do not care
             self._templates[name] = hashlib.sha256(b"unreadable template " + name.encode()).digest()
             return self._templates[name]
         h = hashlib.sha256(name.encode() + b"\0" + source.encode())
         for ref in refs:
             if ref is None:
                 for other in sorted(self.env.list_templates()):
-                    h.update(self.env.loader.get_source(self.env, other)[0].encode())  # type: ignore[union-attr]
+                    h.update(other.encode() + b"\0" + self.template(other))
             else:
                 h.update(self.template(ref))
         self._templates[name] = h.digest()

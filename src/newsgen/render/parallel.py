@@ -41,8 +41,11 @@ def cpu_count() -> int:
 
 
 def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None,
-             progress: Callable[[int], None] | None = None, results: list[Any] | None = None) -> int:
+             progress: Callable[[int], None] | None = None, results: list[Any] | None = None,
+             before_fork: Callable[[], None] | None = None) -> int:
     """Call ``job(i)`` for every ``i`` in ``range(count)``; returns how many processes did.
+    ``before_fork()`` is called before workers start (not for a serial run): what it loads, every
+    worker inherits instead of loading it again.
 
     A :class:`NewsgenError` raised by a job is raised here with the same diagnostics; the
     remaining tasks are cancelled first. ``progress(n)`` is told each time ``n`` more jobs are done.
@@ -60,6 +63,8 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
             progress(count % CHUNK)
         return 1
     chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+    if before_fork is not None:
+        before_fork()
     # what exists now is never collected in the workers: their collector would touch (and so copy)
     # every page of memory they share with the parent
     gc.freeze()
