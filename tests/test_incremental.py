@@ -21,7 +21,7 @@ import pytest
 
 from golden import unstable
 from newsgen.commands.build import BuildSession, build
-from newsgen.output import CACHE_DIR, make_spare, spare_path
+from newsgen.output import CACHE_DIR, Manifest, make_spare, spare_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -533,3 +533,23 @@ def test_a_spare_made_from_the_output_lets_the_next_build_take_the_delta_path(si
     again = build(site, out)
     assert again.checked < (again.pages + again.files) / 2 and page in again.rendered_paths
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
+
+
+def test_the_stale_check_made_in_a_child_process_finds_what_the_manifest_check_finds(site: Path, tmp_path: Path):
+    """A rebuild looks for pages not on disk as written in a forked child while it reads articles:
+    its answer is :meth:`Manifest.stale`'s, and a check never asked for leaves no child behind."""
+    out = tmp_path / "out"
+    build(site, out)
+    manifest = Manifest.load(Manifest.path_for(site / CACHE_DIR, out))
+    pages = sorted(manifest.pages)
+    (out / pages[0]).write_text("edited by hand", encoding="utf-8")
+    (out / pages[-1]).unlink()
+    assert manifest.stale_ahead(out).result() == manifest.stale(out) == {pages[0], pages[-1]}
+    (out / pages[0]).unlink()
+    assert manifest.stale_ahead(out).result() == {pages[0], pages[-1]}
+    check = manifest.stale_ahead(out)
+    child = check._pid
+    assert child > 0   # (pytest runs no other thread here: the check forks)
+    check.close()
+    with pytest.raises(ChildProcessError):   # reaped already: no zombie left
+        os.waitpid(child, os.WNOHANG)

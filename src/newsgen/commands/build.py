@@ -42,7 +42,7 @@ from newsgen.commands.delta import find_changes
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, site_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
-from newsgen.output import CACHE_DIR, Manifest, OutputWriter, build_lock
+from newsgen.output import CACHE_DIR, Manifest, OutputWriter, StaleCheck, build_lock
 from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
@@ -120,12 +120,15 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     cache_dir = site / CACHE_DIR
     inputs, listing = _inputs_digest(site, output, base_url, drafts, future, search) if incremental else ("", None)
     known: tuple[Path, Manifest] | None = None   # the last build's manifest, read once
+    stale: StaleCheck | None = None              # its pages not on disk as written, found meanwhile
     if inputs:
-        unchanged, known = _unchanged(site, output, inputs)
+        unchanged, known, last_out = _unchanged(site, output, inputs)
         if unchanged is not None:
             clock.step("unchanged", "no input changed since the last build and its output is intact")
             unchanged.timings = clock.timings
             return unchanged
+        if known[1].pages:
+            stale = known[1].stale_ahead(last_out)
     readings = _Readings(cache_dir / "pinyin.json") if incremental else None
     articles_cache: ArticleCache | None = None
     if incremental:
@@ -152,6 +155,9 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         manifest = known[1]
     else:
         manifest = Manifest.load(manifest_path)
+        if stale is not None:   # of another output's manifest
+            stale.close()
+            stale = None
     with OutputWriter(out, spare=incremental) as writer:
         static = sum(writer.copy_static(d) for d in static_dirs(site))
         plan = Plan(model, views, renderer, cache_dir=cache_dir if incremental else None)
@@ -161,7 +167,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings)
         clock.step("plan", f"{len(pages)} pages planned")
         changes = find_changes(plan, pages, fingerprints, writer, manifest, manifest_path, search=search,
-                               incremental=incremental)
+                               incremental=incremental, stale=stale)
         previous, todo = changes.previous, changes.todo
         clock.step("changes", f"{len(todo)} pages reached by the changes" if previous is not None else
                    "the configuration, templates, options, static files or names changed, or no record: "
@@ -320,29 +326,30 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
     return h.hexdigest(), Listing(articles, tuple(found))
 
 
-def _unchanged(site: Path, output: Path | None, inputs: str) -> tuple[BuildResult | None, tuple[Path, Manifest]]:
+def _unchanged(site: Path, output: Path | None, inputs: str,
+               ) -> tuple[BuildResult | None, tuple[Path, Manifest], Path]:
     """The last build's result when its inputs digest was ``inputs`` (nothing it read has changed)
     and its output is as it wrote it, else None; and that build's manifest with its path (for the
-    build to go on with, rather than read it again)."""
+    build to go on with, rather than read it again), and the output it is of."""
     config = config_mod.load(site)
     out = output if output is not None else site / config.output_dir
     path = Manifest.path_for(site / CACHE_DIR, out)
     manifest = Manifest.load(path)
     known = (path, manifest)
     if manifest.inputs != inputs or not out.is_dir():
-        return None, known
+        return None, known, out
     with build_lock(out):   # another build running into it: refused as any build would be
         if not manifest.matches_disk(out):
-            return None, known
+            return None, known, out
     summary = manifest.summary
     try:
         warnings = [Diagnostic(Location(Path(w[0]), w[1], w[2]), w[3], Severity.WARNING)
                     for w in summary.get("warnings", [])]
         return BuildResult(pages=int(summary["pages"]), output=out, warnings=warnings,
                            articles=int(summary["articles"]), static_files=int(summary["static"]),
-                           files=int(summary["files"]), rendered=0), known
+                           files=int(summary["files"]), rendered=0), known, out
     except (KeyError, TypeError, ValueError, IndexError):
-        return None, known
+        return None, known, out
 
 
 def _template_problem(exc: jinja2.TemplateError, template: str, page: str, site: Path) -> Diagnostic:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgen import cachefile
-from newsgen.output import Manifest, OutputWriter
+from newsgen.output import Manifest, OutputWriter, StaleCheck
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.pages import Page, Plan
 
@@ -164,10 +164,12 @@ class Changes:
 
 
 def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, writer: OutputWriter,
-                 manifest: Manifest, manifest_path: Path, *, search: bool, incremental: bool) -> Changes:
+                 manifest: Manifest, manifest_path: Path, *, search: bool, incremental: bool,
+                 stale: StaleCheck | None = None) -> Changes:
     """Which pages this build must look at. With the last build's record of the same shape and a spare
     adopted, only those :meth:`Delta.to_check` names and those the manifest does not vouch for, the
-    spare brought up to date for the others; else every page (the full path)."""
+    spare brought up to date for the others; else every page (the full path). ``stale`` gives the
+    manifest's :meth:`Manifest.stale` pages in the output, when the caller had them found already."""
     statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
     shape = hashlib.sha256(f"{plan.structure()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
     paths, held = [page.path for page in pages], [page.parts for page in pages]
@@ -177,20 +179,22 @@ def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, 
     parts = previous.parts if previous is not None and previous.parts_key == parts_key else \
         plan.parts() if incremental else {}
     todo: Sequence[int] = range(len(pages))
+    if previous is None and stale is not None:
+        stale.close()   # every page is looked at: no use for it
     if previous is not None:   # the same shape: only pages holding a changed part or article can change
-        todo = sorted(_to_check(previous, paths, held, parts, digests, manifest, writer.output))
+        stale_pages = stale.result() if stale is not None else manifest.stale(writer.output)
+        todo = sorted(_to_check(previous, paths, held, parts, digests, manifest, stale_pages))
         if not _bring_up_to_date(writer, previous, manifest, {paths[i] for i in todo}, set(paths)):
             previous, todo = None, range(len(pages))   # the full path
     return Changes(plan, shape, parts, parts_key, digests, held, previous, todo)
 
 
 def _to_check(previous: Delta, paths: list[str], held: list[tuple[str, ...] | None], parts: dict[str, str],
-              digests: dict[str, str | None], manifest: Manifest, out: Path) -> set[int]:
+              digests: dict[str, str | None], manifest: Manifest, stale: set[str]) -> set[int]:
     """The pages whose inputs this build must make: those whose parts or shown articles changed,
     and those the last build's manifest does not vouch for (no entry, no inputs key, or a file on
     disk not as written)."""
     todo = previous.to_check(paths, held, parts, digests)
-    stale = manifest.stale(out)
     for i, path in enumerate(paths):
         entry = manifest.pages.get(path)
         if entry is None or not entry[4] or path in stale:
