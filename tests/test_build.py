@@ -65,7 +65,7 @@ def test_build_result_counts_pages_and_times_every_step(built: tuple[Path, Build
     out, result = built
     html = [p for p in out.rglob("*.html")]
     assert result.pages == len(html) == 46     # with /search/
-    assert result.files == 19    # 1 + 10 region + 6 topic feeds, sitemap.xml, robots.txt
+    assert result.files == 22    # 1 + 10 region + 6 topic feeds; sitemap.xml, its 3 sitemaps; robots.txt
     assert result.articles == 5 and result.static_files == 2   # style.css, search.js (pagefind/ not counted)
     assert result.output == out
     assert [str(w) for w in result.warnings] == [PATH_ONLY_BASE_URL]

@@ -46,7 +46,7 @@ def test_build_succeeds_and_says_what_it_wrote(tmp_path, capsys):
     out = capsys.readouterr().out
     pages = len(list((tmp_path / "out").rglob("*.html")))
     xml = len(list((tmp_path / "out").rglob("*.xml"))) + 1  # + robots.txt
-    assert re.search(rf"built {pages} pages and {xml} feeds, sitemap and robots.txt "
+    assert re.search(rf"built {pages} pages and {xml} other files \(feeds, sitemaps, robots.txt\) "
                      rf"into {re.escape(str(tmp_path / 'out'))} in \d+\.\d+s", out)
 
 
@@ -94,7 +94,7 @@ def test_module_entry_point_flushes_its_output_and_keeps_exit_codes(tmp_path):
     argv = [sys.executable, "-m", "newsgen", "build", "--site", str(site), "--output", str(tmp_path / "out")]
     ok = subprocess.run(argv, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert re.match(r"built \d+ pages and \d+ feeds", ok.stdout) and ok.stdout.endswith("s\n")
+    assert re.match(r"built \d+ pages and \d+ other files", ok.stdout) and ok.stdout.endswith("s\n")
     (site / "articles" / "untitled.md").write_text("---\ndate: 2025-08-06\n---\n正文\n", encoding="utf-8")
     bad = subprocess.run(argv, capture_output=True, text=True)
     assert bad.returncode == 1

@@ -65,7 +65,8 @@ def test_a_feed_beside_the_home_every_region_and_every_topic_page(built: tuple[P
     expected = {"feed.xml"} | {f"{d.relative_to(out).as_posix()}/feed.xml" for d in regions | topics}
     assert set(feeds_of(out)) == expected and len(expected) == 17
     assert not list((out / "tags").rglob("feed.xml"))      # the layout gives tags no feed
-    assert result.files == len(expected) + 2                 # and sitemap.xml, robots.txt
+    sitemaps = len(list((out / "sitemaps").glob("*.xml")))    # pages, and one a year of articles
+    assert result.files == len(expected) + 1 + sitemaps + 1  # and sitemap.xml (the index), robots.txt
     assert result.warnings == []                             # a full base_url: nothing to warn about
 
 
@@ -156,25 +157,47 @@ def test_link_checker_covers_feeds_sitemap_and_robots(built: tuple[Path, BuildRe
     shutil.rmtree(broken / "2024")
     found = {(b.page, b.link) for b in check_links(broken, "/archive/", BASE)}
     article = "/archive/2024/12/nanchang-dongji-gongshui/"
-    assert ("feed.xml", article) in found and ("sitemap.xml", article) in found
+    assert ("feed.xml", article) in found and ("sitemaps/2024.xml", article) in found
     assert ("regions/jiangxi/nanchang/feed.xml", article) in found
 
 
 # --------------------------------------------------------------------------- sitemap and robots.txt
 
+def sitemap_entries(out: Path) -> dict[str, list[tuple[str, str | None]]]:
+    """Each sitemap the index ``sitemap.xml`` lists (by its path in ``out``), with its (loc, lastmod)s."""
+    index = parse(out / "sitemap.xml")
+    assert index.tag == f"{SM}sitemapindex"
+    found = {}
+    for loc in [s.findtext(f"{SM}loc") or "" for s in index.findall(f"{SM}sitemap")]:
+        assert loc.startswith(BASE)
+        urlset = parse(out / loc[len(BASE):])
+        assert urlset.tag == f"{SM}urlset"
+        found[loc[len(BASE):]] = [(u.findtext(f"{SM}loc") or "", u.findtext(f"{SM}lastmod"))
+                                  for u in urlset.findall(f"{SM}url")]
+    return found
+
+
 def test_sitemap_lists_every_html_page_but_404_once_with_absolute_urls(built: tuple[Path, BuildResult]):
     out, _ = built
-    urlset = parse(out / "sitemap.xml")
-    assert urlset.tag == f"{SM}urlset"
-    locs = [u.findtext(f"{SM}loc") for u in urlset.findall(f"{SM}url")]
+    sitemaps = sitemap_entries(out)
+    assert list(sitemaps) == ["sitemaps/pages.xml", "sitemaps/2025.xml", "sitemaps/2024.xml"]
+    locs = [loc for entries in sitemaps.values() for loc, _ in entries]
     pages = [p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.name != "404.html"]
     expected = {BASE + p[: -len("index.html")] for p in pages}
     assert len(locs) == len(set(locs)) == len(pages) == 46 - 1     # /search/ included
     assert set(locs) == expected
-    lastmod = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in urlset.findall(f"{SM}url")}
+    lastmod = dict(entry for entries in sitemaps.values() for entry in entries)
     assert lastmod[BASE + DANGJIAN] == "2025-08-06T00:00:00+08:00"
     assert lastmod[BASE + "2024/12/nanchang-dongji-gongshui/"] == "2024-12-20T00:00:00+08:00"
     assert lastmod[BASE] is None                          # list pages: no date that would mean anything
+    # each year's sitemap holds that year's articles, newest first; the pages' none
+    for name, entries in sitemaps.items():
+        year = name.removeprefix("sitemaps/").removesuffix(".xml")
+        if year == "pages":
+            assert all(when is None for _, when in entries) and (BASE, None) in entries
+        else:
+            assert entries and all(loc.startswith(f"{BASE}{year}/") and when for loc, when in entries)
+            assert [when for _, when in entries] == sorted((when for _, when in entries), reverse=True)
 
 
 def test_robots_txt_points_to_the_sitemap(built: tuple[Path, BuildResult]):
@@ -291,7 +314,9 @@ def test_an_empty_site_still_has_a_valid_home_feed_and_sitemap():
     pages = render_all([], Config(base_url=BASE))
     feed = ET.fromstring(pages["feed.xml"][0])
     assert entries(feed) == [] and feed.findtext(f"{A}updated") == "1970-01-01T00:00:00+08:00"
-    locs = [u.findtext(f"{SM}loc") for u in ET.fromstring(pages["sitemap.xml"][0])]
+    index = [s.findtext(f"{SM}loc") for s in ET.fromstring(pages["sitemap.xml"][0])]
+    assert index == [BASE + "sitemaps/pages.xml"]   # no year of articles
+    locs = [u.findtext(f"{SM}loc") for u in ET.fromstring(pages["sitemaps/pages.xml"][0])]
     assert BASE in locs and BASE + "404.html" not in locs
 
 

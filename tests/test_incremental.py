@@ -520,6 +520,17 @@ def test_feeds_fronts_and_archives_are_reused_by_their_inputs(site: Path, tmp_pa
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
 
 
+def test_an_article_added_rewrites_its_years_sitemap_only(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    before = (out / "sitemaps" / "2025.xml").read_text(encoding="utf-8").count("<url>")
+    _add(site)   # dated 2025
+    again = build(site, out, search=False)
+    assert "sitemaps/2025.xml" in again.rendered_paths
+    assert "sitemaps/2024.xml" not in again.rendered_paths and "sitemap.xml" not in again.rendered_paths
+    assert (out / "sitemaps" / "2025.xml").read_text(encoding="utf-8").count("<url>") == before + 1
+
+
 def test_a_spare_made_from_the_output_lets_the_next_build_take_the_delta_path(site: Path, tmp_path: Path):
     """newsgen serve's worker makes a spare after its first build (into a fresh folder, which leaves
     none): the next build then updates it in place, looking only at what the edit reaches."""

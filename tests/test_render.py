@@ -123,7 +123,8 @@ def test_planners_each_plan_their_own_kind_of_page():
     assert [p.path for p in plan_not_found(plan)] == ["404.html"]
     every = [p.path for p in plan_pages(site, Views(site))]
     assert len(every) == len(set(every))                                  # no two pages share a path
-    assert every[-2:] == ["sitemap.xml", "robots.txt"]
+    years = sorted({f"sitemaps/{post.article.day.year}.xml" for post in site.posts}, reverse=True)
+    assert every[-len(years) - 3:] == ["sitemaps/pages.xml", *years, "sitemap.xml", "robots.txt"]
 
 
 def test_numbered_listing_pages_carry_no_counts_or_chart():

@@ -190,7 +190,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             bar.close()
     for warning in result.warnings:
         print(warning, file=sys.stderr)
-    other = f" and {result.files} feeds, sitemap and robots.txt" if result.files else ""
+    other = f" and {result.files} other files (feeds, sitemaps, robots.txt)" if result.files else ""
     print(f"built {result.pages} pages{other} into {result.output} in {time.perf_counter() - start:.2f}s")
     return EXIT_OK
 

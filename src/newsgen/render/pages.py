@@ -2,8 +2,8 @@
 
 Each planner (home, articles, regions, topics, tags, archives, 404) is a small function from the
 shared :class:`Plan` to the pages of one kind, as markdown-it-py's rules are; :func:`plan_pages`
-runs them in :data:`PLANNERS` order, then adds ``sitemap.xml`` (every HTML page but 404) and
-``robots.txt``. :func:`render_page` turns one page into text.
+runs them in :data:`PLANNERS` order, then adds the sitemaps (every HTML page but 404: see
+:func:`plan_sitemaps`) and ``robots.txt``. :func:`render_page` turns one page into text.
 
 A page is a pure function of its template and its context: everything it shows is in the context
 (and the site view every template gets), nothing else. That is what lets an incremental build
@@ -138,7 +138,8 @@ class Plan:
         topics and tags (:meth:`structure`), by the name pages give it in ``Page.parts``:
 
         - ``home``: every article (by file), in order;
-        - ``pages``: every page's path (what the sitemap lists);
+        - ``pages``: the path of every page but the articles' (what the sitemap of pages lists);
+        - ``sitemaps``: the sitemaps, one a year of articles (what the sitemap index lists);
         - ``place:PATH``: the place's articles with their months (its chart), and the counts of every
           place under it (its tree);
         - ``topics:NAME`` / ``tags:NAME``: the term's articles;
@@ -153,7 +154,7 @@ class Plan:
         files = self.files
         months = self.months()
         join = "\0".join   # (no path holds a NUL)
-        parts = {"home": join(files), "pages": join(self.listed)}
+        parts = {"home": join(files), "pages": join(self.other_pages()), "sitemaps": join(self.sitemaps())}
         for place in site.places.values():
             below: list[str] = []
             stack = list(place.children)
@@ -177,6 +178,15 @@ class Plan:
             parts[f"listing:{url}"] = f"{pager.number}\1{pager.count}\1{pager.first_url}\1" \
                                       f"{join([files[i] for i in pager.items])}"
         return {name: hashlib.blake2b(text.encode(), digest_size=8).hexdigest() for name, text in parts.items()}
+
+    def other_pages(self) -> list[str]:
+        """The HTML pages but the articles' (and 404), in plan order: what the sitemap of pages lists."""
+        articles = {output_path(post.url) for post in self.site.posts}
+        return [path for path in self.listed if path not in articles and sitemap_url(path) is not None]
+
+    def sitemaps(self) -> list[str]:
+        """The paths of the sitemaps the sitemap index lists: the other pages', then one a year of articles."""
+        return [SITEMAP_OF_PAGES, *(sitemap_of_year(year.year) for year in self.site.years)]
 
     def parts_key(self) -> str:
         """A digest of everything :meth:`parts` is made from, by article numbers rather than files:
@@ -516,23 +526,55 @@ def plan_not_found(plan: Plan) -> Iterator[Page]:
     yield Page("404.html", "404.html", {"page": plan.info("页面不存在", "404.html", "404")})
 
 
-def _sitemap_text(plan: Plan, paths: Sequence[str]) -> str:
-    """What the sitemap is made from: every page's path, and every article's URL and dates."""
-    return "\n".join(("sitemap", *paths, "", *(plan.dated(post) for post in plan.site.posts)))
+#: The sitemap of every HTML page but the articles' (and 404); the articles' are one a year.
+SITEMAP_OF_PAGES = "sitemaps/pages.xml"
 
 
-def _sitemap_context(plan: Plan, paths: Sequence[str]) -> dict[str, Any]:
-    """Every HTML page but 404, in plan order; an article's with the time it last changed."""
-    site, views = plan.site, plan.views
-    article_pages = {output_path(post.url): post.index for post in site.posts}
-    listed: list[SitemapEntry] = []
-    for path in paths:
-        url = sitemap_url(path)
-        if url is not None:
-            index = article_pages.get(path)
-            lastmod = rfc3339(views.last_change(index)) if index is not None else ""
-            listed.append(SitemapEntry(views.absolute(url), lastmod))
-    return {"urls": tuple(listed)}
+def sitemap_of_year(year: int) -> str:
+    """``sitemaps/2025.xml``: the sitemap of a year's article pages."""
+    return f"sitemaps/{year:04d}.xml"
+
+
+def plan_sitemaps(plan: Plan) -> Iterator[Page]:
+    """``sitemap.xml``, a sitemap index, and the sitemaps it lists: one of the pages that are not
+    articles, one per year of articles (with the time each last changed).
+
+    Split so that an article added, dated or deleted rewrites its year's sitemap (a thousand
+    entries), not one of every page of the site; and so that no sitemap nears the protocol's
+    50,000 URLs however many years the archive holds."""
+    others = plan.other_pages()
+    yield Page(SITEMAP_OF_PAGES, "sitemap.xml", functools.partial(_pages_sitemap_context, plan, others),
+               functools.partial(_pages_sitemap_text, others), ("pages",))
+    for year in plan.site.years:
+        yield Page(sitemap_of_year(year.year), "sitemap.xml", functools.partial(_year_sitemap_context, plan, year),
+                   functools.partial(_year_sitemap_text, plan, year), (f"year:{year.year}",))
+    sitemaps = plan.sitemaps()
+    yield Page("sitemap.xml", "sitemap_index.xml",
+               {"sitemaps": tuple(SitemapEntry(plan.views.absolute(path), "") for path in sitemaps)},
+               functools.partial("\n".join, ("sitemap index", *sitemaps)), ("sitemaps",))
+
+
+def _pages_sitemap_text(paths: Sequence[str]) -> str:
+    return "\n".join(("sitemap of pages", *paths))
+
+
+def _pages_sitemap_context(plan: Plan, paths: Sequence[str]) -> dict[str, Any]:
+    """List pages carry no date: none that would mean anything."""
+    views = plan.views
+    return {"urls": tuple(SitemapEntry(views.absolute(sitemap_url(path) or ""), "") for path in paths)}
+
+
+def _year_sitemap_text(plan: Plan, year: Year) -> str:
+    """What a year's sitemap is made from: each article's URL and dates."""
+    posts = plan.site.posts
+    return "\n".join(("sitemap of year", year.url, *(plan.dated(posts[i]) for i in year.posts)))
+
+
+def _year_sitemap_context(plan: Plan, year: Year) -> dict[str, Any]:
+    """The year's article pages, newest first, each with the time it last changed."""
+    views, posts = plan.views, plan.site.posts
+    return {"urls": tuple(SitemapEntry(views.absolute(posts[i].url), rfc3339(views.last_change(i)))
+                          for i in year.posts)}
 
 
 Planner = Callable[[Plan], Iterable[Page]]
@@ -562,8 +604,7 @@ def plan_all(plan: Plan, planners: Sequence[Planner] = PLANNERS) -> Iterator[Pag
         for page in planner(plan):
             yield page
             listed.append(page.path)
-    yield Page("sitemap.xml", "sitemap.xml", functools.partial(_sitemap_context, plan, listed),
-               functools.partial(_sitemap_text, plan, listed), ("home", "pages"))
+    yield from plan_sitemaps(plan)
     yield Page("robots.txt", "robots.txt", {"sitemap_url": views.absolute("sitemap.xml")})
 
 

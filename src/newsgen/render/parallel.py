@@ -5,7 +5,7 @@ parent already holds: the pool uses the ``fork`` start method, and each worker i
 job (a closure over the page list, the Jinja2 environment and the output directory) once,
 at start-up; tasks are only ``(start, stop)`` ranges of page numbers, and a worker writes the
 pages it renders itself, so no HTML travels back. Chunks are handed out in page order, but for
-the last, handed out first: a plan ends with the files of the whole site (the sitemap lists every
+the last, handed out first: a plan ends with the files of the whole site (the sitemaps list every
 page), the longest chunk by far (0.19 s of 15.5k pages' 0.03 s a chunk at 10k articles), which,
 started last, kept the other workers idle until it was done. Results are taken in page order, so
 the first error reported is the first failing page, as in a serial build. Small sites
