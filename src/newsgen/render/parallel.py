@@ -15,10 +15,8 @@ the first error reported is the first failing page, as in a serial build. Small 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from newsgen.errors import Diagnostic, NewsgenError
@@ -52,7 +50,7 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
     With ``results``, what each job returns (something small that pickles) is appended to it, in order.
     """
     processes = min(processes or cpu_count(), -(-count // CHUNK))
-    if processes < 2 or count < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    if processes < 2 or count < MIN_PAGES or not hasattr(os, "fork"):
         for i in range(count):
             value = job(i)
             if results is not None:
@@ -62,6 +60,10 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
         if progress is not None and count % CHUNK:
             progress(count % CHUNK)
         return 1
+    # imported here: a rebuild that renders a handful of pages serially never needs them (15 ms)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
     if before_fork is not None:
         before_fork()
