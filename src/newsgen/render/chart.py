@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from markupsafe import Markup, escape
 
@@ -28,7 +28,11 @@ def month_span(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int,
 
 def month_chart(days: Iterable[dt.date], label: str) -> Markup:
     """SVG for the given publication days; empty markup when there are none."""
-    counts = Counter((d.year, d.month) for d in days)
+    return chart_of_counts(Counter((d.year, d.month) for d in days), label)
+
+
+def chart_of_counts(counts: Mapping[tuple[int, int], int], label: str) -> Markup:
+    """:func:`month_chart` of articles counted by (year, month) already."""
     if not counts:
         return Markup("")
     months = month_span(min(counts), max(counts))

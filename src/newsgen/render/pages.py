@@ -25,7 +25,7 @@ from typing import Any
 
 import jinja2
 
-from newsgen.render.chart import month_chart
+from newsgen.render.chart import chart_of_counts
 from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, sitemap_url
 from newsgen.render.markdown import Body, MarkdownRenderer
 from newsgen.render.meta import article_meta
@@ -405,15 +405,20 @@ def plan_regions(plan: Plan) -> Iterator[Page]:
 def _place_front(plan: Plan, place: Place) -> tuple[object, ...]:
     """What a place's front page shows of the whole place: its node (counts, its places' counts) and
     its chart (articles by month)."""
+    return repr(plan.views.place_node(place.path)), sorted(_month_counts(plan, place).items())
+
+
+def _month_counts(plan: Plan, place: Place) -> Counter[int]:
+    """The place's articles by month (``year * 12 + month``, as :meth:`Plan.months`)."""
     months = plan.months()
-    return repr(plan.views.place_node(place.path)), sorted(Counter(months[i] for i in place.posts).items())
+    return Counter(months[i] for i in place.posts)
 
 
 def _region_context(plan: Plan, place: Place, pager: Pager[int], title: str, node: PlaceNode,
                     trail: tuple[Link, ...]) -> dict[str, Any]:
-    site = plan.site
-    chart = month_chart((site.posts[i].article.day for i in place.posts),
-                        f"{place.name}每月文章数") if pager.is_front else ""
+    by_month = {((m - 1) // 12, (m - 1) % 12 + 1): n for m, n in _month_counts(plan, place).items()} \
+        if pager.is_front else {}
+    chart = chart_of_counts(by_month, f"{place.name}每月文章数") if pager.is_front else ""
     return {"page": plan.info(numbered(place.name, pager.number, pager.count), pager.url, "region",
                               feed=place.url, feed_title=title),
             "place": node, "crumbs": trail, "chart": chart, "pager": plan.views.pager(pager)}
