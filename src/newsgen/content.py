@@ -565,7 +565,7 @@ class ArticleCache:
             if cached_identity != identity:
                 return None
             article = _article_from_row(row, str(path)) if row is not None else None
-            problems = [Diagnostic(Location(Path(p[0]), p[1], p[2]), p[3], Severity(p[4])) for p in rows]
+            problems = _problems_from_rows(rows) if rows else []   # most articles have none
         except (KeyError, TypeError, ValueError, IndexError):
             return None
         self._made[key] = (entry, article, tuple(problems))
@@ -737,6 +737,11 @@ def _article_from_row(row: list[Any], body_file: str) -> Article:
             values[key] = _untag(value)
     values["_body_file"] = body_file
     return article
+
+
+def _problems_from_rows(rows: list[Any]) -> list[Diagnostic]:
+    """The problems of a cache entry (see :meth:`ArticleCache.put`)."""
+    return [Diagnostic(Location(Path(p[0]), p[1], p[2]), p[3], Severity(p[4])) for p in rows]
 
 
 def _parsed_path_maker() -> Callable[[list[str]], Path] | None:
