@@ -115,6 +115,7 @@ FRONT_MATTERS = {
     "naive-datetime": "date: 2025-08-06 09:30:00.250000\nupdated: 2025-08-07T10:00:00Z\n",
     "tagged": "date: 2025-08-06\nsource: {name: 新华社, day: 2025-08-05, ids: !!set {a: null, b: null}}\n"
               "blob: !!binary aGVsbG8=\nseen: [2025-08-01, {at: 2025-08-02 08:00:00}]\n",
+    "tag-lookalike": "date: 2025-08-06\nlooks: {\"$date\": \"2025-08-06\"}\nalso: {\"$set\": [1]}\n",
     "number-key": "date: 2025-08-06\nsource: {2025: 年}\n",
 }
 
@@ -134,7 +135,7 @@ def test_an_article_reads_back_from_the_cache_as_parsed(tmp_path: Path, name: st
     cache.put(file, site, fresh, problems)
     cache.save()
     hit = ArticleCache(path).get(file, site)
-    if name == "number-key":   # JSON would give the key back as text
+    if name in ("number-key", "tag-lookalike"):   # JSON would give back text, or a date and a set
         assert hit is None
         return
     assert hit is not None and hit[0] is not None

@@ -630,8 +630,11 @@ class ArticleCache:
 
 
 def _json_faithful(value: Any) -> bool:
-    """True when JSON (with the tags of :func:`_tag`) gives ``value`` back as it is: text keys only."""
+    """True when JSON (with the tags of :func:`_tag`) gives ``value`` back as it is: text keys only,
+    and no mapping that would read back as a tagged value (``{"$date": "2025-08-06"}``)."""
     if isinstance(value, Mapping):
+        if len(value) == 1 and next(iter(value)) in _TAGS:
+            return False
         return all(isinstance(k, str) and _json_faithful(v) for k, v in value.items())
     if isinstance(value, list | tuple | set | frozenset):
         return all(_json_faithful(v) for v in value)
@@ -656,6 +659,10 @@ def _tag(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+#: the keys of the one-key mappings :func:`_tag` writes for what JSON cannot hold
+_TAGS = frozenset({"$datetime", "$date", "$bytes", "$set"})
 
 
 def _untag(value: Any) -> Any:
