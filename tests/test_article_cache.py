@@ -32,7 +32,8 @@ def test_the_cache_holds_no_body_and_gives_the_same_articles(site: Path, tmp_pat
     build(site, tmp_path / "out", search=False)
     path = site / CACHE_DIR / "articles.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["articles"] and all("body" not in e["article"] for e in data["articles"].values() if e["article"])
+    assert "body" not in data["fields"] and data["articles"]
+    assert all(len(e[1]) == len(data["fields"]) for e in data["articles"].values() if e[1])
     cache = ArticleCache(path)
     for file in articles(site):
         hit = cache.get(file, site)
@@ -57,7 +58,8 @@ def test_a_body_asked_for_after_its_file_changed_is_an_error(site: Path, tmp_pat
         stored_body(str(file), hit[0].digest, hit[0].path)
 
 
-@pytest.mark.parametrize("damage", ["truncated", "an older layout with bodies", "an unknown field"])
+@pytest.mark.parametrize("damage", ["truncated", "an older version", "another field order", "longer rows",
+                                    "entries of another shape"])
 def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, damage: str):
     out = tmp_path / "out"
     build(site, out, search=False)
@@ -67,11 +69,19 @@ def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, dama
         path.write_bytes(raw[: len(raw) // 2])
     else:
         data = json.loads(path.read_text(encoding="utf-8"))
-        for entry in data["articles"].values():
-            if entry["article"]:
-                entry["article"]["body" if damage == "an older layout with bodies" else "bodyy"] = "旧的正文"
-        if damage == "an older layout with bodies":
-            data["version"] = 1
+        title, slug = data["fields"].index("title"), data["fields"].index("slug")
+        if damage == "another field order":   # rows of the same length, read by another header
+            data["fields"][title], data["fields"][slug] = data["fields"][slug], data["fields"][title]
+        for key, entry in data["articles"].items():
+            if entry[1]:
+                entry[1][title] = "旧的正文"
+                if damage == "longer rows":
+                    entry[1].append("旧的正文")
+                elif damage == "entries of another shape":   # version 2's
+                    named = dict(zip(data["fields"], entry[1], strict=True))
+                    data["articles"][key] = {"id": entry[0], "article": named, "problems": entry[2]}
+        if damage == "an older version":
+            data["version"] = 2
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     cache = ArticleCache(path)
     assert all(cache.get(file, site) is None for file in articles(site))
@@ -98,3 +108,50 @@ def test_a_rebuild_walks_and_stats_the_articles_once(site: Path, tmp_path: Path,
     assert not walks and again.rendered > 0
     assert build(site, tmp_path / "cold", incremental=False, search=False).pages == again.pages
     assert walks   # a cold build walks the folder itself
+
+
+FRONT_MATTERS = {
+    "datetime": "date: 2025-08-06T09:30:00+08:00\nupdated: 2025-08-07\n",
+    "naive-datetime": "date: 2025-08-06 09:30:00.250000\nupdated: 2025-08-07T10:00:00Z\n",
+    "tagged": "date: 2025-08-06\nsource: {name: 新华社, day: 2025-08-05, ids: !!set {a: null, b: null}}\n"
+              "blob: !!binary aGVsbG8=\nseen: [2025-08-01, {at: 2025-08-02 08:00:00}]\n",
+    "tag-lookalike": "date: 2025-08-06\nlooks: {\"$date\": \"2025-08-06\"}\nalso: {\"$set\": [1]}\n",
+    "number-key": "date: 2025-08-06\nsource: {2025: 年}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FRONT_MATTERS))
+def test_an_article_reads_back_from_the_cache_as_parsed(tmp_path: Path, name: str):
+    """Dates and datetimes (ISO text in the cache), YAML's other types in ``source`` and ``extra``
+    (tagged), and what JSON cannot give back (not cached: read again) come back as the file gives them."""
+    site = tmp_path / "site"
+    file = site / "articles" / "2025" / "08" / f"{name}.md"
+    file.parent.mkdir(parents=True)
+    file.write_text(f"---\ntitle: 标题\n{FRONT_MATTERS[name]}---\n\n正文。\n", encoding="utf-8")
+    fresh, problems = load(file, site)
+    assert fresh is not None and not problems
+    path = site / CACHE_DIR / "articles.json"
+    cache = ArticleCache(path)
+    cache.put(file, site, fresh, problems)
+    cache.save()
+    hit = ArticleCache(path).get(file, site)
+    if name in ("number-key", "tag-lookalike"):   # JSON would give back text, or a date and a set
+        assert hit is None
+        return
+    assert hit is not None and hit[0] is not None
+    article = hit[0]
+    assert article == fresh and article.body == fresh.body
+    for field in ("path", "date", "updated", "source", "extra"):
+        assert type(getattr(article, field)) is type(getattr(fresh, field)), field
+    assert repr(article) == repr(fresh)
+
+
+@pytest.mark.parametrize("text", ["articles/2025/08/x.md", "x.md", "", ".", "..", "/x", "//x/y", "a//b", "a/b/",
+                                  "a/./b", "a/../b", "./a", "a/.", "a/.b/c", "中文/文章.md", "a\\b/c", "C:/x"])
+def test_a_cached_path_is_the_path_of_its_text(text: str):
+    from newsgen.content import _relative_path
+
+    made, parsed = _relative_path(text), Path(text)
+    assert type(made) is type(parsed) and made == parsed and hash(made) == hash(parsed)
+    assert str(made) == str(parsed) and made.parts == parsed.parts and repr(made) == repr(parsed)
+    assert made.parent == parsed.parent and made.name == parsed.name and Path("/s") / made == Path("/s") / parsed

@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -457,9 +457,13 @@ class ArticleCache:
     """Parsed articles of the last build, by file identity, as JSON in the site's cache folder.
 
     JSON rather than pickle: the cache lives in a folder others may write to, and reading it must
-    never run code. A value YAML may hold and JSON may not (a date, a datetime, bytes, a set) is
-    written tagged (``{"$date": "2025-08-06"}``). A cache that cannot be read, or was written by
-    another newsgen version, is ignored: the build is then cold. Safe to delete.
+    never run code. An entry is a row, ``[identity, article, problems]``, and its article a list of
+    the :class:`Article` fields in the order the file's ``fields`` header names them (keys written
+    once, not 10,000 times); the dates are ISO text. In ``source`` and ``extra``, a value YAML may
+    hold and JSON may not (a date, a datetime, bytes, a set) is written tagged
+    (``{"$date": "2025-08-06"}``). A cache that cannot be read, was written by another newsgen
+    version or with other fields is ignored, and so is an entry that does not read back as an
+    article: the build is then cold, or that file read again. Safe to delete.
 
     Bodies are not kept (they are nine tenths of the bytes, and a build needs only those of the
     pages it renders): an article from the cache reads its body from its file when first asked
@@ -472,7 +476,7 @@ class ArticleCache:
     read again.
     """
 
-    VERSION = 2
+    VERSION = 3
     #: how many changed entries a delta may hold before the whole cache is written again
     DELTA_MIN = 200
     DELTA_SHARE = 0.05
@@ -497,7 +501,8 @@ class ArticleCache:
         self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] = {}
         try:
             data = cachefile.read_json(path)
-            if data.get("version") == self.VERSION and data.get("newsgen") == _version():
+            if (data.get("version") == self.VERSION and data.get("newsgen") == _version()
+                    and data.get("fields") == _ROW_FIELDS_JSON):
                 self._entries = dict(data["articles"])
                 self.derived = dict(data.get("derived", {}))
                 self._generation = str(data.get("generation", ""))
@@ -507,7 +512,7 @@ class ArticleCache:
         if self._generation:
             try:
                 delta = cachefile.read_json(self.delta_path)
-                if delta.get("generation") == self._generation:
+                if delta.get("generation") == self._generation and delta.get("fields") == _ROW_FIELDS_JSON:
                     changes = dict(delta["articles"])
                     derived = dict(delta.get("derived", {}))
                     for key, entry in changes.items():
@@ -545,17 +550,22 @@ class ArticleCache:
         key = _key(path, site)
         self._seen.add(key)
         entry = self._entries.get(key)
+        if entry is None:
+            return None
         if identity is None:
             identity = self._identity(path)
-        if entry is None or entry.get("id") != identity:
-            return None
         made = self._made.get(key)
         if made is not None and made[0] is entry:   # decoded by an earlier build of this session
+            if entry[0] != identity:
+                return None
             self.hits += 1
             return made[1], list(made[2])
         try:
-            article = _article_from_json(entry["article"], str(path)) if entry["article"] is not None else None
-            problems = [Diagnostic(Location(Path(p[0]), p[1], p[2]), p[3], Severity(p[4])) for p in entry["problems"]]
+            cached_identity, row, rows = entry
+            if cached_identity != identity:
+                return None
+            article = _article_from_row(row, str(path)) if row is not None else None
+            problems = _problems_from_rows(rows) if rows else []   # most articles have none
         except (KeyError, TypeError, ValueError, IndexError):
             return None
         self._made[key] = (entry, article, tuple(problems))
@@ -567,15 +577,14 @@ class ArticleCache:
         self._seen.add(key)
         self._changed = True
         self._drop(self._entries.get(key))
-        if article is not None and not (_json_faithful(article.extra) and _json_faithful(article.source)):
-            self._entries.pop(key, None)   # a key JSON would turn into text (2025: x): read it every time
+        row = _article_to_row(article) if article is not None else None
+        if article is not None and row is None:
+            self._entries.pop(key, None)   # a value JSON would not give back (2025: x): read it every time
             self._delta[key] = None
             return
-        self._entries[key] = self._delta[key] = {
-            "id": self._identity(path),
-            "article": _article_to_json(article) if article is not None else None,
-            "problems": [[str(d.location.path), d.location.line, d.location.col, d.message, d.severity.value]
-                         for d in problems]}
+        self._entries[key] = self._delta[key] = [
+            self._identity(path), row,
+            [[str(d.location.path), d.location.line, d.location.col, d.message, d.severity.value] for d in problems]]
 
     def forget_others(self) -> None:
         """Drop the entries of files not seen in this read (deleted or renamed), and what was derived
@@ -586,15 +595,14 @@ class ArticleCache:
             self._made.pop(key, None)
             self._delta[key] = None
         self._changed |= bool(gone)
-        digests = {e["article"]["digest"] for e in self._entries.values() if e.get("article")}
+        digests = {_entry_digest(e) for e in self._entries.values()}
         self.derived = {k: v for k, v in self.derived.items() if k in digests}
         self._derived_count = len(self.derived)
 
     def _drop(self, entry: Any) -> None:
-        try:
-            self.dropped.add(str(entry["article"]["digest"]))
-        except (KeyError, TypeError):
-            pass
+        digest = _entry_digest(entry)
+        if digest is not None:
+            self.dropped.add(digest)
 
     def save(self) -> None:
         """Write the cache (atomically: a temporary file renamed over it), when anything changed:
@@ -605,13 +613,14 @@ class ArticleCache:
         new_derived = {k: v for k, v in self.derived.items() if k not in self._whole_derived}
         limit = max(self.DELTA_MIN, int(len(self._entries) * self.DELTA_SHARE))
         if self._generation and len(self._delta) + len(new_derived) <= limit and self.path.is_file():
-            if cachefile.write_json(self.delta_path, {"generation": self._generation, "articles": self._delta,
-                                                      "derived": new_derived}, default=_tag):
+            if cachefile.write_json(self.delta_path, {"generation": self._generation, "fields": _ROW_FIELDS_JSON,
+                                                      "articles": self._delta, "derived": new_derived}, default=_tag):
                 self._changed, self._derived_count = False, len(self.derived)
                 return
         generation = os.urandom(8).hex()
         if cachefile.write_json(self.path, {"version": self.VERSION, "newsgen": _version(), "generation": generation,
-                                            "articles": self._entries, "derived": self.derived}, default=_tag):
+                                            "fields": _ROW_FIELDS_JSON, "articles": self._entries,
+                                            "derived": self.derived}, default=_tag):
             self._generation, self._delta, self._whole_derived = generation, {}, set(self.derived)
             self._changed, self._derived_count = False, len(self.derived)
             try:
@@ -621,8 +630,11 @@ class ArticleCache:
 
 
 def _json_faithful(value: Any) -> bool:
-    """True when JSON (with the tags of :func:`_tag`) gives ``value`` back as it is: text keys only."""
+    """True when JSON (with the tags of :func:`_tag`) gives ``value`` back as it is: text keys only,
+    and no mapping that would read back as a tagged value (``{"$date": "2025-08-06"}``)."""
     if isinstance(value, Mapping):
+        if len(value) == 1 and next(iter(value)) in _TAGS:
+            return False
         return all(isinstance(k, str) and _json_faithful(v) for k, v in value.items())
     if isinstance(value, list | tuple | set | frozenset):
         return all(_json_faithful(v) for v in value)
@@ -647,6 +659,10 @@ def _tag(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+#: the keys of the one-key mappings :func:`_tag` writes for what JSON cannot hold
+_TAGS = frozenset({"$datetime", "$date", "$bytes", "$set"})
 
 
 def _untag(value: Any) -> Any:
@@ -675,49 +691,105 @@ def _key(path: Path, site: Path) -> str:
     return path.relative_to(site).as_posix()
 
 
-#: what a cache entry holds of an article: every field but its body
-_CACHED_FIELDS = frozenset(f.name for f in dataclasses.fields(Article)) - {"body"}
+#: what a cache entry holds of an article, in this order: every field but its body
+_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name != "body")
+_ROW_FIELDS_JSON = list(_ROW_FIELDS)   # as the cache's header reads back
+_DIGEST = _ROW_FIELDS.index("digest")
 
 #: the Article fields whose cached JSON may be tagged (see _tag); the others are text, numbers, lists of text
-_TAGGED_FIELDS = ("date", "updated", "extra", "source")
+_TAGGED_FIELDS = ("extra", "source")
+#: the Article fields that hold a date or a datetime, cached as ISO text
+_DATE_FIELDS = ("date", "updated")
 
 
-def _article_to_json(article: Article) -> dict[str, Any]:
-    """Every field but the body (read from the file when needed: see :func:`stored_body`)."""
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(article):
-        if f.name == "body":
-            continue
-        value = getattr(article, f.name)
-        if isinstance(value, dt.datetime | dt.date):   # json.dumps would never call _tag for these...
-            value = _tag(value)
+def _article_to_row(article: Article) -> list[Any] | None:
+    """Every field but the body (read from the file when needed: see :func:`stored_body`), in the
+    order of ``_ROW_FIELDS``; None when JSON would not give the article back as it is."""
+    if not (_json_faithful(article.extra) and _json_faithful(article.source)):
+        return None
+    row: list[Any] = []
+    for name in _ROW_FIELDS:
+        value = getattr(article, name)
+        if name in _DATE_FIELDS:
+            if not isinstance(value, dt.date) and not (value is None and name == "updated"):
+                return None
+            value = value.isoformat() if value is not None else None
         elif isinstance(value, Path):
             value = value.as_posix()
         elif isinstance(value, Mapping):
             value = dict(value)
-        out[f.name] = value
-    return out
+        row.append(value)
+    return row
 
 
-def _article_from_json(data: dict[str, Any], body_file: str) -> Article:
+def _article_from_row(row: list[Any], body_file: str) -> Article:
     """The article of a cache entry, its body to be read from ``body_file`` when first asked for."""
-    values = dict(data)
-    for key in _TAGGED_FIELDS:   # only these may hold what JSON cannot (dates, YAML's other types)
-        value = values.get(key)
-        if isinstance(value, dict | list):
-            values[key] = _untag(value)
-    values["path"] = Path(values["path"])
-    for key in ("authors", "regions", "topics", "tags"):
-        values[key] = tuple(values[key])
-    unknown = set(values).difference(_CACHED_FIELDS)
-    if unknown or _CACHED_FIELDS.difference(values):   # another layout: read the file again
-        raise TypeError(f"not the cached article fields: {sorted(unknown) or 'some missing'}")
-    values["_body_file"] = body_file
-    # every field present and of the right kind: set them as the frozen dataclass's own __init__
-    # would, without its per-field object.__setattr__ calls (a third of reading 10,000 cached articles)
+    if not isinstance(row, list):
+        raise TypeError(f"a cached article is a list, not {type(row).__name__}")
+    # set the fields as the frozen dataclass's own __init__ would, without its per-field
+    # object.__setattr__ calls (a third of reading 10,000 cached articles), then read back the
+    # fields JSON holds in another form
     article = object.__new__(Article)
-    article.__dict__.update(values)
+    values = article.__dict__
+    values.update(zip(_ROW_FIELDS, row, strict=True))   # another length: ValueError, read the file again
+    values["path"] = _relative_path(values["path"])
+    values["date"] = _date_from_text(values["date"])
+    if values["updated"] is not None:
+        values["updated"] = _date_from_text(values["updated"])
+    for key in LIST_KEYS:
+        values[key] = tuple(values[key])
+    for key in _TAGGED_FIELDS:   # only these may hold what JSON cannot (YAML's dates, sets...)
+        value = values[key]
+        if value and isinstance(value, dict | list):
+            values[key] = _untag(value)
+    values["_body_file"] = body_file
     return article
+
+
+def _problems_from_rows(rows: list[Any]) -> list[Diagnostic]:
+    """The problems of a cache entry (see :meth:`ArticleCache.put`)."""
+    return [Diagnostic(Location(Path(p[0]), p[1], p[2]), p[3], Severity(p[4])) for p in rows]
+
+
+def _parsed_path_maker() -> Callable[[list[str]], Path] | None:
+    """CPython 3.11's own way to make a Path of parts already parsed (``Path(text)`` parses the text,
+    a third of reading an article from the cache); None where it is missing or makes another Path."""
+    make = getattr(type(Path()), "_from_parsed_parts", None)   # of PosixPath: Path's own would make a Path
+    try:
+        made = make("", "", ["articles", "x.md"]) if make is not None and os.sep == "/" else None
+    except (TypeError, AttributeError):
+        return None
+    if made is None or type(made) is not type(Path()) or made != Path("articles/x.md") \
+            or str(made) != "articles/x.md" or made.parts != ("articles", "x.md"):
+        return None
+    return lambda parts: make("", "", parts)
+
+
+_MAKE_PARSED_PATH = _parsed_path_maker()
+
+
+def _relative_path(text: str) -> Path:
+    """``Path(text)``, quicker for a plain relative path (``articles/2025/08/x.md``: parts of one or
+    more characters, none of them ``.``), which pathlib would split at its slashes as it is."""
+    if not isinstance(text, str):
+        raise TypeError(f"a cached path is text, not {type(text).__name__}")
+    if _MAKE_PARSED_PATH is None or not text or text[0] == "/" or text[-1] == "/" or "//" in text \
+            or "." in text and "/./" in f"/{text}/":
+        return Path(text)
+    return _MAKE_PARSED_PATH(text.split("/"))
+
+
+def _date_from_text(text: str) -> dt.date | dt.datetime:
+    """A date's or a datetime's ISO text read back (a date's is always ten characters long)."""
+    return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+
+
+def _entry_digest(entry: Any) -> str | None:
+    """The digest of the article of a cache entry, None when it has none."""
+    try:
+        return str(entry[1][_DIGEST]) if entry[1] is not None else None
+    except (IndexError, KeyError, TypeError):
+        return None
 
 
 def article_files(root: Path, site: Path, diagnostics: Diagnostics) -> list[Path]:
