@@ -9,11 +9,12 @@ import re
 import shutil
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from newsgen.commands.build import build
-from newsgen.render.related import CAP, _postings, article_keys, related_indices, update_related
+from newsgen.render.related import CAP, _postings, article_keys, related, related_indices, update_related
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
 
@@ -168,6 +169,20 @@ def test_updating_the_last_result_gives_what_scoring_everything_gives(seed: int)
     moved = ids[1:] + ids[:1]   # the newest article became the oldest
     assert _update(ids, [keys[n] for n in ids], rows, moved, [keys[n] for n in moved],
                    cap) == related_indices([keys[n] for n in moved], cap=cap)
+
+
+def test_names_a_mark_cannot_tell_apart_are_scored_again(tmp_path: Path):
+    """Names with the marks' separators (which front matter never has) leave no keys cache behind:
+    ("a\\x1fb",) and ("a", "b") would have the same mark."""
+    def site(tags: list[tuple[str, ...]]) -> SimpleNamespace:
+        return SimpleNamespace(posts=[SimpleNamespace(article=SimpleNamespace(
+            path=Path(f"a{i}.md"), regions=(), topics=(), tags=t)) for i, t in enumerate(tags)])
+    before = [("a\x1fb",), ("a",), ("b",), ("c",)]
+    after = [("a", "b"), ("a",), ("b",), ("c",)]
+    cache = tmp_path / "related.json"
+    related(site(before), cache=cache)   # type: ignore[arg-type]
+    got = related(site(after), cache=cache)   # type: ignore[arg-type]
+    assert got == related_indices([article_keys((), (), t) for t in after]) == ((1, 2), (0,), (0,), ())
 
 
 @pytest.mark.parametrize("damage", ["rows out of range", "keys truncated", "keys of another table"])

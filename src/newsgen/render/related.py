@@ -131,13 +131,7 @@ def update_related(old_ids: Sequence[str], old_marks: Sequence[object], old_post
     if (len(where) != len(ids) or len(was) != len(old_ids) or len(old_rows) != len(old_ids)
             or len(marks) != len(ids) or len(old_marks) != len(old_ids)):
         return None
-    kept = _kept_order([name for name in ids if name in was], was)
-    # renumber[j]: the new index of old article j, or -1 when it is gone, moved or has other keys
-    renumber = [-1] * len(old_ids)
-    for name in kept:
-        i, j = where[name], was[name]
-        if marks[i] == old_marks[j]:
-            renumber[j] = i
+    renumber = _renumbering(old_ids, old_marks, ids, marks, where, was)
     came = sorted(set(range(len(ids))).difference(renumber))
     gone = [j for j, i in enumerate(renumber) if i < 0]
     postings = _renumbered(old_postings, renumber, {i: keys_of(i) for i in came}, len(old_ids))
@@ -217,16 +211,16 @@ def _rows(old_rows: Sequence[Sequence[int]], renumber: list[int], dirty: set[int
             if -1 in row:
                 return None
             rows[i] = row
-    big_sets = _BigSets(postings, cap)
+    big_sets = _BigSets(postings)
     for i in sorted(dirty):
         rows[i] = _related_one(i, keys_of(i), postings, big_sets, n, limit, cap, min_score)
     return tuple(rows)
 
 
 class _BigSets(dict[str, set[int]]):
-    """The articles of each posting longer than ``cap``, as a set, made when first asked for."""
+    """The articles of each posting, as a set, made when first asked for (only long ones are)."""
 
-    def __init__(self, postings: Postings, cap: int) -> None:
+    def __init__(self, postings: Postings) -> None:
         super().__init__()
         self.postings = postings
 
@@ -235,12 +229,20 @@ class _BigSets(dict[str, set[int]]):
         return value
 
 
+def _renumbering(old_ids: Sequence[str], old_marks: Sequence[object], ids: Sequence[str], marks: Sequence[object],
+                 where: dict[str, int], was: dict[str, int]) -> list[int]:
+    """For each old article its new index, or -1 when it is gone, moved or has other keys."""
+    renumber = [where.get(name, -1) for name in old_ids]
+    present = [i for i in renumber if i >= 0]
+    if any(i > k for i, k in pairwise(present)):   # some moved: keep the most that kept their order
+        kept = _kept_order([ids[i] for i in sorted(present)], was)
+        renumber = [i if i >= 0 and ids[i] in kept else -1 for i in renumber]
+    return [i if i >= 0 and marks[i] == mark else -1 for i, mark in zip(renumber, old_marks, strict=True)]
+
+
 def _kept_order(names: Sequence[str], was: dict[str, int]) -> set[str]:
     """The most of ``names`` (in their new order) whose old positions (``was``) still rise: a
     longest increasing subsequence (patience sorting), O(n log n). The others moved."""
-    positions = [was[name] for name in names]
-    if all(p < q for p, q in pairwise(positions)):
-        return set(names)   # the usual case: none moved
     tails: list[int] = []          # tails[k]: the least old position ending a rising run of k + 1
     ends: list[int] = []           # the index in names of that run's end
     back = [-1] * len(names)       # the index before each name in its run
@@ -317,9 +319,11 @@ def _mark(regions: Sequence[str], topics: Sequence[str], tags: Sequence[str]) ->
 
 
 def _plain(table: bytes) -> bool:
-    """Whether the names in ``table`` (JSON) are none empty (``[""`` or ``,""``) and hold neither
-    separator of :func:`_mark` (escaped by JSON as ``\\u001e`` and ``\\u001f``)."""
-    return not any(part in table for part in (b'[""', b',""', b"\\u001e", b"\\u001f"))
+    """Whether the names in ``table`` (JSON) are none empty and hold no control character (JSON
+    escapes those of :func:`_mark` as ``\\u001e``, ``\\u001f``); front matter's never do. ``""``
+    is also found after a name ending in a quote (``\\"``): a false alarm, which only means
+    that while such a name is there a change scores every article."""
+    return b'""' not in table and b"\\u001" not in table
 
 
 def _read_last(cache: Path, settings: list[int]) -> tuple[str, tuple[tuple[int, ...], ...]] | None:
