@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache as cache_calls
+from itertools import chain, pairwise
 from pathlib import Path
-from typing import Any
+
+import orjson
 
 from newsgen import cachefile
 from newsgen.site import Site, place_levels
@@ -99,67 +102,142 @@ def _related_one(index: int, keys: dict[str, int], postings: dict[str, list[int]
     return tuple(value % n for value in ranked[:limit])
 
 
-def update_related(old_ids: Sequence[str], old_keys: Sequence[Iterable[str]], old_rows: Sequence[Sequence[int]],
-                   ids: Sequence[str], keys_of: Sequence[dict[str, int]], limit: int = LIMIT, cap: int = CAP,
-                   min_score: int = MIN_SCORE) -> tuple[tuple[int, ...], ...] | None:
-    """:func:`related_indices` of ``keys_of`` (articles named ``ids``, newest first), from the last
-    result ``old_rows`` (of articles ``old_ids`` with keys ``old_keys``): only the articles whose
-    result can differ are scored again, the others' rows are the old ones renumbered. An article
+Postings = dict[str, list[int]]
+
+
+def update_related(old_ids: Sequence[str], old_marks: Sequence[object], old_postings: Postings,
+                   old_rows: Sequence[Sequence[int]], ids: Sequence[str], marks: Sequence[object],
+                   keys_of: Callable[[int], dict[str, int]], limit: int = LIMIT, cap: int = CAP,
+                   min_score: int = MIN_SCORE) -> tuple[tuple[tuple[int, ...], ...], Postings] | None:
+    """:func:`related_indices` of the articles named ``ids`` (newest first), with the postings of
+    their keys, from the last result ``old_rows`` (of articles ``old_ids``, whose keys' postings
+    were ``old_postings``): only the articles whose result can differ are scored again, the
+    others' rows are the old ones renumbered. ``marks`` (and ``old_marks``) hold for each article a
+    value that is equal for two articles only when their keys are (their names); ``keys_of(i)`` is
+    article ``i``'s keys, asked for only of the few articles changed or scored again. An article
     that moved (its date changed) counts as one deleted and added back: the articles both hold are
-    split into the most that kept their order (:func:`_kept_order`) and the moved rest. None when the
-    last result cannot be used: score them all.
+    split into the most that kept their order (:func:`_kept_order`) and the moved rest. None when
+    the last result cannot be used: score them all.
 
     An article's result depends on its keys, on the postings of its keys (a long one only through
-    the ``cap`` articles nearest it, and its length) and on the order of articles. So an article
-    whose keys are unchanged, all of whose postings have the same articles, is unchanged; and in a
-    posting longer than ``cap`` before and after, one whose position is more than ``cap`` + 1 from
-    every article gained or lost, and more than ``cap`` + 1 from its end, is unchanged too.
+    the ``cap`` articles nearest it, its window, and its length) and on the order of articles. So
+    an article whose keys are unchanged, all of whose postings have the same articles, is
+    unchanged; and in a posting longer than ``cap`` before and after, so is one whose window after
+    holds no article gained (or with other keys) and whose window before held none lost: both
+    windows are then the same run of unchanged articles.
     """
     where = {name: i for i, name in enumerate(ids)}
     was = {name: i for i, name in enumerate(old_ids)}
-    if len(where) != len(ids) or len(was) != len(old_ids) or len(old_rows) != len(old_ids):
+    if (len(where) != len(ids) or len(was) != len(old_ids) or len(old_rows) != len(old_ids)
+            or len(marks) != len(ids) or len(old_marks) != len(old_ids)):
         return None
-    common = [name for name in ids if name in was]
-    moved = set(common) - _kept_order(common, was)
-    changed = {i for i, name in enumerate(ids)
-               if name not in was or name in moved or set(keys_of[i]) != set(old_keys[was[name]])}
-    changed_names = {ids[i] for i in changed} | {name for name in old_ids if name not in where}
-    old_postings = _postings(old_keys)
-    postings = _postings(keys_of)
-    dirty = set(changed)
-    reach = cap + 1
-    for key, posting in postings.items():
-        before = old_postings.get(key, [])
-        # articles gained, lost or with other keys, where they stand in the posting after and before
-        came = [q for q, i in enumerate(posting) if ids[i] in changed_names]
-        gone = [q for q, i in enumerate(before) if old_ids[i] in changed_names]
-        if not came and not gone:
-            continue   # the same articles: only renumbered
-        if len(posting) <= cap or len(before) <= cap:
-            dirty.update(posting)
-            continue
-        position = {old_ids[i]: q for q, i in enumerate(before)}
-        for q, i in enumerate(posting):
-            p = position.get(ids[i])
-            if (p is None or q >= len(posting) - reach or p >= len(before) - reach
-                    or _near(came, q, reach) or _near(gone, p, reach)):
-                dirty.add(i)
-    n = len(ids)
-    renumber = [where.get(name, -1) for name in old_ids]
-    rows: list[tuple[int, ...]] = []
-    for i, name in enumerate(ids):
-        if i in dirty:
-            rows.append(())
-            continue
-        row = tuple(renumber[j] if 0 <= j < len(renumber) else -1 for j in old_rows[was[name]])
-        if any(j < 0 for j in row):
-            return None   # a row that names an article gone: never so for an unchanged article
-        rows.append(row)
-    if dirty:
-        big_sets = {key: set(posting) for key, posting in postings.items() if len(posting) > cap}
-        for i in sorted(dirty):
-            rows[i] = _related_one(i, keys_of[i], postings, big_sets, n, limit, cap, min_score)
+    renumber = _renumbering(old_ids, old_marks, ids, marks, where, was)
+    came = sorted(set(range(len(ids))).difference(renumber))
+    gone = [j for j, i in enumerate(renumber) if i < 0]
+    postings = _renumbered(old_postings, renumber, {i: keys_of(i) for i in came}, len(old_ids))
+    dirty = set(came)
+    for key, after in postings.items():   # the postings an article came to
+        positions = _positions(after, came)
+        if positions:
+            dirty.update(_touched(after, positions, cap, before=len(old_postings.get(key, ()))))
+    for key, before in old_postings.items():   # the postings an article left
+        positions = _positions(before, gone)
+        if positions:
+            old = (renumber[j] for j in _touched(before, positions, cap, before=len(postings.get(key, ()))))
+            dirty.update(i for i in old if i >= 0)
+    rows = _rows(old_rows, renumber, dirty, len(ids), postings, keys_of, limit, cap, min_score)
+    return None if rows is None else (rows, postings)
+
+
+def _renumbered(old_postings: Postings, renumber: list[int], added: dict[int, dict[str, int]],
+                old_count: int) -> Postings:
+    """The postings after: those before without the articles gone (``renumber`` -1), the others
+    renumbered (still ascending: they kept their order), with the ``added`` articles' keys.
+    Raises ValueError for a posting that names no article before."""
+    postings: Postings = {}
+    for key, before in old_postings.items():
+        if before and not (0 <= before[0] and before[-1] < old_count):
+            raise ValueError(f"posting of {key!r} names articles that are not there")
+        after = [i for i in map(renumber.__getitem__, before) if i >= 0]
+        if after:
+            postings[key] = after
+    for i, keys in added.items():
+        for key in keys:
+            postings.setdefault(key, []).append(i)
+    for key in {key for keys in added.values() for key in keys}:
+        postings[key].sort()
+    return postings
+
+
+def _positions(posting: list[int], members: list[int]) -> list[int]:
+    """Where the ascending ``members`` stand in the ascending ``posting`` (those in it)."""
+    if len(members) > len(posting):
+        wanted = set(members)
+        return [q for q, i in enumerate(posting) if i in wanted]
+    found = ((bisect_left(posting, i), i) for i in members)
+    return [q for q, i in found if q < len(posting) and posting[q] == i]
+
+
+def _touched(posting: list[int], positions: list[int], cap: int, before: int) -> list[int]:
+    """The articles of ``posting`` whose result a change at ``positions`` (an article gained or
+    lost there) can change: all of a posting of at most ``cap`` (now or ``before``, its length on
+    the other side), else those whose window holds one of the positions."""
+    if len(posting) <= cap or before <= cap:
+        return posting
+    touched: set[int] = set()
+    for at in positions:
+        for q in range(max(0, at - cap), min(len(posting), at + cap + 1)):
+            start = _window_start(q, len(posting), cap)
+            if start <= at < start + cap:
+                touched.add(posting[q])
+    return sorted(touched)
+
+
+def _window_start(q: int, length: int, cap: int) -> int:
+    """Where the window of the article at ``q`` of a posting longer than ``cap`` starts: the
+    ``cap`` articles nearest it in time."""
+    return min(max(0, q - cap // 2), length - cap)
+
+
+def _rows(old_rows: Sequence[Sequence[int]], renumber: list[int], dirty: set[int], n: int, postings: Postings,
+          keys_of: Callable[[int], dict[str, int]], limit: int, cap: int,
+          min_score: int) -> tuple[tuple[int, ...], ...] | None:
+    """The ``dirty`` articles scored again, the others' old rows renumbered; None when an old row
+    names an article gone (never so for an article not dirty)."""
+    rows: list[tuple[int, ...]] = [()] * n
+    for j, i in enumerate(renumber):
+        if i >= 0 and i not in dirty:
+            row = tuple(map(renumber.__getitem__, old_rows[j]))
+            if -1 in row:
+                return None
+            rows[i] = row
+    big_sets = _BigSets(postings)
+    for i in sorted(dirty):
+        rows[i] = _related_one(i, keys_of(i), postings, big_sets, n, limit, cap, min_score)
     return tuple(rows)
+
+
+class _BigSets(dict[str, set[int]]):
+    """The articles of each posting, as a set, made when first asked for (only long ones are)."""
+
+    def __init__(self, postings: Postings) -> None:
+        super().__init__()
+        self.postings = postings
+
+    def __missing__(self, key: str) -> set[int]:
+        value = self[key] = set(self.postings[key])
+        return value
+
+
+def _renumbering(old_ids: Sequence[str], old_marks: Sequence[object], ids: Sequence[str], marks: Sequence[object],
+                 where: dict[str, int], was: dict[str, int]) -> list[int]:
+    """For each old article its new index, or -1 when it is gone, moved or has other keys."""
+    renumber = [where.get(name, -1) for name in old_ids]
+    present = [i for i in renumber if i >= 0]
+    if any(i > k for i, k in pairwise(present)):   # some moved: keep the most that kept their order
+        kept = _kept_order([ids[i] for i in sorted(present)], was)
+        renumber = [i if i >= 0 and ids[i] in kept else -1 for i in renumber]
+    return [i if i >= 0 and marks[i] == mark else -1 for i, mark in zip(renumber, old_marks, strict=True)]
 
 
 def _kept_order(names: Sequence[str], was: dict[str, int]) -> set[str]:
@@ -197,46 +275,90 @@ def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[
     The result depends on nothing but the articles' keys in order, so with a ``cache`` file it is
     kept under a digest of them: an edit that changes no place, topic, tag or date order (a body,
     a title) reuses it instead of scoring 10,000 articles again. Beside it, ``related.keys.json``
-    names each article (by its file) with its keys, for the same digest, so that when they changed
-    (an article added, deleted, retagged) only the articles whose result can differ are scored
-    again (:func:`update_related`). A cache that does not read back exactly (missing, truncated,
-    another digest or settings) is ignored and rewritten.
+    names each article (by its file) with its places, topics and tags, and holds every key's
+    posting, for the same digest, so that when they changed (an article added, deleted, retagged)
+    only the articles whose result can differ are scored again (:func:`update_related`), and only
+    their keys are made. A cache that does not read back exactly (missing, truncated, another
+    digest or settings) is ignored and rewritten.
     """
-    # the keys are a function of the places, topics and tags: the digest is of those (cheaper to
-    # write out than the keys, made only when the result is not the cached one)
+    # the keys are a function of the places, topics and tags: the digest is of those, as JSON
+    # (cheaper to write out than the keys, made only for articles whose result is not the cached one)
     named_by = [(p.article.regions, p.article.topics, p.article.tags) for p in site.posts]
     settings = [limit, CAP, MIN_SCORE, TOPIC_WEIGHT, TAG_WEIGHT]
-    digest = hashlib.sha256(repr((*settings, named_by)).encode()).hexdigest()
-    result: tuple[tuple[int, ...], ...] | None = None
-    named = cache.with_name(cache.stem + ".keys" + cache.suffix) if cache is not None else None
-    data: dict[str, Any] = {}
-    if cache is not None:
-        try:
-            data = cachefile.read_json(cache)
-            rows = [tuple(map(int, row)) for row in data["related"]]
-            if data.get("digest") == digest and len(rows) == len(named_by):
-                return tuple(rows)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            data = {}
-    keys_of = [article_keys(*names) for names in named_by]
+    table = orjson.dumps([settings, named_by])
+    digest = hashlib.sha256(table).hexdigest()
+    last = _read_last(cache, settings) if cache is not None else None
+    if last is not None and last[0] == digest and len(last[1]) == len(named_by):
+        return last[1]
+    keys_of = cache_calls(lambda i: article_keys(*named_by[i]))
     ids = [p.article.path.as_posix() for p in site.posts]
-    if data and named is not None:
-        try:
-            # the articles' names and keys, read only when they changed (of the same table: its digest)
-            known = cachefile.read_json(named)
-            old_ids, old_keys = known["ids"], known["keys"]
-            if (known.get("digest") == data.get("digest") and data.get("settings") == settings
-                    and isinstance(old_ids, list) and isinstance(old_keys, list)
-                    and len(old_keys) == len(old_ids) == len(rows)
-                    and all(isinstance(k, str) for k in old_ids + old_keys)
-                    and all(0 <= i < len(rows) for row in rows for i in row)):
-                result = update_related([str(i) for i in old_ids], [k.split("\x01") if k else [] for k in old_keys],
-                                        rows, ids, keys_of, limit)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
-    if result is None:
-        result = related_indices(keys_of, limit)
-    if cache is not None and named is not None:
-        cachefile.write_json(named, {"digest": digest, "ids": ids, "keys": ["\x01".join(keys) for keys in keys_of]})
+    marks = [_mark(*names) for names in named_by]
+    updated = None
+    if last is not None and cache is not None:
+        updated = _update_last(_keys_file(cache), last, ids, marks, keys_of, limit)
+    if updated is None:
+        every = [keys_of(i) for i in range(len(named_by))]
+        updated = related_indices(every, limit), _postings(every)
+    result, postings = updated
+    if cache is not None:
+        if _plain(table):   # else names are not told apart by their marks: never updated
+            cachefile.write_json(_keys_file(cache), {"digest": digest, "ids": ids, "names": marks,
+                                                     "postings": postings})
         cachefile.write_json(cache, {"digest": digest, "settings": settings, "related": result})
     return result
+
+
+def _keys_file(cache: Path) -> Path:
+    return cache.with_name(cache.stem + ".keys" + cache.suffix)
+
+
+def _mark(regions: Sequence[str], topics: Sequence[str], tags: Sequence[str]) -> str:
+    """An article's places, topics and tags as one string: equal marks, equal keys (for names that
+    are not empty and hold no control character, as front matter's never do: see :func:`_plain`)."""
+    return "\x1e".join(("\x1f".join(regions), "\x1f".join(topics), "\x1f".join(tags)))
+
+
+def _plain(table: bytes) -> bool:
+    """Whether the names in ``table`` (JSON) are none empty and hold no control character (JSON
+    escapes those of :func:`_mark` as ``\\u001e``, ``\\u001f``); front matter's never do. ``""``
+    is also found after a name ending in a quote (``\\"``): a false alarm, which only means
+    that while such a name is there a change scores every article."""
+    return b'""' not in table and b"\\u001" not in table
+
+
+def _read_last(cache: Path, settings: list[int]) -> tuple[str, tuple[tuple[int, ...], ...]] | None:
+    """The digest and rows of the last result, if ``cache`` holds one of these ``settings``."""
+    try:
+        data = cachefile.read_json(cache)
+        rows = tuple(map(tuple, data["related"]))
+        if data.get("settings") != settings or not isinstance(data.get("digest"), str):
+            return None
+        named = list(chain.from_iterable(rows))
+        if not _all_of_type(named, int) or named and not (min(named) >= 0 and max(named) < len(rows)):
+            return None
+        return data["digest"], rows
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _all_of_type(values: Iterable[object], kind: type) -> bool:
+    """Whether every one of ``values`` is exactly of type ``kind`` (not a subclass: no bool for int)."""
+    return set(map(type, values)) <= {kind}
+
+
+def _update_last(named: Path, last: tuple[str, tuple[tuple[int, ...], ...]], ids: list[str], marks: list[str],
+                 keys_of: Callable[[int], dict[str, int]],
+                 limit: int) -> tuple[tuple[tuple[int, ...], ...], Postings] | None:
+    """:func:`update_related` from the ``last`` result and the articles and postings it was of
+    (read from ``named``, written with it: of the same digest); None when they cannot be read."""
+    digest, rows = last
+    try:
+        known = cachefile.read_json(named)
+        old_ids, old_marks, old_postings = known["ids"], known["names"], known["postings"]
+        if (known.get("digest") != digest or not isinstance(old_ids, list) or not isinstance(old_marks, list)
+                or not isinstance(old_postings, dict) or len(old_ids) != len(rows)
+                or not _all_of_type(old_ids + old_marks, str) or not _all_of_type(old_postings.values(), list)):
+            return None
+        return update_related(old_ids, old_marks, old_postings, rows, ids, marks, keys_of, limit)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
