@@ -564,3 +564,31 @@ def test_the_stale_check_made_in_a_child_process_finds_what_the_manifest_check_f
     check.close()
     with pytest.raises(ChildProcessError):   # reaped already: no zombie left
         os.waitpid(child, os.WNOHANG)
+
+
+NEW_NAMES = {
+    # a tag no article had: its pages are new, the tags index is always looked at
+    "a new tag": ("tags: [从未有过的标签]", True),
+    # a town under a county that has one: the county's front page lists its places
+    "a new town": ("regions: [江西省/南昌市/青山湖区/京东镇]", True),
+    # 务业 sorts before 物业 and has its pinyin: it takes wu-ye, and 物业 moves to wu-ye-2, so every
+    # page linking to 物业 changes: no record says which, every page is looked at
+    "a tag taking another's slug": ("tags: [务业]", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_NAMES))
+def test_an_article_with_a_new_place_or_tag_keeps_the_delta_path_unless_a_url_moves(site: Path, tmp_path: Path,
+                                                                                    name: str):
+    line, delta = NEW_NAMES[name]
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    _other_body(site)
+    build(site, out, search=False)   # the first output is now the spare
+    (site / "articles" / "2025" / "08" / "new-name.md").write_text(
+        f"---\ntitle: 带新名称的文章\ndate: 2025-08-03\n{line}\n---\n\n新名称的正文。\n", encoding="utf-8")
+    again = build(site, out, search=False)
+    cold = build(site, tmp_path / "cold", incremental=False, search=False)
+    assert files(out) == files(cold.output)
+    assert sum(1 for _ in out.rglob("*")) == sum(1 for _ in cold.output.rglob("*"))
+    assert (again.checked < (again.pages + again.files) / 2) is delta, (again.checked, again.pages + again.files)

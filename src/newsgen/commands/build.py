@@ -170,7 +170,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                                incremental=incremental, stale=stale)
         previous, todo = changes.previous, changes.todo
         clock.step("changes", f"{len(todo)} pages reached by the changes" if previous is not None else
-                   "the configuration, templates, options, static files or names changed, or no record: "
+                   "the configuration, templates, options or static files changed, a place, topic or tag "
+                   "changed its URL, or no record: "
                    "every page looked at")
 
         def job(i: int) -> tuple[bool, list[Any], tuple[int, ...]]:

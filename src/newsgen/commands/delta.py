@@ -4,8 +4,10 @@ A rebuild reuses a page whose inputs key is unchanged (see :mod:`newsgen.render.
 but finding that out means making the key of every page: 15,000 of them at 10,000 articles.
 Most edits reach a few pages: a body, a title, a new article. So each build records
 
-- its **shape**: the configuration, templates, options, static files and the names and URLs of
-  every place, topic and tag (what every page's inputs hold);
+- its **shape**: the configuration, templates, options and static files (what every page's
+  inputs hold), and the **address** (URL) of every place, topic and tag: a build may find names
+  added or gone (a new tag, a new town), but not one that kept its name under another URL (a slug
+  another name now takes): the pages linking to it are not known;
 - a digest of each **part** of the site (:meth:`newsgen.render.pages.Plan.parts`: the home
   listing, each place, topic, tag and year with its articles, each article's neighbours and
   related articles), and which parts each page's inputs hold (``Page.parts``);
@@ -14,6 +16,9 @@ Most edits reach a few pages: a body, a title, a new article. So each build reco
   updates in place is the output before it (see :mod:`newsgen.output`), so those are exactly
   where the spare differs from the current output.
 
+A name added or gone reaches the pages that show it through what they hold: the articles
+carrying it (their files changed), the place above a new place (its part), the pages of the name
+(new, or gone from the output), and the index pages (which hold no parts, so are always looked at).
 The next build, finding the same shape, makes the inputs of only the pages that are new, hold a
 part that changed, show an article whose digest changed, have no inputs key, say no parts, or
 whose file on disk is not as written; it carries every other page over as it is, and brings the
@@ -36,7 +41,7 @@ from newsgen.output import Manifest, OutputWriter, StaleCheck
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.pages import Page, Plan
 
-VERSION = 4
+VERSION = 5
 
 
 def paths(manifest: Path) -> tuple[Path, Path]:
@@ -50,6 +55,7 @@ class Delta:
     """One output's record of its last build (see the module's docstring)."""
 
     shape: str = ""
+    addresses: dict[str, str] = field(default_factory=dict)   # place, topic, tag -> URL (Plan.addresses)
     parts: dict[str, str] = field(default_factory=dict)     # part of the site -> digest
     parts_key: str = ""                                     # what they were made from (Plan.parts_key)
     digests: dict[str, str] = field(default_factory=dict)   # article file -> digest its pages were made from
@@ -72,7 +78,8 @@ class Delta:
             shows = cachefile.read_json(shows_path)
             if shows.get("version") != VERSION or shows.get("generation") != state.get("generation"):
                 return None
-            delta = cls(shape, dict(state["parts"]), str(state["parts_key"]), dict(state["digests"]),
+            delta = cls(shape, dict(state["addresses"]), dict(state["parts"]), str(state["parts_key"]),
+                        dict(state["digests"]),
                         list(state["written"]), list(state["removed"]), list(shows["order"]),
                         list(shows["page_parts"]), list(shows["articles"]), list(shows["shows"]),
                         str(state["generation"]))
@@ -91,9 +98,13 @@ class Delta:
                                               "order": self.order, "page_parts": self.page_parts,
                                               "articles": self.articles, "shows": self.shows})
         cachefile.write_json(state_path, {"version": VERSION, "shape": self.shape, "generation": self.generation,
-                                          "parts": self.parts, "parts_key": self.parts_key,
+                                          "addresses": self.addresses, "parts": self.parts, "parts_key": self.parts_key,
                                           "digests": self.digests, "written": self.written,
                                           "removed": self.removed})
+
+    def keeps_addresses(self, addresses: dict[str, str]) -> bool:
+        """Whether every place, topic and tag of the last build that is still there has its URL."""
+        return all(addresses.get(name, url) == url for name, url in self.addresses.items())
 
     def to_check(self, pages: Sequence[str], page_parts: Sequence[Sequence[str] | None], parts: dict[str, str],
                  digests: dict[str, str | None]) -> set[int]:
@@ -141,6 +152,7 @@ class Changes:
 
     plan: Plan
     shape: str
+    addresses: dict[str, str]
     parts: dict[str, str]
     parts_key: str
     digests: dict[str, str | None]
@@ -157,7 +169,7 @@ class Changes:
         files = self.plan.files
         looked = ((i, [files[n] for n in outcome[2]]) for i, outcome in zip(self.todo, outcomes, strict=True))
         shows_changed = delta.record(pages, self.held, looked)
-        delta.parts, delta.parts_key = self.parts, self.parts_key
+        delta.addresses, delta.parts, delta.parts_key = self.addresses, self.parts, self.parts_key
         delta.digests = {path: digest for path, digest in self.digests.items() if digest}
         delta.written, delta.removed = dirty, sorted(lost)
         delta.save(manifest, shows=shows_changed)
@@ -171,10 +183,13 @@ def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, 
     spare brought up to date for the others; else every page (the full path). ``stale`` gives the
     manifest's :meth:`Manifest.stale` pages in the output, when the caller had them found already."""
     statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
-    shape = hashlib.sha256(f"{plan.structure()}\0{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
+    shape = hashlib.sha256(f"{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
+    addresses = plan.addresses()
     paths, held = [page.path for page in pages], [page.parts for page in pages]
     digests = {file: post.article.digest for file, post in zip(plan.files, plan.site.posts, strict=True)}
     previous = Delta.load(manifest_path, shape) if incremental and writer.in_place and manifest.pages else None
+    if previous is not None and not previous.keeps_addresses(addresses):
+        previous = None   # a name under another URL: the pages linking to it are not known
     parts_key = plan.parts_key() if incremental else ""
     parts = previous.parts if previous is not None and previous.parts_key == parts_key else \
         plan.parts() if incremental else {}
@@ -186,7 +201,7 @@ def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, 
         todo = sorted(_to_check(previous, paths, held, parts, digests, manifest, stale_pages))
         if not _bring_up_to_date(writer, previous, manifest, {paths[i] for i in todo}, set(paths)):
             previous, todo = None, range(len(pages))   # the full path
-    return Changes(plan, shape, parts, parts_key, digests, held, previous, todo)
+    return Changes(plan, shape, addresses, parts, parts_key, digests, held, previous, todo)
 
 
 def _to_check(previous: Delta, paths: list[str], held: list[tuple[str, ...] | None], parts: dict[str, str],

@@ -248,13 +248,17 @@ class Plan:
         """A digest of the name and URL of every place, topic and tag (what links and breadcrumbs show)."""
         if not self._structure:
             h = hashlib.sha256()
-            for place in self.site.places.values():
-                h.update(f"p{place.path}\0{place.name}\0{place.url}\n".encode())
-            for kind, terms in (("t", self.site.topics), ("g", self.site.tags)):
-                for term in terms:
-                    h.update(f"{kind}{term.name}\0{term.url}\n".encode())
+            for key, url in self.addresses().items():
+                h.update(f"{key}\0{url}\n".encode())
             self._structure = h.hexdigest()
         return self._structure
+
+    def addresses(self) -> dict[str, str]:
+        """The URL of every place (``p`` and its path), topic (``t`` and its name) and tag (``g``)."""
+        found = {f"p{place.path}\0{place.name}": place.url for place in self.site.places.values()}
+        for kind, terms in (("t", self.site.topics), ("g", self.site.tags)):
+            found.update((f"{kind}{term.name}", term.url) for term in terms)
+        return found
 
     def months(self) -> list[int]:
         """Every article's year and month, as ``year * 12 + month`` (what month charts count)."""
