@@ -354,7 +354,7 @@ def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     manifest = names[4]   # the output's manifest, with its delta record beside it
     assert manifest.startswith("pages-") and names[3:6] == [manifest.replace(".json", ".delta.json"), manifest,
                                                               manifest.replace(".json", ".shows.json")]
-    assert names[6:] == ["pinyin.json", "related.json", "related.keys.json"]
+    assert names[6:] == ["pinyin.json", "related.json", "related.keys.json", "templates.json"]
     # nothing pickled: a hostile cache can at worst make the build cold
 
 
@@ -592,3 +592,25 @@ def test_an_article_with_a_new_place_or_tag_keeps_the_delta_path_unless_a_url_mo
     assert files(out) == files(cold.output)
     assert sum(1 for _ in out.rglob("*")) == sum(1 for _ in cold.output.rglob("*"))
     assert (again.checked < (again.pages + again.files) / 2) is delta, (again.checked, again.pages + again.files)
+
+
+def test_templates_are_parsed_for_their_references_only_when_their_source_is_new(site: Path, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch):
+    from newsgen.render import fingerprint
+
+    parsed: list[str] = []
+    real = fingerprint.meta.find_referenced_templates
+    monkeypatch.setattr(fingerprint.meta, "find_referenced_templates", lambda ast: parsed.append("x") or real(ast))
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    assert parsed   # a first build parses every template
+    parsed.clear()
+    _body(site)
+    build(site, out, search=False)
+    assert parsed == []   # known by their sources
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "tag.html").write_text('{% extends "base.html" %}{% block main %}{{ term.name }}'
+                                                 '{% endblock %}\n', encoding="utf-8")
+    build(site, out, search=False)
+    assert parsed == ["x"]   # the new one only
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)

@@ -164,7 +164,9 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         pages = list(plan_all(plan))
         for page in pages:   # a clash of two pages is found before anything is rendered
             writer.claim(page.path)
-        fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings)
+        references = _References(cache_dir / "templates.json") if incremental else None
+        fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings,
+                                    references=references.known if references is not None else None)
         clock.step("plan", f"{len(pages)} pages planned")
         changes = find_changes(plan, pages, fingerprints, writer, manifest, manifest_path, search=search,
                                incremental=incremental, stale=stale)
@@ -240,6 +242,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                          dirty=[page.path for page in dirty], lost=manifest.pages.keys() - written.pages.keys())
             if readings is not None:
                 readings.save()
+            if references is not None:
+                references.save(fingerprints.references)
             if articles_cache is not None and session is None:   # a session writes it when it closes
                 articles_cache.save()
             if articles_cache is None or not articles_cache.hits:   # all read: keep only the HTML of these bodies
@@ -281,6 +285,28 @@ class _Readings:
         learned = {k: v for k, v in text.learned_readings().items() if k not in self.known}
         if learned:
             cachefile.write_json(self.path, {"pypinyin": self.version, "readings": {**self.known, **learned}})
+
+
+class _References:
+    """The templates each template refers to, by a digest of its name and source
+    (``templates.json``; see :class:`Fingerprints`), so that a rebuild does not parse them all."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known: dict[str, list[str | None]] = {}
+        try:
+            data = cachefile.read_json(path)
+            if isinstance(data, dict) and all(isinstance(refs, list) and all(r is None or isinstance(r, str)
+                                                                               for r in refs)
+                                              for refs in data.values()):
+                self.known = data
+        except (OSError, ValueError):
+            pass
+
+    def save(self, used: dict[str, list[str | None]]) -> None:
+        """Keep the references of the templates this build used (the others' sources are gone)."""
+        if used != self.known:
+            cachefile.write_json(self.path, used)
 
 
 def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
