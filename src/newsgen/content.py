@@ -413,7 +413,7 @@ class Listing:
     found them: :func:`load_articles` then neither walks the folder nor stats the files again."""
 
     root: Path
-    files: tuple[tuple[Path, list[int]], ...]
+    files: tuple[tuple[str, list[int]], ...]   # (as site_file_names gives them)
 
 
 def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCache | None = None,
@@ -434,7 +434,7 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
     if cache is not None:
         cache.begin()
     if listing is not None and listing.root == root:
-        files: Iterable[tuple[Path, list[int] | None]] = listing.files
+        files: Iterable[tuple[Path | str, list[int] | None]] = listing.files
     else:
         files = ((path, None) for path in article_files(root, site, diagnostics))
     for path, identity in files:
@@ -442,6 +442,7 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
         if hit is not None:
             article, problems = hit
         else:
+            path = Path(path)
             article, problems = load(path, site)
             if cache is not None:
                 cache.put(path, site, article, problems)
@@ -537,14 +538,14 @@ class ArticleCache:
         self.dropped = set()
 
     @staticmethod
-    def _identity(path: Path) -> list[int] | None:
+    def _identity(path: Path | str) -> list[int] | None:
         try:
             st = os.stat(path)
         except OSError:
             return None
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
-    def get(self, path: Path, site: Path, identity: list[int] | None = None,
+    def get(self, path: Path | str, site: Path, identity: list[int] | None = None,
             ) -> tuple[Article | None, list[Diagnostic]] | None:
         """The cached article and problems of ``path`` when its identity (stat'ed unless given) is the cached one."""
         key = _key(path, site)
@@ -683,12 +684,12 @@ def _untag(value: Any) -> Any:
     return value
 
 
-def _key(path: Path, site: Path) -> str:
+def _key(path: Path | str, site: Path) -> str:
     """``articles/2025/08/x.md``: a file's path under the site, by string (pathlib's is slow for 10,000 files)."""
     full, root = str(path), str(site)
     if root and full.startswith(root + os.sep):
         return full[len(root) + 1:].replace(os.sep, "/")
-    return path.relative_to(site).as_posix()
+    return Path(path).relative_to(site).as_posix()
 
 
 #: what a cache entry holds of an article, in this order: every field but its body
@@ -806,15 +807,23 @@ def site_files(root: Path, site: Path, diagnostics: Diagnostics, *, suffix: str 
     the builder can read) is an error naming the link and its target, and is not read. A link loop
     is walked once; a broken link is an error.
     """
+    return [Path(name) for name in site_file_names(root, site, diagnostics, suffix=suffix, skip=skip,
+                                                   allowed=allowed)]
+
+
+def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix: str = "",
+                    skip: tuple[str, ...] = (".",), allowed: tuple[Path, ...] = ()) -> list[str]:
+    """:func:`site_files` as text (``str(root)`` joined with the names under it): what a caller that
+    only stats them needs, without a :class:`Path` for each of 10,000 files (most of the walk)."""
     homes = [Path(os.path.realpath(site)), *(Path(os.path.realpath(a)) for a in allowed)]
-    found: list[Path] = []
+    found: list[str] = []
     seen: set[str] = set()
 
-    def shown(path: Path) -> Path:
+    def shown(path: str | Path) -> Path:
+        path = Path(path)
         return path.relative_to(site) if path.is_relative_to(site) else path
 
-    def walk(directory: Path) -> None:
-        real = os.path.realpath(directory)
+    def walk(directory: str, real: str) -> None:
         if real in seen:
             return
         seen.add(real)
@@ -824,9 +833,11 @@ def site_files(root: Path, site: Path, diagnostics: Diagnostics, *, suffix: str 
             diagnostics.error(Location(shown(directory)), f"cannot read directory: {exc.strerror}")
             return
         for entry in entries:
-            if entry.name.startswith(skip):
+            name = entry.name
+            if name.startswith(skip):
                 continue
-            path = directory / entry.name
+            path = entry.path
+            inside = f"{real}{os.sep}{name}"   # where it really is, while no link is followed
             if entry.is_symlink():
                 target = Path(os.path.realpath(path))
                 if not any(target.is_relative_to(home) for home in homes):
@@ -835,12 +846,13 @@ def site_files(root: Path, site: Path, diagnostics: Diagnostics, *, suffix: str 
                                       "copy the file into the site or remove the link")
                     continue
                 if not target.exists():
-                    if entry.name.endswith(suffix):
+                    if name.endswith(suffix):
                         diagnostics.error(Location(shown(path)), f"broken symbolic link to {os.readlink(path)}")
                     continue
+                inside = str(target)
             if entry.is_dir():
-                walk(path)
-            elif entry.name.endswith(suffix) and entry.is_file():
+                walk(path, inside)
+            elif name.endswith(suffix) and entry.is_file():
                 found.append(path)
 
     if not (root.is_symlink() or root.is_dir()):
@@ -850,7 +862,7 @@ def site_files(root: Path, site: Path, diagnostics: Diagnostics, *, suffix: str 
         diagnostics.error(Location(shown(root)), f"{shown(root)} leads outside the site ({real_root}); "
                                                  "copy the folder into the site or remove the link")
         return found
-    walk(root)
+    walk(str(root), str(real_root))
     return found
 
 

@@ -40,7 +40,7 @@ from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
 from newsgen.commands.delta import find_changes
 from newsgen.commands.validate import validate
-from newsgen.content import ArticleCache, Listing, site_files
+from newsgen.content import ArticleCache, Listing, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Manifest, OutputWriter, StaleCheck, build_lock
 from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
@@ -334,7 +334,7 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
     folders += [(THEME_DIR, THEME_DIR / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
     for home, folder, suffix, skip, allowed in folders:
         h.update(f"\0{folder}\0".encode())
-        for path in site_files(folder, home, problems, suffix=suffix, skip=skip, allowed=allowed):
+        for path in site_file_names(folder, home, problems, suffix=suffix, skip=skip, allowed=allowed):
             try:
                 st = os.stat(path)
             except OSError:
