@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import orjson
 
 from newsgen.render.chart import chart_of_counts
 from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, sitemap_url
@@ -189,21 +190,19 @@ class Plan:
         return [SITEMAP_OF_PAGES, *(sitemap_of_year(year.year) for year in self.site.years)]
 
     def parts_key(self) -> str:
-        """A digest of everything :meth:`parts` is made from, by article numbers rather than files:
-        cheap (reprs of tuples of numbers), so that a build finding it unchanged (an edit that added,
-        removed or moved no article and changed no place, topic, tag or related articles) takes the
-        last build's parts instead of making them."""
-        site = self.site
-        h = hashlib.blake2b("\0".join(self.files).encode(), digest_size=16)
-        h.update("\0".join(self.listed).encode())
-        h.update(repr(self.months()).encode())
-        h.update(repr([(p.path, p.posts, p.own, p.children) for p in site.places.values()]).encode())
-        h.update(repr([(t.name, t.posts) for t in site.topics]).encode())
-        h.update(repr([(t.name, t.posts) for t in site.tags]).encode())
-        h.update(repr([(y.url, [(m.month, m.url, m.posts) for m in y.months]) for y in site.years]).encode())
-        h.update(repr(self.neighbours).encode())
-        h.update(repr([(p.url, p.number, p.count, p.first_url, p.items) for p in self._pagers.values()]).encode())
-        return h.hexdigest()
+        """A digest of what :meth:`parts` is made from, so that a build finding it unchanged (an edit
+        that added, removed or moved no article and changed no place, topic or tag) takes the last
+        build's parts instead of making them.
+
+        Every part follows from the articles' files in order, each article's places, topics, tags
+        and month, the page size and the places', topics' and tags' URLs (:meth:`structure`): the
+        lists of a place, topic, tag, year and listing page are made from those, and so are the
+        related articles (a function of the places, topics and tags in order; see
+        :func:`newsgen.render.related.related`). So the digest is of those alone: one JSON text of
+        10,000 short rows (about 10 ms), not the reprs of every list they give (about 70 ms)."""
+        rows = [(post.article.regions, post.article.topics, post.article.tags) for post in self.site.posts]
+        text = orjson.dumps([self.files, rows, self.months(), self.site.config.per_page, self.structure()])
+        return hashlib.blake2b(text, digest_size=16).hexdigest()
 
     def listing_parts(self, pager: Pager[int], whole: str) -> tuple[str, ...]:
         """The parts a page of a listing holds: its own (``listing:URL``) and, on the front page, which
