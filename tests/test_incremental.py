@@ -520,7 +520,7 @@ def test_feeds_fronts_and_archives_are_reused_by_their_inputs(site: Path, tmp_pa
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
 
 
-def test_an_article_added_rewrites_its_years_sitemap_only(site: Path, tmp_path: Path):
+def test_an_article_added_rewrites_its_years_sitemap_and_its_months_archive_only(site: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(site, out, search=False)
     before = (out / "sitemaps" / "2025.xml").read_text(encoding="utf-8").count("<url>")
@@ -529,6 +529,9 @@ def test_an_article_added_rewrites_its_years_sitemap_only(site: Path, tmp_path: 
     assert "sitemaps/2025.xml" in again.rendered_paths
     assert "sitemaps/2024.xml" not in again.rendered_paths and "sitemap.xml" not in again.rendered_paths
     assert (out / "sitemaps" / "2025.xml").read_text(encoding="utf-8").count("<url>") == before + 1
+    # and of the year's archive, its page and its month's, not the other months' (July)
+    assert {"archive/2025/index.html", "archive/2025/08/index.html"} <= set(again.rendered_paths)
+    assert "archive/2025/07/index.html" not in again.rendered_paths
 
 
 def test_a_spare_made_from_the_output_lets_the_next_build_take_the_delta_path(site: Path, tmp_path: Path):

@@ -500,9 +500,14 @@ def _year_text(plan: Plan, year: Year) -> str:
 
 
 def _month_text(plan: Plan, year: Year, number: int) -> str:
-    """A month's archive page shows its whole year (the year page's inputs) and which month it is."""
-    text = _year_text(plan, year)
-    return text and f"{text}\0month {number}"
+    """What a month's archive page is made from: its year's name and URL, and the month with the
+    cards of its articles (not the year's other months: see :func:`_month_context`)."""
+    month, site = year.months[number], plan.site
+    plan.uses(month.posts)
+    if not all(site.posts[i].article.digest for i in month.posts):
+        return ""
+    return "\n".join((plan.structure(), repr(("month", year.year, year.url, month.month, month.url, len(month.posts))),
+                      *(plan.card(site.posts[i]) for i in month.posts)))
 
 
 def _year_view(plan: Plan, year: Year) -> YearView:
@@ -519,9 +524,13 @@ def _year_context(plan: Plan, year: Year) -> dict[str, Any]:
 
 
 def _month_context(plan: Plan, year: Year, number: int) -> dict[str, Any]:
+    """The month and its articles; its year by name and link only (no months, no count), as a
+    listing's numbered pages get their place bare: so that an article added in March does not
+    rewrite the other eleven months' pages."""
     view = _year_view(plan, year)
     month = view.months[number]
-    return {"page": plan.info(month.name, year.months[number].url, "archive"), "year": view, "month": month}
+    bare = dataclasses.replace(view, count=0, months=())
+    return {"page": plan.info(month.name, year.months[number].url, "archive"), "year": bare, "month": month}
 
 
 def plan_search(plan: Plan) -> Iterator[Page]:
