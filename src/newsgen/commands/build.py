@@ -118,11 +118,12 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     articles in memory from one build to the next (see :class:`BuildSession`)."""
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
-    inputs, listing = _inputs_digest(site, output, base_url, drafts, future, search) if incremental else ("", None)
+    inputs, listing, last_out = _inputs_digest(site, output, base_url, drafts, future, search) if incremental \
+        else ("", None, None)
     known: tuple[Path, Manifest] | None = None   # the last build's manifest, read once
     stale: StaleCheck | None = None              # its pages not on disk as written, found meanwhile
-    if inputs:
-        unchanged, known, last_out = _unchanged(site, output, inputs)
+    if inputs and last_out is not None:
+        unchanged, known = _unchanged(site, last_out, inputs)
         if unchanged is not None:
             clock.step("unchanged", "no input changed since the last build and its output is intact")
             unchanged.timings = clock.timings
@@ -310,17 +311,18 @@ class _References:
 
 
 def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
-                   search: bool = True) -> tuple[str, Listing | None]:
+                   search: bool = True) -> tuple[str, Listing | None, Path | None]:
     """A digest of everything a build reads, by file identity (path, size, mtime, ctime, inode), not
     content: the config file, every article, template and static file (the site's and the theme's),
     the options, newsgen's version, and today's date in the site's time zone (future-dated articles
     appear on their day). ``''`` when the inputs cannot be read cleanly (the full path reports why).
-    With it, the article files as found (so that reading them does not walk and stat them again).
+    With it, the article files as found (so that reading them does not walk and stat them again),
+    and the output the configuration names (None when it cannot be read).
     """
     try:
         config = config_mod.load(site)
     except NewsgenError:
-        return "", None
+        return "", None, None
     out = output if output is not None else site / config.output_dir
     today = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
     h = hashlib.sha256(f"{__version__}\0{base_url}\0{drafts}\0{future}\0{search}\0{today}\0"
@@ -338,7 +340,7 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
             try:
                 st = os.stat(path)
             except OSError:
-                return "", None
+                return "", None, None
             h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
             if folder is articles:
                 found.append((path, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
@@ -347,36 +349,33 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
     except FileNotFoundError:
         h.update(b"no config")
     except OSError:
-        return "", None
+        return "", None, None
     if problems.items:
-        return "", None
-    return h.hexdigest(), Listing(articles, tuple(found))
+        return "", None, None
+    return h.hexdigest(), Listing(articles, tuple(found)), out
 
 
-def _unchanged(site: Path, output: Path | None, inputs: str,
-               ) -> tuple[BuildResult | None, tuple[Path, Manifest], Path]:
+def _unchanged(site: Path, out: Path, inputs: str) -> tuple[BuildResult | None, tuple[Path, Manifest]]:
     """The last build's result when its inputs digest was ``inputs`` (nothing it read has changed)
-    and its output is as it wrote it, else None; and that build's manifest with its path (for the
-    build to go on with, rather than read it again), and the output it is of."""
-    config = config_mod.load(site)
-    out = output if output is not None else site / config.output_dir
+    and its output ``out`` is as it wrote it, else None; and that build's manifest with its path (for
+    the build to go on with, rather than read it again)."""
     path = Manifest.path_for(site / CACHE_DIR, out)
     manifest = Manifest.load(path)
     known = (path, manifest)
     if manifest.inputs != inputs or not out.is_dir():
-        return None, known, out
+        return None, known
     with build_lock(out):   # another build running into it: refused as any build would be
         if not manifest.matches_disk(out):
-            return None, known, out
+            return None, known
     summary = manifest.summary
     try:
         warnings = [Diagnostic(Location(Path(w[0]), w[1], w[2]), w[3], Severity.WARNING)
                     for w in summary.get("warnings", [])]
         return BuildResult(pages=int(summary["pages"]), output=out, warnings=warnings,
                            articles=int(summary["articles"]), static_files=int(summary["static"]),
-                           files=int(summary["files"]), rendered=0), known, out
+                           files=int(summary["files"]), rendered=0), known
     except (KeyError, TypeError, ValueError, IndexError):
-        return None, known, out
+        return None, known
 
 
 def _template_problem(exc: jinja2.TemplateError, template: str, page: str, site: Path) -> Diagnostic:

@@ -329,12 +329,18 @@ def _listing_inputs(plan: Plan, pager: Pager[int], *names: object,
 
 def _listing_text(plan: Plan, pager: Pager[int], names: tuple[object, ...],
                   front: Callable[[], object] | None) -> str:
-    posts = [plan.site.posts[i] for i in pager.items]
+    return _cards_text(plan, (names, pager.number, pager.count, pager.url, pager.first_url,
+                              front() if front is not None else None), pager.items)
+
+
+def _cards_text(plan: Plan, head: object, indices: Sequence[int]) -> str:
+    """The inputs text of a page that lists articles: the site's structure, ``head`` (which page it
+    is) and the card of each article; '' when an article was not read from a file (no key: the
+    context decides)."""
+    posts = [plan.site.posts[i] for i in indices]
     if not all(post.article.digest for post in posts):
-        return ""   # an article not read from a file: no key, the context decides
-    return "\n".join((plan.structure(), repr((names, pager.number, pager.count, pager.url, pager.first_url,
-                                             front() if front is not None else None)),
-                      *(plan.card(p) for p in posts)))
+        return ""
+    return "\n".join((plan.structure(), repr(head), *(plan.card(p) for p in posts)))
 
 
 def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
@@ -411,17 +417,16 @@ def _place_front(plan: Plan, place: Place) -> tuple[object, ...]:
     return repr(plan.views.place_node(place.path)), sorted(_month_counts(plan, place).items())
 
 
-def _month_counts(plan: Plan, place: Place) -> Counter[int]:
-    """The place's articles by month (``year * 12 + month``, as :meth:`Plan.months`)."""
-    months = plan.months()
-    return Counter(months[i] for i in place.posts)
+def _month_counts(plan: Plan, place: Place) -> dict[tuple[int, int], int]:
+    """The place's articles by (year, month), counted from :meth:`Plan.months`."""
+    months = plan.months()   # year * 12 + month: January of 2025 is 2025 * 12 + 1
+    counts = Counter(months[i] for i in place.posts)
+    return {((m - 1) // 12, (m - 1) % 12 + 1): n for m, n in counts.items()}
 
 
 def _region_context(plan: Plan, place: Place, pager: Pager[int], title: str, node: PlaceNode,
                     trail: tuple[Link, ...]) -> dict[str, Any]:
-    by_month = {((m - 1) // 12, (m - 1) % 12 + 1): n for m, n in _month_counts(plan, place).items()} \
-        if pager.is_front else {}
-    chart = chart_of_counts(by_month, f"{place.name}每月文章数") if pager.is_front else ""
+    chart = chart_of_counts(_month_counts(plan, place), f"{place.name}每月文章数") if pager.is_front else ""
     return {"page": plan.info(numbered(place.name, pager.number, pager.count), pager.url, "region",
                               feed=place.url, feed_title=title),
             "place": node, "crumbs": trail, "chart": chart, "pager": plan.views.pager(pager)}
@@ -502,12 +507,8 @@ def _year_text(plan: Plan, year: Year) -> str:
 def _month_text(plan: Plan, year: Year, number: int) -> str:
     """What a month's archive page is made from: its year's name and URL, and the month with the
     cards of its articles (not the year's other months: see :func:`_month_context`)."""
-    month, site = year.months[number], plan.site
-    plan.uses(month.posts)
-    if not all(site.posts[i].article.digest for i in month.posts):
-        return ""
-    return "\n".join((plan.structure(), repr(("month", year.year, year.url, month.month, month.url, len(month.posts))),
-                      *(plan.card(site.posts[i]) for i in month.posts)))
+    month = year.months[number]
+    return _cards_text(plan, ("month", year.year, year.url, month.month, month.url, len(month.posts)), month.posts)
 
 
 def _year_view(plan: Plan, year: Year) -> YearView:
