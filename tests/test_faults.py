@@ -415,6 +415,14 @@ def test_an_oserror_no_command_caught_is_one_line_without_traceback(tmp_path, mo
     site = make_site(tmp_path / "site", 1)
     monkeypatch.setattr(enrich_mod, "enrich", fake_enrich)
     report = tmp_path / "no-such-dir" / "report.json"
+    # (a --report into a missing folder is now refused before anything is written: see
+    # test_hostile_import.py; here a file error no command turns into a message)
+    from newsgen.commands import importer
+
+    def run_import(*_args, **_kwargs):
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(report))
+
+    monkeypatch.setattr(importer, "run_import", run_import)
     assert main(["import", str(TWO), "--site", str(site), "--date", "2025-08-06", "--report", str(report)]) == 1
     err = capsys.readouterr().err
     assert err == f"{report}: No such file or directory\nnewsgen import: stopped by a file error\n"

@@ -127,6 +127,7 @@ def test_without_date_the_bulletins_dateline_is_used(tmp_path):
     bulletin = tmp_path / "dated.txt"
     bulletin.write_text("修水县建成数字乡村示范点\n\n"
                         "本报讯 2025年9月3日，修水县黄沙镇的村民打开手机就能查看茶园数据。（陈明）\n", encoding="utf-8")
+    (tmp_path / "site").mkdir()   # an empty folder may become a site; a missing one is refused
     assert run("import", bulletin, "--site", tmp_path / "site") == 0
     [article] = load_articles(tmp_path / "site")[0]
     assert str(article.date) == "2025-09-03" and article.path.parts[:3] == ("articles", "2025", "09")
@@ -140,7 +141,7 @@ BULLETIN_CHARS = list("，。！？：；“”（）()、——…\n\n\n 　\t�
 @given(text=st.text(alphabet=st.sampled_from(BULLETIN_CHARS), min_size=1, max_size=300).filter(str.strip))
 def test_whatever_import_writes_reads_back_without_errors(tmp_path_factory, text):
     site = tmp_path_factory.mktemp("site")
-    bulletin = site / "b.txt"
+    bulletin = tmp_path_factory.mktemp("bulletin") / "b.txt"
     bulletin.write_text(text, encoding="utf-8")
     assert main(["import", str(bulletin), "--site", str(site), "--date", "2025-08-06"]) == 0
     articles, diagnostics = load_articles(site)

@@ -200,11 +200,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     report = run_import(args.bulletin, args.site, args.date, dry_run=args.dry_run, force=args.force,
-                        progress=_progress(args.verbose, start))
+                        progress=_progress(args.verbose, start), report_path=args.report)
     for line in report.lines():
         print(line)
-    if args.report:
-        args.report.write_text(report.to_json() + "\n", encoding="utf-8")
     return EXIT_OK
 
 

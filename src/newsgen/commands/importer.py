@@ -11,7 +11,9 @@ import itertools
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 from newsgen import config as config_mod
 from newsgen import content
 from newsgen.bulletin import Block, Draft, parse
+from newsgen.commands.writes import FileToWrite, require_site, site_lock, write_files
 from newsgen.errors import Diagnostics, Location, NewsgenError
 
 UNPLACED_DIR = "_unplaced"
@@ -67,7 +70,8 @@ class ImportReport:
         out = [f"{self.bulletin} (sha256 {self.sha256[:12]}…, date {self.date})"]
         if self.already_imported:
             out.append(f"already imported: {len(self.already_imported)} article(s) from this bulletin "
-                       f"(same sha256); nothing written. Use --force to import it again.")
+                       f"(the same text, whatever its encoding or line ends); nothing written. "
+                       f"Use --force to import it again.")
             out += [f"  {p}" for p in self.already_imported]
             return out
         for i, a in enumerate(self.articles, 1):
@@ -218,25 +222,65 @@ def _front_matter(draft: Draft, day: dt.date, slug: str, enrichment: Any, bullet
     return meta
 
 
+def text_digest(text: str) -> str:
+    """The SHA-256 that recognises a bulletin: of its text as read (:func:`decode_bulletin`: whatever
+    the encoding, the byte-order mark dropped, ``\\n`` line ends), in Unicode NFC, with each line's
+    trailing whitespace and the trailing blank lines dropped, encoded as UTF-8.
+
+    A bulletin saved again with other line ends, a BOM, in GBK/GB18030 or by an editor that trims
+    lines has the same digest. A UTF-8 file with ``\\n`` line ends, no trailing spaces and no final
+    newline has its bytes' digest (what earlier versions wrote as ``source.sha256``).
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_run: bool = False,
-               force: bool = False, progress: Callable[[str], None] | None = None) -> ImportReport:
-    """Import one bulletin into ``site/articles``. Raises NewsgenError on bad input; writes nothing then."""
+               force: bool = False, progress: Callable[[str], None] | None = None,
+               report_path: Path | None = None) -> ImportReport:
+    """Import one bulletin into ``site/articles``; with ``report_path``, also write the report as JSON there.
+
+    Raises NewsgenError on bad input, and then has written nothing: the site, the bulletin and the
+    report's path are all checked before anything is written, and the articles, the unplaced
+    blocks and the report are written together, all or none (:func:`write_files`). Holds the
+    site's writer lock (:func:`site_lock`) from reading the articles to writing its own, except on a
+    dry run.
+    """
     say = progress or (lambda _msg: None)
     try:
         raw = bulletin.read_bytes()
     except OSError as exc:
         raise NewsgenError(f"cannot read bulletin: {exc.strerror}", Location(bulletin)) from None
     text, decode_notes = decode_bulletin(raw, bulletin)
-    sha = hashlib.sha256(raw).hexdigest()
+    sha = text_digest(text)
+    digests = {sha, hashlib.sha256(raw).hexdigest()}   # articles of earlier versions carry the bytes' digest
+    require_site(site)
     config = config_mod.load(site)
+    old_report = _check_report_path(report_path, digests)
+    with nullcontext() if dry_run else site_lock(site):
+        report, files = _plan(bulletin, text, sha, digests, site, config, date, dry_run=dry_run, force=force,
+                              say=say)
+        report.warnings[:0] = [f"{bulletin.name}: {note}" for note in decode_notes]
+        if report_path is not None:
+            files.append(FileToWrite(report_path, (report.to_json() + "\n").encode("utf-8"), old_report,
+                                     sweep=False))
+        if files:
+            write_files(files)
+    return report
+
+
+def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, config: config_mod.Config,
+          date: dt.date | None, *, dry_run: bool, force: bool, say: Callable[[str], None],
+          ) -> tuple[ImportReport, list[FileToWrite]]:
+    """The report of an import and the files it writes (none on a dry run or a bulletin already imported)."""
     existing = _existing(site, config.articles_dir)
-    mine = [(p, m) for p, m in existing if isinstance(m.get("source"), dict) and m["source"].get("sha256") == sha]
+    mine = [(p, m) for p, m in existing if isinstance(m.get("source"), dict) and m["source"].get("sha256") in digests]
     report = ImportReport(bulletin=bulletin.name, sha256=sha, date="", dry_run=dry_run)
-    report.warnings += [f"{bulletin.name}: {note}" for note in decode_notes]
     if mine and not force:
         report.already_imported = [str(p.relative_to(site)) for p, _ in mine]
         report.date = str(mine[0][1].get("date", ""))
-        return report
+        return report, []
 
     say(f"parsing {bulletin.name} ({len(text)} characters)")
     parsed = parse(text)
@@ -252,7 +296,7 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
     previous = {str(m.get("title")): p for p, m in mine}          # --force: same bulletin keeps its files
     taken = {str(m.get("slug") or p.stem) for p, m in existing if p not in previous.values()}
     taken |= _article_names(site, config.articles_dir) - {p.stem for p in previous.values()}
-    planned: list[tuple[Path, str, ArticleEntry]] = []
+    files: list[FileToWrite] = []
     for draft in parsed.drafts:
         body = draft.body
         old = previous.get(draft.title)
@@ -266,13 +310,14 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
             path = site / config.articles_dir / f"{day:%Y}" / f"{day:%m}" / f"{slug}.md"
         taken.add(slug)
         meta = _front_matter(draft, day, slug, enrichment, bulletin.name, sha)
-        text_out = content.dumps(meta, body)
-        status = "new"
+        data = content.dumps(meta, body).encode("utf-8")
+        status, replaces = "new", None
         if path.exists():
             if not force:
                 raise NewsgenError(f"{path.relative_to(site)} already exists; pass --force to overwrite it",
                                    Location(bulletin))
-            status = "unchanged" if path.read_text(encoding="utf-8") == text_out else "overwritten"
+            replaces = _read(path)
+            status = "unchanged" if replaces == data else "overwritten"
         entry = ArticleEntry(
             title=" / ".join(x for x in (draft.kicker, draft.title, draft.subtitle) if x),
             path=str(path.relative_to(site)), blocks=line_ranges(draft.blocks), authors=list(draft.authors),
@@ -281,115 +326,72 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
         report.articles.append(entry)
         report.warnings += [f"{bulletin.name}:{w.line}: {w.message}" for w in draft.warnings]
         report.warnings += [f"{entry.path}: {w}" for w in enrichment.warnings]
-        planned.append((path, text_out, entry))
+        if status != "unchanged":
+            files.append(FileToWrite(path, data, replaces))
     report.warnings += [f"{bulletin.name}:{w.line}: {w.message}" for w in parsed.warnings]
     report.unplaced = [UnplacedEntry(f"{b.first_line}-{b.last_line}", b.text) for b in parsed.unplaced]
 
-    unplaced_path = site / config.articles_dir / UNPLACED_DIR / f"{bulletin.stem}.txt"
     if report.unplaced:
+        data = (f"# unplaced blocks of {bulletin.name} (sha256 {sha})\n\n"
+                + "".join(f"# {bulletin.name} lines {u.lines}\n{u.text}\n\n" for u in report.unplaced)).encode()
+        unplaced_path, replaces = _unplaced_file(site / config.articles_dir / UNPLACED_DIR, bulletin.stem, sha)
         report.unplaced_file = str(unplaced_path.relative_to(site))
-    if dry_run:
-        return report
-    files = [(path, text_out) for path, text_out, entry in planned if entry.status != "unchanged"]
-    if report.unplaced:
-        files.append((unplaced_path, "".join(f"# {bulletin.name} lines {u.lines}\n{u.text}\n\n"
-                                             for u in report.unplaced)))
-    _write_files(files)
-    return report
+        if replaces != data:
+            files.append(FileToWrite(unplaced_path, data, replaces))
+    return report, [] if dry_run else files
 
 
-#: A file being written: ``.NAME.PID.tmp`` beside it. Dot-prefixed and not ``*.md``, so neither
-#: ``build`` nor ``import`` ever reads one; a stale one (its process gone) is deleted by the next import.
-TEMP_FILE = re.compile(r"\.(?P<name>.+\.(?:md|txt))\.(?P<pid>\d+)\.tmp")
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise NewsgenError(f"cannot read: {exc.strerror or exc}", Location(path)) from None
 
 
-def _write_files(files: list[tuple[Path, str]]) -> None:
-    """Write every file or none (disk full, permission denied: NewsgenError ``path: cannot write: ...``).
+def _unplaced_file(folder: Path, stem: str, sha: str) -> tuple[Path, bytes | None]:
+    """Where this bulletin's unplaced blocks go, and the bytes there now (None: a new file).
 
-    Each file is written to a hidden temporary file beside it and fsynced; only when all are
-    written are they renamed into place, so an import killed or failing midway leaves no
-    half-written article and changes nothing.
+    ``STEM.txt``, else ``STEM-2.txt``, ``STEM-3.txt`` …: the first that is free or already this
+    bulletin's (its first line names the bulletin's digest). A file holding another bulletin's text
+    (``page1.txt`` of another day) is never overwritten.
     """
-    temps: list[tuple[Path, Path]] = []
-    swept: set[Path] = set()
-    made: list[Path] = []   # directories made here, removed again if nothing gets written
-    written = False
+    mark = f"(sha256 {sha})\n".encode()
+    for n in itertools.count(1):
+        path = folder / (f"{stem}.txt" if n == 1 else f"{stem}-{n}.txt")
+        if not os.path.lexists(path):
+            return path, None
+        if path.is_file() and not path.is_symlink():
+            current = _read(path)
+            if current.split(b"\n", 1)[0].endswith(mark.rstrip(b"\n")):
+                return path, current
+    raise AssertionError("unreachable")
+
+
+def _check_report_path(path: Path | None, digests: set[str]) -> bytes | None:
+    """Check ``--report PATH`` before anything is written; the bytes of the report it replaces, if any.
+
+    Its folder must exist and be writable. An existing file is replaced only when it is a report of
+    this same bulletin (a run again, a dry run first); anything else there is refused, never overwritten.
+    """
+    if path is None:
+        return None
+    where = Location(path)
+    if not path.parent.is_dir():
+        raise NewsgenError(f"cannot write the report: there is no folder {path.parent}; create it or choose "
+                           "another --report path", where)
+    if path.is_dir():
+        raise NewsgenError("is a folder; --report names a file to write, e.g. report.json", where)
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise NewsgenError(f"cannot write the report: the folder {path.parent} is not writable; choose another "
+                           "--report path", where)
+    if not os.path.lexists(path):
+        return None
+    old = _read(path) if path.is_file() and not path.is_symlink() else b""
     try:
-        for path, text in files:
-            try:
-                made += itertools.takewhile(lambda d: not d.exists(), [path.parent, *path.parent.parents])
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if path.parent not in swept:
-                    swept.add(path.parent)
-                    _remove_stale_temps(path.parent)
-                tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-                temps.append((tmp, path))
-                _write_synced(tmp, text.encode("utf-8"))
-            except OSError as exc:
-                raise NewsgenError(f"cannot write: {exc.strerror or exc}", Location(path)) from None
-        for i, (tmp, path) in enumerate(temps):
-            try:
-                os.replace(tmp, path)
-                written = True
-            except OSError as exc:
-                done = "; nothing else was written" if i == 0 else f"; {i} other file(s) were written"
-                raise NewsgenError(f"cannot write: {exc.strerror or exc}{done}", Location(path)) from None
-    finally:
-        for tmp, _ in temps:
-            if os.path.lexists(tmp):
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-        if not written:
-            for directory in sorted(set(made), key=lambda d: len(d.parts), reverse=True):
-                try:
-                    os.rmdir(directory)
-                except OSError:
-                    pass
-    for directory in swept:   # the renames themselves survive a crash of the machine too
-        try:
-            fd = os.open(directory, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-
-
-def _write_synced(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _remove_stale_temps(directory: Path) -> None:
-    """Delete temporary files in ``directory`` left by an import that was killed (its process is gone)."""
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return
-    for name in names:
-        m = TEMP_FILE.fullmatch(name)
-        if m is None or int(m["pid"]) == os.getpid() or _alive(int(m["pid"])):
-            continue
-        try:
-            os.unlink(directory / name)
-        except OSError:
-            pass
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:   # someone else's process
-        return True
-    return True
-
+        data = json.loads(old)
+    except ValueError:
+        data = None
+    if not (isinstance(data, dict) and "bulletin" in data and data.get("sha256") in digests):
+        raise NewsgenError("already exists and is not a report of this bulletin; choose another --report path "
+                           "(e.g. with the date in its name) or delete the file first", where)
+    return old
