@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--province", metavar="省",
                       help="set regions.province, the prior for resolving bare place names, e.g. 江西省")
     init.add_argument("--title", help="the site title (default: 新闻档案)")
+    init.add_argument("--base-url", metavar="URL",
+                      help="where the site will be published, e.g. https://example.org/archive/ (written as "
+                           "base_url in newsgen.yaml; feeds and the sitemap need it)")
     init.add_argument("--theme-copy", action="store_true",
                       help="copy the bundled theme's templates/ and static/ into the site to customise them")
     init.add_argument("--force", action="store_true",
@@ -210,7 +213,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     from newsgen.commands.init import init
 
     result = init(args.directory, title=args.title, province=args.province, theme_copy=args.theme_copy,
-                  force=args.force)
+                  force=args.force, base_url=args.base_url)
     theme = [p for p in result.written if p.parts[0] in ("templates", "static")]
     own = [str(p) for p in result.written if p not in theme] + [f"{p}/" for p in result.folders]
     copied = f" and {len(theme)} theme files (templates/, static/)" if theme else ""
@@ -218,6 +221,9 @@ def _cmd_init(args: argparse.Namespace) -> int:
     if args.province is None:
         print("tip: set regions.province in newsgen.yaml (or run init with --province 江西省) so that bare place "
               "names such as 罗家镇 resolve")
+    if args.base_url is None:
+        print("tip: before publishing, set base_url in newsgen.yaml to the site's address (e.g. "
+              "https://example.org/), or run init with --base-url: feeds and the sitemap need it")
     print(f"next: cd {result.site} && newsgen new \"标题\" --region 地名 (or newsgen import BULLETIN), "
           "then newsgen build")
     return EXIT_OK

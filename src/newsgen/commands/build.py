@@ -106,7 +106,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, *, drafts: bool = False,
           future: bool = False, incremental: bool = True, background_cleanup: bool = False,
           on_render: Callable[[int, int], None] | None = None, search: bool = True,
-          session: BuildSession | None = None) -> BuildResult:
+          session: BuildSession | None = None, publishing: bool = True) -> BuildResult:
     """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input.
 
     Drafts and future-dated articles are left out unless ``drafts`` / ``future``. ``incremental``
@@ -115,7 +115,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     output to a detached process (the command line's choice). ``on_render(done, total)`` follows
     the rendering, for a progress bar. ``search=False`` leaves the Pagefind index out (``newsgen
     serve`` does, so that a preview does not wait for indexing). A ``session`` keeps the parsed
-    articles in memory from one build to the next (see :class:`BuildSession`)."""
+    articles in memory from one build to the next (see :class:`BuildSession`). ``publishing=False``
+    (a preview, a link check) leaves out the warning about a ``base_url`` without a host."""
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
     inputs, listing, last_out = _inputs_digest(site, output, base_url, drafts, future, search) if incremental \
@@ -136,7 +137,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         path = cache_dir / "articles.json"
         articles_cache = session.articles(path) if session is not None else ArticleCache(path)
     checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step,
-                       cache=articles_cache, listing=listing)
+                       cache=articles_cache, listing=listing, publishing=publishing)
     if not checked.ok or checked.model is None:
         raise NewsgenError(checked.diagnostics.items)
     config, out, model, diagnostics = checked.config, checked.output, checked.model, checked.diagnostics

@@ -96,8 +96,8 @@ def check(site: Path, *, fix: bool = False, links: bool = False, today: dt.date 
     """Check ``site``; with ``fix`` fill missing derived fields first; with ``links`` also build and follow links."""
     fixed: list[FixedFile] = []
     if fix:
-        fixed = fix_articles(site, validate(site, drafts=True, future=True, today=today))
-    checked = validate(site, drafts=True, future=True, today=today)
+        fixed = fix_articles(site, validate(site, drafts=True, future=True, today=today, publishing=False))
+    checked = validate(site, drafts=True, future=True, today=today, publishing=False)
     diagnostics = list(checked.diagnostics)
     day = today or dt.datetime.now(zoneinfo.ZoneInfo(checked.config.timezone)).date()
     lines = {a.path: FrontMatterLines.of(site / a.path) for a in checked.articles}
@@ -316,7 +316,7 @@ def _built_links(site: Path, checked: Validated) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     with tempfile.TemporaryDirectory(prefix="newsgen-check-") as tmp:
         try:
-            build(site, Path(tmp) / "site", incremental=False)   # a throwaway output: no cache for it
+            build(site, Path(tmp) / "site", incremental=False, publishing=False)   # a throwaway output: no cache for it
         except NewsgenError as exc:
             return list(exc.diagnostics)
         for broken in check_links(Path(tmp) / "site", config.base_path, config.base_url):

@@ -10,15 +10,16 @@ deleted). Nothing here prints.
 
 from __future__ import annotations
 
-import shutil
+import itertools
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
-from newsgen.config import CONFIG_FILE
-from newsgen.errors import Location, NewsgenError
+from newsgen.commands.writes import FileToWrite, write_files
+from newsgen.config import CONFIG_FILE, base_url_problem
+from newsgen.errors import Location, NewsgenError, Severity
 from newsgen.render import THEME_DIR
 
 DEFAULT_TITLE = "新闻档案"
@@ -52,16 +53,29 @@ def _scalar(value: str) -> str:
         .strip()
 
 
-def config_text(title: str, province: str | None) -> str:
+def config_text(title: str, province: str | None, base_url: str | None = None) -> str:
     """The commented ``newsgen.yaml`` of a new site."""
     template = resources.files("newsgen").joinpath("skeleton/newsgen.yaml").read_text(encoding="utf-8")
     regions = _PROVINCE_SET.format(province=_scalar(province)) if province else _PROVINCE_UNSET
-    return template.replace("{title}", _scalar(title)).replace("{regions}", regions)
+    text = template.replace("{title}", _scalar(title)).replace("{regions}", regions)
+    if base_url is not None:
+        text = text.replace(_BASE_URL_UNSET, f"base_url: {_scalar(base_url)}", 1)
+    return text
+
+
+#: The skeleton's commented ``base_url`` line, replaced by the value of ``--base-url``.
+_BASE_URL_UNSET = "# base_url: https://example.org/"
 
 
 def init(target: Path, *, title: str | None = None, province: str | None = None, theme_copy: bool = False,
-         force: bool = False) -> InitResult:
-    """Create a site in ``target`` (made if missing). Raises NewsgenError if it is not empty (unless ``force``)."""
+         force: bool = False, base_url: str | None = None) -> InitResult:
+    """Create a site in ``target`` (made if missing). Raises NewsgenError if it is not empty (unless ``force``)
+    or ``base_url`` is no http(s) address or path (checked as ``newsgen.yaml``'s is).
+
+    All or nothing: every file is written beside its place first and moved in at the end (with
+    ``force``, a file replaced is put back if a later one fails), and the folders made are removed
+    again, so an error means nothing was changed.
+    """
     if target.exists() and not target.is_dir():
         raise NewsgenError("exists and is not a directory; choose another name", Location(target))
     if target.is_dir() and any(target.iterdir()) and not force:
@@ -69,31 +83,47 @@ def init(target: Path, *, title: str | None = None, province: str | None = None,
                            "(files of the same name are overwritten, nothing is deleted)", Location(target))
     if province is not None and not province.strip():
         raise NewsgenError("--province must name a province, e.g. 江西省", Location(Path("--province")))
+    if base_url is not None:
+        found = base_url_problem(base_url)
+        if found is not None and found[0] is Severity.ERROR:
+            raise NewsgenError(found[1], Location(Path("--base-url")))
     result = InitResult(site=target)
+    site_title = title or DEFAULT_TITLE
+    skeleton = resources.files("newsgen").joinpath("skeleton")
+    texts: list[tuple[Path, bytes]] = []
+    for source, name in SKELETON.items():
+        if source == "newsgen.yaml":
+            text = config_text(site_title, province and province.strip(), base_url)
+        else:
+            text = skeleton.joinpath(source).read_text(encoding="utf-8").replace("{title}", site_title)
+        texts.append((Path(name), text.encode("utf-8")))
+    if theme_copy:
+        for folder in ("templates", "static"):
+            texts += [(path.relative_to(THEME_DIR), path.read_bytes())
+                      for path in sorted((THEME_DIR / folder).rglob("*")) if path.is_file()]
+    made: list[Path] = []   # folders made here, removed again on failure
     try:
+        made += reversed(list(itertools.takewhile(lambda d: not d.exists(), [target, *target.parents])))
         target.mkdir(parents=True, exist_ok=True)
+        files = []
+        for rel, data in texts:
+            path = target / rel
+            replaces = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            files.append(FileToWrite(path, data, replaces, sweep=False))
         for folder in FOLDERS:
             if not (target / folder).is_dir():
                 (target / folder).mkdir()
+                made.append(target / folder)
                 result.folders.append(Path(folder))
-        site_title = title or DEFAULT_TITLE
-        skeleton = resources.files("newsgen").joinpath("skeleton")
-        for source, name in SKELETON.items():
-            if source == "newsgen.yaml":
-                text = config_text(site_title, province and province.strip())
-            else:
-                text = skeleton.joinpath(source).read_text(encoding="utf-8").replace("{title}", site_title)
-            (target / name).write_text(text, encoding="utf-8")
-            result.written.append(Path(name))
-        if theme_copy:
-            for folder in ("templates", "static"):
-                source_dir = THEME_DIR / folder
-                for path in sorted(source_dir.rglob("*")):
-                    if path.is_file():
-                        rel = path.relative_to(THEME_DIR)
-                        (target / rel).parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(path, target / rel)
-                        result.written.append(rel)
-    except OSError as exc:
+        write_files(files, what="init")
+    except (OSError, NewsgenError) as exc:
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        if isinstance(exc, NewsgenError):
+            raise
         raise NewsgenError(f"cannot write: {exc.strerror or exc}", Location(Path(exc.filename or target))) from None
+    result.written = [rel for rel, _ in texts]
     return result

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 
 from newsgen import config as config_mod
 from newsgen import content
+from newsgen.commands.writes import Conflict, FileToWrite, require_site, site_lock, write_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 
 PlacePath = tuple[str, ...]
@@ -119,7 +119,9 @@ def today_in(timezone: str) -> dt.date:
 def new_article(site: Path, title: str, *, regions: Sequence[str] = (), topics: Sequence[str] = (),
                 tags: Sequence[str] = (), authors: Sequence[str] = (), date: dt.date | None = None,
                 publish: bool = False) -> NewResult:
-    """Write ``articles/YYYY/MM/<slug>.md`` for ``title``. Raises NewsgenError on a bad place or title."""
+    """Write ``articles/YYYY/MM/<slug>.md`` for ``title``. Raises NewsgenError on a bad place or title, or
+    a ``site`` that is no site (:func:`require_site`); nothing is written then."""
+    require_site(site)
     config = config_mod.load(site)
     title = title.strip()
     if not title:
@@ -143,25 +145,20 @@ def new_article(site: Path, title: str, *, regions: Sequence[str] = (), topics: 
     from newsgen.enrich.slugs import article_slug  # jieba: words keep their pinyin together
 
     day = date or today_in(config.timezone)
-    taken = taken_slugs(site, config.articles_dir)
     folder = site / config.articles_dir / f"{day:%Y}" / f"{day:%m}"
     meta: dict[str, Any] = {"title": title, "date": day, "slug": "", "authors": list(dict.fromkeys(authors)),
                             "regions": paths, "topics": list(dict.fromkeys(topics)),
                             "tags": list(dict.fromkeys(tags)), "draft": not publish}
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
+    with site_lock(site):
+        taken = taken_slugs(site, config.articles_dir)
         while True:
             slug = article_slug(title, taken)
             meta["slug"] = slug
             path = folder / f"{slug}.md"
-            try:   # exclusive create: a file that appeared meanwhile is never overwritten
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-            except FileExistsError:
+            try:   # written whole beside it, then linked in: a file that appeared meanwhile is never replaced
+                write_files([FileToWrite(path, content.dumps(meta, "").encode("utf-8"))], what="new")
+            except Conflict:
                 taken.add(slug)
                 continue
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(content.dumps(meta, ""))
             break
-    except OSError as exc:
-        raise NewsgenError(f"cannot write: {exc.strerror or exc}", Location(Path(exc.filename or folder))) from None
     return NewResult(path=path.relative_to(site), meta=meta, warnings=warnings)

@@ -272,7 +272,7 @@ def _serve_requests(build: Callable[..., BuildResult], session: BuildSession) ->
         try:
             result = build(Path(request["site"]), Path(request["output"]), drafts=request["drafts"],
                            future=request["future"], search=False,   # a preview does not wait for Pagefind
-                           background_cleanup=True, session=session)
+                           background_cleanup=True, session=session, publishing=False)
             reply = {"ok": True, "pages": result.pages, "warnings": [str(w) for w in result.warnings]}
         except NewsgenError as exc:
             errors = sum(1 for d in exc.diagnostics if d.severity.value == "error")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from newsgen import config as config_mod
 from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files
-from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError
+from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.render import THEME_DIR
 from newsgen.site import Site, build_site
 
@@ -41,10 +41,12 @@ class Validated:
 def validate(site: Path, output: Path | None = None, base_url: str | None = None, *,
              drafts: bool = False, future: bool = False, today: dt.date | None = None,
              step: Callable[[str, str], None] | None = None, cache: ArticleCache | None = None,
-             listing: Listing | None = None) -> Validated:
+             listing: Listing | None = None, publishing: bool = True) -> Validated:
     """Read and check ``site``. Drafts and articles dated after ``today`` (in the site's time zone)
     are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps.
-    ``listing``: the article files as the caller just found them (see :func:`load_articles`)."""
+    ``listing``: the article files as the caller just found them (see :func:`load_articles`).
+    ``publishing``: warn about a ``base_url`` without a host (a build to publish; not ``check``, not a
+    preview: a fresh site has none yet, and it matters only for what is published)."""
     step = step or (lambda _name, _message: None)
     diagnostics = Diagnostics()
     config_ok = True
@@ -57,7 +59,7 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
         config = dataclasses.replace(config, base_url=base_url)
     out = output if output is not None else site / config.output_dir
     if config_ok or base_url is not None:
-        _check_base_url(config, base_url is not None, diagnostics)
+        _check_base_url(config, base_url is not None, diagnostics, publishing)
     step("config", f"base path {config.base_path}, output {out}")
 
     articles, problems = load_articles(site, config.articles_dir, cache, listing)
@@ -84,11 +86,13 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
     return result
 
 
-def _check_base_url(config: config_mod.Config, overridden: bool, diagnostics: Diagnostics) -> None:
-    """``base_url`` again when ``--base-url`` overrides it (the file's own is checked as it is read)."""
+def _check_base_url(config: config_mod.Config, overridden: bool, diagnostics: Diagnostics,
+                    publishing: bool = True) -> None:
+    """``base_url`` again when ``--base-url`` overrides it (the file's own is checked as it is read); a
+    bare path is a warning only when ``publishing``."""
     where = Location(Path("--base-url" if overridden else config_mod.CONFIG_FILE))
     found = config_mod.base_url_problem(config.base_url)
-    if found is not None:
+    if found is not None and (publishing or found[0] is not Severity.WARNING):
         diagnostics.items.append(Diagnostic(where, found[1], found[0]))
 
 

@@ -21,6 +21,7 @@ Nothing here prints.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import re
@@ -209,6 +210,10 @@ def write_files(files: list[FileToWrite], *, what: str = "import") -> None:
             os.close(fd)
 
 
+#: What ``link`` fails with where the file system has no hard links (FAT, some network shares).
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
 def _move_new(tmp: Path, path: Path, what: str) -> None:
     """Move ``tmp`` to ``path``, which must not exist: a hard link fails if it does (no window)."""
     try:
@@ -217,8 +222,10 @@ def _move_new(tmp: Path, path: Path, what: str) -> None:
     except FileExistsError:
         raise Conflict(f"appeared while this {what} ran (another program wrote it); nothing was written: run "
                        f"the {what} again", Location(path)) from None
-    except OSError:   # no hard links on this file system: look, then rename (a short window)
-        pass
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+    # no hard links on this file system: look, then rename (a short window)
     if os.path.lexists(path):
         raise Conflict(f"appeared while this {what} ran (another program wrote it); nothing was written: run "
                        f"the {what} again", Location(path))
