@@ -369,3 +369,15 @@ def test_init_takes_a_base_url_checked_as_the_configs(tmp_path, capsys):
     (site / "articles" / "a.md").write_text("---\ntitle: 一\ndate: 2025-08-06\n---\n\n正文。\n", encoding="utf-8")
     assert main(["build", "--site", str(site), "--no-search"]) == 0
     assert "base_url" not in capsys.readouterr().err
+
+
+def test_init_force_never_writes_through_a_symbolic_link(tmp_path, capsys):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's\n", encoding="utf-8")
+    site = tmp_path / "s"
+    site.mkdir()
+    (site / "README.md").symlink_to(outside)
+    assert main(["init", str(site), "--force"]) == 1
+    assert f"{site / 'README.md'}: is not a regular file" in capsys.readouterr().err
+    assert outside.read_text(encoding="utf-8") == "not the site's\n"
+    assert sorted(p.name for p in site.iterdir()) == ["README.md"]

@@ -11,6 +11,7 @@ deleted). Nothing here prints.
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -108,7 +109,10 @@ def init(target: Path, *, title: str | None = None, province: str | None = None,
         files = []
         for rel, data in texts:
             path = target / rel
-            replaces = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
+                raise NewsgenError("is not a regular file (a folder or a symbolic link): init replaces only "
+                                   "files; move it away first", Location(path))
+            replaces = path.read_bytes() if os.path.lexists(path) else None
             files.append(FileToWrite(path, data, replaces, sweep=False))
         for folder in FOLDERS:
             if not (target / folder).is_dir():
