@@ -244,3 +244,23 @@ def test_an_ipv6_loopback_server_prints_a_bracketed_url(tmp_path: Path):
     finally:
         preview.server.shutdown()
         preview.stop()
+
+
+def test_a_site_under_a_percent_encoded_sub_path_is_served_there(tmp_path: Path):
+    site = tmp_path / "s"
+    init(site, title="预览")
+    (site / "newsgen.yaml").write_text("base_url: https://example.org/%E6%96%B0%E9%97%BB/\n", encoding="utf-8")
+    preview = serve.start(site, 0)
+    thread = threading.Thread(target=preview.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert preview.url.endswith("/%E6%96%B0%E9%97%BB/")
+        server = Server(None, preview.server.server_address[1], site)   # type: ignore[arg-type]
+        assert server.get(b"/%E6%96%B0%E9%97%BB/")[0] == 200
+        assert server.get(b"/%e6%96%b0%e9%97%bb/static/style.css")[0] == 200   # hex digits in either case
+        answer = server.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert status_of(answer)[0] == 302 and b"\r\nLocation: /%E6%96%B0%E9%97%BB/\r\n" in answer
+        assert server.get(b"/other/")[0] == 404
+    finally:
+        preview.server.shutdown()
+        preview.stop()

@@ -229,3 +229,16 @@ def test_no_bad_value_reaches_the_build_as_a_traceback(tmp_path: Path, conf: str
         assert err.startswith("newsgen.yaml:1: ") or "\nnewsgen.yaml:1: " in err, err
     assert not (site / "build").exists() and not (site / "out").exists()
     assert sorted(p.name for p in (site / "articles").rglob("*")) == ["good.md"]
+
+
+def test_the_percent_encoded_path_the_error_suggests_builds_and_links(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]):
+    """The non-ASCII path's message says to write it percent-encoded: that form must then work, links
+    checked and all (the link checkers compared decoded link paths with the encoded base path)."""
+    site = make_site(tmp_path, "base_url: https://example.org/%E6%96%B0%E9%97%BB/\n")
+    (site / "articles" / "b.md").write_text(GOOD.replace("好新闻", "另一条").replace(
+        "正文。", "见[好新闻](/%E6%96%B0%E9%97%BB/2025/08/good/)。"), encoding="utf-8")
+    assert cli.main(["check", "--site", str(site), "--links"]) == 0, capsys.readouterr()
+    assert cli.main(["build", "--site", str(site), "--no-search"]) == 0
+    robots = (site / "build" / "robots.txt").read_text(encoding="utf-8")
+    assert robots.endswith("Sitemap: https://example.org/%E6%96%B0%E9%97%BB/sitemap.xml\n")
