@@ -125,7 +125,8 @@ def _parser() -> argparse.ArgumentParser:
 
     srv = sub.add_parser(
         "serve", parents=[common], help="preview the site, rebuilt and reloaded as you edit",
-        description="Build the site into a temporary folder (never into build/), serve it on 127.0.0.1 and "
+        description="Build the site into a temporary folder (never into build/), serve it on 127.0.0.1 (only to "
+                    "requests naming localhost, 127.0.0.1 or [::1]; --host to change) and "
                     "watch articles/, templates/, static/ and newsgen.yaml: every change rebuilds the site and "
                     "reloads the open pages. A build error does not stop the server: the pages show it as "
                     "path:line: message until it is fixed. Ctrl+C stops it.")

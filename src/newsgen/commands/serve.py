@@ -1,4 +1,4 @@
-"""``newsgen serve``: build, serve on 127.0.0.1, rebuild on every change and reload the open pages.
+"""``newsgen serve``: build, serve on 127.0.0.1 (or ``--host``), rebuild on every change and reload the open pages.
 
 - **Where it builds.** Into a temporary folder (``newsgen-serve-*`` in the system's temp directory,
   removed when the server stops), never into the site's ``build/``: previewing never disturbs a published
@@ -17,6 +17,14 @@
   disk is left as the build wrote it). The script long-polls ``/__newsgen__/livereload?since=VERSION``,
   which answers as soon as a build newer than the page's has finished (or after 20 s, and it asks again);
   a newer version reloads the page.
+- **What it answers.** Every request gets a status, whatever it holds: a path that cannot name a file of
+  the site (a NUL or other control character, ``%00``, malformed percent-encoding or UTF-8, ``..`` raw or
+  encoded, a backslash) is 400, one too long for a file name 414, over-long headers 431, a garbage request
+  line 400; nothing escapes a handler as a traceback (a defect is a 500 and one line in the log).
+- **Whom it answers.** Only requests naming this server in ``Host``: ``localhost``, ``127.0.0.1``,
+  ``[::1]`` or the ``--host`` it was started with; any other name is 421, the long-poll included, so a
+  page elsewhere cannot read the preview (drafts included) by DNS rebinding. See :class:`HostPolicy`,
+  also for ``--host 0.0.0.0``.
 
 Nothing here prints: ``log`` receives one line per event.
 """
