@@ -114,6 +114,7 @@ def test_base_url_in_a_folded_block_is_an_error_not_a_newline_in_robots_txt(tmp_
     ("https://example.org:99999/", "base_url 'https://example.org:99999/': port '99999' must be a number from 1 to "
                                    "65535 (or none)"),
     ("https://a b/", "base_url 'https://a b/' has a space in it; remove it (write a space in a path as %20)"),
+    ("", "base_url is empty; write the address the site will have, e.g. https://example.org/"),
     ("https://example.org/\x07", "base_url 'https://example.org/\\x07' has a control character (U+0007) in it (a "
                                  "YAML '>' or '|' block keeps a line break at its end); write it on one line: "
                                  "base_url: https://example.org/\x07"),

@@ -262,6 +262,8 @@ def base_url_problem(url: str) -> tuple[Severity, str] | None:
     """What is wrong with a ``base_url``: a host without a scheme, or anything that cannot start every
     address of the site (a line break, a space, a control character, a query or fragment, a user name,
     a malformed host or port, a non-ASCII host or path) is an error; a bare path a warning."""
+    if not url:
+        return Severity.ERROR, "base_url is empty; write the address the site will have, e.g. https://example.org/"
     bad = CONTROL.search(url) or LINE_BREAK.search(url)
     if bad:
         what = "a line break" if LINE_BREAK.match(bad.group()) else f"a control character ({_char_name(bad.group())})"
