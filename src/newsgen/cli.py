@@ -128,11 +128,15 @@ def _parser() -> argparse.ArgumentParser:
 
     srv = sub.add_parser(
         "serve", parents=[common], help="preview the site, rebuilt and reloaded as you edit",
-        description="Build the site into a temporary folder (never into build/), serve it on 127.0.0.1 and "
+        description="Build the site into a temporary folder (never into build/), serve it on 127.0.0.1 (only to "
+                    "requests naming localhost, 127.0.0.1 or [::1]; --host to change) and "
                     "watch articles/, templates/, static/ and newsgen.yaml: every change rebuilds the site and "
                     "reloads the open pages. A build error does not stop the server: the pages show it as "
                     "path:line: message until it is fixed. Ctrl+C stops it.")
-    srv.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    srv.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
+    srv.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens the preview, "
+                          "drafts included, to the network). Requests naming another host are refused")
     srv.add_argument("--drafts", action="store_true", help="also show articles marked draft: true")
     srv.add_argument("--future", action="store_true", help="also show articles dated after today")
     srv.add_argument("--open", action="store_true", help="open the site in the web browser")
@@ -270,7 +274,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     def interrupt(_signum: int, _frame: object) -> None:   # `kill`: stop as Ctrl+C does, temp folder removed
         raise KeyboardInterrupt
 
-    preview = start(args.site, args.port, drafts=args.drafts, future=args.future, log=log)
+    preview = start(args.site, args.port, drafts=args.drafts, future=args.future, host=args.host, log=log)
     print(f"serving {args.site.resolve()} at {preview.url} (built into {preview.output}); Ctrl+C to stop", flush=True)
     if args.open:
         webbrowser.open(preview.url)

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import ipaddress
+import re
 import types
+import unicodedata
+import urllib.parse
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -106,7 +110,9 @@ def _check(value: Any, hint: Any, where: str, meta: Mapping[str, Any] | None = N
         hint = next(a for a in hint.__args__ if a is not type(None))
         origin = getattr(hint, "__origin__", None)
     if hint is str:
-        return None if isinstance(value, str) else f"'{where}' must be text, got {_shown(value)}"
+        if not isinstance(value, str):
+            return f"'{where}' must be text, got {_shown(value)}"
+        return text_problem(value, where, key=bool(meta.get("key")))
     if hint is bool:
         if isinstance(value, bool):
             return None
@@ -128,7 +134,7 @@ def _check(value: Any, hint: Any, where: str, meta: Mapping[str, Any] | None = N
             return f"'{where}' must be a mapping (key: value lines), got {_shown(value)}"
         kt, vt = hint.__args__
         for k, v in value.items():
-            msg = _check(k, kt, where) or _check(v, vt, f"{where}.{k}")
+            msg = _check(k, kt, where, {"key": True}) or _check(v, vt, f"{where}.{k}")
             if msg:
                 return msg
         return None
@@ -152,15 +158,143 @@ def _shown(value: Any) -> str:
     return f"{type(value).__name__} {value!r}" if not isinstance(value, dict | list) else type(value).__name__
 
 
+#: Control characters (C0 but tab and newline, DEL, C1): never valid in a page, a feed, a URL or a file name.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Line breaks: a folded YAML block (``>``, ``|``) ends its text with one.
+LINE_BREAK = re.compile("[\n\u2028\u2029]")
+#: The one text value that may run over several lines: the others are names, addresses and paths.
+MULTILINE_KEYS = frozenset({"description"})
+#: Invisible characters (zero-width spaces and joiners, bidirectional marks, byte-order mark).
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _char_name(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
+
+
+def text_problem(value: str, where: str, *, key: bool = False) -> str | None:
+    """A message when a text value (or a ``key``) of ``newsgen.yaml`` holds a character no page, feed,
+    URL or file may.
+
+    Control characters are errors everywhere; a line break too, except in ``description``: a title,
+    an address or a name with one breaks the line it is written on (``robots.txt``, a header).
+    """
+    what = f"a key of '{where}' ({' '.join(value.split())!r})" if key else f"'{where}'"
+    bad = CONTROL.search(value)
+    if bad:
+        return f"{what} has a control character ({_char_name(bad.group())}) in it; remove it"
+    if (key or where not in MULTILINE_KEYS) and LINE_BREAK.search(value):
+        fix = "" if key else f": {where.rsplit('.', 1)[-1]}: {' '.join(value.split())}"
+        return (f"{what} has a line break in it (a YAML '>' or '|' block keeps one at its end); "
+                f"write it on one line{fix}")
+    return None
+
+
+#: What an address may hold unencoded besides letters and digits (RFC 3986 unreserved, sub-delims, ':', '@').
+_URL_PATH = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2}")
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
+
+
+def _path_problem(url: str, path: str) -> str | None:
+    """Why the path of a ``base_url`` cannot start every page's address, or None."""
+    bad = next((c for c in _URL_PATH.sub("", path)), None)
+    if bad is not None:
+        if bad == "\\":
+            return f"base_url {url!r} has a backslash '\\' in its path; write '/'"
+        if ord(bad) > 127:
+            encoded = urllib.parse.quote(path, safe="/%:@!$&'()*+,;=~")
+            return (f"base_url {url!r} has {bad!r} in its path; URLs in feeds and sitemaps must be ASCII: "
+                    f"write the path percent-encoded, {encoded!r}")
+        return f"base_url {url!r} has {bad!r} in its path; write it percent-encoded, {urllib.parse.quote(bad)!r}"
+    if any(part in (".", "..") for part in path.split("/")):
+        return f"base_url {url!r} has a '.' or '..' segment in its path; write the path it leads to"
+    return None
+
+
+def _host_problem(url: str, netloc: str) -> str | None:
+    """Why the host and port of a ``base_url`` are no address to publish, or None."""
+    if "@" in netloc:
+        return (f"base_url {url!r} has a user name or password ('...@'): it would be published in every "
+                f"feed and sitemap; remove it")
+    if netloc.startswith("["):
+        inside, bracket, after = netloc[1:].partition("]")
+        try:
+            ipaddress.IPv6Address(inside)
+        except ValueError:
+            bracket = ""
+        if not bracket or after[:1] not in ("", ":"):
+            return (f"base_url {url!r}: [{inside}] is no IPv6 address; write it as "
+                    "https://[2001:db8::1]/ or use a host name")
+        host, port = None, after[1:]
+    else:
+        host, colon, port = netloc.rpartition(":") if ":" in netloc else (netloc, "", "")
+        port = port if colon else ""
+        if not host:
+            return f"base_url {url!r} has no host; write it as https://example.org/"
+    if port or netloc.endswith(":"):
+        if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+            return f"base_url {url!r}: port {port!r} must be a number from 1 to 65535 (or none)"
+    if host is None:
+        return None
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return f"base_url {url!r}: {host!r} is not a valid host name"
+        fixed = url.replace(host, ascii_host, 1)
+        return (f"base_url {url!r} has a host that is not ASCII; feeds and sitemaps need its ASCII (IDNA) "
+                f"form: write {fixed!r}")
+    labels = host.rstrip(".").split(".")
+    if all(label.isdigit() for label in labels):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return f"base_url {url!r}: {host!r} is no IPv4 address"
+        return None
+    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        return (f"base_url {url!r}: {host!r} is not a valid host name (letters, digits and '-', "
+                "dot-separated parts of 1 to 63 characters)")
+    return None
+
+
 def base_url_problem(url: str) -> tuple[Severity, str] | None:
-    """What is wrong with a ``base_url``: a host without a scheme is an error, a bare path a warning."""
+    """What is wrong with a ``base_url``: a host without a scheme, or anything that cannot start every
+    address of the site (a line break, a space, a control character, a query or fragment, a user name,
+    a malformed host or port, a non-ASCII host or path) is an error; a bare path a warning."""
+    if not url:
+        return Severity.ERROR, "base_url is empty; write the address the site will have, e.g. https://example.org/"
+    bad = CONTROL.search(url) or LINE_BREAK.search(url)
+    if bad:
+        what = "a line break" if LINE_BREAK.match(bad.group()) else f"a control character ({_char_name(bad.group())})"
+        return Severity.ERROR, (f"base_url {url!r} has {what} in it (a YAML '>' or '|' block keeps a line "
+                                f"break at its end); write it on one line: base_url: {''.join(url.split())}")
+    bad = re.search(r"\s", url) or INVISIBLE.search(url)
+    if bad:
+        what = "a space" if bad.group().isspace() else f"an invisible character ({_char_name(bad.group())})"
+        return Severity.ERROR, (f"base_url {url!r} has {what} in it; remove it (write a space in a path as %20)")
+    if "?" in url or "#" in url:
+        return Severity.ERROR, (f"base_url {url!r} has a query ('?') or a fragment ('#'); every address of "
+                                "the site is made by adding a path to base_url: remove them")
+    scheme = re.match(r"(https?):(?!//)", url, re.IGNORECASE)
+    if scheme:
+        fixed = f"{scheme.group(1).lower()}://{url[scheme.end():].lstrip('/')}"
+        return Severity.ERROR, f"base_url {url!r} lacks the '//' after the scheme; write it as {fixed!r}"
     if "://" in url:
-        scheme, rest = url.split("://", 1)
-        if scheme.lower() not in ("http", "https") or not rest.split("/", 1)[0]:
+        scheme_name, rest = url.split("://", 1)
+        netloc, slash, path = rest.partition("/")
+        if scheme_name.lower() not in ("http", "https") or not netloc:
             return Severity.ERROR, (f"base_url {url!r} must be an http(s) address with a host, "
                                     "e.g. https://example.org/")
-        return None
+        found = _host_problem(url, netloc) or _path_problem(url, slash + path)
+        return None if found is None else (Severity.ERROR, found)
+    if url.startswith("//"):
+        return Severity.ERROR, (f"base_url {url!r} has no scheme; write it as "
+                                f"{'https:' + url + ('' if url.endswith('/') else '/')!r}")
     if url.startswith("/"):
+        found = _path_problem(url, url)
+        if found:
+            return Severity.ERROR, found
         return Severity.WARNING, (f"base_url {url!r} has no scheme and host, so feeds, the sitemap and "
                                   "canonical links carry paths, not absolute URLs; set a full base_url "
                                   "(https://example.org/) before publishing")
@@ -169,12 +303,66 @@ def base_url_problem(url: str) -> tuple[Severity, str] | None:
                             f"host; write it as {fixed!r} (or a path starting with '/')")
 
 
+#: Files of the time-zone database that load but name no place's time: the machine's own zone (differs
+#: from machine to machine), the default rules, the "Factory" placeholder, leap-second and POSIX copies.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+def _base_url_error(url: str) -> str | None:
+    found = base_url_problem(url)
+    return found[1] if found and found[0] is Severity.ERROR else None
+
+
 def timezone_problem(name: str) -> str | None:
-    """A message when ``name`` is no IANA time zone."""
+    """A message when ``name`` is no IANA time zone (``Asia/Shanghai``), with the closest one."""
+    odd = name in _NOT_ZONES or name.startswith(("right/", "posix/"))
     try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return f"unknown timezone {name!r}; use an IANA name such as Asia/Shanghai"
+        if not odd and name.isprintable() and len(name) <= 100:
+            zoneinfo.ZoneInfo(name)
+            return None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    tip = "use an IANA name such as Asia/Shanghai"
+    if re.fullmatch(r"(UTC|GMT)?\s*[+-]\d{1,2}(:?\d\d)?", name.strip(), re.IGNORECASE):
+        tip = ("a UTC offset is no time zone: use a place's IANA name such as Asia/Shanghai (UTC+8); "
+               "note that Etc/GMT-8 means UTC+8")
+    elif name.isprintable() and len(name) <= 100:
+        try:
+            known = zoneinfo.available_timezones() - _NOT_ZONES
+        except OSError:
+            known = set()
+        same = [z for z in known if z.lower() == name.strip().lower()]
+        close = same or difflib.get_close_matches(name.strip(), sorted(known), n=1, cutoff=0.8)
+        if close:
+            tip = f"did you mean {close[0]!r}?"
+    shown = repr(name) if len(name) <= 100 else repr(name[:100]) + "…"
+    return f"unknown timezone {shown}; {tip}"
+
+
+#: A well-formed BCP 47 language tag (RFC 5646, section 2.1), grandfathered tags aside.
+_LANGUAGE_TAG = re.compile(
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"     # language (with extended language subtags)
+    r"(?:-[a-z]{4})?"                                   # script
+    r"(?:-(?:[a-z]{2}|\d{3}))?"                         # region
+    r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"               # variants
+    r"(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*"                 # extensions
+    r"(?:-x(?:-[a-z\d]{1,8})+)?"                         # private use
+    r"|x(?:-[a-z\d]{1,8})+", re.IGNORECASE)
+#: The longest language tag the search index takes: Pagefind (1.5) names its metadata file after the
+#: tag and a hash cut to the tag's length + 8 characters; the hash is 20 to 40 characters long, so a
+#: longer tag makes Pagefind crash now and then (a tag of 13 to 32 characters on some builds only).
+MAX_LANGUAGE = 12
+
+
+def language_problem(tag: str) -> str | None:
+    """A message when ``tag`` is no well-formed BCP 47 language tag the search index can take."""
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        fixed = tag.strip().replace("_", "-")
+        tip = f"write {fixed!r}" if fixed != tag and _LANGUAGE_TAG.fullmatch(fixed) else "e.g. zh-CN, zh-Hans or en"
+        return f"language {tag!r} is not a BCP 47 language tag; {tip}"
+    if len(tag) > MAX_LANGUAGE:
+        return (f"language {tag!r} is longer than the {MAX_LANGUAGE} characters the search index (Pagefind) "
+                f"takes; use a shorter tag, e.g. {'-'.join(tag.split('-')[:2])!r} or zh-CN")
     return None
 
 
@@ -211,7 +399,7 @@ def _build(cls: type, data: Mapping[str, Any], node: yaml.Node | None, path: Pat
             sub = {str(k.value): k.start_mark.line + 1 for k, _ in children[key].value}
             _, vt = hint_t.__args__
             for k, v in value.items():
-                msg = _check(v, vt, f"{where}.{k}")
+                msg = _check(k, str, where, {"key": True}) or _check(v, vt, f"{where}.{k}")
                 if msg:
                     problems.append(Diagnostic(Location(path, sub.get(str(k), lines.get(key))), msg))
         elif found:
@@ -287,14 +475,13 @@ def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
     problems: list[Diagnostic] = []
     config = _build(Config, data, node, path, "", problems)
     lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
-    if "base_url" in data and isinstance(data["base_url"], str):
-        found = base_url_problem(data["base_url"])
-        if found and found[0] is Severity.ERROR:
-            problems.append(Diagnostic(Location(path, lines.get("base_url")), found[1]))
-    if "timezone" in data and isinstance(data["timezone"], str):
-        message = timezone_problem(data["timezone"])
-        if message:
-            problems.append(Diagnostic(Location(path, lines.get("timezone")), message))
+    for key, check in (("base_url", _base_url_error), ("timezone", timezone_problem),
+                       ("language", language_problem)):
+        # a value already refused (a control character, a line break) is not checked again
+        if isinstance(data.get(key), str) and not any(d.location.line == lines.get(key) for d in problems):
+            message = check(data[key])
+            if message:
+                problems.append(Diagnostic(Location(path, lines.get(key)), message))
     if problems:
         raise NewsgenError(sorted(problems, key=lambda d: d.location.line or 0))
     return config

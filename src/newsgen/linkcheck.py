@@ -128,6 +128,7 @@ def check_links(root: Path, base_path: str = "/", site_url: str = "") -> list[Br
     """Every internal link of every page and feed under ``root`` that does not resolve to a file."""
     if not base_path.endswith("/"):
         base_path += "/"
+    base_path = unquote(base_path)   # compared with decoded link paths (a percent-encoded base_url path)
     broken: list[BrokenLink] = []
     for page, links in internal_links(root, site_url).items():
         for link in links:

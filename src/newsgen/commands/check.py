@@ -280,10 +280,11 @@ def _link_problem(link: str, here: str, base: str, urls: dict[str, Article], pub
         hint = f"link to its page {base}{article_url(target)}" if target else "no such article file either"
         return Severity.ERROR, f"link '{link}' points to a Markdown file, which is not published; {hint}"
     if path.startswith("/"):
-        if not path.startswith(base):
+        decoded = unquote(base)   # link paths are compared decoded (a percent-encoded base_url path)
+        if not path.startswith(decoded):
             return Severity.ERROR, (f"link '{link}' is outside the site's base path {base}; "
                                     f"write it as {base}{path.lstrip('/')}")
-        rel = path[len(base):]
+        rel = path[len(decoded):]
     else:
         rel = posixpath.normpath(posixpath.join(here, path))
         if rel == "." or rel.startswith(".."):

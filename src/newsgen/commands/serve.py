@@ -1,4 +1,4 @@
-"""``newsgen serve``: build, serve on 127.0.0.1, rebuild on every change and reload the open pages.
+"""``newsgen serve``: build, serve on 127.0.0.1 (or ``--host``), rebuild on every change and reload the open pages.
 
 - **Where it builds.** Into a temporary folder (``newsgen-serve-*`` in the system's temp directory,
   removed when the server stops), never into the site's ``build/``: previewing never disturbs a published
@@ -17,18 +17,30 @@
   disk is left as the build wrote it). The script long-polls ``/__newsgen__/livereload?since=VERSION``,
   which answers as soon as a build newer than the page's has finished (or after 20 s, and it asks again);
   a newer version reloads the page.
+- **What it answers.** Every request gets a status, whatever it holds: a path that cannot name a file of
+  the site (a NUL or other control character, ``%00``, malformed percent-encoding or UTF-8, ``..`` raw or
+  encoded, a backslash) is 400, one too long for a file name 414, over-long headers 431, a garbage request
+  line 400; nothing escapes a handler as a traceback (a defect is a 500 and one line in the log).
+- **Whom it answers.** Only requests naming this server in ``Host``: ``localhost``, ``127.0.0.1``,
+  ``[::1]`` or the ``--host`` it was started with; any other name is 421, the long-poll included, so a
+  page elsewhere cannot read the preview (drafts included) by DNS rebinding. See :class:`HostPolicy`,
+  also for ``--host 0.0.0.0``.
 
 Nothing here prints: ``log`` receives one line per event.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import html
 import http.server
+import ipaddress
 import json
 import mimetypes
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -38,7 +50,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
 
 from newsgen import config as config_mod
 from newsgen.errors import Location, NewsgenError
@@ -48,6 +60,11 @@ if TYPE_CHECKING:   # the build is imported by the worker only
     from newsgen.commands.build import BuildResult, BuildSession
 
 RELOAD_PATH = "/__newsgen__/livereload"
+#: The longest request target answered (longer: 414); a file name is at most 255 bytes (longer: 414 too).
+MAX_TARGET = 8192
+MAX_NAME_BYTES = 255
+#: Names that always mean this machine (``*.localhost`` too: RFC 6761, browsers resolve it to loopback).
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 POLL_SECONDS = 20.0
 WATCH_TICK_MS = 300          # how often a watcher looks up from waiting (to notice stop, and to say it is ready)
 WATCH_READY_SECONDS = 5.0
@@ -326,24 +343,202 @@ def error_page(error: str, version: int) -> bytes:
     return inject(ERROR_PAGE.format(errors=html.escape(error)).encode("utf-8"), version)
 
 
+class Refused(Exception):
+    """A request answered with an error status: ``status`` and the one line saying why."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+class HostPolicy:
+    """Which ``Host`` a request may name: the defence against DNS rebinding.
+
+    A page on any web site can make the browser ask ``evil.example:8000`` for the preview (drafts
+    included) once ``evil.example`` resolves to 127.0.0.1; the browser then thinks the answer is
+    ``evil.example``'s to read. Only the ``Host`` header tells such a request apart, so it must name
+    this server: ``localhost`` (or ``*.localhost``), ``127.0.0.1``, ``[::1]`` or the host it was started
+    with, with any port or none (a forwarded port, ``ssh -L 9000:localhost:8000``, keeps the name).
+
+    Bound to every interface (``--host 0.0.0.0`` or ``::``), the preview is meant to be opened from
+    other machines, by an address newsgen cannot know (the LAN's, a VPN's): then any IP address is
+    accepted as well, and this machine's own name. An IP address is safe, since rebinding needs a
+    name the attacker controls: a page whose origin is an IP address is that address's own. Any
+    other name is still refused; start the server with ``--host NAME`` to allow one.
+    """
+
+    def __init__(self, bound: str) -> None:
+        self.bound = bound
+        self.anywhere = _is_unspecified(bound)
+        names = {*LOOPBACK_NAMES, _host_key(bound)}
+        if self.anywhere:
+            own = socket.gethostname().lower().rstrip(".")
+            names |= {own, own.split(".")[0], own.split(".")[0] + ".local"}
+        self.names = frozenset(names)
+
+    def check(self, host: str | None, version: str) -> None:
+        """Raise :class:`Refused` unless ``host`` (the ``Host`` header or the authority of an
+        absolute request target, None when absent) names this server."""
+        if host is None:
+            if version >= "HTTP/1.1":
+                raise Refused(400, "a HTTP/1.1 request needs a Host header")
+            return   # HTTP/1.0 without Host: no browser sends one, so no page can make one
+        found = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[^:\[\]@/\s]+)(?::(\d{0,5}))?", host.strip())
+        if found is None:
+            raise Refused(400, f"malformed Host header {host!r}")
+        name = _host_key(found.group(1))
+        if name in self.names or name.endswith(".localhost"):
+            return
+        if self.anywhere and _is_ip(name):
+            return
+        raise Refused(421, f"this preview answers to localhost, 127.0.0.1 and [::1] only (and to the host it was "
+                           f"started with: newsgen serve --host {self.bound}), not to {name!r}: a page elsewhere "
+                           "must not read it through a name that leads here")
+
+
+def _host_key(host: str) -> str:
+    """``host`` as compared: lower case, no final dot, an IPv6 address in brackets."""
+    host = host.strip().lower().rstrip(".")
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        address = ipaddress.ip_address(bare)
+    except ValueError:
+        return host
+    return f"[{address.compressed}]" if address.version == 6 else address.compressed
+
+
+def _is_ip(key: str) -> bool:
+    try:
+        ipaddress.ip_address(key[1:-1] if key.startswith("[") else key)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_unspecified(host: str) -> bool:
+    try:
+        return host == "" or ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
+#: A request target's allowed bytes: printable ASCII (no space, no control character).
+_TARGET = re.compile(r"[\x21-\x7e]+")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def path_segments(path: str) -> tuple[list[str], bool]:
+    """The decoded segments of a request path (or of ``base_url``'s path), and whether it ends with '/'.
+
+    Raises :class:`Refused`: 400 for malformed percent-encoding, a path that is not UTF-8 once decoded,
+    a control character, a backslash or a '..' segment (browsers resolve those before asking, so only
+    a crafted request holds one); 414 for a segment longer than a file name can be. Empty and '.'
+    segments are dropped, as a file system does.
+    """
+    if _BAD_PERCENT.search(path):
+        raise Refused(400, "malformed percent-encoding in the path ('%' must be followed by two hex digits)")
+    segments = []
+    for raw in path.split("/"):
+        try:
+            segment = unquote_to_bytes(raw).decode("utf-8")
+        except UnicodeDecodeError:
+            raise Refused(400, "the path is not UTF-8 once percent-decoded") from None
+        if _CONTROL.search(segment):
+            raise Refused(400, "the path holds a control character (a NUL, a line break)")
+        if "/" in segment or "\\" in segment:
+            raise Refused(400, "the path holds an encoded '/' or a '\\' in a segment")
+        if segment == "..":
+            raise Refused(400, "the path holds a '..' segment")
+        if len(segment.encode("utf-8")) > MAX_NAME_BYTES:
+            raise Refused(414, f"a segment of the path is longer than {MAX_NAME_BYTES} bytes, longer than any "
+                               "file name")
+        if segment not in ("", "."):
+            segments.append(segment)
+    return segments, path.endswith("/")
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
+    """Answers every request with a status: the site's files, the long-poll, or an error saying why.
+
+    Nothing a client sends ends a connection unanswered or raises out of the handler: a malformed
+    request line is 400, an over-long one 414, over-long headers 431, a path that cannot name a file
+    400, 404 or 414, a ``Host`` that is not this server 421 (see :class:`HostPolicy`).
+    """
+
     live: LiveSite
+    hosts: HostPolicy
     server_version = "newsgen-serve"
+    default_request_version = "HTTP/1.0"   # so that an error before the version is known has a status line
+    timeout = 60                           # an idle or trickling connection is dropped (the long-poll waits 20 s)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's signature
         pass
 
+    def parse_request(self) -> bool:
+        self.command, self.request_version, self.requestline = None, self.default_request_version, ""
+        if not self.raw_requestline.strip():   # an empty line before the request line is allowed (RFC 9112)
+            self.raw_requestline = self.rfile.readline(65537)
+            if not self.raw_requestline.strip():
+                self.send_error(400, "Bad request: no request line")
+                return False
+            if len(self.raw_requestline) > 65536:
+                self.send_error(414)
+                return False
+        if len(self.raw_requestline.split()) == 2:   # HTTP/0.9: no headers, no status line: refused
+            self.send_error(400, "Bad request: HTTP/0.9 is not supported; send 'GET /path HTTP/1.1'")
+            return False
+        return super().parse_request()
+
     def do_HEAD(self) -> None:  # noqa: N802 - the base class's naming
-        self._respond(head=True)
+        self._answer(head=True)
 
     def do_GET(self) -> None:  # noqa: N802
-        self._respond(head=False)
+        self._answer(head=False)
+
+    def _answer(self, head: bool) -> None:
+        try:
+            self._respond(head)
+        except Refused as refused:
+            self._send(refused.status, "text/plain; charset=utf-8", f"{refused.reason}\n".encode(), head)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        except Exception as exc:   # a defect: answer 500 with what it was, keep serving
+            self.live.log(f"internal error answering {self.requestline[:200]!r} ({type(exc).__name__}: {exc}); "
+                          "please report it")
+            self._send(500, "text/plain; charset=utf-8", b"internal error in newsgen serve; see the terminal\n",
+                       head)
+
+    def _target(self) -> tuple[str, str]:
+        """The path and the query of the request target, once its form and its ``Host`` are checked."""
+        target = self.path
+        if len(target) > MAX_TARGET:
+            raise Refused(414, f"the request target is longer than {MAX_TARGET} bytes")
+        if not _TARGET.fullmatch(target):
+            raise Refused(400, "the request target holds a space, a control character or a byte outside ASCII; "
+                               "percent-encode it")
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            raise Refused(400, "more than one Host header")
+        host = hosts[0] if hosts else None
+        if target.startswith("/"):
+            path, _, query = target.partition("?")
+        elif re.match(r"https?://", target, re.IGNORECASE):   # absolute form: its authority is the host
+            try:
+                parts = urlsplit(target)
+            except ValueError:   # an unclosed '[' in the authority
+                raise Refused(400, "malformed address in the request target") from None
+            host, path, query = parts.netloc, parts.path or "/", parts.query
+        else:
+            raise Refused(400, "the request target must be a path starting with '/'")
+        self.hosts.check(host, self.request_version)
+        return path.partition("#")[0], query
 
     def _respond(self, head: bool) -> None:
-        url = urlsplit(self.path)
-        if url.path == RELOAD_PATH:
+        path, query = self._target()
+        if path == RELOAD_PATH:
             try:
-                since = int(parse_qs(url.query).get("since", ["-1"])[0])
+                since = int(parse_qs(query).get("since", ["-1"])[0])
             except ValueError:
                 since = -1
             state = self.live.wait_for_change(since)
@@ -351,30 +546,35 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(200, "application/json", body, head)
         state = self.live.state
         base = self.live.base_path
-        path = unquote(url.path)
-        if not path.startswith(base):
-            if path in ("/", "") or not path.startswith("/"):
+        segments, slash = path_segments(path)
+        base_segments = path_segments(base)[0]
+        if segments[:len(base_segments)] != base_segments:
+            if not segments:
                 return self._redirect(base)
             return self._send(404, "text/plain; charset=utf-8", f"not found: the site is served at {base}\n".encode(),
                               head)
-        rel = path[len(base):]
-        page_like = rel == "" or rel.endswith(("/", ".html")) or "." not in rel.rsplit("/", 1)[-1]
+        rel = segments[len(base_segments):]
+        name = rel[-1] if rel else ""
+        page_like = not rel or slash or name.endswith(".html") or "." not in name
         if state.error is not None and page_like:
             return self._send(500, "text/html; charset=utf-8", error_page(state.error, state.version), head)
         root = self.live.output.resolve()
-        target = (root / rel).resolve()
-        if target != root and root not in target.parents:
-            return self._send(404, "text/plain; charset=utf-8", b"not found\n", head)
-        if target.is_dir():
-            if not path.endswith("/"):
-                return self._redirect(url.path + "/")
-            target = target / "index.html"
-        status = 200
-        if not target.is_file():
-            status, target = 404, root / "404.html"
-            if not target.is_file():
+        try:
+            target = root.joinpath(*rel).resolve()
+            if target != root and root not in target.parents:
                 return self._send(404, "text/plain; charset=utf-8", b"not found\n", head)
-        data = target.read_bytes()
+            if target.is_dir():
+                if not slash and rel:
+                    return self._redirect(path + "/" + (f"?{query}" if query else ""))
+                target = target / "index.html"
+            status = 200
+            if not target.is_file():
+                status, target = 404, root / "404.html"
+                if not target.is_file():
+                    return self._send(404, "text/plain; charset=utf-8", b"not found\n", head)
+            data = target.read_bytes()
+        except OSError:   # a name too long for this file system, a folder being replaced by a build
+            return self._send(404, "text/plain; charset=utf-8", b"not found\n", head)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
             data = inject(data, state.version)
@@ -404,6 +604,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True      # a page's pending long-poll must not keep the process alive
     allow_reuse_address = True
+    log: Callable[[str], None] = staticmethod(lambda _line: None)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line, not a traceback, for what escaped a handler (a connection reset while reading)."""
+        kind, exc = sys.exc_info()[:2]
+        if kind is not None and not issubclass(kind, ConnectionError | TimeoutError):
+            self.log(f"error answering {client_address}: {kind.__name__}: {exc}")
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 @dataclass
@@ -426,22 +637,54 @@ class Preview:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
+def host_problem(host: str) -> str | None:
+    """Why ``host`` is no address to listen on (an IP address or a host name), or None."""
+    try:
+        ipaddress.ip_address(host[1:-1] if host.startswith("[") and host.endswith("]") else host)
+        return None
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    if host and len(host) <= 253 and all(re.fullmatch(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)", x) for x in labels):
+        return None
+    return (f"{host!r} is no IP address or host name; use e.g. 127.0.0.1 (the default: this machine only), "
+            "::1, or 0.0.0.0 (every interface: the preview, drafts included, is then open to the network)")
+
+
 def start(site: Path, port: int = 8000, *, drafts: bool = False, future: bool = False, host: str = "127.0.0.1",
           log: Callable[[str], None] | None = None) -> Preview:
     """Bind ``host:port``, build once, start watching. Call ``serve_forever()`` then ``stop()``.
 
-    Raises NewsgenError when the port is taken or the site folder is missing."""
+    Raises NewsgenError when the port is out of range or taken, the host is no address, or the site
+    folder is missing."""
+    if not 0 <= port <= 65535:
+        raise NewsgenError(f"port {port} is out of range: use a number from 1 to 65535, or 0 to pick a free one",
+                           Location(Path("--port")))
+    found = host_problem(host)
+    if found:
+        raise NewsgenError(found, Location(Path("--host")))
     if not site.is_dir():
         raise NewsgenError("no such site directory", Location(site))
-    handler = type("Handler", (_Handler,), {})
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    handler = type("Handler", (_Handler,), {"hosts": HostPolicy(bare)})
+    shown = f"[{bare}]" if ":" in bare else bare
     try:
-        server = _Server((host, port), handler)
+        family = socket.getaddrinfo(bare, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+        server = (_Server6 if family == socket.AF_INET6 else _Server)((bare, port), handler)
+    except socket.gaierror as exc:
+        raise NewsgenError(f"cannot listen on {host!r}: {exc.strerror or exc}; use an address of this machine, "
+                           "e.g. 127.0.0.1", Location(Path("--host"))) from None
     except OSError as exc:
-        raise NewsgenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another with --port "
-                           "(--port 0 picks a free one)", Location(Path("--port"))) from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise NewsgenError(f"cannot listen on {shown}:{port}: {exc.strerror}: {shown} is no address of this "
+                               "machine; use 127.0.0.1, or 0.0.0.0 for every interface",
+                               Location(Path("--host"))) from None
+        raise NewsgenError(f"cannot listen on {shown}:{port}: {exc.strerror or exc}; choose "
+                           "another with --port (--port 0 picks a free one)", Location(Path("--port"))) from None
     tmp = Path(tempfile.mkdtemp(prefix="newsgen-serve-"))
     live = LiveSite(site.resolve(), tmp / "site", drafts=drafts, future=future, log=log)
     handler.live = live
+    server.log = live.log
     try:
         live.start()
     except BaseException:
@@ -449,7 +692,9 @@ def start(site: Path, port: int = 8000, *, drafts: bool = False, future: bool = 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     bound = server.server_address[1]
-    return Preview(url=f"http://{host}:{bound}{live.base_path}", output=live.output, live=live, server=server,
+    if _is_unspecified(bare):   # every interface: this machine's own address opens it here
+        shown = "[::1]" if ":" in bare else "127.0.0.1"
+    return Preview(url=f"http://{shown}:{bound}{live.base_path}", output=live.output, live=live, server=server,
                    _tmp=tmp)
 
 
