@@ -99,7 +99,13 @@ def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics
     into itself on every build, a cache one publishes the drafts): not the articles, the site's
     ``templates/`` and ``static/``, the cache, or the theme's folders. Compared by real path, so a
     symbolic link is no way round it."""
-    site_r, out_r = site.resolve(), out.resolve()
+    site_r = site.resolve()
+    try:
+        out_r = out.resolve()
+    except RuntimeError:   # Python 3.11: a link that leads round in a loop
+        diagnostics.error(Location(out), "the output is a symbolic link that leads round in a loop; point it at "
+                                         "a folder, or choose another --output")
+        return
     if out_r == site_r or out_r in site_r.parents:
         diagnostics.error(Location(out), "the output directory must not be the site directory or contain it "
                                          "(a build replaces its output wholesale); use e.g. --output build")
