@@ -356,3 +356,18 @@ def test_an_output_holding_or_inside_the_theme_is_refused(tmp_path: Path, capsys
     line = refused(build_argv(site, THEME_DIR), capsys)
     assert line.startswith(f"{THEME_DIR}: the output directory must not be the theme's templates ({THEME_DIR}/")
     assert tree(THEME_DIR) == before
+
+
+def test_serve_builds_through_the_same_rule(tmp_path: Path):
+    """``newsgen serve`` builds into a folder of its own in the system's temporary folder, through the same
+    checks: were that inside the site's static/ (TMPDIR), the preview shows the error and writes nothing."""
+    from newsgen.commands.serve import LiveSite
+    site = theme_site(tmp_path)
+    before = tree(site)
+    live = LiveSite(site, site / "static" / "newsgen-serve-x" / "site")
+    try:
+        state = live.build()
+    finally:
+        live.stop()
+    assert state.error is not None and "the output directory must not be the site's static/" in state.error
+    assert tree(site) == before
