@@ -268,9 +268,13 @@ def test_warnings_do_not_stop_the_build_and_are_returned(site: Path, tmp_path: P
     assert result.pages == 47
 
 
-def test_replaces_what_pip_install_leaves_in_build(tmp_path: Path):
+def test_refuses_what_pip_install_leaves_in_build_as_any_folder_newsgen_did_not_write(tmp_path: Path):
+    """(setup.cfg keeps setuptools out of build/; a `lib/` is not newsgen's to delete: `-o crate/src`.)"""
     out = tmp_path / "build"
     (out / "lib" / "newsgen").mkdir(parents=True)
+    (out / "lib" / "newsgen" / "cli.py").write_text("print()\n", encoding="utf-8")
     (out / "bdist.linux-x86_64").mkdir()
-    build(FIXTURE, out)
-    assert (out / MARKER).is_file() and not (out / "lib").exists()
+    with pytest.raises(NewsgenError, match="not written by newsgen build"):
+        build(FIXTURE, out)
+    assert (out / "lib" / "newsgen" / "cli.py").read_text(encoding="utf-8") == "print()\n"
+    assert sorted(p.name for p in out.iterdir()) == ["bdist.linux-x86_64", "lib"]

@@ -157,7 +157,7 @@ def test_a_build_killed_mid_render_leaves_the_previous_output_and_the_next_build
     assert tmp.is_dir() and pages_in(tmp) >= 200   # it was killed mid-render
     assert snapshot(out) == before
     # what a kill between the two renames of a swap leaves when the output was already back
-    (out.parent / f".{out.name}.old-x1y2z3" / out.name).mkdir(parents=True)
+    (output_mod.new_folder(out, "old", None) / out.name).mkdir()
 
     build(site, out)   # the lock went with the killed build and its workers
     assert leftovers(out) == []
@@ -170,10 +170,10 @@ def test_a_previous_output_moved_aside_by_a_killed_swap_is_put_back_first(tmp_pa
     out = tmp_path / "build"
     build(site, out)
     before = snapshot(out)
-    old = tmp_path / f".{out.name}.old-k1ll3d"
-    old.mkdir()
-    out.rename(old / out.name)   # the state between the renames: no output, the previous one aside,
-    (tmp_path / f".{out.name}.tmp-k1ll3d" / "2016").mkdir(parents=True)   # and the new one unfinished
+    with open(lock_path(out), "a") as lock:   # the killed build's lock file, with its journal
+        old = output_mod.new_folder(out, "old", lock.fileno())
+        out.rename(old / out.name)   # the state between the renames: no output, the previous one aside,
+        (output_mod.new_folder(out, "tmp", lock.fileno(), leftover=False) / "2016").mkdir()   # the new one unfinished
 
     with OutputWriter(out):   # the next build puts it back before anything else
         assert snapshot(out) == before

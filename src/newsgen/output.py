@@ -24,9 +24,20 @@ replaces the old name. A spare that is missing, or half updated by a killed buil
 One build at a time per output: the writer holds an ``flock`` on ``.NAME.lock`` beside the
 output from start to end; a second build is refused with "another build is running".
 
-The output directory gets a marker file, so newsgen only ever replaces a directory it
-wrote itself (``--output ~`` must not delete a home directory), an empty one, or one
-holding only what ``pip install .`` leaves in a source tree's ``build/``.
+Nothing is deleted that newsgen did not write. The output directory gets a marker file
+(``.newsgen-build``), and newsgen only ever replaces a directory holding it (``--output ~`` must
+not delete a home directory; ``-o crate/src`` must not delete ``lib.rs``); any other non-empty
+directory is refused. An empty directory someone made is filled in place (it is kept, and then
+carries the marker). A folder beside the output is a killed build's leftover only when it is
+provably newsgen's: named exactly as newsgen names them (``.NAME.tmp-`` and eight characters of
+``[a-z0-9_]``) *and* either recorded in the build lock's journal (``.NAME.lock``: each folder's
+name is written there before it is made, so a build killed at any point leaves none the next
+cannot recognise) or holding a ``.newsgen-leftover`` file that names that very folder (its
+device and inode: a copy does not qualify). The spare is adopted or deleted only when it carries
+the output's marker. A look-alike (``.build.tmp-anything`` with someone's files) is left alone.
+
+An output that is a symbolic link (``public -> releases/current``) stays one: the build replaces
+the directory it points to, and its lock, spare and temporary folders are beside that directory.
 """
 
 from __future__ import annotations
@@ -35,12 +46,13 @@ import ctypes
 import errno
 import hashlib
 import os
+import random
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import weakref
@@ -66,13 +78,104 @@ except ImportError:   # not Unix: no lock
 
 MARKER = ".newsgen-build"
 MARKER_TEXT = "Written by 'newsgen build'. The whole directory is replaced on every build.\n"
-#: What ``pip install .`` leaves in a source tree's ``build/`` (newsgen's default output): regenerable.
-SETUPTOOLS_LEFTOVERS = re.compile(r"lib|lib\..+|bdist\..+|temp\..+|scripts-.+")
+#: In a folder newsgen makes beside the output and that is never published (``.NAME.old-*``,
+#: ``.NAME.trash-*``, ``.NAME.tmp-search-*``): its device and inode, so that a copy is not taken for it.
+LEFTOVER = ".newsgen-leftover"
+#: The kinds of folders a build makes beside the output, named ``.NAME.<kind>-XXXXXXXX``.
+_KINDS = ("tmp", "tmp-search", "old", "trash")
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"   # as tempfile.mkdtemp names its folders
+_random = random.SystemRandom()
 
 
 def spare_path(output: Path) -> Path:
     """Where the previous output is kept for the next build to update in place (``.NAME.spare``)."""
     return output.parent / f".{output.name}.spare"
+
+
+def output_target(output: Path) -> Path:
+    """The directory a build replaces: ``output`` itself, or where it leads when it is a symbolic
+    link (the link is kept, the release it points to gets the new site). A link that leads round in
+    a loop is refused."""
+    if not os.path.islink(output):
+        return output
+    target = Path(os.path.realpath(output))
+    if os.path.islink(target):
+        raise NewsgenError("the output is a symbolic link that leads round in a loop; point it at a folder, "
+                           "or choose another --output", Location(output))
+    return target
+
+
+def _leftover_name(output: Path) -> re.Pattern[str]:
+    """The exact names of the folders builds into ``output`` make beside it."""
+    kinds = "|".join(re.escape(k) for k in _KINDS)
+    return re.compile(rf"\.{re.escape(output.name)}\.(?:{kinds})-[a-z0-9_]{{8}}")
+
+
+def _journal(fd: int | None, line: str) -> None:
+    """Append a line to the build lock's journal (the lock file, opened for appending)."""
+    if fd is not None:
+        os.write(fd, line.encode("utf-8") + b"\n")
+
+
+def _read_journal(fd: int | None) -> dict[str, bool]:
+    """The folders the journal names: name -> made (True) or about to be made (False)."""
+    if fd is None:
+        return {}
+    found: dict[str, bool] = {}
+    for line in _journal_text(fd).splitlines():
+        made, name = line[0] == "+", line[2:]
+        found[name] = found.get(name, False) or made
+    return found
+
+
+def _journal_text(fd: int) -> str:
+    chunks = []
+    offset = 0
+    while chunk := os.pread(fd, 1 << 16, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def new_folder(output: Path, kind: str, lock: int | None, leftover: bool = True) -> Path:
+    """Make a folder beside ``output`` named ``.NAME.<kind>-XXXXXXXX`` (mode 0700), its name written
+    into the build lock's journal first, so that a build killed at any point leaves nothing the next
+    one cannot tell is its own. With ``leftover``, it also gets a :data:`LEFTOVER` file naming it
+    (for a folder that is never published and may outlive the build: a background deleter's)."""
+    for _ in range(100):
+        path = output.parent / f".{output.name}.{kind}-{''.join(_random.choices(_NAME_CHARS, k=8))}"
+        _journal(lock, f"? {path.name}")
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        _journal(lock, f"+ {path.name}")
+        if leftover:
+            st = os.lstat(path)
+            (path / LEFTOVER).write_text(f"{st.st_dev}:{st.st_ino}\n", encoding="utf-8")
+        return path
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary folder", str(output.parent))
+
+
+def _names_itself(folder: str) -> bool:
+    """Whether ``folder`` holds a :data:`LEFTOVER` file naming it (written into it by :func:`new_folder`)."""
+    try:
+        st = os.lstat(folder)
+        path = os.path.join(folder, LEFTOVER)
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        with open(path, encoding="utf-8") as f:
+            return f.read(100) == f"{st.st_dev}:{st.st_ino}\n"
+    except (OSError, ValueError):
+        return False
+
+
+def carries_marker(tree: Path) -> bool:
+    """Whether ``tree`` is a directory (not a link) holding the output's marker file, a regular file."""
+    try:
+        return stat.S_ISDIR(os.lstat(tree).st_mode) and stat.S_ISREG(os.lstat(tree / MARKER).st_mode)
+    except OSError:
+        return False
 
 
 class OutputWriter:
@@ -83,7 +186,9 @@ class OutputWriter:
     """
 
     def __init__(self, output: Path, spare: bool = False) -> None:
-        self.output = output
+        shown = output
+        #: the directory replaced (where ``output`` leads, when it is a symbolic link)
+        self.output = output = output_target(output)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -91,16 +196,17 @@ class OutputWriter:
         self._lock = _lock(output)
         try:
             #: leftovers of killed builds that were removed (a previous output moved aside is put back first)
-            self.recovered = _recover(output)
-            _check_replaceable(output)
+            self.recovered = _recover(output, self._lock)
+            #: the output is an empty folder newsgen did not make: filled in place at the commit, not replaced
+            self._fill = _check_replaceable(output, shown)
             #: whether there is an output to reuse pages from (none: every page is written afresh)
-            self.has_output = output.is_dir()
+            self.has_output = output.is_dir() and not self._fill
             try:
-                self.tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+                self.tmp = new_folder(output, "tmp", self._lock, leftover=False)
             except OSError as exc:
                 raise cannot_write(output.parent, exc) from None
             #: updating the previous output in place (its files may be hard links of the output's)
-            self.in_place = spare and _adopt_spare(output, self.tmp)
+            self.in_place = spare and not self._fill and _adopt_spare(output, self.tmp)
         except BaseException:
             self._unlock()
             raise
@@ -115,6 +221,7 @@ class OutputWriter:
         #: the last file reuse() linked or store() wrote, with its stat
         self._linked: tuple[str, os.stat_result] | None = None
         self._folders: set[str] = set()   # folders of the fresh tree made (or found) by this process
+        self._real: set[str] = set()      # folders of the tree updated in place found real (no links)
 
     # -- writing
     def claim(self, path: str, what: str = "a page") -> str:
@@ -151,7 +258,7 @@ class OutputWriter:
         target = os.path.join(self._tmp, path)
         try:
             if self.in_place:
-                _make_room(self._tmp, path)
+                self._make_room(path)
             else:
                 self._make_folder(path)
             self._linked = (path, store_text(target, text))
@@ -172,6 +279,14 @@ class OutputWriter:
         except FileNotFoundError:
             os.makedirs(target, exist_ok=True)
         self._folders.add(folder)
+
+    def scratch_folder(self, kind: str = "tmp-search") -> Path:
+        """A folder of this build's own beside the output (see :func:`new_folder`), for the caller to
+        delete when done; a killed build's is deleted by the next."""
+        try:
+            return new_folder(self.output, kind, self._lock)
+        except OSError as exc:
+            raise cannot_write(self.output.parent, exc) from None
 
     def write_page(self, path: str, html: str, what: str = "a page") -> None:
         """Claim and write one generated file."""
@@ -194,7 +309,7 @@ class OutputWriter:
             target = self.claim(key, f"static file {file}")
             if self.in_place:
                 try:
-                    _make_room(self._tmp, key)
+                    self._make_room(key)
                 except OSError as exc:
                     raise cannot_write(self.output / key, exc) from None
             _copy(file, target, self.output / key)
@@ -211,6 +326,8 @@ class OutputWriter:
             if path in self._written:
                 continue
             try:
+                if not self._real_folders(path):
+                    continue   # a link was in its way, and is gone with what it led to
                 os.unlink(os.path.join(self._tmp, path))
             except FileNotFoundError:
                 continue
@@ -238,11 +355,15 @@ class OutputWriter:
         try:
             if self.in_place and sweep:
                 self._sweep()
-                _make_room(self._tmp, MARKER)
+            if self.in_place:
+                self._make_room(MARKER)   # never written into: it may be a link (hard or symbolic)
             (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-            os.chmod(self.tmp, 0o755)   # mkdtemp makes it 0700; a static host must be able to read it
+            os.chmod(self.tmp, 0o755)   # made 0700; a static host must be able to read it
         except OSError as exc:
             raise cannot_write(self.output / MARKER, exc) from None
+        if self._fill:
+            self._fill_in_place()
+            return
         if self.output.exists() and _exchange(self.tmp, self.output):
             self._previous = self.tmp   # now holds the previous output; a stale temp dir if killed here
             self._committed = True
@@ -250,7 +371,7 @@ class OutputWriter:
         old: Path | None = None
         try:
             if self.output.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+                old = new_folder(self.output, "old", self._lock)
                 os.rename(self.output, old / self.output.name)
             os.rename(self.tmp, self.output)
         except BaseException as exc:
@@ -263,6 +384,59 @@ class OutputWriter:
             raise
         self._previous = old
         self._committed = True
+
+    def _fill_in_place(self) -> None:
+        """Move the new tree's files into the output, an empty folder someone else made (kept, not
+        replaced): its marker first, so that a build killed meanwhile leaves an output the next one
+        replaces whole. A file put into the output meanwhile is never overwritten."""
+        try:
+            with os.scandir(self.output) as entries:
+                if any(entries):
+                    raise NewsgenError(f"refusing to fill {self.output}: it was empty when the build started, but "
+                                       "files were put into it meanwhile; build again", Location(self.output))
+            fd = os.open(self.output / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as marker:
+                marker.write(MARKER_TEXT)
+            with os.scandir(self.tmp) as entries:
+                names = [e.name for e in entries if e.name != MARKER]
+            for name in names:
+                _rename_no_replace(self.tmp / name, self.output / name)
+        except OSError as exc:
+            raise cannot_write(self.output, exc) from None
+        remove_tree(self.tmp)   # only its marker is left
+        self._previous = None
+        self._committed = True
+
+    def _real_folders(self, path: str) -> bool:
+        """In the tree updated in place (an earlier output, that anyone may have changed), that every
+        folder above ``path`` is a real folder of the tree, so that nothing is written, linked or
+        deleted through a symbolic link out of it: a link (or a file) found there is removed (the link
+        only, never what it leads to), and False returned. Each folder is looked at once per build."""
+        folder = path.rpartition("/")[0]
+        if not folder or folder in self._real:
+            return True
+        parts = folder.split("/")
+        for depth in range(1, len(parts) + 1):
+            rel = "/".join(parts[:depth])
+            if rel in self._real:
+                continue
+            here = os.path.join(self._tmp, rel)
+            try:
+                mode = os.lstat(here).st_mode
+            except FileNotFoundError:
+                return True   # made by the write, as a real folder
+            if not stat.S_ISDIR(mode):
+                os.unlink(here)
+                return False
+            self._real.add(rel)
+        return True
+
+    def _make_room(self, path: str) -> None:
+        """Before a file is written at ``path`` of the tree updated in place: remove the old file
+        (it may be a hard link of a published one, never to be written into), or a directory of that
+        name, or a file or a symbolic link where one of its directories must go."""
+        self._real_folders(path)
+        _make_room(self._tmp, path)
 
     def _sweep(self) -> None:
         """Delete what no file of this build claimed from the tree updated in place (pages gone since,
@@ -299,13 +473,15 @@ class OutputWriter:
         spare = spare_path(self.output)
         doomed: list[Path] = []
         try:
-            if os.path.lexists(spare) and (previous is not None or not keep):
-                doomed.append(self._aside(spare))   # an older spare: a full build keeps none
-            if keep and previous is not None:
+            # an older spare (a full build keeps none); only newsgen's: something else of that name stays
+            if carries_marker(spare) and (previous is not None or not keep):
+                doomed.append(self._aside(spare))
+            if keep and previous is not None and not os.path.lexists(spare):
                 tree = previous if previous == self.tmp else previous / self.output.name
                 os.rename(tree, spare)
-                if tree != previous:
-                    os.rmdir(previous)   # the emptied .NAME.old-* folder of a swap without exchange
+                if tree != previous:   # the emptied .NAME.old-* folder of a swap without exchange
+                    os.unlink(previous / LEFTOVER)
+                    os.rmdir(previous)
                 previous = None
         except OSError:
             pass   # the previous output is deleted below; the next build writes a fresh tree
@@ -316,7 +492,7 @@ class OutputWriter:
 
     def _aside(self, tree: Path) -> Path:
         """Move ``tree`` into a new ``.NAME.trash-*`` folder (which it returns), out of the way of its name."""
-        trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.trash-", dir=self.output.parent))
+        trash = new_folder(self.output, "trash", self._lock)
         os.rename(tree, trash / "tree")
         return trash
 
@@ -353,6 +529,7 @@ class OutputWriter:
         target = os.path.join(self._tmp, path)
         if self.in_place:
             try:
+                self._real_folders(path)
                 there = os.lstat(target)
                 if (there.st_ino, there.st_dev) == (st.st_ino, st.st_dev):
                     self._linked = (path, st)
@@ -636,13 +813,15 @@ class StaleCheck:
 
 
 @contextmanager
-def build_lock(output: Path) -> Iterator[None]:
+def build_lock(output: Path) -> Iterator[int | None]:
     """Hold the build lock of ``output`` for a while (a build that only checks it is up to date),
-    first cleaning up what a killed build left beside it, as every build does."""
+    first cleaning up what a killed build left beside it, as every build does. Yields the lock's
+    descriptor, for :func:`new_folder`'s journal."""
+    output = output_target(output)
     fd = _lock(output)
     try:
-        _recover(output)
-        yield
+        _recover(output, fd)
+        yield fd
     finally:
         if fd is not None:
             try:
@@ -657,15 +836,21 @@ def _lock(output: Path) -> int | None:
 
     The lock file is deleted by its holder at the end (:meth:`OutputWriter.close`), so nothing is
     left beside the output; a build that opened the file just before that deletion finds its lock
-    on a file no longer there, and takes the lock again on a new one.
+    on a file no longer there, and takes the lock again on a new one. The file is also the journal
+    of the folders the holder makes beside the output (:func:`new_folder`): a file of that name
+    holding anything else (or a link) is not newsgen's, and is refused rather than deleted.
     """
     if fcntl is None:
         return None
     path = lock_path(output)
     while True:
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0),
+                         0o644)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise NewsgenError(f"{path} is a symbolic link, not newsgen's build lock; move it away, or choose "
+                                   "another --output", Location(output)) from None
             raise cannot_write(path, exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -674,46 +859,91 @@ def _lock(output: Path) -> int | None:
             raise NewsgenError(f"another build is running into this directory (it holds {path}); wait for "
                                f"it to finish, or choose another --output", Location(output)) from None
         except OSError:   # a file system without locks: build unlocked rather than not at all
-            return fd
+            pass
         held = os.fstat(fd)
         try:
-            now = os.stat(path)
+            now = os.stat(path, follow_symlinks=False)
         except FileNotFoundError:
             now = None
         if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
-            return fd
+            break
         os.close(fd)   # deleted by the build that just finished: lock the new file
+    journal = _leftover_name(output)
+    if not stat.S_ISREG(held.st_mode) or held.st_size > (1 << 20) or not all(
+            line[:2] in ("? ", "+ ") and journal.fullmatch(line[2:]) for line in _journal_text(fd).splitlines()):
+        os.close(fd)
+        raise NewsgenError(f"{path} is not newsgen's build lock (it holds something else); move it away, or "
+                           "choose another --output", Location(output))
+    return fd
 
 
-def _recover(output: Path) -> list[Path]:
+def _rename_no_replace(source: Path, target: Path) -> None:
+    """Rename, never over something at ``target`` (FileExistsError): atomically where the system can."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is not None:
+        if renameat2(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_NOREPLACE) == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise OSError(err, os.strerror(err), str(target))
+    if os.path.lexists(target):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+    os.rename(source, target)
+
+
+def _recover(output: Path, lock: int | None = None) -> list[Path]:
     """Undo what a killed build left beside ``output``; returns the leftovers removed.
 
     A build killed between the two renames of a swap without atomic exchange left no output and
     the previous one in ``.NAME.old-*/NAME``: that is put back. Then every ``.NAME.tmp-*`` and
-    ``.NAME.old-*`` directory is deleted. Only called with the build lock held, so none of them
-    belongs to a running build.
+    ``.NAME.old-*`` directory newsgen made is deleted, and a ``.NAME.trash-*`` one its background
+    deleter has had time enough for. Only what is provably newsgen's: named exactly so, and named in
+    the journal of ``lock`` as made (a folder named there as about to be made, but not made, is
+    removed only if empty: the kill came before anything was put in it) or holding a
+    :data:`LEFTOVER` file naming it; anything else of such a name is left alone. Only called with
+    the build lock held, so none of them belongs to a running build. The journal is then emptied.
     """
-    tmp_prefix, old_prefix = f".{output.name}.tmp-", f".{output.name}.old-"
+    pattern = _leftover_name(output)
+    journal = _read_journal(lock)
     trash_prefix = f".{output.name}.trash-"   # a background deleter's: left to it unless long abandoned
     now = time.time()
+    leftovers: list[Path] = []
     try:
-        leftovers = sorted(output.parent / e.name for e in os.scandir(output.parent)
-                           if e.is_dir(follow_symlinks=False) and (
-                               e.name.startswith((tmp_prefix, old_prefix))
-                               or e.name.startswith(trash_prefix) and now - e.stat().st_mtime > TRASH_GRACE))
+        entries = sorted(os.scandir(output.parent), key=lambda e: e.name)
     except OSError:
-        return []
+        entries = []
+    for e in entries:
+        if not pattern.fullmatch(e.name) or not e.is_dir(follow_symlinks=False):
+            continue
+        made = journal.get(e.name)
+        if not made and not _names_itself(e.path):
+            if made is False:   # killed between naming it and making it: empty, or not newsgen's
+                try:
+                    os.rmdir(e.path)
+                except OSError:
+                    pass
+            continue
+        if e.name.startswith(trash_prefix) and now - e.stat(follow_symlinks=False).st_mtime <= TRASH_GRACE:
+            continue
+        leftovers.append(output.parent / e.name)
+    old_prefix = f".{output.name}.old-"
     for path in leftovers:
-        if path.name.startswith(old_prefix) and not os.path.lexists(output) and (path / output.name).is_dir():
+        if path.name.startswith(old_prefix) and not os.path.lexists(output) and carries_marker(path / output.name):
             try:
                 os.rename(path / output.name, output)
             except OSError as exc:
                 raise cannot_write(output, exc) from None
     for path in leftovers:
         remove_tree(path)
+    if lock is not None and journal:
+        try:
+            os.ftruncate(lock, 0)
+        except OSError:
+            pass
     return leftovers
 
 
+_RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _PR_SET_PDEATHSIG = 1
@@ -760,12 +990,13 @@ def make_spare(output: Path) -> bool:
     lock in a ``.NAME.tmp-*`` folder and renamed when complete, so a killed copy is cleaned up as any
     killed build's leftovers are. False, with nothing left behind, when there is a spare already, no
     output, another build running, or a file that cannot be linked (another file system)."""
+    output = output_target(output)
     spare = spare_path(output)
-    if os.path.lexists(spare) or not output.is_dir():
+    if os.path.lexists(spare) or not carries_marker(output):
         return False
     try:
-        with build_lock(output):
-            tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+        with build_lock(output) as lock:
+            tmp = new_folder(output, "tmp", lock, leftover=False)
             try:
                 _link_tree(str(output), str(tmp))
                 os.rename(tmp, spare)
@@ -790,7 +1021,7 @@ def _link_tree(source: str, target: str) -> None:
 def _adopt_spare(output: Path, tmp: Path) -> bool:
     """Put the spare previous output (if any) where the empty ``tmp`` is; True when it was."""
     spare = spare_path(output)
-    if not spare.is_dir() or spare.is_symlink():
+    if not carries_marker(spare):   # only newsgen's own: something else of that name is left alone
         return False
     try:
         os.rmdir(tmp)
@@ -880,13 +1111,21 @@ def _remove(path: str) -> None:
             pass
 
 
-def _check_replaceable(output: Path) -> None:
-    if not output.exists():
-        return
+def _check_replaceable(output: Path, shown: Path) -> bool:
+    """Refuse an output that is not newsgen's to replace: a file, or a non-empty directory without
+    the marker. True when it is an empty directory (filled in place, not replaced)."""
+    where = f"{output}, where this link leads" if shown != output else "this folder"
+    if not os.path.lexists(output):
+        return False
     if not output.is_dir():
-        raise NewsgenError(f"output {output} exists and is not a directory", Location(output))
-    if (output / MARKER).is_file() or all(SETUPTOOLS_LEFTOVERS.fullmatch(p.name) for p in output.iterdir()):
-        return
+        raise NewsgenError(f"the output ({where}) exists and is not a directory; choose another --output",
+                           Location(shown))
+    if carries_marker(output):
+        return False
+    with os.scandir(output) as entries:
+        if not any(entries):
+            return True
     raise NewsgenError(
-        f"refusing to replace {output}: it is not empty and was not written by newsgen build "
-        f"(no {MARKER} file in it); remove it or choose another --output", Location(output))
+        f"refusing to replace {where}: it is not empty and was not written by newsgen build (no {MARKER} "
+        f"file in it), and newsgen deletes nothing it did not write; choose an empty or new folder with "
+        f"--output, or empty this one yourself", Location(shown))

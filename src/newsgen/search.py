@@ -41,7 +41,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -182,7 +181,7 @@ def _run_pagefind(writer: OutputWriter, shards: Mapping[str, Sequence[str]], tar
         return
     binary = executable()
     # named as a build's temporary folder, so the next build removes it if this one is killed
-    stage = Path(tempfile.mkdtemp(prefix=f".{writer.output.name}.tmp-search-", dir=writer.tmp.parent)).absolute()
+    stage = writer.scratch_folder("tmp-search").absolute()
     target = target.absolute()   # Pagefind runs in the staging folder
     # no pagefind.yml and no PAGEFIND_* variables of the caller's: the index depends on the pages only
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}

@@ -18,6 +18,7 @@ from pathlib import Path
 from newsgen import config as config_mod
 from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
+from newsgen.output import CACHE_DIR
 from newsgen.render import THEME_DIR
 from newsgen.site import Site, build_site
 
@@ -97,10 +98,30 @@ def _check_base_url(config: config_mod.Config, overridden: bool, diagnostics: Di
 
 
 def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics: Diagnostics) -> None:
-    """The output is replaced wholesale, so it must not be the site or hold its articles."""
-    site_r, out_r = site.resolve(), out.resolve()
-    articles_r = (site / articles_dir).resolve()
-    if out_r == site_r or out_r in site_r.parents or out_r == articles_r or out_r in articles_r.parents \
-            or articles_r in out_r.parents:
-        diagnostics.error(Location(out), "the output directory must not be the site directory, contain it, "
-                                         "or be inside the articles directory; use e.g. --output build")
+    """The output is replaced wholesale, so it must not be the site or contain it; and nothing a build
+    reads may be in it, or hold it (a build would read its own output: a ``static/`` one is copied
+    into itself on every build, a cache one publishes the drafts): not the articles, the site's
+    ``templates/`` and ``static/``, the cache, or the theme's folders. Compared by real path, so a
+    symbolic link is no way round it."""
+    site_r = site.resolve()
+    try:
+        out_r = out.resolve()
+    except RuntimeError:   # Python 3.11: a link that leads round in a loop
+        diagnostics.error(Location(out), "the output is a symbolic link that leads round in a loop; point it at "
+                                         "a folder, or choose another --output")
+        return
+    if out_r == site_r or out_r in site_r.parents:
+        diagnostics.error(Location(out), "the output directory must not be the site directory or contain it "
+                                         "(a build replaces its output wholesale); use e.g. --output build")
+        return
+    read = [(site / articles_dir, f"the articles directory {articles_dir}/"),
+            (site / "templates", "the site's templates/"), (site / "static", "the site's static/"),
+            (site / CACHE_DIR, f"the build cache {CACHE_DIR}/"),
+            (THEME_DIR / "templates", "the theme's templates"), (THEME_DIR / "static", "the theme's static files")]
+    for folder, what in read:
+        folder_r = folder.resolve()
+        if out_r == folder_r or folder_r in out_r.parents or out_r in folder_r.parents:
+            diagnostics.error(Location(out), f"the output directory must not be {what} ({folder_r}), be inside it "
+                                             "or contain it: a build reads from there, and replaces its output "
+                                             "wholesale; use e.g. --output build")
+            return
