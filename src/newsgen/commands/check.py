@@ -95,10 +95,11 @@ class CheckResult:
 def check(site: Path, *, fix: bool = False, links: bool = False, today: dt.date | None = None) -> CheckResult:
     """Check ``site``; with ``fix`` fill missing derived fields first; with ``links`` also build and follow links."""
     fixed: list[FixedFile] = []
+    fixing: list[Diagnostic] = []
     if fix:
-        fixed = fix_articles(site, validate(site, drafts=True, future=True, today=today))
+        fixed, fixing = fix_articles(site, validate(site, drafts=True, future=True, today=today))
     checked = validate(site, drafts=True, future=True, today=today)
-    diagnostics = list(checked.diagnostics)
+    diagnostics = list(checked.diagnostics) + fixing
     day = today or dt.datetime.now(zoneinfo.ZoneInfo(checked.config.timezone)).date()
     lines = {a.path: FrontMatterLines.of(site / a.path) for a in checked.articles}
     diagnostics += _duplicates(checked.articles, lines)
@@ -333,35 +334,120 @@ def _built_links(site: Path, checked: Validated) -> list[Diagnostic]:
 
 # --------------------------------------------------------------------------- --fix
 
-def fix_articles(site: Path, checked: Validated) -> list[FixedFile]:
-    """Fill missing derived fields of every readable article; rewrite only its front matter."""
+@dataclass
+class _Rewrite:
+    """One planned ``--fix``: the article, the file written (its own, or the one its symbolic link leads
+    to, so that the link stays a link), the bytes read and the text to write."""
+
+    article: Article
+    target: Path
+    old: bytes
+    new: str
+    added: list[str]
+
+
+def fix_articles(site: Path, checked: Validated) -> tuple[list[FixedFile], list[Diagnostic]]:
+    """Fill missing derived fields of every readable article; rewrite only its front matter.
+
+    Every rewrite is planned and every target checked first (a file newsgen may not or should not
+    write is left as it is, with a warning saying why); then each file is written atomically (a
+    temporary file renamed over it, keeping its mode, owner and body bytes). If a write still fails,
+    the writing stops and the error names the files already rewritten and those left as they were.
+    Returns the files rewritten and the problems found while fixing."""
     try:
         config_mod.load(site)
     except NewsgenError:   # fixing with default aliases and topics would write wrong values: report only
-        return []
+        return [], []
+    problems: list[Diagnostic] = []
     taken = {a.slug for a in checked.articles}
-    todo: list[tuple[Article, list[str], str]] = []
+    todo: list[tuple[Article, Path, bytes, list[str]]] = []
+    targets: set[Path] = set()
     for article in checked.articles:
-        text = (site / article.path).read_bytes().decode("utf-8")   # not read_text: it would turn \r\n into \n
+        target, refused = _fix_target(site, article.path)
+        if target is None or target in targets:
+            continue
+        try:
+            data = target.read_bytes()
+            text = data.decode("utf-8")   # not read_text: it would turn \r\n into \n
+        except (OSError, UnicodeDecodeError):
+            continue   # changed since it was read: the report says what it is now
         missing = _missing(text)
-        if missing:
-            todo.append((article, missing, text))
-    fixed: list[FixedFile] = []
-    for article, missing, text in todo:
+        if not missing:
+            continue
+        if refused is not None:
+            problems.append(Diagnostic(Location(article.path), f"{refused}; --fix leaves it as it is (it lacks "
+                                       f"{', '.join(missing)})", Severity.WARNING))
+            continue
+        targets.add(target)
+        todo.append((article, target, data, missing))
+    plans: list[_Rewrite] = []
+    for article, target, data, missing in todo:
+        text = data.decode("utf-8")
         values = derive(article, missing, checked.config, taken)
         if not values:
             continue
         new_text = with_front_matter(text, values)
         if new_text is None or new_text == text:
             continue
-        parsed, problems = content.loads(new_text, article.path)
-        if parsed is None or any(p.severity is Severity.ERROR for p in problems):
+        parsed, found = content.loads(new_text, article.path)
+        if parsed is None or any(p.severity is Severity.ERROR for p in found):
             continue   # never write a file worse than it was
-        _replace(site / article.path, new_text)
-        diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                                            f"a/{article.path}", f"b/{article.path}"))
-        fixed.append(FixedFile(article.path, list(values), diff))
-    return fixed
+        plans.append(_Rewrite(article, target, data, new_text, list(values)))
+    fixed: list[FixedFile] = []
+    for index, plan in enumerate(plans):
+        try:
+            _replace(plan.target, plan.new, plan.old)
+        except _NotWritten as exc:
+            problems.append(_stopped(plan, exc.reason, fixed, plans[index + 1:]))
+            break
+        diff = "".join(difflib.unified_diff(plan.old.decode("utf-8").splitlines(keepends=True),
+                                            plan.new.splitlines(keepends=True),
+                                            f"a/{plan.article.path}", f"b/{plan.article.path}"))
+        fixed.append(FixedFile(plan.article.path, plan.added, diff))
+    return fixed, problems
+
+
+def _fix_target(site: Path, path: Path) -> tuple[Path | None, str | None]:
+    """The file ``--fix`` writes for the article at ``path`` (relative to ``site``), and why it must not
+    write it (None when it may). A symbolic link is fixed through: its target is written, inside the
+    site (a link leading outside is an error of its own and is never read); a read-only file, a file
+    with other hard links (a rename would split them) or one in a folder newsgen cannot write into
+    are left alone."""
+    full = site / path
+    real = Path(os.path.realpath(full))
+    if not real.is_relative_to(Path(os.path.realpath(site))):
+        return None, None
+    shown = f"{path}" if real == full.absolute() else f"{path} (a symbolic link to {real})"
+    try:
+        st = real.stat()
+    except OSError:
+        return None, None
+    if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
+        return real, (f"{shown} is read-only; to let --fix fill it, make it writable "
+                      f"(chmod u+w {real if real != full.absolute() else path})")
+    if st.st_nlink > 1:
+        return real, (f"{shown} has {st.st_nlink - 1} other hard link(s), which a rewrite would part from it; "
+                      "fill the fields by hand, or make it a single file (cp it, then mv the copy over it)")
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        return real, f"{shown} is in a folder newsgen may not write into ({real.parent}); allow it, or fill the " \
+                     "fields by hand"
+    return real, None
+
+
+def _stopped(failed: _Rewrite, reason: str, done: list[FixedFile], rest: list[_Rewrite]) -> Diagnostic:
+    """The error of a rewrite that failed: what was and what was not written."""
+    written = ", ".join(str(f.path) for f in done) or "none"
+    left = ", ".join(str(p.article.path) for p in [failed, *rest])
+    return Diagnostic(Location(failed.article.path),
+                      f"--fix could not rewrite this file ({reason}), so it stopped there: already rewritten "
+                      f"(their diffs are shown): {written}; left as they were: {left}. Fix the cause and "
+                      "run newsgen check --fix again")
+
+
+class _NotWritten(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _missing(text: str) -> list[str]:
@@ -441,12 +527,33 @@ def with_front_matter(text: str, values: dict[str, Any]) -> str | None:
     return bom + lines[0] + "".join(out) + "".join(body)
 
 
-def _replace(path: Path, text: str) -> None:
+def _replace(path: Path, text: str, old: bytes) -> None:
+    """Write ``text`` over ``path`` atomically (a temporary file beside it, fsynced, renamed over it),
+    with the file's mode and, where allowed, its owner; only while ``path`` still holds ``old`` (an
+    editor's save since it was read wins). Raises :class:`_NotWritten` with the reason, the file as it was."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(text.encode("utf-8"))
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        st = path.stat()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(text.encode("utf-8"))
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, st.st_mode & 0o7777)
+        if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass
+        if path.read_bytes() != old:
+            raise _NotWritten("it changed while check ran")
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise NewsgenError(f"cannot write: {exc.strerror or exc}", Location(path)) from None
+        raise _NotWritten(f"cannot write: {exc.strerror or exc}") from None
+    except _NotWritten:
+        tmp.unlink(missing_ok=True)
+        raise

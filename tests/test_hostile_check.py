@@ -1,0 +1,161 @@
+"""``newsgen check`` against hostile sites: ``--fix`` that cannot write everything says what it wrote,
+follows symbolic links, respects read-only files and keeps modes and body bytes; every problem of a
+file is reported; and no site that ``build`` cannot build is called clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from newsgen import cli
+from newsgen.commands import check as check_mod
+from newsgen.commands.check import check
+from newsgen.commands.init import init
+
+TODAY = dt.date(2025, 8, 31)
+
+
+def article(slug: str, body: str = "南昌市青山湖区罗家镇完成供水管网改造，惠及居民三千户。\n",
+            summary: bool = False) -> str:
+    """An article whose only missing derived field is ``summary`` (--fix fills it without the NLP stack)."""
+    return (f"---\ntitle: 罗家镇完成供水管网改造{slug}\ndate: 2025-08-06\nslug: {slug}\n"
+            "regions: [江西省/南昌市/青山湖区/罗家镇]\ntopics: [水利]\ntags: [供水]\n"
+            + ("summary: 已有摘要。\n" if summary else "") + f"---\n\n{body}")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    init(root, province="江西省")
+    (root / "newsgen.yaml").write_text((root / "newsgen.yaml").read_text(encoding="utf-8")
+                                       + "base_url: https://example.org/\n", encoding="utf-8")
+    (root / "articles/2025/08").mkdir(parents=True)
+    return root
+
+
+def write(site: Path, rel: str, text: str | bytes) -> Path:
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and not p.is_symlink()}
+
+
+# --------------------------------------------------------------------------- 1. a partial --fix says what changed
+
+def test_a_fix_that_fails_midway_names_the_files_rewritten_and_those_left(site, monkeypatch, capsys):
+    paths = [write(site, f"articles/2025/08/{name}.md", article(name)) for name in ("a", "b", "c")]
+    before = {p: p.read_bytes() for p in paths}
+    real_replace = os.replace
+    calls = []
+
+    def failing_replace(src, dst):   # the second rewrite fails, as on a full disk
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(check_mod.os, "replace", failing_replace)
+    code = cli.main(["check", "--fix", "--site", str(site)])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "nothing was changed" not in out.out + out.err
+    assert ("articles/2025/08/b.md: --fix could not rewrite this file (cannot write: No space left on device), "
+            "so it stopped there: already rewritten (their diffs are shown): articles/2025/08/a.md; left as "
+            "they were: articles/2025/08/b.md, articles/2025/08/c.md") in out.out
+    assert "fixed 1 file(s)" in out.out and "+summary:" in out.out
+    assert paths[0].read_bytes() != before[paths[0]] and b"\nsummary: " in paths[0].read_bytes()
+    assert [p.read_bytes() for p in paths[1:]] == [before[p] for p in paths[1:]]
+    assert not [p for p in (site / "articles").rglob(".*.tmp")]   # no temporary file left behind
+
+
+def test_a_file_changed_while_check_ran_is_not_overwritten(site, monkeypatch):
+    path = write(site, "articles/2025/08/a.md", article("a"))
+    real_derive = check_mod.derive
+
+    def editor_saves(*args, **kwargs):   # the editor saves the file between the read and the write
+        path.write_text(article("a") + "编辑刚加的一段。\n", encoding="utf-8")
+        return real_derive(*args, **kwargs)
+
+    monkeypatch.setattr(check_mod, "derive", editor_saves)
+    result = check(site, fix=True, today=TODAY)
+    assert result.fixed == []
+    assert path.read_text(encoding="utf-8").endswith("编辑刚加的一段。\n")
+    assert any("it changed while check ran" in d.message for d in result.errors)
+
+
+# --------------------------------------------------------------------------- 2. links, read-only files, modes
+
+def test_fix_through_a_symbolic_link_keeps_the_link_and_fixes_its_target(site):
+    target = write(site, "shared/a.md", article("a"))
+    link = site / "articles/2025/08/a.md"
+    link.symlink_to(os.path.relpath(target, link.parent))
+    result = check(site, fix=True, today=TODAY)
+    assert [str(f.path) for f in result.fixed] == ["articles/2025/08/a.md"]
+    assert link.is_symlink() and os.readlink(link) == os.path.relpath(target, link.parent)
+    assert b"\nsummary: " in target.read_bytes()
+    assert check(site, fix=True, today=TODAY).fixed == []
+
+
+def test_fix_never_follows_a_link_out_of_the_site(site, tmp_path):
+    outside = write(tmp_path, "outside/a.md", article("a"))
+    before = outside.read_bytes()
+    (site / "articles/2025/08/a.md").symlink_to(outside)
+    result = check(site, fix=True, today=TODAY)
+    assert result.fixed == [] and outside.read_bytes() == before
+    assert any("leads outside the site" in d.message for d in result.errors)
+
+
+def test_fix_leaves_a_read_only_file_as_it_is_and_says_how_to_allow_it(site):
+    path = write(site, "articles/2025/08/a.md", article("a"))
+    other = write(site, "articles/2025/08/b.md", article("b"))
+    path.chmod(0o444)
+    before = path.read_bytes()
+    result = check(site, fix=True, today=TODAY)
+    assert [str(f.path) for f in result.fixed] == ["articles/2025/08/b.md"]
+    assert path.read_bytes() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert b"\nsummary: " in other.read_bytes()
+    assert [str(d) for d in result.warnings] == [
+        "articles/2025/08/a.md: warning: articles/2025/08/a.md is read-only; to let --fix fill it, make it "
+        "writable (chmod u+w articles/2025/08/a.md); --fix leaves it as it is (it lacks summary)"]
+
+
+def test_fix_leaves_a_hard_linked_file_as_it_is(site):
+    path = write(site, "articles/2025/08/a.md", article("a"))
+    os.link(path, site / "a-copy.md")
+    before = path.read_bytes()
+    result = check(site, fix=True, today=TODAY)
+    assert result.fixed == [] and path.read_bytes() == before == (site / "a-copy.md").read_bytes()
+    assert any("other hard link" in d.message for d in result.warnings)
+
+
+@pytest.mark.parametrize("body", [
+    "第一段。\r\n\r\n第二段，没有结尾的换行",           # Windows line ends, no final newline
+    "\ufeff正文里的字节顺序标记。  \n\n\n",               # a BOM inside the body, trailing spaces, blank lines
+    "正文。\r旧 Mac 的换行。\r",                          # lone CRs
+])
+def test_fix_keeps_mode_and_every_body_byte(site, body):
+    text = article("a", body=body)
+    if "\r\n" in body:
+        text = "\ufeff" + text.replace("\n", "\r\n").replace("\r\r\n", "\r\n")
+    path = write(site, "articles/2025/08/a.md", text)
+    path.chmod(0o640)
+    old = path.read_bytes()
+    result = check(site, fix=True, today=TODAY)
+    assert [str(f.path) for f in result.fixed] == ["articles/2025/08/a.md"]
+    new = path.read_bytes()
+    close = old.index(b"---", 4)
+    new_close = new.index(b"---", 4)
+    assert new[new_close:] == old[close:]        # the closing fence and every byte after it
+    assert new[:close] == old[:close]            # the existing lines before the new one, BOM included
+    assert b"summary: " in new[close:new_close]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
