@@ -159,3 +159,45 @@ def test_fix_keeps_mode_and_every_body_byte(site, body):
     assert new[:close] == old[:close]            # the existing lines before the new one, BOM included
     assert b"summary: " in new[close:new_close]
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+# --------------------------------------------------------------------------- 3. every problem of a file
+
+EVERY_PROBLEM = {
+    "bad date and a misspelt key": (
+        "---\ntitle: 二月\ndate: 2025-02-30\ntpoics: [水利]\n---\n\n正文。\n",
+        ["x.md:3: invalid date 2025-02-30 (day is out of range for month): write a real date as YYYY-MM-DD",
+         "x.md:4: warning: unknown key 'tpoics': did you mean 'topics'?"]),
+    "bad date, unknown place, empty place part, topic outside the taxonomy, tags of the wrong type": (
+        "---\ntitle: 多个问题\ndate: 2025-02-30\nregions: [江西省/南昌市/青山湖区/罗家真, 江西省//罗家镇]\n"
+        "topics: [水力]\ntags: {a: 1}\n---\n\n正文。\n",
+        ["x.md:3: invalid date 2025-02-30 (day is out of range for month): write a real date as YYYY-MM-DD",
+         "x.md:4: region '江西省//罗家镇' has an empty part: write it as 省/市/县/镇",
+         "x.md:4: region '江西省/南昌市/青山湖区/罗家真' is not a place of the gazetteer nor of regions.aliases; "
+         "if it is right, add it to regions.aliases in newsgen.yaml ('罗家真: 江西省/南昌市/青山湖区/罗家真')",
+         "x.md:5: warning: topic '水力' is not in the taxonomy; did you mean '水利'? Or add it under topics: in "
+         "newsgen.yaml with its keywords",
+         "x.md:6: 'tags' must be a list of text items, e.g. tags: [a, b]"]),
+    "a key given twice, a bad draft and a bad updated date": (
+        "---\ntitle: 一\ndate: 2025-08-06\ntitle: 二\ndraft: 'no'\nupdated: 2025-13-01\n---\n\n正文。\n",
+        ["x.md:4: key 'title' given twice, on lines 2 and 4; keep one of them",
+         "x.md:5: 'draft' must be true or false, got 'no'",
+         "x.md:6: invalid date 2025-13-01 (month must be in 1..12): write a real date as YYYY-MM-DD"]),
+    "two bad dates, a bad slug and a title of the wrong type": (
+        "---\ntitle: [一, 二]\ndate: 2025-02-29\nupdated: 2025-04-31\nslug: a/b\n---\n\n正文。\n",
+        ["x.md:2: 'title' must be text, got list",
+         "x.md:3: invalid date 2025-02-29 (day is out of range for month): write a real date as YYYY-MM-DD",
+         "x.md:4: invalid date 2025-04-31 (day is out of range for month): write a real date as YYYY-MM-DD",
+         "x.md:5: 'slug' 'a/b' must be one URL segment, without '/' or '\\'; e.g. 'a-b'"]),
+}
+
+
+@pytest.mark.parametrize("case", list(EVERY_PROBLEM))
+def test_check_reports_every_problem_of_a_file_with_its_line(site, case):
+    text, expected = EVERY_PROBLEM[case]
+    write(site, "articles/2025/08/x.md", text)
+    result = check(site, today=TODAY)
+    found = [str(d).replace("articles/2025/08/", "") for d in result.diagnostics
+             if str(d.location.path).endswith("x.md")]
+    assert found == expected
+    assert not result.ok

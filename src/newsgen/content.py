@@ -115,18 +115,21 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-class _DateError(yaml.MarkedYAMLError):
-    """A timestamp-shaped scalar that is no date (2025-02-30): YAML's constructor would raise ValueError."""
+class _InvalidDate(str):
+    """A timestamp-shaped scalar that is no date (2025-02-30), kept as its text; the loader that met
+    it has the error (YAML's constructor would raise ValueError and stop, hiding the file's other problems)."""
 
 
 class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
-    """The safe loader, with impossible dates reported as YAML errors with their line."""
+    """The safe loader, with impossible dates collected in ``bad_dates`` as (0-based line, message)."""
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | dt.datetime:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | dt.datetime | str:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
-            raise _DateError(None, None, f"invalid date {node.value} ({exc})", node.start_mark) from None
+            self.__dict__.setdefault("bad_dates", []).append(
+                (node.start_mark.line, f"invalid date {node.value} ({exc})"))
+            return _InvalidDate(node.value)
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
@@ -194,17 +197,10 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
     loader = _StrictLoader(raw)
     try:
         node = loader.get_single_node()
-        duplicates = list(duplicate_keys(node))
-        if duplicates:
-            for key, first_line, again in duplicates:
-                err(again + 2, f"key '{key}' given twice, on lines {first_line + 2} and {again + 2}; "
-                               "keep one of them")
-            return None, problems
+        for key, first_line, again in duplicate_keys(node):   # an error; the file's other problems go on
+            err(again + 2, f"key '{key}' given twice, on lines {first_line + 2} and {again + 2}; "
+                           "keep one of them")
         meta = loader.construct_document(node) if node is not None else None
-    except _DateError as exc:
-        mark = exc.problem_mark
-        err(mark.line + 2 if mark else 2, f"{exc.problem}: write a real date as YYYY-MM-DD")
-        return None, problems
     except yaml.MarkedYAMLError as exc:
         line, what = _yaml_error(exc, offset=2)  # +1 for 1-based lines, +1 for the opening fence
         err(line, f"invalid YAML in front matter: {what}")
@@ -219,6 +215,8 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         return None, problems
     finally:
         loader.dispose()
+    for line, message in loader.__dict__.get("bad_dates", ()):
+        err(line + 2, f"{message}: write a real date as YYYY-MM-DD")
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -258,7 +256,7 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
     if "title" in meta and not str(meta.get("title") or "").strip():
         err(lines.get("title"), "'title' must not be empty")
     for key in ("date", "updated"):
-        if key in meta and not _is_date(meta[key]):
+        if key in meta and not _is_date(meta[key]) and not isinstance(meta[key], _InvalidDate):
             err(lines.get(key), f"'{key}' must be an ISO date such as 2025-08-06 "
                                 f"(or a datetime with timezone), got {meta[key]!r}")
     lists: dict[str, tuple[str, ...]] = {}

@@ -23,6 +23,7 @@ import re
 import tempfile
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from newsgen import config as config_mod
 from newsgen import content
 from newsgen.commands.validate import Validated, validate
 from newsgen.content import Article
-from newsgen.errors import Diagnostic, Location, NewsgenError, Severity
+from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.render import static_dirs
 from newsgen.site import article_url
 from newsgen.text import summarize
@@ -102,9 +103,12 @@ def check(site: Path, *, fix: bool = False, links: bool = False, today: dt.date 
     diagnostics = list(checked.diagnostics) + fixing
     day = today or dt.datetime.now(zoneinfo.ZoneInfo(checked.config.timezone)).date()
     lines = {a.path: FrontMatterLines.of(site / a.path) for a in checked.articles}
+    broken = _unread(site, checked, lines)
+    named = [(a.path, {"regions": a.regions, "topics": a.topics}) for a in checked.articles] + \
+            [(path, lines[path].values) for path in broken]
     diagnostics += _duplicates(checked.articles, lines)
-    diagnostics += _places(checked, lines)
-    diagnostics += _topics(checked, lines)
+    diagnostics += _places(checked, named, lines)
+    diagnostics += _topics(checked, named, lines)
     diagnostics += _body_links(site, checked, {n.location.path for n in _left_out(checked, lines, day)})
     notes = _left_out(checked, lines, day)
     result = CheckResult(diagnostics=[], notes=notes, fixed=fixed, articles=len(checked.articles))
@@ -127,6 +131,7 @@ class FrontMatterLines:
 
     keys: dict[str, int] = field(default_factory=dict)
     items: dict[str, list[int]] = field(default_factory=dict)
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)   # the text items of each list key
 
     @classmethod
     def of(cls, path: Path) -> FrontMatterLines:
@@ -142,6 +147,10 @@ class FrontMatterLines:
                 out.keys[name] = key.start_mark.line + 2
                 if isinstance(value, yaml.SequenceNode):
                     out.items[name] = [item.start_mark.line + 2 for item in value.value]
+                    if name in content.LIST_KEYS and all(isinstance(v, yaml.ScalarNode) for v in value.value):
+                        out.values[name] = tuple(str(v.value).strip().strip("/") for v in value.value)
+                elif name in content.LIST_KEYS and isinstance(value, yaml.ScalarNode) and value.value:
+                    out.values[name] = (str(value.value).strip().strip("/"),)
         return out
 
     def item(self, key: str, index: int) -> int | None:
@@ -172,9 +181,26 @@ def _duplicates(articles: list[Article], lines: dict[Path, FrontMatterLines]) ->
     return out
 
 
-def _places(checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Diagnostic]:
-    """Every region path must be a path of the gazetteer or of ``regions.aliases``, outermost first."""
-    wanted = [(a, i, r) for a in checked.articles for i, r in enumerate(a.regions)]
+def _unread(site: Path, checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Path]:
+    """The article files read with errors (so not in ``checked.articles``); their lines (and the places
+    and topics they name, for the checks below, as far as their YAML reads) are added to ``lines``."""
+    root = site / checked.config.articles_dir
+    files = content.article_files(root, site, Diagnostics()) if root.is_dir() else []
+    broken = [f.relative_to(site) for f in files if f.relative_to(site) not in lines]
+    for path in broken:
+        lines[path] = FrontMatterLines.of(site / path)
+    return broken
+
+
+#: (article file, its list keys: "regions" and "topics" -> names)
+Named = list[tuple[Path, Mapping[str, tuple[str, ...]]]]
+
+
+def _places(checked: Validated, named: Named, lines: dict[Path, FrontMatterLines]) -> list[Diagnostic]:
+    """Every region path must be a path of the gazetteer or of ``regions.aliases``, outermost first.
+    ``named`` holds every article file, including those with errors: all their problems show at once."""
+    wanted = [(path, i, r) for path, names in named for i, r in enumerate(names.get("regions", ()))
+              if r and all(part.strip() for part in r.split("/"))]   # an empty part is an error of its own
     if not wanted:
         return []
     from newsgen.commands.new import place_candidates  # the gazetteer: loaded only when there are regions
@@ -184,11 +210,11 @@ def _places(checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Dia
     targets = [parse_alias(t) for t in aliases.values()]
     paths = gazetteer().paths
     out: list[Diagnostic] = []
-    for article, index, region in wanted:
+    for file, index, region in wanted:
         path = parse_alias(region)
         if not path or path in paths.get(path[-1], ()) or any(t[: len(path)] == path for t in targets):
             continue
-        where = Location(article.path, lines[article.path].item("regions", index))
+        where = Location(file, lines[file].item("regions", index))
         cands = narrow(place_candidates(path[-1], aliases), set(), checked.config.regions.province)
         if len(path) == 1 and len(cands) == 1:
             hint = f"write the full path '{show(cands[0])}'"
@@ -201,16 +227,16 @@ def _places(checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Dia
     return out
 
 
-def _topics(checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Diagnostic]:
+def _topics(checked: Validated, named: Named, lines: dict[Path, FrontMatterLines]) -> list[Diagnostic]:
     taxonomy = checked.config.topic_keywords()
     out: list[Diagnostic] = []
-    for article in checked.articles:
-        for index, topic in enumerate(article.topics):
-            if topic in taxonomy:
+    for file, names in named:
+        for index, topic in enumerate(names.get("topics", ())):
+            if not topic or topic in taxonomy:
                 continue
             close = difflib.get_close_matches(topic, list(taxonomy), n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'? Or add" if close else "add"
-            where = Location(article.path, lines[article.path].item("topics", index))
+            where = Location(file, lines[file].item("topics", index))
             out.append(Diagnostic(where, f"topic '{topic}' is not in the taxonomy; {hint} it under topics: in "
                                          "newsgen.yaml with its keywords", Severity.WARNING))
     return out
