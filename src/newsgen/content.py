@@ -169,6 +169,15 @@ def _is_date(value: Any) -> bool:
     return isinstance(value, dt.date)
 
 
+#: The dates an article may have: a day inside years 1 to 9999 on every time zone's calendar (feeds,
+#: sitemaps and pages show them in the site's time zone and in UTC).
+FIRST_DAY, LAST_DAY = dt.date(1, 1, 2), dt.date(9999, 12, 30)
+
+
+def _plain_day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | None, list[Diagnostic]]:
     """Parse one article file. Returns the article (or ``None``) and every problem found.
 
@@ -259,6 +268,9 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         if key in meta and not _is_date(meta[key]) and not isinstance(meta[key], _InvalidDate):
             err(lines.get(key), f"'{key}' must be an ISO date such as 2025-08-06 "
                                 f"(or a datetime with timezone), got {meta[key]!r}")
+        elif key in meta and _is_date(meta[key]) and not FIRST_DAY <= _plain_day(meta[key]) <= LAST_DAY:
+            err(lines.get(key), f"'{key}' {meta[key]} is out of range: newsgen takes dates from {FIRST_DAY} to "
+                                f"{LAST_DAY} (a time zone must not move them out of years 1 to 9999)")
     lists: dict[str, tuple[str, ...]] = {}
     for key in LIST_KEYS:
         value = meta.get(key)

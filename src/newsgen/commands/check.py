@@ -36,7 +36,7 @@ from newsgen import content
 from newsgen.commands.validate import Validated, validate
 from newsgen.content import Article
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
-from newsgen.render import static_dirs
+from newsgen.render import THEME_DIR, static_dirs
 from newsgen.site import article_url
 from newsgen.text import summarize
 
@@ -111,6 +111,8 @@ def check(site: Path, *, fix: bool = False, links: bool = False, today: dt.date 
     diagnostics += _topics(checked, named, lines)
     diagnostics += _body_links(site, checked, {n.location.path for n in _left_out(checked, lines, day)})
     notes = _left_out(checked, lines, day)
+    if checked.model is not None:
+        diagnostics += dry_build(site, checked)
     result = CheckResult(diagnostics=[], notes=notes, fixed=fixed, articles=len(checked.articles))
     if links and not any(d.severity is Severity.ERROR for d in diagnostics):
         diagnostics += _built_links(site, checked)
@@ -356,6 +358,185 @@ def _built_links(site: Path, checked: Validated) -> list[Diagnostic]:
             out.append(Diagnostic(where, f"the built page {broken.page} links to {broken.link}, which is missing "
                                          f"({broken.reason})"))
     return out
+
+
+# --------------------------------------------------------------------------- what build would stop on after validation
+
+def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
+    """Everything ``build`` would stop on once the site is valid, found as build finds it but without
+    writing anything: the output folder it would replace; the plan of every page, feed and static
+    file (two of them at one path, a path no output may hold, a file where another needs a folder);
+    the templates (each one compiled, every template a page uses or includes found, the first page
+    of each template rendered in memory). ``checked`` holds the model (drafts and future-dated
+    articles included, so their pages are planned too). A template error only some pages' data
+    trigger shows with ``--links``, which builds everything."""
+    from newsgen.output import _check_replaceable
+    from newsgen.render import make_environment, render_page
+    from newsgen.render.markdown import MarkdownRenderer
+    from newsgen.render.pages import Plan, plan_all
+    from newsgen.render.views import Views
+
+    assert checked.model is not None
+    out: list[Diagnostic] = []
+    try:
+        _check_replaceable(checked.output)
+    except NewsgenError as exc:
+        out += exc.diagnostics
+    views = Views(checked.model)
+    plan = Plan(checked.model, views, MarkdownRenderer(unsafe_html=checked.config.markdown.unsafe_html))
+    pages = list(plan_all(plan))
+    out += _clashes(site, pages)
+    env = make_environment(site)
+    out += _templates(site, env, {page.template for page in pages})
+    if any(d.severity is Severity.ERROR for d in out):
+        return out
+    first: dict[str, Any] = {}
+    for page in pages:
+        first.setdefault(page.template, page)
+    for template, page in first.items():
+        try:
+            render_page(env, page, views)
+        except Exception as exc:   # noqa: BLE001 (what build would stop on: reported with its template)
+            out.append(_render_problem(exc, template, page.path, site))
+    return out
+
+
+def _clashes(site: Path, pages: list[Any]) -> list[Diagnostic]:
+    """The output paths of the static files and pages, as build claims them: two at one path, a path
+    that leaves the output, or a file where another needs a folder are errors, before any writing."""
+    claims: dict[str, tuple[str, Location]] = {}
+    out: list[Diagnostic] = []
+    theme = Path(os.path.realpath(THEME_DIR))
+    for folder in static_dirs(site):
+        for file in sorted(folder.rglob("*")):
+            rel = file.relative_to(folder)
+            if not file.is_file() or any(part.startswith(".") for part in rel.parts):
+                continue
+            shown = file if Path(os.path.realpath(folder)).is_relative_to(theme) else file.relative_to(site)
+            # a site's static file replaces the theme's of the same name (as build copies them)
+            claims[f"static/{rel.as_posix()}"] = (f"static file {shown}", Location(shown))
+    for page in pages:
+        where = (f"page {page.path} ({page.template})", Location(Path("templates") / page.template))
+        other = claims.setdefault(page.path, where)
+        if other is not where:
+            out.append(Diagnostic(other[1], f"{other[0]} and {where[0]} are the same file of the output; "
+                                            "rename one of them"))
+    for path, (what, where) in claims.items():
+        parts = path.split("/")
+        if "\\" in path or any(p in ("", ".", "..") for p in parts):
+            out.append(Diagnostic(where, f"{what} cannot be written: its output path {path!r} holds a backslash "
+                                         "or an empty, '.' or '..' part; rename it"))
+            continue
+        for end in range(1, len(parts)):
+            folder = "/".join(parts[:end])
+            if folder in claims:
+                out.append(Diagnostic(where, f"{what} needs a folder {folder}/ in the output, where "
+                                             f"{claims[folder][0]} is a file; rename one of them"))
+                break
+    return out
+
+
+def _templates(site: Path, env: Any, used: set[str]) -> list[Diagnostic]:
+    """Every template compiled, as build loads them: one that does not compile (or is not UTF-8 text)
+    is an error when a page uses it (or a template it uses includes, imports or extends it), else a
+    warning; a template a used one names that exists nowhere is an error, and so is a chain of
+    templates extending each other in a circle."""
+    import jinja2
+    from jinja2 import meta
+
+    out: list[Diagnostic] = []
+    refs: dict[str, set[str]] = {}
+    extends: dict[str, str] = {}
+    broken: dict[str, Diagnostic] = {}
+    for name in sorted(env.list_templates()):
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+            env.get_template(name)
+            tree = env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            broken[name] = Diagnostic(Location(_shown(exc.filename or name, site), exc.lineno),
+                                      f"template error: {exc.message}")
+            continue
+        except UnicodeDecodeError as exc:
+            broken[name] = Diagnostic(Location(_shown(_filename(env, name), site)),
+                                      f"template is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                      "save it as UTF-8")
+            continue
+        except (OSError, jinja2.TemplateError) as exc:
+            broken[name] = Diagnostic(Location(_shown(_filename(env, name), site)), f"cannot read template: {exc}")
+            continue
+        refs[name] = {r for r in meta.find_referenced_templates(tree) if r is not None}
+        parent = next((n.template.value for n in tree.find_all(jinja2.nodes.Extends)
+                       if isinstance(n.template, jinja2.nodes.Const)), None)
+        if parent is not None:
+            extends[name] = parent
+    needed: set[str] = set()
+    todo = sorted(used)
+    while todo:
+        name = todo.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        for ref in sorted(refs.get(name, ())):
+            if ref not in refs and ref not in broken:
+                out.append(Diagnostic(Location(_shown(_filename(env, name), site)),
+                                      f"template {name} includes, imports or extends '{ref}', which is neither in "
+                                      "templates/ nor in the bundled theme; add it or correct the name"))
+            todo.append(ref)
+    for name, problem in broken.items():
+        if name in needed:
+            out.append(problem)
+        else:
+            out.append(Diagnostic(problem.location, f"{problem.message} (no page uses this template yet)",
+                                  Severity.WARNING))
+    for name in sorted(needed & extends.keys()):
+        chain, at = [name], extends[name]
+        while at in extends and at not in chain:
+            chain.append(at)
+            at = extends[at]
+        if at == name:
+            out.append(Diagnostic(Location(_shown(_filename(env, name), site)),
+                                  f"templates extend each other in a circle ({' -> '.join([*chain, name])}); "
+                                  "one of them must extend another template or none"))
+    return out
+
+
+def _filename(env: Any, name: str) -> str:
+    for folder in env.loader.searchpath:
+        if os.path.isfile(os.path.join(folder, name)):
+            return os.path.join(folder, name)
+    return name
+
+
+def _shown(filename: str, site: Path) -> Path:
+    """A template's file relative to the site when it is the site's, else as it is (the theme's)."""
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(site.resolve())
+    except ValueError:
+        return path
+
+
+def _render_problem(exc: BaseException, template: str, page: str, site: Path) -> Diagnostic:
+    """``templates/x.html:LINE: message`` for an error raised while rendering ``page`` (as build says it)."""
+    import traceback
+
+    import jinja2
+
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:   # runtime errors: the innermost template frame says where
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+                filename, line = frame.f_code.co_filename, lineno
+    if isinstance(exc, RecursionError):
+        message = "templates include or import each other without end"
+    else:
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if filename is None and not isinstance(exc, jinja2.TemplateError):   # not the template's doing
+        return Diagnostic(Location(Path(f"templates/{template}")), f"rendering {page} fails "
+                          f"({type(exc).__name__}: {message}); build stops there too")
+    return Diagnostic(Location(_shown(filename or f"templates/{template}", site), line),
+                      f"template error while rendering {page}: {message}")
 
 
 # --------------------------------------------------------------------------- --fix
