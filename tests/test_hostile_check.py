@@ -201,3 +201,88 @@ def test_check_reports_every_problem_of_a_file_with_its_line(site, case):
              if str(d.location.path).endswith("x.md")]
     assert found == expected
     assert not result.ok
+
+
+# ----------------------------------------------------- 4. check calls no site clean that build cannot build
+
+GOOD = article("a", summary=True)
+UNBUILDABLE = {   # files of the site -> what check says (a piece of the line)
+    "a template that does not compile": (
+        {"templates/article.html": "{% if %}x"},
+        "templates/article.html:1: template error: Expected an expression"),
+    "a template naming an undefined value (on tag pages only)": (
+        {"templates/tag.html": "{% extends 'base.html' %}{% block main %}{{ page.nothing.deeper }}{% endblock %}"},
+        "templates/tag.html:1: template error while rendering tags/gongshui/index.html: "),
+    "a template including one that exists nowhere": (
+        {"templates/article.html": "{% include 'nope.html' %}"},
+        "templates/article.html: template article.html includes, imports or extends 'nope.html', which is neither "
+        "in templates/ nor in the bundled theme"),
+    "a template with a filter that does not exist": (
+        {"templates/article.html": "{{ page|no_such_filter }}"},
+        "templates/article.html:1: template error: No filter named 'no_such_filter'"),
+    "a template that is not UTF-8": (
+        {"templates/article.html": b"\xff\xfe{{ page }}"},
+        "templates/article.html: template is not UTF-8 text (invalid start byte at byte 0)"),
+    "a template extending itself": (
+        {"templates/article.html": "{% extends 'article.html' %}"},
+        "templates/article.html: templates extend each other in a circle (article.html -> article.html)"),
+    "a template including itself": (
+        {"templates/article.html": "{% include 'article.html' %}"},
+        "templates/article.html:1: template error while rendering 2025/08/a/index.html: templates include or "
+        "import each other without end"),
+    "an output path that is a file": (
+        {"build": "not a folder"},
+        "build exists and is not a directory"),
+    "an output folder newsgen did not write": (
+        {"build/notes.txt": "mine"},
+        "it is not empty and was not written by newsgen build"),
+    "the output set to the templates folder": (
+        {"newsgen.yaml+": "output_dir: templates\n", "templates/mine.html": "{{ 1 }}"},
+        "templates: refusing to replace"),
+    "a static file whose name holds a backslash": (
+        {"static/a\\b.css": "x"},
+        "static/a\\b.css: static file static/a\\b.css cannot be written: its output path"),
+    "a static folder where the theme has a file": (
+        {"static/style.css/extra.css": "x"},
+        "static/style.css/extra.css: static file static/style.css/extra.css needs a folder static/style.css/ in "
+        "the output, where static file"),
+    "a date a time zone moves out of year 1": (
+        {"articles/2025/08/a.md": GOOD.replace("date: 2025-08-06", "date: 0001-01-01T00:00:00+14:00")},
+        "articles/2025/08/a.md:3: 'date' 0001-01-01 00:00:00+14:00 is out of range"),
+    "a date a time zone moves out of year 9999": (
+        {"articles/2025/08/a.md": GOOD.replace("date: 2025-08-06", "date: 9999-12-31T23:00:00-12:00")},
+        "articles/2025/08/a.md:3: 'date' 9999-12-31 23:00:00-12:00 is out of range"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNBUILDABLE))
+def test_check_reports_what_build_cannot_build(site, case, capsys):
+    files, expected = UNBUILDABLE[case]
+    write(site, "articles/2025/08/a.md", GOOD)
+    for rel, text in files.items():
+        if rel.endswith("+"):
+            config = site / rel[:-1]
+            config.write_text(config.read_text(encoding="utf-8") + text, encoding="utf-8")
+        else:
+            write(site, rel, text)
+    before = snapshot(site)
+    assert cli.main(["check", "--site", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert expected in out, out
+    assert snapshot(site) == before   # check writes nothing
+    assert cli.main(["build", "--no-search", "--site", str(site)]) != 0   # and build indeed fails
+    err = capsys.readouterr().err
+    assert "built " not in err
+
+
+def test_a_buildable_site_stays_clean_and_check_writes_no_output(site):
+    write(site, "articles/2025/08/a.md", GOOD)
+    write(site, "templates/unused-draft.html", "{% if %}")   # a broken template no page uses: a warning
+    write(site, "static/img/logo.svg", "<svg/>")
+    result = check(site, today=TODAY)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    assert [str(d) for d in result.warnings] == [
+        "templates/unused-draft.html:1: warning: template error: Expected an expression, got 'end of statement "
+        "block' (no page uses this template yet)"]
+    assert not (site / "build").exists()
+    assert cli.main(["build", "--no-search", "--site", str(site)]) == 0
