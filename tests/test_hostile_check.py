@@ -286,3 +286,14 @@ def test_a_buildable_site_stays_clean_and_check_writes_no_output(site):
         "block' (no page uses this template yet)"]
     assert not (site / "build").exists()
     assert cli.main(["build", "--no-search", "--site", str(site)]) == 0
+
+
+def test_template_and_output_problems_show_beside_the_articles_problems(site, capsys):
+    write(site, "articles/2025/08/a.md", GOOD.replace("date: 2025-08-06", "date: 2025-02-30"))
+    write(site, "templates/article.html", "{% if %}x")
+    write(site, "build/notes.txt", "mine")
+    assert cli.main(["check", "--site", str(site)]) == 1
+    out = capsys.readouterr().out
+    for expected in ("articles/2025/08/a.md:3: invalid date 2025-02-30", "templates/article.html:1: template error",
+                     "it is not empty and was not written by newsgen build"):
+        assert expected in out

@@ -111,8 +111,7 @@ def check(site: Path, *, fix: bool = False, links: bool = False, today: dt.date 
     diagnostics += _topics(checked, named, lines)
     diagnostics += _body_links(site, checked, {n.location.path for n in _left_out(checked, lines, day)})
     notes = _left_out(checked, lines, day)
-    if checked.model is not None:
-        diagnostics += dry_build(site, checked)
+    diagnostics += dry_build(site, checked)
     result = CheckResult(diagnostics=[], notes=notes, fixed=fixed, articles=len(checked.articles))
     if links and not any(d.severity is Severity.ERROR for d in diagnostics):
         diagnostics += _built_links(site, checked)
@@ -368,7 +367,8 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
     file (two of them at one path, a path no output may hold, a file where another needs a folder);
     the templates (each one compiled, every template a page uses or includes found, the first page
     of each template rendered in memory). ``checked`` holds the model (drafts and future-dated
-    articles included, so their pages are planned too). A template error only some pages' data
+    articles included, so their pages are planned too); without it (the site has errors) the output,
+    the static files and the templates are still checked. A template error only some pages' data
     trigger shows with ``--links``, which builds everything."""
     from newsgen.output import _check_replaceable
     from newsgen.render import make_environment, render_page
@@ -376,19 +376,23 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
     from newsgen.render.pages import Plan, plan_all
     from newsgen.render.views import Views
 
-    assert checked.model is not None
     out: list[Diagnostic] = []
     try:
         _check_replaceable(checked.output)
     except NewsgenError as exc:
         out += exc.diagnostics
-    views = Views(checked.model)
-    plan = Plan(checked.model, views, MarkdownRenderer(unsafe_html=checked.config.markdown.unsafe_html))
-    pages = list(plan_all(plan))
+    pages: list[Any] = []
+    views = None
+    if checked.model is not None:
+        views = Views(checked.model)
+        plan = Plan(checked.model, views, MarkdownRenderer(unsafe_html=checked.config.markdown.unsafe_html))
+        pages = list(plan_all(plan))
     out += _clashes(site, pages)
     env = make_environment(site)
-    out += _templates(site, env, {page.template for page in pages})
-    if any(d.severity is Severity.ERROR for d in out):
+    # without the model, the pages are taken to use the templates the theme has (they are its pages')
+    theme = {p.name for p in (THEME_DIR / "templates").iterdir()}
+    out += _templates(site, env, {page.template for page in pages} if pages else theme)
+    if views is None or any(d.severity is Severity.ERROR for d in out):
         return out
     first: dict[str, Any] = {}
     for page in pages:
