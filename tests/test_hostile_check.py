@@ -228,8 +228,8 @@ UNBUILDABLE = {   # files of the site -> what check says (a piece of the line)
         "templates/article.html: templates extend each other in a circle (article.html -> article.html)"),
     "a template including itself": (
         {"templates/article.html": "{% include 'article.html' %}"},
-        "templates/article.html:1: template error while rendering 2025/08/a/index.html: templates include or "
-        "import each other without end"),
+        "templates/article.html:1: template error while rendering 2025/08/a/index.html: it goes too deep "
+        "(templates including each other without end"),
     "an output path that is a file": (
         {"build": "not a folder"},
         "build exists and is not a directory"),
@@ -249,6 +249,10 @@ UNBUILDABLE = {   # files of the site -> what check says (a piece of the line)
     "a date a time zone moves out of year 1": (
         {"articles/2025/08/a.md": GOOD.replace("date: 2025-08-06", "date: 0001-01-01T00:00:00+14:00")},
         "articles/2025/08/a.md:3: 'date' 0001-01-01 00:00:00+14:00 is out of range"),
+    "a place path hundreds of levels deep": (
+        {"articles/2025/08/a.md": GOOD.replace("江西省/南昌市/青山湖区/罗家镇",
+                                               "江西省/" + "/".join(f"镇{i}" for i in range(400)))},
+        "镇15/镇1…' has 401 levels; a place path has at most 10 (省/市/县/镇/村…)"),
     "a date a time zone moves out of year 9999": (
         {"articles/2025/08/a.md": GOOD.replace("date: 2025-08-06", "date: 9999-12-31T23:00:00-12:00")},
         "articles/2025/08/a.md:3: 'date' 9999-12-31 23:00:00-12:00 is out of range"),

@@ -43,6 +43,9 @@ LIST_KEYS = ("authors", "regions", "topics", "tags")
 TEXT_KEYS = ("title", "kicker", "subtitle", "slug", "summary")
 #: A title longer than this is almost surely a paragraph pasted into the wrong field: a warning.
 LONG_TITLE = 200
+#: Levels of a place path (省/市/县/镇 is four): the region pages nest one folder and one tree level
+#: a level, so a path of hundreds would nest pages and templates past what a build can write or render.
+MAX_REGION_LEVELS = 10
 
 #: Invisible characters copy-paste brings along (zero-width spaces and joiners, word joiner, byte-order
 #: mark, bidirectional overrides). Removed from front-matter text, since ``党建\u200b`` and ``党建`` must be
@@ -285,6 +288,9 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
     for region in lists.get("regions", ()):
         if any(not part.strip() for part in region.split("/")):
             err(lines.get("regions"), f"region '{region}' has an empty part: write it as 省/市/县/镇")
+        elif region.strip().strip("/").count("/") >= MAX_REGION_LEVELS:
+            err(lines.get("regions"), f"region '{region[:60]}…' has {region.strip().strip('/').count('/') + 1} "
+                                      f"levels; a place path has at most {MAX_REGION_LEVELS} (省/市/县/镇/村…)")
     if "draft" in meta and not isinstance(meta["draft"], bool):
         err(lines.get("draft"), f"'draft' must be true or false, got {meta['draft']!r}")
     if "source" in meta and meta["source"] is not None and not isinstance(meta["source"], dict):

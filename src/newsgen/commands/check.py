@@ -201,7 +201,8 @@ def _places(checked: Validated, named: Named, lines: dict[Path, FrontMatterLines
     """Every region path must be a path of the gazetteer or of ``regions.aliases``, outermost first.
     ``named`` holds every article file, including those with errors: all their problems show at once."""
     wanted = [(path, i, r) for path, names in named for i, r in enumerate(names.get("regions", ()))
-              if r and all(part.strip() for part in r.split("/"))]   # an empty part is an error of its own
+              if r and all(part.strip() for part in r.split("/"))   # an empty part is an error of its own,
+              and r.count("/") < content.MAX_REGION_LEVELS]          # and so is a path too deep
     if not wanted:
         return []
     from newsgen.commands.new import place_candidates  # the gazetteer: loaded only when there are regions
@@ -533,7 +534,7 @@ def _render_problem(exc: BaseException, template: str, page: str, site: Path) ->
             if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
                 filename, line = frame.f_code.co_filename, lineno
     if isinstance(exc, RecursionError):
-        message = "templates include or import each other without end"
+        message = "it goes too deep (templates including each other without end, or data nested too deep)"
     else:
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     if filename is None and not isinstance(exc, jinja2.TemplateError):   # not the template's doing
