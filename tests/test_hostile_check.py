@@ -239,6 +239,16 @@ UNBUILDABLE = {   # files of the site -> what check says (a piece of the line)
     "the output set to the templates folder": (
         {"newsgen.yaml+": "output_dir: templates\n", "templates/mine.html": "{{ 1 }}"},
         "templates: refusing to replace"),
+    "an output folder inside a file": (
+        {"newsgen.yaml+": "output_dir: newsgen.yaml/build\n"},
+        "newsgen.yaml/build: the output directory cannot be made: "),
+    "an article file whose name is not UTF-8": (
+        {b"articles/2025/08/\xb1\xa8.md": article("b", summary=True)},
+        "articles/2025/08/\ufffd\ufffd.md: the file name is not UTF-8 text (an old encoding such as GBK?); "
+        "rename the file"),
+    "a static file whose name is not UTF-8": (
+        {b"static/\xb1\xa8.css": "x"},
+        "static/\ufffd\ufffd.css: the file name is not UTF-8 text"),
     "a static file whose name holds a backslash": (
         {"static/a\\b.css": "x"},
         "static/a\\b.css: static file static/a\\b.css cannot be written: its output path"),
@@ -264,7 +274,11 @@ def test_check_reports_what_build_cannot_build(site, case, capsys):
     files, expected = UNBUILDABLE[case]
     write(site, "articles/2025/08/a.md", GOOD)
     for rel, text in files.items():
-        if rel.endswith("+"):
+        if isinstance(rel, bytes):   # a file name that is not UTF-8
+            os.makedirs(os.path.dirname(os.fsencode(site) + b"/" + rel), exist_ok=True)
+            with open(os.fsencode(site) + b"/" + rel, "wb") as f:
+                f.write(text.encode("utf-8"))
+        elif rel.endswith("+"):
             config = site / rel[:-1]
             config.write_text(config.read_text(encoding="utf-8") + text, encoding="utf-8")
         else:

@@ -393,6 +393,9 @@ def _text(value: Any) -> str | None:
 def load(path: Path, root: Path | None = None) -> tuple[Article | None, list[Diagnostic]]:
     """Read one article file; ``root`` makes the reported path relative to the site."""
     shown = path.relative_to(root) if root is not None else path
+    bad = unencodable_name(shown)
+    if bad is not None:
+        return None, [bad]
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -405,6 +408,18 @@ def load(path: Path, root: Path | None = None) -> tuple[Article | None, list[Dia
                                  f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8, "
                                  f"e.g. iconv -f GB18030 -t UTF-8")]
     return loads(text, shown, hashlib.sha256(data).hexdigest())
+
+
+def unencodable_name(path: Path) -> Diagnostic | None:
+    """An error when ``path`` (a file of the site) has a name that is not UTF-8: it cannot be written
+    into a page, a feed or the build's records. ``None`` when it is fine."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = Path(os.fsencode(path).decode("utf-8", "replace"))
+        return Diagnostic(Location(shown), "the file name is not UTF-8 text (an old encoding such as GBK?); "
+                                           "rename the file, e.g. with convmv -f GBK -t UTF-8")
+    return None
 
 
 def stored_body(file: str, digest: str, shown: Path) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen import config as config_mod
-from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files
+from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files, unencodable_name
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError
 from newsgen.render import THEME_DIR
 from newsgen.site import Site, build_site
@@ -66,7 +66,10 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
     step("articles", f"read {len(articles)} articles{cached}")
 
     for folder in ("templates", "static"):   # a link out of the site must not publish or include a file
-        site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,))
+        for file in site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,)):
+            bad = unencodable_name(file.relative_to(site) if file.is_relative_to(site) else file)
+            if bad is not None:
+                diagnostics.items.append(bad)
     _check_output_location(site, out, config.articles_dir, diagnostics)
     result = Validated(config=config, output=out, articles=articles, diagnostics=diagnostics)
     if diagnostics.errors:
@@ -100,3 +103,9 @@ def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics
             or articles_r in out_r.parents:
         diagnostics.error(Location(out), "the output directory must not be the site directory, contain it, "
                                          "or be inside the articles directory; use e.g. --output build")
+    for parent in out.absolute().parents:   # the first that exists must be a folder to make the output in
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                diagnostics.error(Location(out), f"the output directory cannot be made: {parent} is a file, "
+                                                 "not a folder; choose another output_dir or --output")
+            break
