@@ -315,3 +315,18 @@ def test_template_and_output_problems_show_beside_the_articles_problems(site, ca
     for expected in ("articles/2025/08/a.md:3: invalid date 2025-02-30", "templates/article.html:1: template error",
                      "it is not empty and was not written by newsgen build"):
         assert expected in out
+
+
+def test_an_error_after_the_fix_still_lists_what_was_rewritten(site, monkeypatch, capsys):
+    path = write(site, "articles/2025/08/a.md", article("a"))
+
+    def failing(*_args, **_kwargs):
+        raise OSError(5, "Input/output error", str(site / "static"))
+
+    monkeypatch.setattr(check_mod, "dry_build", failing)
+    assert cli.main(["check", "--fix", "--site", str(site)]) == 1
+    out = capsys.readouterr()
+    assert b"\nsummary: " in path.read_bytes()
+    assert "fixed 1 file(s)" in out.out and "+summary:" in out.out
+    assert "check stopped: Input/output error" in out.out
+    assert "nothing was changed" not in out.out + out.err

@@ -99,6 +99,20 @@ def check(site: Path, *, fix: bool = False, links: bool = False, today: dt.date 
     fixing: list[Diagnostic] = []
     if fix:
         fixed, fixing = fix_articles(site, validate(site, drafts=True, future=True, today=today))
+    try:
+        return _report(site, fixed, fixing, links, today)
+    except (NewsgenError, OSError) as exc:
+        if not fixed:
+            raise
+        # files were rewritten: say so (the diffs are shown), never that nothing was changed
+        problems = exc.diagnostics if isinstance(exc, NewsgenError) else [
+            Diagnostic(Location(Path(exc.filename or site)), f"check stopped: {exc.strerror or exc}")]
+        return CheckResult(diagnostics=[*fixing, *problems], fixed=fixed)
+
+
+def _report(site: Path, fixed: list[FixedFile], fixing: list[Diagnostic], links: bool,
+            today: dt.date | None) -> CheckResult:
+    """Everything of :func:`check` but the fixing."""
     checked = validate(site, drafts=True, future=True, today=today)
     diagnostics = list(checked.diagnostics) + fixing
     day = today or dt.datetime.now(zoneinfo.ZoneInfo(checked.config.timezone)).date()
