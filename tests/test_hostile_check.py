@@ -330,3 +330,16 @@ def test_an_error_after_the_fix_still_lists_what_was_rewritten(site, monkeypatch
     assert "fixed 1 file(s)" in out.out and "+summary:" in out.out
     assert "check stopped: Input/output error" in out.out
     assert "nothing was changed" not in out.out + out.err
+
+
+def test_a_read_only_target_of_a_link_is_named_with_the_link(site):
+    target = write(site, "shared/a.md", article("a"))
+    target.chmod(0o444)
+    link = site / "articles/2025/08/a.md"
+    link.symlink_to(os.path.relpath(target, link.parent))
+    before = target.read_bytes()
+    result = check(site, fix=True, today=TODAY)
+    assert result.fixed == [] and target.read_bytes() == before and link.is_symlink()
+    assert [d.message for d in result.warnings] == [
+        "articles/2025/08/a.md (a symbolic link to shared/a.md) is read-only; to let --fix fill it, make it "
+        "writable (chmod u+w shared/a.md); --fix leaves it as it is (it lacks summary)"]

@@ -641,18 +641,19 @@ def _fix_target(site: Path, path: Path) -> tuple[Path | None, str | None]:
     site (a link leading outside is an error of its own and is never read); a read-only file, a file
     with other hard links (a rename would split them) or one in a folder newsgen cannot write into
     are left alone."""
-    full = site / path
-    real = Path(os.path.realpath(full))
-    if not real.is_relative_to(Path(os.path.realpath(site))):
+    home = Path(os.path.realpath(site))
+    real = Path(os.path.realpath(site / path))
+    if not real.is_relative_to(home):
         return None, None
-    shown = f"{path}" if real == full.absolute() else f"{path} (a symbolic link to {real})"
+    linked = real != home / path
+    shown = f"{path} (a symbolic link to {real.relative_to(home)})" if linked else f"{path}"
     try:
         st = real.stat()
     except OSError:
         return None, None
     if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
         return real, (f"{shown} is read-only; to let --fix fill it, make it writable "
-                      f"(chmod u+w {real if real != full.absolute() else path})")
+                      f"(chmod u+w {real.relative_to(home) if linked else path})")
     if st.st_nlink > 1:
         return real, (f"{shown} has {st.st_nlink - 1} other hard link(s), which a rewrite would part from it; "
                       "fill the fields by hand, or make it a single file (cp it, then mv the copy over it)")
