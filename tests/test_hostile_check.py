@@ -343,3 +343,16 @@ def test_a_read_only_target_of_a_link_is_named_with_the_link(site):
     assert [d.message for d in result.warnings] == [
         "articles/2025/08/a.md (a symbolic link to shared/a.md) is read-only; to let --fix fill it, make it "
         "writable (chmod u+w shared/a.md); --fix leaves it as it is (it lacks summary)"]
+
+
+@pytest.mark.parametrize("template", [
+    "{% include 'optional.html' ignore missing %}{% include 'base.html' %}",
+    "{% include ['mine.html', 'base.html'] %}",
+    "{% set name = 'base.html' %}{% include name %}",
+])
+def test_includes_build_accepts_are_not_errors(site, template):
+    write(site, "articles/2025/08/a.md", GOOD)
+    write(site, "templates/404.html", template)
+    result = check(site, today=TODAY)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    assert cli.main(["build", "--no-search", "--site", str(site)]) == 0

@@ -463,10 +463,9 @@ def _templates(site: Path, env: Any, used: set[str]) -> list[Diagnostic]:
     warning; a template a used one names that exists nowhere is an error, and so is a chain of
     templates extending each other in a circle."""
     import jinja2
-    from jinja2 import meta
 
     out: list[Diagnostic] = []
-    refs: dict[str, set[str]] = {}
+    refs: dict[str, set[tuple[str, ...]]] = {}
     extends: dict[str, str] = {}
     broken: dict[str, Diagnostic] = {}
     for name in sorted(env.list_templates()):
@@ -486,7 +485,7 @@ def _templates(site: Path, env: Any, used: set[str]) -> list[Diagnostic]:
         except (OSError, jinja2.TemplateError) as exc:
             broken[name] = Diagnostic(Location(_shown(_filename(env, name), site)), f"cannot read template: {exc}")
             continue
-        refs[name] = {r for r in meta.find_referenced_templates(tree) if r is not None}
+        refs[name] = _references(tree)
         parent = next((n.template.value for n in tree.find_all(jinja2.nodes.Extends)
                        if isinstance(n.template, jinja2.nodes.Const)), None)
         if parent is not None:
@@ -498,12 +497,14 @@ def _templates(site: Path, env: Any, used: set[str]) -> list[Diagnostic]:
         if name in needed:
             continue
         needed.add(name)
-        for ref in sorted(refs.get(name, ())):
-            if ref not in refs and ref not in broken:
+        for choices in sorted(refs.get(name, ())):   # the first of the choices that exists is used
+            found = [ref for ref in choices if ref in refs or ref in broken]
+            if not found:
                 out.append(Diagnostic(Location(_shown(_filename(env, name), site)),
-                                      f"template {name} includes, imports or extends '{ref}', which is neither in "
-                                      "templates/ nor in the bundled theme; add it or correct the name"))
-            todo.append(ref)
+                                      f"template {name} includes, imports or extends '{' or '.join(choices)}', "
+                                      "which is neither in templates/ nor in the bundled theme; add it or correct "
+                                      "the name"))
+            todo += found[:1]
     for name, problem in broken.items():
         if name in needed:
             out.append(problem)
@@ -519,6 +520,28 @@ def _templates(site: Path, env: Any, used: set[str]) -> list[Diagnostic]:
             out.append(Diagnostic(Location(_shown(_filename(env, name), site)),
                                   f"templates extend each other in a circle ({' -> '.join([*chain, name])}); "
                                   "one of them must extend another template or none"))
+    return out
+
+
+def _references(tree: Any) -> set[tuple[str, ...]]:
+    """The templates a parsed template names in ``extends``, ``include``, ``import`` and ``from``, each
+    as the tuple of names tried in turn (``{% include ['a.html', 'b.html'] %}``); an include marked
+    ``ignore missing`` and a name made at run time are left out (they are not build's to fail on)."""
+    from jinja2 import nodes
+
+    out: set[tuple[str, ...]] = set()
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Include) and node.ignore_missing:
+            continue
+        target = node.template
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            out.add((target.value,))
+        elif isinstance(target, nodes.Const) and isinstance(target.value, list | tuple) \
+                and target.value and all(isinstance(v, str) for v in target.value):
+            out.add(tuple(target.value))
+        elif isinstance(target, nodes.List | nodes.Tuple) and target.items \
+                and all(isinstance(i, nodes.Const) and isinstance(i.value, str) for i in target.items):
+            out.add(tuple(i.value for i in target.items))
     return out
 
 
