@@ -356,3 +356,17 @@ def test_includes_build_accepts_are_not_errors(site, template):
     result = check(site, today=TODAY)
     assert result.ok, [str(d) for d in result.diagnostics]
     assert cli.main(["build", "--no-search", "--site", str(site)]) == 0
+
+
+def test_a_template_error_only_the_oldest_article_triggers_is_found(site):
+    write(site, "articles/2025/08/a.md", GOOD)
+    write(site, "articles/2025/07/old.md", article("old", summary=True).replace("2025-08-06", "2025-07-01")
+          .replace("tags: [供水]\n", "tags: [供水]\nlegacy: {}\n"))
+    write(site, "templates/article.html", "{% extends 'base.html' %}{% block main %}"
+                                          "{% if page.url.endswith('/old/') %}{{ post.no_such_field }}{% endif %}"
+                                          "{% endblock %}")
+    result = check(site, today=TODAY)
+    assert [str(d) for d in result.errors] == [
+        "templates/article.html:1: template error while rendering 2025/07/old/index.html: "
+        "'newsgen.render.views.PostView object' has no attribute 'no_such_field'"]
+    assert cli.main(["build", "--no-search", "--site", str(site)]) == 1

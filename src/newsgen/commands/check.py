@@ -382,11 +382,11 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
     """Everything ``build`` would stop on once the site is valid, found as build finds it but without
     writing anything: the output folder it would replace; the plan of every page, feed and static
     file (two of them at one path, a path no output may hold, a file where another needs a folder);
-    the templates (each one compiled, every template a page uses or includes found, the first page
-    of each template rendered in memory). ``checked`` holds the model (drafts and future-dated
-    articles included, so their pages are planned too); without it (the site has errors) the output,
-    the static files and the templates are still checked. A template error only some pages' data
-    trigger shows with ``--links``, which builds everything."""
+    the templates (each one compiled, every template a page uses or includes found, the first and
+    the last page of each template rendered in memory). ``checked`` holds the model (drafts and
+    future-dated articles included, so their pages are planned too); without it (the site has
+    errors) the output, the static files and the templates are still checked. A template error
+    only other pages' data trigger shows with ``--links``, which builds everything."""
     from newsgen.output import _check_replaceable
     from newsgen.render import make_environment, render_page
     from newsgen.render.markdown import MarkdownRenderer
@@ -412,13 +412,17 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
     if views is None or any(d.severity is Severity.ERROR for d in out):
         return out
     first: dict[str, Any] = {}
+    last: dict[str, Any] = {}
     for page in pages:
         first.setdefault(page.template, page)
+        last[page.template] = page
     for template, page in first.items():
-        try:
-            render_page(env, page, views)
-        except Exception as exc:   # noqa: BLE001 (what build would stop on: reported with its template)
-            out.append(_render_problem(exc, template, page.path, site))
+        for sample in [page] if last[template] is page else [page, last[template]]:   # e.g. newest and oldest
+            try:
+                render_page(env, sample, views)
+            except Exception as exc:   # noqa: BLE001 (what build would stop on: reported with its template)
+                out.append(_render_problem(exc, template, sample.path, site))
+                break
     return out
 
 
