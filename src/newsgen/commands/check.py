@@ -387,6 +387,7 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
     future-dated articles included, so their pages are planned too); without it (the site has
     errors) the output, the static files and the templates are still checked. A template error
     only other pages' data trigger shows with ``--links``, which builds everything."""
+    from newsgen import search
     from newsgen.output import _check_replaceable
     from newsgen.render import make_environment, render_page
     from newsgen.render.markdown import MarkdownRenderer
@@ -405,6 +406,10 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
         plan = Plan(checked.model, views, MarkdownRenderer(unsafe_html=checked.config.markdown.unsafe_html))
         pages = list(plan_all(plan))
     out += _clashes(site, pages)
+    try:   # build makes the search index unless --no-search
+        search.executable()
+    except NewsgenError as exc:
+        out += [Diagnostic(d.location, f"{d.message}; or build with --no-search") for d in exc.diagnostics]
     env = make_environment(site)
     # without the model, the pages are taken to use the templates the theme has (they are its pages')
     theme = {p.name for p in (THEME_DIR / "templates").iterdir()}
@@ -428,7 +433,10 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
 
 def _clashes(site: Path, pages: list[Any]) -> list[Diagnostic]:
     """The output paths of the static files and pages, as build claims them: two at one path, a path
-    that leaves the output, or a file where another needs a folder are errors, before any writing."""
+    that leaves the output, a file in the search index's folder, or a file where another needs a
+    folder are errors, before any writing."""
+    from newsgen import search
+
     claims: dict[str, tuple[str, Location]] = {}
     out: list[Diagnostic] = []
     theme = Path(os.path.realpath(THEME_DIR))
@@ -448,6 +456,9 @@ def _clashes(site: Path, pages: list[Any]) -> list[Diagnostic]:
                                             "rename one of them"))
     for path, (what, where) in claims.items():
         parts = path.split("/")
+        if parts[0] == search.SEARCH_DIR:
+            out.append(Diagnostic(where, f"{what} is in /{search.SEARCH_DIR}/, the search index's folder; "
+                                         "move it elsewhere"))
         if "\\" in path or any(p in ("", ".", "..") for p in parts):
             out.append(Diagnostic(where, f"{what} cannot be written: its output path {path!r} holds a backslash "
                                          "or an empty, '.' or '..' part; rename it"))
