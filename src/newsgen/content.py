@@ -289,7 +289,8 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         if any(not part.strip() for part in region.split("/")):
             err(lines.get("regions"), f"region '{region}' has an empty part: write it as 省/市/县/镇")
         elif region.strip().strip("/").count("/") >= MAX_REGION_LEVELS:
-            err(lines.get("regions"), f"region '{region[:60]}…' has {region.strip().strip('/').count('/') + 1} "
+            shown = region if len(region) <= 60 else f"{region[:60]}…"
+            err(lines.get("regions"), f"region '{shown}' has {region.strip().strip('/').count('/') + 1} "
                                       f"levels; a place path has at most {MAX_REGION_LEVELS} (省/市/县/镇/村…)")
     if "draft" in meta and not isinstance(meta["draft"], bool):
         err(lines.get("draft"), f"'draft' must be true or false, got {meta['draft']!r}")
@@ -508,7 +509,7 @@ class ArticleCache:
     read again.
     """
 
-    VERSION = 3
+    VERSION = 4   # 4: dates out of range, place paths too deep and non-UTF-8 file names became errors
     #: how many changed entries a delta may hold before the whole cache is written again
     DELTA_MIN = 200
     DELTA_SHARE = 0.05
