@@ -5,12 +5,20 @@
 2. what only ``check`` looks at: slugs used twice, places not in the gazetteer nor ``regions.aliases``,
    topics outside the taxonomy, internal links in bodies that point to no page; drafts and future-dated
    articles are listed (build leaves them out);
-3. ``links``: a real build into a temporary folder, then every internal link, feed entry and sitemap
+3. what ``build`` would stop on after validation, found without writing (:func:`dry_build`): the
+   output folder it would replace, two files at one output path, the templates (compiled, their
+   references found, the first and last page of each rendered in memory), Pagefind;
+4. ``links``: a real build into a temporary folder, then every internal link, feed entry and sitemap
    entry of the output is followed (:mod:`newsgen.linkcheck`).
+
+A file with errors still has its places and topics looked up, as far as its YAML reads: every problem
+of a file shows in one run.
 
 ``fix`` first fills the derived fields an article lacks (slug, regions, topics, tags, summary) as import
 derives them, rewriting the front matter only: every byte of the body stays as it was, and the lines
-already in the front matter are kept, comments included. Nothing here prints.
+already in the front matter are kept, comments included. Every rewrite is planned and its target
+checked before any is written; links are fixed through, read-only files left alone (see
+:func:`fix_articles`). Nothing here prints.
 """
 
 from __future__ import annotations
