@@ -121,7 +121,8 @@ def _parser() -> argparse.ArgumentParser:
                     "Exit 1 if there is any error.")
     chk.add_argument("--fix", action="store_true",
                      help="first fill missing derived fields (slug, regions, topics, tags, summary) as import "
-                          "does, rewriting front matter only (never a byte of the body); prints the diff")
+                          "does, rewriting front matter only (never a byte of the body); prints the diff. A "
+                          "symbolic link is fixed through (it stays a link); a read-only file is left as it is")
     chk.add_argument("--links", action="store_true",
                      help="also build into a temporary folder and follow every internal link, feed entry "
                           "and sitemap entry")

@@ -43,6 +43,9 @@ LIST_KEYS = ("authors", "regions", "topics", "tags")
 TEXT_KEYS = ("title", "kicker", "subtitle", "slug", "summary")
 #: A title longer than this is almost surely a paragraph pasted into the wrong field: a warning.
 LONG_TITLE = 200
+#: Levels of a place path (省/市/县/镇 is four): the region pages nest one folder and one tree level
+#: a level, so a path of hundreds would nest pages and templates past what a build can write or render.
+MAX_REGION_LEVELS = 10
 
 #: Invisible characters copy-paste brings along (zero-width spaces and joiners, word joiner, byte-order
 #: mark, bidirectional overrides). Removed from front-matter text, since ``党建\u200b`` and ``党建`` must be
@@ -115,18 +118,21 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-class _DateError(yaml.MarkedYAMLError):
-    """A timestamp-shaped scalar that is no date (2025-02-30): YAML's constructor would raise ValueError."""
+class _InvalidDate(str):
+    """A timestamp-shaped scalar that is no date (2025-02-30), kept as its text; the loader that met
+    it has the error (YAML's constructor would raise ValueError and stop, hiding the file's other problems)."""
 
 
 class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
-    """The safe loader, with impossible dates reported as YAML errors with their line."""
+    """The safe loader, with impossible dates collected in ``bad_dates`` as (0-based line, message)."""
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | dt.datetime:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | dt.datetime | str:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
-            raise _DateError(None, None, f"invalid date {node.value} ({exc})", node.start_mark) from None
+            self.__dict__.setdefault("bad_dates", []).append(
+                (node.start_mark.line, f"invalid date {node.value} ({exc})"))
+            return _InvalidDate(node.value)
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
@@ -166,6 +172,15 @@ def _is_date(value: Any) -> bool:
     return isinstance(value, dt.date)
 
 
+#: The dates an article may have: a day inside years 1 to 9999 on every time zone's calendar (feeds,
+#: sitemaps and pages show them in the site's time zone and in UTC).
+FIRST_DAY, LAST_DAY = dt.date(1, 1, 2), dt.date(9999, 12, 30)
+
+
+def _plain_day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | None, list[Diagnostic]]:
     """Parse one article file. Returns the article (or ``None``) and every problem found.
 
@@ -194,17 +209,10 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
     loader = _StrictLoader(raw)
     try:
         node = loader.get_single_node()
-        duplicates = list(duplicate_keys(node))
-        if duplicates:
-            for key, first_line, again in duplicates:
-                err(again + 2, f"key '{key}' given twice, on lines {first_line + 2} and {again + 2}; "
-                               "keep one of them")
-            return None, problems
+        for key, first_line, again in duplicate_keys(node):   # an error; the file's other problems go on
+            err(again + 2, f"key '{key}' given twice, on lines {first_line + 2} and {again + 2}; "
+                           "keep one of them")
         meta = loader.construct_document(node) if node is not None else None
-    except _DateError as exc:
-        mark = exc.problem_mark
-        err(mark.line + 2 if mark else 2, f"{exc.problem}: write a real date as YYYY-MM-DD")
-        return None, problems
     except yaml.MarkedYAMLError as exc:
         line, what = _yaml_error(exc, offset=2)  # +1 for 1-based lines, +1 for the opening fence
         err(line, f"invalid YAML in front matter: {what}")
@@ -219,6 +227,8 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         return None, problems
     finally:
         loader.dispose()
+    for line, message in loader.__dict__.get("bad_dates", ()):
+        err(line + 2, f"{message}: write a real date as YYYY-MM-DD")
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -258,9 +268,12 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
     if "title" in meta and not str(meta.get("title") or "").strip():
         err(lines.get("title"), "'title' must not be empty")
     for key in ("date", "updated"):
-        if key in meta and not _is_date(meta[key]):
+        if key in meta and not _is_date(meta[key]) and not isinstance(meta[key], _InvalidDate):
             err(lines.get(key), f"'{key}' must be an ISO date such as 2025-08-06 "
                                 f"(or a datetime with timezone), got {meta[key]!r}")
+        elif key in meta and _is_date(meta[key]) and not FIRST_DAY <= _plain_day(meta[key]) <= LAST_DAY:
+            err(lines.get(key), f"'{key}' {meta[key]} is out of range: newsgen takes dates from {FIRST_DAY} to "
+                                f"{LAST_DAY} (a time zone must not move them out of years 1 to 9999)")
     lists: dict[str, tuple[str, ...]] = {}
     for key in LIST_KEYS:
         value = meta.get(key)
@@ -275,6 +288,10 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
     for region in lists.get("regions", ()):
         if any(not part.strip() for part in region.split("/")):
             err(lines.get("regions"), f"region '{region}' has an empty part: write it as 省/市/县/镇")
+        elif region.strip().strip("/").count("/") >= MAX_REGION_LEVELS:
+            shown = region if len(region) <= 60 else f"{region[:60]}…"
+            err(lines.get("regions"), f"region '{shown}' has {region.strip().strip('/').count('/') + 1} "
+                                      f"levels; a place path has at most {MAX_REGION_LEVELS} (省/市/县/镇/村…)")
     if "draft" in meta and not isinstance(meta["draft"], bool):
         err(lines.get("draft"), f"'draft' must be true or false, got {meta['draft']!r}")
     if "source" in meta and meta["source"] is not None and not isinstance(meta["source"], dict):
@@ -377,6 +394,9 @@ def _text(value: Any) -> str | None:
 def load(path: Path, root: Path | None = None) -> tuple[Article | None, list[Diagnostic]]:
     """Read one article file; ``root`` makes the reported path relative to the site."""
     shown = path.relative_to(root) if root is not None else path
+    bad = unencodable_name(shown)
+    if bad is not None:
+        return None, [bad]
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -389,6 +409,18 @@ def load(path: Path, root: Path | None = None) -> tuple[Article | None, list[Dia
                                  f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8, "
                                  f"e.g. iconv -f GB18030 -t UTF-8")]
     return loads(text, shown, hashlib.sha256(data).hexdigest())
+
+
+def unencodable_name(path: Path) -> Diagnostic | None:
+    """An error when ``path`` (a file of the site) has a name that is not UTF-8: it cannot be written
+    into a page, a feed or the build's records. ``None`` when it is fine."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = Path(os.fsencode(path).decode("utf-8", "replace"))
+        return Diagnostic(Location(shown), "the file name is not UTF-8 text (an old encoding such as GBK?); "
+                                           "rename the file, e.g. with convmv -f GBK -t UTF-8")
+    return None
 
 
 def stored_body(file: str, digest: str, shown: Path) -> str:
@@ -477,7 +509,7 @@ class ArticleCache:
     read again.
     """
 
-    VERSION = 3
+    VERSION = 4   # 4: dates out of range, place paths too deep and non-UTF-8 file names became errors
     #: how many changed entries a delta may hold before the whole cache is written again
     DELTA_MIN = 200
     DELTA_SHARE = 0.05

@@ -1111,6 +1111,12 @@ def _remove(path: str) -> None:
             pass
 
 
+def check_replaceable(output: Path) -> None:
+    """Raise the error a build would give before writing into ``output`` (``newsgen check``): it
+    leads round in a loop, is a file, or is a non-empty folder newsgen did not write."""
+    _check_replaceable(output_target(output), output)
+
+
 def _check_replaceable(output: Path, shown: Path) -> bool:
     """Refuse an output that is not newsgen's to replace: a file, or a non-empty directory without
     the marker. True when it is an empty directory (filled in place, not replaced)."""

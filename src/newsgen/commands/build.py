@@ -342,7 +342,8 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
                 st = os.stat(path)
             except OSError:
                 return "", None, None
-            h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+            # fsencode: a name that is not UTF-8 is hashed as its bytes (validation then reports it)
+            h.update(os.fsencode(path) + f"\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
             if folder is articles:
                 found.append((path, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
     try:

@@ -5,12 +5,20 @@
 2. what only ``check`` looks at: slugs used twice, places not in the gazetteer nor ``regions.aliases``,
    topics outside the taxonomy, internal links in bodies that point to no page; drafts and future-dated
    articles are listed (build leaves them out);
-3. ``links``: a real build into a temporary folder, then every internal link, feed entry and sitemap
+3. what ``build`` would stop on after validation, found without writing (:func:`dry_build`): the
+   output folder it would replace, two files at one output path, the templates (compiled, their
+   references found, the first and last page of each rendered in memory), Pagefind;
+4. ``links``: a real build into a temporary folder, then every internal link, feed entry and sitemap
    entry of the output is followed (:mod:`newsgen.linkcheck`).
+
+A file with errors still has its places and topics looked up, as far as its YAML reads: every problem
+of a file shows in one run.
 
 ``fix`` first fills the derived fields an article lacks (slug, regions, topics, tags, summary) as import
 derives them, rewriting the front matter only: every byte of the body stays as it was, and the lines
-already in the front matter are kept, comments included. Nothing here prints.
+already in the front matter are kept, comments included. Every rewrite is planned and its target
+checked before any is written; links are fixed through, read-only files left alone (see
+:func:`fix_articles`). Nothing here prints.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import re
 import tempfile
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +43,8 @@ from newsgen import config as config_mod
 from newsgen import content
 from newsgen.commands.validate import Validated, validate
 from newsgen.content import Article
-from newsgen.errors import Diagnostic, Location, NewsgenError, Severity
-from newsgen.render import static_dirs
+from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
+from newsgen.render import THEME_DIR, static_dirs
 from newsgen.site import article_url
 from newsgen.text import summarize
 
@@ -51,6 +60,8 @@ CODE_SPAN = re.compile(r"(`+).+?\1")
 INLINE_LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 HTML_LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""")
+#: libyaml's composer where it is built in (the lines of every key of 10,000 files: 1 s, not 8)
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -95,17 +106,36 @@ class CheckResult:
 def check(site: Path, *, fix: bool = False, links: bool = False, today: dt.date | None = None) -> CheckResult:
     """Check ``site``; with ``fix`` fill missing derived fields first; with ``links`` also build and follow links."""
     fixed: list[FixedFile] = []
+    fixing: list[Diagnostic] = []
     if fix:
-        fixed = fix_articles(site, validate(site, drafts=True, future=True, today=today, publishing=False))
+        fixed, fixing = fix_articles(site, validate(site, drafts=True, future=True, today=today, publishing=False))
+    try:
+        return _report(site, fixed, fixing, links, today)
+    except (NewsgenError, OSError) as exc:
+        if not fixed:
+            raise
+        # files were rewritten: say so (the diffs are shown), never that nothing was changed
+        problems = exc.diagnostics if isinstance(exc, NewsgenError) else [
+            Diagnostic(Location(Path(exc.filename or site)), f"check stopped: {exc.strerror or exc}")]
+        return CheckResult(diagnostics=[*fixing, *problems], fixed=fixed)
+
+
+def _report(site: Path, fixed: list[FixedFile], fixing: list[Diagnostic], links: bool,
+            today: dt.date | None) -> CheckResult:
+    """Everything of :func:`check` but the fixing."""
     checked = validate(site, drafts=True, future=True, today=today, publishing=False)
-    diagnostics = list(checked.diagnostics)
+    diagnostics = list(checked.diagnostics) + fixing
     day = today or dt.datetime.now(zoneinfo.ZoneInfo(checked.config.timezone)).date()
     lines = {a.path: FrontMatterLines.of(site / a.path) for a in checked.articles}
+    broken = _unread(site, checked, lines)
+    named = [(a.path, {"regions": a.regions, "topics": a.topics}) for a in checked.articles] + \
+            [(path, lines[path].values) for path in broken]
     diagnostics += _duplicates(checked.articles, lines)
-    diagnostics += _places(checked, lines)
-    diagnostics += _topics(checked, lines)
+    diagnostics += _places(checked, named, lines)
+    diagnostics += _topics(checked, named, lines)
     diagnostics += _body_links(site, checked, {n.location.path for n in _left_out(checked, lines, day)})
     notes = _left_out(checked, lines, day)
+    diagnostics += dry_build(site, checked)
     result = CheckResult(diagnostics=[], notes=notes, fixed=fixed, articles=len(checked.articles))
     if links and not any(d.severity is Severity.ERROR for d in diagnostics):
         diagnostics += _built_links(site, checked)
@@ -126,13 +156,14 @@ class FrontMatterLines:
 
     keys: dict[str, int] = field(default_factory=dict)
     items: dict[str, list[int]] = field(default_factory=dict)
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)   # the text items of each list key
 
     @classmethod
     def of(cls, path: Path) -> FrontMatterLines:
         out = cls()
         try:
             parts = content.split_front_matter(path.read_text(encoding="utf-8"))
-            node = yaml.compose(parts[0], Loader=yaml.SafeLoader) if parts else None
+            node = yaml.compose(parts[0], Loader=_COMPOSER) if parts else None
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             return out
         if isinstance(node, yaml.MappingNode):
@@ -141,6 +172,10 @@ class FrontMatterLines:
                 out.keys[name] = key.start_mark.line + 2
                 if isinstance(value, yaml.SequenceNode):
                     out.items[name] = [item.start_mark.line + 2 for item in value.value]
+                    if name in content.LIST_KEYS and all(isinstance(v, yaml.ScalarNode) for v in value.value):
+                        out.values[name] = tuple(str(v.value).strip().strip("/") for v in value.value)
+                elif name in content.LIST_KEYS and isinstance(value, yaml.ScalarNode) and value.value:
+                    out.values[name] = (str(value.value).strip().strip("/"),)
         return out
 
     def item(self, key: str, index: int) -> int | None:
@@ -171,9 +206,27 @@ def _duplicates(articles: list[Article], lines: dict[Path, FrontMatterLines]) ->
     return out
 
 
-def _places(checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Diagnostic]:
-    """Every region path must be a path of the gazetteer or of ``regions.aliases``, outermost first."""
-    wanted = [(a, i, r) for a in checked.articles for i, r in enumerate(a.regions)]
+def _unread(site: Path, checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Path]:
+    """The article files read with errors (so not in ``checked.articles``); their lines (and the places
+    and topics they name, for the checks below, as far as their YAML reads) are added to ``lines``."""
+    root = site / checked.config.articles_dir
+    files = content.article_files(root, site, Diagnostics()) if root.is_dir() else []
+    broken = [f.relative_to(site) for f in files if f.relative_to(site) not in lines]
+    for path in broken:
+        lines[path] = FrontMatterLines.of(site / path)
+    return broken
+
+
+#: (article file, its list keys: "regions" and "topics" -> names)
+Named = list[tuple[Path, Mapping[str, tuple[str, ...]]]]
+
+
+def _places(checked: Validated, named: Named, lines: dict[Path, FrontMatterLines]) -> list[Diagnostic]:
+    """Every region path must be a path of the gazetteer or of ``regions.aliases``, outermost first.
+    ``named`` holds every article file, including those with errors: all their problems show at once."""
+    wanted = [(path, i, r) for path, names in named for i, r in enumerate(names.get("regions", ()))
+              if r and all(part.strip() for part in r.split("/"))   # an empty part is an error of its own,
+              and r.count("/") < content.MAX_REGION_LEVELS]          # and so is a path too deep
     if not wanted:
         return []
     from newsgen.commands.new import place_candidates  # the gazetteer: loaded only when there are regions
@@ -183,11 +236,11 @@ def _places(checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Dia
     targets = [parse_alias(t) for t in aliases.values()]
     paths = gazetteer().paths
     out: list[Diagnostic] = []
-    for article, index, region in wanted:
+    for file, index, region in wanted:
         path = parse_alias(region)
         if not path or path in paths.get(path[-1], ()) or any(t[: len(path)] == path for t in targets):
             continue
-        where = Location(article.path, lines[article.path].item("regions", index))
+        where = Location(file, lines[file].item("regions", index))
         cands = narrow(place_candidates(path[-1], aliases), set(), checked.config.regions.province)
         if len(path) == 1 and len(cands) == 1:
             hint = f"write the full path '{show(cands[0])}'"
@@ -200,16 +253,16 @@ def _places(checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Dia
     return out
 
 
-def _topics(checked: Validated, lines: dict[Path, FrontMatterLines]) -> list[Diagnostic]:
+def _topics(checked: Validated, named: Named, lines: dict[Path, FrontMatterLines]) -> list[Diagnostic]:
     taxonomy = checked.config.topic_keywords()
     out: list[Diagnostic] = []
-    for article in checked.articles:
-        for index, topic in enumerate(article.topics):
-            if topic in taxonomy:
+    for file, names in named:
+        for index, topic in enumerate(names.get("topics", ())):
+            if not topic or topic in taxonomy:
                 continue
             close = difflib.get_close_matches(topic, list(taxonomy), n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'? Or add" if close else "add"
-            where = Location(article.path, lines[article.path].item("topics", index))
+            where = Location(file, lines[file].item("topics", index))
             out.append(Diagnostic(where, f"topic '{topic}' is not in the taxonomy; {hint} it under topics: in "
                                          "newsgen.yaml with its keywords", Severity.WARNING))
     return out
@@ -332,37 +385,345 @@ def _built_links(site: Path, checked: Validated) -> list[Diagnostic]:
     return out
 
 
+# --------------------------------------------------------------------------- what build would stop on after validation
+
+def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
+    """Everything ``build`` would stop on once the site is valid, found as build finds it but without
+    writing anything: the output folder it would replace; the plan of every page, feed and static
+    file (two of them at one path, a path no output may hold, a file where another needs a folder);
+    the templates (each one compiled, every template a page uses or includes found, the first and
+    the last page of each template rendered in memory). ``checked`` holds the model (drafts and
+    future-dated articles included, so their pages are planned too); without it (the site has
+    errors) the output, the static files and the templates are still checked. A template error
+    only other pages' data trigger shows with ``--links``, which builds everything."""
+    from newsgen import search
+    from newsgen.output import check_replaceable
+    from newsgen.render import make_environment, render_page
+    from newsgen.render.markdown import MarkdownRenderer
+    from newsgen.render.pages import Plan, plan_all
+    from newsgen.render.views import Views
+
+    out: list[Diagnostic] = []
+    try:
+        check_replaceable(checked.output)
+    except NewsgenError as exc:
+        out += exc.diagnostics
+    pages: list[Any] = []
+    views = None
+    if checked.model is not None:
+        views = Views(checked.model)
+        plan = Plan(checked.model, views, MarkdownRenderer(unsafe_html=checked.config.markdown.unsafe_html))
+        pages = list(plan_all(plan))
+    out += _clashes(site, pages)
+    try:   # build makes the search index unless --no-search
+        search.executable()
+    except NewsgenError as exc:
+        out += [Diagnostic(d.location, f"{d.message}; or build with --no-search") for d in exc.diagnostics]
+    env = make_environment(site)
+    # without the model, the pages are taken to use the templates the theme has (they are its pages')
+    theme = {p.name for p in (THEME_DIR / "templates").iterdir()}
+    out += _templates(site, env, {page.template for page in pages} if pages else theme)
+    if views is None or any(d.severity is Severity.ERROR for d in out):
+        return out
+    first: dict[str, Any] = {}
+    last: dict[str, Any] = {}
+    for page in pages:
+        first.setdefault(page.template, page)
+        last[page.template] = page
+    for template, page in first.items():
+        for sample in [page] if last[template] is page else [page, last[template]]:   # e.g. newest and oldest
+            try:
+                render_page(env, sample, views)
+            except Exception as exc:   # noqa: BLE001 (what build would stop on: reported with its template)
+                out.append(_render_problem(exc, template, sample.path, site))
+                break
+    return out
+
+
+def _clashes(site: Path, pages: list[Any]) -> list[Diagnostic]:
+    """The output paths of the static files and pages, as build claims them: two at one path, a path
+    that leaves the output, a file in the search index's folder, or a file where another needs a
+    folder are errors, before any writing."""
+    from newsgen import search
+
+    claims: dict[str, tuple[str, Location]] = {}
+    out: list[Diagnostic] = []
+    theme = Path(os.path.realpath(THEME_DIR))
+    for folder in static_dirs(site):
+        for file in sorted(folder.rglob("*")):
+            rel = file.relative_to(folder)
+            if not file.is_file() or any(part.startswith(".") for part in rel.parts):
+                continue
+            shown = file if Path(os.path.realpath(folder)).is_relative_to(theme) else file.relative_to(site)
+            # a site's static file replaces the theme's of the same name (as build copies them)
+            claims[f"static/{rel.as_posix()}"] = (f"static file {shown}", Location(shown))
+    for page in pages:
+        where = (f"page {page.path} ({page.template})", Location(Path("templates") / page.template))
+        other = claims.setdefault(page.path, where)
+        if other is not where:
+            out.append(Diagnostic(other[1], f"{other[0]} and {where[0]} are the same file of the output; "
+                                            "rename one of them"))
+    for path, (what, where) in claims.items():
+        parts = path.split("/")
+        if parts[0] == search.SEARCH_DIR:
+            out.append(Diagnostic(where, f"{what} is in /{search.SEARCH_DIR}/, the search index's folder; "
+                                         "move it elsewhere"))
+        if "\\" in path or any(p in ("", ".", "..") for p in parts):
+            out.append(Diagnostic(where, f"{what} cannot be written: its output path {path!r} holds a backslash "
+                                         "or an empty, '.' or '..' part; rename it"))
+            continue
+        for end in range(1, len(parts)):
+            folder = "/".join(parts[:end])
+            if folder in claims:
+                out.append(Diagnostic(where, f"{what} needs a folder {folder}/ in the output, where "
+                                             f"{claims[folder][0]} is a file; rename one of them"))
+                break
+    return out
+
+
+def _templates(site: Path, env: Any, used: set[str]) -> list[Diagnostic]:
+    """Every template compiled, as build loads them: one that does not compile (or is not UTF-8 text)
+    is an error when a page uses it (or a template it uses includes, imports or extends it), else a
+    warning; a template a used one names that exists nowhere is an error, and so is a chain of
+    templates extending each other in a circle."""
+    import jinja2
+
+    out: list[Diagnostic] = []
+    refs: dict[str, set[tuple[str, ...]]] = {}
+    extends: dict[str, str] = {}
+    broken: dict[str, Diagnostic] = {}
+    for name in sorted(env.list_templates()):
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+            env.get_template(name)
+            tree = env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            broken[name] = Diagnostic(Location(_shown(exc.filename or name, site), exc.lineno),
+                                      f"template error: {exc.message}")
+            continue
+        except UnicodeDecodeError as exc:
+            broken[name] = Diagnostic(Location(_shown(_filename(env, name), site)),
+                                      f"template is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                      "save it as UTF-8")
+            continue
+        except (OSError, jinja2.TemplateError) as exc:
+            broken[name] = Diagnostic(Location(_shown(_filename(env, name), site)), f"cannot read template: {exc}")
+            continue
+        refs[name] = _references(tree)
+        parent = next((n.template.value for n in tree.find_all(jinja2.nodes.Extends)
+                       if isinstance(n.template, jinja2.nodes.Const)), None)
+        if parent is not None:
+            extends[name] = parent
+    needed: set[str] = set()
+    todo = sorted(used)
+    while todo:
+        name = todo.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        for choices in sorted(refs.get(name, ())):   # the first of the choices that exists is used
+            found = [ref for ref in choices if ref in refs or ref in broken]
+            if not found:
+                out.append(Diagnostic(Location(_shown(_filename(env, name), site)),
+                                      f"template {name} includes, imports or extends '{' or '.join(choices)}', "
+                                      "which is neither in templates/ nor in the bundled theme; add it or correct "
+                                      "the name"))
+            todo += found[:1]
+    for name, problem in broken.items():
+        if name in needed:
+            out.append(problem)
+        else:
+            out.append(Diagnostic(problem.location, f"{problem.message} (no page uses this template yet)",
+                                  Severity.WARNING))
+    for name in sorted(needed & extends.keys()):
+        chain, at = [name], extends[name]
+        while at in extends and at not in chain:
+            chain.append(at)
+            at = extends[at]
+        if at == name:
+            out.append(Diagnostic(Location(_shown(_filename(env, name), site)),
+                                  f"templates extend each other in a circle ({' -> '.join([*chain, name])}); "
+                                  "one of them must extend another template or none"))
+    return out
+
+
+def _references(tree: Any) -> set[tuple[str, ...]]:
+    """The templates a parsed template names in ``extends``, ``include``, ``import`` and ``from``, each
+    as the tuple of names tried in turn (``{% include ['a.html', 'b.html'] %}``); an include marked
+    ``ignore missing`` and a name made at run time are left out (they are not build's to fail on)."""
+    from jinja2 import nodes
+
+    out: set[tuple[str, ...]] = set()
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Include) and node.ignore_missing:
+            continue
+        target = node.template
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            out.add((target.value,))
+        elif isinstance(target, nodes.Const) and isinstance(target.value, list | tuple) \
+                and target.value and all(isinstance(v, str) for v in target.value):
+            out.add(tuple(target.value))
+        elif isinstance(target, nodes.List | nodes.Tuple) and target.items \
+                and all(isinstance(i, nodes.Const) and isinstance(i.value, str) for i in target.items):
+            out.add(tuple(i.value for i in target.items))
+    return out
+
+
+def _filename(env: Any, name: str) -> str:
+    for folder in env.loader.searchpath:
+        if os.path.isfile(os.path.join(folder, name)):
+            return os.path.join(folder, name)
+    return name
+
+
+def _shown(filename: str, site: Path) -> Path:
+    """A template's file relative to the site when it is the site's, else as it is (the theme's)."""
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(site.resolve())
+    except ValueError:
+        return path
+
+
+def _render_problem(exc: BaseException, template: str, page: str, site: Path) -> Diagnostic:
+    """``templates/x.html:LINE: message`` for an error raised while rendering ``page`` (as build says it)."""
+    import traceback
+
+    import jinja2
+
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:   # runtime errors: the innermost template frame says where
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+                filename, line = frame.f_code.co_filename, lineno
+    if isinstance(exc, RecursionError):
+        message = "it goes too deep (templates including each other without end, or data nested too deep)"
+    else:
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if filename is None and not isinstance(exc, jinja2.TemplateError):   # not the template's doing
+        return Diagnostic(Location(Path(f"templates/{template}")), f"rendering {page} fails "
+                          f"({type(exc).__name__}: {message}); build stops there too")
+    return Diagnostic(Location(_shown(filename or f"templates/{template}", site), line),
+                      f"template error while rendering {page}: {message}")
+
+
 # --------------------------------------------------------------------------- --fix
 
-def fix_articles(site: Path, checked: Validated) -> list[FixedFile]:
-    """Fill missing derived fields of every readable article; rewrite only its front matter."""
+@dataclass
+class _Rewrite:
+    """One planned ``--fix``: the article, the file written (its own, or the one its symbolic link leads
+    to, so that the link stays a link), the bytes read and the text to write."""
+
+    article: Article
+    target: Path
+    old: bytes
+    new: str
+    added: list[str]
+
+
+def fix_articles(site: Path, checked: Validated) -> tuple[list[FixedFile], list[Diagnostic]]:
+    """Fill missing derived fields of every readable article; rewrite only its front matter.
+
+    Every rewrite is planned and every target checked first (a file newsgen may not or should not
+    write is left as it is, with a warning saying why); then each file is written atomically (a
+    temporary file renamed over it, keeping its mode, owner and body bytes). If a write still fails,
+    the writing stops and the error names the files already rewritten and those left as they were.
+    Returns the files rewritten and the problems found while fixing."""
     try:
         config_mod.load(site)
     except NewsgenError:   # fixing with default aliases and topics would write wrong values: report only
-        return []
+        return [], []
+    problems: list[Diagnostic] = []
     taken = {a.slug for a in checked.articles}
-    todo: list[tuple[Article, list[str], str]] = []
+    todo: list[tuple[Article, Path, bytes, list[str]]] = []
+    targets: set[Path] = set()
     for article in checked.articles:
-        text = (site / article.path).read_bytes().decode("utf-8")   # not read_text: it would turn \r\n into \n
+        target, refused = _fix_target(site, article.path)
+        if target is None or target in targets:
+            continue
+        try:
+            data = target.read_bytes()
+            text = data.decode("utf-8")   # not read_text: it would turn \r\n into \n
+        except (OSError, UnicodeDecodeError):
+            continue   # changed since it was read: the report says what it is now
         missing = _missing(text)
-        if missing:
-            todo.append((article, missing, text))
-    fixed: list[FixedFile] = []
-    for article, missing, text in todo:
+        if not missing:
+            continue
+        if refused is not None:
+            problems.append(Diagnostic(Location(article.path), f"{refused}; --fix leaves it as it is (it lacks "
+                                       f"{', '.join(missing)})", Severity.WARNING))
+            continue
+        targets.add(target)
+        todo.append((article, target, data, missing))
+    plans: list[_Rewrite] = []
+    for article, target, data, missing in todo:
+        text = data.decode("utf-8")
         values = derive(article, missing, checked.config, taken)
         if not values:
             continue
         new_text = with_front_matter(text, values)
         if new_text is None or new_text == text:
             continue
-        parsed, problems = content.loads(new_text, article.path)
-        if parsed is None or any(p.severity is Severity.ERROR for p in problems):
+        parsed, found = content.loads(new_text, article.path)
+        if parsed is None or any(p.severity is Severity.ERROR for p in found):
             continue   # never write a file worse than it was
-        _replace(site / article.path, new_text)
-        diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                                            f"a/{article.path}", f"b/{article.path}"))
-        fixed.append(FixedFile(article.path, list(values), diff))
-    return fixed
+        plans.append(_Rewrite(article, target, data, new_text, list(values)))
+    fixed: list[FixedFile] = []
+    for index, plan in enumerate(plans):
+        try:
+            _replace(plan.target, plan.new, plan.old)
+        except _NotWritten as exc:
+            problems.append(_stopped(plan, exc.reason, fixed, plans[index + 1:]))
+            break
+        diff = "".join(difflib.unified_diff(plan.old.decode("utf-8").splitlines(keepends=True),
+                                            plan.new.splitlines(keepends=True),
+                                            f"a/{plan.article.path}", f"b/{plan.article.path}"))
+        fixed.append(FixedFile(plan.article.path, plan.added, diff))
+    return fixed, problems
+
+
+def _fix_target(site: Path, path: Path) -> tuple[Path | None, str | None]:
+    """The file ``--fix`` writes for the article at ``path`` (relative to ``site``), and why it must not
+    write it (None when it may). A symbolic link is fixed through: its target is written, inside the
+    site (a link leading outside is an error of its own and is never read); a read-only file, a file
+    with other hard links (a rename would split them) or one in a folder newsgen cannot write into
+    are left alone."""
+    home = Path(os.path.realpath(site))
+    real = Path(os.path.realpath(site / path))
+    if not real.is_relative_to(home):
+        return None, None
+    linked = real != home / path
+    shown = f"{path} (a symbolic link to {real.relative_to(home)})" if linked else f"{path}"
+    try:
+        st = real.stat()
+    except OSError:
+        return None, None
+    if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
+        return real, (f"{shown} is read-only; to let --fix fill it, make it writable "
+                      f"(chmod u+w {real.relative_to(home) if linked else path})")
+    if st.st_nlink > 1:
+        return real, (f"{shown} has {st.st_nlink - 1} other hard link(s), which a rewrite would part from it; "
+                      "fill the fields by hand, or make it a single file (cp it, then mv the copy over it)")
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        return real, f"{shown} is in a folder newsgen may not write into ({real.parent}); allow it, or fill the " \
+                     "fields by hand"
+    return real, None
+
+
+def _stopped(failed: _Rewrite, reason: str, done: list[FixedFile], rest: list[_Rewrite]) -> Diagnostic:
+    """The error of a rewrite that failed: what was and what was not written."""
+    written = ", ".join(str(f.path) for f in done) or "none"
+    left = ", ".join(str(p.article.path) for p in [failed, *rest])
+    return Diagnostic(Location(failed.article.path),
+                      f"--fix could not rewrite this file ({reason}), so it stopped there: already rewritten "
+                      f"(their diffs are shown): {written}; left as they were: {left}. Fix the cause and "
+                      "run newsgen check --fix again")
+
+
+class _NotWritten(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _missing(text: str) -> list[str]:
@@ -442,12 +803,33 @@ def with_front_matter(text: str, values: dict[str, Any]) -> str | None:
     return bom + lines[0] + "".join(out) + "".join(body)
 
 
-def _replace(path: Path, text: str) -> None:
+def _replace(path: Path, text: str, old: bytes) -> None:
+    """Write ``text`` over ``path`` atomically (a temporary file beside it, fsynced, renamed over it),
+    with the file's mode and, where allowed, its owner; only while ``path`` still holds ``old`` (an
+    editor's save since it was read wins). Raises :class:`_NotWritten` with the reason, the file as it was."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(text.encode("utf-8"))
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        st = path.stat()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(text.encode("utf-8"))
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, st.st_mode & 0o7777)
+        if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass
+        if path.read_bytes() != old:
+            raise _NotWritten("it changed while check ran")
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise NewsgenError(f"cannot write: {exc.strerror or exc}", Location(path)) from None
+        raise _NotWritten(f"cannot write: {exc.strerror or exc}") from None
+    except _NotWritten:
+        tmp.unlink(missing_ok=True)
+        raise

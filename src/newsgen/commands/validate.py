@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen import config as config_mod
-from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files
+from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files, unencodable_name
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR
 from newsgen.render import THEME_DIR
@@ -69,7 +69,10 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
     step("articles", f"read {len(articles)} articles{cached}")
 
     for folder in ("templates", "static"):   # a link out of the site must not publish or include a file
-        site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,))
+        for file in site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,)):
+            bad = unencodable_name(file.relative_to(site) if file.is_relative_to(site) else file)
+            if bad is not None:
+                diagnostics.items.append(bad)
     _check_output_location(site, out, config.articles_dir, diagnostics)
     result = Validated(config=config, output=out, articles=articles, diagnostics=diagnostics)
     if diagnostics.errors:
@@ -103,6 +106,13 @@ def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics
     into itself on every build, a cache one publishes the drafts): not the articles, the site's
     ``templates/`` and ``static/``, the cache, or the theme's folders. Compared by real path, so a
     symbolic link is no way round it."""
+    for parent in out.absolute().parents:   # the first that exists must be a folder to make the output in
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                diagnostics.error(Location(out), f"the output directory cannot be made: {parent} is a file, "
+                                                 "not a folder; choose another output_dir or --output")
+                return
+            break
     site_r = site.resolve()
     try:
         out_r = out.resolve()
