@@ -233,7 +233,7 @@ UNBUILDABLE = {   # files of the site -> what check says (a piece of the line)
         "(templates including each other without end"),
     "an output path that is a file": (
         {"build": "not a folder"},
-        "build exists and is not a directory"),
+        "build: the output exists and is not a directory"),
     "an output folder newsgen did not write": (
         {"build/notes.txt": "mine"},
         "it is not empty and was not written by newsgen build"),
@@ -289,7 +289,7 @@ def test_check_reports_what_build_cannot_build(site, case, capsys):
     out = capsys.readouterr().out
     assert expected in out, out
     assert snapshot(site) == before   # check writes nothing
-    assert cli.main(["build", "--no-search", "--site", str(site)]) != 0   # and build indeed fails
+    assert cli.main(["build", "--no-search", "--site", str(site)]) == 1   # and build fails too, as bad input (not 70)
     err = capsys.readouterr().err
     assert "built " not in err
 

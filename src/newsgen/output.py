@@ -1124,7 +1124,8 @@ def _check_replaceable(output: Path, shown: Path) -> bool:
     if not os.path.lexists(output):
         return False
     if not output.is_dir():
-        raise NewsgenError(f"the output ({where}) exists and is not a directory; choose another --output",
+        via = f" ({output}, where this link leads)" if shown != output else ""
+        raise NewsgenError(f"the output exists and is not a directory{via}; choose another --output",
                            Location(shown))
     if carries_marker(output):
         return False

@@ -27,14 +27,11 @@ import datetime as dt
 import hashlib
 import os
 import time
-import traceback
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
@@ -44,6 +41,7 @@ from newsgen.content import ArticleCache, Listing, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Manifest, OutputWriter, StaleCheck, build_lock
 from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
+from newsgen.render.env import RENDER_ERRORS, render_problem
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.pages import Plan, plan_all
@@ -192,8 +190,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             if not reused:
                 try:
                     html = render_page(env, page, views)
-                except jinja2.TemplateError as exc:
-                    raise NewsgenError([_template_problem(exc, page.template, page.path, site)]) from exc
+                except RENDER_ERRORS as exc:
+                    raise NewsgenError([render_problem(exc, page.template, page.path, site)]) from exc
                 writer.store(page.path, html)
             return reused, writer.identity(page.path, fingerprint, inputs), shows
 
@@ -378,20 +376,3 @@ def _unchanged(site: Path, out: Path, inputs: str) -> tuple[BuildResult | None, 
                            files=int(summary["files"]), rendered=0), known
     except (KeyError, TypeError, ValueError, IndexError):
         return None, known
-
-
-def _template_problem(exc: jinja2.TemplateError, template: str, page: str, site: Path) -> Diagnostic:
-    """``templates/x.html:LINE: message`` for an error raised while rendering a template."""
-    filename = getattr(exc, "filename", None)
-    line = getattr(exc, "lineno", None)
-    if filename is None:   # runtime errors (undefined names): the innermost template frame says where
-        for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            name = frame.f_code.co_filename
-            if name.endswith((".html", ".xml", ".txt")):
-                filename, line = name, lineno
-    shown = Path(filename) if filename else Path(template)
-    try:
-        shown = shown.resolve().relative_to(site.resolve())
-    except ValueError:
-        pass
-    return Diagnostic(Location(shown, line), f"template error while rendering {page}: {exc.message or exc}")

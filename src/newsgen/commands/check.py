@@ -45,6 +45,7 @@ from newsgen.commands.validate import Validated, validate
 from newsgen.content import Article
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.render import THEME_DIR, static_dirs
+from newsgen.render.env import render_problem, shown_template
 from newsgen.site import article_url
 from newsgen.text import summarize
 
@@ -435,7 +436,7 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
             try:
                 render_page(env, sample, views)
             except Exception as exc:   # noqa: BLE001 (what build would stop on: reported with its template)
-                out.append(_render_problem(exc, template, sample.path, site))
+                out.append(render_problem(exc, template, sample.path, site))
                 break
     return out
 
@@ -498,16 +499,17 @@ def _templates(site: Path, env: Any, used: set[str]) -> list[Diagnostic]:
             env.get_template(name)
             tree = env.parse(source)
         except jinja2.TemplateSyntaxError as exc:
-            broken[name] = Diagnostic(Location(_shown(exc.filename or name, site), exc.lineno),
+            broken[name] = Diagnostic(Location(shown_template(exc.filename or name, site), exc.lineno),
                                       f"template error: {exc.message}")
             continue
         except UnicodeDecodeError as exc:
-            broken[name] = Diagnostic(Location(_shown(_filename(env, name), site)),
+            broken[name] = Diagnostic(Location(shown_template(_filename(env, name), site)),
                                       f"template is not UTF-8 text ({exc.reason} at byte {exc.start}); "
                                       "save it as UTF-8")
             continue
         except (OSError, jinja2.TemplateError) as exc:
-            broken[name] = Diagnostic(Location(_shown(_filename(env, name), site)), f"cannot read template: {exc}")
+            broken[name] = Diagnostic(Location(shown_template(_filename(env, name), site)),
+                                      f"cannot read template: {exc}")
             continue
         refs[name] = _references(tree)
         parent = next((n.template.value for n in tree.find_all(jinja2.nodes.Extends)
@@ -524,7 +526,7 @@ def _templates(site: Path, env: Any, used: set[str]) -> list[Diagnostic]:
         for choices in sorted(refs.get(name, ())):   # the first of the choices that exists is used
             found = [ref for ref in choices if ref in refs or ref in broken]
             if not found:
-                out.append(Diagnostic(Location(_shown(_filename(env, name), site)),
+                out.append(Diagnostic(Location(shown_template(_filename(env, name), site)),
                                       f"template {name} includes, imports or extends '{' or '.join(choices)}', "
                                       "which is neither in templates/ nor in the bundled theme; add it or correct "
                                       "the name"))
@@ -541,7 +543,7 @@ def _templates(site: Path, env: Any, used: set[str]) -> list[Diagnostic]:
             chain.append(at)
             at = extends[at]
         if at == name:
-            out.append(Diagnostic(Location(_shown(_filename(env, name), site)),
+            out.append(Diagnostic(Location(shown_template(_filename(env, name), site)),
                                   f"templates extend each other in a circle ({' -> '.join([*chain, name])}); "
                                   "one of them must extend another template or none"))
     return out
@@ -574,37 +576,6 @@ def _filename(env: Any, name: str) -> str:
         if os.path.isfile(os.path.join(folder, name)):
             return os.path.join(folder, name)
     return name
-
-
-def _shown(filename: str, site: Path) -> Path:
-    """A template's file relative to the site when it is the site's, else as it is (the theme's)."""
-    path = Path(filename)
-    try:
-        return path.resolve().relative_to(site.resolve())
-    except ValueError:
-        return path
-
-
-def _render_problem(exc: BaseException, template: str, page: str, site: Path) -> Diagnostic:
-    """``templates/x.html:LINE: message`` for an error raised while rendering ``page`` (as build says it)."""
-    import traceback
-
-    import jinja2
-
-    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if filename is None:   # runtime errors: the innermost template frame says where
-        for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
-                filename, line = frame.f_code.co_filename, lineno
-    if isinstance(exc, RecursionError):
-        message = "it goes too deep (templates including each other without end, or data nested too deep)"
-    else:
-        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    if filename is None and not isinstance(exc, jinja2.TemplateError):   # not the template's doing
-        return Diagnostic(Location(Path(f"templates/{template}")), f"rendering {page} fails "
-                          f"({type(exc).__name__}: {message}); build stops there too")
-    return Diagnostic(Location(_shown(filename or f"templates/{template}", site), line),
-                      f"template error while rendering {page}: {message}")
 
 
 # --------------------------------------------------------------------------- --fix

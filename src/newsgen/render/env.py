@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import jinja2
 from jinja2.runtime import Macro
 from markupsafe import Markup
+
+from newsgen.errors import Diagnostic, Location
 
 #: The bundled default theme (package data: ``templates/`` and ``static/``).
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
@@ -107,3 +110,35 @@ class MacroCache:
         followed by a line break, as ``{% for view in views %}{{ cached(macro, view) }}`` and a line break
         would give, in one call from the template rather than one a view (a listing's cards)."""
         return Markup("".join([f"{self(macro, view)}\n" for view in views]))
+
+
+#: What rendering a page may raise that is the templates' doing (a template that is not UTF-8, or that
+#: includes itself without end), besides Jinja's own errors.
+RENDER_ERRORS = (jinja2.TemplateError, RecursionError, UnicodeDecodeError)
+
+
+def shown_template(filename: str, site: Path) -> Path:
+    """A template's file relative to the site when it is the site's, else as it is (the theme's)."""
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(site.resolve())
+    except ValueError:
+        return path
+
+
+def render_problem(exc: BaseException, template: str, page: str, site: Path) -> Diagnostic:
+    """``templates/x.html:LINE: message`` for an error raised while rendering ``page`` (as build says it)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:   # runtime errors: the innermost template frame says where
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+                filename, line = frame.f_code.co_filename, lineno
+    if isinstance(exc, RecursionError):
+        message = "it goes too deep (templates including each other without end, or data nested too deep)"
+    else:
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if filename is None and not isinstance(exc, jinja2.TemplateError):   # not the template's doing
+        return Diagnostic(Location(Path(f"templates/{template}")), f"rendering {page} fails "
+                          f"({type(exc).__name__}: {message})")
+    return Diagnostic(Location(shown_template(filename or f"templates/{template}", site), line),
+                      f"template error while rendering {page}: {message}")
