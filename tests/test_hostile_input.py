@@ -433,6 +433,7 @@ def test_bulletin_without_any_headline_keeps_all_text(tmp_path: Path):
             "第二段继续描述，只是正文。\n")
     path = tmp_path / "b.txt"
     path.write_text(body, encoding="utf-8")
+    (tmp_path / "site").mkdir()   # import refuses a site that does not exist (a typo must not make one)
     report = run_import(path, tmp_path / "site", dt.date(2025, 8, 6))
     assert len(report.articles) == 1 and report.unplaced == []
     assert any("no headline" in w for w in report.warnings)
