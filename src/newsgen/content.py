@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from newsgen import cachefile
-from newsgen.config import duplicate_keys, tab_indented
+from newsgen.config import LIBYAML_DEPTH, duplicate_keys, tab_indented, too_deep, yaml_shape_problem
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
@@ -194,6 +194,10 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
     loader = _StrictLoader(raw)
     try:
         node = loader.get_single_node()
+        shape = yaml_shape_problem(node)   # before anything walks it: deep, an alias bomb, itself
+        if shape is not None:
+            err(shape[0] + 2, f"front matter has {shape[1]}")
+            return None, problems
         duplicates = list(duplicate_keys(node))
         if duplicates:
             for key, first_line, again in duplicates:
@@ -207,6 +211,11 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         return None, problems
     except yaml.MarkedYAMLError as exc:
         line, what = _yaml_error(exc, offset=2)  # +1 for 1-based lines, +1 for the opening fence
+        if LIBYAML_DEPTH in (exc.problem or ""):
+            mark = exc.problem_mark or exc.context_mark
+            line, what = (mark.line + 2 if mark else 2), too_deep()
+            err(line, f"front matter has {what}")
+            return None, problems
         err(line, f"invalid YAML in front matter: {what}")
         return None, problems
     except yaml.reader.ReaderError as exc:   # a character YAML does not allow (control codes, NUL)
