@@ -41,6 +41,10 @@ KNOWN_KEYS: tuple[str, ...] = (
 REQUIRED_KEYS = ("title", "date")
 LIST_KEYS = ("authors", "regions", "topics", "tags")
 TEXT_KEYS = ("title", "kicker", "subtitle", "slug", "summary")
+#: Levels a place path may have. 省/市/县/镇/村 is 5; each level is a folder of the output
+#: (regions/jiangxi/nanchang/…, up to 61 bytes a level), so a path of hundreds of levels would pass
+#: the file system's 4,096-byte limit on a path (and made a RecursionError walking the region tree).
+MAX_REGION_LEVELS = 10
 #: A title longer than this is almost surely a paragraph pasted into the wrong field: a warning.
 LONG_TITLE = 200
 
@@ -284,6 +288,10 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
     for region in lists.get("regions", ()):
         if any(not part.strip() for part in region.split("/")):
             err(lines.get("regions"), f"region '{region}' has an empty part: write it as 省/市/县/镇")
+        elif region.count("/") >= MAX_REGION_LEVELS:
+            shown = region if len(region) <= 40 else region[:40] + "…"
+            err(lines.get("regions"), f"region '{shown}' has {region.count('/') + 1} levels; a place path has at "
+                                      f"most {MAX_REGION_LEVELS} (省/市/县/镇/村 is 5): remove the extra levels")
     if "draft" in meta and not isinstance(meta["draft"], bool):
         err(lines.get("draft"), f"'draft' must be true or false, got {meta['draft']!r}")
     if "source" in meta and meta["source"] is not None and not isinstance(meta["source"], dict):
