@@ -170,6 +170,23 @@ def _is_date(value: Any) -> bool:
     return isinstance(value, dt.date)
 
 
+#: The first and last days a date may name: a day short of the calendar's ends (years 1 and 9999,
+#: Python's), so that the shift into the site's time zone (under 26 hours) never leaves the calendar
+#: (0001-01-01T00:00:00+14:00 in UTC is in year 0: the build stopped with an OverflowError).
+FIRST_DAY, LAST_DAY = dt.date(1, 1, 2), dt.date(9999, 12, 30)
+
+
+def _date_in_range(value: dt.date) -> bool:
+    """Whether ``value`` (a date, or a datetime with or without a zone) lies between FIRST_DAY and
+    LAST_DAY, an aware datetime taken in UTC."""
+    try:
+        if isinstance(value, dt.datetime):
+            value = (value.astimezone(dt.UTC) if value.utcoffset() is not None else value).date()
+    except (OverflowError, ValueError):
+        return False
+    return FIRST_DAY <= value <= LAST_DAY
+
+
 def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | None, list[Diagnostic]]:
     """Parse one article file. Returns the article (or ``None``) and every problem found.
 
@@ -274,6 +291,9 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         if key in meta and not _is_date(meta[key]):
             err(lines.get(key), f"'{key}' must be an ISO date such as 2025-08-06 "
                                 f"(or a datetime with timezone), got {meta[key]!r}")
+        elif key in meta and not _date_in_range(meta[key]):
+            err(lines.get(key), f"'{key}' {meta[key].isoformat()} is at the edge of the calendar: write a date "
+                                f"from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
     lists: dict[str, tuple[str, ...]] = {}
     for key in LIST_KEYS:
         value = meta.get(key)
