@@ -874,17 +874,23 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
             if name.startswith(skip):
                 continue
             path = entry.path
+            if not name.isprintable() and _undecodable(name):   # bytes that are not UTF-8, kept as surrogates
+                diagnostics.error(Location(shown(_printable(path))),
+                                  "the name is not UTF-8 text; rename it (names become URLs and are written "
+                                  "as UTF-8)")
+                continue
             inside = f"{real}{os.sep}{name}"   # where it really is, while no link is followed
             if entry.is_symlink():
                 target = Path(os.path.realpath(path))
                 if not any(target.is_relative_to(home) for home in homes):
                     diagnostics.error(Location(shown(path)),
-                                      f"symbolic link to {os.readlink(path)} leads outside the site ({target}); "
+                                      f"symbolic link to {_printable(os.readlink(path))} leads outside the site "
+                                      f"({_printable(str(target))}); "
                                       "copy the file into the site or remove the link")
                     continue
                 if not target.exists():
                     if name.endswith(suffix):
-                        diagnostics.error(Location(shown(path)), f"broken symbolic link to {os.readlink(path)}")
+                        diagnostics.error(Location(shown(path)), f"broken symbolic link to {_printable(os.readlink(path))}")
                     continue
                 inside = str(target)
             if entry.is_dir():
@@ -901,6 +907,20 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
         return found
     walk(str(root), str(real_root))
     return found
+
+
+def _undecodable(name: str) -> bool:
+    """Whether ``name`` (as the OS gave it) holds bytes that are not UTF-8: surrogate escapes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable(path: str) -> str:
+    """``path`` with the bytes that are not UTF-8 written as ``\\xff``: something that can be printed."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 # --------------------------------------------------------------------------- writing
