@@ -890,7 +890,8 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
                     continue
                 if not target.exists():
                     if name.endswith(suffix):
-                        diagnostics.error(Location(shown(path)), f"broken symbolic link to {_printable(os.readlink(path))}")
+                        diagnostics.error(Location(shown(path)),
+                                          f"broken symbolic link to {_printable(os.readlink(path))}")
                     continue
                 inside = str(target)
             if entry.is_dir():
