@@ -35,8 +35,8 @@ def _lines(make: Callable[[int], str], size: int) -> str:
 
 FAMILIES: dict[str, Callable[[int], str]] = {
     "normal": lambda n: _lines(lambda i: "## 小标题\n" if i % 20 == 0 else
-                               "走进宜春国轩电池有限公司生产车间内，工人们正在*忙碌*地操作，[链接](https://example.org/a) "
-                               "产业链上下游企业协同发展，**党建引领**成效明显。\n", n),
+                               "走进宜春国轩电池有限公司生产车间内，工人们正在*忙碌*地操作，"
+                               "[链接](https://example.org/a) 产业链上下游企业协同发展，**党建引领**成效明显。\n", n),
     "inline-links": lambda n: _fill("[a](https://example.org/x) ", n),
     "ref-links": lambda n: _fill("[a][r] ", n // 2) + "\n\n" + _lines(lambda i: f"[r{i}]: /u{i}", n // 2),
     "ref-defs-used": lambda n: " ".join(f"[a][r{i}]" for i in range(n // 30)) + "\n\n"
