@@ -1,10 +1,13 @@
-"""Seconds to convert each family of pathological Markdown bodies of about 100 kB (issue 18).
+"""Seconds newsgen spends on each family of pathological Markdown bodies of about 100 kB (issue 18).
 
-Each family is a body an editor or a hostile bulletin could produce that makes Python-Markdown slow
-(quadratic or worse) or makes it build a tree too deep for Python's recursion; the first row, a
-plain article of the same size, is the yardstick. Every family is converted in a child process with
-a wall-clock cap (``--cap``, default 60 s), so one that never ends shows as ``>cap`` instead of
-hanging the bench; ``error`` rows show the message newsgen gives (a limit, not a traceback).
+Each family is a body an editor or a hostile bulletin could produce that makes Python-Markdown or
+newsgen's own regexes slow (quadratic or worse), or makes a tree too deep for Python's recursion; the
+first row, a plain article of the same size, is the yardstick. Columns: converting the body to HTML
+(``convert``: within newsgen's limits, MAX_NESTING and MAX_SECONDS, or Python-Markdown alone with
+``--raw``), deriving its summary and plain text (``summary``: every build, and check) and finding its
+links (``links``: check). Every family runs in a child process with a wall-clock cap (``--cap``,
+default 60 s), so one that never ends shows as ``>cap`` instead of hanging the bench; the last column
+shows the message a conversion past a limit gives. Run it at an older commit for the "before" figures.
 
     python bench/pathological_markdown.py                 # every family at 100 kB
     python bench/pathological_markdown.py --size 20000 --only links,stars
@@ -73,9 +76,12 @@ FAMILIES: dict[str, Callable[[int], str]] = {
 }
 
 
-def _convert(name: str, size: int, raw: bool, queue: multiprocessing.Queue) -> None:
+def _measure(name: str, size: int, raw: bool, queue: multiprocessing.Queue) -> None:
+    """Seconds to convert the family's body to HTML, to derive its summary and plain text (every
+    build, and check), and to find its links (check); and the conversion's error, if any."""
     text = FAMILIES[name](size)
     start = time.perf_counter()
+    error = ""
     try:
         if raw:
             import markdown
@@ -83,9 +89,23 @@ def _convert(name: str, size: int, raw: bool, queue: multiprocessing.Queue) -> N
         else:
             from newsgen.render.markdown import MarkdownRenderer
             MarkdownRenderer().convert(text)
-        queue.put((time.perf_counter() - start, ""))
     except Exception as exc:   # noqa: BLE001 - a bench shows whatever happened
-        queue.put((time.perf_counter() - start, f"{type(exc).__name__}: {str(exc)[:120]}"))
+        error = f"{type(exc).__name__}: {str(exc)[:100]}"
+    convert = time.perf_counter() - start
+    queue.put((convert, None, None, error))
+    from newsgen.commands.check import body_links
+    from newsgen.text import plain_text, summarize
+    start = time.perf_counter()
+    summarize(text)
+    plain_text(text)
+    summary = time.perf_counter() - start
+    start = time.perf_counter()
+    body_links(text)
+    queue.put((convert, summary, time.perf_counter() - start, error))
+
+
+def _seconds(value: float | None, cap: float) -> str:
+    return f">{cap:.0f}" if value is None else f"{value:.2f}"
 
 
 def main() -> None:
@@ -97,20 +117,21 @@ def main() -> None:
     args = parser.parse_args()
     names = [n for n in args.only.split(",") if n] or list(FAMILIES)
     ctx = multiprocessing.get_context("fork")
-    print(f"{'family':22} {'chars':>8} {'seconds':>9}  outcome")
+    print(f"{'family':22} {'chars':>8} {'convert':>8} {'summary':>8} {'links':>8}  conversion")
     for name in names:
         queue = ctx.Queue()
-        proc = ctx.Process(target=_convert, args=(name, args.size, args.raw, queue))
-        start = time.perf_counter()
+        proc = ctx.Process(target=_measure, args=(name, args.size, args.raw, queue))
         proc.start()
         proc.join(args.cap)
         if proc.is_alive():
             proc.kill()
             proc.join()
-            print(f"{name:22} {len(FAMILIES[name](args.size)):>8} {'>' + format(args.cap, '.0f'):>9}  still running")
-            continue
-        seconds, error = queue.get() if not queue.empty() else (time.perf_counter() - start, "died")
-        print(f"{name:22} {len(FAMILIES[name](args.size)):>8} {seconds:>9.2f}  {error or 'ok'}", flush=True)
+        found: tuple[float | None, ...] = (None, None, None, "still running")
+        while not queue.empty():
+            found = queue.get()
+        convert, summary, links, error = found
+        print(f"{name:22} {len(FAMILIES[name](args.size)):>8} {_seconds(convert, args.cap):>8} "
+              f"{_seconds(summary, args.cap):>8} {_seconds(links, args.cap):>8}  {error or 'ok'}", flush=True)
 
 
 if __name__ == "__main__":
