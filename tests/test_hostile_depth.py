@@ -214,8 +214,8 @@ def test_a_normal_100_kB_article_converts_well_within_the_limit():
 LAUGHS = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))
 TOO_DEEP = f"lists or mappings nested deeper than {config.MAX_YAML_DEPTH} levels; flatten the value"
-TOO_BIG = (f"more than {config.MAX_YAML_VALUES:,} values once the aliases (*name) are expanded; write the values "
-           "out, or use fewer aliases")
+TOO_BIG = (f"more than {config.MAX_YAML_VALUES:,} values (an alias, *name, counts as all the values it stands "
+           "for); hold fewer values, or use fewer aliases")
 ITSELF = "a value that contains itself through an alias (*name) to it; write the value out instead"
 
 FRONT_MATTER = {   # text after title and date (line 4 on), the expected message
@@ -232,6 +232,7 @@ FRONT_MATTER = {   # text after title and date (line 4 on), the expected message
                                     f"x.md:10: front matter has {TOO_BIG}"),
     "a list holding itself": ("x: &a [1, *a]\n", f"x.md:4: front matter has {ITSELF}"),
     "a mapping holding itself": ("x: &a {b: *a}\n", f"x.md:4: front matter has {ITSELF}"),
+    "200,000 values written out": ("x: [" + "1, " * 200_000 + "]\n", f"x.md:4: front matter has {TOO_BIG}"),
 }
 
 

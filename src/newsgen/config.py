@@ -318,8 +318,8 @@ def yaml_shape_problem(root: yaml.Node | None) -> tuple[int, str] | None:
             if bigger is None:
                 break
             node = bigger
-        return node.start_mark.line, (f"more than {MAX_YAML_VALUES:,} values once the aliases (*name) are expanded; "
-                                      "write the values out, or use fewer aliases")
+        return node.start_mark.line, (f"more than {MAX_YAML_VALUES:,} values (an alias, *name, counts as all the "
+                                      "values it stands for); hold fewer values, or use fewer aliases")
     return None
 
 
