@@ -50,9 +50,11 @@ EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 MAX_NESTING = 100
 #: Seconds one body may take to convert. A plain 100 kB article takes about 0.3 s (bench/
 #: pathological_markdown.py), the worst patterns found took minutes (thousands of inline links,
-#: unclosed '[a](' or '<a ' in one paragraph); 10 s is some 30 times a normal 100 kB article, generous
-#: for a loaded machine. Enforced with a timer signal where one can be set (the main thread of the
-#: build or of a render worker); elsewhere only the nesting limit holds.
+#: unclosed '[a](' or '<a ' in one paragraph); 10 s is some 30 times a normal 100 kB article. Counted in
+#: the processor time of the converting process (ITIMER_VIRTUAL), so a loaded machine, which slows
+#: every article alike, does not make a normal one fail. Enforced with a timer signal where one can be
+#: set (the main thread of the build, of a render worker, of serve's build process); elsewhere only
+#: the nesting limit holds.
 MAX_SECONDS = 10.0
 
 #: URL schemes that run code or smuggle a document in: never in an href or src we write.
@@ -88,25 +90,25 @@ class _Timeout(BaseException):
 
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`_Timeout` in this thread after ``seconds``, where a timer signal can be used: in
-    the main thread, with no other real-time timer running. Elsewhere, no limit."""
+    """Raise :class:`_Timeout` in this thread after ``seconds`` of the process's processor time, where a
+    timer signal can be used: in the main thread, with no other such timer running. Elsewhere, no limit."""
     if (seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread()
-            or signal.getitimer(signal.ITIMER_REAL)[0] > 0):
+            or signal.getitimer(signal.ITIMER_VIRTUAL)[0] > 0):
         yield
         return
 
     def expired(signum: int, frame: object) -> None:
         raise _Timeout
 
-    previous = signal.signal(signal.SIGALRM, expired)
+    previous = signal.signal(signal.SIGVTALRM, expired)
     try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
         try:
             yield
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGVTALRM, previous)
 
 
 class NestingLimit(Treeprocessor):
@@ -128,9 +130,9 @@ def _too_deep() -> str:
 
 
 def _too_slow() -> str:
-    return (f"the body took more than {MAX_SECONDS:g} s to convert to HTML: it repeats a pattern Markdown is "
-            "slow on (such as thousands of links, unclosed '[text](', '<' or backticks in one paragraph); "
-            "split the paragraph into shorter ones or remove the repeated markup")
+    return (f"the body took more than {MAX_SECONDS:g} s of processor time to convert to HTML: it repeats a "
+            "pattern Markdown is slow on (such as thousands of links, unclosed '[text](', '<' or backticks in "
+            "one paragraph); split the paragraph into shorter ones or remove the repeated markup")
 
 
 class ScriptUrlScrubber(Treeprocessor):
