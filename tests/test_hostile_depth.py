@@ -416,3 +416,16 @@ def test_a_name_that_is_not_utf8_in_an_ignored_folder_is_left_alone(tmp_path: Pa
         f.write(b"x")
     build(site, tmp_path / "out", search=False)
     assert (tmp_path / "out" / "2025" / "08" / "good" / "index.html").is_file()
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses names that are not UTF-8")
+@pytest.mark.parametrize("which", ["site", "output"])
+def test_a_site_or_output_folder_whose_path_is_not_utf8_is_an_error(tmp_path: Path, which: str):
+    folder = os.fsdecode(os.fsencode(tmp_path) + b"/\xff")
+    site = make_site(Path(folder), {}) if which == "site" else make_site(tmp_path, {})
+    output = folder + "/build" if which == "site" else folder
+    shown = os.fsencode(output if which == "output" else site).decode("utf-8", "backslashreplace")
+    done, _ = run("build", "--site", site, "--output", output, "--no-search")
+    assert_input_error(done, f"{shown}: this folder's path is not UTF-8 text; rename the folder "
+                             "(or the one holding it)")
+    assert not os.path.exists(output)

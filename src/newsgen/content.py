@@ -874,7 +874,7 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
             if name.startswith(skip):
                 continue
             path = entry.path
-            if not name.isprintable() and _undecodable(name):   # bytes that are not UTF-8, kept as surrogates
+            if not name.isprintable() and not_utf8(name):   # bytes that are not UTF-8, kept as surrogates
                 diagnostics.error(Location(shown(_printable(path))),
                                   "the name is not UTF-8 text; rename it (names become URLs and are written "
                                   "as UTF-8)")
@@ -910,8 +910,9 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
     return found
 
 
-def _undecodable(name: str) -> bool:
-    """Whether ``name`` (as the OS gave it) holds bytes that are not UTF-8: surrogate escapes."""
+def not_utf8(name: str) -> bool:
+    """Whether ``name`` (a file name or path as the OS gave it) holds bytes that are not UTF-8, which
+    Python keeps as surrogate escapes: text that cannot be written out, hashed or printed as UTF-8."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
