@@ -185,12 +185,13 @@ def test_the_time_limit_leaves_no_timer_behind(monkeypatch: pytest.MonkeyPatch):
 
 @pytest.mark.parametrize("name", ["inline links in one paragraph", "unclosed '[a]('"])
 def test_a_pathological_article_stops_build_in_bounded_time(tmp_path: Path, name: str):
-    """With the real limit: exit 1 with the message, within the limit and start-up (minutes before)."""
+    """With the real limit: exit 1 with the message, within the limit and start-up (minutes before; 30 s of
+    wall clock for the 10 s of processor time on a machine three times oversubscribed)."""
     site = make_site(tmp_path, {"x.md": article(SLOW_BODIES[name])})
     done, seconds = run("build", "--site", site, "--no-search")
     assert_input_error(done)
     assert f"articles/x.md:5: the body took more than {markdown.MAX_SECONDS:g} s of processor time" in done.stderr
-    assert seconds < markdown.MAX_SECONDS + QUICK
+    assert seconds < 3 * markdown.MAX_SECONDS + QUICK   # processor time: a loaded machine takes longer
 
 
 def test_check_reads_pathological_articles_quickly(tmp_path: Path):
