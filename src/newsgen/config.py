@@ -26,7 +26,24 @@ import yaml
 
 from newsgen.errors import Diagnostic, Location, NewsgenError, Severity
 
+try:  # the C loader: several times faster, and it composes deep nesting without Python's recursion
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
 CONFIG_FILE = "newsgen.yaml"
+
+#: How deep YAML (``newsgen.yaml``, front matter) may nest lists and mappings inside each other.
+#: newsgen's own keys need 3 (``source: {blocks: [...]}``, ``regions: {aliases: {...}}``); libyaml stops
+#: at 1,000 and Python's recursion (the cache's JSON, the templates) fails in the hundreds.
+MAX_YAML_DEPTH = 50
+#: How many values YAML may hold once its aliases (``*name``) are expanded. An alias bomb ("billion
+#: laughs": nine lists of nine aliases to the list before) is a few hundred bytes that expand to a
+#: billion values, and an article holding one stalled the build (the article cache, the templates
+#: walk it all). 100,000 is a hundred times the largest front matter newsgen writes.
+MAX_YAML_VALUES = 100_000
+#: The words of the message libyaml gives at its own nesting limit (1,000), reported as ours.
+LIBYAML_DEPTH = "maximum nesting depth"
 
 
 @dataclass(frozen=True)
@@ -434,6 +451,66 @@ def duplicate_keys(root: yaml.Node | None) -> Iterator[tuple[str, int, int]]:
             stack.extend(node.value)
 
 
+def too_deep() -> str:
+    """The message for YAML nested past :data:`MAX_YAML_DEPTH` (or libyaml's own limit)."""
+    return f"lists or mappings nested deeper than {MAX_YAML_DEPTH} levels; flatten the value"
+
+
+def yaml_shape_problem(root: yaml.Node | None) -> tuple[int, str] | None:
+    """(0-based line, message) when the YAML composed as ``root`` nests deeper than
+    :data:`MAX_YAML_DEPTH`, holds more than :data:`MAX_YAML_VALUES` values once its aliases are
+    expanded, or holds itself (``&a [*a]``, which nothing could walk to its end); else None.
+
+    Looks at each node once (aliases share nodes), without recursion, before anything is constructed.
+    """
+    if root is None:
+        return None
+    height: dict[int, int] = {}    # done nodes: the levels at and below them
+    size: dict[int, int] = {}      # done nodes: the values at and below them, aliases expanded
+    on_path: set[int] = set()
+
+    def children(node: yaml.Node) -> list[yaml.Node]:
+        if isinstance(node, yaml.MappingNode):
+            return [part for pair in node.value for part in pair]
+        return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            kids = children(node)
+            height[key] = 1 + max((height[id(k)] for k in kids), default=0)
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            on_path.discard(key)
+            continue
+        if key in height:
+            continue
+        if key in on_path:
+            return node.start_mark.line, ("a value that contains itself through an alias (*name) to it; "
+                                          "write the value out instead")
+        on_path.add(key)
+        stack.append((node, True))
+        if len(on_path) > MAX_YAML_DEPTH:
+            return node.start_mark.line, too_deep()
+        stack.extend((kid, False) for kid in children(node))
+    if height[id(root)] > MAX_YAML_DEPTH:   # deep through a shared value (an alias inside a deep list)
+        node = root
+        for _ in range(MAX_YAML_DEPTH):
+            node = max(children(node), key=lambda k: height[id(k)])
+        return node.start_mark.line, too_deep()
+    if size[id(root)] > MAX_YAML_VALUES:
+        node = root
+        while True:   # down to the innermost value that is too big by itself
+            bigger = next((k for k in children(node) if size[id(k)] > MAX_YAML_VALUES), None)
+            if bigger is None:
+                break
+            node = bigger
+        return node.start_mark.line, (f"more than {MAX_YAML_VALUES:,} values (an alias, *name, counts as all the "
+                                      "values it stands for); hold fewer values, or use fewer aliases")
+    return None
+
+
 def tab_indented(text: str) -> int | None:
     """0-based line of the first line of YAML ``text`` indented with a tab (YAML indents with spaces)."""
     for i, line in enumerate(text.splitlines()):
@@ -448,6 +525,15 @@ def _duplicates(node: yaml.Node | None) -> list[tuple[str, int, int]]:
     return [(key, first + 1, again + 1) for key, first, again in duplicate_keys(node)]
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of YAML ``text``, composed by the pure-Python loader (whose messages newsgen's
+    reports quote), or, for nesting deeper than its recursion goes, by the C loader, which tells where."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return yaml.compose(text, Loader=_Loader)
+
+
 def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
     """Parse and validate configuration text. Raises :class:`NewsgenError` with every problem."""
     tab = tab_indented(text)
@@ -455,7 +541,10 @@ def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
         raise NewsgenError([Diagnostic(Location(path, tab + 1), "tab character in the indentation: YAML "
                                                                 "indents with spaces only; replace the tab")])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
+        shape = yaml_shape_problem(node)
+        if shape is not None:
+            raise NewsgenError([Diagnostic(Location(path, shape[0] + 1), f"the configuration has {shape[1]}")])
         dupes = _duplicates(node)
         if dupes:
             raise NewsgenError([Diagnostic(Location(path, again), f"key '{key}' given twice, on lines {first} "
@@ -464,10 +553,13 @@ def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
         data = yaml.safe_load(text) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise NewsgenError([Diagnostic(Location(path, mark.line + 1 if mark else None),
-                                       f"invalid YAML: {exc.problem or exc.context}")]) from None
+        problem = (f"the configuration has {too_deep()}" if LIBYAML_DEPTH in (exc.problem or "")
+                   else f"invalid YAML: {exc.problem or exc.context}")
+        raise NewsgenError([Diagnostic(Location(path, mark.line + 1 if mark else None), problem)]) from None
     except (yaml.YAMLError, ValueError) as exc:   # a character YAML refuses; a date that does not exist
         raise NewsgenError([Diagnostic(Location(path), f"invalid YAML: {exc}")]) from None
+    except RecursionError:   # only without the C loader: no line to give
+        raise NewsgenError([Diagnostic(Location(path), f"the configuration has {too_deep()}")]) from None
     if data is None:
         return Config()
     if not isinstance(data, dict):

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from newsgen import cachefile
-from newsgen.config import duplicate_keys, tab_indented
+from newsgen.config import LIBYAML_DEPTH, duplicate_keys, tab_indented, too_deep, yaml_shape_problem
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
@@ -41,11 +41,12 @@ KNOWN_KEYS: tuple[str, ...] = (
 REQUIRED_KEYS = ("title", "date")
 LIST_KEYS = ("authors", "regions", "topics", "tags")
 TEXT_KEYS = ("title", "kicker", "subtitle", "slug", "summary")
+#: Levels a place path may have. 省/市/县/镇/村 is 5; each level is a folder of the output
+#: (regions/jiangxi/nanchang/…, up to 61 bytes a level), so a path of hundreds of levels would pass
+#: the file system's 4,096-byte limit on a path (and made a RecursionError walking the region tree).
+MAX_REGION_LEVELS = 10
 #: A title longer than this is almost surely a paragraph pasted into the wrong field: a warning.
 LONG_TITLE = 200
-#: Levels of a place path (省/市/县/镇 is four): the region pages nest one folder and one tree level
-#: a level, so a path of hundreds would nest pages and templates past what a build can write or render.
-MAX_REGION_LEVELS = 10
 
 #: Invisible characters copy-paste brings along (zero-width spaces and joiners, word joiner, byte-order
 #: mark, bidirectional overrides). Removed from front-matter text, since ``党建\u200b`` and ``党建`` must be
@@ -172,13 +173,21 @@ def _is_date(value: Any) -> bool:
     return isinstance(value, dt.date)
 
 
-#: The dates an article may have: a day inside years 1 to 9999 on every time zone's calendar (feeds,
-#: sitemaps and pages show them in the site's time zone and in UTC).
+#: The first and last days a date may name: a day short of the calendar's ends (years 1 and 9999,
+#: Python's), so that the shift into the site's time zone (under 26 hours) never leaves the calendar
+#: (0001-01-01T00:00:00+14:00 in UTC is in year 0: the build stopped with an OverflowError).
 FIRST_DAY, LAST_DAY = dt.date(1, 1, 2), dt.date(9999, 12, 30)
 
 
-def _plain_day(value: dt.date) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+def _date_in_range(value: dt.date) -> bool:
+    """Whether ``value`` (a date, or a datetime with or without a zone) lies between FIRST_DAY and
+    LAST_DAY, an aware datetime taken in UTC."""
+    try:
+        if isinstance(value, dt.datetime):
+            value = (value.astimezone(dt.UTC) if value.utcoffset() is not None else value).date()
+    except (OverflowError, ValueError):
+        return False
+    return FIRST_DAY <= value <= LAST_DAY
 
 
 def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | None, list[Diagnostic]]:
@@ -209,12 +218,21 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
     loader = _StrictLoader(raw)
     try:
         node = loader.get_single_node()
+        shape = yaml_shape_problem(node)   # before anything walks it: deep, an alias bomb, itself
+        if shape is not None:
+            err(shape[0] + 2, f"front matter has {shape[1]}")
+            return None, problems
         for key, first_line, again in duplicate_keys(node):   # an error; the file's other problems go on
             err(again + 2, f"key '{key}' given twice, on lines {first_line + 2} and {again + 2}; "
                            "keep one of them")
         meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         line, what = _yaml_error(exc, offset=2)  # +1 for 1-based lines, +1 for the opening fence
+        if LIBYAML_DEPTH in (exc.problem or ""):
+            mark = exc.problem_mark or exc.context_mark
+            line, what = (mark.line + 2 if mark else 2), too_deep()
+            err(line, f"front matter has {what}")
+            return None, problems
         err(line, f"invalid YAML in front matter: {what}")
         return None, problems
     except yaml.reader.ReaderError as exc:   # a character YAML does not allow (control codes, NUL)
@@ -271,9 +289,9 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         if key in meta and not _is_date(meta[key]) and not isinstance(meta[key], _InvalidDate):
             err(lines.get(key), f"'{key}' must be an ISO date such as 2025-08-06 "
                                 f"(or a datetime with timezone), got {meta[key]!r}")
-        elif key in meta and _is_date(meta[key]) and not FIRST_DAY <= _plain_day(meta[key]) <= LAST_DAY:
-            err(lines.get(key), f"'{key}' {meta[key]} is out of range: newsgen takes dates from {FIRST_DAY} to "
-                                f"{LAST_DAY} (a time zone must not move them out of years 1 to 9999)")
+        elif key in meta and _is_date(meta[key]) and not _date_in_range(meta[key]):
+            err(lines.get(key), f"'{key}' {meta[key].isoformat()} is at the edge of the calendar: write a date "
+                                f"from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
     lists: dict[str, tuple[str, ...]] = {}
     for key in LIST_KEYS:
         value = meta.get(key)
@@ -289,9 +307,10 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         if any(not part.strip() for part in region.split("/")):
             err(lines.get("regions"), f"region '{region}' has an empty part: write it as 省/市/县/镇")
         elif region.strip().strip("/").count("/") >= MAX_REGION_LEVELS:
-            shown = region if len(region) <= 60 else f"{region[:60]}…"
-            err(lines.get("regions"), f"region '{shown}' has {region.strip().strip('/').count('/') + 1} "
-                                      f"levels; a place path has at most {MAX_REGION_LEVELS} (省/市/县/镇/村…)")
+            shown = region if len(region) <= 40 else region[:40] + "…"
+            err(lines.get("regions"), f"region '{shown}' has {region.strip().strip('/').count('/') + 1} levels; a "
+                                      f"place path has at most {MAX_REGION_LEVELS} (省/市/县/镇/村 is 5): remove the "
+                                      "extra levels")
     if "draft" in meta and not isinstance(meta["draft"], bool):
         err(lines.get("draft"), f"'draft' must be true or false, got {meta['draft']!r}")
     if "source" in meta and meta["source"] is not None and not isinstance(meta["source"], dict):
@@ -414,12 +433,11 @@ def load(path: Path, root: Path | None = None) -> tuple[Article | None, list[Dia
 def unencodable_name(path: Path) -> Diagnostic | None:
     """An error when ``path`` (a file of the site) has a name that is not UTF-8: it cannot be written
     into a page, a feed or the build's records. ``None`` when it is fine."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        shown = Path(os.fsencode(path).decode("utf-8", "replace"))
-        return Diagnostic(Location(shown), "the file name is not UTF-8 text (an old encoding such as GBK?); "
-                                           "rename the file, e.g. with convmv -f GBK -t UTF-8")
+    if not_utf8(str(path)):
+        shown = Path(_printable(str(path)))
+        return Diagnostic(Location(shown), "the name is not UTF-8 text (an old encoding such as GBK?); rename it, "
+                                           "e.g. with convmv -f GBK -t UTF-8 (names become URLs and are written as "
+                                           "UTF-8)")
     return None
 
 
@@ -869,17 +887,24 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
             if name.startswith(skip):
                 continue
             path = entry.path
+            if not name.isprintable() and not_utf8(name):   # bytes that are not UTF-8, kept as surrogates
+                diagnostics.error(Location(shown(_printable(path))),
+                                  "the name is not UTF-8 text (an old encoding such as GBK?); rename it, e.g. "
+                                  "with convmv -f GBK -t UTF-8 (names become URLs and are written as UTF-8)")
+                continue
             inside = f"{real}{os.sep}{name}"   # where it really is, while no link is followed
             if entry.is_symlink():
                 target = Path(os.path.realpath(path))
                 if not any(target.is_relative_to(home) for home in homes):
                     diagnostics.error(Location(shown(path)),
-                                      f"symbolic link to {os.readlink(path)} leads outside the site ({target}); "
+                                      f"symbolic link to {_printable(os.readlink(path))} leads outside the site "
+                                      f"({_printable(str(target))}); "
                                       "copy the file into the site or remove the link")
                     continue
                 if not target.exists():
                     if name.endswith(suffix):
-                        diagnostics.error(Location(shown(path)), f"broken symbolic link to {os.readlink(path)}")
+                        diagnostics.error(Location(shown(path)),
+                                          f"broken symbolic link to {_printable(os.readlink(path))}")
                     continue
                 inside = str(target)
             if entry.is_dir():
@@ -896,6 +921,21 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
         return found
     walk(str(root), str(real_root))
     return found
+
+
+def not_utf8(name: str) -> bool:
+    """Whether ``name`` (a file name or path as the OS gave it) holds bytes that are not UTF-8, which
+    Python keeps as surrogate escapes: text that cannot be written out, hashed or printed as UTF-8."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable(path: str) -> str:
+    """``path`` with the bytes that are not UTF-8 written as ``\\xff``: something that can be printed."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 # --------------------------------------------------------------------------- writing

@@ -24,15 +24,19 @@ CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 CJK_CHAR = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]"
 # Markdown that is not prose, removed in order: images, link targets, headings, HTML tags,
-# table rows, emphasis and code marks, block quotes and list bullets.
+# table rows, emphasis and code marks, block quotes and list bullets. Linear time: each pattern stops
+# at the next place it could start again (a '[' in link text, a '(' in a target, a '<' in a tag) and
+# looks for a line's marks within the line (spaces and tabs, not '\s', which runs over blank lines).
+# Otherwise each '[', '![' or '<' of a long line, or each of many blank lines, scanned to the end: a
+# 100 kB body of them took 10 to 40 s (bench/pathological_markdown.py families through summarize).
 MARKDOWN_STRIP: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"!\[[^\[\]]*\]\((?:[^()]|\([^()]*\))*\)"), ""),
+    (re.compile(r"\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)"), r"\1"),
     (re.compile(r"^#{1,6}\s.*$", re.M), ""),
-    (re.compile(r"<[^>\n]+>"), ""),
-    (re.compile(r"^\s*\|.*$", re.M), ""),
+    (re.compile(r"<[^<>\n]+>"), ""),
+    (re.compile(r"^[ \t]*\|.*$", re.M), ""),
     (re.compile(r"[*_`]+"), ""),
-    (re.compile(r"^\s*(>\s*)+|^\s*([-+]|\d+\.)\s+", re.M), ""),
+    (re.compile(r"^[ \t]*(>[ \t]*)+|^[ \t]*([-+]|\d+\.)[ \t]+", re.M), ""),
 )
 SPACE_BETWEEN_CJK = re.compile(rf"(?<={CJK_CHAR})\s+(?={CJK_CHAR})")
 

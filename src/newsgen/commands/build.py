@@ -37,7 +37,7 @@ from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
 from newsgen.commands.delta import find_changes
 from newsgen.commands.validate import validate
-from newsgen.content import ArticleCache, Listing, site_file_names
+from newsgen.content import ArticleCache, Listing, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Manifest, OutputWriter, StaleCheck, build_lock
 from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
@@ -115,6 +115,11 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     serve`` does, so that a preview does not wait for indexing). A ``session`` keeps the parsed
     articles in memory from one build to the next (see :class:`BuildSession`). ``publishing=False``
     (a preview, a link check) leaves out the warning about a ``base_url`` without a host."""
+    for folder in (site, output):   # its path is hashed, written into the cache and printed as UTF-8
+        if folder is not None and not_utf8(str(folder)):
+            shown = os.fsencode(folder).decode("utf-8", "backslashreplace")
+            raise NewsgenError("this folder's path is not UTF-8 text; rename the folder (or the one holding it)",
+                               Location(Path(shown)))
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
     inputs, listing, last_out = _inputs_digest(site, output, base_url, drafts, future, search) if incremental \

@@ -58,7 +58,9 @@ SECTION_PREFIXES = ("regions/", "topics/", "tags/", "archive/", "page/", "static
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 CODE_SPAN = re.compile(r"(`+).+?\1")
-INLINE_LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
+#: Each part stops at the next '[' (or '(' in the target), where the next link could start: otherwise
+#: every '[' of a line of thousands ('[[[[', '[a](' repeated) scans to the line's end (minutes at 100 kB).
+INLINE_LINK = re.compile(r"!?\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^()\s>]*)>?(?:\s+[\"'(][^)\[]*)?\)")
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 HTML_LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""")
 #: libyaml's composer where it is built in (the lines of every key of 10,000 files: 1 s, not 8)
@@ -435,6 +437,9 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
         for sample in [page] if last[template] is page else [page, last[template]]:   # e.g. newest and oldest
             try:
                 render_page(env, sample, views)
+            except NewsgenError as exc:   # an article's own problem (a body past a limit): said once, as build does
+                out += [d for d in exc.diagnostics if d not in out]
+                break
             except Exception as exc:   # noqa: BLE001 (what build would stop on: reported with its template)
                 out.append(render_problem(exc, template, sample.path, site))
                 break

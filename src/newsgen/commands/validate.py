@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen import config as config_mod
-from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files, unencodable_name
+from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR
 from newsgen.render import THEME_DIR
@@ -69,10 +69,7 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
     step("articles", f"read {len(articles)} articles{cached}")
 
     for folder in ("templates", "static"):   # a link out of the site must not publish or include a file
-        for file in site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,)):
-            bad = unencodable_name(file.relative_to(site) if file.is_relative_to(site) else file)
-            if bad is not None:
-                diagnostics.items.append(bad)
+        site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,))   # names not UTF-8: errors too
     _check_output_location(site, out, config.articles_dir, diagnostics)
     result = Validated(config=config, output=out, articles=articles, diagnostics=diagnostics)
     if diagnostics.errors:

@@ -14,6 +14,13 @@ Article files come from bulletins and from editors' hands, so a body is not trus
   after decoding character references (``&#106;avascript:``), dropping tabs and newlines
   anywhere (``java\\tscript:``) and spaces and control characters around it, in any case.
   Raw HTML allowed by ``unsafe_html`` is the newsroom's own and is left as it is.
+
+A body is also **converted in bounded time and depth**: its HTML may not nest deeper than
+:data:`MAX_NESTING` elements (emphasis, links, quotes and lists inside each other), and its
+conversion may not take longer than :data:`MAX_SECONDS` (Python-Markdown is quadratic on some
+inputs, such as thousands of inline links or unclosed ``[text](`` in one paragraph). A body past
+either limit is an error naming its file (:class:`MarkdownLimitError`, made a ``path:line``
+diagnostic by :class:`Body`), not a stalled build or a traceback.
 """
 
 from __future__ import annotations
@@ -22,16 +29,33 @@ import hashlib
 import html
 import os
 import re
+import signal
+import threading
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import markdown as md
 from markdown.treeprocessors import Treeprocessor
 
 from newsgen import cachefile
+from newsgen.errors import Diagnostic, Location, NewsgenError
 
 EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+#: How deep a body's HTML may nest (an element inside another: emphasis, links, quotes, list items).
+#: Real articles stay under 10; Python's recursion (the serializer's, ours) fails in the hundreds, and
+#: a line of 10,000 '*' around a word would nest 5,000 deep.
+MAX_NESTING = 100
+#: Seconds one body may take to convert. A plain 100 kB article takes about 0.3 s (bench/
+#: pathological_markdown.py), the worst patterns found took minutes (thousands of inline links,
+#: unclosed '[a](' or '<a ' in one paragraph); 10 s is some 30 times a normal 100 kB article. Counted in
+#: the processor time of the converting process (ITIMER_VIRTUAL), so a loaded machine, which slows
+#: every article alike, does not make a normal one fail. Enforced with a timer signal where one can be
+#: set (the main thread of the build, of a render worker, of serve's build process); elsewhere only
+#: the nesting limit holds.
+MAX_SECONDS = 10.0
 
 #: URL schemes that run code or smuggle a document in: never in an href or src we write.
 SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
@@ -55,6 +79,62 @@ def is_script_url(url: str) -> bool:
     return _SCRIPT_URL.match(_IGNORED.sub("", url)) is not None
 
 
+class MarkdownLimitError(Exception):
+    """A body past :data:`MAX_NESTING` or :data:`MAX_SECONDS`; the text says which and what to do."""
+
+
+class _Timeout(BaseException):
+    """Raised by the timer signal inside a conversion (a BaseException: no ``except Exception`` of
+    Python-Markdown's swallows it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_Timeout` in this thread after ``seconds`` of the process's processor time, where a
+    timer signal can be used: in the main thread, with no other such timer running. Elsewhere, no limit."""
+    if (seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread()
+            or signal.getitimer(signal.ITIMER_VIRTUAL)[0] > 0):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGVTALRM, expired)
+    try:
+        signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+    finally:
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+class NestingLimit(Treeprocessor):
+    """Refuses a tree deeper than :data:`MAX_NESTING`. Runs right after the inline patterns (which
+    make the emphasis and links), before anything that walks the tree recursively."""
+
+    def run(self, root: etree.Element) -> None:
+        stack = [(root, 0)]
+        while stack:
+            element, depth = stack.pop()
+            if depth > MAX_NESTING:
+                raise MarkdownLimitError(_too_deep())
+            stack.extend((child, depth + 1) for child in element)
+
+
+def _too_deep() -> str:
+    return (f"the body is nested deeper than {MAX_NESTING} levels (emphasis, links, quotes or lists "
+            "inside each other, such as a long run of '*', '[' or '>'); remove the repeated markup")
+
+
+def _too_slow() -> str:
+    return (f"the body took more than {MAX_SECONDS:g} s of processor time to convert to HTML: it repeats a "
+            "pattern Markdown is slow on (such as thousands of links, unclosed '[text](', '<' or backticks in "
+            "one paragraph); split the paragraph into shorter ones or remove the repeated markup")
+
+
 class ScriptUrlScrubber(Treeprocessor):
     """Unwraps ``<a href>`` and replaces ``<img src>`` whose URL is a script URL.
 
@@ -66,18 +146,26 @@ class ScriptUrlScrubber(Treeprocessor):
         _scrub(root)
 
 
-def _scrub(parent: etree.Element) -> None:
-    i = 0
-    while i < len(parent):
-        child = parent[i]
-        _scrub(child)
-        if child.tag == "a" and is_script_url(child.get("href", "")):
-            i += _unwrap(parent, i)
-        elif child.tag == "img" and is_script_url(child.get("src", "")):
-            parent.remove(child)
-            _add_text(parent, i, (child.get("alt") or "") + (child.tail or ""))
-        else:
-            i += 1
+def _scrub(root: etree.Element) -> None:
+    """Every element's children scrubbed, the deepest first (as a recursive walk would, without recursion)."""
+    order, stack = [], [root]
+    while stack:
+        element = stack.pop()
+        order.append(element)
+        stack.extend(element)
+    for parent in reversed(order):   # children before their parents
+        if not any(child.tag in ("a", "img") for child in parent):
+            continue
+        i = 0
+        while i < len(parent):
+            child = parent[i]
+            if child.tag == "a" and is_script_url(child.get("href", "")):
+                i += _unwrap(parent, i)
+            elif child.tag == "img" and is_script_url(child.get("src", "")):
+                parent.remove(child)
+                _add_text(parent, i, (child.get("alt") or "") + (child.tail or ""))
+            else:
+                i += 1
 
 
 def _unwrap(parent: etree.Element, i: int) -> int:
@@ -121,6 +209,8 @@ class MarkdownRenderer:
             self._md.inlinePatterns.deregister("html")
         # After 'unescape' (priority 0): the last tree processor, it sees the final URLs.
         self._md.treeprocessors.register(ScriptUrlScrubber(self._md), "script_urls", -10)
+        # After 'inline' (20), before 'prettify' (10), which walks the tree recursively.
+        self._md.treeprocessors.register(NestingLimit(self._md), "nesting_limit", 15)
 
     @property
     def settings(self) -> str:
@@ -147,7 +237,7 @@ class MarkdownRenderer:
         The cache is one file a body, written atomically, so forked render workers share it safely.
         """
         if self.cache_dir is None:
-            return self._md.reset().convert(text())
+            return self._convert(text())
         path = os.path.join(self._folder, key + ".html")
         try:   # the first line is the digest of the rest: a truncated or edited file is not trusted
             with open(path, "rb") as f:
@@ -156,10 +246,21 @@ class MarkdownRenderer:
                 return cached.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             pass
-        html = self._md.reset().convert(text())
+        html = self._convert(text())
         data = html.encode("utf-8")
         cachefile.write(Path(path), hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
         return html
+
+    def _convert(self, text: str) -> str:
+        """``text`` as HTML, within :data:`MAX_NESTING` and :data:`MAX_SECONDS`; else
+        :class:`MarkdownLimitError`."""
+        try:
+            with _time_limit(MAX_SECONDS):
+                return self._md.reset().convert(text)
+        except _Timeout:
+            raise MarkdownLimitError(_too_slow()) from None
+        except RecursionError:   # deeper than Python-Markdown's own recursion goes, before the tree is made
+            raise MarkdownLimitError(_too_deep()) from None
 
     def discard(self, keys: Iterable[str]) -> None:
         """Delete the cached HTML kept under ``keys`` (bodies no article has any more)."""
@@ -192,13 +293,16 @@ class Body:
     sha256 of the article file the body is read from, then names it (its cached HTML, its fingerprint).
     """
 
-    __slots__ = ("_source", "_get", "_renderer", "_html", "digest")
+    __slots__ = ("_source", "_get", "_renderer", "_html", "_failed", "digest", "where")
 
-    def __init__(self, source: str | Callable[[], str], renderer: MarkdownRenderer, digest: str = "") -> None:
+    def __init__(self, source: str | Callable[[], str], renderer: MarkdownRenderer, digest: str = "",
+                 where: Location | None = None) -> None:
+        self.where = where   # the article file and the line its body starts on, for a body past a limit
         self._source = source if isinstance(source, str) else None
         self._get = None if isinstance(source, str) else source
         self._renderer = renderer
         self._html: str | None = None
+        self._failed: Diagnostic | None = None   # a body past a limit fails once, not on every page showing it
         self.digest = digest
 
     @property
@@ -210,12 +314,18 @@ class Body:
         return self._source
 
     def __html__(self) -> str:
+        if self._failed is not None:
+            raise NewsgenError(self._failed)
         if self._html is None:
             renderer = self._renderer
-            if self.digest:
-                self._html = renderer.cached(renderer.file_key(self.digest), lambda: self.source)
-            else:
-                self._html = renderer.convert(self.source)
+            try:
+                if self.digest:
+                    self._html = renderer.cached(renderer.file_key(self.digest), lambda: self.source)
+                else:
+                    self._html = renderer.convert(self.source)
+            except MarkdownLimitError as exc:
+                self._failed = Diagnostic(self.where or Location(Path("<body>")), str(exc))
+                raise NewsgenError(self._failed) from None
         return self._html
 
     def __str__(self) -> str:

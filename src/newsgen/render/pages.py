@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 import orjson
 
+from newsgen.errors import Location
 from newsgen.render.chart import chart_of_counts
 from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, sitemap_url
 from newsgen.render.markdown import Body, MarkdownRenderer
@@ -271,7 +272,7 @@ class Plan:
         if body is None:
             article = self.site.posts[index].article   # its body read only if converted (not cached)
             body = self.bodies[index] = Body(functools.partial(getattr, article, "body"), self.renderer,
-                                             article.digest)
+                                             article.digest, Location(article.path, article.body_line))
         return body
 
     def info(self, title: str, url: str, section: str, description: str = "", feed: str | None = None,
