@@ -151,3 +151,20 @@ def test_a_date_build_refuses_is_refused_by_new_and_import(tmp_path, fast, capsy
     assert snapshot(site) == before
     assert exit_code(["new", "标题", "--site", str(site), "--date", "0001-01-02", "--publish"]) == 0
     assert exit_code(["check", "--site", str(site)]) == 0
+
+
+# -- a build into the folder the raw bulletins are kept in -------------------------------------------
+
+@pytest.mark.parametrize("output", ["bulletins", "bulletins/site"])
+def test_build_refuses_the_sites_bulletins_folder_as_its_output(tmp_path, capsys, output):
+    site = tmp_path / "site"
+    assert main(["init", str(site)]) == 0
+    assert not any((site / "bulletins").iterdir())   # empty: a build would have taken it as its own
+    before = snapshot(site)
+    assert main(["build", "--site", str(site), "--output", str(site / output), "--no-search"]) == 1
+    assert "must not be the site's bulletins/" in capsys.readouterr().err
+    assert snapshot(site) == before and not any((site / "bulletins").iterdir())
+    # so a bulletin saved there later is not deleted by the next build
+    (site / "bulletins" / "page1.txt").write_text(ONE, encoding="utf-8")
+    assert main(["build", "--site", str(site), "--output", str(site / output), "--no-search"]) == 1
+    assert (site / "bulletins" / "page1.txt").read_text(encoding="utf-8") == ONE
