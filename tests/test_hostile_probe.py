@@ -168,3 +168,27 @@ def test_build_refuses_the_sites_bulletins_folder_as_its_output(tmp_path, capsys
     (site / "bulletins" / "page1.txt").write_text(ONE, encoding="utf-8")
     assert main(["build", "--site", str(site), "--output", str(site / output), "--no-search"]) == 1
     assert (site / "bulletins" / "page1.txt").read_text(encoding="utf-8") == ONE
+
+
+# -- init --force over an existing site ------------------------------------------------------------------
+
+def test_init_force_never_overwrites_a_sites_settings_or_its_customised_theme(tmp_path, capsys):
+    site = tmp_path / "site"
+    assert main(["init", str(site), "--theme-copy", "--province", "江西省"]) == 0
+    with (site / "newsgen.yaml").open("a", encoding="utf-8") as f:
+        f.write("# the newsroom's own settings\n")
+    with (site / "templates" / "base.html").open("a", encoding="utf-8") as f:
+        f.write("{# customised #}\n")
+    (site / "articles" / "a.md").write_text("---\ntitle: x\ndate: 2025-08-06\n---\nbody\n", encoding="utf-8")
+    before = snapshot(site)
+    # before the fix: both files silently replaced by the skeleton's, exit 0
+    assert main(["init", str(site), "--force", "--theme-copy"]) == 1
+    err = capsys.readouterr().err
+    assert f"{site / 'newsgen.yaml'}: already exists with other content" in err
+    assert f"{site / 'templates' / 'base.html'}: already exists with other content" in err
+    assert snapshot(site) == before
+    # a file init would write as it is already there is no obstacle; a missing one is added
+    (site / "README.md").unlink()
+    (site / "newsgen.yaml").write_bytes(before["newsgen.yaml"])
+    assert main(["init", str(site), "--force", "--province", "江西省"]) == 1   # newsgen.yaml still differs
+    assert not (site / "README.md").exists()

@@ -97,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--theme-copy", action="store_true",
                       help="copy the bundled theme's templates/ and static/ into the site to customise them")
     init.add_argument("--force", action="store_true",
-                      help="create the site in a directory that is not empty (same-named files are overwritten)")
+                      help="create the site in a directory that is not empty (no file is overwritten: one of "
+                           "the same name with other content is an error)")
 
     new = sub.add_parser(
         "new", parents=[common], help="write a new article file",
