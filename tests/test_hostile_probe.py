@@ -192,3 +192,21 @@ def test_init_force_never_overwrites_a_sites_settings_or_its_customised_theme(tm
     (site / "newsgen.yaml").write_bytes(before["newsgen.yaml"])
     assert main(["init", str(site), "--force", "--province", "江西省"]) == 1   # newsgen.yaml still differs
     assert not (site / "README.md").exists()
+
+
+# -- a report path that is one of the import's own files ---------------------------------------------------
+
+def test_a_report_path_naming_a_file_the_import_writes_says_so(tmp_path, fast, capsys):
+    site = make_site(tmp_path / "site")
+    bulletin = tmp_path / "page1.txt"
+    bulletin.write_text(ONE, encoding="utf-8")
+    (site / "articles" / "2025" / "08").mkdir(parents=True)
+    before = snapshot(site)
+    report = site / "articles" / "2025" / "08" / "a0.md"     # the slug the import plans for its article
+    assert exit_code(["import", str(bulletin), "--site", str(site), "--date", "2025-08-06",
+                      "--report", str(report)]) == 1
+    err = capsys.readouterr().err
+    # before the fix: "appeared while this import ran (another program wrote it)", which sent one looking
+    # for another program
+    assert "a file this import writes itself" in err and "another program" not in err, err
+    assert snapshot(site) == before

@@ -262,6 +262,10 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
         report.warnings[:0] = [f"{bulletin.name}: {note}" for note in decode_notes]
         require_inside(site, files)
         if report_path is not None:
+            same = [f.path for f in files if os.path.realpath(f.path) == os.path.realpath(report_path)]
+            if same:
+                raise NewsgenError(f"--report names {same[0].relative_to(site)}, a file this import writes "
+                                   "itself; choose another --report path, outside articles/", Location(report_path))
             files.append(FileToWrite(report_path, (report.to_json() + "\n").encode("utf-8"), old_report,
                                      sweep=False))
         if files:
