@@ -210,3 +210,19 @@ def test_a_report_path_naming_a_file_the_import_writes_says_so(tmp_path, fast, c
     # for another program
     assert "a file this import writes itself" in err and "another program" not in err, err
     assert snapshot(site) == before
+
+
+# -- a bulletin whose file name holds a line break ------------------------------------------------------
+
+def test_a_bulletin_name_with_a_line_break_keeps_one_unplaced_file(tmp_path, fast):
+    site = make_site(tmp_path / "site")
+    bulletin = tmp_path / "page\n1.txt"
+    bulletin.write_text(f"第3版 要闻\n\n{ONE}\n责任编辑：王五\n", encoding="utf-8")
+    assert exit_code(["import", str(bulletin), "--site", str(site), "--date", "2025-08-06"]) == 0
+    first = snapshot(site)
+    unplaced = [name for name in first if name.startswith("articles/_unplaced/")]
+    assert len(unplaced) == 1 and "王五" in first[unplaced[0]].decode()
+    # before the fix the file's first line ended inside the name, so its own import did not know it again
+    # and --force wrote a second copy beside it (page\n1-2.txt)
+    assert exit_code(["import", str(bulletin), "--site", str(site), "--date", "2025-08-06", "--force"]) == 0
+    assert snapshot(site) == first

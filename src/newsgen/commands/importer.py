@@ -360,8 +360,9 @@ def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, co
     report.unplaced = [UnplacedEntry(f"{b.first_line}-{b.last_line}", b.text) for b in parsed.unplaced]
 
     if report.unplaced:
-        data = (f"# unplaced blocks of {bulletin.name} (sha256 {sha})\n\n"
-                + "".join(f"# {bulletin.name} lines {u.lines}\n{u.text}\n\n" for u in report.unplaced)).encode()
+        name = _CONTROL.sub("?", bulletin.name.replace("\n", "?").replace("\r", "?"))   # one line: the first
+        data = (f"# unplaced blocks of {name} (sha256 {sha})\n\n"        # names the digest (_unplaced_file)
+                + "".join(f"# {name} lines {u.lines}\n{u.text}\n\n" for u in report.unplaced)).encode()
         unplaced_path, replaces = _unplaced_file(site / config.articles_dir / UNPLACED_DIR, bulletin.stem, sha)
         report.unplaced_file = str(unplaced_path.relative_to(site))
         if replaces != data:
