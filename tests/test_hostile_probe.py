@@ -226,3 +226,13 @@ def test_a_bulletin_name_with_a_line_break_keeps_one_unplaced_file(tmp_path, fas
     # and --force wrote a second copy beside it (page\n1-2.txt)
     assert exit_code(["import", str(bulletin), "--site", str(site), "--date", "2025-08-06", "--force"]) == 0
     assert snapshot(site) == first
+
+
+@pytest.mark.parametrize("option", ["--author", "--topic", "--tag", "--region"])
+def test_new_refuses_an_empty_name(tmp_path, capsys, option):
+    site = make_site(tmp_path / "site")
+    before = snapshot(site)
+    # before the fix: authors: [''] or topics: [''] written, and check said nothing
+    assert exit_code(["new", "标题", "--site", str(site), option, " "]) == 1
+    assert f"{option}: {option} must not be empty" in capsys.readouterr().err
+    assert snapshot(site) == before

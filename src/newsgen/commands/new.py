@@ -129,6 +129,9 @@ def new_article(site: Path, title: str, *, regions: Sequence[str] = (), topics: 
     bad = content.CONTROL.search(title) or content.INVISIBLE.search(title)
     if bad:
         raise NewsgenError("the title has an invisible or control character; retype it", Location(Path("TITLE")))
+    for option, values in (("--topic", topics), ("--tag", tags), ("--author", authors), ("--region", regions)):
+        if any(not value.strip() for value in values):   # an empty name would be written as ''
+            raise NewsgenError(f"{option} must not be empty", Location(Path(option)))
     paths, problems = resolve_places(regions, config.regions.aliases, config.regions.province)
     if problems.errors:
         raise NewsgenError(problems.items)
