@@ -26,9 +26,14 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 
 
 def _iso_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2025-08-06") from None
+    from newsgen.content import FIRST_DAY, LAST_DAY  # the dates an article may have: build refuses others
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"'{value}' is out of range: newsgen takes dates from {FIRST_DAY} to "
+                                         f"{LAST_DAY}")
+    return day
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--theme-copy", action="store_true",
                       help="copy the bundled theme's templates/ and static/ into the site to customise them")
     init.add_argument("--force", action="store_true",
-                      help="create the site in a directory that is not empty (same-named files are overwritten)")
+                      help="create the site in a directory that is not empty (no file is overwritten: one of "
+                           "the same name with other content is an error)")
 
     new = sub.add_parser(
         "new", parents=[common], help="write a new article file",

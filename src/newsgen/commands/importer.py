@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -21,7 +22,7 @@ from typing import Any
 from newsgen import config as config_mod
 from newsgen import content
 from newsgen.bulletin import Block, Draft, parse
-from newsgen.commands.writes import FileToWrite, require_site, site_lock, write_files
+from newsgen.commands.writes import FileToWrite, require_inside, require_site, site_lock, write_files
 from newsgen.errors import Diagnostics, Location, NewsgenError
 
 UNPLACED_DIR = "_unplaced"
@@ -248,10 +249,7 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
     dry run.
     """
     say = progress or (lambda _msg: None)
-    try:
-        raw = bulletin.read_bytes()
-    except OSError as exc:
-        raise NewsgenError(f"cannot read bulletin: {exc.strerror}", Location(bulletin)) from None
+    raw = read_bulletin(bulletin)
     text, decode_notes = decode_bulletin(raw, bulletin)
     sha = text_digest(text)
     digests = {sha, hashlib.sha256(raw).hexdigest()}   # articles of earlier versions carry the bytes' digest
@@ -262,12 +260,42 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
         report, files = _plan(bulletin, text, sha, digests, site, config, date, dry_run=dry_run, force=force,
                               say=say)
         report.warnings[:0] = [f"{bulletin.name}: {note}" for note in decode_notes]
+        require_inside(site, files)
         if report_path is not None:
+            same = [f.path for f in files if os.path.realpath(f.path) == os.path.realpath(report_path)]
+            if same:
+                raise NewsgenError(f"--report names {same[0].relative_to(site)}, a file this import writes "
+                                   "itself; choose another --report path, outside articles/", Location(report_path))
             files.append(FileToWrite(report_path, (report.to_json() + "\n").encode("utf-8"), old_report,
                                      sweep=False))
         if files:
             write_files(files)
     return report
+
+
+def read_bulletin(path: Path) -> bytes:
+    """The bytes of the bulletin at ``path``, which must be a regular file (a symbolic link to one is fine).
+
+    A FIFO, a device (``/dev/zero``, ``/dev/urandom``), a socket or a folder is refused without being
+    read: opening a FIFO waits for a writer and a device never ends, so either would stall the import.
+    """
+    where = Location(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise NewsgenError(f"cannot read bulletin: {exc.strerror or exc}", where) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        raise NewsgenError(f"cannot read bulletin: it is {kind}, not a file; save the bulletin as a "
+                           "text file and import that", where)
+    with os.fdopen(fd, "rb") as f:
+        try:
+            return f.read()
+        except OSError as exc:
+            raise NewsgenError(f"cannot read bulletin: {exc.strerror or exc}", where) from None
 
 
 def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, config: config_mod.Config,
@@ -332,8 +360,9 @@ def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, co
     report.unplaced = [UnplacedEntry(f"{b.first_line}-{b.last_line}", b.text) for b in parsed.unplaced]
 
     if report.unplaced:
-        data = (f"# unplaced blocks of {bulletin.name} (sha256 {sha})\n\n"
-                + "".join(f"# {bulletin.name} lines {u.lines}\n{u.text}\n\n" for u in report.unplaced)).encode()
+        name = _CONTROL.sub("?", bulletin.name.replace("\n", "?").replace("\r", "?"))   # one line: the first
+        data = (f"# unplaced blocks of {name} (sha256 {sha})\n\n"        # names the digest (_unplaced_file)
+                + "".join(f"# {name} lines {u.lines}\n{u.text}\n\n" for u in report.unplaced)).encode()
         unplaced_path, replaces = _unplaced_file(site / config.articles_dir / UNPLACED_DIR, bulletin.stem, sha)
         report.unplaced_file = str(unplaced_path.relative_to(site))
         if replaces != data:

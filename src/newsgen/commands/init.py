@@ -4,8 +4,9 @@ Writes a commented ``newsgen.yaml``, an empty ``articles/``, a ``bulletins/`` fo
 a ``.gitignore`` (from the package's ``skeleton/``, so it works from an installed wheel). With
 ``theme_copy`` the bundled theme's ``templates/`` and ``static/`` are copied in for customising; without
 it the site has neither folder and builds with the theme inside the package. A directory that holds
-anything is refused unless ``force`` (then only the skeleton's own files are overwritten; nothing is
-deleted). Nothing here prints.
+anything is refused unless ``force``; even then no file is overwritten (a file of the skeleton's that
+is already there with other bytes, such as an existing site's ``newsgen.yaml``, is an error) and
+nothing is deleted. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import yaml
 
 from newsgen.commands.writes import FileToWrite, write_files
 from newsgen.config import CONFIG_FILE, base_url_problem
-from newsgen.errors import Location, NewsgenError, Severity
+from newsgen.errors import Diagnostic, Location, NewsgenError, Severity
 from newsgen.render import THEME_DIR
 
 DEFAULT_TITLE = "新闻档案"
@@ -73,15 +74,15 @@ def init(target: Path, *, title: str | None = None, province: str | None = None,
     """Create a site in ``target`` (made if missing). Raises NewsgenError if it is not empty (unless ``force``)
     or ``base_url`` is no http(s) address or path (checked as ``newsgen.yaml``'s is).
 
-    All or nothing: every file is written beside its place first and moved in at the end (with
-    ``force``, a file replaced is put back if a later one fails), and the folders made are removed
-    again, so an error means nothing was changed.
+    All or nothing: every file is written beside its place first and moved in at the end, and the
+    folders made are removed again, so an error means nothing was changed. A file already there with
+    the bytes init would write is left as it is; one with other bytes is an error (all of them listed).
     """
     if target.exists() and not target.is_dir():
         raise NewsgenError("exists and is not a directory; choose another name", Location(target))
     if target.is_dir() and any(target.iterdir()) and not force:
         raise NewsgenError("the directory is not empty; choose a new one, or pass --force to add a site to it "
-                           "(files of the same name are overwritten, nothing is deleted)", Location(target))
+                           "(no file is overwritten or deleted)", Location(target))
     if province is not None and not province.strip():
         raise NewsgenError("--province must name a province, e.g. 江西省", Location(Path("--province")))
     if base_url is not None:
@@ -107,13 +108,21 @@ def init(target: Path, *, title: str | None = None, province: str | None = None,
         made += reversed(list(itertools.takewhile(lambda d: not d.exists(), [target, *target.parents])))
         target.mkdir(parents=True, exist_ok=True)
         files = []
+        taken: list[Diagnostic] = []
         for rel, data in texts:
             path = target / rel
             if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
                 raise NewsgenError("is not a regular file (a folder or a symbolic link): init replaces only "
                                    "files; move it away first", Location(path))
             replaces = path.read_bytes() if os.path.lexists(path) else None
-            files.append(FileToWrite(path, data, replaces, sweep=False))
+            if replaces is not None and replaces != data:   # a site's settings, a customised template
+                taken.append(Diagnostic(Location(path), "already exists with other content, and init never "
+                                        "overwrites a file (it may hold the site's settings or your edits); "
+                                        "move it away first if you want init's version"))
+            elif replaces is None:
+                files.append(FileToWrite(path, data, None, sweep=False))
+        if taken:
+            raise NewsgenError(taken)
         for folder in FOLDERS:
             if not (target / folder).is_dir():
                 (target / folder).mkdir()
@@ -129,5 +138,5 @@ def init(target: Path, *, title: str | None = None, province: str | None = None,
         if isinstance(exc, NewsgenError):
             raise
         raise NewsgenError(f"cannot write: {exc.strerror or exc}", Location(Path(exc.filename or target))) from None
-    result.written = [rel for rel, _ in texts]
+    result.written = [f.path.relative_to(target) for f in files]
     return result

@@ -18,7 +18,7 @@ from typing import Any
 
 from newsgen import config as config_mod
 from newsgen import content
-from newsgen.commands.writes import Conflict, FileToWrite, require_site, site_lock, write_files
+from newsgen.commands.writes import Conflict, FileToWrite, require_inside, require_site, site_lock, write_files
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 
 PlacePath = tuple[str, ...]
@@ -129,6 +129,9 @@ def new_article(site: Path, title: str, *, regions: Sequence[str] = (), topics: 
     bad = content.CONTROL.search(title) or content.INVISIBLE.search(title)
     if bad:
         raise NewsgenError("the title has an invisible or control character; retype it", Location(Path("TITLE")))
+    for option, values in (("--topic", topics), ("--tag", tags), ("--author", authors), ("--region", regions)):
+        if any(not value.strip() for value in values):   # an empty name would be written as ''
+            raise NewsgenError(f"{option} must not be empty", Location(Path(option)))
     paths, problems = resolve_places(regions, config.regions.aliases, config.regions.province)
     if problems.errors:
         raise NewsgenError(problems.items)
@@ -155,8 +158,10 @@ def new_article(site: Path, title: str, *, regions: Sequence[str] = (), topics: 
             slug = article_slug(title, taken)
             meta["slug"] = slug
             path = folder / f"{slug}.md"
+            files = [FileToWrite(path, content.dumps(meta, "").encode("utf-8"))]
+            require_inside(site, files)
             try:   # written whole beside it, then linked in: a file that appeared meanwhile is never replaced
-                write_files([FileToWrite(path, content.dumps(meta, "").encode("utf-8"))], what="new")
+                write_files(files, what="new")
             except Conflict:
                 taken.add(slug)
                 continue

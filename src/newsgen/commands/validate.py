@@ -121,6 +121,13 @@ def _check_output_location(site: Path, out: Path, articles_dir: str, diagnostics
         diagnostics.error(Location(out), "the output directory must not be the site directory or contain it "
                                          "(a build replaces its output wholesale); use e.g. --output build")
         return
+    bulletins_r = (site / "bulletins").resolve()   # init makes it empty, so a build would be let in
+    if out_r == bulletins_r or bulletins_r in out_r.parents or out_r in bulletins_r.parents:
+        diagnostics.error(Location(out), f"the output directory must not be the site's bulletins/ ({bulletins_r}), "
+                                         "be inside it or contain it: the raw bulletins saved there later would be "
+                                         "deleted by the next build, which replaces its output wholesale; use e.g. "
+                                         "--output build")
+        return
     read = [(site / articles_dir, f"the articles directory {articles_dir}/"),
             (site / "templates", "the site's templates/"), (site / "static", "the site's static/"),
             (site / CACHE_DIR, f"the build cache {CACHE_DIR}/"),

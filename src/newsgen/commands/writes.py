@@ -66,6 +66,24 @@ def require_site(site: Path, articles_dir: str = "articles") -> None:
                            Location(site))
 
 
+def require_inside(site: Path, files: list[FileToWrite]) -> None:
+    """Refuse to write a file whose folder leads outside ``site`` through a symbolic link (``articles/``
+    or ``articles/2025/08`` linked to another folder): ``build`` refuses such a link, so the articles
+    written there would be outside the site for every later command. Checked before anything is written.
+    """
+    home = Path(os.path.realpath(site))
+    for f in files:
+        folder = f.path.parent
+        while not os.path.lexists(folder) and folder != folder.parent:
+            folder = folder.parent
+        real = Path(os.path.realpath(folder))
+        if not real.is_relative_to(home):
+            shown = folder.relative_to(site) if folder.is_relative_to(site) else folder
+            raise NewsgenError(f"cannot write {f.path.name} here: {shown} leads outside the site ({real}), "
+                               "and build reads no article there; make it a real folder inside the site",
+                               Location(shown))
+
+
 def lock_path(site: Path) -> Path:
     return site / LOCK_FILE
 

@@ -35,6 +35,12 @@ PLACE_TAG = "ns"
 ZONE_TAG = "n"
 WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 LINES_MEMO = 4096
+#: The longest run of characters jieba is given in one piece. jieba joins characters its dictionary
+#: cannot group into one buffer and tags it with an HMM whose Viterbi copies its path at every
+#: character: quadratic, so one line of 60,000 unknown characters took 30 s and 200,000 minutes.
+#: Longer runs (no real sentence has 1,000 characters without punctuation) are cut in pieces of this size.
+MAX_RUN = 1000
+_LONG_RUN = re.compile(r"[^\s，。！？；：、,.!?;:]{" + str(MAX_RUN + 1) + ",}")
 
 #: jieba's prefix dictionary (word or prefix -> frequency, 0 for a mere prefix) and its total.
 PrefixDict = tuple[dict[str, int], int]
@@ -132,13 +138,33 @@ def is_word(token: str) -> bool:
 
 @lru_cache(maxsize=LINES_MEMO)
 def _line_tokens(line: str, extra_words: frozenset[str]) -> tuple[str, ...]:
-    return tuple(tokenizer(extra_words).cut(line, HMM=True))
+    tok = tokenizer(extra_words)
+    if len(line) <= MAX_RUN or not _LONG_RUN.search(line):
+        return tuple(tok.cut(line, HMM=True))
+    out: list[str] = []
+    for piece in _pieces(line):
+        out.extend(tok.cut(piece, HMM=True))
+    return tuple(out)
+
+
+def _pieces(line: str) -> Iterable[str]:
+    """``line`` in order, each run of over :data:`MAX_RUN` characters without a space or punctuation
+    cut in pieces of at most that size (the rest of the line as it is)."""
+    start = 0
+    for run in _LONG_RUN.finditer(line):
+        if run.start() > start:
+            yield line[start:run.start()]
+        for i in range(run.start(), run.end(), MAX_RUN):
+            yield line[i:min(i + MAX_RUN, run.end())]
+        start = run.end()
+    if start < len(line):
+        yield line[start:]
 
 
 def tokenize(text: str, extra_words: Iterable[str] = ()) -> list[str]:
     """The jieba tokens of ``text`` (punctuation and spaces included, so adjacency is kept)."""
     extra = frozenset(extra_words)
-    if "\r" in text:  # "\r\n" is one token
+    if "\r" in text and not _LONG_RUN.search(text):  # "\r\n" is one token
         return tokenizer(extra).lcut(text, HMM=True)
     out: list[str] = []
     for i, line in enumerate(text.split("\n")):
