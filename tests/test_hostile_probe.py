@@ -236,3 +236,59 @@ def test_new_refuses_an_empty_name(tmp_path, capsys, option):
     assert exit_code(["new", "标题", "--site", str(site), option, " "]) == 1
     assert f"{option}: {option} must not be empty" in capsys.readouterr().err
     assert snapshot(site) == before
+
+
+# --------------------------------------------------------------------------- special files a site holds
+
+@pytest.mark.parametrize("command", ["build", "check", "new"])
+def test_a_newsgen_yaml_that_is_a_fifo_is_refused_at_once(tmp_path: Path, command: str):
+    """Opening a FIFO waits for a writer: every command read newsgen.yaml so and hung for good."""
+    site = make_site(tmp_path / "s")
+    (site / "newsgen.yaml").unlink()
+    os.mkfifo(site / "newsgen.yaml")
+    argv = [command, "--site", str(site)] + (["标题"] if command == "new" else [])
+    done = run_cli(*argv, timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "newsgen.yaml: cannot read newsgen.yaml: it is a FIFO (named pipe), not a file" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("where", ["articles/2025/f.md", "templates/base.html", "static/f.css"])
+def test_a_fifo_or_socket_among_the_sites_files_is_an_error_not_skipped(tmp_path: Path, where: str):
+    """A FIFO article was counted as nothing and a FIFO template silently gave way to the theme's: now
+    each is an error naming it, and never opened (the check returns, it does not wait)."""
+    site = make_site(tmp_path / "s")
+    (site / where).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(site / where)
+    done = run_cli("check", "--site", str(site), timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{where}: it is a FIFO (named pipe), not a file" in done.stdout
+
+
+# --------------------------------------------------------------------------- work that grew quadratically
+
+def test_a_bulletin_of_thousands_of_headline_less_lines_parses_in_bounded_time():
+    """Every seam of a run was weighed against its whole tail: 30,000 short lines with no headline took
+    minutes (3,000 took 9 s). Only seams a glued tail's length from the end are tried now."""
+    code = ("from newsgen.bulletin import parse\n"
+            "t = ''.join(f'标题{i}号\\n\\n' for i in range(30000))\n"
+            "p = parse(t)\n"
+            "print(sum(len(d.blocks) for d in p.drafts) + len(p.unplaced))\n")
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) >= 1
+    assert time.monotonic() - start < 90   # about 5 s here; minutes before
+
+
+def test_fifty_thousand_articles_of_one_title_get_their_slugs_in_bounded_time():
+    """unique_slug counted up from -2 for every article of one title: quadratic in their number."""
+    from newsgen.text import unique_slug
+
+    taken = {"a"}
+    start = time.monotonic()
+    for _ in range(50_000):
+        taken.add(unique_slug("a", taken))
+    assert time.monotonic() - start < 10   # 0.3 s here; about 100 s before
+    assert taken == {"a"} | {f"a-{n}" for n in range(2, 50_002)}   # still the next number each time

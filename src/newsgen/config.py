@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import ipaddress
+import os
 import re
 import types
 import unicodedata
@@ -25,6 +26,7 @@ from typing import Any, get_type_hints
 import yaml
 
 from newsgen.errors import Diagnostic, Location, NewsgenError, Severity
+from newsgen.files import read_regular
 
 try:  # the C loader: several times faster, and it composes deep nesting without Python's recursion
     from yaml import CSafeLoader as _Loader
@@ -582,9 +584,9 @@ def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
 def load(site: Path) -> Config:
     """Read ``site/newsgen.yaml`` (all keys optional; a missing file means defaults)."""
     path = site / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Config()
-    data = path.read_bytes()
+    data = read_regular(path, CONFIG_FILE, Path(CONFIG_FILE))   # a FIFO or a device must not stall every command
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

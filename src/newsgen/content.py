@@ -25,6 +25,7 @@ import yaml
 from newsgen import cachefile
 from newsgen.config import LIBYAML_DEPTH, duplicate_keys, tab_indented, too_deep, yaml_shape_problem
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
+from newsgen.files import kind_of
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -424,9 +425,10 @@ def load(path: Path, root: Path | None = None) -> tuple[Article | None, list[Dia
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        source = "UTF-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "GB18030"   # UTF-16 has its BOM
         return None, [Diagnostic(Location(shown, line),
                                  f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8, "
-                                 f"e.g. iconv -f GB18030 -t UTF-8")]
+                                 f"e.g. iconv -f {source} -t UTF-8")]
     return loads(text, shown, hashlib.sha256(data).hexdigest())
 
 
@@ -911,6 +913,13 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
                 walk(path, inside)
             elif name.endswith(suffix) and entry.is_file():
                 found.append(path)
+            elif name.endswith(suffix):   # a FIFO, socket or device: never opened (a FIFO would wait for good)
+                try:
+                    kind = kind_of(entry.stat().st_mode)
+                except OSError as exc:
+                    kind = f"unreadable ({exc.strerror})"
+                diagnostics.error(Location(shown(path)), f"it is {kind}, not a file, and is not read; remove it "
+                                                         "or replace it with a file")
 
     if not (root.is_symlink() or root.is_dir()):
         return found

@@ -117,13 +117,23 @@ def place_slug(name: str) -> str:
 
 
 def unique_slug(slug: str, taken: set[str]) -> str:
-    """``slug``, or ``slug-2``, ``slug-3`` … whichever is not in ``taken``."""
+    """``slug``, or ``slug-2``, ``slug-3`` … whichever is not in ``taken``: the next after a run of
+    taken numbers (the first free one when they are taken from 2 up, as callers take them).
+
+    Found in logarithmic time, by doubling and then halving: counting up one by one made 50,000
+    articles of one title (a bulletin of one repeated line) take a quadratic time to name."""
     if slug not in taken:
         return slug
-    n = 2
-    while f"{slug}-{n}" in taken:
-        n += 1
-    return f"{slug}-{n}"
+    low, high = 1, 2   # low: taken (1 stands for the bare slug); high: to be tried
+    while f"{slug}-{high}" in taken:
+        low, high = high, high * 2
+    while high - low > 1:   # low taken, high free: find a free number right after a taken one
+        middle = (low + high) // 2
+        if f"{slug}-{middle}" in taken:
+            low = middle
+        else:
+            high = middle
+    return f"{slug}-{high}"
 
 
 def plain_text(markdown: str) -> str:

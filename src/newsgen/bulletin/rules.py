@@ -598,6 +598,12 @@ def _after_lost_column(state: State, sec: Section, j: int, where: Candidate, oth
         state.shared(tail, sec.head + sec.body[:j]) == 0 and state.shared(tail, where.items) >= SPECIFIC_MIN
 
 
+#: The most blocks a tail glued under another article is taken to have (a long article has about 60
+#: paragraphs): in a longer run, only the seams this close to its end are tried. Hand-set, a bound on
+#: time, not a fitted threshold: without it a bulletin of 30,000 lines and no headline took minutes.
+MAX_GLUED_ITEMS = 200
+
+
 def split_glued_runs(state: State) -> None:
     """A tail printed right after an article that has no byline shows no seam: split a section where
     the rest reads like an earlier open article (or a displaced headline) more than like its own start,
@@ -625,7 +631,13 @@ def split_glued_runs(state: State) -> None:
         for counts in item_grams:
             tail_counts.update(counts)
         other_vectors = [(state.vectorizer.vector(o.text), o) for o in others]
-        for j in range(1, stop):
+        first = max(1, stop - MAX_GLUED_ITEMS)   # a tail glued on is at most this long: seams before it are
+        for j in range(1, first):                # not tried (each weighs the whole tail: quadratic on a run
+            left_counts.update(item_grams[j - 1])   # of thousands of blocks with no headline)
+            tail_counts.subtract(item_grams[j - 1])
+        if first > 1:
+            tail_counts = +tail_counts   # without the grams gone to zero, which weigh() would walk at every seam
+        for j in range(first, stop):
             left_counts.update(item_grams[j - 1])
             tail_counts.subtract(item_grams[j - 1])
             tail_vector = state.vectorizer.weigh(tail_counts)

@@ -11,7 +11,6 @@ import itertools
 import json
 import os
 import re
-import stat
 import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -24,6 +23,7 @@ from newsgen import content
 from newsgen.bulletin import Block, Draft, parse
 from newsgen.commands.writes import FileToWrite, require_inside, require_site, site_lock, write_files
 from newsgen.errors import Diagnostics, Location, NewsgenError
+from newsgen.files import read_regular
 
 UNPLACED_DIR = "_unplaced"
 
@@ -279,23 +279,7 @@ def read_bulletin(path: Path) -> bytes:
     A FIFO, a device (``/dev/zero``, ``/dev/urandom``), a socket or a folder is refused without being
     read: opening a FIFO waits for a writer and a device never ends, so either would stall the import.
     """
-    where = Location(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise NewsgenError(f"cannot read bulletin: {exc.strerror or exc}", where) from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
-                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-        raise NewsgenError(f"cannot read bulletin: it is {kind}, not a file; save the bulletin as a "
-                           "text file and import that", where)
-    with os.fdopen(fd, "rb") as f:
-        try:
-            return f.read()
-        except OSError as exc:
-            raise NewsgenError(f"cannot read bulletin: {exc.strerror or exc}", where) from None
+    return read_regular(path, "bulletin")
 
 
 def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, config: config_mod.Config,
