@@ -292,3 +292,22 @@ def test_fifty_thousand_articles_of_one_title_get_their_slugs_in_bounded_time():
         taken.add(unique_slug("a", taken))
     assert time.monotonic() - start < 10   # 0.3 s here; about 100 s before
     assert taken == {"a"} | {f"a-{n}" for n in range(2, 50_002)}   # still the next number each time
+
+
+def test_the_import_lock_is_never_followed_through_a_symbolic_link(tmp_path: Path, fast):
+    """A lock file that is a link to a missing file made import create that file, wherever it led."""
+    site = make_site(tmp_path / "s")
+    outside = tmp_path / "outside" / "made-by-newsgen"
+    outside.parent.mkdir()
+    (site / ".newsgen-import.lock").symlink_to(outside)
+    bulletin = tmp_path / "b.txt"
+    bulletin.write_text(ONE, encoding="utf-8")
+    assert exit_code(["import", str(bulletin), "--site", str(site), "--date", "2025-08-06"]) == 1
+    assert not outside.exists()
+    assert not list((site / "articles").rglob("*.md"))
+
+
+def test_an_article_of_year_one_is_filed_under_a_four_digit_year(tmp_path: Path, fast):
+    site = make_site(tmp_path / "s")
+    assert exit_code(["new", "标题", "--site", str(site), "--date", "0001-01-02", "--region", "江西省"]) == 0
+    assert [p.relative_to(site).parts[:3] for p in (site / "articles").rglob("*.md")] == [("articles", "0001", "01")]

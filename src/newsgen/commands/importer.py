@@ -319,7 +319,7 @@ def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, co
             path = old
         else:
             slug = enrichment.slug
-            path = site / config.articles_dir / f"{day:%Y}" / f"{day:%m}" / f"{slug}.md"
+            path = site / config.articles_dir / f"{day.year:04d}" / f"{day.month:02d}" / f"{slug}.md"
         taken.add(slug)
         meta = _front_matter(draft, day, slug, enrichment, bulletin.name, sha)
         data = content.dumps(meta, body).encode("utf-8")

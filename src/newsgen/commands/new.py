@@ -148,7 +148,7 @@ def new_article(site: Path, title: str, *, regions: Sequence[str] = (), topics: 
     from newsgen.enrich.slugs import article_slug  # jieba: words keep their pinyin together
 
     day = date or today_in(config.timezone)
-    folder = site / config.articles_dir / f"{day:%Y}" / f"{day:%m}"
+    folder = site / config.articles_dir / f"{day.year:04d}" / f"{day.month:02d}"
     meta: dict[str, Any] = {"title": title, "date": day, "slug": "", "authors": list(dict.fromkeys(authors)),
                             "regions": paths, "topics": list(dict.fromkeys(topics)),
                             "tags": list(dict.fromkeys(tags)), "draft": not publish}

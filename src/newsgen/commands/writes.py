@@ -114,8 +114,11 @@ def _lock(site: Path) -> int | None:
     path = lock_path(site)
     while True:
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:   # a symbolic link: never followed (it may lead outside the site)
+                raise NewsgenError("the import lock is a symbolic link, not newsgen's; remove it and run this "
+                                   "again", Location(path)) from None
             raise NewsgenError(f"cannot write: {exc.strerror or exc}", Location(path)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
