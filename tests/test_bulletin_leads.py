@@ -58,6 +58,8 @@ def test_the_prefix_before_the_formula_is_bounded():
     "本报讯 当地一座新桥今天通车。",
     "本报讯昨天（7月4日）上午，当地一座新桥通车。",
     "新华社北岭电 当地一座新桥今天通车。",                         # a dateline with no date
+    "北岭电视台报道，当地一座新桥今天通车。",                       # a station's own story
+    "青川交通广播报道，当地一座新桥今天通车。",
 ])
 def test_an_outlet_named_as_a_site_channel_or_app_opens_a_lead(text):
     assert leads.is_outlet_lead(text)
@@ -68,6 +70,7 @@ def test_an_outlet_named_as_a_site_channel_or_app_opens_a_lead(text):
     "昨天（7月4日）上午，当地一座新桥通车。",
     "今日（７月５日），当地一座新桥通车。",
     "前天（七月三日）晚，当地一座新桥通车。",
+    "明天（7月6日）出版的北岭日报将刊登这篇文章。",
 ])
 def test_a_relative_day_with_its_date_in_brackets_opens_a_lead(text):
     assert leads.opens_lead(text)
@@ -104,6 +107,8 @@ def test_the_credit_after_a_dateline_in_any_notation_names_the_authors(text, nam
     "据北岭日报报道，当地一座新桥今天通车。",                      # a citation: a weaker cue only
     "另据某某社报道，当地一座新桥今天通车。",
     "某某通讯社报道，当地一座新桥今天通车。",                      # an outlet cited mid-article
+    "某国有线电视新闻网报道，当地一座新桥今天通车。",
+    "北岭日报报道，当地一座新桥今天通车。",
     "今日的北岭，已经是一座现代化城市。",                          # 今日的: a noun phrase, no day
     "他打来电话说，桥已经通车。",
 ])

@@ -41,7 +41,7 @@ MONTH_DATE = rf"(?:{YEAR}\s*)?{NUMBER}\s*月\s*{NUMBER}\s*[日号]"
 RELATIVE_DAYS = ("今天", "昨天", "前天", "今日", "昨日", "前日", "今晨", "昨晚", "今晚", "昨夜",
                  "日前", "近日", "近期")
 #: Relative days that name one day, and so may be followed by that day's date in brackets.
-NAMED_DAYS = ("今天", "昨天", "前天", "今日", "昨日", "前日")
+NAMED_DAYS = ("今天", "昨天", "前天", "今日", "昨日", "前日", "明天", "明日")
 #: Parts of a day that may follow a day: 昨日上午, 7月5日晚.
 DAY_PARTS = ("上午", "下午", "中午", "晚上", "晚间", "傍晚", "凌晨", "早上", "清晨", "夜间", "晚", "早")
 #: The words after which an outlet's lead text begins.
@@ -49,6 +49,9 @@ FORMULA_WORDS = ("电", "讯", "消息", "报道")
 #: How an outlet's name ends: papers and agencies, sites, channels and stations, apps and accounts.
 OUTLET_KINDS = ("报", "社", "网", "台", "频道", "客户端", "APP", "App", "app", "公众号", "新闻", "在线",
                 "热线", "之声", "卫视", "中心", "广播", "电视")
+#: Outlets that broadcast or publish on screens (channels, stations, apps, accounts): their name before
+#: 报道， opens their own story. A paper's or an agency's name before 报道， cites it (韩联社报道，…).
+BROADCAST_KINDS = ("台", "频道", "客户端", "APP", "App", "app", "公众号", "之声", "卫视", "广播", "融媒体中心")
 #: The longest outlet, place and date prefix before a formula word (人民日报海外网北京7月5日电: 17).
 PREFIX_MAX = 24
 #: Words made with 电 that are no dateline's formula (7月5日起停电 is not 7月5日电).
@@ -64,6 +67,7 @@ _PREFIX = rf"[^，。！？：:“”（）()\s据]{{0,{PREFIX_MAX}}}?"
 #: A dateline's prefix may cite (据新华社北京7月5日电: a paper reprinting a wire story).
 _DATELINE_PREFIX = rf"[^，。！？：:“”（）()\s]{{0,{PREFIX_MAX}}}?"
 _KIND = _alt(OUTLET_KINDS)
+_BROADCAST = _alt(BROADCAST_KINDS)
 _PART = _alt(DAY_PARTS)
 _RELDAY = _alt(RELATIVE_DAYS)
 _NAMED = _alt(NAMED_DAYS)
@@ -82,6 +86,8 @@ OUTLET_LEAD = re.compile(
     # 某网消息（某栏目）：, 某某客户端讯 , 某某APP消息，; 某某新闻频道报道： (not 某社报道，, which cites)
     rf"{_PREFIX}{_KIND}(?:(?:消息|讯)\s*(?:[（(][^（）()]{{1,40}}[）)])?\s*(?:[：:，,\s]|$)|"
     rf"报道\s*(?:[（(][^（）()]{{1,40}}[）)])?\s*(?:[：:\s]|$))|"
+    # 某某电视台报道，, 某某客户端报道，
+    rf"{_PREFIX}{_BROADCAST}报道\s*[，,]|"
     # 【某网报道】, 【某报记者 某某】
     r"【[^】]{0,28}(?:报道|讯|电|消息|记者[^】]*)】|"
     # 本报讯 , 某某讯（记者…）
