@@ -118,6 +118,12 @@ LEAD_CLAUSE = re.compile(
     rf"{DATE}(?:\s*{_PART})?|{RELATIVE_DATED}|{_NAMED}{_PART})[，,]"
 )
 
+#: A time word early in a paragraph (searched, not matched: the scorer's cue that a lead says when
+#: before it says anything else): a day in any notation, a relative day, a part of a day.
+LEAD_TIME = re.compile(rf"{NUMBER}日|近日|日前|近期|当地时间|今天|昨天|今日|昨日|今年|上午|下午|晚间")
+#: A date or time in a lead's first sentence (searched).
+FIRST_DATE = re.compile(rf"{MONTH_DATE}|{NUMBER}日|近日|日前|当地时间|今天|昨天|今日|昨日|今年{NUMBER}月|上周|本周")
+
 
 def is_dateline(text: str) -> bool:
     """Whether the text opens with a wire dateline (an outlet, a place, a date in any notation, 电)."""
