@@ -65,6 +65,8 @@ CN = "〇一二三四五六七八九"
 OLD_LEAD = re.compile(r"^[^，。！？“”]{0,30}?(?:电|讯|消息)\s*(?:[（(][^（）()]{0,40}[）)])?\s*[：:，,]?\s*")
 #: A relative day with its date in brackets opening what is left: 今天（10月31日）.
 OLD_DAY = re.compile(r"^(?:今天|昨天|今日|昨日)[（(]\d{1,2}月\d{1,2}日[）)]")
+#: A date clause opening what is left: 4月29日，, 24日下午，.
+OLD_DATE = re.compile(r"^(?:\d{1,2}月)?\d{1,2}日[^，。！？]{0,4}[，,]")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅鹏辉斌宁海燕峰建国文志春晓东晨欣雪琳浩宇凯亮"
 
@@ -163,8 +165,10 @@ def new_lead(rng: random.Random, text: str, date: tuple[int, int, int], out: Out
     elif kind == "relbracket":
         lead = rng.choice(["", "本报讯 ", f"{out.site()}消息 "])
         head = f"{lead}{relday}（{month}月{rday}日）{part}，"
+        text = OLD_DATE.sub("", text, count=1)     # the day is said by the new lead
     elif kind == "relword":
         head = f"{relday}{rng.choice(['上午', '下午', '晚间', '凌晨', ''])}，"
+        text = OLD_DATE.sub("", text, count=1)
     else:
         return text, names
     return head + text, names
