@@ -140,3 +140,13 @@ def test_a_page_of_briefs_in_mixed_notations_splits_at_every_lead():
     heads = ["北岭跨江新桥通车", "青川公路大桥建成", "南湖天桥加装电梯", "东山大桥维修完工", "西岭危桥完成重建"]
     text = "\n\n".join(f"{h}\n\n{lead}{body}" for h, lead, body in zip(heads, leads_, bodies, strict=True)) + "\n"
     assert [d.title for d in parse(text).drafts] == heads
+
+
+@pytest.mark.parametrize(("text", "lead"), [
+    ("记者7月5日从北岭市交通局获悉，当地一座新桥将于月底通车。", True),
+    ("本报记者从青川县农业农村局了解到，今年秋粮长势良好。", True),
+    ("记者在现场看到，新桥两侧的人行道已经铺好。", False),     # a scene, no source
+])
+def test_a_reporter_naming_the_source_opens_a_lead(text, lead):
+    assert bool(leads.LEAD_CUE.match(text)) is lead
+    assert feat(text).starts_lead is lead

@@ -105,9 +105,11 @@ LEAD_OPENING = re.compile(
     rf"^(?:{_RELDAY}(?!的)|近年来|今年以来|目前|当前|眼下|前不久|不久前|{YEAR}|{MONTH_DATE}|"
     rf"{RELATIVE_DATED}|[^，。]{{0,12}}{DATE}(?:[^，。]{{0,4}}?){_DIAN}|[^，。]{{0,8}}讯)"
 )
+#: A reporter's source opening a lead: 记者7月5日从某局获悉，, 本报记者从某会议上了解到.
+REPORTER_SOURCE = r"(?:本报)?记者[^，。！？]{0,12}?从[^，。！？]{1,30}?(?:获悉|了解到|得知)"
 #: Weaker lead cues: they open leads, but also paragraphs inside articles (据某报报道，, 当地时间X日，, 7日，).
 LEAD_CUE = re.compile(
-    rf"^(?:据[^，。！？]{{1,24}}?(?:{NUMBER}日)?(?:报道|消息)[，,：:]|(?:当地时间|北京时间)|"
+    rf"^(?:据[^，。！？]{{1,24}}?(?:{NUMBER}日)?(?:报道|消息)[，,：:]|(?:当地时间|北京时间)|{REPORTER_SOURCE}|"
     rf"{RELATIVE_DATED}|{_NAMED}{_PART}?[，,]|{DATE}\s*(?:{_PART})?[，,])"
 )
 #: A lead's opening clause closed by a comma: when (当地时间X日，, X月X日晚，, 昨天（7月4日）上午，,
