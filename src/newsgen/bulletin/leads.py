@@ -9,7 +9,8 @@ recogniser is built from one table of parts, not from one pattern per paper:
   (五, 十二, 二十五, 廿五, 三十一, 〇/零 in years);
 - :data:`DATE`: an optional year, an optional month and a day, closed by 日 or 号;
 - :data:`RELATIVE_DAYS` and :data:`DAY_PARTS`: 今天, 昨日, 日前 … and 上午, 晚 …;
-- :data:`FORMULA_WORDS`: 电, 讯, 消息, 报道, the words after which a lead's text begins;
+- :data:`DATELINE_WORD`, :data:`OWN_FORMULA_WORDS`, :data:`REPORT_WORD`: 电, 讯, 消息, 报道, the words
+  after which a lead's text begins;
 - :data:`OUTLET_KINDS`: how an outlet's name ends (a paper, an agency, a site, a channel, an app);
 - :data:`PREFIX_MAX`: how long an outlet, place and date prefix before the formula word may be.
 
@@ -44,8 +45,12 @@ RELATIVE_DAYS = ("今天", "昨天", "前天", "今日", "昨日", "前日", "�
 NAMED_DAYS = ("今天", "昨天", "前天", "今日", "昨日", "前日", "明天", "明日")
 #: Parts of a day that may follow a day: 昨日上午, 7月5日晚.
 DAY_PARTS = ("上午", "下午", "中午", "晚上", "晚间", "傍晚", "凌晨", "早上", "清晨", "夜间", "晚", "早")
-#: The words after which an outlet's lead text begins.
-FORMULA_WORDS = ("电", "讯", "消息", "报道")
+#: The words after which an outlet's lead text begins: 电 closes a dateline; 讯 and 消息 after an outlet's
+#: name are its own story, whatever follows; 报道 is its own story only before a colon or a space
+#: (before a comma it cites another outlet, unless a broadcaster names itself: :data:`BROADCAST_KINDS`).
+DATELINE_WORD = "电"
+OWN_FORMULA_WORDS = ("消息", "讯")
+REPORT_WORD = "报道"
 #: How an outlet's name ends: papers and agencies, sites, channels and stations, apps and accounts.
 OUTLET_KINDS = ("报", "社", "网", "台", "频道", "客户端", "APP", "App", "app", "公众号", "新闻", "在线",
                 "热线", "之声", "卫视", "中心", "广播", "电视")
@@ -71,7 +76,8 @@ _BROADCAST = _alt(BROADCAST_KINDS)
 _PART = _alt(DAY_PARTS)
 _RELDAY = _alt(RELATIVE_DAYS)
 _NAMED = _alt(NAMED_DAYS)
-_DIAN = rf"电(?![{NOT_FORMULA_DIAN}])"
+_DIAN = rf"{DATELINE_WORD}(?![{NOT_FORMULA_DIAN}])"
+_OWN = _alt(OWN_FORMULA_WORDS)
 
 #: The dateline of a wire lead: an outlet (and place) prefix, a date in any notation, 电:
 #: 新华社北京7月5日电, 本报南昌７月５日电, 新华社某地七月五日电, 某报海外网某地二〇二三年七月五日电.
@@ -84,10 +90,10 @@ LEAD_DATELINE = re.compile("^" + DATELINE + r"\s*(?:[A-Za-z]{2,}\s*)?[（(]([^�
 OUTLET_LEAD = re.compile(
     r"^(?![（(据])(?:"
     # 某网消息（某栏目）：, 某某客户端讯 , 某某APP消息，; 某某新闻频道报道： (not 某社报道，, which cites)
-    rf"{_PREFIX}{_KIND}(?:(?:消息|讯)\s*(?:[（(][^（）()]{{1,40}}[）)])?\s*(?:[：:，,\s]|$)|"
-    rf"报道\s*(?:[（(][^（）()]{{1,40}}[）)])?\s*(?:[：:\s]|$))|"
+    rf"{_PREFIX}{_KIND}(?:{_OWN}\s*(?:[（(][^（）()]{{1,40}}[）)])?\s*(?:[：:，,\s]|$)|"
+    rf"{REPORT_WORD}\s*(?:[（(][^（）()]{{1,40}}[）)])?\s*(?:[：:\s]|$))|"
     # 某某电视台报道，, 某某客户端报道，
-    rf"{_PREFIX}{_BROADCAST}报道\s*[，,]|"
+    rf"{_PREFIX}{_BROADCAST}{REPORT_WORD}\s*[，,]|"
     # 【某网报道】, 【某报记者 某某】
     r"【[^】]{0,28}(?:报道|讯|电|消息|记者[^】]*)】|"
     # 本报讯 , 某某讯（记者…）
