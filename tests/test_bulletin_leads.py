@@ -26,6 +26,7 @@ def feat(text: str):
     "新华社北岭5日电 当地一座新桥今天通车。",                     # the day alone
     "新华社北岭7月5号电 当地一座新桥今天通车。",                  # 号 for 日
     "新华社北岭7月5日专电 当地一座新桥今天通车。",                # 专电
+    "本报北岭县二〇二三年七月五日讯 当地一座新桥今天通车。",       # a dated 讯
 ])
 def test_a_dateline_in_any_notation_is_a_wire_lead(text):
     assert leads.is_dateline(text)
@@ -93,6 +94,7 @@ def test_a_line_opening_with_a_lead_clause_is_a_cut_lead_not_a_headline(line):
 @pytest.mark.parametrize(("text", "names"), [
     ("新华社北岭七月五日电（记者王小明、李大海）当地一座新桥今天通车。", ["王小明", "李大海"]),
     ("本报北岭７月５日电（记者王小明）当地一座新桥今天通车。", ["王小明"]),
+    ("青川晚报北岭县二〇二三年七月五日讯（记者王小明）当地一座新桥今天通车。", ["王小明"]),
     ("青川日报海外网北岭二〇二三年七月五日电（记者李大海）当地一座新桥今天通车。", ["李大海"]),
 ])
 def test_the_credit_after_a_dateline_in_any_notation_names_the_authors(text, names):

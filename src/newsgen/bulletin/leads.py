@@ -79,9 +79,10 @@ _NAMED = _alt(NAMED_DAYS)
 _DIAN = rf"{DATELINE_WORD}(?![{NOT_FORMULA_DIAN}])"
 _OWN = _alt(OWN_FORMULA_WORDS)
 
-#: The dateline of a wire lead: an outlet (and place) prefix, a date in any notation, 电:
-#: 新华社北京7月5日电, 本报南昌７月５日电, 新华社某地七月五日电, 某报海外网某地二〇二三年七月五日电.
-DATELINE = rf"(?![（(]){_DATELINE_PREFIX}{DATE}(?:\s*{_PART})?\s*(?:专|急|特)?{_DIAN}"
+#: The dateline of a wire lead: an outlet (and place) prefix, a date in any notation, 电 (or 讯):
+#: 新华社北京7月5日电, 本报南昌７月５日电, 新华社某地七月五日电, 某报海外网某地二〇二三年七月五日电,
+#: 本报某地二〇二三年七月五日讯.
+DATELINE = rf"(?![（(]){_DATELINE_PREFIX}{DATE}(?:\s*{_PART})?\s*(?:(?:专|急|特)?{_DIAN}|讯(?!号))"
 WIRE_DATELINE = re.compile("^" + DATELINE)
 #: A dateline with the credit in brackets after it: 本报南昌7月5日电（记者某某）; group 1 is the credit.
 LEAD_DATELINE = re.compile("^" + DATELINE + r"\s*(?:[A-Za-z]{2,}\s*)?[（(]([^（）()]{2,40})[）)]")
