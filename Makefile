@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: site test lint golden eval train bench bench-build clean
+.PHONY: site test lint golden eval briefs train bench bench-build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ golden: $(VENV)/.installed-dev
 eval: $(VENV)/.installed
 	$(BIN)/python $(SHARED)/parser-eval/run_eval.py $(SHARED)/parser-eval/seed --newsgen $(BIN)/newsgen
 	$(BIN)/python $(SHARED)/parser-eval/run_eval.py $(SHARED)/parser-eval/dev --newsgen $(BIN)/newsgen
+
+# The briefs developer set (train/briefs.py: pages of short briefs on one subject from several outlets,
+# laid out from the training articles with a fixed seed) written into .eval/briefs, and its figures.
+briefs: $(VENV)/.installed
+	$(BIN)/python train/briefs.py .eval/briefs --shared $(SHARED)/parser-eval
+	$(BIN)/python train/quick_eval.py .eval/briefs --quiet --score-dir $(SHARED)/parser-eval
 
 # Refit the parser's scored decisions (src/newsgen/bulletin/weights.json) on bulletins generated from
 # the shared training articles with fixed seeds; numpy is needed here only, never at import time.

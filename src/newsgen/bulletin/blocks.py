@@ -10,6 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from newsgen.bulletin.leads import (  # the one lead recogniser: every lead and dateline cue is built there
+    LEAD_CLAUSE,
+    LEAD_CUE,
+    LEAD_DATELINE,
+    LEAD_OPENING,
+    OUTLET_LEAD,
+    WIRE_DATELINE,
+)
 from newsgen.bulletin.model import Block
 
 #: Characters that close a sentence (possibly followed by closing quotes/brackets).
@@ -52,9 +60,6 @@ HEAD_TAG = re.compile(r"^(?:【[^】]{1,24}】|[^：:｜|丨，。！？\s“”
 KICKER_END = re.compile(r"(：|——|—|>{2,}|＞{2,})$")    # a label pointing at what follows: 帮忙>>>
 #: A trailing attribution: （卢鸿 张辉云）, （记者 张三 通讯员 李四）, （本报记者 王五）.
 TAIL_BYLINE = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
-#: A lead that carries the attribution: 本报南昌7月5日电（记者李中文、刘军国）, 新华社北京8月1日电 （记者X）.
-LEAD_DATELINE = re.compile(r"^[^，。！？]{0,24}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电\s*(?:[A-Za-z]{2,}\s*)?"
-                           r"[（(]([^（）()]{2,40})[）)]")    # (a stray Latin word may sit before the credit)
 #: A credit in square brackets opening a web article: 【环球时报驻韩国特约记者 林森 环球时报记者 张旺】.
 LEAD_BRACKET = re.compile(r"^【([^】]{0,40}(?:记者|通讯员)[^】]{2,40})】")
 #: A lead in the 讯 style: 南都讯 记者X 通讯员Y, 本报讯（记者X）.
@@ -97,31 +102,6 @@ NAME = re.compile(rf"^[{HAN}·]{{2,5}}$")
 #: A writer named with what they are, closing their text: 张三（某医院感染科副主任、某委员会委员）. The
 #: bracket is longer than a column tag closing a headline (（办实事 解民忧）), and nothing precedes the name.
 PERSON_CREDIT = re.compile(rf"([{HAN}·]{{2,4}})\s*[（(][^（）()]{{8,60}}[）)]")
-#: News-lead openings: a time word, a date, a wire dateline.
-LEAD_OPENING = re.compile(
-    r"^(近日|日前|近期|近年来|今年以来|目前|当前|眼下|昨天|今天|前不久|不久前|\d{4}年|\d{1,2}月\d{1,2}日|"
-    r"[^，。]{0,12}\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电|[^，。]{0,8}讯)"
-)
-#: A dateline opening a wire lead: 本报北京8月30日电, 新华社某地8月1日电.
-WIRE_DATELINE = re.compile(r"^[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电")
-#: An outlet's own lead formula, which only ever opens an article: 某网消息（某栏目）：, 某社消息，,
-#: 【某网报道】, 本报讯, 某网X月X日电. (Not in brackets: （本报某地X月X日电） closes an article.)
-OUTLET_LEAD = re.compile(
-    r"^(?![（(据])(?:[^，。！？：:\s]{0,10}(?:网|社|台|报|频道|新闻)消息\s*(?:[（(][^（）()]{1,12}[）)])?\s*[：:，,]|"
-    r"【[^】]{0,28}(?:报道|讯|电|消息|记者[^】]*)】|"
-    r"[^，。！？\s]{1,10}讯(?:\s|[（(])|"
-    r"[^，。！？]{0,16}?\d{1,2}月\d{1,2}日(?:[^，。]{0,4})?电)"
-)
-#: Weaker lead cues: a paragraph opening like this under a headline-shaped line makes it a headline,
-#: but the same words also open paragraphs inside articles (据某报报道，, 当地时间X日，, 7日，).
-LEAD_CUE = re.compile(
-    r"^(?:据[^，。！？]{1,24}?(?:\d{1,2}日)?(?:报道|消息)[，,：:]|(?:当地时间|北京时间)|"
-    r"(?:今天|昨天|今日|昨日)[（(]\d{1,2}月\d{1,2}日[）)]|(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚|晚间|凌晨)?[，,])"
-)
-#: A lead's opening clause, closed by a comma: when (当地时间X日, X月X日晚) or from whom (据某社X日报道).
-#: A line that opens so is the start of a lead cut by a column break, never a headline.
-LEAD_CLAUSE = re.compile(r"^(?:(?:当地时间|北京时间)[^，。！？]{0,12}|据[^，。！？]{1,24}?(?:报道|消息)|"
-                         r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚|晚间|凌晨)?)[，,]")
 #: A stray Latin word dropped between Chinese characters: “ ourselves 反馈.
 NOISE_WORD = re.compile(r"(?<=[^\x00-\x7f])\s+([A-Za-z]{2,})\s+(?=[^\x00-\x7f])")
 FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

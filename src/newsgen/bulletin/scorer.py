@@ -29,14 +29,11 @@ from functools import cache
 from pathlib import Path
 
 from newsgen.bulletin.blocks import HEAD_TAG
+from newsgen.bulletin.leads import FIRST_DATE, LEAD_TIME  # a lead's time words, in any notation
 from newsgen.bulletin.sections import Item, Role, Section, State
 
 WEIGHTS = Path(__file__).with_name("weights.json")
 
-#: A time word early in a paragraph: a lead says when (and where) before it says anything else.
-LEAD_TIME = re.compile(r"\d{1,2}日|近日|日前|近期|当地时间|今天|昨天|今年|上午|下午|晚间")
-#: A date or time in a lead's first sentence (a lead says when before it says anything else).
-FIRST_DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}日|近日|日前|当地时间|今天|昨天|今年\d{1,2}月|上周|本周")
 FIRST_SENTENCE = re.compile(r"[。！？]")
 #: How far into a paragraph a lead's time word is looked for (characters).
 LEAD_TIME_SPAN = 40
