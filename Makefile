@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: site test lint golden eval briefs train bench bench-build clean
+.PHONY: site test lint golden eval briefs ablate train bench bench-build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ eval: $(VENV)/.installed
 briefs: $(VENV)/.installed
 	$(BIN)/python train/briefs.py .eval/briefs --shared $(SHARED)/parser-eval
 	$(BIN)/python train/quick_eval.py .eval/briefs --quiet --score-dir $(SHARED)/parser-eval
+
+# What each parser rule is worth on dev and wide: the figures with each rule of RULES switched off in turn.
+ablate: $(VENV)/.installed
+	$(BIN)/python train/ablate.py $(SHARED)/parser-eval/dev $(SHARED)/parser-eval/wide --score-dir $(SHARED)/parser-eval
 
 # Refit the parser's scored decisions (src/newsgen/bulletin/weights.json) on bulletins generated from
 # the shared training articles with fixed seeds; numpy is needed here only, never at import time.

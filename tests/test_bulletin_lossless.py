@@ -94,3 +94,30 @@ def test_jumbled_bulletins_lose_no_character(text: str):
     assert not missing, f"characters lost: {dict(missing)}"
     used = sorted(b.first_line for d in parsed.drafts for b in d.blocks) + [b.first_line for b in parsed.unplaced]
     assert sorted(used) == [b.first_line for b in split_blocks(text)]
+
+
+EXAMPLE = Path(__file__).parent.parent / "bulletins" / "jiangxi-county-news.txt"
+#: Rules the others cannot do without: they make the sections every later rule reads.
+ESSENTIAL = {"build_sections"}
+
+
+def test_each_rule_can_be_switched_off_and_no_text_is_lost(monkeypatch):
+    """The rules are one ordered list of named steps (``make ablate`` switches each off in turn to show
+    what it is worth): with any one of them left out, the parse still runs and keeps every character."""
+    from newsgen.bulletin import rules as rules_mod
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    every = list(rules_mod.RULES)
+    assert len({r.__name__ for r in every}) == len(every)   # names are unique: a rule is switched off by name
+    whole = [(d.title, d.body) for d in parse(text).drafts]
+    changed = []
+    for rule in every:
+        if rule.__name__ in ESSENTIAL:
+            continue
+        monkeypatch.setattr(rules_mod, "RULES", [r for r in every if r is not rule])
+        parsed = parse(text)
+        missing = content(text) - output_chars(parsed)
+        assert not missing, f"without {rule.__name__}: characters lost: {dict(missing)}"
+        if [(d.title, d.body) for d in parsed.drafts] != whole:
+            changed.append(rule.__name__)
+    assert "attach_runs" in changed and len(changed) >= 3, changed   # switched off, a rule is missed
