@@ -55,7 +55,12 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
 
 
 def draft(section: Section) -> Draft:
-    roles = {i.role: i.text for i in section.head}
+    # a headline line with extraction tags in it (北京/ns 召开/v) is titled without them; the line as
+    # printed stays in ``headline`` and the removal is noted
+    roles = {i.role: i.feat.clean_text or i.text for i in section.head}
+    residue = [f"line {i.block.first_line}: extraction tags removed from the headline "
+               f"({' '.join(i.feat.residue)}): '{i.text}' -> '{i.feat.clean_text}'"
+               for i in section.head if i.feat.residue and i.feat.clean_text]
     body, byline, authors = _body(section)
     kicker = roles.get(Role.KICKER)
     if kicker is not None and kicker.endswith("："):
@@ -70,6 +75,6 @@ def draft(section: Section) -> Draft:
         authors=authors,
         byline=byline,
         headline=[i.text for i in section.head],
-        notes=list(section.notes),
+        notes=list(section.notes) + residue,
         warnings=sorted(section.warnings, key=lambda w: w.line),
     )
