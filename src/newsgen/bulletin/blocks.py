@@ -494,6 +494,8 @@ def _end_matter(f: Features, text: str) -> None:
     f.end_matter = kind
     f.candidate = f.weak = f.question = f.kicker_shaped = f.subtitle_shaped = f.ends_open = False
     f.starts_lead = f.wire_lead = False
+    if kind in (endmatter.NAVIGATION, endmatter.SIGN_OFF_KIND):
+        f.tail_byline, f.tail_authors = None, []    # （详情） names nobody
     credit = endmatter.source_credit(text) if kind == endmatter.SOURCE else None
     m = TAIL_BYLINE.search(text) if credit and is_attribution(credit) and not f.tail_byline else None
     if m and credit:

@@ -22,8 +22,12 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
     credited: list[str] = []
     byline: str | None = None
     end = len(section.body)
-    if end and section.body[-1].feat.credit and not section.body[-1].opening:
-        credited = section.body[-1].feat.credit_authors      # a credit line stays in the body, as printed
+    # end matter under the text (a navigation label, a credits line, a sign-off) comes after the
+    # article's own credit: the byline is looked for above it (a source note may carry one itself)
+    while end > 1 and section.body[end - 1].feat.end_matter and not section.body[end - 1].feat.tail_byline:
+        end -= 1
+    if end and section.body[end - 1].feat.credit and not section.body[end - 1].opening:
+        credited = section.body[end - 1].feat.credit_authors      # a credit line stays in the body, as printed
         end -= 1
     last = section.body[end - 1] if end else None
     signed: list[str] = []

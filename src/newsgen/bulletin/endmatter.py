@@ -21,6 +21,7 @@ Extraction residue is what a text tool leaves in a line: part-of-speech tags aft
 from __future__ import annotations
 
 import re
+from typing import Any, Protocol
 
 HAN = r"\u3400-\u9fff"
 
@@ -111,6 +112,24 @@ def kind(text: str) -> str | None:
     return None
 
 
+class _Printed(Protocol):
+    """What :func:`under_text` reads of an item: its features."""
+
+    @property
+    def feat(self) -> Any: ...
+
+
+def under_text(item: _Printed, prev: _Printed | None) -> bool:
+    """Whether an editors' line (责任编辑：某某, 编辑 某某 校对 某某), which on a printed page is page
+    furniture, is printed right under an article's text instead: a web page's credits under its
+    article. It is then that article's end matter (it closes it) and is marked so; at the top of the
+    bulletin, or next to other furniture (a date line, a page marker), it stays page furniture."""
+    if item.feat.furniture != "editors' line" or prev is None or prev.feat.furniture or prev.feat.candidate:
+        return False
+    item.feat.furniture, item.feat.end_matter = None, CREDITS
+    return True
+
+
 def source_credit(text: str) -> str | None:
     """The bracketed credit closing a source note (（记者 某某） in 来源：某某网（记者 某某）), verbatim."""
     m = SOURCE_NOTE.match(text.strip())
@@ -120,7 +139,7 @@ def source_credit(text: str) -> str | None:
 #: A part-of-speech tag a segmenter writes after a word: a slash and one or two lowercase letters
 #: (/n, /ns, /vn, /nr), or a capital and g (/Ng, /Vg: a morpheme tag), printed right after a Chinese
 #: character and followed by a space, the line's end or the next word.
-TAG = re.compile(rf"(?<=[{HAN}”」』》）)])/(?:[a-z]{{1,2}}|[A-Z]g)(?=[\s{HAN}“「『《（(]|$)")
+TAG = re.compile(rf"(?<=[{HAN}\u3000-\u303f\uff01-\uff60“”‘’…—])/(?:[a-z]{{1,2}}|[A-Z]g)(?=[\s{HAN}“「『《（(]|$)")
 #: A lone tag after a number and its unit is a unit (元/t, 公里/h), not a tag.
 UNIT_BEFORE = re.compile(rf"\d[{HAN}]?$")
 

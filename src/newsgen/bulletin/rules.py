@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsgen.bulletin.blocks import HEAD_TAG, HEADLINE_LINES
+from newsgen.bulletin.endmatter import under_text
 from newsgen.bulletin.model import ParseWarning
 from newsgen.bulletin.scorer import glued_cues, headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
@@ -151,8 +152,11 @@ def set_aside_furniture(state: State) -> None:
     """Page furniture (a date line, a page marker, an editors' line) is no article's text: it leaves
     the reading order before anything is assembled, so it can neither head an article nor sit between
     the two halves of a broken paragraph. Kept as an unplaced block, and reported."""
-    kept = []
-    for item in state.items:
+    kept: list[Item] = []
+    for n, item in enumerate(state.items):
+        if under_text(item, state.items[n - 1] if n else None):
+            kept.append(item)      # end matter of the article above, not page furniture
+            continue
         if item.feat.furniture:
             state.unplaced.append(item)
             state.warnings.append(ParseWarning(item.block.first_line, f"page furniture ({item.feat.furniture}) "
