@@ -22,8 +22,8 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
     credited: list[str] = []
     byline: str | None = None
     end = len(section.body)
-    # end matter under the text (a navigation label, a credits line, a sign-off) comes after the
-    # article's own credit: the byline is looked for above it (a source note may carry one itself)
+    # end matter under the text (a navigation label and the links it lists, a credits line, a sign-off)
+    # comes after the article's own credit: the byline is looked for above it (a source note may carry one)
     while end > 1 and section.body[end - 1].feat.end_matter and not section.body[end - 1].feat.tail_byline:
         end -= 1
     if end and section.body[end - 1].feat.credit and not section.body[end - 1].opening:

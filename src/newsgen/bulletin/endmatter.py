@@ -77,6 +77,9 @@ NAVIGATION = "navigation label"
 SOURCE = "source note"
 CREDITS = "credits line"
 SIGN_OFF_KIND = "sign-off"
+#: Not a kind of line but of place: a headline-shaped line listed under a navigation label (相关阅读：
+#: then the titles it links to) is marked so by the assembler (rules.build_sections).
+LISTED_LINK = "listed link"
 
 
 def _navigation(text: str) -> bool:

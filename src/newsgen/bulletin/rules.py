@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsgen.bulletin.blocks import HEAD_TAG, HEADLINE_LINES
-from newsgen.bulletin.endmatter import under_text
+from newsgen.bulletin.endmatter import LISTED_LINK, NAVIGATION, under_text
 from newsgen.bulletin.model import ParseWarning
 from newsgen.bulletin.scorer import glued_cues, headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
@@ -187,8 +187,10 @@ def build_sections(state: State) -> None:
         if _is_candidate(items[i], prev, items[i + 1] if i + 1 < len(items) else None):
             trailing = _trailing_lines(items, i) if current is not None and current.body else 0
             if trailing:
+                listed = items[i - 1].feat.end_matter == NAVIGATION     # the links a label lists: end matter
                 for item in items[i:i + trailing]:
                     item.own_line = True
+                    item.feat.end_matter = LISTED_LINK if listed else item.feat.end_matter
                 current.body += items[i:i + trailing]   # type: ignore[union-attr]
                 current.notes.append(f"lines {items[i].block.first_line}-{items[i + trailing - 1].block.last_line}: "
                                      f"{trailing} headline-shaped lines with no lead under them (links, notes): "
@@ -255,6 +257,20 @@ def _trailing_lines(items: list[Item], i: int) -> int:
     while j < len(items) and items[j].feat.candidate and not items[j].feat.weak:
         j += 1
     run = j - i
+    if i and items[i - 1].feat.end_matter == NAVIGATION:
+        # under a navigation label (相关阅读：, 更多>>) headline-shaped lines, sentence-long or not, are the
+        # links it lists: all of them but the last one or two, when text follows (the next article's
+        # headline over its lead)
+        j = i
+        while j < len(items) and items[j].feat.candidate:
+            j += 1
+        run = j - i
+        if j == len(items) or _trails(items[j]):
+            return run
+        # the next headline starts at its kicker (：, ——) among the run's last lines, else at its last line
+        kicker = next((k for k in range(max(i, j - HEADLINE_LINES), j) if items[k].feat.kicker_shaped), None)
+        keep = j - kicker if kicker is not None else 2 if run >= 2 and items[j - 1].feat.subtitle_shaped else 1
+        return max(run - keep, 0)
     if run <= HEADLINE_LINES:
         return 0
     keep = 2 if items[j - 2].feat.kicker_shaped or items[j - 1].feat.subtitle_shaped else 1
