@@ -126,7 +126,8 @@ def under_text(item: _Printed, prev: _Printed | None) -> bool:
     """Whether an editors' line (责任编辑：某某, 编辑 某某 校对 某某), which on a printed page is page
     furniture, is printed right under an article's text instead: a web page's credits under its
     article. It is then that article's end matter (it closes it) and is marked so; at the top of the
-    bulletin, or next to other furniture (a date line, a page marker), it stays page furniture."""
+    bulletin, or next to other furniture, it stays page furniture (and the caller asks only about a
+    bulletin with no date line or page marker: on a printed page it is always furniture)."""
     if item.feat.furniture != "editors' line" or prev is None or prev.feat.furniture or prev.feat.candidate:
         return False
     item.feat.furniture, item.feat.end_matter = None, CREDITS
@@ -143,8 +144,8 @@ def source_credit(text: str) -> str | None:
 #: (/n, /ns, /vn, /nr), or a capital and g (/Ng, /Vg: a morpheme tag), printed right after a Chinese
 #: character and followed by a space, the line's end or the next word.
 TAG = re.compile(rf"(?<=[{HAN}\u3000-\u303f\uff01-\uff60“”‘’…—])/(?:[a-z]{{1,2}}|[A-Z]g)(?=[\s{HAN}“「『《（(]|$)")
-#: A lone tag after a number and its unit is a unit (元/t, 公里/h), not a tag.
-UNIT_BEFORE = re.compile(rf"\d[{HAN}]?$")
+#: A lone tag after a number and its unit is a unit (元/t, 公里/h, 平方米/d), not a tag.
+UNIT_BEFORE = re.compile(rf"\d[{HAN}]{{0,3}}$")
 
 
 def strip_tags(line: str) -> tuple[str, list[str]]:
