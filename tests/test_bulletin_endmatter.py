@@ -11,7 +11,7 @@ import yaml
 
 from newsgen.bulletin import parse
 from newsgen.bulletin.blocks import features, split_blocks
-from newsgen.bulletin.endmatter import CREDITS, NAVIGATION, SIGN_OFF_KIND, SOURCE, kind, strip_tags
+from newsgen.bulletin.endmatter import CREDITS, NAVIGATION, SIGN_OFF_KIND, SOURCE, kind, lists_links, strip_tags
 from newsgen.cli import main
 
 # Two made-up web articles, each a headline over a lead with its formula, signed off.
@@ -66,6 +66,11 @@ def test_headlines_are_not_end_matter(line):
     assert kind(line) is None
     block = split_blocks(line + "\n")[0]
     assert features(block).end_matter is None
+
+
+def test_which_labels_list_links():
+    assert all(lists_links(x) for x in ("相关阅读", "延伸阅读：", "【相关新闻】", "推荐阅读", "点击查看："))
+    assert not any(lists_links(x) for x in ("更多>>", "[更多精彩]", "阅读原文", "返回顶部", "更多企业加入减排行动"))
 
 
 def test_end_matter_is_no_headline_candidate():
@@ -125,6 +130,14 @@ def test_links_under_a_label_before_a_kicker_and_title():
     assert [(d.kicker, d.title) for d in drafts] == [(None, TEA[0]), ("江城市推进交通建设——", BRIDGE[0])]
 
 
+def test_a_more_label_lists_nothing():
+    # 更多精彩 is itself the one link: a headline and a sentence-long first paragraph under it stay so
+    text = "近日，江城市出台冷链物流建设方案，计划三年内新建冷库一百座，构建稳定、高效的农产品流通网络"
+    more = "方案提出，到2027年全市冷库容量翻一番。"
+    drafts = parse(bulletin(*TEA, "[更多精彩]", "构建农产品冷链物流网络", text, more)).drafts
+    assert [d.title for d in drafts] == [TEA[0], "构建农产品冷链物流网络"]
+
+
 def test_links_at_the_end_of_the_bulletin_are_all_links():
     drafts = parse(bulletin(*TEA, "相关新闻", "江城市举办首届茶文化节", "白云镇茶农收入稳步增长")).drafts
     assert [d.title for d in drafts] == [TEA[0]]
@@ -162,7 +175,9 @@ def test_nothing_is_lost_around_end_matter():
     ("青山县茶园迎来采摘旺季/n", "青山县茶园迎来采摘旺季", ["/n"]),
     ("青山县/ns茶园/n迎来/v", "青山县茶园迎来", ["/ns", "/n", "/v"]),
     ("“茶香”/nz 飘/v 万家/n", "“茶香”飘万家", ["/nz", "/v", "/n"]),
-    ("江城/ns 推进/v 5G/nx 建设/vn", "江城推进 5G/nx 建设", ["/ns", "/v", "/vn"]),
+    ("江城/ns 推进/v 5G/nx 建设/vn", "江城推进5G/nx 建设", ["/ns", "/v", "/vn"]),   # after Latin: left
+    ("新款/n iPhone/nx 15/m 发布/v", "新款iPhone/nx 15发布", ["/n", "/m", "/v"]),
+    ("江城/ns 新建/v 120/m 所/q 学校/n", "江城新建120所学校", ["/ns", "/v", "/m", "/q", "/n"]),
 ])
 def test_tags_are_stripped(line, clean, tags):
     assert strip_tags(line) == (clean, tags)

@@ -134,6 +134,18 @@ def under_text(item: _Printed, prev: _Printed | None) -> bool:
     return True
 
 
+#: Words of a label that lists links under it (related, further, recommended reading), where a label
+#: such as 更多>> or 阅读原文 is itself the one link.
+LIST_WORDS = ("相关", "延伸", "推荐")
+
+
+def lists_links(text: str) -> bool:
+    """Whether a navigation label introduces a list of links: 相关阅读, 延伸阅读：, 推荐阅读, or any label
+    closed by a colon (a list follows it)."""
+    text = text.strip()
+    return kind(text) == NAVIGATION and (any(w in text for w in LIST_WORDS) or text.endswith(("：", ":")))
+
+
 def source_credit(text: str) -> str | None:
     """The bracketed credit closing a source note (（记者 某某） in 来源：某某网（记者 某某）), verbatim."""
     m = SOURCE_NOTE.match(text.strip())
@@ -143,7 +155,8 @@ def source_credit(text: str) -> str | None:
 #: A part-of-speech tag a segmenter writes after a word: a slash and one or two lowercase letters
 #: (/n, /ns, /vn, /nr), or a capital and g (/Ng, /Vg: a morpheme tag), printed right after a Chinese
 #: character and followed by a space, the line's end or the next word.
-TAG = re.compile(rf"(?<=[{HAN}\u3000-\u303f\uff01-\uff60“”‘’…—])/(?:[a-z]{{1,2}}|[A-Z]g)(?=[\s{HAN}“「『《（(]|$)")
+_TAGGED = rf"0-9０-９{HAN}\u3000-\u303f\uff01-\uff60“”‘’…—"     # what a tag follows: a Chinese word, a number
+TAG = re.compile(rf"(?<=[{_TAGGED}])/(?:[a-z]{{1,2}}|[A-Z]g)(?=[\s{HAN}“「『《（(]|$)")
 #: A lone tag after a number and its unit is a unit (元/t, 公里/h, 平方米/d), not a tag.
 UNIT_BEFORE = re.compile(rf"\d[{HAN}]{{0,3}}$")
 
@@ -153,7 +166,8 @@ def strip_tags(line: str) -> tuple[str, list[str]]:
 
     Tags are removed only where they are clearly tags: two or more in the line, or one at its very
     end (not after a number, where a slash and letters are a unit). The space a segmenter put after
-    a tagged word goes with the tag when Chinese follows (Chinese is written without spaces)."""
+    a tagged word goes with the tag (Chinese is written without spaces), but between two Latin words or
+    numbers."""
     found = list(TAG.finditer(line))
     if not found:
         return line, []
@@ -168,7 +182,8 @@ def strip_tags(line: str) -> tuple[str, list[str]]:
         pos = m.end()
         rest = line[pos:]
         spaces = len(rest) - len(rest.lstrip())
-        if spaces and rest.lstrip()[:1] and not rest.lstrip()[:1].isascii():
-            pos += spaces
+        after, before = rest.lstrip()[:1], line[m.start() - 1]
+        if spaces and after and not (after.isascii() and after.isalnum() and before.isascii() and before.isalnum()):
+            pos += spaces     # the space between two Latin words or numbers (iPhone 15) stays
     out.append(line[pos:])
     return "".join(out).strip(), [m.group(0) for m in found]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsgen.bulletin.blocks import HEAD_TAG, HEADLINE_LINES
-from newsgen.bulletin.endmatter import LISTED_LINK, NAVIGATION, under_text
+from newsgen.bulletin.endmatter import LISTED_LINK, NAVIGATION, lists_links, under_text
 from newsgen.bulletin.model import ParseWarning
 from newsgen.bulletin.scorer import glued_cues, headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
@@ -191,7 +191,7 @@ def build_sections(state: State) -> None:
         if _is_candidate(items[i], prev, items[i + 1] if i + 1 < len(items) else None):
             trailing = _trailing_lines(items, i) if current is not None and current.body else 0
             if trailing:
-                listed = items[i - 1].feat.end_matter == NAVIGATION     # the links a label lists: end matter
+                listed = items[i - 1].feat.end_matter == NAVIGATION and lists_links(items[i - 1].text)
                 for item in items[i:i + trailing]:
                     item.own_line = True
                     item.feat.end_matter = LISTED_LINK if listed else item.feat.end_matter
@@ -261,8 +261,8 @@ def _trailing_lines(items: list[Item], i: int) -> int:
     while j < len(items) and items[j].feat.candidate and not items[j].feat.weak:
         j += 1
     run = j - i
-    if i and items[i - 1].feat.end_matter == NAVIGATION:
-        # under a navigation label (相关阅读：, 更多>>) headline-shaped lines, sentence-long or not, are the
+    if i and items[i - 1].feat.end_matter == NAVIGATION and lists_links(items[i - 1].text):
+        # under a label that lists links (相关阅读, 延伸阅读：) headline-shaped lines, sentence-long or not, are the
         # links it lists: all of them but the last one or two, when text follows (the next article's
         # headline over its lead)
         j = i
