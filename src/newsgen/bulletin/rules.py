@@ -172,7 +172,8 @@ def set_aside_furniture(state: State) -> None:
 
 def _trails(item: Item) -> bool:
     """A block with no text of its own, printed under an article's last paragraph and never opening
-    one: a bare credit line, a note line (label：value), a bracketed sign-off."""
+    one: a bare credit line, a note line (label：value), a bracketed sign-off, end matter (a navigation
+    label and the links it lists, a source note, a credits line: endmatter.kind)."""
     bare_credit = item.feat.credit and "\n" not in item.block.text
     return bare_credit or (item.feat.note and not item.feat.candidate) or item.feat.closing or \
         bool(item.feat.end_matter)
