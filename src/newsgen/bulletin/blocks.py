@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from newsgen.bulletin import endmatter
 from newsgen.bulletin.leads import (  # the one lead recogniser: every lead and dateline cue is built there
     LEAD_CLAUSE,
     LEAD_CUE,
@@ -135,6 +136,9 @@ class Features:
     note: bool = False                   # a note line (label：value) that follows an article's text
     long_head: bool = False              # one long line of phrases set apart by spaces or a dash, no
                                          # punctuation: a headline only over an outlet's lead formula
+    end_matter: str | None = None        # end matter (endmatter.kind): closes the article above, never a headline
+    residue: list[str] = field(default_factory=list)   # extraction tags removed from a headline (/n, /ns)
+    clean_text: str | None = None        # the headline's text without them
 
 
 def normalise(text: str) -> str:
@@ -175,7 +179,7 @@ def one_paragraph_a_line(lines: list[str], runs: list[tuple[int, int]]) -> bool:
 
 def _headline_line(line: str) -> bool:
     return (headline_shaped(line) and not rules_out_headline(line) and not lead_byline(line)
-            and credit_line(line) is None and not furniture(line))
+            and credit_line(line) is None and not furniture(line) and not endmatter.kind(line))
 
 
 def _prose(line: str) -> bool:
@@ -394,6 +398,20 @@ def ends_open(text: str) -> bool:
 
 
 def features(block: Block) -> Features:
+    """The block's features; a block that reads as a headline once the extraction tags left in it are
+    removed (北京/ns 召开/v 会议/n) is judged without them, and keeps them in ``residue``."""
+    lines = [endmatter.strip_tags(line) for line in block.text.split("\n")]
+    tags = [tag for _, found in lines for tag in found]
+    if tags:
+        clean = Block(block.index, block.first_line, block.last_line, "\n".join(line for line, _ in lines))
+        f = _features(clean)
+        if f.candidate:
+            f.residue, f.clean_text = tags, flat(clean)
+            return f
+    return _features(block)
+
+
+def _features(block: Block) -> Features:
     text = flat(block)
     f = Features()
     f.headline_shaped = headline_shaped(text)
@@ -434,13 +452,34 @@ def features(block: Block) -> Features:
         f.candidate = False
     f.note = note_line(text[: len(text) - len(f.tail_byline or "")].rstrip()) and not f.furniture
     f.ends_open = f.ends_open and not f.signature     # a signature is a line of its own, not a cut sentence
+    _end_matter(f, text)
     comma = "，" in text or "," in text
     f.question = f.candidate and comma and text.rstrip("！？!?") != text and len(text) > QUESTION_SENTENCE
     f.weak = f.candidate and comma and len(text) > WEAK_HEADLINE and not f.kicker_shaped or f.question
-    if not f.candidate and long_headline(block):
+    if not f.candidate and long_headline(block) and not f.end_matter:
         f.long_head = f.candidate = f.weak = True
         f.ends_open = False
     return f
+
+
+def _end_matter(f: Features, text: str) -> None:
+    """End matter (a navigation label, a source note, a credits line, a sign-off alone) is recognised
+    before headlines are grouped: it is no headline line, no kicker and no column tag, and it closes the
+    article above (Item.closes). A source note's bracketed credit names the article's writers."""
+    if f.furniture or f.lead_byline:
+        return
+    kind = endmatter.kind(text)
+    if kind is None:
+        return
+    f.end_matter = kind
+    f.candidate = f.weak = f.question = f.kicker_shaped = f.subtitle_shaped = f.ends_open = False
+    f.starts_lead = f.wire_lead = False
+    if kind in (endmatter.NAVIGATION, endmatter.SIGN_OFF_KIND):
+        f.tail_byline, f.tail_authors = None, []    # （详情） names nobody
+    credit = endmatter.source_credit(text) if kind == endmatter.SOURCE else None
+    m = TAIL_BYLINE.search(text) if credit and is_attribution(credit) and not f.tail_byline else None
+    if m and credit:
+        f.tail_byline, f.tail_authors = m.group(0).strip(), names_in(credit)
 
 
 #: A reader or a pupil signing a letter or an essay: a name over a place with a number (an address, a

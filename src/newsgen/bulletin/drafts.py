@@ -22,8 +22,12 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
     credited: list[str] = []
     byline: str | None = None
     end = len(section.body)
-    if end and section.body[-1].feat.credit and not section.body[-1].opening:
-        credited = section.body[-1].feat.credit_authors      # a credit line stays in the body, as printed
+    # end matter under the text (a navigation label and the links it lists, a credits line, a sign-off)
+    # comes after the article's own credit: the byline is looked for above it (a source note may carry one)
+    while end > 1 and section.body[end - 1].feat.end_matter and not section.body[end - 1].feat.tail_byline:
+        end -= 1
+    if end and section.body[end - 1].feat.credit and not section.body[end - 1].opening:
+        credited = section.body[end - 1].feat.credit_authors      # a credit line stays in the body, as printed
         end -= 1
     last = section.body[end - 1] if end else None
     signed: list[str] = []
@@ -55,7 +59,12 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
 
 
 def draft(section: Section) -> Draft:
-    roles = {i.role: i.text for i in section.head}
+    # a headline line with extraction tags in it (北京/ns 召开/v) is titled without them; the line as
+    # printed stays in ``headline`` and the removal is noted
+    roles = {i.role: i.feat.clean_text or i.text for i in section.head}
+    residue = [f"line {i.block.first_line}: extraction tags removed from the headline "
+               f"({' '.join(i.feat.residue)}): '{i.text}' -> '{i.feat.clean_text}'"
+               for i in section.head if i.feat.residue and i.feat.clean_text]
     body, byline, authors = _body(section)
     kicker = roles.get(Role.KICKER)
     if kicker is not None and kicker.endswith("："):
@@ -70,6 +79,6 @@ def draft(section: Section) -> Draft:
         authors=authors,
         byline=byline,
         headline=[i.text for i in section.head],
-        notes=list(section.notes),
+        notes=list(section.notes) + residue,
         warnings=sorted(section.warnings, key=lambda w: w.line),
     )

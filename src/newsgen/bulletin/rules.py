@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsgen.bulletin.blocks import HEAD_TAG, HEADLINE_LINES
+from newsgen.bulletin.endmatter import LISTED_LINK, NAVIGATION, lists_links, under_text
 from newsgen.bulletin.model import ParseWarning
 from newsgen.bulletin.scorer import glued_cues, headline_cues, model, note_neighbours, orphan_cues
 from newsgen.bulletin.sections import Item, Role, Section, State
@@ -150,9 +151,16 @@ def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
 def set_aside_furniture(state: State) -> None:
     """Page furniture (a date line, a page marker, an editors' line) is no article's text: it leaves
     the reading order before anything is assembled, so it can neither head an article nor sit between
-    the two halves of a broken paragraph. Kept as an unplaced block, and reported."""
-    kept = []
-    for item in state.items:
+    the two halves of a broken paragraph. Kept as an unplaced block, and reported. In a bulletin with
+    no date line or page marker (a web page's text), an editors' line printed right under an article's
+    text is that article's end matter instead (endmatter.under_text)."""
+    kept: list[Item] = []
+    # a bulletin with a date line or a page marker is a printed page's: its editors' line is furniture too
+    printed = any(i.feat.furniture in ("date line", "page marker") for i in state.items)
+    for n, item in enumerate(state.items):
+        if not printed and under_text(item, state.items[n - 1] if n else None):
+            kept.append(item)      # end matter of the article above, not page furniture
+            continue
         if item.feat.furniture:
             state.unplaced.append(item)
             state.warnings.append(ParseWarning(item.block.first_line, f"page furniture ({item.feat.furniture}) "
@@ -164,9 +172,11 @@ def set_aside_furniture(state: State) -> None:
 
 def _trails(item: Item) -> bool:
     """A block with no text of its own, printed under an article's last paragraph and never opening
-    one: a bare credit line, a note line (label：value), a bracketed sign-off."""
+    one: a bare credit line, a note line (label：value), a bracketed sign-off, end matter (a navigation
+    label and the links it lists, a source note, a credits line: endmatter.kind)."""
     bare_credit = item.feat.credit and "\n" not in item.block.text
-    return bare_credit or (item.feat.note and not item.feat.candidate) or item.feat.closing
+    return bare_credit or (item.feat.note and not item.feat.candidate) or item.feat.closing or \
+        bool(item.feat.end_matter)
 
 
 def build_sections(state: State) -> None:
@@ -182,8 +192,10 @@ def build_sections(state: State) -> None:
         if _is_candidate(items[i], prev, items[i + 1] if i + 1 < len(items) else None):
             trailing = _trailing_lines(items, i) if current is not None and current.body else 0
             if trailing:
+                listed = items[i - 1].feat.end_matter == NAVIGATION and lists_links(items[i - 1].text)
                 for item in items[i:i + trailing]:
                     item.own_line = True
+                    item.feat.end_matter = LISTED_LINK if listed else item.feat.end_matter
                 current.body += items[i:i + trailing]   # type: ignore[union-attr]
                 current.notes.append(f"lines {items[i].block.first_line}-{items[i + trailing - 1].block.last_line}: "
                                      f"{trailing} headline-shaped lines with no lead under them (links, notes): "
@@ -250,6 +262,20 @@ def _trailing_lines(items: list[Item], i: int) -> int:
     while j < len(items) and items[j].feat.candidate and not items[j].feat.weak:
         j += 1
     run = j - i
+    if i and items[i - 1].feat.end_matter == NAVIGATION and lists_links(items[i - 1].text):
+        # under a label that lists links (相关阅读, 延伸阅读：) headline-shaped lines, sentence-long or not, are the
+        # links it lists: all of them but the last one or two, when text follows (the next article's
+        # headline over its lead)
+        j = i
+        while j < len(items) and items[j].feat.candidate:
+            j += 1
+        run = j - i
+        if j == len(items) or _trails(items[j]):
+            return run
+        # the next headline starts at its kicker (：, ——) among the run's last lines, else at its last line
+        kicker = next((k for k in range(max(i, j - HEADLINE_LINES), j) if items[k].feat.kicker_shaped), None)
+        keep = j - kicker if kicker is not None else 2 if run >= 2 and items[j - 1].feat.subtitle_shaped else 1
+        return max(run - keep, 0)
     if run <= HEADLINE_LINES:
         return 0
     keep = 2 if items[j - 2].feat.kicker_shaped or items[j - 1].feat.subtitle_shaped else 1

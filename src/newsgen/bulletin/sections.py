@@ -42,7 +42,7 @@ class Item:
     @property
     def closes(self) -> bool:
         """A byline (or a bracketed sign-off, or a note line printed under the text) ends the article here."""
-        return bool(self.feat.tail_byline) or self.feat.closing or self.feat.note or \
+        return bool(self.feat.tail_byline) or self.feat.closing or self.feat.note or bool(self.feat.end_matter) or \
             (self.feat.credit and not self.opening and not self.feat.photo)
 
 
