@@ -703,6 +703,7 @@ def split_glued_runs(state: State) -> None:
                 f"{', a lead formula of its own' if lead else ''})"])
             sec.body = sec.body[:j]
             state.sections.insert(k + 1, tail)
+            continue   # both pieces are looked at again: the head may hold another seam (the tail is next)
         k += 1
 
 
