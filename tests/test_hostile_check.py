@@ -387,3 +387,18 @@ def test_a_missing_pagefind_is_an_error_of_check_as_of_build(site, monkeypatch, 
     assert cli.main(["build", "--site", str(site)]) == 1
     assert "the search index needs Pagefind" in capsys.readouterr().err
     assert cli.main(["build", "--no-search", "--site", str(site)]) == 0
+
+
+def test_fix_refuses_while_an_import_writes_the_articles(site, capsys):
+    """check --fix rewrites article files, as import and new write them: one writer a site at a time,
+    so a fix never races an import planning its slugs over the same folder."""
+    from newsgen.commands import writes
+
+    write(site, "articles/2025/08/a.md", article("a"))
+    before = snapshot(site)
+    with writes.site_lock(site):
+        assert cli.main(["check", "--fix", "--site", str(site)]) == 1
+    assert "another import is running in this site (or 'newsgen new' or 'check --fix'" in capsys.readouterr().err
+    assert snapshot(site) == before
+    assert cli.main(["check", "--fix", "--site", str(site)]) == 0   # the lock released: the fix is made
+    assert (site / "articles/2025/08/a.md").read_bytes() != before["articles/2025/08/a.md"]

@@ -111,7 +111,11 @@ def check(site: Path, *, fix: bool = False, links: bool = False, today: dt.date 
     fixed: list[FixedFile] = []
     fixing: list[Diagnostic] = []
     if fix:
-        fixed, fixing = fix_articles(site, validate(site, drafts=True, future=True, today=today, publishing=False))
+        from newsgen.commands.writes import site_lock
+
+        with site_lock(site):   # one writer of articles at a time: an import or new running is not raced
+            fixed, fixing = fix_articles(site, validate(site, drafts=True, future=True, today=today,
+                                                        publishing=False))
     try:
         return _report(site, fixed, fixing, links, today)
     except (NewsgenError, OSError) as exc:

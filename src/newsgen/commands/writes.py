@@ -124,7 +124,8 @@ def _lock(site: Path) -> int | None:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise NewsgenError(f"another import is running in this site (or 'newsgen new'; it holds {path}); "
+            raise NewsgenError(f"another import is running in this site (or 'newsgen new' or 'check --fix'; it "
+                               f"holds {path}); "
                                "nothing was written: run this again when it has finished", Location(site)) from None
         except OSError:   # a file system without locks: the no-replace moves still protect every file
             return fd
