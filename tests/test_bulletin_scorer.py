@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from newsgen.bulletin import scorer
 from newsgen.bulletin.blocks import features, flat, split_blocks
 from newsgen.bulletin.parse import assemble
@@ -92,3 +94,51 @@ def test_a_heading_opening_with_a_column_tag_reads_more_like_a_headline():
     for text, tagged in (("评论：西江大桥通车后更要管好用好", True), ("【一线调研】村医夫妻", True),
                          ("西江大桥通车后更要管好用好", False)):
         assert bool(scorer.HEAD_TAG.match(text)) is tagged
+
+
+def _sections(texts: list[str]) -> State:
+    """A state whose sections are one headline and one paragraph each (the given paragraphs)."""
+    lines = []
+    for n, text in enumerate(texts):
+        lines += [f"标题{n}号", text]
+    blocks = split_blocks("\n\n".join(lines) + "\n")
+    items = [Item(b, features(b)) for b in blocks]
+    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    state.sections = [Section(head=[items[2 * n]], body=[items[2 * n + 1]]) for n in range(len(texts))]
+    return state
+
+
+def test_the_page_baseline_is_the_median_likeness_of_consecutive_sections():
+    texts = ["青山县城东路口货车与轿车相撞三人受伤。", "白云镇西环路货车侧翻司机受伤。",
+             "青山县图书馆延长夏季开放时间。", "北环路摩托车撞上护栏驾驶员受伤。"]
+    state = _sections(texts)
+    scorer.note_page(state)
+    secs = state.sections
+    pairs = sorted(state.cosine(secs[k].text(), secs[k - 1].text()) for k in range(1, len(secs)))
+    assert state.page["cohesion"] == pytest.approx(pairs[1])
+
+
+def test_a_page_of_too_few_pairs_is_read_against_the_typical_likeness():
+    state = _sections(["青山县城东路口货车与轿车相撞三人受伤。", "白云镇西环路货车侧翻司机受伤。"])
+    scorer.note_page(state)
+    assert state.page["cohesion"] == scorer.PAGE_COHESION
+    assert state.page["head_cohesion"] == scorer.PAGE_HEAD_COHESION
+
+
+def test_likeness_relative_to_the_page_is_capped_both_ways():
+    assert scorer._relative(0.9, 0.1) == scorer.RELATIVE_CAP
+    assert scorer._relative(0.0, 0.8) == -scorer.RELATIVE_CAP
+    assert scorer._relative(0.25, 0.2) == pytest.approx(0.05)
+
+
+
+def test_a_pair_more_alike_than_its_page_reads_more_like_one_article():
+    # issue 19, kind 2: the same cosine with the article above counts for less on a page whose sections
+    # are all that alike (a page of briefs on one subject) than on a page of unrelated articles
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    cues.update(cohesion=0.3, head_cohesion=0.1)
+    on_alike_page = fitted.probability({**cues, "rel_cohesion": 0.0, "rel_head_cohesion": 0.0})
+    on_mixed_page = fitted.probability({**cues, "rel_cohesion": scorer.RELATIVE_CAP,
+                                        "rel_head_cohesion": scorer.RELATIVE_CAP})
+    assert on_alike_page > on_mixed_page

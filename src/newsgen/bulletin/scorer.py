@@ -48,6 +48,16 @@ SHORT_HEAD = 8
 #: A heading's length (characters) is read up to this cap: subheadings are cut short, a headline says
 #: who did what (at this length and over, any heading reads like a headline).
 HEAD_LEN_CAP = 30
+#: The page's baseline cosine between consecutive sections (or between a heading and the section above)
+#: is their median once the page has this many pairs; with fewer, the pair decided about is most of the
+#: evidence, and the baseline is the training bulletins' typical cosine instead (PAGE_COHESION,
+#: PAGE_HEAD_COHESION, hand-set near the fitted models' mean cues).
+PAGE_PAIRS = 3
+PAGE_COHESION = 0.1
+PAGE_HEAD_COHESION = 0.04
+#: A cosine relative to the page's baseline is capped at this much either way: one pair far above a
+#: page's usual likeness is evidence, how far above is not.
+RELATIVE_CAP = 0.3
 #: Headings of one feature are cut alike: a neighbour heading within this many characters of a
 #: heading's length is alike (the cue falls linearly to 0 at this difference).
 ALIKE_SPAN = 6
@@ -101,8 +111,9 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
     shared = state.shared(sec.body[:3], prev.head + prev.body)
     head_cohesion = state.cosine(head, prev.text())
     title = _title_text(sec)
+    cohesion = state.cosine(sec.text(), prev.text())
     return {
-        "cohesion": state.cosine(sec.text(), prev.text()),
+        "cohesion": cohesion,
         "head_cohesion": head_cohesion,
         "lead": float(first.feat.starts_lead),
         "wire": float(first.feat.wire_lead),
@@ -122,7 +133,36 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         # a column tag or a source opening the heading (社评：, 外媒：, 【解局】) marks a page's headlines;
         # a part of an article is seldom tagged so
         "tagged": float(bool(HEAD_TAG.match(title))),
+        # page-level evidence: this pair's likeness against how alike this page's sections are in
+        # general (a page of briefs on one subject is alike throughout: only more alike than that
+        # says "the same article"), capped
+        "rel_cohesion": _relative(cohesion, state.page.get("cohesion", PAGE_COHESION)),
+        "rel_head_cohesion": _relative(head_cohesion, state.page.get("head_cohesion", PAGE_HEAD_COHESION)),
     }
+
+
+def _relative(value: float, baseline: float) -> float:
+    return max(-RELATIVE_CAP, min(RELATIVE_CAP, value - baseline))
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def note_page(state: State) -> None:
+    """Record what the page is like as first laid out (``state.page``): the median cosine between
+    consecutive sections and between a heading and the section above it (the page's baseline
+    likeness)."""
+    secs = state.sections
+    pairs = [state.cosine(secs[k].text(), secs[k - 1].text()) for k in range(1, len(secs))]
+    heads = [state.cosine("".join(i.text for i in secs[k].head), secs[k - 1].text())
+             for k in range(1, len(secs)) if secs[k].head]
+    state.page.update({
+        "cohesion": _median(pairs) if len(pairs) >= PAGE_PAIRS else PAGE_COHESION,
+        "head_cohesion": _median(heads) if len(heads) >= PAGE_PAIRS else PAGE_HEAD_COHESION,
+    })
 
 
 def _alike(state: State, sec: Section) -> float:
@@ -140,7 +180,9 @@ def _title_text(sec: Section) -> str:
 
 
 def note_neighbours(state: State) -> None:
-    """Record, for every headline group, the titles of the groups printed before and after it."""
+    """Record, for every headline group, the titles of the groups printed before and after it, and
+    what the page is like as first laid out (:func:`note_page`)."""
+    note_page(state)
     heads = [s for s in state.sections if s.head]
     titles = [_title_text(s) for s in heads]
     for n, s in enumerate(heads):

@@ -92,6 +92,9 @@ class State:
     #: The titles of the headline groups printed just before and after each group (by the block index
     #: of its first line), as first laid out: what a heading is printed among, before any decision.
     neighbours: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: What the page is like as first laid out, before any decision (:func:`scorer.note_page`): how
+    #: alike its consecutive sections are in general, and what its headline groups stand over.
+    page: dict[str, float] = field(default_factory=dict)
     #: Training only (``train/fit.py``): every scored decision is recorded here as (model name, cues,
     #: the items decided about), and ``oracle`` (given the same) answers it in place of the model.
     trace: list[tuple[str, dict[str, float], list[Item]]] | None = None
