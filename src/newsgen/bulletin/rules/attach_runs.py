@@ -1,0 +1,130 @@
+"""Rule ``attach_runs``: headless runs go to the open article they continue, or to a displaced headline."""
+
+from __future__ import annotations
+
+import heapq
+
+from newsgen.bulletin.model import ParseWarning
+from newsgen.bulletin.rules.common import ATTACH_MIN, WINDOW, _awaits_formula, _title
+from newsgen.bulletin.sections import Item, Role, Section, State
+
+#: A continuation whose article above was cut mid-sentence and which itself opens mid-sentence gains this.
+OPEN_JOIN_BONUS = 0.03
+#: ...and this more when the two characters either side of the cut make a word the bulletin writes
+#: elsewhere: a paragraph cut mid-word is completed by the block that starts mid-word (chosen on the
+#: generated training bulletins: 0.06 over 0.03 and 0.1).
+WORD_JOIN_BONUS = 0.06
+
+#: A displaced headline is a handful of words: its cosine with the body it heads runs lower than a whole
+#: article's with its own tail, so it is weighed up by this factor against continuations (chosen on
+#: one-subject bulletins generated from the training articles, where the two compete most).
+HEADLINE_WEIGHT = 1.5
+#: A headless run that opens like a lead (a date, 据某社报道, 当地时间) is an article's start, as a displaced
+#: headline's body is, more often than the middle of an article, as a moved tail is: it gains this
+#: against a displaced headline.
+HEADLINE_LEAD_BONUS = 0.05
+#: Below this, an attachment is reported as low-confidence.
+ATTACH_SURE = 0.12
+
+
+def _start(section: Section) -> int:
+    return min((i.block.first_line for i in section.body), default=section.first_line())
+
+
+def opens_article(run: Section) -> bool:
+    """A headless run that opens with a credited lead (新华社某地X月X日电（记者X）, 本报讯 记者X) is
+    the start of an article, never the middle of one: it continues no open article, however alike
+    the wording (it may still be the body of a displaced headline)."""
+    return bool(run.body) and run.body[0].role is Role.BODY and run.body[0].feat.wire_lead
+
+
+def attach_runs(state: State) -> None:
+    """Headless runs go to the open article they continue, or to a displaced headline (a headline
+    with no body); best lexical match first, over the whole bulletin. A displaced headline that found
+    its body is itself an open article that may have a continuation, so an owner's pairs are scored
+    again whenever it grows. Pairs are kept in a heap, each scored within a WINDOW of sections, so the
+    rule is linear in the bulletin's length (times the window), not quadratic."""
+    sections = state.sections
+    position = {id(s): n for n, s in enumerate(sections)}
+    runs = [s for s in sections if s.headless and s.body]
+    alive = {id(r) for r in runs}
+    version: dict[int, int] = {}
+    heap: list[tuple[float, int, int, int, str]] = []
+    # A displaced headline's body opens like an article; while such a run is left, a run that does not
+    # (a tail printed away from its article) is not matched to a displaced headline.
+    leads = sum(1 for r in runs if opens_article(r))
+
+    def push(run: Section, owners: list[Section] | None = None) -> None:
+        r = position[id(run)]
+        near = owners if owners is not None else sections[max(0, r - WINDOW):r + WINDOW + 1]
+        for owner in near:
+            scored = _pair_score(state, run, owner, leads > 0)
+            if scored is not None and scored[0] >= ATTACH_MIN:
+                o = position[id(owner)]
+                heapq.heappush(heap, (-scored[0], r, o, version.get(id(owner), 0), scored[1]))
+
+    for run in runs:
+        push(run)
+    attached: set[int] = set()
+    while heap:
+        neg, r, o, seen, kind = heapq.heappop(heap)
+        run, owner = sections[r], sections[o]
+        if id(run) not in alive or version.get(id(owner), 0) != seen:
+            continue
+        _attach(state, run, owner, -neg, kind)
+        alive.discard(id(run))
+        attached.add(id(run))
+        version[id(owner)] = seen + 1
+        if opens_article(run):
+            leads -= 1
+            if leads == 0:      # displaced headlines are open to any run now
+                for other in runs:
+                    if id(other) in alive:
+                        push(other)
+        for other in sections[max(0, o - WINDOW):o + WINDOW + 1]:
+            if id(other) in alive:
+                push(other, [owner])
+    state.sections = [s for s in sections if id(s) not in attached]
+
+
+def _pair_score(state: State, run: Section, owner: Section, leads: bool) -> tuple[float, str] | None:
+    """How well a headless run continues an owner (or is the body of a displaced headline), and how."""
+    if owner.headless or owner.closed:
+        return None
+    if not owner.body:
+        if leads and not opens_article(run):
+            return None
+        lead = HEADLINE_LEAD_BONUS if run.body[0].role is Role.BODY and run.body[0].feat.starts_lead else 0.0
+        return HEADLINE_WEIGHT * state.cosine(owner.text(), run.text()) + lead, "headline"
+    if _start(owner) < _start(run) and (not opens_article(run) or _awaits_formula(owner)):
+        score = state.cosine(owner.text(), run.text())
+        if owner.ends_open and run.body[0].role is Role.BODY:
+            score += OPEN_JOIN_BONUS
+            if _joins_word(state, owner.body[-1], run.body[0]):
+                score += WORD_JOIN_BONUS
+        return score, "continuation"
+    return None
+
+
+def _joins_word(state: State, before: Item, after: Item) -> bool:
+    """Whether a paragraph cut mid-sentence reads on into ``after`` mid-word: the characters either side
+    of the cut make a two-character word the bulletin writes elsewhere."""
+    a, b = before.text[-1:], after.text[:1]
+    return bool(a and b and "\u3400" <= a <= "\u9fff" and "\u3400" <= b <= "\u9fff" and
+                (a + b) in state.vectorizer.idf)
+
+
+def _attach(state: State, run: Section, owner: Section, score: float, kind: str) -> None:
+    span = run.span()
+    joined = owner.ends_open and run.body[0].role is Role.BODY
+    owner.body += run.body
+    owner.notes += run.notes
+    if kind == "headline":
+        owner.notes.append(f"headline at line {owner.head[0].block.first_line} was displaced: "
+                           f"matched to headless lines {span} (cosine {score:.2f})")
+    else:
+        owner.notes.append(f"attached lines {span} (continuation, cosine {score:.2f}"
+                           f"{', was open mid-sentence' if joined else ''})")
+    if score < ATTACH_SURE:
+        owner.warnings.append(ParseWarning(run.first_line(), f"low-confidence attachment of lines {span} "
+                                           f"to '{_title(owner)}' (cosine {score:.2f})"))

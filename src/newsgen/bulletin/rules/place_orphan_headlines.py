@@ -1,0 +1,55 @@
+"""Rule ``place_orphan_headlines``: a headline with no body takes a body glued under another article."""
+
+from __future__ import annotations
+
+from newsgen.bulletin.rules.common import ATTACH_MIN, WINDOW, _title, _trails
+from newsgen.bulletin.scorer import model, orphan_cues
+from newsgen.bulletin.sections import Role, Section, State
+
+
+def place_orphan_headlines(state: State) -> None:
+    """A headline left with no body (displaced) takes the body that was glued, with no seam, under
+    another article: of the paragraphs near it that could open an article (not the first of their
+    section, not after a cut sentence), the one whose wording (with the paragraphs after it) matches
+    the headline best starts its article, when the fitted model takes it; the headline takes that
+    paragraph and the rest of its section."""
+    k = 0
+    while k < len(state.sections):
+        head = state.sections[k]
+        if head.body or not head.head:
+            k += 1
+            continue
+        candidates = _orphan_candidates(state, k)
+        scored = [(cues, sec, j) for sec, j in candidates
+                  # the headline must share vocabulary with the text it heads, more than with the text above
+                  if (cues := orphan_cues(state, head, sec, j))["cosine"] >= ATTACH_MIN and
+                  cues["cosine"] > cues["before"]]
+        top = max((c["cosine"] for c, _, _ in scored), default=0.0)
+        best: tuple[float, Section, int, dict[str, float]] | None = None
+        fitted = model("orphan_start")
+        for cues, sec, j in scored:
+            cues["margin"] = cues["cosine"] - top
+            p = fitted.probability(cues)
+            if state.decide("orphan_start", cues, head.head + [sec.body[j]], p, fitted.threshold) and \
+                    (best is None or p > best[0]):
+                best = (p, sec, j, cues)
+        if best is not None:
+            p, sec, j, cues = best
+            head.body = sec.body[j:]
+            sec.body = sec.body[:j]
+            head.notes.append(f"headline at line {head.head[0].block.first_line} was displaced: its body "
+                              f"starts at line {head.body[0].block.first_line}, glued under '{_title(sec)}' "
+                              f"(p {p:.2f}, cosine {cues['cosine']:.2f})")
+        k += 1
+
+
+def _orphan_candidates(state: State, k: int) -> list[tuple[Section, int]]:
+    """Paragraphs near section ``k`` that could open an article glued under another one."""
+    out = []
+    for sec in state.sections[max(0, k - WINDOW):k + WINDOW + 1]:
+        for j in range(1, len(sec.body)):
+            item, before = sec.body[j], sec.body[j - 1]
+            if item.role is Role.BODY and not before.feat.ends_open and not _trails(item) and \
+                    before.role is Role.BODY:
+                out.append((sec, j))
+    return out

@@ -1,0 +1,113 @@
+"""Rule ``resolve_subheads``: a headline group inside a running article is a subheading or a new article."""
+
+from __future__ import annotations
+
+import re
+
+from newsgen.bulletin.blocks import HEAD_TAG
+from newsgen.bulletin.rules.common import FORMULA_SPAN, _as_subhead, _open_articles, _subhead_group, _title
+from newsgen.bulletin.scorer import headline_cues, model, note_neighbours
+from newsgen.bulletin.sections import Role, Section, State
+
+#: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
+SECTION_NUMBER = re.compile(r"^(?:[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]?[、.．]?|"
+                            r"第[一二三四五六七八九十百\d]{1,4}[计章节部分篇回期季站]?)$")
+#: The first item of a numbered list (1. 1、 （1） 一、 ①): text under a heading that opens with it is the
+#: list's heading inside an article.
+LIST_ITEM = re.compile(r"^(?:[1１][.．、]|[（(][1１一][)）]|一、|①)\s*\S")
+
+#: An article's summary over its lead formula is at most this many paragraphs: an article above with
+#: more text than that and no formula is not waiting for one.
+SUMMARY_MAX = 2 * FORMULA_SPAN
+
+
+def _formula_again(sec: Section, prev: Section) -> bool:
+    """A lead formula (本报讯, 某社X月X日电) opens an article once: a headline with one among the first
+    paragraphs under it, below an article that has had its own, opens the next article (some papers
+    print summary paragraphs between a headline and its formula)."""
+    return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and \
+        (any(i.feat.wire_lead for i in prev.body) or len(prev.body) > SUMMARY_MAX)
+
+
+def _under_summarised_lead(prev: Section) -> bool:
+    """Whether the running article's last paragraph is its lead formula (本报讯…), printed after summary
+    paragraphs under its headline: a report goes on under its lead before any subheading, so a heading
+    right here is the next article's (the report's text was printed elsewhere, a moved tail)."""
+    last = prev.body[-1]
+    before = [i for i in prev.body[:-1] if i.role is Role.BODY]
+    return bool(prev.head) and last.role is Role.BODY and last.feat.wire_lead and not last.feat.ends_open and \
+        0 < len(before) <= FORMULA_SPAN and not any(i.feat.wire_lead or i.feat.starts_lead for i in before)
+
+
+def _tag_again(sec: Section, prev: Section) -> bool:
+    """A heading that opens with the column tag of the running article's headline is the column's next
+    article: a subheading never repeats its own article's tag."""
+    if not prev.head:
+        return False
+    m, n = HEAD_TAG.match(_title(sec)), HEAD_TAG.match(_title(prev))
+    return bool(m and n and m.group(0) == n.group(0))
+
+
+def _opens_by_rule(sec: Section, prev: Section) -> str | None:
+    """Why the headline group ``sec`` opens an article under the running article ``prev`` whatever the
+    fitted model would say, or None to let the model decide."""
+    if _tag_again(sec, prev):
+        return "the column tag of the article above's headline again"
+    if _formula_again(sec, prev):
+        return "a lead formula under it, and the article above had its own"
+    if _under_summarised_lead(prev) and not sec.head[0].feat.weak:
+        return "printed right under the summary and lead formula of the article above, whose text went elsewhere"
+    return None
+
+
+def resolve_subheads(state: State) -> None:
+    """A headline group inside a running article is a subheading when the fitted model says it does
+    not open an article (no lead under it, same topic and names, shorter than the article's title...).
+    After a sign-off, a lone headline with no lead that reads like an open article is the first line
+    of a continuation (a headless run that starts with a subheading)."""
+    note_neighbours(state)
+    k = 1
+    while k < len(state.sections):
+        sec, prev = state.sections[k], state.sections[k - 1]
+        if sec.head and SECTION_NUMBER.match(sec.head[0].text) and prev.body:
+            prev.notes.append(f"line {sec.head[0].block.first_line}: numbered part of the article "
+                              f"('{sec.head[0].text}'), its headline lines kept as subheadings")
+            prev.body += _as_subhead(sec)
+            del state.sections[k]
+            continue
+        if not _subhead_group(sec):
+            k += 1
+            continue
+        running = bool(prev.body) and not prev.closed
+        if running and LIST_ITEM.match(sec.body[0].text):
+            prev.notes.append(f"line {sec.head[0].block.first_line}: subheading over a numbered list "
+                              f"('{sec.head[0].text}'): an article never opens with item 1")
+            prev.body += _as_subhead(sec)
+            del state.sections[k]
+            continue
+        if running:
+            reason = _opens_by_rule(sec, prev)
+            if reason:
+                sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article ({reason})")
+            else:
+                cues = headline_cues(state, k)
+                p_new = model("opens_article").probability(cues)
+                if not state.decide("opens_article", cues, sec.head, p_new):
+                    prev.notes.append(f"line {sec.head[0].block.first_line}: subheading "
+                                      f"(p(new article) {p_new:.2f}, cosine {cues['cohesion']:.2f} with the "
+                                      "running article)")
+                    prev.body += _as_subhead(sec)
+                    del state.sections[k]
+                    continue
+        elif prev.closed and len(sec.head) == 1:
+            opened = _open_articles(state, k)
+            best = max(((state.cosine(sec.text(), o.text()), o) for _, o in opened), key=lambda p: p[0], default=None)
+            if best is not None:
+                cues = {"cohesion": best[0], "lead": float(sec.body[0].feat.starts_lead),
+                        "wire": float(sec.body[0].feat.wire_lead)}
+                p_new = model("opens_after_signoff").probability(cues)
+                if not state.decide("opens_after_signoff", cues, sec.head, p_new):
+                    state.sections[k] = Section(body=_as_subhead(sec), notes=[
+                        f"line {sec.head[0].block.first_line}: subheading opening a continuation "
+                        f"(p(new article) {p_new:.2f}, cosine {best[0]:.2f} with '{_title(best[1])}')"])
+        k += 1
