@@ -25,13 +25,13 @@ from pathlib import Path
 
 import pytest
 
+from fakes import FAKE_ENRICH, fake_enrich
 from golden import FIXTURE, unstable
 from newsgen import enrich as enrich_mod
 from newsgen import output as output_mod
 from newsgen.cli import main
 from newsgen.commands.build import build
 from newsgen.content import load_articles
-from newsgen.enrich import Enrichment
 from newsgen.errors import NewsgenError
 from newsgen.output import OutputWriter, lock_path
 from newsgen.render import parallel
@@ -318,19 +318,6 @@ def test_a_read_only_directory_exits_1_with_the_path(tmp_path, capsys):
 
 
 # -- imports ----------------------------------------------------------------------------------------
-
-#: An import with a stand-in for the NLP enrichment (fast; the writing is what is tested).
-FAKE_ENRICH = textwrap.dedent("""\
-    import newsgen.enrich
-    from newsgen.enrich import Enrichment
-    def enrich(title, kicker, subtitle, body, config, taken):
-        return Enrichment(regions=["江西省/南昌市"], topics=["安全"], slug=f"a{len(taken)}")
-    newsgen.enrich.enrich = enrich
-    """)
-
-
-def fake_enrich(title, kicker, subtitle, body, config, taken) -> Enrichment:
-    return Enrichment(regions=["江西省/南昌市"], topics=["安全"], slug=f"a{len(taken)}")
 
 
 def test_an_import_killed_mid_write_leaves_no_article_and_the_next_run_cleans_up(tmp_path):

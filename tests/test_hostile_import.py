@@ -21,37 +21,21 @@ from pathlib import Path
 
 import pytest
 
+from fakes import FAKE_ENRICH, fake_enrich, snapshot
 from newsgen import enrich as enrich_mod
 from newsgen.cli import main
 from newsgen.commands import writes
 from newsgen.content import load_articles
-from newsgen.enrich import Enrichment
 
 HERE = Path(__file__).parent
 TWO = HERE / "fixtures" / "import" / "two-articles.txt"
 ONE = "修水县建成首批数字乡村示范点\n\n近日，修水县黄沙镇的村民打开手机就能查看茶园数据。（陈明）\n"
 OTHER = "婺源县开展古村落消防安全检查\n\n上饶市婺源县组织消防部门对全县古村落开展消防安全大检查。（汪洋）\n"
 
-FAKE_ENRICH = textwrap.dedent("""\
-    import newsgen.enrich
-    from newsgen.enrich import Enrichment
-    def enrich(title, kicker, subtitle, body, config, taken):
-        return Enrichment(regions=["江西省/南昌市"], topics=["安全"], slug=f"a{len(taken)}")
-    newsgen.enrich.enrich = enrich
-    """)
-
-
-def fake_enrich(title, kicker, subtitle, body, config, taken) -> Enrichment:
-    return Enrichment(regions=["江西省/南昌市"], topics=["安全"], slug=f"a{len(taken)}")
-
 
 @pytest.fixture
 def fast(monkeypatch):
     monkeypatch.setattr(enrich_mod, "enrich", fake_enrich)
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def kept(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:

@@ -18,25 +18,17 @@ from pathlib import Path
 
 import pytest
 
+from fakes import fake_enrich, snapshot
 from newsgen import enrich as enrich_mod
 from newsgen.cli import main
-from newsgen.enrich import Enrichment
 
 ONE = "修水县建成首批数字乡村示范点\n\n近日，修水县黄沙镇的村民打开手机就能查看茶园数据。（陈明）\n"
 SRC = str(Path(__file__).parent.parent / "src")
 
 
-def fake_enrich(title, kicker, subtitle, body, config, taken) -> Enrichment:
-    return Enrichment(regions=["江西省/南昌市"], topics=["安全"], slug=f"a{len(taken)}")
-
-
 @pytest.fixture
 def fast(monkeypatch):
     monkeypatch.setattr(enrich_mod, "enrich", fake_enrich)
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def make_site(root: Path) -> Path:
