@@ -443,6 +443,7 @@ def unencodable_name(path: Path) -> Diagnostic | None:
     return None
 
 
+
 def stored_body(file: str, digest: str, shown: Path) -> str:
     """The body of the article file ``file`` as :func:`loads` reads it, when the file's bytes are still
     those whose sha256 is ``digest``. A file changed since it was read is an error: its body would not
@@ -889,10 +890,9 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
             if name.startswith(skip):
                 continue
             path = entry.path
-            if not name.isprintable() and not_utf8(name):   # bytes that are not UTF-8, kept as surrogates
-                diagnostics.error(Location(shown(_printable(path))),
-                                  "the name is not UTF-8 text (an old encoding such as GBK?); rename it, e.g. "
-                                  "with convmv -f GBK -t UTF-8 (names become URLs and are written as UTF-8)")
+            bad = unencodable_name(shown(path)) if not name.isprintable() else None   # surrogate escapes
+            if bad is not None:
+                diagnostics.items.append(bad)
                 continue
             inside = f"{real}{os.sep}{name}"   # where it really is, while no link is followed
             if entry.is_symlink():
