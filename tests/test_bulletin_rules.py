@@ -634,3 +634,17 @@ def test_a_one_line_closing_sentence_that_reads_only_faintly_elsewhere_stays_whe
     state.oracle = lambda name, items: True
     run(state, rules.build_sections, rules.split_glued_runs)
     assert [i.text for i in state.sections[-1].body] == [line]
+
+
+def test_a_line_of_prose_cut_at_a_column_break_is_joined_to_its_paragraph_not_a_subheading() -> None:
+    """A heading-shaped first half of a paragraph (a clause's comma, no sentence end, a column's width)
+    runs on into the next block: no `##` an editor never wrote; a short subheading with a comma stays."""
+    from newsgen.bulletin import parse
+
+    cut = "此外，合作社还邀请省里的茶叶专家为茶农答疑解惑，针对"
+    rest = "茶农最关心的采摘和加工问题，给出了具体建议。"
+    body = parse("\n\n".join([*TEA, cut, rest]) + "\n").drafts[0].body
+    assert cut + rest in body and "## " not in body
+    more = "茶叶合作社带动周边五个村发展茶园，茶农人均增收三千元。"
+    kept = parse("\n\n".join([*TEA, "一片叶子，富了一方", more]) + "\n")
+    assert "## 一片叶子，富了一方" in kept.drafts[0].body

@@ -48,9 +48,24 @@ def _open_articles(state: State, before: int) -> list[tuple[int, Section]]:
     return [(start + n, s) for n, s in enumerate(state.sections[start:before]) if s.head and s.body and not s.closed]
 
 
+#: A subheading with a comma in it is a pair of short phrases (一个政策，一盘大棋), well under this many
+#: characters; a line of prose cut at a column break that holds a comma runs the column's width.
+CUT_LINE_MIN = 22
+
+
+def _cut_prose(item: Item) -> bool:
+    """A heading-shaped line that is the first part of a paragraph cut at a column break: it holds a
+    clause's comma, ends open (no sentence end) and is longer than a subheading with a comma is. It
+    stays a paragraph, joined with the text it runs on into, never a subheading no editor wrote."""
+    text = item.text.strip()
+    return ("，" in text or "," in text) and len(text) >= CUT_LINE_MIN and item.feat.ends_open
+
+
 def _as_subhead(section: Section) -> list[Item]:
+    """A headline group kept inside the article above: its lines become subheadings, except a
+    sentence-long line or a line of prose cut at a column break, which stay paragraphs."""
     for item in section.head:
-        item.role = Role.BODY if item.feat.weak else Role.SUB   # a sentence-long line is a paragraph, not a heading
+        item.role = Role.BODY if item.feat.weak or _cut_prose(item) else Role.SUB
     return section.head + section.body
 
 
