@@ -15,11 +15,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+
 from newsgen.bulletin import parse
 from newsgen.bulletin.blocks import flat, split_blocks
 
 
-def census(path: Path) -> list[tuple[str, int, str]]:
+def census(path: Path, oracle: bool = False) -> list[tuple[str, int, str]]:
     text = path.read_text(encoding="utf-8")
     truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
     owner: dict[str, tuple[int, bool]] = {}
@@ -28,7 +30,14 @@ def census(path: Path) -> list[tuple[str, int, str]]:
             owner[h] = (n, True)
         for p in art["paras"]:
             owner.setdefault(p, (n, False))
-    parsed = parse(text)
+    if oracle:   # the scored decisions answered from the truth: what is left is the rules'
+        from fit import oracle_for  # noqa: PLC0415
+
+        from newsgen.bulletin.parse import assemble, to_parsed  # noqa: PLC0415
+        from newsgen.bulletin.sections import State  # noqa: PLC0415
+        parsed = to_parsed(assemble(text, State(items=[], oracle=oracle_for(truth))), text)
+    else:
+        parsed = parse(text)
     where: dict[int, tuple[int, bool]] = {}
     for n, d in enumerate(parsed.drafts):
         for b in d.blocks:
@@ -66,13 +75,14 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("set_dir", type=Path, nargs="+")
     ap.add_argument("--list", default="")
+    ap.add_argument("--oracle", action="store_true", help="answer the scored decisions from the truth")
     args = ap.parse_args()
     total: Counter = Counter()
     for set_dir in args.set_dir:
         for path in sorted(set_dir.glob("*.txt")):
             if not path.with_suffix(".truth.json").exists():
                 continue
-            for kind, _n, line in census(path):
+            for kind, _n, line in census(path, args.oracle):
                 total[kind] += 1
                 if args.list and args.list in kind:
                     print(kind, line)
