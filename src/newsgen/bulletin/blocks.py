@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsgen.bulletin import endmatter
+from newsgen.bulletin.headlines import bracket_tag, long_headline_shape
 from newsgen.bulletin.leads import (  # the one lead recogniser: every lead and dateline cue is built there
     LEAD_CLAUSE,
     LEAD_CUE,
@@ -32,13 +33,6 @@ HEADLINE_LINES = 3
 #: A headline-shaped line longer than this, with a comma, reads like a sentence: a headline only where
 #: nothing else could be (after a sign-off, at the top, over a lead).
 WEAK_HEADLINE = 28
-#: A headline printed as one long line of phrases (a broadcast's or a front page's lead story: 某某强调 甲 乙
-#: 丙) is at most this long; longer than HEADLINE_MAX, it heads an article only over an outlet's lead formula.
-LONG_HEADLINE_MAX = 100
-#: What a long headline never holds: a sentence's or a clause's punctuation, brackets (a sign-off, a
-#: credit) and digits-only runs do not matter; its phrases are set apart by spaces or a dash instead.
-LONG_HEADLINE_BREAKS = re.compile(r"[，,。；;：:！？!?（）()【】/@]")
-LONG_HEADLINE_SEPARATOR = re.compile(r"\s|——")
 #: A line longer than this that ends on ？ or ！ after a comma is a question or exclamation sentence.
 QUESTION_SENTENCE = 20
 SIGNATURE_MAX = 30
@@ -134,8 +128,9 @@ class Features:
     furniture: str | None = None         # page furniture: 'date line', 'page marker', "editors' line"
     photo: bool = False                  # a picture's credit with its agency (某某摄（某社发）): no sign-off
     note: bool = False                   # a note line (label：value) that follows an article's text
-    long_head: bool = False              # one long line of phrases set apart by spaces or a dash, no
-                                         # punctuation: a headline only over an outlet's lead formula
+    long_head: bool = False              # one long line of phrases set apart by spaces, dashes or a colon,
+                                         # perhaps a bracketed column tag first, no punctuation (headlines.py):
+                                         # a headline only over a lead or after a closed article
     end_matter: str | None = None        # end matter (endmatter.kind): closes the article above, never a headline
     residue: list[str] = field(default_factory=list)   # extraction tags removed from a headline (/n, /ns)
     clean_text: str | None = None        # the headline's text without them
@@ -315,7 +310,7 @@ def rules_out_headline(text: str) -> bool:
         (len(text) > QUESTION_SENTENCE and core != text and core.count("，") + core.count(",") > 1) or
         bool(re.match(r"^[^，]{0,6}(来|以来|前|后|日|时)，", text) and LEAD_OPENING.match(text)) or
         bool(LEAD_CLAUSE.match(text)) or              # a lead cut short: 当地时间X日，…
-        text[:1] in "（([" or                        # a sign-off
+        text[:1] in "（([" and not bracket_tag(text) or   # a sign-off (not a column tag: [栏目]标题)
         bool(re.fullmatch(r"【[^】]*】", text)) or      # a bare label such as 【点评】 (a tag over a headline is fine)
         bool(re.search(r"\s{2,}|\u3000", text)) or   # spaced-out names: a signature
         any(ch in core for ch in "。；;") or             # a sentence inside
@@ -323,8 +318,16 @@ def rules_out_headline(text: str) -> bool:
         # (…？还是…？ and 罕见高频会晤！美日韩加速靠拢 are headlines: two short clauses, no comma)
         bool(re.search(r"[@/]|https?:|\.com", text)) or
         # a quotation introduced (not after a column tag opening a headline: 社评：“…”…, 专家：“…”)
-        bool(re.search(r"：“|：\"", text[COLUMN_TAG_MAX + 1:] if TAG_COLON.match(text) else text))
+        bool(re.search(r"：“|：\"", _after_label(text)))
     )
+
+
+def _after_label(text: str) -> str:
+    """A headline's text after its column tag: a bracketed tag (【栏目】), then a short label and a colon
+    (社评：, 浙江某县：), which may be followed by a quotation as a headline's subject may."""
+    tagged = bracket_tag(text)
+    text = tagged[1] if tagged else text
+    return text[COLUMN_TAG_MAX + 1:] if TAG_COLON.match(text) else text
 
 
 def lead_byline(text: str) -> tuple[str, list[str]] | None:
@@ -377,13 +380,12 @@ def headline_shaped(text: str) -> bool:
 
 
 def long_headline(block: Block) -> bool:
-    """A single line longer than a headline line may be, with no punctuation of a sentence or a clause,
-    its phrases set apart by spaces or a dash: a long headline as broadcasts and front pages print
-    them (某某强调 甲 乙 丙, 主题——副题). Prose that long always holds a comma or a full stop."""
-    text = block.text.strip()
-    return "\n" not in text and HEADLINE_MAX < len(text) <= LONG_HEADLINE_MAX and \
-        not LONG_HEADLINE_BREAKS.search(text) and bool(LONG_HEADLINE_SEPARATOR.search(text)) and \
-        not rules_out_headline(text.replace(" ", "")) and not re.search(r"\s{2,}|\u3000", text)
+    """A single line longer than a headline line may be, shaped as a long headline (headlines.py): a
+    bracketed column tag, phrases set apart by spaces, dashes or a label's colon, no punctuation of a
+    sentence or a clause (某某强调 甲 乙 丙, 主题——副题, 【栏目】主题 副题). Prose that long always holds a
+    comma or a full stop."""
+    rest = long_headline_shape(block.text, HEADLINE_MAX)
+    return rest is not None and not rules_out_headline(re.sub(r"[ \u3000]", "", rest))
 
 
 def ends_open(text: str) -> bool:
@@ -456,7 +458,7 @@ def _features(block: Block) -> Features:
     comma = "，" in text or "," in text
     f.question = f.candidate and comma and text.rstrip("！？!?") != text and len(text) > QUESTION_SENTENCE
     f.weak = f.candidate and comma and len(text) > WEAK_HEADLINE and not f.kicker_shaped or f.question
-    if not f.candidate and long_headline(block) and not f.end_matter:
+    if not f.candidate and not f.end_matter and not f.wire_lead and long_headline(block):
         f.long_head = f.candidate = f.weak = True
         f.ends_open = False
     return f
