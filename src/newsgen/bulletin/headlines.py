@@ -35,9 +35,13 @@ PHRASE_MAX = 64
 #: ...and at least one phrase is a clause this long, not a keyword (a line of keywords or names set apart
 #: by spaces is a list, not a headline).
 PHRASE_MIN = 6
+#: A title of a work or a quotation inside a headline (《…，…》, “…，…”) may hold a comma or a 、 of its own:
+#: its text is not the headline's clause. It holds no sentence's end, and is at most QUOTED_MAX long.
+QUOTED_MAX = 40
+QUOTED = re.compile(rf"《[^《》。！？!?；;]{{1,{QUOTED_MAX}}}》|“[^“”。！？!?；;]{{1,{QUOTED_MAX}}}”")
 #: A list item's number opening the line (一、, 1., （一）, ①): a point of a list, not a headline.
-LIST_OPENING = re.compile(r"^(?:[0-9０-９]{1,2}[.．、]|[一二三四五六七八九十]{1,3}、|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|"
-                          r"[\u2460-\u2473\u2776-\u277f])")
+LIST_OPENING = re.compile(r"^(?:[0-9０-９]{1,2}[.．、]|[一二三四五六七八九十]{1,3}、|"
+                          r"[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|[\u2460-\u2473\u2776-\u277f])")
 
 
 def bracket_tag(text: str) -> tuple[str, str] | None:
@@ -72,7 +76,7 @@ def long_headline_shape(text: str, headline_max: int) -> str | None:
         return None
     tagged = bracket_tag(text)
     rest = tagged[1] if tagged else text
-    parts = phrases(rest)
+    parts = phrases(_masked(rest))
     if not parts or (len(parts) < 2 and not tagged):
         return None
     if re.search(r"[ \u3000]{2,}", rest) or LIST_OPENING.match(rest) or rest[-1] in "。，、；;,.：:|｜丨":
@@ -82,3 +86,9 @@ def long_headline_shape(text: str, headline_max: int) -> str | None:
     if max(len(p) for p in parts) < PHRASE_MIN:
         return None
     return rest
+
+
+def _masked(text: str) -> str:
+    """The text with what is inside titles of works and quotations masked (one neutral character for each,
+    so lengths are kept): their commas and spaces are theirs, not the headline's."""
+    return QUOTED.sub(lambda m: m.group(0)[0] + "字" * (len(m.group(0)) - 2) + m.group(0)[-1], text)
