@@ -128,3 +128,12 @@ def test_a_long_line_of_phrases_under_a_title_is_its_subtitle():
 def test_parse_finds_the_article_under_a_tagged_long_headline_after_a_signed_article():
     drafts = parse("\n\n".join([*TEA, TAGGED["【】"], DAY_LEAD, PLAIN]) + "\n").drafts
     assert [d.headline for d in drafts] == [[TEA[0]], [TAGGED["【】"]]]
+
+
+def test_a_label_before_a_colon_and_a_quotation_is_a_headlines_label_unless_it_says_something():
+    # a source or a speaker named before the colon heads the quotation: 某报署名文章：“…”，“…”
+    assert features(split_blocks("青山日报署名文章：“等靠要”不可取，“苦干实干”才有出路\n")[0]).candidate
+    assert features(split_blocks("县茶叶协会负责人：“生态茶”要卖出好价钱\n")[0]).candidate
+    # a verb of saying before the colon: a quotation introduced in a sentence
+    assert not features(split_blocks("周海在会上表示：“生态茶”要卖出好价钱\n")[0]).candidate
+    assert not features(split_blocks("茶农李春告诉记者：“今年收入翻了一番”\n")[0]).candidate

@@ -322,12 +322,26 @@ def rules_out_headline(text: str) -> bool:
     )
 
 
+#: Verbs of saying: a colon after one introduces a quotation in a sentence (某某说：“…”), never a headline's
+#: label (the conventions of reported speech, not any paper's wording).
+SAYING = re.compile("说|表示|指出|强调|称|道|问|答|认为|介绍|告诉|坦言|直言|感叹|回忆|回应|透露|提到|呼吁|"
+                    "宣布|解释|补充")
+#: A headline's label before a colon and a quotation (a source, a speaker, a column: 社评：, 外交部发言人：,
+#: 某报署名文章：) is at most this long and says nothing.
+LABEL_COLON_MAX = 12
+LABEL_COLON = re.compile(rf"^([{HAN}·]{{1,{LABEL_COLON_MAX}}})[：:]")
+
+
 def _after_label(text: str) -> str:
-    """A headline's text after its column tag: a bracketed tag (【栏目】), then a short label and a colon
-    (社评：, 浙江某县：), which may be followed by a quotation as a headline's subject may."""
+    """A headline's text after its column tag: a bracketed tag (【栏目】), then a label and a colon (社评：,
+    浙江某县：, 某报署名文章：), which may be followed by a quotation as a headline's subject may. A label
+    with a verb of saying in it (某某表示：) introduces a quotation in a sentence: the text is kept whole."""
     tagged = bracket_tag(text)
     text = tagged[1] if tagged else text
-    return text[COLUMN_TAG_MAX + 1:] if TAG_COLON.match(text) else text
+    if TAG_COLON.match(text):
+        return text[COLUMN_TAG_MAX + 1:]
+    m = LABEL_COLON.match(text)
+    return text[m.end():] if m and not SAYING.search(m.group(1)) else text
 
 
 def lead_byline(text: str) -> tuple[str, list[str]] | None:
