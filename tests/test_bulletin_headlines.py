@@ -140,3 +140,22 @@ def test_a_label_before_a_colon_and_a_quotation_is_a_headlines_label_unless_it_s
     # a verb of saying before the colon: a quotation introduced in a sentence
     assert not features(split_blocks("周海在会上表示：“生态茶”要卖出好价钱\n")[0]).candidate
     assert not features(split_blocks("茶农李春告诉记者：“今年收入翻了一番”\n")[0]).candidate
+
+
+def test_a_long_headline_printed_right_over_its_lead_is_cut_from_it():
+    lead = "今日上午，青山县乡村振兴工作推进会在县委礼堂召开，\n县委书记周海出席会议并讲话。"   # wrapped
+    blocks = split_blocks(SPACED + "\n" + lead + "\n")
+    assert [b.text for b in blocks] == [SPACED, lead]
+    assert features(blocks[0]).long_head
+    # over a line that opens no lead it stays in its block (it may be text)
+    assert len(split_blocks(SPACED + "\n" + PLAIN + "\n")) == 1
+
+
+def test_a_long_headline_wrapped_over_two_headline_lines_is_one_long_headline():
+    wrapped = "青山县召开乡村振兴工作推进会强调 抓实茶叶产业发展 建好宜居宜业和美乡村\n让全县三千多户茶农增收致富"
+    assert len(wrapped.replace("\n", "")) > HEADLINE_MAX
+    block = split_blocks(wrapped + "\n")[0]
+    assert block.text == wrapped and features(block).long_head
+    # two lines of a wrapped sentence are none
+    sentence = "青山县召开乡村振兴工作推进会，会议强调要抓实茶叶产业发展\n建好宜居宜业和美乡村，让全县茶农增收致富"
+    assert not features(split_blocks(sentence + "\n")[0]).long_head

@@ -19,6 +19,7 @@ from newsgen.bulletin.leads import (  # the one lead recogniser: every lead and 
     LEAD_OPENING,
     OUTLET_LEAD,
     WIRE_DATELINE,
+    opens_lead,
 )
 from newsgen.bulletin.model import Block
 
@@ -192,10 +193,13 @@ def _hard_wrapped(lines: list[str]) -> bool:
 
 def peel_headline(lines: list[str]) -> int:
     """How many leading lines of a block are a headline printed with no blank line before its body:
-    up to three headline-shaped lines, then a line of prose. Not in a hard-wrapped paragraph."""
+    up to three headline-shaped lines, then a line of prose; or a long headline's line (one line of
+    phrases) over a line that opens a lead. Not in a hard-wrapped paragraph."""
     k = 0
     while k < min(HEADLINE_LINES, len(lines) - 1) and _headline_line(lines[k]):
         k += 1
+    if not k and len(lines) > 1 and long_headline_text(lines[0]) and opens_lead(lines[1]):
+        return 0 if _hard_wrapped(lines) else 1     # a long headline printed right over its lead
     if k and k == len(lines) - 1 and _headline_line(lines[k]):
         return k if headline_stack(lines) else 0
     if not k or not _prose(lines[k]) or _hard_wrapped(lines):
@@ -394,11 +398,21 @@ def headline_shaped(text: str) -> bool:
 
 
 def long_headline(block: Block) -> bool:
-    """A single line longer than a headline line may be, shaped as a long headline (headlines.py): a
-    bracketed column tag, phrases set apart by spaces, dashes or a label's colon, no punctuation of a
-    sentence or a clause (某某强调 甲 乙 丙, 主题——副题, 【栏目】主题 副题). Prose that long always holds a
-    comma or a full stop."""
-    rest = long_headline_shape(block.text, HEADLINE_MAX)
+    """A block shaped as a long headline (headlines.py): one line longer than a headline line may be, a
+    bracketed column tag and phrases set apart by spaces, dashes or a label's colon, no punctuation of a
+    sentence or a clause (某某强调 甲 乙 丙, 主题——副题, 【栏目】主题 副题); or such a headline wrapped over
+    up to HEADLINE_LINES lines, each a headline line (the line break sets its phrases apart). Prose that
+    long always holds a comma or a full stop."""
+    lines = block.text.split("\n")
+    if len(lines) == 1:
+        return long_headline_text(lines[0])
+    return len(lines) <= HEADLINE_LINES and all(_headline_line(line) for line in lines) and \
+        long_headline_text(" ".join(lines))
+
+
+def long_headline_text(text: str) -> bool:
+    """One line shaped as a long headline, with nothing in it that a headline line never holds."""
+    rest = long_headline_shape(text, HEADLINE_MAX)
     return rest is not None and not rules_out_headline(re.sub(r"[ \u3000]", "", rest))
 
 
