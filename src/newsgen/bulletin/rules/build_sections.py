@@ -38,14 +38,11 @@ def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> boo
 
 
 def _long_head_opens(prev: Item | None, nxt: Item | None) -> bool:
-    """Where a long headline (one line of phrases, longer than a headline line) heads an article: over an
-    outlet's formula always (text cut short above it lost its column); else never under a sentence cut
-    short; over a lead (a date, a relative day, a cue: leads.opens_lead);
+    """Where a long headline (one line of phrases, longer than a headline line) heads an article: never
+    under a sentence cut short; over a lead (a formula, a date, a relative day, a cue: leads.opens_lead);
     over a paragraph that is complete and no headline or end matter, at the top or right after a closed
     article (signed off, end matter); or as the bulletin's last line after a closed paragraph (a headline
     displaced to the end). Under a paragraph that is not signed off, over a plain paragraph, it is text."""
-    if nxt is not None and nxt.feat.wire_lead:
-        return True     # over an outlet's formula, even under text cut short (a column lost before it)
     if prev is not None and prev.feat.ends_open:
         return False
     if nxt is None:
