@@ -3,8 +3,8 @@
 Broadcasts, front pages and web news print a lead story's headline as one line of phrases: a main title
 and a subtitle set apart by a space or a dash (主题——副题, 某某强调 甲 乙 丙), a label and a colon before
 them (某某：甲 乙), and on the web often a column tag in brackets first (【栏目】主题 副题, [栏目]…, 〖栏目〗…,
-［栏目］…). Each phrase is as short as a headline line and holds no punctuation of a sentence or a clause;
-prose as long as the whole line always does. Where such a line may head an article (over a lead, after a
+［栏目］…). Each phrase is about as short as a headline line and holds no punctuation of a sentence or a
+clause; prose as long as the whole line always does. Where such a line may head an article (over a lead, after a
 closed article) is the assembler's business (rules/build_sections.py); this module only reads its shape.
 """
 
@@ -68,8 +68,9 @@ def long_headline_shape(text: str, headline_max: int) -> str | None:
 
     The whole line is longer than ``headline_max`` (a headline line) and at most LONG_HEADLINE_MAX; it
     is a bracketed column tag and a headline, or phrases set apart by separators, or both; no phrase is
-    longer than a headline line, none holds sentence or clause punctuation, one at least is a clause; no
-    run of spaces (a signature's spacing), no list number first, no ending on a comma, colon or stop.
+    longer than PHRASE_MAX, none holds sentence or clause punctuation (a quotation's or a title's own
+    commas aside), one at least is a clause; no run of spaces (a signature's spacing), no list number
+    first, no ending on a comma, colon or stop.
     """
     text = text.strip()
     if not headline_max < len(text) <= LONG_HEADLINE_MAX or "\n" in text:
