@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsgen.bulletin import endmatter
+from newsgen.bulletin.headlines import bracket_tag, long_headline_shape
 from newsgen.bulletin.leads import (  # the one lead recogniser: every lead and dateline cue is built there
     LEAD_CLAUSE,
     LEAD_CUE,
@@ -18,6 +19,7 @@ from newsgen.bulletin.leads import (  # the one lead recogniser: every lead and 
     LEAD_OPENING,
     OUTLET_LEAD,
     WIRE_DATELINE,
+    opens_lead,
 )
 from newsgen.bulletin.model import Block
 
@@ -32,13 +34,6 @@ HEADLINE_LINES = 3
 #: A headline-shaped line longer than this, with a comma, reads like a sentence: a headline only where
 #: nothing else could be (after a sign-off, at the top, over a lead).
 WEAK_HEADLINE = 28
-#: A headline printed as one long line of phrases (a broadcast's or a front page's lead story: 某某强调 甲 乙
-#: 丙) is at most this long; longer than HEADLINE_MAX, it heads an article only over an outlet's lead formula.
-LONG_HEADLINE_MAX = 100
-#: What a long headline never holds: a sentence's or a clause's punctuation, brackets (a sign-off, a
-#: credit) and digits-only runs do not matter; its phrases are set apart by spaces or a dash instead.
-LONG_HEADLINE_BREAKS = re.compile(r"[，,。；;：:！？!?（）()【】/@]")
-LONG_HEADLINE_SEPARATOR = re.compile(r"\s|——")
 #: A line longer than this that ends on ？ or ！ after a comma is a question or exclamation sentence.
 QUESTION_SENTENCE = 20
 SIGNATURE_MAX = 30
@@ -134,8 +129,9 @@ class Features:
     furniture: str | None = None         # page furniture: 'date line', 'page marker', "editors' line"
     photo: bool = False                  # a picture's credit with its agency (某某摄（某社发）): no sign-off
     note: bool = False                   # a note line (label：value) that follows an article's text
-    long_head: bool = False              # one long line of phrases set apart by spaces or a dash, no
-                                         # punctuation: a headline only over an outlet's lead formula
+    long_head: bool = False              # one long line of phrases set apart by spaces, dashes or a colon,
+                                         # perhaps a bracketed column tag first, no punctuation (headlines.py):
+                                         # a headline only over a lead or after a closed article
     end_matter: str | None = None        # end matter (endmatter.kind): closes the article above, never a headline
     residue: list[str] = field(default_factory=list)   # extraction tags removed from a headline (/n, /ns)
     clean_text: str | None = None        # the headline's text without them
@@ -197,10 +193,13 @@ def _hard_wrapped(lines: list[str]) -> bool:
 
 def peel_headline(lines: list[str]) -> int:
     """How many leading lines of a block are a headline printed with no blank line before its body:
-    up to three headline-shaped lines, then a line of prose. Not in a hard-wrapped paragraph."""
+    up to three headline-shaped lines, then a line of prose; or a long headline's line (one line of
+    phrases) over a line that opens a lead. Not in a hard-wrapped paragraph."""
     k = 0
     while k < min(HEADLINE_LINES, len(lines) - 1) and _headline_line(lines[k]):
         k += 1
+    if not k and len(lines) > 1 and long_headline_text(lines[0]) and opens_lead(lines[1]):
+        return 0 if _hard_wrapped(lines) else 1     # a long headline printed right over its lead
     if k and k == len(lines) - 1 and _headline_line(lines[k]):
         return k if headline_stack(lines) else 0
     if not k or not _prose(lines[k]) or _hard_wrapped(lines):
@@ -315,7 +314,7 @@ def rules_out_headline(text: str) -> bool:
         (len(text) > QUESTION_SENTENCE and core != text and core.count("，") + core.count(",") > 1) or
         bool(re.match(r"^[^，]{0,6}(来|以来|前|后|日|时)，", text) and LEAD_OPENING.match(text)) or
         bool(LEAD_CLAUSE.match(text)) or              # a lead cut short: 当地时间X日，…
-        text[:1] in "（([" or                        # a sign-off
+        text[:1] in "（([" and not bracket_tag(text) or   # a sign-off (not a column tag: [栏目]标题)
         bool(re.fullmatch(r"【[^】]*】", text)) or      # a bare label such as 【点评】 (a tag over a headline is fine)
         bool(re.search(r"\s{2,}|\u3000", text)) or   # spaced-out names: a signature
         any(ch in core for ch in "。；;") or             # a sentence inside
@@ -323,8 +322,30 @@ def rules_out_headline(text: str) -> bool:
         # (…？还是…？ and 罕见高频会晤！美日韩加速靠拢 are headlines: two short clauses, no comma)
         bool(re.search(r"[@/]|https?:|\.com", text)) or
         # a quotation introduced (not after a column tag opening a headline: 社评：“…”…, 专家：“…”)
-        bool(re.search(r"：“|：\"", text[COLUMN_TAG_MAX + 1:] if TAG_COLON.match(text) else text))
+        bool(re.search(r"：“|：\"", _after_label(text)))
     )
+
+
+#: Verbs of saying: a colon after one introduces a quotation in a sentence (某某说：“…”), never a headline's
+#: label (the conventions of reported speech, not any paper's wording).
+SAYING = re.compile("说|表示|指出|强调|称|道|问|答|认为|介绍|告诉|坦言|直言|感叹|回忆|回应|透露|提到|呼吁|"
+                    "宣布|解释|补充")
+#: A headline's label before a colon and a quotation (a source, a speaker, a column: 社评：, 外交部发言人：,
+#: 某报署名文章：) is at most this long and says nothing.
+LABEL_COLON_MAX = 12
+LABEL_COLON = re.compile(rf"^([{HAN}·]{{1,{LABEL_COLON_MAX}}})[：:]")
+
+
+def _after_label(text: str) -> str:
+    """A headline's text after its column tag: a bracketed tag (【栏目】), then a label and a colon (社评：,
+    浙江某县：, 某报署名文章：), which may be followed by a quotation as a headline's subject may. A label
+    with a verb of saying in it (某某表示：) introduces a quotation in a sentence: the text is kept whole."""
+    tagged = bracket_tag(text)
+    text = tagged[1] if tagged else text
+    if TAG_COLON.match(text):
+        return text[COLUMN_TAG_MAX + 1:]
+    m = LABEL_COLON.match(text)
+    return text[m.end():] if m and not SAYING.search(m.group(1)) else text
 
 
 def lead_byline(text: str) -> tuple[str, list[str]] | None:
@@ -377,13 +398,22 @@ def headline_shaped(text: str) -> bool:
 
 
 def long_headline(block: Block) -> bool:
-    """A single line longer than a headline line may be, with no punctuation of a sentence or a clause,
-    its phrases set apart by spaces or a dash: a long headline as broadcasts and front pages print
-    them (某某强调 甲 乙 丙, 主题——副题). Prose that long always holds a comma or a full stop."""
-    text = block.text.strip()
-    return "\n" not in text and HEADLINE_MAX < len(text) <= LONG_HEADLINE_MAX and \
-        not LONG_HEADLINE_BREAKS.search(text) and bool(LONG_HEADLINE_SEPARATOR.search(text)) and \
-        not rules_out_headline(text.replace(" ", "")) and not re.search(r"\s{2,}|\u3000", text)
+    """A block shaped as a long headline (headlines.py): one line longer than a headline line may be, a
+    bracketed column tag and phrases set apart by spaces, dashes or a label's colon, no punctuation of a
+    sentence or a clause (某某强调 甲 乙 丙, 主题——副题, 【栏目】主题 副题); or such a headline wrapped over
+    up to HEADLINE_LINES lines, each a headline line (the line break sets its phrases apart). Prose that
+    long always holds a comma or a full stop."""
+    lines = block.text.split("\n")
+    if len(lines) == 1:
+        return long_headline_text(lines[0])
+    return len(lines) <= HEADLINE_LINES and all(_headline_line(line) for line in lines) and \
+        long_headline_text(" ".join(lines))
+
+
+def long_headline_text(text: str) -> bool:
+    """One line shaped as a long headline, with nothing in it that a headline line never holds."""
+    rest = long_headline_shape(text, HEADLINE_MAX)
+    return rest is not None and not rules_out_headline(re.sub(r"[ \u3000]", "", rest))
 
 
 def ends_open(text: str) -> bool:
@@ -456,7 +486,7 @@ def _features(block: Block) -> Features:
     comma = "，" in text or "," in text
     f.question = f.candidate and comma and text.rstrip("！？!?") != text and len(text) > QUESTION_SENTENCE
     f.weak = f.candidate and comma and len(text) > WEAK_HEADLINE and not f.kicker_shaped or f.question
-    if not f.candidate and long_headline(block) and not f.end_matter:
+    if not f.candidate and not f.end_matter and not f.wire_lead and long_headline(block):
         f.long_head = f.candidate = f.weak = True
         f.ends_open = False
     return f

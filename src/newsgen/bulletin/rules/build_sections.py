@@ -25,8 +25,8 @@ def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> boo
         return False
     if item.feat.kicker_shaped and not (nxt is not None and nxt.feat.candidate):
         return False     # a line ending in ： over text introduces it (a speaker, a list): no headline under it
-    if item.feat.long_head:   # longer than a headline line: only over an outlet's lead formula
-        return nxt is not None and nxt.feat.wire_lead and (prev is None or not prev.feat.ends_open)
+    if item.feat.long_head:   # longer than a headline line: only where an article may begin
+        return _long_head_opens(prev, nxt)
     if item.feat.weak:   # sentence-long: a headline only after a sign-off, at the top, over a wire lead,
         # or as the bulletin's last line after a closed sentence (a headline displaced to the end)
         if prev is None or prev.closes or (nxt is None and not prev.feat.ends_open):
@@ -35,6 +35,22 @@ def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> boo
             return nxt is not None and nxt.feat.wire_lead
         return prev.feat.candidate or (nxt is not None and nxt.feat.starts_lead)
     return True
+
+
+def _long_head_opens(prev: Item | None, nxt: Item | None) -> bool:
+    """Where a long headline (one line of phrases, longer than a headline line) heads an article: never
+    under a sentence cut short; over a lead (a formula, a date, a relative day, a cue: leads.opens_lead);
+    over a paragraph that is complete and no headline or end matter, at the top or right after a closed
+    article (signed off, end matter); or as the bulletin's last line after a closed paragraph (a headline
+    displaced to the end). Under a paragraph that is not signed off, over a plain paragraph, it is text."""
+    if prev is not None and prev.feat.ends_open:
+        return False
+    if nxt is None:
+        return prev is not None
+    if nxt.feat.starts_lead:
+        return True
+    return (prev is None or prev.closes) and not nxt.feat.candidate and not nxt.feat.ends_open and \
+        not _trails(nxt)
 
 
 #: A headline line with this many commas is a run of clauses: a deck under the title, not the title.
@@ -52,14 +68,15 @@ def _split_group(group: list[Item]) -> tuple[list[Item], list[Item]]:
         last = heads[-1]
         if len(heads) >= HEADLINE_LINES or COLUMN_TAG.search(last.text) and not last.feat.kicker_shaped:
             break
-        if item.feat.subtitle_shaped or last.feat.kicker_shaped:
-            heads.append(item)
+        if item.feat.subtitle_shaped or last.feat.kicker_shaped or item.feat.long_head:
+            heads.append(item)   # a long line of phrases under a headline line is its subtitle (副题)
         elif len(heads) == 1 and not item.feat.weak:
             heads.append(item)   # a plain kicker line over the title
         else:
             break
     roles = {1: [Role.TITLE], 2: [Role.KICKER, Role.TITLE], 3: [Role.KICKER, Role.TITLE, Role.SUBTITLE]}[len(heads)]
-    if len(heads) == 2 and (heads[1].feat.subtitle_shaped or _deck_line(heads[1]) and not _deck_line(heads[0])):
+    if len(heads) == 2 and (heads[1].feat.subtitle_shaped or heads[1].feat.long_head or
+                            _deck_line(heads[1]) and not _deck_line(heads[0])):
         roles = [Role.TITLE, Role.SUBTITLE]
     for item, role in zip(heads, roles, strict=True):
         item.role = role
