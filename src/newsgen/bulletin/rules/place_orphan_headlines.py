@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsgen.bulletin.rules.common import ATTACH_MIN, WINDOW, _title, _trails
+from newsgen.bulletin.rules.common import ATTACH_MIN, FORMULA_SPAN, WINDOW, _title, _trails
 from newsgen.bulletin.scorer import model, orphan_cues
 from newsgen.bulletin.sections import Role, Section, State
 
@@ -35,12 +35,32 @@ def place_orphan_headlines(state: State) -> None:
                 best = (p, sec, j, cues)
         if best is not None:
             p, sec, j, cues = best
+            background = _background(sec, j, cues)
+            if background:
+                j = 0
             head.body = sec.body[j:]
             sec.body = sec.body[:j]
             head.notes.append(f"headline at line {head.head[0].block.first_line} was displaced: its body "
                               f"starts at line {head.body[0].block.first_line}, glued under '{_title(sec)}' "
-                              f"(p {p:.2f}, cosine {cues['cosine']:.2f})")
+                              f"(p {p:.2f}, cosine {cues['cosine']:.2f}"
+                              f"{', with the background paragraphs printed over its formula' if background else ''})")
+            if not sec.body:      # the whole run went to the headline
+                state.sections.remove(sec)
+                k = state.sections.index(head)
         k += 1
+
+
+def _background(sec: Section, j: int, cues: dict[str, float]) -> bool:
+    """Whether the paragraphs of a headless run before its chosen start ``j`` are the displaced
+    article's own background, printed over its lead formula (a dated sentence of context, then
+    新华社某地某日电): the run opens with them, they are at most FORMULA_SPAN paragraphs with no
+    formula of their own (a date may open them), paragraph ``j`` opens with a formula, and they read
+    like the text from the formula on (cosine at least ATTACH_MIN). Cut there, they would stand as an
+    article of their own, titled with their first words (a date)."""
+    before = sec.body[:j]
+    return sec.headless and j <= FORMULA_SPAN and sec.body[j].feat.wire_lead and \
+        all(i.role is Role.BODY and not i.feat.wire_lead for i in before) and \
+        cues["split"] >= ATTACH_MIN
 
 
 def _orphan_candidates(state: State, k: int) -> list[tuple[Section, int]]:
