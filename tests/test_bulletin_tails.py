@@ -47,3 +47,34 @@ def test_a_background_unlike_the_text_after_the_formula_is_not_taken():
     drafts = parse(text).drafts
     wetland = next(d for d in drafts if d.title == WETLAND[0])
     assert [b.text for b in wetland.blocks][:2] == [WETLAND[0], WETLAND[1]]
+
+
+#: An article cut mid-sentence at a column break; the rest of the sentence is printed elsewhere.
+MARKET = [
+    "城东农贸市场完成改造",
+    "本报讯（记者陈亮）城东农贸市场改造工程日前完工，市场新增摊位两百个，",
+    "并统一安装了冷链保鲜设备，果蔬肉禽分区经营，市民买菜更加方便。",
+]
+
+
+def test_a_run_matching_nothing_completes_the_article_left_cut_mid_sentence():
+    # kind 7: a short piece printed after a signed article shares no word with any article, but one
+    # article above stops mid-sentence: the piece is its continuation, not an article with no headline
+    text = bulletin(*MARKET[:2], *BRIDGE, *TEA, MARKET[2])
+    drafts = parse(text).drafts
+    assert [d.title for d in drafts] == [MARKET[0], BRIDGE[0], TEA[0]]
+    assert [b.text for b in drafts[0].blocks] == MARKET
+    assert any("left unfinished" in n for n in drafts[0].notes)
+
+
+def test_a_run_opening_like_a_lead_is_no_continuation_of_a_cut_sentence():
+    # an article's start (a lead with its date) is not the rest of a sentence: it stays an article of its own
+    lead = "8月5日，北湖社区举办邻里节，居民们带来自家做的饭菜，在社区广场摆起了百家宴。"
+    drafts = parse(bulletin(*MARKET[:2], *BRIDGE, *TEA, lead)).drafts
+    assert [b.text for b in drafts[0].blocks] == MARKET[:2]
+    assert [b.text for b in drafts[-1].blocks] == [lead]
+
+
+def test_a_run_matching_nothing_stays_alone_when_no_article_is_cut():
+    drafts = parse(bulletin(*BRIDGE, *TEA, MARKET[2])).drafts
+    assert [b.text for b in drafts[-1].blocks] == [MARKET[2]]
