@@ -78,3 +78,17 @@ def test_a_run_opening_like_a_lead_is_no_continuation_of_a_cut_sentence():
 def test_a_run_matching_nothing_stays_alone_when_no_article_is_cut():
     drafts = parse(bulletin(*BRIDGE, *TEA, MARKET[2])).drafts
     assert [b.text for b in drafts[-1].blocks] == [MARKET[2]]
+
+
+def test_a_moved_tail_and_a_displaced_headlines_body_printed_back_to_back_are_parted():
+    # kind 5: after a signed article come the rest of an article cut mid-sentence (its sentence's end
+    # and a closing paragraph) and then, with no seam, the body of a headline displaced to the end,
+    # opening with a lead that has no formula. The headline takes its body from the lead on; the
+    # tail goes back to the article it completes.
+    market = [*MARKET, "市场管理方表示，改造后的市场将实行明码标价，接受市民监督。"]
+    wetland = [WETLAND[0], "近日，南湖湿地公园全面开放，园内栽种水生植物四十余种，湿地公园已吸引白鹭等鸟类栖息。",
+               WETLAND[2]]
+    drafts = parse(bulletin(*market[:2], *BRIDGE, *TEA, *market[2:], *wetland[1:], wetland[0])).drafts
+    assert [d.title for d in drafts] == [MARKET[0], BRIDGE[0], TEA[0], WETLAND[0]]
+    assert [b.text for b in drafts[0].blocks] == market
+    assert [b.text for b in drafts[-1].blocks] == wetland

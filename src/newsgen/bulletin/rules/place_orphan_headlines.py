@@ -35,6 +35,7 @@ def place_orphan_headlines(state: State) -> None:
                 best = (p, sec, j, cues)
         if best is not None:
             p, sec, j, cues = best
+            j, cues = _lead_below(sec, j, cues, scored)
             background = _background(sec, j, cues)
             if background:
                 j = 0
@@ -48,6 +49,21 @@ def place_orphan_headlines(state: State) -> None:
                 state.sections.remove(sec)
                 k = state.sections.index(head)
         k += 1
+
+
+def _lead_below(sec: Section, j: int, cues: dict[str, float],
+                scored: list[tuple[dict[str, float], Section, int]]) -> tuple[int, dict[str, float]]:
+    """Where the displaced article starts, when the chosen start ``j`` opens like no lead and a paragraph
+    further down the same run does (a date, a time word, a formula) and the headline reads at least as
+    much like the text from there on: the paragraphs between are the end of another article printed
+    before the displaced one (a moved tail glued on with no seam), and an article opens with its lead."""
+    if sec.body[j].feat.starts_lead or sec.body[j].feat.wire_lead:
+        return j, cues
+    for other, where, m in sorted(scored, key=lambda c: c[2]):
+        if where is sec and m > j and (sec.body[m].feat.starts_lead or sec.body[m].feat.wire_lead) and \
+                other["cosine"] >= cues["cosine"]:
+            return m, other
+    return j, cues
 
 
 def _background(sec: Section, j: int, cues: dict[str, float]) -> bool:
