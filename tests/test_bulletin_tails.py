@@ -92,3 +92,27 @@ def test_a_moved_tail_and_a_displaced_headlines_body_printed_back_to_back_are_pa
     assert [d.title for d in drafts] == [MARKET[0], BRIDGE[0], TEA[0], WETLAND[0]]
     assert [b.text for b in drafts[0].blocks] == market
     assert [b.text for b in drafts[-1].blocks] == wetland
+
+
+#: A long article on many subjects, the last one parking, and a short one on buses.
+TRAFFIC = [
+    "城区交通体系不断完善",
+    "本报讯（记者赵明）今年以来，城区新开通地铁线路两条，地铁运营里程达到一百二十公里，地铁日均客流突破八十万人次。",
+    "地铁沿线配套建设加快推进，地铁站点周边新建商业综合体六座，地铁上盖物业开发有序开展。",
+    "公交方面，城区优化调整公交线路三十条，新增新能源公交车五百辆，公交站点覆盖率明显提高。",
+    "公交专用道建设同步推进，城区新增公交专用道四十公里，高峰时段公交运行速度提高两成。",
+    "共享单车方面，城区规范设置单车停放点两千处，单车乱停乱放现象明显减少。",
+    "出租车行业改革稳步推进，网约车平台合规化水平提升，乘客投诉量同比下降三成。",
+    "停车方面，城区新建立体停车场十二座，新增停车泊位八千个。",
+]
+BUS = ["城区公交线路优化调整", "本报讯 城区优化调整公交线路三十条，城区拥堵将得到缓解。"]
+
+
+def test_a_closer_goes_to_the_long_article_whose_last_subject_it_goes_on_with():
+    # kind 7: a one-paragraph closer printed after a signed article goes on with the long article's last
+    # paragraph (parking); the long article's whole text is mostly about other things, so on the whole
+    # it reads more like the short article on buses
+    closer = "立体停车场采用智能管理，停车泊位信息实时发布，停车难将得到缓解。"
+    drafts = parse(bulletin(*TRAFFIC, *BUS, *BRIDGE, closer)).drafts
+    assert [b.text for b in drafts[0].blocks] == [*TRAFFIC, closer]
+    assert [b.text for b in drafts[1].blocks] == BUS
