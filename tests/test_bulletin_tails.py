@@ -116,3 +116,45 @@ def test_a_closer_goes_to_the_long_article_whose_last_subject_it_goes_on_with():
     drafts = parse(bulletin(*TRAFFIC, *BUS, *BRIDGE, closer)).drafts
     assert [b.text for b in drafts[0].blocks] == [*TRAFFIC, closer]
     assert [b.text for b in drafts[1].blocks] == BUS
+
+
+#: An article made of numbered items, signed off after its third.
+REQUESTS = [
+    "市民求助有回应",
+    "本报讯 本周，本报热线共收到市民求助二十余件，部分求助已得到解决：",
+    "1.家住东湖小区的王女士反映，小区路灯损坏多日，经联系物业，路灯已于当天修复。",
+    "2.西街社区的李先生反映，楼道堆放杂物影响通行，社区已组织清理。",
+    "3.南苑小区居民反映，小区门口积水严重，市政部门已疏通排水管道。",
+    "本报记者 孙悦",
+]
+ITEMS = [
+    "4.北关村的赵大爷反映，村口公交站缺少遮雨棚，交通部门表示将于下月加装。",
+    "5.城西菜场的摊主反映，菜场照明不足，市场管理方已更换灯具。",
+]
+
+
+def test_a_run_going_on_with_a_numbered_list_goes_to_the_list():
+    # kind 7: list paragraphs printed away from their article (after another signed article) go on with
+    # the list whose last item is numbered one before theirs, though they share few words with it
+    drafts = parse(bulletin(*REQUESTS, *BRIDGE, *ITEMS)).drafts
+    assert [d.title for d in drafts] == [REQUESTS[0], BRIDGE[0]]
+    assert [b.text for b in drafts[0].blocks] == [*REQUESTS, *ITEMS]
+
+
+def test_a_list_number_that_does_not_go_on_is_no_continuation():
+    # items numbered 2 and 3 do not go on with a list that stopped at 3
+    items = ["2" + ITEMS[0][1:], "3" + ITEMS[1][1:]]
+    drafts = parse(bulletin(*REQUESTS, *BRIDGE, *items)).drafts
+    assert [b.text for b in drafts[0].blocks] == REQUESTS
+
+
+def test_list_number_reads_the_notations_and_not_figures():
+    from newsgen.bulletin.rules.attach_runs import list_number
+    assert list_number("4.北关村") == ("dot", 4)
+    assert list_number("１０．某某") == ("dot", 10)
+    assert list_number("（4）某某") == ("paren", 4)
+    assert list_number("四、某某") == ("han", 4)
+    assert list_number("（十二）某某") == ("hanparen", 12)
+    assert list_number("④某某") == ("circled", 4)
+    assert list_number("3.5亿元投资到位") is None
+    assert list_number("2023年起实施") is None
