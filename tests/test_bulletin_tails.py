@@ -57,29 +57,6 @@ MARKET = [
 ]
 
 
-def test_a_run_matching_nothing_completes_the_article_left_cut_mid_sentence():
-    # kind 7: a short piece printed after a signed article shares no word with any article, but one
-    # article above stops mid-sentence: the piece is its continuation, not an article with no headline
-    text = bulletin(*MARKET[:2], *BRIDGE, *TEA, MARKET[2])
-    drafts = parse(text).drafts
-    assert [d.title for d in drafts] == [MARKET[0], BRIDGE[0], TEA[0]]
-    assert [b.text for b in drafts[0].blocks] == MARKET
-    assert any("left unfinished" in n for n in drafts[0].notes)
-
-
-def test_a_run_opening_like_a_lead_is_no_continuation_of_a_cut_sentence():
-    # an article's start (a lead with its date) is not the rest of a sentence: it stays an article of its own
-    lead = "8月5日，北湖社区举办邻里节，居民们带来自家做的饭菜，在社区广场摆起了百家宴。"
-    drafts = parse(bulletin(*MARKET[:2], *BRIDGE, *TEA, lead)).drafts
-    assert [b.text for b in drafts[0].blocks] == MARKET[:2]
-    assert [b.text for b in drafts[-1].blocks] == [lead]
-
-
-def test_a_run_matching_nothing_stays_alone_when_no_article_is_cut():
-    drafts = parse(bulletin(*BRIDGE, *TEA, MARKET[2])).drafts
-    assert [b.text for b in drafts[-1].blocks] == [MARKET[2]]
-
-
 def test_a_moved_tail_and_a_displaced_headlines_body_printed_back_to_back_are_parted():
     # kind 5: after a signed article come the rest of an article cut mid-sentence (its sentence's end
     # and a closing paragraph) and then, with no seam, the body of a headline displaced to the end,

@@ -133,14 +133,6 @@ def attach_runs(state: State) -> None:
         for other in sections[max(0, o - WINDOW):o + WINDOW + 1]:
             if id(other) in alive:
                 push(other, [owner])
-    for run in runs:
-        first = run.body[0]
-        if id(run) in alive and first.role is Role.BODY and not first.feat.starts_lead and not first.feat.wire_lead:
-            owner = _waiting(state, run, sections[max(0, position[id(run)] - WINDOW):position[id(run)]])
-            if owner is not None:
-                _attach(state, run, owner, state.cosine(owner.text(), run.text()), "cut")
-                alive.discard(id(run))
-                attached.add(id(run))
     state.sections = [s for s in sections if id(s) not in attached]
 
 
@@ -159,18 +151,6 @@ def _list_owner(run: Section, before: list[Section]) -> Section | None:
         if last is not None:
             return owner if last == (numbered[0], numbered[1] - 1) else None
     return None
-
-
-def _waiting(state: State, run: Section, before: list[Section]) -> Section | None:
-    """The article a headless run that matched nothing continues, when an article printed before it was
-    cut mid-sentence and is still waiting for the rest: a run that reads like no article at all would
-    otherwise stand as an article with no headline, and a sentence left unfinished is a continuation's
-    surest sign (a column carried on elsewhere shares few words with its start when it is short). Not
-    for a run that opens like a lead (an article's start, not the rest of a sentence). Of several cut
-    articles, the one the run reads most like, then the nearest."""
-    cut = [(state.cosine(o.text(), run.text()), n, o) for n, o in enumerate(before)
-           if o.head and o.body and not o.closed and o.ends_open]
-    return max(cut, key=lambda c: (c[0], c[1]))[2] if cut else None
 
 
 def _pair_score(state: State, run: Section, owner: Section, leads: bool) -> tuple[float, str] | None:
@@ -212,9 +192,6 @@ def _attach(state: State, run: Section, owner: Section, score: float, kind: str)
     elif kind == "list":
         owner.notes.append(f"attached lines {span} (its list goes on: the article's last item is numbered "
                            f"one before the run's first, cosine {score:.2f})")
-    elif kind == "cut":
-        owner.notes.append(f"attached lines {span} (continuation of a sentence left unfinished; it matched "
-                           f"no article, cosine {score:.2f})")
     else:
         owner.notes.append(f"attached lines {span} (continuation, cosine {score:.2f}"
                            f"{', was open mid-sentence' if joined else ''})")
