@@ -49,6 +49,23 @@ def test_a_background_unlike_the_text_after_the_formula_is_not_taken():
     assert [b.text for b in wetland.blocks][:2] == [WETLAND[0], WETLAND[1]]
 
 
+
+def test_only_dated_context_over_the_formula_is_background():
+    # background is dated context; an undated paragraph over the formula is more likely the rest of
+    # another article printed before the displaced one (it stays where the rules put it)
+    from newsgen.bulletin.blocks import features, split_blocks
+    from newsgen.bulletin.rules.place_orphan_headlines import _background
+    from newsgen.bulletin.sections import Item, Section
+
+    def run_of(*texts: str) -> Section:
+        return Section(body=[Item(b, features(b)) for b in split_blocks(bulletin(*texts))])
+
+    alike = {"split": 0.2}
+    assert _background(run_of(WETLAND_BACKGROUND, *WETLAND[1:]), 1, alike)
+    undated = "湿地保护工作人员表示，南湖湿地公园今后将继续栽种水生植物，为鸟类栖息创造条件。"
+    assert not _background(run_of(undated, *WETLAND[1:]), 1, alike)
+    assert not _background(run_of(WETLAND_BACKGROUND, *WETLAND[1:]), 1, {"split": 0.0})   # unlike
+
 #: An article cut mid-sentence at a column break; the rest of the sentence is printed elsewhere.
 MARKET = [
     "城东农贸市场完成改造",

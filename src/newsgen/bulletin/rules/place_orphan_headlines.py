@@ -70,13 +70,13 @@ def _background(sec: Section, j: int, cues: dict[str, float]) -> bool:
     """Whether the paragraphs of a headless run before its chosen start ``j`` are the displaced
     article's own background, printed over its lead formula (a dated sentence of context, then
     新华社某地某日电): the run opens with them, they are at most FORMULA_SPAN paragraphs with no
-    formula of their own (a date may open them), paragraph ``j`` opens with a formula, and they read
+    formula of their own, the first opening as a lead opens (a date, a time word: context is dated;
+    the rest of another article seldom opens so), paragraph ``j`` opens with a formula, and they read
     like the text from the formula on (cosine at least ATTACH_MIN). Cut there, they would stand as an
     article of their own, titled with their first words (a date)."""
     before = sec.body[:j]
-    return sec.headless and j <= FORMULA_SPAN and sec.body[j].feat.wire_lead and \
-        all(i.role is Role.BODY and not i.feat.wire_lead for i in before) and \
-        cues["split"] >= ATTACH_MIN
+    return sec.headless and j <= FORMULA_SPAN and sec.body[j].feat.wire_lead and before[0].feat.starts_lead and \
+        all(i.role is Role.BODY and not i.feat.wire_lead for i in before) and cues["split"] >= ATTACH_MIN
 
 
 def _orphan_candidates(state: State, k: int) -> list[tuple[Section, int]]:
