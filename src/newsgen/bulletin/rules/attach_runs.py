@@ -84,7 +84,10 @@ def attach_runs(state: State) -> None:
     with no body); best lexical match first, over the whole bulletin. A displaced headline that found
     its body is itself an open article that may have a continuation, so an owner's pairs are scored
     again whenever it grows. Pairs are kept in a heap, each scored within a WINDOW of sections, so the
-    rule is linear in the bulletin's length (times the window), not quadratic."""
+    rule is linear in the bulletin's length (times the window), not quadratic. First, a run that goes on
+    with an article's numbered list (:func:`_list_owner`) goes to that article, whatever its wording.
+    A continuation is weighed against the whole article and against its headline and last RECENT
+    paragraphs (where it goes on from), the better of the two."""
     sections = state.sections
     position = {id(s): n for n, s in enumerate(sections)}
     runs = [s for s in sections if s.headless and s.body]

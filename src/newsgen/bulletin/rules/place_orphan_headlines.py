@@ -12,7 +12,9 @@ def place_orphan_headlines(state: State) -> None:
     another article: of the paragraphs near it that could open an article (not the first of their
     section, not after a cut sentence), the one whose wording (with the paragraphs after it) matches
     the headline best starts its article, when the fitted model takes it; the headline takes that
-    paragraph and the rest of its section."""
+    paragraph and the rest of its section. A start that opens like no lead gives way to a lead further
+    down the same run that the headline reads as much like (:func:`_lead_below`: what is between is
+    another article's tail), and dated background over a formula goes with it (:func:`_background`)."""
     k = 0
     while k < len(state.sections):
         head = state.sections[k]
