@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsgen.bulletin.rules.common import ATTACH_MIN, WINDOW, _title, _trails
+from newsgen.bulletin.rules.common import ATTACH_MIN, FORMULA_SPAN, WINDOW, _title, _trails
 from newsgen.bulletin.scorer import model, orphan_cues
 from newsgen.bulletin.sections import Role, Section, State
 
@@ -12,7 +12,9 @@ def place_orphan_headlines(state: State) -> None:
     another article: of the paragraphs near it that could open an article (not the first of their
     section, not after a cut sentence), the one whose wording (with the paragraphs after it) matches
     the headline best starts its article, when the fitted model takes it; the headline takes that
-    paragraph and the rest of its section."""
+    paragraph and the rest of its section. A start that opens like no lead gives way to a lead further
+    down the same run that the headline reads as much like (:func:`_lead_below`: what is between is
+    another article's tail), and dated background over a formula goes with it (:func:`_background`)."""
     k = 0
     while k < len(state.sections):
         head = state.sections[k]
@@ -35,12 +37,48 @@ def place_orphan_headlines(state: State) -> None:
                 best = (p, sec, j, cues)
         if best is not None:
             p, sec, j, cues = best
+            j, cues = _lead_below(sec, j, cues, scored)
+            background = _background(sec, j, cues)
+            if background:
+                j = 0
             head.body = sec.body[j:]
             sec.body = sec.body[:j]
             head.notes.append(f"headline at line {head.head[0].block.first_line} was displaced: its body "
                               f"starts at line {head.body[0].block.first_line}, glued under '{_title(sec)}' "
-                              f"(p {p:.2f}, cosine {cues['cosine']:.2f})")
+                              f"(p {p:.2f}, cosine {cues['cosine']:.2f}"
+                              f"{', with the background paragraphs printed over its formula' if background else ''})")
+            if not sec.body:      # the whole run went to the headline
+                state.sections.remove(sec)
+                k = state.sections.index(head)
         k += 1
+
+
+def _lead_below(sec: Section, j: int, cues: dict[str, float],
+                scored: list[tuple[dict[str, float], Section, int]]) -> tuple[int, dict[str, float]]:
+    """Where the displaced article starts, when the chosen start ``j`` opens like no lead and a paragraph
+    further down the same run does (a date, a time word, a formula) and the headline reads at least as
+    much like the text from there on: the paragraphs between are the end of another article printed
+    before the displaced one (a moved tail glued on with no seam), and an article opens with its lead."""
+    if sec.body[j].feat.starts_lead or sec.body[j].feat.wire_lead:
+        return j, cues
+    for other, where, m in sorted(scored, key=lambda c: c[2]):
+        if where is sec and m > j and (sec.body[m].feat.starts_lead or sec.body[m].feat.wire_lead) and \
+                other["cosine"] >= cues["cosine"]:
+            return m, other
+    return j, cues
+
+
+def _background(sec: Section, j: int, cues: dict[str, float]) -> bool:
+    """Whether the paragraphs of a headless run before its chosen start ``j`` are the displaced
+    article's own background, printed over its lead formula (a dated sentence of context, then
+    新华社某地某日电): the run opens with them, they are at most FORMULA_SPAN paragraphs with no
+    formula of their own, the first opening as a lead opens (a date, a time word: context is dated;
+    the rest of another article seldom opens so), paragraph ``j`` opens with a formula, and they read
+    like the text from the formula on (cosine at least ATTACH_MIN). Cut there, they would stand as an
+    article of their own, titled with their first words (a date)."""
+    before = sec.body[:j]
+    return sec.headless and j <= FORMULA_SPAN and sec.body[j].feat.wire_lead and before[0].feat.starts_lead and \
+        all(i.role is Role.BODY and not i.feat.wire_lead for i in before) and cues["split"] >= ATTACH_MIN
 
 
 def _orphan_candidates(state: State, k: int) -> list[tuple[Section, int]]:
