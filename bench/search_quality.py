@@ -170,7 +170,8 @@ document.addEventListener('DOMContentLoaded', () => {
   if (!root) return;
   const check = () => {
     if (window.__shown !== null) return;
-    if (root.querySelector('.search-results li h2 a') || /没有找到/.test(root.querySelector('.search-status').textContent)) {
+    const status = root.querySelector('.search-status').textContent;
+    if (root.querySelector('.search-results li h2 a') || /没有找到/.test(status)) {
       window.__shown = performance.now();
     }
   };
@@ -228,12 +229,13 @@ def main(argv: list[str] | None = None) -> int:
             # the first query of a reader: a fresh browser, every byte it downloads
             context = browser.new_context()
             page = context.new_page()
-            got: list[int] = []
-            page.on("response", lambda r: got.append(len(r.body()) if r.ok else 0))
+            responses: list = []
+            page.on("response", responses.append)
             page.add_init_script(WATCH)
             page.goto(base + "search/?q=" + quote(items[0][1]), wait_until="load")
             page.wait_for_function("window.__shown !== null", timeout=60000)
-            first_bytes = sum(got)
+            page.wait_for_load_state("networkidle")
+            first_bytes = sum(len(r.body()) for r in responses if r.ok)
             context.close()
 
             context = browser.new_context()
