@@ -59,7 +59,7 @@ class Run:
     seconds: float
     rss_mb: float
     rendered: int | None = None
-    search_seconds: float | None = None   # the build's search step (Pagefind indexing)
+    search_seconds: float | None = None   # the build's search step (indexing)
 
 
 def newsgen() -> list[str]:
@@ -211,7 +211,7 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
     say = lambda name: print(f"  {count}: {name}", file=sys.stderr, flush=True)  # noqa: E731
     row["cold, with search index"] = build(corpus, work / f"search-{count}")
     say(f"cold, with search index {row['cold, with search index'].seconds:.2f} s")  # type: ignore[union-attr]
-    index = work / f"search-{count}" / "pagefind"
+    index = work / f"search-{count}" / "search-index"
     files = [p for p in index.rglob("*") if p.is_file()]
     indexing = row["cold, with search index"].search_seconds  # type: ignore[union-attr]
     row["search index"] = (f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB, {len(files)} files, "

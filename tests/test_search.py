@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -194,3 +195,85 @@ def test_a_site_without_articles_still_builds_its_search_page(tmp_path: Path):
     build(site, out, incremental=False)
     assert (out / "search/index.html").is_file()
     assert listing(out)["shards"] == []
+
+
+# --------------------------------------------------------------------------- a reader's queries, in a browser
+
+READER_SITE = Path(__file__).resolve().parent / "fixtures" / "search-site"   # real articles, 2023-2025
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory):
+    """The search page of ``fixtures/search-site`` (ten real articles) in headless Chromium: yields a
+    function that loads ``/search/?q=…`` and returns the titles listed, in order."""
+    from served import ARGS, CHROMIUM, served_site, sync_api
+
+    api = sync_api()
+    with served_site(tmp_path_factory.mktemp("reader"), "https://example.org/", READER_SITE) as base, \
+            api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def search(query: str) -> list[str]:
+            page.goto(base + "search/?q=" + quote(query))
+            page.wait_for_function("document.querySelector('.search-results li h2 a') || "
+                                   "/没有找到/.test(document.querySelector('.search-status').textContent)")
+            return [t.strip() for t in page.locator(".search-results li h2 a").all_inner_texts()]
+
+        search.page = page
+        yield search
+        browser.close()
+        assert errors == []
+
+
+XI_TITLES = ["习近平会见韩国总理韩德洙", "习近平会见叙利亚总统巴沙尔"]   # newest first (2023-09-24, 09-22)
+
+
+def test_a_name_the_browser_cuts_in_two_finds_every_title_holding_it_first(reader):
+    # Intl.Segmenter cuts 习近平 as 习 / 近平: the index holds pairs, not words, so the cut does not matter
+    titles = reader("习近平")
+    assert titles[:2] == XI_TITLES
+    assert titles[2].startswith("习近平对防汛救灾工作作出重要指示")   # the third title, older
+    assert "找到 3 篇文章包含“习近平”" in reader.page.locator(".search-status").inner_text()
+
+
+@pytest.mark.parametrize("query", ["杭州亚运会", "杭州亚运"])
+def test_an_event_name_lists_the_titles_holding_it_then_the_bodies_then_its_parts(reader, query):
+    titles = reader(query)
+    # titles holding it, newest first; then bodies holding it, newest first (the torch article's title
+    # holds 杭州 and 亚运会 apart: it ranks by its body); nothing holding only parts ahead of them
+    assert titles[:2] == ["浙江凝聚合力办好杭州亚运会", "杭州亚运会医疗保障准备就绪（杭州准备好了）"]
+    assert titles[2:4] == ["杭州第十九届亚运会火炬正式交付", "西湖开展夜景灯光修缮提升（杭州准备好了）"]
+    assert len(titles) == 4
+    assert reader.page.locator(".search-results li").first.locator("mark").first.inner_text() == query
+
+
+def test_a_county_lists_the_articles_placed_there_and_offers_its_filter(reader):
+    titles = reader("南康区")
+    assert titles[0] == "南康区：早稻收购全铺开 颗粒归仓稳民心"   # its title holds the name
+    assert titles[1] == "台风“韦帕”在广东台山沿海登陆"            # placed in 唐江镇, a town of 南康区
+    assert len(titles) == 2                                          # no loose matches (南, 康区 …)
+    offer = reader.page.locator(".search-offer button")
+    assert offer.count() == 1 and "江西省 › 赣州市 › 南康区" in offer.inner_text()
+    offer.click()
+    reader.page.wait_for_url("**region=*")
+    api = __import__("served").sync_api()
+    api.expect(reader.page.locator(".search-results li h2 a")).to_have_count(2)
+    assert reader.page.locator("#search-region").input_value() == "江西省/赣州市/南康区"
+    assert reader.page.locator("#search-q").input_value() == ""
+
+
+def test_a_name_one_article_holds_lists_that_article_first(reader):
+    titles = reader("杜苏芮")
+    assert titles[0].startswith("习近平对防汛救灾工作作出重要指示")
+    assert len(titles) == 1
+    assert reader.page.locator(".search-results mark").first.inner_text() == "杜苏芮"
+
+
+def test_a_query_only_parts_of_which_an_article_holds_says_so(reader):
+    titles = reader("杭州亚运会 韩国总理")   # no article holds both
+    status = reader.page.locator(".search-status").inner_text()
+    assert "没有文章包含完整的“杭州亚运会 韩国总理”" in status
+    assert titles and reader.page.locator(".search-results li.search-parts").count() == 1

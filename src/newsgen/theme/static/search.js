@@ -262,40 +262,49 @@ function byPlace([a], [b]) {
   return pa.length - pb.length;
 }
 
+function matchAt(low, i, run) {
+  // the end of ``run`` when the text's characters (each normalized: ``low``) from ``i`` spell it, else -1
+  let j = i, spelled = "";
+  while (spelled.length < run.length && j < low.length) spelled += low[j++];
+  return spelled === run ? j : -1;
+}
+
 function marked(text, runs) {
   // ``text`` as text nodes, every occurrence of a run of the query in <mark>
   const out = document.createDocumentFragment();
-  const low = normalize(text);
-  const wanted = runs.filter((r) => r.length >= 1);
+  const chars = [...text];
+  const low = chars.map(normalize);
+  const wanted = [...runs].sort((a, b) => b.length - a.length);
   let i = 0, plain = 0;
-  while (i < text.length) {
-    const run = low.length === text.length ? wanted.find((r) => low.startsWith(r, i)) : null;
-    if (run) {
-      if (plain < i) out.append(document.createTextNode(text.slice(plain, i)));
+  while (i < chars.length) {
+    let end = -1;
+    for (const run of wanted) if ((end = matchAt(low, i, run)) >= 0) break;
+    if (end > i) {
+      if (plain < i) out.append(document.createTextNode(chars.slice(plain, i).join("")));
       const mark = document.createElement("mark");
-      mark.textContent = text.slice(i, i + run.length);
+      mark.textContent = chars.slice(i, end).join("");
       out.append(mark);
-      i += run.length;
-      plain = i;
+      i = plain = end;
     } else {
       i++;
     }
   }
-  if (plain < text.length) out.append(document.createTextNode(text.slice(plain)));
+  if (plain < chars.length) out.append(document.createTextNode(chars.slice(plain).join("")));
   return out;
 }
 
 function excerpt(body, runs) {
-  // about 100 characters of the body around the first place it holds the query (or its start)
-  const low = normalize(body);
+  // about 110 characters of the body around the first place it holds the query (or its start)
+  const chars = [...body];
+  const low = chars.map(normalize);
   let at = -1;
   for (const run of [...runs].sort((a, b) => b.length - a.length)) {
-    at = low.indexOf(run);
+    for (let i = 0; i < low.length && at < 0; i++) if (low[i].startsWith(run[0]) && matchAt(low, i, run) >= 0) at = i;
     if (at >= 0) break;
   }
   const start = Math.max(0, at - 30);
-  const text = body.slice(start, start + 110);
-  return (start > 0 ? "……" : "") + text + (start + 110 < body.length ? "……" : "");
+  const text = chars.slice(start, start + 110).join("");
+  return (start > 0 ? "……" : "") + text + (start + 110 < chars.length ? "……" : "");
 }
 
 function card(data, runs) {
