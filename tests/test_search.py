@@ -1,7 +1,7 @@
 """The search index at build time (newsgen.search): every pair of adjacent characters of each
 article's title, body and names, one bundle a year in ``search-index/``; unchanged years are reused,
 a changed one is made again, and either way the output equals a cold build's. (Searching it in a
-browser: test_search_browser.py and test_search_reader.py.)"""
+browser: test_search_browser.py, and the reader's queries at the end of this file.)"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from newsgen.commands.build import build
 from newsgen.render.pages import PLANNERS, plan_search
-from newsgen.search import SEARCH_DIR, SHARDS_FILE, Document, bundle_files, key_file, keys, runs
+from newsgen.search import SEARCH_DIR, SHARDS_FILE, Document, bundle_files, key_file, keys, patch_bundle, runs
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
 
@@ -97,6 +97,34 @@ def test_key_files_grow_with_the_index_so_each_stays_small():
     assert len(sizes) == count and max(sizes) < 4 * 6000
 
 
+def doc(title: str, body: str, names: tuple[str, ...] = ()) -> Document:
+    return Document(f"2025/01/{title}/", title, "2025-01-01", "", (), (), names, body)
+
+
+def test_a_patched_bundle_is_the_bundle_made_from_the_new_articles():
+    old = [doc("早稻收购", "南康区早稻收购全铺开。"), doc("政务公开", "章贡区做活政务公开。", ("章贡区",)),
+           doc("供水保障", "南昌市发布冬季供水保障措施。")]
+    new = {1: doc("政务公开新篇", "章贡区激活治理效能，早稻归仓。", ("章贡区", "政务服务")),
+           2: doc("供水", "冬季供水。")}
+    files, count = bundle_files(old)
+    parts = [json.loads(files[f"k/{n}.json"]) for n in range(count)]
+    rewritten = patch_bundle({i: old[i] for i in new}, new, parts)
+    want, want_count = bundle_files([old[0], new[1], new[2]])
+    assert rewritten is not None and want_count == count
+    assert rewritten and all(want[f"k/{n}.json"] == text for n, text in rewritten.items())
+    untouched = set(range(count)) - set(rewritten)
+    assert all(want[f"k/{n}.json"] == files[f"k/{n}.json"] for n in untouched)
+    assert "保障" not in json.dumps(parts, ensure_ascii=False)   # a key no article holds any more is gone
+
+
+def test_a_patch_that_needs_more_key_files_is_refused():
+    small = [doc("短", "一二")]
+    files, count = bundle_files(small)
+    body = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(5000))
+    parts = [json.loads(files[f"k/{n}.json"]) for n in range(count)]
+    assert patch_bundle({0: small[0]}, {0: doc("长", body)}, parts) is None   # then made whole
+
+
 def test_search_page_is_planned_and_the_index_holds_the_published_articles(site: Path, tmp_path: Path):
     assert plan_search in PLANNERS
     out = tmp_path / "out"
@@ -158,8 +186,11 @@ def test_incremental_builds_remake_only_the_years_whose_article_pages_changed(si
     # a 2025 article's body changes: 2025 is indexed again, 2024's bundle is the same file
     article = site / "articles/2025/08/dangjian-julian-chengshi.md"
     article.write_text(article.read_text(encoding="utf-8") + "\n新增一段关于早稻收购的文字。\n", encoding="utf-8")
+    untouched = os.stat(out / SEARCH_DIR / "2025" / "d" / "0.json").st_ino
     assert build(site, out).indexed == ("2025",)
     assert os.stat(out / SEARCH_DIR / "2024" / "k" / "0.json").st_ino == inode
+    # patched: the other articles' fragments are the last build's files
+    assert os.stat(out / SEARCH_DIR / "2025" / "d" / "0.json").st_ino == untouched
     changed = index_files(out)
     assert changed != first
     assert 3 in lookup(out, "2025", "早稻")[2]   # the new sentence is found

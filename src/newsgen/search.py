@@ -35,22 +35,24 @@ article costs its year only.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import operator
+import os
 import re
 import unicodedata
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
 
 from newsgen.errors import Location, NewsgenError
-from newsgen.output import Manifest, OutputWriter
+from newsgen.output import Manifest, OutputWriter, remove_tree
 from newsgen.render.pages import output_path
 from newsgen.render.views import date_text
 from newsgen.site import Post, place_levels
@@ -178,53 +180,116 @@ def dumps(data: object) -> str:
     return orjson.dumps(data).decode()
 
 
+def fields_of(doc: Document) -> tuple[set[str], set[str], set[str]]:
+    """A document's keys by field: title (and its characters), names (and theirs), body."""
+    return keys(doc.title, True), keys(" ".join(doc.names), True), keys(doc.body, False)
+
+
+def fragment(doc: Document) -> str:
+    """A document's fragment file: what the search page shows of it and checks the query against."""
+    deepest = [p.rsplit("/", 1)[-1] for p in doc.places]
+    return dumps({"u": doc.url, "t": doc.title, "d": doc.date_text, "p": deepest, "n": list(doc.names),
+                  "x": doc.body}) + "\n"
+
+
+def filters_file(filed: Sequence[tuple[Sequence[str], Sequence[str]]]) -> str:
+    """The ids of every region (at every level) and topic, from each id's places and topics."""
+    filters: dict[str, dict[str, list[int]]] = {"region": {}, "topic": {}}
+    for i, (places, topics) in enumerate(filed):
+        levels: dict[str, None] = {}
+        for place in places:
+            levels.update(dict.fromkeys(place_levels(place)))
+        for level in levels:
+            filters["region"].setdefault(level, []).append(i)
+        for topic in dict.fromkeys(topics):
+            filters["topic"].setdefault(topic, []).append(i)
+    return dumps({facet: {value: gaps(ids) for value, ids in sorted(values.items())}
+                  for facet, values in filters.items()}) + "\n"
+
+
+def key_file_count(keys_held: int, ids: int) -> int:
+    """How many key files a bundle of ``keys_held`` keys and ``ids`` postings in all is cut into: the
+    smallest power of two that keeps each near :data:`KEY_FILE_BYTES` (an estimate: a key about 14
+    bytes, an id 3)."""
+    size = keys_held * 14 + ids * 3
+    count = 1
+    while size / count > KEY_FILE_BYTES:
+        count *= 2
+    return count
+
+
+def key_file_text(part: Mapping[str, list[list[int]]]) -> str:
+    """A key file: its keys in order, each with its ids by field as gaps."""
+    return orjson.dumps(part, option=orjson.OPT_SORT_KEYS).decode() + "\n"
+
+
 def bundle_files(docs: Sequence[Document]) -> tuple[dict[str, str], int]:
     """The files of one year's bundle (path within it -> text) for ``docs``, oldest first (ids are
     their positions), and its number of key files."""
     fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
     files: dict[str, str] = {}
-    filters: dict[str, dict[str, list[int]]] = {"region": {}, "topic": {}}
     for i, doc in enumerate(docs):
-        for postings, held in zip(fields, (keys(doc.title, True), keys(" ".join(doc.names), True),
-                                           keys(doc.body, False)), strict=True):
+        for postings, held in zip(fields, fields_of(doc), strict=True):
             # postings[key].append(i) for every key, in C: a million keys a thousand articles
             deque(map(list.append, map(postings.__getitem__, held), repeat(i)), maxlen=0)
-        levels: dict[str, None] = {}
-        for place in doc.places:
-            levels.update(dict.fromkeys(place_levels(place)))
-        for level in levels:
-            filters["region"].setdefault(level, []).append(i)
-        for topic in dict.fromkeys(doc.topics):
-            filters["topic"].setdefault(topic, []).append(i)
-        deepest = [p.rsplit("/", 1)[-1] for p in doc.places]
-        files[f"d/{i}.json"] = dumps({"u": doc.url, "t": doc.title, "d": doc.date_text, "p": deepest,
-                                      "n": list(doc.names), "x": doc.body}) + "\n"
+        files[f"d/{i}.json"] = fragment(doc)
     every = set().union(*fields)
-    size = len(every) * 14 + sum(len(ids) for postings in fields for ids in postings.values()) * 3
-    count = 1
-    while size / count > KEY_FILE_BYTES:
-        count *= 2
+    count = key_file_count(len(every), sum(len(ids) for postings in fields for ids in postings.values()))
     parts: list[dict[str, list[list[int]]]] = [{} for _ in range(count)]
     title, names, body = fields
-    for key in sorted(every):
+    for key in every:
         parts[key_file(key, count)][key] = [gaps(title[key]) if key in title else [],
                                             gaps(names[key]) if key in names else [],
                                             gaps(body[key]) if key in body else []]
     for n, part in enumerate(parts):
-        files[f"k/{n}.json"] = dumps(part) + "\n"
-    files["filters.json"] = dumps({facet: {value: gaps(ids) for value, ids in sorted(values.items())}
-                                   for facet, values in filters.items()}) + "\n"
+        files[f"k/{n}.json"] = key_file_text(part)
+    files["filters.json"] = filters_file([(doc.places, doc.topics) for doc in docs])
     return files, count
+
+
+def patch_bundle(old_docs: Mapping[int, Document], new_docs: Mapping[int, Document],
+                 old_parts: Sequence[dict[str, list[list[int]]]]) -> dict[int, str] | None:
+    """The key files that change when the documents of ``new_docs`` (by id) replace ``old_docs`` (the
+    same ids, as the last build indexed them) in a bundle whose key files were ``old_parts`` (parsed;
+    changed in place): {file number: text}. None when the bundle would need another number of key
+    files: it is then made whole, as a cold build makes it."""
+    count = len(old_parts)
+    touched: set[int] = set()
+    for i, doc in new_docs.items():
+        for f, (before, after) in enumerate(zip(fields_of(old_docs[i]), fields_of(doc), strict=True)):
+            for key in before - after:
+                n = key_file(key, count)
+                entry = old_parts[n][key]
+                ids = _ungap(entry[f])
+                ids.remove(i)
+                entry[f] = gaps(ids)
+                if not any(entry):
+                    del old_parts[n][key]
+                touched.add(n)
+            for key in after - before:
+                n = key_file(key, count)
+                entry = old_parts[n].setdefault(key, [[], [], []])
+                ids = _ungap(entry[f])
+                bisect.insort(ids, i)
+                entry[f] = gaps(ids)
+                touched.add(n)
+    held = sum(len(part) for part in old_parts)
+    ids = sum(len(field) for part in old_parts for entry in part.values() for field in entry)
+    if key_file_count(held, ids) != count:
+        return None
+    return {n: key_file_text(old_parts[n]) for n in sorted(touched)}
+
+
+def _ungap(gapped: list[int]) -> list[int]:
+    return list(accumulate(gapped))
 
 
 # --------------------------------------------------------------------------- the build's step
 
-def fingerprint(article_paths: Sequence[str], prints: Mapping[str, str], shard: str = "") -> str:
-    """A bundle's fingerprint: the index's format, its name and every article page's own fingerprint."""
-    h = hashlib.sha256(f"newsgen search {FORMAT}\0{shard}\0".encode())
-    for path in sorted(article_paths):
-        h.update(f"{path}\0{prints.get(path, '')}\n".encode())
-    return h.hexdigest()
+def ledger(paths: Sequence[str], prints: Mapping[str, str]) -> str:
+    """A bundle's ``docs.json``: the index's format and each id's article page with its fingerprint.
+    The same text, the same bundle; the same pages but some, a bundle the last one patched."""
+    return dumps({"format": FORMAT, "docs": [[path, prints.get(path, "")] for path in paths]}) + "\n"
 
 
 def shard_of(year: str) -> str:
@@ -240,12 +305,75 @@ def shard_pages(articles: Mapping[str, str]) -> dict[str, list[str]]:
     return {name: shards[name] for name in sorted(shards, reverse=True)}
 
 
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class _Bundle:
+    """One year's bundle being written: each file claimed with its own fingerprint (its text's hash),
+    so that a file the last build wrote the same is hard-linked from its output, not written."""
+
+    def __init__(self, writer: OutputWriter, manifest: Manifest, index: SearchIndex, prefix: str,
+                 previous: list[str]) -> None:
+        self.writer, self.manifest, self.index, self.prefix = writer, manifest, index, prefix
+        self.previous = previous   # the last build's files of this bundle
+
+    def reuse_all(self) -> bool:
+        """Link every file of the last build's bundle (claimed only if all of them are as written)."""
+        if not self.previous or not all(self.writer.reuse(p, self.manifest.pages[p][0], self.manifest)
+                                        for p in self.previous):
+            self.clear()
+            return False
+        for path in self.previous:
+            self.claim(path, self.manifest.pages[path][0])
+        return True
+
+    def clear(self) -> None:
+        """Forget files linked into a fresh output and not claimed (a tree updated in place keeps them:
+        each is replaced when written, swept when not)."""
+        if not self.writer.in_place:
+            remove_tree(self.writer.tmp / self.prefix)
+
+    def read(self, name: str) -> str | None:
+        """A file of the last build's bundle, when it is on disk as that build wrote it."""
+        path = self.prefix + name
+        entry = self.manifest.pages.get(path)
+        if entry is None or not self.writer.has_output:
+            return None
+        try:
+            with open(os.path.join(self.writer.output, path), "rb") as f:
+                st = os.fstat(f.fileno())
+                if [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:4]:
+                    return None
+                return f.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def claim(self, path: str, fingerprint: str) -> None:
+        self.writer.claim(path, CLAIM)
+        self.index.prints[path] = fingerprint
+
+    def write(self, name: str, text: str) -> None:
+        path = self.prefix + name
+        if not self.writer.in_place:   # never write into a file linked from the published output
+            (self.writer.tmp / path).unlink(missing_ok=True)
+        self.writer.write_page(path, text, CLAIM)
+        self.index.prints[path] = _sha(text)
+
+    def link(self, name: str) -> bool:
+        path = self.prefix + name
+        entry = self.manifest.pages.get(path)
+        return entry is not None and self.writer.reuse(path, entry[0], self.manifest)
+
+
 def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], manifest: Manifest) -> SearchIndex:
     """Write the search index of ``plan``'s articles (their pages already written) into ``writer``'s
     ``search-index/``.
 
-    ``prints`` are the pages' fingerprints and ``manifest`` the last build's, to reuse the bundle
-    of every year whose article pages are all unchanged."""
+    ``prints`` are the pages' fingerprints and ``manifest`` the last build's: the bundle of a year
+    whose article pages are all unchanged is linked from the last output; one whose pages are the
+    same but a few changed is patched (their fragments and the key files their keys are in); any
+    other is made whole."""
     if writer.claimed(SEARCH_DIR):
         raise NewsgenError(f"/{SEARCH_DIR}/ is the search index's folder, but the site put a file there",
                            Location(Path(SEARCH_DIR)))
@@ -255,23 +383,27 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     index = SearchIndex(pages=len(years), shards=list(shards))
     listing: list[dict[str, object]] = []
     counts: dict[str, dict[str, int]] = {"region": {}, "topic": {}, "year": {}}
+    last: dict[str, list[str]] = {}   # the last build's files of each bundle
+    for path in manifest.pages:
+        if path.startswith(SEARCH_DIR + "/"):
+            last.setdefault(path.split("/", 2)[1], []).append(path)
     for name, paths in shards.items():
-        digest = fingerprint(paths, prints, name)
-        prefix = f"{SEARCH_DIR}/{name}/"
         # oldest first (site.posts is newest first): an article's id is its place in its year
         ordered = sorted(paths, key=lambda p: -posts[p].index)
-        previous = sorted(p for p, entry in manifest.pages.items() if p.startswith(prefix) and entry[0] == digest)
-        count = _key_files(previous, prefix)
-        if previous and count and all(writer.reuse(path, digest, manifest) for path in previous):
-            for path in previous:
-                writer.claim(path, CLAIM)
-                index.prints[path] = digest
+        docs_json = ledger(ordered, prints)
+        bundle = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{name}/", sorted(last.get(name, [])))
+        entry = manifest.pages.get(bundle.prefix + "docs.json")
+        if entry is not None and entry[0] == _sha(docs_json) and bundle.reuse_all():
+            count = sum(1 for p in bundle.previous if p.startswith(bundle.prefix + "k/"))
         else:
-            files, count = bundle_files([document(posts[p]) for p in ordered])
             index.indexed.append(name)
-            for path, text in files.items():
-                writer.write_page(prefix + path, text, CLAIM)
-                index.prints[prefix + path] = digest
+            count = _patch(bundle, ordered, posts, prints, docs_json)
+            if not count:
+                bundle.clear()
+                files, count = bundle_files([document(posts[p]) for p in ordered])
+                for path, text in files.items():
+                    bundle.write(path, text)
+                bundle.write("docs.json", docs_json)
         listing.append({"name": name, "bundle": f"{name}/", "pages": len(paths), "keys": count})
         counts["year"][name] = len(paths)
         for path in paths:
@@ -288,11 +420,67 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
                       ensure_ascii=False, indent=1) + "\n"
     path = f"{SEARCH_DIR}/{SHARDS_FILE}"
     writer.write_page(path, text, CLAIM)
-    index.prints[path] = hashlib.sha256(text.encode()).hexdigest()
+    index.prints[path] = _sha(text)
     return index
 
 
-def _key_files(paths: Sequence[str], prefix: str) -> int:
-    """How many key files a bundle's listed files hold (0: none, the bundle is not whole)."""
-    count = sum(1 for p in paths if p.startswith(prefix + "k/"))
-    return count if count and count & (count - 1) == 0 and f"{prefix}filters.json" in paths else 0
+#: A year with more changed articles than this is made whole rather than patched.
+PATCH_LIMIT = 64
+
+
+def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], prints: Mapping[str, str],
+           docs_json: str) -> int:
+    """Patch the last build's bundle into ``bundle`` when it indexed the same article pages in the same
+    order and few of them changed: returns its number of key files, or 0 (nothing claimed) when it
+    cannot be patched."""
+    old = bundle.read("docs.json")
+    if old is None:
+        return 0
+    try:
+        data = orjson.loads(old)
+        before = [path for path, _ in data["docs"]]
+        changed = [i for i, (path, print_) in enumerate(data["docs"]) if prints.get(path, "") != print_]
+    except (ValueError, TypeError, KeyError):
+        return 0
+    if data.get("format") != FORMAT or before != list(ordered) or len(changed) > PATCH_LIMIT:
+        return 0
+    count = sum(1 for p in bundle.previous if p.startswith(bundle.prefix + "k/"))
+    if not count or count & (count - 1):
+        return 0
+    try:
+        parts = []
+        for n in range(count):
+            text = bundle.read(f"k/{n}.json")
+            if text is None:
+                return 0
+            parts.append(orjson.loads(text))
+        old_docs = {}
+        for i in changed:
+            text = bundle.read(f"d/{i}.json")
+            if text is None:
+                return 0
+            d = orjson.loads(text)
+            old_docs[i] = Document(d["u"], d["t"], "", "", (), (), tuple(d["n"]), d["x"])
+    except (ValueError, TypeError, KeyError):
+        return 0
+    new_docs = {i: document(posts[ordered[i]]) for i in changed}
+    rewritten = patch_bundle(old_docs, new_docs, parts)
+    if rewritten is None:
+        return 0
+    fresh = {f"k/{n}.json" for n in rewritten} | {f"d/{i}.json" for i in changed} | {"docs.json", "filters.json"}
+    expected = {f"k/{n}.json" for n in range(count)} | {f"d/{i}.json" for i in range(len(ordered))} | \
+        {"docs.json", "filters.json"}
+    kept = sorted(expected - fresh)
+    if {p[len(bundle.prefix):] for p in bundle.previous} != expected or not all(map(bundle.link, kept)):
+        bundle.clear()
+        return 0
+    for name in kept:
+        bundle.claim(bundle.prefix + name, bundle.manifest.pages[bundle.prefix + name][0])
+    for n, text in rewritten.items():
+        bundle.write(f"k/{n}.json", text)
+    for i, doc in new_docs.items():
+        bundle.write(f"d/{i}.json", fragment(doc))
+    articles = [posts[path].article for path in ordered]
+    bundle.write("filters.json", filters_file([(a.regions, a.topics) for a in articles]))
+    bundle.write("docs.json", docs_json)
+    return count
