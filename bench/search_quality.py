@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             context = browser.new_context()
             page = context.new_page()
             responses: list = []
-            page.on("response", responses.append)
+            page.on("response", lambda r: responses.append(r))
             page.add_init_script(WATCH)
             page.goto(base + "search/?q=" + quote(items[0][1]), wait_until="load")
             page.wait_for_function("window.__shown !== null", timeout=60000)

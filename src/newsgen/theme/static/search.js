@@ -12,7 +12,7 @@ const PAGE_SIZE = 10;
 const FORMAT = 1;
 const TITLE = 0, NAMES = 1, BODY = 2, PARTS = 3;
 const ORDER = [TITLE, BODY, NAMES];   // which field holding a run ranks first
-const MAX_KEYS = 12;                  // pairs looked up for one query at most (a long query: spread over it)
+const MAX_KEYS = 8;                   // pairs looked up for one query at most (a long query: spread over it)
 
 const root = document.getElementById("search");
 const form = root.querySelector("form");
@@ -60,13 +60,25 @@ function pairs(run) {
   return out;
 }
 
+function cover(run) {
+  // pairs that between them hold every character of a run of five or more: the first, every other
+  // one, the last. An article holding the run holds them all, and its text then says whether it holds
+  // the run; a shorter run is looked up by all its pairs (an exact count of the articles holding it).
+  const keys = pairs(run);
+  if (keys.length <= 3) return keys;
+  const picked = keys.filter((_, i) => i % 2 === 0);
+  if ((keys.length - 1) % 2) picked.push(keys[keys.length - 1]);
+  return picked;
+}
+
 function lookups(runs) {
-  // the pairs to fetch for each run: all of them, or for a long query a spread of them covering it
-  const all = runs.map(pairs);
+  // the pairs to fetch for each run (one file a pair and a year): its cover, and for a long query
+  // a spread of those, at most MAX_KEYS in all
+  const all = runs.map(cover);
   const total = all.reduce((n, keys) => n + keys.length, 0);
   if (total <= MAX_KEYS) return all;
   return all.map((keys) => {
-    const want = Math.max(1, Math.round((keys.length * MAX_KEYS) / total));
+    const want = Math.max(1, Math.floor((keys.length * MAX_KEYS) / total));
     if (keys.length <= want) return keys;
     const picked = new Set();
     for (let i = 0; i < want; i++) picked.add(keys[Math.round((i * (keys.length - 1)) / Math.max(1, want - 1))]);
