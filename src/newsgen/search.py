@@ -22,15 +22,19 @@ number of key files, and the filter values with their counts. A bundle ``<year>/
 ``k/<n>.json``, the key files: each key (a pair, or a single character of a title or name) is in
 file ``fnv1a(key) % keys`` with its articles, by field (title, names, body), as ascending ids given
 as gaps; ``d/<id>.json``, each article's fragment (URL, title, date, places, names, body text);
-``filters.json``, the ids of each region (every level) and topic. Ids are the articles' positions
-in the year, oldest first, so a higher id is newer. The number of key files grows with the year's
-index so that each stays a few kB: a query downloads one key file a pair a year, not the index.
+``filters.json``, the ids of each region (every level) and topic; ``docs.json``, each id's article
+page with its fingerprint. Ids are the articles' positions in the year, oldest first, so a higher
+id is newer. The number of key files grows with the year's index so that each stays a few kB: a
+query downloads one key file a pair and a year, not the index.
 
-Incremental builds: a year's bundle is a function of that year's article pages (and of this
-module's :data:`FORMAT`), so its fingerprint is a hash of theirs. A year whose fingerprint is the
-last build's, with its files on disk as written, is hard-linked from the previous output; the
-others are made again, here, in Python (about a second for a thousand articles): editing an
-article costs its year only.
+Incremental builds. Each file is claimed with its own fingerprint (its text's hash). A year whose
+``docs.json`` is the last build's (the same pages, each with the same fingerprint) is hard-linked
+from the previous output. A year with the same pages in the same order but a few changed (a body
+edited) is patched: the changed articles' old keys (from their old fragments) and new keys give
+the key files that change; those, the changed fragments, ``filters.json`` and ``docs.json`` are
+written, every other file linked. Any other year (an article added, removed or moved, or a patch
+that would change the number of key files) is made whole, in Python: about a second for a
+thousand articles. A patched bundle is the same, byte for byte, as one made whole.
 """
 
 from __future__ import annotations
@@ -72,7 +76,6 @@ FORMAT = 1
 #: About how many bytes of postings a key file holds at most (its year's key files are as many as
 #: that takes, a power of two): what a query downloads per pair and year.
 KEY_FILE_BYTES = 6000
-FIELDS = ("title", "names", "body")
 _SHARD_NAME = re.compile(r"[0-9A-Za-z_-]{1,32}")
 _RUN = re.compile(r"[^\W_]+")   # letters and digits: str.isalnum
 
