@@ -308,3 +308,8 @@ def test_a_query_only_parts_of_which_an_article_holds_says_so(reader):
     status = reader.page.locator(".search-status").inner_text()
     assert "没有文章包含完整的“杭州亚运会 韩国总理”" in status
     assert titles and reader.page.locator(".search-results li.search-parts").count() == 1
+
+
+def test_a_query_of_punctuation_only_finds_nothing_rather_than_everything(reader):
+    assert reader("，。！") == []
+    assert "没有找到" in reader.page.locator(".search-status").inner_text()

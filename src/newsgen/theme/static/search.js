@@ -198,6 +198,7 @@ function byDate(a, b) {
 async function find(term, filters, dateOrder) {
   const shards = index.shards.filter((s) => !filters.year || s.name === filters.year);
   const runs = runsOf(term);
+  if (term && !runs.length) return { runs, hits: [] };   // punctuation only: nothing to look for
   const keyRuns = lookups(runs);
   const perYear = await Promise.all(shards.map(async (shard) => {
     const allowed = await filtered(shard, filters);
@@ -424,7 +425,7 @@ async function run() {
   const parts = results.length - whole;
   const quoted = `“${term}”`;
   if (!found.runs.length) {
-    status.textContent = results.length ? `找到 ${results.length} 篇文章。` : "没有找到文章。";
+    status.textContent = results.length ? `找到 ${results.length} 篇文章。` : `没有找到${term ? `包含${quoted}的` : ""}文章。`;
   } else if (whole) {
     status.textContent = `找到 ${whole} 篇文章包含${quoted}` + (parts ? `，另有 ${parts} 篇只包含其中部分字词。` : "。");
   } else if (parts) {
