@@ -88,6 +88,9 @@ class SearchIndex:
     pages: int = 0                                          # article pages indexed
     shards: list[str] = field(default_factory=list)         # every year bundle, newest first
     indexed: list[str] = field(default_factory=list)        # those made again (the rest reused)
+    #: the manifest entries of the files linked from the last output, read as each was linked
+    #: (the build need not stat them again)
+    entries: dict[str, list] = field(default_factory=dict)
 
     @property
     def reused(self) -> bool:
@@ -320,15 +323,15 @@ class _Bundle:
                  previous: list[str]) -> None:
         self.writer, self.manifest, self.index, self.prefix = writer, manifest, index, prefix
         self.previous = previous   # the last build's files of this bundle
+        self.linked: dict[str, list] = {}   # those linked, with their manifest entries
 
     def reuse_all(self) -> bool:
         """Link every file of the last build's bundle (claimed only if all of them are as written)."""
-        if not self.previous or not all(self.writer.reuse(p, self.manifest.pages[p][0], self.manifest)
-                                        for p in self.previous):
+        if not self.previous or not all(map(self.link, self.previous)):
             self.clear()
             return False
         for path in self.previous:
-            self.claim(path, self.manifest.pages[path][0])
+            self.claim(path)
         return True
 
     def clear(self) -> None:
@@ -352,9 +355,11 @@ class _Bundle:
         except (OSError, UnicodeDecodeError):
             return None
 
-    def claim(self, path: str, fingerprint: str) -> None:
+    def claim(self, path: str) -> None:
+        """Claim a file :meth:`link` linked."""
         self.writer.claim(path, CLAIM)
-        self.index.prints[path] = fingerprint
+        self.index.prints[path] = self.linked[path][0]
+        self.index.entries[path] = self.linked[path]
 
     def write(self, name: str, text: str) -> None:
         path = self.prefix + name
@@ -363,10 +368,13 @@ class _Bundle:
         self.writer.write_page(path, text, CLAIM)
         self.index.prints[path] = _sha(text)
 
-    def link(self, name: str) -> bool:
-        path = self.prefix + name
+    def link(self, path: str) -> bool:
+        """Link a file of the last build's bundle, when it is on disk as written (its entry kept)."""
         entry = self.manifest.pages.get(path)
-        return entry is not None and self.writer.reuse(path, entry[0], self.manifest)
+        if entry is None or not self.writer.reuse(path, entry[0], self.manifest):
+            return False
+        self.linked[path] = identity = self.writer.identity(path, entry[0])
+        return bool(identity)
 
 
 def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], manifest: Manifest) -> SearchIndex:
@@ -473,12 +481,12 @@ def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], p
     fresh = {f"k/{n}.json" for n in rewritten} | {f"d/{i}.json" for i in changed} | {"docs.json", "filters.json"}
     expected = {f"k/{n}.json" for n in range(count)} | {f"d/{i}.json" for i in range(len(ordered))} | \
         {"docs.json", "filters.json"}
-    kept = sorted(expected - fresh)
+    kept = [bundle.prefix + name for name in sorted(expected - fresh)]
     if {p[len(bundle.prefix):] for p in bundle.previous} != expected or not all(map(bundle.link, kept)):
         bundle.clear()
         return 0
-    for name in kept:
-        bundle.claim(bundle.prefix + name, bundle.manifest.pages[bundle.prefix + name][0])
+    for path in kept:
+        bundle.claim(path)
     for n, text in rewritten.items():
         bundle.write(f"k/{n}.json", text)
     for i, doc in new_docs.items():

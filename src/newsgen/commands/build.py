@@ -225,8 +225,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         if search:
             index = index_articles(writer, plan, prints, manifest)
             indexed = tuple(index.indexed)
-            for path, fingerprint in index.prints.items():
-                written.pages[path] = writer.identity(path, fingerprint)
+            for path, fingerprint in index.prints.items():   # (a file linked: its entry as it was)
+                written.pages[path] = index.entries.get(path) or writer.identity(path, fingerprint)
             clock.step("search", index.summary)
         else:
             indexed = ()
