@@ -5,8 +5,8 @@
 For each size, a corpus is generated with ``../shared/bench/make_corpus.py`` (this repository's
 ``newsgen.yaml`` copied in) and built as a subprocess, timed from outside (wall seconds) with its
 peak RSS (``wait4``): first *cold, with search index* (the *search index* row: its size, files and
-the build's indexing time) and one body edited after it (Pagefind indexes
-again whenever an article page changes); then, with ``--no-search`` (the work Hugo and Pelican do,
+the build's indexing time) and one body edited after it (the search index patches that article's
+year); then, with ``--no-search`` (the work Hugo and Pelican do,
 and what ``newsgen serve`` does), *cold* (empty output and cache) and, each the median of ``--runs``:
 
 - *no change*: nothing edited since the last build;
