@@ -5,8 +5,8 @@
 For each size, a corpus is generated with ``../shared/bench/make_corpus.py`` (this repository's
 ``newsgen.yaml`` copied in) and built as a subprocess, timed from outside (wall seconds) with its
 peak RSS (``wait4``): first *cold, with search index* (the *search index* row: its size, files and
-the build's indexing time) and one body edited after it (Pagefind indexes
-again whenever an article page changes); then, with ``--no-search`` (the work Hugo and Pelican do,
+the build's indexing time) and one body edited after it (the search index patches that article's
+year); then, with ``--no-search`` (the work Hugo and Pelican do,
 and what ``newsgen serve`` does), *cold* (empty output and cache) and, each the median of ``--runs``:
 
 - *no change*: nothing edited since the last build;
@@ -59,7 +59,7 @@ class Run:
     seconds: float
     rss_mb: float
     rendered: int | None = None
-    search_seconds: float | None = None   # the build's search step (Pagefind indexing)
+    search_seconds: float | None = None   # the build's search step (indexing)
 
 
 def newsgen() -> list[str]:
@@ -211,7 +211,7 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
     say = lambda name: print(f"  {count}: {name}", file=sys.stderr, flush=True)  # noqa: E731
     row["cold, with search index"] = build(corpus, work / f"search-{count}")
     say(f"cold, with search index {row['cold, with search index'].seconds:.2f} s")  # type: ignore[union-attr]
-    index = work / f"search-{count}" / "pagefind"
+    index = work / f"search-{count}" / "search-index"
     files = [p for p in index.rglob("*") if p.is_file()]
     indexing = row["cold, with search index"].search_seconds  # type: ignore[union-attr]
     row["search index"] = (f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB, {len(files)} files, "

@@ -66,7 +66,7 @@ def test_build_result_counts_pages_and_times_every_step(built: tuple[Path, Build
     html = [p for p in out.rglob("*.html")]
     assert result.pages == len(html) == 46     # with /search/
     assert result.files == 22    # 1 + 10 region + 6 topic feeds; sitemap.xml, its 3 sitemaps; robots.txt
-    assert result.articles == 5 and result.static_files == 2   # style.css, search.js (pagefind/ not counted)
+    assert result.articles == 5 and result.static_files == 2   # style.css, search.js (search-index/ not counted)
     assert result.output == out
     assert [str(w) for w in result.warnings] == [PATH_ONLY_BASE_URL]
     assert list(result.timings) == ["config", "articles", "model", "views", "plan", "changes", "render", "search",
@@ -109,7 +109,7 @@ def test_region_pages_count_descendants_and_chart_one_bar_per_month(built: tuple
 def test_article_page(built: tuple[Path, BuildResult]):
     out, _ = built
     html = (out / "2025/08/dangjian-julian-chengshi/index.html").read_text(encoding="utf-8")
-    for part in ['<p class="kicker">宜春经开区</p>', "<h1 data-pagefind-weight=\"10\">党建聚链成势 产业向新攀高</h1>",
+    for part in ['<p class="kicker">宜春经开区</p>', "<h1>党建聚链成势 产业向新攀高</h1>",
                  '<p class="subtitle">把党组织建在产业链上</p>', '<time datetime="2025-08-06">2025年8月6日</time>',
                  "卢鸿　张辉云", "约 1 分钟", '<a href="/regions/jiangxi/yichun/">宜春市</a>',
                  '<a href="/topics/dangjianyinling/">党建引领</a>', '<a href="/tags/lidianxinnengyuan/">锂电新能源</a>',

@@ -75,7 +75,7 @@ def make_site(root: Path, count: int) -> Path:
 
 def snapshot(root: Path) -> dict[str, str]:
     """Every file under ``root`` by relative path, with the sha256 of its bytes (but the search index's
-    files that Pagefind writes in hash-map order: see newsgen.search)."""
+    files golden.unstable names)."""
     out: dict[str, str] = {}
     for dirpath, _dirs, names in os.walk(root):
         for name in names:

@@ -16,7 +16,6 @@ from newsgen import cli
 from newsgen.commands import check as check_mod
 from newsgen.commands.check import check
 from newsgen.commands.init import init
-from newsgen.errors import NewsgenError
 
 TODAY = dt.date(2025, 8, 31)
 
@@ -371,22 +370,6 @@ def test_a_template_error_only_the_oldest_article_triggers_is_found(site):
         "templates/article.html:1: template error while rendering 2025/07/old/index.html: "
         "'newsgen.render.views.PostView object' has no attribute 'no_such_field'"]
     assert cli.main(["build", "--no-search", "--site", str(site)]) == 1
-
-
-def test_a_missing_pagefind_is_an_error_of_check_as_of_build(site, monkeypatch, capsys):
-    from newsgen import search
-
-    def missing():
-        raise NewsgenError("the search index needs Pagefind: pip install 'pagefind[extended]' "
-                           "(newsgen depends on it; reinstall newsgen)")
-
-    write(site, "articles/2025/08/a.md", GOOD)
-    monkeypatch.setattr(search, "executable", missing)
-    assert cli.main(["check", "--site", str(site)]) == 1
-    assert "the search index needs Pagefind" in capsys.readouterr().out
-    assert cli.main(["build", "--site", str(site)]) == 1
-    assert "the search index needs Pagefind" in capsys.readouterr().err
-    assert cli.main(["build", "--no-search", "--site", str(site)]) == 0
 
 
 def test_fix_refuses_while_an_import_writes_the_articles(site, capsys):

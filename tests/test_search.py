@@ -1,6 +1,7 @@
-"""The search index at build time: Pagefind indexes the article pages only, into ``pagefind/`` of
-the temporary output; unchanged article pages mean the previous index is reused, a changed one
-means a new index; either way the output equals a cold build's. (Searching it: test_search_browser.)"""
+"""The search index at build time (newsgen.search): every pair of adjacent characters of each
+article's title, body and names, one bundle a year in ``search-index/``; unchanged years are reused,
+a changed one is made again, and either way the output equals a cold build's. (Searching it in a
+browser: test_search_browser.py, and the reader's queries at the end of this file.)"""
 
 from __future__ import annotations
 
@@ -8,27 +9,42 @@ import json
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from newsgen.commands.build import build
 from newsgen.render.pages import PLANNERS, plan_search
-from newsgen.search import SEARCH_DIR, SHARDS_FILE, UNUSED
+from newsgen.search import SEARCH_DIR, SHARDS_FILE, Document, bundle_files, key_file, keys, patch_bundle, runs
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
 
 
-def entry(out: Path, shard: str) -> dict:
-    return json.loads((out / SEARCH_DIR / shard / "pagefind-entry.json").read_text(encoding="utf-8"))
+def listing(out: Path) -> dict:
+    return json.loads((out / SEARCH_DIR / SHARDS_FILE).read_text(encoding="utf-8"))
 
 
-def shards(out: Path) -> list[dict]:
-    return json.loads((out / SEARCH_DIR / SHARDS_FILE).read_text(encoding="utf-8"))["shards"]
+def read(out: Path, path: str) -> dict:
+    return json.loads((out / SEARCH_DIR / path).read_text(encoding="utf-8"))
 
 
 def index_files(out: Path) -> dict[str, bytes]:
     root = out / SEARCH_DIR
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def lookup(out: Path, year: str, key: str) -> list[list[int]]:
+    """The ids (title, names, body) of ``key`` in a year's bundle, as the search page reads them."""
+    count = next(s["keys"] for s in listing(out)["shards"] if s["name"] == year)
+    entry = read(out, f"{year}/k/{key_file(key, count)}.json").get(key, [[], [], []])
+    out_ids = []
+    for gaps in entry:
+        ids, last = [], 0
+        for gap in gaps:
+            last += gap
+            ids.append(last)
+        out_ids.append(ids)
+    return out_ids
 
 
 @pytest.fixture
@@ -38,42 +54,109 @@ def site(tmp_path: Path) -> Path:
     return copy
 
 
-def test_search_page_is_planned_and_the_index_holds_the_article_pages_only(site: Path, tmp_path: Path):
+def test_keys_are_the_pairs_of_each_run_and_single_characters_where_asked():
+    assert runs("章贡区：做活政务公开 激活 GDP2025") == ["章贡区", "做活政务公开", "激活", "GDP2025"]
+    assert keys("习近平会见", False) == {"习近", "近平", "平会", "会见"}   # no vocabulary: 习近平 is held whole
+    assert keys("习近平", True) == {"习近", "近平", "习", "近", "平"}
+    assert keys("南康区，早稻", False) == {"南康", "康区", "早稻"}          # no pair across punctuation
+    assert keys("ＧＤＰ 鱼", False) == {"gd", "dp", "鱼"}                    # NFKC, lower case; a lone character kept
+
+
+def test_key_files_are_chosen_as_the_search_page_chooses_them():
+    # FNV-1a (32 bits) over UTF-16 code units, as search.js's keyFile: "ab" is FNV-1a's published value
+    # of the bytes "ab" (each a code unit); the browser tests search the index with the page's own hash
+    assert key_file("ab", 2**32) == 0x4D2505CA
+    assert key_file("ab", 1) == 0 and 0 <= key_file("南康", 512) < 512
+
+
+def test_a_bundle_files_every_key_by_field_with_ids_oldest_first():
+    old = Document("2025/01/a/", "党建聚链成势", "2025-01-02", "2025年1月2日", ("江西省/赣州市/南康区",), ("党建引领",),
+                   ("江西省", "赣州市", "南康区", "党建引领"), "南康区各地党组织。")
+    new = Document("2025/02/b/", "早稻收购", "2025-02-03", "2025年2月3日", ("江西省/赣州市/南康区/唐江镇",), (),
+                   ("江西省", "赣州市", "南康区", "唐江镇"), "党建引领产业发展。")
+    files, count = bundle_files([old, new])
+    assert count == 1
+    postings = json.loads(files["k/0.json"])
+    assert postings["南康"] == [[], [0, 1], [0]]         # names: both (the town's article too); body: the first
+    assert postings["党建"] == [[0], [0], [1]]           # gaps: [1] is id 1
+    assert postings["早"] == [[1], [], []]               # single characters: titles and names only
+    assert "各" not in postings
+    assert json.loads(files["d/1.json"]) == {"u": "2025/02/b/", "t": "早稻收购", "d": "2025年2月3日", "p": ["唐江镇"],
+                                             "n": ["江西省", "赣州市", "南康区", "唐江镇"], "x": "党建引领产业发展。"}
+    assert json.loads(files["filters.json"])["region"]["江西省/赣州市/南康区"] == [0, 1]
+    assert json.loads(files["filters.json"])["region"]["江西省/赣州市/南康区/唐江镇"] == [1]
+
+
+def test_key_files_grow_with_the_index_so_each_stays_small():
+    body = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000))
+    docs = [Document(f"2025/01/{i}/", f"标题{i}", "2025-01-01", "", (), (), (), body[i:] + body[:i])
+            for i in range(40)]
+    files, count = bundle_files(docs)
+    assert count > 8 and count & (count - 1) == 0
+    sizes = [len(text.encode()) for name, text in files.items() if name.startswith("k/")]
+    assert len(sizes) == count and max(sizes) < 4 * 6000
+
+
+def doc(title: str, body: str, names: tuple[str, ...] = ()) -> Document:
+    return Document(f"2025/01/{title}/", title, "2025-01-01", "", (), (), names, body)
+
+
+def test_a_patched_bundle_is_the_bundle_made_from_the_new_articles():
+    old = [doc("早稻收购", "南康区早稻收购全铺开。"), doc("政务公开", "章贡区做活政务公开。", ("章贡区",)),
+           doc("供水保障", "南昌市发布冬季供水保障措施。")]
+    new = {1: doc("政务公开新篇", "章贡区激活治理效能，早稻归仓。", ("章贡区", "政务服务")),
+           2: doc("供水", "冬季供水。")}
+    files, count = bundle_files(old)
+    parts = [json.loads(files[f"k/{n}.json"]) for n in range(count)]
+    rewritten = patch_bundle({i: old[i] for i in new}, new, parts)
+    want, want_count = bundle_files([old[0], new[1], new[2]])
+    assert rewritten is not None and want_count == count
+    assert rewritten and all(want[f"k/{n}.json"] == text for n, text in rewritten.items())
+    untouched = set(range(count)) - set(rewritten)
+    assert all(want[f"k/{n}.json"] == files[f"k/{n}.json"] for n in untouched)
+    assert "保障" not in json.dumps(parts, ensure_ascii=False)   # a key no article holds any more is gone
+
+
+def test_a_patch_that_needs_more_key_files_is_refused():
+    small = [doc("短", "一二")]
+    files, count = bundle_files(small)
+    body = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(5000))
+    parts = [json.loads(files[f"k/{n}.json"]) for n in range(count)]
+    assert patch_bundle({0: small[0]}, {0: doc("长", body)}, parts) is None   # then made whole
+
+
+def test_search_page_is_planned_and_the_index_holds_the_published_articles(site: Path, tmp_path: Path):
     assert plan_search in PLANNERS
     out = tmp_path / "out"
     result = build(site, out, incremental=False)
     assert (out / "search" / "index.html").is_file()
-    # one Pagefind bundle a year, newest first, listed for the search page
-    assert shards(out) == [{"name": "2025", "bundle": "2025/", "pages": 4},
-                           {"name": "2024", "bundle": "2024/", "pages": 1}]
+    data = listing(out)
+    assert [(s["name"], s["bundle"], s["pages"]) for s in data["shards"]] == \
+        [("2025", "2025/", 4), ("2024", "2024/", 1)]
+    assert data["filters"]["year"] == {"2025": 4, "2024": 1}
+    assert data["filters"]["region"]["江西省/赣州市/章贡区"] == 1 and data["filters"]["region"]["江西省"] == 5
     assert result.indexed == ("2025", "2024")
-    for year, count in (("2025", 4), ("2024", 1)):
-        assert (out / SEARCH_DIR / year / "pagefind.js").is_file()
-        assert not any((out / SEARCH_DIR / year / name).exists() for name in UNUSED)   # Pagefind's own UIs
-        languages = entry(out, year)["languages"]
-        assert list(languages) == ["zh-cn"]                       # the pages' lang: Chinese segmentation
-        assert languages["zh-cn"]["page_count"] == count          # no listing, no search page
-    assert result.articles == 5
-    assert "search" in result.timings
-    # claimed as static files: neither pages nor feeds in the counts, but in the manifest's reach
+    # ids are positions in the year, oldest first: the 2025 articles by date
+    titles = [read(out, f"2025/d/{i}.json")["t"] for i in range(4)]
+    assert titles[0] == "章贡区：做活政务公开 激活治理效能" and titles[-1] == "党建聚链成势 产业向新攀高"
+    assert not (out / SEARCH_DIR / "2025" / "d" / "4.json").exists()   # the draft is not indexed
+    # the title's pairs in the title field, the place's name in the names field
+    assert 0 in lookup(out, "2025", "政务")[0] and 0 in lookup(out, "2025", "章贡")[1]
+    assert lookup(out, "2025", "草稿") == [[], [], []]
+    assert result.articles == 5 and "search" in result.timings
+    # claimed as static files: neither pages nor feeds in the counts
     assert result.pages == len(list(out.rglob("*.html")))
 
 
-def test_article_pages_carry_the_filters_the_sort_and_the_indexed_parts(site: Path, tmp_path: Path):
+def test_article_pages_carry_no_indexer_marks_and_the_search_page_finds_the_index(site: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(site, out, incremental=False)
     html = (out / "2025/08/gaishan-gongshui-jichu-sheshi/index.html").read_text(encoding="utf-8")
-    for part in ('data-pagefind-sort="date:2025-08-05"', 'data-pagefind-filter="region:江西省"',
-                 'data-pagefind-filter="region:江西省/南昌市/青山湖区"',
-                 'data-pagefind-filter="region:江西省/南昌市/青山湖区/罗家镇"',
-                 'data-pagefind-filter="topic:水利"', 'data-pagefind-filter="year:2025"',
-                 '<header data-pagefind-body>', '<p class="meta" data-pagefind-ignore>',
-                 # the title weighs a hundred times any word of the body: titles rank first
-                 '<h1 data-pagefind-weight="10">', '<div class="body" data-pagefind-body data-pagefind-weight="0.1">'):
-        assert part in html, part
-    listing = (out / "index.html").read_text(encoding="utf-8")
-    assert "data-pagefind" not in listing
-    assert 'action="/search/"' in listing and 'name="q"' in listing   # the header's search box
+    assert "pagefind" not in html
+    listing_page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'action="/search/"' in listing_page and 'name="q"' in listing_page   # the header's search box
+    search = (out / "search/index.html").read_text(encoding="utf-8")
+    assert 'data-bundle="/search-index/"' in search and 'class="search-offer"' in search
 
 
 def test_header_box_and_index_honour_a_sub_path(site: Path, tmp_path: Path):
@@ -82,65 +165,57 @@ def test_header_box_and_index_honour_a_sub_path(site: Path, tmp_path: Path):
     page = (out / "2025/08/dangjian-julian-chengshi/index.html").read_text(encoding="utf-8")
     assert 'action="/archive/search/"' in page
     search = (out / "search/index.html").read_text(encoding="utf-8")
-    assert 'data-bundle="/archive/pagefind/"' in search and 'data-base="/archive/"' in search
+    assert 'data-bundle="/archive/search-index/"' in search and 'data-base="/archive/"' in search
     assert 'src="/archive/static/search.js"' in search
+    assert read(out, "2025/d/0.json")["u"] == "2025/07/zhanggong-zhengwu-gongkai/"   # under the base path
 
 
 def test_incremental_builds_remake_only_the_years_whose_article_pages_changed(site: Path, tmp_path: Path):
     out = tmp_path / "out"
     assert build(site, out).indexed == ("2025", "2024")
     first = index_files(out)
-    inode = os.stat(out / SEARCH_DIR / "2024" / "pagefind-entry.json").st_ino
+    inode = os.stat(out / SEARCH_DIR / "2024" / "k" / "0.json").st_ino
 
     # a listing template changes, no article page does: every bundle is hard-linked from the last output
     (site / "templates").mkdir()
     (site / "templates" / "home.html").write_text('{% extends "base.html" %}{% block main %}首页{% endblock %}\n',
                                                   encoding="utf-8")
     assert build(site, out).indexed == ()
-    assert index_files(out) == first and os.stat(out / SEARCH_DIR / "2024" / "pagefind-entry.json").st_ino == inode
+    assert index_files(out) == first and os.stat(out / SEARCH_DIR / "2024" / "k" / "0.json").st_ino == inode
 
-    # a 2025 article's body changes: Pagefind runs for 2025 only, 2024's bundle is the same file
+    # a 2025 article's body changes: 2025 is indexed again, 2024's bundle is the same file
     article = site / "articles/2025/08/dangjian-julian-chengshi.md"
     article.write_text(article.read_text(encoding="utf-8") + "\n新增一段关于早稻收购的文字。\n", encoding="utf-8")
+    untouched = os.stat(out / SEARCH_DIR / "2025" / "d" / "0.json").st_ino
     assert build(site, out).indexed == ("2025",)
-    assert os.stat(out / SEARCH_DIR / "2024" / "pagefind-entry.json").st_ino == inode
+    assert os.stat(out / SEARCH_DIR / "2024" / "k" / "0.json").st_ino == inode
+    # patched: the other articles' fragments are the last build's files
+    assert os.stat(out / SEARCH_DIR / "2025" / "d" / "0.json").st_ino == untouched
     changed = index_files(out)
-    assert stable(changed) != stable(first)
+    assert changed != first
+    assert 3 in lookup(out, "2025", "早稻")[2]   # the new sentence is found
     assert {k: v for k, v in changed.items() if k.startswith("2024/")} == \
            {k: v for k, v in first.items() if k.startswith("2024/")}
-    # and the output equals a cold build's
+    # and the output equals a cold build's, byte for byte
     cold = tmp_path / "cold"
     build(site, cold, incremental=False)
-    assert stable(index_files(cold)) == stable(changed)   # the words and fragments are the pages'
-    assert named(index_files(cold)) == named(changed)
+    assert index_files(cold) == changed
 
-    # a 2024 article moves to 2025: both years again, and 2024's bundle is gone with its last article
+    # a 2024 article moves to 2025: 2025 again, and 2024's bundle is gone with its last article
     moved = site / "articles/2024/12/nanchang-quanshi.md"
     moved.write_text(moved.read_text(encoding="utf-8").replace("date: 2024-12-20", "date: 2025-01-20"),
                      encoding="utf-8")
     assert build(site, out).indexed == ("2025",)
-    assert [s["name"] for s in shards(out)] == ["2025"] and not (out / SEARCH_DIR / "2024").exists()
-
-
-def stable(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The index's files Pagefind writes the same from the same pages: words and fragments (its filter
-    files come in hash-map order, see newsgen.search)."""
-    return {name: data for name, data in files.items() if name.split("/", 1)[-1].startswith(("index/", "fragment/"))}
-
-
-def named(files: dict[str, bytes]) -> set[str]:
-    """The index's file names but those named by a hash of what Pagefind writes in hash-map order."""
-    return {name for name in files if "/filter/" not in name and not name.endswith(".pf_meta")}
+    assert [s["name"] for s in listing(out)["shards"]] == ["2025"] and not (out / SEARCH_DIR / "2024").exists()
 
 
 def test_a_damaged_bundle_in_the_output_is_made_again(site: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(site, out)
     whole = index_files(out)
-    (out / SEARCH_DIR / "2024" / "pagefind.js").write_text("damaged", encoding="utf-8")
+    (out / SEARCH_DIR / "2024" / "d" / "0.json").write_text("damaged", encoding="utf-8")
     assert build(site, out).indexed == ("2024",)
-    assert stable(index_files(out)) == stable(whole) and named(index_files(out)) == named(whole)
-    assert index_files(out)["2024/pagefind.js"] == whole["2024/pagefind.js"]
+    assert index_files(out) == whole
 
 
 def test_a_site_without_articles_still_builds_its_search_page(tmp_path: Path):
@@ -150,3 +225,91 @@ def test_a_site_without_articles_still_builds_its_search_page(tmp_path: Path):
     out = tmp_path / "out"
     build(site, out, incremental=False)
     assert (out / "search/index.html").is_file()
+    assert listing(out)["shards"] == []
+
+
+# --------------------------------------------------------------------------- a reader's queries, in a browser
+
+READER_SITE = Path(__file__).resolve().parent / "fixtures" / "search-site"   # real articles, 2023-2025
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory):
+    """The search page of ``fixtures/search-site`` (ten real articles) in headless Chromium: yields a
+    function that loads ``/search/?q=…`` and returns the titles listed, in order."""
+    from served import ARGS, CHROMIUM, served_site, sync_api
+
+    api = sync_api()
+    with served_site(tmp_path_factory.mktemp("reader"), "https://example.org/", READER_SITE) as base, \
+            api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def search(query: str) -> list[str]:
+            page.goto(base + "search/?q=" + quote(query))
+            page.wait_for_function("document.querySelector('.search-results li h2 a') || "
+                                   "/没有找到/.test(document.querySelector('.search-status').textContent)")
+            return [t.strip() for t in page.locator(".search-results li h2 a").all_inner_texts()]
+
+        search.page = page
+        yield search
+        browser.close()
+        assert errors == []
+
+
+XI_TITLES = ["习近平会见韩国总理韩德洙", "习近平会见叙利亚总统巴沙尔"]   # newest first (2023-09-24, 09-22)
+
+
+def test_a_name_the_browser_cuts_in_two_finds_every_title_holding_it_first(reader):
+    # Intl.Segmenter cuts 习近平 as 习 / 近平: the index holds pairs, not words, so the cut does not matter
+    titles = reader("习近平")
+    assert titles[:2] == XI_TITLES
+    assert titles[2].startswith("习近平对防汛救灾工作作出重要指示")   # the third title, older
+    assert "找到 3 篇文章包含“习近平”" in reader.page.locator(".search-status").inner_text()
+
+
+@pytest.mark.parametrize("query", ["杭州亚运会", "杭州亚运"])
+def test_an_event_name_lists_the_titles_holding_it_then_the_bodies_then_its_parts(reader, query):
+    titles = reader(query)
+    # titles holding it, newest first; then bodies holding it, newest first (the torch article's title
+    # holds 杭州 and 亚运会 apart: it ranks by its body); nothing holding only parts ahead of them
+    assert titles[:2] == ["浙江凝聚合力办好杭州亚运会", "杭州亚运会医疗保障准备就绪（杭州准备好了）"]
+    assert titles[2:4] == ["杭州第十九届亚运会火炬正式交付", "西湖开展夜景灯光修缮提升（杭州准备好了）"]
+    assert len(titles) == 4
+    assert reader.page.locator(".search-results li").first.locator("mark").first.inner_text() == query
+
+
+def test_a_county_lists_the_articles_placed_there_and_offers_its_filter(reader):
+    titles = reader("南康区")
+    assert titles[0] == "南康区：早稻收购全铺开 颗粒归仓稳民心"   # its title holds the name
+    assert titles[1] == "台风“韦帕”在广东台山沿海登陆"            # placed in 唐江镇, a town of 南康区
+    assert len(titles) == 2                                          # no loose matches (南, 康区 …)
+    offer = reader.page.locator(".search-offer button")
+    assert offer.count() == 1 and "江西省 › 赣州市 › 南康区" in offer.inner_text()
+    offer.click()
+    reader.page.wait_for_url("**region=*")
+    api = __import__("served").sync_api()
+    api.expect(reader.page.locator(".search-results li h2 a")).to_have_count(2)
+    assert reader.page.locator("#search-region").input_value() == "江西省/赣州市/南康区"
+    assert reader.page.locator("#search-q").input_value() == ""
+
+
+def test_a_name_one_article_holds_lists_that_article_first(reader):
+    titles = reader("杜苏芮")
+    assert titles[0].startswith("习近平对防汛救灾工作作出重要指示")
+    assert len(titles) == 1
+    assert reader.page.locator(".search-results mark").first.inner_text() == "杜苏芮"
+
+
+def test_a_query_only_parts_of_which_an_article_holds_says_so(reader):
+    titles = reader("杭州亚运会 韩国总理")   # no article holds both
+    status = reader.page.locator(".search-status").inner_text()
+    assert "没有文章包含完整的“杭州亚运会 韩国总理”" in status
+    assert titles and reader.page.locator(".search-results li.search-parts").count() == 1
+
+
+def test_a_query_of_punctuation_only_finds_nothing_rather_than_everything(reader):
+    assert reader("，。！") == []
+    assert "没有找到" in reader.page.locator(".search-status").inner_text()

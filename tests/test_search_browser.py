@@ -1,7 +1,7 @@
 """Searching the repository's own site in a real browser (Playwright driving Debian's Chromium).
 
 The site is built at the root and under a sub-path (``/archive/``) and served from localhost; the
-search page loads the Pagefind index the build made and lists results as the theme lists articles.
+search page loads the search index the build made and lists results as the theme lists articles.
 """
 
 from __future__ import annotations
@@ -135,9 +135,9 @@ def test_keyboard_reaches_the_search_box_and_the_results(page, base):
 
 
 def test_every_four_character_word_of_every_title_finds_its_article(page, base):
-    """The recall check of bench/search_recall.py in small (19 words from 7 titles). With seven articles
-    the first page holds every match, so what this proves is that Pagefind's segmentation of each
-    word of the query meets the segmentation of the title it was cut from."""
+    """Every four-character word jieba cuts from a title (19 words from 7 titles) finds that title. With
+    seven articles the first page holds every match, so what this proves is that a word cut from a
+    title by any vocabulary finds it: the query's pairs are the title's."""
     import re
 
     import jieba  # the test picks words as a reader would; the build never loads jieba
@@ -158,8 +158,8 @@ def test_every_four_character_word_of_every_title_finds_its_article(page, base):
 
 
 def test_the_year_bundles_are_searched_together(browser, tmp_path_factory):
-    """The fixture site spans two years, so its index is two Pagefind bundles (pagefind/2025/ and
-    pagefind/2024/): one search finds articles of both, ranked together; sorted by date the newer
+    """The fixture site spans two years, so its index is two bundles (search-index/2025/ and
+    search-index/2024/): one search finds articles of both, ranked together; sorted by date the newer
     year comes first; the year filter keeps one year's."""
     from newsgen.search import SEARCH_DIR
 

@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--full", action="store_true",
                        help="read and render everything, ignoring SITE/.newsgen-cache (which then is not updated)")
     build.add_argument("--no-search", action="store_true",
-                       help="leave the Pagefind search index out (faster; /search/ then finds nothing)")
+                       help="leave the search index out (faster; /search/ then finds nothing)")
     build.add_argument("--drafts", action="store_true", help="also build articles marked draft: true")
     build.add_argument("--future", action="store_true",
                        help="also build articles dated after today (in the site's time zone)")

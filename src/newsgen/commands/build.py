@@ -13,7 +13,7 @@
                updated in place), reusing every page whose inputs or fingerprint are unchanged
                (Markdown converted once per article, templates compiled once), in worker processes
                for a big site (see ``render.parallel``)
-9. search      index the article pages with Pagefind into ``pagefind/`` (see ``newsgen.search``)
+9. search      index the articles' strings into ``search-index/`` (see ``newsgen.search``)
 10. write      swap the temporary directory (static files copied first) in place of the output
 11. cleanup    record what the next build needs; keep the previous output, moved aside by the
                swap, as the spare the next build updates (or delete it)
@@ -61,7 +61,7 @@ class BuildResult:
     files: int = 0                              # generated non-HTML files: feeds, sitemap.xml, robots.txt
     rendered: int = 0                           # pages and feeds rendered (the rest reused unchanged)
     rendered_paths: tuple[str, ...] = ()        # which, in plan order
-    indexed: tuple[str, ...] = ()               # search index bundles (years) Pagefind made again
+    indexed: tuple[str, ...] = ()               # search index bundles (years) made again
     checked: int = 0                            # pages whose inputs were looked at (the rest carried over)
 
 
@@ -111,7 +111,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     reuses what the last build left in ``SITE/.newsgen-cache`` (parsed articles, page fingerprints);
     without it, everything is read and rendered. ``background_cleanup`` leaves deleting the previous
     output to a detached process (the command line's choice). ``on_render(done, total)`` follows
-    the rendering, for a progress bar. ``search=False`` leaves the Pagefind index out (``newsgen
+    the rendering, for a progress bar. ``search=False`` leaves the search index out (``newsgen
     serve`` does, so that a preview does not wait for indexing). A ``session`` keeps the parsed
     articles in memory from one build to the next (see :class:`BuildSession`). ``publishing=False``
     (a preview, a link check) leaves out the warning about a ``base_url`` without a host."""
@@ -220,13 +220,13 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                              f"unchanged and reused, by {processes} process{'es' if processes > 1 else ''}")
         written = Manifest({page.path: entry for page, (_, entry, _) in zip(pages, outcomes, strict=True) if entry})
 
-        # search: the Pagefind index of the article pages, into the temporary output (see newsgen.search)
+        # search: the index of the articles' strings, into the temporary output (see newsgen.search)
         prints = {path: entry[0] for path, entry in written.pages.items()}
         if search:
-            index = index_articles(writer, plan.search_years(), prints, manifest)
+            index = index_articles(writer, plan, prints, manifest)
             indexed = tuple(index.indexed)
-            for path, fingerprint in index.prints.items():
-                written.pages[path] = writer.identity(path, fingerprint)
+            for path, fingerprint in index.prints.items():   # (a file linked: its entry as it was)
+                written.pages[path] = index.entries.get(path) or writer.identity(path, fingerprint)
             clock.step("search", index.summary)
         else:
             indexed = ()

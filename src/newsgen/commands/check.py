@@ -7,7 +7,7 @@
    articles are listed (build leaves them out);
 3. what ``build`` would stop on after validation, found without writing (:func:`dry_build`): the
    output folder it would replace, two files at one output path, the templates (compiled, their
-   references found, the first and last page of each rendered in memory), Pagefind;
+   references found, the first and last page of each rendered in memory);
 4. ``links``: a real build into a temporary folder, then every internal link, feed entry and sitemap
    entry of the output is followed (:mod:`newsgen.linkcheck`).
 
@@ -54,7 +54,7 @@ DERIVED = ("slug", "regions", "topics", "tags", "summary")
 #: Pages every build makes besides articles (list pages are checked exactly by ``--links``).
 SECTION_PAGES = ("", "regions/", "topics/", "tags/", "archive/", "search/", "feed.xml", "sitemap.xml",
                  "robots.txt", "404.html")
-SECTION_PREFIXES = ("regions/", "topics/", "tags/", "archive/", "page/", "static/", "pagefind/")
+SECTION_PREFIXES = ("regions/", "topics/", "tags/", "archive/", "page/", "static/", "search-index/")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 CODE_SPAN = re.compile(r"(`+).+?\1")
@@ -403,7 +403,6 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
     future-dated articles included, so their pages are planned too); without it (the site has
     errors) the output, the static files and the templates are still checked. A template error
     only other pages' data trigger shows with ``--links``, which builds everything."""
-    from newsgen import search
     from newsgen.output import check_replaceable
     from newsgen.render import make_environment, render_page
     from newsgen.render.markdown import MarkdownRenderer
@@ -422,10 +421,6 @@ def dry_build(site: Path, checked: Validated) -> list[Diagnostic]:
         plan = Plan(checked.model, views, MarkdownRenderer(unsafe_html=checked.config.markdown.unsafe_html))
         pages = list(plan_all(plan))
     out += _clashes(site, pages)
-    try:   # build makes the search index unless --no-search
-        search.executable()
-    except NewsgenError as exc:
-        out += [Diagnostic(d.location, f"{d.message}; or build with --no-search") for d in exc.diagnostics]
     env = make_environment(site)
     # without the model, the pages are taken to use the templates the theme has (they are its pages')
     theme = {p.name for p in (THEME_DIR / "templates").iterdir()}

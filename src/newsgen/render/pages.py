@@ -536,7 +536,7 @@ def _month_context(plan: Plan, year: Year, number: int) -> dict[str, Any]:
 
 
 def plan_search(plan: Plan) -> Iterator[Page]:
-    """``/search/``: the search page (the index itself, ``/pagefind/``, is made after rendering)."""
+    """``/search/``: the search page (the index itself, ``/search-index/``, is made after rendering)."""
     yield Page(output_path("search/"), "search.html", {"page": plan.info("搜索", "search/", "search")})
 
 

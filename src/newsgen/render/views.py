@@ -61,7 +61,7 @@ class SiteView:
     stylesheet_url: str
     search_url: str         # /search/, where the header's search box sends its query (?q=…)
     static_url: str         # /static/, for the search page's script
-    pagefind_url: str       # /pagefind/, the search index's folder
+    search_index_url: str   # /search-index/, the search index's folder
 
 
 @plain_repr
@@ -298,7 +298,7 @@ class Views:
             base_path=self.base, home_url=self.href(""), regions_url=self.href("regions/"),
             topics_url=self.href("topics/"), tags_url=self.href("tags/"), archive_url=self.href("archive/"),
             stylesheet_url=self.href("static/style.css"), search_url=self.href("search/"),
-            static_url=self.href("static/"), pagefind_url=self.href("pagefind/"))
+            static_url=self.href("static/"), search_index_url=self.href("search-index/"))
 
     def href(self, url: str) -> str:
         """A site-relative URL as an absolute path under ``base_url``'s path, percent-encoded.

@@ -1,7 +1,18 @@
-// newsgen search page: a small, accessible front end to the Pagefind index in /pagefind/.
-// Reads ?q=…&region=…&topic=…&year=…&sort=date, keeps the address in step with the form,
-// and lists results as the theme lists articles. Excerpts are rebuilt as text and <mark> only.
+// newsgen search page: searches the index in /search-index/ (see newsgen.search) for the string typed.
+// Reads ?q=…&region=…&topic=…&year=…&sort=date, keeps the address in step with the form, and lists
+// results as the theme lists articles. Excerpts are built as text and <mark> only.
+//
+// The index holds every pair of adjacent characters of each article's title, body and names (places
+// at every level, topics, tags, authors), in key files fetched on demand. A query is cut into the
+// same pairs: an article holding all of them is a candidate, and the article's own text (its
+// fragment, fetched to show it) says whether it holds the string itself. Ranking: the title holds
+// the whole query, then the body, then a name it is filed under, then only parts of the query;
+// newest first within each.
 const PAGE_SIZE = 10;
+const FORMAT = 1;
+const TITLE = 0, NAMES = 1, BODY = 2, PARTS = 3;
+const ORDER = [TITLE, BODY, NAMES];   // which field holding a run ranks first
+const MAX_KEYS = 8;                   // pairs looked up for one query at most (a long query: spread over it)
 
 const root = document.getElementById("search");
 const form = root.querySelector("form");
@@ -9,22 +20,225 @@ const input = form.elements.q;
 const selects = { region: form.elements.region, topic: form.elements.topic, year: form.elements.year };
 const sortSelect = form.elements.sort;
 const status = root.querySelector(".search-status");
+const offer = root.querySelector(".search-offer");
 const list = root.querySelector(".search-results");
 const more = root.querySelector(".search-more");
+const bundleUrl = root.dataset.bundle;
+const baseUrl = root.dataset.base;
 
-// Ranking (Pagefind's BM25, see its docs on ranking): the article templates weigh the title far
-// above the body (data-pagefind-weight), and termFrequency 0 ranks by that weighted count of the
-// word rather than by its density, so a title holding the word outranks any page that only
-// mentions it in the body, however short that page; pageLength 0 lets no page win by its length,
-// and termSaturation 2 (its most) raises the cap on that count, so titles stay above the cap's ties.
-const RANKING = { termFrequency: 0, pageLength: 0, termSaturation: 2 };
-
-let pagefind = null;
-let years = [];       // the index's bundles, one a year, newest first (pagefind/shards.json)
+let index = null;     // shards.json: { shards: [{name, bundle, pages, keys}], filters: {region, topic, year} }
 let results = [];
 let shown = 0;
 let generation = 0;
+let lastRuns = [];
+const files = new Map();   // URL -> promise of its JSON (each index file fetched once)
 
+function json(url) {
+  let p = files.get(url);
+  if (!p) {
+    p = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: ${r.status}`);
+      return r.json();
+    });
+    files.set(url, p);
+    p.catch(() => files.delete(url));
+  }
+  return p;
+}
+
+// -- text to keys: as newsgen.search does it in Python
+const normalize = (text) => text.normalize("NFKC").toLowerCase();
+const RUN = /[\p{L}\p{N}]+/gu;
+const runsOf = (text) => normalize(text).match(RUN) || [];
+
+function pairs(run) {
+  // every pair of adjacent characters (by code point); a single character is its own key
+  const chars = [...run];
+  if (chars.length === 1) return chars;
+  const out = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+  return out;
+}
+
+function cover(run) {
+  // pairs that between them hold every character of a run of five or more: the first, every other
+  // one, the last. An article holding the run holds them all, and its text then says whether it holds
+  // the run; a shorter run is looked up by all its pairs (an exact count of the articles holding it).
+  const keys = pairs(run);
+  if (keys.length <= 3) return keys;
+  const picked = keys.filter((_, i) => i % 2 === 0);
+  if ((keys.length - 1) % 2) picked.push(keys[keys.length - 1]);
+  return picked;
+}
+
+function lookups(runs) {
+  // the pairs to fetch for each run (one file a pair and a year): its cover, and for a long query
+  // a spread of those, at most MAX_KEYS in all
+  const all = runs.map(cover);
+  const total = all.reduce((n, keys) => n + keys.length, 0);
+  if (total <= MAX_KEYS) return all;
+  return all.map((keys) => {
+    const want = Math.max(1, Math.floor((keys.length * MAX_KEYS) / total));
+    if (keys.length <= want) return keys;
+    const picked = new Set();
+    for (let i = 0; i < want; i++) picked.add(keys[Math.round((i * (keys.length - 1)) / Math.max(1, want - 1))]);
+    return [...picked];
+  });
+}
+
+function keyFile(key, count) {
+  // FNV-1a over UTF-16 code units, as newsgen.search.key_file
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % count;
+}
+
+function ungap(gaps) {
+  const out = new Array(gaps.length);
+  let last = 0;
+  for (let i = 0; i < gaps.length; i++) out[i] = last += gaps[i];
+  return out;
+}
+
+// -- the index
+async function load() {
+  const data = await json(bundleUrl + "shards.json");
+  if (data.format !== FORMAT) throw new Error(`search index format ${data.format}, not ${FORMAT}`);
+  index = data;
+  const counts = data.filters || {};
+  const indent = (v) => "\u3000".repeat(v.split("/").length - 1) + v.split("/").pop();
+  addOptions(selects.region, Object.entries(counts.region || {}).sort(byPlace), indent);
+  addOptions(selects.topic, Object.entries(counts.topic || {}).sort(([a], [b]) => a.localeCompare(b, "zh-CN")),
+    (v) => v);
+  addOptions(selects.year, Object.entries(counts.year || {}).sort(([a], [b]) => b.localeCompare(a)), (v) => `${v}年`);
+}
+
+async function postings(shard, key) {
+  // the ids holding ``key`` in one year, by field (title, names, body), as Sets
+  const file = await json(`${bundleUrl}${shard.bundle}k/${keyFile(key, shard.keys)}.json`);
+  const entry = file[key];
+  return entry ? entry.map((gaps) => new Set(ungap(gaps))) : [new Set(), new Set(), new Set()];
+}
+
+async function filtered(shard, filters) {
+  // the ids of one year that pass the region and topic filters (null: no such filter)
+  const facets = Object.entries(filters).filter(([name]) => name !== "year");
+  if (!facets.length) return null;
+  const data = await json(`${bundleUrl}${shard.bundle}filters.json`);
+  let ids = null;
+  for (const [name, value] of facets) {
+    const these = new Set(ungap((data[name] || {})[value] || []));
+    ids = ids === null ? these : new Set([...ids].filter((id) => these.has(id)));
+  }
+  return ids;
+}
+
+function fragment(hit) {
+  return json(`${bundleUrl}${hit.shard.bundle}d/${hit.id}.json`);
+}
+
+// -- searching
+async function searchYear(shard, runs, keyRuns, allowed) {
+  // every article of one year holding a pair of the query, with its tier and how much it holds
+  const keys = [...new Set(keyRuns.flat())];
+  const found = new Map(await Promise.all(keys.map(async (key) => [key, await postings(shard, key)])));
+  const candidates = new Set();
+  for (const key of keys) for (const ids of found.get(key)) for (const id of ids) candidates.add(id);
+  const total = keyRuns.reduce((n, ks) => n + ks.length, 0);
+  const hits = [];
+  for (const id of candidates) {
+    if (allowed && !allowed.has(id)) continue;
+    let tier = TITLE, held = 0, inTitle = 0;
+    const fields = [];
+    for (const ks of keyRuns) {
+      let best = -1;
+      for (const f of ORDER) {
+        if (ks.every((k) => found.get(k)[f].has(id))) { best = f; break; }
+      }
+      fields.push(best);
+      for (const k of ks) {
+        const sets = found.get(k);
+        if (sets[TITLE].has(id) || sets[NAMES].has(id) || sets[BODY].has(id)) held++;
+        if (sets[TITLE].has(id)) inTitle++;
+      }
+      tier = best < 0 ? PARTS : rankOf(tier) >= rankOf(best) ? tier : best;
+    }
+    if (tier === PARTS && !partsEnough(held, total, runs.length)) continue;
+    hits.push({ shard, id, tier, fields, score: held / total, inTitle, checked: false });
+  }
+  return hits;
+}
+
+const rankOf = (tier) => (tier === PARTS ? 3 : ORDER.indexOf(tier));
+
+function partsEnough(held, total, runCount) {
+  // a page holding only parts of the query is listed (after the others) when it holds most of them
+  return (total >= 3 || runCount >= 2) && held * 2 >= total;
+}
+
+function compare(a, b) {
+  // by tier (title, body, names, parts), parts by how much they hold; then newest first
+  return rankOf(a.tier) - rankOf(b.tier) ||
+    (a.tier === PARTS ? b.score - a.score || b.inTitle - a.inTitle : 0) ||
+    newer(a, b);
+}
+
+function newer(a, b) {
+  return b.shard.name.localeCompare(a.shard.name) || b.id - a.id;
+}
+
+function byDate(a, b) {
+  // newest first, those holding the whole query before those holding parts of it
+  return (a.tier === PARTS) - (b.tier === PARTS) || newer(a, b);
+}
+
+async function find(term, filters, dateOrder) {
+  const shards = index.shards.filter((s) => !filters.year || s.name === filters.year);
+  const runs = runsOf(term);
+  if (term && !runs.length) return { runs, hits: [] };   // punctuation only: nothing to look for
+  const keyRuns = lookups(runs);
+  const perYear = await Promise.all(shards.map(async (shard) => {
+    const allowed = await filtered(shard, filters);
+    if (!runs.length) {   // filters only: every article passing them
+      const ids = allowed || Array.from({ length: shard.pages }, (_, i) => i);
+      return [...ids].map((id) => ({ shard, id, tier: TITLE, fields: [], score: 1, inTitle: 0, checked: true }));
+    }
+    return searchYear(shard, runs, keyRuns, allowed);
+  }));
+  const hits = perYear.flat();
+  hits.sort(dateOrder || !runs.length ? byDate : compare);
+  return { runs, hits };
+}
+
+async function settle(found, upto, dateOrder) {
+  // make sure every result among the first ``upto`` that ranks as holding the whole query holds it:
+  // its text is checked (the pairs of a query may lie apart); one that does not falls to the parts
+  const { runs, hits } = found;
+  for (let round = 0; round < 20; round++) {
+    const unchecked = hits.slice(0, upto).filter((h) => !h.checked && h.tier !== PARTS);
+    if (!unchecked.length) return;
+    const datas = await Promise.all(unchecked.map(fragment));
+    let moved = false;
+    unchecked.forEach((hit, i) => {
+      hit.checked = true;
+      const data = datas[i];
+      const texts = [normalize(data.t), normalize((data.n || []).join(" ")), normalize(data.x)];
+      let tier = TITLE;
+      for (const run of runs) {
+        const f = ORDER.find((field) => texts[field].includes(run));
+        if (f === undefined) { tier = PARTS; break; }
+        if (rankOf(f) > rankOf(tier)) tier = f;
+      }
+      if (tier !== hit.tier) { hit.tier = tier; moved = true; }
+    });
+    if (moved) hits.sort(dateOrder ? byDate : compare);
+  }
+}
+
+// -- showing
 function readAddress() {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
@@ -61,147 +275,124 @@ function byPlace([a], [b]) {
   return pa.length - pb.length;
 }
 
-async function load() {
-  // one Pagefind bundle a year (see newsgen.search): the newest is loaded, the others merged into it
-  const listing = await fetch(root.dataset.bundle + "shards.json", { cache: "no-cache" });
-  if (!listing.ok) throw new Error(`no search index (${listing.status})`);
-  const shards = (await listing.json()).shards;
-  if (!shards.length) {   // a site without articles: every search finds nothing
-    pagefind = { search: async () => ({ results: [] }), filters: async () => ({}) };
-    return;
-  }
-  const options = { baseUrl: root.dataset.base, ranking: RANKING };
-  const engine = await import(root.dataset.bundle + shards[0].bundle + "pagefind.js");
-  // Pagefind takes the page's language when it starts (the first call) and, for Chinese, cuts the
-  // query with the browser's word segmenter, whose dictionary is not the one that cut the index
-  // (jieba, in Pagefind's extended build): 为民服务 became 为 / 民 / 服务 and missed the titles
-  // indexed under 为民服务. Started under an undetermined language it searches the query as given
-  // (and finds the index's only language, Chinese); variants() below cuts the query.
-  const lang = document.documentElement.lang;
-  document.documentElement.lang = "und";
-  try {
-    await engine.options(options);
-    await engine.init();
-  } finally {
-    document.documentElement.lang = lang;
-  }
-  for (const shard of shards.slice(1)) await engine.mergeIndex(root.dataset.bundle + shard.bundle, options);
-  years = shards.map((shard) => shard.name);
-  pagefind = engine;
-  const filters = await pagefind.filters();
-  const indent = (v) => "\u3000".repeat(v.split("/").length - 1) + v.split("/").pop();
-  addOptions(selects.region, Object.entries(filters.region || {}).sort(byPlace), indent);
-  addOptions(selects.topic, Object.entries(filters.topic || {}).sort(([a], [b]) => a.localeCompare(b, "zh-CN")),
-    (v) => v);
-  addOptions(selects.year, Object.entries(filters.year || {}).sort(([a], [b]) => b.localeCompare(a)), (v) => `${v}年`);
+function matchAt(low, i, run) {
+  // the end of ``run`` when the text's characters (each normalized: ``low``) from ``i`` spell it, else -1
+  let j = i, spelled = "";
+  while (spelled.length < run.length && j < low.length) spelled += low[j++];
+  return spelled === run ? j : -1;
 }
 
-function excerptNodes(html) {
-  // Pagefind's excerpt is HTML with <mark>: keep its text and its marks, nothing else.
-  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+function marked(text, runs) {
+  // ``text`` as text nodes, every occurrence of a run of the query in <mark>
   const out = document.createDocumentFragment();
-  for (const node of doc.body.firstChild.childNodes) {
-    if (node.nodeName === "MARK") {
+  const chars = [...text];
+  const low = chars.map(normalize);
+  const wanted = [...runs].sort((a, b) => b.length - a.length);
+  let i = 0, plain = 0;
+  while (i < chars.length) {
+    let end = -1;
+    for (const run of wanted) if ((end = matchAt(low, i, run)) >= 0) break;
+    if (end > i) {
+      if (plain < i) out.append(document.createTextNode(chars.slice(plain, i).join("")));
       const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
+      mark.textContent = chars.slice(i, end).join("");
       out.append(mark);
+      i = plain = end;
     } else {
-      out.append(document.createTextNode(node.textContent));
+      i++;
     }
   }
+  if (plain < chars.length) out.append(document.createTextNode(chars.slice(plain).join("")));
   return out;
 }
 
-function card(data) {
+function excerpt(body, runs) {
+  // about 110 characters of the body around the first place it holds the query (or its start)
+  const chars = [...body];
+  const low = chars.map(normalize);
+  let at = -1;
+  for (const run of [...runs].sort((a, b) => b.length - a.length)) {
+    for (let i = 0; i < low.length && at < 0; i++) if (low[i].startsWith(run[0]) && matchAt(low, i, run) >= 0) at = i;
+    if (at >= 0) break;
+  }
+  const start = Math.max(0, at - 30);
+  const text = chars.slice(start, start + 110).join("");
+  return (start > 0 ? "……" : "") + text + (start + 110 < chars.length ? "……" : "");
+}
+
+function card(data, runs) {
   const li = document.createElement("li");
   li.className = "post";
   const h2 = document.createElement("h2");
   const a = document.createElement("a");
-  a.href = data.url;
-  a.textContent = (data.meta && data.meta.title) || data.url;
+  a.href = baseUrl + data.u;
+  a.append(marked(data.t, runs));
   h2.append(a);
   li.append(h2);
   const meta = document.createElement("p");
   meta.className = "meta";
-  if (data.meta && data.meta.date) {
-    const time = document.createElement("span");
-    time.textContent = data.meta.date;
-    meta.append(time);
-  }
-  const places = (data.filters && data.filters.region) || [];
-  const deepest = places.filter((p) => !places.some((q) => q !== p && q.startsWith(p + "/")));
-  for (const place of deepest) {
+  const time = document.createElement("span");
+  time.textContent = data.d;
+  meta.append(time);
+  for (const place of data.p || []) {
     const span = document.createElement("span");
     span.className = "place";
-    span.textContent = place.split("/").pop();
+    span.textContent = place;
     meta.append(span);
   }
   li.append(meta);
-  if (data.excerpt) {
+  if (data.x) {
     const p = document.createElement("p");
     p.className = "summary";
-    p.append(excerptNodes(data.excerpt));
+    p.append(marked(excerpt(data.x, runs), runs));
     li.append(p);
   }
   return li;
 }
 
-async function showMore(mine) {
-  const batch = results.slice(shown, shown + PAGE_SIZE);
-  const datas = await Promise.all(batch.map((r) => r.data()));
+async function showMore(mine, found, dateOrder) {
+  await settle(found, shown + PAGE_SIZE, dateOrder);
   if (mine !== generation) return;
-  for (const data of datas) list.append(card(data));
+  const batch = results.slice(shown, shown + PAGE_SIZE);
+  const datas = await Promise.all(batch.map(fragment));
+  if (mine !== generation) return;
+  batch.forEach((hit, i) => {
+    const previous = shown + i > 0 ? results[shown + i - 1] : null;
+    if (hit.tier === PARTS && found.runs.length && (!previous || previous.tier !== PARTS)) {
+      const note = document.createElement("li");
+      note.className = "search-parts";
+      note.textContent = `以下文章不含完整的“${input.value.trim()}”，只含其中部分字词：`;
+      list.append(note);
+    }
+    list.append(card(datas[i], found.runs));
+  });
   shown += batch.length;
   more.hidden = shown >= results.length;
 }
 
-const HAN_RUN = /^\p{Script=Han}+$/u;
-const LONGEST_WORD = 4;   // 为民服务, 政务公开, 颗粒归仓: jieba's longest common words
-const cutter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
-
-function variants(term) {
-  // The query as typed, a run of Chinese up to four characters kept whole (Pagefind matches it as
-  // the start of an indexed word, so a title indexed under 为民服务 is found by its weight), and
-  // the query cut into words by the browser, which also finds the pages where jieba cut the run
-  // otherwise (惠企 / 纾困). A longer run, a phrase typed without spaces, is cut in both.
-  const cut = (part) => (HAN_RUN.test(part) && cutter ? [...cutter.segment(part)].map((s) => s.segment).join(" ") : part);
-  const parts = term.split(/\s+/).filter(Boolean);
-  const whole = parts.map((part) => (part.length > LONGEST_WORD ? cut(part) : part)).join(" ");
-  const pieces = parts.map(cut).join(" ");
-  return whole === pieces ? [whole] : [whole, pieces];
+function offerPlace(term, filters) {
+  // a query naming a place (章贡区, or 江西省/赣州市/章贡区) offers that place's filter
+  offer.replaceChildren();
+  offer.hidden = true;
+  const name = term.replace(/\s+/g, "");
+  if (!name || filters.region) return;
+  const places = Object.entries((index.filters || {}).region || {})
+    .filter(([path]) => path === name || path.split("/").pop() === name);
+  for (const [path, count] of places.slice(0, 5)) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = `只看地区：${path.split("/").join(" › ")}（${count} 篇）`;
+    button.addEventListener("click", () => {
+      selects.region.value = path;
+      input.value = "";
+      run();
+    });
+    offer.append(button);
+    offer.hidden = false;
+  }
 }
 
-function union(lists, byDate) {
-  // Every variant's results once. By relevance the whole word's come first, in their order, then
-  // the pages only the browser's cut finds: adding up the two scores let pages whose titles hold a
-  // piece of the word (服务) climb among the titles that hold it all (为民服务). By date the score
-  // is the page's rank in its year's date order, the same in every variant.
-  const all = lists.flat();
-  if (byDate) all.sort((a, b) => b.score - a.score);
-  const seen = new Set();
-  return all.filter((result) => !seen.has(result.id) && seen.add(result.id));
-}
-
-async function find(term, filters, byDate) {
-  // Every year's bundle at once, ranked by relevance together. A date sort ranks the pages of one
-  // bundle only, so newest first is year by year, newest year first, each year in its own order.
-  const terms = term ? variants(term) : [null];
-  const search = async (options) =>
-    union(await Promise.all(terms.map(async (t) => (await pagefind.search(t, options)).results)), Boolean(options.sort));
-  if (!byDate) return search({ filters });
-  const wanted = filters.year ? [filters.year] : years;
-  return (await Promise.all(wanted.map((year) => search({ filters: { ...filters, year }, sort: { date: "desc" } })))).flat();
-}
-
-// The search as this page makes it, for the recall benchmark (bench/search_recall.py) and the
-// tests: how many results ``term`` finds, and the URLs and titles of the first ``count`` of them,
-// by relevance or newest first.
-window.newsgenSearch = async (term, count = PAGE_SIZE, byDate = false) => {
-  await ready;
-  const found = await find(term, {}, byDate);
-  const datas = await Promise.all(found.slice(0, count).map((r) => r.data()));
-  return { total: found.length, urls: datas.map((d) => d.url), titles: datas.map((d) => d.meta.title) };
-};
+let current = null;
 
 async function run() {
   const mine = ++generation;
@@ -211,24 +402,51 @@ async function run() {
   for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
   if (!term && !Object.keys(filters).length) {
     list.replaceChildren();
-    more.hidden = true;
+    offer.replaceChildren();
+    offer.hidden = more.hidden = true;
     status.textContent = "输入关键词搜索全部文章，可按地区、专题和年份筛选。";
     return;
   }
-  if (!pagefind) {
+  if (!index) {
     status.textContent = "正在载入搜索索引……";
     return;
   }
-  const found = await find(term, filters, sortSelect.value === "date" || !term);
+  const dateOrder = sortSelect.value === "date";
+  const found = await find(term, filters, dateOrder);
+  await settle(found, PAGE_SIZE, dateOrder);
   if (mine !== generation) return;
-  results = found;
+  current = found;
+  results = found.hits;
+  lastRuns = found.runs;
   shown = 0;
   list.replaceChildren();
-  status.textContent = results.length
-    ? `找到 ${results.length} 篇文章${term ? `包含“${term}”` : ""}。`
-    : `没有找到${term ? `包含“${term}”的` : ""}文章。`;
-  await showMore(mine);
+  offerPlace(term, filters);
+  const whole = results.filter((h) => h.tier !== PARTS).length;
+  const parts = results.length - whole;
+  const quoted = `“${term}”`;
+  if (!found.runs.length) {
+    status.textContent = results.length ? `找到 ${results.length} 篇文章。` : `没有找到${term ? `包含${quoted}的` : ""}文章。`;
+  } else if (whole) {
+    status.textContent = `找到 ${whole} 篇文章包含${quoted}` + (parts ? `，另有 ${parts} 篇只包含其中部分字词。` : "。");
+  } else if (parts) {
+    status.textContent = `没有文章包含完整的${quoted}；以下 ${parts} 篇只包含其中部分字词。`;
+  } else {
+    status.textContent = `没有找到包含${quoted}的文章。`;
+  }
+  await showMore(mine, found, dateOrder);
 }
+
+// The search as this page makes it, for the benchmark (bench/search_quality.py) and the tests: how
+// many results ``term`` finds and the URLs and titles of the first ``count``, by relevance or newest first.
+window.newsgenSearch = async (term, count = PAGE_SIZE, dateOrder = false) => {
+  await ready;
+  const found = await find(term, {}, dateOrder);
+  await settle(found, Math.min(count, PAGE_SIZE * 3), dateOrder);
+  const top = found.hits.slice(0, count);
+  const datas = await Promise.all(top.map(fragment));
+  return { total: found.hits.length, whole: found.hits.filter((h) => h.tier !== PARTS).length,
+    urls: datas.map((d) => baseUrl + d.u), titles: datas.map((d) => d.t) };
+};
 
 let timer = 0;
 input.addEventListener("input", () => {
@@ -241,7 +459,7 @@ form.addEventListener("submit", (event) => {
   run();
 });
 for (const select of [...Object.values(selects), sortSelect]) select.addEventListener("change", run);
-more.querySelector("button").addEventListener("click", () => showMore(generation));
+more.querySelector("button").addEventListener("click", () => showMore(generation, current, sortSelect.value === "date"));
 
 readAddress();
 run();
