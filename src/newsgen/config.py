@@ -367,21 +367,13 @@ _LANGUAGE_TAG = re.compile(
     r"(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*"                 # extensions
     r"(?:-x(?:-[a-z\d]{1,8})+)?"                         # private use
     r"|x(?:-[a-z\d]{1,8})+", re.IGNORECASE)
-#: The longest language tag the search index takes: Pagefind (1.5) names its metadata file after the
-#: tag and a hash cut to the tag's length + 8 characters; the hash is 20 to 40 characters long, so a
-#: longer tag makes Pagefind crash now and then (a tag of 13 to 32 characters on some builds only).
-MAX_LANGUAGE = 12
-
-
 def language_problem(tag: str) -> str | None:
-    """A message when ``tag`` is no well-formed BCP 47 language tag the search index can take."""
+    """A message when ``tag`` is no well-formed BCP 47 language tag (any length: the search index names
+    no file after it, as Pagefind did)."""
     if not _LANGUAGE_TAG.fullmatch(tag):
         fixed = tag.strip().replace("_", "-")
         tip = f"write {fixed!r}" if fixed != tag and _LANGUAGE_TAG.fullmatch(fixed) else "e.g. zh-CN, zh-Hans or en"
         return f"language {tag!r} is not a BCP 47 language tag; {tip}"
-    if len(tag) > MAX_LANGUAGE:
-        return (f"language {tag!r} is longer than the {MAX_LANGUAGE} characters the search index (Pagefind) "
-                f"takes; use a shorter tag, e.g. {'-'.join(tag.split('-')[:2])!r} or zh-CN")
     return None
 
 

@@ -288,7 +288,7 @@ def _serve_requests(build: Callable[..., BuildResult], session: BuildSession) ->
         request = json.loads(line)
         try:
             result = build(Path(request["site"]), Path(request["output"]), drafts=request["drafts"],
-                           future=request["future"], search=False,   # a preview does not wait for Pagefind
+                           future=request["future"], search=False,   # a preview does not wait for the search index
                            background_cleanup=True, session=session, publishing=False)
             reply = {"ok": True, "pages": result.pages, "warnings": [str(w) for w in result.warnings]}
         except NewsgenError as exc:
