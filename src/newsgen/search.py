@@ -75,7 +75,7 @@ CLAIM = "static file (search index)"
 FORMAT = 1
 #: About how many bytes of postings a key file holds at most (its year's key files are as many as
 #: that takes, a power of two): what a query downloads per pair and year.
-KEY_FILE_BYTES = 6000
+KEY_FILE_BYTES = 3000
 _SHARD_NAME = re.compile(r"[0-9A-Za-z_-]{1,32}")
 _RUN = re.compile(r"[^\W_]+")   # letters and digits: str.isalnum
 
