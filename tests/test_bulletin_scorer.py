@@ -142,3 +142,50 @@ def test_a_pair_more_alike_than_its_page_reads_more_like_one_article():
     on_mixed_page = fitted.probability({**cues, "rel_cohesion": scorer.RELATIVE_CAP,
                                         "rel_head_cohesion": scorer.RELATIVE_CAP})
     assert on_alike_page > on_mixed_page
+
+
+def _glued(paragraphs: list[str]) -> tuple[State, Section]:
+    blocks = split_blocks("\n\n".join(paragraphs) + "\n")
+    items = [Item(b, features(b)) for b in blocks]
+    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    return state, Section(head=items[:1], body=items[1:])
+
+
+#: A report on one event (its paragraphs share many words) and a survey of several places (they share
+#: few), each followed by the same paragraph on another subject.
+ONE_EVENT = ["西江大桥主体工程顺利合龙",
+             "西江大桥主体工程昨天顺利合龙，西江大桥建成后两岸往来只需十分钟。",
+             "西江大桥主体工程全长两千米，西江大桥的施工队伍克服了汛期困难。",
+             "西江大桥主体工程合龙后，西江大桥将进入桥面铺装阶段。"]
+SURVEY = ["各地多彩活动迎新春",
+          "青山县的村民在广场上支起大锅，包饺子迎新春。",
+          "白云镇的老人们在文化站写春联，送给左邻右舍。",
+          "东湖区的孩子们在公园里猜灯谜，赢得小奖品。"]
+STRANGER = "茶叶合作社统一收购新茶，茶农收入翻了一番，合作社还请来专家讲授种植技术。"
+
+
+def test_the_cohesion_gap_reads_a_tail_against_how_alike_the_articles_own_paragraphs_are():
+    # the same stranger reads much less like a report whose paragraphs all share its subject's words
+    # than a survey's next paragraph usually reads like the survey: the article's own cohesion is the scale
+    state, sec = _glued([*ONE_EVENT, STRANGER])
+    event_gap = scorer.cohesion_gap(state, sec, len(sec.body) - 1)
+    state, sec = _glued([*SURVEY, STRANGER])
+    survey_gap = scorer.cohesion_gap(state, sec, len(sec.body) - 1)
+    assert event_gap > survey_gap + 0.1
+    assert event_gap > 0
+
+
+def test_a_paragraph_of_the_same_report_shows_no_cohesion_gap():
+    state, sec = _glued([*ONE_EVENT, "西江大桥主体工程通车后，西江大桥两岸的村民出行不再绕路。"])
+    assert scorer.cohesion_gap(state, sec, len(sec.body) - 1) <= 0.05
+
+
+def test_a_start_of_one_paragraph_has_no_cohesion_of_its_own_to_read_against():
+    state, sec = _glued([*ONE_EVENT[:2], STRANGER])
+    assert scorer.cohesion_gap(state, sec, 1) == 0.0
+    assert scorer.glued_cues(state, sec, 1, 0.1, 0.0, [])["cohesion_gap"] == 0.0
+
+
+def test_the_cohesion_gap_is_capped_both_ways():
+    state, sec = _glued([*ONE_EVENT, STRANGER])
+    assert -scorer.RELATIVE_CAP <= scorer.cohesion_gap(state, sec, len(sec.body) - 1) <= scorer.RELATIVE_CAP
