@@ -239,30 +239,4 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
         "tail_chars": min(sum(len(i.text) for i in tail), TEXT_CAP) / 100,
         "start_chars": min(sum(len(i.text) for i in start), TEXT_CAP) / 100,
         "sub": float(item.role is Role.SUB or before.role is Role.SUB),
-        "cohesion_gap": cohesion_gap(state, sec, j),
     }
-
-
-#: How many of the start's last paragraphs are weighed against the rest of the start to tell how alike
-#: a paragraph of this article is to the article's own text.
-COHESION_SPAN = 3
-
-
-def cohesion_gap(state: State, sec: Section, j: int) -> float:
-    """How much less paragraph ``j`` reads like the text above it than the article's own last paragraphs
-    read like the text above them (each against the start up to it; 0 when the start has fewer than two
-    paragraphs to weigh). A cosine alone means little: a survey ranging over many places shares few
-    words paragraph to paragraph, a report on one event shares many. The article's own paragraphs give
-    the scale: a tail glued on reads much less like the start than the start's paragraphs read like
-    each other, a paragraph of the article about as much. Capped at RELATIVE_CAP either way."""
-    body = [i for i in sec.body[:j] if i.role is Role.BODY]
-    if len(body) < 2:
-        return 0.0
-    head = "\n".join(i.text for i in sec.head)
-    refs = []
-    for m in range(max(1, len(body) - COHESION_SPAN), len(body)):
-        above = "\n".join([head, *(i.text for i in body[:m])])
-        refs.append(state.cosine(body[m].text, above))
-    start = "\n".join([head, *(i.text for i in sec.body[:j])])
-    gap = sum(refs) / len(refs) - state.cosine(sec.body[j].text, start)
-    return max(-RELATIVE_CAP, min(RELATIVE_CAP, gap))
