@@ -22,6 +22,8 @@ number of key files, and the filter values with their counts. A bundle ``<year>/
 ``k/<n>.json``, the key files: each key (a pair, or a single character of a title or name) is in
 file ``fnv1a(key) % keys`` with its articles, by field (title, names, body), as ascending ids given
 as gaps; ``d/<id>.json``, each article's fragment (URL, title, date, places, names, body text);
+``c/<id>.json``, its card (the same but only the body's opening: what a result holding the query in
+its title or names needs, checked and shown without downloading its text);
 ``filters.json``, the ids of each region (every level) and topic; ``docs.json``, each id's article
 page with its fingerprint. Ids are the articles' positions in the year, oldest first, so a higher
 id is newer. The number of key files grows with the year's index so that each stays a few kB: a
@@ -72,7 +74,7 @@ SHARDS_FILE = "shards.json"
 #: How the index's files are claimed: as static files (neither pages nor feeds in the counts).
 CLAIM = "static file (search index)"
 #: The index's format: a bundle made by another format is made again. (The search page reads it.)
-FORMAT = 1
+FORMAT = 2
 #: About how many bytes of postings a key file holds at most (its year's key files are as many as
 #: that takes, a power of two): what a query downloads per pair and year.
 KEY_FILE_BYTES = 3000
@@ -191,6 +193,19 @@ def fields_of(doc: Document) -> tuple[set[str], set[str], set[str]]:
     return keys(doc.title, True), keys(" ".join(doc.names), True), keys(doc.body, False)
 
 
+#: How much of an article's body its card holds (what a result holding the query in its title or its
+#: names shows under the title: the opening of the text).
+CARD_TEXT = 120
+
+
+def card(doc: Document) -> str:
+    """A document's card file: what the search page shows of a result and checks a title's or a name's
+    hold of the query against, without the body (a few hundred bytes, where the fragment is the text)."""
+    deepest = [p.rsplit("/", 1)[-1] for p in doc.places]
+    return dumps({"u": doc.url, "t": doc.title, "d": doc.date_text, "p": deepest, "n": list(doc.names),
+                  "s": doc.body[:CARD_TEXT]}) + "\n"
+
+
 def fragment(doc: Document) -> str:
     """A document's fragment file: what the search page shows of it and checks the query against."""
     deepest = [p.rsplit("/", 1)[-1] for p in doc.places]
@@ -239,6 +254,7 @@ def bundle_files(docs: Sequence[Document]) -> tuple[dict[str, str], int]:
             # postings[key].append(i) for every key, in C: a million keys a thousand articles
             deque(map(list.append, map(postings.__getitem__, held), repeat(i)), maxlen=0)
         files[f"d/{i}.json"] = fragment(doc)
+        files[f"c/{i}.json"] = card(doc)
     every = set().union(*fields)
     count = key_file_count(len(every), sum(len(ids) for postings in fields for ids in postings.values()))
     parts: list[dict[str, list[list[int]]]] = [{} for _ in range(count)]
@@ -478,9 +494,10 @@ def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], p
     rewritten = patch_bundle(old_docs, new_docs, parts)
     if rewritten is None:
         return 0
-    fresh = {f"k/{n}.json" for n in rewritten} | {f"d/{i}.json" for i in changed} | {"docs.json", "filters.json"}
-    expected = {f"k/{n}.json" for n in range(count)} | {f"d/{i}.json" for i in range(len(ordered))} | \
+    fresh = {f"k/{n}.json" for n in rewritten} | {f"{kind}/{i}.json" for i in changed for kind in "cd"} | \
         {"docs.json", "filters.json"}
+    expected = {f"k/{n}.json" for n in range(count)} | \
+        {f"{kind}/{i}.json" for i in range(len(ordered)) for kind in "cd"} | {"docs.json", "filters.json"}
     kept = [bundle.prefix + name for name in sorted(expected - fresh)]
     if {p[len(bundle.prefix):] for p in bundle.previous} != expected or not all(map(bundle.link, kept)):
         bundle.clear()
@@ -491,6 +508,7 @@ def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], p
         bundle.write(f"k/{n}.json", text)
     for i, doc in new_docs.items():
         bundle.write(f"d/{i}.json", fragment(doc))
+        bundle.write(f"c/{i}.json", card(doc))
     articles = [posts[path].article for path in ordered]
     bundle.write("filters.json", filters_file([(a.regions, a.topics) for a in articles]))
     bundle.write("docs.json", docs_json)

@@ -9,7 +9,7 @@
 // the whole query, then the body, then a name it is filed under, then only parts of the query;
 // newest first within each.
 const PAGE_SIZE = 10;
-const FORMAT = 1;
+const FORMAT = 2;
 const TITLE = 0, NAMES = 1, BODY = 2, PARTS = 3;
 const ORDER = [TITLE, BODY, NAMES];   // which field holding a run ranks first
 const MAX_KEYS = 8;                   // pairs looked up for one query at most (a long query: spread over it)
@@ -137,7 +137,18 @@ async function filtered(shard, filters) {
 }
 
 function fragment(hit) {
+  // the article's text with its card: what a result holding the query in its body is checked on and shows
   return json(`${bundleUrl}${hit.shard.bundle}d/${hit.id}.json`);
+}
+
+function cardOf(hit) {
+  // the article's card (no text but its opening): enough to show it and to check its title and names
+  return json(`${bundleUrl}${hit.shard.bundle}c/${hit.id}.json`);
+}
+
+function shownData(hit) {
+  // what a result shows: its text around the query where its body holds it, else its card
+  return hit.tier === BODY ? fragment(hit) : cardOf(hit);
 }
 
 // -- searching
@@ -167,7 +178,9 @@ async function searchYear(shard, runs, keyRuns, allowed) {
       tier = best < 0 ? PARTS : rankOf(tier) >= rankOf(best) ? tier : best;
     }
     if (tier === PARTS && !partsEnough(held, total, runs.length)) continue;
-    hits.push({ shard, id, tier, fields, score: held / total, inTitle, checked: false });
+    // which runs the body may hold (all their pairs are in it): only those need the text to be checked
+    const inBody = keyRuns.map((ks) => ks.every((k) => found.get(k)[BODY].has(id)));
+    hits.push({ shard, id, tier, fields, inBody, score: held / total, inTitle, checked: false });
   }
   return hits;
 }
@@ -220,12 +233,22 @@ async function settle(found, upto, dateOrder) {
   for (let round = 0; round < 20; round++) {
     const unchecked = hits.slice(0, upto).filter((h) => !h.checked && h.tier !== PARTS);
     if (!unchecked.length) return;
-    const datas = await Promise.all(unchecked.map(fragment));
+    // a title holding every run is checked on the card; any other hit needs its text
+    const cards = await Promise.all(unchecked.map(cardOf));
+    const inTitle = cards.map((c) => { const t = normalize(c.t); return runs.every((run) => t.includes(run)); });
+    // the text is needed only where a run the title lacks may be in the body
+    const needText = unchecked.map((hit, i) => !inTitle[i] &&
+      runs.some((run, r) => hit.inBody[r] && !normalize(cards[i].t).includes(run)));
+    const datas = await Promise.all(unchecked.map((hit, i) => (needText[i] ? fragment(hit) : cards[i])));
     let moved = false;
     unchecked.forEach((hit, i) => {
       hit.checked = true;
+      if (inTitle[i]) {
+        if (hit.tier !== TITLE) { hit.tier = TITLE; moved = true; }
+        return;
+      }
       const data = datas[i];
-      const texts = [normalize(data.t), normalize((data.n || []).join(" ")), normalize(data.x)];
+      const texts = [normalize(data.t), normalize((data.n || []).join(" ")), normalize(data.x || "")];
       let tier = TITLE;
       for (const run of runs) {
         const f = ORDER.find((field) => texts[field].includes(run));
@@ -341,10 +364,11 @@ function card(data, runs) {
     meta.append(span);
   }
   li.append(meta);
-  if (data.x) {
+  const text = data.x || data.s;
+  if (text) {
     const p = document.createElement("p");
     p.className = "summary";
-    p.append(marked(excerpt(data.x, runs), runs));
+    p.append(marked(excerpt(text, runs), runs));
     li.append(p);
   }
   return li;
@@ -354,7 +378,7 @@ async function showMore(mine, found, dateOrder) {
   await settle(found, shown + PAGE_SIZE, dateOrder);
   if (mine !== generation) return;
   const batch = results.slice(shown, shown + PAGE_SIZE);
-  const datas = await Promise.all(batch.map(fragment));
+  const datas = await Promise.all(batch.map(shownData));
   if (mine !== generation) return;
   batch.forEach((hit, i) => {
     const previous = shown + i > 0 ? results[shown + i - 1] : null;
@@ -443,7 +467,7 @@ window.newsgenSearch = async (term, count = PAGE_SIZE, dateOrder = false) => {
   const found = await find(term, {}, dateOrder);
   await settle(found, Math.min(count, PAGE_SIZE * 3), dateOrder);
   const top = found.hits.slice(0, count);
-  const datas = await Promise.all(top.map(fragment));
+  const datas = await Promise.all(top.map(cardOf));
   return { total: found.hits.length, whole: found.hits.filter((h) => h.tier !== PARTS).length,
     urls: datas.map((d) => baseUrl + d.u), titles: datas.map((d) => d.t) };
 };
