@@ -226,35 +226,53 @@ async function find(term, filters, dateOrder) {
   return { runs, hits };
 }
 
+function tierOf(runs, data) {
+  // the tier an article's card or text gives it: the lowest-ranked field among those holding each run
+  const texts = [normalize(data.t), normalize((data.n || []).join(" ")), normalize(data.x || "")];
+  let tier = TITLE;
+  for (const run of runs) {
+    const f = ORDER.find((field) => texts[field].includes(run));
+    if (f === undefined) return PARTS;
+    if (rankOf(f) > rankOf(tier)) tier = f;
+  }
+  return tier;
+}
+
 async function settle(found, upto, dateOrder) {
   // make sure every result among the first ``upto`` that ranks as holding the whole query holds it:
   // its text is checked (the pairs of a query may lie apart); one that does not falls to the parts
   const { runs, hits } = found;
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < 50; round++) {
     const unchecked = hits.slice(0, upto).filter((h) => !h.checked && h.tier !== PARTS);
     if (!unchecked.length) return;
-    // a title holding every run is checked on the card; any other hit needs its text
+    // first on its card: a title holding every run is the first tier, checked; a hit ranked as a
+    // title holder whose title lacks a run falls to the body's tier unchecked (looked at again when it
+    // ranks among those shown), or, where the body cannot hold that run, to what its card says
     const cards = await Promise.all(unchecked.map(cardOf));
-    const inTitle = cards.map((c) => { const t = normalize(c.t); return runs.every((run) => t.includes(run)); });
-    // the text is needed only where a run the title lacks may be in the body
-    const needText = unchecked.map((hit, i) => !inTitle[i] &&
-      runs.some((run, r) => hit.inBody[r] && !normalize(cards[i].t).includes(run)));
-    const datas = await Promise.all(unchecked.map((hit, i) => (needText[i] ? fragment(hit) : cards[i])));
     let moved = false;
+    const needText = [];
     unchecked.forEach((hit, i) => {
-      hit.checked = true;
-      if (inTitle[i]) {
+      const title = normalize(cards[i].t);
+      const lacking = runs.map((run) => !title.includes(run));
+      if (!lacking.some(Boolean)) {
+        hit.checked = true;
         if (hit.tier !== TITLE) { hit.tier = TITLE; moved = true; }
-        return;
+      } else if (!runs.some((run, r) => lacking[r] && hit.inBody[r])) {
+        hit.checked = true;
+        const tier = tierOf(runs, cards[i]);
+        if (tier !== hit.tier) { hit.tier = tier; moved = true; }
+      } else if (hit.tier === TITLE) {
+        hit.tier = BODY;
+        moved = true;
+      } else {
+        needText.push(hit);
       }
-      const data = datas[i];
-      const texts = [normalize(data.t), normalize((data.n || []).join(" ")), normalize(data.x || "")];
-      let tier = TITLE;
-      for (const run of runs) {
-        const f = ORDER.find((field) => texts[field].includes(run));
-        if (f === undefined) { tier = PARTS; break; }
-        if (rankOf(f) > rankOf(tier)) tier = f;
-      }
+    });
+    // then on its text, where the body may hold a run the title lacks
+    const datas = await Promise.all(needText.map(fragment));
+    needText.forEach((hit, i) => {
+      hit.checked = true;
+      const tier = tierOf(runs, datas[i]);
       if (tier !== hit.tier) { hit.tier = tier; moved = true; }
     });
     if (moved) hits.sort(dateOrder ? byDate : compare);
