@@ -52,11 +52,14 @@ def test_a_lead_formula_opens_an_article_and_a_same_topic_line_without_one_is_a_
 
 def test_a_longer_heading_reads_more_like_a_headline_all_else_alike():
     # a subheading is cut shorter than a headline: the fitted model leans towards a new article as the
-    # heading grows, the other cues held the same
+    # heading grows, the other cues held the same. A heading's length is read by two cues: a short label
+    # naming what the article above names (short_head), and the length itself (head_len). Pages of
+    # briefs, whose short headlines all open articles, weaken head_len alone; the two together still
+    # lean so.
     fitted = scorer.model("opens_article")
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
-    short = fitted.probability({**cues, "head_len": 6 / scorer.HEAD_LEN_CAP})
-    long = fitted.probability({**cues, "head_len": 24 / scorer.HEAD_LEN_CAP})
+    short = fitted.probability({**cues, "head_len": 6 / scorer.HEAD_LEN_CAP, "short_head": 1.0})
+    long = fitted.probability({**cues, "head_len": 24 / scorer.HEAD_LEN_CAP, "short_head": 0.0})
     assert long > short
 
 
@@ -142,3 +145,92 @@ def test_a_pair_more_alike_than_its_page_reads_more_like_one_article():
     on_mixed_page = fitted.probability({**cues, "rel_cohesion": scorer.RELATIVE_CAP,
                                         "rel_head_cohesion": scorer.RELATIVE_CAP})
     assert on_alike_page > on_mixed_page
+
+
+#: A made-up page of short briefs on one subject (road accidents), most of them signed: the one-
+#: paragraph brief at the top is unsigned, and the short headline under it names what it names (货车).
+BRIEFS_PAGE = """西环路两车相撞
+
+本报讯 昨日上午，西环路与青年街交叉口一辆货车与一辆轿车相撞，轿车驾驶员受轻伤，事故原因正在调查中。
+
+北关大桥货车侧翻
+
+今日凌晨，一辆满载建材的货车在北关大桥下坡路段侧翻，所幸未造成人员伤亡，交警到场疏导交通。（记者 陈静）
+
+南湖路电动车撞上护栏
+
+本报讯 昨天下午，一名电动车骑手在南湖路转弯时撞上护栏，骑手头部受伤被送医救治，交警提醒骑行佩戴头盔。（记者 王伟）
+
+东城隧道追尾
+
+昨日傍晚，东城隧道内三车追尾，事故造成隧道拥堵近一小时，无人受伤。
+
+公交车与三轮车剐蹭
+
+本报讯 今日上午，一辆公交车在火车站广场与一辆三轮车发生剐蹭，三轮车司机手臂擦伤。（记者 刘洋）
+
+高速出口两车追尾
+
+昨天中午，城北高速出口处两辆小客车追尾，交警提醒驾驶人保持车距。
+"""
+
+
+def test_on_a_page_of_signed_briefs_a_short_headline_over_a_lead_opens_an_article():
+    # issue 19, kind 3: under a one-paragraph brief, a short headline on the same subject over a lead
+    # was read as its subheading; the page (every heading over a lead, most briefs signed) says otherwise
+    state = assemble(BRIEFS_PAGE)
+    assert [[i.text for i in s.head] for s in state.sections] == [
+        ["西环路两车相撞"], ["北关大桥货车侧翻"], ["南湖路电动车撞上护栏"], ["东城隧道追尾"],
+        ["公交车与三轮车剐蹭"], ["高速出口两车追尾"]]
+
+
+def test_a_page_share_is_smoothed_towards_even_odds():
+    assert scorer._share(0, 0) == 0.5
+    assert scorer._share(4, 4) == pytest.approx(5 / 6)
+    assert scorer._share(0, 4) == pytest.approx(1 / 6)
+
+
+def test_the_page_notes_its_share_of_headings_over_a_lead_and_of_signed_articles_and_its_length():
+    state = assemble(BRIEFS_PAGE)
+    # as first laid out: six headings, each over a lead (本报讯, 昨日上午，, 今日凌晨，...), three signed,
+    # one paragraph each
+    assert state.page["leads"] == pytest.approx(scorer._share(6, 6))
+    assert state.page["signed"] == pytest.approx(scorer._share(3, 6))
+    assert state.page["paras"] == 1
+
+
+def test_a_page_with_no_headline_over_text_is_read_against_the_defaults():
+    state = _sections([])
+    scorer.note_page(state)
+    assert state.page["leads"] == 0.5 and state.page["signed"] == 0.5
+    assert state.page["paras"] == scorer.PAGE_PARAS
+
+
+def test_page_cues_read_the_heading_and_the_article_above_against_the_page():
+    texts = ["本报讯 近日，青山县城东路口货车与轿车相撞三人受伤。", "白云镇西环路货车侧翻司机受伤。",
+             "本报讯 昨日，北环路摩托车撞上护栏驾驶员受伤。（记者 张明）"]
+    state = _sections(texts)
+    state.page.update(leads=0.8, signed=0.25, paras=2.0)
+    cues = scorer._page_cues(state, 1, lead=True)
+    assert cues["lead_page"] == 0.8          # a lead under the heading, times the page's share
+    assert cues["page_signed"] == 0.25
+    assert cues["since_page"] == pytest.approx(1 / 2 / scorer.SINCE_RATIO_CAP)   # 1 paragraph of a typical 2
+    assert cues["prev_signed"] == 0.0
+    assert scorer._page_cues(state, 1, lead=False)["lead_page"] == 0.0
+    # the article above signed off (a bracketed credit closes its last paragraph): complete
+    state.sections[1].body.append(state.sections[2].body[0])
+    assert scorer._page_cues(state, 2, lead=True)["prev_signed"] == 1.0
+    # an article above far longer than the page's usual: capped
+    state.page["paras"] = 1.0
+    state.sections[0].body *= 4
+    assert scorer._page_cues(state, 1, lead=True)["since_page"] == 1.0
+
+
+def test_a_lead_under_a_heading_counts_for_more_on_a_page_whose_headings_all_stand_over_one():
+    # issue 19: on a page of briefs every heading stands over a lead; a feature's subheadings stand over
+    # plain paragraphs (or a dated one): the same lead is stronger evidence of a new article on the first
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    on_briefs = fitted.probability({**cues, "lead": 1.0, "lead_page": 0.9})
+    on_features = fitted.probability({**cues, "lead": 1.0, "lead_page": 0.3})
+    assert on_briefs > on_features
