@@ -211,15 +211,14 @@ def collect(dirs: list[Path]) -> dict[str, list[Row]]:
     return rows
 
 
-def balanced(y: np.ndarray, s: np.ndarray | None = None) -> np.ndarray:
-    """Per-decision factors that give both answers the same total weight, counting each decision at
-    its weight ``s`` (a decision on a page of briefs counts BRIEFS_WEIGHT: counted whole, the briefs'
-    headlines, nearly all over a lead, would take weight from the other sets' lead-less headlines)."""
-    s = np.ones(len(y)) if s is None else s
-    pos = max(float((s * y).sum()), 1e-9)
-    neg = max(float((s * (1 - y)).sum()), 1e-9)
-    total = float(s.sum())
-    return np.where(y == 1, total / (2 * pos), total / (2 * neg))
+def balanced(y: np.ndarray, counted: np.ndarray | None = None) -> np.ndarray:
+    """Per-decision weights that give both answers the same total weight among the ``counted``
+    decisions (all by default), applied to every decision by its answer."""
+    counted = np.ones(len(y), dtype=bool) if counted is None else counted
+    pos = max(float(y[counted].sum()), 1.0)
+    neg = max(float(counted.sum() - y[counted].sum()), 1.0)
+    n = float(counted.sum())
+    return np.where(y == 1, n / (2 * pos), n / (2 * neg))
 
 
 def _newton(z: np.ndarray, y: np.ndarray, l2: float, s: np.ndarray | None = None) -> np.ndarray:
@@ -269,9 +268,12 @@ def fit(rows: list[Row], balance: bool = False, briefs_weight: float = BRIEFS_WE
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
-    s = np.array([briefs_weight if group[0].startswith("briefs-") else 1.0 for _, _, group in rows])
+    on_briefs = np.array([group[0].startswith("briefs-") for _, _, group in rows])
+    s = np.where(on_briefs, briefs_weight, 1.0)
     if balance:
-        s = s * balanced(y, s)
+        # balanced on the other sets alone: the pages of briefs hold headlines only, and counted in
+        # they would take weight from the other sets' headlines (most of all lead-less ones)
+        s = s * balanced(y, ~on_briefs)
     l2 = choose_l2(z, y, [group[0] for _, _, group in rows], s)
     w = _newton(z, y, l2, s)
     p = 1 / (1 + np.exp(-z @ w))
