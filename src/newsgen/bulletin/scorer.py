@@ -164,12 +164,11 @@ def _page_cues(state: State, k: int, lead: bool) -> dict[str, float]:
 
     The page's share is not a cue on its own: as a page-wide shift it would be learned from the kinds
     of page the training bulletins happen to hold (pages of briefs, pages laid out with subheadings)
-    and carried to pages of other kinds, where it turned headlines into subheadings. Tried and left
-    out, each with its fitted figures in the history of train/fit.py: the page's share of signed
-    articles (it learnt "an unsigned page prints subheadings" from the training mix), the run above
-    against the page's typical article length, a signed article above, a plain lead on a page whose
-    articles open with formulas, a lead of the same kind as the article above's (all within the
-    refit's noise on wide, or lower).
+    and carried to pages of other kinds, where it turned headlines into subheadings. Tried for issue 19
+    and left out: the page's share of signed articles (it learnt "an unsigned page prints subheadings"
+    from the training mix), the run above against the page's typical article length, a signed article
+    above, a plain lead (no formula) times the page's share of formula-led articles, a lead of the same
+    kind as the article above's; after refits each left wide within the refit's noise or lower.
     """
     return {"lead_page": float(lead) * state.page.get("leads", 0.5)}
 
