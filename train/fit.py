@@ -7,7 +7,7 @@ Reproducible: the training bulletins are laid out by the shared ``jumble.py`` fr
 broadcast copy, one with the default sign-offs), and the fit is deterministic (Newton's method
 on an L2-regularised logistic loss; no random state). Each decision is recorded while the parser
 runs with an oracle that answers it from the truth (teacher forcing), so later decisions see the
-sections a correct parse would have. One set is laid out from the articles given subheadings
+sections a correct parse would have. Two sets are laid out from the articles given subheadings
 (:func:`with_subheads`), which the training articles almost never have. Nothing generated here is
 committed.
 """
@@ -181,8 +181,9 @@ Row = tuple[dict[str, float], bool, tuple]
 BRIEFS_DECISIONS = {"opens_article"}
 #: The weight of a decision on a page of briefs against one on the other sets: those pages teach one
 #: kind of page (a subject shared by every article, nearly every brief led by a formula), which must
-#: not outweigh the many kinds the other sets lay out (at 0.2 and over, dev's lead-less headlines
-#: began to read as subheadings; at 0.1 the briefs set gained less).
+#: not outweigh the many kinds the other sets lay out (at 0.2 and over, with the answers balanced on
+#: all decisions, dev's lead-less headlines began to read as subheadings; at 0.1 the briefs set gained
+#: less and dev lost a headline; 0.12 to 0.15 fitted the same decisions).
 BRIEFS_WEIGHT = 0.15
 #: Seeds of SETS whose bulletins teach only BRIEFS_DECISIONS: the subheaded articles laid out with
 #: sign-offs, which balance the unsigned subheaded set for the "new article or subheading?" model and
