@@ -52,11 +52,14 @@ def test_a_lead_formula_opens_an_article_and_a_same_topic_line_without_one_is_a_
 
 def test_a_longer_heading_reads_more_like_a_headline_all_else_alike():
     # a subheading is cut shorter than a headline: the fitted model leans towards a new article as the
-    # heading grows, the other cues held the same
+    # heading grows, the other cues held the same. A heading's length is read by two cues: a short label
+    # naming what the article above names (short_head), and the length itself (head_len). Pages of
+    # briefs, whose short headlines all open articles, weaken head_len alone; the two together still
+    # lean so.
     fitted = scorer.model("opens_article")
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
-    short = fitted.probability({**cues, "head_len": 6 / scorer.HEAD_LEN_CAP})
-    long = fitted.probability({**cues, "head_len": 24 / scorer.HEAD_LEN_CAP})
+    short = fitted.probability({**cues, "head_len": 6 / scorer.HEAD_LEN_CAP, "short_head": 1.0})
+    long = fitted.probability({**cues, "head_len": 24 / scorer.HEAD_LEN_CAP, "short_head": 0.0})
     assert long > short
 
 
@@ -142,3 +145,147 @@ def test_a_pair_more_alike_than_its_page_reads_more_like_one_article():
     on_mixed_page = fitted.probability({**cues, "rel_cohesion": scorer.RELATIVE_CAP,
                                         "rel_head_cohesion": scorer.RELATIVE_CAP})
     assert on_alike_page > on_mixed_page
+
+
+#: A made-up page of short briefs on one subject (road accidents), most of them signed: the one-
+#: paragraph brief at the top is unsigned, and the short headline under it names what it names (货车).
+BRIEFS_PAGE = """西环路两车相撞
+
+本报讯 昨日上午，西环路与青年街交叉口一辆货车与一辆轿车相撞，轿车驾驶员受轻伤，事故原因正在调查中。
+
+北关大桥货车侧翻
+
+今日凌晨，一辆满载建材的货车在北关大桥下坡路段侧翻，所幸未造成人员伤亡，交警到场疏导交通。（记者 陈静）
+
+南湖路电动车撞上护栏
+
+本报讯 昨天下午，一名电动车骑手在南湖路转弯时撞上护栏，骑手头部受伤被送医救治，交警提醒骑行佩戴头盔。（记者 王伟）
+
+东城隧道追尾
+
+昨日傍晚，东城隧道内三车追尾，事故造成隧道拥堵近一小时，无人受伤。
+
+公交车与三轮车剐蹭
+
+本报讯 今日上午，一辆公交车在火车站广场与一辆三轮车发生剐蹭，三轮车司机手臂擦伤。（记者 刘洋）
+
+高速出口两车追尾
+
+昨天中午，城北高速出口处两辆小客车追尾，交警提醒驾驶人保持车距。
+"""
+
+
+def test_on_a_page_of_briefs_a_short_headline_over_a_lead_opens_an_article():
+    # issue 19, kind 3: under a one-paragraph brief, a short headline on the same subject over a lead
+    # was read as its subheading; the page (every heading over a lead) says otherwise
+    state = assemble(BRIEFS_PAGE)
+    assert [[i.text for i in s.head] for s in state.sections] == [
+        ["西环路两车相撞"], ["北关大桥货车侧翻"], ["南湖路电动车撞上护栏"], ["东城隧道追尾"],
+        ["公交车与三轮车剐蹭"], ["高速出口两车追尾"]]
+
+
+def test_a_page_share_is_smoothed_towards_even_odds():
+    assert scorer._share(0, 0) == 0.5
+    assert scorer._share(4, 4) == pytest.approx(5 / 6)
+    assert scorer._share(0, 4) == pytest.approx(1 / 6)
+
+
+def test_the_page_notes_its_share_of_headings_over_a_lead():
+    state = assemble(BRIEFS_PAGE)
+    # as first laid out: six headings, each over a lead (本报讯, 昨日上午，, 今日凌晨，...)
+    assert state.page["leads"] == pytest.approx(scorer._share(6, 6))
+
+
+def test_a_page_with_no_headline_over_text_is_read_against_even_odds():
+    state = _sections([])
+    scorer.note_page(state)
+    assert state.page["leads"] == 0.5
+
+
+def test_lead_page_is_a_lead_under_the_heading_times_the_page_share():
+    texts = ["本报讯 近日，青山县城东路口货车与轿车相撞三人受伤。", "白云镇西环路货车侧翻司机受伤。"]
+    state = _sections(texts)
+    state.page.update(leads=0.8)
+    assert scorer._page_cues(state, 1, lead=True) == {"lead_page": 0.8}
+    assert scorer._page_cues(state, 1, lead=False) == {"lead_page": 0.0}
+
+
+@pytest.mark.parametrize("text", ["此外，图书馆还将增设自习座位。", "与此同时，镇里新修了两条机耕路。",
+                                  "他说，这座桥方便了两岸村民。", "该项目总投资三千万元。",
+                                  "其中，少儿图书占三成。", "不过，仍有部分路段需要整修。"])
+def test_a_paragraph_that_goes_on_from_text_above_is_marked(text):
+    # a connective or a pronoun opening: a part of an article, never an article's first paragraph
+    assert scorer.GOES_ON.match(text)
+
+
+@pytest.mark.parametrize("text", ["本报讯  近日，白云镇三座便民桥全部建成通行。", "昨日上午，西环路发生一起交通事故。",
+                                  "青山县图书馆将开放时间延长至每晚九点。", "记者从县交通局获悉，北环路全线通车。"])
+def test_an_article_opening_does_not_go_on(text):
+    assert not scorer.GOES_ON.match(text)
+
+
+def test_a_heading_over_a_paragraph_that_goes_on_reads_more_like_a_subheading():
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    assert fitted.probability({**cues, "goes_on": 1.0}) < fitted.probability({**cues, "goes_on": 0.0})
+
+
+def test_a_lead_under_a_heading_counts_for_more_on_a_page_whose_headings_all_stand_over_one():
+    # issue 19: on a page of briefs every heading stands over a lead; a feature's subheadings stand over
+    # plain paragraphs (or a dated one): the same lead is stronger evidence of a new article on the first
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    on_briefs = fitted.probability({**cues, "lead": 1.0, "lead_page": 0.9})
+    on_features = fitted.probability({**cues, "lead": 1.0, "lead_page": 0.3})
+    assert on_briefs > on_features
+
+
+def test_answers_are_balanced_on_the_decisions_counted():
+    # train/fit.py: the pages of briefs hold headlines only; the two answers are balanced on the other
+    # sets alone, so that the briefs' headlines (weighed apart) take no weight from those sets' headlines
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+    import fit
+
+    y = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 1.0])
+    counted = np.array([True, True, True, True, False, False])
+    w = fit.balanced(y, counted)
+    assert w[:4][y[:4] == 1].sum() == pytest.approx(w[:4][y[:4] == 0].sum())
+    assert w[4] == w[0]                       # a briefs headline weighs what another headline does
+    assert fit.balanced(y[:4]).tolist() == pytest.approx(w[:4].tolist())
+
+
+def _headed(pairs: list[tuple[str, str]]) -> State:
+    """A state whose sections are the given (heading, paragraph) pairs."""
+    blocks = split_blocks("\n\n".join(f"{h}\n\n{t}" for h, t in pairs) + "\n")
+    items = [Item(b, features(b)) for b in blocks]
+    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    state.sections = [Section(head=[items[2 * n]], body=[items[2 * n + 1]]) for n in range(len(pairs))]
+    return state
+
+
+@pytest.mark.parametrize("number", ["1", "一", "（一）", "第一"])
+def test_part_one_under_a_heading_says_the_heading_is_its_articles_headline(number):
+    # an article's parts are numbered from its top: the heading over the text before part 1 is that
+    # article's headline (tests/fixtures/bulletins/broadcast-features-links.txt: a lead-less feature
+    # after a page of briefs, its parts numbered under it)
+    from newsgen.bulletin.rules.resolve_subheads import _parts_follow
+
+    state = _headed([("河口镇渡口大桥建成通车", "江城台消息：河口镇渡口大桥今天建成通车。"),
+                     ("渡口老船工", "河口镇渡口老船工刘师傅撑了四十年渡船。"),
+                     (number, "刘师傅十六岁开始在渡口撑船。")])
+    assert _parts_follow(state, 1)
+    assert not _parts_follow(state, 0)          # the next heading is no part number
+    assert not _parts_follow(state, 2)          # nothing follows
+
+
+def test_a_later_part_number_says_nothing_of_the_heading_above_it():
+    from newsgen.bulletin.rules.resolve_subheads import _parts_follow
+
+    state = _headed([("渡口老船工", "河口镇渡口老船工刘师傅撑了四十年渡船。"), ("撑船", "刘师傅十六岁开始撑船。"),
+                     ("2", "大桥通车以后乘客少了。")])
+    assert not _parts_follow(state, 1)

@@ -58,9 +58,17 @@ PAGE_HEAD_COHESION = 0.04
 #: A cosine relative to the page's baseline is capped at this much either way: one pair far above a
 #: page's usual likeness is evidence, how far above is not.
 RELATIVE_CAP = 0.3
+#: Openings that go on from text above them: a connective (此外, 与此同时, 不过, 对此, 其中) or a
+#: pronoun or demonstrative as the subject (他, 她们, 这, 该, 此, 其). A news article's first paragraph
+#: introduces its subject and never opens so; a part of an article under a subheading may.
+GOES_ON = re.compile(r"^(?:此外|另外|同时|与此同时|不过|但是?|然而|而且|因此|对此|为此|其中|"
+                     r"他们|她们|它们|[他她它这该此其])")
 #: Headings of one feature are cut alike: a neighbour heading within this many characters of a
 #: heading's length is alike (the cue falls linearly to 0 at this difference).
 ALIKE_SPAN = 6
+#: A page's share of headings over a lead is smoothed towards even odds as if this many more headings
+#: had been seen, half of each kind: a page of two headings says little.
+SHARE_PRIOR = 2
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,9 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "lead": float(first.feat.starts_lead),
         "wire": float(first.feat.wire_lead),
         "lead_time": float(bool(LEAD_TIME.search(text[:LEAD_TIME_SPAN]))),
+        # the paragraph under the heading goes on from text above it (a connective, a pronoun): a
+        # part of an article, never the first paragraph of one
+        "goes_on": float(bool(GOES_ON.match(text))),
         # a short label reads like a subheading when its part goes on naming what the article above
         # names; over a part about something else it is a short headline
         "short_head": float(len(head) <= SHORT_HEAD and (shared > 0 or head_cohesion > 0)),
@@ -138,7 +149,33 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         # says "the same article"), capped
         "rel_cohesion": _relative(cohesion, state.page.get("cohesion", PAGE_COHESION)),
         "rel_head_cohesion": _relative(head_cohesion, state.page.get("head_cohesion", PAGE_HEAD_COHESION)),
+        **_page_cues(state, k, lead=first.feat.starts_lead),
     }
+
+
+def _page_cues(state: State, k: int, lead: bool) -> dict[str, float]:
+    """Page-level cues for the heading of section ``k`` (issue 19), so that one pair is read against
+    the page it is printed on (:func:`note_page`, as first laid out, before any decision).
+
+    - ``lead_page``: a lead under this heading times the page's share of headings standing over a lead.
+      On a page of briefs every heading stands over a lead, and one more is strong evidence of a new
+      article; on a feature page a part may well open with a date, and a lead under a heading counts
+      for less (a linear model needs the product to say so).
+
+    The page's share is not a cue on its own: as a page-wide shift it would be learned from the kinds
+    of page the training bulletins happen to hold (pages of briefs, pages laid out with subheadings)
+    and carried to pages of other kinds, where it turned headlines into subheadings. Tried for issue 19
+    and left out: the page's share of signed articles (it learnt "an unsigned page prints subheadings"
+    from the training mix), the run above against the page's typical article length, a signed article
+    above, a plain lead (no formula) times the page's share of formula-led articles, a lead of the same
+    kind as the article above's; after refits each left wide within the refit's noise or lower.
+    """
+    return {"lead_page": float(lead) * state.page.get("leads", 0.5)}
+
+
+def _share(hits: int, total: int) -> float:
+    """``hits`` of ``total``, smoothed towards one half by SHARE_PRIOR imagined cases."""
+    return (hits + SHARE_PRIOR / 2) / (total + SHARE_PRIOR)
 
 
 def _relative(value: float, baseline: float) -> float:
@@ -152,16 +189,19 @@ def _median(values: list[float]) -> float:
 
 
 def note_page(state: State) -> None:
-    """Record what the page is like as first laid out (``state.page``): the median cosine between
-    consecutive sections and between a heading and the section above it (the page's baseline
-    likeness)."""
+    """Record what the page is like as first laid out (``state.page``), before any decision: the median
+    cosine between consecutive sections and between a heading and the section above it (the page's
+    baseline likeness); and the share of its headings that stand over a lead (``leads``, smoothed:
+    :func:`_share`)."""
     secs = state.sections
     pairs = [state.cosine(secs[k].text(), secs[k - 1].text()) for k in range(1, len(secs))]
     heads = [state.cosine("".join(i.text for i in secs[k].head), secs[k - 1].text())
              for k in range(1, len(secs)) if secs[k].head]
+    headed = [s for s in secs if s.head and s.body]
     state.page.update({
         "cohesion": _median(pairs) if len(pairs) >= PAGE_PAIRS else PAGE_COHESION,
         "head_cohesion": _median(heads) if len(heads) >= PAGE_PAIRS else PAGE_HEAD_COHESION,
+        "leads": _share(sum(s.body[0].feat.starts_lead for s in headed), len(headed)),
     })
 
 

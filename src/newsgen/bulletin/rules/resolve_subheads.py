@@ -12,6 +12,10 @@ from newsgen.bulletin.sections import Role, Section, State
 #: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
 SECTION_NUMBER = re.compile(r"^(?:[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]?[、.．]?|"
                             r"第[一二三四五六七八九十百\d]{1,4}[计章节部分篇回期季站]?)$")
+#: The first of an article's numbered parts, as SECTION_NUMBER spells them (1, 01, 一, （一）, 第一).
+FIRST_NUMBER = re.compile(r"^(?:[（(]?(?:0?1|一)[）)]?[、.．]?|第[一1][计章节部分篇回期季站]?)$")
+#: At most this many paragraphs stand between an article's headline and its part 1 (its lead).
+PART_ONE_AFTER = 3
 #: The first item of a numbered list (1. 1、 （1） 一、 ①): text under a heading that opens with it is the
 #: list's heading inside an article.
 LIST_ITEM = re.compile(r"^(?:[1１][.．、]|[（(][1１一][)）]|一、|①)\s*\S")
@@ -46,6 +50,16 @@ def _tag_again(sec: Section, prev: Section) -> bool:
         return False
     m, n = HEAD_TAG.match(_title(sec)), HEAD_TAG.match(_title(prev))
     return bool(m and n and m.group(0) == n.group(0))
+
+
+def _parts_follow(state: State, k: int) -> bool:
+    """Whether the headline group after section ``k`` numbers the first part of an article (1, 一,
+    第一): an article's parts are numbered from its top, so the heading over the text before part 1
+    is that article's headline, not a subheading of the article above (when at most PART_ONE_AFTER
+    paragraphs, a lead, stand between them)."""
+    nxt = state.sections[k + 1] if k + 1 < len(state.sections) else None
+    return bool(nxt and nxt.head and FIRST_NUMBER.match(nxt.head[0].text)
+                and len(state.sections[k].body) <= PART_ONE_AFTER)
 
 
 def _opens_by_rule(sec: Section, prev: Section) -> str | None:
@@ -86,7 +100,8 @@ def resolve_subheads(state: State) -> None:
             del state.sections[k]
             continue
         if running:
-            reason = _opens_by_rule(sec, prev)
+            reason = _opens_by_rule(sec, prev) or \
+                ("its article's numbered part 1 follows" if _parts_follow(state, k) else None)
             if reason:
                 sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article ({reason})")
             else:
