@@ -724,7 +724,7 @@ def derive(article: Article, missing: list[str], config: config_mod.Config, take
     """Values for the ``missing`` keys, derived as import derives them (jieba and the gazetteer, loaded here)."""
     values: dict[str, Any] = {}
     needs_nlp = any(k in missing for k in ("regions", "topics", "tags")) or (
-        "slug" in missing and content.slug_problem(article.path.stem) is not None)
+        "slug" in missing and content.slug_problem(content.file_slug(article.path)) is not None)
     found = None
     if needs_nlp:
         from newsgen.enrich import enrich
@@ -732,7 +732,8 @@ def derive(article: Article, missing: list[str], config: config_mod.Config, take
         found = enrich(article.title, article.kicker, article.subtitle, article.body, config, taken - {article.slug})
     for key in missing:
         if key == "slug":   # the file name is the slug now: keep the URL as it is when it is a good slug
-            slug = article.path.stem if content.slug_problem(article.path.stem) is None else found.slug
+            slug = content.file_slug(article.path) if content.slug_problem(content.file_slug(article.path)) is None \
+                else found.slug
             values["slug"] = slug
             taken.add(slug)
         elif key in ("regions", "topics", "tags") and found is not None and getattr(found, key):
