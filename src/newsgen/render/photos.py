@@ -187,10 +187,12 @@ def _formats(config: PhotosConfig) -> list[str]:
 
 
 def target_widths(config: PhotosConfig, width: int) -> list[int]:
-    """The widths a photo ``width`` px wide is published at: the configured ones up to its own width
-    (its own width alone when it is narrower than all of them). Never upscaled."""
+    """The widths a photo ``width`` px wide is published at: the configured ones up to its own width,
+    and its own width when it is narrower than the widest (so no detail is lost). Never upscaled."""
     widths = sorted(w for w in set(config.widths) if w <= width)
-    return widths or [width]
+    if width < max(config.widths) and width not in widths:
+        widths.append(width)
+    return widths
 
 
 def _open(data: bytes, shown: str) -> Any:
