@@ -276,3 +276,77 @@ def test_cmyk_16_bit_and_animated_images_are_published_as_rgb(site: Path, tmp_pa
     for file in (out / "photos").iterdir():
         with Image.open(file) as image:
             assert image.mode == "RGB", file.name
+
+
+def test_check_reports_each_photo_problem_on_its_line(site: Path):
+    from newsgen.commands.check import check
+
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "fake.jpg").write_bytes(b"not a photo")
+    (folder / "cut.jpg").write_bytes(photo("coffee", 1300)[:4000])
+    index = folder / "index.md"
+    text = index.read_text(encoding="utf-8").replace("(lead.jpg", "(pipes.jpg")   # a 667-px lead
+    text += ("\n![](pipes.jpg)\n\n![x](nope.png)\n\n![y](fake.jpg)\n\n![z](cut.jpg)\n\n"
+             "![待补](TODO \"图为新水厂（王五 摄）\")\n")
+    index.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+
+    def line_of(fragment: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if fragment in line)
+
+    result = check(site)
+    found = {str(d) for d in result.diagnostics if "luojia-gongshui" in str(d.location.path)}
+    where = "articles/2024/11/luojia-gongshui/index.md"
+    expected = {
+        (line_of("(pipes.jpg \""), "warning: lead photo 'pipes.jpg' is 667 px wide"),
+        (line_of("![](pipes.jpg)"), "warning: photo 'pipes.jpg' has no alt text"),
+        (line_of("nope.png"), "image 'nope.png': no such file"),
+        (line_of("fake.jpg"), "image articles/2024/11/luojia-gongshui/fake.jpg is not an image newsgen can read"),
+        (line_of("cut.jpg"), "cannot be decoded (truncated or damaged"),
+        (line_of("TODO"), "warning: caption waiting for a photo: '图为新水厂（王五 摄）'"),
+    }
+    for line, message in expected:
+        assert any(d.startswith(f"{where}:{line}: ") and message in d for d in found), (line, message, sorted(found))
+    assert not any("points to no page" in d for d in found)
+
+
+def test_a_huge_photo_is_a_warning_in_check(site: Path):
+    from newsgen.commands.check import check
+
+    folder = site / "articles/2024/11/luojia-gongshui"
+    Image.new("RGB", (8000, 5100), (90, 120, 150)).save(folder / "huge.png")
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![大图](huge.png)\n", encoding="utf-8")
+    messages = [str(d) for d in check(site).diagnostics]
+    assert any("photo 'huge.png' is 8000x5100, over 40 megapixels" in m for m in messages), messages
+
+
+def test_a_caption_waiting_for_its_photo_is_left_out_of_the_page(site: Path, tmp_path: Path):
+    index = site / "articles/2024/11/luojia-gongshui/index.md"
+    index.write_text(index.read_text(encoding="utf-8") + '\n![待补](TODO "图为新水厂（王五 摄）")\n', encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    assert "TODO" not in page(out) and "王五" not in page(out)
+
+
+def test_new_with_photos_makes_a_folder_article_that_builds(tmp_path: Path):
+    from newsgen.commands.new import new_article
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
+    a, b = tmp_path / "a.jpg", tmp_path / "b.png"
+    a.write_bytes(photo("astronaut", 1400))
+    b.write_bytes(photo("coffee", 800, fmt="PNG"))
+    made = new_article(site, "罗家镇新水厂投产", date=__import__("datetime").date(2024, 11, 5), publish=True,
+                       photos=[a, b])
+    assert made.path.name == "index.md" and made.path.parent.name == made.meta["slug"]
+    assert (site / made.path.parent / "a.jpg").read_bytes() == a.read_bytes()
+    assert "![](a.jpg)" in (site / made.path).read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    assert (out / "2024/11" / made.meta["slug"] / "index.html").read_text(encoding="utf-8").count("<picture>") == 2
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"hello")
+    with pytest.raises(NewsgenError, match="not an image newsgen can read"):
+        new_article(site, "坏图", photos=[bad])
+    assert not any("huaitu" in p.name for p in (site / "articles").rglob("*"))

@@ -46,6 +46,7 @@ from newsgen.content import Article
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.render import THEME_DIR, static_dirs
 from newsgen.render.env import render_problem, shown_template
+from newsgen.render.photos import WAITING, check_photos, is_photo
 from newsgen.site import article_url
 from newsgen.text import summarize
 
@@ -141,6 +142,7 @@ def _report(site: Path, fixed: list[FixedFile], fixing: list[Diagnostic], links:
     diagnostics += _places(checked, named, lines)
     diagnostics += _topics(checked, named, lines)
     diagnostics += _body_links(site, checked, {n.location.path for n in _left_out(checked, lines, day)})
+    diagnostics += check_photos(site, checked.articles)
     notes = _left_out(checked, lines, day)
     diagnostics += dry_build(site, checked)
     result = CheckResult(diagnostics=[], notes=notes, fixed=fixed, articles=len(checked.articles))
@@ -320,6 +322,8 @@ def _body_links(site: Path, checked: Validated, left_out: set[Path]) -> list[Dia
     for article in checked.articles:
         here = article_url(article)
         for offset, link in body_links(article.body):
+            if link == WAITING or is_photo(link):
+                continue   # a photo: check_photos looks at it
             problem = _link_problem(link, here, base, urls, published, static, site, article)
             if problem is not None:
                 severity, message = problem

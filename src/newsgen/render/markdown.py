@@ -205,16 +205,27 @@ class PhotoFigures(Treeprocessor):
         self.renderer = renderer
 
     def run(self, root: etree.Element) -> None:
-        photos, article = self.renderer.photos, self.renderer.article
-        if photos is None or article is None:
+        parents = [(parent, child) for parent in root.iter() for child in parent if child.tag == "img"]
+        if not parents:
             return
         from newsgen.render import photos as photos_mod
 
-        parents = [(parent, child) for parent in root.iter() for child in parent if child.tag == "img"]
+        for parent, img in parents:   # a caption still waiting for its photo: left out of the page
+            if img.get("src") == photos_mod.WAITING:
+                _add_text(parent, list(parent).index(img), img.tail or "")
+                parent.remove(img)
+                if parent.tag == "p" and len(parent) == 0 and not (parent.text or "").strip():
+                    holder = next((p for p in root.iter() if parent in list(p)), None)
+                    if holder is not None:
+                        holder.remove(parent)
+        photos, article = self.renderer.photos, self.renderer.article
+        if photos is None or article is None:
+            return
+        parents = [(parent, child) for parent, child in parents if child.get("src") != photos_mod.WAITING]
         first = True
         for parent, img in parents:
             src = img.get("src", "")
-            if not photos_mod.is_local(src):
+            if not photos_mod.is_photo(src):
                 continue
             try:
                 photo = photos.photo(photos_mod.resolve(photos.site, article, src))
@@ -276,6 +287,8 @@ class MarkdownRenderer:
         #: the build's photos (see :meth:`use_photos`) and the article being converted
         self.photos: Any = None
         self.article: Path | None = None
+        # after 'inline' (20) and the nesting limit (15), before 'prettify' (10)
+        self._md.treeprocessors.register(PhotoFigures(self._md, self), "photos", 12)
 
     def use_photos(self, photos: Any) -> None:
         """Publish the photos bodies name through ``photos`` (a :class:`newsgen.render.photos.Photos`).
@@ -283,8 +296,6 @@ class MarkdownRenderer:
         build makes of the file's bytes and its photos' keys."""
         self.photos = photos
         self._settings += f" photos={photos.stamp} base={photos.base_path}"
-        # after 'inline' (20) and the nesting limit (15), before 'prettify' (10)
-        self._md.treeprocessors.register(PhotoFigures(self._md, self), "photos", 12)
 
     @property
     def settings(self) -> str:

@@ -3,9 +3,9 @@
 **Where a photo lives.** An image in a body (``![alt](photo.jpg "说明")`` or reference style,
 ``![alt][ref]`` with ``[ref]: photo.jpg "说明"``) names a file relative to the article file, so an
 article that is a folder (``articles/2025/08/gongshui/index.md``, Hugo's page bundle) keeps its
-photos beside it; a path starting with ``/`` names a file of the site's ``static/`` folder
-(``/static/`` before it may be written or left out). An address with a scheme (``https:``) is left
-as it is. A path that climbs out of the site, or a symbolic link leading out of it, is refused.
+photos beside it; a path starting with ``/static/`` names a file of the site's ``static/`` folder
+(published at ``static/``). An address with a scheme (``https:``) or any other absolute path is left
+as it is (``newsgen check`` follows it as a link). A path that climbs out of the site, or a symbolic link leading out of it, is refused.
 
 **What is published.** Each photo becomes derivatives at :attr:`PhotosConfig.widths` (never wider
 than the photo) in :attr:`PhotosConfig.formats` (JPEG always, as the fallback), under
@@ -37,7 +37,8 @@ from newsgen import cachefile
 from newsgen.config import PhotosConfig
 
 #: File name endings of the images newsgen publishes as photos.
-PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp"})
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
+                            ".heic", ".heif"})   # HEIC: named, to be refused with how to convert it
 #: A photo wider than this (after its orientation) is enough for the lead: Google's guidance for a
 #: NewsArticle's image asks for at least 1200 px.
 LEAD_MIN_WIDTH = 1200
@@ -50,6 +51,9 @@ MAX_PIXELS = 160_000_000
 SIZES = "(min-width: 48rem) 46rem, 100vw"
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 EXT = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
+#: The address of an image whose photo is still missing: ``![…](TODO "图为……（张三 摄）")`` (``newsgen
+#: import`` keeps a bulletin's photo captions so); ``newsgen check`` lists it, a build leaves it out.
+WAITING = "TODO"
 #: Bumped when the way derivatives are made changes: their keys (and so their names) change with it.
 RECIPE = "1"
 
@@ -115,8 +119,17 @@ def _unescape(text: str) -> str:
 
 
 def is_local(src: str) -> bool:
-    """Whether an image address names a file of the site (no scheme, not ``//host``, not a fragment)."""
-    return bool(src) and not _SCHEME.match(src) and not src.startswith(("//", "#", "?"))
+    """Whether an image address names a file of the site: relative (no scheme, not ``//host``, not a
+    fragment), or under ``/static/``."""
+    return bool(src) and src != WAITING and not _SCHEME.match(src) and not src.startswith(("//", "#", "?")) \
+        and (not src.startswith("/") or src.startswith("/static/"))
+
+
+def is_photo(src: str) -> bool:
+    """Whether an image address names a photo newsgen publishes: local (:func:`is_local`) and ending in
+    one of :data:`PHOTO_SUFFIXES` (another image, an SVG, is left as it is)."""
+    path = unquote(src.split("#", 1)[0].split("?", 1)[0])
+    return is_local(src) and os.path.splitext(path)[1].lower() in PHOTO_SUFFIXES
 
 
 def resolve(site: Path, article: Path, src: str) -> Path:
@@ -125,10 +138,8 @@ def resolve(site: Path, article: Path, src: str) -> Path:
     path = unquote(src.split("#", 1)[0].split("?", 1)[0])
     if "\0" in path or "\\" in path:
         raise PhotoError(f"image {src!r}: the path holds a '\\' or a NUL; write it with '/'")
-    if path.startswith("/"):
-        rest = path.lstrip("/")
-        rest = rest[len("static/"):] if rest.startswith("static/") else rest
-        joined = os.path.normpath(os.path.join("static", rest))
+    if path.startswith("/static/"):
+        joined = os.path.normpath(os.path.join("static", path[len("/static/"):]))
     else:
         joined = os.path.normpath(os.path.join(os.path.dirname(str(article)), path))
     if joined.startswith("..") or os.path.isabs(joined):
@@ -474,7 +485,7 @@ def prepare(photos: Photos, articles: list[Any], refs: dict[str, list[list[str]]
         found = refs.get(digest) if digest else None
         if found is None:
             images = find_images(article.body)
-            found = [[ref.src, ref.alt, str(ref.line)] for ref in images if is_local(ref.src)]
+            found = [[ref.src, ref.alt, str(ref.line)] for ref in images if is_photo(ref.src)]
             if digest:
                 refs[digest] = found
         lead_src = article.extra.get("image") if isinstance(article.extra.get("image"), str) else None
@@ -501,4 +512,69 @@ def prepare(photos: Photos, articles: list[Any], refs: dict[str, list[list[str]]
         out.leads[article.path.as_posix()] = PhotoView(
             src=photos.url(jpeg[0]), srcset=photos.srcset(lead, "jpeg"), width=jpeg[0].width, height=jpeg[0].height,
             alt=alt, image=jpeg[-1].path)
+    return out
+
+
+def verify(data: bytes, shown: str) -> None:
+    """Decode the photo in ``data`` (a JPEG at an eighth of its size: quick) so that a truncated or
+    damaged file is found; :class:`PhotoError` when it cannot be."""
+    image = _open(data, shown)
+    try:
+        if image.format == "JPEG":
+            image.draft("RGB", (image.width // 8 or 1, image.height // 8 or 1))
+        image.load()
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise PhotoError(f"image {shown} cannot be decoded (truncated or damaged: {exc}); export it again") from None
+
+
+def check_photos(site: Path, articles: Iterable[Any]) -> list[Any]:
+    """``newsgen check``'s photo problems of ``articles``, each on its article's line: a missing image
+    file, one that climbs out of the site or cannot be read (errors); a photo without alt text, a lead
+    photo narrower than :data:`LEAD_MIN_WIDTH`, one over :data:`LARGE_PIXELS` (warnings); a caption
+    still waiting for its photo (``![…](TODO "图为……")``, a warning)."""
+    from newsgen.errors import Diagnostic, Location, Severity
+
+    out: list[Any] = []
+    sizes: dict[Path, tuple[int, int] | PhotoError] = {}
+    for article in articles:
+        lead_src = article.extra.get("image") if isinstance(article.extra.get("image"), str) else None
+        refs = [ref for ref in find_images(article.body) if is_photo(ref.src) or ref.src == WAITING]
+        entries = [(ImageRef(lead_src, "-", "", 0))] if lead_src else []
+        first = True
+        for ref in entries + refs:
+            where = Location(article.path, article.body_line + ref.line - 1 if ref.line else None)
+            if ref.src == WAITING:
+                out.append(Diagnostic(where, f"caption waiting for a photo: {ref.title or ref.alt!r}; put the photo "
+                                             "beside the article and write its file name in place of TODO",
+                                      Severity.WARNING))
+                continue
+            try:
+                source = resolve(site, article.path, ref.src)
+                known = sizes.get(source)
+                if known is None:
+                    try:
+                        data = Photos._read(site / source, source.as_posix())
+                        verify(data, source.as_posix())
+                        known = sizes[source] = inspect(data, source.as_posix())
+                    except PhotoError as exc:
+                        known = sizes[source] = exc
+                if isinstance(known, PhotoError):
+                    raise known
+            except PhotoError as exc:
+                out.append(Diagnostic(where, str(exc)))
+                first = False
+                continue
+            width, height = known
+            if not ref.alt.strip():
+                out.append(Diagnostic(where, f"photo {ref.src!r} has no alt text; say what it shows for readers "
+                                             "who cannot see it: ![说明](…)", Severity.WARNING))
+            if first and width < LEAD_MIN_WIDTH:
+                out.append(Diagnostic(where, f"lead photo {ref.src!r} is {width} px wide; search engines and link "
+                                             f"previews want at least {LEAD_MIN_WIDTH} px: use a larger one",
+                                      Severity.WARNING))
+            if width * height > LARGE_PIXELS:
+                out.append(Diagnostic(where, f"photo {ref.src!r} is {width}x{height}, over "
+                                             f"{LARGE_PIXELS // 1_000_000} megapixels; scale it down (pages show at "
+                                             "most 1600 px)", Severity.WARNING))
+            first = False
     return out
