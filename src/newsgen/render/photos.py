@@ -4,8 +4,9 @@
 ``![alt][ref]`` with ``[ref]: photo.jpg "说明"``) names a file relative to the article file, so an
 article that is a folder (``articles/2025/08/gongshui/index.md``, Hugo's page bundle) keeps its
 photos beside it; a path starting with ``/static/`` names a file of the site's ``static/`` folder
-(published at ``static/``). An address with a scheme (``https:``) or any other absolute path is left
-as it is (``newsgen check`` follows it as a link). A path that climbs out of the site, or a symbolic link leading out of it, is refused.
+(which is also published as it is, at ``static/``). An address with a scheme (``https:``) or any
+other absolute path is left as it is (``newsgen check`` follows it as a link). A path that climbs
+out of the site, or a symbolic link leading out of it, is refused.
 
 **What is published.** Each photo becomes derivatives at :attr:`PhotosConfig.widths` (never wider
 than the photo) in :attr:`PhotosConfig.formats` (JPEG always, as the fallback), under
