@@ -350,3 +350,36 @@ def test_new_with_photos_makes_a_folder_article_that_builds(tmp_path: Path):
     with pytest.raises(NewsgenError, match="not an image newsgen can read"):
         new_article(site, "坏图", photos=[bad])
     assert not any("huaitu" in p.name for p in (site / "articles").rglob("*"))
+
+
+@pytest.mark.parametrize("yaml_text, message", [
+    ("photos:\n  widths: [480, 5]\n", "newsgen.yaml:2: 'photos.widths' has 5; each width must be from 16 to 8000"),
+    ("photos:\n  widths: []\n", "newsgen.yaml:2: 'photos.widths' must list at least one width"),
+    ("photos:\n  formats: [webp, gif]\n", "newsgen.yaml:2: 'photos.formats' has 'gif', which newsgen cannot write"),
+    ("photos:\n  jpeg_quality: 120\n", "newsgen.yaml:2: 'photos.jpeg_quality' must be from 1 to 95, got 120"),
+    ("photos:\n  widht: [480]\n", "newsgen.yaml:2: unknown configuration key 'photos.widht'; did you mean"),
+])
+def test_photo_settings_are_checked_like_every_other(yaml_text: str, message: str):
+    from newsgen import config
+
+    with pytest.raises(NewsgenError) as err:
+        config.loads(yaml_text)
+    assert any(str(d).startswith(message) for d in err.value.diagnostics), [str(d) for d in err.value.diagnostics]
+
+
+def test_changed_photo_settings_make_new_derivatives_and_drop_the_old(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    before = {p.name for p in (out / "photos").iterdir()}
+    config = site / "newsgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nphotos:\n  widths: [320, 960]\n  formats: [webp]\n",
+                      encoding="utf-8")
+    build(site, out, search=False)
+    after = {p.name for p in (out / "photos").iterdir()}
+    assert not before & after
+    assert {name.rsplit("-", 1)[1] for name in after} == {"320.webp", "320.jpg", "960.webp", "960.jpg", "667.webp",
+                                                          "667.jpg"}
+    cold = build(site, tmp_path / "cold", search=False, incremental=False)
+    assert files(out) == files(cold.output)
+    cache = {p.name for p in (site / CACHE_DIR / "photos").iterdir() if p.suffix != ".json"}
+    assert cache == after                     # the old settings' derivatives left the cache too
