@@ -383,3 +383,15 @@ def test_changed_photo_settings_make_new_derivatives_and_drop_the_old(site: Path
     assert files(out) == files(cold.output)
     cache = {p.name for p in (site / CACHE_DIR / "photos").iterdir() if p.suffix != ".json"}
     assert cache == after                     # the old settings' derivatives left the cache too
+
+
+def test_check_warns_that_a_photo_in_static_is_published_with_its_gps(site: Path):
+    from newsgen.commands.check import check
+
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "gps.jpg").write_bytes(photo("coffee", 1300))
+    index = site / "articles/2024/11/luojia-gongshui/index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![定位](/static/gps.jpg)\n", encoding="utf-8")
+    messages = [str(d) for d in check(site).diagnostics]
+    assert any("photo '/static/gps.jpg' is in static/" in m and "GPS position, maker notes, XMP" in m
+               for m in messages), messages

@@ -528,6 +528,24 @@ def verify(data: bytes, shown: str) -> None:
         raise PhotoError(f"image {shown} cannot be decoded (truncated or damaged: {exc}); export it again") from None
 
 
+def private_metadata(data: bytes) -> list[str]:
+    """What a photo file carries that tells about where and with what it was taken: 'GPS position',
+    'maker notes', 'XMP' (none for a file that cannot be read)."""
+    try:
+        image = _open(data, "")
+        exif = image.getexif()
+        kinds = []
+        if exif.get_ifd(0x8825):
+            kinds.append("GPS position")
+        if 0x927C in exif or 0x927C in exif.get_ifd(0x8769):
+            kinds.append("maker notes")
+        if "xmp" in image.info or "XML:com.adobe.xmp" in image.info or b"<x:xmpmeta" in data[:65536]:
+            kinds.append("XMP")
+        return kinds
+    except Exception:   # an unreadable file is reported as such elsewhere
+        return []
+
+
 def check_photos(site: Path, articles: Iterable[Any]) -> list[Any]:
     """``newsgen check``'s photo problems of ``articles``, each on its article's line: a missing image
     file, one that climbs out of the site or cannot be read (errors); a photo without alt text, a lead
@@ -566,6 +584,13 @@ def check_photos(site: Path, articles: Iterable[Any]) -> list[Any]:
                 first = False
                 continue
             width, height = known
+            if source.parts[0] == "static":
+                kinds = private_metadata(Photos._read(site / source, source.as_posix()))
+                if kinds:
+                    out.append(Diagnostic(where, f"photo {ref.src!r} is in static/, which is published as it is: "
+                                                 f"its {', '.join(kinds)} too; put the photo beside the article "
+                                                 "instead (only its cleaned copies are published then)",
+                                          Severity.WARNING))
             if not ref.alt.strip():
                 out.append(Diagnostic(where, f"photo {ref.src!r} has no alt text; say what it shows for readers "
                                              "who cannot see it: ![说明](…)", Severity.WARNING))
