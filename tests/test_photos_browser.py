@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -19,6 +18,7 @@ from served import ARGS, CHROMIUM, served_site, sync_api
 
 api = sync_api()
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402 - after the skip when no browser
+
 from test_photos import ARTICLE, FIXTURE, photo  # noqa: E402
 
 PAGE = "2024/11/luojia-gongshui/"
@@ -75,8 +75,9 @@ def test_the_article_page_does_not_shift_as_photos_load(browser, base):
     page = context.new_page()
     page.add_init_script("""
         window.__cls = 0;
-        new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
-            .observe({type: 'layout-shift', buffered: true});
+        new PerformanceObserver(list => {
+            for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+        }).observe({type: 'layout-shift', buffered: true});
     """)
     page.goto(base + PAGE)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
