@@ -294,6 +294,18 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
     """Every derivative of every photo shown into the output: linked from the last output when it is the
     one recorded there (its key names its source's bytes and the settings), else from the cache, encoded
     when not there. A photo that cannot be decoded is an error naming it; the previous output stays."""
+    todo = [photo for photo in prepared.used.values() if photos.cache_dir is not None and photos.missing(photo)]
+
+    def encode(i: int) -> int:
+        try:
+            photos.files(todo[i])
+        except PhotoError as exc:
+            raise NewsgenError(str(exc), Location(Path(todo[i].source))) from None
+        return 1
+
+    done: list[int] = []   # encoded into the cache by worker processes when there are several
+    run_jobs(len(todo), encode, results=done, chunk=1, minimum=2)
+    photos.encoded = len(done)   # (in this process too, when run serially)
     for photo in prepared.used.values():
         files: dict[str, Any] | None = None
         for variant in photo.variants:

@@ -292,9 +292,11 @@ def encode(data: bytes, shown: str, config: PhotosConfig) -> dict[tuple[str, int
     widths = target_widths(config, width)
     still = _still(data, shown, max(widths))
     out: dict[tuple[str, int], tuple[int, bytes]] = {}
-    for w in widths:
+    source = still
+    for w in sorted(widths, reverse=True):   # each width from the next wider one: as sharp, much quicker
         h = max(1, round(still.height * w / still.width))
-        sized = still if (w, h) == still.size else still.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        sized = source if (w, h) == source.size else source.resize((w, h), Image.Resampling.LANCZOS)
+        source = sized
         sized.info = {}
         for fmt in _formats(config):
             buffer = io.BytesIO()
@@ -370,6 +372,11 @@ class Photos:
                 return f.read()
         except OSError as exc:
             raise PhotoError(f"image {name} cannot be read: {exc.strerror}") from None
+
+    def missing(self, photo: Photo) -> bool:
+        """Whether ``photo`` has a derivative the cache lacks (it is encoded by :meth:`files`)."""
+        return self.cache_dir is None or not all((self.cache_dir / v.path.rpartition("/")[2]).is_file()
+                                                 for v in photo.variants)
 
     def files(self, photo: Photo) -> dict[str, bytes | Path]:
         """Each derivative of ``photo`` by its output path: a file of the cache, or the bytes (no cache).
