@@ -395,3 +395,16 @@ def test_check_warns_that_a_photo_in_static_is_published_with_its_gps(site: Path
     messages = [str(d) for d in check(site).diagnostics]
     assert any("photo '/static/gps.jpg' is in static/" in m and "GPS position, maker notes, XMP" in m
                for m in messages), messages
+
+
+def test_the_same_photo_in_two_articles_is_published_once(site: Path, tmp_path: Path):
+    first = next(p for p in sorted((site / "articles").rglob("*.md")) if p.name != "index.md")
+    folder = first.with_suffix("")
+    folder.mkdir()
+    first.rename(folder / "index.md")
+    shutil.copy(site / "articles/2024/11/luojia-gongshui/lead.jpg", folder / "same.jpg")
+    (folder / "index.md").write_text((folder / "index.md").read_text(encoding="utf-8") + "\n![同一张](same.jpg)\n",
+                                     encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    assert len(list((out / "photos").iterdir())) == 15

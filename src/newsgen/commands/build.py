@@ -294,7 +294,8 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
     """Every derivative of every photo shown into the output: linked from the last output when it is the
     one recorded there (its key names its source's bytes and the settings), else from the cache, encoded
     when not there. A photo that cannot be decoded is an error naming it; the previous output stays."""
-    todo = [photo for photo in prepared.used.values() if photos.cache_dir is not None and photos.missing(photo)]
+    shown = list({photo.key: photo for photo in prepared.used.values()}.values())   # one copy of the same bytes
+    todo = [photo for photo in shown if photos.cache_dir is not None and photos.missing(photo)]
 
     def encode(i: int) -> int:
         try:
@@ -306,7 +307,7 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
     done: list[int] = []   # encoded into the cache by worker processes when there are several
     run_jobs(len(todo), encode, results=done, chunk=1, minimum=2)
     photos.encoded = len(done)   # (in this process too, when run serially)
-    for photo in prepared.used.values():
+    for photo in shown:
         files: dict[str, Any] | None = None
         for variant in photo.variants:
             writer.claim(variant.path, f"photo {photo.source}")
