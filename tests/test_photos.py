@@ -408,3 +408,39 @@ def test_the_same_photo_in_two_articles_is_published_once(site: Path, tmp_path: 
     out = tmp_path / "out"
     build(site, out, search=False)
     assert len(list((out / "photos").iterdir())) == 15
+
+
+SAFE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
+
+
+@pytest.mark.parametrize("svg", [
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><rect onload="alert(1)"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/x.png"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><use xlink:href="other.svg#a"/></svg>',
+])
+def test_an_svg_with_a_script_handler_foreign_object_or_external_reference_is_refused(site: Path, tmp_path: Path,
+                                                                                       svg: bytes):
+    from newsgen.commands.check import check
+
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "map.svg").write_bytes(svg)
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![地图](map.svg)\n", encoding="utf-8")
+    with pytest.raises(NewsgenError, match="is not published"):
+        build(site, tmp_path / "out", search=False)
+    assert any("map.svg holds" in str(d) for d in check(site).diagnostics)
+
+
+def test_a_safe_svg_is_copied_as_it_is(site: Path, tmp_path: Path):
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "map.svg").write_bytes(SAFE_SVG)
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![地图](map.svg)\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    found = re.search(r'<img alt="地图" src="/(photos/[0-9a-f]{20}\.svg)"', page(out))
+    assert found and (out / found.group(1)).read_bytes() == SAFE_SVG
+    cold = build(site, tmp_path / "cold", search=False, incremental=False)
+    assert files(out) == files(cold.output)

@@ -225,6 +225,13 @@ class PhotoFigures(Treeprocessor):
         first = True
         for parent, img in parents:
             src = img.get("src", "")
+            if photos_mod.is_svg(src):   # a safe SVG, copied as it is (the build refuses an unsafe one)
+                try:
+                    drawing = photos.svg(photos_mod.resolve(photos.site, article, src))
+                except photos_mod.PhotoError:
+                    continue
+                img.set("src", photos.url(drawing.variants[0]))
+                continue
             if not photos_mod.is_photo(src):
                 continue
             try:

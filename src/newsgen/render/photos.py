@@ -133,6 +133,33 @@ def is_photo(src: str) -> bool:
     return is_local(src) and os.path.splitext(path)[1].lower() in PHOTO_SUFFIXES
 
 
+def is_svg(src: str) -> bool:
+    """Whether an image address names an SVG file of the site (copied as it is when safe: :func:`svg_problem`)."""
+    path = unquote(src.split("#", 1)[0].split("?", 1)[0])
+    return is_local(src) and path.lower().endswith(".svg")
+
+
+#: What makes an SVG unsafe to publish: a script, an event handler, a foreignObject (HTML inside), an
+#: entity declaration, a stylesheet import, or any reference that is not to a fragment of the file itself.
+SVG_DANGER = re.compile(r"<\s*script|<\s*foreignObject|\son[a-z]+\s*=|(?:href|src)\s*=\s*[\"']?\s*(?![\"']?#)"
+                        r"|url\(\s*[\"']?\s*(?!#)|<!ENTITY|@import", re.IGNORECASE)
+
+
+def svg_problem(data: bytes, shown: str) -> str | None:
+    """Why the SVG in ``data`` must not be published, or None when it is safe to copy as it is."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return f"image {shown} is not an SVG (not UTF-8 text)"
+    if "<svg" not in text:
+        return f"image {shown} is not an SVG (no <svg> element)"
+    found = SVG_DANGER.search(text)
+    if found:
+        return (f"image {shown} holds {found.group(0).strip()!r}: an SVG with a script, an event handler, a "
+                "foreignObject or an external reference is not published; export it again as a plain drawing")
+    return None
+
+
 def resolve(site: Path, article: Path, src: str) -> Path:
     """The file (relative to ``site``) a local image address of ``article`` names; :class:`PhotoError`
     when it climbs out of the site, leads out of it through a symbolic link, or is missing."""
@@ -365,6 +392,21 @@ class Photos:
         found = self._photos[name] = Photo(name, key, width, height, tuple(variants))
         return found
 
+    def svg(self, source: Path) -> Photo:
+        """An SVG at ``source``, published as it is under a name holding its digest; :class:`PhotoError`
+        when it is not safe (:func:`svg_problem`)."""
+        name = source.as_posix()
+        found = self._photos.get(name)
+        if found is None:
+            data = self._read(self.site / source, name)
+            problem = svg_problem(data, name)
+            if problem:
+                raise PhotoError(problem)
+            key = hashlib.sha256(b"svg\0" + data).hexdigest()[:20]
+            found = self._photos[name] = Photo(name, key, 0, 0, (Variant("svg", 0, 0, f"photos/{key}.svg"),))
+            self._memory[found.variants[0].path] = data
+        return found
+
     @staticmethod
     def _read(full: Path, name: str) -> bytes:
         try:
@@ -375,12 +417,16 @@ class Photos:
 
     def missing(self, photo: Photo) -> bool:
         """Whether ``photo`` has a derivative the cache lacks (it is encoded by :meth:`files`)."""
+        if photo.variants[0].format == "svg":
+            return False
         return self.cache_dir is None or not all((self.cache_dir / v.path.rpartition("/")[2]).is_file()
                                                  for v in photo.variants)
 
     def files(self, photo: Photo) -> dict[str, bytes | Path]:
         """Each derivative of ``photo`` by its output path: a file of the cache, or the bytes (no cache).
-        Encodes the photo when any derivative is missing."""
+        Encodes the photo when any derivative is missing. An SVG's one file is its own bytes."""
+        if photo.variants[0].format == "svg":
+            return {photo.variants[0].path: self._memory[photo.variants[0].path]}
         cached = {v.path: self.cache_dir / v.path.rpartition("/")[2] for v in photo.variants} \
             if self.cache_dir is not None else None
         if cached is not None and all(p.is_file() for p in cached.values()):
@@ -493,7 +539,7 @@ def prepare(photos: Photos, articles: list[Any], refs: dict[str, list[list[str]]
         found = refs.get(digest) if digest else None
         if found is None:
             images = find_images(article.body)
-            found = [[ref.src, ref.alt, str(ref.line)] for ref in images if is_photo(ref.src)]
+            found = [[ref.src, ref.alt, str(ref.line)] for ref in images if is_photo(ref.src) or is_svg(ref.src)]
             if digest:
                 refs[digest] = found
         lead_src = article.extra.get("image") if isinstance(article.extra.get("image"), str) else None
@@ -503,7 +549,8 @@ def prepare(photos: Photos, articles: list[Any], refs: dict[str, list[list[str]]
         shown: list[tuple[Photo, str]] = []
         for src, alt, line in entries:
             try:
-                photo = photos.photo(resolve(photos.site, article.path, src))
+                path = resolve(photos.site, article.path, src)
+                photo = photos.svg(path) if is_svg(src) else photos.photo(path)
             except PhotoError as exc:
                 where = Location(article.path, article.body_line + line - 1 if line else None)
                 out.problems.append(Diagnostic(where, str(exc)))
@@ -515,7 +562,10 @@ def prepare(photos: Photos, articles: list[Any], refs: dict[str, list[list[str]]
             continue
         stamp = hashlib.sha256("\0".join([digest, *(p.key for p, _ in shown)]).encode()).hexdigest()
         out.articles.append(with_digest(article, stamp))
-        lead, alt = shown[0]
+        stills = [(p, a) for p, a in shown if p.variants[0].format != "svg"]
+        if not stills:
+            continue
+        lead, alt = stills[0]
         jpeg = lead.of("jpeg")
         out.leads[article.path.as_posix()] = PhotoView(
             src=photos.url(jpeg[0]), srcset=photos.srcset(lead, "jpeg"), width=jpeg[0].width, height=jpeg[0].height,
@@ -565,6 +615,16 @@ def check_photos(site: Path, articles: Iterable[Any]) -> list[Any]:
     for article in articles:
         lead_src = article.extra.get("image") if isinstance(article.extra.get("image"), str) else None
         refs = [ref for ref in find_images(article.body) if is_photo(ref.src) or ref.src == WAITING]
+        for ref in find_images(article.body):
+            if is_svg(ref.src):
+                where = Location(article.path, article.body_line + ref.line - 1)
+                try:
+                    source = resolve(site, article.path, ref.src)
+                    problem = svg_problem(Photos._read(site / source, source.as_posix()), source.as_posix())
+                    if problem:
+                        raise PhotoError(problem)
+                except PhotoError as exc:
+                    out.append(Diagnostic(where, str(exc)))
         entries = [(ImageRef(lead_src, "-", "", 0))] if lead_src else []
         first = True
         for ref in entries + refs:
