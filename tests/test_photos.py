@@ -126,6 +126,8 @@ def test_a_folder_article_keeps_its_url_and_publishes_sized_stripped_photos(site
     assert og.endswith("-1600.jpg")
     ld = json.loads(re.search(r'<script type="application/ld\+json">\s*(.*?)\s*</script>', html, re.S).group(1))
     assert ld["image"] == [og]
+    # its summary is its text, not its captions
+    assert '<meta property="og:description" content="工程历时三个月。后续工作仍在进行。">' in html
     # its listings show it as a thumbnail
     home = (out / "topics" / "minsheng" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<img class="thumb" src="[^"]+-480\.jpg"[^>]* width="480" height="480" alt=""', home)

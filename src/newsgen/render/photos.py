@@ -671,3 +671,28 @@ def check_photos(site: Path, articles: Iterable[Any]) -> list[Any]:
                                              "most 1600 px)", Severity.WARNING))
             first = False
     return out
+
+
+_IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])\s*$")
+
+
+def without_photos(body: str) -> str:
+    """``body`` without its image-only lines and the caption paragraph right under each (what a summary
+    and a reading time are made from: a caption is not the article's text)."""
+    lines = body.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if _IMAGE_LINE.match(lines[i]):
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            k = j
+            while k < len(lines) and lines[k].strip():
+                k += 1
+            paragraph = " ".join(line.strip() for line in lines[j:k])
+            i = k if paragraph and reads_as_caption(paragraph) and not _IMAGE_LINE.match(lines[j]) else i + 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)

@@ -349,7 +349,11 @@ class Views:
         digest = file_digest(article)
         known = self.derived.get(digest) if digest else None
         if known is None or len(known) != 2:
-            known = [summarize(article.body), reading_minutes(article.body)]
+            body = article.body
+            if article.digest != digest:   # an article with photos: their captions are not its text
+                from newsgen.render.photos import without_photos
+                body = without_photos(body)
+            known = [summarize(body), reading_minutes(body)]
             if digest:
                 self.derived[digest] = known
         return known
