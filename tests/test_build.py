@@ -69,8 +69,8 @@ def test_build_result_counts_pages_and_times_every_step(built: tuple[Path, Build
     assert result.articles == 5 and result.static_files == 2   # style.css, search.js (search-index/ not counted)
     assert result.output == out
     assert [str(w) for w in result.warnings] == [PATH_ONLY_BASE_URL]
-    assert list(result.timings) == ["config", "articles", "model", "views", "plan", "changes", "render", "search",
-                                   "write", "cleanup"]
+    assert list(result.timings) == ["config", "articles", "model", "views", "plan", "changes", "render", "photos",
+                                   "search", "write", "cleanup"]
 
 
 def test_draft_is_not_published(built: tuple[Path, BuildResult]):

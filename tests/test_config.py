@@ -33,7 +33,7 @@ def test_unknown_keys_name_key_line_and_suggestion():
         "newsgen.yaml:2: unknown configuration key 'per_pag'; did you mean 'per_page'?",
         "newsgen.yaml:5: unknown configuration key 'regions.alias'; did you mean 'regions.aliases'?",
         "newsgen.yaml:6: unknown configuration key 'foo'; known keys: title, description, base_url, language, "
-        "timezone, per_page, articles_dir, output_dir, regions, topics, markdown",
+        "timezone, per_page, articles_dir, output_dir, regions, topics, markdown, photos",
     ]
 
 

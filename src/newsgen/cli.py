@@ -117,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
                      help="publication date (default: today in the site's time zone)")
     new.add_argument("--publish", action="store_true", help="write draft: false (default: draft: true)")
+    new.add_argument("--photo", nargs="+", action="extend", default=[], type=Path, metavar="FILE",
+                     help="photos for the article: it becomes a folder (YYYY/MM/<slug>/index.md) holding copies "
+                          "of them, each shown in its body")
 
     chk = sub.add_parser(
         "check", parents=[common], help="report every problem of the site at once",
@@ -244,7 +247,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     from newsgen.commands.new import new_article
 
     result = new_article(args.site, args.title, regions=args.region, topics=args.topic, tags=args.tag,
-                         authors=args.author, date=args.date, publish=args.publish)
+                         authors=args.author, date=args.date, publish=args.publish, photos=args.photo)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(args.site / result.path if args.site != Path(".") else result.path)

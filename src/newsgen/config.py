@@ -64,6 +64,26 @@ class MarkdownConfig:
     ``vbscript:`` and ``data:`` link targets are dropped whatever this says."""
 
 
+#: The formats a photo's derivatives may be written in, as ``photos.formats`` names them.
+PHOTO_FORMATS = ("avif", "webp", "jpeg")
+
+
+@dataclass(frozen=True)
+class PhotosConfig:
+    widths: list[int] = field(default_factory=lambda: [480, 960, 1600])
+    """Widths in pixels each photo is published at (never wider than the photo itself), 16 to 8000."""
+    formats: list[str] = field(default_factory=lambda: list(PHOTO_FORMATS))
+    """Formats of the derivatives, best first: any of avif, webp, jpeg; jpeg is always written (the fallback)."""
+    jpeg_quality: int = field(default=82, metadata={"min": 1, "max": 95})
+    """JPEG quality, 1 to 95."""
+    webp_quality: int = field(default=80, metadata={"min": 1, "max": 100})
+    """WebP quality, 1 to 100."""
+    avif_quality: int = field(default=55, metadata={"min": 1, "max": 100})
+    """AVIF quality, 1 to 100."""
+    avif_speed: int = field(default=8, metadata={"min": 0, "max": 10})
+    """AVIF encoder speed, 0 (slowest, smallest) to 10 (fastest)."""
+
+
 @dataclass(frozen=True)
 class Config:
     title: str = "newsgen 新闻档案"
@@ -88,6 +108,8 @@ class Config:
     """Topic -> keywords. Empty means the bundled default taxonomy."""
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
     """How article bodies are converted: ``unsafe_html``."""
+    photos: PhotosConfig = field(default_factory=PhotosConfig)
+    """How photos are published: ``widths``, ``formats``, the qualities and the AVIF encoder speed."""
 
     @property
     def base_path(self) -> str:
@@ -568,9 +590,37 @@ def loads(text: str, path: Path = Path(CONFIG_FILE)) -> Config:
             message = check(data[key])
             if message:
                 problems.append(Diagnostic(Location(path, lines.get(key)), message))
+    photos = data.get("photos")
+    if isinstance(photos, dict) and not problems:
+        photos_lines: dict[str, int] = {}
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == "photos" and isinstance(v, yaml.MappingNode):
+                    photos_lines = {str(pk.value): pk.start_mark.line + 1 for pk, _ in v.value}
+        for key, message in _photos_problems(config.photos):
+            problems.append(Diagnostic(Location(path, photos_lines.get(key, lines.get("photos"))), message))
     if problems:
         raise NewsgenError(sorted(problems, key=lambda d: d.location.line or 0))
     return config
+
+
+def _photos_problems(photos: PhotosConfig) -> list[tuple[str, str]]:
+    """(key, message) for each value of ``photos`` the types alone do not rule out."""
+    found = []
+    if not photos.widths:
+        found.append(("widths", "'photos.widths' must list at least one width, e.g. [480, 960, 1600]"))
+    elif any(not 16 <= w <= 8000 for w in photos.widths):
+        bad = next(w for w in photos.widths if not 16 <= w <= 8000)
+        found.append(("widths", f"'photos.widths' has {bad}; each width must be from 16 to 8000 pixels"))
+    elif len(set(photos.widths)) != len(photos.widths):
+        found.append(("widths", "'photos.widths' lists a width twice; list each once"))
+    unknown = [f for f in photos.formats if f not in PHOTO_FORMATS]
+    if unknown:
+        found.append(("formats", f"'photos.formats' has {unknown[0]!r}, which newsgen cannot write; "
+                                 f"use any of {', '.join(PHOTO_FORMATS)}"))
+    elif len(set(photos.formats)) != len(photos.formats):
+        found.append(("formats", "'photos.formats' lists a format twice; list each once"))
+    return found
 
 
 def load(site: Path) -> Config:

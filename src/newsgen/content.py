@@ -95,9 +95,30 @@ class Article:
         if name == "body":
             file = self.__dict__.get("_body_file")
             if file is not None:
-                body = self.__dict__["body"] = stored_body(file, self.digest, self.path)
+                body = self.__dict__["body"] = stored_body(file, file_digest(self), self.path)
                 return body
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def file_digest(article: Article) -> str:
+    """The sha256 of the article file's bytes (``digest`` may also stand for its photos: :func:`with_digest`)."""
+    return article.__dict__.get("_file_digest", article.digest)
+
+
+def with_digest(article: Article, digest: str) -> Article:
+    """``article`` with ``digest`` standing for it in the build (its file's and its photos' digests), its
+    body still read from its file on first use, checked against the file's own digest."""
+    copy = object.__new__(Article)
+    copy.__dict__.update(article.__dict__)
+    copy.__dict__["_file_digest"] = file_digest(article)
+    copy.__dict__["digest"] = digest
+    return copy
+
+
+def file_slug(path: Path) -> str:
+    """The slug a file's name stands for: its stem, or for ``index.md`` (an article that is a folder
+    with its photos beside it, Hugo's page bundle) the folder's name."""
+    return path.parent.name if path.stem == "index" and path.parent.name else path.stem
 
 
 # --------------------------------------------------------------------------- reading
@@ -322,7 +343,7 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         if problem:
             problems.append(Diagnostic(Location(path, lines.get("slug")), problem[1], problem[0]))
     elif slug is None:
-        problem = slug_problem(path.stem)
+        problem = slug_problem(file_slug(path))
         if problem:
             what = problem[1].replace("'slug' ", "", 1)
             problems.append(Diagnostic(Location(path, 1), f"no 'slug', so the file name stands in for it: {what}; "
@@ -338,7 +359,7 @@ def loads(text: str, path: Path, digest: str | None = None) -> tuple[Article | N
         path=path,
         title=str(meta["title"]).strip(),
         date=meta["date"],
-        slug=str(slug).strip() if slug else path.stem,
+        slug=str(slug).strip() if slug else file_slug(path),
         body=body,
         kicker=_text(meta.get("kicker")),
         subtitle=_text(meta.get("subtitle")),

@@ -251,7 +251,7 @@ class OutputWriter:
         """Whether a file of this build was claimed at ``folder`` or under it."""
         return any(p == folder or p.startswith(folder + "/") for p in self._written)
 
-    def store(self, path: str, text: str) -> None:
+    def store(self, path: str, text: str | bytes) -> None:
         """Write a claimed file (its directories made on demand). Safe in a forked worker process.
 
         :meth:`identity` then has the file's size, time and inode without reading them again."""
@@ -1063,10 +1063,10 @@ def _make_room(root: str, path: str) -> None:
 _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def store_text(target: str, text: str) -> os.stat_result:
-    """Write ``text`` as UTF-8 to ``target``, making its directory when missing (one try, no stat).
-    Returns the file's stat as written (read from the open file, not looked up again by name)."""
-    data = text.encode("utf-8")
+def store_text(target: str, text: str | bytes) -> os.stat_result:
+    """Write ``text`` as UTF-8 (or bytes as they are) to ``target``, making its directory when missing (one
+    try, no stat). Returns the file's stat as written (read from the open file, not looked up again by name)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         fd = os.open(target, _WRITE, 0o666)
     except FileNotFoundError:

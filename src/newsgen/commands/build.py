@@ -46,6 +46,7 @@ from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.pages import Plan, plan_all
 from newsgen.render.parallel import run_jobs
+from newsgen.render.photos import PhotoError, Photos, Prepared, prepare
 from newsgen.render.views import Views
 from newsgen.search import index_articles
 
@@ -139,18 +140,33 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     if incremental:
         path = cache_dir / "articles.json"
         articles_cache = session.articles(path) if session is not None else ArticleCache(path)
+    photo_state: dict[str, Any] = {}
+
+    def with_photos(chosen: list[Any], config: config_mod.Config) -> tuple[list[Any], list[Diagnostic]]:
+        """The photos of the articles built: resolved and inspected, their digests folded into the articles'."""
+        photos = Photos(site, config.photos, cache_dir / "photos" if incremental else None, config.base_path)
+        refs = _read_refs(cache_dir / "photos" / "refs.json") if incremental else {}
+        prepared = prepare(photos, chosen, refs)
+        photo_state.update(photos=photos, prepared=prepared, refs=refs)
+        return prepared.articles, prepared.problems
+
     checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step,
-                       cache=articles_cache, listing=listing, publishing=publishing)
+                       cache=articles_cache, listing=listing, publishing=publishing, adjust=with_photos)
     if not checked.ok or checked.model is None:
         raise NewsgenError(checked.diagnostics.items)
     config, out, model, diagnostics = checked.config, checked.output, checked.model, checked.diagnostics
     clock.step("model", f"{len(model.posts)} published, {model.drafts} drafts, {len(model.places)} places, "
                         f"{len(model.topics)} topics, {len(model.tags)} tags")
 
-    views = Views(model, derived=articles_cache.derived if articles_cache is not None else None)
+    photos: Photos = photo_state["photos"]
+    prepared: Prepared = photo_state["prepared"]
+    views = Views(model, derived=articles_cache.derived if articles_cache is not None else None,
+                  photos=prepared.leads)
     env = make_environment(site)
     renderer = MarkdownRenderer(unsafe_html=config.markdown.unsafe_html,
                                 cache_dir=cache_dir / "bodies" if incremental else None)
+    if prepared.used:   # a site without photos converts its bodies exactly as before
+        renderer.use_photos(photos)
     clock.step("views", "summaries, reading times and links ready")
 
     manifest_path = Manifest.path_for(cache_dir, out)
@@ -219,6 +235,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         clock.step("render", f"{len(dirty)} pages and feeds rendered and written, {len(pages) - len(dirty)} "
                              f"unchanged and reused, by {processes} process{'es' if processes > 1 else ''}")
         written = Manifest({page.path: entry for page, (_, entry, _) in zip(pages, outcomes, strict=True) if entry})
+        _write_photos(writer, photos, prepared, manifest, written)
+        clock.step("photos", f"{len(prepared.used)} photos, {photos.encoded} encoded")
 
         # search: the index of the articles' strings, into the temporary output (see newsgen.search)
         prints = {path: entry[0] for path, entry in written.pages.items()}
@@ -249,6 +267,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                 readings.save()
             if references is not None:
                 references.save(fingerprints.references)
+            photos.save(prepared.used.values())
+            _save_refs(cache_dir / "photos" / "refs.json", photo_state["refs"], checked.articles)
             if articles_cache is not None and session is None:   # a session writes it when it closes
                 articles_cache.save()
             if articles_cache is None or not articles_cache.hits:   # all read: keep only the HTML of these bodies
@@ -267,6 +287,56 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                        articles=len(model.posts), static_files=static, files=writer.files,
                        rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty),
                        indexed=indexed, checked=len(todo))
+
+
+def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, manifest: Manifest,
+                  written: Manifest) -> None:
+    """Every derivative of every photo shown into the output: linked from the last output when it is the
+    one recorded there (its key names its source's bytes and the settings), else from the cache, encoded
+    when not there. A photo that cannot be decoded is an error naming it; the previous output stays."""
+    shown = list({photo.key: photo for photo in prepared.used.values()}.values())   # one copy of the same bytes
+    todo = [photo for photo in shown if photos.cache_dir is not None and photos.missing(photo)]
+
+    def encode(i: int) -> int:
+        try:
+            photos.files(todo[i])
+        except PhotoError as exc:
+            raise NewsgenError(str(exc), Location(Path(todo[i].source))) from None
+        return 1
+
+    done: list[int] = []   # encoded into the cache by worker processes when there are several
+    run_jobs(len(todo), encode, results=done, chunk=1, minimum=2)
+    photos.encoded = len(done)   # (in this process too, when run serially)
+    for photo in shown:
+        files: dict[str, Any] | None = None
+        for variant in photo.variants:
+            writer.claim(variant.path, f"photo {photo.source}")
+            if not writer.reuse(variant.path, photo.key, manifest):
+                if files is None:
+                    try:
+                        files = photos.files(photo)
+                    except PhotoError as exc:
+                        raise NewsgenError(str(exc), Location(Path(photo.source))) from None
+                data = files[variant.path]
+                writer.store(variant.path, data if isinstance(data, bytes) else data.read_bytes())
+            written.pages[variant.path] = writer.identity(variant.path, photo.key)
+
+
+def _read_refs(path: Path) -> dict[str, list[list[str]]]:
+    """The images each article file's body names, by the file's digest (see :func:`newsgen.render.photos.prepare`)."""
+    try:
+        data = cachefile.read_json(path)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and all(isinstance(v, list) for v in data.values()) else {}
+
+
+def _save_refs(path: Path, refs: dict[str, list[list[str]]], articles: list[Any]) -> None:
+    """Keep the images of the article files there are (drafts' too)."""
+    current = {article.digest for article in articles}
+    kept = {digest: found for digest, found in refs.items() if digest in current}
+    if kept != _read_refs(path):
+        cachefile.write_json(path, kept)
 
 
 class _Readings:
@@ -335,7 +405,7 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
     articles = site / config.articles_dir
     found: list[tuple[Path, list[int]]] = []
     # the articles as load_articles walks them (no theme links); templates and static files as validate does
-    folders = [(site, articles, ".md", ("_", "."), ())]
+    folders = [(site, articles, "", ("_", "."), ())]   # every file: an article's photos too
     folders += [(site, site / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
     folders += [(THEME_DIR, THEME_DIR / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
     for home, folder, suffix, skip, allowed in folders:
@@ -347,7 +417,7 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
                 return "", None, None
             # fsencode: a name that is not UTF-8 is hashed as its bytes (validation then reports it)
             h.update(os.fsencode(path) + f"\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
-            if folder is articles:
+            if folder is articles and path.endswith(".md"):
                 found.append((path, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
     try:
         h.update((site / config_mod.CONFIG_FILE).read_bytes())

@@ -46,6 +46,7 @@ from newsgen.content import Article
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.render import THEME_DIR, static_dirs
 from newsgen.render.env import render_problem, shown_template
+from newsgen.render.photos import WAITING, check_photos, is_photo
 from newsgen.site import article_url
 from newsgen.text import summarize
 
@@ -141,6 +142,7 @@ def _report(site: Path, fixed: list[FixedFile], fixing: list[Diagnostic], links:
     diagnostics += _places(checked, named, lines)
     diagnostics += _topics(checked, named, lines)
     diagnostics += _body_links(site, checked, {n.location.path for n in _left_out(checked, lines, day)})
+    diagnostics += check_photos(site, checked.articles)
     notes = _left_out(checked, lines, day)
     diagnostics += dry_build(site, checked)
     result = CheckResult(diagnostics=[], notes=notes, fixed=fixed, articles=len(checked.articles))
@@ -320,6 +322,8 @@ def _body_links(site: Path, checked: Validated, left_out: set[Path]) -> list[Dia
     for article in checked.articles:
         here = article_url(article)
         for offset, link in body_links(article.body):
+            if link == WAITING or is_photo(link):
+                continue   # a photo: check_photos looks at it
             problem = _link_problem(link, here, base, urls, published, static, site, article)
             if problem is not None:
                 severity, message = problem
@@ -719,7 +723,7 @@ def derive(article: Article, missing: list[str], config: config_mod.Config, take
     """Values for the ``missing`` keys, derived as import derives them (jieba and the gazetteer, loaded here)."""
     values: dict[str, Any] = {}
     needs_nlp = any(k in missing for k in ("regions", "topics", "tags")) or (
-        "slug" in missing and content.slug_problem(article.path.stem) is not None)
+        "slug" in missing and content.slug_problem(content.file_slug(article.path)) is not None)
     found = None
     if needs_nlp:
         from newsgen.enrich import enrich
@@ -727,7 +731,8 @@ def derive(article: Article, missing: list[str], config: config_mod.Config, take
         found = enrich(article.title, article.kicker, article.subtitle, article.body, config, taken - {article.slug})
     for key in missing:
         if key == "slug":   # the file name is the slug now: keep the URL as it is when it is a good slug
-            slug = article.path.stem if content.slug_problem(article.path.stem) is None else found.slug
+            slug = content.file_slug(article.path) if content.slug_problem(content.file_slug(article.path)) is None \
+                else found.slug
             values["slug"] = slug
             taken.add(slug)
         elif key in ("regions", "topics", "tags") and found is not None and getattr(found, key):

@@ -102,13 +102,37 @@ def _similar(name: str, aliases: Mapping[str, str]) -> str:
 
 # --------------------------------------------------------------------------- the article
 
+def _photo_copies(photos: Sequence[Path]) -> dict[str, bytes]:
+    """Each ``--photo`` file's name and bytes, each checked to be a photo newsgen can publish."""
+    from newsgen.render.photos import PHOTO_SUFFIXES, PhotoError, inspect, verify
+
+    copies: dict[str, bytes] = {}
+    for photo in photos:
+        where = Location(photo)
+        if photo.suffix.lower() not in PHOTO_SUFFIXES:
+            raise NewsgenError(f"--photo {photo}: not a photo's name (use {', '.join(sorted(PHOTO_SUFFIXES))})", where)
+        if photo.name in copies:
+            raise NewsgenError(f"--photo {photo}: two photos named {photo.name}; rename one", where)
+        try:
+            data = photo.read_bytes()
+        except OSError as exc:
+            raise NewsgenError(f"--photo {photo}: cannot be read ({exc.strerror})", where) from None
+        try:
+            verify(data, str(photo))
+            inspect(data, str(photo))
+        except PhotoError as exc:
+            raise NewsgenError(str(exc), where) from None
+        copies[photo.name] = data
+    return copies
+
+
 def taken_slugs(site: Path, articles_dir: str) -> set[str]:
     """Slugs in use: every readable article's, and the name of every ``.md`` file (broken ones too)."""
     articles, _ = content.load_articles(site, articles_dir)
     taken = {a.slug for a in articles}
     root = site / articles_dir
     if root.is_dir():
-        taken |= {p.stem for p in root.rglob("*.md")}
+        taken |= {content.file_slug(p) for p in root.rglob("*.md")}
     return taken
 
 
@@ -118,9 +142,13 @@ def today_in(timezone: str) -> dt.date:
 
 def new_article(site: Path, title: str, *, regions: Sequence[str] = (), topics: Sequence[str] = (),
                 tags: Sequence[str] = (), authors: Sequence[str] = (), date: dt.date | None = None,
-                publish: bool = False) -> NewResult:
+                publish: bool = False, photos: Sequence[Path] = ()) -> NewResult:
     """Write ``articles/YYYY/MM/<slug>.md`` for ``title``. Raises NewsgenError on a bad place or title, or
-    a ``site`` that is no site (:func:`require_site`); nothing is written then."""
+    a ``site`` that is no site (:func:`require_site`); nothing is written then.
+
+    With ``photos``, the article is a folder, ``articles/YYYY/MM/<slug>/index.md``, with a copy of each
+    photo beside it and an image line for each in its body (alt text to fill in); a photo that cannot
+    be read, or two of one name, is an error and nothing is written."""
     require_site(site)
     config = config_mod.load(site)
     title = title.strip()
@@ -145,6 +173,9 @@ def new_article(site: Path, title: str, *, regions: Sequence[str] = (), topics: 
                                        f"topic '{topic}' is not in the taxonomy; {hint}add it under topics: in "
                                        "newsgen.yaml, or its page will have no keywords", Severity.WARNING))
 
+    copies = _photo_copies(photos)
+    body = "".join(f"![]({name})\n\n" for name in copies)
+
     from newsgen.enrich.slugs import article_slug  # jieba: words keep their pinyin together
 
     day = date or today_in(config.timezone)
@@ -157,8 +188,9 @@ def new_article(site: Path, title: str, *, regions: Sequence[str] = (), topics: 
         while True:
             slug = article_slug(title, taken)
             meta["slug"] = slug
-            path = folder / f"{slug}.md"
-            files = [FileToWrite(path, content.dumps(meta, "").encode("utf-8"))]
+            path = folder / slug / "index.md" if copies else folder / f"{slug}.md"
+            files = [FileToWrite(path, content.dumps(meta, body).encode("utf-8"))]
+            files += [FileToWrite(path.parent / name, data) for name, data in copies.items()]
             require_inside(site, files)
             try:   # written whole beside it, then linked in: a file that appeared meanwhile is never replaced
                 write_files(files, what="new")

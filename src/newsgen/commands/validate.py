@@ -22,6 +22,9 @@ from newsgen.output import CACHE_DIR
 from newsgen.render import THEME_DIR
 from newsgen.site import Site, build_site
 
+#: What the build does to the articles the model is made of (see ``validate``'s ``adjust``).
+Adjust = Callable[[list[Article], config_mod.Config], tuple[list[Article], list[Diagnostic]]]
+
 
 @dataclass
 class Validated:
@@ -42,12 +45,15 @@ class Validated:
 def validate(site: Path, output: Path | None = None, base_url: str | None = None, *,
              drafts: bool = False, future: bool = False, today: dt.date | None = None,
              step: Callable[[str, str], None] | None = None, cache: ArticleCache | None = None,
-             listing: Listing | None = None, publishing: bool = True) -> Validated:
+             listing: Listing | None = None, publishing: bool = True,
+             adjust: Adjust | None = None) -> Validated:
     """Read and check ``site``. Drafts and articles dated after ``today`` (in the site's time zone)
     are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps.
     ``listing``: the article files as the caller just found them (see :func:`load_articles`).
     ``publishing``: warn about a ``base_url`` without a host (a build to publish; not ``check``, not a
-    preview: a fresh site has none yet, and it matters only for what is published)."""
+    preview: a fresh site has none yet, and it matters only for what is published). ``adjust`` takes the
+    articles (and the configuration) the model is made of and gives them back as the model is to show
+    them, with any problems (the build's photos: see :func:`newsgen.render.photos.prepare`)."""
     step = step or (lambda _name, _message: None)
     diagnostics = Diagnostics()
     config_ok = True
@@ -80,6 +86,11 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
                        "future": [a for a in articles if a.day > day and not a.draft]}
     chosen = [dataclasses.replace(a, draft=False) if drafts and a.draft else a for a in articles
               if future or a.day <= day]
+    if adjust is not None:
+        chosen, found = adjust(chosen, config)
+        diagnostics.extend(found)
+        if diagnostics.errors:
+            return result
     try:
         result.model = build_site(chosen, config)
     except NewsgenError as exc:   # two articles with one URL

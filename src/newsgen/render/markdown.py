@@ -35,6 +35,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import markdown as md
 from markdown.treeprocessors import Treeprocessor
@@ -191,6 +192,85 @@ def _add_text(parent: etree.Element, i: int, text: str) -> None:
         before.tail = (before.tail or "") + text
 
 
+class PhotoFigures(Treeprocessor):
+    """Makes each image naming a photo of the site a ``<picture>`` of its derivatives (see
+    :mod:`newsgen.render.photos`); an image alone in its paragraph becomes a ``<figure>`` whose
+    ``<figcaption>`` is the image's title or the paragraph right under it when that reads as a caption
+    (``图为……（张三 摄）``), the credit apart in a ``<span class="credit">``. Every photo but the
+    article's first loads lazily. An image whose file is missing or unreadable is left as it is
+    (``newsgen check`` names it)."""
+
+    def __init__(self, md_instance: md.Markdown, renderer: MarkdownRenderer) -> None:
+        super().__init__(md_instance)
+        self.renderer = renderer
+
+    def run(self, root: etree.Element) -> None:
+        parents = [(parent, child) for parent in root.iter() for child in parent if child.tag == "img"]
+        if not parents:
+            return
+        from newsgen.render import photos as photos_mod
+
+        for parent, img in parents:   # a caption still waiting for its photo: left out of the page
+            if img.get("src") == photos_mod.WAITING:
+                _add_text(parent, list(parent).index(img), img.tail or "")
+                parent.remove(img)
+                if parent.tag == "p" and len(parent) == 0 and not (parent.text or "").strip():
+                    holder = next((p for p in root.iter() if parent in list(p)), None)
+                    if holder is not None:
+                        holder.remove(parent)
+        photos, article = self.renderer.photos, self.renderer.article
+        if photos is None or article is None:
+            return
+        parents = [(parent, child) for parent, child in parents if child.get("src") != photos_mod.WAITING]
+        first = True
+        for parent, img in parents:
+            src = img.get("src", "")
+            if photos_mod.is_svg(src):   # a safe SVG, copied as it is (the build refuses an unsafe one)
+                try:
+                    drawing = photos.svg(photos_mod.resolve(photos.site, article, src))
+                except photos_mod.PhotoError:
+                    continue
+                img.set("src", photos.url(drawing.variants[0]))
+                continue
+            if not photos_mod.is_photo(src):
+                continue
+            try:
+                photo = photos.photo(photos_mod.resolve(photos.site, article, src))
+            except photos_mod.PhotoError:
+                continue
+            picture = photos.picture(photo, img.get("alt", ""), first)
+            first = False
+            picture.tail = img.tail
+            index = list(parent).index(img)
+            parent.remove(img)
+            parent.insert(index, picture)
+            alone = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() \
+                and not (picture.tail or "").strip()
+            if not alone:
+                continue
+            caption = img.get("title", "")
+            holder = next((p for p in root.iter() if parent in list(p)), None)
+            if holder is not None:
+                siblings = list(holder)
+                at = siblings.index(parent)
+                under = siblings[at + 1] if at + 1 < len(siblings) else None
+                if not caption and under is not None and under.tag == "p" and len(under) == 0 \
+                        and photos_mod.reads_as_caption(under.text or ""):
+                    caption = under.text or ""
+                    holder.remove(under)
+            parent.tag = "figure"
+            parent.attrib.clear()
+            parent.set("class", "photo")
+            picture.tail = None
+            if caption.strip():
+                text, credit = photos_mod.split_credit(caption)
+                figcaption = etree.SubElement(parent, "figcaption")
+                figcaption.text = text
+                if credit:
+                    span = etree.SubElement(figcaption, "span", {"class": "credit"})
+                    span.text = credit
+
+
 class MarkdownRenderer:
     """One Python-Markdown instance per build, reset between documents (much cheaper than a new one).
 
@@ -211,6 +291,18 @@ class MarkdownRenderer:
         self._md.treeprocessors.register(ScriptUrlScrubber(self._md), "script_urls", -10)
         # After 'inline' (20), before 'prettify' (10), which walks the tree recursively.
         self._md.treeprocessors.register(NestingLimit(self._md), "nesting_limit", 15)
+        #: the build's photos (see :meth:`use_photos`) and the article being converted
+        self.photos: Any = None
+        self.article: Path | None = None
+        # after 'inline' (20) and the nesting limit (15), before 'prettify' (10)
+        self._md.treeprocessors.register(PhotoFigures(self._md, self), "photos", 12)
+
+    def use_photos(self, photos: Any) -> None:
+        """Publish the photos bodies name through ``photos`` (a :class:`newsgen.render.photos.Photos`).
+        Their HTML then depends on the photos: a body is cached under its article's digest, which the
+        build makes of the file's bytes and its photos' keys."""
+        self.photos = photos
+        self._settings += f" photos={photos.stamp} base={photos.base_path}"
 
     @property
     def settings(self) -> str:
@@ -230,14 +322,14 @@ class MarkdownRenderer:
         """``text`` as HTML; from the cache of converted bodies when it has it (and written there if not)."""
         return self.cached(self.key(text), lambda: text)
 
-    def cached(self, key: str, text: Callable[[], str]) -> str:
+    def cached(self, key: str, text: Callable[[], str], article: Path | None = None) -> str:
         """The HTML of ``text()`` kept under ``key``: read from the cache when there (``text`` is then
         not called), else converted and written there.
 
         The cache is one file a body, written atomically, so forked render workers share it safely.
         """
         if self.cache_dir is None:
-            return self._convert(text())
+            return self._convert(text(), article)
         path = os.path.join(self._folder, key + ".html")
         try:   # the first line is the digest of the rest: a truncated or edited file is not trusted
             with open(path, "rb") as f:
@@ -246,14 +338,15 @@ class MarkdownRenderer:
                 return cached.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             pass
-        html = self._convert(text())
+        html = self._convert(text(), article)
         data = html.encode("utf-8")
         cachefile.write(Path(path), hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
         return html
 
-    def _convert(self, text: str) -> str:
+    def _convert(self, text: str, article: Path | None = None) -> str:
         """``text`` as HTML, within :data:`MAX_NESTING` and :data:`MAX_SECONDS`; else
-        :class:`MarkdownLimitError`."""
+        :class:`MarkdownLimitError`. ``article``: the file the body is of (its photos are named from there)."""
+        self.article = article
         try:
             with _time_limit(MAX_SECONDS):
                 return self._md.reset().convert(text)
@@ -320,7 +413,8 @@ class Body:
             renderer = self._renderer
             try:
                 if self.digest:
-                    self._html = renderer.cached(renderer.file_key(self.digest), lambda: self.source)
+                    self._html = renderer.cached(renderer.file_key(self.digest), lambda: self.source,
+                                                 self.where.path if self.where is not None else None)
                 else:
                     self._html = renderer.convert(self.source)
             except MarkdownLimitError as exc:

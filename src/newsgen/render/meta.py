@@ -46,6 +46,7 @@ class ArticleMeta:
     language: str = "zh-CN"
     publisher: str = ""                # the site's title
     publisher_url: str = ""
+    image: str = ""                    # the lead photo's widest JPEG, absolute; '' when none
 
     @property
     def json_ld(self) -> Markup:
@@ -69,6 +70,8 @@ class ArticleMeta:
             data["articleSection"] = list(self.sections)
         if self.places:
             data["contentLocation"] = [_place(chain) for chain in self.places]
+        if self.image:
+            data["image"] = [self.image]
         data["inLanguage"] = self.language
         data["url"] = self.canonical
         data["mainEntityOfPage"] = {"@type": "WebPage", "@id": self.canonical}
@@ -90,7 +93,8 @@ def article_meta(views: Views, index: int) -> ArticleMeta:
         section=view.topics[0].name if view.topics else "", tags=tuple(link.name for link in view.tags),
         locale=views.config.language.replace("-", "_"), subtitle=view.subtitle, authors=view.authors,
         sections=tuple(link.name for link in view.topics), places=places, language=views.config.language,
-        publisher=views.config.title, publisher_url=views.absolute(""))
+        publisher=views.config.title, publisher_url=views.absolute(""),
+        image=views.absolute(view.photo.image) if view.photo is not None else "")
 
 
 def _place(chain: tuple[tuple[str, str], ...]) -> dict[str, Any]:

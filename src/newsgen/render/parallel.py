@@ -40,7 +40,8 @@ def cpu_count() -> int:
 
 def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None,
              progress: Callable[[int], None] | None = None, results: list[Any] | None = None,
-             before_fork: Callable[[], None] | None = None) -> int:
+             before_fork: Callable[[], None] | None = None, chunk: int | None = None,
+             minimum: int | None = None) -> int:
     """Call ``job(i)`` for every ``i`` in ``range(count)``; returns how many processes did.
     ``before_fork()`` is called before workers start (not for a serial run): what it loads, every
     worker inherits instead of loading it again.
@@ -48,23 +49,27 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
     A :class:`NewsgenError` raised by a job is raised here with the same diagnostics; the
     remaining tasks are cancelled first. ``progress(n)`` is told each time ``n`` more jobs are done.
     With ``results``, what each job returns (something small that pickles) is appended to it, in order.
+    ``chunk`` jobs go to a worker at a time (:data:`CHUNK`); fewer than ``minimum`` (:data:`MIN_PAGES`)
+    run in this process.
     """
-    processes = min(processes or cpu_count(), -(-count // CHUNK))
-    if processes < 2 or count < MIN_PAGES or not hasattr(os, "fork"):
+    chunk = chunk or CHUNK
+    minimum = MIN_PAGES if minimum is None else minimum
+    processes = min(processes or cpu_count(), -(-count // chunk))
+    if processes < 2 or count < minimum or not hasattr(os, "fork"):
         for i in range(count):
             value = job(i)
             if results is not None:
                 results.append(value)
-            if progress is not None and (i + 1) % CHUNK == 0:
-                progress(CHUNK)
-        if progress is not None and count % CHUNK:
-            progress(count % CHUNK)
+            if progress is not None and (i + 1) % chunk == 0:
+                progress(chunk)
+        if progress is not None and count % chunk:
+            progress(count % chunk)
         return 1
     # imported here: a rebuild that renders a handful of pages serially never needs them (15 ms)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+    chunks = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
     if before_fork is not None:
         before_fork()
     # what exists now is never collected in the workers: their collector would touch (and so copy)

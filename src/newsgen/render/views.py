@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from newsgen.config import Config
-from newsgen.content import Article
+from newsgen.content import Article, file_digest
 from newsgen.site import Pager, Place, Site, Term, Year, page_url, place_levels
 from newsgen.text import reading_minutes, summarize
 
@@ -79,6 +79,19 @@ class PageInfo:
 
 @plain_repr
 @dataclass(frozen=True, slots=True)
+class PhotoView:
+    """An article's lead photo as listings and its page's ``<head>`` show it."""
+
+    src: str            # the smallest JPEG, for a thumbnail
+    srcset: str         # every JPEG, ``URL 480w, …``
+    width: int          # of the smallest JPEG
+    height: int
+    alt: str
+    image: str          # the widest JPEG, site-relative (og:image, JSON-LD image)
+
+
+@plain_repr
+@dataclass(frozen=True, slots=True)
 class PostView:
     title: str
     kicker: str
@@ -94,6 +107,7 @@ class PostView:
     tags: tuple[Link, ...]
     extra: Mapping[str, Any]                 # unknown front-matter keys, as written
     source_path: str
+    photo: PhotoView | None = None           # the lead photo, None when the article has none
 
 
 @plain_repr
@@ -267,12 +281,14 @@ class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
 
     def __init__(self, site: Site, config: Config | None = None,
-                 derived: dict[str, list[Any]] | None = None) -> None:
+                 derived: dict[str, list[Any]] | None = None, photos: Mapping[str, PhotoView] | None = None) -> None:
         """``derived`` maps an article's digest to its derived summary and reading minutes: read where
-        known (a cache of the last build), filled in where not."""
+        known (a cache of the last build), filled in where not. ``photos``: each article's lead photo,
+        by the article file's path."""
         self.site = site
         self.config = config or site.config
         self.derived = derived if derived is not None else {}
+        self.photos = photos or {}
         self.base = self.config.base_path
         self._hrefs: dict[str, str] = {}
         self.origin, self.host = split_base_url(self.config.base_url)
@@ -330,11 +346,16 @@ class Views:
 
     def _derived(self, article: Article) -> list[Any]:
         """An article's summary made from its body, and its reading minutes (kept by its digest)."""
-        known = self.derived.get(article.digest) if article.digest else None
+        digest = file_digest(article)
+        known = self.derived.get(digest) if digest else None
         if known is None or len(known) != 2:
-            known = [summarize(article.body), reading_minutes(article.body)]
-            if article.digest:
-                self.derived[article.digest] = known
+            body = article.body
+            if article.digest != digest:   # an article with photos: their captions are not its text
+                from newsgen.render.photos import without_photos
+                body = without_photos(body)
+            known = [summarize(body), reading_minutes(body)]
+            if digest:
+                self.derived[digest] = known
         return known
 
     def _post(self, index: int) -> PostView:
@@ -355,6 +376,7 @@ class Views:
             tags=tuple(self._tag_refs[t] for t in dict.fromkeys(article.tags)),
             extra=MappingProxyType(dict(article.extra)),
             source_path=article.path.as_posix(),
+            photo=self.photos.get(article.path.as_posix()),
         )
 
     def post_link(self, index: int) -> PostLink:

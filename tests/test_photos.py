@@ -1,0 +1,448 @@
+"""Photos: where they live, what is published (sizes, formats, no metadata), captions, the lead photo,
+bad images, and incremental builds that equal a cold build byte for byte.
+
+The photographs are scikit-image's (astronaut.png, coffee.png, chelsea.png), scaled up and given
+EXIF (a GPS position, maker notes, an orientation) and XMP in the test itself: no large file is committed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsgen.commands.build import build
+from newsgen.errors import NewsgenError
+from newsgen.output import CACHE_DIR
+from newsgen.render.photos import find_images, reads_as_caption, split_credit
+
+Image = pytest.importorskip("PIL.Image")
+skimage_data = pytest.importorskip("skimage.data")
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+       b"<rdf:RDF/></x:xmpmeta><?xpacket end=\"w\"?>")
+
+
+def photo(name: str = "astronaut", width: int = 2400, orientation: int = 1, fmt: str = "JPEG") -> bytes:
+    """A real photograph scaled to ``width``, carrying GPS, maker notes, an orientation and XMP."""
+    source = Image.fromarray(getattr(skimage_data, name)()).convert("RGB")
+    image = source.resize((width, round(source.height * width / source.width)))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x927C] = b"MAKERNOTE-SECRET"            # maker notes
+    exif[0x010F] = "PhoneMaker"
+    gps = {1: "N", 2: (28.0, 40.0, 12.0), 3: "E", 4: (115.0, 53.0, 30.0)}
+    exif[0x8825] = gps
+    out = io.BytesIO()
+    image.save(out, fmt, exif=exif, xmp=XMP) if fmt == "JPEG" else image.save(out, fmt, exif=exif)
+    return out.getvalue()
+
+
+ARTICLE = """---
+title: 罗家镇供水管网改造完成
+date: 2024-11-03
+regions: [江西省/南昌市/青山湖区/罗家镇]
+topics: [民生]
+---
+
+![新水厂的清水池](lead.jpg "新建成的清水池")
+
+工程历时三个月。
+
+![工人在检修管道](pipes.jpg)
+
+图为工人在检修新铺设的管道（张三 摄）
+
+后续工作仍在进行。
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
+    bundle = site / "articles" / "2024" / "11" / "luojia-gongshui"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text(ARTICLE, encoding="utf-8")
+    (bundle / "lead.jpg").write_bytes(photo("astronaut", 2400))
+    (bundle / "pipes.jpg").write_bytes(photo("coffee", 1000, orientation=6))
+    return site
+
+
+def page(out: Path) -> str:
+    return (out / "2024" / "11" / "luojia-gongshui" / "index.html").read_text(encoding="utf-8")
+
+
+def files(root: Path) -> dict[str, bytes]:
+    from golden import unstable
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not unstable(p.relative_to(root).as_posix())}
+
+
+def test_find_images_reads_inline_and_reference_images_with_their_lines():
+    body = ('![a](x.jpg "说明")\n\n```\n![no](code.jpg)\n```\n\n'
+            '文字 ![b][ref] 与 ![c](https://e.org/y.png)\n\n[ref]: d/y.png "题"\n')
+    found = [(r.src, r.alt, r.title, r.line) for r in find_images(body)]
+    assert found == [("x.jpg", "a", "说明", 1), ("d/y.png", "b", "题", 7), ("https://e.org/y.png", "c", "", 7)]
+
+
+def test_captions_and_credits_are_told_apart():
+    assert reads_as_caption("图为工人在检修新铺设的管道（张三 摄）")
+    assert reads_as_caption("新建成的清水池。（记者 李四 摄影）")
+    assert not reads_as_caption("工程历时三个月，惠及两万人。")
+    assert split_credit("图为工人在检修管道（张三 摄）") == ("图为工人在检修管道", "张三 摄")
+    assert split_credit("图为清水池") == ("图为清水池", "")
+
+
+def test_a_folder_article_keeps_its_url_and_publishes_sized_stripped_photos(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    html = page(out)
+    assert html.count("<picture>") == 2
+    # the lead photo: 480/960/1600 (never upscaled) x AVIF/WebP/JPEG, width/height, not lazy
+    lead = re.search(r'<figure class="photo"><picture>(.*?)</picture><figcaption>(.*?)</figcaption>\s*</figure>', html)
+    assert lead is not None
+    assert 'type="image/avif"' in lead.group(1) and 'type="image/webp"' in lead.group(1)
+    img = re.search(r"<img [^>]*>", lead.group(1)).group(0)
+    assert 'height="1600"' in img and 'width="1600"' in img and "loading" not in img
+    assert 'alt="新水厂的清水池"' in img
+    assert re.search(r"photos/[0-9a-f]{20}-480\.jpg 480w, \S+-960\.jpg 960w, \S+-1600\.jpg 1600w", img)
+    assert lead.group(2) == "新建成的清水池"
+    # the second: turned upright (EXIF orientation 6: 1000x667 stored, 667x1000 shown), its caption and credit
+    second = html[lead.end():]
+    img2 = re.search(r"<img [^>]*>", second).group(0)
+    assert 'loading="lazy"' in img2 and 'decoding="async"' in img2
+    assert 'width="667"' in img2 and 'height="1000"' in img2
+    assert "960w" not in img2 and "480w" in img2 and "667w" in img2
+    assert '<figcaption>图为工人在检修新铺设的管道<span class="credit">张三 摄</span></figcaption>' in second
+    assert "图为工人在检修新铺设的管道（张三 摄）</p>" not in html
+    # og:image and JSON-LD image: the 1600-px JPEG, absolute as base_url allows
+    og = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+    assert og.endswith("-1600.jpg")
+    ld = json.loads(re.search(r'<script type="application/ld\+json">\s*(.*?)\s*</script>', html, re.S).group(1))
+    assert ld["image"] == [og]
+    # its summary is its text, not its captions
+    assert '<meta property="og:description" content="工程历时三个月。后续工作仍在进行。">' in html
+    # its listings show it as a thumbnail
+    home = (out / "topics" / "minsheng" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<img class="thumb" src="[^"]+-480\.jpg"[^>]* width="480" height="480" alt=""', home)
+    # every file published: sizes as said, and no EXIF, GPS, maker notes or XMP
+    published = sorted((out / "photos").iterdir())
+    assert len(published) == 3 * 3 + 2 * 3   # lead: 3 widths x 3 formats; 667 px wide: 480 and 667
+    for file in published:
+        with Image.open(file) as image:
+            assert image.width in (480, 667, 960, 1600)
+            assert not image.getexif(), file.name
+            assert "xmp" not in image.info and "XML:com.adobe.xmp" not in image.info and "exif" not in image.info
+            assert "icc_profile" not in image.info
+        data = file.read_bytes()
+        assert b"MAKERNOTE-SECRET" not in data and b"PhoneMaker" not in data and b"xmpmeta" not in data
+
+
+def test_a_rebuild_encodes_nothing_and_a_body_edit_keeps_the_photos(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    cached = sorted(p for p in (site / CACHE_DIR / "photos").iterdir() if p.suffix != ".json")
+    assert len(cached) == 15
+    stamps = {p.name: p.stat().st_mtime_ns for p in cached}
+    index = site / "articles" / "2024" / "11" / "luojia-gongshui" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n补记一段。\n", encoding="utf-8")
+    again = build(site, out, search=False)
+    assert again.timings and {p.name: p.stat().st_mtime_ns for p in cached} == stamps   # nothing re-encoded
+    assert "补记一段" in page(out)
+
+
+def _replace(site: Path) -> None:
+    (site / "articles/2024/11/luojia-gongshui/lead.jpg").write_bytes(photo("chelsea", 1800))
+
+
+def _add(site: Path) -> None:
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "third.png").write_bytes(photo("chelsea", 900, fmt="PNG"))
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![猫](third.png)\n", encoding="utf-8")
+
+
+def _remove(site: Path) -> None:
+    index = site / "articles/2024/11/luojia-gongshui/index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("![工人在检修管道](pipes.jpg)\n", ""), encoding="utf-8")
+    (site / "articles/2024/11/luojia-gongshui/pipes.jpg").unlink()
+
+
+def _move(site: Path) -> None:
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (site / "static").mkdir(exist_ok=True)
+    (folder / "pipes.jpg").rename(site / "static" / "pipes.jpg")
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("(pipes.jpg)", "(/static/pipes.jpg)"),
+                     encoding="utf-8")
+
+
+def _file_to_folder(site: Path) -> None:
+    """An article file becomes a folder with a photo: its URL stays."""
+    first = next(p for p in sorted((site / "articles").rglob("*.md")) if p.name != "index.md")
+    folder = first.with_suffix("")
+    folder.mkdir()
+    first.rename(folder / "index.md")
+    (folder / "a.jpg").write_bytes(photo("coffee", 1300))
+    (folder / "index.md").write_text((folder / "index.md").read_text(encoding="utf-8") + "\n![咖啡](a.jpg)\n",
+                                     encoding="utf-8")
+
+
+CHANGES = {"photo replaced": _replace, "photo added": _add, "photo removed": _remove, "photo moved": _move,
+           "file becomes a folder": _file_to_folder}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_an_incremental_build_after_a_photo_change_equals_a_cold_build(site: Path, tmp_path: Path, change: str):
+    out = tmp_path / "out"
+    first = build(site, out, search=False)
+    before = set(files(out))
+    CHANGES[change](site)
+    again = build(site, out, search=False)
+    cold = build(site, tmp_path / "cold", search=False, incremental=False)
+    assert files(out) == files(cold.output)
+    assert again.rendered < again.pages + again.files
+    if change == "photo replaced":
+        gone = before - set(files(out))
+        assert gone and all(p.startswith("photos/") for p in gone)      # the old photo's derivatives left
+    if change == "file becomes a folder":
+        assert first.pages == again.pages
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("missing.jpg", None, "no such file"),
+    ("truncated.jpg", "truncated", "cannot be decoded"),
+    ("fake.jpg", b"this is text, not a photo", "not an image newsgen can read"),
+    ("phone.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 64, "HEIC"),
+    ("../../../../../../etc/passwd.jpg", None, "climbs out of the site"),
+])
+def test_a_bad_image_is_a_clear_error_and_the_previous_output_stays(site: Path, tmp_path: Path, name, data, message):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    before = files(out)
+    folder = site / "articles/2024/11/luojia-gongshui"
+    if data == "truncated":
+        data = photo("coffee", 1200)[:5000]
+    if data is not None:
+        (folder / name).write_bytes(data)
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + f"\n![坏图]({name})\n", encoding="utf-8")
+    with pytest.raises(NewsgenError) as err:
+        build(site, out, search=False)
+    assert message in str(err.value)
+    assert files(out) == before
+
+
+def test_a_link_to_a_file_outside_the_site_is_refused(site: Path, tmp_path: Path):
+    outside = tmp_path / "secret.jpg"
+    outside.write_bytes(photo("coffee", 600))
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "link.jpg").symlink_to(outside)
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![链接](link.jpg)\n", encoding="utf-8")
+    with pytest.raises(NewsgenError) as err:
+        build(site, tmp_path / "out", search=False)
+    assert "outside the site" in str(err.value) or "remove the link" in str(err.value)
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(site: Path, tmp_path: Path):
+    folder = site / "articles/2024/11/luojia-gongshui"
+    bomb = Image.new("1", (20_000, 10_000))   # 200 megapixels, a few kilobytes as PNG
+    bomb.save(folder / "bomb.png")
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![炸弹](bomb.png)\n", encoding="utf-8")
+    with pytest.raises(NewsgenError) as err:
+        build(site, tmp_path / "out", search=False)
+    assert "megapixels" in str(err.value)
+
+
+def test_cmyk_16_bit_and_animated_images_are_published_as_rgb(site: Path, tmp_path: Path):
+    folder = site / "articles/2024/11/luojia-gongshui"
+    rgb = Image.fromarray(skimage_data.chelsea())
+    rgb.convert("CMYK").save(folder / "cmyk.jpg")
+    Image.fromarray(skimage_data.camera().astype("uint16") * 256).save(folder / "deep.png")
+    frames = [rgb, rgb.rotate(90)]
+    frames[0].save(folder / "anim.gif", save_all=True, append_images=frames[1:])
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![a](cmyk.jpg)\n\n![b](deep.png)\n\n![c](anim.gif)\n",
+                     encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    assert page(out).count("<picture>") == 5
+    for file in (out / "photos").iterdir():
+        with Image.open(file) as image:
+            assert image.mode == "RGB", file.name
+
+
+def test_check_reports_each_photo_problem_on_its_line(site: Path):
+    from newsgen.commands.check import check
+
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "fake.jpg").write_bytes(b"not a photo")
+    (folder / "cut.jpg").write_bytes(photo("coffee", 1300)[:4000])
+    index = folder / "index.md"
+    text = index.read_text(encoding="utf-8").replace("(lead.jpg", "(pipes.jpg")   # a 667-px lead
+    text += ("\n![](pipes.jpg)\n\n![x](nope.png)\n\n![y](fake.jpg)\n\n![z](cut.jpg)\n\n"
+             "![待补](TODO \"图为新水厂（王五 摄）\")\n")
+    index.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+
+    def line_of(fragment: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if fragment in line)
+
+    result = check(site)
+    found = {str(d) for d in result.diagnostics if "luojia-gongshui" in str(d.location.path)}
+    where = "articles/2024/11/luojia-gongshui/index.md"
+    expected = {
+        (line_of("(pipes.jpg \""), "warning: lead photo 'pipes.jpg' is 667 px wide"),
+        (line_of("![](pipes.jpg)"), "warning: photo 'pipes.jpg' has no alt text"),
+        (line_of("nope.png"), "image 'nope.png': no such file"),
+        (line_of("fake.jpg"), "image articles/2024/11/luojia-gongshui/fake.jpg is not an image newsgen can read"),
+        (line_of("cut.jpg"), "cannot be decoded (truncated or damaged"),
+        (line_of("TODO"), "warning: caption waiting for a photo: '图为新水厂（王五 摄）'"),
+    }
+    for line, message in expected:
+        assert any(d.startswith(f"{where}:{line}: ") and message in d for d in found), (line, message, sorted(found))
+    assert not any("points to no page" in d for d in found)
+
+
+def test_a_huge_photo_is_a_warning_in_check(site: Path):
+    from newsgen.commands.check import check
+
+    folder = site / "articles/2024/11/luojia-gongshui"
+    Image.new("RGB", (8000, 5100), (90, 120, 150)).save(folder / "huge.png")
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![大图](huge.png)\n", encoding="utf-8")
+    messages = [str(d) for d in check(site).diagnostics]
+    assert any("photo 'huge.png' is 8000x5100, over 40 megapixels" in m for m in messages), messages
+
+
+def test_a_caption_waiting_for_its_photo_is_left_out_of_the_page(site: Path, tmp_path: Path):
+    index = site / "articles/2024/11/luojia-gongshui/index.md"
+    index.write_text(index.read_text(encoding="utf-8") + '\n![待补](TODO "图为新水厂（王五 摄）")\n', encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    assert "TODO" not in page(out) and "王五" not in page(out)
+
+
+def test_new_with_photos_makes_a_folder_article_that_builds(tmp_path: Path):
+    from newsgen.commands.new import new_article
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
+    a, b = tmp_path / "a.jpg", tmp_path / "b.png"
+    a.write_bytes(photo("astronaut", 1400))
+    b.write_bytes(photo("coffee", 800, fmt="PNG"))
+    made = new_article(site, "罗家镇新水厂投产", date=__import__("datetime").date(2024, 11, 5), publish=True,
+                       photos=[a, b])
+    assert made.path.name == "index.md" and made.path.parent.name == made.meta["slug"]
+    assert (site / made.path.parent / "a.jpg").read_bytes() == a.read_bytes()
+    assert "![](a.jpg)" in (site / made.path).read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    assert (out / "2024/11" / made.meta["slug"] / "index.html").read_text(encoding="utf-8").count("<picture>") == 2
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"hello")
+    with pytest.raises(NewsgenError, match="not an image newsgen can read"):
+        new_article(site, "坏图", photos=[bad])
+    assert not any("huaitu" in p.name for p in (site / "articles").rglob("*"))
+
+
+@pytest.mark.parametrize("yaml_text, message", [
+    ("photos:\n  widths: [480, 5]\n", "newsgen.yaml:2: 'photos.widths' has 5; each width must be from 16 to 8000"),
+    ("photos:\n  widths: []\n", "newsgen.yaml:2: 'photos.widths' must list at least one width"),
+    ("photos:\n  formats: [webp, gif]\n", "newsgen.yaml:2: 'photos.formats' has 'gif', which newsgen cannot write"),
+    ("photos:\n  jpeg_quality: 120\n", "newsgen.yaml:2: 'photos.jpeg_quality' must be from 1 to 95, got 120"),
+    ("photos:\n  widht: [480]\n", "newsgen.yaml:2: unknown configuration key 'photos.widht'; did you mean"),
+])
+def test_photo_settings_are_checked_like_every_other(yaml_text: str, message: str):
+    from newsgen import config
+
+    with pytest.raises(NewsgenError) as err:
+        config.loads(yaml_text)
+    assert any(str(d).startswith(message) for d in err.value.diagnostics), [str(d) for d in err.value.diagnostics]
+
+
+def test_changed_photo_settings_make_new_derivatives_and_drop_the_old(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    before = {p.name for p in (out / "photos").iterdir()}
+    config = site / "newsgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nphotos:\n  widths: [320, 960]\n  formats: [webp]\n",
+                      encoding="utf-8")
+    build(site, out, search=False)
+    after = {p.name for p in (out / "photos").iterdir()}
+    assert not before & after
+    assert {name.rsplit("-", 1)[1] for name in after} == {"320.webp", "320.jpg", "960.webp", "960.jpg", "667.webp",
+                                                          "667.jpg"}
+    cold = build(site, tmp_path / "cold", search=False, incremental=False)
+    assert files(out) == files(cold.output)
+    cache = {p.name for p in (site / CACHE_DIR / "photos").iterdir() if p.suffix != ".json"}
+    assert cache == after                     # the old settings' derivatives left the cache too
+
+
+def test_check_warns_that_a_photo_in_static_is_published_with_its_gps(site: Path):
+    from newsgen.commands.check import check
+
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "gps.jpg").write_bytes(photo("coffee", 1300))
+    index = site / "articles/2024/11/luojia-gongshui/index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![定位](/static/gps.jpg)\n", encoding="utf-8")
+    messages = [str(d) for d in check(site).diagnostics]
+    assert any("photo '/static/gps.jpg' is in static/" in m and "GPS position, maker notes, XMP" in m
+               for m in messages), messages
+
+
+def test_the_same_photo_in_two_articles_is_published_once(site: Path, tmp_path: Path):
+    first = next(p for p in sorted((site / "articles").rglob("*.md")) if p.name != "index.md")
+    folder = first.with_suffix("")
+    folder.mkdir()
+    first.rename(folder / "index.md")
+    shutil.copy(site / "articles/2024/11/luojia-gongshui/lead.jpg", folder / "same.jpg")
+    (folder / "index.md").write_text((folder / "index.md").read_text(encoding="utf-8") + "\n![同一张](same.jpg)\n",
+                                     encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    assert len(list((out / "photos").iterdir())) == 15
+
+
+SAFE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
+
+
+@pytest.mark.parametrize("svg", [
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><rect onload="alert(1)"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/x.png"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><use xlink:href="other.svg#a"/></svg>',
+])
+def test_an_svg_with_a_script_handler_foreign_object_or_external_reference_is_refused(site: Path, tmp_path: Path,
+                                                                                       svg: bytes):
+    from newsgen.commands.check import check
+
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "map.svg").write_bytes(svg)
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![地图](map.svg)\n", encoding="utf-8")
+    with pytest.raises(NewsgenError, match="is not published"):
+        build(site, tmp_path / "out", search=False)
+    assert any("map.svg holds" in str(d) for d in check(site).diagnostics)
+
+
+def test_a_safe_svg_is_copied_as_it_is(site: Path, tmp_path: Path):
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "map.svg").write_bytes(SAFE_SVG)
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n![地图](map.svg)\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    found = re.search(r'<img alt="地图" src="/(photos/[0-9a-f]{20}\.svg)"', page(out))
+    assert found and (out / found.group(1)).read_bytes() == SAFE_SVG
+    cold = build(site, tmp_path / "cold", search=False, incremental=False)
+    assert files(out) == files(cold.output)
