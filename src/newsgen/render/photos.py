@@ -58,8 +58,14 @@ WAITING = "TODO"
 #: Bumped when the way derivatives are made changes: their keys (and so their names) change with it.
 RECIPE = "1"
 
-_INLINE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^\s)>]+)>?(?:\s+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
-_REF_USE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\[([^\]]*)\]")
+#: An image's alt text and address hold no unescaped bracket and its title at most TITLE_MAX characters: each try
+#: of the patterns then stops at the next bracket, so a line of thousands of '![' or '![a](x "' is read
+#: in linear time (an unbounded scan from every '![' to the line's end was quadratic).
+TITLE_MAX = 500
+_ALT = r"((?:[^\[\]\\]|\\.)*)"
+_INLINE = re.compile(r"!\[" + _ALT + r"\]\(\s*<?([^\s()<>\[\]]+)>?"
+                     rf"(?:\s+(\"[^\"]{{0,{TITLE_MAX}}}\"|'[^']{{0,{TITLE_MAX}}}'|\([^)]{{0,{TITLE_MAX}}}\)))?\s*\)")
+_REF_USE = re.compile(r"!\[" + _ALT + r"\]\[([^\[\]]*)\]")
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)>?(?:\s+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
