@@ -457,3 +457,19 @@ def test_finding_images_is_linear_on_a_line_of_unclosed_image_markup(piece: str)
     start = time.process_time()
     assert find_images(piece * 30_000) == []
     assert time.process_time() - start < 1.0
+
+
+def test_search_results_show_the_lead_photo_as_listings_do(site: Path, tmp_path: Path):
+    """The search index's card of an article with photos names its lead photo's thumbnail (as listings
+    show it: the smallest JPEG, with its size), so the search page shows it beside the result; an
+    article without photos has none."""
+    out = tmp_path / "out"
+    build(site, out)
+    cards = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "search-index").glob("*/c/*.json"))]
+    with_photo = [c for c in cards if "i" in c]
+    assert [c["u"] for c in with_photo] == ["2024/11/luojia-gongshui/"] and len(cards) > 1   # others: none
+    src, width, height = with_photo[0]["i"]
+    assert re.fullmatch(r"/photos/[0-9a-f]{20}-480\.jpg", src) and (out / src.lstrip("/")).is_file()
+    assert (width, height) == (480, 480)
+    js = (out / "static").rglob("search*.js")
+    assert any("data.i[0]" in p.read_text(encoding="utf-8") for p in js)

@@ -100,3 +100,19 @@ def test_axe_passes_and_the_listing_shows_the_thumbnail(browser, base, where: st
     context.close()
     bad = [f"{v['id']} ({v['impact']})" for v in violations if v["impact"] in ("serious", "critical")]
     assert bad == []
+
+
+def test_a_search_result_shows_its_lead_photo(browser, base):
+    """The search page shows an article's lead photo beside its result, as listings do, under the site's
+    sub-path; a result with no photo shows none."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + "search/?q=" + "供水管网改造")
+    page.wait_for_function("document.querySelector('.search-results li h2 a')")
+    first = page.eval_on_selector(".search-results li", "li => li.querySelector('h2 a').textContent")
+    assert first == "罗家镇供水管网改造完成"
+    page.wait_for_function("[...document.querySelectorAll('.search-results li img.thumb')].some(i => i.complete && "
+                           "i.naturalWidth > 0)")
+    thumbs = page.eval_on_selector_all(".search-results li", "lis => lis.map(li => !!li.querySelector('img.thumb'))")
+    context.close()
+    assert thumbs[0] and thumbs.count(True) == 1

@@ -163,10 +163,12 @@ class Document:
     topics: tuple[str, ...]
     names: tuple[str, ...]      # every name it is filed under: places at every level, topics, tags, authors
     body: str                   # plain text: kicker, subtitle and body
+    thumb: tuple[str, int, int] | None = None   # the lead photo's thumbnail: URL, width, height
 
 
-def document(post: Post) -> Document:
-    """The index's view of an article (reads its body)."""
+def document(post: Post, thumbs: Mapping[str, object] | None = None) -> Document:
+    """The index's view of an article (reads its body); ``thumbs``: each article's lead photo (a
+    :class:`~newsgen.render.views.PhotoView`) by its file's path, shown beside its result."""
     a = post.article
     names: dict[str, None] = {}
     for region in a.regions:
@@ -175,8 +177,10 @@ def document(post: Post) -> Document:
     for name in (*a.topics, *a.tags, *a.authors):
         names[name] = None
     body = "\n".join(part for part in (a.kicker, a.subtitle, plain_text(a.body)) if part)
+    photo = (thumbs or {}).get(a.path.as_posix())
+    thumb = (photo.src, photo.width, photo.height) if photo is not None else None  # type: ignore[attr-defined]
     return Document(url=post.url, title=a.title, date=a.day.isoformat(), date_text=date_text(a.day),
-                    places=tuple(a.regions), topics=tuple(a.topics), names=tuple(names), body=body)
+                    places=tuple(a.regions), topics=tuple(a.topics), names=tuple(names), body=body, thumb=thumb)
 
 
 def gaps(ids: list[int]) -> list[int]:
@@ -202,8 +206,11 @@ def card(doc: Document) -> str:
     """A document's card file: what the search page shows of a result and checks a title's or a name's
     hold of the query against, without the body (a few hundred bytes, where the fragment is the text)."""
     deepest = [p.rsplit("/", 1)[-1] for p in doc.places]
-    return dumps({"u": doc.url, "t": doc.title, "d": doc.date_text, "p": deepest, "n": list(doc.names),
-                  "s": doc.body[:CARD_TEXT]}) + "\n"
+    data: dict[str, object] = {"u": doc.url, "t": doc.title, "d": doc.date_text, "p": deepest,
+                               "n": list(doc.names), "s": doc.body[:CARD_TEXT]}
+    if doc.thumb is not None:   # the lead photo's thumbnail (its URL, width and height)
+        data["i"] = list(doc.thumb)
+    return dumps(data) + "\n"
 
 
 def fragment(doc: Document) -> str:
@@ -424,10 +431,10 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
             count = sum(1 for p in bundle.previous if p.startswith(bundle.prefix + "k/"))
         else:
             index.indexed.append(name)
-            count = _patch(bundle, ordered, posts, prints, docs_json)
+            count = _patch(bundle, ordered, posts, prints, docs_json, plan.views.photos)
             if not count:
                 bundle.clear()
-                files, count = bundle_files([document(posts[p]) for p in ordered])
+                files, count = bundle_files([document(posts[p], plan.views.photos) for p in ordered])
                 for path, text in files.items():
                     bundle.write(path, text)
                 bundle.write("docs.json", docs_json)
@@ -456,7 +463,7 @@ PATCH_LIMIT = 64
 
 
 def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], prints: Mapping[str, str],
-           docs_json: str) -> int:
+           docs_json: str, thumbs: Mapping[str, object]) -> int:
     """Patch the last build's bundle into ``bundle`` when it indexed the same article pages in the same
     order and few of them changed: returns its number of key files, or 0 (nothing claimed) when it
     cannot be patched."""
@@ -490,7 +497,7 @@ def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], p
             old_docs[i] = Document(d["u"], d["t"], "", "", (), (), tuple(d["n"]), d["x"])
     except (ValueError, TypeError, KeyError):
         return 0
-    new_docs = {i: document(posts[ordered[i]]) for i in changed}
+    new_docs = {i: document(posts[ordered[i]], thumbs) for i in changed}
     rewritten = patch_bundle(old_docs, new_docs, parts)
     if rewritten is None:
         return 0

@@ -364,6 +364,17 @@ function excerpt(body, runs) {
 function card(data, runs) {
   const li = document.createElement("li");
   li.className = "post";
+  if (data.i) {   // the lead photo's thumbnail, as listings show it (the linked title says what it is)
+    const img = document.createElement("img");
+    img.className = "thumb";
+    img.src = data.i[0];   // with the site's base path, as the pages write it
+    img.width = data.i[1];
+    img.height = data.i[2];
+    img.alt = "";
+    img.loading = "lazy";
+    img.decoding = "async";
+    li.append(img);
+  }
   const h2 = document.createElement("h2");
   const a = document.createElement("a");
   a.href = baseUrl + data.u;
