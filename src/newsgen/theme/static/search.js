@@ -12,7 +12,7 @@ const PAGE_SIZE = 10;
 const FORMAT = 2;
 const TITLE = 0, NAMES = 1, BODY = 2, PARTS = 3;
 const ORDER = [TITLE, BODY, NAMES];   // which field holding a run ranks first
-const MAX_KEYS = 8;                   // pairs looked up for one query at most (a long query: spread over it)
+const MAX_KEYS = 4;   // pairs looked up for one query at most (a long query: spread over it); each is a file a year
 
 const root = document.getElementById("search");
 const form = root.querySelector("form");
