@@ -12,7 +12,10 @@ const PAGE_SIZE = 10;
 const FORMAT = 2;
 const TITLE = 0, NAMES = 1, BODY = 2, PARTS = 3;
 const ORDER = [TITLE, BODY, NAMES];   // which field holding a run ranks first
-const MAX_KEYS = 4;   // pairs looked up for one query at most (a long query: spread over it); each is a file a year
+// pairs looked up for one query at most (spread over a long query; each is a file a year): a single run
+// is narrowed well by four, as the results' text decides; several runs need more, or pages holding
+// each run's few pairs apart crowd the first tiers and each must have its text fetched
+const MAX_KEYS = 4, MAX_KEYS_RUNS = 8;
 
 const root = document.getElementById("search");
 const form = root.querySelector("form");
@@ -76,9 +79,10 @@ function lookups(runs) {
   // a spread of those, at most MAX_KEYS in all
   const all = runs.map(cover);
   const total = all.reduce((n, keys) => n + keys.length, 0);
-  if (total <= MAX_KEYS) return all;
+  const most = runs.length > 1 ? MAX_KEYS_RUNS : MAX_KEYS;
+  if (total <= most) return all;
   return all.map((keys) => {
-    const want = Math.max(1, Math.floor((keys.length * MAX_KEYS) / total));
+    const want = Math.max(1, Math.floor((keys.length * most) / total));
     if (keys.length <= want) return keys;
     const picked = new Set();
     for (let i = 0; i < want; i++) picked.add(keys[Math.round((i * (keys.length - 1)) / Math.max(1, want - 1))]);
