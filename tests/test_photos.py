@@ -473,3 +473,38 @@ def test_search_results_show_the_lead_photo_as_listings_do(site: Path, tmp_path:
     assert (width, height) == (480, 480)
     js = (out / "static").rglob("search*.js")
     assert any("data.i[0]" in p.read_text(encoding="utf-8") for p in js)
+
+
+def test_import_keeps_a_bulletins_photo_caption_as_a_figure_waiting_for_its_photo(tmp_path: Path):
+    """A caption printed as a paragraph of its own in a bulletin (图为……, or ending with the credit
+    （张三 摄）) becomes a figure whose photo is missing, its caption whole as the image's title; the
+    import notes it; check lists it with its line; the page leaves it out until the photo is there. A
+    paragraph that only mentions a picture, and an article's first paragraph, stay text."""
+    from newsgen.bulletin import parse
+    from newsgen.commands.check import check
+
+    bulletin = "\n\n".join([
+        "罗家镇新水厂投产",
+        "本报讯（记者王五）11月3日，罗家镇新水厂正式投产，日供水能力达到两万吨。",
+        "图为新水厂的清水池。（王五 摄）",
+        "新水厂投产后，全镇两万余人喝上了放心水。文中附图由水厂提供，展示了全部工艺。",
+        "上图：工人在检修管道（赵六 摄）",
+    ]) + "\n"
+    draft = parse(bulletin).drafts[0]
+    assert '![待补图片](TODO "图为新水厂的清水池。（王五 摄）")' in draft.body
+    assert '![待补图片](TODO "上图：工人在检修管道（赵六 摄）")' in draft.body
+    assert "\n\n新水厂投产后，全镇两万余人喝上了放心水。文中附图由水厂提供，展示了全部工艺。\n\n" in draft.body
+    assert draft.body.startswith("本报讯（记者王五）11月3日")
+    assert sum("waiting for its photo" in n for n in draft.notes) == 2
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
+    path = site / "articles" / "2024" / "11" / "xinshuichang.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {draft.title}\ndate: 2024-11-03\n---\n\n{draft.body}\n", encoding="utf-8")
+    lines = [str(d) for d in check(site).diagnostics]
+    waiting = [line for line in lines if "caption waiting for a photo" in line]
+    assert len(waiting) == 2 and all(line.startswith("articles/2024/11/xinshuichang.md:") for line in waiting)
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    html = (out / "2024" / "11" / "xinshuichang" / "index.html").read_text(encoding="utf-8")
+    assert "TODO" not in html and "清水池" not in html and "放心水" in html

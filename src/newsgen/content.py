@@ -42,6 +42,21 @@ KNOWN_KEYS: tuple[str, ...] = (
 REQUIRED_KEYS = ("title", "date")
 LIST_KEYS = ("authors", "regions", "topics", "tags")
 TEXT_KEYS = ("title", "kicker", "subtitle", "slug", "summary")
+#: The address of an image whose photo is still missing: ``![待补图片](TODO "图为……（张三 摄）")``.
+#: ``newsgen import`` keeps a bulletin's photo captions so; ``newsgen check`` lists them and a build leaves
+#: them out of the page until an editor puts the photo's file name in place of it.
+WAITING_PHOTO = "TODO"
+
+
+def waiting_figure(caption: str) -> str | None:
+    """A figure whose photo is still missing, its caption kept whole as the image's title (in the
+    first of ``"…"``, ``'…'`` or ``(…)`` it does not close); None when the caption closes all three."""
+    for left, right in (('"', '"'), ("'", "'"), ("(", ")")):
+        if right not in caption and "\n" not in caption:
+            return f"![待补图片]({WAITING_PHOTO} {left}{caption}{right})"
+    return None
+
+
 #: Levels a place path may have. 省/市/县/镇/村 is 5; each level is a folder of the output
 #: (regions/jiangxi/nanchang/…, up to 61 bytes a level), so a path of hundreds of levels would pass
 #: the file system's 4,096-byte limit on a path (and made a RecursionError walking the region tree).

@@ -5,9 +5,21 @@ from __future__ import annotations
 import re
 
 from newsgen.bulletin.model import Draft
-from newsgen.bulletin.sections import Role, Section
+from newsgen.bulletin.sections import Item, Role, Section
+from newsgen.content import waiting_figure
 
 FALLBACK_TITLE_MAX = 24
+#: A photo's caption printed as a paragraph of its own: it says what the picture shows (图为……, 上图：……,
+#: 图①……) or ends with the photographer's credit (（张三 摄）); it is at most this long.
+CAPTION_MAX = 120
+CAPTION = re.compile(r"^(?:图为|图中|[上下左右]图[：:为]|组图[：:]|图[①-⑳1-9１-９][\s：:　]?)\S|"
+                     r"[（(][^（）()]{0,30}摄[）)]$")
+
+
+def _caption(item: Item, text: str) -> bool:
+    """A paragraph that is a photo's caption (never an article's lead: the first paragraph is not)."""
+    return item.role is Role.BODY and not item.opening and len(text) <= CAPTION_MAX and \
+        bool(CAPTION.search(text.strip())) and not item.feat.starts_lead and not item.feat.wire_lead
 
 
 def _fallback_title(section: Section) -> str:
@@ -16,8 +28,9 @@ def _fallback_title(section: Section) -> str:
     return clause[:FALLBACK_TITLE_MAX] or first[:FALLBACK_TITLE_MAX]
 
 
-def _body(section: Section) -> tuple[str, str | None, list[str]]:
-    """Markdown body, the byline taken out of it (verbatim) and the authors named."""
+def _body(section: Section, captions: list[str]) -> tuple[str, str | None, list[str]]:
+    """Markdown body, the byline taken out of it (verbatim) and the authors named; a note for each
+    photo caption kept as a figure waiting for its photo is added to ``captions``."""
     texts = [i.text for i in section.body]
     credited: list[str] = []
     byline: str | None = None
@@ -43,11 +56,20 @@ def _body(section: Section) -> tuple[str, str | None, list[str]]:
     authors = list(dict.fromkeys((signed or opening) + credited))
     paragraphs: list[str] = []
     joinable = False
+    first = True
     for item, text in zip(section.body, texts, strict=True):
         if not text:
             continue
         if item.role is Role.SUB:
             paragraphs.append(f"## {text}")
+            joinable = False
+            continue
+        figure = None if first or joinable else (waiting_figure(text) if _caption(item, text) else None)
+        first = False
+        if figure is not None:   # a photo's caption: a figure waiting for its photo, the caption whole
+            paragraphs.append(figure)
+            captions.append(f"line {item.block.first_line}: a photo's caption, kept as a figure waiting for "
+                            f"its photo: put the photo's file name in place of TODO ('{text[:20]}')")
             joinable = False
             continue
         if joinable and paragraphs:
@@ -65,7 +87,8 @@ def draft(section: Section) -> Draft:
     residue = [f"line {i.block.first_line}: extraction tags removed from the headline "
                f"({' '.join(i.feat.residue)}): '{i.text}' -> '{i.feat.clean_text}'"
                for i in section.head if i.feat.residue and i.feat.clean_text]
-    body, byline, authors = _body(section)
+    captions: list[str] = []
+    body, byline, authors = _body(section, captions)
     kicker = roles.get(Role.KICKER)
     if kicker is not None and kicker.endswith("："):
         kicker = kicker[:-1]
@@ -79,6 +102,6 @@ def draft(section: Section) -> Draft:
         authors=authors,
         byline=byline,
         headline=[i.text for i in section.head],
-        notes=list(section.notes) + residue,
+        notes=list(section.notes) + residue + captions,
         warnings=sorted(section.warnings, key=lambda w: w.line),
     )

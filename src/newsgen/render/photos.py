@@ -36,6 +36,7 @@ from urllib.parse import quote, unquote
 
 from newsgen import cachefile
 from newsgen.config import PhotosConfig
+from newsgen.content import WAITING_PHOTO
 
 #: File name endings of the images newsgen publishes as photos.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
@@ -52,9 +53,9 @@ MAX_PIXELS = 160_000_000
 SIZES = "(min-width: 48rem) 46rem, 100vw"
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 EXT = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
-#: The address of an image whose photo is still missing: ``![…](TODO "图为……（张三 摄）")`` (``newsgen
-#: import`` keeps a bulletin's photo captions so); ``newsgen check`` lists it, a build leaves it out.
-WAITING = "TODO"
+#: The address of an image whose photo is still missing (:data:`newsgen.content.WAITING_PHOTO`);
+#: ``newsgen check`` lists it, a build leaves it out.
+WAITING = WAITING_PHOTO
 #: Bumped when the way derivatives are made changes: their keys (and so their names) change with it.
 RECIPE = "1"
 
