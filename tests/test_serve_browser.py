@@ -173,3 +173,33 @@ def test_an_open_page_follows_edits_shows_build_errors_and_recovers(browser, ser
     expect(page.locator("h1")).to_have_text("修好了的标题", timeout=5000)
     assert page.locator("#newsgen-errors").count() == 0
     context.close()
+
+
+def test_a_photo_changed_on_save_is_on_the_served_page(served):
+    """An article folder with its photo is served sized and stripped; replacing the photo on disk
+    rebuilds, and the page then shows the new photo's derivatives, which are served."""
+    from test_photos import photo
+
+    folder = served.site / "articles" / "2025" / "08" / "shuichang"
+    folder.mkdir()
+    (folder / "lead.jpg").write_bytes(photo("astronaut", 1300))
+    before = served.version()
+    (folder / "index.md").write_text("---\ntitle: 新水厂投产\ndate: 2025-08-07\n---\n\n![清水池](lead.jpg)\n\n"
+                                     "罗家镇新水厂投产。\n", encoding="utf-8")
+
+    def page_after(version: int) -> str:
+        with urllib.request.urlopen(f"{served.url.rstrip('/')}{RELOAD_PATH}?since={version}", timeout=30) as r:
+            assert json.loads(r.read())["ok"]
+        with urllib.request.urlopen(served.url + "2025/08/shuichang/", timeout=5) as r:
+            return r.read().decode("utf-8")
+
+    first = re.findall(r'src="[^"]*?(photos/[0-9a-f]+-\d+\.jpg)"', page_after(before))
+    assert first
+    before = served.version()
+    tmp = folder / ".lead.jpg.tmp"   # as an editor's tool saves: write aside, rename over
+    tmp.write_bytes(photo("coffee", 1300))
+    os.replace(tmp, folder / "lead.jpg")
+    second = re.findall(r'src="[^"]*?(photos/[0-9a-f]+-\d+\.jpg)"', page_after(before))
+    assert second and second != first
+    with urllib.request.urlopen(served.url + second[0], timeout=5) as r:
+        assert r.headers["Content-Type"] == "image/jpeg" and r.read()[:2] == b"\xff\xd8"
