@@ -25,3 +25,15 @@ def _no_build_cache_left_in_fixtures():
     yield
     for cache in (Path(__file__).parent / "fixtures").glob("*/.newsgen-cache"):
         shutil.rmtree(cache, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():  # noqa: ANN201 - a Playwright browser
+    """Debian's Chromium driven by Playwright, one a test module: skipped where it is not installed,
+    unless CI requires it (``NEWSGEN_REQUIRE_BROWSER=1``, see ``served.sync_api``)."""
+    from served import ARGS, CHROMIUM, sync_api
+
+    with sync_api().sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

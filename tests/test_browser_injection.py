@@ -69,14 +69,6 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 def test_no_page_of_the_hostile_site_runs_a_payload(browser, served):
     base, pages = served
     for kind in ("2025/08/hostile/", "2025/08/hostile-summary/", '2025/08/"><svg onload=alert("slug")>/', "",

@@ -131,20 +131,6 @@ def test_a_taken_port_is_an_error_naming_it(served, capsys):
 
 # --------------------------------------------------------------------------- in Chromium
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists() and not REQUIRED:
-        pytest.skip("Chromium not installed (apt-get install chromium)")
-    if REQUIRED:
-        from playwright import sync_api
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 def test_an_open_page_follows_edits_shows_build_errors_and_recovers(browser, served):
     from playwright.sync_api import expect
 
