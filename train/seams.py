@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from decisions import Taken, taken_decisions, truth_bulletins  # noqa: E402
 from fit import oracle_for  # noqa: E402
-
-from newsgen.bulletin.parse import assemble
-from newsgen.bulletin.sections import State
 
 #: The rule's module (the package exports a function of the same name, which hides it as an attribute).
 RULE = importlib.import_module("newsgen.bulletin.rules.split_glued_runs")
@@ -49,32 +46,24 @@ def main() -> int:
 
     RULE.glued_cues = recording_cues
     counts: Counter = Counter()
-    for set_dir in args.set_dir:
-        for path in sorted(set_dir.glob("*.txt")):
-            truth_path = path.with_suffix(".truth.json")
-            if not truth_path.exists():
-                continue
-            oracle = oracle_for(json.loads(truth_path.read_text(encoding="utf-8")))
-            state = State(items=[])
-            decide = state.decide
+    for path, truth in truth_bulletins(args.set_dir):
+        oracle = oracle_for(truth)
 
-            def record(name, cues, items, probability, threshold=0.5, _d=decide, _o=oracle, _p=path):
-                answer = _d(name, cues, items, probability, threshold)
-                if name not in ("glued_tail", "glued_headless") or _o(name, items) is None:
-                    return answer
-                sec, j = picked["seam"]
-                first = [*sec.head[:1], *sec.body[:1]]
-                seams = [m for m in range(1, len(sec.body)) if _o(name, [*first, sec.body[m]])]
-                kind = "picked" if j in seams else "elsewhere" if seams else "none"
-                counts[name, kind, answer] += 1
-                if args.list and kind == "elsewhere":
-                    seam = sec.body[seams[0]]
-                    print(f"{_p.name}:{sec.body[j].block.first_line} {name} p={probability:.2f} picked {j} of "
-                          f"{len(sec.body)}, truth's first seam {seams[0]} ({seam.role.name}) {seam.text[:40]}")
-                return answer
+        def count(taken: Taken, _o=oracle, _p=path) -> None:  # noqa: ANN001
+            name, _cues, items, probability, answer = taken
+            if name not in ("glued_tail", "glued_headless") or _o(name, items) is None:
+                return
+            sec, j = picked["seam"]
+            first = [*sec.head[:1], *sec.body[:1]]
+            seams = [m for m in range(1, len(sec.body)) if _o(name, [*first, sec.body[m]])]
+            kind = "picked" if j in seams else "elsewhere" if seams else "none"
+            counts[name, kind, answer] += 1
+            if args.list and kind == "elsewhere":
+                seam = sec.body[seams[0]]
+                print(f"{_p.name}:{sec.body[j].block.first_line} {name} p={probability:.2f} picked {j} of "
+                      f"{len(sec.body)}, truth's first seam {seams[0]} ({seam.role.name}) {seam.text[:40]}")
 
-            state.decide = record  # type: ignore[method-assign]
-            assemble(path.read_text(encoding="utf-8"), state)
+        taken_decisions(path.read_text(encoding="utf-8"), count)
     RULE.glued_cues = cues_of
     for (name, kind, answer), n in sorted(counts.items()):
         print(f"{name:15s} {kind:10s} split={answer!s:5s} {n:4d}")
