@@ -124,6 +124,7 @@ def test_a_folder_article_keeps_its_url_and_publishes_sized_stripped_photos(site
     assert "图为工人在检修新铺设的管道（张三 摄）</p>" not in html
     # og:image and JSON-LD image: the 1600-px JPEG, absolute as base_url allows
     og = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+    assert html.count('property="og:image"') == 1
     assert og.endswith("-1600.jpg")
     ld = json.loads(re.search(r'<script type="application/ld\+json">\s*(.*?)\s*</script>', html, re.S).group(1))
     assert ld["image"] == [og]
