@@ -162,3 +162,66 @@ def test_list_number_reads_the_notations_and_not_figures():
     assert list_number("④某某") == ("circled", 4)
     assert list_number("3.5亿元投资到位") is None
     assert list_number("2023年起实施") is None
+
+
+# Kind 7: a moved tail that is only end matter (a source note, an editor's line, a read-on label).
+HARBOUR = [
+    "港区新建泊位投入使用",
+    "滨海网消息 港区新建的两个集装箱泊位今天投入使用，港区年吞吐能力提高到三百万标准箱。",
+    "新泊位配备自动化岸桥，装卸效率比老泊位提高三成。",
+]
+ORCHARD = [
+    "山区果园迎来丰收季",
+    "本报讯 山区果园的苹果进入采摘期，果农们忙着采摘、分拣和装箱，今年亩产比去年增加两成。",
+    "当地合作社统一收购分级销售，果农每斤多卖五角钱。",
+]
+LIBRARY = [
+    "城市书房开到家门口",
+    "本报讯 又有三家城市书房在老城区开放，市民凭借书证可以全天自助借还图书。",
+    "城市书房的图书与市图书馆通借通还，每家藏书一万册。",
+]
+
+
+def drafts_of(*blocks: str) -> dict[str, list[str]]:
+    return {d.title: [b.text for b in d.blocks] for d in parse(bulletin(*blocks)).drafts}
+
+
+def test_a_second_source_note_under_an_article_goes_to_the_article_above_that_lacks_one():
+    # HARBOUR's source note was printed under ORCHARD, which has its own: an article names one source.
+    got = drafts_of(*HARBOUR, *ORCHARD, "来源：青山日报", "来源：滨江在线", *LIBRARY)
+    assert got[HARBOUR[0]][-1] == "来源：滨江在线"
+    assert got[ORCHARD[0]][-1] == "来源：青山日报"
+
+
+def test_a_source_note_under_a_credits_line_is_another_articles():
+    # a page prints the source over the credits, never under them: the note under them came from above
+    got = drafts_of(*HARBOUR, *ORCHARD, "（责任编辑：王海）", "来源：滨江在线", "（责任编辑：李兰）", *LIBRARY)
+    assert got[HARBOUR[0]][-2:] == ["来源：滨江在线", "（责任编辑：李兰）"]
+    assert got[ORCHARD[0]][-1] == "（责任编辑：王海）"
+
+
+def test_a_second_read_on_label_goes_to_the_nearest_article_above_without_one():
+    got = drafts_of(*HARBOUR, *ORCHARD, *LIBRARY, "【详情】", "（全文）")
+    assert got[ORCHARD[0]][-1] == "（全文）"     # the nearest open article above LIBRARY
+    assert got[LIBRARY[0]][-1] == "【详情】"
+    assert got[HARBOUR[0]][-1] == HARBOUR[-1]
+
+
+def test_a_source_note_goes_to_the_article_whose_formula_names_its_outlet():
+    # 滨海网 opens HARBOUR with its formula (滨海网消息): its source note goes there, past ORCHARD
+    got = drafts_of(*HARBOUR, *ORCHARD, *LIBRARY, "来源：青山日报", "来源：滨海网")
+    assert got[HARBOUR[0]][-1] == "来源：滨海网"
+    assert got[ORCHARD[0]][-1] == ORCHARD[-1]
+
+
+def test_one_articles_end_matter_in_the_usual_order_stays_together():
+    # a read-on label, a source note, an editor and a checker: each once, the source over the credits
+    end = ["【更多】", "来源：滨江在线", "（责任编辑：王海）", "（校对：李兰）"]
+    got = drafts_of(*HARBOUR, *ORCHARD, *end, *LIBRARY)
+    assert got[ORCHARD[0]][-4:] == end
+    assert got[HARBOUR[0]][-1] == HARBOUR[-1]
+
+
+def test_end_matter_with_no_article_above_to_take_it_stays_where_it_was_printed():
+    got = drafts_of(*ORCHARD, "来源：青山日报", "来源：滨江在线", *LIBRARY)
+    assert got[ORCHARD[0]][-2:] == ["来源：青山日报", "来源：滨江在线"]

@@ -50,6 +50,7 @@ from newsgen.bulletin.rules.gather_feature_parts import (
 )
 from newsgen.bulletin.rules.place_orphan_headlines import place_orphan_headlines
 from newsgen.bulletin.rules.resolve_subheads import LIST_ITEM, SECTION_NUMBER, SUMMARY_MAX, _tag_again, resolve_subheads
+from newsgen.bulletin.rules.return_end_matter import return_end_matter
 from newsgen.bulletin.rules.return_stray_kickers import return_stray_kickers
 from newsgen.bulletin.rules.set_aside_furniture import set_aside_furniture
 from newsgen.bulletin.rules.split_glued_runs import (
@@ -87,6 +88,7 @@ RULES: list[Rule] = [
     detach_displaced_kickers,
     place_orphan_headlines,
     attach_runs,
+    return_end_matter,
     fallback_titles,
     warn_open_ends,
     warn_noise,
@@ -153,6 +155,7 @@ __all__ = [
     "opens_article",
     "place_orphan_headlines",
     "resolve_subheads",
+    "return_end_matter",
     "return_stray_kickers",
     "set_aside_furniture",
     "split_glued_runs",
