@@ -207,6 +207,14 @@ def test_a_second_read_on_label_goes_to_the_nearest_article_above_without_one():
     assert got[HARBOUR[0]][-1] == HARBOUR[-1]
 
 
+def test_credits_under_a_read_on_label_are_another_articles():
+    # the text shown stops at its read-on label (the rest is on the page it points to): the source and
+    # credits printed under it are the end matter of the article above, which has none
+    got = drafts_of(*HARBOUR, *ORCHARD, "【详细】", "来源：滨江在线", "（编辑：王海）", *LIBRARY)
+    assert got[HARBOUR[0]][-2:] == ["来源：滨江在线", "（编辑：王海）"]
+    assert got[ORCHARD[0]][-1] == "【详细】"
+
+
 def test_a_source_note_goes_to_the_article_whose_formula_names_its_outlet():
     # 滨海网 opens HARBOUR with its formula (滨海网消息): its source note goes there, past ORCHARD
     got = drafts_of(*HARBOUR, *ORCHARD, *LIBRARY, "来源：青山日报", "来源：滨海网")
@@ -215,8 +223,8 @@ def test_a_source_note_goes_to_the_article_whose_formula_names_its_outlet():
 
 
 def test_one_articles_end_matter_in_the_usual_order_stays_together():
-    # a read-on label, a source note, an editor and a checker: each once, the source over the credits
-    end = ["【更多】", "来源：滨江在线", "（责任编辑：王海）", "（校对：李兰）"]
+    # a source note, an editor and a checker, a read-on label: each once, the source over the credits
+    end = ["来源：滨江在线", "（责任编辑：王海）", "（校对：李兰）", "【更多】"]
     got = drafts_of(*HARBOUR, *ORCHARD, *end, *LIBRARY)
     assert got[ORCHARD[0]][-4:] == end
     assert got[HARBOUR[0]][-1] == HARBOUR[-1]

@@ -11,7 +11,9 @@ from newsgen.bulletin.sections import Item, Section, State
 
 #: The end matter an article prints at most once, each a *slot*: one label pointing to its own fuller
 #: text (更多, 详情, 全文: a read-on label), one source note, one credits line per editorial role. The
-#: source is printed before the credits (来源：某某网 over 责任编辑：某某), never after them.
+#: source is printed before the credits (来源：某某网 over 责任编辑：某某), never after them; a read-on
+#: label is printed where the text shown stops (the rest, with its source and credits, is on the page it
+#: points to), so nothing of the same article's end matter is printed under it.
 READ_ON = "read-on label"
 SOURCE = "source note"
 #: Role words that are one role however a page writes them (责编 is short for 责任编辑).
@@ -44,8 +46,8 @@ def _credits(filled: frozenset[str] | set[str]) -> bool:
 
 def _fits(filled: frozenset[str] | set[str], more: frozenset[str] | set[str]) -> bool:
     """Whether end matter filling ``more`` may follow end matter filling ``filled`` in one article: no
-    slot twice, and no source note under a credits line."""
-    return not (filled & more) and not (SOURCE in more and _credits(filled))
+    slot twice, no source note under a credits line, and nothing under a read-on label."""
+    return not (filled & more) and not (SOURCE in more and _credits(filled)) and not (more and READ_ON in filled)
 
 
 def _trailing(sec: Section) -> int:
