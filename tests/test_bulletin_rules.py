@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from newsgen.bulletin import rules
 from newsgen.bulletin.blocks import features, flat, split_blocks
+from newsgen.bulletin.parse import assemble
 from newsgen.bulletin.sections import Item, Role, Section, State
 from newsgen.bulletin.similarity import Vectorizer
 
@@ -648,3 +649,29 @@ def test_a_line_of_prose_cut_at_a_column_break_is_joined_to_its_paragraph_not_a_
     more = "茶叶合作社带动周边五个村发展茶园，茶农人均增收三千元。"
     kept = parse("\n\n".join([*TEA, "一片叶子，富了一方", more]) + "\n")
     assert "## 一片叶子，富了一方" in kept.drafts[0].body
+
+
+# A policy document's article and another article's tail worded alike (《规划》强调, 《条例》明确):
+# the tail glued under the second article after two paragraphs that go on with its short lead.
+SUPPLY = [
+    "江北供水规划发布",
+    "本报讯 《江北城区供水专项规划》日前发布，江北城区将新建两座水厂，改造老旧供水管网一百二十公里。",
+    "到2025年，江北城区供水普及率达到百分之百，供水管网漏损率控制在百分之九以内。",
+]
+SUPPLY_TAIL = "《规划》强调，各级政府要安排专项资金，加快江北水厂和城南水厂供水管网互联互通，建立应急供水机制。"
+WETLAND = [
+    "城南湿地保护条例施行",
+    "本报讯 《城南湿地保护条例》今天起施行。",
+    "《条例》明确，各级政府每年安排专项资金，建立生态补偿机制。",
+    "《条例》还规定了法律责任，对违法行为加大处罚力度。",
+]
+
+
+def test_split_glued_runs_asks_about_the_seam_below_paragraphs_that_go_on_with_the_lead():
+    # Weighed as a whole, the tail from the first paragraph under the lead reads least like the short
+    # start (a headline and one sentence); each of the two paragraphs reads like that start more than
+    # like the supply article, so the seam asked about is where the supply article's text begins.
+    state = State(items=[], trace=[])
+    assemble("\n\n".join(SUPPLY + WETLAND + [SUPPLY_TAIL]) + "\n", state)
+    asked = [items for name, _cues, items in state.trace or [] if name == "glued_tail" and items[0].text == WETLAND[0]]
+    assert asked and asked[0][-1].text == SUPPLY_TAIL

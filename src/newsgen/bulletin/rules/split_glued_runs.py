@@ -106,6 +106,28 @@ def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
     return seam
 
 
+def _latest_seam(state: State, sec: Section, j: int, stop: int, where: str) -> int:
+    """Move a glued tail's seam down over the paragraphs under it that read more like this section's
+    start (up to the seam) than like the article the tail reads like. The pick weighs the whole tail
+    against the start, and a start of a headline and a lead is short: it reads like little, and the
+    pick falls too high, taking with the tail the paragraphs that go on with the lead. Each paragraph
+    is weighed on its own, as a run (the seam goes where the summed preference for the start is
+    highest; a tie keeps the higher seam); never past a subheading or a lead formula (a formula opens
+    an article: the seam is at it or above it)."""
+    start = state.vectorizer.vector("\n".join(i.text for i in sec.head + sec.body[:j]))
+    home = state.vectorizer.vector(where)
+    best, total, seam = 0.0, 0.0, j
+    for m in range(j, stop - 1):
+        item = sec.body[m]
+        if item.role is not Role.BODY or item.feat.wire_lead:
+            break
+        para = state.vectorizer.vector(item.text)
+        total += cosine(para, start) - cosine(para, home)
+        if total > best:
+            best, seam = total, m + 1
+    return seam
+
+
 def _shares_specifics(state: State, sec: Section, j: int, where: Candidate, other: float, own: float) -> bool:
     """A tail that shares names or figures with an article left open elsewhere, and none with its
     own start, after a paragraph that ends a sentence: a continuation, even when it shares too few
@@ -192,6 +214,13 @@ def split_glued_runs(state: State) -> None:
             k += 1
             continue
         _, j, other, own, where = best
+        later = _latest_seam(state, sec, j, stop, where.article)
+        if later != j:     # the paragraphs under the picked seam go on with this section: the seam is lower
+            j = later
+            tail_text = "\n".join(i.text for i in sec.body[j:])
+            own = state.cosine(tail_text, "\n".join(i.text for i in sec.head + sec.body[:j]))
+            other, where = max(((state.cosine(tail_text, o.text), o) for o in others),
+                               key=lambda p: p[0], default=(0.0, Candidate("", [], "")))
         lead = sec.body[j].feat.wire_lead
         strong = other >= GLUE_MIN and other >= GLUE_RATIO * own + GLUE_MARGIN
         ruled = strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
@@ -204,7 +233,7 @@ def split_glued_runs(state: State) -> None:
         fitted = model(name)
         p = fitted.probability(cues) if fitted.cues else 0.0
         if state.decide(name, cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
-            if not lead:
+            if not lead and later == best[1]:
                 j = _earliest_seam(state, sec, j, where.article)
             if not lead and _stays_put(sec, j, other):
                 k += 1
