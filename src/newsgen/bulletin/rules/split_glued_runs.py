@@ -106,16 +106,16 @@ def _earliest_seam(state: State, sec: Section, j: int, where: str) -> int:
     return seam
 
 
-def _latest_seam(state: State, sec: Section, j: int, stop: int, where: str) -> int:
+def _latest_seam(state: State, sec: Section, j: int, stop: int, start: dict[str, float],
+                 home: dict[str, float]) -> int:
     """Move a glued tail's seam down over the paragraphs under it that read more like this section's
     start (up to the seam) than like the article the tail reads like. The pick weighs the whole tail
     against the start, and a start of a headline and a lead is short: it reads like little, and the
     pick falls too high, taking with the tail the paragraphs that go on with the lead. Each paragraph
     is weighed on its own, as a run (the seam goes where the summed preference for the start is
     highest; a tie keeps the higher seam); never past a subheading or a lead formula (a formula opens
-    an article: the seam is at it or above it)."""
-    start = state.vectorizer.vector("\n".join(i.text for i in sec.head + sec.body[:j]))
-    home = state.vectorizer.vector(where)
+    an article: the seam is at it or above it). ``start`` and ``home`` are the vectors of the start
+    (the headline and the paragraphs above ``j``) and of the whole article the tail reads like."""
     best, total, seam = 0.0, 0.0, j
     for m in range(j, stop - 1):
         item = sec.body[m]
@@ -176,7 +176,7 @@ def split_glued_runs(state: State) -> None:
             continue
         others = [_whole(o) for _, o in _open_articles(state, k)] + _open_headless(state, k) + \
             _displaced_candidates(state, k)
-        best: tuple[float, int, float, float, Candidate] | None = None
+        best: tuple[float, int, float, float, Candidate, dict[str, float]] | None = None
         # The start and the tail at each seam are weighed from running gram counts (a text's grams are
         # the sum of its lines'), so trying every seam of a long article costs linear, not quadratic, time.
         stop = len(sec.body)
@@ -201,7 +201,8 @@ def split_glued_runs(state: State) -> None:
             left_counts.update(item_grams[j - 1])
             tail_counts.subtract(item_grams[j - 1])
             tail_vector = state.vectorizer.weigh(tail_counts)
-            own = cosine(tail_vector, state.vectorizer.weigh(left_counts))
+            start_vector = state.vectorizer.weigh(left_counts)
+            own = cosine(tail_vector, start_vector)
             if own >= ATTACH_MIN and _own_formula(sec, j):
                 continue     # the summary over its own formula lead: it reads like what follows
             other, where = max(((cosine(tail_vector, vector), o) for vector, o in other_vectors),
@@ -209,12 +210,14 @@ def split_glued_runs(state: State) -> None:
             lead = LEAD_BONUS if sec.body[j].feat.wire_lead else 0.0
             score = other - OWN_WEIGHT * own + lead
             if best is None or score > best[0]:
-                best = (score, j, other, own, where)
+                best = (score, j, other, own, where, start_vector)
         if best is None:
             k += 1
             continue
-        _, j, other, own, where = best
-        later = _latest_seam(state, sec, j, stop, where.article)
+        _, j, other, own, where, start_vector = best
+        home = next((v for v, o in other_vectors if o is where and o.text == o.article), None) or \
+            state.vectorizer.vector(where.article)
+        later = _latest_seam(state, sec, j, stop, start_vector, home)
         if later != j:     # the paragraphs under the picked seam go on with this section: the seam is lower
             j = later
             tail_text = "\n".join(i.text for i in sec.body[j:])
