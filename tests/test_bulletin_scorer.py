@@ -89,6 +89,23 @@ def test_glued_cues_count_the_start_in_paragraphs_not_blocks():
     assert cues["start_len"] == 1 / 4
 
 
+def glued_at_last(*paras: str) -> dict[str, float]:
+    blocks = split_blocks("\n\n".join(paras) + "\n")
+    items = [Item(b, features(b)) for b in blocks]
+    state = State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks))
+    sec = Section(head=items[:1], body=items[1:])
+    return scorer.glued_cues(state, sec, len(sec.body) - 1, other=0.1, own=0.0, where=[])
+
+
+def test_glued_cues_mark_what_the_one_the_start_names_said():
+    # an article goes on with what its subject said: a speaker named in the headline or the lead
+    head, lead = "王海会见来访的友好城市代表团", "本报讯 市长王海昨天会见了来访的友好城市代表团。"
+    assert glued_at_last(head, lead, "王海表示，两市友好交往源远流长。")["speaker_above"] == 1.0
+    assert glued_at_last(head, lead, "会谈中，代表团团长李兰介绍了该市的情况。")["speaker_above"] == 0.0
+    # the speaker is named nowhere above: someone of another article
+    assert glued_at_last(head, lead, "李兰表示，欢迎更多企业前来投资。")["speaker_above"] == 0.0
+
+
 def test_a_heading_opening_with_a_column_tag_reads_more_like_a_headline():
     # 社评：…, 外媒：…, 【解局】…: a page's headlines carry such tags, an article's parts seldom do
     fitted = scorer.model("opens_article")

@@ -279,4 +279,17 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
         "tail_chars": min(sum(len(i.text) for i in tail), TEXT_CAP) / 100,
         "start_chars": min(sum(len(i.text) for i in start), TEXT_CAP) / 100,
         "sub": float(item.role is Role.SUB or before.role is Role.SUB),
+        "speaker_above": float(_speaker_above(item.text, start)),
     }
+
+
+#: A paragraph that reports what someone said, opening with who (a name, a body: 李强表示，会议认为，
+#: 他强调): the speaker is 1-6 characters before a verb of saying.
+SPEAKER = re.compile(r"^([\u4e00-\u9fff]{1,6}?)(?:表示|指出|强调|认为|说|介绍|提出|要求|希望)[，,：:]")
+
+
+def _speaker_above(text: str, start: list[Item]) -> bool:
+    """Whether a paragraph opens with what someone said and that someone is named in the start above
+    it (the headline or the lead): an article goes on with what the one it is about said."""
+    m = SPEAKER.match(text)
+    return bool(m) and any(m.group(1) in i.text for i in start)
