@@ -351,7 +351,7 @@ def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     assert names[:3] == ["articles.json", "bodies", "outputs.json"]
     manifest = names[4]   # the output's manifest, with its delta record beside it
     assert manifest.startswith("pages-") and names[3:6] == [manifest.replace(".json", ".delta.json"), manifest,
-                                                              manifest.replace(".json", ".shows.json")]
+                                                              manifest.replace(".json", ".reads.json")]
     assert names[6:] == ["photos", "pinyin.json", "related.json", "related.keys.json", "templates.json"]
     assert sorted(p.name for p in (site / CACHE_DIR / "photos").iterdir()) == ["refs.json"]   # no photos here
     # nothing pickled: a hostile cache can at worst make the build cold
@@ -466,7 +466,7 @@ def test_article_pages_whose_inputs_are_unchanged_are_reused_without_making_thei
     made: list[str] = []
     real = pages_mod._article_context
     monkeypatch.setattr(pages_mod, "_article_context",
-                        lambda plan, post, neighbours: made.append(post.url) or real(plan, post, neighbours))
+                        lambda plan, index: made.append(plan.site.posts[index].url) or real(plan, index))
     out = tmp_path / "out"
     first = build(site, out, search=False)
     assert len(made) == first.articles        # a first build makes every article page's context

@@ -28,7 +28,7 @@ import hashlib
 import os
 import time
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,21 +192,29 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         changes = find_changes(plan, pages, fingerprints, writer, manifest, manifest_path, search=search,
                                incremental=incremental, stale=stale)
         previous, todo = changes.previous, changes.todo
+        # without a spare to update in place, every other page is linked from the last output
+        jobs: Sequence[int] = range(len(pages)) if changes.carry else todo
+        carried = frozenset(range(len(pages))).difference(todo) if changes.carry else frozenset()
         clock.step("changes", f"{len(todo)} pages reached by the changes" if previous is not None else
                    "the configuration, templates, options or static files changed, a place, topic or tag "
                    "changed its URL, or no record: "
                    "every page looked at")
 
-        def job(i: int) -> tuple[bool, list[Any], tuple[int, ...]]:
-            """Fingerprint page ``i``; hard-link it from the previous output if unchanged, else render it.
-            In the worker processes, so fingerprints, links and rendering all run in parallel."""
+        def job(i: int) -> tuple[bool, list[Any], tuple[tuple[str, str], ...] | None]:
+            """Make page ``i``'s context, recording what it reads, and fingerprint it; hard-link it from
+            the previous output if unchanged, else render it (a page the changes do not reach: linked
+            as it is, its reads None). In the worker processes, so contexts, links and rendering all run
+            in parallel."""
             page = pages[i]
-            text, shows = plan.inputs_of(page)
-            inputs = fingerprints.inputs(page, text)
-            known = manifest.pages.get(page.path)
-            if inputs and known and known[4] == inputs and writer.reuse(page.path, known[0], manifest):
-                return True, writer.identity(page.path, known[0], inputs), shows   # made from the same inputs
-            fingerprint = fingerprints.page(page)
+            if i in carried:
+                entry = manifest.pages[page.path]
+                if writer.reuse(page.path, entry[0], manifest):
+                    return True, writer.identity(page.path, entry[0]), None
+            views.record = record = {}
+            try:
+                fingerprint = fingerprints.page(page)
+            finally:
+                views.record = None
             reused = writer.reuse(page.path, fingerprint, manifest)
             if not reused:
                 try:
@@ -214,7 +222,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                 except RENDER_ERRORS as exc:
                     raise NewsgenError([render_problem(exc, page.template, page.path, site)]) from exc
                 writer.store(page.path, html)
-            return reused, writer.identity(page.path, fingerprint, inputs), shows
+            return reused, writer.identity(page.path, fingerprint), tuple(record.items())
 
         done = 0
 
@@ -224,13 +232,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             if on_render is not None:
                 on_render(done, len(pages))
 
-        looked: list[tuple[bool, list[Any], tuple[int, ...]]] = []   # the outcomes of the pages in todo
-        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=looked,
+        looked: list[tuple[bool, list[Any], tuple[tuple[str, str], ...] | None]] = []   # the outcomes of the jobs
+        processes = run_jobs(len(jobs), lambda k: job(jobs[k]), progress=rendered, results=looked,
                              before_fork=lambda: load_templates(env))
         outcomes = looked
-        if previous is not None:   # every other page carried over as the last build left it
+        if previous is not None and not changes.carry:   # every other page carried over as the last build left it
             done_now = dict(zip(todo, looked, strict=True))
             outcomes = [done_now.get(i) or (True, manifest.pages[page.path], ()) for i, page in enumerate(pages)]
+        reads = [(i, found) for i, (_, _, found) in zip(jobs, looked, strict=True) if found is not None]
         dirty = [page for page, (reused, _, _) in zip(pages, outcomes, strict=True) if not reused]
         clock.step("render", f"{len(dirty)} pages and feeds rendered and written, {len(pages) - len(dirty)} "
                              f"unchanged and reused, by {processes} process{'es' if processes > 1 else ''}")
@@ -261,7 +270,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                             f"{static} static files into {out}")
         if incremental:
             written.save(manifest_path, out)
-            changes.save(manifest_path, [page.path for page in pages], looked,
+            changes.save(manifest_path, [page.path for page in pages], reads,
                          dirty=[page.path for page in dirty], lost=manifest.pages.keys() - written.pages.keys())
             if readings is not None:
                 readings.save()
@@ -286,7 +295,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files,
                        rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty),
-                       indexed=indexed, checked=len(todo))
+                       indexed=indexed, checked=len(reads))
 
 
 def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, manifest: Manifest,
