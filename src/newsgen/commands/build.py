@@ -44,7 +44,7 @@ from newsgen.render import THEME_DIR, load_templates, make_environment, render_p
 from newsgen.render.env import RENDER_ERRORS, render_problem
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
-from newsgen.render.pages import Plan, plan_all
+from newsgen.render.pages import Page, Plan, plan_all
 from newsgen.render.parallel import run_jobs
 from newsgen.render.photos import PhotoError, Photos, Prepared, prepare
 from newsgen.render.views import Views
@@ -63,7 +63,9 @@ class BuildResult:
     rendered: int = 0                           # pages and feeds rendered (the rest reused unchanged)
     rendered_paths: tuple[str, ...] = ()        # which, in plan order
     indexed: tuple[str, ...] = ()               # search index bundles (years) made again
-    checked: int = 0                            # pages whose inputs were looked at (the rest carried over)
+    checked: int = 0                            # pages whose context was made (the rest carried over)
+    #: with ``verify``: the pages whose file differs from the page rendered from scratch (in plan order)
+    differs: tuple[str, ...] = ()
 
 
 class _Clock:
@@ -105,7 +107,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, *, drafts: bool = False,
           future: bool = False, incremental: bool = True, background_cleanup: bool = False,
           on_render: Callable[[int, int], None] | None = None, search: bool = True,
-          session: BuildSession | None = None, publishing: bool = True) -> BuildResult:
+          session: BuildSession | None = None, publishing: bool = True, verify: bool = False) -> BuildResult:
     """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input.
 
     Drafts and future-dated articles are left out unless ``drafts`` / ``future``. ``incremental``
@@ -115,7 +117,9 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     the rendering, for a progress bar. ``search=False`` leaves the search index out (``newsgen
     serve`` does, so that a preview does not wait for indexing). A ``session`` keeps the parsed
     articles in memory from one build to the next (see :class:`BuildSession`). ``publishing=False``
-    (a preview, a link check) leaves out the warning about a ``base_url`` without a host."""
+    (a preview, a link check) leaves out the warning about a ``base_url`` without a host. ``verify``
+    renders every page again from scratch after the build and compares it with the file the build
+    left, naming each that differs in ``BuildResult.differs`` (the incremental path checked)."""
     for folder in (site, output):   # its path is hashed, written into the cache and printed as UTF-8
         if folder is not None and not_utf8(str(folder)):
             shown = os.fsencode(folder).decode("utf-8", "backslashreplace")
@@ -127,7 +131,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         else ("", None, None)
     known: tuple[Path, Manifest] | None = None   # the last build's manifest, read once
     stale: StaleCheck | None = None              # its pages not on disk as written, found meanwhile
-    if inputs and last_out is not None:
+    if inputs and last_out is not None and not verify:
         unchanged, known = _unchanged(site, last_out, inputs)
         if unchanged is not None:
             clock.step("unchanged", "no input changed since the last build and its output is intact")
@@ -268,6 +272,10 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         writer.commit(sweep=previous is None)
         clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
                             f"{static} static files into {out}")
+        differs: tuple[str, ...] = ()
+        if verify:
+            differs = _verify(pages, env, views, out, site)
+            clock.step("verify", f"every page rendered again: {len(differs)} differ from the build's")
         if incremental:
             written.save(manifest_path, out)
             changes.save(manifest_path, [page.path for page in pages], reads,
@@ -295,7 +303,27 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files,
                        rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty),
-                       indexed=indexed, checked=len(reads))
+                       indexed=indexed, checked=len(reads), differs=differs)
+
+
+def _verify(pages: Sequence[Page], env: Any, views: Views, out: Path, site: Path) -> tuple[str, ...]:
+    """The pages whose file in ``out`` is not the page rendered now from its context, made afresh."""
+    def check(i: int) -> str | None:
+        page = pages[i]
+        fresh = Page(page.path, page.template, page.make)   # its context made again, whatever was made before
+        try:
+            html = render_page(env, fresh, views)
+        except RENDER_ERRORS as exc:
+            raise NewsgenError([render_problem(exc, page.template, page.path, site)]) from exc
+        try:
+            same = (out / page.path).read_bytes() == html.encode("utf-8")
+        except OSError:
+            same = False
+        return None if same else page.path
+
+    found: list[str | None] = []
+    run_jobs(len(pages), check, results=found, before_fork=lambda: load_templates(env))
+    return tuple(path for path in found if path is not None)
 
 
 def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, manifest: Manifest,

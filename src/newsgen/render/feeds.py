@@ -76,6 +76,9 @@ class FeedContent:
         head = f'<p class="kicker">{escape(self._kicker)}</p>\n' if self._kicker else ""
         return xml_text(head + self._body.__html__())
 
+    def __repr__(self) -> str:   # what it holds (a template printing an entry shows its content, not an address)
+        return f"FeedContent({str(self)!r})"
+
 
 @plain_repr
 @dataclass(frozen=True, slots=True)
