@@ -39,7 +39,12 @@ FIXED = frozenset({("PageInfo", "section"), ("PageInfo", "url"), ("PagerView", "
                    ("SiteView", "base_path"), ("SiteView", "home_url"), ("SiteView", "regions_url"),
                    ("SiteView", "topics_url"), ("SiteView", "tags_url"), ("SiteView", "archive_url"),
                    ("SiteView", "stylesheet_url"), ("SiteView", "search_url"), ("SiteView", "static_url"),
-                   ("SiteView", "search_index_url"), ("PageLink", "current")})
+                   ("SiteView", "search_index_url"), ("PageLink", "current"),
+                   ("SearchFacets", "year")})   # (the year is in the article page's address)
+
+#: Fields the fixture site never sets: it has no photos (tests/test_photos.py builds a photo added,
+#: replaced and removed incrementally and compares with a cold build).
+UNSET = frozenset({("PostView", "photo"), ("ArticleMeta", "image")})
 
 
 def _articles(site: Path) -> list[Path]:
@@ -92,6 +97,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "body": lambda s: _body(_oldest(s)),
     "body of the newest": lambda s: _body(_newest(s)),
     "date": lambda s: _replace_key(_oldest(s), "date", "date: 2024-11-15"),
+    "date in the same month": lambda s: _replace_key(_oldest(s), "date", "date: 2024-12-05"),
     "date into another year": lambda s: _replace_key(_oldest(s), "date", "date: 2023-05-15"),
     "slug": lambda s: _replace_key(_oldest(s), "slug", "slug: renamed-slug"),
     "region": lambda s: _replace_key(_oldest(s), "regions", "regions: [江西省/九江市/庐山市]"),
@@ -192,8 +198,11 @@ def test_every_field_a_page_shows_is_changed_by_some_edit(tmp_path: Path,
         change(site)
         values = _values(site)
         seen |= set(values)
-        covered |= {key for key in seen if base_values.get(key) != values.get(key)}
-    assert seen - covered - FIXED == set()
+        for key, found in values.items():   # changed where it is found both before and after
+            before = base_values.get(key, {})
+            if any(where in before and before[where] != text for where, text in found.items()):
+                covered.add(key)
+    assert seen - covered - FIXED - UNSET == set()
 
 
 def test_the_previous_articles_summary_added_to_the_article_page_is_rebuilt_when_that_article_changes(
