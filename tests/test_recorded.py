@@ -237,3 +237,23 @@ def test_the_previous_articles_summary_added_to_the_article_page_is_rebuilt_when
     assert files(out) == files(cold.output)
     newer = out / "2025" / "07" / "zhanggong-zhengwu-gongkai" / "index.html"
     assert "上一篇的新摘要" in newer.read_text(encoding="utf-8")
+
+
+def test_check_links_takes_the_sites_sections_from_the_registered_kinds_of_page(monkeypatch: pytest.MonkeyPatch):
+    """A kind of page registered (its pages and folders) is a section ``check`` accepts links to, with
+    no list of its own to edit."""
+    from newsgen.commands import check as check_mod
+
+    def problem(link: str) -> object:
+        return check_mod._link_problem(link, "articles/x.md", "/", {}, set(), set(), Path("."), None)  # type: ignore[arg-type]
+
+    assert problem("/regions/jiangxi/") is None and problem("/sitemaps/2025.xml") is None
+    assert problem("/galleries/one/") is not None
+    kinds = (*pages_mod.KINDS, pages_mod.PageKind("gallery", lambda plan: iter(()), ("galleries/",), ("galleries/",)))
+    monkeypatch.setattr(pages_mod, "KINDS", kinds)
+    check_mod._sections.cache_clear()
+    try:
+        assert problem("/galleries/one/") is None and problem("/galleries/") is None
+    finally:
+        monkeypatch.undo()
+        check_mod._sections.cache_clear()
