@@ -111,7 +111,7 @@ class Plan:
         from besides the names and URLs of places, topics and tags: its file's digest, its URL and its
         lead photo; by file. An article not read from a file (no digest) is new on every build."""
         photos = self.views.photos
-        return {file: f"{post.article.digest or os.urandom(8).hex()}\1{post.url}\1{photos.get(file)!r}"
+        return {file: digest(f"{post.article.digest or os.urandom(8).hex()}\1{post.url}\1{photos.get(file)!r}")
                 for file, post in zip(self.files, self.site.posts, strict=True)}
 
     def resolve(self, name: str) -> str | None:
@@ -121,6 +121,7 @@ class Plan:
         views, site = self.views, self.site
         record: dict[str, str] = {}
         views.record, outer = record, views.record
+        views.resolving = True
         try:
             if kind in ARTICLE_KINDS or kind == "around":
                 index = views.numbers.get(key)
@@ -152,13 +153,13 @@ class Plan:
                 elif kind == "yearref":
                     views.year_ref(year)
                 elif kind == "month":
-                    views.month(year, int(month))
+                    views.month_shell(year, int(month))
                 else:
                     views.listing(name, year.posts)
             elif kind == "pager":
                 if key not in self._pagers:
                     return None
-                views.pager(self._pagers[key])
+                views.pager_shell(self._pagers[key])
             elif kind == "feed":
                 if key not in self._feeds:
                     return None
@@ -172,7 +173,7 @@ class Plan:
             else:
                 return None   # a kind this newsgen does not know: changed
         finally:
-            views.record = outer
+            views.record, views.resolving = outer, False
         return record.get(name)
 
     def months(self) -> list[int]:

@@ -354,6 +354,8 @@ class Views:
         self.posts: Sequence[PostView] = _RecordedPosts(self)
         #: the record of the page whose context is being made (name -> digest of the value), None: not recording
         self.record: dict[str, str] | None = None
+        #: recorded names are being resolved again (see ``recorded``'s ``source``)
+        self.resolving = False
         self._made: dict[str, tuple[Any, str, dict[str, str]]] = {}
         for post in site.posts:   # what the article cache keeps is derived here, in the build's process
             self._derived(post.article)
@@ -378,10 +380,17 @@ class Views:
         """Every article's position in the model, by its file."""
         return {file: i for i, file in enumerate(self.files)}
 
-    def recorded(self, name: str, make: Callable[[], V], digest_of: Callable[[V], str] = _repr_digest) -> V:
+    def recorded(self, name: str, make: Callable[[], V], digest_of: Callable[[V], str] = _repr_digest, *,
+                 source: Callable[[], str] | None = None) -> V:
         """The value ``name`` stands for, made once per build by ``make``, recorded on the page being
-        made with its digest (``digest_of``) and whatever ``make`` read in turn."""
+        made with its digest (``digest_of``) and whatever ``make`` read in turn. ``source`` gives the
+        digest of what the value is made from, when that is cheaper than making it: :attr:`resolving`
+        then records it without making the value (and returns None)."""
         hit = self._made.get(name)
+        if hit is None and source is not None and self.resolving:
+            if self.record is not None:
+                self.record[name] = source()
+            return None   # type: ignore[return-value]
         if hit is None:
             outer = self.record
             self.record = inner = {}
@@ -389,7 +398,7 @@ class Views:
                 value = make()
             finally:
                 self.record = outer
-            hit = self._made[name] = (value, digest_of(value), inner)
+            hit = self._made[name] = (value, source() if source is not None else digest_of(value), inner)
         record = self.record
         if record is not None:
             record[name] = hit[1]
@@ -535,10 +544,19 @@ class Views:
     def pager(self, pager: Pager[int]) -> PagerView:
         """One page of a listing: ``pager:URL`` (its number, links and which articles it lists, in
         order) and each article's view."""
+        return dataclasses.replace(self.pager_shell(pager), posts=self.post_list(pager.items))
+
+    def pager_shell(self, pager: Pager[int]) -> PagerView:
+        """One page of a listing without its articles' views (``pager:URL``). Its view is made from
+        the pager alone (and the site's base path, which every page depends on), so the pager is
+        what is recorded: its number, count, links and which articles it lists, in order. (The next
+        build computes the pager of every listing page again: a repr, not the view's page links.)"""
         files = self.files
-        shell = self.recorded(f"pager:{pager.url}", functools.partial(self._pager, pager),
-                              lambda view: digest(repr(view) + "\0".join(files[i] for i in pager.items)))
-        return dataclasses.replace(shell, posts=self.post_list(pager.items))
+
+        def of_pager() -> str:
+            head = (pager.number, pager.count, pager.url, pager.first_url, pager.previous_url, pager.next_url)
+            return digest(repr(head) + "\0".join(files[i] for i in pager.items))
+        return self.recorded(f"pager:{pager.url}", functools.partial(self._pager, pager), source=of_pager)
 
     def _pager(self, pager: Pager[int]) -> PagerView:
         numbers = tuple(
@@ -615,11 +633,14 @@ class Views:
 
     def month(self, year: Year, number: int) -> MonthView:
         """One month of a year with its articles (``month:YEAR:NUMBER`` and their views)."""
+        return dataclasses.replace(self.month_shell(year, number), posts=self.post_list(year.months[number].posts))
+
+    def month_shell(self, year: Year, number: int) -> MonthView:
+        """One month of a year without its articles' views (``month:YEAR:NUMBER``, which says which they are)."""
         month = year.months[number]
         files = self.files
-        shell = self.recorded(f"month:{year.year}:{number}", lambda: self._year(year).months[number],
-                              lambda view: digest(repr(view) + "\0".join(files[i] for i in month.posts)))
-        return dataclasses.replace(shell, posts=self.post_list(month.posts))
+        return self.recorded(f"month:{year.year}:{number}", lambda: self._year(year).months[number],
+                             lambda view: digest(repr(view) + "\0".join(files[i] for i in month.posts)))
 
     def _year(self, year: Year) -> YearView:
         return YearView(
