@@ -7,10 +7,10 @@
                future-dated articles left out unless asked for)
 5. views       make the read-only views templates see (summaries, reading times, links)
 6. plan        plan every page, feed, the sitemap and robots.txt
-7. changes     find which pages the changes since the last build reach (see ``commands.delta``):
-               all of them on a full build
-8. render      render those pages and write them into a temporary directory (the previous output
-               updated in place), reusing every page whose inputs or fingerprint are unchanged
+7. changes     find which pages the changes since the last build reach: those whose record of what
+               they read holds a value that changed (see ``commands.delta``); all of them on a full build
+8. render      make those pages' contexts (recording what each reads), and render and write into a
+               temporary directory (the previous output updated in place) each whose fingerprint changed
                (Markdown converted once per article, templates compiled once), in worker processes
                for a big site (see ``render.parallel``)
 9. search      index the articles' strings into ``search-index/`` (see ``newsgen.search``)

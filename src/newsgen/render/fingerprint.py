@@ -12,8 +12,11 @@ its fingerprint hashes exactly that:
   its article file (of its Markdown when it has none), so no body is read or converted to be
   fingerprinted.
 
-Views are immutable and live as long as the build, so the digest of each view object is computed
-once (memoised by identity) however many listings show it. An unknown type in a context is an
+Which pages a rebuild looks at is decided by what they recorded reading (see
+:mod:`newsgen.render.views` and ``commands.delta``); the fingerprint then says whether a page looked
+at is the page the output holds (linked as it is) or must be rendered. Views are immutable and
+live as long as the build, so the digest of each view object is computed once (memoised by
+identity) however many listings show it. An unknown type in a context is an
 error, not a silent guess: a fingerprint that missed a value would reuse a stale page.
 """
 

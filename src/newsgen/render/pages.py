@@ -1,15 +1,17 @@
-"""The page plan: every file of the site as (output path, template, context), by an ordered list of planners.
+"""The page plan: every file of the site as (output path, template, context), by registered kinds of page.
 
-Each planner (home, articles, regions, topics, tags, archives, 404) is a small function from the
-shared :class:`Plan` to the pages of one kind, as markdown-it-py's rules are; :func:`plan_pages`
-runs them in :data:`PLANNERS` order, then adds the sitemaps (every HTML page but 404: see
-:func:`plan_sitemaps`) and ``robots.txt``. :func:`render_page` turns one page into text.
+Each kind of page (home, article, region, topic, tag, archive, search, 404, sitemap, robots.txt) is
+one :class:`PageKind` in :data:`KINDS`: the planner that makes its pages, each with its template
+and the function that makes its context, side by side in this module, and the sections
+``newsgen check --links`` takes as the site's. :func:`plan_all` runs the planners in order (the
+sitemaps last: they list the pages before them). :func:`render_page` turns one page into text.
 
-A page is a pure function of its template and its context: everything it shows is in the context
-(and the site view every template gets), nothing else. That is what lets an incremental build
-fingerprint a page by its context (see :mod:`newsgen.render.fingerprint`). So a context holds what
-the page shows and no more: the numbered pages of a listing get no counts or chart (only its front
-page shows those), so adding an article does not rewrite them.
+A page is a pure function of its template and its context, and a context is made of views handed
+out by recording accessors (:class:`newsgen.render.views.Views`, and :class:`Plan`'s for bodies,
+meta, neighbours, charts, feeds and sitemap entries): what a page reads is recorded on it, and the
+next build looks at it again only when a value it read changed (see ``commands.delta``). So a
+context holds what the page shows and no more: the numbered pages of a listing get no counts or
+chart (only its front page shows those), so adding an article does not rewrite them.
 """
 
 from __future__ import annotations
