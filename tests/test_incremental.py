@@ -185,7 +185,8 @@ def test_incremental_build_equals_a_cold_build(site: Path, tmp_path: Path, chang
     first = build(site, out)
     assert first.rendered == first.pages + first.files        # nothing cached yet: every page rendered
     CHANGES[change](site)
-    again = build(site, out)
+    again = build(site, out, verify=True)
+    assert again.differs == ()   # --verify finds every page as rendered from scratch
     cold = build(site, tmp_path / "cold", incremental=False)
     assert files(out) == files(tmp_path / "cold")
     if change not in ("delete the cache", "corrupt the cache", "edit the config", "edit an imported template"):
@@ -208,7 +209,8 @@ def test_a_build_on_the_spare_equals_a_cold_build(site: Path, tmp_path: Path, ch
     _other_body(site)
     build(site, out)   # the first output is now the spare
     CHANGES[change](site)
-    again = build(site, out)
+    again = build(site, out, verify=True)
+    assert again.differs == (), change
     cold = build(site, tmp_path / "cold", incremental=False)
     assert files(out) == files(cold.output), change
     assert sum(1 for _ in out.rglob("*")) == sum(1 for _ in cold.output.rglob("*")), change
@@ -280,7 +282,8 @@ def test_a_random_series_of_edits_each_equals_a_cold_build(site: Path, tmp_path:
     looked = []
     for step in range(12):
         what = _random_edit(site, rng, step)
-        again = build(site, out, search=False)
+        again = build(site, out, search=False, verify=step % 3 == 0)
+        assert again.differs == (), (step, what)
         cold = build(site, tmp_path / "cold", incremental=False, search=False)
         assert files(out) == files(cold.output), (step, what)
         assert sum(1 for _ in out.rglob("*")) == sum(1 for _ in cold.output.rglob("*")), (step, what)

@@ -257,3 +257,38 @@ def test_check_links_takes_the_sites_sections_from_the_registered_kinds_of_page(
     finally:
         monkeypatch.undo()
         check_mod._sections.cache_clear()
+
+
+def test_build_verify_names_a_page_a_context_left_stale_and_exits_non_zero(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """A context that reads the model behind the views' back (here: the previous article's summary
+    from its front matter) records nothing of it: the incremental build keeps the stale page, and
+    ``newsgen build --verify`` names it and exits with 1."""
+    from newsgen.cli import main
+
+    real = pages_mod._article_context
+
+    def reading_the_model(plan: Plan, index: int) -> dict[str, Any]:
+        context = real(plan, index)
+        older = plan.site.older(plan.site.posts[index])
+        context["previous_summary"] = older.article.summary if older else ""   # not through a view
+        return context
+
+    monkeypatch.setattr(pages_mod, "_article_context", reading_the_model)
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
+    (site / "templates").mkdir()
+    theme = Path(pages_mod.__file__).parent.parent / "theme" / "templates" / "article.html"
+    (site / "templates" / "article.html").write_text(theme.read_text(encoding="utf-8").replace(
+        "</article>", "<p>{{ previous_summary }}</p></article>", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    _build(site, out)
+    _body(_articles(site)[-1])
+    _build(site, out)
+    _front(_oldest(site), "summary: 上一篇的新摘要")
+    capsys.readouterr()
+    assert main(["build", "--site", str(site), "--output", str(out), "--no-search", "--verify"]) == 1
+    err = capsys.readouterr().err
+    assert "verify: 2025/07/zhanggong-zhengwu-gongkai/index.html differs" in err
+    assert "verify: 1 pages differ" in err
+    assert main(["build", "--site", str(site), "--output", str(out), "--no-search", "--full", "--verify"]) == 0
