@@ -185,7 +185,8 @@ def test_incremental_build_equals_a_cold_build(site: Path, tmp_path: Path, chang
     first = build(site, out)
     assert first.rendered == first.pages + first.files        # nothing cached yet: every page rendered
     CHANGES[change](site)
-    again = build(site, out)
+    again = build(site, out, verify=True)
+    assert again.differs == ()   # --verify finds every page as rendered from scratch
     cold = build(site, tmp_path / "cold", incremental=False)
     assert files(out) == files(tmp_path / "cold")
     if change not in ("delete the cache", "corrupt the cache", "edit the config", "edit an imported template"):
@@ -208,7 +209,8 @@ def test_a_build_on_the_spare_equals_a_cold_build(site: Path, tmp_path: Path, ch
     _other_body(site)
     build(site, out)   # the first output is now the spare
     CHANGES[change](site)
-    again = build(site, out)
+    again = build(site, out, verify=True)
+    assert again.differs == (), change
     cold = build(site, tmp_path / "cold", incremental=False)
     assert files(out) == files(cold.output), change
     assert sum(1 for _ in out.rglob("*")) == sum(1 for _ in cold.output.rglob("*")), change
@@ -280,7 +282,8 @@ def test_a_random_series_of_edits_each_equals_a_cold_build(site: Path, tmp_path:
     looked = []
     for step in range(12):
         what = _random_edit(site, rng, step)
-        again = build(site, out, search=False)
+        again = build(site, out, search=False, verify=step % 3 == 0)
+        assert again.differs == (), (step, what)
         cold = build(site, tmp_path / "cold", incremental=False, search=False)
         assert files(out) == files(cold.output), (step, what)
         assert sum(1 for _ in out.rglob("*")) == sum(1 for _ in cold.output.rglob("*")), (step, what)
@@ -351,7 +354,7 @@ def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     assert names[:3] == ["articles.json", "bodies", "outputs.json"]
     manifest = names[4]   # the output's manifest, with its delta record beside it
     assert manifest.startswith("pages-") and names[3:6] == [manifest.replace(".json", ".delta.json"), manifest,
-                                                              manifest.replace(".json", ".shows.json")]
+                                                              manifest.replace(".json", ".reads.json")]
     assert names[6:] == ["photos", "pinyin.json", "related.json", "related.keys.json", "templates.json"]
     assert sorted(p.name for p in (site / CACHE_DIR / "photos").iterdir()) == ["refs.json"]   # no photos here
     # nothing pickled: a hostile cache can at worst make the build cold
@@ -466,7 +469,7 @@ def test_article_pages_whose_inputs_are_unchanged_are_reused_without_making_thei
     made: list[str] = []
     real = pages_mod._article_context
     monkeypatch.setattr(pages_mod, "_article_context",
-                        lambda plan, post, neighbours: made.append(post.url) or real(plan, post, neighbours))
+                        lambda plan, index: made.append(plan.site.posts[index].url) or real(plan, index))
     out = tmp_path / "out"
     first = build(site, out, search=False)
     assert len(made) == first.articles        # a first build makes every article page's context

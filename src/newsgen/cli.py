@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="override base_url from newsgen.yaml, e.g. https://example.org/archive/")
     build.add_argument("--full", action="store_true",
                        help="read and render everything, ignoring SITE/.newsgen-cache (which then is not updated)")
+    build.add_argument("--verify", action="store_true",
+                       help="after building, render every page from scratch and compare it with the page the "
+                            "build left; name each that differs (exit status 1 if any)")
     build.add_argument("--no-search", action="store_true",
                        help="leave the search index out (faster; /search/ then finds nothing)")
     build.add_argument("--drafts", action="store_true", help="also build articles marked draft: true")
@@ -201,7 +204,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build(args.site, args.output, base_url=args.base_url, progress=_progress(args.verbose, start),
                        drafts=args.drafts, future=args.future, incremental=not args.full,
-                       background_cleanup=True, on_render=bar, search=not args.no_search)
+                       background_cleanup=True, on_render=bar, search=not args.no_search, verify=args.verify)
     finally:
         if bar is not None:
             bar.close()
@@ -209,6 +212,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     other = f" and {result.files} other files (feeds, sitemaps, robots.txt)" if result.files else ""
     print(f"built {result.pages} pages{other} into {result.output} in {time.perf_counter() - start:.2f}s")
+    if args.verify:
+        for path in result.differs:
+            print(f"verify: {path} differs from the page rendered from scratch", file=sys.stderr)
+        if result.differs:
+            print(f"verify: {len(result.differs)} pages differ; `newsgen build --full` rebuilds them all",
+                  file=sys.stderr)
+            return EXIT_INPUT
+        print("verify: every page is as rendered from scratch")
     return EXIT_OK
 
 

@@ -676,7 +676,7 @@ def _prune(cache_dir: Path, keep: str, output: Path) -> None:
     for name, where in list(known.items()):
         if name != keep and not os.path.isdir(str(where)):
             del known[name]
-            for gone in (name, *(name.replace(".json", f".{kind}.json") for kind in ("delta", "shows"))):
+            for gone in (name, *(name.replace(".json", f".{kind}.json") for kind in ("delta", "reads"))):
                 try:
                     os.unlink(cache_dir / gone)   # with what the build's delta record keeps beside it
                 except OSError:

@@ -7,10 +7,10 @@
                future-dated articles left out unless asked for)
 5. views       make the read-only views templates see (summaries, reading times, links)
 6. plan        plan every page, feed, the sitemap and robots.txt
-7. changes     find which pages the changes since the last build reach (see ``commands.delta``):
-               all of them on a full build
-8. render      render those pages and write them into a temporary directory (the previous output
-               updated in place), reusing every page whose inputs or fingerprint are unchanged
+7. changes     find which pages the changes since the last build reach: those whose record of what
+               they read holds a value that changed (see ``commands.delta``); all of them on a full build
+8. render      make those pages' contexts (recording what each reads), and render and write into a
+               temporary directory (the previous output updated in place) each whose fingerprint changed
                (Markdown converted once per article, templates compiled once), in worker processes
                for a big site (see ``render.parallel``)
 9. search      index the articles' strings into ``search-index/`` (see ``newsgen.search``)
@@ -28,7 +28,7 @@ import hashlib
 import os
 import time
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from newsgen.render import THEME_DIR, load_templates, make_environment, render_p
 from newsgen.render.env import RENDER_ERRORS, render_problem
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
-from newsgen.render.pages import Plan, plan_all
+from newsgen.render.pages import Page, Plan, plan_all
 from newsgen.render.parallel import run_jobs
 from newsgen.render.photos import PhotoError, Photos, Prepared, prepare
 from newsgen.render.views import Views
@@ -63,7 +63,9 @@ class BuildResult:
     rendered: int = 0                           # pages and feeds rendered (the rest reused unchanged)
     rendered_paths: tuple[str, ...] = ()        # which, in plan order
     indexed: tuple[str, ...] = ()               # search index bundles (years) made again
-    checked: int = 0                            # pages whose inputs were looked at (the rest carried over)
+    checked: int = 0                            # pages whose context was made (the rest carried over)
+    #: with ``verify``: the pages whose file differs from the page rendered from scratch (in plan order)
+    differs: tuple[str, ...] = ()
 
 
 class _Clock:
@@ -105,7 +107,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, *, drafts: bool = False,
           future: bool = False, incremental: bool = True, background_cleanup: bool = False,
           on_render: Callable[[int, int], None] | None = None, search: bool = True,
-          session: BuildSession | None = None, publishing: bool = True) -> BuildResult:
+          session: BuildSession | None = None, publishing: bool = True, verify: bool = False) -> BuildResult:
     """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input.
 
     Drafts and future-dated articles are left out unless ``drafts`` / ``future``. ``incremental``
@@ -115,7 +117,9 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     the rendering, for a progress bar. ``search=False`` leaves the search index out (``newsgen
     serve`` does, so that a preview does not wait for indexing). A ``session`` keeps the parsed
     articles in memory from one build to the next (see :class:`BuildSession`). ``publishing=False``
-    (a preview, a link check) leaves out the warning about a ``base_url`` without a host."""
+    (a preview, a link check) leaves out the warning about a ``base_url`` without a host. ``verify``
+    renders every page again from scratch after the build and compares it with the file the build
+    left, naming each that differs in ``BuildResult.differs`` (the incremental path checked)."""
     for folder in (site, output):   # its path is hashed, written into the cache and printed as UTF-8
         if folder is not None and not_utf8(str(folder)):
             shown = os.fsencode(folder).decode("utf-8", "backslashreplace")
@@ -127,7 +131,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         else ("", None, None)
     known: tuple[Path, Manifest] | None = None   # the last build's manifest, read once
     stale: StaleCheck | None = None              # its pages not on disk as written, found meanwhile
-    if inputs and last_out is not None:
+    if inputs and last_out is not None and not verify:
         unchanged, known = _unchanged(site, last_out, inputs)
         if unchanged is not None:
             clock.step("unchanged", "no input changed since the last build and its output is intact")
@@ -192,21 +196,29 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         changes = find_changes(plan, pages, fingerprints, writer, manifest, manifest_path, search=search,
                                incremental=incremental, stale=stale)
         previous, todo = changes.previous, changes.todo
+        # without a spare to update in place, every other page is linked from the last output
+        jobs: Sequence[int] = range(len(pages)) if changes.carry else todo
+        carried = frozenset(range(len(pages))).difference(todo) if changes.carry else frozenset()
         clock.step("changes", f"{len(todo)} pages reached by the changes" if previous is not None else
                    "the configuration, templates, options or static files changed, a place, topic or tag "
                    "changed its URL, or no record: "
                    "every page looked at")
 
-        def job(i: int) -> tuple[bool, list[Any], tuple[int, ...]]:
-            """Fingerprint page ``i``; hard-link it from the previous output if unchanged, else render it.
-            In the worker processes, so fingerprints, links and rendering all run in parallel."""
+        def job(i: int) -> tuple[bool, list[Any], tuple[tuple[str, str], ...] | None]:
+            """Make page ``i``'s context, recording what it reads, and fingerprint it; hard-link it from
+            the previous output if unchanged, else render it (a page the changes do not reach: linked
+            as it is, its reads None). In the worker processes, so contexts, links and rendering all run
+            in parallel."""
             page = pages[i]
-            text, shows = plan.inputs_of(page)
-            inputs = fingerprints.inputs(page, text)
-            known = manifest.pages.get(page.path)
-            if inputs and known and known[4] == inputs and writer.reuse(page.path, known[0], manifest):
-                return True, writer.identity(page.path, known[0], inputs), shows   # made from the same inputs
-            fingerprint = fingerprints.page(page)
+            if i in carried:
+                entry = manifest.pages[page.path]
+                if writer.reuse(page.path, entry[0], manifest):
+                    return True, writer.identity(page.path, entry[0]), None
+            views.record = record = {}
+            try:
+                fingerprint = fingerprints.page(page)
+            finally:
+                views.record = None
             reused = writer.reuse(page.path, fingerprint, manifest)
             if not reused:
                 try:
@@ -214,7 +226,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                 except RENDER_ERRORS as exc:
                     raise NewsgenError([render_problem(exc, page.template, page.path, site)]) from exc
                 writer.store(page.path, html)
-            return reused, writer.identity(page.path, fingerprint, inputs), shows
+            return reused, writer.identity(page.path, fingerprint), tuple(record.items())
 
         done = 0
 
@@ -224,13 +236,14 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
             if on_render is not None:
                 on_render(done, len(pages))
 
-        looked: list[tuple[bool, list[Any], tuple[int, ...]]] = []   # the outcomes of the pages in todo
-        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=looked,
+        looked: list[tuple[bool, list[Any], tuple[tuple[str, str], ...] | None]] = []   # the outcomes of the jobs
+        processes = run_jobs(len(jobs), lambda k: job(jobs[k]), progress=rendered, results=looked,
                              before_fork=lambda: load_templates(env))
         outcomes = looked
-        if previous is not None:   # every other page carried over as the last build left it
+        if previous is not None and not changes.carry:   # every other page carried over as the last build left it
             done_now = dict(zip(todo, looked, strict=True))
             outcomes = [done_now.get(i) or (True, manifest.pages[page.path], ()) for i, page in enumerate(pages)]
+        reads = [(i, found) for i, (_, _, found) in zip(jobs, looked, strict=True) if found is not None]
         dirty = [page for page, (reused, _, _) in zip(pages, outcomes, strict=True) if not reused]
         clock.step("render", f"{len(dirty)} pages and feeds rendered and written, {len(pages) - len(dirty)} "
                              f"unchanged and reused, by {processes} process{'es' if processes > 1 else ''}")
@@ -259,9 +272,13 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         writer.commit(sweep=previous is None)
         clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
                             f"{static} static files into {out}")
+        differs: tuple[str, ...] = ()
+        if verify:
+            differs = _verify(pages, env, views, out, site)
+            clock.step("verify", f"every page rendered again: {len(differs)} differ from the build's")
         if incremental:
             written.save(manifest_path, out)
-            changes.save(manifest_path, [page.path for page in pages], looked,
+            changes.save(manifest_path, [page.path for page in pages], reads,
                          dirty=[page.path for page in dirty], lost=manifest.pages.keys() - written.pages.keys())
             if readings is not None:
                 readings.save()
@@ -286,7 +303,27 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
                        articles=len(model.posts), static_files=static, files=writer.files,
                        rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty),
-                       indexed=indexed, checked=len(todo))
+                       indexed=indexed, checked=len(reads), differs=differs)
+
+
+def _verify(pages: Sequence[Page], env: Any, views: Views, out: Path, site: Path) -> tuple[str, ...]:
+    """The pages whose file in ``out`` is not the page rendered now from its context, made afresh."""
+    def check(i: int) -> str | None:
+        page = pages[i]
+        fresh = Page(page.path, page.template, page.make)   # its context made again, whatever was made before
+        try:
+            html = render_page(env, fresh, views)
+        except RENDER_ERRORS as exc:
+            raise NewsgenError([render_problem(exc, page.template, page.path, site)]) from exc
+        try:
+            same = (out / page.path).read_bytes() == html.encode("utf-8")
+        except OSError:
+            same = False
+        return None if same else page.path
+
+    found: list[str | None] = []
+    run_jobs(len(pages), check, results=found, before_fork=lambda: load_templates(env))
+    return tuple(path for path in found if path is not None)
 
 
 def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, manifest: Manifest,

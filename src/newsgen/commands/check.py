@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import posixpath
 import re
@@ -52,10 +53,6 @@ from newsgen.text import summarize
 
 #: Fields ``--fix`` fills when missing, in the order they are written.
 DERIVED = ("slug", "regions", "topics", "tags", "summary")
-#: Pages every build makes besides articles (list pages are checked exactly by ``--links``).
-SECTION_PAGES = ("", "regions/", "topics/", "tags/", "archive/", "search/", "feed.xml", "sitemap.xml",
-                 "robots.txt", "404.html")
-SECTION_PREFIXES = ("regions/", "topics/", "tags/", "archive/", "page/", "static/", "search-index/")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 CODE_SPAN = re.compile(r"(`+).+?\1")
@@ -106,6 +103,16 @@ class CheckResult:
     def ok(self) -> bool:
         return not self.errors
 
+
+@functools.cache
+def _sections() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The pages every build makes besides articles, and the folders of the pages it makes (list pages
+    are checked exactly by ``--links``): from the registered kinds of page
+    (:data:`newsgen.render.pages.KINDS`), and ``static/``."""
+    from newsgen.render.pages import KINDS
+
+    return (frozenset(page for kind in KINDS for page in kind.pages),
+            (*(folder for kind in KINDS for folder in kind.folders), "static/"))
 
 def check(site: Path, *, fix: bool = False, links: bool = False, today: dt.date | None = None) -> CheckResult:
     """Check ``site``; with ``fix`` fill missing derived fields first; with ``links`` also build and follow links."""
@@ -362,8 +369,8 @@ def _link_problem(link: str, here: str, base: str, urls: dict[str, Article], pub
             return Severity.WARNING, (f"link '{link}' points to {urls[key].path}, a draft or future-dated article "
                                       "that build leaves out: the link is broken until it is published")
         return None
-    if rel in SECTION_PAGES or f"{key}/" in SECTION_PAGES or rel in static or rel.startswith(SECTION_PREFIXES) \
-            and not rel.startswith("static/"):
+    pages, folders = _sections()
+    if rel in pages or f"{key}/" in pages or rel in static or rel.startswith(folders) and not rel.startswith("static/"):
         return None
     slugs = {url.rsplit("/", 1)[-1]: url for url in sorted(urls)}
     close = difflib.get_close_matches(key.rsplit("/", 1)[-1], list(slugs), n=1, cutoff=0.75)

@@ -24,7 +24,9 @@ Choices, so that feed readers see stable entries:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from newsgen.render.markdown import Body
-from newsgen.render.views import Views, plain_repr, rfc3339
+from newsgen.render.views import Views, digest, plain_repr, rfc3339
 
 #: Entries per feed: the newest of the listing.
 FEED_SIZE = 20
@@ -73,6 +75,9 @@ class FeedContent:
     def __str__(self) -> str:
         head = f'<p class="kicker">{escape(self._kicker)}</p>\n' if self._kicker else ""
         return xml_text(head + self._body.__html__())
+
+    def __repr__(self) -> str:   # what it holds (a template printing an entry shows its content, not an address)
+        return f"FeedContent({str(self)!r})"
 
 
 @plain_repr
@@ -116,34 +121,49 @@ class Feeds:
     def __init__(self, views: Views, body: Callable[[int], Body]) -> None:
         self.views = views
         self.body = body
-        self._entries: dict[int, EntryView] = {}
 
     def entry(self, index: int) -> EntryView:
-        entry = self._entries.get(index)
-        if entry is None:
-            views = self.views
-            post = views.site.posts[index]
-            article = post.article
-            view = views.posts[index]
-            authority = views.host or "localhost"
-            entry = EntryView(
-                id=xml_text(f"tag:{authority},{article.day.isoformat()}:{views.href(post.url)[len(views.base):]}"),
-                title=xml_text(feed_title(view.title, view.subtitle)),
-                url=xml_text(views.absolute(post.url)),
-                published=rfc3339(views.published(index)),
-                updated=rfc3339(views.last_change(index)),
-                authors=tuple(xml_text(a) for a in view.authors),
-                categories=tuple(xml_text(link.name) for link in view.topics),
-                summary=xml_text(view.summary),
-                content=FeedContent(self.body(index), view.kicker),
-            )
-            self._entries[index] = entry
+        """An article as a feed carries it (``entry:FILE``; its body recorded as the body is)."""
+        return self.views.recorded(f"entry:{self.views.files[index]}", functools.partial(self._entry, index),
+                                   _entry_digest)
+
+    def _entry(self, index: int) -> EntryView:
+        views = self.views
+        post = views.site.posts[index]
+        article = post.article
+        view = views.posts[index]
+        authority = views.host or "localhost"
+        entry = EntryView(
+            id=xml_text(f"tag:{authority},{article.day.isoformat()}:{views.href(post.url)[len(views.base):]}"),
+            title=xml_text(feed_title(view.title, view.subtitle)),
+            url=xml_text(views.absolute(post.url)),
+            published=rfc3339(views.published(index)),
+            updated=rfc3339(views.last_change(index)),
+            authors=tuple(xml_text(a) for a in view.authors),
+            categories=tuple(xml_text(link.name) for link in view.topics),
+            summary=xml_text(view.summary),
+            content=FeedContent(self.body(index), view.kicker),
+        )
         return entry
 
     def feed(self, title: str, page_url: str, posts: Sequence[int]) -> FeedView:
-        """The feed of a listing at ``page_url`` (site-relative): its :data:`FEED_SIZE` newest posts."""
-        views = self.views
+        """The feed of a listing at ``page_url`` (site-relative): its :data:`FEED_SIZE` newest posts
+        (``feed:URL``: its title and which articles, each recorded as an entry). Its ``updated`` is
+        the latest of its entries' (recorded with them), so it is left out of the feed's own digest:
+        resolving every feed again must not compute the dates of every feed's articles."""
+        newest = self.listed(title, page_url, posts)
+        return self._feed(title, page_url, newest)
+
+    def listed(self, title: str, page_url: str, posts: Sequence[int]) -> Sequence[int]:
+        """The articles a feed carries, recorded (``feed:URL``) with its title."""
+        files = self.views.files
         newest = posts[:FEED_SIZE]
+        self.views.recorded(f"feed:{page_url}", lambda: title,
+                            lambda found: digest(found + "\0" + "\0".join(files[i] for i in newest)))
+        return newest
+
+    def _feed(self, title: str, page_url: str, newest: Sequence[int]) -> FeedView:
+        views = self.views
         config = views.config
         if newest:
             updated = max(views.last_change(i) for i in newest)
@@ -155,6 +175,10 @@ class Feeds:
             title=xml_text(title), subtitle=xml_text(config.description), language=config.language,
             author=xml_text(config.title), url=xml_text(url), page_url=xml_text(views.absolute(page_url)),
             updated=rfc3339(updated), entries=tuple(self.entry(i) for i in newest))
+
+
+def _entry_digest(entry: EntryView) -> str:
+    return digest(repr(dataclasses.replace(entry, content=None)) + "\0" + entry.content.kicker)
 
 
 def feed_path(page_url: str) -> str:

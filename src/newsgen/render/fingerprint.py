@@ -12,8 +12,11 @@ its fingerprint hashes exactly that:
   its article file (of its Markdown when it has none), so no body is read or converted to be
   fingerprinted.
 
-Views are immutable and live as long as the build, so the digest of each view object is computed
-once (memoised by identity) however many listings show it. An unknown type in a context is an
+Which pages a rebuild looks at is decided by what they recorded reading (see
+:mod:`newsgen.render.views` and ``commands.delta``); the fingerprint then says whether a page looked
+at is the page the output holds (linked as it is) or must be rendered. Views are immutable and
+live as long as the build, so the digest of each view object is computed once (memoised by
+identity) however many listings show it. An unknown type in a context is an
 error, not a silent guess: a fingerprint that missed a value would reuse a stale page.
 """
 
@@ -57,7 +60,7 @@ class Fingerprints:
         #: flat views made for one page alone (its page links): written out by their repr as they are
         #: met, not digested and memoised (nothing else shows them again)
         self.own: frozenset[type] = frozenset({PageLink})
-        self._renderer = renderer.encode()
+        self._renderer = renderer.encode()   # the Markdown settings: part of the shape (see common())
         self._common = hashlib.sha256(b"newsgen " + __version__.encode() + b"\0" + repr(config).encode()
                                       + b"\0" + self.value(site_view)).digest()
 
@@ -79,23 +82,6 @@ class Fingerprints:
         for key in walked:
             h.update(b"%s:" % key.encode())
             self._feed(h, page.context[key])
-        return h.hexdigest()
-
-    def inputs(self, page: Page, text: str | None = None) -> str:
-        """The hex key of what ``page``'s context is made from (``Page.inputs``, or ``text`` when the
-        caller made it), or '' when it has none.
-
-        Cheaper than :meth:`page` by far (no context is made): a page whose inputs key is the one the
-        last build recorded beside its fingerprint is reused as it is. Everything the key does not
-        name must be in its ``inputs`` text: newsgen's version, the configuration, the site view, the
-        templates and the Markdown settings are added here."""
-        if text is None:
-            text = page.inputs() if page.inputs is not None else ""
-        if not text:
-            return ""
-        h = hashlib.sha256(self._common)
-        h.update(b"inputs\0" + page.path.encode() + b"\0" + self.template(page.template) + self._renderer + b"\0")
-        h.update(text.encode())
         return h.hexdigest()
 
     def common(self) -> str:

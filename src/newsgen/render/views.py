@@ -4,11 +4,26 @@ Every URL in a view is final: ``base_url``'s path already applied, so a template
 ``href="{{ post.url }}"`` and the site works under a sub-path (``/archive/``) as it is.
 Views are frozen dataclasses of strings, ints and tuples, built once per build: a
 :class:`PostView` is made once per article and shared by every listing that shows it.
+
+**Views record what a page reads.** While a page's context is made, :attr:`Views.record` is that
+page's record, and every public accessor of :class:`Views` (and of the page plan: bodies, feeds,
+sitemap entries, charts) writes into it the *name* of what it handed out (``post:FILE``,
+``link:FILE``, ``pager:URL``, ``node:PATH``, ``terms:topics:0``, …) with a digest of its value.
+Templates only see what the context holds, so the record covers what the template reads too. A
+view made by an accessor while another is being made (an article's meta reading the article's
+view) is recorded into the outer view's record, which is replayed on every page that takes the
+outer one. The next build computes the names' values again and looks at exactly the pages whose
+record holds a name whose digest changed (see ``commands.delta``). A name is resolved again by
+calling the accessor that recorded it (:meth:`newsgen.render.pages.Plan.resolve`), so the record
+and its check cannot disagree.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +40,21 @@ from newsgen.text import reading_minutes, summarize
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
 
 V = TypeVar("V")
+
+#: The kinds of recorded name whose value is a function of one article file (its digest), its URL, its
+#: lead photo and the names and URLs of the places, topics and tags it carries: the next build computes
+#: them again only for the articles where one of those changed (see ``commands.delta``). Every other
+#: kind is computed again on every build that takes the incremental path.
+ARTICLE_KINDS = frozenset({"post", "link", "rlink", "facets", "body", "meta", "entry", "dated"})
+
+
+def digest(text: str) -> str:
+    """A short digest of a recorded value's text (its repr, for a view)."""
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _repr_digest(value: object) -> str:
+    return digest(repr(value))
 
 
 def plain_repr(cls: type[V]) -> type[V]:
@@ -272,6 +302,23 @@ class _Lazy(Sequence[Any]):
         return tuple(out)
 
 
+class _RecordedPosts(Sequence[Any]):
+    """``Views.posts``: each article's view, recorded (``post:FILE``) on the page being made when read."""
+
+    def __init__(self, views: Views) -> None:
+        self._views = views
+
+    def __len__(self) -> int:
+        return len(self._views._posts)
+
+    def __getitem__(self, index: int) -> Any:   # type: ignore[override]
+        views = self._views
+        if isinstance(index, slice):
+            return list(views.post_list(range(*index.indices(len(self)))))
+        index = index if index >= 0 else index + len(self)
+        return views.post_list((index,))[0]
+
+
 def facet_year(article: Article) -> str:
     """The year an article's page is filed under by the search index (its filter and its bundle)."""
     return str(article.day.year)
@@ -302,7 +349,14 @@ class Views:
         self._tag_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.tags}
         #: every article's view, made when first asked for (in the render worker that needs it)
         self._posts = _Lazy(len(site.posts), self._post)
-        self.posts: Sequence[PostView] = self._posts
+        self._post_digests: list[str | None] = [None] * len(site.posts)
+        #: every article's view, recorded as ``post:FILE`` on the page being made
+        self.posts: Sequence[PostView] = _RecordedPosts(self)
+        #: the record of the page whose context is being made (name -> digest of the value), None: not recording
+        self.record: dict[str, str] | None = None
+        #: recorded names are being resolved again (see ``recorded``'s ``source``)
+        self.resolving = False
+        self._made: dict[str, tuple[Any, str, dict[str, str]]] = {}
         for post in site.posts:   # what the article cache keeps is derived here, in the build's process
             self._derived(post.article)
         self._nodes: dict[str, PlaceNode] = {}
@@ -315,6 +369,57 @@ class Views:
             topics_url=self.href("topics/"), tags_url=self.href("tags/"), archive_url=self.href("archive/"),
             stylesheet_url=self.href("static/style.css"), search_url=self.href("search/"),
             static_url=self.href("static/"), search_index_url=self.href("search-index/"))
+
+    @functools.cached_property
+    def files(self) -> list[str]:
+        """Every article's file (``articles/2025/08/x.md``), in order: how records name articles."""
+        return [post.article.path.as_posix() for post in self.site.posts]
+
+    @functools.cached_property
+    def numbers(self) -> dict[str, int]:
+        """Every article's position in the model, by its file."""
+        return {file: i for i, file in enumerate(self.files)}
+
+    def recorded(self, name: str, make: Callable[[], V], digest_of: Callable[[V], str] = _repr_digest, *,
+                 source: Callable[[], str] | None = None) -> V:
+        """The value ``name`` stands for, made once per build by ``make``, recorded on the page being
+        made with its digest (``digest_of``) and whatever ``make`` read in turn. ``source`` gives the
+        digest of what the value is made from, when that is cheaper than making it: :attr:`resolving`
+        then records it without making the value (and returns None)."""
+        hit = self._made.get(name)
+        if hit is None and source is not None and self.resolving:
+            if self.record is not None:
+                self.record[name] = source()
+            return None   # type: ignore[return-value]
+        if hit is None:
+            outer = self.record
+            self.record = inner = {}
+            try:
+                value = make()
+            finally:
+                self.record = outer
+            hit = self._made[name] = (value, source() if source is not None else digest_of(value), inner)
+        record = self.record
+        if record is not None:
+            record[name] = hit[1]
+            if hit[2]:
+                record.update(hit[2])
+        return hit[0]
+
+    def listing(self, name: str, indices: Sequence[int]) -> Sequence[int]:
+        """A list of articles (which and in which order) as a page reads it, recorded under ``name``."""
+        files = self.files
+        return self.recorded(name, lambda: indices, lambda found: digest("\0".join(files[i] for i in found)))
+
+    def _post_digest(self, index: int) -> str:
+        done = self._post_digests[index]
+        if done is None:
+            done = self._post_digests[index] = digest(repr(self._posts[index]))
+        return done
+
+    def article_count(self) -> int:
+        """How many articles the site has."""
+        return self.recorded("count", lambda: len(self.site.posts), str)
 
     def href(self, url: str) -> str:
         """A site-relative URL as an absolute path under ``base_url``'s path, percent-encoded.
@@ -371,7 +476,7 @@ class Views:
             authors=article.authors,
             summary=article.summary or auto_summary,
             reading_minutes=minutes,
-            regions=tuple(self.crumbs(r) for r in dict.fromkeys(article.regions)),
+            regions=tuple(self._crumbs(r) for r in dict.fromkeys(article.regions)),
             topics=tuple(self._topic_refs[t] for t in dict.fromkeys(article.topics)),
             tags=tuple(self._tag_refs[t] for t in dict.fromkeys(article.tags)),
             extra=MappingProxyType(dict(article.extra)),
@@ -381,16 +486,25 @@ class Views:
 
     def post_link(self, index: int) -> PostLink:
         """An article as a title and a link (for 上一篇 / 下一篇)."""
-        view = self.posts[index]
+        return self.recorded(f"link:{self.files[index]}", functools.partial(self._post_link, index))
+
+    def _post_link(self, index: int) -> PostLink:
+        view = self._posts[index]
         return PostLink(view.title, view.url)
 
     def related_link(self, index: int) -> RelatedLink:
         """An article as a related article: its title, link and date."""
-        view = self.posts[index]
+        return self.recorded(f"rlink:{self.files[index]}", functools.partial(self._related_link, index))
+
+    def _related_link(self, index: int) -> RelatedLink:
+        view = self._posts[index]
         return RelatedLink(view.title, view.url, view.date, view.date_text)
 
     def search_facets(self, index: int) -> SearchFacets:
         """The filters (region at every level, topic, year) and sort key of an article's page."""
+        return self.recorded(f"facets:{self.files[index]}", functools.partial(self._search_facets, index))
+
+    def _search_facets(self, index: int) -> SearchFacets:
         article = self.site.posts[index].article
         levels: dict[str, None] = {}
         for region in article.regions:
@@ -401,6 +515,9 @@ class Views:
     def crumbs(self, path: str) -> tuple[Link, ...]:
         """省 > 市 > 县 > 镇 links for a region path: one tuple a place, shared by every article placed
         there (so that a template may render it once: see ``cached`` in :mod:`newsgen.render.env`)."""
+        return self.recorded(f"crumbs:{path}", functools.partial(self._crumbs, path))
+
+    def _crumbs(self, path: str) -> tuple[Link, ...]:
         trail = self._trails.get(path)
         if trail is None:
             trail = self._trails[path] = tuple(self._place_links[level] for level in place_levels(path))
@@ -415,26 +532,60 @@ class Views:
         return chain
 
     def post_list(self, indices: Sequence[int]) -> tuple[PostView, ...]:
-        return self._posts.take(indices)
+        """The views of these articles, each recorded (``post:FILE``)."""
+        found = self._posts.take(indices)
+        record = self.record
+        if record is not None:
+            files, digests = self.files, self._post_digests
+            for i in indices:
+                record["post:" + files[i]] = digests[i] or self._post_digest(i)
+        return found
 
     def pager(self, pager: Pager[int]) -> PagerView:
+        """One page of a listing: ``pager:URL`` (its number, links and which articles it lists, in
+        order) and each article's view."""
+        return dataclasses.replace(self.pager_shell(pager), posts=self.post_list(pager.items))
+
+    def pager_shell(self, pager: Pager[int]) -> PagerView:
+        """One page of a listing without its articles' views (``pager:URL``). Its view is made from
+        the pager alone (and the site's base path, which every page depends on), so the pager is
+        what is recorded: its number, count, links and which articles it lists, in order. (The next
+        build computes the pager of every listing page again: a repr, not the view's page links.)"""
+        files = self.files
+
+        def of_pager() -> str:
+            head = (pager.number, pager.count, pager.url, pager.first_url, pager.previous_url, pager.next_url)
+            return digest(repr(head) + "\0".join(files[i] for i in pager.items))
+        return self.recorded(f"pager:{pager.url}", functools.partial(self._pager, pager), source=of_pager)
+
+    def _pager(self, pager: Pager[int]) -> PagerView:
         numbers = tuple(
             PageLink("最新" if n == pager.count else str(n), self.href(page_url(pager.first_url, n, pager.count)),
                      n == pager.number) if n else PageLink("…", "")
             for n in page_window(pager.number, pager.count))
         return PagerView(
-            number=pager.number, count=pager.count, front=pager.is_front, posts=self.post_list(pager.items),
+            number=pager.number, count=pager.count, front=pager.is_front, posts=(),
             url=self.href(pager.url),
             previous_url=self.href(pager.previous_url) if pager.previous_url is not None else None,
             next_url=self.href(pager.next_url) if pager.next_url is not None else None,
             pages=numbers)
 
     def place_node(self, path: str) -> PlaceNode:
+        """A place with its counts and its places below (``node:PATH``)."""
+        return self.recorded(f"node:{path}", functools.partial(self._node, path))
+
+    def bare_node(self, path: str) -> PlaceNode:
+        """A place by name and link only, no counts, no places below (``place:PATH``): what a numbered
+        page of a listing shows of it, so that an article added to the place does not rewrite them."""
+        return self.recorded(f"place:{path}",
+                             lambda: dataclasses.replace(self._node(path), count=0, own=0, children=()))
+
+    def _node(self, path: str) -> PlaceNode:
         node = self._nodes.get(path)
         if node is None:
             place: Place = self.site.places[path]
             node = PlaceNode(name=place.name, url=self.href(place.url), count=place.count, own=place.own,
-                             children=tuple(self.place_node(c) for c in place.children))
+                             children=tuple(self._node(c) for c in place.children))
             self._nodes[path] = node
         return node
 
@@ -443,6 +594,9 @@ class Views:
 
     def term_links(self, kind: str, by_count: bool = False) -> tuple[Link, ...]:
         """Links to every topic (``kind='topics'``) or tag (``'tags'``), by slug or by count."""
+        return self.recorded(f"terms:{kind}:{int(by_count)}", functools.partial(self._term_links, kind, by_count))
+
+    def _term_links(self, kind: str, by_count: bool) -> tuple[Link, ...]:
         terms = self.site.topics if kind == "topics" else self.site.tags
         links = self._topic_links if kind == "topics" else self._tag_links
         items = [links[t.name] for t in terms]
@@ -451,11 +605,45 @@ class Views:
         return tuple(items)
 
     def term_link(self, term: Term, kind: str) -> Link:
-        return (self._topic_links if kind == "topics" else self._tag_links)[term.name]
+        """A topic or tag with its count (``term:KIND:NAME``)."""
+        return self.recorded(f"term:{kind}:{term.name}",
+                             lambda: (self._topic_links if kind == "topics" else self._tag_links)[term.name])
+
+    def term_ref(self, term: Term, kind: str) -> Link:
+        """A topic or tag by name and link only (``termref:KIND:NAME``)."""
+        return self.recorded(f"termref:{kind}:{term.name}",
+                             lambda: (self._topic_refs if kind == "topics" else self._tag_refs)[term.name])
 
     def year(self, year: Year, with_posts: bool) -> YearView:
+        """A year with its months (``year:YEAR``: names, links, counts and which articles each holds)
+        and, ``with_posts``, their articles' views."""
+        files = self.files
+        shell = self.recorded(f"year:{year.year}", functools.partial(self._year, year),
+                              lambda view: digest(repr(view) + "\1".join(
+                                  "\0".join(files[i] for i in m.posts) for m in year.months)))
+        if not with_posts:
+            return shell
+        return dataclasses.replace(shell, months=tuple(dataclasses.replace(view, posts=self.post_list(m.posts))
+                                                       for view, m in zip(shell.months, year.months, strict=True)))
+
+    def year_ref(self, year: Year) -> YearView:
+        """A year by name and link only (``yearref:YEAR``): what its months' pages show of it."""
+        return self.recorded(f"yearref:{year.year}",
+                             lambda: dataclasses.replace(self._year(year), count=0, months=()))
+
+    def month(self, year: Year, number: int) -> MonthView:
+        """One month of a year with its articles (``month:YEAR:NUMBER`` and their views)."""
+        return dataclasses.replace(self.month_shell(year, number), posts=self.post_list(year.months[number].posts))
+
+    def month_shell(self, year: Year, number: int) -> MonthView:
+        """One month of a year without its articles' views (``month:YEAR:NUMBER``, which says which they are)."""
+        month = year.months[number]
+        files = self.files
+        return self.recorded(f"month:{year.year}:{number}", lambda: self._year(year).months[number],
+                             lambda view: digest(repr(view) + "\0".join(files[i] for i in month.posts)))
+
+    def _year(self, year: Year) -> YearView:
         return YearView(
             name=f"{year.year}年", url=self.href(year.url), count=len(year.posts),
             months=tuple(MonthView(name=f"{m.year}年{m.month}月", url=self.href(m.url), count=len(m.posts),
-                                   posts=self.post_list(m.posts) if with_posts else ())
-                         for m in year.months))
+                                   posts=()) for m in year.months))
