@@ -554,3 +554,20 @@ def test_import_keeps_a_bulletins_photo_caption_as_a_figure_waiting_for_its_phot
     build(site, out, search=False)
     html = (out / "2024" / "11" / "xinshuichang" / "index.html").read_text(encoding="utf-8")
     assert "TODO" not in html and "清水池" not in html and "放心水" in html
+
+
+def test_check_takes_an_svg_image_for_an_image_and_a_link_to_a_photo_file_for_a_link(site: Path):
+    """An SVG shown as an image is not a link to a page (check once called every one a broken link); a
+    plain link to a photo file is a link, and the file is not published (only its derivatives are)."""
+    from newsgen.commands.check import check
+
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>',
+                                      encoding="utf-8")
+    index = folder / "index.md"
+    (folder / "original.jpg").write_bytes(photo("coffee", 600))
+    index.write_text(index.read_text(encoding="utf-8") + "\n![示意图](chart.svg)\n\n[看原图](original.jpg)\n",
+                     encoding="utf-8")
+    found = [str(d) for d in check(site).diagnostics if "luojia-gongshui" in str(d.location.path)]
+    assert not any("'chart.svg'" in d for d in found), found
+    assert any("link 'original.jpg'" in d for d in found), found
