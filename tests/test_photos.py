@@ -571,3 +571,24 @@ def test_check_takes_an_svg_image_for_an_image_and_a_link_to_a_photo_file_for_a_
     found = [str(d) for d in check(site).diagnostics if "luojia-gongshui" in str(d.location.path)]
     assert not any("'chart.svg'" in d for d in found), found
     assert any("link 'original.jpg'" in d for d in found), found
+
+
+def test_resolving_with_the_folders_known_still_refuses_a_link_out_of_the_site(tmp_path: Path):
+    """resolve() keeps the real paths of folders between calls: a folder or a file that is a symbolic
+    link out of the site is refused all the same, the first time and the next."""
+    from newsgen.render.photos import PhotoError, resolve
+
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    (site / "articles" / "a").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "x.jpg").write_bytes(b"x")
+    (site / "articles" / "a" / "ok.jpg").write_bytes(b"x")
+    (site / "articles" / "a" / "pics").symlink_to(outside)
+    (site / "articles" / "a" / "link.jpg").symlink_to(outside / "x.jpg")
+    known: dict[str, str] = {}
+    article = Path("articles/a/index.md")
+    for _ in range(2):
+        assert resolve(site, article, "ok.jpg", known) == Path("articles/a/ok.jpg")
+        for src in ("pics/x.jpg", "link.jpg"):
+            with pytest.raises(PhotoError, match="symbolic link"):
+                resolve(site, article, src, known)
