@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from newsgen import cachefile
 from newsgen.config import PhotosConfig
@@ -502,7 +502,9 @@ class Photos:
 
     # -- HTML
     def url(self, variant: Variant) -> str:
-        return self.base_path + quote(variant.path)
+        """The address of a derivative: its path is ``photos/`` and a digest, width and format, which
+        need no quoting (quoting the thousands of them a listing build makes cost as much as the rest)."""
+        return self.base_path + variant.path
 
     def srcset(self, photo: Photo, fmt: str) -> str:
         return ", ".join(f"{self.url(v)} {v.width}w" for v in photo.of(fmt))
