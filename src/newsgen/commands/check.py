@@ -47,7 +47,7 @@ from newsgen.content import Article
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.render import THEME_DIR, static_dirs
 from newsgen.render.env import render_problem, shown_template
-from newsgen.render.photos import WAITING, check_photos, is_photo
+from newsgen.render.photos import WAITING, check_photos, find_images, is_photo, is_svg
 from newsgen.site import article_url
 from newsgen.text import summarize
 
@@ -328,9 +328,11 @@ def _body_links(site: Path, checked: Validated, left_out: set[Path]) -> list[Dia
     out: list[Diagnostic] = []
     for article in checked.articles:
         here = article_url(article)
+        images = {ref.src for ref in find_images(article.body)
+                  if ref.src == WAITING or is_photo(ref.src) or is_svg(ref.src)} if "![" in article.body else set()
         for offset, link in body_links(article.body):
-            if link == WAITING or is_photo(link):
-                continue   # a photo: check_photos looks at it
+            if link in images:
+                continue   # a photo or SVG shown as an image: check_photos looks at it (a link to one is a link)
             problem = _link_problem(link, here, base, urls, published, static, site, article)
             if problem is not None:
                 severity, message = problem

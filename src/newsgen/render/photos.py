@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from newsgen import cachefile
 from newsgen.config import PhotosConfig
@@ -167,9 +167,12 @@ def svg_problem(data: bytes, shown: str) -> str | None:
     return None
 
 
-def resolve(site: Path, article: Path, src: str) -> Path:
+def resolve(site: Path, article: Path, src: str, known: dict[str, str] | None = None) -> Path:
     """The file (relative to ``site``) a local image address of ``article`` names; :class:`PhotoError`
-    when it climbs out of the site, leads out of it through a symbolic link, or is missing."""
+    when it climbs out of the site, leads out of it through a symbolic link, or is missing.
+
+    ``known`` keeps the real paths of the site and of the folders met, for the next call: a build
+    resolving a thousand photos then looks up each photo's own name, not every folder above it."""
     path = unquote(src.split("#", 1)[0].split("?", 1)[0])
     if "\0" in path or "\\" in path:
         raise PhotoError(f"image {src!r}: the path holds a '\\' or a NUL; write it with '/'")
@@ -181,14 +184,32 @@ def resolve(site: Path, article: Path, src: str) -> Path:
         raise PhotoError(f"image {src!r} climbs out of the site; put the photo beside the article "
                          "(or in static/) and name it from there")
     full = site / joined
-    real_site = os.path.realpath(site)
-    real = os.path.realpath(full)
-    if os.path.commonpath([real_site, real]) != real_site:
+    real_site = _realpath(str(site), known)
+    real = _realpath(str(full), known)
+    if real != real_site and not real.startswith(real_site.rstrip(os.sep) + os.sep):
         raise PhotoError(f"image {src!r} is a symbolic link to a file outside the site; copy the photo "
                          "into the site instead")
     if not os.path.isfile(real):
         raise PhotoError(f"image {src!r}: no such file {joined}; put the photo there or correct the path")
     return Path(joined)
+
+
+def _realpath(path: str, known: dict[str, str] | None) -> str:
+    """``os.path.realpath(path)``, with the real paths found kept in ``known`` (path -> real path):
+    the real path of a name that is not a symbolic link is its folder's real path and the name, so
+    each folder is looked at once."""
+    if known is None:
+        return os.path.realpath(path)
+    real = known.get(path)
+    if real is None:
+        folder, name = os.path.split(path)
+        if not folder or folder == path or name in ("", ".", ".."):
+            real = os.path.realpath(path)
+        else:
+            joined = os.path.join(_realpath(folder, known), name)
+            real = os.path.realpath(joined) if os.path.islink(joined) else joined
+        known[path] = real
+    return real
 
 
 @dataclass(frozen=True)
@@ -362,6 +383,8 @@ class Photos:
         self._photos: dict[str, Photo] = {}
         self._memory: dict[str, bytes] = {}
         self.encoded = 0   # photos encoded by this build (the rest from the cache)
+        self.real_paths: dict[str, str] = {}   # folder -> its real path, for resolve()
+        self._cached: set[str] | None = None   # the names in cache_dir, listed once (see missing())
         if cache_dir is not None:
             try:
                 data = cachefile.read_json(cache_dir / "index.json")
@@ -426,8 +449,14 @@ class Photos:
         """Whether ``photo`` has a derivative the cache lacks (it is encoded by :meth:`files`)."""
         if photo.variants[0].format == "svg":
             return False
-        return self.cache_dir is None or not all((self.cache_dir / v.path.rpartition("/")[2]).is_file()
-                                                 for v in photo.variants)
+        if self.cache_dir is None:
+            return True
+        if self._cached is None:   # one listing, not a look-up of every derivative of every photo
+            try:
+                self._cached = set(os.listdir(self.cache_dir))
+            except OSError:
+                self._cached = set()
+        return not all(v.path.rpartition("/")[2] in self._cached for v in photo.variants)
 
     def files(self, photo: Photo) -> dict[str, bytes | Path]:
         """Each derivative of ``photo`` by its output path: a file of the cache, or the bytes (no cache).
@@ -473,7 +502,9 @@ class Photos:
 
     # -- HTML
     def url(self, variant: Variant) -> str:
-        return self.base_path + quote(variant.path)
+        """The address of a derivative: its path is ``photos/`` and a digest, width and format, which
+        need no quoting (quoting the thousands of them a listing build makes cost as much as the rest)."""
+        return self.base_path + variant.path
 
     def srcset(self, photo: Photo, fmt: str) -> str:
         return ", ".join(f"{self.url(v)} {v.width}w" for v in photo.of(fmt))
@@ -556,7 +587,7 @@ def prepare(photos: Photos, articles: list[Any], refs: dict[str, list[list[str]]
         shown: list[tuple[Photo, str]] = []
         for src, alt, line in entries:
             try:
-                path = resolve(photos.site, article.path, src)
+                path = resolve(photos.site, article.path, src, photos.real_paths)
                 photo = photos.svg(path) if is_svg(src) else photos.photo(path)
             except PhotoError as exc:
                 where = Location(article.path, article.body_line + line - 1 if line else None)
