@@ -9,7 +9,7 @@ import pytest
 from newsgen.bulletin import scorer
 from newsgen.bulletin.blocks import features, flat, split_blocks
 from newsgen.bulletin.parse import assemble
-from newsgen.bulletin.sections import Item, Section, State
+from newsgen.bulletin.sections import Item, Role, Section, State
 from newsgen.bulletin.similarity import Vectorizer
 
 BULLETIN = """青山县图书馆延长夏季开放时间
@@ -289,3 +289,42 @@ def test_a_later_part_number_says_nothing_of_the_heading_above_it():
     state = _headed([("渡口老船工", "河口镇渡口老船工刘师傅撑了四十年渡船。"), ("撑船", "刘师傅十六岁开始撑船。"),
                      ("2", "大桥通车以后乘客少了。")])
     assert not _parts_follow(state, 1)
+
+
+@pytest.mark.parametrize(("a", "b"), [("二、乡村道路建设", "三、农田水利"), ("一是加强巡查", "二是完善台账"),
+                                      ("（二）治理", "（三）服务"), ("专家：仍需观望", "专家：影响有限"),
+                                      ("走进田间 送技上门", "扎根基层 服务农户"), ("村里的路怎么修？", "钱从哪里来？"),
+                                      ("修路", "架桥"), ("乡村道路变宽了", "农田水利更新了")])
+def test_headings_of_one_form_are_alike(a, b):
+    # a feature's subheadings come in a series of one form: an ordinal in one notation, one tag, two
+    # phrases side by side, a question each, or plain and cut to one length
+    assert scorer.form_alike(a, b) == 1.0
+
+
+@pytest.mark.parametrize(("a", "b"), [("二、乡村道路建设", "三是农田水利"), ("专家：仍需观望", "走进田间 送技上门"),
+                                      ("村里的路怎么修？", "村里的路修好了"),
+                                      ("修路", "青山县乡村道路改造工程全面完工"),
+                                      ("走进田间 送技上门", "走进田间送技上门")])
+def test_headings_of_different_forms_or_lengths_are_not_alike(a, b):
+    assert scorer.form_alike(a, b) == 0.0
+
+
+def test_the_sibling_cue_reads_the_subheadings_the_running_article_prints():
+    state = _headed([("青山县乡村道路改造工程全面完工", "本报讯 近日，青山县乡村道路改造工程全面完工。"),
+                     ("一、道路变宽了", "全县拓宽村道一百二十公里。"),
+                     ("二、出行更方便", "三月一日起，新开通五条班车线路。")])
+    prev, sec = state.sections[0], state.sections[2]
+    assert scorer._sibling("二、出行更方便", prev) == 0.0            # the article prints no subheading yet
+    prev.body += [state.sections[1].head[0], *state.sections[1].body]
+    state.sections[1].head[0].role = Role.SUB
+    assert scorer._sibling("二、出行更方便", prev) == 1.0
+    assert scorer._sibling("白云镇新建三座便民桥", prev) == 0.0
+    del state.sections[1]
+    assert scorer.headline_cues(state, 1)["sibling"] == 1.0
+    assert sec is state.sections[1]
+
+
+def test_a_heading_of_the_form_of_a_subheading_above_reads_more_like_a_subheading():
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    assert fitted.probability({**cues, "sibling": 1.0}) < fitted.probability({**cues, "sibling": 0.0})

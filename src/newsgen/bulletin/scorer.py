@@ -69,6 +69,14 @@ ALIKE_SPAN = 6
 #: A page's share of headings over a lead is smoothed towards even odds as if this many more headings
 #: had been seen, half of each kind: a page of two headings says little.
 SHARE_PRIOR = 2
+#: An ordinal opening a heading (二、 三是 其四 （五） 第六 7. ⑧): a feature numbers its parts in one notation.
+ORDINAL = re.compile(r"^(?:[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]|"
+                     r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．是]|其[一二三四五六七八九十]|第[一二三四五六七八九十\d]{1,3}|[①-⑳])")
+NUMERAL = re.compile(r"[\d一二三四五六七八九十①-⑳]+")
+#: Plain subheadings of one series are cut to within this many characters of one length.
+SIBLING_SPAN = 3
+#: Two phrases set side by side with a space (将心比心 以心换心): a heading's form, kept across a series.
+COUPLET = re.compile(r"\S\s+\S")
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,10 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         # a column tag or a source opening the heading (社评：, 外媒：, 【解局】) marks a page's headlines;
         # a part of an article is seldom tagged so
         "tagged": float(bool(HEAD_TAG.match(title))),
+        # page-level evidence: the running article already prints a subheading of this heading's form
+        # (the same ordinal notation, the same tag, or the same shape and near its length): a feature's
+        # subheadings come in a series cut alike
+        "sibling": _sibling(title, prev),
         # page-level evidence: this pair's likeness against how alike this page's sections are in
         # general (a page of briefs on one subject is alike throughout: only more alike than that
         # says "the same article"), capped
@@ -171,6 +183,34 @@ def _page_cues(state: State, k: int, lead: bool) -> dict[str, float]:
     kind as the article above's; after refits each left wide within the refit's noise or lower.
     """
     return {"lead_page": float(lead) * state.page.get("leads", 0.5)}
+
+
+def _form(text: str) -> tuple[str | None, bool, bool, bool, bool]:
+    """A heading's form: its ordinal's notation (the numeral blanked: 二、 and 三、 alike), whether it
+    opens with a tag, ends with a question, sets two phrases side by side, or holds a comma."""
+    m = ORDINAL.match(text)
+    return (NUMERAL.sub("N", m.group(0)) if m else None, bool(HEAD_TAG.match(text)), text.endswith(("？", "?")),
+            bool(COUPLET.search(text)), "，" in text or "," in text)
+
+
+def form_alike(a: str, b: str) -> float:
+    """How alike two headings are in form, 0 to 1: 0 for different forms (:func:`_form`); 1 for the
+    same marked form (an ordinal notation, a tag, a question, a couplet, a comma); two plain headings
+    by how near in length they are (1 for the same, 0 at SIBLING_SPAN characters or more: a series of
+    plain subheadings is cut to one length, as headlines seldom are)."""
+    fa, fb = _form(a), _form(b)
+    if fa != fb:
+        return 0.0
+    if any(fa):
+        return 1.0
+    return max(0.0, 1 - abs(len(a) - len(b)) / SIBLING_SPAN)
+
+
+def _sibling(title: str, prev: Section) -> float:
+    """How alike in form the heading is to the most alike subheading the running article ``prev``
+    already prints (:func:`form_alike`); 0 when it prints none."""
+    subs = [i.text for i in prev.body if i.role is Role.SUB]
+    return max((form_alike(title, t) for t in subs), default=0.0)
 
 
 def _share(hits: int, total: int) -> float:
