@@ -328,3 +328,51 @@ def test_a_heading_of_the_form_of_a_subheading_above_reads_more_like_a_subheadin
     fitted = scorer.model("opens_article")
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
     assert fitted.probability({**cues, "sibling": 1.0}) < fitted.probability({**cues, "sibling": 0.0})
+
+
+def _fit_module():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+    import fit
+
+    return fit
+
+
+class _Pick:
+    """A stand-in for random.Random that picks the given form, then the first of every choice."""
+
+    def __init__(self, form: str) -> None:
+        self.form = form
+
+    def choices(self, population, weights=None):
+        return [self.form]
+
+    def choice(self, seq):
+        return seq[0]
+
+
+def test_training_subheadings_come_as_a_series_of_one_marked_form():
+    # train/fit.py: the subheadings given to training articles are of one form a series, plain or marked,
+    # so that the model learns that a marked heading (a label, a question) may well be a subheading,
+    # and that its sibling of the same form above says so
+    fit = _fit_module()
+    paras = ["青山县乡村道路改造工程全面完工。", "村道拓宽了，会车不再难，村民出行方便。",
+             "班车开进村，一天六趟，学生上学不再走远路。"]
+    subs = {1: "会车不再难", 2: "学生上学不再走远路"}
+    assert fit.series_form(subs, paras, _Pick("plain")) == subs
+    assert fit.series_form(subs, paras, _Pick("ordinal")) == {1: "一、会车不再难", 2: "二、学生上学不再走远路"}
+    assert fit.series_form(subs, paras, _Pick("question")) == {1: "会车不再难？", 2: "学生上学不再走远路？"}
+    labelled = fit.series_form(subs, paras, _Pick("label"))
+    assert all(scorer.HEAD_TAG.match(t) for t in labelled.values())
+    assert fit.series_form(subs, paras, _Pick("couplet")) == {1: "村道拓宽了 会车不再难", 2: "班车开进村 一天六趟"}
+    titles = list(fit.series_form(subs, paras, _Pick("couplet")).values())
+    assert scorer.form_alike(*titles) > 0
+
+
+def test_a_couplet_series_falls_back_to_plain_clauses_when_a_paragraph_has_no_two_short_ones():
+    fit = _fit_module()
+    paras = ["标题", "村道拓宽了，会车不再难。", "全县今年完成乡村道路改造一百二十公里工程。"]
+    subs = {1: "会车不再难", 2: "全县今年完成乡村道路改造"}
+    assert fit.series_form(subs, paras, _Pick("couplet")) == subs
