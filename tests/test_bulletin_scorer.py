@@ -206,8 +206,8 @@ def test_lead_page_is_a_lead_under_the_heading_times_the_page_share():
     texts = ["本报讯 近日，青山县城东路口货车与轿车相撞三人受伤。", "白云镇西环路货车侧翻司机受伤。"]
     state = _sections(texts)
     state.page.update(leads=0.8)
-    assert scorer._page_cues(state, 1, lead=True) == {"lead_page": 0.8}
-    assert scorer._page_cues(state, 1, lead=False) == {"lead_page": 0.0}
+    assert scorer._page_cues(state, 1, lead=True)["lead_page"] == 0.8
+    assert scorer._page_cues(state, 1, lead=False)["lead_page"] == 0.0
 
 
 @pytest.mark.parametrize("text", ["此外，图书馆还将增设自习座位。", "与此同时，镇里新修了两条机耕路。",
@@ -376,3 +376,44 @@ def test_a_couplet_series_falls_back_to_plain_clauses_when_a_paragraph_has_no_tw
     paras = ["标题", "村道拓宽了，会车不再难。", "全县今年完成乡村道路改造一百二十公里工程。"]
     subs = {1: "会车不再难", 2: "全县今年完成乡村道路改造"}
     assert fit.series_form(subs, paras, _Pick("couplet")) == subs
+
+
+COLUMN_PAGE = """【乡村振兴】青山县茶园喜获丰收
+
+本报讯 近日，青山县十万亩茶园迎来采摘旺季，茶农日均采摘鲜叶两万斤。
+
+【乡村振兴】白云镇新建冷链仓库
+
+本报讯 昨日，白云镇冷链仓库建成投用，周边果农的水果可就近储存。
+
+【现场】采茶忙
+
+茶山上，茶农们背着竹篓穿行在茶垄间，一片繁忙。
+
+【乡村振兴】北关村电商带货
+
+本报讯 近日，北关村开设直播间，村民们学会了在网上卖土特产。
+"""
+
+
+def test_column_page_is_the_share_of_the_pages_other_bracket_tags_over_a_lead():
+    # issue 19: a page that runs its briefs under column tags prints them over a lead each; a tag
+    # printed once, or a bracketed part of a feature over plain text, says nothing of the kind
+    state = assemble(COLUMN_PAGE)
+    firsts = [line for line in COLUMN_PAGE.split("\n\n") if line.startswith("【")]
+    index = {i.text: i.block.index for i in state.items}
+    assert [lead for _, lead in state.page_tags] == [True, True, False, True]
+    assert scorer._column_page(state, firsts[0], index[firsts[0]]) == pytest.approx(2 / 3)
+    assert scorer._column_page(state, firsts[2], index[firsts[2]]) == pytest.approx(1.0)
+    assert scorer._column_page(state, "采茶忙", 0) == 0.0              # no tag
+    assert scorer._column_page(state, "观察：采茶忙", 0) == 0.0         # a label, not a column tag
+
+    alone = assemble(COLUMN_PAGE.replace("【乡村振兴】", ""))
+    assert scorer._column_page(alone, firsts[2], index[firsts[2]]) == 0.0   # the only tag on its page
+
+
+def test_a_bracket_tagged_heading_reads_more_like_a_headline_where_the_pages_tagged_headings_stand_over_leads():
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    tagged = {**cues, "tagged": 1.0}
+    assert fitted.probability({**tagged, "column_page": 1.0}) > fitted.probability({**tagged, "column_page": 0.0})
