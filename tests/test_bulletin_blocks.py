@@ -159,6 +159,8 @@ def test_column_tags_and_inner_brackets_are_not_bylines(text):
     "8月2日，在某市港口，货轮准备靠岸。（某某社发）",
     "8月2日，某市新桥通车。（某某社记者张三摄）",
     "8月2日，某市新桥通车。（受访者供图）",
+    "8月2日，市民在某市街头参加集会。（某某视觉）",   # a picture agency: 某某视觉, 视觉中国
+    "8月2日，某市新桥通车。（视觉中国）",
 ])
 def test_a_photo_credit_closing_a_caption_is_no_sign_off(text):
     assert tail_byline(text) is None

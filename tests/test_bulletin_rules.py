@@ -675,3 +675,42 @@ def test_split_glued_runs_asks_about_the_seam_below_paragraphs_that_go_on_with_t
     assemble("\n\n".join(SUPPLY + WETLAND + [SUPPLY_TAIL]) + "\n", state)
     asked = [items for name, _cues, items in state.trace or [] if name == "glued_tail" and items[0].text == WETLAND[0]]
     assert asked and asked[0][-1].text == SUPPLY_TAIL
+
+
+def test_resolve_subheads_keeps_the_next_numbered_part_in_its_article_over_a_dated_paragraph():
+    # 一、… then 二、… under one running article: the second numbers the article's next part, even over a
+    # paragraph that opens with a date as a lead does, and a subject of its own
+    part_two = "今年3月5日，西江大桥建设者克服高温天气影响，优化施工方案，大桥主体工程提前合龙。"
+    state = run(state_of(*TEA, "一、茶园面积扩大", "青山县茶园面积扩大到三万亩，青山县茶农收入翻了一番。",
+                         "二、大桥提前合龙", part_two),
+                rules.build_sections, rules.resolve_subheads)
+    assert len(state.sections) == 1
+    assert [i.text for i in state.sections[0].body if i.role is Role.SUB] == ["一、茶园面积扩大", "二、大桥提前合龙"]
+    assert "next part" in " ".join(state.sections[0].notes)
+
+
+def test_a_numbered_heading_with_no_previous_number_above_is_left_to_the_model():
+    from newsgen.bulletin.rules.resolve_subheads import _numbered_next
+
+    def section(text: str, role: Role = Role.TITLE) -> Section:
+        blk = split_blocks(text + "\n")[0]
+        return Section(head=[Item(blk, features(blk), role)], body=[])
+
+    running = section("茶园里走出致富路")
+    running.body = [section("一、茶园面积扩大", Role.SUB).head[0]]
+    assert _numbered_next(section("二、大桥提前合龙"), running)
+    assert not _numbered_next(section("三、大桥提前合龙"), running)      # a number skipped
+    assert not _numbered_next(section("二是大桥提前合龙"), running)      # another notation
+    assert not _numbered_next(section("大桥提前合龙"), running)
+
+
+def test_ordinals_are_read_in_every_notation():
+    from newsgen.bulletin.rules.resolve_subheads import ordinal
+
+    assert ordinal("二、大桥合龙") == ("N、", 2)
+    assert ordinal("（十二）大桥合龙") == ("（N）", 12)
+    assert ordinal("二十三是大桥合龙") == ("N是", 23)
+    assert ordinal("③大桥合龙") == ("N", 3)
+    assert ordinal("其四，大桥合龙") == ("其N", 4)
+    assert ordinal("12.大桥合龙") == ("N.", 12)
+    assert ordinal("大桥合龙") is None

@@ -9,7 +9,7 @@ import pytest
 from newsgen.bulletin import scorer
 from newsgen.bulletin.blocks import features, flat, split_blocks
 from newsgen.bulletin.parse import assemble
-from newsgen.bulletin.sections import Item, Section, State
+from newsgen.bulletin.sections import Item, Role, Section, State
 from newsgen.bulletin.similarity import Vectorizer
 
 BULLETIN = """青山县图书馆延长夏季开放时间
@@ -223,8 +223,8 @@ def test_lead_page_is_a_lead_under_the_heading_times_the_page_share():
     texts = ["本报讯 近日，青山县城东路口货车与轿车相撞三人受伤。", "白云镇西环路货车侧翻司机受伤。"]
     state = _sections(texts)
     state.page.update(leads=0.8)
-    assert scorer._page_cues(state, 1, lead=True) == {"lead_page": 0.8}
-    assert scorer._page_cues(state, 1, lead=False) == {"lead_page": 0.0}
+    assert scorer._page_cues(state, 1, lead=True)["lead_page"] == 0.8
+    assert scorer._page_cues(state, 1, lead=False)["lead_page"] == 0.0
 
 
 @pytest.mark.parametrize("text", ["此外，图书馆还将增设自习座位。", "与此同时，镇里新修了两条机耕路。",
@@ -306,3 +306,131 @@ def test_a_later_part_number_says_nothing_of_the_heading_above_it():
     state = _headed([("渡口老船工", "河口镇渡口老船工刘师傅撑了四十年渡船。"), ("撑船", "刘师傅十六岁开始撑船。"),
                      ("2", "大桥通车以后乘客少了。")])
     assert not _parts_follow(state, 1)
+
+
+@pytest.mark.parametrize(("a", "b"), [("二、乡村道路建设", "三、农田水利"), ("一是加强巡查", "二是完善台账"),
+                                      ("（二）治理", "（三）服务"), ("专家：仍需观望", "专家：影响有限"),
+                                      ("走进田间 送技上门", "扎根基层 服务农户"), ("村里的路怎么修？", "钱从哪里来？"),
+                                      ("修路", "架桥"), ("乡村道路变宽了", "农田水利更新了")])
+def test_headings_of_one_form_are_alike(a, b):
+    # a feature's subheadings come in a series of one form: an ordinal in one notation, one tag, two
+    # phrases side by side, a question each, or plain and cut to one length
+    assert scorer.form_alike(a, b) == 1.0
+
+
+@pytest.mark.parametrize(("a", "b"), [("二、乡村道路建设", "三是农田水利"), ("专家：仍需观望", "走进田间 送技上门"),
+                                      ("村里的路怎么修？", "村里的路修好了"),
+                                      ("修路", "青山县乡村道路改造工程全面完工"),
+                                      ("走进田间 送技上门", "走进田间送技上门")])
+def test_headings_of_different_forms_or_lengths_are_not_alike(a, b):
+    assert scorer.form_alike(a, b) == 0.0
+
+
+def test_the_sibling_cue_reads_the_subheadings_the_running_article_prints():
+    state = _headed([("青山县乡村道路改造工程全面完工", "本报讯 近日，青山县乡村道路改造工程全面完工。"),
+                     ("一、道路变宽了", "全县拓宽村道一百二十公里。"),
+                     ("二、出行更方便", "三月一日起，新开通五条班车线路。")])
+    prev, sec = state.sections[0], state.sections[2]
+    assert scorer._sibling("二、出行更方便", prev) == 0.0            # the article prints no subheading yet
+    prev.body += [state.sections[1].head[0], *state.sections[1].body]
+    state.sections[1].head[0].role = Role.SUB
+    assert scorer._sibling("二、出行更方便", prev) == 1.0
+    assert scorer._sibling("白云镇新建三座便民桥", prev) == 0.0
+    del state.sections[1]
+    assert scorer.headline_cues(state, 1)["sibling"] == 1.0
+    assert sec is state.sections[1]
+
+
+def test_a_heading_of_the_form_of_a_subheading_above_reads_more_like_a_subheading():
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    assert fitted.probability({**cues, "sibling": 1.0}) < fitted.probability({**cues, "sibling": 0.0})
+
+
+def _fit_module():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+    import fit
+
+    return fit
+
+
+class _Pick:
+    """A stand-in for random.Random that picks the given form, then the first of every choice."""
+
+    def __init__(self, form: str) -> None:
+        self.form = form
+
+    def choices(self, population, weights=None):
+        return [self.form]
+
+    def choice(self, seq):
+        return seq[0]
+
+
+def test_training_subheadings_come_as_a_series_of_one_marked_form():
+    # train/fit.py: the subheadings given to training articles are of one form a series, plain or marked,
+    # so that the model learns that a marked heading (a label, a question) may well be a subheading,
+    # and that its sibling of the same form above says so
+    fit = _fit_module()
+    paras = ["青山县乡村道路改造工程全面完工。", "村道拓宽了，会车不再难，村民出行方便。",
+             "班车开进村，一天六趟，学生上学不再走远路。"]
+    subs = {1: "会车不再难", 2: "学生上学不再走远路"}
+    assert fit.series_form(subs, paras, _Pick("plain")) == subs
+    assert fit.series_form(subs, paras, _Pick("ordinal")) == {1: "一、会车不再难", 2: "二、学生上学不再走远路"}
+    assert fit.series_form(subs, paras, _Pick("question")) == {1: "会车不再难？", 2: "学生上学不再走远路？"}
+    labelled = fit.series_form(subs, paras, _Pick("label"))
+    assert all(scorer.HEAD_TAG.match(t) for t in labelled.values())
+    assert fit.series_form(subs, paras, _Pick("couplet")) == {1: "村道拓宽了 会车不再难", 2: "班车开进村 一天六趟"}
+    titles = list(fit.series_form(subs, paras, _Pick("couplet")).values())
+    assert scorer.form_alike(*titles) > 0
+
+
+def test_a_couplet_series_falls_back_to_plain_clauses_when_a_paragraph_has_no_two_short_ones():
+    fit = _fit_module()
+    paras = ["标题", "村道拓宽了，会车不再难。", "全县今年完成乡村道路改造一百二十公里工程。"]
+    subs = {1: "会车不再难", 2: "全县今年完成乡村道路改造"}
+    assert fit.series_form(subs, paras, _Pick("couplet")) == subs
+
+
+COLUMN_PAGE = """【乡村振兴】青山县茶园喜获丰收
+
+本报讯 近日，青山县十万亩茶园迎来采摘旺季，茶农日均采摘鲜叶两万斤。
+
+【乡村振兴】白云镇新建冷链仓库
+
+本报讯 昨日，白云镇冷链仓库建成投用，周边果农的水果可就近储存。
+
+【现场】采茶忙
+
+茶山上，茶农们背着竹篓穿行在茶垄间，一片繁忙。
+
+【乡村振兴】北关村电商带货
+
+本报讯 近日，北关村开设直播间，村民们学会了在网上卖土特产。
+"""
+
+
+def test_column_page_is_the_share_of_the_pages_other_bracket_tags_over_a_lead():
+    # issue 19: a page that runs its briefs under column tags prints them over a lead each; a tag
+    # printed once, or a bracketed part of a feature over plain text, says nothing of the kind
+    state = assemble(COLUMN_PAGE)
+    firsts = [line for line in COLUMN_PAGE.split("\n\n") if line.startswith("【")]
+    index = {i.text: i.block.index for i in state.items}
+    assert [lead for _, lead in state.page_tags] == [True, True, False, True]
+    assert scorer._column_page(state, firsts[0], index[firsts[0]]) == pytest.approx(2 / 3)
+    assert scorer._column_page(state, firsts[2], index[firsts[2]]) == pytest.approx(1.0)
+    assert scorer._column_page(state, "采茶忙", 0) == 0.0              # no tag
+    assert scorer._column_page(state, "观察：采茶忙", 0) == 0.0         # a label, not a column tag
+
+    alone = assemble(COLUMN_PAGE.replace("【乡村振兴】", ""))
+    assert scorer._column_page(alone, firsts[2], index[firsts[2]]) == 0.0   # the only tag on its page
+
+
+def test_a_bracket_tagged_heading_reads_more_like_a_headline_where_the_pages_tagged_headings_stand_over_leads():
+    fitted = scorer.model("opens_article")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    tagged = {**cues, "tagged": 1.0}
+    assert fitted.probability({**tagged, "column_page": 1.0}) > fitted.probability({**tagged, "column_page": 0.0})

@@ -72,10 +72,12 @@ ROLE = re.compile(rf"{_OUTLET}(?:本报|特约|特派|见习|实习|摄影)?(?:�
                   r"[文图摄]\s*[/／]|(?:^|(?<=\s)|(?<=[\u3400-\u9fff·]{2}))(?:摄|整理)(?=\s*$)")
 #: The agency closing a photo credit: （新华社发）, （受访者供图）.
 PHOTO_AGENCY = re.compile(r"\s*[（(][^（）()]{1,12}(?:发|供图|供稿)[）)]$")
-#: A photo credit closing a caption, in brackets: （新华社/路透）, （新华社发）, （新华社记者张三摄）, （某某供图）.
+#: A photo credit closing a caption, in brackets: （新华社/路透）, （新华社发）, （新华社记者张三摄）, （某某供图）,
+#: or a picture agency's name (某某视觉, 视觉中国: the agencies papers credit pictures to).
 #: It credits a picture (an agency, a photographer), not the article's writers: a caption is printed
 #: inside an article, so it signs nothing off.
-PHOTO_TAIL = re.compile(r"[（(][^（）()]{0,20}(?:(?:社|网|报|台)\s*(?:[/／][^（）()/／]{1,8}|发)|摄|供图)[）)]$")
+PHOTO_TAIL = re.compile(r"[（(][^（）()]{0,20}(?:(?:社|网|报|台)\s*(?:[/／][^（）()/／]{1,8}|发)|摄|供图|"
+                        r"视觉[^（）()]{0,4})[）)]$")
 #: A credit printed as a line of its own, with no brackets: 文/图 张三, 记者 张三 摄, 文/张三 图/李四.
 CREDIT_LINE_MAX = 40
 #: A source or design credit closing an article: 数据来源：某局, 版式设计：某某. It names no author.

@@ -95,6 +95,9 @@ class State:
     #: What the page is like as first laid out, before any decision (:func:`scorer.note_page`): how
     #: alike its consecutive sections are in general, and what its headline groups stand over.
     page: dict[str, float] = field(default_factory=dict)
+    #: The page's headings that open with a column tag in brackets, as first laid out: (the block index
+    #: of the group's first line, whether the paragraph under it opens with a lead).
+    page_tags: list[tuple[int, bool]] = field(default_factory=list)
     #: Training only (``train/fit.py``): every scored decision is recorded here as (model name, cues,
     #: the items decided about), and ``oracle`` (given the same) answers it in place of the model.
     trace: list[tuple[str, dict[str, float], list[Item]]] | None = None

@@ -6,7 +6,7 @@ import re
 
 from newsgen.bulletin.blocks import HEAD_TAG
 from newsgen.bulletin.rules.common import FORMULA_SPAN, _as_subhead, _open_articles, _subhead_group, _title
-from newsgen.bulletin.scorer import headline_cues, model, note_neighbours
+from newsgen.bulletin.scorer import NUMERAL, ORDINAL, headline_cues, model, note_neighbours
 from newsgen.bulletin.sections import Role, Section, State
 
 #: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
@@ -19,6 +19,9 @@ PART_ONE_AFTER = 3
 #: The first item of a numbered list (1. 1、 （1） 一、 ①): text under a heading that opens with it is the
 #: list's heading inside an article.
 LIST_ITEM = re.compile(r"^(?:[1１][.．、]|[（(][1１一][)）]|一、|①)\s*\S")
+
+#: Chinese numerals' values, for ordinals (一 to 九; 十 is read apart).
+DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
 
 #: An article's summary over its lead formula is at most this many paragraphs: an article above with
 #: more text than that and no formula is not waiting for one.
@@ -60,6 +63,39 @@ def _parts_follow(state: State, k: int) -> bool:
     nxt = state.sections[k + 1] if k + 1 < len(state.sections) else None
     return bool(nxt and nxt.head and FIRST_NUMBER.match(nxt.head[0].text)
                 and len(state.sections[k].body) <= PART_ONE_AFTER)
+
+
+def _numeral(text: str) -> int | None:
+    """The value of a numeral: 12, ⑤, 七, 十, 十二, 二十, 二十三."""
+    if text.isdigit() and text.isascii():
+        return int(text)
+    if len(text) == 1 and "①" <= text <= "⑳":
+        return ord(text) - ord("①") + 1
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return DIGITS.get(text) if len(text) == 1 else None
+    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in DIGITS) or (ones and ones not in DIGITS):
+        return None
+    return (DIGITS[tens] if tens else 1) * 10 + (DIGITS[ones] if ones else 0)
+
+
+def ordinal(text: str) -> tuple[str, int] | None:
+    """A heading's opening ordinal as (notation, number): 三、 -> ("N、", 3), （二） -> ("（N）", 2)."""
+    m = ORDINAL.match(text)
+    if not m:
+        return None
+    value = _numeral(NUMERAL.search(m.group(0)).group(0))
+    return (NUMERAL.sub("N", m.group(0)), value) if value else None
+
+
+def _numbered_next(sec: Section, prev: Section) -> bool:
+    """Whether the heading numbers the next part after a subheading the running article ``prev`` prints
+    (二、 after 一、, （三） after （二）, 三是 after 二是): an article's parts are numbered in one
+    notation, and the next number under it is its next part, whatever the text under it opens with."""
+    here = ordinal(_title(sec))
+    if here is None or here[1] < 2:
+        return False
+    return any(ordinal(i.text) == (here[0], here[1] - 1) for i in prev.body if i.role is Role.SUB)
 
 
 def _opens_by_rule(sec: Section, prev: Section) -> str | None:
@@ -104,6 +140,12 @@ def resolve_subheads(state: State) -> None:
                 ("its article's numbered part 1 follows" if _parts_follow(state, k) else None)
             if reason:
                 sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article ({reason})")
+            elif _numbered_next(sec, prev):
+                prev.notes.append(f"line {sec.head[0].block.first_line}: subheading numbering the article's "
+                                  f"next part ('{sec.head[0].text}')")
+                prev.body += _as_subhead(sec)
+                del state.sections[k]
+                continue
             else:
                 cues = headline_cues(state, k)
                 p_new = model("opens_article").probability(cues)
