@@ -151,14 +151,15 @@ def test_every_four_character_word_of_every_title_finds_its_article(page, base):
 
 def test_the_year_bundles_are_searched_together(browser, tmp_path_factory):
     """The fixture site spans two years, so its index is two bundles (search-index/2025/ and
-    search-index/2024/): one search finds articles of both, ranked together; sorted by date the newer
-    year comes first; the year filter keeps one year's."""
-    from newsgen.search import SEARCH_DIR
+    search-index/2024/, their keys in the key files they share): one search finds articles of both,
+    ranked together; sorted by date the newer year comes first; the year filter keeps one year's."""
+    from newsgen.search import KEYS_DIR, SEARCH_DIR
 
     old, new = "南昌市发布冬季供水保障措施", "改善供水基础设施 保障民生用水安全"
     root = tmp_path_factory.mktemp("years")
     with served_site(root, "https://example.org/", FIXTURE) as base:
-        assert sorted(p.name for p in (root / "site" / SEARCH_DIR).iterdir() if p.is_dir()) == ["2024", "2025"]
+        folders = sorted(p.name for p in (root / "site" / SEARCH_DIR).iterdir() if p.is_dir())
+        assert folders == ["2024", "2025", KEYS_DIR]   # the key files beside the years are theirs
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         errors: list[str] = []
