@@ -276,7 +276,14 @@ def unpacked(values: Sequence[int]) -> list[int]:
 
 def entry_text(title: Sequence[int], names: Sequence[int], body: Sequence[int]) -> bytes:
     """A key's entry for one year: its ids in the title, the names and the body, each :func:`packed`."""
-    return b"[" + packed(title) + b"," + packed(names) + b"," + packed(body) + b"]"
+    text = orjson.dumps([_gaps(title), _gaps(names), _gaps(body)])   # one call: most keys have an id or two
+    return _ONES.sub(_ones, text) if b"1,1" in text else text
+
+
+def _gaps(ids: Sequence[int]) -> Sequence[int]:
+    if len(ids) < 2:
+        return [ids[0] + 1] if ids else ids
+    return list(map(operator.sub, ids, [-1, *ids[:-1]]))
 
 
 def entry_size(key: str, entry: bytes) -> int:
