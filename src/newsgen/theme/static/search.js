@@ -372,10 +372,18 @@ function marked(text, runs) {
 
 function excerpt(body, runs) {
   // about 110 characters of the body around the first place it holds the query (or its start)
+  // (a run the text spells as it is, as most text does, is found at once; else character by character,
+  // each normalized, as the marks are found)
   const chars = [...body];
-  const low = chars.map(normalize);
+  let low = null;
   let at = -1;
   for (const run of [...runs].sort((a, b) => b.length - a.length)) {
+    const plain = body.indexOf(run);
+    if (plain >= 0) {
+      at = [...body.slice(0, plain)].length;
+      break;
+    }
+    low = low || chars.map(normalize);
     for (let i = 0; i < low.length && at < 0; i++) if (low[i].startsWith(run[0]) && matchAt(low, i, run) >= 0) at = i;
     if (at >= 0) break;
   }
