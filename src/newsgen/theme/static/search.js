@@ -109,7 +109,17 @@ async function load() {
   if (data.format !== FORMAT) throw new Error(`search index format ${data.format}, not ${FORMAT}`);
   data.shards.forEach((shard, rank) => { shard.rank = rank; });
   index = data;
-  const counts = data.filters || {};
+}
+
+let filled = false;
+
+function fillFilters() {
+  // the filters' options, with their counts: once, after the first results are shown (a few hundred
+  // places to sort and lay out, which the first query need not wait for); until then each select
+  // stands for the value the address asked for
+  if (filled || !index) return;
+  filled = true;
+  const counts = index.filters || {};
   const indent = (v) => "\u3000".repeat(v.split("/").length - 1) + v.split("/").pop();
   addOptions(selects.region, Object.entries(counts.region || {}).sort(byPlace), indent);
   addOptions(selects.topic, Object.entries(counts.topic || {}).sort(([a], [b]) => collator.compare(a, b)),
@@ -204,7 +214,8 @@ function popcount(x) {
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-const rankOf = (tier) => (tier === PARTS ? 3 : ORDER.indexOf(tier));
+const RANKS = [TITLE, NAMES, BODY, PARTS].map((tier) => (tier === PARTS ? 3 : ORDER.indexOf(tier)));
+const rankOf = (tier) => RANKS[tier];
 
 function partsEnough(held, total, runCount) {
   // a page holding only parts of the query is listed (after the others) when it holds most of them
@@ -310,13 +321,22 @@ function readAddress() {
   sortSelect.value = params.get("sort") === "date" ? "date" : "";
 }
 
+function filterValue(name, select) {
+  // a filter's value: the select's, or before its options are there the one the address asked for
+  // (when the index has it: a select would not take a value it has no option for)
+  if (filled) return select.value;
+  const wanted = select.dataset.wanted || "";
+  return !index || Object.hasOwn((index.filters || {})[name] || {}, wanted) ? wanted : "";
+}
+
 function writeAddress() {
   const params = new URLSearchParams();
   if (input.value.trim()) params.set("q", input.value.trim());
-  for (const [name, select] of Object.entries(selects)) if (select.value) params.set(name, select.value);
+  for (const [name, select] of Object.entries(selects)) if (filterValue(name, select)) params.set(name, filterValue(name, select));
   if (sortSelect.value) params.set("sort", sortSelect.value);
   const query = params.toString();
-  history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  const address = location.pathname + (query ? "?" + query : "");
+  if (address !== location.pathname + location.search) history.replaceState(null, "", address);
 }
 
 function addOptions(select, entries, label) {
@@ -467,6 +487,7 @@ function offerPlace(term, filters) {
     button.type = "button";
     button.textContent = `只看地区：${path.split("/").join(" › ")}（${count} 篇）`;
     button.addEventListener("click", () => {
+      fillFilters();
       selects.region.value = path;
       input.value = "";
       run();
@@ -483,7 +504,7 @@ async function run() {
   writeAddress();
   const term = input.value.trim();
   const filters = {};
-  for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
+  for (const [name, select] of Object.entries(selects)) if (filterValue(name, select)) filters[name] = filterValue(name, select);
   if (!term && !Object.keys(filters).length) {
     list.replaceChildren();
     offer.replaceChildren();
@@ -548,7 +569,7 @@ more.querySelector("button").addEventListener("click", () => showMore(generation
 readAddress();
 run();
 const ready = load();
-ready.then(run, (error) => {
+ready.then(() => run().finally(fillFilters), (error) => {
   status.textContent = "搜索索引载入失败。";
   console.error(error);
 });
