@@ -277,6 +277,10 @@ def test_a_damaged_bundle_in_the_output_is_made_again(site: Path, tmp_path: Path
     (out / SEARCH_DIR / "2024" / "d" / "0.json").write_text("damaged", encoding="utf-8")
     assert build(site, out).indexed == ("2024",)
     assert index_files(out) == whole
+    # a damaged key file: every year's keys are indexed again (from the articles), the years linked
+    (out / SEARCH_DIR / KEYS_DIR / "0.json").write_text("{}\n", encoding="utf-8")
+    assert build(site, out).indexed == ()
+    assert index_files(out) == whole
 
 
 def test_a_site_without_articles_still_builds_its_search_page(tmp_path: Path):
