@@ -1,4 +1,5 @@
-"""The search index: newsgen's own, of the articles' strings (character pairs), one bundle a year.
+"""The search index: newsgen's own, of the articles' strings (character pairs): key files shared by every
+year, and one bundle a year of the articles' cards and texts.
 
 Why its own. Chinese has no spaces: an index of *words* needs a segmenter, and the reader's query
 must be cut the same way. Pagefind (1.5) cut the index with its segmenter and the query with the
