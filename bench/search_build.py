@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(corpus / ".newsgen-cache", ignore_errors=True)
             cold = build(corpus, out)
             files = [p for p in (out / "search-index").rglob("*") if p.is_file()]
-            keys = [p.stat().st_size for p in files if p.parent.name == "k"]
+            keys = [p.stat().st_size for p in files if p.parent.name == "keys"]
             print(f"{count}: cold build with search {cold.seconds:.1f} s, peak RSS {cold.rss_mb:.0f} MB, "
                   f"search step {cold.search_seconds or 0:.1f} s", flush=True)
             print(f"{count}: index {sum(p.stat().st_size for p in files) / 1e6:.1f} MB in {len(files)} files "

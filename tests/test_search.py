@@ -11,11 +11,30 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote
 
+import orjson
 import pytest
 
 from newsgen.commands.build import build
 from newsgen.render.pages import PLANNERS, plan_search
-from newsgen.search import SEARCH_DIR, SHARDS_FILE, Document, bundle_files, key_file, keys, patch_bundle, runs
+from newsgen.search import (
+    KEYS_DIR,
+    SEARCH_DIR,
+    SHARDS_FILE,
+    Document,
+    bundle_files,
+    key_file,
+    key_file_count,
+    key_file_text,
+    key_files,
+    keys,
+    packed,
+    patch_files,
+    patch_year,
+    runs,
+    unpacked,
+    year_entries,
+    year_size,
+)
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
 
@@ -34,17 +53,15 @@ def index_files(out: Path) -> dict[str, bytes]:
 
 
 def lookup(out: Path, year: str, key: str) -> list[list[int]]:
-    """The ids (title, names, body) of ``key`` in a year's bundle, as the search page reads them."""
-    count = next(s["keys"] for s in listing(out)["shards"] if s["name"] == year)
-    entry = read(out, f"{year}/k/{key_file(key, count)}.json").get(key, [[], [], []])
-    out_ids = []
-    for gaps in entry:
-        ids, last = [], 0
-        for gap in gaps:
-            last += gap
-            ids.append(last)
-        out_ids.append(ids)
-    return out_ids
+    """The ids (title, names, body) of ``key`` in a year, as the search page reads them: from the key
+    file the key's hash names, shared by every year."""
+    count = listing(out)["keys"]
+    entry = read(out, f"{KEYS_DIR}/{key_file(key, count)}.json").get(key, {}).get(year, [[], [], []])
+    return [unpacked(field) for field in entry]
+
+
+def ids_of(entry: bytes) -> list[list[int]]:
+    return [unpacked(field) for field in orjson.loads(entry)]
 
 
 @pytest.fixture
@@ -65,35 +82,49 @@ def test_keys_are_the_pairs_of_each_run_and_single_characters_where_asked():
 def test_key_files_are_chosen_as_the_search_page_chooses_them():
     # FNV-1a (32 bits) over UTF-16 code units, as search.js's keyFile: "ab" is FNV-1a's published value
     # of the bytes "ab" (each a code unit); the browser tests search the index with the page's own hash
-    assert key_file("ab", 2**32) == 0x4D2505CA
+    assert key_file("ab", 2**32) == 0x98CC640D   # 0x4D2505CA, mixed by MurmurHash3's finalizer
     assert key_file("ab", 1) == 0 and 0 <= key_file("南康", 512) < 512
 
 
-def test_a_bundle_files_every_key_by_field_with_ids_oldest_first():
+def test_ids_are_packed_as_gaps_with_runs_of_consecutive_ids_as_one_number():
+    assert packed([0, 1, 2, 3, 7, 9, 10]) == b"[-4,4,2,1]"    # 0-3 a run of four from -1; 7, 9, 10 by gaps
+    assert packed(list(range(1000))) == b"[-1000]"            # a pair every article holds: a few bytes
+    assert packed([10, 21, 22, 33]) == b"[11,11,1,11]"        # a 1 within 11 is no run
+    assert packed([]) == b"[]" and packed([5]) == b"[6]"
+    for ids in ([0, 1, 2, 3, 7, 9, 10], list(range(1000)), [10, 21, 22, 33], [], [5], [0, 2, 3, 4, 5, 9, 10, 11]):
+        assert unpacked(orjson.loads(packed(ids))) == ids
+
+
+def test_a_year_files_every_key_by_field_with_ids_oldest_first():
     old = Document("2025/01/a/", "党建聚链成势", "2025-01-02", "2025年1月2日", ("江西省/赣州市/南康区",), ("党建引领",),
                    ("江西省", "赣州市", "南康区", "党建引领"), "南康区各地党组织。")
     new = Document("2025/02/b/", "早稻收购", "2025-02-03", "2025年2月3日", ("江西省/赣州市/南康区/唐江镇",), (),
                    ("江西省", "赣州市", "南康区", "唐江镇"), "党建引领产业发展。")
-    files, count = bundle_files([old, new])
-    assert count == 1
-    postings = json.loads(files["k/0.json"])
-    assert postings["南康"] == [[], [0, 1], [0]]         # names: both (the town's article too); body: the first
-    assert postings["党建"] == [[0], [0], [1]]           # gaps: [1] is id 1
-    assert postings["早"] == [[1], [], []]               # single characters: titles and names only
-    assert "各" not in postings
+    entries = year_entries([old, new])
+    assert ids_of(entries["南康"]) == [[], [0, 1], [0]]   # names: both (the town's article too); body: the first
+    assert ids_of(entries["党建"]) == [[0], [0], [1]]
+    assert ids_of(entries["早"]) == [[1], [], []]         # single characters: titles and names only
+    assert "各" not in entries
+    files = bundle_files([old, new])
     assert json.loads(files["d/1.json"]) == {"u": "2025/02/b/", "t": "早稻收购", "d": "2025年2月3日", "p": ["唐江镇"],
                                              "n": ["江西省", "赣州市", "南康区", "唐江镇"], "x": "党建引领产业发展。"}
     assert json.loads(files["filters.json"])["region"]["江西省/赣州市/南康区"] == [0, 1]
     assert json.loads(files["filters.json"])["region"]["江西省/赣州市/南康区/唐江镇"] == [1]
+    # the key files are shared by the years: a key's file holds its entry for each year that has it
+    parts = key_files({"2025": entries, "2024": year_entries([new])}, 4)
+    held = json.loads(key_file_text(parts[key_file("南康", 4)]))["南康"]
+    assert list(held) == ["2024", "2025"] and [unpacked(f) for f in held["2024"]] == [[], [0], []]
+    assert all(key_file(key, 4) == n for n, part in enumerate(parts) for key in part)
 
 
 def test_key_files_grow_with_the_index_so_each_stays_small():
     body = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000))
     docs = [Document(f"2025/01/{i}/", f"标题{i}", "2025-01-01", "", (), (), (), body[i:] + body[:i])
             for i in range(40)]
-    files, count = bundle_files(docs)
+    entries = year_entries(docs)
+    count = key_file_count(year_size(entries))
     assert count > 8 and count & (count - 1) == 0
-    sizes = [len(text.encode()) for name, text in files.items() if name.startswith("k/")]
+    sizes = [len(key_file_text(part).encode()) for part in key_files({"2025": entries}, count)]
     assert len(sizes) == count and max(sizes) < 4 * 6000
 
 
@@ -101,28 +132,25 @@ def doc(title: str, body: str, names: tuple[str, ...] = ()) -> Document:
     return Document(f"2025/01/{title}/", title, "2025-01-01", "", (), (), names, body)
 
 
-def test_a_patched_bundle_is_the_bundle_made_from_the_new_articles():
+def test_a_patched_year_is_the_year_made_from_the_new_articles():
     old = [doc("早稻收购", "南康区早稻收购全铺开。"), doc("政务公开", "章贡区做活政务公开。", ("章贡区",)),
            doc("供水保障", "南昌市发布冬季供水保障措施。")]
     new = {1: doc("政务公开新篇", "章贡区激活治理效能，早稻归仓。", ("章贡区", "政务服务")),
            2: doc("供水", "冬季供水。")}
-    files, count = bundle_files(old)
-    parts = [json.loads(files[f"k/{n}.json"]) for n in range(count)]
-    rewritten = patch_bundle({i: old[i] for i in new}, new, parts)
-    want, want_count = bundle_files([old[0], new[1], new[2]])
-    assert rewritten is not None and want_count == count
-    assert rewritten and all(want[f"k/{n}.json"] == text for n, text in rewritten.items())
-    untouched = set(range(count)) - set(rewritten)
-    assert all(want[f"k/{n}.json"] == files[f"k/{n}.json"] for n in untouched)
-    assert "保障" not in json.dumps(parts, ensure_ascii=False)   # a key no article holds any more is gone
-
-
-def test_a_patch_that_needs_more_key_files_is_refused():
-    small = [doc("短", "一二")]
-    files, count = bundle_files(small)
-    body = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(5000))
-    parts = [json.loads(files[f"k/{n}.json"]) for n in range(count)]
-    assert patch_bundle({0: small[0]}, {0: doc("长", body)}, parts) is None   # then made whole
+    other = year_entries([doc("保障", "保障供水。")])   # another year's, in the same files, untouched
+    count = 8
+    texts = [key_file_text(part) for part in key_files({"2025": year_entries(old), "2024": other}, count)]
+    wanted = patch_files({i: old[i] for i in new}, new, count)
+    parts = {n: orjson.loads(texts[n]) for n in wanted}   # as the build reads them: only those
+    touched, delta = patch_year("2025", {i: old[i] for i in new}, new, parts, count)
+    entries = year_entries([old[0], new[1], new[2]])
+    want = [key_file_text(part) for part in key_files({"2025": entries, "2024": other}, count)]
+    assert touched and touched <= wanted
+    assert all(key_file_text(parts[n]) == want[n] for n in touched)
+    assert all(texts[n] == want[n] for n in set(range(count)) - touched)
+    assert year_size(year_entries(old)) + delta == year_size(entries)
+    assert "保障" in key_file_text(parts[key_file("保障", count)])        # still 2024's
+    assert "2025" not in json.loads(want[key_file("保障", count)])["保障"]   # no 2025 article holds it any more
 
 
 def test_search_page_is_planned_and_the_index_holds_the_published_articles(site: Path, tmp_path: Path):
@@ -170,27 +198,38 @@ def test_header_box_and_index_honour_a_sub_path(site: Path, tmp_path: Path):
     assert read(out, "2025/d/0.json")["u"] == "2025/07/zhanggong-zhengwu-gongkai/"   # under the base path
 
 
-def test_incremental_builds_remake_only_the_years_whose_article_pages_changed(site: Path, tmp_path: Path):
+def test_incremental_builds_remake_only_the_years_whose_article_pages_changed(site: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("newsgen.search.KEY_FILE_BYTES", 200)   # many key files, as a large archive has
     out = tmp_path / "out"
     assert build(site, out).indexed == ("2025", "2024")
     first = index_files(out)
-    inode = os.stat(out / SEARCH_DIR / "2024" / "k" / "0.json").st_ino
+    inode = os.stat(out / SEARCH_DIR / "2024" / "d" / "0.json").st_ino
+    key_inodes = {p.name: p.stat().st_ino for p in (out / SEARCH_DIR / KEYS_DIR).iterdir()}
 
     # a listing template changes, no article page does: every bundle is hard-linked from the last output
     (site / "templates").mkdir()
     (site / "templates" / "home.html").write_text('{% extends "base.html" %}{% block main %}首页{% endblock %}\n',
                                                   encoding="utf-8")
     assert build(site, out).indexed == ()
-    assert index_files(out) == first and os.stat(out / SEARCH_DIR / "2024" / "k" / "0.json").st_ino == inode
+    assert index_files(out) == first and os.stat(out / SEARCH_DIR / "2024" / "d" / "0.json").st_ino == inode
+    assert {p.name: p.stat().st_ino for p in (out / SEARCH_DIR / KEYS_DIR).iterdir()} == key_inodes
 
     # a 2025 article's body changes: 2025 is indexed again, 2024's bundle is the same file
     article = site / "articles/2025/08/dangjian-julian-chengshi.md"
     article.write_text(article.read_text(encoding="utf-8") + "\n新增一段关于早稻收购的文字。\n", encoding="utf-8")
     untouched = os.stat(out / SEARCH_DIR / "2025" / "d" / "0.json").st_ino
+    key_inodes = {p.name: p.stat().st_ino for p in (out / SEARCH_DIR / KEYS_DIR).iterdir()}
     assert build(site, out).indexed == ("2025",)
-    assert os.stat(out / SEARCH_DIR / "2024" / "k" / "0.json").st_ino == inode
-    # patched: the other articles' fragments are the last build's files
+    assert os.stat(out / SEARCH_DIR / "2024" / "d" / "0.json").st_ino == inode
+    # patched: the other articles' fragments are the last build's files, and so are the key files
+    # holding none of the keys the edit added (only those holding one are written)
     assert os.stat(out / SEARCH_DIR / "2025" / "d" / "0.json").st_ino == untouched
+    count = listing(out)["keys"]
+    added = {f"{key_file(key, count)}.json" for key in keys("新增一段关于早稻收购的文字", False)}
+    now = {p.name: p.stat().st_ino for p in (out / SEARCH_DIR / KEYS_DIR).iterdir()}
+    assert now.keys() == key_inodes.keys() and len(now) > len(added) > 0
+    assert {name for name in now if now[name] != key_inodes[name]} <= added
     changed = index_files(out)
     assert changed != first
     assert 3 in lookup(out, "2025", "早稻")[2]   # the new sentence is found
@@ -201,12 +240,34 @@ def test_incremental_builds_remake_only_the_years_whose_article_pages_changed(si
     build(site, cold, incremental=False)
     assert index_files(cold) == changed
 
-    # a 2024 article moves to 2025: 2025 again, and 2024's bundle is gone with its last article
+    # a 2024 article moves to 2025: 2025 again, and 2024's bundle is gone with its last article, its
+    # entries gone from the key files; again as a cold build makes it
     moved = site / "articles/2024/12/nanchang-quanshi.md"
     moved.write_text(moved.read_text(encoding="utf-8").replace("date: 2024-12-20", "date: 2025-01-20"),
                      encoding="utf-8")
     assert build(site, out).indexed == ("2025",)
     assert [s["name"] for s in listing(out)["shards"]] == ["2025"] and not (out / SEARCH_DIR / "2024").exists()
+    assert "2024" not in json.dumps([read(out, f"{KEYS_DIR}/{n}.json") for n in range(listing(out)["keys"])])
+    shutil.rmtree(cold)
+    build(site, cold, incremental=False)
+    assert index_files(cold) == index_files(out)
+
+
+def test_a_patch_that_changes_the_number_of_key_files_makes_them_again_as_a_cold_build(site: Path, tmp_path: Path,
+                                                                                    monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("newsgen.search.KEY_FILE_BYTES", 300)   # a few hundred bytes a file: many files
+    out = tmp_path / "out"
+    build(site, out)
+    before = listing(out)["keys"]
+    article = site / "articles/2025/08/dangjian-julian-chengshi.md"
+    text = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(6000))   # thousands of new pairs
+    article.write_text(article.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+    build(site, out)
+    assert listing(out)["keys"] > before
+    cold = tmp_path / "cold"
+    build(site, cold, incremental=False)
+    assert index_files(cold) == index_files(out)
+    assert 3 in lookup(out, "2025", text[100:102])[2]
 
 
 def test_a_damaged_bundle_in_the_output_is_made_again(site: Path, tmp_path: Path):
@@ -215,6 +276,10 @@ def test_a_damaged_bundle_in_the_output_is_made_again(site: Path, tmp_path: Path
     whole = index_files(out)
     (out / SEARCH_DIR / "2024" / "d" / "0.json").write_text("damaged", encoding="utf-8")
     assert build(site, out).indexed == ("2024",)
+    assert index_files(out) == whole
+    # a damaged key file: every year's keys are indexed again (from the articles), the years linked
+    (out / SEARCH_DIR / KEYS_DIR / "0.json").write_text("{}\n", encoding="utf-8")
+    assert build(site, out).indexed == ()
     assert index_files(out) == whole
 
 

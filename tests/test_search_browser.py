@@ -91,6 +91,19 @@ def test_filtering_by_a_region_narrows_the_results(page, base):
     assert sorted(titles(page)) == sorted([ZHANGGONG, NANKANG])
 
 
+def test_an_address_with_a_filter_lists_its_results_first_and_one_the_index_lacks_is_dropped(page, base):
+    # the first search runs before the filters' options are filled: the address's filter applies to it
+    page.goto(base + "search/?q=%E5%B7%A5%E4%BD%9C&region=%E6%B1%9F%E8%A5%BF%E7%9C%81/%E8%B5%A3%E5%B7%9E%E5%B8%82")
+    page.wait_for_selector(".search-results li h2 a")
+    assert titles(page) and all(t in (ZHANGGONG, NANKANG) for t in titles(page))
+    page.wait_for_function("document.querySelectorAll('#search-region option').length > 1")
+    assert page.locator("#search-region").input_value() == "江西省/赣州市" and "region=" in page.url
+    # a region no article is filed under is not a filter (the select has no such option)
+    page.goto(base + "search/?q=%E5%B7%A5%E4%BD%9C&region=%E6%97%A0%E6%AD%A4%E5%9C%B0")
+    page.wait_for_selector(".search-results li h2 a")
+    assert len(titles(page)) >= 3 and "region=" not in page.url
+
+
 def test_the_header_box_of_an_article_page_lands_on_results(page, base):
     page.goto(base + ARTICLE)
     page.locator("#site-search-q").fill("早稻")
@@ -151,19 +164,24 @@ def test_every_four_character_word_of_every_title_finds_its_article(page, base):
 
 def test_the_year_bundles_are_searched_together(browser, tmp_path_factory):
     """The fixture site spans two years, so its index is two bundles (search-index/2025/ and
-    search-index/2024/): one search finds articles of both, ranked together; sorted by date the newer
-    year comes first; the year filter keeps one year's."""
-    from newsgen.search import SEARCH_DIR
+    search-index/2024/, their keys in the key files they share): one search finds articles of both,
+    ranked together; sorted by date the newer year comes first; the year filter keeps one year's."""
+    from newsgen.search import KEYS_DIR, SEARCH_DIR
 
     old, new = "南昌市发布冬季供水保障措施", "改善供水基础设施 保障民生用水安全"
     root = tmp_path_factory.mktemp("years")
     with served_site(root, "https://example.org/", FIXTURE) as base:
-        assert sorted(p.name for p in (root / "site" / SEARCH_DIR).iterdir() if p.is_dir()) == ["2024", "2025"]
+        folders = sorted(p.name for p in (root / "site" / SEARCH_DIR).iterdir() if p.is_dir())
+        assert folders == ["2024", "2025", KEYS_DIR]   # the key files beside the years are theirs
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url) if "/search-index/" in r.url else None)
         assert set(search(page, base, "供水")) == {old, new}
+        # one key file for the one pair, shared by both years (not one a year)
+        assert sum(f"/{SEARCH_DIR}/{KEYS_DIR}/" in url for url in asked) == 1
         page.locator("#search-sort").select_option("date")
         page.wait_for_url("**sort=date*")
         # 2025-08-05, then 2024-12-20 (the first search's list stays until the sorted one replaces it:

@@ -1,4 +1,5 @@
-"""The search index: newsgen's own, of the articles' strings (character pairs), one bundle a year.
+"""The search index: newsgen's own, of the articles' strings (character pairs): key files shared by every
+year, and one bundle a year of the articles' cards and texts.
 
 Why its own. Chinese has no spaces: an index of *words* needs a segmenter, and the reader's query
 must be cut the same way. Pagefind (1.5) cut the index with its segmenter and the query with the
@@ -17,26 +18,28 @@ holds it, then one filed under it (a place, topic, tag or author of that name: `
 articles placed there and in its towns), then those holding only parts of it (said so on the
 page); newest first within each. Single characters are indexed in titles and names only.
 
-Layout of ``search-index/``: ``shards.json`` lists the year bundles (newest first), each with its
-number of key files, and the filter values with their counts. A bundle ``<year>/`` holds
-``k/<n>.json``, the key files: each key (a pair, or a single character of a title or name) is in
-file ``fnv1a(key) % keys`` with its articles, by field (title, names, body), as ascending ids given
-as gaps; ``d/<id>.json``, each article's fragment (URL, title, date, places, names, body text);
+Layout of ``search-index/``: ``shards.json`` lists the number of key files, the year bundles (newest
+first, each with its size in the key files) and the filter values with their counts. The key files
+``keys/<n>.json`` are shared by every year: each key (a pair, or a single character of a title or
+name) is in file ``fnv1a(key) % keys`` with its articles by year, and in each year by field (title,
+names, body) as ascending ids, :func:`packed` (gaps, a run of consecutive ids as one number). So a
+query downloads one file a pair, however many years the archive spans; the number of key files is
+the power of two that keeps each near :data:`KEY_FILE_BYTES`. A bundle ``<year>/`` holds
+``d/<id>.json``, each article's fragment (URL, title, date, places, names, body text);
 ``c/<id>.json``, its card (the same but only the body's opening: what a result holding the query in
-its title or names needs, checked and shown without downloading its text);
-``filters.json``, the ids of each region (every level) and topic; ``docs.json``, each id's article
-page with its fingerprint. Ids are the articles' positions in the year, oldest first, so a higher
-id is newer. The number of key files grows with the year's index so that each stays a few kB: a
-query downloads one key file a pair and a year, not the index.
+its title or names needs, checked and shown without downloading its text); ``filters.json``, the
+ids of each region (every level) and topic; ``docs.json``, each id's article page with its
+fingerprint. Ids are the articles' positions in the year, oldest first, so a higher id is newer.
 
 Incremental builds. Each file is claimed with its own fingerprint (its text's hash). A year whose
 ``docs.json`` is the last build's (the same pages, each with the same fingerprint) is hard-linked
 from the previous output. A year with the same pages in the same order but a few changed (a body
-edited) is patched: the changed articles' old keys (from their old fragments) and new keys give
-the key files that change; those, the changed fragments, ``filters.json`` and ``docs.json`` are
-written, every other file linked. Any other year (an article added, removed or moved, or a patch
-that would change the number of key files) is made whole, in Python: about a second for a
-thousand articles. A patched bundle is the same, byte for byte, as one made whole.
+edited) is patched: its changed fragments and cards, ``filters.json`` and ``docs.json`` are written,
+every other file linked, and the changed articles' old keys (from their old fragments) and new keys
+give the key files that change: only those are written. A year made whole (an article added,
+removed or moved), a year gone, or a patch that changes the number of key files makes every key
+file again, from the last build's (the other years' entries kept as they are). Either way the
+output is the same, byte for byte, as a cold build's.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ import unicodedata
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,9 +77,9 @@ SHARDS_FILE = "shards.json"
 #: How the index's files are claimed: as static files (neither pages nor feeds in the counts).
 CLAIM = "static file (search index)"
 #: The index's format: a bundle made by another format is made again. (The search page reads it.)
-FORMAT = 2
-#: About how many bytes of postings a key file holds at most (its year's key files are as many as
-#: that takes, a power of two): what a query downloads per pair and year.
+FORMAT = 3
+#: About how many bytes of entries a key file holds at most (the key files are as many as that takes,
+#: a power of two): what a query downloads per pair, where no pair's own entry is larger.
 KEY_FILE_BYTES = 3000
 _SHARD_NAME = re.compile(r"[0-9A-Za-z_-]{1,32}")
 _RUN = re.compile(r"[^\W_]+")   # letters and digits: str.isalnum
@@ -136,16 +139,22 @@ def keys(text: str, singles: bool) -> set[str]:
 
 
 def key_file(key: str, count: int) -> int:
-    """The key file a key is in: FNV-1a (32 bits) over its UTF-16 code units, modulo ``count``
-    (``search.js`` computes the same over ``charCodeAt``)."""
+    """The key file a key is in: FNV-1a (32 bits) over its UTF-16 code units, mixed by MurmurHash3's
+    finalizer, modulo ``count`` (``search.js`` computes the same over ``charCodeAt``). The mixing
+    matters: FNV-1a's low bits depend on its input's low bits only, and ``count`` is a power of two."""
     h = 0x811C9DC5
     if key.isascii() or all(ord(ch) < 0x10000 for ch in key):   # one code unit a character
         for ch in key:
             h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
-        return h % count
-    data = key.encode("utf-16-le")
-    for i in range(0, len(data), 2):
-        h = ((h ^ (data[i] | (data[i + 1] << 8))) * 0x01000193) & 0xFFFFFFFF
+    else:
+        data = key.encode("utf-16-le")
+        for i in range(0, len(data), 2):
+            h = ((h ^ (data[i] | (data[i + 1] << 8))) * 0x01000193) & 0xFFFFFFFF
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+    h ^= h >> 16
     return h % count
 
 
@@ -235,82 +244,170 @@ def filters_file(filed: Sequence[tuple[Sequence[str], Sequence[str]]]) -> str:
                   for facet, values in filters.items()}) + "\n"
 
 
-def key_file_count(keys_held: int, ids: int) -> int:
-    """How many key files a bundle of ``keys_held`` keys and ``ids`` postings in all is cut into: the
-    smallest power of two that keeps each near :data:`KEY_FILE_BYTES` (an estimate: a key about 14
-    bytes, an id 3)."""
-    size = keys_held * 14 + ids * 3
+#: The key files' folder in ``search-index/`` (no year bundle has this name: see :func:`shard_of`).
+KEYS_DIR = "keys"
+_ONES = re.compile(rb"(?<=[\[,])1(?:,1)+(?=[,\]])")
+
+
+def _ones(match: re.Match[bytes]) -> bytes:
+    return b"-%d" % ((len(match.group()) + 1) // 2)
+
+
+def packed(ids: Sequence[int]) -> bytes:
+    """Ascending ids as a JSON array: each the gap from the last (the first from -1), and a run of
+    ``n`` ids each one after the last as ``-n``: an article's pairs held by most of a year's
+    articles cost a few bytes, not two an article. (``search.js``'s ``unpack`` reads it.)"""
+    text = orjson.dumps(list(map(operator.sub, ids, [-1, *ids[:-1]])))
+    return _ONES.sub(_ones, text) if b"1,1" in text else text
+
+
+def unpacked(values: Sequence[int]) -> list[int]:
+    """The ids of a :func:`packed` array (parsed)."""
+    ids: list[int] = []
+    last = -1
+    for value in values:
+        if value < 0:
+            ids.extend(range(last + 1, last + 1 - value))
+            last -= value
+        else:
+            last += value
+            ids.append(last)
+    return ids
+
+
+def entry_text(title: Sequence[int], names: Sequence[int], body: Sequence[int]) -> bytes:
+    """A key's entry for one year: its ids in the title, the names and the body, each :func:`packed`."""
+    text = orjson.dumps([_gaps(title), _gaps(names), _gaps(body)])   # one call: most keys have an id or two
+    # (copied: orjson's bytes keep the buffer it wrote into, some 4 kB, and a year holds 100,000 entries)
+    return _ONES.sub(_ones, text) if b"1,1" in text else bytes(memoryview(text))
+
+
+def _gaps(ids: Sequence[int]) -> Sequence[int]:
+    if len(ids) < 2:
+        return [ids[0] + 1] if ids else ids
+    return list(map(operator.sub, ids, [-1, *ids[:-1]]))
+
+
+def entry_size(key: str, entry: bytes) -> int:
+    """What a key's entry for one year adds to the key files (about: the year's name and brackets counted
+    as eight bytes), summed into each year's ``size`` in ``shards.json``."""
+    return len(key.encode()) + len(entry) + 8
+
+
+def key_file_count(size: int) -> int:
+    """How many key files an index whose entries add up to ``size`` bytes (:func:`entry_size`) is cut
+    into: the smallest power of two that keeps each near :data:`KEY_FILE_BYTES`."""
     count = 1
     while size / count > KEY_FILE_BYTES:
         count *= 2
     return count
 
 
-def key_file_text(part: Mapping[str, list[list[int]]]) -> str:
-    """A key file: its keys in order, each with its ids by field as gaps."""
-    return orjson.dumps(part, option=orjson.OPT_SORT_KEYS).decode() + "\n"
+#: A key file's part being made: each key with its entry by year (as written, or parsed to patch it).
+Part = dict[str, dict[str, "bytes | list[list[int]]"]]
 
 
-def bundle_files(docs: Sequence[Document]) -> tuple[dict[str, str], int]:
-    """The files of one year's bundle (path within it -> text) for ``docs``, oldest first (ids are
-    their positions), and its number of key files."""
+def key_file_text(part: Part) -> str:
+    """A key file: its keys in order, each with its entry (:func:`entry_text`) by year, years in order."""
+    items = []
+    for key in sorted(part):
+        years = part[key]
+        items.append(orjson.dumps(key) + b":{" + b",".join(
+            orjson.dumps(year) + b":" + (entry if isinstance(entry, bytes) else _entry_of(entry))
+            for year, entry in sorted(years.items())) + b"}")
+    return (b"{" + b",".join(items) + b"}\n").decode()
+
+
+def _entry_of(parsed: list[list[int]]) -> bytes:
+    return entry_text(*(unpacked(field) for field in parsed))
+
+
+def year_entries(docs: Sequence[Document]) -> dict[str, bytes]:
+    """Every key of ``docs`` (one year's articles, oldest first: ids are their positions) with its entry."""
     fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
-    files: dict[str, str] = {}
     for i, doc in enumerate(docs):
         for postings, held in zip(fields, fields_of(doc), strict=True):
             # postings[key].append(i) for every key, in C: a million keys a thousand articles
             deque(map(list.append, map(postings.__getitem__, held), repeat(i)), maxlen=0)
+    title, names, body = fields
+    return {key: entry_text(title.get(key, ()), names.get(key, ()), body.get(key, ()))
+            for key in set().union(*fields)}
+
+
+def year_size(entries: Mapping[str, bytes]) -> int:
+    """The size of a year's entries (:func:`entry_size`), as ``shards.json`` records it."""
+    return sum(entry_size(key, entry) for key, entry in entries.items())
+
+
+def bundle_files(docs: Sequence[Document]) -> dict[str, str]:
+    """The files of one year's bundle (path within it -> text) for ``docs``, oldest first (ids are
+    their positions): fragments, cards and filters. (Their keys go to the shared key files:
+    :func:`year_entries`.)"""
+    files: dict[str, str] = {}
+    for i, doc in enumerate(docs):
         files[f"d/{i}.json"] = fragment(doc)
         files[f"c/{i}.json"] = card(doc)
-    every = set().union(*fields)
-    count = key_file_count(len(every), sum(len(ids) for postings in fields for ids in postings.values()))
-    parts: list[dict[str, list[list[int]]]] = [{} for _ in range(count)]
-    title, names, body = fields
-    for key in every:
-        parts[key_file(key, count)][key] = [gaps(title[key]) if key in title else [],
-                                            gaps(names[key]) if key in names else [],
-                                            gaps(body[key]) if key in body else []]
-    for n, part in enumerate(parts):
-        files[f"k/{n}.json"] = key_file_text(part)
     files["filters.json"] = filters_file([(doc.places, doc.topics) for doc in docs])
-    return files, count
+    return files
 
 
-def patch_bundle(old_docs: Mapping[int, Document], new_docs: Mapping[int, Document],
-                 old_parts: Sequence[dict[str, list[list[int]]]]) -> dict[int, str] | None:
-    """The key files that change when the documents of ``new_docs`` (by id) replace ``old_docs`` (the
-    same ids, as the last build indexed them) in a bundle whose key files were ``old_parts`` (parsed;
-    changed in place): {file number: text}. None when the bundle would need another number of key
-    files: it is then made whole, as a cold build makes it."""
-    count = len(old_parts)
-    touched: set[int] = set()
+def key_files(years: Mapping[str, Mapping[str, bytes]], count: int) -> list[Part]:
+    """The parts of ``count`` key files holding every year's entries (``years``: name -> key -> entry)."""
+    parts: list[Part] = [{} for _ in range(count)]
+    for year, entries in years.items():
+        for key, entry in entries.items():
+            parts[key_file(key, count)].setdefault(key, {})[year] = entry
+    return parts
+
+
+def patch_year(year: str, old_docs: Mapping[int, Document], new_docs: Mapping[int, Document],
+               parts: Mapping[int, Part], count: int) -> tuple[set[int], int]:
+    """Patch one year's entries in the key files ``parts`` (file number -> part, parsed, changed in
+    place; every file holding a key of the changed articles must be there: :func:`patch_files`) where
+    the documents of ``new_docs`` (by id) replace ``old_docs`` (the same ids, as the last build indexed
+    them). Returns the numbers of the files changed and how much the year's size changes."""
+    ops: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)   # key -> (field, id, added)
     for i, doc in new_docs.items():
         for f, (before, after) in enumerate(zip(fields_of(old_docs[i]), fields_of(doc), strict=True)):
             for key in before - after:
-                n = key_file(key, count)
-                entry = old_parts[n][key]
-                ids = _ungap(entry[f])
-                ids.remove(i)
-                entry[f] = gaps(ids)
-                if not any(entry):
-                    del old_parts[n][key]
-                touched.add(n)
+                ops[key].append((f, i, False))
             for key in after - before:
-                n = key_file(key, count)
-                entry = old_parts[n].setdefault(key, [[], [], []])
-                ids = _ungap(entry[f])
-                bisect.insort(ids, i)
-                entry[f] = gaps(ids)
-                touched.add(n)
-    held = sum(len(part) for part in old_parts)
-    ids = sum(len(field) for part in old_parts for entry in part.values() for field in entry)
-    if key_file_count(held, ids) != count:
-        return None
-    return {n: key_file_text(old_parts[n]) for n in sorted(touched)}
+                ops[key].append((f, i, True))
+    touched: set[int] = set()
+    delta = 0
+    for key, changes in ops.items():
+        n = key_file(key, count)
+        held = parts[n].setdefault(key, {})
+        old = held.get(year)
+        if old is not None:
+            old = old if isinstance(old, bytes) else _entry_of(old)
+            delta -= entry_size(key, old)
+            fields = [unpacked(field) for field in orjson.loads(old)]
+        else:
+            fields = [[], [], []]
+        for f, i, added in changes:
+            if added:
+                bisect.insort(fields[f], i)
+            elif i in fields[f]:
+                fields[f].remove(i)
+        if any(fields):
+            held[year] = entry = entry_text(*fields)
+            delta += entry_size(key, entry)
+        else:
+            held.pop(year, None)
+            if not held:
+                del parts[n][key]
+        touched.add(n)
+    return touched, delta
 
 
-def _ungap(gapped: list[int]) -> list[int]:
-    return list(accumulate(gapped))
+def patch_files(old_docs: Mapping[int, Document], new_docs: Mapping[int, Document], count: int) -> set[int]:
+    """The key files a :func:`patch_year` of these documents changes."""
+    found: set[int] = set()
+    for i, doc in new_docs.items():
+        for before, after in zip(fields_of(old_docs[i]), fields_of(doc), strict=True):
+            found.update(key_file(key, count) for key in before ^ after)
+    return found
 
 
 # --------------------------------------------------------------------------- the build's step
@@ -323,7 +420,7 @@ def ledger(paths: Sequence[str], prints: Mapping[str, str]) -> str:
 
 def shard_of(year: str) -> str:
     """The bundle an article goes to: its year (the ``year`` filter of the search page)."""
-    return year if _SHARD_NAME.fullmatch(year) else "other"
+    return year if _SHARD_NAME.fullmatch(year) and year != KEYS_DIR else "other"
 
 
 def shard_pages(articles: Mapping[str, str]) -> dict[str, list[str]]:
@@ -406,8 +503,9 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
 
     ``prints`` are the pages' fingerprints and ``manifest`` the last build's: the bundle of a year
     whose article pages are all unchanged is linked from the last output; one whose pages are the
-    same but a few changed is patched (their fragments and the key files their keys are in); any
-    other is made whole."""
+    same but a few changed is patched (their fragments and cards); any other is made whole. The key
+    files are patched where they hold a changed article's keys (the rest linked), or made again from
+    the last ones when a year was made whole or their number changes."""
     if writer.claimed(SEARCH_DIR):
         raise NewsgenError(f"/{SEARCH_DIR}/ is the search index's folder, but the site put a file there",
                            Location(Path(SEARCH_DIR)))
@@ -417,28 +515,40 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     index = SearchIndex(pages=len(years), shards=list(shards))
     listing: list[dict[str, object]] = []
     counts: dict[str, dict[str, int]] = {"region": {}, "topic": {}, "year": {}}
-    last: dict[str, list[str]] = {}   # the last build's files of each bundle
+    last: dict[str, list[str]] = {}   # the last build's files of each bundle (and of the key files)
     for path in manifest.pages:
         if path.startswith(SEARCH_DIR + "/"):
             last.setdefault(path.split("/", 2)[1], []).append(path)
+    keyring = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{KEYS_DIR}/", sorted(last.get(KEYS_DIR, [])))
+    before = _last_listing(_Bundle(writer, manifest, index, f"{SEARCH_DIR}/", []))
+    sizes: dict[str, int] = {}
+    whole: dict[str, dict[str, bytes]] = {}
+    patched: dict[str, tuple[dict[int, Document], dict[int, Document]]] = {}
+    ordered_of: dict[str, list[str]] = {}
     for name, paths in shards.items():
         # oldest first (site.posts is newest first): an article's id is its place in its year
-        ordered = sorted(paths, key=lambda p: -posts[p].index)
+        ordered_of[name] = ordered = sorted(paths, key=lambda p: -posts[p].index)
         docs_json = ledger(ordered, prints)
         bundle = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{name}/", sorted(last.get(name, [])))
         entry = manifest.pages.get(bundle.prefix + "docs.json")
-        if entry is not None and entry[0] == _sha(docs_json) and bundle.reuse_all():
-            count = sum(1 for p in bundle.previous if p.startswith(bundle.prefix + "k/"))
+        known = before is not None and name in before[1]
+        if known and entry is not None and entry[0] == _sha(docs_json) and bundle.reuse_all():
+            sizes[name] = before[1][name]   # type: ignore[index]
         else:
             index.indexed.append(name)
-            count = _patch(bundle, ordered, posts, prints, docs_json, plan.views.photos)
-            if not count:
+            change = _patch(bundle, ordered, posts, prints, docs_json, plan.views.photos) if known else None
+            if change is not None:
+                patched[name] = change
+                sizes[name] = before[1][name]   # type: ignore[index]
+            else:
                 bundle.clear()
-                files, count = bundle_files([document(posts[p], plan.views.photos) for p in ordered])
-                for path, text in files.items():
+                docs = [document(posts[p], plan.views.photos) for p in ordered]
+                for path, text in bundle_files(docs).items():
                     bundle.write(path, text)
                 bundle.write("docs.json", docs_json)
-        listing.append({"name": name, "bundle": f"{name}/", "pages": len(paths), "keys": count})
+                whole[name] = year_entries(docs)
+                sizes[name] = year_size(whole[name])
+        listing.append({"name": name, "bundle": f"{name}/", "pages": len(paths)})
         counts["year"][name] = len(paths)
         for path in paths:
             article = posts[path].article
@@ -449,7 +559,19 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
                 counts["region"][level] = counts["region"].get(level, 0) + 1
             for topic in dict.fromkeys(article.topics):
                 counts["topic"][topic] = counts["topic"].get(topic, 0) + 1
-    text = json.dumps({"format": FORMAT, "shards": listing,
+    try:
+        count = _key_files(keyring, before, whole, patched, sizes)
+    except _Unreadable:   # the last key files are not there as written: every year's keys again
+        keyring.clear()
+        every = {name: whole.get(name) or year_entries([document(posts[p]) for p in ordered_of[name]])
+                 for name in shards}
+        sizes = {name: year_size(entries) for name, entries in every.items()}
+        count = key_file_count(sum(sizes.values()))
+        for n, part in enumerate(key_files(every, count)):
+            keyring.write(f"{n}.json", key_file_text(part))
+    for item in listing:
+        item["size"] = sizes[str(item["name"])]
+    text = json.dumps({"format": FORMAT, "keys": count, "shards": listing,
                        "filters": {facet: dict(sorted(values.items())) for facet, values in counts.items()}},
                       ensure_ascii=False, indent=1) + "\n"
     path = f"{SEARCH_DIR}/{SHARDS_FILE}"
@@ -458,65 +580,129 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     return index
 
 
+class _Unreadable(Exception):
+    """A key file of the last build is not on disk as it wrote it (or not parsed)."""
+
+
+def _last_listing(root: _Bundle) -> tuple[int, dict[str, int]] | None:
+    """The last build's number of key files and each year's size, from its ``shards.json`` (None when it
+    is not there as written, or of another format)."""
+    text = root.read(SHARDS_FILE)
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+        count = data["keys"]
+        sizes = {str(s["name"]): s["size"] for s in data["shards"]}
+    except (ValueError, TypeError, KeyError):
+        return None
+    if data.get("format") != FORMAT or not isinstance(count, int) or count < 1 or count & (count - 1) or \
+            not all(isinstance(size, int) for size in sizes.values()):
+        return None
+    return count, sizes
+
+
+def _key_files(keyring: _Bundle, before: tuple[int, dict[str, int]] | None, whole: Mapping[str, dict[str, bytes]],
+               patched: Mapping[str, tuple[dict[int, Document], dict[int, Document]]], sizes: dict[str, int]) -> int:
+    """Write the key files from the last build's (``keyring``'s previous files): ``patched`` years'
+    changed articles patched in, ``whole`` years' entries in place of their old ones, the years that
+    are gone left out; ``sizes`` (each year's, the patched ones as they were) updated. Returns their
+    number. Raises :class:`_Unreadable` when the last ones cannot be read (nothing claimed)."""
+    if before is None:
+        raise _Unreadable
+    old_count, old_sizes = before
+    prefix = keyring.prefix
+    if set(keyring.previous) != {f"{prefix}{n}.json" for n in range(old_count)}:
+        raise _Unreadable
+    parts: dict[int, Part] = {}
+
+    def load(n: int) -> None:
+        text = keyring.read(f"{n}.json")
+        if text is None:
+            raise _Unreadable
+        try:
+            parts[n] = orjson.loads(text)
+        except ValueError:
+            raise _Unreadable from None
+
+    touched: set[int] = set()
+    for year, (old_docs, new_docs) in patched.items():
+        for n in sorted(patch_files(old_docs, new_docs, old_count) - set(parts)):
+            load(n)
+        changed, delta = patch_year(year, old_docs, new_docs, parts, old_count)
+        touched |= changed
+        sizes[year] += delta
+    gone = set(old_sizes) - set(sizes)
+    count = key_file_count(sum(sizes.values()))
+    if count == old_count and not whole and not gone:   # patched: the files holding a changed key
+        kept = [f"{prefix}{n}.json" for n in range(count) if n not in touched]
+        if not all(map(keyring.link, kept)):
+            raise _Unreadable
+        for path in kept:
+            keyring.claim(path)
+        for n in sorted(touched):
+            keyring.write(f"{n}.json", key_file_text(parts[n]))
+        return count
+    for n in range(old_count):
+        if n not in parts:
+            load(n)
+    fresh: list[Part] = [{} for _ in range(count)]
+    for part in parts.values():
+        for key, held in part.items():
+            for year, entry in held.items():
+                if year not in whole and year not in gone:
+                    fresh[key_file(key, count)].setdefault(key, {})[year] = entry
+    for year, entries in whole.items():
+        for key, entry in entries.items():
+            fresh[key_file(key, count)].setdefault(key, {})[year] = entry
+    for n, part in enumerate(fresh):
+        keyring.write(f"{n}.json", key_file_text(part))
+    return count
+
+
 #: A year with more changed articles than this is made whole rather than patched.
 PATCH_LIMIT = 64
 
 
 def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], prints: Mapping[str, str],
-           docs_json: str, thumbs: Mapping[str, object]) -> int:
+           docs_json: str, thumbs: Mapping[str, object]) -> tuple[dict[int, Document], dict[int, Document]] | None:
     """Patch the last build's bundle into ``bundle`` when it indexed the same article pages in the same
-    order and few of them changed: returns its number of key files, or 0 (nothing claimed) when it
-    cannot be patched."""
+    order and few of them changed: returns the changed articles by id, as the last build indexed them
+    and as they are now (for the key files), or None (nothing claimed) when it cannot be patched."""
     old = bundle.read("docs.json")
     if old is None:
-        return 0
+        return None
     try:
         data = orjson.loads(old)
         before = [path for path, _ in data["docs"]]
         changed = [i for i, (path, print_) in enumerate(data["docs"]) if prints.get(path, "") != print_]
     except (ValueError, TypeError, KeyError):
-        return 0
+        return None
     if data.get("format") != FORMAT or before != list(ordered) or len(changed) > PATCH_LIMIT:
-        return 0
-    count = sum(1 for p in bundle.previous if p.startswith(bundle.prefix + "k/"))
-    if not count or count & (count - 1):
-        return 0
+        return None
     try:
-        parts = []
-        for n in range(count):
-            text = bundle.read(f"k/{n}.json")
-            if text is None:
-                return 0
-            parts.append(orjson.loads(text))
         old_docs = {}
         for i in changed:
             text = bundle.read(f"d/{i}.json")
             if text is None:
-                return 0
+                return None
             d = orjson.loads(text)
             old_docs[i] = Document(d["u"], d["t"], "", "", (), (), tuple(d["n"]), d["x"])
     except (ValueError, TypeError, KeyError):
-        return 0
+        return None
     new_docs = {i: document(posts[ordered[i]], thumbs) for i in changed}
-    rewritten = patch_bundle(old_docs, new_docs, parts)
-    if rewritten is None:
-        return 0
-    fresh = {f"k/{n}.json" for n in rewritten} | {f"{kind}/{i}.json" for i in changed for kind in "cd"} | \
-        {"docs.json", "filters.json"}
-    expected = {f"k/{n}.json" for n in range(count)} | \
-        {f"{kind}/{i}.json" for i in range(len(ordered)) for kind in "cd"} | {"docs.json", "filters.json"}
+    fresh = {f"{kind}/{i}.json" for i in changed for kind in "cd"} | {"docs.json", "filters.json"}
+    expected = {f"{kind}/{i}.json" for i in range(len(ordered)) for kind in "cd"} | {"docs.json", "filters.json"}
     kept = [bundle.prefix + name for name in sorted(expected - fresh)]
     if {p[len(bundle.prefix):] for p in bundle.previous} != expected or not all(map(bundle.link, kept)):
         bundle.clear()
-        return 0
+        return None
     for path in kept:
         bundle.claim(path)
-    for n, text in rewritten.items():
-        bundle.write(f"k/{n}.json", text)
     for i, doc in new_docs.items():
         bundle.write(f"d/{i}.json", fragment(doc))
         bundle.write(f"c/{i}.json", card(doc))
     articles = [posts[path].article for path in ordered]
     bundle.write("filters.json", filters_file([(a.regions, a.topics) for a in articles]))
     bundle.write("docs.json", docs_json)
-    return count
+    return old_docs, new_docs

@@ -3,19 +3,19 @@
 // results as the theme lists articles. Excerpts are built as text and <mark> only.
 //
 // The index holds every pair of adjacent characters of each article's title, body and names (places
-// at every level, topics, tags, authors), in key files fetched on demand. A query is cut into the
-// same pairs: an article holding all of them is a candidate, and the article's own text (its
-// fragment, fetched to show it) says whether it holds the string itself. Ranking: the title holds
+// at every level, topics, tags, authors), in key files shared by every year and fetched on demand
+// (one a pair). A query is cut into the same pairs: an article holding all of them is a candidate,
+// and the article's own card or text says whether it holds the string itself. Ranking: the title holds
 // the whole query, then the body, then a name it is filed under, then only parts of the query;
 // newest first within each.
 const PAGE_SIZE = 10;
-const FORMAT = 2;
+const FORMAT = 3;
 const TITLE = 0, NAMES = 1, BODY = 2, PARTS = 3;
 const ORDER = [TITLE, BODY, NAMES];   // which field holding a run ranks first
-// pairs looked up for one query at most (spread over a long query; each is a file a year): a single run
-// is narrowed well by four, as the results' text decides; several runs need more, or pages holding
-// each run's few pairs apart crowd the first tiers and each must have its text fetched
-const MAX_KEYS = 4, MAX_KEYS_RUNS = 8;
+// pairs looked up for one query at most (each is a key file, a few kB): every pair of a run of up to
+// this many characters, spread over a longer query. The more pairs, the fewer candidates hold them
+// apart, each of which would cost its text to be checked
+const MAX_KEYS = 12;
 
 const root = document.getElementById("search");
 const form = root.querySelector("form");
@@ -29,11 +29,12 @@ const more = root.querySelector(".search-more");
 const bundleUrl = root.dataset.bundle;
 const baseUrl = root.dataset.base;
 
-let index = null;     // shards.json: { shards: [{name, bundle, pages, keys}], filters: {region, topic, year} }
+let index = null;     // shards.json: { keys, shards: [{name, bundle, pages, size}], filters: {region, topic, year} }
 let results = [];
 let shown = 0;
 let generation = 0;
 let lastRuns = [];
+const collator = new Intl.Collator("zh-CN");   // one, made once: localeCompare makes one a call
 const files = new Map();   // URL -> promise of its JSON (each index file fetched once)
 
 function json(url) {
@@ -63,40 +64,35 @@ function pairs(run) {
   return out;
 }
 
-function cover(run) {
-  // pairs that between them hold every character of a run of five or more: the first, every other
-  // one, the last. An article holding the run holds them all, and its text then says whether it holds
-  // the run; a shorter run is looked up by all its pairs (an exact count of the articles holding it).
-  const keys = pairs(run);
-  if (keys.length <= 3) return keys;
-  const picked = keys.filter((_, i) => i % 2 === 0);
-  if ((keys.length - 1) % 2) picked.push(keys[keys.length - 1]);
-  return picked;
-}
-
 function lookups(runs) {
-  // the pairs to fetch for each run (one file a pair and a year): its cover, and for a long query
-  // a spread of those, at most MAX_KEYS in all
-  const all = runs.map(cover);
+  // the pairs to fetch for each run (one key file a pair): all of them, and for a long query an even
+  // spread of each run's pairs, the first and the last among them, at most MAX_KEYS in all
+  // (a run past the 32nd is looked up by none: its pages' text decides, as the key masks have 32 bits)
+  const all = runs.map((run) => [...new Set(pairs(run))]);
   const total = all.reduce((n, keys) => n + keys.length, 0);
-  const most = runs.length > 1 ? MAX_KEYS_RUNS : MAX_KEYS;
-  if (total <= most) return all;
-  return all.map((keys) => {
-    const want = Math.max(1, Math.floor((keys.length * most) / total));
+  const spread = total <= MAX_KEYS ? all : all.map((keys) => {
+    const want = Math.max(1, Math.floor((keys.length * MAX_KEYS) / total));
     if (keys.length <= want) return keys;
     const picked = new Set();
     for (let i = 0; i < want; i++) picked.add(keys[Math.round((i * (keys.length - 1)) / Math.max(1, want - 1))]);
     return [...picked];
   });
+  const seen = new Set();
+  return spread.map((keys) => keys.filter((key) => seen.has(key) || (seen.size < 32 && seen.add(key))));
 }
 
 function keyFile(key, count) {
-  // FNV-1a over UTF-16 code units, as newsgen.search.key_file
+  // FNV-1a over UTF-16 code units, mixed, as newsgen.search.key_file
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
+  h ^= h >>> 16;   // MurmurHash3's finalizer: FNV-1a's low bits depend on the key's low bits only
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
   return h % count;
 }
 
@@ -111,20 +107,30 @@ function ungap(gaps) {
 async function load() {
   const data = await json(bundleUrl + "shards.json");
   if (data.format !== FORMAT) throw new Error(`search index format ${data.format}, not ${FORMAT}`);
+  data.shards.forEach((shard, rank) => { shard.rank = rank; });
   index = data;
-  const counts = data.filters || {};
+}
+
+let filled = false;
+
+function fillFilters() {
+  // the filters' options, with their counts: once, after the first results are shown (a few hundred
+  // places to sort and lay out, which the first query need not wait for); until then each select
+  // stands for the value the address asked for
+  if (filled || !index) return;
+  filled = true;
+  const counts = index.filters || {};
   const indent = (v) => "\u3000".repeat(v.split("/").length - 1) + v.split("/").pop();
   addOptions(selects.region, Object.entries(counts.region || {}).sort(byPlace), indent);
-  addOptions(selects.topic, Object.entries(counts.topic || {}).sort(([a], [b]) => a.localeCompare(b, "zh-CN")),
+  addOptions(selects.topic, Object.entries(counts.topic || {}).sort(([a], [b]) => collator.compare(a, b)),
     (v) => v);
   addOptions(selects.year, Object.entries(counts.year || {}).sort(([a], [b]) => b.localeCompare(a)), (v) => `${v}年`);
 }
 
-async function postings(shard, key) {
-  // the ids holding ``key`` in one year, by field (title, names, body), as Sets
-  const file = await json(`${bundleUrl}${shard.bundle}k/${keyFile(key, shard.keys)}.json`);
-  const entry = file[key];
-  return entry ? entry.map((gaps) => new Set(ungap(gaps))) : [new Set(), new Set(), new Set()];
+async function postings(key) {
+  // the ids holding ``key``, by year: each year's by field (title, names, body), packed
+  const file = await json(`${bundleUrl}keys/${keyFile(key, index.keys)}.json`);
+  return new Map(Object.entries(file[key] || {}));
 }
 
 async function filtered(shard, filters) {
@@ -156,40 +162,60 @@ function shownData(hit) {
 }
 
 // -- searching
-async function searchYear(shard, runs, keyRuns, allowed) {
-  // every article of one year holding a pair of the query, with its tier and how much it holds
-  const keys = [...new Set(keyRuns.flat())];
-  const found = new Map(await Promise.all(keys.map(async (key) => [key, await postings(shard, key)])));
-  const candidates = new Set();
-  for (const key of keys) for (const ids of found.get(key)) for (const id of ids) candidates.add(id);
-  const total = keyRuns.reduce((n, ks) => n + ks.length, 0);
+function searchYear(shard, runs, keyRuns, keys, everyYear, allowed) {
+  // every article of one year holding a pair of the query, with its tier and how much it holds. Each
+  // field of each article gets a bit mask of the keys it holds (key i: bit i), so that a run is held
+  // by a field when the field's mask covers the run's
+  const size = shard.pages;
+  const masks = [new Uint32Array(size), new Uint32Array(size), new Uint32Array(size)];
+  keys.forEach((key, k) => {
+    const fields = everyYear.get(key).get(shard.name);
+    if (fields) fields.forEach((packed, f) => unpackInto(packed, masks[f], 1 << k));
+  });
+  const runMasks = keyRuns.map((ks) => ks.reduce((m, key) => m | (1 << keys.indexOf(key)), 0) >>> 0);
+  const total = runMasks.reduce((n, m) => n + popcount(m), 0);
+  const [title, names, body] = masks;
   const hits = [];
-  for (const id of candidates) {
+  for (let id = 0; id < size; id++) {
+    const any = title[id] | names[id] | body[id];
+    if (!any && total) continue;
     if (allowed && !allowed.has(id)) continue;
     let tier = TITLE, held = 0, inTitle = 0;
-    const fields = [];
-    for (const ks of keyRuns) {
-      let best = -1;
-      for (const f of ORDER) {
-        if (ks.every((k) => found.get(k)[f].has(id))) { best = f; break; }
-      }
-      fields.push(best);
-      for (const k of ks) {
-        const sets = found.get(k);
-        if (sets[TITLE].has(id) || sets[NAMES].has(id) || sets[BODY].has(id)) held++;
-        if (sets[TITLE].has(id)) inTitle++;
-      }
-      tier = best < 0 ? PARTS : rankOf(tier) >= rankOf(best) ? tier : best;
+    const inBody = [], titled = [];
+    for (const m of runMasks) {
+      const best = ORDER.find((f) => ((masks[f][id] & m) >>> 0) === m);
+      tier = best === undefined ? PARTS : rankOf(tier) >= rankOf(best) ? tier : best;
+      held += popcount(any & m);
+      inTitle += popcount(title[id] & m);
+      // which runs the body may hold (all their pairs are in it): only those need the text to be checked
+      inBody.push(((body[id] & m) >>> 0) === m);
+      titled.push(((title[id] & m) >>> 0) === m);
     }
     if (tier === PARTS && !partsEnough(held, total, runs.length)) continue;
-    // which runs the body may hold (all their pairs are in it): only those need the text to be checked
-    const inBody = keyRuns.map((ks) => ks.every((k) => found.get(k)[BODY].has(id)));
-    hits.push({ shard, id, tier, fields, inBody, score: held / total, inTitle, checked: false });
+    hits.push({ shard, id, tier, inBody, titled, score: total ? held / total : 1, inTitle, checked: false });
   }
   return hits;
 }
 
-const rankOf = (tier) => (tier === PARTS ? 3 : ORDER.indexOf(tier));
+function unpackInto(values, mask, bit) {
+  // set ``bit`` in ``mask`` at every id of a packed list (newsgen.search.packed): each a gap from the
+  // last (the first from -1), -n for n ids each one after the last
+  let last = -1;
+  for (const v of values) {
+    if (v < 0) for (let n = -v; n > 0; n--) mask[++last] |= bit;
+    else mask[last += v] |= bit;
+  }
+}
+
+function popcount(x) {
+  x >>>= 0;
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+const RANKS = [TITLE, NAMES, BODY, PARTS].map((tier) => (tier === PARTS ? 3 : ORDER.indexOf(tier)));
+const rankOf = (tier) => RANKS[tier];
 
 function partsEnough(held, total, runCount) {
   // a page holding only parts of the query is listed (after the others) when it holds most of them
@@ -204,7 +230,7 @@ function compare(a, b) {
 }
 
 function newer(a, b) {
-  return b.shard.name.localeCompare(a.shard.name) || b.id - a.id;
+  return a.shard.rank - b.shard.rank || b.id - a.id;   // shards.json lists the newest year first
 }
 
 function byDate(a, b) {
@@ -217,13 +243,15 @@ async function find(term, filters, dateOrder) {
   const runs = runsOf(term);
   if (term && !runs.length) return { runs, hits: [] };   // punctuation only: nothing to look for
   const keyRuns = lookups(runs);
+  const keys = [...new Set(keyRuns.flat())];
+  const everyYear = new Map(await Promise.all(keys.map(async (key) => [key, await postings(key)])));
   const perYear = await Promise.all(shards.map(async (shard) => {
     const allowed = await filtered(shard, filters);
     if (!runs.length) {   // filters only: every article passing them
       const ids = allowed || Array.from({ length: shard.pages }, (_, i) => i);
-      return [...ids].map((id) => ({ shard, id, tier: TITLE, fields: [], score: 1, inTitle: 0, checked: true }));
+      return [...ids].map((id) => ({ shard, id, tier: TITLE, score: 1, inTitle: 0, checked: true }));
     }
-    return searchYear(shard, runs, keyRuns, allowed);
+    return searchYear(shard, runs, keyRuns, keys, everyYear, allowed);
   }));
   const hits = perYear.flat();
   hits.sort(dateOrder || !runs.length ? byDate : compare);
@@ -252,10 +280,12 @@ async function settle(found, upto, dateOrder) {
     // first on its card: a title holding every run is the first tier, checked; a hit ranked as a
     // title holder whose title lacks a run falls to the body's tier unchecked (looked at again when it
     // ranks among those shown), or, where the body cannot hold that run, to what its card says
-    const cards = await Promise.all(unchecked.map(cardOf));
+    // (a hit whose title cannot hold a run its body may hold is checked on its text straight away)
+    const needText = unchecked.filter((h) => runs.some((_, r) => h.inBody[r] && !h.titled[r]));
+    const onCard = unchecked.filter((h) => !needText.includes(h));
+    const cards = await Promise.all(onCard.map(cardOf));
     let moved = false;
-    const needText = [];
-    unchecked.forEach((hit, i) => {
+    onCard.forEach((hit, i) => {
       const title = normalize(cards[i].t);
       const lacking = runs.map((run) => !title.includes(run));
       if (!lacking.some(Boolean)) {
@@ -291,13 +321,22 @@ function readAddress() {
   sortSelect.value = params.get("sort") === "date" ? "date" : "";
 }
 
+function filterValue(name, select) {
+  // a filter's value: the select's, or before its options are there the one the address asked for
+  // (when the index has it: a select would not take a value it has no option for)
+  if (filled) return select.value;
+  const wanted = select.dataset.wanted || "";
+  return !index || Object.hasOwn((index.filters || {})[name] || {}, wanted) ? wanted : "";
+}
+
 function writeAddress() {
   const params = new URLSearchParams();
   if (input.value.trim()) params.set("q", input.value.trim());
-  for (const [name, select] of Object.entries(selects)) if (select.value) params.set(name, select.value);
+  for (const [name, select] of Object.entries(selects)) if (filterValue(name, select)) params.set(name, filterValue(name, select));
   if (sortSelect.value) params.set("sort", sortSelect.value);
   const query = params.toString();
-  history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  const address = location.pathname + (query ? "?" + query : "");
+  if (address !== location.pathname + location.search) history.replaceState(null, "", address);
 }
 
 function addOptions(select, entries, label) {
@@ -315,7 +354,7 @@ function byPlace([a], [b]) {
   // places as a tree: parents before their children, siblings by name
   const pa = a.split("/"), pb = b.split("/");
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    if (pa[i] !== pb[i]) return pa[i].localeCompare(pb[i], "zh-CN");
+    if (pa[i] !== pb[i]) return collator.compare(pa[i], pb[i]);
   }
   return pa.length - pb.length;
 }
@@ -353,10 +392,18 @@ function marked(text, runs) {
 
 function excerpt(body, runs) {
   // about 110 characters of the body around the first place it holds the query (or its start)
+  // (a run the text spells as it is, as most text does, is found at once; else character by character,
+  // each normalized, as the marks are found)
   const chars = [...body];
-  const low = chars.map(normalize);
+  let low = null;
   let at = -1;
   for (const run of [...runs].sort((a, b) => b.length - a.length)) {
+    const plain = body.indexOf(run);
+    if (plain >= 0) {
+      at = [...body.slice(0, plain)].length;
+      break;
+    }
+    low = low || chars.map(normalize);
     for (let i = 0; i < low.length && at < 0; i++) if (low[i].startsWith(run[0]) && matchAt(low, i, run) >= 0) at = i;
     if (at >= 0) break;
   }
@@ -440,6 +487,7 @@ function offerPlace(term, filters) {
     button.type = "button";
     button.textContent = `只看地区：${path.split("/").join(" › ")}（${count} 篇）`;
     button.addEventListener("click", () => {
+      fillFilters();
       selects.region.value = path;
       input.value = "";
       run();
@@ -456,7 +504,7 @@ async function run() {
   writeAddress();
   const term = input.value.trim();
   const filters = {};
-  for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
+  for (const [name, select] of Object.entries(selects)) if (filterValue(name, select)) filters[name] = filterValue(name, select);
   if (!term && !Object.keys(filters).length) {
     list.replaceChildren();
     offer.replaceChildren();
@@ -521,7 +569,7 @@ more.querySelector("button").addEventListener("click", () => showMore(generation
 readAddress();
 run();
 const ready = load();
-ready.then(run, (error) => {
+ready.then(() => run().finally(fillFilters), (error) => {
   status.textContent = "搜索索引载入失败。";
   console.error(error);
 });
