@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 import signal
 import threading
@@ -281,7 +280,7 @@ class MarkdownRenderer:
     def __init__(self, unsafe_html: bool = False, cache_dir: Path | None = None) -> None:
         self.unsafe_html = unsafe_html
         self.cache_dir = cache_dir
-        self._folder = os.fspath(cache_dir) if cache_dir is not None else ""
+        self._pack = cachefile.Pack(cache_dir) if cache_dir is not None else None
         self._settings = f"markdown {md.__version__} {','.join(EXTENSIONS)} unsafe_html={unsafe_html}"
         self._md = md.Markdown(extensions=EXTENSIONS, output_format="html")
         if not unsafe_html:
@@ -324,23 +323,18 @@ class MarkdownRenderer:
 
     def cached(self, key: str, text: Callable[[], str], article: Path | None = None) -> str:
         """The HTML of ``text()`` kept under ``key``: read from the cache when there (``text`` is then
-        not called), else converted and written there.
-
-        The cache is one file a body, written atomically, so forked render workers share it safely.
-        """
-        if self.cache_dir is None:
+        not called), else converted and added to it (one pack file, see :class:`newsgen.cachefile.Pack`,
+        which forked render workers append to side by side)."""
+        if self._pack is None:
             return self._convert(text(), article)
-        path = os.path.join(self._folder, key + ".html")
-        try:   # the first line is the digest of the rest: a truncated or edited file is not trusted
-            with open(path, "rb") as f:
-                check, _, cached = f.read().partition(b"\n")
-            if check.decode("ascii") == hashlib.sha256(cached).hexdigest():
+        cached = self._pack.get(key)
+        if cached is not None:
+            try:
                 return cached.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
+            except UnicodeDecodeError:
+                pass
         html = self._convert(text(), article)
-        data = html.encode("utf-8")
-        cachefile.write(Path(path), hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+        self._pack.put(key, html.encode("utf-8"))
         return html
 
     def _convert(self, text: str, article: Path | None = None) -> str:
@@ -356,26 +350,14 @@ class MarkdownRenderer:
             raise MarkdownLimitError(_too_deep()) from None
 
     def discard(self, keys: Iterable[str]) -> None:
-        """Delete the cached HTML kept under ``keys`` (bodies no article has any more)."""
-        if self.cache_dir is None:
-            return
-        for key in keys:
-            try:
-                os.unlink(self.cache_dir / f"{key}.html")
-            except OSError:
-                pass
+        """Forget the cached HTML kept under ``keys`` (bodies no article has any more)."""
+        if self._pack is not None:
+            self._pack.discard(keys)
 
     def prune(self, keys: Iterable[str]) -> None:
-        """Delete the cached HTML of every body but those under ``keys`` (edited or deleted articles')."""
-        if self.cache_dir is None or not self.cache_dir.is_dir():
-            return
-        keep = {f"{key}.html" for key in keys}
-        for entry in os.scandir(self.cache_dir):
-            if entry.name not in keep:
-                try:
-                    os.unlink(entry.path)
-                except OSError:
-                    pass
+        """Forget the cached HTML of every body but those under ``keys`` (edited or deleted articles')."""
+        if self._pack is not None:
+            self._pack.retain(keys)
 
 
 class Body:
