@@ -20,6 +20,7 @@ from newsgen.content import Article, ArticleCache, Listing, load_articles, site_
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR
 from newsgen.render import THEME_DIR
+from newsgen.render.parallel import run_jobs
 from newsgen.site import Site, build_site
 
 #: What the build does to the articles the model is made of (see ``validate``'s ``adjust``).
@@ -69,7 +70,7 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
         _check_base_url(config, base_url is not None, diagnostics, publishing)
     step("config", f"base path {config.base_path}, output {out}")
 
-    articles, problems = load_articles(site, config.articles_dir, cache, listing)
+    articles, problems = load_articles(site, config.articles_dir, cache, listing, run=run_jobs)
     diagnostics.extend(problems)
     cached = f" ({cache.hits} unchanged, from the cache)" if cache is not None else ""
     step("articles", f"read {len(articles)} articles{cached}")
