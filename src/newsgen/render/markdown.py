@@ -44,6 +44,18 @@ from newsgen.errors import Diagnostic, Location, NewsgenError
 
 EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
+#: Python-Markdown's inline patterns (backticks, escapes, links, images, autolinks, line breaks, raw HTML,
+#: entities, emphasis), each of which needs one of the characters :data:`_INLINE` finds (a line break,
+#: two spaces or a tab, which becomes spaces, before a line's end; STX and ETX mark what was set aside).
+#: A body with none of them comes out of the inline stage as it went in, so it is converted without
+#: that stage, which is most of the time of a plain Chinese article (a wire story rarely has any). A
+#: Python-Markdown with other patterns than these is always given the whole stage.
+_INLINE_PATTERNS = frozenset({"backtick", "escape", "reference", "link", "image_link", "image_reference",
+                              "short_reference", "short_image_ref", "autolink", "automail", "linebreak", "html",
+                              "entity", "em_strong", "em_strong2", "not_strong", "strong_em", "strong", "emphasis",
+                              "emphasis2", "strong2"})
+_INLINE = re.compile(r"[\\`*_\[\]!<>&\t\r\x02\x03]| \n|  ")
+
 #: How deep a body's HTML may nest (an element inside another: emphasis, links, quotes, list items).
 #: Real articles stay under 10; Python's recursion (the serializer's, ours) fails in the hundreds, and
 #: a line of 10,000 '*' around a word would nest 5,000 deep.
@@ -295,6 +307,16 @@ class MarkdownRenderer:
         self.article: Path | None = None
         # after 'inline' (20) and the nesting limit (15), before 'prettify' (10)
         self._md.treeprocessors.register(PhotoFigures(self._md, self), "photos", 12)
+        #: the same, without the inline stage, for a body no inline pattern can match (see :data:`_INLINE`)
+        self._plain_md: md.Markdown | None = None
+        if {pattern.name for pattern in self._md.inlinePatterns._priority} <= _INLINE_PATTERNS:
+            self._plain_md = plain = md.Markdown(extensions=EXTENSIONS, output_format="html")
+            for name in ("html_block",) if not unsafe_html else ():
+                plain.preprocessors.deregister(name)
+            plain.treeprocessors.deregister("inline")
+            plain.treeprocessors.register(ScriptUrlScrubber(plain), "script_urls", -10)
+            plain.treeprocessors.register(NestingLimit(plain), "nesting_limit", 15)
+            plain.treeprocessors.register(PhotoFigures(plain, self), "photos", 12)
 
     def use_photos(self, photos: Any) -> None:
         """Publish the photos bodies name through ``photos`` (a :class:`newsgen.render.photos.Photos`).
@@ -341,9 +363,10 @@ class MarkdownRenderer:
         """``text`` as HTML, within :data:`MAX_NESTING` and :data:`MAX_SECONDS`; else
         :class:`MarkdownLimitError`. ``article``: the file the body is of (its photos are named from there)."""
         self.article = article
+        converter = self._plain_md if self._plain_md is not None and not _INLINE.search(text) else self._md
         try:
             with _time_limit(MAX_SECONDS):
-                return self._md.reset().convert(text)
+                return converter.reset().convert(text)
         except _Timeout:
             raise MarkdownLimitError(_too_slow()) from None
         except RecursionError:   # deeper than Python-Markdown's own recursion goes, before the tree is made
