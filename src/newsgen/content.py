@@ -866,32 +866,11 @@ def _problems_from_rows(rows: list[Any]) -> list[Diagnostic]:
     return [Diagnostic(Location(Path(p[0]), p[1], p[2]), p[3], Severity(p[4])) for p in rows]
 
 
-def _parsed_path_maker() -> Callable[[list[str]], Path] | None:
-    """CPython 3.11's own way to make a Path of parts already parsed (``Path(text)`` parses the text,
-    a third of reading an article from the cache); None where it is missing or makes another Path."""
-    make = getattr(type(Path()), "_from_parsed_parts", None)   # of PosixPath: Path's own would make a Path
-    try:
-        made = make("", "", ["articles", "x.md"]) if make is not None and os.sep == "/" else None
-    except (TypeError, AttributeError):
-        return None
-    if made is None or type(made) is not type(Path()) or made != Path("articles/x.md") \
-            or str(made) != "articles/x.md" or made.parts != ("articles", "x.md"):
-        return None
-    return lambda parts: make("", "", parts)
-
-
-_MAKE_PARSED_PATH = _parsed_path_maker()
-
-
 def _relative_path(text: str) -> Path:
-    """``Path(text)``, quicker for a plain relative path (``articles/2025/08/x.md``: parts of one or
-    more characters, none of them ``.``), which pathlib would split at its slashes as it is."""
+    """The path a cache entry holds as text (``articles/2025/08/x.md``)."""
     if not isinstance(text, str):
         raise TypeError(f"a cached path is text, not {type(text).__name__}")
-    if _MAKE_PARSED_PATH is None or not text or text[0] == "/" or text[-1] == "/" or "//" in text \
-            or "." in text and "/./" in f"/{text}/":
-        return Path(text)
-    return _MAKE_PARSED_PATH(text.split("/"))
+    return Path(text)
 
 
 def _date_from_text(text: str) -> dt.date | dt.datetime:
