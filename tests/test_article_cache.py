@@ -202,3 +202,17 @@ def test_many_article_files_are_read_by_workers_as_one_process_reads_them(site: 
     assert workers and workers[0] > 1 or (content.os.cpu_count() or 1) < 2
     assert together == alone and [a.body for a in together] == [a.body for a in alone]
     assert [str(d) for d in problems.items] == [str(d) for d in alone_problems.items] and problems.errors
+
+
+def test_a_build_parses_the_configuration_once(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from newsgen import config as config_mod
+
+    loads: list[Path] = []
+    real = config_mod.load
+    monkeypatch.setattr(config_mod, "load", lambda where, *a, **k: loads.append(where) or real(where, *a, **k))
+    for incremental in (True, True, False):
+        loads.clear()
+        build(site, tmp_path / "out", incremental=incremental)
+        assert loads == [site]
+        (site / "articles" / "added.md").write_text("---\ntitle: 新增\ndate: 2025-08-01\n---\n\n正文。\n",
+                                                    encoding="utf-8")

@@ -123,8 +123,12 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
                                Location(Path(shown)))
     clock = _Clock(progress)
     cache_dir = site / CACHE_DIR
-    inputs, listing, last_out = _inputs_digest(site, output, base_url, drafts, future, search) if incremental \
-        else ("", None, None)
+    try:   # read once: the inputs digest and validation both use it (validation reports a bad one)
+        config: config_mod.Config | None = config_mod.load(site)
+    except NewsgenError:
+        config = None
+    inputs, listing, last_out = _inputs_digest(site, config, output, base_url, drafts, future, search) \
+        if incremental and config is not None else ("", None, None)
     known: tuple[Path, Manifest] | None = None   # the last build's manifest, read once
     stale: StaleCheck | None = None              # its pages not on disk as written, found meanwhile
     if inputs and last_out is not None:
@@ -151,7 +155,8 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         return prepared.articles, prepared.problems
 
     checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step,
-                       cache=articles_cache, listing=listing, publishing=publishing, adjust=with_photos)
+                       cache=articles_cache, listing=listing, publishing=publishing, adjust=with_photos,
+                       config=config)
     if not checked.ok or checked.model is None:
         raise NewsgenError(checked.diagnostics.items)
     config, out, model, diagnostics = checked.config, checked.output, checked.model, checked.diagnostics
@@ -396,8 +401,8 @@ class _References:
             cachefile.write_json(self.path, used)
 
 
-def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
-                   search: bool = True) -> tuple[str, Listing | None, Path | None]:
+def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, base_url: str | None,
+                   drafts: bool, future: bool, search: bool = True) -> tuple[str, Listing | None, Path | None]:
     """A digest of everything a build reads, by file identity (path, size, mtime, ctime, inode), not
     content: the config file, every article, template and static file (the site's and the theme's),
     the options, newsgen's version, and today's date in the site's time zone (future-dated articles
@@ -405,10 +410,6 @@ def _inputs_digest(site: Path, output: Path | None, base_url: str | None, drafts
     With it, the article files as found (so that reading them does not walk and stat them again),
     and the output the configuration names (None when it cannot be read).
     """
-    try:
-        config = config_mod.load(site)
-    except NewsgenError:
-        return "", None, None
     out = output if output is not None else site / config.output_dir
     today = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
     h = hashlib.sha256(f"{__version__}\0{base_url}\0{drafts}\0{future}\0{search}\0{today}\0"

@@ -47,19 +47,20 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
              drafts: bool = False, future: bool = False, today: dt.date | None = None,
              step: Callable[[str, str], None] | None = None, cache: ArticleCache | None = None,
              listing: Listing | None = None, publishing: bool = True,
-             adjust: Adjust | None = None) -> Validated:
+             adjust: Adjust | None = None, config: config_mod.Config | None = None) -> Validated:
     """Read and check ``site``. Drafts and articles dated after ``today`` (in the site's time zone)
     are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps.
     ``listing``: the article files as the caller just found them (see :func:`load_articles`).
     ``publishing``: warn about a ``base_url`` without a host (a build to publish; not ``check``, not a
     preview: a fresh site has none yet, and it matters only for what is published). ``adjust`` takes the
     articles (and the configuration) the model is made of and gives them back as the model is to show
-    them, with any problems (the build's photos: see :func:`newsgen.render.photos.prepare`)."""
+    them, with any problems (the build's photos: see :func:`newsgen.render.photos.prepare`). ``config``: the
+    site's configuration as the caller has just read it (else it is read here)."""
     step = step or (lambda _name, _message: None)
     diagnostics = Diagnostics()
     config_ok = True
     try:
-        config = config_mod.load(site)
+        config = config if config is not None else config_mod.load(site)
     except NewsgenError as exc:   # keep going with defaults, so article problems are reported too
         diagnostics.extend(exc.diagnostics)
         config, config_ok = config_mod.Config(), False
