@@ -86,7 +86,12 @@ def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, dama
     cache = ArticleCache(path)
     assert all(cache.get(file, site) is None for file in articles(site))
     (site / "articles" / "2025" / "08" / "gongshui-luojia.md").touch()   # a build, not a no-change shortcut
-    build(site, out, search=False)
+    lines: list[str] = []
+    build(site, out, search=False, progress=lines.append)
+    said = [line for line in lines if line.startswith("articles: ")]
+    if damage in ("truncated", "an older version"):   # the whole cache refused: one line says why
+        why = "cannot be read" if damage == "truncated" else "of another newsgen version"
+        assert len(said) == 1 and why in said[0] and "every file read" in said[0], said
     cold = build(site, tmp_path / "cold", incremental=False, search=False)
     assert "旧的正文" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \

@@ -614,6 +614,8 @@ class ArticleCache:
         #: entries already decoded, with what they gave (a cache kept in memory by a session: Articles
         #: are immutable, so the next build takes the same objects)
         self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] = {}
+        #: why every article file is read (None when the cache was read): for the build's progress line
+        self.cold: str | None = None
         try:
             data = cachefile.read_json(path)
             if (data.get("version") == self.VERSION and data.get("newsgen") == _version()
@@ -621,8 +623,13 @@ class ArticleCache:
                 self._entries = dict(data["articles"])
                 self.derived = dict(data.get("derived", {}))
                 self._generation = str(data.get("generation", ""))
+            else:
+                self.cold = "the article cache is of another newsgen version"
+        except FileNotFoundError:
+            self.cold = "no article cache"
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self._entries, self.derived = {}, {}
+            self.cold = "the article cache cannot be read"
         self._whole_derived = set(self.derived)
         if self._generation:
             try:
@@ -647,6 +654,8 @@ class ArticleCache:
 
     def begin(self) -> None:
         """Start a read of the articles (a cache kept in memory serves one build after another)."""
+        if self._entries:
+            self.cold = None
         self._seen = set()
         self.hits = 0
         self.dropped = set()

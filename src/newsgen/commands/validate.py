@@ -73,7 +73,8 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
 
     articles, problems = load_articles(site, config.articles_dir, cache, listing, run=run_jobs)
     diagnostics.extend(problems)
-    cached = f" ({cache.hits} unchanged, from the cache)" if cache is not None else ""
+    cached = "" if cache is None else f" ({cache.cold}: every file read)" if cache.cold is not None \
+        else f" ({cache.hits} unchanged, from the cache)"
     step("articles", f"read {len(articles)} articles{cached}")
 
     for folder in ("templates", "static"):   # a link out of the site must not publish or include a file
