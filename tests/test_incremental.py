@@ -429,7 +429,14 @@ def test_a_pack_reads_back_what_was_put_and_ignores_what_does_not_read_back_whol
     from newsgen.cachefile import Pack
 
     pack = Pack(tmp_path / "p")
+    assert pack.get("a") is None
     pack.put("a", b"one")
+    other = Pack(tmp_path / "p")
+    assert other.get("a") == b"one"
+    other.put("z", b"written by another process")
+    pack.put("y", b"appended after it")
+    assert (pack.get("a"), pack.get("y"), pack.get("z")) == (b"one", b"appended after it", None)  # its own: found
+    assert (other.get("z"), Pack(tmp_path / "p").get("z")) == (b"written by another process",) * 2
     pack.put("b", "二".encode())
     pack.put("a", b"one again")                               # the newest record of a key wins
     again = Pack(tmp_path / "p")

@@ -131,8 +131,12 @@ class Pack:
             if self._writer is None or self._writer[0] != pid:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._writer = (pid, os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644))
-            os.write(self._writer[1], f"{key} {hashlib.sha256(data).hexdigest()} {len(data)}\n".encode("ascii")
-                     + data)
+            digest = hashlib.sha256(data).hexdigest().encode("ascii")
+            record = b"%s %s %d\n" % (key.encode("ascii"), digest, len(data)) + data
+            if os.write(self._writer[1], record) == len(record) and self._index is not None:
+                # where it went: this descriptor's offset, just past it (other writers move their own)
+                end = os.lseek(self._writer[1], 0, os.SEEK_CUR)
+                self._index[key] = (end - len(data), len(data), digest)
         except OSError:
             pass
 
