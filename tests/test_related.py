@@ -78,6 +78,17 @@ def test_ten_thousand_articles_in_seconds_not_minutes():
     result = related_indices(articles)
     assert time.perf_counter() - start < 30   # ~3 s on the reference machine; linear in the count
     assert sum(len(r) == 5 for r in result) > 9_900
+    # scored by worker processes, in the order and with the result of scoring in this process
+    from newsgen.render import related as related_mod
+    serial = related_mod.PARALLEL_MIN
+    try:
+        related_mod.PARALLEL_MIN = len(articles) + 1
+        alone = related_indices(articles)
+    finally:
+        related_mod.PARALLEL_MIN = serial
+    assert alone == result
+    some = [9_999, 5, 4_000, 17]
+    assert related_indices(articles, only=some) == tuple(result[i] for i in some)
 
 
 @pytest.fixture(scope="module")

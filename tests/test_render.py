@@ -169,3 +169,33 @@ def test_a_long_listing_links_a_bounded_number_of_pages():
     assert [link.name for link in middle.pages] == ["最新", "…", "27", "26", "25", "24", "23", "…", "1"]
     assert middle.pages[1].url == "" and middle.pages[2].url == "/page/27/" and middle.pages[0].url == "/"
     assert [link.current for link in middle.pages].index(True) == 4
+
+
+def test_a_body_without_inline_markup_converts_as_with_the_inline_stage():
+    """Bodies :data:`markdown._INLINE` finds nothing in skip Python-Markdown's inline stage: random
+    bodies of the block syntax (headings, quotes, lists, tables, fences, rules) and plain text, with
+    and without raw HTML allowed, come out byte for byte as the whole converter makes them."""
+    import random
+
+    from newsgen.render import markdown as markdown_mod
+
+    pieces = ["江西省南昌市", "水利工程", "，", "。", "“引号”", "（括号）", "2025年8月", "abc", "x.y", "#", "## 标题",
+              "> 引用", "- 项目", "1. 第一", "| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |", "~~~\ncode\n~~~", "---", "***",
+              "+ 项", "=", "http://example.org", "a@b.cn", "\n", "\n\n", " ", "    缩进", "1)", "%", "$", "^", "~",
+              "{", "}", "(", ")", "'", '"', "/", "|", ":", ";", "?", ",", "\u3000", "😀"]
+    rng = random.Random(3)
+    for unsafe in (False, True):
+        renderer = markdown_mod.MarkdownRenderer(unsafe_html=unsafe)
+        assert renderer._plain_md is not None
+        plain = 0
+        for _ in range(3000):
+            body = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
+            if markdown_mod._INLINE.search(body):
+                continue
+            plain += 1
+            assert renderer._plain_md.reset().convert(body) == renderer._md.reset().convert(body), body
+        assert plain > 1000
+    # each of the characters an inline pattern needs sends a body through the whole converter
+    for marked in ("*强调*", "_强调_", "`代码`", "[链接](x)", "![图](x.png)", "<http://x.cn>", "&amp;", "a\\*",
+                   "行尾  \n下一行", "行尾\t\n下一行", "<b>粗</b>"):
+        assert markdown_mod._INLINE.search(marked), marked

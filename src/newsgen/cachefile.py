@@ -14,8 +14,9 @@ standard library would, so what a cache gives back does not depend on the encode
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +56,131 @@ def write_json(path: Path, value: Any, default: Callable[[Any], Any] | None = No
 def read_json(path: Path) -> Any:
     """The JSON value in ``path``. Raises OSError when it cannot be read, ValueError when it is not JSON."""
     return orjson.loads(path.read_bytes())
+
+
+class Pack:
+    """Blobs by key (converted article bodies), appended to one file, ``<folder>/pack``, and read by offset.
+
+    A record is a header line, ``KEY SHA256 LENGTH``, then the blob's bytes. Every record is one
+    ``write`` to the file opened for appending, so forked render workers and the build that started
+    them append side by side without interleaving; the file is read back by offset. The index, key
+    to offset, is made by reading the headers (one ``pread`` a record) on first use; a record cut
+    short ends it, and a record whose bytes do not have its digest is ignored (its blob is made
+    again). The newest record of a key wins. Records no key needs any more are dropped by
+    :meth:`retain`/:meth:`discard` when they are the larger part of the file, which is then
+    written again whole (atomically). One file rather than a file a blob: a cold build of 10,000
+    articles wrote 10,000 files (create, write, rename each).
+    """
+
+    HEADER = 160   # bytes read for a header: a key and a digest of 64 characters, a length
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / "pack"
+        self._index: dict[str, tuple[int, int, bytes]] | None = None   # key -> (offset, length, digest)
+        self._reader: int | None = None
+        self._writer: tuple[int, int] | None = None   # (pid, fd): a forked worker opens its own
+
+    def _scan(self) -> tuple[dict[str, tuple[int, int, bytes]], int]:
+        """The index of the file as it is now, and its size."""
+        index: dict[str, tuple[int, int, bytes]] = {}
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return index, 0
+        try:
+            size = os.fstat(fd).st_size
+            at = 0
+            while at < size:
+                head = os.pread(fd, self.HEADER, at)
+                line, found, _ = head.partition(b"\n")
+                parts = line.split(b" ")
+                if not found or len(parts) != 3 or not parts[2].isdigit():
+                    break
+                start, length = at + len(line) + 1, int(parts[2])
+                if start + length > size:
+                    break
+                index[parts[0].decode("ascii", "replace")] = (start, length, parts[1])
+                at = start + length
+        finally:
+            os.close(fd)
+        return index, size
+
+    def get(self, key: str) -> bytes | None:
+        """The blob kept under ``key``; None when there is none (or it does not read back whole)."""
+        if self._index is None:
+            self._index = self._scan()[0]
+        found = self._index.get(key)
+        if found is None:
+            return None
+        start, length, digest = found
+        try:
+            if self._reader is None:
+                self._reader = os.open(self.path, os.O_RDONLY)
+            data = os.pread(self._reader, length, start)
+        except OSError:
+            return None
+        if len(data) != length or hashlib.sha256(data).hexdigest().encode("ascii") != digest:
+            return None
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        """Append ``data`` under ``key``; failing to is no error (the next build only does more)."""
+        pid = os.getpid()
+        try:
+            if self._writer is None or self._writer[0] != pid:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._writer = (pid, os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644))
+            digest = hashlib.sha256(data).hexdigest().encode("ascii")
+            record = b"%s %s %d\n" % (key.encode("ascii"), digest, len(data)) + data
+            if os.write(self._writer[1], record) == len(record) and self._index is not None:
+                # where it went: this descriptor's offset, just past it (other writers move their own)
+                end = os.lseek(self._writer[1], 0, os.SEEK_CUR)
+                self._index[key] = (end - len(data), len(data), digest)
+        except OSError:
+            pass
+
+    def retain(self, keys: Iterable[str]) -> None:
+        """Keep only the blobs of ``keys`` (the others' records go when they are most of the file)."""
+        keep = set(keys)
+        self._compact(lambda key: key in keep)
+        for entry in os.scandir(self.folder) if self.folder.is_dir() else ():
+            if entry.name != self.path.name:   # (another newsgen's cache files: one a blob)
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+
+    def discard(self, keys: Iterable[str]) -> None:
+        """Forget the blobs of ``keys`` (their records go when dead records are most of the file)."""
+        gone = set(keys)
+        self._compact(lambda key: key not in gone)
+
+    def _compact(self, live: Callable[[str], bool]) -> None:
+        self.close()
+        index, size = self._scan()
+        kept = {key: at for key, at in index.items() if live(key)}
+        self._index = kept
+        if sum(length for _, length, _ in kept.values()) * 2 >= size:
+            return
+        try:
+            with open(self.path, "rb") as f:
+                parts = []
+                for key, (start, length, digest) in kept.items():
+                    f.seek(start)
+                    parts.append(b"%s %s %d\n" % (key.encode("ascii"), digest, length) + f.read(length))
+        except OSError:
+            return
+        write(self.path, b"".join(parts))
+        self._index = None
+
+    def close(self) -> None:
+        """Close the files this process opened (the index is kept)."""
+        for fd in (self._reader, self._writer[1] if self._writer is not None and self._writer[0] == os.getpid()
+                   else None):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._reader = self._writer = None

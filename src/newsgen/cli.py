@@ -316,7 +316,9 @@ COMMANDS = {"build": _cmd_build, "import": _cmd_import, "init": _cmd_init, "new"
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsgen`` console script."""
+    global _command
     args = _parser().parse_args(argv)
+    _command = args.command
     # A build holds a million long-lived objects (the parsed articles, the page manifest): with
     # Python's default thresholds the collector walks them all again and again while they are read
     # (0.4 s of a 2-second rebuild at 10,000 articles). Collect a hundred times less often.
@@ -347,15 +349,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def run() -> NoReturn:
-    """The ``newsgen`` console script: :func:`main`, then exit without tearing the interpreter down.
+#: The commands that end with ``os._exit`` once their output is flushed, skipping the interpreter's
+#: teardown: a build leaves a million objects that a normal exit walks once more in a last collection
+#: (0.1 s of a one-second rebuild at 10,000 articles) for memory the system takes back anyway.
+EXIT_WITHOUT_TEARDOWN = frozenset({"build"})
+_command: str | None = None   # the command main() ran
 
-    A build leaves a million objects (parsed articles, page records) that a normal exit frees one by
-    one after a last full garbage collection: 0.1 s of a one-second rebuild at 10,000 articles, for
-    memory the system takes back anyway. So, as mypy does, the process ends with ``os._exit`` once
-    the output streams are flushed, when nothing else still runs (no other thread, no child
-    process); otherwise it exits normally.
-    """
+
+def run() -> NoReturn:
+    """The ``newsgen`` console script: :func:`main`, then exit (see :data:`EXIT_WITHOUT_TEARDOWN`;
+    a normal exit when another thread or a child process still runs, or the streams cannot be flushed)."""
     code = main()
     try:
         sys.stdout.flush()
@@ -363,7 +366,8 @@ def run() -> NoReturn:
     except (OSError, ValueError):   # a closed pipe: let the normal exit report it as Python would
         sys.exit(code)
     children = sys.modules.get("multiprocessing")
-    if threading.active_count() == 1 and not (children and children.active_children()):
+    if _command in EXIT_WITHOUT_TEARDOWN and threading.active_count() == 1 \
+            and not (children and children.active_children()):
         os._exit(code)
     sys.exit(code)
 

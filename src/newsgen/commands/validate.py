@@ -20,6 +20,7 @@ from newsgen.content import Article, ArticleCache, Listing, load_articles, site_
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR
 from newsgen.render import THEME_DIR
+from newsgen.render.parallel import run_jobs
 from newsgen.site import Site, build_site
 
 #: What the build does to the articles the model is made of (see ``validate``'s ``adjust``).
@@ -46,19 +47,20 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
              drafts: bool = False, future: bool = False, today: dt.date | None = None,
              step: Callable[[str, str], None] | None = None, cache: ArticleCache | None = None,
              listing: Listing | None = None, publishing: bool = True,
-             adjust: Adjust | None = None) -> Validated:
+             adjust: Adjust | None = None, config: config_mod.Config | None = None) -> Validated:
     """Read and check ``site``. Drafts and articles dated after ``today`` (in the site's time zone)
     are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps.
     ``listing``: the article files as the caller just found them (see :func:`load_articles`).
     ``publishing``: warn about a ``base_url`` without a host (a build to publish; not ``check``, not a
     preview: a fresh site has none yet, and it matters only for what is published). ``adjust`` takes the
     articles (and the configuration) the model is made of and gives them back as the model is to show
-    them, with any problems (the build's photos: see :func:`newsgen.render.photos.prepare`)."""
+    them, with any problems (the build's photos: see :func:`newsgen.render.photos.prepare`). ``config``: the
+    site's configuration as the caller has just read it (else it is read here)."""
     step = step or (lambda _name, _message: None)
     diagnostics = Diagnostics()
     config_ok = True
     try:
-        config = config_mod.load(site)
+        config = config if config is not None else config_mod.load(site)
     except NewsgenError as exc:   # keep going with defaults, so article problems are reported too
         diagnostics.extend(exc.diagnostics)
         config, config_ok = config_mod.Config(), False
@@ -69,9 +71,10 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
         _check_base_url(config, base_url is not None, diagnostics, publishing)
     step("config", f"base path {config.base_path}, output {out}")
 
-    articles, problems = load_articles(site, config.articles_dir, cache, listing)
+    articles, problems = load_articles(site, config.articles_dir, cache, listing, run=run_jobs)
     diagnostics.extend(problems)
-    cached = f" ({cache.hits} unchanged, from the cache)" if cache is not None else ""
+    cached = "" if cache is None else f" ({cache.cold}: every file read)" if cache.cold is not None \
+        else f" ({cache.hits} unchanged, from the cache)"
     step("articles", f"read {len(articles)} articles{cached}")
 
     for folder in ("templates", "static"):   # a link out of the site must not publish or include a file

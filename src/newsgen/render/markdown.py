@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 import signal
 import threading
@@ -44,6 +43,18 @@ from newsgen import cachefile
 from newsgen.errors import Diagnostic, Location, NewsgenError
 
 EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+#: Python-Markdown's inline patterns (backticks, escapes, links, images, autolinks, line breaks, raw HTML,
+#: entities, emphasis), each of which needs one of the characters :data:`_INLINE` finds (a line break,
+#: two spaces or a tab, which becomes spaces, before a line's end; STX and ETX mark what was set aside).
+#: A body with none of them comes out of the inline stage as it went in, so it is converted without
+#: that stage, which is most of the time of a plain Chinese article (a wire story rarely has any). A
+#: Python-Markdown with other patterns than these is always given the whole stage.
+_INLINE_PATTERNS = frozenset({"backtick", "escape", "reference", "link", "image_link", "image_reference",
+                              "short_reference", "short_image_ref", "autolink", "automail", "linebreak", "html",
+                              "entity", "em_strong", "em_strong2", "not_strong", "strong_em", "strong", "emphasis",
+                              "emphasis2", "strong2"})
+_INLINE = re.compile(r"[\\`*_\[\]!<>&\t\r\x02\x03]| \n|  ")
 
 #: How deep a body's HTML may nest (an element inside another: emphasis, links, quotes, list items).
 #: Real articles stay under 10; Python's recursion (the serializer's, ours) fails in the hundreds, and
@@ -281,7 +292,7 @@ class MarkdownRenderer:
     def __init__(self, unsafe_html: bool = False, cache_dir: Path | None = None) -> None:
         self.unsafe_html = unsafe_html
         self.cache_dir = cache_dir
-        self._folder = os.fspath(cache_dir) if cache_dir is not None else ""
+        self._pack = cachefile.Pack(cache_dir) if cache_dir is not None else None
         self._settings = f"markdown {md.__version__} {','.join(EXTENSIONS)} unsafe_html={unsafe_html}"
         self._md = md.Markdown(extensions=EXTENSIONS, output_format="html")
         if not unsafe_html:
@@ -296,6 +307,16 @@ class MarkdownRenderer:
         self.article: Path | None = None
         # after 'inline' (20) and the nesting limit (15), before 'prettify' (10)
         self._md.treeprocessors.register(PhotoFigures(self._md, self), "photos", 12)
+        #: the same, without the inline stage, for a body no inline pattern can match (see :data:`_INLINE`)
+        self._plain_md: md.Markdown | None = None
+        if {pattern.name for pattern in self._md.inlinePatterns._priority} <= _INLINE_PATTERNS:
+            self._plain_md = plain = md.Markdown(extensions=EXTENSIONS, output_format="html")
+            for name in ("html_block",) if not unsafe_html else ():
+                plain.preprocessors.deregister(name)
+            plain.treeprocessors.deregister("inline")
+            plain.treeprocessors.register(ScriptUrlScrubber(plain), "script_urls", -10)
+            plain.treeprocessors.register(NestingLimit(plain), "nesting_limit", 15)
+            plain.treeprocessors.register(PhotoFigures(plain, self), "photos", 12)
 
     def use_photos(self, photos: Any) -> None:
         """Publish the photos bodies name through ``photos`` (a :class:`newsgen.render.photos.Photos`).
@@ -324,58 +345,42 @@ class MarkdownRenderer:
 
     def cached(self, key: str, text: Callable[[], str], article: Path | None = None) -> str:
         """The HTML of ``text()`` kept under ``key``: read from the cache when there (``text`` is then
-        not called), else converted and written there.
-
-        The cache is one file a body, written atomically, so forked render workers share it safely.
-        """
-        if self.cache_dir is None:
+        not called), else converted and added to it (one pack file, see :class:`newsgen.cachefile.Pack`,
+        which forked render workers append to side by side)."""
+        if self._pack is None:
             return self._convert(text(), article)
-        path = os.path.join(self._folder, key + ".html")
-        try:   # the first line is the digest of the rest: a truncated or edited file is not trusted
-            with open(path, "rb") as f:
-                check, _, cached = f.read().partition(b"\n")
-            if check.decode("ascii") == hashlib.sha256(cached).hexdigest():
+        cached = self._pack.get(key)
+        if cached is not None:
+            try:
                 return cached.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
+            except UnicodeDecodeError:
+                pass
         html = self._convert(text(), article)
-        data = html.encode("utf-8")
-        cachefile.write(Path(path), hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+        self._pack.put(key, html.encode("utf-8"))
         return html
 
     def _convert(self, text: str, article: Path | None = None) -> str:
         """``text`` as HTML, within :data:`MAX_NESTING` and :data:`MAX_SECONDS`; else
         :class:`MarkdownLimitError`. ``article``: the file the body is of (its photos are named from there)."""
         self.article = article
+        converter = self._plain_md if self._plain_md is not None and not _INLINE.search(text) else self._md
         try:
             with _time_limit(MAX_SECONDS):
-                return self._md.reset().convert(text)
+                return converter.reset().convert(text)
         except _Timeout:
             raise MarkdownLimitError(_too_slow()) from None
         except RecursionError:   # deeper than Python-Markdown's own recursion goes, before the tree is made
             raise MarkdownLimitError(_too_deep()) from None
 
     def discard(self, keys: Iterable[str]) -> None:
-        """Delete the cached HTML kept under ``keys`` (bodies no article has any more)."""
-        if self.cache_dir is None:
-            return
-        for key in keys:
-            try:
-                os.unlink(self.cache_dir / f"{key}.html")
-            except OSError:
-                pass
+        """Forget the cached HTML kept under ``keys`` (bodies no article has any more)."""
+        if self._pack is not None:
+            self._pack.discard(keys)
 
     def prune(self, keys: Iterable[str]) -> None:
-        """Delete the cached HTML of every body but those under ``keys`` (edited or deleted articles')."""
-        if self.cache_dir is None or not self.cache_dir.is_dir():
-            return
-        keep = {f"{key}.html" for key in keys}
-        for entry in os.scandir(self.cache_dir):
-            if entry.name not in keep:
-                try:
-                    os.unlink(entry.path)
-                except OSError:
-                    pass
+        """Forget the cached HTML of every body but those under ``keys`` (edited or deleted articles')."""
+        if self._pack is not None:
+            self._pack.retain(keys)
 
 
 class Body:

@@ -324,6 +324,16 @@ def facet_year(article: Article) -> str:
     return str(article.day.year)
 
 
+def derive(article: Article) -> list[Any]:
+    """What :class:`Views` derives from an article's body and keeps by its file's digest: its summary
+    and its reading minutes."""
+    body = article.body
+    if article.digest != file_digest(article):   # an article with photos: their captions are not its text
+        from newsgen.render.photos import without_photos
+        body = without_photos(body)
+    return [summarize(body), reading_minutes(body)]
+
+
 class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
 
@@ -454,11 +464,7 @@ class Views:
         digest = file_digest(article)
         known = self.derived.get(digest) if digest else None
         if known is None or len(known) != 2:
-            body = article.body
-            if article.digest != digest:   # an article with photos: their captions are not its text
-                from newsgen.render.photos import without_photos
-                body = without_photos(body)
-            known = [summarize(body), reading_minutes(body)]
+            known = derive(article)
             if digest:
                 self.derived[digest] = known
         return known
