@@ -361,6 +361,14 @@ def test_a_county_lists_the_articles_placed_there_and_offers_its_filter(reader):
     assert reader.page.locator("#search-q").input_value() == ""
 
 
+def test_titles_holding_the_query_as_typed_come_before_titles_holding_its_words_apart(reader):
+    # 杭州 and 亚运会 are in three titles: two print 杭州亚运会 as typed, the newest (the torch, 09-25)
+    # holds them apart; newest first within each
+    titles = reader("杭州 亚运会")
+    assert titles[:3] == ["浙江凝聚合力办好杭州亚运会", "杭州亚运会医疗保障准备就绪（杭州准备好了）",
+                          "杭州第十九届亚运会火炬正式交付"]
+
+
 def test_a_name_one_article_holds_lists_that_article_first(reader):
     titles = reader("杜苏芮")
     assert titles[0].startswith("习近平对防汛救灾工作作出重要指示")

@@ -6,7 +6,7 @@
 // at every level, topics, tags, authors), in key files shared by every year and fetched on demand
 // (one a pair). A query is cut into the same pairs: an article holding all of them is a candidate,
 // and the article's own card or text says whether it holds the string itself. Ranking: the title holds
-// the whole query, then the body, then a name it is filed under, then only parts of the query;
+// the whole query (as typed, then with its words apart), then the body, then a name it is filed under, then only parts of the query;
 // newest first within each.
 const PAGE_SIZE = 10;
 const FORMAT = 3;
@@ -223,8 +223,10 @@ function partsEnough(held, total, runCount) {
 }
 
 function compare(a, b) {
-  // by tier (title, body, names, parts), parts by how much they hold; then newest first
+  // by tier (title, body, names, parts); titles holding the query as typed before those holding its
+  // words apart, parts by how much they hold; then newest first
   return rankOf(a.tier) - rankOf(b.tier) ||
+    (a.tier === TITLE ? (a.apart === true) - (b.apart === true) : 0) ||
     (a.tier === PARTS ? b.score - a.score || b.inTitle - a.inTitle : 0) ||
     newer(a, b);
 }
@@ -290,7 +292,9 @@ async function settle(found, upto, dateOrder) {
       const lacking = runs.map((run) => !title.includes(run));
       if (!lacking.some(Boolean)) {
         hit.checked = true;
-        if (hit.tier !== TITLE) { hit.tier = TITLE; moved = true; }
+        // a title holding the runs apart (or in another order) after those holding them as typed
+        const apart = runs.length > 1 && !runsOf(cards[i].t).join("").includes(runs.join(""));
+        if (hit.tier !== TITLE || apart) { hit.tier = TITLE; hit.apart = apart; moved = true; }
       } else if (!runs.some((run, r) => lacking[r] && hit.inBody[r])) {
         hit.checked = true;
         const tier = tierOf(runs, cards[i]);
