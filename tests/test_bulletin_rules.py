@@ -714,3 +714,41 @@ def test_ordinals_are_read_in_every_notation():
     assert ordinal("其四，大桥合龙") == ("其N", 4)
     assert ordinal("12.大桥合龙") == ("N.", 12)
     assert ordinal("大桥合龙") is None
+
+
+#: An unsigned article, and the body of a headline displaced to the page's end (a dated lead).
+READING = [
+    "城市书房开到家门口",
+    "本报讯（记者吴敏）全市今年新建城市书房二十座，书房藏书总量超过十万册，市民凭借书证可以免费借阅。",
+    "城市书房实行二十四小时开放，读者刷卡进门，自助借还图书，夜间也能安静读书。",
+]
+BOATS = [
+    "鼓点声声里的龙舟情",
+    "8月18日，第五届青溪湖龙舟邀请赛鸣锣开赛，来自十二个县区的龙舟队在湖面上奋楫争先。",
+    "比赛设男子组和女子组，各队划手身着统一服装，伴着鼓点齐声呐喊，岸边观众掌声不断。",
+]
+
+
+def _placed(*blocks: str) -> list[tuple[str, list[str]]]:
+    state = run(state_of(*blocks), rules.build_sections, rules.place_orphan_headlines)
+    return [(s.head[0].text if s.head else "", [i.text for i in s.body]) for s in state.sections]
+
+
+def test_a_headline_displaced_to_the_end_takes_a_lead_glued_under_an_article_it_reads_unlike():
+    # the page's last line is a headline with no text under it: its article is printed elsewhere on the
+    # page. Its body opens with a lead (a date) right under an unsigned article on another subject, with
+    # no seam; the headline reads that run more like than the run reads like the article above it, and
+    # takes it when the fitted model takes no start (a comment's headline shares few words with its text)
+    assert _placed(*READING, *BOATS[1:], BOATS[0]) == [(READING[0], READING[1:]), (BOATS[0], BOATS[1:])]
+
+
+def test_a_dated_paragraph_going_on_with_the_article_above_stays_with_it():
+    # a paragraph that opens with a date but goes on with the article it is printed under is no start
+    dated = "8月18日，城市书房举办龙舟主题读书会，读者在书房里交流读书心得，书房藏书也增加了新书。"
+    assert _placed(*READING, dated, BOATS[0]) == [(READING[0], [*READING[1:], dated]), (BOATS[0], [])]
+
+
+def test_a_displaced_headline_takes_no_lead_it_shares_nothing_with():
+    # the headline must read the run more like than the run reads like the text above it
+    assert _placed(*READING, *BOATS[1:], "秋粮收购工作全面展开") == \
+        [(READING[0], [*READING[1:], *BOATS[1:]]), ("秋粮收购工作全面展开", [])]
