@@ -752,3 +752,20 @@ def test_a_displaced_headline_takes_no_lead_it_shares_nothing_with():
     # the headline must read the run more like than the run reads like the text above it
     assert _placed(*READING, *BOATS[1:], "秋粮收购工作全面展开") == \
         [(READING[0], [*READING[1:], *BOATS[1:]]), ("秋粮收购工作全面展开", [])]
+
+
+def test_a_displaced_headline_placed_by_rule_prefers_a_formula_to_a_time_word():
+    # a date or a time word opens many a paragraph inside an article; an outlet's formula opens only an
+    # article: of the leads that read unlike the text above them, a formula-led one is taken first
+    import importlib
+
+    rule = importlib.import_module("newsgen.bulletin.rules.place_orphan_headlines")
+    timed = state_of(READING[2], "今年以来，青溪湖龙舟队坚持训练，龙舟队员每天清晨在湖面上划桨。").items
+    formula = state_of("本报讯 第五届青溪湖龙舟邀请赛昨天开赛。").items
+    glued, headless = Section(head=[], body=timed), Section(body=formula)
+    assert timed[1].feat.starts_lead and not timed[1].feat.wire_lead and formula[0].feat.wire_lead
+    fits = [({"cosine": 0.2, "split": 0.0}, glued, 1), ({"cosine": 0.05, "split": 0.0}, headless, 0)]
+    assert rule._unlike_lead(fits)[1:3] == (headless, 0)
+    # without a formula among them, the one the headline reads most like
+    dated = Section(body=state_of(BOATS[1]).items)
+    assert rule._unlike_lead(fits[:1] + [({"cosine": 0.1, "split": 0.0}, dated, 0)])[1:3] == (glued, 1)

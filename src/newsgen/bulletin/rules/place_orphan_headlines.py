@@ -70,14 +70,15 @@ def _unlike_lead(scored: list[tuple[dict[str, float], Section, int]]
     its article elsewhere on the page. Its body opens as an article opens (a lead: a formula, a date,
     a time word) after a closed paragraph, and it reads unlike the text it is glued under (cosine
     ``split`` under ATTACH_MIN: another article's text), while the headline reads it more like than
-    that text. Of such starts, the one the headline reads most like; a comment's headline shares few
-    words with its text, so no floor is set on that cosine."""
+    that text. Of such starts, one led by an outlet's formula first (a date or a time word opens many a
+    paragraph inside an article too; a formula opens only an article), then the one the headline reads
+    most like; a comment's headline shares few words with its text, so no floor is set on that cosine."""
     fits = [(cues, sec, j) for cues, sec, j in scored
             if (sec.body[j].feat.starts_lead or sec.body[j].feat.wire_lead) and
             cues["split"] < ATTACH_MIN and cues["cosine"] > cues["split"]]
     if not fits:
         return None
-    cues, sec, j = max(fits, key=lambda c: c[0]["cosine"])
+    cues, sec, j = max(fits, key=lambda c: (c[1].body[c[2]].feat.wire_lead, c[0]["cosine"]))
     return 0.0, sec, j, cues
 
 
