@@ -769,3 +769,19 @@ def test_a_displaced_headline_placed_by_rule_prefers_a_formula_to_a_time_word():
     # without a formula among them, the one the headline reads most like
     dated = Section(body=state_of(BOATS[1]).items)
     assert rule._unlike_lead(fits[:1] + [({"cosine": 0.1, "split": 0.0}, dated, 0)])[1:3] == (glued, 1)
+
+
+def test_the_heading_under_a_displaced_headlines_glued_body_is_weighed_again_against_it():
+    # the heading right under the glued body was weighed (new article or subheading) against the article
+    # the body was glued under, and read as a new article; weighed again against the displaced article
+    # that it goes on from, it is that article's subheading
+    sub = "划手们的坚守"
+    part = "龙舟队的划手大多是附近村里的村民，每天傍晚在青溪湖上训练，划手们说，鼓点一响就停不下来。"
+    state = state_of(*READING, BOATS[1], sub, part, BOATS[2], BOATS[0])
+    items = state.items
+    state.sections = [Section(head=items[:1], body=items[1:4]), Section(head=items[4:5], body=items[5:7]),
+                      Section(head=items[7:])]
+    rules.place_orphan_headlines(state)
+    assert [(s.head[0].text, [i.text for i in s.body]) for s in state.sections] == \
+        [(READING[0], READING[1:]), (BOATS[0], [BOATS[1], sub, part, BOATS[2]])]
+    assert state.sections[1].body[1].role is Role.SUB

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from newsgen.bulletin.rules.common import ATTACH_MIN, FORMULA_SPAN, WINDOW, _title, _trails
-from newsgen.bulletin.scorer import model, orphan_cues
+from newsgen.bulletin.rules.common import ATTACH_MIN, FORMULA_SPAN, WINDOW, _as_subhead, _subhead_group, _title, _trails
+from newsgen.bulletin.scorer import headline_cues, model, orphan_cues
 from newsgen.bulletin.sections import Role, Section, State
 
 
@@ -57,10 +57,43 @@ def place_orphan_headlines(state: State) -> None:
                               f"({'by rule: a lead reading unlike the text above it' if by_rule else f'p {p:.2f}'}, "
                               f"cosine {cues['cosine']:.2f}"
                               f"{', with the background paragraphs printed over its formula' if background else ''})")
+            # a glued body's next heading was weighed against the article it was glued under
+            nxt = _next_heading(state, sec) if j else None
+            nxt = None if nxt is head else nxt
             if not sec.body:      # the whole run went to the headline
                 state.sections.remove(sec)
-                k = state.sections.index(head)
+            if nxt is not None:
+                _reweigh_next_heading(state, head, nxt)
+            k = state.sections.index(head)
         k += 1
+
+
+def _next_heading(state: State, sec: Section) -> Section | None:
+    """The headline group printed right under the run that ended section ``sec``, if it may be a
+    subheading (one or two lines with text under it)."""
+    at = state.sections.index(sec) + 1
+    nxt = state.sections[at] if at < len(state.sections) else None
+    return nxt if nxt is not None and nxt.body and _subhead_group(nxt) else None
+
+
+def _reweigh_next_heading(state: State, head: Section, nxt: Section) -> None:
+    """The heading right under a displaced headline's body was weighed, as new article or subheading,
+    against the article the body was glued under: weighed again against the displaced article it now
+    goes on from, it is that article's subheading when the fitted model says it opens none."""
+    at = state.sections.index(head)
+    state.sections.remove(head)
+    k = state.sections.index(nxt)
+    state.sections.insert(k, head)
+    cues = headline_cues(state, k + 1)
+    p_new = model("opens_article").probability(cues)
+    subhead = not state.decide("opens_article", cues, nxt.head, p_new)
+    state.sections.remove(head)
+    state.sections.insert(at, head)
+    if subhead:
+        head.notes.append(f"line {nxt.head[0].block.first_line}: subheading of the displaced article "
+                          f"(p(new article) {p_new:.2f}, cosine {cues['cohesion']:.2f})")
+        head.body += _as_subhead(nxt)
+        state.sections.remove(nxt)
 
 
 def _unlike_lead(scored: list[tuple[dict[str, float], Section, int]]
