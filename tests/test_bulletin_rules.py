@@ -714,3 +714,74 @@ def test_ordinals_are_read_in_every_notation():
     assert ordinal("其四，大桥合龙") == ("其N", 4)
     assert ordinal("12.大桥合龙") == ("N.", 12)
     assert ordinal("大桥合龙") is None
+
+
+#: An unsigned article, and the body of a headline displaced to the page's end (a dated lead).
+READING = [
+    "城市书房开到家门口",
+    "本报讯（记者吴敏）全市今年新建城市书房二十座，书房藏书总量超过十万册，市民凭借书证可以免费借阅。",
+    "城市书房实行二十四小时开放，读者刷卡进门，自助借还图书，夜间也能安静读书。",
+]
+BOATS = [
+    "鼓点声声里的龙舟情",
+    "8月18日，第五届青溪湖龙舟邀请赛鸣锣开赛，来自十二个县区的龙舟队在湖面上奋楫争先。",
+    "比赛设男子组和女子组，各队划手身着统一服装，伴着鼓点齐声呐喊，岸边观众掌声不断。",
+]
+
+
+def _placed(*blocks: str) -> list[tuple[str, list[str]]]:
+    state = run(state_of(*blocks), rules.build_sections, rules.place_orphan_headlines)
+    return [(s.head[0].text if s.head else "", [i.text for i in s.body]) for s in state.sections]
+
+
+def test_a_headline_displaced_to_the_end_takes_a_lead_glued_under_an_article_it_reads_unlike():
+    # the page's last line is a headline with no text under it: its article is printed elsewhere on the
+    # page. Its body opens with a lead (a date) right under an unsigned article on another subject, with
+    # no seam; the headline reads that run more like than the run reads like the article above it, and
+    # takes it when the fitted model takes no start (a comment's headline shares few words with its text)
+    assert _placed(*READING, *BOATS[1:], BOATS[0]) == [(READING[0], READING[1:]), (BOATS[0], BOATS[1:])]
+
+
+def test_a_dated_paragraph_going_on_with_the_article_above_stays_with_it():
+    # a paragraph that opens with a date but goes on with the article it is printed under is no start
+    dated = "8月18日，城市书房举办龙舟主题读书会，读者在书房里交流读书心得，书房藏书也增加了新书。"
+    assert _placed(*READING, dated, BOATS[0]) == [(READING[0], [*READING[1:], dated]), (BOATS[0], [])]
+
+
+def test_a_displaced_headline_takes_no_lead_it_shares_nothing_with():
+    # the headline must read the run more like than the run reads like the text above it
+    assert _placed(*READING, *BOATS[1:], "秋粮收购工作全面展开") == \
+        [(READING[0], [*READING[1:], *BOATS[1:]]), ("秋粮收购工作全面展开", [])]
+
+
+def test_a_displaced_headline_placed_by_rule_prefers_a_formula_to_a_time_word():
+    # a date or a time word opens many a paragraph inside an article; an outlet's formula opens only an
+    # article: of the leads that read unlike the text above them, a formula-led one is taken first
+    import importlib
+
+    rule = importlib.import_module("newsgen.bulletin.rules.place_orphan_headlines")
+    timed = state_of(READING[2], "今年以来，青溪湖龙舟队坚持训练，龙舟队员每天清晨在湖面上划桨。").items
+    formula = state_of("本报讯 第五届青溪湖龙舟邀请赛昨天开赛。").items
+    glued, headless = Section(head=[], body=timed), Section(body=formula)
+    assert timed[1].feat.starts_lead and not timed[1].feat.wire_lead and formula[0].feat.wire_lead
+    fits = [({"cosine": 0.2, "split": 0.0}, glued, 1), ({"cosine": 0.05, "split": 0.0}, headless, 0)]
+    assert rule._unlike_lead(fits)[1:3] == (headless, 0)
+    # without a formula among them, the one the headline reads most like
+    dated = Section(body=state_of(BOATS[1]).items)
+    assert rule._unlike_lead(fits[:1] + [({"cosine": 0.1, "split": 0.0}, dated, 0)])[1:3] == (glued, 1)
+
+
+def test_the_heading_under_a_displaced_headlines_glued_body_is_weighed_again_against_it():
+    # the heading right under the glued body was weighed (new article or subheading) against the article
+    # the body was glued under, and read as a new article; weighed again against the displaced article
+    # that it goes on from, it is that article's subheading
+    sub = "划手们的坚守"
+    part = "龙舟队的划手大多是附近村里的村民，每天傍晚在青溪湖上训练，划手们说，鼓点一响就停不下来。"
+    state = state_of(*READING, BOATS[1], sub, part, BOATS[2], BOATS[0])
+    items = state.items
+    state.sections = [Section(head=items[:1], body=items[1:4]), Section(head=items[4:5], body=items[5:7]),
+                      Section(head=items[7:])]
+    rules.place_orphan_headlines(state)
+    assert [(s.head[0].text, [i.text for i in s.body]) for s in state.sections] == \
+        [(READING[0], READING[1:]), (BOATS[0], [BOATS[1], sub, part, BOATS[2]])]
+    assert state.sections[1].body[1].role is Role.SUB
