@@ -205,17 +205,17 @@ def test_every_field_a_page_shows_is_changed_by_some_edit(tmp_path: Path,
     assert seen - covered - FIXED - UNSET == set()
 
 
-def test_the_previous_articles_summary_added_to_the_article_page_is_rebuilt_when_that_article_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A contributor adds the previous article's summary to the article page (its context and its
-    template) and nothing else; the older article's summary is edited: the incremental build equals
-    a cold one. (With the hand-written inputs texts it kept the stale page.)"""
+def _previous_summary_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                           summary: Callable[[Plan, Any], str]) -> tuple[Path, Path]:
+    """The fixture site with the previous article's summary (as ``summary`` reads it) added to the
+    article page's context and template, built, a body edited and built again, then the oldest
+    article's summary edited: (site, output), the last edit not yet built."""
     real = pages_mod._article_context
 
     def with_previous_summary(plan: Plan, index: int) -> dict[str, Any]:
         context = real(plan, index)
         older = plan.site.older(plan.site.posts[index])
-        context["previous_summary"] = plan.views.posts[older.index].summary if older else ""
+        context["previous_summary"] = summary(plan, older) if older else ""
         return context
 
     monkeypatch.setattr(pages_mod, "_article_context", with_previous_summary)
@@ -230,6 +230,16 @@ def test_the_previous_articles_summary_added_to_the_article_page_is_rebuilt_when
     _body(_articles(site)[-1])
     _build(site, out)
     _front(_oldest(site), "summary: 上一篇的新摘要")   # the oldest article: the previous of the next one
+    return site, out
+
+
+def test_the_previous_articles_summary_added_to_the_article_page_is_rebuilt_when_that_article_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A contributor adds the previous article's summary to the article page (its context and its
+    template) and nothing else; the older article's summary is edited: the incremental build equals
+    a cold one. (With the hand-written inputs texts it kept the stale page.)"""
+    site, out = _previous_summary_site(tmp_path, monkeypatch,
+                                       lambda plan, older: plan.views.posts[older.index].summary)
     again = _build(site, out, verify=True)
     assert again.differs == ()
     assert again.checked < (again.pages + again.files) / 2   # the incremental path, not every page
@@ -266,26 +276,8 @@ def test_build_verify_names_a_page_a_context_left_stale_and_exits_non_zero(
     ``newsgen build --verify`` names it and exits with 1."""
     from newsgen.cli import main
 
-    real = pages_mod._article_context
-
-    def reading_the_model(plan: Plan, index: int) -> dict[str, Any]:
-        context = real(plan, index)
-        older = plan.site.older(plan.site.posts[index])
-        context["previous_summary"] = older.article.summary if older else ""   # not through a view
-        return context
-
-    monkeypatch.setattr(pages_mod, "_article_context", reading_the_model)
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
-    (site / "templates").mkdir()
-    theme = Path(pages_mod.__file__).parent.parent / "theme" / "templates" / "article.html"
-    (site / "templates" / "article.html").write_text(theme.read_text(encoding="utf-8").replace(
-        "</article>", "<p>{{ previous_summary }}</p></article>", 1), encoding="utf-8")
-    out = tmp_path / "out"
-    _build(site, out)
-    _body(_articles(site)[-1])
-    _build(site, out)
-    _front(_oldest(site), "summary: 上一篇的新摘要")
+    site, out = _previous_summary_site(tmp_path, monkeypatch,
+                                       lambda plan, older: older.article.summary)   # not through a view
     capsys.readouterr()
     assert main(["build", "--site", str(site), "--output", str(out), "--no-search", "--verify"]) == 1
     err = capsys.readouterr().err
