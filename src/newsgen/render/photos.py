@@ -26,7 +26,6 @@ import hashlib
 import io
 import os
 import re
-import stat
 import warnings
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable
@@ -168,15 +167,12 @@ def svg_problem(data: bytes, shown: str) -> str | None:
     return None
 
 
-def resolve(site: Path, article: Path, src: str, known: dict[str, str] | None = None,
-            stats: dict[str, os.stat_result] | None = None) -> Path:
+def resolve(site: Path, article: Path, src: str, known: dict[str, str] | None = None) -> Path:
     """The file (relative to ``site``) a local image address of ``article`` names; :class:`PhotoError`
     when it climbs out of the site, leads out of it through a symbolic link, or is missing.
 
     ``known`` keeps the real paths of the site and of the folders met, for the next call: a build
-    resolving a thousand photos then looks up each photo's own name, not every folder above it, with
-    one ``lstat``; ``stats`` then gets that ``stat`` of a regular file by the path returned (as a
-    string), for :meth:`Photos.photo` to take rather than look the file up again."""
+    resolving a thousand photos then looks up each photo's own name, not every folder above it."""
     path = unquote(src.split("#", 1)[0].split("?", 1)[0])
     if "\0" in path or "\\" in path:
         raise PhotoError(f"image {src!r}: the path holds a '\\' or a NUL; write it with '/'")
@@ -189,32 +185,13 @@ def resolve(site: Path, article: Path, src: str, known: dict[str, str] | None = 
                          "(or in static/) and name it from there")
     full = site / joined
     real_site = _realpath(str(site), known)
-    found = _regular_file(str(full), known)   # a file, not a link: one lstat, its folders known
-    real = found[0] if found is not None else _realpath(str(full), known)
+    real = _realpath(str(full), known)
     if real != real_site and not real.startswith(real_site.rstrip(os.sep) + os.sep):
         raise PhotoError(f"image {src!r} is a symbolic link to a file outside the site; copy the photo "
                          "into the site instead")
-    if found is not None:
-        if stats is not None:
-            stats[joined] = found[1]
-        return Path(joined)
     if not os.path.isfile(real):
         raise PhotoError(f"image {src!r}: no such file {joined}; put the photo there or correct the path")
     return Path(joined)
-
-
-def _regular_file(path: str, known: dict[str, str] | None) -> tuple[str, os.stat_result] | None:
-    """The real path and ``lstat`` of ``path`` when it is a regular file (not a symbolic link), its
-    folder's real path taken from ``known``; None otherwise, or without ``known``."""
-    folder, name = os.path.split(path)
-    if known is None or not folder or folder == path or name in ("", ".", ".."):
-        return None
-    real = os.path.join(_realpath(folder, known), name)
-    try:
-        st = os.lstat(real)
-    except OSError:
-        return None
-    return (real, st) if stat.S_ISREG(st.st_mode) else None
 
 
 def _realpath(path: str, known: dict[str, str] | None) -> str:
@@ -407,7 +384,6 @@ class Photos:
         self._memory: dict[str, bytes] = {}
         self.encoded = 0   # photos encoded by this build (the rest from the cache)
         self.real_paths: dict[str, str] = {}   # folder -> its real path, for resolve()
-        self.stats: dict[str, os.stat_result] = {}   # photo -> its stat, found by resolve()
         self._cached: set[str] | None = None   # the names in cache_dir, listed once (see missing())
         if cache_dir is not None:
             try:
@@ -424,9 +400,8 @@ class Photos:
         if found is not None:
             return found
         full = self.site / source
-        st = self.stats.pop(str(source), None)   # (its look-up by resolve() is not trusted for long)
         try:
-            st = st or os.stat(full)
+            st = os.stat(full)
         except OSError as exc:
             raise PhotoError(f"image {name} cannot be read: {exc.strerror}") from None
         identity = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
@@ -612,7 +587,7 @@ def prepare(photos: Photos, articles: list[Any], refs: dict[str, list[list[str]]
         shown: list[tuple[Photo, str]] = []
         for src, alt, line in entries:
             try:
-                path = resolve(photos.site, article.path, src, photos.real_paths, photos.stats)
+                path = resolve(photos.site, article.path, src, photos.real_paths)
                 photo = photos.svg(path) if is_svg(src) else photos.photo(path)
             except PhotoError as exc:
                 where = Location(article.path, article.body_line + line - 1 if line else None)
