@@ -159,6 +159,51 @@ def test_a_rebuild_encodes_nothing_and_a_body_edit_keeps_the_photos(site: Path, 
     assert "补记一段" in page(out)
 
 
+def _edit_body(site: Path, n: int) -> None:
+    index = site / "articles" / "2024" / "11" / "luojia-gongshui" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + f"\n补记第 {n} 段。\n", encoding="utf-8")
+
+
+def test_a_body_edit_carries_the_derivatives_over_without_looking_at_each(site: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    """With a spare updated in place, a derivative whose photo is unchanged is carried over from one
+    listing of photos/, as an unchanged page is: no stat of it in the output and the spare each."""
+    from newsgen.output import OutputWriter
+    out = tmp_path / "out"
+    for n in range(2):   # the second build keeps the first output as the spare the third updates in place
+        build(site, out, search=False)
+        _edit_body(site, n)
+    looked: list[str] = []
+    reuse = OutputWriter.reuse
+    monkeypatch.setattr(OutputWriter, "reuse", lambda self, path, *a: looked.append(path) or reuse(self, path, *a))
+    before = {p: (out / p).stat().st_ino for p in files(out) if p.startswith("photos/")}
+    build(site, out, search=False)
+    assert before and not [p for p in looked if p.startswith("photos/")]
+    assert {p: (out / p).stat().st_ino for p in files(out) if p.startswith("photos/")} == before   # the same files
+    assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)
+
+
+@pytest.mark.parametrize("where", ["deleted from the output", "edited in the output", "deleted from the spare"])
+def test_a_derivative_lost_or_edited_by_hand_is_restored(site: Path, tmp_path: Path, where: str):
+    from newsgen.output import spare_path
+    out = tmp_path / "out"
+    for n in range(2):
+        build(site, out, search=False)
+        _edit_body(site, n)
+    derivative = sorted(p for p in files(out) if p.startswith("photos/"))[0]
+    if where == "deleted from the output":
+        (out / derivative).unlink()
+    elif where == "edited in the output":
+        (out / derivative).unlink()   # a new file (not the spare's link written into)
+        (out / derivative).write_bytes(b"not a photo")
+    else:
+        (spare_path(out) / derivative).unlink()
+    build(site, out, search=False)
+    cold = build(site, tmp_path / "cold", search=False, incremental=False)
+    assert (out / derivative).read_bytes() == (cold.output / derivative).read_bytes()
+    assert files(out) == files(cold.output)
+
+
 def _replace(site: Path) -> None:
     (site / "articles/2024/11/luojia-gongshui/lead.jpg").write_bytes(photo("chelsea", 1800))
 

@@ -553,6 +553,19 @@ class OutputWriter:
                 return False
         return True
 
+    def listing(self, folder: str) -> dict[str, int]:
+        """The files directly in ``folder`` of the tree updated in place, name -> inode, from one
+        directory listing (no ``stat`` of each): a caller that knows a file of the output is as its
+        manifest recorded (:meth:`Manifest.stale`) finds here whether the tree holds that very file
+        already, so that it has nothing to do for it. Empty for a fresh tree, or no such real folder."""
+        if not self.in_place or not self._real_folders(f"{folder}/-"):
+            return {}
+        try:
+            with os.scandir(os.path.join(self._tmp, folder)) as entries:
+                return {e.name: e.inode() for e in entries if e.is_file(follow_symlinks=False)}
+        except OSError:
+            return {}
+
     def identity(self, path: str, fingerprint: str, inputs: str = "") -> list:
         """The manifest entry of a file just written or linked: [fingerprint, size, mtime_ns, inode, inputs]
         (``inputs``: the page's inputs key, '' when it has none; see Fingerprints.inputs)."""

@@ -28,7 +28,7 @@ import hashlib
 import os
 import time
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,7 +254,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         clock.step("render", f"{len(dirty)} pages and feeds rendered and written, {len(pages) - len(dirty)} "
                              f"unchanged and reused, by {processes} process{'es' if processes > 1 else ''}")
         written = Manifest({page.path: entry for page, (_, entry, _) in zip(pages, outcomes, strict=True) if entry})
-        _write_photos(writer, photos, prepared, manifest, written)
+        _write_photos(writer, photos, prepared, manifest, written, changes.stale)
         clock.step("photos", f"{len(prepared.used)} photos, {photos.encoded} encoded")
 
         # search: the index of the articles' strings, into the temporary output (see newsgen.search)
@@ -344,10 +344,16 @@ def _derive(posts: list[Any], derived: dict[str, list[Any]]) -> None:
 
 
 def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, manifest: Manifest,
-                  written: Manifest) -> None:
+                  written: Manifest, stale: Set[str] | None = None) -> None:
     """Every derivative of every photo shown into the output: linked from the last output when it is the
     one recorded there (its key names its source's bytes and the settings), else from the cache, encoded
-    when not there. A photo that cannot be decoded is an error naming it; the previous output stays."""
+    when not there. A photo that cannot be decoded is an error naming it; the previous output stays.
+
+    ``stale`` (the last output's files not on disk as its manifest has them, when the build looked) lets
+    a derivative the tree updated in place already holds be carried over as it is, its manifest entry
+    with it, found in one listing of ``photos/`` rather than by a ``stat`` of each file in both trees:
+    a rebuild costs what changed, not every derivative of every photo. One edited or deleted by hand is
+    stale, and written again."""
     shown = list({photo.key: photo for photo in prepared.used.values()}.values())   # one copy of the same bytes
     todo = [photo for photo in shown if photos.cache_dir is not None and photos.missing(photo)]
 
@@ -361,10 +367,18 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
     done: list[int] = []   # encoded into the cache by worker processes when there are several
     run_jobs(len(todo), encode, results=done, chunk=1, minimum=2)
     photos.encoded = len(done)   # (in this process too, when run serially)
+    held = writer.listing("photos") if stale is not None and writer.has_output else {}
+    known = manifest.pages
     for photo in shown:
         files: dict[str, Any] | None = None
         for variant in photo.variants:
             writer.claim(variant.path, f"photo {photo.source}")
+            entry = known.get(variant.path)
+            folder, _, name = variant.path.rpartition("/")
+            if (held and entry is not None and entry[0] == photo.key and stale is not None and folder == "photos"
+                    and variant.path not in stale and held.get(name) == entry[3]):
+                written.pages[variant.path] = entry   # the output's file, as recorded, is the tree's already
+                continue
             if not writer.reuse(variant.path, photo.key, manifest):
                 if files is None:
                     try:

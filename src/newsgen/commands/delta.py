@@ -161,6 +161,8 @@ class Changes:
     todo: Sequence[int]
     #: no spare to update in place: the pages not in ``todo`` are to be linked from the last output
     carry: bool = False
+    #: the last output's files not on disk as its manifest has them (edited, lost); None: not looked at
+    stale: Set[str] | None = None
 
     def save(self, manifest: Path, pages: Sequence[str], looked: Sequence[tuple[int, Reads]], dirty: list[str],
              lost: Set[str]) -> None:
@@ -194,9 +196,10 @@ def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, 
         stale_pages = stale.result() if stale is not None else manifest.stale(writer.output)
         todo = sorted(_to_check(previous, paths_, previous.changed(plan), manifest, stale_pages))
         if not writer.in_place:   # no spare: the other pages are linked from the last output
-            return Changes(plan, shape, addresses, previous, todo, carry=True)
+            return Changes(plan, shape, addresses, previous, todo, carry=True, stale=stale_pages)
         if not _bring_up_to_date(writer, previous, manifest, {paths_[i] for i in todo}, set(paths_)):
             previous, todo = None, range(len(pages))   # the full path
+        return Changes(plan, shape, addresses, previous, todo, stale=stale_pages)
     return Changes(plan, shape, addresses, previous, todo)
 
 
