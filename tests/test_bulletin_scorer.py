@@ -464,31 +464,37 @@ def test_after_a_signoff_a_dated_paragraph_and_a_pair_no_likelier_than_its_page_
     assert fitted.probability({**base, "lead_time": 1.0, "date_first": 1.0, "rel_cohesion": 0.0}) > 0.5
 
 
-#: A made-up page of briefs on one subject (road accidents): the brief at the top is unsigned (left
-#: open), and a later signed-off brief is led by a time, no formula.
+#: A made-up page of briefs on one subject (lorries overturned), every brief worded alike: the brief
+#: at the top is unsigned (left open), and a later signed-off brief opens with a clock time, no formula.
 SIGNED_BRIEFS = """北关大桥货车侧翻
 
-本报讯 今日凌晨，一辆满载建材的货车在北关大桥下坡路段侧翻，货车司机受轻伤，交警到场疏导交通。
+本报讯 今日凌晨，一辆货车在北关大桥下坡路段侧翻，货车司机受轻伤，交警到场疏导交通。
 
-南湖路电动车撞上护栏
+南湖路货车侧翻
 
-本报讯 昨天下午，一名电动车骑手在南湖路转弯时撞上护栏，骑手头部受伤被送医救治。
+本报讯 昨天下午，一辆货车在南湖路转弯时侧翻，货车司机受轻伤，交警到场疏导交通。
 
 来源：青山日报
 
 （编辑：陈静）
 
-城北高速出口货车追尾
+城北高速出口货车侧翻
 
-今日9时20分，城北高速出口处一辆货车追尾小客车，货车司机受轻伤，交警到场疏导交通。
+9时20分，一辆货车在城北高速出口匝道侧翻，货车司机受轻伤，交警到场疏导交通。
 
 来源：白云晚报
 
 （编辑：王伟）
 
-东城隧道三车追尾
+东城隧道货车侧翻
 
-本报讯 昨日傍晚，东城隧道内三车追尾，事故造成隧道拥堵近一小时，无人受伤。
+本报讯 昨日傍晚，一辆货车在东城隧道口侧翻，货车司机受轻伤，交警到场疏导交通。
+
+来源：青山日报
+
+西环路货车侧翻
+
+本报讯 昨日上午，一辆货车在西环路侧翻，货车司机受轻伤，交警到场疏导交通。
 
 来源：青山日报
 """
@@ -497,4 +503,5 @@ SIGNED_BRIEFS = """北关大桥货车侧翻
 def test_after_a_signoff_a_headline_over_a_time_led_brief_opens_an_article():
     state = assemble(SIGNED_BRIEFS)
     assert [[i.text for i in s.head] for s in state.sections] == [
-        ["北关大桥货车侧翻"], ["南湖路电动车撞上护栏"], ["城北高速出口货车追尾"], ["东城隧道三车追尾"]]
+        ["北关大桥货车侧翻"], ["南湖路货车侧翻"], ["城北高速出口货车侧翻"], ["东城隧道货车侧翻"],
+        ["西环路货车侧翻"]]
