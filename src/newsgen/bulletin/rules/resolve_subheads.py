@@ -31,9 +31,10 @@ SUMMARY_MAX = 2 * FORMULA_SPAN
 def _formula_again(sec: Section, prev: Section) -> bool:
     """A lead formula (本报讯, 某社X月X日电) opens an article once: a headline with one among the first
     paragraphs under it, below an article that has had its own, opens the next article (some papers
-    print summary paragraphs between a headline and its formula)."""
+    print summary paragraphs between a headline and its formula). Below a headless run (a tail printed
+    away, a brief whose headline was lost) it opens one too: summary paragraphs stand under a headline."""
     return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and \
-        (any(i.feat.wire_lead for i in prev.body) or len(prev.body) > SUMMARY_MAX)
+        (prev.headless or any(i.feat.wire_lead for i in prev.body) or len(prev.body) > SUMMARY_MAX)
 
 
 def _under_summarised_lead(prev: Section) -> bool:
