@@ -785,3 +785,16 @@ def test_the_heading_under_a_displaced_headlines_glued_body_is_weighed_again_aga
     assert [(s.head[0].text, [i.text for i in s.body]) for s in state.sections] == \
         [(READING[0], READING[1:]), (BOATS[0], [BOATS[1], sub, part, BOATS[2]])]
     assert state.sections[1].body[1].role is Role.SUB
+
+
+def test_resolve_subheads_a_lead_formula_under_a_heading_below_a_headless_run_opens_an_article():
+    # issue 19: a headless run (a brief whose headline was lost, a tail printed away) awaits no formula:
+    # summary paragraphs stand under a headline, so a formula under the heading below it is that
+    # heading's own article's, however alike the two read
+    run_text = "青山县茶叶合作社统一收购新茶，青山县茶农收入翻了一番，青山县茶园面积扩大到三万亩。"
+    state = run(state_of(run_text, "青山县茶园面积扩大到三万亩",
+                         "本报青山8月6日电 青山县茶叶合作社统一收购新茶，青山县茶园面积扩大到三万亩。"),
+                rules.build_sections, rules.resolve_subheads)
+    assert state.sections[0].headless
+    assert [s.head[0].text if s.head else None for s in state.sections] == [None, "青山县茶园面积扩大到三万亩"]
+    assert "a lead formula under it" in " ".join(state.sections[1].notes)

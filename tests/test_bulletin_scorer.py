@@ -434,3 +434,74 @@ def test_a_bracket_tagged_heading_reads_more_like_a_headline_where_the_pages_tag
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
     tagged = {**cues, "tagged": 1.0}
     assert fitted.probability({**tagged, "column_page": 1.0}) > fitted.probability({**tagged, "column_page": 0.0})
+
+
+def _signoff_state(paragraph: str) -> State:
+    state = _sections(["青山县城东路口货车与轿车相撞三人受伤。", "白云镇西环路货车侧翻司机受伤。", paragraph])
+    scorer.note_page(state)
+    return state
+
+
+@pytest.mark.parametrize("paragraph", ["今日8时11分，北环路一辆货车侧翻，司机受轻伤。",
+                                       "3月5日，北环路一辆货车侧翻，司机受轻伤。"])
+def test_a_time_or_date_in_the_first_sentence_after_a_signoff_reads_as_a_lead(paragraph):
+    # issue 19: a brief's lead need not be a formula (本报讯): a time or a date in its first sentence
+    # opens a report too, where a continuation goes on from its article's text
+    cues = scorer.signoff_cues(_signoff_state(paragraph), 2, 0.2)
+    assert cues["lead_time"] or cues["date_first"]
+    plain = scorer.signoff_cues(_signoff_state("北环路一辆货车侧翻，司机受轻伤。"), 2, 0.2)
+    assert not plain["lead_time"] and not plain["date_first"]
+
+
+def test_after_a_signoff_a_dated_paragraph_and_a_pair_no_likelier_than_its_page_open_an_article():
+    # issue 19: on a page of briefs on one subject every article is alike: the likeness with an open
+    # article above counts against its page's, and a dated first sentence counts as a lead
+    fitted = scorer.model("opens_after_signoff")
+    base = {"cohesion": 0.25, "lead": 0.0, "wire": 0.0, "lead_time": 0.0, "date_first": 0.0,
+            "rel_cohesion": scorer.RELATIVE_CAP, "column_page": 0.0}
+    assert fitted.probability({**base, "lead_time": 1.0, "date_first": 1.0}) > fitted.probability(base)
+    assert fitted.probability({**base, "rel_cohesion": 0.0}) > fitted.probability(base)
+    assert fitted.probability({**base, "lead_time": 1.0, "date_first": 1.0, "rel_cohesion": 0.0}) > 0.5
+
+
+#: A made-up page of briefs on one subject (lorries overturned), every brief worded alike: the brief
+#: at the top is unsigned (left open), and a later signed-off brief opens with a clock time, no formula.
+SIGNED_BRIEFS = """北关大桥货车侧翻
+
+本报讯 今日凌晨，一辆货车在北关大桥下坡路段侧翻，货车司机受轻伤，交警到场疏导交通。
+
+南湖路货车侧翻
+
+本报讯 昨天下午，一辆货车在南湖路转弯时侧翻，货车司机受轻伤，交警到场疏导交通。
+
+来源：青山日报
+
+（编辑：陈静）
+
+城北高速出口货车侧翻
+
+9时20分，一辆货车在城北高速出口匝道侧翻，货车司机受轻伤，交警到场疏导交通。
+
+来源：白云晚报
+
+（编辑：王伟）
+
+东城隧道货车侧翻
+
+本报讯 昨日傍晚，一辆货车在东城隧道口侧翻，货车司机受轻伤，交警到场疏导交通。
+
+来源：青山日报
+
+西环路货车侧翻
+
+本报讯 昨日上午，一辆货车在西环路侧翻，货车司机受轻伤，交警到场疏导交通。
+
+来源：青山日报
+"""
+
+
+def test_after_a_signoff_a_headline_over_a_time_led_brief_opens_an_article():
+    state = assemble(SIGNED_BRIEFS)
+    assert [[i.text for i in s.head] for s in state.sections] == [
+        ["北关大桥货车侧翻"], ["南湖路货车侧翻"], ["城北高速出口货车侧翻"], ["东城隧道货车侧翻"],
+        ["西环路货车侧翻"]]

@@ -171,6 +171,29 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
     }
 
 
+def signoff_cues(state: State, k: int, cohesion: float) -> dict[str, float]:
+    """Cues for "the lone headline of section ``k``, after a sign-off, opens a new article" against "it
+    is the first subheading of a continuation of an article left open above" (``cohesion``: its cosine
+    with the likest open article).
+
+    A continuation goes on from its article's text; a new article opens with a lead, which need not be
+    a formula: a time or a date in its first sentence (8时11分，…; 3月5日，…) opens a report too. The
+    likeness is also read against the page's (``rel_cohesion``): on a page of briefs on one subject
+    every article is alike, and only more alike than that says "the same article". A bracketed column
+    tag counts as on a running article (``column_page``)."""
+    text = state.sections[k].body[0].text
+    first = state.sections[k].body[0]
+    return {
+        "cohesion": cohesion,
+        "lead": float(first.feat.starts_lead),
+        "wire": float(first.feat.wire_lead),
+        "lead_time": float(bool(LEAD_TIME.search(text[:LEAD_TIME_SPAN]))),
+        "date_first": float(bool(FIRST_DATE.search(FIRST_SENTENCE.split(text, maxsplit=1)[0]))),
+        "rel_cohesion": _relative(cohesion, state.page.get("cohesion", PAGE_COHESION)),
+        "column_page": _column_page(state, _title_text(state.sections[k]), state.sections[k].head[0].block.index),
+    }
+
+
 def _page_cues(state: State, k: int, lead: bool) -> dict[str, float]:
     """Page-level cues for the heading of section ``k`` (issue 19), so that one pair is read against
     the page it is printed on (:func:`note_page`, as first laid out, before any decision).

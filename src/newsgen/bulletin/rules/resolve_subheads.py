@@ -6,7 +6,7 @@ import re
 
 from newsgen.bulletin.blocks import HEAD_TAG
 from newsgen.bulletin.rules.common import FORMULA_SPAN, _as_subhead, _open_articles, _subhead_group, _title
-from newsgen.bulletin.scorer import NUMERAL, ORDINAL, headline_cues, model, note_neighbours
+from newsgen.bulletin.scorer import NUMERAL, ORDINAL, headline_cues, model, note_neighbours, signoff_cues
 from newsgen.bulletin.sections import Role, Section, State
 
 #: A section number over a subheading (1, 二, 第3计, （四）, Part 2): it numbers the parts of one article.
@@ -31,9 +31,10 @@ SUMMARY_MAX = 2 * FORMULA_SPAN
 def _formula_again(sec: Section, prev: Section) -> bool:
     """A lead formula (本报讯, 某社X月X日电) opens an article once: a headline with one among the first
     paragraphs under it, below an article that has had its own, opens the next article (some papers
-    print summary paragraphs between a headline and its formula)."""
+    print summary paragraphs between a headline and its formula). Below a headless run (a tail printed
+    away, a brief whose headline was lost) it opens one too: summary paragraphs stand under a headline."""
     return any(i.feat.wire_lead for i in sec.body[:FORMULA_SPAN]) and \
-        (any(i.feat.wire_lead for i in prev.body) or len(prev.body) > SUMMARY_MAX)
+        (prev.headless or any(i.feat.wire_lead for i in prev.body) or len(prev.body) > SUMMARY_MAX)
 
 
 def _under_summarised_lead(prev: Section) -> bool:
@@ -160,8 +161,7 @@ def resolve_subheads(state: State) -> None:
             opened = _open_articles(state, k)
             best = max(((state.cosine(sec.text(), o.text()), o) for _, o in opened), key=lambda p: p[0], default=None)
             if best is not None:
-                cues = {"cohesion": best[0], "lead": float(sec.body[0].feat.starts_lead),
-                        "wire": float(sec.body[0].feat.wire_lead)}
+                cues = signoff_cues(state, k, best[0])
                 p_new = model("opens_after_signoff").probability(cues)
                 if not state.decide("opens_after_signoff", cues, sec.head, p_new):
                     state.sections[k] = Section(body=_as_subhead(sec), notes=[
