@@ -467,6 +467,21 @@ def test_resolve_subheads_a_short_label_over_a_heading_may_be_a_subheading():
     assert not rules._labelled_subhead(group("青山县白云镇茶叶合作社\n\n强品牌 茶叶走向全国"))  # a kicker
 
 
+def test_resolve_subheads_a_statement_over_a_question_may_be_a_subheading():
+    # a feature heads a part with two short lines, a statement and the question the part answers: under
+    # a running article, over text that keeps naming what the article names, both lines are its
+    # subheadings (the fitted model decides, as for one line), not a new kicker and title
+    more = "青山县茶叶合作社注册茶叶品牌，青山县新茶销往全国，茶农收入稳定增长。"
+    state = run(state_of(*TEA, "茶叶销路不愁", "茶农如何增收？", more), rules.build_sections, rules.resolve_subheads)
+    assert len(state.sections) == 1
+    assert [i.role for i in state.sections[0].body][-3:] == [Role.SUB, Role.SUB, Role.BODY]
+    def group(text: str) -> Section:
+        return Section(head=[Item(b, features(b)) for b in split_blocks(text)], body=[])
+    assert rules._question_subhead(group("茶叶销路不愁\n\n茶农如何增收？"))
+    assert not rules._question_subhead(group("茶叶销路不愁\n\n茶农收入翻番"))           # no question: a kicker
+    assert not rules._question_subhead(group("青山县白云镇茶叶合作社负责人接受采访\n\n茶农如何增收？"))  # too long
+
+
 def test_split_glued_runs_keeps_a_summary_over_its_own_lead_formula():
     # some papers print a summary paragraph between a headline and its 本报讯: no seam at the formula
     state = run(state_of("茶园里走出致富路", "青山县茶叶产业带动茶农增收，茶园成了致富园。",
