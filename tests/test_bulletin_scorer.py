@@ -241,6 +241,20 @@ def test_an_article_opening_does_not_go_on(text):
     assert not scorer.GOES_ON.match(text)
 
 
+@pytest.mark.parametrize("text", ["这两天，一段老人街头问路的视频在网上流传。", "这几天，白云镇的茶农忙着采摘新茶。",
+                                  "这些年来，青山县的村道越修越宽。", "这个月，县图书馆新添图书三千册。",
+                                  "这段时间，西环路的早高峰明显缓解。"])
+def test_a_time_phrase_opening_with_this_does_not_go_on(text):
+    # 这 opening a time phrase (these days, this month) is how a lead often opens: no pronoun
+    assert not scorer.GOES_ON.match(text)
+
+
+@pytest.mark.parametrize("text", ["这时，桥上的车辆已经排起长队。", "这些年轻人大多返乡创业。",
+                                  "这是全县第三座便民桥。"])
+def test_this_as_a_pronoun_still_goes_on(text):
+    assert scorer.GOES_ON.match(text)
+
+
 def test_a_heading_over_a_paragraph_that_goes_on_reads_more_like_a_subheading():
     fitted = scorer.model("opens_article")
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}

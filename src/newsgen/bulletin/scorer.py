@@ -61,8 +61,11 @@ RELATIVE_CAP = 0.3
 #: Openings that go on from text above them: a connective (此外, 与此同时, 不过, 对此, 其中) or a
 #: pronoun or demonstrative as the subject (他, 她们, 这, 该, 此, 其). A news article's first paragraph
 #: introduces its subject and never opens so; a part of an article under a subheading may.
+#: 这 opening a time phrase (这两天, 这几天, 这些年, 这个月, 这段时间, 这阵子) is no pronoun: "in these
+#: days" is how a lead often opens, and refers to nothing above it.
+THIS_TIME = r"这(?![两几些一半个段阵]?个?(?:天|日|周|星期|月|年(?!轻)|时间|日子|子|时期))"
 GOES_ON = re.compile(r"^(?:此外|另外|同时|与此同时|不过|但是?|然而|而且|因此|对此|为此|其中|"
-                     r"他们|她们|它们|[他她它这该此其])")
+                     rf"他们|她们|它们|{THIS_TIME}|[他她它该此其])")
 #: Headings of one feature are cut alike: a neighbour heading within this many characters of a
 #: heading's length is alike (the cue falls linearly to 0 at this difference).
 ALIKE_SPAN = 6
