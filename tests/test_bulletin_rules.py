@@ -482,6 +482,19 @@ def test_resolve_subheads_a_statement_over_a_question_may_be_a_subheading():
     assert not rules._question_subhead(group("青山县白云镇茶叶合作社负责人接受采访\n\n茶农如何增收？"))  # too long
 
 
+def test_resolve_subheads_the_label_of_a_box_inside_an_article_is_a_subheading():
+    # 背景链接 over the background an article carries, under the running article: its subheading, never
+    # a new article's headline (whatever the text under it opens with)
+    box = "近日，青山县白云镇召开茶叶产业发展大会，部署新一季茶园管护。"
+    for label in ("背景链接", "小贴士", "名词解释"):
+        state = run(state_of(*TEA, label, box), rules.build_sections, rules.resolve_subheads)
+        assert len(state.sections) == 1, label
+        assert [i.role for i in state.sections[0].body][-2:] == [Role.SUB, Role.BODY]
+    from newsgen.bulletin.rules.resolve_subheads import BOX_LABEL
+    assert not BOX_LABEL.match("小城品牌，成于好口碑（记者手记）")   # a headline with a column tag
+    assert not BOX_LABEL.match("链接全球市场")
+
+
 def test_split_glued_runs_keeps_a_summary_over_its_own_lead_formula():
     # some papers print a summary paragraph between a headline and its 本报讯: no seam at the formula
     state = run(state_of("茶园里走出致富路", "青山县茶叶产业带动茶农增收，茶园成了致富园。",
