@@ -448,3 +448,20 @@ def test_a_bracket_tagged_heading_reads_more_like_a_headline_where_the_pages_tag
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
     tagged = {**cues, "tagged": 1.0}
     assert fitted.probability({**tagged, "column_page": 1.0}) > fitted.probability({**tagged, "column_page": 0.0})
+
+
+def test_a_part_that_goes_on_with_a_speaker_named_above_is_marked():
+    # an interview's next part reports what the expert named in the lead said: speaker_above, which
+    # the fitted model reads as a subheading's evidence; a new article introduces who speaks
+    texts = ["青山县农业农村局局长王建国接受记者采访，谈茶叶产业发展。",
+             "“茶园面积还会扩大。”王建国指出，青山县将新建三座茶叶加工厂。",
+             "“新桥将在年底通车。”李明指出，白云镇将新修两条机耕路。",
+             "他表示，茶农收入还会增加。"]
+    state = _sections(texts)
+    assert scorer._speaks_again(state.sections[1].body, state.sections[0])
+    assert not scorer._speaks_again(state.sections[2].body, state.sections[0])   # named nowhere above
+    assert not scorer._speaks_again(state.sections[3].body, state.sections[0])   # a pronoun says nothing
+    assert scorer.headline_cues(state, 1)["speaker_above"] == 1.0
+    fitted = scorer.model("opens_article")
+    cues = scorer.headline_cues(state, 1)
+    assert fitted.probability(cues) < fitted.probability({**cues, "speaker_above": 0.0})

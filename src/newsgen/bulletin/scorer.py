@@ -151,6 +151,9 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
         "shared": min(shared, SHARED_CAP) / SHARED_CAP,
         "next_len": min(len(text), TEXT_CAP) / 100,
+        # the part goes on with what someone the article above names said (朴某指出，): an interview's
+        # or a feature's next part, where a new article introduces who speaks
+        "speaker_above": float(_speaks_again(sec.body[:2], prev)),
         "alike": _alike(state, sec),
         # a subheading is cut shorter than a headline
         "head_len": min(len(title), HEAD_LEN_CAP) / HEAD_LEN_CAP,
@@ -356,6 +359,19 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
 #: A paragraph that reports what someone said, opening with who (a name, a body: 李强表示，会议认为，
 #: 他强调): the speaker is 1-6 characters before a verb of saying.
 SPEAKER = re.compile(r"^([\u4e00-\u9fff]{1,6}?)(?:表示|指出|强调|认为|说|介绍|提出|要求|希望)[，,：:]")
+
+
+#: Who says something, anywhere in a paragraph: 2-6 characters before a verb of saying and a comma or colon
+#: (after a quotation too: “…。”某某指出，).
+SPEAKS = re.compile(r"(?:^|[”。，])([\u4e00-\u9fff]{2,6}?)(?:表示|指出|强调|认为|说|介绍|分析)[，,：:]")
+
+
+def _speaks_again(items: list[Item], prev: Section) -> bool:
+    """Whether the first paragraphs under a heading report what someone said who is named (as that
+    someone, two characters at least) in the running article ``prev``."""
+    above = prev.text()
+    return any(m.group(1) in above and m.group(1)[0] not in "他她这该其"
+               for i in items for m in SPEAKS.finditer(i.text))
 
 
 def _speaker_above(text: str, start: list[Item]) -> bool:
