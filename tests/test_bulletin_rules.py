@@ -495,6 +495,17 @@ def test_resolve_subheads_the_label_of_a_box_inside_an_article_is_a_subheading()
     assert not BOX_LABEL.match("链接全球市场")
 
 
+def test_build_sections_a_post_over_a_named_turn_is_the_caption_of_who_speaks():
+    # a broadcast transcript prints who speaks (their post) over their words (名字：…): the post line is
+    # text of the running article, not a headline; an interview's headline over the asker's turn still heads
+    turn = "王建国：今年茶园面积又扩大了，茶农收入还会增加。"
+    state = run(state_of(*TEA, "青山县白云镇茶叶合作社理事长", turn), rules.build_sections)
+    assert len(state.sections) == 1
+    assert [i.text for i in state.sections[0].body][-2:] == ["青山县白云镇茶叶合作社理事长", turn]
+    state = run(state_of(*TEA, "对话青山县县长", "记者：今年茶园面积扩大了多少？"), rules.build_sections)
+    assert [s.head[0].text for s in state.sections if s.head][-1] == "对话青山县县长"
+
+
 def test_split_glued_runs_keeps_a_summary_over_its_own_lead_formula():
     # some papers print a summary paragraph between a headline and its 本报讯: no seam at the formula
     state = run(state_of("茶园里走出致富路", "青山县茶叶产业带动茶农增收，茶园成了致富园。",
