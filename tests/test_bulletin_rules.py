@@ -467,6 +467,45 @@ def test_resolve_subheads_a_short_label_over_a_heading_may_be_a_subheading():
     assert not rules._labelled_subhead(group("青山县白云镇茶叶合作社\n\n强品牌 茶叶走向全国"))  # a kicker
 
 
+def test_resolve_subheads_a_statement_over_a_question_may_be_a_subheading():
+    # a feature heads a part with two short lines, a statement and the question the part answers: under
+    # a running article, over text that keeps naming what the article names, both lines are its
+    # subheadings (the fitted model decides, as for one line), not a new kicker and title
+    more = "青山县茶叶合作社注册茶叶品牌，青山县新茶销往全国，茶农收入稳定增长。"
+    state = run(state_of(*TEA, "茶叶销路不愁", "茶农如何增收？", more), rules.build_sections, rules.resolve_subheads)
+    assert len(state.sections) == 1
+    assert [i.role for i in state.sections[0].body][-3:] == [Role.SUB, Role.SUB, Role.BODY]
+    def group(text: str) -> Section:
+        return Section(head=[Item(b, features(b)) for b in split_blocks(text)], body=[])
+    assert rules._question_subhead(group("茶叶销路不愁\n\n茶农如何增收？"))
+    assert not rules._question_subhead(group("茶叶销路不愁\n\n茶农收入翻番"))           # no question: a kicker
+    assert not rules._question_subhead(group("青山县白云镇茶叶合作社负责人接受采访\n\n茶农如何增收？"))  # too long
+
+
+def test_resolve_subheads_the_label_of_a_box_inside_an_article_is_a_subheading():
+    # 背景链接 over the background an article carries, under the running article: its subheading, never
+    # a new article's headline (whatever the text under it opens with)
+    box = "近日，青山县白云镇召开茶叶产业发展大会，部署新一季茶园管护。"
+    for label in ("背景链接", "小贴士", "名词解释"):
+        state = run(state_of(*TEA, label, box), rules.build_sections, rules.resolve_subheads)
+        assert len(state.sections) == 1, label
+        assert [i.role for i in state.sections[0].body][-2:] == [Role.SUB, Role.BODY]
+    from newsgen.bulletin.rules.resolve_subheads import BOX_LABEL
+    assert not BOX_LABEL.match("小城品牌，成于好口碑（记者手记）")   # a headline with a column tag
+    assert not BOX_LABEL.match("链接全球市场")
+
+
+def test_build_sections_a_post_over_a_named_turn_is_the_caption_of_who_speaks():
+    # a broadcast transcript prints who speaks (their post) over their words (名字：…): the post line is
+    # text of the running article, not a headline; an interview's headline over the asker's turn still heads
+    turn = "王建国：今年茶园面积又扩大了，茶农收入还会增加。"
+    state = run(state_of(*TEA, "青山县白云镇茶叶合作社理事长", turn), rules.build_sections)
+    assert len(state.sections) == 1
+    assert [i.text for i in state.sections[0].body][-2:] == ["青山县白云镇茶叶合作社理事长", turn]
+    state = run(state_of(*TEA, "对话青山县县长", "记者：今年茶园面积扩大了多少？"), rules.build_sections)
+    assert [s.head[0].text for s in state.sections if s.head][-1] == "对话青山县县长"
+
+
 def test_split_glued_runs_keeps_a_summary_over_its_own_lead_formula():
     # some papers print a summary paragraph between a headline and its 本报讯: no seam at the formula
     state = run(state_of("茶园里走出致富路", "青山县茶叶产业带动茶农增收，茶园成了致富园。",

@@ -241,6 +241,20 @@ def test_an_article_opening_does_not_go_on(text):
     assert not scorer.GOES_ON.match(text)
 
 
+@pytest.mark.parametrize("text", ["这两天，一段老人街头问路的视频在网上流传。", "这几天，白云镇的茶农忙着采摘新茶。",
+                                  "这些年来，青山县的村道越修越宽。", "这个月，县图书馆新添图书三千册。",
+                                  "这段时间，西环路的早高峰明显缓解。"])
+def test_a_time_phrase_opening_with_this_does_not_go_on(text):
+    # 这 opening a time phrase (these days, this month) is how a lead often opens: no pronoun
+    assert not scorer.GOES_ON.match(text)
+
+
+@pytest.mark.parametrize("text", ["这时，桥上的车辆已经排起长队。", "这些年轻人大多返乡创业。",
+                                  "这是全县第三座便民桥。"])
+def test_this_as_a_pronoun_still_goes_on(text):
+    assert scorer.GOES_ON.match(text)
+
+
 def test_a_heading_over_a_paragraph_that_goes_on_reads_more_like_a_subheading():
     fitted = scorer.model("opens_article")
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
@@ -505,3 +519,20 @@ def test_after_a_signoff_a_headline_over_a_time_led_brief_opens_an_article():
     assert [[i.text for i in s.head] for s in state.sections] == [
         ["北关大桥货车侧翻"], ["南湖路货车侧翻"], ["城北高速出口货车侧翻"], ["东城隧道货车侧翻"],
         ["西环路货车侧翻"]]
+
+
+def test_a_part_that_goes_on_with_a_speaker_named_above_is_marked():
+    # an interview's next part reports what the expert named in the lead said: speaker_above, which
+    # the fitted model reads as a subheading's evidence; a new article introduces who speaks
+    texts = ["青山县农业农村局局长王建国接受记者采访，谈茶叶产业发展。",
+             "“茶园面积还会扩大。”王建国指出，青山县将新建三座茶叶加工厂。",
+             "“新桥将在年底通车。”李明指出，白云镇将新修两条机耕路。",
+             "他表示，茶农收入还会增加。"]
+    state = _sections(texts)
+    assert scorer._speaks_again(state.sections[1].body, state.sections[0])
+    assert not scorer._speaks_again(state.sections[2].body, state.sections[0])   # named nowhere above
+    assert not scorer._speaks_again(state.sections[3].body, state.sections[0])   # a pronoun says nothing
+    assert scorer.headline_cues(state, 1)["speaker_above"] == 1.0
+    fitted = scorer.model("opens_article")
+    cues = scorer.headline_cues(state, 1)
+    assert fitted.probability(cues) < fitted.probability({**cues, "speaker_above": 0.0})

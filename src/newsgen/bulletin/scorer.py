@@ -61,8 +61,11 @@ RELATIVE_CAP = 0.3
 #: Openings that go on from text above them: a connective (此外, 与此同时, 不过, 对此, 其中) or a
 #: pronoun or demonstrative as the subject (他, 她们, 这, 该, 此, 其). A news article's first paragraph
 #: introduces its subject and never opens so; a part of an article under a subheading may.
+#: 这 opening a time phrase (这两天, 这几天, 这些年, 这个月, 这段时间, 这阵子) is no pronoun: "in these
+#: days" is how a lead often opens, and refers to nothing above it.
+THIS_TIME = r"这(?![两几些一半个段阵]?个?(?:天|日|周|星期|月|年(?!轻)|时间|日子|子|时期))"
 GOES_ON = re.compile(r"^(?:此外|另外|同时|与此同时|不过|但是?|然而|而且|因此|对此|为此|其中|"
-                     r"他们|她们|它们|[他她它这该此其])")
+                     rf"他们|她们|它们|{THIS_TIME}|[他她它该此其])")
 #: Headings of one feature are cut alike: a neighbour heading within this many characters of a
 #: heading's length is alike (the cue falls linearly to 0 at this difference).
 ALIKE_SPAN = 6
@@ -148,6 +151,9 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
         "shared": min(shared, SHARED_CAP) / SHARED_CAP,
         "next_len": min(len(text), TEXT_CAP) / 100,
+        # the part goes on with what someone the article above names said (朴某指出，): an interview's
+        # or a feature's next part, where a new article introduces who speaks
+        "speaker_above": float(_speaks_again(sec.body[:2], prev)),
         "alike": _alike(state, sec),
         # a subheading is cut shorter than a headline
         "head_len": min(len(title), HEAD_LEN_CAP) / HEAD_LEN_CAP,
@@ -373,9 +379,25 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
     }
 
 
+#: The verbs of saying both speaker patterns below know (each adds a few of its own).
+SAYING = "表示|指出|强调|认为|说|介绍"
+
 #: A paragraph that reports what someone said, opening with who (a name, a body: 李强表示，会议认为，
-#: 他强调): the speaker is 1-6 characters before a verb of saying.
-SPEAKER = re.compile(r"^([\u4e00-\u9fff]{1,6}?)(?:表示|指出|强调|认为|说|介绍|提出|要求|希望)[，,：:]")
+#: 他强调): the speaker is 1-6 characters before a verb of saying (the glued-run models' cue).
+SPEAKER = re.compile(rf"^([\u4e00-\u9fff]{{1,6}}?)(?:{SAYING}|提出|要求|希望)[，,：:]")
+
+
+#: Who says something, anywhere in a paragraph: 2-6 characters before a verb of saying and a comma or colon
+#: (after a quotation too: “…。”某某指出，; the headline model's cue).
+SPEAKS = re.compile(rf"(?:^|[”。，])([\u4e00-\u9fff]{{2,6}}?)(?:{SAYING}|分析)[，,：:]")
+
+
+def _speaks_again(items: list[Item], prev: Section) -> bool:
+    """Whether the first paragraphs under a heading report what someone said who is named (as that
+    someone, two characters at least) in the running article ``prev``."""
+    above = prev.text()
+    return any(m.group(1) in above and m.group(1)[0] not in "他她这该其"
+               for i in items for m in SPEAKS.finditer(i.text))
 
 
 def _speaker_above(text: str, start: list[Item]) -> bool:

@@ -36,6 +36,7 @@ from newsgen.bulletin.rules.common import (
     WINDOW,
     Rule,
     _labelled_subhead,
+    _question_subhead,
 )
 from newsgen.bulletin.rules.detach_displaced_kickers import KICKER_OWN_MAX, detach_displaced_kickers
 from newsgen.bulletin.rules.fallback_titles import fallback_titles
@@ -140,6 +141,7 @@ __all__ = [
     "_after_lost_column",
     "_joins_word",
     "_labelled_subhead",
+    "_question_subhead",
     "_pair_score",
     "_shares_specifics",
     "_signed_source",

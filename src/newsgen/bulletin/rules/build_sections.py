@@ -20,8 +20,27 @@ def _reply(item: Item, prev: Item | None) -> bool:
         bool(SPOKEN.fullmatch(item.text))
 
 
+#: How a person's post ends (队长, 行长, 副局长, 主任, 书记, 经理, 教授, 负责人...): a line naming a post is
+#: the caption of who speaks next in a transcript.
+POST_END = re.compile(r"(?:[长任记理授人员师生表席裁事]|专家|院士|干事)$")
+#: A transcript's turn opening with the speaker's name (2-4 characters) and a colon: 卓星：我们…
+NAMED_TURN = re.compile(r"^([\u4e00-\u9fff·]{2,4})[：:]\S")
+#: Who asks in an interview (记者：, 问：, 主持人：): a turn by them may follow an interview's headline.
+ASKERS = ("记者", "主持人", "本报", "编者")
+
+
+def _speaker_caption(item: Item, nxt: Item | None) -> bool:
+    """A line naming a person's post (某某检查站执勤二队队长) right over a turn that opens with a name and a
+    colon (卓星：…): the caption of who speaks, printed above the words as a broadcast transcript prints
+    it, not a headline (an interview's headline over a transcript stands over the asker's turn)."""
+    if nxt is None or not POST_END.search(item.text):
+        return False
+    m = NAMED_TURN.match(nxt.text)
+    return bool(m) and not m.group(1).startswith(ASKERS)
+
+
 def _is_candidate(item: Item, prev: Item | None, nxt: Item | None = None) -> bool:
-    if not item.feat.candidate or _reply(item, prev):
+    if not item.feat.candidate or _reply(item, prev) or _speaker_caption(item, nxt):
         return False
     if item.feat.kicker_shaped and not (nxt is not None and nxt.feat.candidate):
         return False     # a line ending in ： over text introduces it (a speaker, a list): no headline under it

@@ -72,7 +72,8 @@ def _as_subhead(section: Section) -> list[Item]:
 def _subhead_group(sec: Section) -> bool:
     """A headline group that may be a subheading: one or two lines (a label over a subheading), with
     text under it, no kicker's colon and no column tag (a column tag marks a headline)."""
-    return (1 <= len(sec.head) <= SUBHEAD_LINES or _labelled_subhead(sec)) and bool(sec.body) and \
+    return (1 <= len(sec.head) <= SUBHEAD_LINES or _labelled_subhead(sec) or _question_subhead(sec)) and \
+        bool(sec.body) and \
         not any(i.feat.kicker_shaped for i in sec.head) and not COLUMN_TAG.search(sec.head[-1].text)
 
 
@@ -85,6 +86,20 @@ def _labelled_subhead(sec: Section) -> bool:
     account it is), where a kicker over a headline is a phrase of its own. The fitted model decides."""
     return len(sec.head) == 2 and len(sec.head[0].text) <= LABEL_MAX < len(sec.head[1].text) and \
         not sec.head[1].feat.subtitle_shaped
+
+
+#: Both lines of a two-line subheading that states and then asks are at most this long (characters).
+QUESTION_PAIR_MAX = 14
+
+
+def _question_subhead(sec: Section) -> bool:
+    """Two short lines, a statement over a question (局势持续紧张 / 谁在推波助澜？): a feature or an
+    interview heads its parts so, the question being what the part answers. A kicker over a headline
+    names where or what and its title reports; two lines this short, the second asking, may as well
+    be a part's heading, so the fitted model decides."""
+    return len(sec.head) == 2 and all(len(i.text) <= QUESTION_PAIR_MAX for i in sec.head) and \
+        sec.head[1].text.rstrip().endswith(("？", "?")) and \
+        not any(i.feat.subtitle_shaped for i in sec.head)
 
 
 #: Paragraphs under a headline in which its lead formula is looked for (summary paragraphs may come first).

@@ -20,6 +20,12 @@ PART_ONE_AFTER = 3
 #: list's heading inside an article.
 LIST_ITEM = re.compile(r"^(?:[1１][.．、]|[（(][1１一][)）]|一、|①)\s*\S")
 
+#: The label of a box printed inside an article (背景链接, 【新闻链接】, 相关背景, 小贴士, 名词解释, 编后,
+#: 记者手记): it heads the background, the note or the explainer the article carries, never an article
+#: of its own (whose headline says what happened). Under a running article it is that article's subheading.
+BOX_LABEL = re.compile(r"^[【\[［]?(?:(?:背景|新闻|知识|相关)?(?:链接|背景|资料)|小贴士|名词解释|编后|记者手记)"
+                       r"[】\]］]?[：:]?$")
+
 #: Chinese numerals' values, for ordinals (一 to 九; 十 is read apart).
 DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
 
@@ -130,6 +136,12 @@ def resolve_subheads(state: State) -> None:
             k += 1
             continue
         running = bool(prev.body) and not prev.closed
+        if running and len(sec.head) == 1 and BOX_LABEL.match(sec.head[0].text.strip()):
+            prev.notes.append(f"line {sec.head[0].block.first_line}: subheading, the label of a box the "
+                              f"article carries ('{sec.head[0].text}')")
+            prev.body += _as_subhead(sec)
+            del state.sections[k]
+            continue
         if running and LIST_ITEM.match(sec.body[0].text):
             prev.notes.append(f"line {sec.head[0].block.first_line}: subheading over a numbered list "
                               f"('{sec.head[0].text}'): an article never opens with item 1")
