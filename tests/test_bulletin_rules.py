@@ -5,6 +5,7 @@ from __future__ import annotations
 from newsgen.bulletin import rules
 from newsgen.bulletin.blocks import features, flat, split_blocks
 from newsgen.bulletin.parse import assemble
+from newsgen.bulletin.rules.resolve_subheads import _interview_ends
 from newsgen.bulletin.sections import Item, Role, Section, State
 from newsgen.bulletin.similarity import Vectorizer
 
@@ -837,3 +838,37 @@ def test_resolve_subheads_a_lead_formula_under_a_heading_below_a_headless_run_op
     assert state.sections[0].headless
     assert [s.head[0].text if s.head else None for s in state.sections] == [None, "青山县茶园面积扩大到三万亩"]
     assert "a lead formula under it" in " ".join(state.sections[1].notes)
+
+
+TEA_INTERVIEW = [
+    "茶农谈茶园的致富路",
+    "记者：这几年青山县的茶园面积扩大了多少，茶农的收入有了哪些变化，茶园给茶农带来了什么？",
+    "林春茶：青山县茶园面积扩大到三万亩，茶农收入翻了一番，茶园成了茶农的致富园。",
+    "记者：青山县的新茶如今都销往哪些地方，茶叶合作社在其中起了什么作用，茶农收入稳定吗？",
+    "林春茶：青山县茶叶合作社统一收购新茶，青山县新茶销往全国，茶农收入稳定增长。",
+]
+TEA_MORE = [
+    "青山县茶叶合作社注册茶叶品牌，青山县新茶销往全国，茶园面积扩大到三万亩。",
+    "青山县茶农收入翻了一番，茶叶合作社统一收购新茶，茶园成了茶农的致富园。",
+]
+
+
+def test_resolve_subheads_a_heading_over_plain_text_below_an_interview_opens_an_article():
+    # an interview printed as turns opens each of its parts with a turn (the next question): a heading
+    # over plain paragraphs below it heads the next article, however much it reads like the interview
+    state = run(state_of(*TEA_INTERVIEW, "青山县茶叶走向全国", *TEA_MORE), rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == [TEA_INTERVIEW[0], "青山县茶叶走向全国"]
+    assert "interview" in " ".join(state.sections[1].notes)
+
+
+def test_resolve_subheads_a_heading_over_the_next_turn_of_an_interview_is_left_to_the_model():
+    def section(*texts: str) -> Section:
+        items = [Item(b, features(b)) for b in split_blocks("\n\n".join(texts) + "\n")]
+        for item in items:
+            item.role = Role.BODY
+        return Section(body=items)
+    interview, plain = section(*TEA_INTERVIEW[1:]), section(*TEA_MORE)
+    assert _interview_ends(plain, interview)
+    assert not _interview_ends(section("记者：茶农还有什么打算？", TEA_MORE[0]), interview)   # the next question
+    assert not _interview_ends(section(TEA_MORE[0]), interview)                         # an answer cut short
+    assert not _interview_ends(plain, section(*TEA_INTERVIEW[1:3]))                     # no asker twice

@@ -53,6 +53,25 @@ def _under_summarised_lead(prev: Section) -> bool:
         0 < len(before) <= FORMULA_SPAN and not any(i.feat.wire_lead or i.feat.starts_lead for i in before)
 
 
+#: A turn of an interview printed as a transcript: who speaks (问, 记者, an outlet's or a person's name, at
+#: most six characters) and a colon, then the words.
+TURN = re.compile(r"^([\u4e00-\u9fff·]{1,6})[：:]\S")
+
+
+def _interview_ends(sec: Section, prev: Section) -> bool:
+    """Whether the running article is an interview printed as turns (two speakers at least, one of them,
+    the asker, speaking twice or more) and the text under the heading opens with no turn: an interview's
+    parts each open with a turn (the next question), so a heading over plain text ends the interview and
+    heads the next article. A lone paragraph under the heading is left to the model: an answer cut by a
+    column break leaves its first words on a line of their own, headline-shaped, over the rest."""
+    if len(sec.body) < 2:
+        return False
+    speakers = [m.group(1) for i in prev.body if i.role is Role.BODY and (m := TURN.match(i.text))]
+    if len(set(speakers)) < 2 or max(speakers.count(s) for s in speakers) < 2:
+        return False
+    return not TURN.match(sec.body[0].text)
+
+
 def _tag_again(sec: Section, prev: Section) -> bool:
     """A heading that opens with the column tag of the running article's headline is the column's next
     article: a subheading never repeats its own article's tag."""
@@ -112,6 +131,8 @@ def _opens_by_rule(sec: Section, prev: Section) -> str | None:
         return "the column tag of the article above's headline again"
     if _formula_again(sec, prev):
         return "a lead formula under it, and the article above had its own"
+    if _interview_ends(sec, prev) and not sec.head[0].feat.weak:
+        return "plain text under it, below an interview printed as turns"
     if _under_summarised_lead(prev) and not sec.head[0].feat.weak:
         return "printed right under the summary and lead formula of the article above, whose text went elsewhere"
     return None
