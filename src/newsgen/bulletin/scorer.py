@@ -360,8 +360,13 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
     ``rel_own`` and ``rel_other`` are the two cosines less the page's baseline likeness between
     consecutive sections (:func:`note_page`): on a page of briefs on one subject every article reads
     like every other, so a tail that reads like its own start no more than different articles of the
-    page read like each other is no evidence of being that article's, however high the cosine."""
+    page read like each other is no evidence of being that article's, however high the cosine.
+    ``shared_page`` counts the specifics the tail shares with any text printed outside its section (a
+    paragraph that names whom and what another article names, not its own: its home may be closed,
+    signed off, and so no candidate ``where``)."""
     tail, start = sec.body[j:], sec.head + sec.body[:j]
+    inside = {id(i) for i in start + tail}
+    outside = [i for i in state.items if id(i) not in inside]
     item, before = sec.body[j], sec.body[j - 1]
     return {
         "other": other,
@@ -375,6 +380,7 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
         "cut_before": float(before.feat.ends_open),
         "shared_other": min(state.shared(tail, where), SHARED_CAP) / SHARED_CAP,
         "shared_own": min(state.shared(tail, start), SHARED_CAP) / SHARED_CAP,
+        "shared_page": min(state.shared(tail, outside), SHARED_CAP) / SHARED_CAP,
         # in paragraphs, not blocks: a paragraph broken by a column break is one paragraph
         "start_len": min(sum(1 for i in sec.body[:j] if not i.feat.ends_open), RUN_CAP) / 4,
         "tail_len": min(len(tail), RUN_CAP) / 4,
