@@ -230,10 +230,6 @@ Row = tuple[dict[str, float], bool, tuple]
 #: and alone taught "no formula and alike to an open article: a continuation", which turned briefs on
 #: one subject, led by a time or a date, into subheadings.
 BRIEFS_DECISIONS = {"opens_article", "opens_after_signoff"}
-#: ...and on pages of briefs alone, ``glued_tail``: only there is every article of a page on one subject,
-#: where a tail's high likeness to its own start says little unless it stands above the page's baseline
-#: (the cues ``rel_own``, ``rel_other``); the other sets never teach that.
-BRIEFS_ONLY_DECISIONS = {"glued_tail"}
 #: The weight of a decision on a page of briefs against one on the other sets: those pages teach one
 #: kind of page (a subject shared by every article, nearly every brief led by a formula), which must
 #: not outweigh the many kinds the other sets lay out (at 0.2 and over, with the answers balanced on
@@ -252,8 +248,6 @@ def collect(dirs: list[Path]) -> dict[str, list[Row]]:
     for d in dirs:
         opens_only = d.name.startswith("briefs-") or any(d.name.startswith(f"set-{n}-") for n in OPENS_ONLY_SEEDS)
         only = BRIEFS_DECISIONS if opens_only else None
-        if d.name.startswith("briefs-"):
-            only = BRIEFS_DECISIONS | BRIEFS_ONLY_DECISIONS
         for bulletin in sorted(d.glob("*.txt")):
             truth = json.loads(bulletin.with_suffix(".truth.json").read_text(encoding="utf-8"))
             oracle = oracle_for(truth)
