@@ -572,21 +572,6 @@ def test_a_tail_naming_another_articles_names_reads_more_like_a_glued_tail():
     assert fitted.probability({**cues, "shared_page": 1.0}) > fitted.probability({**cues, "shared_page": 0.0})
 
 
-def test_glued_cues_read_the_likeness_to_its_own_start_against_the_page():
-    # on a page where every brief is on one subject, a tail as alike to its own start as different
-    # articles are to each other says nothing of being that article's
-    state, items = _page("西江大桥主体工程顺利合龙", "本报讯 西江大桥主体工程已于本月初顺利合龙。",
-                         "大桥将缩短两岸往来时间。")
-    sec = Section(head=items[:1], body=items[1:])
-    state.page["cohesion"] = 0.3
-    cues = scorer.glued_cues(state, sec, 1, other=0.25, own=0.2, where=[])
-    assert cues["rel_own"] == pytest.approx(-0.1)
-    assert cues["rel_other"] == pytest.approx(-0.05)
-    fitted = scorer.model("glued_tail")
-    mean = {name: m for name, m in zip(fitted.cues, fitted.mean, strict=True)}
-    assert fitted.probability({**mean, "rel_own": -0.2}) > fitted.probability({**mean, "rel_own": 0.2})
-
-
 def test_the_fit_oracle_takes_a_headline_printed_over_several_articles_as_nobodys():
     # one story's headline from several outlets: whose article the section is says its first paragraph
     import sys

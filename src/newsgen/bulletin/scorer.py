@@ -357,10 +357,6 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
     cosines), whether it opens as an article opens, what it shares in names and figures with either,
     whether the paragraph before it ends a sentence, and how long the start and the tail are (in
     paragraphs, and in characters up to TEXT_CAP: cosines between short texts are weak evidence).
-    ``rel_own`` and ``rel_other`` are the two cosines less the page's baseline likeness between
-    consecutive sections (:func:`note_page`): on a page of briefs on one subject every article reads
-    like every other, so a tail that reads like its own start no more than different articles of the
-    page read like each other is no evidence of being that article's, however high the cosine.
     ``shared_page`` counts the specifics the tail shares with any text printed outside its section (a
     paragraph that names whom and what another article names, not its own: its home may be closed,
     signed off, and so no candidate ``where``)."""
@@ -372,8 +368,6 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
         "other": other,
         "own": own,
         "ratio": min(other / (own + 0.01), 10.0) / 10,
-        "rel_own": _relative(own, state.page.get("cohesion", PAGE_COHESION)),
-        "rel_other": _relative(other, state.page.get("cohesion", PAGE_COHESION)),
         "lead": float(item.feat.starts_lead),
         "wire": float(item.feat.wire_lead),
         "lead_time": float(bool(LEAD_TIME.search(item.text[:LEAD_TIME_SPAN]))),
