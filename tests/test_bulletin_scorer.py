@@ -536,3 +536,58 @@ def test_a_part_that_goes_on_with_a_speaker_named_above_is_marked():
     fitted = scorer.model("opens_article")
     cues = scorer.headline_cues(state, 1)
     assert fitted.probability(cues) < fitted.probability({**cues, "speaker_above": 0.0})
+
+
+def _page(*paras: str) -> tuple[State, list[Item]]:
+    blocks = split_blocks("\n\n".join(paras) + "\n")
+    items = [Item(b, features(b)) for b in blocks]
+    return State(items=items, vectorizer=Vectorizer(flat(b) for b in blocks)), items
+
+
+def test_glued_cues_count_the_names_a_tail_shares_with_another_article_only():
+    # a paragraph naming whom another article on the page names, and nobody its own start names, may be
+    # that article's, even when that article is signed off (no candidate to compare the tail with)
+    state, items = _page("周立新会见来访的南湾港代表团",
+                         "本报讯 周立新昨天在市政府会见了南湾港代表团团长陈欣桐一行。",
+                         "（编辑：王丽）",
+                         "周立新出席枫林湾大桥通车仪式",
+                         "本报讯 枫林湾大桥昨天正式通车，周立新出席仪式并宣布通车。",
+                         "陈欣桐介绍，南湾港去年吞吐量增长12.7%。")
+    sec = Section(head=items[3:4], body=items[4:])
+    assert scorer.glued_cues(state, sec, 1, other=0.0, own=0.0, where=[])["shared_page"] > 0
+    state, items = _page("周立新会见来访的南湾港代表团",
+                         "本报讯 周立新昨天在市政府会见了南湾港代表团团长陈欣桐一行。",
+                         "（编辑：王丽）",
+                         "周立新出席枫林湾大桥通车仪式",
+                         "本报讯 枫林湾大桥昨天正式通车，周立新出席仪式并宣布通车。",
+                         "枫林湾大桥全长1.8公里，周立新说，大桥将缩短两岸往来时间。")
+    sec = Section(head=items[3:4], body=items[4:])
+    # what the tail names its own start names too: no other article's
+    assert scorer.glued_cues(state, sec, 1, other=0.0, own=0.0, where=[])["shared_page"] == 0
+
+
+def test_a_tail_naming_another_articles_names_reads_more_like_a_glued_tail():
+    fitted = scorer.model("glued_tail")
+    cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
+    assert fitted.probability({**cues, "shared_page": 1.0}) > fitted.probability({**cues, "shared_page": 0.0})
+
+
+def test_the_fit_oracle_takes_a_headline_printed_over_several_articles_as_nobodys():
+    # one story's headline from several outlets: whose article the section is says its first paragraph
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+    import fit
+
+    head = "周立新会见来访的南湾港代表团"
+    truth = {"articles": [
+        {"title": head, "headline_lines": [head], "paras": ["本报讯 周立新昨天会见了南湾港代表团。"]},
+        {"title": "枫林湾大桥通车", "headline_lines": ["枫林湾大桥通车"], "paras": ["枫林湾大桥昨天正式通车。"]},
+        {"title": head, "headline_lines": [head],
+         "paras": ["南湾港讯 代表团一行昨天抵达。", "陈欣桐介绍了南湾港的情况。"]},
+    ]}
+    _, items = _page(head, "南湾港讯 代表团一行昨天抵达。", "陈欣桐介绍了南湾港的情况。", "枫林湾大桥昨天正式通车。")
+    oracle = fit.oracle_for(truth)
+    assert oracle("glued_tail", [items[0], items[1], items[2]]) is False    # one article, the third
+    assert oracle("glued_tail", [items[0], items[1], items[3]]) is True     # the second's paragraph

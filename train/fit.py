@@ -192,17 +192,20 @@ def oracle_for(truth: dict):
     first = {line: a["paras"][0].replace("\n", "") for a in truth["articles"] if a["paras"]
              for line in (a.get("headline_lines") or [a["title"]])}
 
-    owner: dict[str, int] = {}
+    # Whose article a line is. A line printed in several articles (one story's headline from several
+    # outlets, on a page of briefs) is nobody's in particular: it maps to None, and the line after it
+    # decides (the first of them to be any one article's).
+    owner: dict[str, int | None] = {}
     for n, a in enumerate(truth["articles"]):
-        for line in a.get("headline_lines") or [a["title"]]:
-            owner.setdefault(line, n)
-        for p in a["paras"]:
-            owner.setdefault(p.replace("\n", ""), n)
+        lines = [*(a.get("headline_lines") or [a["title"]]), *(p.replace("\n", "") for p in a["paras"])]
+        for line in dict.fromkeys(lines):
+            owner[line] = n if owner.get(line, n) == n else None
 
     def oracle(name: str, items: list[Item]) -> bool | None:
-        # glued tails: the section's first line and the tail's first belong to different articles
+        # glued tails: the section's start and the tail's first line belong to different articles
         if name in ("glued_tail", "glued_headless"):
-            a, b = owner.get(items[0].text), owner.get(items[-1].text)
+            a = next((owner[i.text] for i in items[:-1] if owner.get(i.text) is not None), None)
+            b = owner.get(items[-1].text)
             return None if a is None or b is None else a != b
         if name in ("opens_article", "opens_after_signoff"):
             text = items[-1].text

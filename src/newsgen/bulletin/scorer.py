@@ -356,8 +356,13 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
     seam": how it reads against its own start and against the best other place (``other``, ``own``,
     cosines), whether it opens as an article opens, what it shares in names and figures with either,
     whether the paragraph before it ends a sentence, and how long the start and the tail are (in
-    paragraphs, and in characters up to TEXT_CAP: cosines between short texts are weak evidence)."""
+    paragraphs, and in characters up to TEXT_CAP: cosines between short texts are weak evidence).
+    ``shared_page`` counts the specifics the tail shares with any text printed outside its section (a
+    paragraph that names whom and what another article names, not its own: its home may be closed,
+    signed off, and so no candidate ``where``)."""
     tail, start = sec.body[j:], sec.head + sec.body[:j]
+    inside = {id(i) for i in start + tail}
+    outside = [i for i in state.items if id(i) not in inside]
     item, before = sec.body[j], sec.body[j - 1]
     return {
         "other": other,
@@ -369,6 +374,7 @@ def glued_cues(state: State, sec: Section, j: int, other: float, own: float, whe
         "cut_before": float(before.feat.ends_open),
         "shared_other": min(state.shared(tail, where), SHARED_CAP) / SHARED_CAP,
         "shared_own": min(state.shared(tail, start), SHARED_CAP) / SHARED_CAP,
+        "shared_page": min(state.shared(tail, outside), SHARED_CAP) / SHARED_CAP,
         # in paragraphs, not blocks: a paragraph broken by a column break is one paragraph
         "start_len": min(sum(1 for i in sec.body[:j] if not i.feat.ends_open), RUN_CAP) / 4,
         "tail_len": min(len(tail), RUN_CAP) / 4,
