@@ -7,9 +7,10 @@ For each size, a corpus is generated with ``../shared/bench/make_corpus.py`` (th
 peak RSS (``wait4``): first *truly cold* (see :func:`cold_rows`: no output and no ``.newsgen-cache``,
 ``--no-search``) beside Hugo and Pelican, the row compared with them; then *cold, with search index*
 (the *search index* row: its size, files and the build's indexing time), the first body edit after it
-and the median of ``--runs`` more (the search index patches that article's year and key files); then, with ``--no-search`` (the work Hugo and
-Pelican do, and what ``newsgen serve`` does), *cold, cache warm* (no output, but the ``.newsgen-cache`` the
-builds before left: parsed articles, converted bodies) and, each the median of ``--runs``:
+and the median of ``--runs`` more (the search index patches that article's year and key files);
+then, with ``--no-search`` (the work Hugo and Pelican do, and what ``newsgen serve`` does), *cold,
+cache warm* (no output, but the ``.newsgen-cache`` the builds before left: parsed articles, converted
+bodies) and, each the median of ``--runs``:
 
 - *no change*: nothing edited since the last build;
 - *first edit after cold*: one body edited, once, right after the cold build: the output before it

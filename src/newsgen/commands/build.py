@@ -260,7 +260,7 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         # search: the index of the articles' strings, into the temporary output (see newsgen.search)
         prints = {path: entry[0] for path, entry in written.pages.items()}
         if search:
-            index = index_articles(writer, plan, prints, manifest)
+            index = index_articles(writer, plan, prints, manifest, changes.stale)
             indexed = tuple(index.indexed)
             for path, fingerprint in index.prints.items():   # (a file linked: its entry as it was)
                 written.pages[path] = index.entries.get(path) or writer.identity(path, fingerprint)
