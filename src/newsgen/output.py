@@ -56,7 +56,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -187,6 +187,7 @@ class OutputWriter:
 
     def __init__(self, output: Path, spare: bool = False) -> None:
         shown = output
+        self._listings: dict[str, dict[str, int]] = {}   # folder -> its files' inodes (see holds())
         #: the directory replaced (where ``output`` leads, when it is a symbolic link)
         self.output = output = output_target(output)
         try:
@@ -565,6 +566,21 @@ class OutputWriter:
                 return {e.name: e.inode() for e in entries if e.is_file(follow_symlinks=False)}
         except OSError:
             return {}
+
+    def holds(self, path: str, entry: list, stale: Set[str]) -> bool:
+        """Whether the tree updated in place holds already, as it is, the last output's file ``path``
+        whose manifest ``entry`` the caller would keep: ``path`` is not in ``stale`` (the last output's
+        files not on disk as recorded, :meth:`Manifest.stale`) and the tree's file is that very file
+        (its inode, from one :meth:`listing` of its folder, remembered). A build carries such files
+        (photo derivatives, search index files) without a ``stat`` of each in both trees; one edited or
+        deleted by hand is stale, and linked or written again."""
+        if path in stale or len(entry) < 4 or not self.has_output:
+            return False
+        folder, _, name = path.rpartition("/")
+        inodes = self._listings.get(folder)
+        if inodes is None:
+            inodes = self._listings[folder] = self.listing(folder)
+        return inodes.get(name) == entry[3]
 
     def identity(self, path: str, fingerprint: str, inputs: str = "") -> list:
         """The manifest entry of a file just written or linked: [fingerprint, size, mtime_ns, inode, inputs]

@@ -440,11 +440,11 @@ class _Bundle:
     so that a file the last build wrote the same is hard-linked from its output, not written."""
 
     def __init__(self, writer: OutputWriter, manifest: Manifest, index: SearchIndex, prefix: str,
-                 previous: list[str], held: _Held | None = None) -> None:
+                 previous: list[str], stale: Set[str] | None = None) -> None:
         self.writer, self.manifest, self.index, self.prefix = writer, manifest, index, prefix
         self.previous = previous   # the last build's files of this bundle
         self.linked: dict[str, list] = {}   # those linked, with their manifest entries
-        self.held = held
+        self.stale = stale   # see OutputWriter.holds
 
     def reuse_all(self) -> bool:
         """Link every file of the last build's bundle (claimed only if all of them are as written)."""
@@ -494,34 +494,13 @@ class _Bundle:
         entry = self.manifest.pages.get(path)
         if entry is None:
             return False
-        if self.held is not None and self.held.holds(path, entry):
+        if self.stale is not None and self.writer.holds(path, entry, self.stale):
             self.linked[path] = entry   # the output's file, as recorded, is the tree's already
             return True
         if not self.writer.reuse(path, entry[0], self.manifest):
             return False
         self.linked[path] = identity = self.writer.identity(path, entry[0])
         return bool(identity)
-
-
-class _Held:
-    """Which of the last output's index files the tree updated in place holds already, as recorded:
-    ``stale`` (the last output's files not on disk as its manifest has them, when the build looked)
-    and one listing of each folder (no ``stat`` of each of some 36,000 files at 10,000 articles), as
-    the build carries photo derivatives. A file edited or deleted by hand is stale, and linked or
-    written again."""
-
-    def __init__(self, writer: OutputWriter, stale: Set[str]) -> None:
-        self.writer, self.stale = writer, stale
-        self.folders: dict[str, dict[str, int]] = {}
-
-    def holds(self, path: str, entry: list) -> bool:
-        if path in self.stale or len(entry) < 4:
-            return False
-        folder, _, name = path.rpartition("/")
-        inodes = self.folders.get(folder)
-        if inodes is None:
-            inodes = self.folders[folder] = self.writer.listing(folder)
-        return inodes.get(name) == entry[3]
 
 
 def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], manifest: Manifest,
@@ -533,7 +512,9 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     whose article pages are all unchanged is linked from the last output; one whose pages are the
     same but a few changed is patched (their fragments and cards); any other is made whole. The key
     files are patched where they hold a changed article's keys (the rest linked), or made again from
-    the last ones when a year was made whole or their number changes. ``stale``: see :class:`_Held`."""
+    the last ones when a year was made whole or their number changes. ``stale``: the last output's
+    files not on disk as recorded, when the build looked (index files the tree holds already are
+    carried from one listing a folder: see :meth:`OutputWriter.holds`)."""
     if writer.claimed(SEARCH_DIR):
         raise NewsgenError(f"/{SEARCH_DIR}/ is the search index's folder, but the site put a file there",
                            Location(Path(SEARCH_DIR)))
@@ -547,8 +528,7 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     for path in manifest.pages:
         if path.startswith(SEARCH_DIR + "/"):
             last.setdefault(path.split("/", 2)[1], []).append(path)
-    held = _Held(writer, stale) if stale is not None and writer.has_output else None
-    keyring = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{KEYS_DIR}/", sorted(last.get(KEYS_DIR, [])), held)
+    keyring = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{KEYS_DIR}/", sorted(last.get(KEYS_DIR, [])), stale)
     before = _last_listing(_Bundle(writer, manifest, index, f"{SEARCH_DIR}/", []))
     sizes: dict[str, int] = {}
     whole: dict[str, dict[str, bytes]] = {}
@@ -558,7 +538,7 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
         # oldest first (site.posts is newest first): an article's id is its place in its year
         ordered_of[name] = ordered = sorted(paths, key=lambda p: -posts[p].index)
         docs_json = ledger(ordered, prints)
-        bundle = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{name}/", sorted(last.get(name, [])), held)
+        bundle = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{name}/", sorted(last.get(name, [])), stale)
         entry = manifest.pages.get(bundle.prefix + "docs.json")
         known = before is not None and name in before[1]
         if known and entry is not None and entry[0] == _sha(docs_json) and bundle.reuse_all():

@@ -367,16 +367,14 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
     done: list[int] = []   # encoded into the cache by worker processes when there are several
     run_jobs(len(todo), encode, results=done, chunk=1, minimum=2)
     photos.encoded = len(done)   # (in this process too, when run serially)
-    held = writer.listing("photos") if stale is not None and writer.has_output else {}
     known = manifest.pages
     for photo in shown:
         files: dict[str, Any] | None = None
         for variant in photo.variants:
             writer.claim(variant.path, f"photo {photo.source}")
             entry = known.get(variant.path)
-            folder, _, name = variant.path.rpartition("/")
-            if (held and entry is not None and entry[0] == photo.key and stale is not None and folder == "photos"
-                    and variant.path not in stale and held.get(name) == entry[3]):
+            if (entry is not None and entry[0] == photo.key and stale is not None
+                    and writer.holds(variant.path, entry, stale)):
                 written.pages[variant.path] = entry   # the output's file, as recorded, is the tree's already
                 continue
             if not writer.reuse(variant.path, photo.key, manifest):
