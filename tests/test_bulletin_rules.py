@@ -455,6 +455,11 @@ def test_a_run_opening_with_a_lead_formula_continues_an_article_that_has_only_it
     assert len(state.sections) == 2
 
 
+def _heading_group(text: str) -> Section:
+    """A section whose head is the blocks of ``text`` (a group of heading lines), with no body."""
+    return Section(head=[Item(b, features(b)) for b in split_blocks(text)], body=[])
+
+
 def test_resolve_subheads_a_short_label_over_a_heading_may_be_a_subheading():
     # 某某讲述 over a part's heading, under a running article, with text that keeps naming what the
     # article names: both lines are subheadings of that article (the fitted model decides, as for one line)
@@ -462,10 +467,8 @@ def test_resolve_subheads_a_short_label_over_a_heading_may_be_a_subheading():
     state = run(state_of(*TEA, "茶农讲述", "强品牌 茶叶走向全国", more), rules.build_sections, rules.resolve_subheads)
     assert len(state.sections) == 1
     assert [i.role for i in state.sections[0].body][-3:] == [Role.SUB, Role.SUB, Role.BODY]
-    def group(text: str) -> Section:
-        return Section(head=[Item(b, features(b)) for b in split_blocks(text)])
-    assert rules._labelled_subhead(group("茶农讲述\n\n强品牌 茶叶走向全国"))
-    assert not rules._labelled_subhead(group("青山县白云镇茶叶合作社\n\n强品牌 茶叶走向全国"))  # a kicker
+    assert rules._labelled_subhead(_heading_group("茶农讲述\n\n强品牌 茶叶走向全国"))
+    assert not rules._labelled_subhead(_heading_group("青山县白云镇茶叶合作社\n\n强品牌 茶叶走向全国"))  # a kicker
 
 
 def test_resolve_subheads_a_statement_over_a_question_may_be_a_subheading():
@@ -476,11 +479,10 @@ def test_resolve_subheads_a_statement_over_a_question_may_be_a_subheading():
     state = run(state_of(*TEA, "茶叶销路不愁", "茶农如何增收？", more), rules.build_sections, rules.resolve_subheads)
     assert len(state.sections) == 1
     assert [i.role for i in state.sections[0].body][-3:] == [Role.SUB, Role.SUB, Role.BODY]
-    def group(text: str) -> Section:
-        return Section(head=[Item(b, features(b)) for b in split_blocks(text)], body=[])
-    assert rules._question_subhead(group("茶叶销路不愁\n\n茶农如何增收？"))
-    assert not rules._question_subhead(group("茶叶销路不愁\n\n茶农收入翻番"))           # no question: a kicker
-    assert not rules._question_subhead(group("青山县白云镇茶叶合作社负责人接受采访\n\n茶农如何增收？"))  # too long
+    assert rules._question_subhead(_heading_group("茶叶销路不愁\n\n茶农如何增收？"))
+    assert not rules._question_subhead(_heading_group("茶叶销路不愁\n\n茶农收入翻番"))           # no question: a kicker
+    too_long = "青山县白云镇茶叶合作社负责人接受采访\n\n茶农如何增收？"
+    assert not rules._question_subhead(_heading_group(too_long))
 
 
 def test_resolve_subheads_the_label_of_a_box_inside_an_article_is_a_subheading():
