@@ -43,6 +43,31 @@ def _formula_again(sec: Section, prev: Section) -> bool:
         (prev.headless or any(i.feat.wire_lead for i in prev.body) or len(prev.body) > SUMMARY_MAX)
 
 
+#: A page prints its articles' formulas first (a page of briefs) when at least this share of its headline
+#: groups, and at least FORMULA_PAGE_MIN of them, stand right over a lead formula, as first laid out.
+#: Hand-set, not fitted: a page that prints summaries between a headline and its formula (the case
+#: :func:`_formula_again` guards) has few headlines right over one, and a feature page none.
+FORMULA_PAGE_SHARE = 0.5
+FORMULA_PAGE_MIN = 3
+
+
+def formula_page(state: State) -> bool:
+    """Whether the page, as first laid out, prints its articles' lead formulas (本报讯, 某某网消息,
+    某社某地X月X日电) right under their headlines: at least FORMULA_PAGE_MIN headline groups, and
+    FORMULA_PAGE_SHARE of them, stand over a paragraph that opens with one."""
+    headed = [s for s in state.sections if s.head and s.body]
+    formulas = sum(s.body[0].feat.wire_lead for s in headed)
+    return formulas >= FORMULA_PAGE_MIN and formulas >= FORMULA_PAGE_SHARE * len(headed)
+
+
+def _formula_first(sec: Section, page: bool) -> bool:
+    """On a page that prints its formulas right under its headlines (:func:`formula_page`), a heading
+    right over a lead formula opens an article whatever the article above is: a part of an article
+    never opens with an outlet's formula, and this page prints no summary between a headline and its
+    formula for the formula to be the article above's."""
+    return page and sec.body[0].feat.wire_lead
+
+
 def _under_summarised_lead(prev: Section) -> bool:
     """Whether the running article's last paragraph is its lead formula (本报讯…), printed after summary
     paragraphs under its headline: a report goes on under its lead before any subheading, so a heading
@@ -124,13 +149,15 @@ def _numbered_next(sec: Section, prev: Section) -> bool:
     return any(ordinal(i.text) == (here[0], here[1] - 1) for i in prev.body if i.role is Role.SUB)
 
 
-def _opens_by_rule(sec: Section, prev: Section) -> str | None:
+def _opens_by_rule(sec: Section, prev: Section, page: bool = False) -> str | None:
     """Why the headline group ``sec`` opens an article under the running article ``prev`` whatever the
-    fitted model would say, or None to let the model decide."""
+    fitted model would say, or None to let the model decide (``page``: :func:`formula_page`)."""
     if _tag_again(sec, prev):
         return "the column tag of the article above's headline again"
     if _formula_again(sec, prev):
         return "a lead formula under it, and the article above had its own"
+    if _formula_first(sec, page):
+        return "a lead formula right under it, on a page that prints its formulas under its headlines"
     if _interview_ends(sec, prev) and not sec.head[0].feat.weak:
         return "plain text under it, below an interview printed as turns"
     if _under_summarised_lead(prev) and not sec.head[0].feat.weak:
@@ -144,6 +171,7 @@ def resolve_subheads(state: State) -> None:
     After a sign-off, a lone headline with no lead that reads like an open article is the first line
     of a continuation (a headless run that starts with a subheading)."""
     note_neighbours(state)
+    page = formula_page(state)
     k = 1
     while k < len(state.sections):
         sec, prev = state.sections[k], state.sections[k - 1]
@@ -170,7 +198,7 @@ def resolve_subheads(state: State) -> None:
             del state.sections[k]
             continue
         if running:
-            reason = _opens_by_rule(sec, prev) or \
+            reason = _opens_by_rule(sec, prev, page) or \
                 ("its article's numbered part 1 follows" if _parts_follow(state, k) else None)
             if reason:
                 sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article ({reason})")
