@@ -929,3 +929,13 @@ def test_goes_on_with_speaker_needs_a_short_start_whose_headline_or_lead_names_t
     long = run(state_of(*SPEAKER_PAGE[3:5], "客商们参观了开发区。", "客商们参观了茶厂。", SPEAKER_PAGE[5]),
                rules.build_sections).sections[0]
     assert not _goes_on_with_speaker(long, 3)
+
+
+def test_on_a_formula_page_a_heading_over_a_dated_lead_clause_opens_an_article():
+    # the next brief on the page opens with when it happened, no formula: on this page a heading over
+    # a lead's dated clause is a headline, however alike the brief above
+    page = [*FLOOD_PAGE, "青河沿岸乡镇继续转移群众",
+            "昨天凌晨，青河水位继续上涨，白沙镇组织民兵连夜加固河堤，青河沿岸乡镇继续转移群众。"]
+    state = run(state_of(*page), rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == page[::2]
+    assert "on a page that prints its formulas" in " ".join(state.sections[-1].notes)

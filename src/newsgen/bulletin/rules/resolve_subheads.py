@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from newsgen.bulletin.blocks import HEAD_TAG
+from newsgen.bulletin.leads import LEAD_CLAUSE
 from newsgen.bulletin.rules.common import FORMULA_SPAN, _as_subhead, _open_articles, _subhead_group, _title
 from newsgen.bulletin.scorer import NUMERAL, ORDINAL, headline_cues, model, note_neighbours, signoff_cues
 from newsgen.bulletin.sections import Role, Section, State
@@ -62,10 +63,16 @@ def formula_page(state: State) -> bool:
 
 def _formula_first(sec: Section, page: bool) -> bool:
     """On a page that prints its formulas right under its headlines (:func:`formula_page`), a heading
-    right over a lead formula opens an article whatever the article above is: a part of an article
-    never opens with an outlet's formula, and this page prints no summary between a headline and its
-    formula for the formula to be the article above's."""
-    return page and sec.body[0].feat.wire_lead
+    right over a lead formula, or over a lead's dated opening clause (当地时间X日，, 昨天凌晨，,
+    7月5日上午，: :data:`leads.LEAD_CLAUSE`), opens an article whatever the article above is: on such a
+    page a part of an article never opens with an outlet's formula, nor says first when it happened, and
+    the page prints no summary between a headline and its formula for the formula to be the article
+    above's. (Alike headlines over alike leads are how such a page reports one event from several
+    outlets; the "new article or subheading?" model reads them as one article's parts.)"""
+    if not page:
+        return False
+    text = sec.body[0].text
+    return sec.body[0].feat.wire_lead or bool(LEAD_CLAUSE.match(text))
 
 
 def _under_summarised_lead(prev: Section) -> bool:
