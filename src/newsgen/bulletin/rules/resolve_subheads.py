@@ -156,15 +156,13 @@ def _numbered_next(sec: Section, prev: Section) -> bool:
     return any(ordinal(i.text) == (here[0], here[1] - 1) for i in prev.body if i.role is Role.SUB)
 
 
-def _opens_by_rule(sec: Section, prev: Section, page: bool = False) -> str | None:
+def _opens_by_rule(sec: Section, prev: Section) -> str | None:
     """Why the headline group ``sec`` opens an article under the running article ``prev`` whatever the
-    fitted model would say, or None to let the model decide (``page``: :func:`formula_page`)."""
+    fitted model would say, or None to let the model decide."""
     if _tag_again(sec, prev):
         return "the column tag of the article above's headline again"
     if _formula_again(sec, prev):
         return "a lead formula under it, and the article above had its own"
-    if _formula_first(sec, page):
-        return "a lead formula right under it, on a page that prints its formulas under its headlines"
     if _interview_ends(sec, prev) and not sec.head[0].feat.weak:
         return "plain text under it, below an interview printed as turns"
     if _under_summarised_lead(prev) and not sec.head[0].feat.weak:
@@ -205,7 +203,7 @@ def resolve_subheads(state: State) -> None:
             del state.sections[k]
             continue
         if running:
-            reason = _opens_by_rule(sec, prev, page) or \
+            reason = _opens_by_rule(sec, prev) or \
                 ("its article's numbered part 1 follows" if _parts_follow(state, k) else None)
             if reason:
                 sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article ({reason})")
@@ -218,7 +216,15 @@ def resolve_subheads(state: State) -> None:
             else:
                 cues = headline_cues(state, k)
                 p_new = model("opens_article").probability(cues)
-                if not state.decide("opens_article", cues, sec.head, p_new):
+                opens = state.decide("opens_article", cues, sec.head, p_new)
+                # asked after the model, so that the model is still fitted on every heading: taken out of
+                # its training, the many formula-led headlines of such pages left it the hard cases only,
+                # and it learnt to distrust a lead on pages of every kind
+                if not opens and _formula_first(sec, page):
+                    sec.notes.append(f"line {sec.head[0].block.first_line}: opens an article (a lead right under "
+                                     f"it, on a page that prints its formulas under its headlines; p {p_new:.2f})")
+                    opens = True
+                if not opens:
                     prev.notes.append(f"line {sec.head[0].block.first_line}: subheading "
                                       f"(p(new article) {p_new:.2f}, cosine {cues['cohesion']:.2f} with the "
                                       "running article)")

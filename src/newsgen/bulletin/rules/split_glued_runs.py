@@ -229,9 +229,6 @@ def split_glued_runs(state: State) -> None:
         ruled = strong or (lead and other >= ATTACH_MIN) or _stranger(sec, j, other, own) or \
             _shares_specifics(state, sec, j, where, other, own) or _after_lost_column(state, sec, j, where, other, own)
         cues = glued_cues(state, sec, j, other, own, where.items)
-        if not lead and _goes_on_with_speaker(sec, j):
-            k += 1     # what the one its lead names said, under a short start: the report goes on
-            continue
         cues["ruled"] = float(ruled)     # the hand rules' answer, one cue among the others
         # A headless run (a tail, or a displaced headline's body) may have another tail glued under it:
         # the same cues, fitted apart (a run with no headline of its own starts anywhere in an article).
@@ -239,6 +236,9 @@ def split_glued_runs(state: State) -> None:
         fitted = model(name)
         p = fitted.probability(cues) if fitted.cues else 0.0
         if state.decide(name, cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
+            if not lead and _goes_on_with_speaker(sec, j):
+                k += 1     # what the one its lead names said, under a short start: the report goes on
+                continue   # (asked after the model, which is still fitted on every seam)
             if not lead and later == best[1]:
                 j = _earliest_seam(state, sec, j, where.article)
             if not lead and _stays_put(sec, j, other):
