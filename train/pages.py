@@ -789,10 +789,13 @@ class Typesetter:
             ix0, iw, itop = x0 + pad, width - 2 * pad, top - pad
             # an L shape: a short boxed story or an advertisement set into the foot of the last columns
             inset = None
-            if cont_from is None and span >= 3 and not boxed and not story.plain and rng.random() < s.lshape_p:
+            jump_to = jumps.get(story.id) if cont_from is None else None
+            if cont_from is None and jump_to is None and span >= 3 and not boxed and not story.plain \
+                    and rng.random() < s.lshape_p:
                 k = rng.randint(1, span - 1)
                 ins_w = k * self.col_w + (k - 1) * s.gutter
-                other = queue[1][0] if len(queue) > 1 and queue[1][2] is None else None
+                other = queue[1][0] if len(queue) > 1 and queue[1][2] is None and queue[1][0].id not in jumps \
+                    else None
                 if other is not None and rng.random() < 0.6:
                     ih, in_n, ok = self.story_height(other, ins_w - 14, k, 1, other.items, avail * 0.4, None, None)
                     if ok:
@@ -805,7 +808,6 @@ class Typesetter:
                 if photo and photo[1] > avail * 0.45:
                     photo = None
             ins = (inset[1], inset[2] + s.gutter) if inset else None
-            jump_to = jumps.get(story.id) if cont_from is None else None
             hrank = rank if cont_from is None else 2
             pin = (photo[0], photo[1]) if photo else None
             h, n, fits = self.story_height(story, iw, span, hrank, items, avail - 2 * pad, pin, ins, cont_from)
@@ -990,10 +992,10 @@ def make_item(articles: list[dict], pool: list[int], style: Style, seed: int, pa
             stories.append(st)
             used += sum(len(i.text) for i in st.items)
         jumps = {}
-        if pages > 1 and p < pages - 1:
-            for st in stories[: rng.choice([1, 2])]:
-                if sum(len(i.text) for i in st.items) > 700:
-                    jumps[st.id] = rng.randint(number + 1, first + pages - 1)
+        if pages > 1 and p < pages - 1:      # one or two of the page's first stories go on to a later page
+            long = [st for st in stories[:3] if sum(len(i.text) for i in st.items) > 450]
+            for st in long[: rng.choice([1, 1, 2])]:
+                jumps[st.id] = rng.randint(number + 1, first + pages - 1)
         page, out = ts.page(number, stories, pending.pop(number, []), jumps,
                             masthead=style.front and number == 1 or pages > 1 and number == 1)
         for st, rest, src, dst in out:
