@@ -193,3 +193,19 @@ def test_make_set_writes_scored_text_sets(tmp_path: Path) -> None:
     truth = json.loads((tmp_path / "text-pdfminer" / "party-000.truth.json").read_text(encoding="utf-8"))
     assert truth["articles"] and truth["articles"][0]["title"][:4] in re.sub(r"\s+", "", txt)
     assert (tmp_path / "pdf" / "party-000.layout.json").exists()
+
+
+@pytest.mark.parametrize(("cid", "readable"), [("ucs2", True), ("identity-gb1", True), ("identity", False)])
+def test_cid_modes_read_back_as_characters_or_cids(made: dict, tmp_path: Path, cid: str, readable: bool) -> None:
+    """No mode writes a ToUnicode map: codes under UniGB-UCS2-H, or CIDs of the Adobe-GB1 collection, read
+    back as characters; the same CIDs under an Identity ordering read as (cid:N), as an embedded subset
+    font without a ToUnicode map does."""
+    arts = _articles()
+    pgs, truth, _ = pages.make_item(arts, list(range(len(arts)))[::-1], pages.STYLES["party"], 5, 1)
+    pdf = tmp_path / f"{cid}.pdf"
+    pages.render(pgs, pdf, cid)
+    assert b"/ToUnicode" not in pdf.read_bytes()
+    text = pdfminer_high.extract_text(str(pdf))
+    title = truth["articles"][0]["title"]
+    assert (title[:6] in re.sub(r"\s+", "", text)) is readable
+    assert ("(cid:" in text) is not readable

@@ -93,41 +93,71 @@ NO_START = set("，。、；：？！）》」』”’】〉…—%·．,.;:?!)
 NO_END = set("（《「『“‘【〈([")
 
 
-def _register_fonts() -> None:
-    """Register STSong-Light and its bold twin (the same face, its own font resource)."""
+#: How the font's codes are written (``--cid``): ``ucs2`` is reportlab's own (the predefined CMap
+#: UniGB-UCS2-H: codes are UTF-16); ``identity-gb1`` writes CIDs under Identity-H with the Adobe-GB1
+#: collection named; ``identity`` writes the same CIDs under an ``Identity`` ordering, as a subset
+#: font embedded without a ToUnicode map reads to an extractor: its codes name no character.
+CID_MODES = ("ucs2", "identity-gb1", "identity")
+_REGISTERED: list[str] = []
+
+
+def _register_fonts(cid: str = "ucs2") -> None:
+    """Register STSong-Light and its bold twin (the same face, its own font resource), their codes
+    written as ``cid`` says (``CID_MODES``)."""
     from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import CIDFontInfo, UnicodeCIDFont, structToPDF
 
     rl_config.invariant = 1      # no creation date or random document id: the same input, the same bytes
-    if FONT in pdfmetrics.getRegisteredFontNames():
+    if _REGISTERED == [cid]:
         return
 
-    class BoldCID(UnicodeCIDFont):
-        """STSong-Light written as the font ``STSong-Light,Bold`` (ForceBold): a PDF names a synthetic
-        bold so (SimSun,Bold in office exports)."""
+    class PageFont(UnicodeCIDFont):
+        """STSong-Light under ``name``; the bold one is written as ``STSong-Light,Bold`` (ForceBold
+        set), as a PDF names a synthetic bold (SimSun,Bold in office exports)."""
 
-        def __init__(self) -> None:
+        def __init__(self, name: str) -> None:
             super().__init__(FONT)
-            self.name = self.fontName = BOLD
+            self.name = self.fontName = name
+
+        def formatForPdf(self, text: str) -> str:  # noqa: N802 (reportlab's name)
+            if cid == "ucs2":
+                return super().formatForPdf(text)
+            codes = b"".join(_gb1_cid(ch).to_bytes(2, "big") for ch in text)
+            return "".join(f"\\{b:03o}" for b in codes)
 
         def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
             internal = "F" + repr(len(doc.fontMapping) + 1)
             info = copy.deepcopy(CIDFontInfo[FONT])
-            info["BaseFont"] = "/" + BOLD
             desc = info["DescendantFonts"][0]
-            desc["BaseFont"] = "/" + BOLD
-            desc["FontDescriptor"]["FontName"] = "/STSongStd-Light,Bold"
-            desc["FontDescriptor"]["Flags"] = 6 | 262144
-            desc["FontDescriptor"]["StemV"] = 120
+            if self.name == BOLD:
+                info["BaseFont"] = desc["BaseFont"] = "/" + BOLD
+                desc["FontDescriptor"]["FontName"] = "/STSongStd-Light,Bold"
+                desc["FontDescriptor"]["Flags"] = 6 | 262144
+                desc["FontDescriptor"]["StemV"] = 120
             info["Name"] = "/" + internal
-            info["Encoding"] = "/" + self.encodingName
+            info["Encoding"] = "/" + (self.encodingName if cid == "ucs2" else "Identity-H")
+            if cid == "identity":
+                desc["CIDSystemInfo"]["Ordering"] = "(Identity)"
             ref = doc.Reference(structToPDF(info), internal)
             doc.idToObject["BasicFonts"].dict[internal] = ref
             doc.fontMapping[self.name] = "/" + internal
 
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    pdfmetrics.registerFont(BoldCID())
+    pdfmetrics.registerFont(PageFont(FONT))
+    pdfmetrics.registerFont(PageFont(BOLD))
+    _REGISTERED[:] = [cid]
+
+
+_GB1: dict[str, int] = {}
+
+
+def _gb1_cid(ch: str) -> int:
+    """The Adobe-GB1 CID of a character (through pdfminer's copy of the UniGB-UCS2-H CMap); 0 if none."""
+    if ch not in _GB1:
+        from pdfminer.cmapdb import CMapDB
+        cids = list(CMapDB.get_cmap("UniGB-UCS2-H").decode(ch.encode("utf-16-be")))
+        _GB1[ch] = cids[0] if cids else 0
+    return _GB1[ch]
 
 
 _WIDTHS: dict[str, float] = {}
@@ -140,7 +170,8 @@ def text_width(text: str, size: float) -> float:
         w = _WIDTHS.get(ch)
         if w is None:
             from reportlab.pdfbase import pdfmetrics
-            _register_fonts()
+            if not _REGISTERED:
+                _register_fonts()
             w = _WIDTHS[ch] = pdfmetrics.stringWidth(ch, FONT, 1000.0)
         total += w
     return total * size / 1000.0
@@ -895,11 +926,11 @@ class Typesetter:
 
 # ---------------------------------------------------------------------------------------------- output
 
-def render(pages: list[Page], path: Path) -> None:
-    """Write the pages as one PDF."""
+def render(pages: list[Page], path: Path, cid: str = "ucs2") -> None:
+    """Write the pages as one PDF, the font's codes written as ``cid`` says (``CID_MODES``)."""
     from reportlab.pdfgen import canvas
 
-    _register_fonts()
+    _register_fonts(cid)
     style = pages[0].style
     cv = canvas.Canvas(str(path), pagesize=(style.width, style.height), invariant=1, pageCompression=0)
     cv.setTitle("")
@@ -1014,7 +1045,7 @@ def make_item(articles: list[dict], pool: list[int], style: Style, seed: int, pa
 
 
 def make_set(out: Path, count: int, issues: int, styles: list[str], seed: int, shared: Path = SHARED,
-             extractors: tuple[str, ...] = EXTRACTORS) -> list[str]:
+             extractors: tuple[str, ...] = EXTRACTORS, cid: str = "ucs2") -> list[str]:
     """Write ``count`` single pages and ``issues`` four-page issues for each style, and the bulletin sets."""
     articles = load_articles(shared)
     order = list(range(len(articles)))
@@ -1030,7 +1061,7 @@ def make_set(out: Path, count: int, issues: int, styles: list[str], seed: int, s
             if len(pool) < 60:
                 pool = order[::-1]
             pages, truth, layout = make_item(articles, pool, style, seed * 1000 + si * 100 + ji, npages)
-            render(pages, pdf_dir / f"{stem}.pdf")
+            render(pages, pdf_dir / f"{stem}.pdf", cid)
             layout["pdf"] = f"{stem}.pdf"
             (pdf_dir / f"{stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), "utf-8")
             (pdf_dir / f"{stem}.layout.json").write_text(json.dumps(layout, ensure_ascii=False), "utf-8")
@@ -1075,6 +1106,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--styles", default=",".join(STYLES))
     ap.add_argument("--seed", type=int, default=23)
     ap.add_argument("--extractors", default=",".join(EXTRACTORS))
+    ap.add_argument("--cid", choices=CID_MODES, default="ucs2",
+                    help="how the font's codes are written: identity makes CIDs no extractor maps to characters")
     ap.add_argument("--shared", type=Path, default=SHARED)
     args = ap.parse_args(argv)
     styles = [s for s in args.styles.split(",") if s]
@@ -1086,7 +1119,7 @@ def main(argv: list[str] | None = None) -> int:
         for sub in ["pdf", *(f"text-{e}" for e in EXTRACTORS)]:
             if (args.out / sub).is_dir():
                 shutil.rmtree(args.out / sub)
-    names = make_set(args.out, args.count, args.issues, styles, args.seed, args.shared, exs)
+    names = make_set(args.out, args.count, args.issues, styles, args.seed, args.shared, exs, args.cid)
     print(f"wrote {len(names)} PDFs into {args.out / 'pdf'} and text sets {', '.join('text-' + e for e in exs)}")
     return 0
 
