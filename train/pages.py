@@ -60,6 +60,8 @@ continuation's title), frame (a boxed article's border), rule (a line under an a
 ``para`` is the index into the truth article's ``paras`` of a text piece. Boxes are PDF points in PDF
 user space (origin bottom left, y up); a text box is its lines' glyph boxes as pdfminer gives them
 (from the baseline: descent 0.271 of the size below, 0.729 above), ``x1`` the end of its longest line.
+A paper indents paragraphs by an offset or (half of them, by seed) by two ideographic spaces (U+3000)
+drawn as text: they are in the PDF's text but not in the truth's or the layout's ``text``.
 """
 
 from __future__ import annotations
@@ -533,6 +535,7 @@ class Typesetter:
         self.col_w = (s.width - 2 * s.margin - (s.cols - 1) * s.gutter) / s.cols
         self.numerals = rng.random() < 0.5      # 下转第二版 or 下转第2版
         self.pages_total = 4
+        self.indent_chars = rng.random() < 0.5  # a paragraph's indent: two U+3000 spaces, or an offset
 
     def col_x(self, c: int) -> float:
         return self.style.margin + c * (self.col_w + self.style.gutter)
@@ -643,7 +646,9 @@ class Typesetter:
         under ``max_h`` (or the tallest there is)."""
         head_h = self.style.height - self.headline(story, 0, width, self.style.height, rank, span, None, cont_from)
         lo = self.min_lines(photo)
-        hi = max(lo, int((max_h - head_h - self.style.body) // self.lead) + 1)
+        hi = int((max_h - head_h - self.style.body) // self.lead) + 1 if max_h >= head_h + self.style.body else 0
+        if hi < lo:
+            return head_h, 0, False         # not even the headline and the least text fit
         need = (inset[1] + self.lead * 3) if inset else 0.0
         best = None
         while lo <= hi:
@@ -658,8 +663,7 @@ class Typesetter:
             else:
                 best, hi = mid, mid - 1
         if best is None:
-            n = max(self.min_lines(photo), int((max_h - head_h - self.style.body) // self.lead) + 1)
-            return head_h + self.style.body + (n - 1) * self.lead, n, False
+            return head_h + self.style.body + (hi - 1) * self.lead, hi, False
         return head_h + self.style.body + (best - 1) * self.lead, best, True
 
     def min_lines(self, photo: tuple[int, float] | None) -> int:
@@ -714,6 +718,12 @@ class Typesetter:
                 if ln.align == "center":
                     x1 = page.text(f.x0, ln.y, ln.text, ln.size, bold=bold, align="center", width=f.x1 - f.x0)
                     boxes.append(line_box(x1 - text_width(ln.text, ln.size), x1, ln.y, ln.size))
+                elif self.indent_chars and ln.offset == 0 and ln.x > f.x0 + 0.01:
+                    # the paper indents with two ideographic spaces (U+3000), not an offset
+                    x1 = page.text(f.x0, ln.y, "\u3000\u3000" + ln.text, ln.size, bold=bold,
+                                   width=ln.justify and ln.justify + ln.x - f.x0,
+                                   bold_chars=bold_chars and bold_chars + 2)
+                    boxes.append(line_box(f.x0, x1, ln.y, ln.size))
                 else:
                     x1 = page.text(ln.x, ln.y, ln.text, ln.size, bold=bold, width=ln.justify,
                                    bold_chars=bold_chars)
@@ -844,10 +854,10 @@ class Typesetter:
             h, n, fits = self.story_height(story, iw, span, hrank, items, avail - 2 * pad, pin, ins, cont_from)
             if jump_to is not None and fits and n > 8:
                 n = max(6, self.min_lines(pin), int(n * rng.uniform(0.4, 0.65)))
-            if not fits and jump_to is None:
+            if not fits and (jump_to is None or n == 0):
                 # drop whole items until the rest fits; never an empty story
                 trimmed = list(items)
-                while len(trimmed) > 1 and not fits:
+                while len(trimmed) > 1 and not fits and n > 0:
                     trimmed.pop()
                     while len(trimmed) > 1 and trimmed[-1].kind != "para":
                         trimmed.pop()
@@ -881,6 +891,7 @@ class Typesetter:
                 story.pages.append(number)
             bottom, rest = self.set_story(page, story, ix0, iw, itop, span, rank if cont_from is None else 2, n,
                                           items, photo, ins, cont_from, jump_to)
+            assert bottom >= floor - s.body, f"page {number}: story {story.id} runs into the foot"
             if rest and jump_to is not None:
                 out.append((story, rest, number, jump_to))
                 story.continued = True
