@@ -209,3 +209,23 @@ def test_cid_modes_read_back_as_characters_or_cids(made: dict, tmp_path: Path, c
     title = truth["articles"][0]["title"]
     assert (title[:6] in re.sub(r"\s+", "", text)) is readable
     assert ("(cid:" in text) is not readable
+
+
+def test_long_stories_get_bold_subheadings_between_paragraphs() -> None:
+    """The training articles have no subheadings: a long story gets two or three, never first or last,
+    set in bold, each one block and one truth piece listed in ``subheads``."""
+    import dataclasses
+    import random
+
+    arts = [a for a in _articles() if len(a["paras"]) >= 6]
+    if not arts:
+        pytest.skip("no article of six paragraphs here")
+    style = dataclasses.replace(pages.STYLES["party"], subhead_p=1.0, photo_p=0.0)
+    story = pages.make_story(arts[0], 0, random.Random(1), style, 3000, (2023, 9, 5))
+    kinds = [i.kind for i in story.items if i.kind != "byline"]
+    assert kinds[0] == "para" and kinds[-1] == "para" and 2 <= kinds.count("subhead") <= 3
+    ts = pages.Typesetter(style, random.Random(2), "江西日报", (2023, 9, 5))
+    page, _ = ts.page(1, [story], [], {}, masthead=True)
+    subs = [b for b in page.blocks if b["kind"] == "subhead"]
+    assert subs and all(b["bold"] for b in subs)
+    assert [b["text"] for b in subs] == story.subheads and set(story.subheads) <= set(story.pieces)

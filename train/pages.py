@@ -219,23 +219,23 @@ class Style:
     box_p: float
     lshape_p: float
     ad_p: float
-    byline_line_p: float
+    subhead_p: float
     papers: tuple[str, ...]
     sections: tuple[str, ...]
 
 
 STYLES: dict[str, Style] = {
     "county": Style("county", 760.0, 1080.0, 34.0, 5, 10.0, 9.5, 1.45, (24.0, 19.0, 16.0, 13.5), "left", False,
-                    0.2, 0.15, 0.35, 0.25, 0.3, 0.5, 0.3,
+                    0.2, 0.15, 0.35, 0.25, 0.3, 0.5, 0.35,
                     ("南康", "瑞金", "于都", "兴国", "宁都", "会昌", "信丰", "安远", "崇义", "上犹", "浮梁", "婺源",
                      "修水", "武宁", "永修", "德安", "都昌", "湖口", "彭泽", "铅山"),
                     ("县域新闻", "乡村振兴", "民生", "综合", "社会", "文化")),
     "city": Style("city", 841.9, 1190.6, 30.0, 6, 9.0, 9.0, 1.4, (30.0, 22.0, 18.0, 14.0), "center", False,
-                  0.15, 0.25, 0.4, 0.2, 0.3, 0.7, 0.25,
+                  0.15, 0.25, 0.4, 0.2, 0.3, 0.7, 0.3,
                   ("星城", "江城", "榕城", "泉城", "羊城", "鹏城", "春城", "冰城", "山城", "滨海", "东方", "都市"),
                   ("要闻", "城事", "民生", "社会", "经济", "文体")),
     "party": Style("party", 841.9, 1190.6, 32.0, 5, 11.0, 10.0, 1.42, (34.0, 26.0, 20.0, 16.0), "center", True,
-                   0.55, 0.5, 0.45, 0.25, 0.25, 0.15, 0.45,
+                   0.55, 0.5, 0.45, 0.25, 0.25, 0.15, 0.5,
                    ("江西", "湖南", "湖北", "安徽", "福建", "广西", "贵州", "云南", "河南", "山西", "陕西", "甘肃"),
                    ("要闻", "要闻", "综合", "时政", "经济", "地方")),
 }
@@ -243,6 +243,9 @@ STYLES: dict[str, Style] = {
 KICKERS = ["聚焦高质量发展", "喜迎国庆", "奋进新征程 建功新时代", "乡村振兴进行时", "一线见闻", "民生实事",
            "学习贯彻党的二十大精神", "深入基层 走进一线", "稳经济 促发展", "绿色发展看今朝", "新时代新征程新伟业",
            "项目建设攻坚年", "优化营商环境", "文明创建在行动", "迎盛会 铸忠诚", "记者蹲点"]
+SUB_VERBS = ["聚焦", "坚持", "强化", "推动", "突出", "夯实", "做优", "激活", "打通", "深化", "筑牢", "拓展"]
+SUB_NOUNS = ["产业发展", "民生保障", "基层治理", "科技创新", "生态保护", "乡村振兴", "营商环境", "人才支撑",
+             "文化传承", "开放合作", "“最后一公里”", "服务质量", "安全底线", "发展动能"]
 AD_HEADS = ["盛大开盘 火热认购中", "国庆大促 全场五折起", "招聘启事", "新店开业 惊喜不断", "品质家装 一站到家",
             "诚聘英才", "健康体检 关爱家人", "驾校招生 随到随学", "老年大学春季招生", "商铺招租"]
 AD_KINDS = ["置业", "家居", "汽车城", "商贸城", "医院", "眼镜", "驾校", "家电", "酒店", "茶业"]
@@ -376,7 +379,22 @@ def make_story(art: dict, sid: int, rng: random.Random, style: Style, max_chars:
     items = []
     if byline:
         items.append(Item("byline", byline, indent=False))
+    heads: dict[int, str] = {}
+    if len(kept) >= 4 and not subs and rng.random() < style.subhead_p:
+        # the training articles carry no subheadings: a long story gets two or three, between paragraphs
+        at = sorted(rng.sample(range(1, len(kept)), min(len(kept) - 1, rng.choice([2, 2, 3]))))
+        numbered = rng.random() < 0.4
+        used: set[str] = set()
+        for n, i in enumerate(at):
+            while True:
+                head = rng.choice(SUB_VERBS) + rng.choice(SUB_NOUNS)
+                if head not in used:
+                    break
+            used.add(head)
+            heads[i] = (cn_number(n + 1) + "、" if numbered else "") + head
     for i, p in enumerate(kept):
+        if i in heads:
+            items.append(Item("subhead", heads[i], indent=False))
         kind = "subhead" if p in subs and i > 0 else "para"
         items.append(Item(kind, p, indent=kind == "para", bold_prefix=bold if i == 0 else 0))
     caption = None
