@@ -185,9 +185,9 @@ def test_bold_is_a_font_of_its_own_and_text_comes_back_as_characters(made: dict)
 
 def test_make_set_writes_scored_text_sets(tmp_path: Path) -> None:
     """Each extractor's set holds NAME.txt with NAME.truth.json beside it, as run_eval.py reads."""
-    if not (pages.SHARED / "train" / "articles.jsonl.gz").exists():
-        pytest.skip("the training articles are not here")
-    names = pages.make_set(tmp_path, 1, 0, ["party"], 3, extractors=("pdfminer",))
+    source = tmp_path / "articles.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in _articles()[:80]), "utf-8")
+    names = pages.make_set(tmp_path, 1, 0, ["party"], 3, source, extractors=("pdfminer",))
     assert names == ["party-000"]
     txt = (tmp_path / "text-pdfminer" / "party-000.txt").read_text(encoding="utf-8")
     truth = json.loads((tmp_path / "text-pdfminer" / "party-000.truth.json").read_text(encoding="utf-8"))

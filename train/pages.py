@@ -2,9 +2,12 @@
 
     .venv/bin/python train/pages.py --out .eval/pages [--count 6] [--issues 2] [--styles county,city,party]
                                     [--seed 23] [--extractors pdfminer,pdftotext,pdftotext-layout,pypdfium2]
+                                    [--cid ucs2|identity-gb1|identity] [--articles FILE.jsonl.gz]
 
 Deterministic (fixed seed: the same options give the same PDFs byte for byte). Made from the TRAINING
-articles only (``../shared/parser-eval/train/articles.jsonl.gz``), never from a scored set.
+articles (``../shared/parser-eval/train/articles.jsonl.gz``), never from a scored set; ``--articles``
+typesets any other file of articles in the same format (one JSON object a line: title, paras,
+perhaps headline_lines) in the same styles.
 
 What a page holds
 -----------------
@@ -1032,8 +1035,13 @@ def truth_of(stories: list[Story], style: Style, paper: str, date: tuple[int, in
             "articles": arts}
 
 
-def load_articles(shared: Path) -> list[dict]:
-    with gzip.open(shared / "train" / "articles.jsonl.gz", "rt", encoding="utf-8") as src:
+def load_articles(source: Path) -> list[dict]:
+    """Articles, one JSON object a line ({"title", "paras", "headline_lines"?, "subheads"?}), from a
+    ``.jsonl`` or ``.jsonl.gz`` file, or from a parser-eval folder's ``train/articles.jsonl.gz``."""
+    if source.is_dir():
+        source = source / "train" / "articles.jsonl.gz"
+    opener = gzip.open if source.suffix == ".gz" else open
+    with opener(source, "rt", encoding="utf-8") as src:
         return [json.loads(line) for line in src if line.strip()]
 
 
@@ -1091,10 +1099,10 @@ def make_item(articles: list[dict], pool: list[int], style: Style, seed: int, pa
     return out_pages, truth, layout
 
 
-def make_set(out: Path, count: int, issues: int, styles: list[str], seed: int, shared: Path = SHARED,
+def make_set(out: Path, count: int, issues: int, styles: list[str], seed: int, source: Path = SHARED,
              extractors: tuple[str, ...] = EXTRACTORS, cid: str = "ucs2") -> list[str]:
     """Write ``count`` single pages and ``issues`` four-page issues for each style, and the bulletin sets."""
-    articles = load_articles(shared)
+    articles = load_articles(source)
     order = list(range(len(articles)))
     random.Random(seed).shuffle(order)
     pool = order[::-1]
@@ -1155,7 +1163,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extractors", default=",".join(EXTRACTORS))
     ap.add_argument("--cid", choices=CID_MODES, default="ucs2",
                     help="how the font's codes are written: identity makes CIDs no extractor maps to characters")
-    ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--articles", type=Path, default=SHARED,
+                    help="a .jsonl(.gz) of articles, or a parser-eval folder (its train/articles.jsonl.gz)")
     args = ap.parse_args(argv)
     styles = [s for s in args.styles.split(",") if s]
     bad = [s for s in styles if s not in STYLES]
@@ -1166,7 +1175,7 @@ def main(argv: list[str] | None = None) -> int:
         for sub in ["pdf", *(f"text-{e}" for e in EXTRACTORS)]:
             if (args.out / sub).is_dir():
                 shutil.rmtree(args.out / sub)
-    names = make_set(args.out, args.count, args.issues, styles, args.seed, args.shared, exs, args.cid)
+    names = make_set(args.out, args.count, args.issues, styles, args.seed, args.articles, exs, args.cid)
     print(f"wrote {len(names)} PDFs into {args.out / 'pdf'} and text sets {', '.join('text-' + e for e in exs)}")
     return 0
 
