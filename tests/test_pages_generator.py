@@ -96,6 +96,18 @@ def test_every_truth_character_is_in_the_pdf_text(made: dict) -> None:
         assert sum(len(a["paras"]) for a in truth["articles"]) > 10
 
 
+def test_extractors_keep_a_column_piece_together(made: dict) -> None:
+    """The styles' leading keeps pdfminer's line grouping: a piece (a paragraph's part in one column)
+    comes out whole, not interleaved line by line with the next column's (a leading above 1.5 does). A few
+    do interleave on any page: pdfminer now and then reads two columns one gutter (about one character)
+    apart as one box, its char_margin being two characters."""
+    for name, (pdf, truth, _) in made.items():
+        text = re.sub(r"\s+", "", pdfminer_high.extract_text(str(pdf)))
+        pieces = [re.sub(r"\s+", "", p) for a in truth["articles"] for p in a["paras"]]
+        whole = sum(p in text for p in pieces)
+        assert whole >= 0.85 * len(pieces), f"{name}: {whole} of {len(pieces)} pieces whole"
+
+
 def test_each_block_box_holds_exactly_its_text(made: dict) -> None:
     """The layout file's box of a text block holds its characters and no other block's (read back by
     pdfminer), so the PDF front end can be scored block by block."""

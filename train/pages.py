@@ -59,7 +59,9 @@ between paragraphs within a column. pdftotext drops U+3000 indents; pypdfium2 re
 others read U+00B7. Both pdfminer and pdftotext group a column's lines only while the gap between
 them is at most about half the type size: a leading above 1.5 (baseline to baseline, in sizes) leaves
 each line apart and their text interleaves the columns line by line. The styles' leadings (1.4-1.45)
-stay under it, as most papers' do.
+stay under it, as most papers' do. pdfminer now and then still reads two columns of one story as one
+box, their lines interleaved (the gutter, about one character, is under its char_margin of two): 8 of
+1,568 pieces in the default set.
 
 CID fonts: reportlab's ``UnicodeCIDFont`` writes a Type0 font (CIDFontType0, Adobe-GB1) under the
 predefined CMap ``UniGB-UCS2-H``, no glyphs embedded and no ToUnicode map; every extractor above still
