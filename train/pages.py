@@ -31,9 +31,10 @@ under ``（上接第M版）`` (perhaps under its title again); the page numbers 
 Files written (``--out DIR``)
 -----------------------------
 ``DIR/pdf/NAME.pdf``, ``DIR/pdf/NAME.truth.json``, ``DIR/pdf/NAME.layout.json`` for each page
-(``county-000`` …) and issue (``issue-city-000``); and for each extractor a bulletin set
-``DIR/text-EXTRACTOR/NAME.txt`` with ``NAME.truth.json`` beside it, which ``run_eval.py`` and
-``train/quick_eval.py`` score.
+(``county-000`` …) and issue (``issue-city-000``, its four pages in one PDF; with ``--split-issues``
+also one PDF a page, ``DIR/pdf/issue-city-000/page-01.pdf`` …, the layout's ``page`` numbering
+them); and for each extractor a bulletin set ``DIR/text-EXTRACTOR/NAME.txt`` with ``NAME.truth.json``
+beside it, which ``run_eval.py`` and ``train/quick_eval.py`` score.
 
 Truth format (``NAME.truth.json``, what ``score.py`` reads, plus a few keys it ignores)::
 
@@ -1102,7 +1103,7 @@ def make_item(articles: list[dict], pool: list[int], style: Style, seed: int, pa
 
 
 def make_set(out: Path, count: int, issues: int, styles: list[str], seed: int, source: Path = SHARED,
-             extractors: tuple[str, ...] = EXTRACTORS, cid: str = "ucs2") -> list[str]:
+             extractors: tuple[str, ...] = EXTRACTORS, cid: str = "ucs2", split: bool = False) -> list[str]:
     """Write ``count`` single pages and ``issues`` four-page issues for each style, and the bulletin sets."""
     articles = load_articles(source)
     order = list(range(len(articles)))
@@ -1119,6 +1120,10 @@ def make_set(out: Path, count: int, issues: int, styles: list[str], seed: int, s
                 pool = order[::-1]
             pages, truth, layout = make_item(articles, pool, style, seed * 1000 + si * 100 + ji, npages)
             render(pages, pdf_dir / f"{stem}.pdf", cid)
+            if split and npages > 1:       # the e-paper's way: one PDF a page, in a folder for the issue
+                (pdf_dir / stem).mkdir(exist_ok=True)
+                for i, page in enumerate(pages):
+                    render([page], pdf_dir / stem / f"page-{i + 1:02d}.pdf", cid)
             layout["pdf"] = f"{stem}.pdf"
             (pdf_dir / f"{stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), "utf-8")
             (pdf_dir / f"{stem}.layout.json").write_text(json.dumps(layout, ensure_ascii=False), "utf-8")
@@ -1165,6 +1170,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extractors", default=",".join(EXTRACTORS))
     ap.add_argument("--cid", choices=CID_MODES, default="ucs2",
                     help="how the font's codes are written: identity makes CIDs no extractor maps to characters")
+    ap.add_argument("--split-issues", action="store_true",
+                    help="also write each issue's pages as pdf/NAME/page-01.pdf ... (one PDF a page)")
     ap.add_argument("--articles", type=Path, default=SHARED,
                     help="a .jsonl(.gz) of articles, or a parser-eval folder (its train/articles.jsonl.gz)")
     args = ap.parse_args(argv)
@@ -1177,7 +1184,8 @@ def main(argv: list[str] | None = None) -> int:
         for sub in ["pdf", *(f"text-{e}" for e in EXTRACTORS)]:
             if (args.out / sub).is_dir():
                 shutil.rmtree(args.out / sub)
-    names = make_set(args.out, args.count, args.issues, styles, args.seed, args.articles, exs, args.cid)
+    names = make_set(args.out, args.count, args.issues, styles, args.seed, args.articles, exs, args.cid,
+                     args.split_issues)
     print(f"wrote {len(names)} PDFs into {args.out / 'pdf'} and text sets {', '.join('text-' + e for e in exs)}")
     return 0
 
