@@ -18,7 +18,7 @@ font is reportlab's built-in CJK font ``STSong-Light`` (a ``UnicodeCIDFont``: no
 embedded glyphs). Weight is a second font resource, ``STSong-Light,Bold`` (the same face under the
 name Acrobat gives a synthetic bold, ForceBold set in its descriptor), always drawn with text render
 mode 2 (fill and stroke, a stroke of 3 % of the size): headlines, subheadings, the dateline that opens
-a lead, the masthead. Page elements: headlines in several sizes over one or more columns (one or two
+a lead, the masthead. Page elements: headlines in several sizes over one or more columns (one to three
 lines), kickers (引题) and decks (副题), subheadings, bylines (a line ``本报记者 张三``, a bracket
 ``（记者 张三 通讯员 李四）``) and datelines opening the lead (本报讯（记者X）, 新华社X地X月X日电, 本报X地X月X日电),
 sign-offs, photos (grey boxes) with captions (图为……（X 摄）), boxed articles (a frame round them),
@@ -79,8 +79,9 @@ Layout format (``NAME.layout.json``: every block drawn, for the PDF front end)::
                  "article": 0 | null, "para": 3 | null, "size": 24.0, "bold": true}, ...]}
 
 ``kind`` is one of masthead, furniture, kicker, title, deck, byline, para, subhead, caption, photo,
-jump (``（下转第3版）``/``（上接第1版）``; ``jump_to``/``jump_from`` give the page), title_repeat (a
-continuation's title), frame (a boxed article's border), rule (a line under an article), ad, ad_text.
+jump (``（下转第3版）``/``（上接第1版）``; ``jump_to``/``jump_from`` give the printed page number, a
+``pages[].number``, while ``page`` counts the PDF's pages from 1), title_repeat (a continuation's
+title), frame (a boxed article's border), rule (a line under an article), ad, ad_text.
 ``para`` is the index into the truth article's ``paras`` of a text piece. Boxes are PDF points in PDF
 user space (origin bottom left, y up); a text box is its lines' glyph boxes as pdfminer gives them
 (from the baseline: descent 0.271 of the size below, 0.729 above), ``x1`` the end of its longest line.
