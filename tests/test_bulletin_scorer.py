@@ -355,6 +355,33 @@ def test_the_sibling_cue_reads_the_subheadings_the_running_article_prints():
     assert sec is state.sections[1]
 
 
+def _with_subheads(subs: list[str]) -> Section:
+    """A running article whose body prints the given subheadings, a paragraph under each."""
+    lines = ["青山县乡村道路改造工程全面完工", "本报讯 近日，青山县乡村道路改造工程全面完工。"]
+    lines += [x for sub in subs for x in (sub, "全县拓宽村道一百二十公里。")]
+    blocks = split_blocks("\n\n".join(lines) + "\n")
+    items = [Item(b, features(b)) for b in blocks]
+    for item in items[2::2]:
+        item.role = Role.SUB
+    return Section(head=items[:1], body=items[1:])
+
+
+def test_a_plain_heading_is_read_against_the_last_subheading_of_the_series():
+    # a series of plain subheadings is cut to one length as it runs: a heading near the length of an
+    # earlier subheading only (a page's next headline often is, by chance) is no sibling
+    prev = _with_subheads(["道路变宽了", "新开通五条班车线路"])
+    assert scorer._sibling("出行方便了", prev) == 0.0              # the length of the first, not the last
+    assert scorer._sibling("村民出行更加方便", prev) == pytest.approx(2 / 3)   # a character off the last
+    assert scorer._sibling("乡村公路全部硬化", _with_subheads(["新开通五条班车线路"])) == pytest.approx(2 / 3)
+
+
+def test_a_marked_heading_is_read_against_every_subheading_of_its_form():
+    # an ordinal's notation, a question, a tag: the form is the evidence, wherever the series printed it
+    prev = _with_subheads(["一、道路变宽了", "新开通五条班车线路"])
+    assert scorer._sibling("二、出行更方便", prev) == 1.0
+    assert scorer._sibling("钱从哪里来？", _with_subheads(["村里的路怎么修？", "新开通五条班车线路"])) == 1.0
+
+
 def test_a_heading_of_the_form_of_a_subheading_above_reads_more_like_a_subheading():
     fitted = scorer.model("opens_article")
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}
