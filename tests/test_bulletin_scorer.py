@@ -382,6 +382,26 @@ def test_a_marked_heading_is_read_against_every_subheading_of_its_form():
     assert scorer._sibling("钱从哪里来？", _with_subheads(["村里的路怎么修？", "新开通五条班车线路"])) == 1.0
 
 
+def _under_heading(*paras: str) -> Section:
+    blocks = split_blocks("\n\n".join(["青山县新建三座便民桥", *paras]) + "\n")
+    items = [Item(b, features(b)) for b in blocks]
+    return Section(head=items[:1], body=items[1:])
+
+
+def test_a_dated_lead_under_a_one_sentence_summary_counts_as_a_dated_first_sentence():
+    # a headline may stand over a summary line (a deck) and then its lead: the lead's date is read
+    # in the paragraph after a short one-sentence first paragraph
+    lead = "11月23日，青山县三座便民桥全部建成通行，沿河两岸村民出行不再绕路。"
+    assert scorer._dated_lead(_under_heading("沿河两岸村民出行不再绕路。", lead))
+    assert scorer._dated_lead(_under_heading(lead))
+    # not under a longer paragraph, nor one of two sentences, nor with no date below
+    long_first = "青山县沿河两岸的村民过去要绕行十多公里才能到对岸赶集，三座便民桥建成以后出行方便多了。"
+    assert not scorer._dated_lead(_under_heading(long_first, lead))
+    assert not scorer._dated_lead(_under_heading("桥修好了。路也通了。", lead))
+    assert not scorer._dated_lead(_under_heading("沿河两岸村民出行不再绕路。", "三座便民桥全部建成通行。"))
+    assert not scorer._dated_lead(_under_heading("沿河两岸村民出行不再绕路。"))
+
+
 def test_a_heading_of_the_form_of_a_subheading_above_reads_more_like_a_subheading():
     fitted = scorer.model("opens_article")
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}

@@ -148,7 +148,7 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         # a short label reads like a subheading when its part goes on naming what the article above
         # names; over a part about something else it is a short headline
         "short_head": float(len(head) <= SHORT_HEAD and (shared > 0 or head_cohesion > 0)),
-        "date_first": float(bool(FIRST_DATE.search(FIRST_SENTENCE.split(text, maxsplit=1)[0]))),
+        "date_first": float(_dated_lead(sec)),
         "headless_prev": float(prev.headless),
         "since_heading": min(_since_heading(prev), RUN_CAP) / 4,
         "prev_open": float(prev.body[-1].feat.ends_open) if prev.body else 0.0,
@@ -178,6 +178,26 @@ def headline_cues(state: State, k: int) -> dict[str, float]:
         "rel_head_cohesion": _relative(head_cohesion, state.page.get("head_cohesion", PAGE_HEAD_COHESION)),
         **_page_cues(state, k, lead=first.feat.starts_lead),
     }
+
+
+#: A first paragraph this short (characters) and of one sentence may be a summary printed between a
+#: headline and its lead (a deck line): the paragraph after it is read for the lead's date too.
+SUMMARY_LINE = 40
+
+
+def _dated(text: str) -> bool:
+    return bool(FIRST_DATE.search(FIRST_SENTENCE.split(text, maxsplit=1)[0]))
+
+
+def _dated_lead(sec: Section) -> bool:
+    """Whether the first sentence under the heading names a date or a time, or, under a one-sentence
+    summary of at most SUMMARY_LINE characters, the first sentence of the paragraph after it: a
+    headline may stand over a summary line and then its lead."""
+    first = sec.body[0].text
+    if _dated(first):
+        return True
+    short = len(first) <= SUMMARY_LINE and len([x for x in FIRST_SENTENCE.split(first) if x.strip()]) == 1
+    return short and len(sec.body) > 1 and sec.body[1].role is Role.BODY and _dated(sec.body[1].text)
 
 
 def signoff_cues(state: State, k: int, cohesion: float) -> dict[str, float]:
