@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from golden import unstable
-from newsgen.commands.build import BuildSession, build
 from newsgen.cachefile import State
+from newsgen.commands.build import BuildSession, build
 from newsgen.output import CACHE_DIR, Manifest, make_spare, spare_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
