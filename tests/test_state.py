@@ -111,3 +111,30 @@ def test_a_build_that_fails_midway_leaves_the_last_state_usable(site: Path, tmp_
     again = build(site, out)
     assert again.cold is None and 0 < again.checked < again.pages   # the last state used: not every page
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
+
+
+def test_a_rebuild_walks_each_folder_once(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """articles/, templates/, static/ and the theme's folders: walked once each by a rebuild (the inputs
+    digest's walk stands for validation's), and cold too."""
+    from collections import Counter
+
+    from newsgen import content
+    from newsgen.commands import validate
+
+    walks: Counter[str] = Counter()
+    real = content.site_file_names
+
+    def counted(root: Path, *args: object, **kwargs: object) -> list[str]:
+        walks.update([str(root)])
+        return real(root, *args, **kwargs)   # type: ignore[arg-type]
+
+    monkeypatch.setattr(content, "site_file_names", counted)
+    monkeypatch.setattr(build_mod, "site_file_names", counted)
+    monkeypatch.setattr(validate, "site_files", lambda root, *a, **k: walks.update([str(root)]) or
+                        content.site_files(root, *a, **k))
+    out = tmp_path / "out"
+    for change in (lambda: None, lambda: edit(site), lambda: shutil.rmtree(site / CACHE_DIR)):
+        change()
+        walks.clear()
+        build(site, out)
+        assert walks and max(walks.values()) == 1, walks
