@@ -80,8 +80,9 @@ def test_the_command_line_says_why_in_one_line(site: Path, tmp_path: Path):
 
 def test_another_version_s_store_is_deleted_with_its_blobs(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
-    stray = site / CACHE_DIR / "bodies" / "pack"
-    assert stray.is_file()
+    assert (site / CACHE_DIR / "bodies" / "pack").is_file()
+    (site / CACHE_DIR / "blobs").mkdir()
+    (site / CACHE_DIR / "blobs" / "x").write_bytes(b"a folder of another version's")
     damage_version(site)
     build(site, tmp_path / "out")
     names = {p.name for p in (site / CACHE_DIR).iterdir()}

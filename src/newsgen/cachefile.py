@@ -284,7 +284,6 @@ class State:
                 self._outputs = {**index["outputs"], **self._outputs}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
-        replaced = {self._files[name] for name in self._put if name in self._files}
         files = dict(self._files)
         outputs = {key: real for key, real in self._outputs.items() if os.path.isdir(real)}
         for name, (value, default) in self._put.items():
@@ -297,7 +296,7 @@ class State:
                  if not name.startswith("pages-") or name.partition(".")[0] in outputs}
         if not write_json(self.root / self.INDEX, {"version": self._version, "sections": files, "outputs": outputs}):
             return False
-        gone = replaced | set(self._files.values())
+        gone = set(self._files.values())   # (the files of the sections replaced or dropped among them)
         self._files, self._outputs, self._put, self._read = files, outputs, {}, {}
         named, now = {self.INDEX, *files.values()}, time.time()
         for entry in os.scandir(self.root):

@@ -1,24 +1,12 @@
-"""``newsgen build``: articles/ -> a static site, as a flat list of timed steps (as Zola's ``Site::build``).
+"""``newsgen build``: articles/ -> a static site, as a flat list of named steps (as Zola's ``Site::build``).
 
-1. config      read ``newsgen.yaml`` (``--base-url`` overrides ``base_url``)      } ``validate()``, shared
-2. articles    read every article, collecting every problem of every file      } with ``newsgen check``
-3. (check)     any error: raise NewsgenError with all of them, before the output is touched
-4. model       build the site model (order, regions, topics, tags, archives; drafts and
-               future-dated articles left out unless asked for)
-5. views       make the read-only views templates see (summaries, reading times, links)
-6. plan        plan every page, feed, the sitemap and robots.txt
-7. changes     find which pages the changes since the last build reach: those whose record of what
-               they read holds a value that changed (see ``commands.delta``); all of them on a full build
-8. render      make those pages' contexts (recording what each reads), and render and write into a
-               temporary directory (the previous output updated in place) each whose fingerprint changed
-               (Markdown converted once per article, templates compiled once), in worker processes
-               for a big site (see ``render.parallel``)
-9. search      index the articles' strings into ``search-index/`` (see ``newsgen.search``)
-10. write      swap the temporary directory (static files copied first) in place of the output
-11. cleanup    record what the next build needs; keep the previous output, moved aside by the
-               swap, as the spare the next build updates (or delete it)
-
-Nothing here prints; ``progress`` receives one line per step.
+:meth:`_Build.run` lists them, one method each: read the configuration and the last build's state
+(and stop there when nothing changed); read and check the articles and build the model (shared with
+``newsgen check``: any error raised before the output is touched); make the views; plan every page;
+find the pages the changes reach (see ``commands.delta``); render them; write the photos and the
+search index; swap the new output in; verify (``--verify``); keep the build state for the next
+build (see :class:`newsgen.cachefile.State`); clean up. Nothing here prints; ``progress`` receives
+one line per step.
 """
 
 from __future__ import annotations
@@ -358,7 +346,7 @@ class _Build:
                            "articles": len(self.model.posts),
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
                                         for d in self.diagnostics.warnings]}
-        state.put(self.key, written.state(), default=list)
+        state.put(self.key, written.state())
         self.changes.save(state, self.key, [page.path for page in self.pages], self.reads,
                           dirty=[page.path for page in self.dirty],
                           lost=self.manifest.pages.keys() - written.pages.keys())
