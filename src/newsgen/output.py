@@ -670,7 +670,7 @@ class Manifest:
             if set(map(len, pages.values())) - {4}:
                 return cls()
             # (made in C, not by Entry(*row): 60,000 rows at 10,000 articles)
-            return cls(dict(zip(pages, map(tuple.__new__, repeat(Entry), pages.values()))),
+            return cls(dict(zip(pages, map(tuple.__new__, repeat(Entry), pages.values()), strict=True)),
                        str(value["inputs"]), dict(value["summary"]))
         except (KeyError, TypeError, ValueError, AttributeError):
             return cls()
@@ -678,7 +678,7 @@ class Manifest:
     def state(self) -> dict[str, Any]:
         """The manifest as the build state keeps it."""
         return {"inputs": self.inputs, "summary": self.summary,
-                "pages": dict(zip(self.pages, map(list, self.pages.values())))}
+                "pages": dict(zip(self.pages, map(list, self.pages.values()), strict=True))}
 
 
 #: Writers between start and close, in this process.
