@@ -79,10 +79,10 @@ except ImportError:   # not Unix: no lock
 MARKER = ".newsgen-build"
 MARKER_TEXT = "Written by 'newsgen build'. The whole directory is replaced on every build.\n"
 #: In a folder newsgen makes beside the output and that is never published (``.NAME.old-*``,
-#: ``.NAME.trash-*``, ``.NAME.tmp-search-*``): its device and inode, so that a copy is not taken for it.
+#: ``.NAME.trash-*``): its device and inode, so that a copy is not taken for it.
 LEFTOVER = ".newsgen-leftover"
 #: The kinds of folders a build makes beside the output, named ``.NAME.<kind>-XXXXXXXX``.
-_KINDS = ("tmp", "tmp-search", "old", "trash")
+_KINDS = ("tmp", "old", "trash")
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"   # as tempfile.mkdtemp names its folders
 _random = random.SystemRandom()
 
