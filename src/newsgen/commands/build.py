@@ -360,7 +360,9 @@ class _Build:
             state.put("photo-refs", refs)
         if self.articles is not None:
             self.articles.save(state)
-        state.commit()
+        written_ok = state.commit()
+        self.clock.step("keep", "the build state written for the next build" if written_ok else
+                        "the build state could not be written: the next build does more")
 
     def cleanup(self) -> None:
         """Drop the cached blobs no article needs any more; keep the previous output, moved aside by
