@@ -208,6 +208,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
+    if result.cold:
+        print(f"note: {result.cold}: every article read and every page built afresh", file=sys.stderr)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     other = f" and {result.files} other files (feeds, sitemaps, robots.txt)" if result.files else ""

@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from newsgen import cachefile
+from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
 from newsgen.content import WAITING_PHOTO
 
@@ -368,14 +369,16 @@ def encode(data: bytes, shown: str, config: PhotosConfig) -> dict[tuple[str, int
 class Photos:
     """The photos of one build: resolved, inspected (by file identity, cached) and encoded (by key, cached).
 
-    ``cache_dir`` (``.newsgen-cache/photos``) keeps the derivatives and ``index.json`` (file identity ->
-    digest and size); without it everything is read and encoded afresh and kept in memory.
+    ``state`` (the build state) keeps the derivatives (in its folder ``photos``) and the photos read
+    (``photos``: file identity -> digest and size); without it everything is read and encoded afresh
+    and kept in memory.
     """
 
-    def __init__(self, site: Path, config: PhotosConfig, cache_dir: Path | None, base_path: str = "/") -> None:
+    def __init__(self, site: Path, config: PhotosConfig, state: State | None, base_path: str = "/") -> None:
         self.site = site
         self.config = config
-        self.cache_dir = cache_dir
+        self.state = state
+        self.cache_dir = state.folder("photos") if state is not None else None
         self.base_path = base_path
         self.stamp = settings_stamp(config)
         self._known: dict[str, list[Any]] = {}
@@ -385,13 +388,9 @@ class Photos:
         self.encoded = 0   # photos encoded by this build (the rest from the cache)
         self.real_paths: dict[str, str] = {}   # folder -> its real path, for resolve()
         self._cached: set[str] | None = None   # the names in cache_dir, listed once (see missing())
-        if cache_dir is not None:
-            try:
-                data = cachefile.read_json(cache_dir / "index.json")
-                if isinstance(data, dict) and isinstance(data.get("files"), dict):
-                    self._known = data["files"]
-            except (OSError, ValueError):
-                pass
+        known = state.get("photos") if state is not None else None
+        if isinstance(known, dict):
+            self._known = known
 
     def photo(self, source: Path) -> Photo:
         """The published form of the photo at ``source`` (relative to the site); :class:`PhotoError`."""
@@ -483,13 +482,16 @@ class Photos:
                 out[v.path] = blob
         return out
 
-    def save(self, keep: Iterable[Photo] = ()) -> None:
-        """Record the photos read by this build, and delete the cached derivatives of every other."""
+    def keep(self) -> None:
+        """Put the photos read by this build into the build state."""
+        if self.state is not None and self._used != self._known:
+            self.state.put("photos", self._used)
+
+    def prune(self, keep: Iterable[Photo] = ()) -> None:
+        """Delete the cached derivatives of every photo but ``keep``."""
         if self.cache_dir is None:
             return
-        if self._used != self._known:
-            cachefile.write_json(self.cache_dir / "index.json", {"files": self._used})
-        names = {v.path.rpartition("/")[2] for p in keep for v in p.variants} | {"index.json"}
+        names = {v.path.rpartition("/")[2] for p in keep for v in p.variants}
         try:
             for entry in os.scandir(self.cache_dir):
                 if entry.name not in names and ".tmp" not in entry.name:
