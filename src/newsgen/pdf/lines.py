@@ -1,0 +1,67 @@
+"""Characters -> lines: the characters of one baseline, cut where a gap is wider than a column's gutter
+or the size changes (two columns, or a headline beside text, are never one line)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from newsgen.pdf.chars import Char
+
+#: Characters whose bottoms differ by at most this share of their size sit on one baseline.
+BASELINE_SLACK = 0.3
+#: A gap wider than this many times the size between two characters cuts the line (a gutter).
+GAP_CUT = 1.2
+#: Sizes that differ by more than this share are two lines (a headline beside text).
+SIZE_CUT = 0.12
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    font: str
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+
+def _line(chars: list[Char]) -> Line:
+    sizes = Counter(c.size for c in chars if not c.text.isspace())
+    size = sizes.most_common(1)[0][0] if sizes else chars[0].size
+    ink = [c for c in chars if not c.text.isspace()] or chars
+    bold = sum(1 for c in ink if c.bold) * 2 > len(ink)
+    font = Counter(c.font for c in ink).most_common(1)[0][0]
+    text = "".join(c.text for c in chars).strip()
+    return Line(text, min(c.x0 for c in ink), min(c.top for c in ink), max(c.x1 for c in ink),
+                max(c.bottom for c in ink), size, bold, font)
+
+
+def make_lines(chars: list[Char]) -> list[Line]:
+    """The page's lines, top to bottom and left to right."""
+    rows: list[list[Char]] = []
+    for c in sorted(chars, key=lambda c: (c.bottom, c.x0)):
+        if rows and abs(rows[-1][-1].bottom - c.bottom) <= BASELINE_SLACK * max(c.size, rows[-1][-1].size):
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda c: c.x0)
+        run: list[Char] = [row[0]]
+        for prev, c in zip(row, row[1:], strict=False):
+            size = max(prev.size, c.size)
+            if c.x0 - prev.x1 > GAP_CUT * size or abs(c.size - prev.size) > SIZE_CUT * size and \
+                    not (c.text.isspace() or prev.text.isspace()):
+                lines.append(_line(run))
+                run = []
+            run.append(c)
+        if any(not c.text.isspace() for c in run):
+            lines.append(_line(run))
+    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
