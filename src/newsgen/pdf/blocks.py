@@ -74,18 +74,21 @@ class TextBlock:
 TEXT_SIZE = 1.1
 
 
-def _continues(prev: Line, line: Line, body: float) -> bool:
-    """Whether ``line`` is printed under ``prev`` in the same column, in the same type."""
+def _continues(chain: list[Line], line: Line, body: float) -> bool:
+    """Whether ``line`` is printed under the run ``chain`` in the same column, in the same type (a short
+    line under an indented one is still under the column the run is printed in)."""
+    prev = chain[-1]
     size = max(prev.size, line.size)
-    overlap = min(prev.x1, line.x1) - max(prev.x0, line.x0)
+    left, right = min(ln.x0 for ln in chain[-3:]), max(ln.x1 for ln in chain[-3:])
+    overlap = min(right, line.x1) - max(left, line.x0)
     flush = size > TEXT_SIZE * body or abs(prev.x0 - line.x0) <= INDENT * 2.5 * size
     return (0 <= line.top - prev.bottom <= LINE_GAP * size and abs(prev.size - line.size) <= 0.05 * size
-            and prev.bold == line.bold and overlap > 0.5 * min(prev.width, line.width) and flush)
+            and prev.bold == line.bold and overlap > 0.5 * min(right - left, line.width) and flush)
 
 
-def make_blocks(lines: list[Line], body: float) -> list[TextBlock]:
-    """The page's blocks (paragraphs and headlines), each a list of lines in order; ``body`` is the
-    size of the text type."""
+def make_blocks(lines: list[Line], body: float) -> list[list[TextBlock]]:
+    """The page's runs of lines down one column, each cut into its blocks (paragraphs, a headline), in
+    order; ``body`` is the size of the text type. A run is read as one piece: what is in it is in order."""
     chains: list[list[Line]] = []
     open_ends: list[list[Line]] = []            # chains whose last line may still be continued
     for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
@@ -94,7 +97,7 @@ def make_blocks(lines: list[Line], body: float) -> list[TextBlock]:
             continue
         best = None
         for chain in open_ends:
-            if _continues(chain[-1], line, body) and (best is None or chain[-1].bottom > best[-1].bottom):
+            if _continues(chain, line, body) and (best is None or chain[-1].bottom > best[-1].bottom):
                 best = chain
         if best is None:
             best = []
@@ -102,10 +105,7 @@ def make_blocks(lines: list[Line], body: float) -> list[TextBlock]:
             open_ends.append(best)
         best.append(line)
         open_ends = [c for c in open_ends if c[-1].bottom >= line.top - 3 * line.size]
-    blocks: list[TextBlock] = []
-    for chain in chains:
-        blocks += _paragraphs(chain) if chain[0].size <= TEXT_SIZE * body else [TextBlock(chain)]
-    return blocks
+    return [_paragraphs(chain) if chain[0].size <= TEXT_SIZE * body else [TextBlock(chain)] for chain in chains]
 
 
 def _paragraphs(chain: list[Line]) -> list[TextBlock]:

@@ -1,18 +1,23 @@
 """Characters (with position, size, font and weight) and shapes (rules, boxes) of each page, read
-with pypdfium2 (PDFium: Apache/BSD; it reads CID fonts without a ToUnicode map through their
-character collection, as pdfminer.six does, at about six times its speed).
+with pdfminer.six (MIT): it maps CID fonts without a ToUnicode map through their character collection
+(Adobe-GB1 and the like), and loses no character (PDFium drops text objects of one character, and
+identical lines one under another, on pages typeset with a CID font; see the README's figures).
 
 Coordinates are in points from the page's top-left corner (``top`` grows downwards).
 """
 
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTPage
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
 
 from newsgen.errors import Location, NewsgenError
 
@@ -24,9 +29,8 @@ BOLD_NAMES = ("bold", "black", "heavy", "hei", "demi", "xbs", "biaosong", "cuhei
 RULE_THIN = 3.0
 #: A rule is at least this long (points).
 RULE_MIN = 12.0
-#: Characters a PDF gives for glyphs it has no character for: `(cid:N)` in some readers, controls or
-#: private-use code points in PDFium.
-_UNMAPPED = set(range(0x00, 0x09)) | set(range(0x0E, 0x20)) | {0xFFFD}
+#: Text render mode 2 (fill, then stroke): the fake bold of a face that has no bold.
+FILL_STROKE = 2
 
 
 @dataclass(frozen=True)
@@ -64,15 +68,23 @@ class Page:
     images: int = 0
 
 
-def _error(path: Path, exc: Exception) -> NewsgenError:
-    text = str(exc)
-    if "password" in text.lower() or "security" in text.lower():
-        why = "the PDF is encrypted (it needs a password): save an unencrypted copy and import that"
-    elif "format" in text.lower() or "file" in text.lower():
-        why = "not a readable PDF (broken, truncated or not a PDF at all)"
-    else:
-        why = f"cannot read the PDF ({text})"
-    return NewsgenError(why, Location(path))
+class _Device(PDFPageAggregator):
+    """pdfminer's page aggregator (no layout analysis), keeping each character's text render mode."""
+
+    def __init__(self, rsrcmgr: PDFResourceManager) -> None:
+        super().__init__(rsrcmgr, laparams=None)
+        self._render = 0
+        self.modes: dict[int, int] = {}
+
+    def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+        self._render = textstate.render
+        super().render_string(textstate, seq, ncs, graphicstate)
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:
+        adv = super().render_char(*args, **kwargs)
+        if self._render:
+            self.modes[id(self.cur_item._objs[-1])] = self._render
+        return adv
 
 
 def read_pages(path: Path) -> list[Page]:
@@ -82,16 +94,29 @@ def read_pages(path: Path) -> list[Page]:
     with no text layer (a scanned page: OCR is not supported), or fonts whose glyphs map to no
     characters.
     """
+    pages: list[Page] = []
     try:
-        doc = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        raise _error(path, exc) from None
-    try:
-        if len(doc) == 0:
-            raise NewsgenError("the PDF has no pages", Location(path))
-        pages = [_read_page(doc, n, path) for n in range(len(doc))]
-    finally:
-        doc.close()
+        with path.open("rb") as fh:
+            doc = PDFDocument(PDFParser(fh))
+            rsrc = PDFResourceManager(caching=True)
+            device = _Device(rsrc)
+            interpreter = PDFPageInterpreter(rsrc, device)
+            for number, pdf_page in enumerate(PDFPage.create_pages(doc), 1):
+                device.modes.clear()
+                interpreter.process_page(pdf_page)
+                pages.append(_page(device.get_result(), device.modes, path, number))
+    except NewsgenError:
+        raise
+    except PDFPasswordIncorrect:
+        raise NewsgenError("the PDF is encrypted (it needs a password): save an unencrypted copy and import "
+                           "that", Location(path)) from None
+    except OSError as exc:
+        raise NewsgenError(f"cannot read: {exc.strerror or exc}", Location(path)) from None
+    except Exception as exc:    # pdfminer raises many kinds on a damaged file (PSEOF, PDFSyntaxError, KeyError, ...)
+        raise NewsgenError(f"not a readable PDF (broken or truncated: {type(exc).__name__}: {exc})"[:300],
+                           Location(path)) from None
+    if not pages:
+        raise NewsgenError("the PDF has no pages", Location(path))
     for page in pages:
         if not page.chars:
             what = "only images" if page.images else "no text"
@@ -107,66 +132,45 @@ def read_pages(path: Path) -> list[Page]:
     return pages
 
 
-def _read_page(doc: pdfium.PdfDocument, index: int, path: Path) -> Page:
-    page = doc[index]
-    width, height = page.get_size()
-    out = Page(path, index + 1, width, height)
-    textpage = page.get_textpage()
+def _bold(font: Any, name: str) -> bool:
+    descriptor = getattr(font, "descriptor", None) or {}
     try:
-        out.chars = _chars(textpage, height)
-    finally:
-        textpage.close()
-    for obj in page.get_objects(max_depth=8):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            out.images += 1
-        elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            shape = _shape(obj, height)
-            if shape is not None:
-                out.shapes.append(shape)
-    page.close()
-    return out
+        weight = float(descriptor.get("FontWeight", 0) or 0)
+        flags = int(descriptor.get("Flags", 0) or 0)
+    except (TypeError, ValueError):
+        weight, flags = 0.0, 0
+    return weight >= BOLD_WEIGHT or bool(flags & (1 << 18)) or any(w in name.lower() for w in BOLD_NAMES)
 
 
-def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
-    raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
-    name = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    fonts: dict[tuple[bytes, int, int], tuple[str, bool]] = {}
-    out: list[Char] = []
-    for i in range(count):
-        if pdfium_c.FPDFText_IsGenerated(raw, i):
-            continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in (0x0A, 0x0D, 0x0C):
-            continue
-        text = f"(cid:{code})" if code in _UNMAPPED or 0xE000 <= code <= 0xF8FF else chr(code)
-        box = pdfium_c.FS_RECTF()
-        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
-            continue
-        pdfium_c.FPDFText_GetFontInfo(raw, i, name, 128, flags)
-        weight = pdfium_c.FPDFText_GetFontWeight(raw, i)
-        obj = pdfium_c.FPDFText_GetTextObject(raw, i)
-        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
-        key = (name.value, weight, mode)
-        if key not in fonts:
-            font = name.value.decode("latin-1").split("+")[-1]
-            fake_bold = mode == pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE
-            fonts[key] = (font, weight >= BOLD_WEIGHT or fake_bold or
-                          any(word in font.lower() for word in BOLD_NAMES))
-        font, bold = fonts[key]
-        size = pdfium_c.FPDFText_GetFontSize(raw, i)
-        out.append(Char(text, box.left, height - box.top, box.right, height - box.bottom,
-                        round(size, 2), font, bold))
-    return out
+def _page(layout: LTPage, modes: dict[int, int], path: Path, number: int) -> Page:
+    height = layout.height
+    page = Page(path, number, layout.width, height)
+    bold_fonts: dict[str, bool] = {}
+
+    def walk(items: Any) -> None:
+        for obj in items:
+            if isinstance(obj, LTChar):
+                name = obj.fontname.split("+")[-1]
+                if name not in bold_fonts:
+                    bold_fonts[name] = _bold(obj.font if hasattr(obj, "font") else None, name)
+                bold = bold_fonts[name] or modes.get(id(obj)) == FILL_STROKE
+                page.chars.append(Char(obj.get_text(), obj.x0, height - obj.y1, obj.x1, height - obj.y0,
+                                       round(obj.size, 2), name, bold))
+            elif isinstance(obj, LTImage):
+                page.images += 1
+            elif isinstance(obj, LTFigure):
+                walk(obj)
+            elif isinstance(obj, LTCurve):
+                shape = _shape(obj.x0, obj.y0, obj.x1, obj.y1, height)
+                if shape is not None:
+                    page.shapes.append(shape)
+
+    walk(layout)
+    return page
 
 
-def _shape(obj: pdfium.PdfObject, height: float) -> Shape | None:
+def _shape(x0: float, y0: float, x1: float, y1: float, height: float) -> Shape | None:
     """A rule line or a box, from a path's bounds (curves and tiny marks are no layout)."""
-    try:
-        x0, y0, x1, y1 = obj.get_bounds()
-    except pdfium.PdfiumError:
-        return None
     w, h = x1 - x0, y1 - y0
     if h <= RULE_THIN and w >= RULE_MIN:
         kind = "hrule"

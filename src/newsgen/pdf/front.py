@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from newsgen.files import read_regular
 from newsgen.pdf.blocks import TextBlock, make_blocks
 from newsgen.pdf.chars import Page, read_pages
 from newsgen.pdf.files import pdf_files
-from newsgen.pdf.lines import Line, make_lines
+from newsgen.pdf.lines import make_lines, text_size
 from newsgen.pdf.order import Placed, reading_order
 
 #: Type at least this many times the text size is a headline's main line.
@@ -81,21 +80,13 @@ def read_issue(paths: list[Path]) -> PdfIssue:
     return _bulletin(name, files, digest.hexdigest(), entries, len(pages))
 
 
-def _text_size(lines: list[Line]) -> float:
-    """The text type's size: the size most characters are set in."""
-    sizes: Counter[float] = Counter()
-    for line in lines:
-        sizes[round(line.size, 1)] += len(line.text)
-    return sizes.most_common(1)[0][0] if sizes else 10.0
-
-
 def _entries(pages: list[Page]) -> list[_Entry]:
-    page_lines = [make_lines(p.chars) for p in pages]
-    body = _text_size([ln for lines in page_lines for ln in lines])
+    body = text_size([c for p in pages for c in p.chars])
+    page_lines = [make_lines(p.chars, body) for p in pages]
     entries: list[_Entry] = []
     for number, (page, lines) in enumerate(zip(pages, page_lines, strict=True), 1):
-        blocks = make_blocks(lines, body)
-        placed = reading_order(blocks, page.shapes, page.width, page.height, body)
+        runs = make_blocks(lines, body)
+        placed = reading_order(runs, page.shapes, page.width, page.height, body)
         furniture = _furniture(page, placed)
         printed = next((m.group(1) or m.group(2) for p in placed if id(p) in furniture
                         for m in [PRINTED_PAGE.search(p.block.text)] if m), str(number))
@@ -188,8 +179,8 @@ def _join_jumps(entries: list[_Entry]) -> None:
         while end < len(entries) and entries[end].page == e.page and entries[end].frame == e.frame and \
                 entries[end].rank not in (*lay.HEADLINE_RANKS, lay.FURNITURE) and not entries[end].block.jump:
             end += 1
-        if end < len(entries) and entries[end].block.jump == ("out", entries[end].block.jump[1]) and \
-                entries[end].page == e.page:
+        onward = entries[end].block.jump if end < len(entries) else None
+        if onward is not None and onward[0] == "out" and entries[end].page == e.page:
             end += 1                            # it jumps on again: its 下转 line goes with it
         moved = entries[k:end]
         del entries[k:end]

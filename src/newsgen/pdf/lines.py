@@ -8,10 +8,20 @@ from dataclasses import dataclass
 
 from newsgen.pdf.chars import Char
 
+
+def text_size(chars: list[Char]) -> float:
+    """The text type's size: the size most characters are set in."""
+    sizes: Counter[float] = Counter(round(c.size, 1) for c in chars if not c.text.isspace())
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
 #: Characters whose bottoms differ by at most this share of their size sit on one baseline.
 BASELINE_SLACK = 0.3
-#: A gap wider than this many times the size between two characters cuts the line (a gutter).
-GAP_CUT = 1.2
+#: A gap wider than this many times the size between two characters cuts the line (a gutter): text is
+#: set solid or letter-spaced by far less; a headline's words may stand a space or two apart.
+GAP_CUT = 0.8
+HEAD_GAP_CUT = 2.2
+#: A gap wider than this many times the size inside a line is a space (a headline's words set apart).
+SPACE_GAP = 0.4
 #: Sizes that differ by more than this share are two lines (a headline beside text).
 SIZE_CUT = 0.12
 
@@ -33,18 +43,25 @@ class Line:
 
 
 def _line(chars: list[Char]) -> Line:
+    """One line of characters (in order); a wide gap between two is written as a space."""
     sizes = Counter(c.size for c in chars if not c.text.isspace())
     size = sizes.most_common(1)[0][0] if sizes else chars[0].size
     ink = [c for c in chars if not c.text.isspace()] or chars
     bold = sum(1 for c in ink if c.bold) * 2 > len(ink)
     font = Counter(c.font for c in ink).most_common(1)[0][0]
-    text = "".join(c.text for c in chars).strip()
+    parts = [chars[0].text]
+    for prev, c in zip(chars, chars[1:], strict=False):
+        if c.x0 - prev.x1 > SPACE_GAP * max(c.size, prev.size) and not (c.text.isspace() or prev.text.isspace()):
+            parts.append(" ")
+        parts.append(c.text)
+    text = "".join(parts).strip()
     return Line(text, min(c.x0 for c in ink), min(c.top for c in ink), max(c.x1 for c in ink),
                 max(c.bottom for c in ink), size, bold, font)
 
 
-def make_lines(chars: list[Char]) -> list[Line]:
-    """The page's lines, top to bottom and left to right."""
+def make_lines(chars: list[Char], body: float = 0.0) -> list[Line]:
+    """The page's lines, top to bottom and left to right; ``body`` is the text type's size (type much
+    larger than it, a headline's, may set its words further apart)."""
     rows: list[list[Char]] = []
     for c in sorted(chars, key=lambda c: (c.bottom, c.x0)):
         if rows and abs(rows[-1][-1].bottom - c.bottom) <= BASELINE_SLACK * max(c.size, rows[-1][-1].size):
@@ -55,11 +72,14 @@ def make_lines(chars: list[Char]) -> list[Line]:
     for row in rows:
         row.sort(key=lambda c: c.x0)
         run: list[Char] = [row[0]]
-        for prev, c in zip(row, row[1:], strict=False):
-            size = max(prev.size, c.size)
-            if c.x0 - prev.x1 > GAP_CUT * size or abs(c.size - prev.size) > SIZE_CUT * size and \
-                    not (c.text.isspace() or prev.text.isspace()):
-                lines.append(_line(run))
+        for c in row[1:]:
+            ink = next((x for x in reversed(run) if not x.text.isspace()), run[-1])
+            size = max(ink.size, c.size)
+            cut = HEAD_GAP_CUT if body and size > 1.3 * body else GAP_CUT
+            if c.x0 - run[-1].x1 > cut * size or \
+                    not c.text.isspace() and abs(c.size - ink.size) > SIZE_CUT * size:
+                if any(not x.text.isspace() for x in run):
+                    lines.append(_line(run))
                 run = []
             run.append(c)
         if any(not c.text.isspace() for c in run):

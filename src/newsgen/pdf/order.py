@@ -33,16 +33,18 @@ class Placed:
 @dataclass
 class _Node:
     box: Box
-    block: TextBlock | None = None
+    run: list[TextBlock] | None = None
     frame: int | None = None
     inside: list[_Node] = field(default_factory=list)   # a frame's content
 
 
-def reading_order(blocks: list[TextBlock], shapes: list[Shape], width: float, height: float,
+def reading_order(runs: list[list[TextBlock]], shapes: list[Shape], width: float, height: float,
                   body: float) -> list[Placed]:
-    """The page's blocks in reading order."""
+    """The page's blocks in reading order: its runs down a column (:func:`blocks.make_blocks`) ordered
+    as wholes, each read in its own order."""
+    boxes = [_union([b.box for b in run]) for run in runs]
     frames = [Box(s.x0, s.top, s.x1, s.bottom) for s in shapes if s.kind == "box"]
-    centre = [((b.box.x0 + b.box.x1) / 2, (b.box.top + b.box.bottom) / 2) for b in blocks]
+    centre = [((b.x0 + b.x1) / 2, (b.top + b.bottom) / 2) for b in boxes]
     frames = [f for f in frames if f.width * f.height <= BORDER_SHARE * width * height]
     texted = [f for f in frames if any(f.contains(x, y) for x, y in centre)]
     nodes = [_Node(f, frame=n) for n, f in enumerate(texted)]
@@ -57,9 +59,9 @@ def reading_order(blocks: list[TextBlock], shapes: list[Shape], width: float, he
         parent = owner((node.box.x0 + node.box.x1) / 2, (node.box.top + node.box.bottom) / 2, node.box)
         (parent.inside if parent is not None and parent.box.width * parent.box.height >
          node.box.width * node.box.height else top).append(node)
-    for block, (x, y) in zip(blocks, centre, strict=True):
+    for run, box, (x, y) in zip(runs, boxes, centre, strict=True):
         parent = owner(x, y)
-        (parent.inside if parent else top).append(_Node(block.box, block=block))
+        (parent.inside if parent else top).append(_Node(box, run=run))
     for s in shapes:         # pictures and rules are obstacles where they are printed
         box = Box(s.x0, s.top, s.x1, s.bottom)
         if s.kind == "box" and box in texted:
@@ -74,14 +76,19 @@ def reading_order(blocks: list[TextBlock], shapes: list[Shape], width: float, he
     return out
 
 
+def _union(boxes: list[Box]) -> Box:
+    return Box(min(b.x0 for b in boxes), min(b.top for b in boxes), max(b.x1 for b in boxes),
+               max(b.bottom for b in boxes))
+
+
 def _emit(nodes: list[_Node], out: list[Placed], frame: int | None, body: float, hrules: list[Shape]) -> None:
     for node in nodes:
-        if node.block is not None:
-            b = node.box
+        for block in node.run or ():
+            b = block.box
             rule = any(b.top - RULE_ABOVE * body <= r.bottom <= b.top + 1 and
                        min(r.x1, b.x1) - max(r.x0, b.x0) > 0.5 * b.width for r in hrules)
-            out.append(Placed(node.block, frame, rule))
-        elif node.frame is not None:
+            out.append(Placed(block, frame, rule))
+        if node.frame is not None:
             _emit(_cut(node.inside, body), out, node.frame, body, hrules)
 
 
@@ -113,7 +120,7 @@ def _split(nodes: list[_Node], axis: str, cuts: list[tuple[float, float, int]]) 
 
 
 def _is_rule(node: _Node) -> bool:
-    return node.block is None and node.frame is None and (node.box.height <= 3 or node.box.width <= 3)
+    return node.run is None and node.frame is None and (node.box.height <= 3 or node.box.width <= 3)
 
 
 def _cut(nodes: list[_Node], body: float) -> list[_Node]:
