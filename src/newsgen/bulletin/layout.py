@@ -43,6 +43,7 @@ class Layout:
 
 def apply(f: Features, cue: Layout) -> None:
     """The block's features, corrected by what its type says (the shape cues stay for the rest)."""
+    f.layout = cue
     if cue.rank in HEADLINE_RANKS or cue.rank == SUBHEADING:
         f.candidate = f.headline_shaped = True
         f.weak = f.question = f.long_head = False
@@ -62,3 +63,8 @@ def apply(f: Features, cue: Layout) -> None:
     elif cue.rank == JUMP:
         f.furniture = "jump line"
         f.candidate = False
+
+
+def rank(item_feat: Features) -> str | None:
+    """The size rank of a block read from a PDF; None in a text bulletin."""
+    return item_feat.layout.rank if isinstance(item_feat.layout, Layout) else None
