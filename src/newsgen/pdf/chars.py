@@ -8,7 +8,7 @@ Coordinates are in points from the page's top-left corner (``top`` grows downwar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -153,9 +153,8 @@ def _page(layout: LTPage, modes: dict[int, int], path: Path, number: int) -> Pag
                 name = obj.fontname.split("+")[-1]
                 if name not in bold_fonts:
                     bold_fonts[name] = _bold(obj.font if hasattr(obj, "font") else None, name)
-                bold = bold_fonts[name] or modes.get(id(obj)) == FILL_STROKE
                 page.chars.append(Char(obj.get_text(), obj.x0, height - obj.y1, obj.x1, height - obj.y0,
-                                       round(obj.size, 2), name, bold))
+                                       round(obj.size, 2), name, modes.get(id(obj)) == FILL_STROKE))
             elif isinstance(obj, LTImage):
                 page.images += 1
             elif isinstance(obj, LTFigure):
@@ -166,6 +165,10 @@ def _page(layout: LTPage, modes: dict[int, int], path: Path, number: int) -> Pag
                     page.shapes.append(shape)
 
     walk(layout)
+    # A page that names a bold face sets its bold in it: then the render mode says nothing (a typesetter
+    # may leave fill-and-stroke on after a bold line); with one face only, fill and stroke is its bold.
+    named = any(bold_fonts.values())
+    page.chars = [replace(c, bold=bold_fonts[c.font] or (c.bold and not named)) for c in page.chars]
     return page
 
 

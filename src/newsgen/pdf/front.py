@@ -111,9 +111,9 @@ def _furniture(page: Page, placed: list[Placed]) -> set[int]:
 
 
 def _rank(entries: list[_Entry], body: float) -> None:
-    """Each block's size rank; a run of blocks in larger type is a headline group: its largest type the
-    title, the lines over it the kicker, those under it the deck. A group with no title's type in it is
-    a subheading (or a small article's title: the parser decides)."""
+    """Each block's size rank; a run of blocks in larger type is a headline group: its largest bold (or
+    very large) type the title, the lines over it the kicker, those under it the deck. Larger light type
+    with no headline by it, or bold text type in a short line, is a subheading."""
     widths = sorted(e.block.box.width for e in entries if e.rank == lay.BODY and len(e.block.lines) >= 3
                     and e.block.size <= MID_SIZE * body)
     column = widths[len(widths) // 2] if widths else 0.0
@@ -124,19 +124,21 @@ def _rank(entries: list[_Entry], body: float) -> None:
             continue
         if e.block.jump:
             e.rank = lay.JUMP
-        elif e.block.size >= TITLE_SIZE * body:
-            e.rank = lay.TITLE
-        elif e.block.size >= MID_SIZE * body or e.block.bold and len(e.block.text) <= BOLD_HEAD_MAX:
+        elif e.block.size >= TITLE_SIZE * body or e.block.bold and e.block.size >= MID_SIZE * body:
+            e.rank = lay.TITLE       # a headline's type: large, or bold and larger than the text
+        elif e.block.size >= MID_SIZE * body:
+            e.rank = lay.DECK        # larger than the text, light: a kicker or a deck (by where it stands)
+        elif e.block.bold and len(e.block.text) <= BOLD_HEAD_MAX:
             e.rank = lay.SUBHEADING
         elif e.block.size <= SMALL_SIZE * body:
             e.rank = lay.CAPTION
     i = 0
     while i < len(entries):
-        if entries[i].rank not in (lay.TITLE, lay.SUBHEADING):
+        if entries[i].rank not in (lay.TITLE, lay.DECK):
             i += 1
             continue
         j = i
-        while j < len(entries) and entries[j].rank in (lay.TITLE, lay.SUBHEADING) and \
+        while j < len(entries) and entries[j].rank in (lay.TITLE, lay.DECK) and \
                 entries[j].frame == entries[i].frame and entries[j].page == entries[i].page:
             j += 1
         group = entries[i:j]
@@ -146,6 +148,9 @@ def _rank(entries: list[_Entry], body: float) -> None:
             main = [k for k in titles if group[k].block.size >= biggest * 0.95]
             for k, e in enumerate(group):
                 e.rank = lay.KICKER if k < main[0] else lay.DECK if k > main[-1] else lay.TITLE
+        else:        # light type larger than the text with no headline by it: a subheading
+            for e in group:
+                e.rank = lay.SUBHEADING
         i = j
 
 
