@@ -22,6 +22,8 @@ GAP_CUT = 0.8
 HEAD_GAP_CUT = 2.2
 #: A gap wider than this many times the size inside a line is a space (a headline's words set apart).
 SPACE_GAP = 0.4
+#: A line is bold when this share of its characters is (a lead's dateline in bold leaves its line light).
+BOLD_SHARE = 0.9
 #: Sizes that differ by more than this share are two lines (a headline beside text).
 SIZE_CUT = 0.12
 
@@ -47,7 +49,7 @@ def _line(chars: list[Char]) -> Line:
     sizes = Counter(c.size for c in chars if not c.text.isspace())
     size = sizes.most_common(1)[0][0] if sizes else chars[0].size
     ink = [c for c in chars if not c.text.isspace()] or chars
-    bold = sum(1 for c in ink if c.bold) * 2 > len(ink)
+    bold = sum(1 for c in ink if c.bold) >= BOLD_SHARE * len(ink)   # a bold dateline opening a lead is not
     font = Counter(c.font for c in ink).most_common(1)[0][0]
     parts = [chars[0].text]
     for prev, c in zip(chars, chars[1:], strict=False):
