@@ -53,7 +53,7 @@ class TextBlock:
 
     @property
     def bold(self) -> bool:
-        return all(line.bold for line in self.lines)
+        return all(line.bold for line in self.lines)      # a bold first line over light text is text
 
     @property
     def box(self) -> Box:
@@ -83,7 +83,16 @@ def _continues(chain: list[Line], line: Line, body: float) -> bool:
     overlap = min(right, line.x1) - max(left, line.x0)
     flush = size > TEXT_SIZE * body or abs(prev.x0 - line.x0) <= INDENT * 2.5 * size
     return (0 <= line.top - prev.bottom <= LINE_GAP * size and abs(prev.size - line.size) <= 0.05 * size
-            and prev.bold == line.bold and overlap > 0.5 * min(right - left, line.width) and flush)
+            and (prev.bold == line.bold or _run_in(prev, line))
+            and overlap > 0.5 * min(right - left, line.width) and flush)
+
+
+def _run_in(prev: Line, line: Line) -> bool:
+    """A paragraph's first line set in bold (a lead's dateline, 本报讯（记者X）) over the rest of it in light
+    type: the bold line is indented and runs to the column's edge, the next line starts at the column's
+    left. A subheading is a line of its own: short, or centred, with its paragraph indented under it."""
+    return prev.bold and not line.bold and prev.x0 - line.x0 >= 0.8 * prev.size and \
+        prev.x1 >= line.x1 - prev.size
 
 
 def make_blocks(lines: list[Line], body: float) -> list[list[TextBlock]]:
