@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from newsgen.bulletin import layout as lay
 from newsgen.bulletin.layout import Layout
 from newsgen.errors import Location, NewsgenError
 from newsgen.files import read_regular
-from newsgen.pdf.blocks import TextBlock, make_blocks
+from newsgen.pdf.blocks import Box, TextBlock, make_blocks
 from newsgen.pdf.chars import Page, read_pages
 from newsgen.pdf.files import pdf_files
 from newsgen.pdf.lines import make_lines, text_size
@@ -32,6 +33,8 @@ BOLD_HEAD_MAX = 40
 #: (the paper's name, the date, the page number) from the articles.
 FURNITURE_RULE = 0.7
 HEADER_BAND = 0.25
+#: Page furniture over the head rule (or under the foot rule) is at most this many characters in all.
+FURNITURE_WORDS = 160
 FOOTER_BAND = 0.15
 PRINTED_PAGE = re.compile(r"第\s*(\d{1,3})\s*版|(?<![A-Za-z])([A-Z]\d{1,2})(?:版)?(?![\d])")
 
@@ -98,10 +101,20 @@ def _entries(pages: list[Page]) -> list[_Entry]:
 
 
 def _furniture(page: Page, placed: list[Placed]) -> set[int]:
-    """The placed blocks above the page's head rule or under its foot rule (rules across the page)."""
+    """The placed blocks above the page's head rule or under its foot rule: the lowest rule across the
+    page near its top with only a few words over it (the paper's name, the date, the page's name and
+    number), the highest near its foot with only a few under it (the editors' line). A rule under a
+    story printed across the top of the page has a story's text over it: no head rule."""
     wide = [s for s in page.shapes if s.kind == "hrule" and s.x1 - s.x0 >= FURNITURE_RULE * page.width]
-    head = max((s.bottom for s in wide if s.bottom <= HEADER_BAND * page.height), default=None)
-    foot = min((s.top for s in wide if s.top >= (1 - FOOTER_BAND) * page.height), default=None)
+
+    def words(test: Callable[[Box], bool]) -> int:
+        return sum(len(p.block.text) for p in placed if test(p.block.box))
+
+    heads = [s.bottom for s in wide if s.bottom <= HEADER_BAND * page.height]
+    heads = [y for y in heads if words(lambda b, y=y: b.bottom <= y) <= FURNITURE_WORDS]
+    feet = [s.top for s in wide if s.top >= (1 - FOOTER_BAND) * page.height]
+    feet = [y for y in feet if words(lambda b, y=y: b.top >= y) <= FURNITURE_WORDS]
+    head, foot = max(heads, default=None), min(feet, default=None)
     out = set()
     for p in placed:
         box = p.block.box
