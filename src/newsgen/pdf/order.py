@@ -17,6 +17,10 @@ ROW_GAP = 0.8
 COLUMN_GAP = 0.4
 #: A box covering more than this share of the page is a page border, not an article's frame.
 BORDER_SHARE = 0.6
+#: Type this many times the text size or larger is a heading's (a headline's, a kicker's, a deck's).
+HEADING_SIZE = 1.1
+#: A story's pieces (its headline, the text and pictures under it) are at most this many text sizes apart.
+STORY_GAP = 3.0
 #: A rule at most this many text sizes over a block is printed right over it.
 RULE_ABOVE = 1.5
 
@@ -35,7 +39,11 @@ class _Node:
     box: Box
     run: list[TextBlock] | None = None
     frame: int | None = None
-    inside: list[_Node] = field(default_factory=list)   # a frame's content
+    inside: list[_Node] = field(default_factory=list)   # a frame's content, or a story's (``story``)
+    story: bool = False     # a headline with the text printed under it: read as one piece
+
+    def heading(self, body: float) -> bool:
+        return bool(self.run) and all(b.size > HEADING_SIZE * body for b in self.run or ())
 
 
 def reading_order(runs: list[list[TextBlock]], shapes: list[Shape], width: float, height: float,
@@ -72,8 +80,66 @@ def reading_order(runs: list[list[TextBlock]], shapes: list[Shape], width: float
         (parent.inside if parent else top).append(_Node(box))
     hrules = [s for s in shapes if s.kind == "hrule"]
     out: list[Placed] = []
-    _emit(_cut(top, body), out, None, body, hrules)
+    _emit(_cut(_stories(top, body), body), out, None, body, hrules)
     return out
+
+
+def _overlap(a: Box, b: Box) -> float:
+    return min(a.x1, b.x1) - max(a.x0, b.x0)
+
+
+def _stories(nodes: list[_Node], body: float) -> list[_Node]:
+    """Each headline gathered with what is printed under it, as one node: the heading lines right under
+    one another (kicker, title, deck), then, down from them, every run of text, picture or frame that
+    starts within a few lines under what is gathered and lies within the headline's width, until a
+    rule, another headline or white space. So a row of headlines printed side by side is never read
+    as one headline group: each heads the columns under it."""
+    for node in nodes:
+        if node.frame is not None:
+            node.inside = _stories(node.inside, body)
+    heads = sorted((n for n in nodes if n.heading(body)), key=lambda n: n.box.top)
+    taken: set[int] = {id(h) for h in heads}
+    groups = [[h] for h in heads]
+    for group in groups:                 # first what is printed right under each headline
+        _grow(group, nodes, taken, body, beside=False)
+    for group in groups:                 # then the columns its text goes on in, beside those
+        _grow(group, nodes, taken, body, beside=True)
+    stories: list[_Node] = []
+    for group in groups:
+        if len(group) > 1:
+            box = Box(min(g.box.x0 for g in group), min(g.box.top for g in group),
+                      max(g.box.x1 for g in group), max(g.box.bottom for g in group))
+            stories.append(_Node(box, inside=group, story=True))
+    grouped = {id(g) for s in stories for g in s.inside}
+    return [n for n in nodes if id(n) not in grouped] + stories
+
+
+def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, beside: bool) -> None:
+    """Add to a story the nodes printed right under one of its pieces (and, with ``beside``, the runs of
+    text that start level with one of its runs, a gutter to its right: the next column of its text)."""
+    grew = True
+    while grew:
+        grew = False
+        for n in sorted(nodes, key=lambda n: (n.box.top, n.box.x0)):
+            if id(n) in taken or _is_rule(n) or n.heading(body):
+                continue
+            under = [g for g in group if 0 <= n.box.top - g.box.bottom <= STORY_GAP * body and
+                     _overlap(g.box, n.box) > 0]
+            if under and _ruled(nodes, under, n):
+                under = []
+            level = beside and any(g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= 2 and
+                                   0 <= n.box.x0 - g.box.x1 <= 2.5 * body for g in group)
+            if under or level:
+                group.append(n)
+                taken.add(id(n))
+                grew = True
+
+
+def _ruled(nodes: list[_Node], above: list[_Node], n: _Node) -> bool:
+    """Whether a rule is printed between ``above`` and ``n`` (a story ends at a rule)."""
+    top = max(a.box.bottom for a in above)
+    return any(_is_rule(r) and r.box.height <= 3 and top - 1 <= r.box.top <= n.box.top + 1 and
+               _overlap(r.box, n.box) > 0 for r in nodes)
 
 
 def _union(boxes: list[Box]) -> Box:
@@ -88,8 +154,8 @@ def _emit(nodes: list[_Node], out: list[Placed], frame: int | None, body: float,
             rule = any(b.top - RULE_ABOVE * body <= r.bottom <= b.top + 1 and
                        min(r.x1, b.x1) - max(r.x0, b.x0) > 0.5 * b.width for r in hrules)
             out.append(Placed(block, frame, rule))
-        if node.frame is not None:
-            _emit(_cut(node.inside, body), out, node.frame, body, hrules)
+        if node.frame is not None or node.story:
+            _emit(_cut(node.inside, body), out, node.frame if node.frame is not None else frame, body, hrules)
 
 
 def _bands(nodes: list[_Node], axis: str) -> list[tuple[float, float, int]]:
@@ -120,7 +186,7 @@ def _split(nodes: list[_Node], axis: str, cuts: list[tuple[float, float, int]]) 
 
 
 def _is_rule(node: _Node) -> bool:
-    return node.run is None and node.frame is None and (node.box.height <= 3 or node.box.width <= 3)
+    return node.run is None and node.frame is None and not node.story and (node.box.height <= 3 or node.box.width <= 3)
 
 
 def _cut(nodes: list[_Node], body: float) -> list[_Node]:
