@@ -25,6 +25,8 @@ TITLE_SIZE = 1.45
 #: Type larger than the text by this share (and smaller than a title) is a kicker's, a deck's or a
 #: subheading's.
 MID_SIZE = 1.08
+#: Bold type at least this many times the text size is a headline's (a little larger, a subheading's).
+BOLD_TITLE_SIZE = 1.2
 #: Type smaller than the text by this share is a caption's or a note's.
 SMALL_SIZE = 0.92
 #: A bold line in the text type this short is a subheading (or a brief's title).
@@ -137,7 +139,7 @@ def _rank(entries: list[_Entry], body: float) -> None:
             continue
         if e.block.jump:
             e.rank = lay.JUMP
-        elif e.block.size >= TITLE_SIZE * body or e.block.bold and e.block.size >= MID_SIZE * body:
+        elif e.block.size >= TITLE_SIZE * body or e.block.bold and e.block.size >= BOLD_TITLE_SIZE * body:
             e.rank = lay.TITLE       # a headline's type: large, or bold and larger than the text
         elif e.block.size >= MID_SIZE * body:
             e.rank = lay.DECK        # larger than the text, light: a kicker or a deck (by where it stands)

@@ -21,6 +21,8 @@ BORDER_SHARE = 0.6
 HEADING_SIZE = 1.1
 #: A story's pieces (its headline, the text and pictures under it) are at most this many text sizes apart.
 STORY_GAP = 3.0
+#: Heading lines at most this many times their size apart are one headline (a kicker, a title, a deck).
+HEAD_GAP = 1.0
 #: A rule at most this many text sizes over a block is printed right over it.
 RULE_ABOVE = 1.5
 
@@ -99,7 +101,15 @@ def _stories(nodes: list[_Node], body: float) -> list[_Node]:
             node.inside = _stories(node.inside, body)
     heads = sorted((n for n in nodes if n.heading(body)), key=lambda n: n.box.top)
     taken: set[int] = {id(h) for h in heads}
-    groups = [[h] for h in heads]
+    groups: list[list[_Node]] = []
+    for head in heads:                   # a kicker, its title, a deck: heading lines right under one another
+        size = min(b.size for b in head.run or ())
+        over = next((g for g in groups if 0 <= head.box.top - g[-1].box.bottom <= HEAD_GAP * size and
+                     _overlap(g[-1].box, head.box) > 0), None)
+        if over is not None:
+            over.append(head)
+        else:
+            groups.append([head])
     for group in groups:                 # first what is printed right under each headline
         _grow(group, nodes, taken, body, beside=False)
     for group in groups:                 # then the columns its text goes on in, beside those
