@@ -39,6 +39,7 @@ class Layout:
     spans: int = 1             # how many text columns it spans
     rule_above: bool = False   # a rule line printed right over it
     file: str = ""
+    story: int | None = None   # the story it is printed in: a headline and what is printed under it
 
 
 def apply(f: Features, cue: Layout) -> None:

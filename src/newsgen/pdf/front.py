@@ -64,6 +64,7 @@ class _Entry:
     rule_above: bool
     rank: str = lay.BODY
     spans: int = 1
+    story: int | None = None
 
 
 def read_issue(paths: list[Path]) -> PdfIssue:
@@ -96,7 +97,7 @@ def _entries(pages: list[Page]) -> list[_Entry]:
         printed = next((m.group(1) or m.group(2) for p in placed if id(p) in furniture
                         for m in [PRINTED_PAGE.search(p.block.text)] if m), str(number))
         mine = [_Entry(p.block, number, printed, page.file.name, p.frame, p.rule_above,
-                       lay.FURNITURE if id(p) in furniture else lay.BODY) for p in placed]
+                       lay.FURNITURE if id(p) in furniture else lay.BODY, story=p.story) for p in placed]
         _rank(mine, body)
         entries += mine
     return entries
@@ -219,6 +220,6 @@ def _bulletin(name: str, files: list[Path], sha: str, entries: list[_Entry], pag
         box = e.block.box
         cues[len(lines) + 1] = Layout(e.rank, e.page, (round(box.x0, 1), round(box.top, 1), round(box.x1, 1),
                                       round(box.bottom, 1)), e.block.size, e.block.bold, e.frame is not None,
-                                      e.spans, e.rule_above, e.file)
+                                      e.spans, e.rule_above, e.file, e.story)
         lines += [text, ""]
     return PdfIssue(name, files, sha, "\n".join(lines), cues, pages)

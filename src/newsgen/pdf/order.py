@@ -6,6 +6,7 @@ a box with no text (a picture's place) and rule lines are obstacles: they keep c
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from newsgen.pdf.blocks import Box, TextBlock
@@ -27,6 +28,10 @@ HEAD_GAP = 1.0
 RULE_ABOVE = 1.5
 
 
+#: Story numbers, unique in a run (a story is told apart from the others of its page and issue).
+_NUMBERS = itertools.count(1)
+
+
 @dataclass
 class Placed:
     """A block in reading order, with where it sits."""
@@ -34,6 +39,7 @@ class Placed:
     block: TextBlock
     frame: int | None = None      # the frame's index on the page, if it is inside one
     rule_above: bool = False
+    story: int | None = None      # the story (a headline and what is printed under it) it is part of
 
 
 @dataclass
@@ -43,6 +49,7 @@ class _Node:
     frame: int | None = None
     inside: list[_Node] = field(default_factory=list)   # a frame's content, or a story's (``story``)
     story: bool = False     # a headline with the text printed under it: read as one piece
+    number: int | None = None   # the story's number on the page
 
     def heading(self, body: float) -> bool:
         return bool(self.run) and all(b.size > HEADING_SIZE * body for b in self.run or ())
@@ -119,7 +126,7 @@ def _stories(nodes: list[_Node], body: float) -> list[_Node]:
         if len(group) > 1:
             box = Box(min(g.box.x0 for g in group), min(g.box.top for g in group),
                       max(g.box.x1 for g in group), max(g.box.bottom for g in group))
-            stories.append(_Node(box, inside=group, story=True))
+            stories.append(_Node(box, inside=group, story=True, number=next(_NUMBERS)))
     grouped = {id(g) for s in stories for g in s.inside}
     return [n for n in nodes if id(n) not in grouped] + stories
 
@@ -157,15 +164,17 @@ def _union(boxes: list[Box]) -> Box:
                max(b.bottom for b in boxes))
 
 
-def _emit(nodes: list[_Node], out: list[Placed], frame: int | None, body: float, hrules: list[Shape]) -> None:
+def _emit(nodes: list[_Node], out: list[Placed], frame: int | None, body: float, hrules: list[Shape],
+          story: int | None = None) -> None:
     for node in nodes:
         for block in node.run or ():
             b = block.box
             rule = any(b.top - RULE_ABOVE * body <= r.bottom <= b.top + 1 and
                        min(r.x1, b.x1) - max(r.x0, b.x0) > 0.5 * b.width for r in hrules)
-            out.append(Placed(block, frame, rule))
+            out.append(Placed(block, frame, rule, story))
         if node.frame is not None or node.story:
-            _emit(_cut(node.inside, body), out, node.frame if node.frame is not None else frame, body, hrules)
+            _emit(_cut(node.inside, body), out, node.frame if node.frame is not None else frame, body, hrules,
+                  node.number if node.story else story)
 
 
 def _bands(nodes: list[_Node], axis: str) -> list[tuple[float, float, int]]:

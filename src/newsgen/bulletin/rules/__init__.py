@@ -49,6 +49,7 @@ from newsgen.bulletin.rules.gather_feature_parts import (
     PART_SPECIFICS,
     gather_feature_parts,
 )
+from newsgen.bulletin.rules.layout_stories import layout_stories
 from newsgen.bulletin.rules.layout_subheads import layout_subheads
 from newsgen.bulletin.rules.place_orphan_headlines import place_orphan_headlines
 from newsgen.bulletin.rules.resolve_subheads import LIST_ITEM, SECTION_NUMBER, SUMMARY_MAX, _tag_again, resolve_subheads
@@ -83,6 +84,7 @@ RULES: list[Rule] = [
     set_aside_furniture,
     build_sections,
     layout_subheads,
+    layout_stories,
     gather_columns,
     resolve_subheads,
     gather_feature_parts,
@@ -156,6 +158,7 @@ __all__ = [
     "fallback_titles",
     "gather_columns",
     "gather_feature_parts",
+    "layout_stories",
     "layout_subheads",
     "opens_article",
     "place_orphan_headlines",
