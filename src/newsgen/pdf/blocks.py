@@ -62,11 +62,24 @@ class TextBlock:
 
     @property
     def jump(self) -> tuple[str, str] | None:
-        """('out' or 'in', the page) for a jump line."""
+        """('out' or 'in', the page, its numerals made digits: 第四版 -> '4') for a jump line."""
         m = JUMP.match(self.text.strip())
         if not m:
             return None
-        return ("out" if m.group("dir") in ("下转", "转") else "in"), m.group("page")
+        return ("out" if m.group("dir") in ("下转", "转") else "in"), page_number(m.group("page"))
+
+
+_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
+
+
+def page_number(text: str) -> str:
+    """A page number as printed, its Chinese numerals made digits (四 -> 4, 十二 -> 12, 二十 -> 20)."""
+    if not text or not all(c in _DIGITS or c == "十" for c in text):
+        return text
+    if "十" not in text:
+        return str(int("".join(str(_DIGITS[c]) for c in text)))
+    tens, _, ones = text.partition("十")
+    return str((_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0))
 
 
 #: Lines up to this many times the body size are text, set flush left in their column (a larger line

@@ -14,7 +14,7 @@ from newsgen.bulletin import layout as lay
 from newsgen.bulletin.layout import Layout
 from newsgen.errors import Location, NewsgenError
 from newsgen.files import read_regular
-from newsgen.pdf.blocks import Box, TextBlock, make_blocks
+from newsgen.pdf.blocks import Box, TextBlock, make_blocks, page_number
 from newsgen.pdf.chars import Page, read_pages
 from newsgen.pdf.files import pdf_files
 from newsgen.pdf.lines import make_lines, text_size
@@ -38,7 +38,7 @@ HEADER_BAND = 0.25
 #: Page furniture over the head rule (or under the foot rule) is at most this many characters in all.
 FURNITURE_WORDS = 160
 FOOTER_BAND = 0.15
-PRINTED_PAGE = re.compile(r"第\s*(\d{1,3})\s*版|(?<![A-Za-z])([A-Z]\d{1,2})(?:版)?(?![\d])")
+PRINTED_PAGE = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*版|(?<![A-Za-z])([A-Z]\d{1,2})(?:版)?(?![\d])")
 
 
 @dataclass
@@ -94,7 +94,7 @@ def _entries(pages: list[Page]) -> list[_Entry]:
         runs = make_blocks(lines, body)
         placed = reading_order(runs, page.shapes, page.width, page.height, body)
         furniture = _furniture(page, placed)
-        printed = next((m.group(1) or m.group(2) for p in placed if id(p) in furniture
+        printed = next((page_number(m.group(1) or m.group(2)) for p in placed if id(p) in furniture
                         for m in [PRINTED_PAGE.search(p.block.text)] if m), str(number))
         mine = [_Entry(p.block, number, printed, page.file.name, p.frame, p.rule_above,
                        lay.FURNITURE if id(p) in furniture else lay.BODY, story=p.story) for p in placed]
@@ -171,9 +171,9 @@ def _rank(entries: list[_Entry], body: float) -> None:
 
 
 def _join_jumps(entries: list[_Entry]) -> None:
-    """Move each continuation (from its 上接第N版 line to the next headline, or the end of its frame or
-    page) to right after the 下转 line on page N that sends its readers there, so the article reads
-    on; the pairs are taken in reading order."""
+    """Move each continuation (from its 上接第N版 line, with the headline printed again over or under it,
+    to the next headline, or the end of its story, frame or page) to right after the 下转 line on page N
+    that sends its readers there, so the article reads on; the pairs are taken in reading order."""
     used: set[int] = set()
     k = 0
     while k < len(entries):
@@ -184,30 +184,44 @@ def _join_jumps(entries: list[_Entry]) -> None:
             continue
         used.add(id(e))
         source = next((o for o in entries if o.block.jump and o.block.jump[0] == "out" and id(o) not in used
-                       and o.block.jump[1] == jump[1] and jump[1] in (o.printed, str(o.page))
-                       and (o.page, o.printed) != (e.page, e.printed)
-                       or o.block.jump and o.block.jump[0] == "out" and id(o) not in used
-                       and o.printed == jump[1] and o.block.jump[1] in (e.printed, str(e.page))), None)
+                       and o.block.jump[1] in (e.printed, str(e.page)) and jump[1] in (o.printed, str(o.page))
+                       and o.page != e.page), None)
         if source is None:
             k += 1
             continue
         used.add(id(source))
-        end = k + 1
-        while end < len(entries) and entries[end].rank in lay.HEADLINE_RANKS and end - k <= 3 and \
-                entries[end].page == e.page:
-            entries[end].rank = lay.JUMP        # the headline printed again over the continuation
-            end += 1
-        while end < len(entries) and entries[end].page == e.page and entries[end].frame == e.frame and \
-                entries[end].rank not in (*lay.HEADLINE_RANKS, lay.FURNITURE) and not entries[end].block.jump:
-            end += 1
-        onward = entries[end].block.jump if end < len(entries) else None
-        if onward is not None and onward[0] == "out" and entries[end].page == e.page:
-            end += 1                            # it jumps on again: its 下转 line goes with it
+        while k and entries[k - 1].rank in lay.HEADLINE_RANKS and entries[k - 1].page == e.page and \
+                entries[k - 1].story == e.story and e.story is not None:
+            k -= 1                              # the headline printed again over the 上接 line
+            entries[k].rank = lay.JUMP
+        end = entries.index(e) + 1
+        nxt = entries[end] if end < len(entries) else None
+        story = e.story
+        if story is None and nxt is not None and nxt.page == e.page and nxt.rank in lay.HEADLINE_RANKS and \
+                min(nxt.block.box.x1, e.block.box.x1) > max(nxt.block.box.x0, e.block.box.x0):
+            story = nxt.story                   # the 上接 line over the story its title is printed again in
         moved = entries[k:end]
-        del entries[k:end]
+        while end < len(entries) and entries[end].page == e.page:
+            n = entries[end]
+            if n.story != story and story is None:
+                end += 1                        # another story read in between: the continuation goes on after it
+                continue
+            if n.story != story or n.frame != e.frame or n.rank == lay.FURNITURE or \
+                    n.block.jump and n.block.jump[0] == "in":
+                break
+            if n.rank in lay.HEADLINE_RANKS:
+                if story is None or any(m.rank not in (lay.JUMP, *lay.HEADLINE_RANKS) for m in moved):
+                    break                       # the next story's headline
+                n.rank = lay.JUMP               # the headline printed again under the 上接 line
+            moved.append(n)
+            end += 1
+            if n.block.jump:                    # it jumps on again: its 下转 line goes with it
+                break
+        for n in moved:
+            entries.remove(n)
         at = entries.index(source) + 1
         entries[at:at] = moved
-        k = 0 if at <= k else k
+        k = 0
 
 
 def _bulletin(name: str, files: list[Path], sha: str, entries: list[_Entry], pages: int) -> PdfIssue:
