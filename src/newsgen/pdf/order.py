@@ -21,7 +21,7 @@ BORDER_SHARE = 0.6
 #: Type this many times the text size or larger is a heading's (a headline's, a kicker's, a deck's).
 HEADING_SIZE = 1.1
 #: A story's pieces (its headline, the text and pictures under it) are at most this many text sizes apart.
-STORY_GAP = 3.0
+STORY_GAP = 4.0
 #: Heading lines at most this many times their size apart are one headline (a kicker, a title, a deck).
 HEAD_GAP = 1.0
 #: A rule at most this many text sizes over a block is printed right over it.
