@@ -52,7 +52,10 @@ class _Node:
     number: int | None = None   # the story's number on the page
 
     def heading(self, body: float) -> bool:
-        return bool(self.run) and all(b.size > HEADING_SIZE * body for b in self.run or ())
+        """A headline's line (large type), or a 上接 line: the text printed under it is its story."""
+        run = self.run or []
+        return bool(run) and (all(b.size > HEADING_SIZE * body for b in run) or
+                              len(run) == 1 and (run[0].jump or ("", ""))[0] == "in")
 
 
 def reading_order(runs: list[list[TextBlock]], shapes: list[Shape], width: float, height: float,
