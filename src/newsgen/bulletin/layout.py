@@ -21,7 +21,7 @@ DECK = "deck"              # a headline line under the title, in smaller type (�
 SUBHEADING = "subheading"  # a heading in running text: bold or a little larger than the text type
 BODY = "body"              # the text type
 CAPTION = "caption"        # smaller than the text type: a caption, a credit, a note
-FURNITURE = "furniture"    # page furniture: the paper's name, the date, the page number
+FURNITURE = "furniture"    # page furniture: the paper's name, the date, the page number, an advertisement
 JUMP = "jump"              # a jump line: 下转第2版, 上接第1版
 HEADLINE_RANKS = (TITLE, KICKER, DECK)
 

@@ -38,6 +38,10 @@ HEADER_BAND = 0.25
 #: Page furniture over the head rule (or under the foot rule) is at most this many characters in all.
 FURNITURE_WORDS = 160
 FOOTER_BAND = 0.15
+#: An advertisement's frame holds at most this many characters (and no sentence).
+AD_MAX = 120
+#: ... each of its blocks at most this long (a boxed article's headline runs longer than a slogan).
+AD_LINE_MAX = 30
 PRINTED_PAGE = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*版|(?<![A-Za-z])([A-Z]\d{1,2})(?:版)?(?![\d])")
 
 
@@ -99,6 +103,7 @@ def _entries(pages: list[Page]) -> list[_Entry]:
         mine = [_Entry(p.block, number, printed, page.file.name, p.frame, p.rule_above,
                        lay.FURNITURE if id(p) in furniture else lay.BODY, story=p.story) for p in placed]
         _rank(mine, body)
+        _advertisements(mine)
         entries += mine
     return entries
 
@@ -168,6 +173,22 @@ def _rank(entries: list[_Entry], body: float) -> None:
             for e in group:
                 e.rank = lay.SUBHEADING
         i = j
+
+
+def _advertisements(entries: list[_Entry]) -> None:
+    """A frame holding no sentence (no 。, ！ or ？ in it) and little text in short lines, slogans, a
+    telephone number and an address, is an advertisement: page furniture, no article (kept with the
+    unplaced blocks)."""
+    frames: dict[int, list[_Entry]] = {}
+    for e in entries:
+        if e.frame is not None:
+            frames.setdefault(e.frame, []).append(e)
+    for inside in frames.values():
+        text = "".join(e.block.text for e in inside)
+        if len(text) <= AD_MAX and not any(c in text for c in "。！？!?") and \
+                all(len(e.block.text) <= AD_LINE_MAX for e in inside):
+            for e in inside:
+                e.rank = lay.FURNITURE
 
 
 def _join_jumps(entries: list[_Entry]) -> None:
