@@ -40,6 +40,8 @@ FURNITURE_WORDS = 160
 FOOTER_BAND = 0.15
 #: An advertisement's frame holds at most this many characters (and no sentence).
 AD_MAX = 120
+#: A reporter's credit: an advertisement never has one.
+CREDIT = re.compile(r"记者|通讯员|实习生")
 #: ... each of its blocks at most this long (a boxed article's headline runs longer than a slogan).
 AD_LINE_MAX = 30
 PRINTED_PAGE = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*版|(?<![A-Za-z])([A-Z]\d{1,2})(?:版)?(?![\d])")
@@ -176,8 +178,8 @@ def _rank(entries: list[_Entry], body: float) -> None:
 
 
 def _advertisements(entries: list[_Entry]) -> None:
-    """A frame holding no sentence (no 。, ！ or ？ in it) and little text in short lines, slogans, a
-    telephone number and an address, is an advertisement: page furniture, no article (kept with the
+    """A frame holding no sentence (no 。, ！ or ？ in it), no reporter's credit and little text in short
+    lines, slogans, a telephone number and an address, is an advertisement: page furniture, no article (kept with the
     unplaced blocks)."""
     frames: dict[int, list[_Entry]] = {}
     for e in entries:
@@ -185,7 +187,7 @@ def _advertisements(entries: list[_Entry]) -> None:
             frames.setdefault(e.frame, []).append(e)
     for inside in frames.values():
         text = "".join(e.block.text for e in inside)
-        if len(text) <= AD_MAX and not any(c in text for c in "。！？!?") and \
+        if len(text) <= AD_MAX and not any(c in text for c in "。！？!?") and not CREDIT.search(text) and \
                 all(len(e.block.text) <= AD_LINE_MAX for e in inside):
             for e in inside:
                 e.rank = lay.FURNITURE
