@@ -2,9 +2,12 @@
 
     .venv/bin/python train/pages.py --out .eval/pages [--count 6] [--issues 2] [--styles county,city,party]
                                     [--seed 23] [--extractors pdfminer,pdftotext,pdftotext-layout,pypdfium2]
+                                    [--cid ucs2|identity-gb1|identity] [--articles FILE.jsonl.gz]
 
 Deterministic (fixed seed: the same options give the same PDFs byte for byte). Made from the TRAINING
-articles only (``../shared/parser-eval/train/articles.jsonl.gz``), never from a scored set.
+articles (``../shared/parser-eval/train/articles.jsonl.gz``), never from a scored set; ``--articles``
+typesets any other file of articles in the same format (one JSON object a line: title, paras,
+perhaps headline_lines) in the same styles.
 
 What a page holds
 -----------------
@@ -15,7 +18,7 @@ font is reportlab's built-in CJK font ``STSong-Light`` (a ``UnicodeCIDFont``: no
 embedded glyphs). Weight is a second font resource, ``STSong-Light,Bold`` (the same face under the
 name Acrobat gives a synthetic bold, ForceBold set in its descriptor), always drawn with text render
 mode 2 (fill and stroke, a stroke of 3 % of the size): headlines, subheadings, the dateline that opens
-a lead, the masthead. Page elements: headlines in several sizes over one or more columns (one or two
+a lead, the masthead. Page elements: headlines in several sizes over one or more columns (one to three
 lines), kickers (引题) and decks (副题), subheadings, bylines (a line ``本报记者 张三``, a bracket
 ``（记者 张三 通讯员 李四）``) and datelines opening the lead (本报讯（记者X）, 新华社X地X月X日电, 本报X地X月X日电),
 sign-offs, photos (grey boxes) with captions (图为……（X 摄）), boxed articles (a frame round them),
@@ -28,9 +31,10 @@ under ``（上接第M版）`` (perhaps under its title again); the page numbers 
 Files written (``--out DIR``)
 -----------------------------
 ``DIR/pdf/NAME.pdf``, ``DIR/pdf/NAME.truth.json``, ``DIR/pdf/NAME.layout.json`` for each page
-(``county-000`` …) and issue (``issue-city-000``); and for each extractor a bulletin set
-``DIR/text-EXTRACTOR/NAME.txt`` with ``NAME.truth.json`` beside it, which ``run_eval.py`` and
-``train/quick_eval.py`` score.
+(``county-000`` …) and issue (``issue-city-000``, its four pages in one PDF; with ``--split-issues``
+also one PDF a page, ``DIR/pdf/issue-city-000/page-01.pdf`` …, the layout's ``page`` numbering
+them); and for each extractor a bulletin set ``DIR/text-EXTRACTOR/NAME.txt`` with ``NAME.truth.json``
+beside it, which ``run_eval.py`` and ``train/quick_eval.py`` score.
 
 Truth format (``NAME.truth.json``, what ``score.py`` reads, plus a few keys it ignores)::
 
@@ -47,6 +51,26 @@ subheadings and the photo caption (after the first paragraph). A paragraph broke
 frame or a page is several pieces, one per box: each piece is one block of the layout file. Jump lines,
 repeated titles of a continuation, advertisements and page furniture are in no article.
 
+Text sets (``text-EXTRACTOR``): what each extractor reads from the same PDF, pages joined by a blank line:
+``pdfminer`` is pdfminer.six's ``extract_text`` with its default LAParams; ``pdftotext`` and
+``pdftotext-layout`` are poppler's, without and with ``-layout`` (which keeps the columns side by
+side on each printed line); ``pypdfium2`` is the page's text in content-stream order
+(``get_text_range``), the order a copy-paste from a viewer gives. None of them keeps a blank line
+between paragraphs within a column. pdftotext drops U+3000 indents; pypdfium2 reads U+30FB where the
+others read U+00B7. Both pdfminer and pdftotext group a column's lines only while the gap between
+them is at most about half the type size: a leading above 1.5 (baseline to baseline, in sizes) leaves
+each line apart and their text interleaves the columns line by line. The styles' leadings (1.4-1.45)
+stay under it, as most papers' do. pdfminer now and then still reads two columns of one story as one
+box, their lines interleaved (the gutter, about one character, is under its char_margin of two): 8 of
+1,568 pieces in the default set.
+
+CID fonts: reportlab's ``UnicodeCIDFont`` writes a Type0 font (CIDFontType0, Adobe-GB1) under the
+predefined CMap ``UniGB-UCS2-H``, no glyphs embedded and no ToUnicode map; every extractor above still
+reads characters, through its own copy of the Adobe-GB1 tables. ``--cid identity-gb1`` (Identity-H,
+Adobe-GB1 CIDs) reads back as characters too; ``--cid identity`` (the same CIDs under an Identity
+ordering, as a subset font embedded without ToUnicode reads) gives ``(cid:N)`` from pdfminer and the
+CID taken as a code point (``ЧБ࿟…``) from pdftotext and pypdfium2.
+
 Layout format (``NAME.layout.json``: every block drawn, for the PDF front end)::
 
     {"pdf": "NAME.pdf", "style": "city",
@@ -55,11 +79,14 @@ Layout format (``NAME.layout.json``: every block drawn, for the PDF front end)::
                  "article": 0 | null, "para": 3 | null, "size": 24.0, "bold": true}, ...]}
 
 ``kind`` is one of masthead, furniture, kicker, title, deck, byline, para, subhead, caption, photo,
-jump (``（下转第3版）``/``（上接第1版）``; ``jump_to``/``jump_from`` give the page), title_repeat (a
-continuation's title), frame (a boxed article's border), rule (a line under an article), ad, ad_text.
+jump (``（下转第3版）``/``（上接第1版）``; ``jump_to``/``jump_from`` give the printed page number, a
+``pages[].number``, while ``page`` counts the PDF's pages from 1), title_repeat (a continuation's
+title), frame (a boxed article's border), rule (a line under an article), ad, ad_text.
 ``para`` is the index into the truth article's ``paras`` of a text piece. Boxes are PDF points in PDF
 user space (origin bottom left, y up); a text box is its lines' glyph boxes as pdfminer gives them
 (from the baseline: descent 0.271 of the size below, 0.729 above), ``x1`` the end of its longest line.
+A paper indents paragraphs by an offset or (half of them, by seed) by two ideographic spaces (U+3000)
+drawn as text: they are in the PDF's text but not in the truth's or the layout's ``text``.
 """
 
 from __future__ import annotations
@@ -93,41 +120,71 @@ NO_START = set("，。、；：？！）》」』”’】〉…—%·．,.;:?!)
 NO_END = set("（《「『“‘【〈([")
 
 
-def _register_fonts() -> None:
-    """Register STSong-Light and its bold twin (the same face, its own font resource)."""
+#: How the font's codes are written (``--cid``): ``ucs2`` is reportlab's own (the predefined CMap
+#: UniGB-UCS2-H: codes are UTF-16); ``identity-gb1`` writes CIDs under Identity-H with the Adobe-GB1
+#: collection named; ``identity`` writes the same CIDs under an ``Identity`` ordering, as a subset
+#: font embedded without a ToUnicode map reads to an extractor: its codes name no character.
+CID_MODES = ("ucs2", "identity-gb1", "identity")
+_REGISTERED: list[str] = []
+
+
+def _register_fonts(cid: str = "ucs2") -> None:
+    """Register STSong-Light and its bold twin (the same face, its own font resource), their codes
+    written as ``cid`` says (``CID_MODES``)."""
     from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import CIDFontInfo, UnicodeCIDFont, structToPDF
 
     rl_config.invariant = 1      # no creation date or random document id: the same input, the same bytes
-    if FONT in pdfmetrics.getRegisteredFontNames():
+    if _REGISTERED == [cid]:
         return
 
-    class BoldCID(UnicodeCIDFont):
-        """STSong-Light written as the font ``STSong-Light,Bold`` (ForceBold): a PDF names a synthetic
-        bold so (SimSun,Bold in office exports)."""
+    class PageFont(UnicodeCIDFont):
+        """STSong-Light under ``name``; the bold one is written as ``STSong-Light,Bold`` (ForceBold
+        set), as a PDF names a synthetic bold (SimSun,Bold in office exports)."""
 
-        def __init__(self) -> None:
+        def __init__(self, name: str) -> None:
             super().__init__(FONT)
-            self.name = self.fontName = BOLD
+            self.name = self.fontName = name
+
+        def formatForPdf(self, text: str) -> str:  # noqa: N802 (reportlab's name)
+            if cid == "ucs2":
+                return super().formatForPdf(text)
+            codes = b"".join(_gb1_cid(ch).to_bytes(2, "big") for ch in text)
+            return "".join(f"\\{b:03o}" for b in codes)
 
         def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
             internal = "F" + repr(len(doc.fontMapping) + 1)
             info = copy.deepcopy(CIDFontInfo[FONT])
-            info["BaseFont"] = "/" + BOLD
             desc = info["DescendantFonts"][0]
-            desc["BaseFont"] = "/" + BOLD
-            desc["FontDescriptor"]["FontName"] = "/STSongStd-Light,Bold"
-            desc["FontDescriptor"]["Flags"] = 6 | 262144
-            desc["FontDescriptor"]["StemV"] = 120
+            if self.name == BOLD:
+                info["BaseFont"] = desc["BaseFont"] = "/" + BOLD
+                desc["FontDescriptor"]["FontName"] = "/STSongStd-Light,Bold"
+                desc["FontDescriptor"]["Flags"] = 6 | 262144
+                desc["FontDescriptor"]["StemV"] = 120
             info["Name"] = "/" + internal
-            info["Encoding"] = "/" + self.encodingName
+            info["Encoding"] = "/" + (self.encodingName if cid == "ucs2" else "Identity-H")
+            if cid == "identity":
+                desc["CIDSystemInfo"]["Ordering"] = "(Identity)"
             ref = doc.Reference(structToPDF(info), internal)
             doc.idToObject["BasicFonts"].dict[internal] = ref
             doc.fontMapping[self.name] = "/" + internal
 
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    pdfmetrics.registerFont(BoldCID())
+    pdfmetrics.registerFont(PageFont(FONT))
+    pdfmetrics.registerFont(PageFont(BOLD))
+    _REGISTERED[:] = [cid]
+
+
+_GB1: dict[str, int] = {}
+
+
+def _gb1_cid(ch: str) -> int:
+    """The Adobe-GB1 CID of a character (through pdfminer's copy of the UniGB-UCS2-H CMap); 0 if none."""
+    if ch not in _GB1:
+        from pdfminer.cmapdb import CMapDB
+        cids = list(CMapDB.get_cmap("UniGB-UCS2-H").decode(ch.encode("utf-16-be")))
+        _GB1[ch] = cids[0] if cids else 0
+    return _GB1[ch]
 
 
 _WIDTHS: dict[str, float] = {}
@@ -140,7 +197,8 @@ def text_width(text: str, size: float) -> float:
         w = _WIDTHS.get(ch)
         if w is None:
             from reportlab.pdfbase import pdfmetrics
-            _register_fonts()
+            if not _REGISTERED:
+                _register_fonts()
             w = _WIDTHS[ch] = pdfmetrics.stringWidth(ch, FONT, 1000.0)
         total += w
     return total * size / 1000.0
@@ -168,23 +226,23 @@ class Style:
     box_p: float
     lshape_p: float
     ad_p: float
-    byline_line_p: float
+    subhead_p: float
     papers: tuple[str, ...]
     sections: tuple[str, ...]
 
 
 STYLES: dict[str, Style] = {
-    "county": Style("county", 760.0, 1080.0, 34.0, 5, 10.0, 9.5, 1.6, (24.0, 19.0, 16.0, 13.5), "left", False,
-                    0.2, 0.15, 0.35, 0.25, 0.3, 0.5, 0.3,
+    "county": Style("county", 760.0, 1080.0, 34.0, 5, 10.0, 9.5, 1.45, (24.0, 19.0, 16.0, 13.5), "left", False,
+                    0.2, 0.15, 0.35, 0.25, 0.3, 0.5, 0.35,
                     ("南康", "瑞金", "于都", "兴国", "宁都", "会昌", "信丰", "安远", "崇义", "上犹", "浮梁", "婺源",
                      "修水", "武宁", "永修", "德安", "都昌", "湖口", "彭泽", "铅山"),
                     ("县域新闻", "乡村振兴", "民生", "综合", "社会", "文化")),
     "city": Style("city", 841.9, 1190.6, 30.0, 6, 9.0, 9.0, 1.4, (30.0, 22.0, 18.0, 14.0), "center", False,
-                  0.15, 0.25, 0.4, 0.2, 0.3, 0.7, 0.25,
+                  0.15, 0.25, 0.4, 0.2, 0.3, 0.7, 0.3,
                   ("星城", "江城", "榕城", "泉城", "羊城", "鹏城", "春城", "冰城", "山城", "滨海", "东方", "都市"),
                   ("要闻", "城事", "民生", "社会", "经济", "文体")),
-    "party": Style("party", 841.9, 1190.6, 32.0, 5, 11.0, 10.0, 1.45, (34.0, 26.0, 20.0, 16.0), "center", True,
-                   0.55, 0.5, 0.45, 0.25, 0.25, 0.15, 0.45,
+    "party": Style("party", 841.9, 1190.6, 32.0, 5, 11.0, 10.0, 1.42, (34.0, 26.0, 20.0, 16.0), "center", True,
+                   0.55, 0.5, 0.45, 0.25, 0.25, 0.15, 0.5,
                    ("江西", "湖南", "湖北", "安徽", "福建", "广西", "贵州", "云南", "河南", "山西", "陕西", "甘肃"),
                    ("要闻", "要闻", "综合", "时政", "经济", "地方")),
 }
@@ -192,6 +250,9 @@ STYLES: dict[str, Style] = {
 KICKERS = ["聚焦高质量发展", "喜迎国庆", "奋进新征程 建功新时代", "乡村振兴进行时", "一线见闻", "民生实事",
            "学习贯彻党的二十大精神", "深入基层 走进一线", "稳经济 促发展", "绿色发展看今朝", "新时代新征程新伟业",
            "项目建设攻坚年", "优化营商环境", "文明创建在行动", "迎盛会 铸忠诚", "记者蹲点"]
+SUB_VERBS = ["聚焦", "坚持", "强化", "推动", "突出", "夯实", "做优", "激活", "打通", "深化", "筑牢", "拓展"]
+SUB_NOUNS = ["产业发展", "民生保障", "基层治理", "科技创新", "生态保护", "乡村振兴", "营商环境", "人才支撑",
+             "文化传承", "开放合作", "“最后一公里”", "服务质量", "安全底线", "发展动能"]
 AD_HEADS = ["盛大开盘 火热认购中", "国庆大促 全场五折起", "招聘启事", "新店开业 惊喜不断", "品质家装 一站到家",
             "诚聘英才", "健康体检 关爱家人", "驾校招生 随到随学", "老年大学春季招生", "商铺招租"]
 AD_KINDS = ["置业", "家居", "汽车城", "商贸城", "医院", "眼镜", "驾校", "家电", "酒店", "茶业"]
@@ -325,7 +386,22 @@ def make_story(art: dict, sid: int, rng: random.Random, style: Style, max_chars:
     items = []
     if byline:
         items.append(Item("byline", byline, indent=False))
+    heads: dict[int, str] = {}
+    if len(kept) >= 4 and not subs and rng.random() < style.subhead_p:
+        # the training articles carry no subheadings: a long story gets two or three, between paragraphs
+        at = sorted(rng.sample(range(1, len(kept)), min(len(kept) - 1, rng.choice([2, 2, 3]))))
+        numbered = rng.random() < 0.4
+        used: set[str] = set()
+        for n, i in enumerate(at):
+            while True:
+                head = rng.choice(SUB_VERBS) + rng.choice(SUB_NOUNS)
+                if head not in used:
+                    break
+            used.add(head)
+            heads[i] = (cn_number(n + 1) + "、" if numbered else "") + head
     for i, p in enumerate(kept):
+        if i in heads:
+            items.append(Item("subhead", heads[i], indent=False))
         kind = "subhead" if p in subs and i > 0 else "para"
         items.append(Item(kind, p, indent=kind == "para", bold_prefix=bold if i == 0 else 0))
     caption = None
@@ -502,6 +578,7 @@ class Typesetter:
         self.col_w = (s.width - 2 * s.margin - (s.cols - 1) * s.gutter) / s.cols
         self.numerals = rng.random() < 0.5      # 下转第二版 or 下转第2版
         self.pages_total = 4
+        self.indent_chars = rng.random() < 0.5  # a paragraph's indent: two U+3000 spaces, or an offset
 
     def col_x(self, c: int) -> float:
         return self.style.margin + c * (self.col_w + self.style.gutter)
@@ -612,7 +689,9 @@ class Typesetter:
         under ``max_h`` (or the tallest there is)."""
         head_h = self.style.height - self.headline(story, 0, width, self.style.height, rank, span, None, cont_from)
         lo = self.min_lines(photo)
-        hi = max(lo, int((max_h - head_h - self.style.body) // self.lead) + 1)
+        hi = int((max_h - head_h - self.style.body) // self.lead) + 1 if max_h >= head_h + self.style.body else 0
+        if hi < lo:
+            return head_h, 0, False         # not even the headline and the least text fit
         need = (inset[1] + self.lead * 3) if inset else 0.0
         best = None
         while lo <= hi:
@@ -627,8 +706,7 @@ class Typesetter:
             else:
                 best, hi = mid, mid - 1
         if best is None:
-            n = max(self.min_lines(photo), int((max_h - head_h - self.style.body) // self.lead) + 1)
-            return head_h + self.style.body + (n - 1) * self.lead, n, False
+            return head_h + self.style.body + (hi - 1) * self.lead, hi, False
         return head_h + self.style.body + (best - 1) * self.lead, best, True
 
     def min_lines(self, photo: tuple[int, float] | None) -> int:
@@ -683,6 +761,12 @@ class Typesetter:
                 if ln.align == "center":
                     x1 = page.text(f.x0, ln.y, ln.text, ln.size, bold=bold, align="center", width=f.x1 - f.x0)
                     boxes.append(line_box(x1 - text_width(ln.text, ln.size), x1, ln.y, ln.size))
+                elif self.indent_chars and ln.offset == 0 and ln.x > f.x0 + 0.01:
+                    # the paper indents with two ideographic spaces (U+3000), not an offset
+                    x1 = page.text(f.x0, ln.y, "\u3000\u3000" + ln.text, ln.size, bold=bold,
+                                   width=ln.justify and ln.justify + ln.x - f.x0,
+                                   bold_chars=bold_chars and bold_chars + 2)
+                    boxes.append(line_box(f.x0, x1, ln.y, ln.size))
                 else:
                     x1 = page.text(ln.x, ln.y, ln.text, ln.size, bold=bold, width=ln.justify,
                                    bold_chars=bold_chars)
@@ -813,10 +897,10 @@ class Typesetter:
             h, n, fits = self.story_height(story, iw, span, hrank, items, avail - 2 * pad, pin, ins, cont_from)
             if jump_to is not None and fits and n > 8:
                 n = max(6, self.min_lines(pin), int(n * rng.uniform(0.4, 0.65)))
-            if not fits and jump_to is None:
+            if not fits and (jump_to is None or n == 0):
                 # drop whole items until the rest fits; never an empty story
                 trimmed = list(items)
-                while len(trimmed) > 1 and not fits:
+                while len(trimmed) > 1 and not fits and n > 0:
                     trimmed.pop()
                     while len(trimmed) > 1 and trimmed[-1].kind != "para":
                         trimmed.pop()
@@ -850,6 +934,7 @@ class Typesetter:
                 story.pages.append(number)
             bottom, rest = self.set_story(page, story, ix0, iw, itop, span, rank if cont_from is None else 2, n,
                                           items, photo, ins, cont_from, jump_to)
+            assert bottom >= floor - s.body, f"page {number}: story {story.id} runs into the foot"
             if rest and jump_to is not None:
                 out.append((story, rest, number, jump_to))
                 story.continued = True
@@ -895,13 +980,13 @@ class Typesetter:
 
 # ---------------------------------------------------------------------------------------------- output
 
-def render(pages: list[Page], path: Path) -> None:
-    """Write the pages as one PDF."""
+def render(pages: list[Page], path: Path, cid: str = "ucs2") -> None:
+    """Write the pages as one PDF, the font's codes written as ``cid`` says (``CID_MODES``)."""
     from reportlab.pdfgen import canvas
 
-    _register_fonts()
+    _register_fonts(cid)
     style = pages[0].style
-    cv = canvas.Canvas(str(path), pagesize=(style.width, style.height), invariant=1, pageCompression=0)
+    cv = canvas.Canvas(str(path), pagesize=(style.width, style.height), invariant=1, pageCompression=1)
     cv.setTitle("")
     cv.setAuthor("")
     for page in pages:
@@ -954,8 +1039,13 @@ def truth_of(stories: list[Story], style: Style, paper: str, date: tuple[int, in
             "articles": arts}
 
 
-def load_articles(shared: Path) -> list[dict]:
-    with gzip.open(shared / "train" / "articles.jsonl.gz", "rt", encoding="utf-8") as src:
+def load_articles(source: Path) -> list[dict]:
+    """Articles, one JSON object a line ({"title", "paras", "headline_lines"?, "subheads"?}), from a
+    ``.jsonl`` or ``.jsonl.gz`` file, or from a parser-eval folder's ``train/articles.jsonl.gz``."""
+    if source.is_dir():
+        source = source / "train" / "articles.jsonl.gz"
+    opener = gzip.open if source.suffix == ".gz" else open
+    with opener(source, "rt", encoding="utf-8") as src:
         return [json.loads(line) for line in src if line.strip()]
 
 
@@ -1013,10 +1103,10 @@ def make_item(articles: list[dict], pool: list[int], style: Style, seed: int, pa
     return out_pages, truth, layout
 
 
-def make_set(out: Path, count: int, issues: int, styles: list[str], seed: int, shared: Path = SHARED,
-             extractors: tuple[str, ...] = EXTRACTORS) -> list[str]:
+def make_set(out: Path, count: int, issues: int, styles: list[str], seed: int, source: Path = SHARED,
+             extractors: tuple[str, ...] = EXTRACTORS, cid: str = "ucs2", split: bool = False) -> list[str]:
     """Write ``count`` single pages and ``issues`` four-page issues for each style, and the bulletin sets."""
-    articles = load_articles(shared)
+    articles = load_articles(source)
     order = list(range(len(articles)))
     random.Random(seed).shuffle(order)
     pool = order[::-1]
@@ -1030,7 +1120,11 @@ def make_set(out: Path, count: int, issues: int, styles: list[str], seed: int, s
             if len(pool) < 60:
                 pool = order[::-1]
             pages, truth, layout = make_item(articles, pool, style, seed * 1000 + si * 100 + ji, npages)
-            render(pages, pdf_dir / f"{stem}.pdf")
+            render(pages, pdf_dir / f"{stem}.pdf", cid)
+            if split and npages > 1:       # the e-paper's way: one PDF a page, in a folder for the issue
+                (pdf_dir / stem).mkdir(exist_ok=True)
+                for i, page in enumerate(pages):
+                    render([page], pdf_dir / stem / f"page-{i + 1:02d}.pdf", cid)
             layout["pdf"] = f"{stem}.pdf"
             (pdf_dir / f"{stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), "utf-8")
             (pdf_dir / f"{stem}.layout.json").write_text(json.dumps(layout, ensure_ascii=False), "utf-8")
@@ -1075,7 +1169,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--styles", default=",".join(STYLES))
     ap.add_argument("--seed", type=int, default=23)
     ap.add_argument("--extractors", default=",".join(EXTRACTORS))
-    ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--cid", choices=CID_MODES, default="ucs2",
+                    help="how the font's codes are written: identity makes CIDs no extractor maps to characters")
+    ap.add_argument("--split-issues", action="store_true",
+                    help="also write each issue's pages as pdf/NAME/page-01.pdf ... (one PDF a page)")
+    ap.add_argument("--articles", type=Path, default=SHARED,
+                    help="a .jsonl(.gz) of articles, or a parser-eval folder (its train/articles.jsonl.gz)")
     args = ap.parse_args(argv)
     styles = [s for s in args.styles.split(",") if s]
     bad = [s for s in styles if s not in STYLES]
@@ -1086,7 +1185,8 @@ def main(argv: list[str] | None = None) -> int:
         for sub in ["pdf", *(f"text-{e}" for e in EXTRACTORS)]:
             if (args.out / sub).is_dir():
                 shutil.rmtree(args.out / sub)
-    names = make_set(args.out, args.count, args.issues, styles, args.seed, args.shared, exs)
+    names = make_set(args.out, args.count, args.issues, styles, args.seed, args.articles, exs, args.cid,
+                     args.split_issues)
     print(f"wrote {len(names)} PDFs into {args.out / 'pdf'} and text sets {', '.join('text-' + e for e in exs)}")
     return 0
 
