@@ -136,7 +136,8 @@ def _stories(nodes: list[_Node], body: float) -> list[_Node]:
 
 def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, beside: bool) -> None:
     """Add to a story the nodes printed right under one of its pieces (and, with ``beside``, the runs of
-    text that start level with one of its runs, a gutter to its right: the next column of its text)."""
+    text that start level with one of its runs, a gutter to its right or left: the next column of its
+    text, or the first, left of a centred headline narrower than the story)."""
     grew = True
     while grew:
         grew = False
@@ -148,7 +149,8 @@ def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, 
             if under and _ruled(nodes, under, n):
                 under = []
             level = beside and any(g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= 2 and
-                                   0 <= n.box.x0 - g.box.x1 <= 2.5 * body for g in group)
+                                   (0 <= n.box.x0 - g.box.x1 <= 2.5 * body or 0 <= g.box.x0 - n.box.x1 <= 2.5 * body)
+                                   for g in group)
             if under or level:
                 group.append(n)
                 taken.add(id(n))
