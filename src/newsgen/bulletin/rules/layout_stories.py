@@ -13,16 +13,17 @@ def _story(section: Section) -> int | None:
 
 
 def layout_stories(state: State) -> None:
-    """A run with no headline whose every block is printed in the story of the article just before it
-    (under that article's headline on the page: :mod:`newsgen.pdf.order`) goes on that article, even
+    """A run with no headline that starts in the story of the article just before it (under that
+    article's headline on the page: :mod:`newsgen.pdf.order`; the run may go on into a continuation
+    joined from another page) goes on that article, even
     after a line that reads as a sign-off (a bracketed credit or a credit line printed under the
     headline, a caption between the headline and the text). A text bulletin has no stories."""
     k = 1
     while k < len(state.sections):
         sec, prev = state.sections[k], state.sections[k - 1]
         story = _story(prev)
-        if story is not None and sec.headless and sec.body and \
-                all(isinstance(i.feat.layout, Layout) and i.feat.layout.story == story for i in sec.body):
+        first = sec.body[0].feat.layout if sec.body else None
+        if story is not None and sec.headless and isinstance(first, Layout) and first.story == story:
             prev.notes.append(f"lines {sec.span()}: printed under its headline on the page, in its story")
             prev.body += sec.body
             del state.sections[k]
