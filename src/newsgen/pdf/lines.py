@@ -70,7 +70,7 @@ def make_lines(chars: list[Char], body: float = 0.0) -> list[Line]:
             rows[-1].append(c)
         else:
             rows.append([c])
-    lines: list[Line] = []
+    runs: list[list[Char]] = []
     for row in rows:
         row.sort(key=lambda c: c.x0)
         run: list[Char] = [row[0]]
@@ -81,9 +81,48 @@ def make_lines(chars: list[Char], body: float = 0.0) -> list[Line]:
             if c.x0 - run[-1].x1 > cut * size or \
                     not c.text.isspace() and abs(c.size - ink.size) > SIZE_CUT * size:
                 if any(not x.text.isspace() for x in run):
-                    lines.append(_line(run))
+                    runs.append(run)
                 run = []
             run.append(c)
         if any(not c.text.isspace() for c in run):
-            lines.append(_line(run))
-    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+            runs.append(run)
+    if body:
+        runs = _cut_at_gutters(runs, body)
+    return sorted((_line(run) for run in runs), key=lambda ln: (ln.top, ln.x0))
+
+
+def _gutters(runs: list[list[Char]], body: float) -> list[tuple[float, float]]:
+    """The white gaps between the text columns: where no line in the text type is printed, between two
+    places where some are."""
+    spans = sorted((r[0].x0, r[-1].x1) for r in runs if abs(r[0].size - body) <= SIZE_CUT * body and len(r) >= 4)
+    out: list[tuple[float, float]] = []
+    reach = None
+    for x0, x1 in spans:
+        if reach is not None and x0 > reach:
+            out.append((reach, x0))
+        reach = x1 if reach is None else max(reach, x1)
+    return out
+
+
+def _cut_at_gutters(runs: list[list[Char]], body: float) -> list[list[Char]]:
+    """Lines in a headline's type cut where a gap between two characters (no space character in it)
+    lies over a gutter between the text columns: two headlines printed side by side on one baseline
+    (their gap, a gutter, is narrower than a headline's word space)."""
+    gutters = _gutters(runs, body)
+    if not gutters:
+        return runs
+    out: list[list[Char]] = []
+    for run in runs:
+        if run[0].size <= 1.3 * body:
+            out.append(run)
+            continue
+        piece = [run[0]]
+        for prev, c in zip(run, run[1:], strict=False):
+            gap = (prev.x1, c.x0)
+            if gap[1] - gap[0] > SPACE_GAP * body and not prev.text.isspace() and not c.text.isspace() and \
+                    any(g0 < (gap[0] + gap[1]) / 2 < g1 for g0, g1 in gutters):
+                out.append(piece)
+                piece = []
+            piece.append(c)
+        out.append(piece)
+    return out
