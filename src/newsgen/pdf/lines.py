@@ -22,6 +22,10 @@ GAP_CUT = 0.8
 HEAD_GAP_CUT = 2.2
 #: A gap wider than this many times the size inside a line is a space (a headline's words set apart).
 SPACE_GAP = 0.4
+#: A gutter under a headline's line is looked for in the text this many text sizes under it, where
+#: lines end (and start) at most this many text sizes from it.
+GUTTER_DEPTH = 40
+GUTTER_REACH = 3
 #: A line is bold when this share of its characters is (a lead's dateline in bold leaves its line light).
 BOLD_SHARE = 0.9
 #: Sizes that differ by more than this share are two lines (a headline beside text).
@@ -91,36 +95,31 @@ def make_lines(chars: list[Char], body: float = 0.0) -> list[Line]:
     return sorted((_line(run) for run in runs), key=lambda ln: (ln.top, ln.x0))
 
 
-def _gutters(runs: list[list[Char]], body: float) -> list[tuple[float, float]]:
-    """The white gaps between the text columns: where no line in the text type is printed, between two
-    places where some are."""
-    spans = sorted((r[0].x0, r[-1].x1) for r in runs if abs(r[0].size - body) <= SIZE_CUT * body and len(r) >= 4)
-    out: list[tuple[float, float]] = []
-    reach = None
-    for x0, x1 in spans:
-        if reach is not None and x0 > reach:
-            out.append((reach, x0))
-        reach = x1 if reach is None else max(reach, x1)
-    return out
+def _over_gutter(text_runs: list[list[Char]], x: float, below: float, body: float) -> bool:
+    """Whether ``x`` lies over a gutter of the text printed under ``below``: text lines end just left of
+    it and start just right of it, and hardly any runs across it (an advertisement further down may)."""
+    near = [r for r in text_runs if below <= r[0].top <= below + GUTTER_DEPTH * body]
+    across = sum(1 for r in near if r[0].x0 < x < r[-1].x1)
+    ends = sum(1 for r in near if x - GUTTER_REACH * body < r[-1].x1 <= x)
+    starts = sum(1 for r in near if x <= r[0].x0 < x + GUTTER_REACH * body)
+    return ends >= 2 and starts >= 2 and across * 2 < min(ends, starts)
 
 
 def _cut_at_gutters(runs: list[list[Char]], body: float) -> list[list[Char]]:
     """Lines in a headline's type cut where a gap between two characters (no space character in it)
-    lies over a gutter between the text columns: two headlines printed side by side on one baseline
-    (their gap, a gutter, is narrower than a headline's word space)."""
-    gutters = _gutters(runs, body)
-    if not gutters:
-        return runs
+    lies over a gutter between the text columns under it: two headlines printed side by side on one
+    baseline (their gap, a gutter, is narrower than a headline's word space)."""
+    text_runs = [r for r in runs if abs(r[0].size - body) <= SIZE_CUT * body and len(r) >= 4]
     out: list[list[Char]] = []
     for run in runs:
         if run[0].size <= 1.3 * body:
             out.append(run)
             continue
         piece = [run[0]]
+        below = max(c.bottom for c in run)
         for prev, c in zip(run, run[1:], strict=False):
-            gap = (prev.x1, c.x0)
-            if gap[1] - gap[0] > SPACE_GAP * body and not prev.text.isspace() and not c.text.isspace() and \
-                    any(g0 < (gap[0] + gap[1]) / 2 < g1 for g0, g1 in gutters):
+            if c.x0 - prev.x1 > SPACE_GAP * body and not prev.text.isspace() and not c.text.isspace() and \
+                    _over_gutter(text_runs, (prev.x1 + c.x0) / 2, below, body):
                 out.append(piece)
                 piece = []
             piece.append(c)
