@@ -83,8 +83,8 @@ from newsgen.bulletin.rules.warn_open_ends import warn_open_ends
 RULES: list[Rule] = [
     set_aside_furniture,
     build_sections,
-    layout_subheads,
     layout_stories,
+    layout_subheads,
     gather_columns,
     resolve_subheads,
     gather_feature_parts,
