@@ -1,7 +1,7 @@
 """Characters (with position, size, font and weight) and shapes (rules, boxes) of each page, read
 with pdfminer.six (MIT): it maps CID fonts without a ToUnicode map through their character collection
 (Adobe-GB1 and the like), and loses no character (PDFium drops text objects of one character, and
-identical lines one under another, on pages typeset with a CID font; see the README's figures).
+identical lines one under another, on pages typeset with a CID font: measured, see the README).
 
 Coordinates are in points from the page's top-left corner (``top`` grows downwards).
 """
