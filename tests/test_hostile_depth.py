@@ -447,3 +447,22 @@ def test_a_site_or_output_folder_whose_path_is_not_utf8_is_an_error(tmp_path: Pa
     assert_input_error(done, f"{shown}: this folder's path is not UTF-8 text; rename the folder "
                              "(or the one holding it)")
     assert not os.path.exists(output)
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("title: 标题\ndate: 2025-08-06\nregions: [江西省/南昌市]\ntags: [a, b]\nx: {y: [1, 2]}\n", True),
+    ("x: " + "[" * (config.MAX_YAML_DEPTH - 2) + "1" + "]" * (config.MAX_YAML_DEPTH - 2) + "\n", True),
+    ("x: " + "[" * (config.MAX_YAML_DEPTH - 1) + "1" + "]" * (config.MAX_YAML_DEPTH - 1) + "\n", False),
+    ("l: &l [a, b]\nm: [*l, *l]\n", False),        # shared: the full walk decides (here: fine)
+    ("x: &a [1, *a]\n", False),
+    ("x: [" + "1, " * config.MAX_YAML_VALUES + "]\n", False),
+], ids=["front matter", "at the depth limit", "past it", "an alias", "itself", "too many values"])
+def test_the_quick_walk_passes_only_trees_within_the_limits(text: str, plain: bool):
+    """An ordinary front matter (a tree, no alias) is passed by one cheap walk; anything else gets the
+    full walk, so what is reported, and where, is the full walk's."""
+    import yaml
+
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert config._plain_tree(node) is plain
+    if plain:
+        assert config.yaml_shape_problem(node) is None

@@ -92,3 +92,33 @@ def test_remove_tree_deletes_everything(tmp_path: Path):
     (root / "link").symlink_to(tmp_path)
     remove_tree(root)
     assert not root.exists() and tmp_path.exists()
+
+
+def test_a_build_runs_no_full_collection_and_leaves_the_collector_as_it_was(tmp_path: Path):
+    """The objects a build makes live until it ends: a full collection would walk them all for nothing.
+    With the thresholds set so that one would run at every chance, none runs while building; the
+    thresholds are the caller's again afterwards (serve's process goes on collecting)."""
+    import gc
+
+    full: list[str] = []
+    building = False
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2 and building:
+            full.append("during the build")
+
+    thresholds = gc.get_threshold()
+    gc.freeze()   # nothing long-lived pending: a full collection is then due at every chance
+    gc.callbacks.append(seen)
+    gc.set_threshold(10, 1, 1)
+    try:
+        building = True
+        build(FIXTURE, tmp_path / "build")
+        building = False
+        assert gc.get_threshold() == (10, 1, 1)
+    finally:
+        building = False
+        gc.set_threshold(*thresholds)
+        gc.callbacks.remove(seen)
+        gc.unfreeze()
+    assert full == []

@@ -472,6 +472,31 @@ def too_deep() -> str:
     return f"lists or mappings nested deeper than {MAX_YAML_DEPTH} levels; flatten the value"
 
 
+def _plain_tree(root: yaml.Node) -> bool:
+    """Whether ``root`` is a tree (no node met twice: no alias) within :data:`MAX_YAML_DEPTH` levels and
+    :data:`MAX_YAML_VALUES` values: it then has none of :func:`yaml_shape_problem`'s problems. One cheap
+    walk that the usual front matter (a dozen keys, a few short lists) stops at; any other document
+    gets the full walk, which says where its problem is."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen or depth > MAX_YAML_DEPTH:
+            return False
+        seen.add(id(node))
+        kind = type(node)
+        if kind is mapping or kind is sequence or isinstance(node, mapping | sequence):
+            below = depth + 1
+            if isinstance(node, mapping):
+                for key, value in node.value:
+                    stack.append((key, below))
+                    stack.append((value, below))
+            else:
+                stack.extend((item, below) for item in node.value)
+    return len(seen) <= MAX_YAML_VALUES
+
+
 def yaml_shape_problem(root: yaml.Node | None) -> tuple[int, str] | None:
     """(0-based line, message) when the YAML composed as ``root`` nests deeper than
     :data:`MAX_YAML_DEPTH`, holds more than :data:`MAX_YAML_VALUES` values once its aliases are
@@ -479,7 +504,7 @@ def yaml_shape_problem(root: yaml.Node | None) -> tuple[int, str] | None:
 
     Looks at each node once (aliases share nodes), without recursion, before anything is constructed.
     """
-    if root is None:
+    if root is None or _plain_tree(root):
         return None
     height: dict[int, int] = {}    # done nodes: the levels at and below them
     size: dict[int, int] = {}      # done nodes: the values at and below them, aliases expanded

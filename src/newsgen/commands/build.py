@@ -33,7 +33,7 @@ from newsgen.render.env import RENDER_ERRORS, render_problem
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.pages import Page, Plan, plan_all
-from newsgen.render.parallel import run_jobs
+from newsgen.render.parallel import no_full_collections, run_jobs
 from newsgen.render.photos import PhotoError, Photos, Prepared, prepare
 from newsgen.render.views import Views, derive
 from newsgen.search import index_articles
@@ -83,6 +83,7 @@ class BuildSession:
         self.articles = None
 
 
+@no_full_collections()
 def build(site: Path, output: Path | None = None, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, *, drafts: bool = False,
           future: bool = False, incremental: bool = True, background_cleanup: bool = False,
