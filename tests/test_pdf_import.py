@@ -176,3 +176,24 @@ def test_a_bad_pdf_is_refused_with_its_name_and_nothing_written(pages: Path, tmp
     err = capsys.readouterr().err
     assert code != 0 and "bad.pdf" in err and message in err
     assert not any(site.rglob("*.md")) and not (site / "articles").exists()
+
+
+def _chars(text: str, x: float, top: float, size: float, bold: bool = False) -> list:
+    from newsgen.pdf.chars import Char
+    return [Char(ch, x + k * size, top, x + (k + 1) * size, top + size, size, "F", bold)
+            for k, ch in enumerate(text)]
+
+
+def test_two_headlines_on_one_baseline_are_cut_at_the_gutter_their_gap_holds() -> None:
+    # two repeated titles side by side: the first ends short of its column's right edge, so the gap
+    # between them holds the gutter (305..315) though its middle lies left of it
+    from newsgen.pdf.lines import make_lines
+    body = 9.5
+    chars = _chars("河南永城探索共建共治共享新机制“平安义", 34.0, 73.0, 13.3, bold=True)
+    second = 314.8
+    chars += _chars("花开中国共享春日美好时光", second, 73.0, 13.3, bold=True)
+    for row in range(12):            # three columns of text under them: 34-164, 174-305, 315-445
+        for x0 in (34.0, 174.0, 315.0):
+            chars += _chars("正文正文正文正文正文正文正", x0, 126.0 + row * 14, 10.0)
+    lines = [ln for ln in make_lines(chars, body) if ln.size > 12]
+    assert [ln.text for ln in lines] == ["河南永城探索共建共治共享新机制“平安义", "花开中国共享春日美好时光"]

@@ -95,14 +95,22 @@ def make_lines(chars: list[Char], body: float = 0.0) -> list[Line]:
     return sorted((_line(run) for run in runs), key=lambda ln: (ln.top, ln.x0))
 
 
-def _over_gutter(text_runs: list[list[Char]], x: float, below: float, body: float) -> bool:
-    """Whether ``x`` lies over a gutter of the text printed under ``below``: text lines end just left of
-    it and start just right of it, and hardly any runs across it (an advertisement further down may)."""
+def _over_gutter(text_runs: list[list[Char]], left: float, right: float, below: float, body: float) -> bool:
+    """Whether the gap from ``left`` to ``right`` holds a gutter of the text printed under ``below``: text
+    lines end in it (or just left of it) and start in it (or just right of it), left of where they
+    start, and hardly any runs across it (an advertisement further down may). A headline may end short
+    of its column, so the gutter need not lie at the gap's middle."""
     near = [r for r in text_runs if below <= r[0].top <= below + GUTTER_DEPTH * body]
+    ends = sorted(r[-1].x1 for r in near if left - GUTTER_REACH * body < r[-1].x1 <= right)
+    starts = sorted(r[0].x0 for r in near if left <= r[0].x0 < right + GUTTER_REACH * body)
+    if len(ends) < 2 or len(starts) < 2:
+        return False
+    end, start = ends[len(ends) // 2], starts[len(starts) // 2]
+    if end > start:
+        return False
+    x = (end + start) / 2
     across = sum(1 for r in near if r[0].x0 < x < r[-1].x1)
-    ends = sum(1 for r in near if x - GUTTER_REACH * body < r[-1].x1 <= x)
-    starts = sum(1 for r in near if x <= r[0].x0 < x + GUTTER_REACH * body)
-    return ends >= 2 and starts >= 2 and across * 2 < min(ends, starts)
+    return across * 2 < min(len(ends), len(starts))
 
 
 def _cut_at_gutters(runs: list[list[Char]], body: float) -> list[list[Char]]:
@@ -119,7 +127,7 @@ def _cut_at_gutters(runs: list[list[Char]], body: float) -> list[list[Char]]:
         below = max(c.bottom for c in run)
         for prev, c in zip(run, run[1:], strict=False):
             if c.x0 - prev.x1 > SPACE_GAP * body and not prev.text.isspace() and not c.text.isspace() and \
-                    _over_gutter(text_runs, (prev.x1 + c.x0) / 2, below, body):
+                    _over_gutter(text_runs, prev.x1, c.x0, below, body):
                 out.append(piece)
                 piece = []
             piece.append(c)
