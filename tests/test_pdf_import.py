@@ -197,3 +197,29 @@ def test_two_headlines_on_one_baseline_are_cut_at_the_gutter_their_gap_holds() -
             chars += _chars("正文正文正文正文正文正文正", x0, 126.0 + row * 14, 10.0)
     lines = [ln for ln in make_lines(chars, body) if ln.size > 12]
     assert [ln.text for ln in lines] == ["河南永城探索共建共治共享新机制“平安义", "花开中国共享春日美好时光"]
+
+
+def test_two_headlines_side_by_side_line_by_line_are_cut_where_their_gaps_line_up() -> None:
+    # two two-line headlines side by side over hardly any text (a page's foot): each line of the one
+    # shares its baseline with a line of the other, the gaps between them one white channel
+    from newsgen.pdf.lines import make_lines
+    chars = _chars("第28届中国青年五", 349.0, 1027.0, 16.0, bold=True)
+    chars += _chars("美称可能恢复自由", 507.0, 1027.0, 16.0, bold=True)
+    chars += _chars("四奖章评选结果揭晓", 349.0, 1052.0, 16.0, bold=True)
+    chars += _chars("计划行动伊称将回击", 513.0, 1052.0, 16.0, bold=True)
+    chars += _chars("在五四青年节到来之际，第28届中国青年", 349.0, 1094.0, 10.0)
+    for row in range(30):            # the page's text type elsewhere
+        chars += _chars("正文正文正文正文正文正文正", 34.0, 100.0 + row * 14, 10.0)
+    lines = [ln.text for ln in make_lines(chars, 10.0) if ln.size > 12]
+    assert lines == ["第28届中国青年五", "美称可能恢复自由", "四奖章评选结果揭晓", "计划行动伊称将回击"]
+
+
+def test_one_headline_with_a_word_space_on_one_line_only_stays_whole() -> None:
+    from newsgen.pdf.lines import make_lines
+    chars = _chars("某县乡村振兴", 349.0, 1027.0, 16.0, bold=True)
+    chars += _chars("跑出加速度", 349.0 + 6 * 16 + 20, 1027.0, 16.0, bold=True)
+    chars += _chars("产业兴旺农民增收", 349.0, 1052.0, 16.0, bold=True)
+    for row in range(30):
+        chars += _chars("正文正文正文正文正文正文正", 34.0, 100.0 + row * 14, 10.0)
+    lines = [ln.text for ln in make_lines(chars, 10.0) if ln.size > 12]
+    assert lines == ["某县乡村振兴 跑出加速度", "产业兴旺农民增收"]

@@ -113,11 +113,33 @@ def _over_gutter(text_runs: list[list[Char]], left: float, right: float, below: 
     return across * 2 < min(len(ends), len(starts))
 
 
+def _gaps(run: list[Char], body: float) -> list[tuple[float, float]]:
+    """The gaps between two characters of a run (no space character in them) wider than a space."""
+    return [(prev.x1, c.x0) for prev, c in zip(run, run[1:], strict=False)
+            if c.x0 - prev.x1 > SPACE_GAP * body and not prev.text.isspace() and not c.text.isspace()]
+
+
+def _stacked_gap(gap: tuple[float, float], run: list[Char], heads: list[list[Char]], body: float) -> bool:
+    """Whether the line in a headline's type right over or under ``run`` (its type, a line apart) has a
+    gap overlapping ``gap``: a white channel down the lines of two headlines printed side by side,
+    line by line on shared baselines (one headline's word spaces never line up so)."""
+    size = run[0].size
+    for other in heads:
+        if other is run or abs(other[0].size - size) > SIZE_CUT * size or \
+                not 0 < abs(other[0].bottom - run[0].bottom) <= 2 * size:
+            continue
+        if any(min(a1, gap[1]) - max(a0, gap[0]) > 0 for a0, a1 in _gaps(other, body)):
+            return True
+    return False
+
+
 def _cut_at_gutters(runs: list[list[Char]], body: float) -> list[list[Char]]:
     """Lines in a headline's type cut where a gap between two characters (no space character in it)
-    lies over a gutter between the text columns under it: two headlines printed side by side on one
-    baseline (their gap, a gutter, is narrower than a headline's word space)."""
+    lies over a gutter between the text columns under it, or lines up with a gap of the headline line
+    over or under it: two headlines printed side by side on one baseline (their gap, a gutter, is
+    narrower than a headline's word space)."""
     text_runs = [r for r in runs if abs(r[0].size - body) <= SIZE_CUT * body and len(r) >= 4]
+    heads = [r for r in runs if r[0].size > 1.3 * body]
     out: list[list[Char]] = []
     for run in runs:
         if run[0].size <= 1.3 * body:
@@ -126,8 +148,9 @@ def _cut_at_gutters(runs: list[list[Char]], body: float) -> list[list[Char]]:
         piece = [run[0]]
         below = max(c.bottom for c in run)
         for prev, c in zip(run, run[1:], strict=False):
+            gap = (prev.x1, c.x0)
             if c.x0 - prev.x1 > SPACE_GAP * body and not prev.text.isspace() and not c.text.isspace() and \
-                    _over_gutter(text_runs, prev.x1, c.x0, below, body):
+                    (_over_gutter(text_runs, prev.x1, c.x0, below, body) or _stacked_gap(gap, run, heads, body)):
                 out.append(piece)
                 piece = []
             piece.append(c)
