@@ -223,3 +223,59 @@ def test_one_headline_with_a_word_space_on_one_line_only_stays_whole() -> None:
         chars += _chars("正文正文正文正文正文正文正", 34.0, 100.0 + row * 14, 10.0)
     lines = [ln.text for ln in make_lines(chars, 10.0) if ln.size > 12]
     assert lines == ["某县乡村振兴 跑出加速度", "产业兴旺农民增收"]
+
+
+def _entry(text: str, page: int, story: int, rank: str, x0: float, top: float):
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.front import _Entry
+    from newsgen.pdf.lines import Line
+    line = Line(text, x0, top, x0 + 10 * len(text), top + 10, 10.0, False, "F")
+    return _Entry(TextBlock([line]), page, str(page), "a.pdf", None, False, rank, story=story)
+
+
+def test_a_title_printed_again_beside_the_jump_in_line_joins_with_the_text_under_it() -> None:
+    # page 3's continuation: its 上接 line heads the third column, the headline printed again is centred
+    # over the columns right of it (a story of its own), the rest of the text under that headline
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _join_jumps
+    e = [_entry("俄罗斯总统普京会见王毅", 1, 1, lay.TITLE, 100, 80),
+         _entry("本报讯 当地时间9月20日，普京在圣彼得堡会见王毅。", 1, 1, lay.BODY, 30, 500),
+         _entry("（下转第二版）", 1, 1, lay.JUMP, 580, 550),
+         _entry("另一篇文章的标题", 1, 2, lay.TITLE, 100, 600),
+         _entry("另一篇文章的正文。", 1, 2, lay.BODY, 30, 640),
+         _entry("（上接第一版）", 2, 3, lay.JUMP, 348, 223),
+         _entry("近平主席对俄罗斯进行访问。", 2, 3, lay.BODY, 348, 242),
+         _entry("俄罗斯总统普京会见王毅", 2, 4, lay.TITLE, 496, 203),
+         _entry("王毅转达了习近平主席的问候。", 2, 4, lay.BODY, 505, 242),
+         _entry("双方还就国际形势交换了意见。", 2, 4, lay.BODY, 663, 242),
+         _entry("第二版的另一篇文章", 2, 5, lay.TITLE, 100, 600),
+         _entry("它的正文。", 2, 5, lay.BODY, 30, 640)]
+    e[5].block.lines[0].text = "（上接第一版）"
+    e[2].block.lines[0].text = "（下转第二版）"
+    _join_jumps(e)
+    texts = [x.block.text for x in e]
+    assert texts[:8] == ["俄罗斯总统普京会见王毅", "本报讯 当地时间9月20日，普京在圣彼得堡会见王毅。", "（下转第二版）",
+                         "（上接第一版）", "近平主席对俄罗斯进行访问。", "俄罗斯总统普京会见王毅",
+                         "王毅转达了习近平主席的问候。", "双方还就国际形势交换了意见。"]
+    assert e[5].rank == lay.JUMP and texts[8] == "另一篇文章的标题"
+
+
+def test_a_jump_in_line_of_no_story_joins_the_story_its_title_is_printed_again_in() -> None:
+    # the 上接 line stands left of the repeated headline (no story of its own); the next story in
+    # reading order is another article's, which stays where it is
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _join_jumps
+    e = [_entry("赵乐际出席金砖国家议会论坛", 1, 1, lay.TITLE, 100, 80),
+         _entry("本报讯 第十届金砖国家议会论坛举行。", 1, 1, lay.BODY, 30, 500),
+         _entry("（下转第二版）", 1, 1, lay.JUMP, 580, 550),
+         _entry("（上接第一版）", 2, None, lay.JUMP, 30, 87),
+         _entry("新闻特写：多元体育的盛会", 2, 5, lay.TITLE, 67, 226),
+         _entry("本报讯 第12届世界运动会正在成都举行。", 2, 5, lay.BODY, 30, 288),
+         _entry("赵乐际出席金砖国家议会论坛", 2, 4, lay.TITLE, 119, 69),
+         _entry("金砖合作民意基础。", 2, 4, lay.BODY, 30, 104)]
+    _join_jumps(e)
+    texts = [x.block.text for x in e]
+    assert texts == ["赵乐际出席金砖国家议会论坛", "本报讯 第十届金砖国家议会论坛举行。", "（下转第二版）",
+                     "（上接第一版）", "赵乐际出席金砖国家议会论坛", "金砖合作民意基础。",
+                     "新闻特写：多元体育的盛会", "本报讯 第12届世界运动会正在成都举行。"]
+    assert e[6].rank == lay.TITLE

@@ -220,7 +220,10 @@ def _join_jumps(entries: list[_Entry]) -> None:
         end = entries.index(e) + 1
         nxt = entries[end] if end < len(entries) else None
         story = e.story
-        if story is None and nxt is not None and nxt.page == e.page and nxt.rank in lay.HEADLINE_RANKS and \
+        repeat = _repeated_title(entries, source, e)
+        if story is None and repeat is not None:
+            story = repeat.story                # the 上接 line beside the story its title is printed again in
+        elif story is None and nxt is not None and nxt.page == e.page and nxt.rank in lay.HEADLINE_RANKS and \
                 min(nxt.block.box.x1, e.block.box.x1) > max(nxt.block.box.x0, e.block.box.x0):
             story = nxt.story                   # the 上接 line over the story its title is printed again in
         moved = entries[k:end]
@@ -240,11 +243,51 @@ def _join_jumps(entries: list[_Entry]) -> None:
             end += 1
             if n.block.jump:                    # it jumps on again: its 下转 line goes with it
                 break
+        if repeat is not None:
+            moved += _under_repeat(entries, repeat, moved)
         for n in moved:
             entries.remove(n)
         at = entries.index(source) + 1
         entries[at:at] = moved
         k = 0
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _repeated_title(entries: list[_Entry], source: _Entry, jump_in: _Entry) -> _Entry | None:
+    """The headline of the article that jumps from ``source``, printed again on the continuation's page
+    as a story of its own (centred over the continuation's columns, beside its 上接 line rather than
+    over it): found by its words, the headline as printed where the article starts."""
+    if source.story is None:
+        return None
+    title = _squash("".join(o.block.text for o in entries if o.story == source.story and o.page == source.page
+                            and o.rank == lay.TITLE))
+    if len(title) < 4:
+        return None
+    return next((n for n in entries if n.page == jump_in.page and n.rank == lay.TITLE and n.story is not None
+                 and n.story != jump_in.story and _squash(n.block.text) == title), None)
+
+
+def _under_repeat(entries: list[_Entry], title: _Entry, moved: list[_Entry]) -> list[_Entry]:
+    """The repeated headline ``title`` (made a jump line) and the text printed under it in its story: the
+    rest of the continuation; the headline alone when ``moved`` holds its story's text already."""
+    if title in moved:
+        return []
+    title.rank = lay.JUMP
+    if title.story in {m.story for m in moved}:
+        return [title]                          # its text is moved already: the headline goes with it
+    taken = {id(m) for m in moved}
+    out = [title]
+    for m in entries[entries.index(title) + 1:]:
+        if m.page != title.page or m.story != title.story or m.rank in lay.HEADLINE_RANKS or id(m) in taken or \
+                m.block.jump and m.block.jump[0] == "in":
+            break
+        out.append(m)
+        if m.block.jump:
+            break
+    return out
 
 
 def _bulletin(name: str, files: list[Path], sha: str, entries: list[_Entry], pages: int) -> PdfIssue:
