@@ -279,3 +279,14 @@ def test_a_jump_in_line_of_no_story_joins_the_story_its_title_is_printed_again_i
                      "（上接第一版）", "赵乐际出席金砖国家议会论坛", "金砖合作民意基础。",
                      "新闻特写：多元体育的盛会", "本报讯 第12届世界运动会正在成都举行。"]
     assert e[6].rank == lay.TITLE
+
+
+def test_a_bold_dateline_on_a_line_of_its_own_is_text_not_a_subheading() -> None:
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _rank
+    bold = [_entry(t, 1, 1, lay.BODY, 30, 100 + 20 * n) for n, t in
+            enumerate(["本报杭州九月十七日电", "中新社广州12月15日电", "夯实发展动能"])]
+    for x in bold:
+        x.block.lines[0].bold = True
+    _rank(bold, 10.0)
+    assert [x.rank for x in bold] == [lay.BODY, lay.BODY, lay.SUBHEADING]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen.bulletin import layout as lay
+from newsgen.bulletin import leads
 from newsgen.bulletin.layout import Layout
 from newsgen.errors import Location, NewsgenError
 from newsgen.files import read_regular
@@ -151,8 +152,8 @@ def _rank(entries: list[_Entry], body: float) -> None:
             e.rank = lay.TITLE       # a headline's type: large, or bold and larger than the text
         elif e.block.size >= MID_SIZE * body:
             e.rank = lay.DECK        # larger than the text, light: a kicker or a deck (by where it stands)
-        elif e.block.bold and len(e.block.text) <= BOLD_HEAD_MAX:
-            e.rank = lay.SUBHEADING
+        elif e.block.bold and len(e.block.text) <= BOLD_HEAD_MAX and not leads.is_outlet_lead(e.block.text):
+            e.rank = lay.SUBHEADING  # (a lead's dateline set in bold on a line of its own is text)
         elif e.block.size <= SMALL_SIZE * body:
             e.rank = lay.CAPTION
     i = 0
