@@ -290,3 +290,23 @@ def test_a_bold_dateline_on_a_line_of_its_own_is_text_not_a_subheading() -> None
         x.block.lines[0].bold = True
     _rank(bold, 10.0)
     assert [x.rank for x in bold] == [lay.BODY, lay.BODY, lay.SUBHEADING]
+
+
+def test_two_continuations_side_by_side_each_keep_the_columns_right_of_their_jump_line() -> None:
+    # page 4: 上接第2版 over columns 1-3 (its first column opens with a paragraph's short last line),
+    # 上接第3版 over columns 4-5; the columns are level, a gutter apart
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.lines import Line
+    from newsgen.pdf.order import reading_order
+
+    def run(text: str, x0: float, top: float, x1: float, bottom: float) -> list[TextBlock]:
+        return [TextBlock([Line(text, x0, top, x1, bottom, 10.0, False, "F")])]
+
+    runs = [run("（上接第2版）", 32, 69, 97, 79), run("要遵循。", 32, 88, 72, 98), run("会议指出", 32, 102, 179, 198),
+            run("分党组要", 190, 88, 337, 198), run("政建设", 348, 88, 494, 198),
+            run("（上接第3版）", 505, 69, 570, 79), run("管的靶子", 505, 88, 652, 240),
+            run("个角度讲", 663, 88, 810, 226)]
+    placed = reading_order(runs, [], 842, 1191, 10.0)
+    story = {p.block.text: p.story for p in placed}
+    assert story["分党组要"] == story["政建设"] == story["（上接第2版）"] != story["管的靶子"]
+    assert story["个角度讲"] == story["（上接第3版）"]

@@ -121,9 +121,11 @@ def _stories(nodes: list[_Node], body: float) -> list[_Node]:
         else:
             groups.append([head])
     for group in groups:                 # first what is printed right under each headline
-        _grow(group, nodes, taken, body, beside=False)
-    for group in groups:                 # then the columns its text goes on in, beside those
-        _grow(group, nodes, taken, body, beside=True)
+        _grow(group, nodes, taken, body)
+    for group in groups:                 # then the columns its text goes on in, right of those
+        _grow(group, nodes, taken, body, beside="right")
+    for group in groups:                 # last a first column left of a centred headline: a column level
+        _grow(group, nodes, taken, body, beside="left")    # with two stories' is the left one's next
     stories: list[_Node] = []
     for group in groups:
         if len(group) > 1:
@@ -134,10 +136,10 @@ def _stories(nodes: list[_Node], body: float) -> list[_Node]:
     return [n for n in nodes if id(n) not in grouped] + stories
 
 
-def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, beside: bool) -> None:
-    """Add to a story the nodes printed right under one of its pieces (and, with ``beside``, the runs of
-    text that start level with one of its runs, a gutter to its right or left: the next column of its
-    text, or the first, left of a centred headline narrower than the story)."""
+def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, beside: str = "") -> None:
+    """Add to a story the nodes printed right under one of its pieces (and, with ``beside`` 'right' or
+    'left', the runs of text that start level with one of its runs, a gutter to that side of it: the
+    next column of its text, or the first, left of a centred headline narrower than the story)."""
     grew = True
     while grew:
         grew = False
@@ -148,13 +150,22 @@ def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, 
                      _overlap(g.box, n.box) > 0]
             if under and _ruled(nodes, under, n):
                 under = []
-            level = beside and any(g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= 2 and
-                                   (0 <= n.box.x0 - g.box.x1 <= 2.5 * body or 0 <= g.box.x0 - n.box.x1 <= 2.5 * body)
-                                   for g in group)
+            level = bool(beside) and any(
+                g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= 2 and
+                0 <= (n.box.x0 - _column(group, g, body).x1 if beside == "right" else
+                      _column(group, g, body).x0 - n.box.x1) <= 2.5 * body
+                for g in group)
             if under or level:
                 group.append(n)
                 taken.add(id(n))
                 grew = True
+
+
+def _column(group: list[_Node], run: _Node, body: float) -> Box:
+    """The column a story's run of text is printed in: the story's text runs under and over it (a short
+    last line of a paragraph is a run of its own, narrower than its column)."""
+    same = [g.box for g in group if g.run and not g.heading(body) and _overlap(g.box, run.box) > 0]
+    return _union(same)
 
 
 def _ruled(nodes: list[_Node], above: list[_Node], n: _Node) -> bool:
