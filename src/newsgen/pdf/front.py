@@ -72,6 +72,7 @@ class _Entry:
     rank: str = lay.BODY
     spans: int = 1
     story: int | None = None
+    jumped: bool = False       # moved to after the 下转 line of the article it continues
 
 
 def read_issue(paths: list[Path]) -> PdfIssue:
@@ -207,9 +208,10 @@ def _join_jumps(entries: list[_Entry]) -> None:
             k += 1
             continue
         used.add(id(e))
-        source = next((o for o in entries if o.block.jump and o.block.jump[0] == "out" and id(o) not in used
-                       and o.block.jump[1] in (e.printed, str(e.page)) and jump[1] in (o.printed, str(o.page))
-                       and o.page != e.page), None)
+        sources = [o for o in entries if o.block.jump and o.block.jump[0] == "out" and id(o) not in used
+                   and o.block.jump[1] in (e.printed, str(e.page)) and jump[1] in (o.printed, str(o.page))
+                   and o.page != e.page]
+        source = _pick_source(entries, sources, e)
         if source is None:
             k += 1
             continue
@@ -247,6 +249,7 @@ def _join_jumps(entries: list[_Entry]) -> None:
         if repeat is not None:
             moved += _under_repeat(entries, repeat, moved)
         for n in moved:
+            n.jumped = True
             entries.remove(n)
         at = entries.index(source) + 1
         entries[at:at] = moved
@@ -257,14 +260,42 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _headline(entries: list[_Entry], source: _Entry) -> str:
+    """The headline (its title lines, no spaces) of the story a 下转 line ends on its page."""
+    if source.story is None:
+        return ""
+    return _squash("".join(o.block.text for o in entries if o.story == source.story and o.page == source.page
+                           and o.rank == lay.TITLE))
+
+
+def _pick_source(entries: list[_Entry], sources: list[_Entry], jump_in: _Entry) -> _Entry | None:
+    """Of the 下转 lines that send readers to this 上接 line's page, the one whose headline is printed
+    again by it (nearer it than any other 上接 line of the page: over it or beside it); else the first
+    (in reading order) whose headline is not printed again elsewhere on that page, by another
+    continuation; else the first."""
+    ins = [n for n in entries if n.page == jump_in.page and n.block.jump and n.block.jump[0] == "in"]
+    free = []
+    for o in sources:
+        title = _headline(entries, o)
+        again = [n for n in entries if len(title) >= 4 and n.page == jump_in.page and
+                 n.rank in (lay.TITLE, lay.JUMP) and not n.block.jump and _squash(n.block.text) == title]
+        if any(min(ins, key=lambda j, n=n: _apart(j.block.box, n.block.box)) is jump_in for n in again):
+            return o
+        if not again:
+            free.append(o)
+    return free[0] if free else sources[0] if sources else None
+
+
+def _apart(a: Box, b: Box) -> float:
+    """How far apart two boxes are: the white between them across plus the white between them down."""
+    return max(0.0, a.x0 - b.x1, b.x0 - a.x1) + max(0.0, a.top - b.bottom, b.top - a.bottom)
+
+
 def _repeated_title(entries: list[_Entry], source: _Entry, jump_in: _Entry) -> _Entry | None:
     """The headline of the article that jumps from ``source``, printed again on the continuation's page
     as a story of its own (centred over the continuation's columns, beside its 上接 line rather than
     over it): found by its words, the headline as printed where the article starts."""
-    if source.story is None:
-        return None
-    title = _squash("".join(o.block.text for o in entries if o.story == source.story and o.page == source.page
-                            and o.rank == lay.TITLE))
+    title = _headline(entries, source)
     if len(title) < 4:
         return None
     return next((n for n in entries if n.page == jump_in.page and n.rank == lay.TITLE and n.story is not None
@@ -301,6 +332,6 @@ def _bulletin(name: str, files: list[Path], sha: str, entries: list[_Entry], pag
         box = e.block.box
         cues[len(lines) + 1] = Layout(e.rank, e.page, (round(box.x0, 1), round(box.top, 1), round(box.x1, 1),
                                       round(box.bottom, 1)), e.block.size, e.block.bold, e.frame is not None,
-                                      e.spans, e.rule_above, e.file, e.story)
+                                      e.spans, e.rule_above, e.file, e.story, e.jumped)
         lines += [text, ""]
     return PdfIssue(name, files, sha, "\n".join(lines), cues, pages)
