@@ -310,3 +310,24 @@ def test_two_continuations_side_by_side_each_keep_the_columns_right_of_their_jum
     story = {p.block.text: p.story for p in placed}
     assert story["分党组要"] == story["政建设"] == story["（上接第2版）"] != story["管的靶子"]
     assert story["个角度讲"] == story["（上接第3版）"]
+
+
+def test_two_jumps_to_one_page_pair_by_the_headline_printed_again() -> None:
+    # two articles of page 1 go on on page 2; the one read first on page 1 goes on second on page 2, its
+    # headline printed again over its 上接 line there
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _join_jumps
+    e = [_entry("李强出席东盟与中日韩领导人会议", 1, 1, lay.TITLE, 100, 80),
+         _entry("本报讯 李强在雅加达出席会议。", 1, 1, lay.BODY, 30, 120),
+         _entry("（下转第二版）", 1, 1, lay.JUMP, 300, 140),
+         _entry("习近平会见刚果（布）总统", 1, 2, lay.TITLE, 100, 400),
+         _entry("本报讯 习近平会见萨苏，萨苏表示，共建“一带一", 1, 2, lay.BODY, 30, 440),
+         _entry("（下转第二版）", 1, 2, lay.JUMP, 300, 460),
+         _entry("（上接第一版）", 2, 8, lay.JUMP, 30, 67),
+         _entry("路”是一项伟大的工程。", 2, 8, lay.BODY, 30, 84),
+         _entry("李强出席东盟与中日韩领导人会议", 2, 9, lay.TITLE, 165, 69),
+         _entry("（上接第一版）", 2, 9, lay.JUMP, 162, 103),
+         _entry("子。重点做好三件事情。", 2, 9, lay.BODY, 162, 120)]
+    _join_jumps(e)
+    texts = [x.block.text for x in e]
+    assert texts.index("子。重点做好三件事情。") == 5 and texts.index("路”是一项伟大的工程。") == 10
