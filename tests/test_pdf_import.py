@@ -331,3 +331,25 @@ def test_two_jumps_to_one_page_pair_by_the_headline_printed_again() -> None:
     _join_jumps(e)
     texts = [x.block.text for x in e]
     assert texts.index("子。重点做好三件事情。") == 5 and texts.index("路”是一项伟大的工程。") == 10
+
+
+def test_a_subheading_centred_over_the_next_column_of_a_story_is_read_in_it() -> None:
+    # a story's text goes on in the next column under a bold subheading centred in that column: it is
+    # not level with the column tops beside it, yet it is the story's, read before the text under it
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.lines import Line
+    from newsgen.pdf.order import reading_order
+
+    def run(text: str, x0: float, top: float, x1: float, bottom: float, size: float = 9.5,
+            bold: bool = False) -> list[TextBlock]:
+        return [TextBlock([Line(text, x0, top, x1, bottom, size, bold, "F")])]
+
+    runs = [run("前三季度我国新改建农村公路", 315, 60, 440, 90, 20.0, True), run("本报讯 今年以来", 315, 98, 445, 110),
+            run("农村公路不仅要建好", 315, 125, 445, 245),
+            run("聚焦发展动能", 492, 112, 549, 121, bold=True), run("交通运输部最新数据显示", 455, 125, 586, 231),
+            run("另一篇文章的正文", 34, 300, 164, 400)]
+    placed = reading_order(runs, [], 842, 1191, 9.5)
+    texts = [p.block.text for p in placed]
+    story = {p.block.text: p.story for p in placed}
+    assert story["聚焦发展动能"] == story["前三季度我国新改建农村公路"] is not None
+    assert texts.index("聚焦发展动能") == texts.index("交通运输部最新数据显示") - 1

@@ -24,6 +24,10 @@ HEADING_SIZE = 1.1
 STORY_GAP = 4.0
 #: Heading lines at most this many times their size apart are one headline (a kicker, a title, a deck).
 HEAD_GAP = 1.0
+#: A subheading is set in bold or in type this many times the text size, at most this many text sizes
+#: over the text it heads.
+SUBHEAD_SIZE = 1.05
+SUBHEAD_GAP = 2.0
 #: A rule at most this many text sizes over a block is printed right over it.
 RULE_ABOVE = 1.5
 
@@ -126,6 +130,8 @@ def _stories(nodes: list[_Node], body: float) -> list[_Node]:
         _grow(group, nodes, taken, body, beside="right")
     for group in groups:                 # last a first column left of a centred headline: a column level
         _grow(group, nodes, taken, body, beside="left")    # with two stories' is the left one's next
+    for group in groups:                 # and a subheading heading a column of its text, centred in it
+        _subheads_over(group, nodes, taken, body)
     stories: list[_Node] = []
     for group in groups:
         if len(group) > 1:
@@ -159,6 +165,21 @@ def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, 
                 group.append(n)
                 taken.add(id(n))
                 grew = True
+
+
+def _subheads_over(group: list[_Node], nodes: list[_Node], taken: set[int], body: float) -> None:
+    """Add to a story the subheadings (a line of bold or a little larger type, in no story) printed right
+    over a run of its text, within its column: one heading the next column, centred, so not level with
+    the column tops beside it."""
+    for n in nodes:
+        run = n.run or []
+        if id(n) in taken or len(run) != 1 or n.heading(body) or \
+                not (run[0].bold or run[0].size > SUBHEAD_SIZE * body) or len(run[0].lines) > 2:
+            continue
+        if any(g.run and not g.heading(body) and 0 <= g.box.top - n.box.bottom <= SUBHEAD_GAP * body and
+               g.box.x0 - 1 <= n.box.x0 and n.box.x1 <= g.box.x1 + 1 for g in group):
+            group.append(n)
+            taken.add(id(n))
 
 
 def _column(group: list[_Node], run: _Node, body: float) -> Box:
