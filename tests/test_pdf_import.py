@@ -353,3 +353,24 @@ def test_a_subheading_centred_over_the_next_column_of_a_story_is_read_in_it() ->
     story = {p.block.text: p.story for p in placed}
     assert story["聚焦发展动能"] == story["前三季度我国新改建农村公路"] is not None
     assert texts.index("聚焦发展动能") == texts.index("交通运输部最新数据显示") - 1
+
+
+def test_a_column_opening_with_a_centred_subheading_goes_on_the_story_left_of_it() -> None:
+    # two continuations side by side: the first's second column opens with a subheading centred in it,
+    # so neither the subheading nor the text under it is level with the column left of it at its edge
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.lines import Line
+    from newsgen.pdf.order import reading_order
+
+    def run(text: str, x0: float, top: float, x1: float, bottom: float, bold: bool = False) -> list[TextBlock]:
+        return [TextBlock([Line(text, x0, top, x1, bottom, 9.5, bold, "F")])]
+
+    runs = [run("（上接第1版）", 30, 67, 88, 76), run("6G技术已率先开展试验验证", 30, 84, 153, 168),
+            run("筑牢民生保障", 196, 84, 250, 93, bold=True), run("截至2025年6月份", 162, 96, 285, 168),
+            run("推进6G标准研制", 294, 84, 416, 143), run("（上接第2版）", 425, 67, 484, 76),
+            run("菜花已到盛开期", 425, 84, 548, 244), run("对海菜花而言", 557, 84, 680, 357)]
+    placed = reading_order(runs, [], 842, 1191, 9.5)
+    story = {p.block.text: p.story for p in placed}
+    first = story["（上接第1版）"]
+    assert story["筑牢民生保障"] == story["截至2025年6月份"] == story["推进6G标准研制"] == first is not None
+    assert story["菜花已到盛开期"] == story["对海菜花而言"] == story["（上接第2版）"] != first

@@ -156,10 +156,11 @@ def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, 
                      _overlap(g.box, n.box) > 0]
             if under and _ruled(nodes, under, n):
                 under = []
+            span = _over_text(n, nodes, taken, body) if beside else n.box
             level = bool(beside) and any(
                 g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= 2 and
-                0 <= (n.box.x0 - _column(group, g, body).x1 if beside == "right" else
-                      _column(group, g, body).x0 - n.box.x1) <= 2.5 * body
+                0 <= (span.x0 - _column(group, g, body).x1 if beside == "right" else
+                      _column(group, g, body).x0 - span.x1) <= 2.5 * body
                 for g in group)
             if under or level:
                 group.append(n)
@@ -167,14 +168,30 @@ def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, 
                 grew = True
 
 
+def _subheading(n: _Node, body: float) -> bool:
+    """A run of one short block in bold or a little larger type: a subheading's."""
+    run = n.run or []
+    return len(run) == 1 and not n.heading(body) and (run[0].bold or run[0].size > SUBHEAD_SIZE * body) and \
+        len(run[0].lines) <= 2
+
+
+def _over_text(n: _Node, nodes: list[_Node], taken: set[int], body: float) -> Box:
+    """Where a node stands across the page: a subheading centred over a column of text (in no story yet)
+    stands across that column; anything else, across its own box."""
+    if not _subheading(n, body):
+        return n.box
+    under = next((r for r in nodes if r.run and id(r) not in taken and r is not n and not r.heading(body) and
+                  0 <= r.box.top - n.box.bottom <= SUBHEAD_GAP * body and
+                  r.box.x0 - 1 <= n.box.x0 and n.box.x1 <= r.box.x1 + 1), None)
+    return n.box if under is None else Box(under.box.x0, n.box.top, under.box.x1, n.box.bottom)
+
+
 def _subheads_over(group: list[_Node], nodes: list[_Node], taken: set[int], body: float) -> None:
     """Add to a story the subheadings (a line of bold or a little larger type, in no story) printed right
     over a run of its text, within its column: one heading the next column, centred, so not level with
     the column tops beside it."""
     for n in nodes:
-        run = n.run or []
-        if id(n) in taken or len(run) != 1 or n.heading(body) or \
-                not (run[0].bold or run[0].size > SUBHEAD_SIZE * body) or len(run[0].lines) > 2:
+        if id(n) in taken or not _subheading(n, body):
             continue
         if any(g.run and not g.heading(body) and 0 <= g.box.top - n.box.bottom <= SUBHEAD_GAP * body and
                g.box.x0 - 1 <= n.box.x0 and n.box.x1 <= g.box.x1 + 1 for g in group):
