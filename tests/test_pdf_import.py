@@ -374,3 +374,14 @@ def test_a_column_opening_with_a_centred_subheading_goes_on_the_story_left_of_it
     first = story["（上接第1版）"]
     assert story["筑牢民生保障"] == story["截至2025年6月份"] == story["推进6G标准研制"] == first is not None
     assert story["菜花已到盛开期"] == story["对海菜花而言"] == story["（上接第2版）"] != first
+
+
+def test_baselines_a_little_apart_across_the_page_do_not_chain_two_lines_into_one() -> None:
+    # a caption's two lines (bottoms 532.3 and 544.2) beside text columns whose baselines fall between
+    from newsgen.pdf.lines import make_lines
+    chars = _chars("图为李克强会见伊朗总统的一个场", 670.0, 523.5, 8.8)
+    chars += _chars("景。本报记者王勇摄", 670.0, 535.4, 8.8)
+    for n, top in enumerate((520.0, 522.5, 525.0, 527.5, 530.0, 532.5)):
+        chars += _chars("正文正文正文", 30.0 + 110 * n, top, 10.0)
+    lines = [ln.text for ln in make_lines(chars, 10.0) if ln.x0 >= 670]
+    assert lines == ["图为李克强会见伊朗总统的一个场", "景。本报记者王勇摄"]

@@ -70,7 +70,9 @@ def make_lines(chars: list[Char], body: float = 0.0) -> list[Line]:
     larger than it, a headline's, may set its words further apart)."""
     rows: list[list[Char]] = []
     for c in sorted(chars, key=lambda c: (c.bottom, c.x0)):
-        if rows and abs(rows[-1][-1].bottom - c.bottom) <= BASELINE_SLACK * max(c.size, rows[-1][-1].size):
+        # measured from the row's first (highest) bottom, not its last character's: baselines a little
+        # apart across the page (columns, captions) must not chain two lines of one column into a row
+        if rows and abs(rows[-1][0].bottom - c.bottom) <= BASELINE_SLACK * max(c.size, rows[-1][0].size):
             rows[-1].append(c)
         else:
             rows.append([c])
