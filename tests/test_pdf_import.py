@@ -176,3 +176,212 @@ def test_a_bad_pdf_is_refused_with_its_name_and_nothing_written(pages: Path, tmp
     err = capsys.readouterr().err
     assert code != 0 and "bad.pdf" in err and message in err
     assert not any(site.rglob("*.md")) and not (site / "articles").exists()
+
+
+def _chars(text: str, x: float, top: float, size: float, bold: bool = False) -> list:
+    from newsgen.pdf.chars import Char
+    return [Char(ch, x + k * size, top, x + (k + 1) * size, top + size, size, "F", bold)
+            for k, ch in enumerate(text)]
+
+
+def test_two_headlines_on_one_baseline_are_cut_at_the_gutter_their_gap_holds() -> None:
+    # two repeated titles side by side: the first ends short of its column's right edge, so the gap
+    # between them holds the gutter (305..315) though its middle lies left of it
+    from newsgen.pdf.lines import make_lines
+    body = 9.5
+    chars = _chars("河南永城探索共建共治共享新机制“平安义", 34.0, 73.0, 13.3, bold=True)
+    second = 314.8
+    chars += _chars("花开中国共享春日美好时光", second, 73.0, 13.3, bold=True)
+    for row in range(12):            # three columns of text under them: 34-164, 174-305, 315-445
+        for x0 in (34.0, 174.0, 315.0):
+            chars += _chars("正文正文正文正文正文正文正", x0, 126.0 + row * 14, 10.0)
+    lines = [ln for ln in make_lines(chars, body) if ln.size > 12]
+    assert [ln.text for ln in lines] == ["河南永城探索共建共治共享新机制“平安义", "花开中国共享春日美好时光"]
+
+
+def test_two_headlines_side_by_side_line_by_line_are_cut_where_their_gaps_line_up() -> None:
+    # two two-line headlines side by side over hardly any text (a page's foot): each line of the one
+    # shares its baseline with a line of the other, the gaps between them one white channel
+    from newsgen.pdf.lines import make_lines
+    chars = _chars("第28届中国青年五", 349.0, 1027.0, 16.0, bold=True)
+    chars += _chars("美称可能恢复自由", 507.0, 1027.0, 16.0, bold=True)
+    chars += _chars("四奖章评选结果揭晓", 349.0, 1052.0, 16.0, bold=True)
+    chars += _chars("计划行动伊称将回击", 513.0, 1052.0, 16.0, bold=True)
+    chars += _chars("在五四青年节到来之际，第28届中国青年", 349.0, 1094.0, 10.0)
+    for row in range(30):            # the page's text type elsewhere
+        chars += _chars("正文正文正文正文正文正文正", 34.0, 100.0 + row * 14, 10.0)
+    lines = [ln.text for ln in make_lines(chars, 10.0) if ln.size > 12]
+    assert lines == ["第28届中国青年五", "美称可能恢复自由", "四奖章评选结果揭晓", "计划行动伊称将回击"]
+
+
+def test_one_headline_with_a_word_space_on_one_line_only_stays_whole() -> None:
+    from newsgen.pdf.lines import make_lines
+    chars = _chars("某县乡村振兴", 349.0, 1027.0, 16.0, bold=True)
+    chars += _chars("跑出加速度", 349.0 + 6 * 16 + 20, 1027.0, 16.0, bold=True)
+    chars += _chars("产业兴旺农民增收", 349.0, 1052.0, 16.0, bold=True)
+    for row in range(30):
+        chars += _chars("正文正文正文正文正文正文正", 34.0, 100.0 + row * 14, 10.0)
+    lines = [ln.text for ln in make_lines(chars, 10.0) if ln.size > 12]
+    assert lines == ["某县乡村振兴 跑出加速度", "产业兴旺农民增收"]
+
+
+def _entry(text: str, page: int, story: int, rank: str, x0: float, top: float):
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.front import _Entry
+    from newsgen.pdf.lines import Line
+    line = Line(text, x0, top, x0 + 10 * len(text), top + 10, 10.0, False, "F")
+    return _Entry(TextBlock([line]), page, str(page), "a.pdf", None, False, rank, story=story)
+
+
+def test_a_title_printed_again_beside_the_jump_in_line_joins_with_the_text_under_it() -> None:
+    # page 3's continuation: its 上接 line heads the third column, the headline printed again is centred
+    # over the columns right of it (a story of its own), the rest of the text under that headline
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _join_jumps
+    e = [_entry("俄罗斯总统普京会见王毅", 1, 1, lay.TITLE, 100, 80),
+         _entry("本报讯 当地时间9月20日，普京在圣彼得堡会见王毅。", 1, 1, lay.BODY, 30, 500),
+         _entry("（下转第二版）", 1, 1, lay.JUMP, 580, 550),
+         _entry("另一篇文章的标题", 1, 2, lay.TITLE, 100, 600),
+         _entry("另一篇文章的正文。", 1, 2, lay.BODY, 30, 640),
+         _entry("（上接第一版）", 2, 3, lay.JUMP, 348, 223),
+         _entry("近平主席对俄罗斯进行访问。", 2, 3, lay.BODY, 348, 242),
+         _entry("俄罗斯总统普京会见王毅", 2, 4, lay.TITLE, 496, 203),
+         _entry("王毅转达了习近平主席的问候。", 2, 4, lay.BODY, 505, 242),
+         _entry("双方还就国际形势交换了意见。", 2, 4, lay.BODY, 663, 242),
+         _entry("第二版的另一篇文章", 2, 5, lay.TITLE, 100, 600),
+         _entry("它的正文。", 2, 5, lay.BODY, 30, 640)]
+    e[5].block.lines[0].text = "（上接第一版）"
+    e[2].block.lines[0].text = "（下转第二版）"
+    _join_jumps(e)
+    texts = [x.block.text for x in e]
+    assert texts[:8] == ["俄罗斯总统普京会见王毅", "本报讯 当地时间9月20日，普京在圣彼得堡会见王毅。", "（下转第二版）",
+                         "（上接第一版）", "近平主席对俄罗斯进行访问。", "俄罗斯总统普京会见王毅",
+                         "王毅转达了习近平主席的问候。", "双方还就国际形势交换了意见。"]
+    assert e[5].rank == lay.JUMP and texts[8] == "另一篇文章的标题"
+
+
+def test_a_jump_in_line_of_no_story_joins_the_story_its_title_is_printed_again_in() -> None:
+    # the 上接 line stands left of the repeated headline (no story of its own); the next story in
+    # reading order is another article's, which stays where it is
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _join_jumps
+    e = [_entry("赵乐际出席金砖国家议会论坛", 1, 1, lay.TITLE, 100, 80),
+         _entry("本报讯 第十届金砖国家议会论坛举行。", 1, 1, lay.BODY, 30, 500),
+         _entry("（下转第二版）", 1, 1, lay.JUMP, 580, 550),
+         _entry("（上接第一版）", 2, None, lay.JUMP, 30, 87),
+         _entry("新闻特写：多元体育的盛会", 2, 5, lay.TITLE, 67, 226),
+         _entry("本报讯 第12届世界运动会正在成都举行。", 2, 5, lay.BODY, 30, 288),
+         _entry("赵乐际出席金砖国家议会论坛", 2, 4, lay.TITLE, 119, 69),
+         _entry("金砖合作民意基础。", 2, 4, lay.BODY, 30, 104)]
+    _join_jumps(e)
+    texts = [x.block.text for x in e]
+    assert texts == ["赵乐际出席金砖国家议会论坛", "本报讯 第十届金砖国家议会论坛举行。", "（下转第二版）",
+                     "（上接第一版）", "赵乐际出席金砖国家议会论坛", "金砖合作民意基础。",
+                     "新闻特写：多元体育的盛会", "本报讯 第12届世界运动会正在成都举行。"]
+    assert e[6].rank == lay.TITLE
+
+
+def test_a_bold_dateline_on_a_line_of_its_own_is_text_not_a_subheading() -> None:
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _rank
+    bold = [_entry(t, 1, 1, lay.BODY, 30, 100 + 20 * n) for n, t in
+            enumerate(["本报杭州九月十七日电", "中新社广州12月15日电", "夯实发展动能"])]
+    for x in bold:
+        x.block.lines[0].bold = True
+    _rank(bold, 10.0)
+    assert [x.rank for x in bold] == [lay.BODY, lay.BODY, lay.SUBHEADING]
+
+
+def test_two_continuations_side_by_side_each_keep_the_columns_right_of_their_jump_line() -> None:
+    # page 4: 上接第2版 over columns 1-3 (its first column opens with a paragraph's short last line),
+    # 上接第3版 over columns 4-5; the columns are level, a gutter apart
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.lines import Line
+    from newsgen.pdf.order import reading_order
+
+    def run(text: str, x0: float, top: float, x1: float, bottom: float) -> list[TextBlock]:
+        return [TextBlock([Line(text, x0, top, x1, bottom, 10.0, False, "F")])]
+
+    runs = [run("（上接第2版）", 32, 69, 97, 79), run("要遵循。", 32, 88, 72, 98), run("会议指出", 32, 102, 179, 198),
+            run("分党组要", 190, 88, 337, 198), run("政建设", 348, 88, 494, 198),
+            run("（上接第3版）", 505, 69, 570, 79), run("管的靶子", 505, 88, 652, 240),
+            run("个角度讲", 663, 88, 810, 226)]
+    placed = reading_order(runs, [], 842, 1191, 10.0)
+    story = {p.block.text: p.story for p in placed}
+    assert story["分党组要"] == story["政建设"] == story["（上接第2版）"] != story["管的靶子"]
+    assert story["个角度讲"] == story["（上接第3版）"]
+
+
+def test_two_jumps_to_one_page_pair_by_the_headline_printed_again() -> None:
+    # two articles of page 1 go on on page 2; the one read first on page 1 goes on second on page 2, its
+    # headline printed again over its 上接 line there
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _join_jumps
+    e = [_entry("李强出席东盟与中日韩领导人会议", 1, 1, lay.TITLE, 100, 80),
+         _entry("本报讯 李强在雅加达出席会议。", 1, 1, lay.BODY, 30, 120),
+         _entry("（下转第二版）", 1, 1, lay.JUMP, 300, 140),
+         _entry("习近平会见刚果（布）总统", 1, 2, lay.TITLE, 100, 400),
+         _entry("本报讯 习近平会见萨苏，萨苏表示，共建“一带一", 1, 2, lay.BODY, 30, 440),
+         _entry("（下转第二版）", 1, 2, lay.JUMP, 300, 460),
+         _entry("（上接第一版）", 2, 8, lay.JUMP, 30, 67),
+         _entry("路”是一项伟大的工程。", 2, 8, lay.BODY, 30, 84),
+         _entry("李强出席东盟与中日韩领导人会议", 2, 9, lay.TITLE, 165, 69),
+         _entry("（上接第一版）", 2, 9, lay.JUMP, 162, 103),
+         _entry("子。重点做好三件事情。", 2, 9, lay.BODY, 162, 120)]
+    _join_jumps(e)
+    texts = [x.block.text for x in e]
+    assert texts.index("子。重点做好三件事情。") == 5 and texts.index("路”是一项伟大的工程。") == 10
+
+
+def test_a_subheading_centred_over_the_next_column_of_a_story_is_read_in_it() -> None:
+    # a story's text goes on in the next column under a bold subheading centred in that column: it is
+    # not level with the column tops beside it, yet it is the story's, read before the text under it
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.lines import Line
+    from newsgen.pdf.order import reading_order
+
+    def run(text: str, x0: float, top: float, x1: float, bottom: float, size: float = 9.5,
+            bold: bool = False) -> list[TextBlock]:
+        return [TextBlock([Line(text, x0, top, x1, bottom, size, bold, "F")])]
+
+    runs = [run("前三季度我国新改建农村公路", 315, 60, 440, 90, 20.0, True), run("本报讯 今年以来", 315, 98, 445, 110),
+            run("农村公路不仅要建好", 315, 125, 445, 245),
+            run("聚焦发展动能", 492, 112, 549, 121, bold=True), run("交通运输部最新数据显示", 455, 125, 586, 231),
+            run("另一篇文章的正文", 34, 300, 164, 400)]
+    placed = reading_order(runs, [], 842, 1191, 9.5)
+    texts = [p.block.text for p in placed]
+    story = {p.block.text: p.story for p in placed}
+    assert story["聚焦发展动能"] == story["前三季度我国新改建农村公路"] is not None
+    assert texts.index("聚焦发展动能") == texts.index("交通运输部最新数据显示") - 1
+
+
+def test_a_column_opening_with_a_centred_subheading_goes_on_the_story_left_of_it() -> None:
+    # two continuations side by side: the first's second column opens with a subheading centred in it,
+    # so neither the subheading nor the text under it is level with the column left of it at its edge
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.lines import Line
+    from newsgen.pdf.order import reading_order
+
+    def run(text: str, x0: float, top: float, x1: float, bottom: float, bold: bool = False) -> list[TextBlock]:
+        return [TextBlock([Line(text, x0, top, x1, bottom, 9.5, bold, "F")])]
+
+    runs = [run("（上接第1版）", 30, 67, 88, 76), run("6G技术已率先开展试验验证", 30, 84, 153, 168),
+            run("筑牢民生保障", 196, 84, 250, 93, bold=True), run("截至2025年6月份", 162, 96, 285, 168),
+            run("推进6G标准研制", 294, 84, 416, 143), run("（上接第2版）", 425, 67, 484, 76),
+            run("菜花已到盛开期", 425, 84, 548, 244), run("对海菜花而言", 557, 84, 680, 357)]
+    placed = reading_order(runs, [], 842, 1191, 9.5)
+    story = {p.block.text: p.story for p in placed}
+    first = story["（上接第1版）"]
+    assert story["筑牢民生保障"] == story["截至2025年6月份"] == story["推进6G标准研制"] == first is not None
+    assert story["菜花已到盛开期"] == story["对海菜花而言"] == story["（上接第2版）"] != first
+
+
+def test_baselines_a_little_apart_across_the_page_do_not_chain_two_lines_into_one() -> None:
+    # a caption's two lines (bottoms 532.3 and 544.2) beside text columns whose baselines fall between
+    from newsgen.pdf.lines import make_lines
+    chars = _chars("图为李克强会见伊朗总统的一个场", 670.0, 523.5, 8.8)
+    chars += _chars("景。本报记者王勇摄", 670.0, 535.4, 8.8)
+    for n, top in enumerate((520.0, 522.5, 525.0, 527.5, 530.0, 532.5)):
+        chars += _chars("正文正文正文", 30.0 + 110 * n, top, 10.0)
+    lines = [ln.text for ln in make_lines(chars, 10.0) if ln.x0 >= 670]
+    assert lines == ["图为李克强会见伊朗总统的一个场", "景。本报记者王勇摄"]

@@ -74,3 +74,30 @@ def test_text_under_its_headline_stays_with_it_after_a_credit(monkeypatch: pytes
 def test_a_text_bulletin_parses_as_without_cues() -> None:
     text = "\n\n".join(["某县乡村振兴跑出加速度", LEAD, MORE, "城区新增公共停车位五百个", MORE])
     assert parse(text) == parse(text, None) == parse(text, {})
+
+
+PARKING = ["城区新增公共停车位五百个，停车难问题得到有效缓解，市民停车更加便利，停车秩序明显好转。",
+           "新增停车位主要分布在老旧小区周边和医院、学校附近，停车收费标准保持不变，市民停车普遍欢迎。",
+           "城区还将建设智慧停车平台，实时发布停车泊位信息，引导停车有序，缓解高峰时段停车压力。"]
+OTHER = [("城区新增公共停车位五百个", TITLE),
+         ("本报讯 城区停车难问题得到缓解，新增公共停车位五百个，停车收费标准不变，市民停车更加便利。", BODY),
+         ("据介绍，城区还将建设智慧停车平台，发布停车泊位信息，新增停车位分布在老旧小区和医院附近。", BODY)]
+
+
+@pytest.mark.parametrize("cue", [{"story": 1}, {"story": 7, "page": 2, "jumped": True}])
+def test_text_printed_in_a_headlines_story_or_joined_by_its_jump_lines_is_never_split_off(
+        cue: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    # paragraphs that read like another article on the page (its words), and a scorer that takes every
+    # seam it is asked about: printed under the headline, or in the continuation its jump lines joined,
+    # they are never asked about
+    from newsgen.bulletin.sections import State
+    real = State.decide
+    monkeypatch.setattr(State, "decide", lambda self, name, cues, items, p, threshold=0.5:
+                        True if name.startswith("glued") else real(self, name, cues, items, p, threshold))
+    blocks = [("某县乡村振兴跑出加速度", Layout(TITLE, story=1)), (LEAD, Layout(BODY, story=1)),
+              (MORE, Layout(BODY, story=1))]
+    blocks += [(t, Layout(BODY, **cue)) for t in PARKING]
+    blocks += [(t, Layout(rank, story=2)) for t, rank in OTHER]
+    text, cues = _bulletin(blocks)
+    drafts = parse(text, cues).drafts
+    assert len(drafts) == 2 and all(t[:10] in drafts[0].body for t in PARKING)

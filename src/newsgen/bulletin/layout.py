@@ -40,6 +40,7 @@ class Layout:
     rule_above: bool = False   # a rule line printed right over it
     file: str = ""
     story: int | None = None   # the story it is printed in: a headline and what is printed under it
+    jumped: bool = False       # a continuation's, moved by its 上接 line to after the 下转 line it answers
 
 
 def apply(f: Features, cue: Layout) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen.bulletin import layout as lay
+from newsgen.bulletin import leads
 from newsgen.bulletin.layout import Layout
 from newsgen.errors import Location, NewsgenError
 from newsgen.files import read_regular
@@ -71,6 +72,7 @@ class _Entry:
     rank: str = lay.BODY
     spans: int = 1
     story: int | None = None
+    jumped: bool = False       # moved to after the 下转 line of the article it continues
 
 
 def read_issue(paths: list[Path]) -> PdfIssue:
@@ -151,8 +153,8 @@ def _rank(entries: list[_Entry], body: float) -> None:
             e.rank = lay.TITLE       # a headline's type: large, or bold and larger than the text
         elif e.block.size >= MID_SIZE * body:
             e.rank = lay.DECK        # larger than the text, light: a kicker or a deck (by where it stands)
-        elif e.block.bold and len(e.block.text) <= BOLD_HEAD_MAX:
-            e.rank = lay.SUBHEADING
+        elif e.block.bold and len(e.block.text) <= BOLD_HEAD_MAX and not leads.is_outlet_lead(e.block.text):
+            e.rank = lay.SUBHEADING  # (a lead's dateline set in bold on a line of its own is text)
         elif e.block.size <= SMALL_SIZE * body:
             e.rank = lay.CAPTION
     i = 0
@@ -206,9 +208,10 @@ def _join_jumps(entries: list[_Entry]) -> None:
             k += 1
             continue
         used.add(id(e))
-        source = next((o for o in entries if o.block.jump and o.block.jump[0] == "out" and id(o) not in used
-                       and o.block.jump[1] in (e.printed, str(e.page)) and jump[1] in (o.printed, str(o.page))
-                       and o.page != e.page), None)
+        sources = [o for o in entries if o.block.jump and o.block.jump[0] == "out" and id(o) not in used
+                   and o.block.jump[1] in (e.printed, str(e.page)) and jump[1] in (o.printed, str(o.page))
+                   and o.page != e.page]
+        source = _pick_source(entries, sources, e)
         if source is None:
             k += 1
             continue
@@ -220,7 +223,10 @@ def _join_jumps(entries: list[_Entry]) -> None:
         end = entries.index(e) + 1
         nxt = entries[end] if end < len(entries) else None
         story = e.story
-        if story is None and nxt is not None and nxt.page == e.page and nxt.rank in lay.HEADLINE_RANKS and \
+        repeat = _repeated_title(entries, source, e)
+        if story is None and repeat is not None:
+            story = repeat.story                # the 上接 line beside the story its title is printed again in
+        elif story is None and nxt is not None and nxt.page == e.page and nxt.rank in lay.HEADLINE_RANKS and \
                 min(nxt.block.box.x1, e.block.box.x1) > max(nxt.block.box.x0, e.block.box.x0):
             story = nxt.story                   # the 上接 line over the story its title is printed again in
         moved = entries[k:end]
@@ -240,11 +246,80 @@ def _join_jumps(entries: list[_Entry]) -> None:
             end += 1
             if n.block.jump:                    # it jumps on again: its 下转 line goes with it
                 break
+        if repeat is not None:
+            moved += _under_repeat(entries, repeat, moved)
         for n in moved:
+            n.jumped = True
             entries.remove(n)
         at = entries.index(source) + 1
         entries[at:at] = moved
         k = 0
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _headline(entries: list[_Entry], source: _Entry) -> str:
+    """The headline (its title lines, no spaces) of the story a 下转 line ends on its page."""
+    if source.story is None:
+        return ""
+    return _squash("".join(o.block.text for o in entries if o.story == source.story and o.page == source.page
+                           and o.rank == lay.TITLE))
+
+
+def _pick_source(entries: list[_Entry], sources: list[_Entry], jump_in: _Entry) -> _Entry | None:
+    """Of the 下转 lines that send readers to this 上接 line's page, the one whose headline is printed
+    again by it (nearer it than any other 上接 line of the page: over it or beside it); else the first
+    (in reading order) whose headline is not printed again elsewhere on that page, by another
+    continuation; else the first."""
+    ins = [n for n in entries if n.page == jump_in.page and n.block.jump and n.block.jump[0] == "in"]
+    free = []
+    for o in sources:
+        title = _headline(entries, o)
+        again = [n for n in entries if len(title) >= 4 and n.page == jump_in.page and
+                 n.rank in (lay.TITLE, lay.JUMP) and not n.block.jump and _squash(n.block.text) == title]
+        if any(min(ins, key=lambda j, n=n: _apart(j.block.box, n.block.box)) is jump_in for n in again):
+            return o
+        if not again:
+            free.append(o)
+    return free[0] if free else sources[0] if sources else None
+
+
+def _apart(a: Box, b: Box) -> float:
+    """How far apart two boxes are: the white between them across plus the white between them down."""
+    return max(0.0, a.x0 - b.x1, b.x0 - a.x1) + max(0.0, a.top - b.bottom, b.top - a.bottom)
+
+
+def _repeated_title(entries: list[_Entry], source: _Entry, jump_in: _Entry) -> _Entry | None:
+    """The headline of the article that jumps from ``source``, printed again on the continuation's page
+    as a story of its own (centred over the continuation's columns, beside its 上接 line rather than
+    over it): found by its words, the headline as printed where the article starts."""
+    title = _headline(entries, source)
+    if len(title) < 4:
+        return None
+    return next((n for n in entries if n.page == jump_in.page and n.rank == lay.TITLE and n.story is not None
+                 and n.story != jump_in.story and _squash(n.block.text) == title), None)
+
+
+def _under_repeat(entries: list[_Entry], title: _Entry, moved: list[_Entry]) -> list[_Entry]:
+    """The repeated headline ``title`` (made a jump line) and the text printed under it in its story: the
+    rest of the continuation; the headline alone when ``moved`` holds its story's text already."""
+    if title in moved:
+        return []
+    title.rank = lay.JUMP
+    if title.story in {m.story for m in moved}:
+        return [title]                          # its text is moved already: the headline goes with it
+    taken = {id(m) for m in moved}
+    out = [title]
+    for m in entries[entries.index(title) + 1:]:
+        if m.page != title.page or m.story != title.story or m.rank in lay.HEADLINE_RANKS or id(m) in taken or \
+                m.block.jump and m.block.jump[0] == "in":
+            break
+        out.append(m)
+        if m.block.jump:
+            break
+    return out
 
 
 def _bulletin(name: str, files: list[Path], sha: str, entries: list[_Entry], pages: int) -> PdfIssue:
@@ -257,6 +332,6 @@ def _bulletin(name: str, files: list[Path], sha: str, entries: list[_Entry], pag
         box = e.block.box
         cues[len(lines) + 1] = Layout(e.rank, e.page, (round(box.x0, 1), round(box.top, 1), round(box.x1, 1),
                                       round(box.bottom, 1)), e.block.size, e.block.bold, e.frame is not None,
-                                      e.spans, e.rule_above, e.file, e.story)
+                                      e.spans, e.rule_above, e.file, e.story, e.jumped)
         lines += [text, ""]
     return PdfIssue(name, files, sha, "\n".join(lines), cues, pages)

@@ -70,7 +70,9 @@ def make_lines(chars: list[Char], body: float = 0.0) -> list[Line]:
     larger than it, a headline's, may set its words further apart)."""
     rows: list[list[Char]] = []
     for c in sorted(chars, key=lambda c: (c.bottom, c.x0)):
-        if rows and abs(rows[-1][-1].bottom - c.bottom) <= BASELINE_SLACK * max(c.size, rows[-1][-1].size):
+        # measured from the row's first (highest) bottom, not its last character's: baselines a little
+        # apart across the page (columns, captions) must not chain two lines of one column into a row
+        if rows and abs(rows[-1][0].bottom - c.bottom) <= BASELINE_SLACK * max(c.size, rows[-1][0].size):
             rows[-1].append(c)
         else:
             rows.append([c])
@@ -95,21 +97,51 @@ def make_lines(chars: list[Char], body: float = 0.0) -> list[Line]:
     return sorted((_line(run) for run in runs), key=lambda ln: (ln.top, ln.x0))
 
 
-def _over_gutter(text_runs: list[list[Char]], x: float, below: float, body: float) -> bool:
-    """Whether ``x`` lies over a gutter of the text printed under ``below``: text lines end just left of
-    it and start just right of it, and hardly any runs across it (an advertisement further down may)."""
+def _over_gutter(text_runs: list[list[Char]], left: float, right: float, below: float, body: float) -> bool:
+    """Whether the gap from ``left`` to ``right`` holds a gutter of the text printed under ``below``: text
+    lines end in it (or just left of it) and start in it (or just right of it), left of where they
+    start, and hardly any runs across it (an advertisement further down may). A headline may end short
+    of its column, so the gutter need not lie at the gap's middle."""
     near = [r for r in text_runs if below <= r[0].top <= below + GUTTER_DEPTH * body]
+    ends = sorted(r[-1].x1 for r in near if left - GUTTER_REACH * body < r[-1].x1 <= right)
+    starts = sorted(r[0].x0 for r in near if left <= r[0].x0 < right + GUTTER_REACH * body)
+    if len(ends) < 2 or len(starts) < 2:
+        return False
+    end, start = ends[len(ends) // 2], starts[len(starts) // 2]
+    if end > start:
+        return False
+    x = (end + start) / 2
     across = sum(1 for r in near if r[0].x0 < x < r[-1].x1)
-    ends = sum(1 for r in near if x - GUTTER_REACH * body < r[-1].x1 <= x)
-    starts = sum(1 for r in near if x <= r[0].x0 < x + GUTTER_REACH * body)
-    return ends >= 2 and starts >= 2 and across * 2 < min(ends, starts)
+    return across * 2 < min(len(ends), len(starts))
+
+
+def _gaps(run: list[Char], body: float) -> list[tuple[float, float]]:
+    """The gaps between two characters of a run (no space character in them) wider than a space."""
+    return [(prev.x1, c.x0) for prev, c in zip(run, run[1:], strict=False)
+            if c.x0 - prev.x1 > SPACE_GAP * body and not prev.text.isspace() and not c.text.isspace()]
+
+
+def _stacked_gap(gap: tuple[float, float], run: list[Char], heads: list[list[Char]], body: float) -> bool:
+    """Whether the line in a headline's type right over or under ``run`` (its type, a line apart) has a
+    gap overlapping ``gap``: a white channel down the lines of two headlines printed side by side,
+    line by line on shared baselines (one headline's word spaces never line up so)."""
+    size = run[0].size
+    for other in heads:
+        if other is run or abs(other[0].size - size) > SIZE_CUT * size or \
+                not 0 < abs(other[0].bottom - run[0].bottom) <= 2 * size:
+            continue
+        if any(min(a1, gap[1]) - max(a0, gap[0]) > 0 for a0, a1 in _gaps(other, body)):
+            return True
+    return False
 
 
 def _cut_at_gutters(runs: list[list[Char]], body: float) -> list[list[Char]]:
     """Lines in a headline's type cut where a gap between two characters (no space character in it)
-    lies over a gutter between the text columns under it: two headlines printed side by side on one
-    baseline (their gap, a gutter, is narrower than a headline's word space)."""
+    lies over a gutter between the text columns under it, or lines up with a gap of the headline line
+    over or under it: two headlines printed side by side on one baseline (their gap, a gutter, is
+    narrower than a headline's word space)."""
     text_runs = [r for r in runs if abs(r[0].size - body) <= SIZE_CUT * body and len(r) >= 4]
+    heads = [r for r in runs if r[0].size > 1.3 * body]
     out: list[list[Char]] = []
     for run in runs:
         if run[0].size <= 1.3 * body:
@@ -118,8 +150,9 @@ def _cut_at_gutters(runs: list[list[Char]], body: float) -> list[list[Char]]:
         piece = [run[0]]
         below = max(c.bottom for c in run)
         for prev, c in zip(run, run[1:], strict=False):
+            gap = (prev.x1, c.x0)
             if c.x0 - prev.x1 > SPACE_GAP * body and not prev.text.isspace() and not c.text.isspace() and \
-                    _over_gutter(text_runs, (prev.x1 + c.x0) / 2, below, body):
+                    (_over_gutter(text_runs, prev.x1, c.x0, below, body) or _stacked_gap(gap, run, heads, body)):
                 out.append(piece)
                 piece = []
             piece.append(c)

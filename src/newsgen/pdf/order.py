@@ -24,6 +24,10 @@ HEADING_SIZE = 1.1
 STORY_GAP = 4.0
 #: Heading lines at most this many times their size apart are one headline (a kicker, a title, a deck).
 HEAD_GAP = 1.0
+#: A subheading is set in bold or in type this many times the text size, at most this many text sizes
+#: over the text it heads.
+SUBHEAD_SIZE = 1.05
+SUBHEAD_GAP = 2.0
 #: A rule at most this many text sizes over a block is printed right over it.
 RULE_ABOVE = 1.5
 
@@ -121,9 +125,13 @@ def _stories(nodes: list[_Node], body: float) -> list[_Node]:
         else:
             groups.append([head])
     for group in groups:                 # first what is printed right under each headline
-        _grow(group, nodes, taken, body, beside=False)
-    for group in groups:                 # then the columns its text goes on in, beside those
-        _grow(group, nodes, taken, body, beside=True)
+        _grow(group, nodes, taken, body)
+    for group in groups:                 # then the columns its text goes on in, right of those
+        _grow(group, nodes, taken, body, beside="right")
+    for group in groups:                 # last a first column left of a centred headline: a column level
+        _grow(group, nodes, taken, body, beside="left")    # with two stories' is the left one's next
+    for group in groups:                 # and a subheading heading a column of its text, centred in it
+        _subheads_over(group, nodes, taken, body)
     stories: list[_Node] = []
     for group in groups:
         if len(group) > 1:
@@ -134,10 +142,10 @@ def _stories(nodes: list[_Node], body: float) -> list[_Node]:
     return [n for n in nodes if id(n) not in grouped] + stories
 
 
-def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, beside: bool) -> None:
-    """Add to a story the nodes printed right under one of its pieces (and, with ``beside``, the runs of
-    text that start level with one of its runs, a gutter to its right or left: the next column of its
-    text, or the first, left of a centred headline narrower than the story)."""
+def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, beside: str = "") -> None:
+    """Add to a story the nodes printed right under one of its pieces (and, with ``beside`` 'right' or
+    'left', the runs of text that start level with one of its runs, a gutter to that side of it: the
+    next column of its text, or the first, left of a centred headline narrower than the story)."""
     grew = True
     while grew:
         grew = False
@@ -148,13 +156,54 @@ def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, 
                      _overlap(g.box, n.box) > 0]
             if under and _ruled(nodes, under, n):
                 under = []
-            level = beside and any(g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= 2 and
-                                   (0 <= n.box.x0 - g.box.x1 <= 2.5 * body or 0 <= g.box.x0 - n.box.x1 <= 2.5 * body)
-                                   for g in group)
+            span = _over_text(n, nodes, taken, body) if beside else n.box
+            level = bool(beside) and any(
+                g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= 2 and
+                0 <= (span.x0 - _column(group, g, body).x1 if beside == "right" else
+                      _column(group, g, body).x0 - span.x1) <= 2.5 * body
+                for g in group)
             if under or level:
                 group.append(n)
                 taken.add(id(n))
                 grew = True
+
+
+def _subheading(n: _Node, body: float) -> bool:
+    """A run of one short block in bold or a little larger type: a subheading's."""
+    run = n.run or []
+    return len(run) == 1 and not n.heading(body) and (run[0].bold or run[0].size > SUBHEAD_SIZE * body) and \
+        len(run[0].lines) <= 2
+
+
+def _over_text(n: _Node, nodes: list[_Node], taken: set[int], body: float) -> Box:
+    """Where a node stands across the page: a subheading centred over a column of text (in no story yet)
+    stands across that column; anything else, across its own box."""
+    if not _subheading(n, body):
+        return n.box
+    under = next((r for r in nodes if r.run and id(r) not in taken and r is not n and not r.heading(body) and
+                  0 <= r.box.top - n.box.bottom <= SUBHEAD_GAP * body and
+                  r.box.x0 - 1 <= n.box.x0 and n.box.x1 <= r.box.x1 + 1), None)
+    return n.box if under is None else Box(under.box.x0, n.box.top, under.box.x1, n.box.bottom)
+
+
+def _subheads_over(group: list[_Node], nodes: list[_Node], taken: set[int], body: float) -> None:
+    """Add to a story the subheadings (a line of bold or a little larger type, in no story) printed right
+    over a run of its text, within its column: one heading the next column, centred, so not level with
+    the column tops beside it."""
+    for n in nodes:
+        if id(n) in taken or not _subheading(n, body):
+            continue
+        if any(g.run and not g.heading(body) and 0 <= g.box.top - n.box.bottom <= SUBHEAD_GAP * body and
+               g.box.x0 - 1 <= n.box.x0 and n.box.x1 <= g.box.x1 + 1 for g in group):
+            group.append(n)
+            taken.add(id(n))
+
+
+def _column(group: list[_Node], run: _Node, body: float) -> Box:
+    """The column a story's run of text is printed in: the story's text runs under and over it (a short
+    last line of a paragraph is a run of its own, narrower than its column)."""
+    same = [g.box for g in group if g.run and not g.heading(body) and _overlap(g.box, run.box) > 0]
+    return _union(same)
 
 
 def _ruled(nodes: list[_Node], above: list[_Node], n: _Node) -> bool:

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from newsgen.bulletin.layout import Layout
 from newsgen.bulletin.rules.common import (
     ATTACH_MIN,
     FORMULA_SPAN,
@@ -200,6 +201,9 @@ def split_glued_runs(state: State) -> None:
         for j in range(first, stop):
             left_counts.update(item_grams[j - 1])
             tail_counts.subtract(item_grams[j - 1])
+            if _in_head_story(sec, j):
+                continue     # printed under this headline on the page (a PDF's story), or its continuation
+                             # joined by its jump lines: no seam there
             tail_vector = state.vectorizer.weigh(tail_counts)
             start_vector = state.vectorizer.weigh(left_counts)
             own = cosine(tail_vector, start_vector)
@@ -252,6 +256,16 @@ def split_glued_runs(state: State) -> None:
             state.sections.insert(k + 1, tail)
             continue   # both pieces are looked at again: the head may hold another seam (the tail is next)
         k += 1
+
+
+def _in_head_story(sec: Section, j: int) -> bool:
+    """Whether the paragraph at ``j`` is printed in the story of the section's headline on the page it
+    was read from, or in a continuation the page's jump lines joined to it (a PDF's layout:
+    :mod:`newsgen.bulletin.layout`); never in a text bulletin."""
+    head = sec.head[0].feat.layout if sec.head else None
+    cue = sec.body[j].feat.layout
+    return isinstance(head, Layout) and isinstance(cue, Layout) and head.story is not None and \
+        (cue.story == head.story or cue.jumped)
 
 
 #: A start of at most this many paragraphs (a headline and its lead, perhaps one more) is too short to
