@@ -13,6 +13,8 @@ def is_pdf(path: Path) -> bool:
         return any(p.suffix.lower() == ".pdf" for p in path.iterdir())
     if path.suffix.lower() == ".pdf":
         return True
+    if not path.is_file():   # a FIFO or a device: opened to look, it would wait or never end
+        return False
     try:
         with path.open("rb") as fh:
             return fh.read(1024).lstrip().startswith(b"%PDF")
