@@ -356,7 +356,7 @@ def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
     assert manifest.startswith("pages-") and names[3:6] == [manifest.replace(".json", ".delta.json"), manifest,
                                                               manifest.replace(".json", ".reads.json")]
     assert names[6:] == ["photos", "pinyin.json", "related.json", "related.keys.json", "templates.json"]
-    assert sorted(p.name for p in (site / CACHE_DIR / "photos").iterdir()) == ["refs.json"]   # no photos here
+    assert sorted(p.name for p in (site / CACHE_DIR / "photos").iterdir()) == ["records.json"]   # no photos here
     # nothing pickled: a hostile cache can at worst make the build cold
 
 

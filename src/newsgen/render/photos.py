@@ -28,15 +28,15 @@ import os
 import re
 import warnings
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from newsgen import cachefile
 from newsgen.config import PhotosConfig
-from newsgen.content import WAITING_PHOTO
+from newsgen.content import WAITING_PHOTO, file_digest, with_digest
 
 #: File name endings of the images newsgen publishes as photos.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
@@ -212,9 +212,10 @@ def _realpath(path: str, known: dict[str, str] | None) -> str:
     return real
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One derivative: its format, size and path in the output."""
+class Variant(NamedTuple):
+    """One derivative: its format, size and path in the output. (A tuple: a build makes one for each
+    derivative of each photo shown, and a frozen dataclass's making cost 20 ms of a body edit at
+    1,000 photos.)"""
 
     format: str
     width: int
@@ -365,11 +366,50 @@ def encode(data: bytes, shown: str, config: PhotosConfig) -> dict[tuple[str, int
     return out
 
 
+class PhotoRecords:
+    """What a build keeps of its photos for the next one, in one file (:meth:`load`, :meth:`save`):
+
+    - ``files``: each photo file read, by its path in the site: [its identity (size, mtime, ctime,
+      inode), the digest of its bytes, its width and height as shown];
+    - ``articles``: each article file, by its path in the site: [the file's digest, the images its
+      body names ([address, alt text, line]), the photo files they resolved to] (see :func:`prepare`).
+
+    Neither depends on the photo settings: what does (the photos' keys, their derivatives' names)
+    is made from them again by each build, which costs microseconds a photo.
+    """
+
+    VERSION = 1
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.files: dict[str, list[Any]] = {}
+        self.articles: dict[str, list[Any]] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> PhotoRecords:
+        """The records kept at ``path``; none when it is missing, damaged or of another version."""
+        records = cls(path)
+        try:
+            data = cachefile.read_json(path)
+        except (OSError, ValueError):
+            return records
+        if isinstance(data, dict) and data.get("version") == cls.VERSION and isinstance(data.get("files"), dict) \
+                and isinstance(data.get("articles"), dict):
+            records.files, records.articles = data["files"], data["articles"]
+        return records
+
+    def save(self, files: dict[str, list[Any]], articles: dict[str, list[Any]]) -> None:
+        """Keep these records in place of the loaded ones (written only when they differ)."""
+        if self.path is not None and (files, articles) != (self.files, self.articles):
+            cachefile.write_json(self.path, {"version": self.VERSION, "files": files, "articles": articles})
+        self.files, self.articles = files, articles
+
+
 class Photos:
     """The photos of one build: resolved, inspected (by file identity, cached) and encoded (by key, cached).
 
-    ``cache_dir`` (``.newsgen-cache/photos``) keeps the derivatives and ``index.json`` (file identity ->
-    digest and size); without it everything is read and encoded afresh and kept in memory.
+    ``cache_dir`` (``.newsgen-cache/photos``) keeps the derivatives and ``records.json``
+    (:class:`PhotoRecords`); without it everything is read and encoded afresh and kept in memory.
     """
 
     def __init__(self, site: Path, config: PhotosConfig, cache_dir: Path | None, base_path: str = "/") -> None:
@@ -378,48 +418,46 @@ class Photos:
         self.cache_dir = cache_dir
         self.base_path = base_path
         self.stamp = settings_stamp(config)
-        self._known: dict[str, list[Any]] = {}
+        self.records = PhotoRecords.load(cache_dir / "records.json") if cache_dir is not None else PhotoRecords()
+        self._known: dict[str, list[Any]] = self.records.files
         self._used: dict[str, list[Any]] = {}
+        self.articles: dict[str, list[Any]] = {}   # this build's article records (see prepare)
         self._photos: dict[str, Photo] = {}
         self._memory: dict[str, bytes] = {}
         self.encoded = 0   # photos encoded by this build (the rest from the cache)
         self.real_paths: dict[str, str] = {}   # folder -> its real path, for resolve()
         self._cached: set[str] | None = None   # the names in cache_dir, listed once (see missing())
-        if cache_dir is not None:
-            try:
-                data = cachefile.read_json(cache_dir / "index.json")
-                if isinstance(data, dict) and isinstance(data.get("files"), dict):
-                    self._known = data["files"]
-            except (OSError, ValueError):
-                pass
+        self._formats = _formats(config)
+        self._widths: dict[int, list[int]] = {}   # a photo's width -> target_widths()
 
-    def photo(self, source: Path) -> Photo:
-        """The published form of the photo at ``source`` (relative to the site); :class:`PhotoError`."""
-        name = source.as_posix()
+    def photo(self, source: Path | str, identity: list[int] | None = None) -> Photo:
+        """The published form of the photo at ``source`` (relative to the site); :class:`PhotoError`.
+        ``identity``: its file's (size, mtime, ctime, inode) when the caller has just found it."""
+        name = source if isinstance(source, str) else source.as_posix()
         found = self._photos.get(name)
         if found is not None:
             return found
-        full = self.site / source
-        try:
-            st = os.stat(full)
-        except OSError as exc:
-            raise PhotoError(f"image {name} cannot be read: {exc.strerror}") from None
-        identity = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        if identity is None:
+            try:
+                st = os.stat(self.site / name)
+            except OSError as exc:
+                raise PhotoError(f"image {name} cannot be read: {exc.strerror}") from None
+            identity = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
         known = self._known.get(name)
         if isinstance(known, list) and len(known) == 4 and known[0] == identity:
             digest, width, height = known[1], known[2], known[3]
         else:
-            data = self._read(full, name)
+            data = self._read(self.site / name, name)
             width, height = inspect(data, name)
             digest = hashlib.sha256(data).hexdigest()
         self._used[name] = [identity, digest, width, height]
         key = hashlib.sha256(f"{self.stamp}\0{digest}".encode()).hexdigest()[:20]
-        variants = []
-        for w in target_widths(self.config, width):
-            h = max(1, round(height * w / width))
-            for fmt in _formats(self.config):
-                variants.append(Variant(fmt, w, h, f"photos/{key}-{w}.{EXT[fmt]}"))
-        found = self._photos[name] = Photo(name, key, width, height, tuple(variants))
+        widths = self._widths.get(width)
+        if widths is None:
+            widths = self._widths[width] = target_widths(self.config, width)
+        variants = tuple(Variant(fmt, w, h, f"photos/{key}-{w}.{EXT[fmt]}")
+                         for w in widths for h in (max(1, round(height * w / width)),) for fmt in self._formats)
+        found = self._photos[name] = Photo(name, key, width, height, variants)
         return found
 
     def svg(self, source: Path) -> Photo:
@@ -483,13 +521,21 @@ class Photos:
                 out[v.path] = blob
         return out
 
-    def save(self, keep: Iterable[Photo] = ()) -> None:
-        """Record the photos read by this build, and delete the cached derivatives of every other."""
+    def save(self, keep: Iterable[Photo] = (), articles: Iterable[Any] = ()) -> None:
+        """Record the photos read by this build and the photos of ``articles`` (every article file
+        there is, drafts too: :class:`PhotoRecords`), and delete the cached derivatives of every other
+        photo than ``keep``."""
         if self.cache_dir is None:
             return
-        if self._used != self._known:
-            cachefile.write_json(self.cache_dir / "index.json", {"files": self._used})
-        names = {v.path.rpartition("/")[2] for p in keep for v in p.variants} | {"index.json"}
+        kept = self.records.articles
+        records = {}
+        for article in articles:
+            where = article.path.as_posix()
+            found = self.articles.get(where) or kept.get(where)
+            if found is not None and found[0] == file_digest(article):
+                records[where] = found
+        self.records.save(self._used, records)
+        names = {v.path.rpartition("/")[2] for p in keep for v in p.variants} | {"records.json"}
         try:
             for entry in os.scandir(self.cache_dir):
                 if entry.name not in names and ".tmp" not in entry.name:
@@ -558,56 +604,72 @@ class Prepared:
     problems: list[Any]                                   # Diagnostics: photos that cannot be published
 
 
-def prepare(photos: Photos, articles: list[Any], refs: dict[str, list[list[str]]] | None = None) -> Prepared:
+def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] | None = None) -> Prepared:
     """Resolve and inspect the photos of ``articles`` (no encoding): an article with photos gets a digest
     of its file's and its photos' (see :func:`newsgen.content.with_digest`), so that a photo replaced
     renders again exactly the pages showing that article; its lead photo (``image:`` in the front
     matter, else the first) becomes its :class:`~newsgen.render.views.PhotoView`.
 
-    ``refs`` (article file digest -> its images as [src, alt]) is read and filled, so that a rebuild
-    does not read the bodies of unchanged articles to find their images."""
-    from newsgen.content import file_digest, with_digest
+    ``found`` holds the files the build's walk has just found (path as the walk gave it -> identity;
+    see :class:`newsgen.content.Listing`). An article whose file is the one recorded last time
+    (:class:`PhotoRecords`) has its images from its record, its body unread; when the walk found
+    every photo file it resolved to, those are its photos, neither resolved again nor stat'ed (nor
+    read, when found as recorded): the walk found them inside the site (it follows no link out of
+    it) and as files, which is what resolving them would check. The others are resolved and
+    inspected, and recorded for the next build (:meth:`Photos.save`)."""
     from newsgen.errors import Diagnostic, Location
     from newsgen.render.views import PhotoView
 
-    refs = refs if refs is not None else {}
+    kept = photos.records.articles
+    prefix = str(photos.site / "-")[:-1]   # the site's part of a path as the walk wrote it ('' for '.')
     out = Prepared([], {}, {}, [])
     for article in articles:
         digest = file_digest(article)
-        found = refs.get(digest) if digest else None
-        if found is None:
-            images = find_images(article.body)
-            found = [[ref.src, ref.alt, str(ref.line)] for ref in images if is_photo(ref.src) or is_svg(ref.src)]
-            if digest:
-                refs[digest] = found
+        where = article.path.as_posix()
+        record = kept.get(where) if digest else None
+        if record is not None and record[0] == digest:
+            images, sources = record[1], record[2]
+        else:
+            images = [[ref.src, ref.alt, ref.line] for ref in find_images(article.body)
+                      if is_photo(ref.src) or is_svg(ref.src)]
+            sources = None
         lead_src = article.extra.get("image") if isinstance(article.extra.get("image"), str) else None
-        entries = [(src, alt, int(line)) for src, alt, line in found]
-        if lead_src:
-            entries.insert(0, (lead_src, "", 0))
-        shown: list[tuple[Photo, str]] = []
-        for src, alt, line in entries:
+        entries = [(lead_src, "", 0)] if lead_src else []
+        entries += [(src, alt, line) for src, alt, line in images]
+        shown: list[Photo] | None = None
+        if sources is not None and found is not None and len(sources) == len(entries):
             try:
-                path = resolve(photos.site, article.path, src, photos.real_paths)
-                photo = photos.svg(path) if is_svg(src) else photos.photo(path)
-            except PhotoError as exc:
-                where = Location(article.path, article.body_line + line - 1 if line else None)
-                out.problems.append(Diagnostic(where, str(exc)))
-                continue
-            out.used[photo.source] = photo
-            shown.append((photo, alt))
+                shown = [photos.photo(source, found[prefix + source]) for source in sources]
+            except (KeyError, PhotoError):   # not found by the walk as a file of the site, or unreadable now
+                shown = None
+        problems = len(out.problems)
+        if shown is None:
+            shown = []
+            for src, _, line in entries:
+                try:
+                    path = resolve(photos.site, article.path, src, photos.real_paths)
+                    shown.append(photos.svg(path) if is_svg(src) else photos.photo(path))
+                except PhotoError as exc:
+                    at = Location(article.path, article.body_line + line - 1 if line else None)
+                    out.problems.append(Diagnostic(at, str(exc)))
+        if digest and len(out.problems) == problems and all(p.variants[0].format != "svg" for p in shown):
+            # (an SVG's bytes are read by each build that publishes it: it is not taken from a record)
+            photos.articles[where] = [digest, images, [p.source for p in shown]]
         if not shown:
             out.articles.append(article)
             continue
-        stamp = hashlib.sha256("\0".join([digest, *(p.key for p, _ in shown)]).encode()).hexdigest()
+        for photo in shown:
+            out.used[photo.source] = photo
+        stamp = hashlib.sha256("\0".join([digest, *(p.key for p in shown)]).encode()).hexdigest()
         out.articles.append(with_digest(article, stamp))
-        stills = [(p, a) for p, a in shown if p.variants[0].format != "svg"]
-        if not stills:
+        if len(out.problems) > problems:
             continue
-        lead, alt = stills[0]
-        jpeg = lead.of("jpeg")
-        out.leads[article.path.as_posix()] = PhotoView(
-            src=photos.url(jpeg[0]), srcset=photos.srcset(lead, "jpeg"), width=jpeg[0].width, height=jpeg[0].height,
-            alt=alt, image=jpeg[-1].path)
+        lead, alt = next(((p, a) for p, (_, a, _) in zip(shown, entries, strict=True)
+                          if p.variants[0].format != "svg"), (None, ""))
+        if lead is not None:
+            jpeg = lead.of("jpeg")
+            out.leads[where] = PhotoView(src=photos.url(jpeg[0]), srcset=photos.srcset(lead, "jpeg"),
+                                         width=jpeg[0].width, height=jpeg[0].height, alt=alt, image=jpeg[-1].path)
     return out
 
 
