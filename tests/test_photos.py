@@ -204,6 +204,81 @@ def test_a_derivative_lost_or_edited_by_hand_is_restored(site: Path, tmp_path: P
     assert files(out) == files(cold.output)
 
 
+def _second_bundle(site: Path) -> Path:
+    """Another article made a folder with a photo and a static photo of its own; its photo files."""
+    first = next(p for p in sorted((site / "articles").rglob("*.md")) if p.name != "index.md")
+    folder = first.with_suffix("")
+    folder.mkdir()
+    first.rename(folder / "index.md")
+    (folder / "own.jpg").write_bytes(photo("chelsea", 1300))
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "shared.jpg").write_bytes(photo("rocket", 900))
+    (folder / "index.md").write_text((folder / "index.md").read_text(encoding="utf-8")
+                                     + "\n![猫](own.jpg)\n\n![火箭](/static/shared.jpg)\n", encoding="utf-8")
+    return folder
+
+
+def test_a_body_edit_looks_at_the_photos_of_the_edited_article_only(site: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch):
+    """A rebuild takes an unchanged article's photos from the last build's record: its photo files are
+    stat'ed once, by the walk that finds what changed, and neither resolved nor read again."""
+    import os
+
+    from newsgen.render import photos as photos_mod
+    other = _second_bundle(site)
+    out = tmp_path / "out"
+    for n in range(2):   # the second build keeps the first output as the spare the third updates in place
+        build(site, out, search=False)
+        _edit_body(site, n)
+    resolved: list[str] = []
+    read: list[str] = []
+    stats: dict[str, int] = {}
+    resolve, read_file, stat = photos_mod.resolve, photos_mod.Photos._read, os.stat
+    monkeypatch.setattr(photos_mod, "resolve", lambda s, a, src, *k: resolved.append(src) or resolve(s, a, src, *k))
+    monkeypatch.setattr(photos_mod.Photos, "_read", staticmethod(lambda f, n: read.append(n) or read_file(f, n)))
+
+    def counting(path, *args, **kwargs):
+        if str(path).endswith(".jpg"):
+            stats[str(path)] = stats.get(str(path), 0) + 1
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting)
+    build(site, out, search=False)
+    monkeypatch.undo()
+    assert sorted(set(resolved)) == ["lead.jpg", "pipes.jpg"]     # the edited article's, to render its body
+    assert read == []                                             # no photo file read again
+    assert stats[str(other / "own.jpg")] == 1   # by the walk that finds what changed (static/ is copied too)
+    assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)
+
+
+@pytest.mark.parametrize("change, message", [
+    ("deleted", "no such file"),
+    ("a link out of the site", "outside the site"),
+    ("damaged", "not an image newsgen can read"),
+])
+def test_a_photo_changed_while_its_article_is_not_is_looked_at_again(site: Path, tmp_path: Path, change: str,
+                                                                      message: str):
+    """An article's record stands only for photo files the walk finds as recorded: one deleted, made
+    a link out of the site or damaged since is resolved and read again, and refused as a cold build would."""
+    other = _second_bundle(site)
+    out = tmp_path / "out"
+    for n in range(2):   # a record made, then used
+        build(site, out, search=False)
+        _edit_body(site, n)
+    before = files(out)
+    target = other / "own.jpg"
+    target.unlink()
+    if change == "a link out of the site":
+        (tmp_path / "secret.jpg").write_bytes(photo("coffee", 600))
+        target.symlink_to(tmp_path / "secret.jpg")
+    elif change == "damaged":
+        target.write_bytes(b"this is text, not a photo")
+    with pytest.raises(NewsgenError) as err:
+        build(site, out, search=False)
+    assert message in str(err.value)
+    assert files(out) == before
+
+
 def _replace(site: Path) -> None:
     (site / "articles/2024/11/luojia-gongshui/lead.jpg").write_bytes(photo("chelsea", 1800))
 

@@ -648,7 +648,8 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
             for src, _, line in entries:
                 try:
                     path = resolve(photos.site, article.path, src, photos.real_paths)
-                    shown.append(photos.svg(path) if is_svg(src) else photos.photo(path))
+                    shown.append(photos.svg(path) if is_svg(src) else
+                                 photos.photo(path, found.get(prefix + path.as_posix()) if found else None))
                 except PhotoError as exc:
                     at = Location(article.path, article.body_line + line - 1 if line else None)
                     out.problems.append(Diagnostic(at, str(exc)))
