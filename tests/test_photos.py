@@ -554,6 +554,27 @@ def test_changed_photo_settings_make_new_derivatives_and_drop_the_old(site: Path
     assert cache == after                     # the old settings' derivatives left the cache too
 
 
+def test_derivatives_a_failed_build_encoded_leave_the_cache_with_the_next_build(site: Path, tmp_path: Path):
+    """A build that sees the same photos as the last one lists the cache of derivatives only when a
+    build encoded into it since: one that failed after encoding a photo, then left out, leaves no trace."""
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    cache = site / CACHE_DIR / "photos"
+    kept = {p.name for p in cache.iterdir()}
+    folder = site / "articles/2024/11/luojia-gongshui"
+    index = folder / "index.md"
+    text = index.read_text(encoding="utf-8")
+    (folder / "new.png").write_bytes(photo("chelsea", 700, fmt="PNG"))
+    (folder / "cut.jpg").write_bytes(photo("coffee", 1200)[:5000])   # its header reads, its pixels do not
+    index.write_text(text + "\n![新](new.png)\n\n![坏](cut.jpg)\n", encoding="utf-8")
+    with pytest.raises(NewsgenError, match="cannot be decoded"):
+        build(site, out, search=False)
+    assert {p.name for p in cache.iterdir()} - kept - {"unswept"}   # the new photo's derivatives, encoded
+    index.write_text(text, encoding="utf-8")
+    build(site, out, search=False)
+    assert {p.name for p in cache.iterdir()} == kept
+
+
 def test_check_warns_that_a_photo_in_static_is_published_with_its_gps(site: Path):
     from newsgen.commands.check import check
 

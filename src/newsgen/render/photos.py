@@ -58,6 +58,8 @@ EXT = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 WAITING = WAITING_PHOTO
 #: Bumped when the way derivatives are made changes: their keys (and so their names) change with it.
 RECIPE = "1"
+#: A file in the derivatives' cache telling that a build encoded into it since the last sweep (see Photos.save).
+UNSWEPT = "unswept"
 
 #: An image's alt text and address hold no unescaped bracket and its title at most TITLE_MAX characters: each try
 #: of the patterns then stops at the next bracket, so a line of thousands of '![' or '![a](x "' is read
@@ -375,7 +377,8 @@ class PhotoRecords:
       body names ([address, alt text, line]), the photo files they resolved to] (see :func:`prepare`).
 
     Neither depends on the photo settings: what does (the photos' keys, their derivatives' names)
-    is made from them again by each build, which costs microseconds a photo.
+    is made from them again by each build, which costs microseconds a photo. ``swept``: the settings
+    (:func:`settings_stamp`) of the last build that deleted the derivatives no photo needs.
     """
 
     VERSION = 1
@@ -384,6 +387,7 @@ class PhotoRecords:
         self.path = path
         self.files: dict[str, list[Any]] = {}
         self.articles: dict[str, list[Any]] = {}
+        self.swept = ""
 
     @classmethod
     def load(cls, path: Path) -> PhotoRecords:
@@ -394,15 +398,16 @@ class PhotoRecords:
         except (OSError, ValueError):
             return records
         if isinstance(data, dict) and data.get("version") == cls.VERSION and isinstance(data.get("files"), dict) \
-                and isinstance(data.get("articles"), dict):
-            records.files, records.articles = data["files"], data["articles"]
+                and isinstance(data.get("articles"), dict) and isinstance(data.get("swept"), str):
+            records.files, records.articles, records.swept = data["files"], data["articles"], data["swept"]
         return records
 
-    def save(self, files: dict[str, list[Any]], articles: dict[str, list[Any]]) -> None:
+    def save(self, files: dict[str, list[Any]], articles: dict[str, list[Any]], swept: str) -> None:
         """Keep these records in place of the loaded ones (written only when they differ)."""
-        if self.path is not None and (files, articles) != (self.files, self.articles):
-            cachefile.write_json(self.path, {"version": self.VERSION, "files": files, "articles": articles})
-        self.files, self.articles = files, articles
+        if self.path is not None and (files, articles, swept) != (self.files, self.articles, self.swept):
+            cachefile.write_json(self.path, {"version": self.VERSION, "files": files, "articles": articles,
+                                             "swept": swept})
+        self.files, self.articles, self.swept = files, articles, swept
 
 
 class Photos:
@@ -510,6 +515,12 @@ class Photos:
         data = self._read(self.site / photo.source, photo.source)
         made = encode(data, photo.source, self.config)
         self.encoded += 1
+        if self.cache_dir is not None:   # derivatives the records do not know of: the next save() sweeps
+            try:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                open(self.cache_dir / UNSWEPT, "ab").close()
+            except OSError:
+                pass
         out: dict[str, bytes | Path] = {}
         for v in photo.variants:
             blob = made[(v.format, v.width)][1]
@@ -534,7 +545,13 @@ class Photos:
             found = self.articles.get(where) or kept.get(where)
             if found is not None and found[0] == file_digest(article):
                 records[where] = found
-        self.records.save(self._used, records)
+        # the same photos as the last build that swept, under the same settings, nothing encoded since:
+        # the cache holds exactly their derivatives, and is not listed (thousands of names)
+        same = self._used == self._known and self.records.swept == self.stamp \
+            and not os.path.lexists(self.cache_dir / UNSWEPT)
+        self.records.save(self._used, records, self.stamp)
+        if same:
+            return
         names = {v.path.rpartition("/")[2] for p in keep for v in p.variants} | {"records.json"}
         try:
             for entry in os.scandir(self.cache_dir):
