@@ -733,3 +733,21 @@ def test_resolving_with_the_folders_known_still_refuses_a_link_out_of_the_site(t
         for src in ("pics/x.jpg", "link.jpg"):
             with pytest.raises(PhotoError, match="symbolic link"):
                 resolve(site, article, src, known)
+
+
+def test_claiming_the_derivatives_together_refuses_what_claiming_each_would(tmp_path: Path):
+    from newsgen.output import OutputWriter
+
+    with OutputWriter(tmp_path / "out") as writer:
+        writer.claim("photos/abc-480.jpg", "static file static/photos/abc-480.jpg")
+        with pytest.raises(NewsgenError, match="two pages write the same file photos/abc-480.jpg"):
+            writer.claim_files({"photos/abc-960.jpg": "photo a.jpg", "photos/abc-480.jpg": "photo a.jpg"})
+        for bad in ("../abc-480.jpg", "photos//x.jpg", "photos/./x.jpg", "/photos/x.jpg", "photos\\x.jpg"):
+            with pytest.raises(NewsgenError, match="refusing to write outside"):
+                writer.claim_files({bad: "photo a.jpg"})
+        files = writer.files
+        writer.claim_files({"photos/def-480.jpg": "photo b.jpg", "photos/def-480.webp": "photo b.jpg"})
+        assert writer.files == files + 2
+        with pytest.raises(NewsgenError, match="two pages write the same file photos/def-480.jpg"):
+            writer.claim("photos/def-480.jpg", "a page")
+        writer.abort()

@@ -354,11 +354,12 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
     One edited or deleted by hand is stale, and written again."""
     shown = list({photo.key: photo for photo in prepared.used.values()}.values())   # one copy of the same bytes
     known = manifest.pages
+    writer.claim_files({variant.path: what for photo in shown for what in (f"photo {photo.source}",)
+                        for variant in photo.variants})
     pending: list[tuple[Any, list[Any]]] = []   # the photos with derivatives the tree lacks, and those
     for photo in shown:
         lacking = []
         for variant in photo.variants:
-            writer.claim(variant.path, f"photo {photo.source}")
             entry = known.get(variant.path)
             if (entry is not None and entry[0] == photo.key and stale is not None
                     and writer.holds(variant.path, entry, stale)):
