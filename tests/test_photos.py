@@ -554,6 +554,26 @@ def test_changed_photo_settings_make_new_derivatives_and_drop_the_old(site: Path
     assert cache == after                     # the old settings' derivatives left the cache too
 
 
+@pytest.mark.parametrize("damage", ["wrong types", "wrong shapes", "not JSON"])
+def test_damaged_photo_records_only_make_the_build_look_again(site: Path, tmp_path: Path, damage: str):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    path = site / CACHE_DIR / "photos" / "records.json"
+    records = json.loads(path.read_text(encoding="utf-8"))
+    for record in records["articles"].values():
+        if damage == "wrong types":
+            record[1] = [[src, alt, str(line)] for src, alt, line in record[1]]
+            record[2] = [1 for _ in record[2]]
+        else:
+            record[1:] = [{"a": 1}]
+    for entry in records["files"].values():
+        entry[2:] = ["wide", "tall"] if damage == "wrong types" else [0]
+    path.write_text("{not json" if damage == "not JSON" else json.dumps(records), encoding="utf-8")
+    _edit_body(site, 0)
+    build(site, out, search=False)
+    assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)
+
+
 def test_derivatives_a_failed_build_encoded_leave_the_cache_with_the_next_build(site: Path, tmp_path: Path):
     """A build that sees the same photos as the last one lists the cache of derivatives only when a
     build encoded into it since: one that failed after encoding a photo, then left out, leaves no trace."""

@@ -449,7 +449,8 @@ class Photos:
                 raise PhotoError(f"image {name} cannot be read: {exc.strerror}") from None
             identity = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
         known = self._known.get(name)
-        if isinstance(known, list) and len(known) == 4 and known[0] == identity:
+        if (isinstance(known, list) and len(known) == 4 and known[0] == identity and isinstance(known[1], str)
+                and type(known[2]) is int and type(known[3]) is int and known[2] > 0 and known[3] > 0):
             digest, width, height = known[1], known[2], known[3]
         else:
             data = self._read(self.site / name, name)
@@ -644,7 +645,7 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
         digest = file_digest(article)
         where = article.path.as_posix()
         record = kept.get(where) if digest else None
-        if record is not None and record[0] == digest:
+        if record is not None and record[0] == digest and _record_ok(record):
             images, sources = record[1], record[2]
         else:
             images = [[ref.src, ref.alt, ref.line] for ref in find_images(article.body)
@@ -689,6 +690,15 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
             out.leads[where] = PhotoView(src=photos.url(jpeg[0]), srcset=photos.srcset(lead, "jpeg"),
                                          width=jpeg[0].width, height=jpeg[0].height, alt=alt, image=jpeg[-1].path)
     return out
+
+
+def _record_ok(record: Any) -> bool:
+    """Whether an article's record (:class:`PhotoRecords`) has its shape: a damaged cache only makes
+    the build read the article's body again."""
+    return (isinstance(record, list) and len(record) == 3 and isinstance(record[1], list)
+            and isinstance(record[2], list) and all(isinstance(s, str) for s in record[2])
+            and all(isinstance(i, list) and len(i) == 3 and isinstance(i[0], str) and isinstance(i[1], str)
+                    and type(i[2]) is int for i in record[1]))
 
 
 def verify(data: bytes, shown: str) -> None:
