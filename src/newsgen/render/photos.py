@@ -17,7 +17,9 @@ notes), no XMP, no IPTC, no colour profile (sRGB is what an untagged image is sh
 
 **Made once.** A photo's digest is kept by its file's identity (size, times, inode) and its
 derivatives by their key in ``.newsgen-cache/photos/``: a rebuild re-encodes nothing unless a
-photo or the photo settings changed.
+photo or the photo settings changed. What an article's images resolved to is kept too
+(:class:`PhotoRecords`), so that a rebuild looks only at the photos of the articles that changed
+and at photo files the walk of the site found changed.
 """
 
 from __future__ import annotations
