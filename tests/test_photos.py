@@ -771,3 +771,21 @@ def test_claiming_the_derivatives_together_refuses_what_claiming_each_would(tmp_
         with pytest.raises(NewsgenError, match="two pages write the same file photos/def-480.jpg"):
             writer.claim("photos/def-480.jpg", "a page")
         writer.abort()
+
+
+def test_every_listing_that_shows_the_article_shows_its_thumbnail(site: Path, tmp_path: Path):
+    """Home, region, topic, tag and month archive listings: each card of the article carries its lead
+    photo's thumbnail, with its size (no layout shift)."""
+    index = site / "articles/2024/11/luojia-gongshui/index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("topics: [民生]", "topics: [民生]\ntags: [供水]"),
+                     encoding="utf-8")
+    out = build(site, tmp_path / "out", search=False).output
+    kinds = set()
+    for path in sorted(out.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        for card in re.findall(r'<li class="post">(.*?)</li>', html, re.S):
+            if "luojia-gongshui" in card:
+                first = path.relative_to(out).parts[0]
+                kinds.add("home" if first in ("index.html", "page") else first)   # page/2/: the home's next
+                assert re.search(r'<img class="thumb" [^>]*width="\d+" height="\d+"', card), path
+    assert {"home", "regions", "topics", "tags", "archive"} <= kinds, kinds
