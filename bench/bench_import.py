@@ -20,6 +20,7 @@ number of sections, ``bulletin.rules.WINDOW``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,10 +77,17 @@ def run_once(bulletin: Path, env: dict[str, str], keep: Path | None) -> float:
         return elapsed
 
 
-def bench(name: str, bulletin: Path, runs: int, keep: Path | None) -> tuple[float, float]:
+@contextlib.contextmanager
+def cold_env() -> Iterator[dict[str, str]]:
+    """An environment whose caches (newsgen's and jieba's, under ``XDG_CACHE_HOME`` and ``TMPDIR``)
+    start empty and are kept for the processes run in it."""
     with tempfile.TemporaryDirectory(prefix="newsgen-bench-cache-") as cache:
-        env = dict(os.environ, XDG_CACHE_HOME=str(Path(cache) / "xdg"), TMPDIR=str(Path(cache) / "tmp"))
         (Path(cache) / "tmp").mkdir()
+        yield dict(os.environ, XDG_CACHE_HOME=str(Path(cache) / "xdg"), TMPDIR=str(Path(cache) / "tmp"))
+
+
+def bench(name: str, bulletin: Path, runs: int, keep: Path | None) -> tuple[float, float]:
+    with cold_env() as env:
         cold = run_once(bulletin, env, None)
         warm = [run_once(bulletin, env, keep / name if keep else None) for _ in range(runs)]
     return cold, statistics.median(warm)

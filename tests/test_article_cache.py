@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.cachefile import State
 from newsgen.commands.build import build
 from newsgen.content import ArticleCache, load, stored_body
 from newsgen.errors import NewsgenError
@@ -28,13 +29,18 @@ def articles(site: Path) -> list[Path]:
     return sorted((site / "articles").rglob("*.md"))
 
 
+def section(site: Path, name: str = "articles") -> Path:
+    """The file of one section of the build state."""
+    index = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
+    return site / CACHE_DIR / index["sections"][name]
+
+
 def test_the_cache_holds_no_body_and_gives_the_same_articles(site: Path, tmp_path: Path):
     build(site, tmp_path / "out", search=False)
-    path = site / CACHE_DIR / "articles.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(section(site).read_text(encoding="utf-8"))
     assert "body" not in data["fields"] and data["articles"]
     assert all(len(e[1]) == len(data["fields"]) for e in data["articles"].values() if e[1])
-    cache = ArticleCache(path)
+    cache = ArticleCache(State(site / CACHE_DIR))
     for file in articles(site):
         hit = cache.get(file, site)
         assert hit is not None
@@ -47,7 +53,7 @@ def test_the_cache_holds_no_body_and_gives_the_same_articles(site: Path, tmp_pat
 
 def test_a_body_asked_for_after_its_file_changed_is_an_error(site: Path, tmp_path: Path):
     build(site, tmp_path / "out", search=False)
-    cache = ArticleCache(site / CACHE_DIR / "articles.json")
+    cache = ArticleCache(State(site / CACHE_DIR))
     file = articles(site)[0]
     hit = cache.get(file, site)
     assert hit is not None and hit[0] is not None
@@ -63,8 +69,12 @@ def test_a_body_asked_for_after_its_file_changed_is_an_error(site: Path, tmp_pat
 def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, damage: str):
     out = tmp_path / "out"
     build(site, out, search=False)
-    path = site / CACHE_DIR / "articles.json"
-    if damage == "truncated":
+    path = section(site)
+    if damage == "an older version":
+        index = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
+        index["version"][0] -= 1
+        (site / CACHE_DIR / "state.json").write_text(json.dumps(index), encoding="utf-8")
+    elif damage == "truncated":
         raw = path.read_bytes()
         path.write_bytes(raw[: len(raw) // 2])
     else:
@@ -80,10 +90,8 @@ def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, dama
                 elif damage == "entries of another shape":   # version 2's
                     named = dict(zip(data["fields"], entry[1], strict=True))
                     data["articles"][key] = {"id": entry[0], "article": named, "problems": entry[2]}
-        if damage == "an older version":
-            data["version"] = 2
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    cache = ArticleCache(path)
+    cache = ArticleCache(State(site / CACHE_DIR))
     assert all(cache.get(file, site) is None for file in articles(site))
     (site / "articles" / "2025" / "08" / "gongshui-luojia.md").touch()   # a build, not a no-change shortcut
     lines: list[str] = []
@@ -135,11 +143,12 @@ def test_an_article_reads_back_from_the_cache_as_parsed(tmp_path: Path, name: st
     file.write_text(f"---\ntitle: 标题\n{FRONT_MATTERS[name]}---\n\n正文。\n", encoding="utf-8")
     fresh, problems = load(file, site)
     assert fresh is not None and not problems
-    path = site / CACHE_DIR / "articles.json"
-    cache = ArticleCache(path)
+    state = State(site / CACHE_DIR)
+    cache = ArticleCache(state)
     cache.put(file, site, fresh, problems)
-    cache.save()
-    hit = ArticleCache(path).get(file, site)
+    cache.save(state)
+    state.commit()
+    hit = ArticleCache(State(site / CACHE_DIR)).get(file, site)
     if name in ("number-key", "tag-lookalike"):   # JSON would give back text, or a date and a set
         assert hit is None
         return

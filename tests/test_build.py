@@ -70,7 +70,7 @@ def test_build_result_counts_pages_and_times_every_step(built: tuple[Path, Build
     assert result.output == out
     assert [str(w) for w in result.warnings] == [PATH_ONLY_BASE_URL]
     assert list(result.timings) == ["config", "articles", "model", "views", "plan", "changes", "render", "photos",
-                                   "search", "write", "cleanup"]
+                                   "search", "write", "keep", "cleanup"]
 
 
 def test_draft_is_not_published(built: tuple[Path, BuildResult]):

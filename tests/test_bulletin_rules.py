@@ -5,7 +5,8 @@ from __future__ import annotations
 from newsgen.bulletin import rules
 from newsgen.bulletin.blocks import features, flat, split_blocks
 from newsgen.bulletin.parse import assemble
-from newsgen.bulletin.rules.resolve_subheads import _interview_ends
+from newsgen.bulletin.rules.resolve_subheads import _interview_ends, formula_page
+from newsgen.bulletin.rules.split_glued_runs import _goes_on_with_speaker
 from newsgen.bulletin.sections import Item, Role, Section, State
 from newsgen.bulletin.similarity import Vectorizer
 
@@ -874,3 +875,67 @@ def test_resolve_subheads_a_heading_over_the_next_turn_of_an_interview_is_left_t
     assert not _interview_ends(section("记者：茶农还有什么打算？", TEA_MORE[0]), interview)   # the next question
     assert not _interview_ends(section(TEA_MORE[0]), interview)                         # an answer cut short
     assert not _interview_ends(plain, section(*TEA_INTERVIEW[1:3]))                     # no asker twice
+
+
+#: A made-up page of briefs on one subject (river floods), each headline right over its outlet's formula
+#: but the first, whose brief opens with a plain sentence.
+FLOOD_PAGE = [
+    "青河沿岸乡镇转移群众", "青河水位继续上涨，青河沿岸乡镇转移群众，青河防汛指挥部发布洪水预警。",
+    "青河防汛指挥部启动应急响应", "青河晚报讯 青河防汛指挥部启动应急响应，青河沿岸乡镇转移群众三千余人。",
+    "青河水位超过警戒线", "本报讯 青河水位昨晚超过警戒线，沿河三个乡镇转移群众两千余人。",
+    "白沙镇连夜加固河堤", "白沙网消息 白沙镇组织民兵连夜加固河堤，青河水位仍在上涨。",
+]
+
+
+def test_formula_page_needs_most_headings_right_over_a_formula():
+    state = run(state_of(*FLOOD_PAGE), rules.build_sections)
+    assert formula_page(state)
+    # the same headings over plain text: a feature's parts, no formula page
+    plain = [t.split(" ", 1)[-1] if n % 2 else t for n, t in enumerate(FLOOD_PAGE)]
+    assert not formula_page(run(state_of(*plain), rules.build_sections))
+
+
+def test_on_a_formula_page_a_heading_over_a_formula_opens_an_article_below_one_without():
+    # the brief above opens with a plain sentence (no formula), and the next one is alike to it; on a
+    # page whose headlines stand right over their formulas, a heading over a formula is a headline
+    state = run(state_of(*FLOOD_PAGE), rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == FLOOD_PAGE[::2]
+    assert "on a page that prints its formulas" in " ".join(state.sections[1].notes)
+
+
+#: A made-up page of two briefs about one official: the second's lead names him, and its next paragraph
+#: reports what he said, worded much like the first brief (which is left open, unsigned).
+SPEAKER_PAGE = ["张明考察青山县茶叶产业", "本报讯 市长张明昨天到青山县考察茶叶产业，走进茶园和茶厂。",
+                "青山县茶园面积扩大到三万亩，茶农收入翻了一番，茶厂新建两条生产线。",
+                "张明会见外地客商", "本报讯 市长张明今天会见来我市投资的外地客商。",
+                "张明表示，青山县茶园面积扩大到三万亩，茶厂新建两条生产线，茶农收入翻了一番。"]
+
+
+def test_split_glued_runs_keeps_what_the_one_a_short_start_names_said_under_it():
+    # "X met Y" then "X said": however alike the quote reads to another open article about X, it is
+    # the report's next paragraph, not a tail glued under it
+    state = run(state_of(*SPEAKER_PAGE), *rules.RULES)
+    assert [[i.text for i in s.head + s.body] for s in state.sections] == [SPEAKER_PAGE[:3], SPEAKER_PAGE[3:]]
+
+
+def test_goes_on_with_speaker_needs_a_short_start_whose_headline_or_lead_names_the_speaker():
+    sec = run(state_of(*SPEAKER_PAGE[3:]), rules.build_sections).sections[0]
+    assert _goes_on_with_speaker(sec, 1)
+    # the speaker named nowhere above the quote
+    other = run(state_of(SPEAKER_PAGE[3], SPEAKER_PAGE[4], "李华表示，茶厂新建两条生产线。"),
+                rules.build_sections).sections[0]
+    assert not _goes_on_with_speaker(other, 1)
+    # a long start: its wording is evidence enough, the model weighs it
+    long = run(state_of(*SPEAKER_PAGE[3:5], "客商们参观了开发区。", "客商们参观了茶厂。", SPEAKER_PAGE[5]),
+               rules.build_sections).sections[0]
+    assert not _goes_on_with_speaker(long, 3)
+
+
+def test_on_a_formula_page_a_heading_over_a_dated_lead_clause_opens_an_article():
+    # the next brief on the page opens with when it happened, no formula: on this page a heading over
+    # a lead's dated clause is a headline, however alike the brief above
+    page = [*FLOOD_PAGE, "青河沿岸乡镇继续转移群众",
+            "昨天凌晨，青河水位继续上涨，白沙镇组织民兵连夜加固河堤，青河沿岸乡镇继续转移群众。"]
+    state = run(state_of(*page), rules.build_sections, rules.resolve_subheads)
+    assert [s.head[0].text for s in state.sections] == page[::2]
+    assert "on a page that prints its formulas" in " ".join(state.sections[-1].notes)

@@ -355,6 +355,53 @@ def test_the_sibling_cue_reads_the_subheadings_the_running_article_prints():
     assert sec is state.sections[1]
 
 
+def _with_subheads(subs: list[str]) -> Section:
+    """A running article whose body prints the given subheadings, a paragraph under each."""
+    lines = ["青山县乡村道路改造工程全面完工", "本报讯 近日，青山县乡村道路改造工程全面完工。"]
+    lines += [x for sub in subs for x in (sub, "全县拓宽村道一百二十公里。")]
+    blocks = split_blocks("\n\n".join(lines) + "\n")
+    items = [Item(b, features(b)) for b in blocks]
+    for item in items[2::2]:
+        item.role = Role.SUB
+    return Section(head=items[:1], body=items[1:])
+
+
+def test_a_plain_heading_is_read_against_the_last_subheading_of_the_series():
+    # a series of plain subheadings is cut to one length as it runs: a heading near the length of an
+    # earlier subheading only (a page's next headline often is, by chance) is no sibling
+    prev = _with_subheads(["道路变宽了", "新开通五条班车线路"])
+    assert scorer._sibling("出行方便了", prev) == 0.0              # the length of the first, not the last
+    assert scorer._sibling("村民出行更加方便", prev) == pytest.approx(2 / 3)   # a character off the last
+    assert scorer._sibling("乡村公路全部硬化", _with_subheads(["新开通五条班车线路"])) == pytest.approx(2 / 3)
+
+
+def test_a_marked_heading_is_read_against_every_subheading_of_its_form():
+    # an ordinal's notation, a question, a tag: the form is the evidence, wherever the series printed it
+    prev = _with_subheads(["一、道路变宽了", "新开通五条班车线路"])
+    assert scorer._sibling("二、出行更方便", prev) == 1.0
+    assert scorer._sibling("钱从哪里来？", _with_subheads(["村里的路怎么修？", "新开通五条班车线路"])) == 1.0
+
+
+def _under_heading(*paras: str) -> Section:
+    blocks = split_blocks("\n\n".join(["青山县新建三座便民桥", *paras]) + "\n")
+    items = [Item(b, features(b)) for b in blocks]
+    return Section(head=items[:1], body=items[1:])
+
+
+def test_a_dated_lead_under_a_one_sentence_summary_counts_as_a_dated_first_sentence():
+    # a headline may stand over a summary line (a deck) and then its lead: the lead's date is read
+    # in the paragraph after a short one-sentence first paragraph
+    lead = "11月23日，青山县三座便民桥全部建成通行，沿河两岸村民出行不再绕路。"
+    assert scorer._dated_lead(_under_heading("沿河两岸村民出行不再绕路。", lead))
+    assert scorer._dated_lead(_under_heading(lead))
+    # not under a longer paragraph, nor one of two sentences, nor with no date below
+    long_first = "青山县沿河两岸的村民过去要绕行十多公里才能到对岸赶集，三座便民桥建成以后出行方便多了。"
+    assert not scorer._dated_lead(_under_heading(long_first, lead))
+    assert not scorer._dated_lead(_under_heading("桥修好了。路也通了。", lead))
+    assert not scorer._dated_lead(_under_heading("沿河两岸村民出行不再绕路。", "三座便民桥全部建成通行。"))
+    assert not scorer._dated_lead(_under_heading("沿河两岸村民出行不再绕路。"))
+
+
 def test_a_heading_of_the_form_of_a_subheading_above_reads_more_like_a_subheading():
     fitted = scorer.model("opens_article")
     cues = {name: mean for name, mean in zip(fitted.cues, fitted.mean, strict=True)}

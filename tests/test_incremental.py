@@ -8,6 +8,7 @@ pages where it could (so the test cannot pass by always rendering everything).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from golden import unstable
+from newsgen.cachefile import State
 from newsgen.commands.build import BuildSession, build
 from newsgen.output import CACHE_DIR, Manifest, make_spare, spare_path
 
@@ -348,16 +350,21 @@ def test_one_body_edit_renders_only_the_pages_that_show_it(site: Path, tmp_path:
                for p in again.rendered_paths if p not in articles), again.rendered_paths
 
 
-def test_the_cache_is_json_and_never_executed(site: Path, tmp_path: Path):
+def sections(site: Path) -> dict[str, str]:
+    """The build state's sections, each with its file (see newsgen.cachefile.State)."""
+    return json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))["sections"]
+
+
+def test_the_state_is_one_index_of_json_sections_and_never_executed(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
+    found = sections(site)
+    output = next(name for name in found if name.startswith("pages-") and "." not in name)
+    assert sorted(found) == sorted(["articles", "photos", "pinyin", "related", "related.keys", "templates",
+                                    output, f"{output}.delta", f"{output}.reads"])
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
-    assert names[:3] == ["articles.json", "bodies", "outputs.json"]
-    manifest = names[4]   # the output's manifest, with its delta record beside it
-    assert manifest.startswith("pages-") and names[3:6] == [manifest.replace(".json", ".delta.json"), manifest,
-                                                              manifest.replace(".json", ".reads.json")]
-    assert names[6:] == ["photos", "pinyin.json", "related.json", "related.keys.json", "templates.json"]
-    assert sorted(p.name for p in (site / CACHE_DIR / "photos").iterdir()) == ["records.json"]   # no photos here
-    # nothing pickled: a hostile cache can at worst make the build cold
+    assert names == sorted(["state.json", "bodies", *found.values()])   # nothing else left beside them
+    for file in found.values():   # nothing pickled: a hostile cache can at worst make the build cold
+        json.loads((site / CACHE_DIR / file).read_bytes())
 
 
 def test_a_build_that_finds_nothing_changed_reports_what_the_last_one_did(site: Path, tmp_path: Path):
@@ -382,12 +389,18 @@ def test_rendering_reports_progress_and_the_cli_bar_stays_quiet_off_a_terminal(s
 
 
 def test_manifests_of_outputs_that_are_gone_are_pruned(site: Path, tmp_path: Path):
+    def kept() -> int:
+        files = {p.name for p in (site / CACHE_DIR).iterdir()}
+        assert set(sections(site).values()) <= files
+        return len([name for name in sections(site) if name.startswith("pages-")])
+
     build(site, tmp_path / "a")
     build(site, tmp_path / "b")
-    assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2 * 3     # a manifest and its delta record each
+    assert kept() == 2 * 3     # a manifest, its delta record and its reads each
     shutil.rmtree(tmp_path / "a")
     build(site, tmp_path / "c")
-    assert len(list((site / CACHE_DIR).glob("pages-*.json"))) == 2 * 3     # a's went, c's came
+    assert kept() == 2 * 3     # a's went, c's came
+    assert len(list((site / CACHE_DIR).glob("pages-*"))) == 2 * 3
 
 
 def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path: Path):
@@ -407,7 +420,7 @@ def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path
     _delete(site)
     build(site, tmp_path / "out")
     (bodies / "stray.html").write_text("x", encoding="utf-8")
-    (site / CACHE_DIR / "articles.json").unlink()   # a build that reads every article keeps only theirs
+    (site / CACHE_DIR / sections(site)["articles"]).unlink()   # a build that reads every article keeps only theirs
     touch_later(first_article(site))
     build(site, tmp_path / "out")
     assert [p.name for p in bodies.iterdir()] == ["pack"]
@@ -478,15 +491,15 @@ def test_related_articles_are_scored_again_only_when_places_topics_or_tags_chang
 def test_a_small_change_writes_only_the_cache_delta(site: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(site, out, search=False)
-    whole = (site / CACHE_DIR / "articles.json").read_bytes()
+    whole = sections(site)["articles"]
     _body(site)
     build(site, out, search=False)
-    assert (site / CACHE_DIR / "articles.json").read_bytes() == whole   # not written again
-    assert (site / CACHE_DIR / "articles.delta.json").is_file()
+    assert sections(site)["articles"] == whole   # not written again
+    assert json.loads((site / CACHE_DIR / sections(site)["articles.delta"]).read_bytes())["articles"]
     _title(site)
     assert build(site, out, search=False).rendered > 0
     assert build(site, out, search=False).rendered == 0
-    (site / CACHE_DIR / "articles.json").unlink()   # the delta alone is never trusted
+    (site / CACHE_DIR / whole).unlink()   # a section that cannot be read: as if not there (the delta unused)
     _add(site)
     build(site, out, search=False)
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
@@ -602,7 +615,8 @@ def test_the_stale_check_made_in_a_child_process_finds_what_the_manifest_check_f
     its answer is :meth:`Manifest.stale`'s, and a check never asked for leaves no child behind."""
     out = tmp_path / "out"
     build(site, out)
-    manifest = Manifest.load(Manifest.path_for(site / CACHE_DIR, out))
+    state = State(site / CACHE_DIR)
+    manifest = Manifest.load(state.get(state.output(out)))
     pages = sorted(manifest.pages)
     (out / pages[0]).write_text("edited by hand", encoding="utf-8")
     (out / pages[-1]).unlink()

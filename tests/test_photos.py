@@ -554,11 +554,12 @@ def test_changed_photo_settings_make_new_derivatives_and_drop_the_old(site: Path
     assert cache == after                     # the old settings' derivatives left the cache too
 
 
-@pytest.mark.parametrize("damage", ["wrong types", "wrong shapes", "not JSON"])
+@pytest.mark.parametrize("damage", ["wrong types", "wrong shapes", "not records", "not JSON"])
 def test_damaged_photo_records_only_make_the_build_look_again(site: Path, tmp_path: Path, damage: str):
     out = tmp_path / "out"
     build(site, out, search=False)
-    path = site / CACHE_DIR / "photos" / "records.json"
+    sections = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))["sections"]
+    path = site / CACHE_DIR / sections["photos"]   # the build state's section of the photo records
     records = json.loads(path.read_text(encoding="utf-8"))
     for record in records["articles"].values():
         if damage == "wrong types":
@@ -568,6 +569,8 @@ def test_damaged_photo_records_only_make_the_build_look_again(site: Path, tmp_pa
             record[1:] = [{"a": 1}]
     for entry in records["files"].values():
         entry[2:] = ["wide", "tall"] if damage == "wrong types" else [0]
+    if damage == "not records":   # (the files alone, as the section was before it held the articles too)
+        records = records["files"]
     path.write_text("{not json" if damage == "not JSON" else json.dumps(records), encoding="utf-8")
     _edit_body(site, 0)
     build(site, out, search=False)
@@ -593,6 +596,32 @@ def test_derivatives_a_failed_build_encoded_leave_the_cache_with_the_next_build(
     index.write_text(text, encoding="utf-8")
     build(site, out, search=False)
     assert {p.name for p in cache.iterdir()} == kept
+
+
+def test_a_rebuild_with_the_same_photos_does_not_list_the_derivatives_cache(site: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    """The photo records (a section of the build state) keep the settings of the last build that swept
+    the cache of derivatives: a body edit, the same photos and nothing encoded since, neither lists the
+    cache (thousands of names) nor deletes from it; a photo added after it is swept for again."""
+    import os
+
+    out = tmp_path / "out"
+    for n in range(2):   # the second build keeps the first output as the spare the third updates in place
+        build(site, out, search=False)
+        _edit_body(site, n)
+    cache = site / CACHE_DIR / "photos"
+    kept = {p.name for p in cache.iterdir()}
+    listed: list[str] = []
+    scandir, listdir = os.scandir, os.listdir
+    monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(str(path)) or scandir(path))
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(str(path)) or listdir(path))
+    build(site, out, search=False)
+    monkeypatch.undo()
+    assert str(cache) not in listed and {p.name for p in cache.iterdir()} == kept
+    assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)
+    _add(site)
+    build(site, out, search=False)
+    assert {p.name for p in cache.iterdir()} == {p.rpartition("/")[2] for p in files(out) if p.startswith("photos/")}
 
 
 def test_check_warns_that_a_photo_in_static_is_published_with_its_gps(site: Path):

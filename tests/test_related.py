@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from newsgen.cachefile import State
 from newsgen.commands.build import build
 from newsgen.render.related import CAP, _postings, article_keys, related, related_indices, update_related
 
@@ -190,8 +191,9 @@ def test_names_a_mark_cannot_tell_apart_are_scored_again(tmp_path: Path):
             path=Path(f"a{i}.md"), regions=(), topics=(), tags=t)) for i, t in enumerate(tags)])
     before = [("a\x1fb",), ("a",), ("b",), ("c",)]
     after = [("a", "b"), ("a",), ("b",), ("c",)]
-    cache = tmp_path / "related.json"
+    cache = State(tmp_path)
     related(site(before), cache=cache)   # type: ignore[arg-type]
+    assert not cache.has("related.keys")
     got = related(site(after), cache=cache)   # type: ignore[arg-type]
     assert got == related_indices([article_keys((), (), t) for t in after]) == ((1, 2), (0,), (0,), ())
 
@@ -202,8 +204,8 @@ def test_a_related_cache_from_elsewhere_is_never_trusted(tmp_path: Path, damage:
     shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
     out = tmp_path / "out"
     build(site, out, search=False)
-    path = site / ".newsgen-cache" / "related.json"
-    keys = site / ".newsgen-cache" / "related.keys.json"
+    index = json.loads((site / ".newsgen-cache" / "state.json").read_text(encoding="utf-8"))["sections"]
+    path, keys = (site / ".newsgen-cache" / index[name] for name in ("related", "related.keys"))
     if damage == "rows out of range":
         data = json.loads(path.read_text(encoding="utf-8"))
         data["related"] = [[99] for _ in data["related"]]

@@ -18,7 +18,10 @@ outlet's lead formula removed and a new lead written in one of several notations
 Web end matter may close a brief: a link label (【更多】, （详情）, 更多>>), a source line (来源：某某网),
 a credit-only line (（责任编辑：某某）). No subheadings. The page is then jumbled by the shared
 ``jumble.py`` (column breaks, moved tails, a displaced headline, a lost column, a noise word), so its
-truth has the format ``score.py`` and ``train/quick_eval.py`` read.
+truth has the format ``score.py`` and ``train/quick_eval.py`` read. The end matter is laid out after
+the jumble, under the brief's last printed paragraph (:func:`add_end_matter`): jumble.py would take it
+for text and might move it alone as a tail, a credit line printed under another brief that no reader
+could give back to its own.
 
 Outlet and place names are generated: a list of place names and of outlet kinds, combined.
 """
@@ -225,9 +228,37 @@ def brief(article: dict, rng: random.Random, date: tuple[int, int, int], out: Ou
     if not names and rng.random() < 0.3:     # a sign-off in brackets closing the brief
         names = [person(rng) for _ in range(rng.choice([1, 2]))]
         paras[-1] = paras[-1] + "（" + " ".join(names) + "）"
-    paras += end_matter(rng, out)
     title = article["title"]
-    return {"title": title, "headline_lines": [title], "paras": paras, "authors": names, "subheads": []}
+    return {"title": title, "headline_lines": [title], "paras": paras, "authors": names, "subheads": [],
+            "end_matter": end_matter(rng, out)}
+
+
+def add_end_matter(text: str, truth: dict, page: list[dict]) -> str:
+    """The jumbled page with each brief's end matter printed under its last printed paragraph (in its
+    moved tail, if it has one), and added to its truth; a brief whose column was lost loses it too.
+
+    A web page prints end matter under the article's text, so it goes wherever that text goes; laid
+    out by jumble.py with the text, it could be moved alone, as a tail of nothing but a credit line,
+    under another brief (unrecoverable: it names nothing of its own brief)."""
+    body = text.lstrip("\n")
+    blocks = body.rstrip("\n").split("\n\n")
+    after: dict[int, list[str]] = {}
+    for article, src in zip(truth["articles"], page, strict=True):
+        lines = src.get("end_matter") or []
+        if not lines or article["lost_column"] or not article["paras"]:
+            continue
+        at = -1     # the blocks of the article's paragraphs, matched in print order
+        heads = [n for n, b in enumerate(blocks) if b in article["headline_lines"]]
+        if heads and not article["headline_displaced"]:
+            at = heads[0]
+        for para in article["paras"]:
+            at = blocks.index(para, at + 1)
+        after.setdefault(at, []).extend(lines)
+        article["paras"] = article["paras"] + lines
+    out: list[str] = []
+    for n, block in enumerate(blocks):
+        out += [block, *after.get(n, [])]
+    return text[:len(text) - len(body)] + "\n\n".join(out) + "\n"
 
 
 def make_set(shared: Path, out_dir: Path, bulletins: int, seed: int) -> int:
@@ -256,6 +287,7 @@ def make_set(shared: Path, out_dir: Path, bulletins: int, seed: int) -> int:
         date = (rng.randint(2003, 2023), rng.randint(1, 12), rng.randint(3, 28))
         page = [brief(articles[i], rng, date, outlets) for i in group]
         text, truth = jumble.make_bulletin(page, rng, opts)
+        text = add_end_matter(text, truth, page)
         (out_dir / f"briefs-{b:03d}.txt").write_text(text, encoding="utf-8")
         (out_dir / f"briefs-{b:03d}.truth.json").write_text(
             json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")

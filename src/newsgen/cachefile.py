@@ -1,10 +1,8 @@
-"""One way to write a cache file: whole or not at all, and never an error.
+"""What a build leaves for the next: one versioned store (:class:`State`), and how its files are written.
 
-Caches (parsed articles, page manifests, converted bodies, related articles) are written beside
-each other by builds and by forked render workers. Each file is written under a temporary name in
-its own folder and renamed over the old one, so a reader sees the old file or the new one, never
-half of one; a cache that cannot be written only makes the next build do more, so failing to
-write is not reported.
+Every file is written under a temporary name in its own folder and renamed over the old one, so a
+reader sees the old file or the new one, never half of one; a cache that cannot be written only
+makes the next build do more, so failing to write is not reported.
 
 JSON goes through orjson: the caches of a 10,000-article site are 10-20 MB, which the standard
 library's encoder takes ten times longer to write and half again as long to read, on every rebuild.
@@ -16,6 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -184,3 +185,131 @@ class Pack:
                 except OSError:
                     pass
         self._reader = self._writer = None
+
+
+class State:
+    """Everything one build leaves for the next, in one folder (``SITE/.newsgen-cache``): one store
+    with one version, written once, at the end of a successful build.
+
+    Its index, ``state.json``, names the version (this store's format and newsgen's) and the file
+    of each *section*, a JSON value a part of the build keeps under a name of its own choosing
+    (:meth:`get`, :meth:`put`: the parsed articles, each output's manifest and page records, the
+    related-article tables, …); a part that keeps many blobs (converted bodies, photo derivatives)
+    gets a folder of the store (:meth:`folder`) and checks its blobs itself. :meth:`commit` writes
+    each section put under a new file name, then the index, atomically, then deletes the files no
+    index names: a build that stops before (an error, a kill) leaves the last state as it was. An
+    index that cannot be read or is of another version is no state at all (:attr:`problem` says
+    why), and one of another version is deleted with every folder. Safe to delete.
+    """
+
+    VERSION = 1
+    INDEX = "state.json"
+
+    def __init__(self, folder: Path) -> None:
+        from newsgen import __version__
+        self.root = folder
+        self._version = [self.VERSION, __version__]
+        #: why the last build's state is not used (None: it is, or there is none)
+        self.problem: str | None = None
+        self._files: dict[str, str] = {}      # section -> its file, as the index names them
+        self._outputs: dict[str, str] = {}    # output key -> the output's real path
+        self._read: dict[str, Any] = {}
+        self._put: dict[str, tuple[Any, Callable[[Any], Any] | None]] = {}
+        try:
+            index = read_json(folder / self.INDEX)
+            files, outputs = index["sections"], index["outputs"]
+            if index.get("version") != self._version:
+                self.problem = "the build state is of another newsgen version"
+                self._clear()
+            elif isinstance(files, dict) and isinstance(outputs, dict):
+                self._files, self._outputs = files, outputs
+            else:
+                raise ValueError
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, KeyError, TypeError):
+            self.problem = "the build state cannot be read"
+
+    def _clear(self) -> None:
+        for entry in os.scandir(self.root):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            elif entry.name != self.INDEX:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+
+    def get(self, name: str) -> Any:
+        """The value the last build kept under ``name``; None when there is none (or it cannot be read)."""
+        if name in self._put:
+            return self._put[name][0]
+        if name not in self._read:
+            try:
+                self._read[name] = read_json(self.root / self._files[name]) if name in self._files else None
+            except (OSError, ValueError):
+                self._read[name] = None
+        return self._read[name]
+
+    def has(self, name: str) -> bool:
+        """Whether there is a value under ``name`` (without reading it)."""
+        return self._put[name][0] is not None if name in self._put else name in self._files
+
+    def put(self, name: str, value: Any, default: Callable[[Any], Any] | None = None) -> None:
+        """Keep ``value`` under ``name`` for the next build (written by :meth:`commit`; JSON, what it cannot
+        hold given to ``default``; None: no value any more); a section not put is kept as it is."""
+        self._put[name] = (value, default)
+
+    def output(self, output: Path) -> str:
+        """The prefix of the sections of builds into ``output`` (``pages-KEY``): kept while it exists."""
+        real = os.path.realpath(output)
+        key = f"pages-{hashlib.sha256(real.encode()).hexdigest()[:16]}"
+        self._outputs[key] = real
+        return key
+
+    def folder(self, name: str) -> Path:
+        """A folder of the store for blobs (deleted with the store, kept across builds)."""
+        return self.root / name
+
+    def commit(self) -> bool:
+        """Write the sections put, then the index naming them: the state the next build reads. False
+        when it could not be written (the next build then finds the last state, or none).
+
+        The sections of another build that committed meanwhile (into another output) are kept: the
+        index is read again, and only what this build put replaces its entries."""
+        try:
+            index = read_json(self.root / self.INDEX)
+            if index.get("version") == self._version:
+                self._files = {**index["sections"], **{n: f for n, f in self._files.items() if n in self._put}}
+                self._outputs = {**index["outputs"], **self._outputs}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        files = dict(self._files)
+        outputs = {key: real for key, real in self._outputs.items() if os.path.isdir(real)}
+        for name, (value, default) in self._put.items():
+            file = f"{name}.{os.urandom(4).hex()}.json"
+            if value is not None and write_json(self.root / file, value, default):
+                files[name] = file
+            else:
+                files.pop(name, None)
+        files = {name: file for name, file in files.items()
+                 if not name.startswith("pages-") or name.partition(".")[0] in outputs}
+        if not write_json(self.root / self.INDEX, {"version": self._version, "sections": files, "outputs": outputs}):
+            return False
+        gone = set(self._files.values())   # (the files of the sections replaced or dropped among them)
+        self._files, self._outputs, self._put, self._read = files, outputs, {}, {}
+        named, now = {self.INDEX, *files.values()}, time.time()
+        for entry in os.scandir(self.root):
+            # what this index no longer names, and what no newsgen of this store's format writes; a
+            # section of another build still to name it (written within the hour) is left to it
+            if entry.name in named or ".tmp" in entry.name or not entry.is_file(follow_symlinks=False):
+                continue
+            if entry.name in gone or not _SECTION.fullmatch(entry.name) or now - entry.stat().st_mtime > 3600:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+        return True
+
+
+_SECTION = re.compile(r"[a-z0-9.-]+\.[0-9a-f]{8}\.json")

@@ -77,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Parse a raw bulletin (text extracted from a newspaper page), put its articles back "
                     "together and write one Markdown file per article into SITE/articles/YYYY/MM/. "
                     "Prints a report of every decision; nothing of the bulletin is ever dropped.")
-    imp.add_argument("bulletin", type=Path, metavar="BULLETIN", help="the raw bulletin, a UTF-8 text file")
+    imp.add_argument("bulletin", type=Path, nargs="+", metavar="BULLETIN",
+                     help="the raw bulletin, a UTF-8 text file; or a newspaper's PDF page(s), or a folder of "
+                          "them: one issue, read with its layout")
     imp.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
                      help="publication date of the articles (default: the bulletin's dateline, if any)")
     imp.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
@@ -208,6 +210,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
+    if result.cold:
+        print(f"note: {result.cold}: every article read and every page built afresh", file=sys.stderr)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     other = f" and {result.files} other files (feeds, sitemaps, robots.txt)" if result.files else ""
@@ -227,7 +231,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from newsgen.commands.importer import run_import
 
     start = time.perf_counter()
-    report = run_import(args.bulletin, args.site, args.date, dry_run=args.dry_run, force=args.force,
+    bulletin = args.bulletin[0] if len(args.bulletin) == 1 else args.bulletin
+    report = run_import(bulletin, args.site, args.date, dry_run=args.dry_run, force=args.force,
                         progress=_progress(args.verbose, start), report_path=args.report)
     for line in report.lines():
         print(line)

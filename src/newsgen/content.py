@@ -572,36 +572,29 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
 
 
 class ArticleCache:
-    """Parsed articles of the last build, by file identity, as JSON in the site's cache folder.
+    """Parsed articles of the last build, by file identity, kept in the build state
+    (:class:`newsgen.cachefile.State`).
 
-    JSON rather than pickle: the cache lives in a folder others may write to, and reading it must
-    never run code. An entry is a row, ``[identity, article, problems]``, and its article a list of
-    the :class:`Article` fields in the order the file's ``fields`` header names them (keys written
-    once, not 10,000 times); the dates are ISO text. In ``source`` and ``extra``, a value YAML may
-    hold and JSON may not (a date, a datetime, bytes, a set) is written tagged
-    (``{"$date": "2025-08-06"}``). A cache that cannot be read, was written by another newsgen
-    version or with other fields is ignored, and so is an entry that does not read back as an
-    article: the build is then cold, or that file read again. Safe to delete.
+    An entry is a row, ``[identity, article, problems]``, and its article a list of the
+    :class:`Article` fields in the order the section's ``fields`` names them (keys written once, not
+    10,000 times); the dates are ISO text. In ``source`` and ``extra``, a value YAML may hold and
+    JSON may not (a date, a datetime, bytes, a set) is written tagged (``{"$date": "2025-08-06"}``).
+    An entry that does not read back as an article is ignored: that file is read again.
 
     Bodies are not kept (they are nine tenths of the bytes, and a build needs only those of the
     pages it renders): an article from the cache reads its body from its file when first asked
     for it, checked against the file's digest (see :func:`stored_body`).
 
-    Written as a journal: the whole cache (``articles.json``, tens of megabytes at 10,000 articles)
-    only when much has changed; a build that changed a few articles writes just those to
-    ``articles.delta.json``, which names the whole file it applies to (a random generation) and
-    is read after it. A delta whose whole file is gone or another is ignored: those files are
-    read again.
+    Kept as a journal of two sections: the whole cache (``articles``, tens of megabytes at 10,000
+    articles) only when much has changed; a build that changed a few articles puts just those into
+    ``articles.delta``, read after it (the state names the two together).
     """
 
-    VERSION = 4   # 4: dates out of range, place paths too deep and non-UTF-8 file names became errors
     #: how many changed entries a delta may hold before the whole cache is written again
     DELTA_MIN = 200
     DELTA_SHARE = 0.05
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.delta_path = path.with_name(path.stem + ".delta" + path.suffix)
+    def __init__(self, state: cachefile.State) -> None:
         self._entries: dict[str, Any] = {}
         self._seen: set[str] = set()
         self.hits = 0
@@ -611,44 +604,30 @@ class ArticleCache:
         self._derived_count = -1   # how many derived entries the read kept (more now: save)
         #: what later stages derive from an article, by its digest (summary, reading minutes)
         self.derived: dict[str, list[Any]] = {}
-        self._generation = ""                        # of the whole file read
-        self._delta: dict[str, Any] = {}             # entries changed since it (None: removed)
-        self._whole_derived: set[str] = set()        # derived keys the whole file holds
+        self._delta: dict[str, Any] = {}             # entries changed since the whole (None: removed)
+        self._whole_derived: set[str] = set()        # derived keys the whole holds
         #: entries already decoded, with what they gave (a cache kept in memory by a session: Articles
         #: are immutable, so the next build takes the same objects)
         self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] = {}
         #: why every article file is read (None when the cache was read): for the build's progress line
-        self.cold: str | None = None
+        self.cold: str | None = state.problem or ("the article cache cannot be read" if state.has("articles")
+                                                  else "no article cache")
         try:
-            data = cachefile.read_json(path)
-            if (data.get("version") == self.VERSION and data.get("newsgen") == _version()
-                    and data.get("fields") == _ROW_FIELDS_JSON):
-                self._entries = dict(data["articles"])
-                self.derived = dict(data.get("derived", {}))
-                self._generation = str(data.get("generation", ""))
-            else:
-                self.cold = "the article cache is of another newsgen version"
-        except FileNotFoundError:
-            self.cold = "no article cache"
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self._entries, self.derived = {}, {}
-            self.cold = "the article cache cannot be read"
-        self._whole_derived = set(self.derived)
-        if self._generation:
-            try:
-                delta = cachefile.read_json(self.delta_path)
-                if delta.get("generation") == self._generation and delta.get("fields") == _ROW_FIELDS_JSON:
-                    changes = dict(delta["articles"])
-                    derived = dict(delta.get("derived", {}))
-                    for key, entry in changes.items():
-                        if entry is None:
-                            self._entries.pop(key, None)
-                        else:
-                            self._entries[key] = entry
-                    self.derived.update(derived)
-                    self._delta = changes
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                pass
+            whole, delta = state.get("articles"), state.get("articles.delta") or {}
+            if whole["fields"] == _ROW_FIELDS_JSON:
+                self._entries, self.derived = dict(whole["articles"]), dict(whole["derived"])
+                self._whole_derived = set(self.derived)
+                self.cold = None
+            if delta and delta["fields"] == _ROW_FIELDS_JSON and not self.cold:
+                for key, entry in dict(delta["articles"]).items():
+                    if entry is None:
+                        self._entries.pop(key, None)
+                    else:
+                        self._entries[key] = entry
+                self.derived.update(dict(delta["derived"]))
+                self._delta = dict(delta["articles"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
 
     @property
     def changed(self) -> bool:
@@ -731,29 +710,22 @@ class ArticleCache:
         if digest is not None:
             self.dropped.add(digest)
 
-    def save(self) -> None:
-        """Write the cache (atomically: a temporary file renamed over it), when anything changed:
-        only the changes (the delta) while they are few, else the whole cache.
-        Failing to write it is no error: the next build only reads more."""
+    def save(self, state: cachefile.State) -> None:
+        """Put the cache into ``state``, when anything changed: only the changes (the delta) while they
+        are few, else the whole cache."""
         if not self._changed and len(self.derived) == self._derived_count:
             return
         new_derived = {k: v for k, v in self.derived.items() if k not in self._whole_derived}
         limit = max(self.DELTA_MIN, int(len(self._entries) * self.DELTA_SHARE))
-        if self._generation and len(self._delta) + len(new_derived) <= limit and self.path.is_file():
-            if cachefile.write_json(self.delta_path, {"generation": self._generation, "fields": _ROW_FIELDS_JSON,
-                                                      "articles": self._delta, "derived": new_derived}, default=_tag):
-                self._changed, self._derived_count = False, len(self.derived)
-                return
-        generation = os.urandom(8).hex()
-        if cachefile.write_json(self.path, {"version": self.VERSION, "newsgen": _version(), "generation": generation,
-                                            "fields": _ROW_FIELDS_JSON, "articles": self._entries,
-                                            "derived": self.derived}, default=_tag):
-            self._generation, self._delta, self._whole_derived = generation, {}, set(self.derived)
-            self._changed, self._derived_count = False, len(self.derived)
-            try:
-                self.delta_path.unlink()
-            except OSError:
-                pass
+        if state.has("articles") and len(self._delta) + len(new_derived) <= limit:
+            state.put("articles.delta", {"fields": _ROW_FIELDS_JSON, "articles": dict(self._delta),
+                                         "derived": new_derived}, default=_tag)
+        else:
+            state.put("articles", {"fields": _ROW_FIELDS_JSON, "articles": self._entries, "derived": self.derived},
+                      default=_tag)
+            state.put("articles.delta", None)
+            self._delta, self._whole_derived = {}, set(self.derived)
+        self._changed, self._derived_count = False, len(self.derived)
 
 
 def _json_faithful(value: Any) -> bool:
@@ -766,11 +738,6 @@ def _json_faithful(value: Any) -> bool:
     if isinstance(value, list | tuple | set | frozenset):
         return all(_json_faithful(v) for v in value)
     return isinstance(value, str | int | float | bool | bytes | dt.date) or value is None
-
-
-def _version() -> str:
-    from newsgen import __version__
-    return __version__
 
 
 def _tag(value: Any) -> Any:

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import os
 import random
 import re
@@ -60,15 +59,16 @@ from collections.abc import Iterable, Iterator, Set
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from newsgen import cachefile
 from newsgen.errors import Diagnostic, Location, NewsgenError
 
 #: Seconds a background deleter has for the previous output before a build deletes it itself.
 TRASH_GRACE = 300
 
-#: Where a site keeps what makes rebuilds fast (parsed articles, page manifests). Safe to delete.
+#: Where a site keeps the build state (see :class:`newsgen.cachefile.State`). Safe to delete.
 CACHE_DIR = ".newsgen-cache"
 
 try:
@@ -79,10 +79,10 @@ except ImportError:   # not Unix: no lock
 MARKER = ".newsgen-build"
 MARKER_TEXT = "Written by 'newsgen build'. The whole directory is replaced on every build.\n"
 #: In a folder newsgen makes beside the output and that is never published (``.NAME.old-*``,
-#: ``.NAME.trash-*``, ``.NAME.tmp-search-*``): its device and inode, so that a copy is not taken for it.
+#: ``.NAME.trash-*``): its device and inode, so that a copy is not taken for it.
 LEFTOVER = ".newsgen-leftover"
 #: The kinds of folders a build makes beside the output, named ``.NAME.<kind>-XXXXXXXX``.
-_KINDS = ("tmp", "tmp-search", "old", "trash")
+_KINDS = ("tmp", "old", "trash")
 #: A relative path of names that are not '.' or '..', without '\\' or an empty name, not a page
 #: (what OutputWriter.claim takes without a question, and counts as a file)
 _PLAIN_PATH = re.compile(r"(?!\.\.?(?:/|$))[^/\\]+(?:/(?!\.\.?(?:/|$))[^/\\]+)*(?<!\.html)")
@@ -295,14 +295,6 @@ class OutputWriter:
         except FileNotFoundError:
             os.makedirs(target, exist_ok=True)
         self._folders.add(folder)
-
-    def scratch_folder(self, kind: str = "tmp-search") -> Path:
-        """A folder of this build's own beside the output (see :func:`new_folder`), for the caller to
-        delete when done; a killed build's is deleted by the next."""
-        try:
-            return new_folder(self.output, kind, self._lock)
-        except OSError as exc:
-            raise cannot_write(self.output.parent, exc) from None
 
     def write_page(self, path: str, html: str, what: str = "a page") -> None:
         """Claim and write one generated file."""
@@ -533,14 +525,14 @@ class OutputWriter:
         """
         self._linked = None
         entry = manifest.pages.get(path)
-        if entry is None or entry[0] != fingerprint or not self.has_output:
+        if entry is None or entry.fingerprint != fingerprint or not self.has_output:
             return False
         source = os.path.join(self.output, path)
         try:
             st = os.stat(source)
         except OSError:
             return False
-        if [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:4]:
+        if not entry.on_disk(st):
             return False
         target = os.path.join(self._tmp, path)
         if self.in_place:
@@ -582,31 +574,30 @@ class OutputWriter:
         except OSError:
             return {}
 
-    def holds(self, path: str, entry: list, stale: Set[str]) -> bool:
+    def holds(self, path: str, entry: Entry, stale: Set[str]) -> bool:
         """Whether the tree updated in place holds already, as it is, the last output's file ``path``
         whose manifest ``entry`` the caller would keep: ``path`` is not in ``stale`` (the last output's
         files not on disk as recorded, :meth:`Manifest.stale`) and the tree's file is that very file
         (its inode, from one :meth:`listing` of its folder, remembered). A build carries such files
         (photo derivatives, search index files) without a ``stat`` of each in both trees; one edited or
         deleted by hand is stale, and linked or written again."""
-        if path in stale or len(entry) < 4 or not self.has_output:
+        if path in stale or not self.has_output:
             return False
         folder, _, name = path.rpartition("/")
         inodes = self._listings.get(folder)
         if inodes is None:
             inodes = self._listings[folder] = self.listing(folder)
-        return inodes.get(name) == entry[3]
+        return inodes.get(name) == entry.inode
 
-    def identity(self, path: str, fingerprint: str, inputs: str = "") -> list:
-        """The manifest entry of a file just written or linked: [fingerprint, size, mtime_ns, inode, inputs]
-        (``inputs``: the page's inputs key, '' when it has none; see Fingerprints.inputs)."""
+    def identity(self, path: str, fingerprint: str) -> Entry | None:
+        """The manifest entry of a file just written or linked (None when it is not there)."""
         linked, self._linked = self._linked, None
         try:
             # a file reuse() has just linked or store() written, whose identity it has read: no stat again
             st = linked[1] if linked is not None and linked[0] == path else os.stat(os.path.join(self._tmp, path))
         except OSError:
-            return []
-        return [fingerprint, st.st_size, st.st_mtime_ns, st.st_ino, inputs]
+            return None
+        return Entry(fingerprint, st.st_size, st.st_mtime_ns, st.st_ino)
 
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""
@@ -637,27 +628,31 @@ class OutputWriter:
             self.close()
 
 
+class Entry(NamedTuple):
+    """What the manifest knows of one file of the output: what it is (a page's fingerprint, a
+    photo's key) and the file as written (its size, modification time and inode)."""
+
+    fingerprint: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+    def on_disk(self, st: os.stat_result) -> bool:
+        """Whether ``st`` is of this very file, as written."""
+        return st.st_size == self.size and st.st_mtime_ns == self.mtime_ns and st.st_ino == self.inode
+
+
 @dataclass
 class Manifest:
-    """What the last build wrote into one output: path -> [fingerprint, size, mtime_ns, inode, inputs].
+    """What the last build wrote into one output: path -> :class:`Entry`, with that build's inputs
+    digest and summary. Kept in the build state (see :class:`newsgen.cachefile.State`), never
+    trusted beyond what the files on disk confirm (:meth:`OutputWriter.reuse`)."""
 
-    Kept outside the output (in the site's :data:`CACHE_DIR`), never trusted beyond what the files
-    on disk confirm (:meth:`OutputWriter.reuse`). Unreadable or from another version: empty, and
-    the build is cold.
-    """
-
-    pages: dict[str, list] = field(default_factory=dict)
+    pages: dict[str, Entry] = field(default_factory=dict)
     #: digest of every input of the build that wrote it (files' identities, config, options, the day)
     inputs: str = ""
     #: what that build reported: counts and warnings, for a build that finds nothing changed
     summary: dict = field(default_factory=dict)
-
-    VERSION = 3
-
-    @staticmethod
-    def path_for(cache_dir: Path, output: Path) -> Path:
-        key = hashlib.sha256(os.path.realpath(output).encode()).hexdigest()[:16]
-        return cache_dir / f"pages-{key}.json"
 
     def matches_disk(self, output: Path) -> bool:
         """Every page it lists is in ``output`` as written (size, mtime, inode): none edited or lost."""
@@ -669,11 +664,9 @@ class Manifest:
         found = set()
         for path, entry in self.pages.items():
             try:
-                st = os.stat(os.path.join(base, path))
+                if not entry.on_disk(os.stat(os.path.join(base, path))):
+                    found.add(path)
             except OSError:
-                found.add(path)
-                continue
-            if st.st_size != entry[1] or st.st_mtime_ns != entry[2] or st.st_ino != entry[3]:
                 found.add(path)
         return found
 
@@ -685,47 +678,22 @@ class Manifest:
         return StaleCheck(self, output)
 
     @classmethod
-    def load(cls, path: Path) -> Manifest:
+    def load(cls, value: Any) -> Manifest:
+        """The manifest a build kept (:meth:`state`); empty when ``value`` is not one."""
         try:
-            data = cachefile.read_json(path)
-            if data.get("version") != cls.VERSION or not isinstance(data.get("pages"), dict):
+            pages = value["pages"]
+            if set(map(len, pages.values())) - {4}:
                 return cls()
-            pages = {k: v for k, v in data["pages"].items() if isinstance(v, list) and len(v) == 5}
-            return cls(pages, str(data.get("inputs", "")), dict(data.get("summary") or {}))
-        except (OSError, ValueError, AttributeError):
+            # (made in C, not by Entry(*row): 60,000 rows at 10,000 articles)
+            return cls(dict(zip(pages, map(tuple.__new__, repeat(Entry), pages.values()), strict=True)),
+                       str(value["inputs"]), dict(value["summary"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
             return cls()
 
-    def save(self, path: Path, output: Path | None = None) -> None:
-        """Write atomically; a cache that cannot be written only makes the next build cold.
-
-        With ``output``, the manifests of outputs that no longer exist (``newsgen serve``'s temporary
-        folders, an ``--output`` since removed) are deleted, so the cache does not grow for ever.
-        """
-        if output is not None:
-            _prune(path.parent, path.name, output)
-        cachefile.write_json(path, {"version": self.VERSION, "inputs": self.inputs, "summary": self.summary,
-                                    "pages": self.pages})
-
-
-def _prune(cache_dir: Path, keep: str, output: Path) -> None:
-    """Record which output ``keep`` describes; delete manifests whose output is gone."""
-    index = cache_dir / "outputs.json"
-    try:
-        known = cachefile.read_json(index)
-        if not isinstance(known, dict):
-            known = {}
-    except (OSError, ValueError):
-        known = {}
-    known[keep] = os.path.realpath(output)
-    for name, where in list(known.items()):
-        if name != keep and not os.path.isdir(str(where)):
-            del known[name]
-            for gone in (name, *(name.replace(".json", f".{kind}.json") for kind in ("delta", "reads"))):
-                try:
-                    os.unlink(cache_dir / gone)   # with what the build's delta record keeps beside it
-                except OSError:
-                    pass
-    cachefile.write_json(index, known)
+    def state(self) -> dict[str, Any]:
+        """The manifest as the build state keeps it."""
+        return {"inputs": self.inputs, "summary": self.summary,
+                "pages": dict(zip(self.pages, map(list, self.pages.values()), strict=True))}
 
 
 #: Writers between start and close, in this process.

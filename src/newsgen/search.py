@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from newsgen.errors import Location, NewsgenError
-from newsgen.output import Manifest, OutputWriter, remove_tree
+from newsgen.output import Entry, Manifest, OutputWriter, remove_tree
 from newsgen.render.pages import output_path
 from newsgen.render.views import date_text
 from newsgen.site import Post, place_levels
@@ -443,7 +443,7 @@ class _Bundle:
                  previous: list[str], stale: Set[str] | None = None) -> None:
         self.writer, self.manifest, self.index, self.prefix = writer, manifest, index, prefix
         self.previous = previous   # the last build's files of this bundle
-        self.linked: dict[str, list] = {}   # those linked, with their manifest entries
+        self.linked: dict[str, Entry] = {}   # those linked, with their manifest entries
         self.stale = stale   # see OutputWriter.holds
 
     def reuse_all(self) -> bool:
@@ -470,7 +470,7 @@ class _Bundle:
         try:
             with open(os.path.join(self.writer.output, path), "rb") as f:
                 st = os.fstat(f.fileno())
-                if [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:4]:
+                if not entry.on_disk(st):
                     return None
                 return f.read().decode("utf-8")
         except (OSError, UnicodeDecodeError):
@@ -479,7 +479,7 @@ class _Bundle:
     def claim(self, path: str) -> None:
         """Claim a file :meth:`link` linked."""
         self.writer.claim(path, CLAIM)
-        self.index.prints[path] = self.linked[path][0]
+        self.index.prints[path] = self.linked[path].fingerprint
         self.index.entries[path] = self.linked[path]
 
     def write(self, name: str, text: str) -> None:
@@ -497,10 +497,11 @@ class _Bundle:
         if self.stale is not None and self.writer.holds(path, entry, self.stale):
             self.linked[path] = entry   # the output's file, as recorded, is the tree's already
             return True
-        if not self.writer.reuse(path, entry[0], self.manifest):
-            return False
-        self.linked[path] = identity = self.writer.identity(path, entry[0])
-        return bool(identity)
+        identity = self.writer.identity(path, entry.fingerprint) \
+            if self.writer.reuse(path, entry.fingerprint, self.manifest) else None
+        if identity is not None:
+            self.linked[path] = identity
+        return identity is not None
 
 
 def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], manifest: Manifest,
@@ -541,7 +542,7 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
         bundle = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{name}/", sorted(last.get(name, [])), stale)
         entry = manifest.pages.get(bundle.prefix + "docs.json")
         known = before is not None and name in before[1]
-        if known and entry is not None and entry[0] == _sha(docs_json) and bundle.reuse_all():
+        if known and entry is not None and entry.fingerprint == _sha(docs_json) and bundle.reuse_all():
             sizes[name] = before[1][name]   # type: ignore[index]
         else:
             index.indexed.append(name)

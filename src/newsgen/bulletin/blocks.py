@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsgen.bulletin import endmatter
 from newsgen.bulletin.headlines import bracket_tag, long_headline_shape
@@ -137,6 +138,7 @@ class Features:
     end_matter: str | None = None        # end matter (endmatter.kind): closes the article above, never a headline
     residue: list[str] = field(default_factory=list)   # extraction tags removed from a headline (/n, /ns)
     clean_text: str | None = None        # the headline's text without them
+    layout: Any = None                   # a PDF's layout cue (bulletin.layout.Layout); None in a text bulletin
 
 
 def normalise(text: str) -> str:

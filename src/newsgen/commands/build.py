@@ -1,24 +1,12 @@
-"""``newsgen build``: articles/ -> a static site, as a flat list of timed steps (as Zola's ``Site::build``).
+"""``newsgen build``: articles/ -> a static site, as a flat list of named steps (as Zola's ``Site::build``).
 
-1. config      read ``newsgen.yaml`` (``--base-url`` overrides ``base_url``)      } ``validate()``, shared
-2. articles    read every article, collecting every problem of every file      } with ``newsgen check``
-3. (check)     any error: raise NewsgenError with all of them, before the output is touched
-4. model       build the site model (order, regions, topics, tags, archives; drafts and
-               future-dated articles left out unless asked for)
-5. views       make the read-only views templates see (summaries, reading times, links)
-6. plan        plan every page, feed, the sitemap and robots.txt
-7. changes     find which pages the changes since the last build reach: those whose record of what
-               they read holds a value that changed (see ``commands.delta``); all of them on a full build
-8. render      make those pages' contexts (recording what each reads), and render and write into a
-               temporary directory (the previous output updated in place) each whose fingerprint changed
-               (Markdown converted once per article, templates compiled once), in worker processes
-               for a big site (see ``render.parallel``)
-9. search      index the articles' strings into ``search-index/`` (see ``newsgen.search``)
-10. write      swap the temporary directory (static files copied first) in place of the output
-11. cleanup    record what the next build needs; keep the previous output, moved aside by the
-               swap, as the spare the next build updates (or delete it)
-
-Nothing here prints; ``progress`` receives one line per step.
+:meth:`_Build.run` lists them, one method each: read the configuration and the last build's state
+(and stop there when nothing changed); read and check the articles and build the model (shared with
+``newsgen check``: any error raised before the output is touched); make the views; plan every page;
+find the pages the changes reach (see ``commands.delta``); render them; write the photos and the
+search index; swap the new output in; verify (``--verify``); keep the build state for the next
+build (see :class:`newsgen.cachefile.State`); clean up. Nothing here prints; ``progress`` receives
+one line per step.
 """
 
 from __future__ import annotations
@@ -39,7 +27,7 @@ from newsgen.commands.delta import find_changes
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
-from newsgen.output import CACHE_DIR, Manifest, OutputWriter, StaleCheck, build_lock
+from newsgen.output import CACHE_DIR, Entry, Manifest, OutputWriter, build_lock
 from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
 from newsgen.render.env import RENDER_ERRORS, render_problem
 from newsgen.render.fingerprint import Fingerprints
@@ -66,6 +54,8 @@ class BuildResult:
     checked: int = 0                            # pages whose context was made (the rest carried over)
     #: with ``verify``: the pages whose file differs from the page rendered from scratch (in plan order)
     differs: tuple[str, ...] = ()
+    #: why the last build's state was not used, when it was there but unreadable or of another version
+    cold: str | None = None
 
 
 class _Clock:
@@ -84,23 +74,13 @@ class _Clock:
 
 class BuildSession:
     """What a long-lived process (``newsgen serve``'s build worker) keeps between its builds: the
-    parsed articles, so that each rebuild neither reads nor writes the whole article cache (tens of
-    megabytes at 10,000 articles). :meth:`close` writes it, for the next ``newsgen build``; a
-    session killed first only leaves that build more files to read."""
+    parsed articles, so that each rebuild does not decode the whole article cache again."""
 
     def __init__(self) -> None:
-        self._caches: dict[Path, ArticleCache] = {}
-
-    def articles(self, path: Path) -> ArticleCache:
-        cache = self._caches.get(path)
-        if cache is None:
-            cache = self._caches[path] = ArticleCache(path)
-        return cache
+        self.articles: ArticleCache | None = None
 
     def close(self) -> None:
-        for cache in self._caches.values():
-            cache.save()
-        self._caches.clear()
+        self.articles = None
 
 
 def build(site: Path, output: Path | None = None, base_url: str | None = None,
@@ -111,125 +91,188 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
     """Build ``site`` into ``output`` (default ``site/<output_dir>``). Raises NewsgenError on bad input.
 
     Drafts and future-dated articles are left out unless ``drafts`` / ``future``. ``incremental``
-    reuses what the last build left in ``SITE/.newsgen-cache`` (parsed articles, page fingerprints);
-    without it, everything is read and rendered. ``background_cleanup`` leaves deleting the previous
-    output to a detached process (the command line's choice). ``on_render(done, total)`` follows
-    the rendering, for a progress bar. ``search=False`` leaves the search index out (``newsgen
-    serve`` does, so that a preview does not wait for indexing). A ``session`` keeps the parsed
-    articles in memory from one build to the next (see :class:`BuildSession`). ``publishing=False``
-    (a preview, a link check) leaves out the warning about a ``base_url`` without a host. ``verify``
-    renders every page again from scratch after the build and compares it with the file the build
-    left, naming each that differs in ``BuildResult.differs`` (the incremental path checked)."""
-    for folder in (site, output):   # its path is hashed, written into the cache and printed as UTF-8
+    reuses what the last build left (its state, see :class:`newsgen.cachefile.State`); without it,
+    everything is read and rendered, and no state kept. ``background_cleanup`` leaves deleting the
+    previous output to a detached process (the command line's choice). ``on_render(done, total)``
+    follows the rendering, for a progress bar. ``search=False`` leaves the search index out
+    (``newsgen serve`` does, so that a preview does not wait for indexing). A ``session`` keeps the
+    parsed articles in memory from one build to the next (see :class:`BuildSession`).
+    ``publishing=False`` (a preview, a link check) leaves out the warning about a ``base_url``
+    without a host. ``verify`` renders every page again from scratch after the build and compares
+    it with the file the build left, naming each that differs in ``BuildResult.differs``."""
+    for folder in (site, output):   # its path is hashed, written into the state and printed as UTF-8
         if folder is not None and not_utf8(str(folder)):
             shown = os.fsencode(folder).decode("utf-8", "backslashreplace")
             raise NewsgenError("this folder's path is not UTF-8 text; rename the folder (or the one holding it)",
                                Location(Path(shown)))
-    clock = _Clock(progress)
-    cache_dir = site / CACHE_DIR
-    try:   # read once: the inputs digest and validation both use it (validation reports a bad one)
-        config: config_mod.Config | None = config_mod.load(site)
-    except NewsgenError:
-        config = None
-    inputs, listing, last_out = _inputs_digest(site, config, output, base_url, drafts, future, search) \
-        if incremental and config is not None else ("", None, None)
-    known: tuple[Path, Manifest] | None = None   # the last build's manifest, read once
-    stale: StaleCheck | None = None              # its pages not on disk as written, found meanwhile
-    if inputs and last_out is not None and not verify:
-        unchanged, known = _unchanged(site, last_out, inputs)
+    return _Build(site, output, base_url, progress, drafts=drafts, future=future, incremental=incremental,
+                  background_cleanup=background_cleanup, on_render=on_render, search=search, session=session,
+                  publishing=publishing, verify=verify).run()
+
+
+@dataclass
+class _Build:
+    """One build, as the list of steps :meth:`run` takes (each a method, timed by :class:`_Clock`)."""
+
+    site: Path
+    output: Path | None
+    base_url: str | None
+    progress: Callable[[str], None] | None
+    drafts: bool = False
+    future: bool = False
+    incremental: bool = True
+    background_cleanup: bool = False
+    on_render: Callable[[int, int], None] | None = None
+    search: bool = True
+    session: BuildSession | None = None
+    publishing: bool = True
+    verify: bool = False
+
+    def run(self) -> BuildResult:
+        self.clock = _Clock(self.progress)
+        unchanged = self.start()
         if unchanged is not None:
-            clock.step("unchanged", "no input changed since the last build and its output is intact")
-            unchanged.timings = clock.timings
             return unchanged
-        if known[1].pages:
-            stale = known[1].stale_ahead(last_out)
-    readings = _Readings(cache_dir / "pinyin.json") if incremental else None
-    articles_cache: ArticleCache | None = None
-    if incremental:
-        path = cache_dir / "articles.json"
-        articles_cache = session.articles(path) if session is not None else ArticleCache(path)
-    photo_state: dict[str, Any] = {}
+        self.read()
+        self.prepare()
+        with OutputWriter(self.out, spare=self.incremental) as self.writer:
+            for step in (self.plan, self.find_changes, self.render, self.write_photos, self.index, self.write,
+                         self.check, self.keep, self.cleanup):
+                step()
+        return BuildResult(pages=self.writer.pages, output=self.out, warnings=self.diagnostics.warnings,
+                           timings=self.clock.timings, articles=len(self.model.posts), static_files=self.static,
+                           files=self.writer.files, rendered=len(self.dirty),
+                           rendered_paths=tuple(page.path for page in self.dirty), indexed=self.indexed,
+                           checked=len(self.reads), differs=self.differs, cold=self.state.problem)
 
-    def with_photos(chosen: list[Any], config: config_mod.Config) -> tuple[list[Any], list[Diagnostic]]:
+    def start(self) -> BuildResult | None:
+        """Read the configuration and the last build's state; the last build's result when nothing it
+        read has changed and its output is as it wrote it (the build ends there)."""
+        self.state = cachefile.State(self.site / CACHE_DIR)
+        if not self.incremental:
+            self.state.problem = None
+        try:   # read once: the inputs digest and validation both use it (validation reports a bad one)
+            self.config: config_mod.Config | None = config_mod.load(self.site)
+        except NewsgenError:
+            self.config = None
+        self.inputs, self.listing, last_out = "", None, None
+        if self.incremental and self.config is not None:
+            self.inputs, self.listing, last_out = _inputs_digest(
+                self.site, self.config, self.output, self.base_url, self.drafts, self.future, self.search)
+        self.manifest, self.stale, self.key = Manifest(), None, ""
+        if last_out is None:
+            return None
+        self.key = self.state.output(last_out)
+        self.manifest = Manifest.load(self.state.get(self.key))
+        if self.verify:
+            return None
+        unchanged = _unchanged(last_out, self.manifest, self.inputs)
+        if unchanged is not None:
+            self.clock.step("unchanged", "no input changed since the last build and its output is intact")
+            unchanged.timings = self.clock.timings
+            return unchanged
+        if self.manifest.pages:   # its pages not on disk as written, found meanwhile
+            self.stale = self.manifest.stale_ahead(last_out)
+        return None
+
+    def read(self) -> None:
+        """Read and check every article (and its photos) and build the site model."""
+        state = self.state if self.incremental else None
+        self.pinyin = _Readings(state)
+        self.articles: ArticleCache | None = None
+        if state is not None:
+            session = self.session
+            if session is not None and session.articles is None:
+                session.articles = ArticleCache(state)
+            self.articles = session.articles if session is not None else ArticleCache(state)
+        checked = validate(self.site, self.output, self.base_url, drafts=self.drafts, future=self.future,
+                           step=self.clock.step, cache=self.articles, listing=self.listing,
+                           publishing=self.publishing, adjust=self._with_photos, config=self.config)
+        if not checked.ok or checked.model is None:
+            if self.stale is not None:
+                self.stale.close()
+            raise NewsgenError(checked.diagnostics.items)
+        self.checked = checked
+        self.config, self.out, self.model, self.diagnostics = checked.config, checked.output, checked.model, \
+            checked.diagnostics
+        if self.incremental and not self.key:   # the inputs could not be read cleanly before validation
+            self.key = self.state.output(self.out)
+            self.manifest = Manifest.load(self.state.get(self.key))
+        self.clock.step("model", f"{len(self.model.posts)} published, {self.model.drafts} drafts, "
+                                 f"{len(self.model.places)} places, {len(self.model.topics)} topics, "
+                                 f"{len(self.model.tags)} tags")
+
+    def _with_photos(self, chosen: list[Any], config: config_mod.Config) -> tuple[list[Any], list[Diagnostic]]:
         """The photos of the articles built: resolved and inspected, their digests folded into the articles'."""
-        photos = Photos(site, config.photos, cache_dir / "photos" if incremental else None, config.base_path)
-        prepared = prepare(photos, chosen, listing.others if listing is not None else None)
-        photo_state.update(photos=photos, prepared=prepared)
-        return prepared.articles, prepared.problems
+        state = self.state if self.incremental else None
+        self.photos = Photos(self.site, config.photos, state, config.base_path)
+        self.prepared = prepare(self.photos, chosen, self.listing.others if self.listing is not None else None)
+        return self.prepared.articles, self.prepared.problems
 
-    checked = validate(site, output, base_url, drafts=drafts, future=future, step=clock.step,
-                       cache=articles_cache, listing=listing, publishing=publishing, adjust=with_photos,
-                       config=config)
-    if not checked.ok or checked.model is None:
-        raise NewsgenError(checked.diagnostics.items)
-    config, out, model, diagnostics = checked.config, checked.output, checked.model, checked.diagnostics
-    clock.step("model", f"{len(model.posts)} published, {model.drafts} drafts, {len(model.places)} places, "
-                        f"{len(model.topics)} topics, {len(model.tags)} tags")
+    def prepare(self) -> None:
+        """Make the read-only views templates see, the template environment and the Markdown renderer."""
+        derived = self.articles.derived if self.articles is not None else {}
+        _derive(self.model.posts, derived)
+        self.views = Views(self.model, derived=derived, photos=self.prepared.leads)
+        self.env = make_environment(self.site)
+        self.renderer = MarkdownRenderer(unsafe_html=self.config.markdown.unsafe_html,
+                                         cache_dir=self.state.folder("bodies") if self.incremental else None)
+        if self.prepared.used:   # a site without photos converts its bodies exactly as before
+            self.renderer.use_photos(self.photos)
+        self.clock.step("views", "summaries, reading times and links ready")
 
-    photos: Photos = photo_state["photos"]
-    prepared: Prepared = photo_state["prepared"]
-    derived = articles_cache.derived if articles_cache is not None else {}
-    _derive(model.posts, derived)
-    views = Views(model, derived=derived, photos=prepared.leads)
-    env = make_environment(site)
-    renderer = MarkdownRenderer(unsafe_html=config.markdown.unsafe_html,
-                                cache_dir=cache_dir / "bodies" if incremental else None)
-    if prepared.used:   # a site without photos converts its bodies exactly as before
-        renderer.use_photos(photos)
-    clock.step("views", "summaries, reading times and links ready")
-
-    manifest_path = Manifest.path_for(cache_dir, out)
-    if not incremental:
-        manifest = Manifest()
-    elif known is not None and known[0] == manifest_path:
-        manifest = known[1]
-    else:
-        manifest = Manifest.load(manifest_path)
-        if stale is not None:   # of another output's manifest
-            stale.close()
-            stale = None
-    with OutputWriter(out, spare=incremental) as writer:
-        static = sum(writer.copy_static(d) for d in static_dirs(site))
-        plan = Plan(model, views, renderer, cache_dir=cache_dir if incremental else None)
-        pages = list(plan_all(plan))
-        for page in pages:   # a clash of two pages is found before anything is rendered
+    def plan(self) -> None:
+        """Copy the static files and plan every page (a clash of two pages found before any is rendered)."""
+        writer = self.writer
+        self.static = sum(writer.copy_static(d) for d in static_dirs(self.site))
+        self.pages_plan = Plan(self.model, self.views, self.renderer,
+                               store=self.state if self.incremental else None)
+        self.pages = list(plan_all(self.pages_plan))
+        for page in self.pages:
             writer.claim(page.path)
-        references = _References(cache_dir / "templates.json") if incremental else None
-        fingerprints = Fingerprints(env, config=config, site_view=views.site_view, renderer=renderer.settings,
-                                    references=references.known if references is not None else None)
-        clock.step("plan", f"{len(pages)} pages planned")
-        changes = find_changes(plan, pages, fingerprints, writer, manifest, manifest_path, search=search,
-                               incremental=incremental, stale=stale)
-        previous, todo = changes.previous, changes.todo
+        known = self.state.get("templates") if self.incremental else None
+        self.fingerprints = Fingerprints(self.env, config=self.config, site_view=self.views.site_view,
+                                         renderer=self.renderer.settings,
+                                         references=known if isinstance(known, dict) else None)
+        self.clock.step("plan", f"{len(self.pages)} pages planned")
+
+    def find_changes(self) -> None:
+        """The pages the changes since the last build reach (see ``commands.delta``); all on a full build."""
+        self.changes = changes = find_changes(self.pages_plan, self.pages, self.fingerprints, self.writer,
+                                              self.manifest, self.state, self.key,
+                                              search=self.search, incremental=self.incremental, stale=self.stale)
+        self.clock.step("changes", f"{len(changes.todo)} pages reached by the changes" if changes.previous else
+                        "the configuration, templates, options or static files changed, a place, topic or tag "
+                        "changed its URL, or no record: every page looked at")
+
+    def render(self) -> None:
+        """Make the contexts of the pages looked at (recording what each reads), and render and write
+        each whose fingerprint changed; in worker processes for a big site (see ``render.parallel``)."""
+        pages, changes, manifest, writer, views = self.pages, self.changes, self.manifest, self.writer, self.views
+        todo = changes.todo
         # without a spare to update in place, every other page is linked from the last output
         jobs: Sequence[int] = range(len(pages)) if changes.carry else todo
         carried = frozenset(range(len(pages))).difference(todo) if changes.carry else frozenset()
-        clock.step("changes", f"{len(todo)} pages reached by the changes" if previous is not None else
-                   "the configuration, templates, options or static files changed, a place, topic or tag "
-                   "changed its URL, or no record: "
-                   "every page looked at")
 
-        def job(i: int) -> tuple[bool, list[Any], tuple[tuple[str, str], ...] | None]:
-            """Make page ``i``'s context, recording what it reads, and fingerprint it; hard-link it from
-            the previous output if unchanged, else render it (a page the changes do not reach: linked
-            as it is, its reads None). In the worker processes, so contexts, links and rendering all run
-            in parallel."""
+        def job(i: int) -> tuple[bool, Entry | None, tuple[tuple[str, str], ...] | None]:
+            """Page ``i`` linked from the last output if unchanged, else rendered; with what its context
+            read (None: a page the changes do not reach, linked as it is)."""
             page = pages[i]
             if i in carried:
                 entry = manifest.pages[page.path]
-                if writer.reuse(page.path, entry[0], manifest):
-                    return True, writer.identity(page.path, entry[0]), None
+                if writer.reuse(page.path, entry.fingerprint, manifest):
+                    return True, writer.identity(page.path, entry.fingerprint), None
             views.record = record = {}
             try:
-                fingerprint = fingerprints.page(page)
+                fingerprint = self.fingerprints.page(page)
             finally:
                 views.record = None
             reused = writer.reuse(page.path, fingerprint, manifest)
             if not reused:
                 try:
-                    html = render_page(env, page, views)
+                    html = render_page(self.env, page, views)
                 except RENDER_ERRORS as exc:
-                    raise NewsgenError([render_problem(exc, page.template, page.path, site)]) from exc
+                    raise NewsgenError([render_problem(exc, page.template, page.path, self.site)]) from exc
                 writer.store(page.path, html)
             return reused, writer.identity(page.path, fingerprint), tuple(record.items())
 
@@ -238,76 +281,99 @@ def build(site: Path, output: Path | None = None, base_url: str | None = None,
         def rendered(n: int) -> None:
             nonlocal done
             done += n
-            if on_render is not None:
-                on_render(done, len(pages))
+            if self.on_render is not None:
+                self.on_render(done, len(pages))
 
-        looked: list[tuple[bool, list[Any], tuple[tuple[str, str], ...] | None]] = []   # the outcomes of the jobs
+        looked: list[tuple[bool, Entry | None, tuple[tuple[str, str], ...] | None]] = []
         processes = run_jobs(len(jobs), lambda k: job(jobs[k]), progress=rendered, results=looked,
-                             before_fork=lambda: load_templates(env))
-        outcomes = looked
-        if previous is not None and not changes.carry:   # every other page carried over as the last build left it
+                             before_fork=lambda: load_templates(self.env))
+        outcomes: Sequence[tuple[bool, Entry | None, Any]] = looked
+        if changes.previous is not None and not changes.carry:   # the others carried over as they were
             done_now = dict(zip(todo, looked, strict=True))
             outcomes = [done_now.get(i) or (True, manifest.pages[page.path], ()) for i, page in enumerate(pages)]
-        reads = [(i, found) for i, (_, _, found) in zip(jobs, looked, strict=True) if found is not None]
-        dirty = [page for page, (reused, _, _) in zip(pages, outcomes, strict=True) if not reused]
-        clock.step("render", f"{len(dirty)} pages and feeds rendered and written, {len(pages) - len(dirty)} "
-                             f"unchanged and reused, by {processes} process{'es' if processes > 1 else ''}")
-        written = Manifest({page.path: entry for page, (_, entry, _) in zip(pages, outcomes, strict=True) if entry})
-        _write_photos(writer, photos, prepared, manifest, written, changes.stale)
-        clock.step("photos", f"{len(prepared.used)} photos, {photos.encoded} encoded")
+        self.reads = [(i, found) for i, (_, _, found) in zip(jobs, looked, strict=True) if found is not None]
+        self.dirty = [page for page, (reused, _, _) in zip(pages, outcomes, strict=True) if not reused]
+        self.written = Manifest({page.path: entry for page, (_, entry, _) in zip(pages, outcomes, strict=True)
+                                 if entry is not None})
+        self.clock.step("render", f"{len(self.dirty)} pages and feeds rendered and written, "
+                                  f"{len(pages) - len(self.dirty)} unchanged and reused, by {processes} "
+                                  f"process{'es' if processes > 1 else ''}")
 
-        # search: the index of the articles' strings, into the temporary output (see newsgen.search)
-        prints = {path: entry[0] for path, entry in written.pages.items()}
-        if search:
-            index = index_articles(writer, plan, prints, manifest, changes.stale)
-            indexed = tuple(index.indexed)
-            for path, fingerprint in index.prints.items():   # (a file linked: its entry as it was)
-                written.pages[path] = index.entries.get(path) or writer.identity(path, fingerprint)
-            clock.step("search", index.summary)
-        else:
-            indexed = ()
-            clock.step("search", "left out (no search index)")
-        written.inputs = inputs
-        written.summary = {"pages": writer.pages, "files": writer.files, "static": static,
-                           "articles": len(model.posts),
+    def write_photos(self) -> None:
+        _write_photos(self.writer, self.photos, self.prepared, self.manifest, self.written, self.changes.stale)
+        self.clock.step("photos", f"{len(self.prepared.used)} photos, {self.photos.encoded} encoded")
+
+    def index(self) -> None:
+        """The search index of the articles' strings, into the output (see :mod:`newsgen.search`)."""
+        self.indexed: tuple[str, ...] = ()
+        if not self.search:
+            self.clock.step("search", "left out (no search index)")
+            return
+        prints = {path: entry.fingerprint for path, entry in self.written.pages.items()}
+        index = index_articles(self.writer, self.pages_plan, prints, self.manifest, self.changes.stale)
+        self.indexed = tuple(index.indexed)
+        for path, fingerprint in index.prints.items():   # (a file linked: its entry as it was)
+            entry = index.entries.get(path) or self.writer.identity(path, fingerprint)
+            if entry is not None:
+                self.written.pages[path] = entry
+        self.clock.step("search", index.summary)
+
+    def write(self) -> None:
+        """Swap the new output (static files copied first) in place of the last."""
+        writer = self.writer
+        if self.changes.previous is not None:   # the last output's files this build has not made (no sweep)
+            writer.drop(self.manifest.pages.keys() - self.written.pages.keys())
+        writer.commit(sweep=self.changes.previous is None)
+        self.clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
+                                 f"{self.static} static files into {self.out}")
+
+    def check(self) -> None:
+        """With ``verify``: every page rendered again from scratch and compared with the build's."""
+        self.differs: tuple[str, ...] = ()
+        if self.verify:
+            self.differs = _verify(self.pages, self.env, self.views, self.out, self.site)
+            self.clock.step("verify", f"every page rendered again: {len(self.differs)} differ from the build's")
+
+    def keep(self) -> None:
+        """Record in the build state what the next build needs, and write it (one commit)."""
+        if not self.incremental:
+            return
+        state, written = self.state, self.written
+        written.inputs = self.inputs
+        written.summary = {"pages": self.writer.pages, "files": self.writer.files, "static": self.static,
+                           "articles": len(self.model.posts),
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
-                                        for d in diagnostics.warnings]}
-        if previous is not None:   # the last output's files this build has not made (no sweep)
-            writer.drop(manifest.pages.keys() - written.pages.keys())
-        writer.commit(sweep=previous is None)
-        clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
-                            f"{static} static files into {out}")
-        differs: tuple[str, ...] = ()
-        if verify:
-            differs = _verify(pages, env, views, out, site)
-            clock.step("verify", f"every page rendered again: {len(differs)} differ from the build's")
-        if incremental:
-            written.save(manifest_path, out)
-            changes.save(manifest_path, [page.path for page in pages], reads,
-                         dirty=[page.path for page in dirty], lost=manifest.pages.keys() - written.pages.keys())
-            if readings is not None:
-                readings.save()
-            if references is not None:
-                references.save(fingerprints.references)
-            photos.save(prepared.used.values(), checked.articles)
-            if articles_cache is not None and session is None:   # a session writes it when it closes
-                articles_cache.save()
-            if articles_cache is None or not articles_cache.hits:   # all read: keep only the HTML of these bodies
-                renderer.prune(renderer.file_key(article.digest) if article.digest else renderer.key(article.body)
-                               for article in checked.articles)   # drafts' too: kept for later
-            elif articles_cache.dropped:   # the HTML of the bodies read again or gone, unless another file has it
-                current = {article.digest for article in checked.articles}
-                renderer.discard(renderer.file_key(d) for d in articles_cache.dropped - current)
-        # kept as the spare the next build updates in place; else deleted, under the build lock unless in background
-        writer.remove_previous(background=background_cleanup, keep=incremental)
-        clock.step("cleanup", "previous output kept for the next build to update" if incremental else
-                   "previous output removed" + (" in the background" if background_cleanup else ""))
-    timings = clock.timings
+                                        for d in self.diagnostics.warnings]}
+        state.put(self.key, written.state())
+        self.changes.save(state, self.key, [page.path for page in self.pages], self.reads,
+                          dirty=[page.path for page in self.dirty],
+                          lost=self.manifest.pages.keys() - written.pages.keys())
+        self.pinyin.save()
+        if self.fingerprints.references != state.get("templates"):
+            state.put("templates", self.fingerprints.references)
+        self.photos.keep(self.checked.articles)   # drafts' too: kept for later
+        if self.articles is not None:
+            self.articles.save(state)
+        written_ok = state.commit()
+        self.clock.step("keep", "the build state written for the next build" if written_ok else
+                        "the build state could not be written: the next build does more")
 
-    return BuildResult(pages=writer.pages, output=out, warnings=diagnostics.warnings, timings=timings,
-                       articles=len(model.posts), static_files=static, files=writer.files,
-                       rendered=len(dirty), rendered_paths=tuple(page.path for page in dirty),
-                       indexed=indexed, checked=len(reads), differs=differs)
+    def cleanup(self) -> None:
+        """Drop the cached blobs no article needs any more; keep the previous output, moved aside by
+        the swap, as the spare the next build updates (or delete it)."""
+        if self.incremental:
+            self.photos.prune(self.prepared.used.values())
+            articles, renderer = self.articles, self.renderer
+            if articles is None or not articles.hits:   # all read: keep only the HTML of these bodies
+                renderer.prune(renderer.file_key(article.digest) if article.digest else renderer.key(article.body)
+                               for article in self.checked.articles)
+            elif articles.dropped:   # the HTML of the bodies read again or gone, unless another file has it
+                current = {article.digest for article in self.checked.articles}
+                renderer.discard(renderer.file_key(d) for d in articles.dropped - current)
+        # kept as the spare the next build updates in place; else deleted, under the build lock unless in background
+        self.writer.remove_previous(background=self.background_cleanup, keep=self.incremental)
+        self.clock.step("cleanup", "previous output kept for the next build to update" if self.incremental else
+                        "previous output removed" + (" in the background" if self.background_cleanup else ""))
 
 
 def _verify(pages: Sequence[Page], env: Any, views: Views, out: Path, site: Path) -> tuple[str, ...]:
@@ -361,7 +427,7 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
         lacking = []
         for variant in photo.variants:
             entry = known.get(variant.path)
-            if (entry is not None and entry[0] == photo.key and stale is not None
+            if (entry is not None and entry.fingerprint == photo.key and stale is not None
                     and writer.holds(variant.path, entry, stale)):
                 written.pages[variant.path] = entry   # the output's file, as recorded, is the tree's already
             else:
@@ -391,52 +457,28 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
                         raise NewsgenError(str(exc), Location(Path(photo.source))) from None
                 data = files[variant.path]
                 writer.store(variant.path, data if isinstance(data, bytes) else data.read_bytes())
-            written.pages[variant.path] = writer.identity(variant.path, photo.key)
+            made = writer.identity(variant.path, photo.key)
+            if made is not None:
+                written.pages[variant.path] = made
 
 
 class _Readings:
-    """The pinyin of place, topic and tag names, kept between builds (``pinyin.json``, by pypinyin's
-    version), so that a rebuild does not load pypinyin's dictionaries to slug names it slugged before."""
+    """The pinyin of place, topic and tag names, kept between builds (by pypinyin's version), so
+    that a rebuild does not load pypinyin's dictionaries to slug names it slugged before."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, state: cachefile.State | None) -> None:
+        self.state = state
         self.version = text.pinyin_version()
-        self.known: dict[str, Any] = {}
-        try:
-            data = cachefile.read_json(path)
-            readings = data.get("readings") if isinstance(data, dict) else None
-            if data.get("pypinyin") == self.version and isinstance(readings, dict):
-                self.known = readings
-        except (OSError, ValueError):
-            pass
+        found = state.get("pinyin") if state is not None else None
+        ok = isinstance(found, dict) and found.get("pypinyin") == self.version and isinstance(found.get("readings"),
+                                                                                              dict)
+        self.known: dict[str, Any] = found["readings"] if ok else {}   # type: ignore[index]
         text.remember_readings(self.known)
 
     def save(self) -> None:
         learned = {k: v for k, v in text.learned_readings().items() if k not in self.known}
-        if learned:
-            cachefile.write_json(self.path, {"pypinyin": self.version, "readings": {**self.known, **learned}})
-
-
-class _References:
-    """The templates each template refers to, by a digest of its name and source
-    (``templates.json``; see :class:`Fingerprints`), so that a rebuild does not parse them all."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.known: dict[str, list[str | None]] = {}
-        try:
-            data = cachefile.read_json(path)
-            if isinstance(data, dict) and all(isinstance(refs, list) and all(r is None or isinstance(r, str)
-                                                                               for r in refs)
-                                              for refs in data.values()):
-                self.known = data
-        except (OSError, ValueError):
-            pass
-
-    def save(self, used: dict[str, list[str | None]]) -> None:
-        """Keep the references of the templates this build used (the others' sources are gone)."""
-        if used != self.known:
-            cachefile.write_json(self.path, used)
+        if learned and self.state is not None:
+            self.state.put("pinyin", {"pypinyin": self.version, "readings": {**self.known, **learned}})
 
 
 def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, base_url: str | None,
@@ -486,24 +528,20 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
     return h.hexdigest(), Listing(articles, tuple(found), others), out
 
 
-def _unchanged(site: Path, out: Path, inputs: str) -> tuple[BuildResult | None, tuple[Path, Manifest]]:
+def _unchanged(out: Path, manifest: Manifest, inputs: str) -> BuildResult | None:
     """The last build's result when its inputs digest was ``inputs`` (nothing it read has changed)
-    and its output ``out`` is as it wrote it, else None; and that build's manifest with its path (for
-    the build to go on with, rather than read it again)."""
-    path = Manifest.path_for(site / CACHE_DIR, out)
-    manifest = Manifest.load(path)
-    known = (path, manifest)
+    and its output ``out`` is as it wrote it, else None."""
     if manifest.inputs != inputs or not out.is_dir():
-        return None, known
+        return None
     with build_lock(out):   # another build running into it: refused as any build would be
         if not manifest.matches_disk(out):
-            return None, known
+            return None
     summary = manifest.summary
     try:
         warnings = [Diagnostic(Location(Path(w[0]), w[1], w[2]), w[3], Severity.WARNING)
                     for w in summary.get("warnings", [])]
         return BuildResult(pages=int(summary["pages"]), output=out, warnings=warnings,
                            articles=int(summary["articles"]), static_files=int(summary["static"]),
-                           files=int(summary["files"]), rendered=0), known
+                           files=int(summary["files"]), rendered=0)
     except (KeyError, TypeError, ValueError, IndexError):
-        return None, known
+        return None

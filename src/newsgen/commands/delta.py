@@ -29,33 +29,24 @@ build then takes the full path.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from newsgen import cachefile
+from newsgen.cachefile import State
 from newsgen.output import Manifest, OutputWriter, StaleCheck
 from newsgen.render.fingerprint import Fingerprints
 from newsgen.render.pages import Page, Plan
 from newsgen.render.views import ARTICLE_KINDS
 
-VERSION = 6
-
 #: what one page read: (name, digest of its value) pairs
 Reads = Sequence[tuple[str, str]]
 
 
-def paths(manifest: Path) -> tuple[Path, Path]:
-    """The record's two files beside an output's manifest: the state (shape, sources, every name's
-    value, what was written and lost) and which names each page read (bigger, written only when
-    that changed)."""
-    return manifest.with_suffix(".delta.json"), manifest.with_suffix(".reads.json")
-
-
 @dataclass
 class Delta:
-    """One output's record of its last build (see the module's docstring)."""
+    """One output's record of its last build (see the module's docstring), kept in the build state
+    as two sections beside the output's manifest: ``KEY.delta`` (all but which names each page
+    read) and ``KEY.reads`` (bigger, put only when that changed)."""
 
     shape: str = ""
     addresses: dict[str, str] = field(default_factory=dict)   # place, topic, tag -> URL (Plan.addresses)
@@ -66,38 +57,29 @@ class Delta:
     names: list[str] = field(default_factory=list)            # every name a page read
     values: list[str] = field(default_factory=list)           # the digest of each name's value
     reads: list[list[int]] = field(default_factory=list)      # per page: the names it read (positions)
-    generation: str = ""                                      # of the reads file the state goes with
 
     @classmethod
-    def load(cls, manifest: Path, shape: str) -> Delta | None:
+    def load(cls, state: State, key: str, shape: str) -> Delta | None:
         """The last build's record when its shape is ``shape``; else None."""
-        state_path, reads_path = paths(manifest)
+        found, reads = state.get(f"{key}.delta"), state.get(f"{key}.reads")
         try:
-            state = cachefile.read_json(state_path)
-            if state.get("version") != VERSION or state.get("shape") != shape:
+            if found["shape"] != shape:
                 return None
-            reads = cachefile.read_json(reads_path)
-            if reads.get("version") != VERSION or reads.get("generation") != state.get("generation"):
-                return None
-            delta = cls(shape, dict(state["addresses"]), dict(state["sources"]), list(state["written"]),
-                        list(state["removed"]), list(reads["order"]), list(reads["names"]), list(state["values"]),
-                        list(reads["reads"]), str(state["generation"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            delta = cls(shape, dict(found["addresses"]), dict(found["sources"]), list(found["written"]),
+                        list(found["removed"]), list(reads["order"]), list(reads["names"]), list(found["values"]),
+                        list(reads["reads"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
         if len(delta.order) != len(delta.reads) or len(delta.names) != len(delta.values):
             return None
         return delta
 
-    def save(self, manifest: Path, reads: bool) -> None:
-        """Write the state; with ``reads``, which names each page read too (a new generation)."""
-        state_path, reads_path = paths(manifest)
-        if reads or not self.generation:
-            self.generation = os.urandom(8).hex()
-            cachefile.write_json(reads_path, {"version": VERSION, "generation": self.generation,
-                                              "order": self.order, "names": self.names, "reads": self.reads})
-        cachefile.write_json(state_path, {"version": VERSION, "shape": self.shape, "generation": self.generation,
-                                          "addresses": self.addresses, "sources": self.sources,
-                                          "values": self.values, "written": self.written, "removed": self.removed})
+    def save(self, state: State, key: str, reads: bool) -> None:
+        """Put the record; with ``reads``, which names each page read too."""
+        if reads:
+            state.put(f"{key}.reads", {"order": self.order, "names": self.names, "reads": self.reads})
+        state.put(f"{key}.delta", {"shape": self.shape, "addresses": self.addresses, "sources": self.sources,
+                                   "values": self.values, "written": self.written, "removed": self.removed})
 
     def keeps_addresses(self, addresses: dict[str, str]) -> bool:
         """Whether every place, topic and tag of the last build that is still there has its URL."""
@@ -164,19 +146,19 @@ class Changes:
     #: the last output's files not on disk as its manifest has them (edited, lost); None: not looked at
     stale: Set[str] | None = None
 
-    def save(self, manifest: Path, pages: Sequence[str], looked: Sequence[tuple[int, Reads]], dirty: list[str],
-             lost: Set[str]) -> None:
+    def save(self, state: State, key: str, pages: Sequence[str], looked: Sequence[tuple[int, Reads]],
+             dirty: list[str], lost: Set[str]) -> None:
         """Record this build for the next (``looked``: the pages looked at, each with what it read;
         ``dirty``: the pages written; ``lost``: the last output's files this one has not)."""
         delta = self.previous or Delta(self.shape)
         reads_changed = delta.record(pages, looked)
         delta.addresses, delta.sources = self.addresses, self.plan.sources()
         delta.written, delta.removed = dirty, sorted(lost)
-        delta.save(manifest, reads=reads_changed)
+        delta.save(state, key, reads=reads_changed)
 
 
 def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, writer: OutputWriter,
-                 manifest: Manifest, manifest_path: Path, *, search: bool, incremental: bool,
+                 manifest: Manifest, state: State, key: str, *, search: bool, incremental: bool,
                  stale: StaleCheck | None = None) -> Changes:
     """Which pages this build must look at. With the last build's record of the same shape and a spare
     adopted, the pages reading a name whose value changed and those the manifest does not vouch for,
@@ -186,7 +168,7 @@ def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, 
     shape = hashlib.sha256(f"{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
     addresses = plan.addresses()
     paths_ = [page.path for page in pages]
-    previous = Delta.load(manifest_path, shape) if incremental and manifest.pages else None
+    previous = Delta.load(state, key, shape) if incremental and manifest.pages else None
     if previous is not None and not previous.keeps_addresses(addresses):
         previous = None   # a name under another URL: the pages linking to it are not known
     todo: Sequence[int] = range(len(pages))
@@ -225,6 +207,7 @@ def _bring_up_to_date(writer: OutputWriter, previous: Delta, manifest: Manifest,
     writer.drop(previous.removed)
     for path in previous.written:
         entry = manifest.pages.get(path)
-        if path not in again and path in paths and (entry is None or not writer.reuse(path, entry[0], manifest)):
+        if path not in again and path in paths and (entry is None
+                                                    or not writer.reuse(path, entry.fingerprint, manifest)):
             return False
     return True

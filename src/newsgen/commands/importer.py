@@ -12,20 +12,24 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgen import config as config_mod
 from newsgen import content
 from newsgen.bulletin import Block, Draft, parse
+from newsgen.bulletin.layout import Layout
 from newsgen.commands.writes import FileToWrite, require_inside, require_site, site_lock, write_files
 from newsgen.errors import Diagnostics, Location, NewsgenError
 from newsgen.files import read_regular
 
 UNPLACED_DIR = "_unplaced"
+
+if TYPE_CHECKING:
+    from newsgen.pdf.front import PdfIssue
 
 
 @dataclass
@@ -76,7 +80,7 @@ class ImportReport:
             out += [f"  {p}" for p in self.already_imported]
             return out
         for i, a in enumerate(self.articles, 1):
-            out.append(f"[{i}] {a.title}  ->  {a.path}  ({a.status}; lines {', '.join(a.blocks)})")
+            out.append(f"[{i}] {a.title}  ->  {a.path}  ({a.status}; {_kind(a.blocks)} {', '.join(a.blocks)})")
             if a.authors:
                 out.append(f"      authors: {', '.join(a.authors)}")
             out += [f"      {note}" for note in a.notes]
@@ -86,7 +90,7 @@ class ImportReport:
         if self.unplaced:
             out.append(f"unplaced blocks ({len(self.unplaced)}), kept in {self.unplaced_file}:")
             for u in self.unplaced:
-                out.append(f"  lines {u.lines}: {u.text}")
+                out.append(f"  {_kind([u.lines])} {u.lines}: {u.text}")
         verb = "would write" if self.dry_run else "wrote"
         count = len(self.articles) if self.dry_run else self.written
         same = len(self.articles) - self.written if not self.dry_run else 0
@@ -94,6 +98,11 @@ class ImportReport:
         out.append(f"{verb} {count} article file(s){unchanged}; {len(self.warnings)} warning(s); "
                    f"{len(self.unplaced)} unplaced block(s)")
         return out
+
+
+def _kind(where: list[str]) -> str:
+    """'lines' of a text bulletin, 'boxes' of a PDF's page ('p1 40,80,300,120')."""
+    return "boxes" if where and where[0].startswith("p") else "lines"
 
 
 def line_ranges(blocks: Iterable[Block]) -> list[str]:
@@ -201,7 +210,19 @@ def _article_names(site: Path, articles_dir: str) -> set[str]:
     return {p.stem for p in content.article_files(site / articles_dir, site, Diagnostics())}
 
 
-def _front_matter(draft: Draft, day: dt.date, slug: str, enrichment: Any, bulletin: str, sha: str) -> dict:
+def boxes(blocks: Iterable[Block], cues: Mapping[int, Layout]) -> list[str]:
+    """Where each block of a PDF's article is printed, in reading order: 'p2 40,118,310,160' (the page
+    of the issue; the box's left, top, right and bottom in points from the page's top-left corner)."""
+    out = []
+    for b in blocks:
+        cue = cues.get(b.first_line)
+        if cue is not None:
+            out.append(f"p{cue.page} " + ",".join(f"{v:g}" for v in (round(x) for x in cue.box)))
+    return out
+
+
+def _front_matter(draft: Draft, day: dt.date, slug: str, enrichment: Any, bulletin: str, sha: str,
+                  cues: Mapping[int, Layout] | None = None, files: Sequence[str] = ()) -> dict:
     meta: dict[str, Any] = {"title": draft.title}
     if draft.kicker:
         meta["kicker"] = draft.kicker
@@ -213,7 +234,13 @@ def _front_matter(draft: Draft, day: dt.date, slug: str, enrichment: Any, bullet
     meta["regions"] = list(enrichment.regions)
     meta["topics"] = list(enrichment.topics)
     meta["tags"] = list(enrichment.tags)
-    source: dict[str, Any] = {"bulletin": bulletin, "sha256": sha, "blocks": line_ranges(draft.blocks)}
+    source: dict[str, Any] = {"bulletin": bulletin, "sha256": sha}
+    if cues is None:
+        source["blocks"] = line_ranges(draft.blocks)
+    else:            # a PDF: the page and box of each block (the lines of the bulletin made from it mean nothing)
+        if len(files) > 1:
+            source["files"] = list(files)
+        source["boxes"] = boxes(draft.blocks, cues)
     if draft.byline:
         source["byline"] = draft.byline
     printed = "".join(draft.headline)
@@ -237,7 +264,7 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_run: bool = False,
+def run_import(bulletin: Path | Sequence[Path], site: Path, date: dt.date | None = None, *, dry_run: bool = False,
                force: bool = False, progress: Callable[[str], None] | None = None,
                report_path: Path | None = None) -> ImportReport:
     """Import one bulletin into ``site/articles``; with ``report_path``, also write the report as JSON there.
@@ -247,19 +274,33 @@ def run_import(bulletin: Path, site: Path, date: dt.date | None = None, *, dry_r
     blocks and the report are written together, all or none (:func:`write_files`). Holds the
     site's writer lock (:func:`site_lock`) from reading the articles to writing its own, except on a
     dry run.
+
+    A PDF, several PDFs or a folder of them is one issue of a paper, read with its layout
+    (:mod:`newsgen.pdf`); its articles' ``source`` names the page and box of each block.
     """
     say = progress or (lambda _msg: None)
-    raw = read_bulletin(bulletin)
-    text, decode_notes = decode_bulletin(raw, bulletin)
-    sha = text_digest(text)
-    digests = {sha, hashlib.sha256(raw).hexdigest()}   # articles of earlier versions carry the bytes' digest
+    paths = [bulletin] if isinstance(bulletin, Path) else list(bulletin)
+    pdf: PdfIssue | None = None
+    if len(paths) > 1 or _is_pdf(paths[0]):
+        from newsgen.pdf.front import read_issue  # pypdfium2: loaded for a PDF only
+
+        say(f"reading the layout of {', '.join(p.name for p in paths)}")
+        pdf = read_issue(paths)
+        bulletin, text, decode_notes, sha = paths[0], pdf.text, list(pdf.notes), pdf.sha256
+        digests = {sha}
+    else:
+        bulletin = paths[0]
+        raw = read_bulletin(bulletin)
+        text, decode_notes = decode_bulletin(raw, bulletin)
+        sha = text_digest(text)
+        digests = {sha, hashlib.sha256(raw).hexdigest()}   # articles of earlier versions carry the bytes' digest
     require_site(site)
     config = config_mod.load(site)
     old_report = _check_report_path(report_path, digests)
     with nullcontext() if dry_run else site_lock(site):
         report, files = _plan(bulletin, text, sha, digests, site, config, date, dry_run=dry_run, force=force,
-                              say=say)
-        report.warnings[:0] = [f"{bulletin.name}: {note}" for note in decode_notes]
+                              say=say, pdf=pdf)
+        report.warnings[:0] = [f"{report.bulletin}: {note}" for note in decode_notes]
         require_inside(site, files)
         if report_path is not None:
             same = [f.path for f in files if os.path.realpath(f.path) == os.path.realpath(report_path)]
@@ -282,20 +323,29 @@ def read_bulletin(path: Path) -> bytes:
     return read_regular(path, "bulletin")
 
 
+def _is_pdf(path: Path) -> bool:
+    from newsgen.pdf.files import is_pdf  # no PDF library is loaded to tell
+
+    return is_pdf(path)
+
+
 def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, config: config_mod.Config,
           date: dt.date | None, *, dry_run: bool, force: bool, say: Callable[[str], None],
-          ) -> tuple[ImportReport, list[FileToWrite]]:
+          pdf: PdfIssue | None = None) -> tuple[ImportReport, list[FileToWrite]]:
     """The report of an import and the files it writes (none on a dry run or a bulletin already imported)."""
     existing = _existing(site, config.articles_dir)
     mine = [(p, m) for p, m in existing if isinstance(m.get("source"), dict) and m["source"].get("sha256") in digests]
-    report = ImportReport(bulletin=bulletin.name, sha256=sha, date="", dry_run=dry_run)
+    name = pdf.name if pdf is not None else bulletin.name
+    cues = pdf.cues if pdf is not None else None
+    where = (lambda blocks: boxes(blocks, cues)) if cues is not None else line_ranges
+    report = ImportReport(bulletin=name, sha256=sha, date="", dry_run=dry_run)
     if mine and not force:
         report.already_imported = [str(p.relative_to(site)) for p, _ in mine]
         report.date = str(mine[0][1].get("date", ""))
         return report, []
 
-    say(f"parsing {bulletin.name} ({len(text)} characters)")
-    parsed = parse(text)
+    say(f"parsing {name} ({len(text)} characters)")
+    parsed = parse(text, cues)
     day = date or parsed.dateline
     if day is None:
         raise NewsgenError("no date: the bulletin has no dateline (YYYY年M月D日); pass --date YYYY-MM-DD",
@@ -321,7 +371,8 @@ def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, co
             slug = enrichment.slug
             path = site / config.articles_dir / f"{day.year:04d}" / f"{day.month:02d}" / f"{slug}.md"
         taken.add(slug)
-        meta = _front_matter(draft, day, slug, enrichment, bulletin.name, sha)
+        meta = _front_matter(draft, day, slug, enrichment, name, sha, cues,
+                             [f.name for f in pdf.files] if pdf is not None else ())
         data = content.dumps(meta, body).encode("utf-8")
         status, replaces = "new", None
         if path.exists():
@@ -332,26 +383,35 @@ def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, co
             status = "unchanged" if replaces == data else "overwritten"
         entry = ArticleEntry(
             title=" / ".join(x for x in (draft.kicker, draft.title, draft.subtitle) if x),
-            path=str(path.relative_to(site)), blocks=line_ranges(draft.blocks), authors=list(draft.authors),
+            path=str(path.relative_to(site)), blocks=where(draft.blocks), authors=list(draft.authors),
             regions=list(enrichment.regions), topics=list(enrichment.topics), tags=list(enrichment.tags),
             notes=list(draft.notes) + list(enrichment.notes), status=status)
         report.articles.append(entry)
-        report.warnings += [f"{bulletin.name}:{w.line}: {w.message}" for w in draft.warnings]
+        report.warnings += [f"{name}:{_at(w.line, cues)}: {w.message}" for w in draft.warnings]
         report.warnings += [f"{entry.path}: {w}" for w in enrichment.warnings]
         if status != "unchanged":
             files.append(FileToWrite(path, data, replaces))
-    report.warnings += [f"{bulletin.name}:{w.line}: {w.message}" for w in parsed.warnings]
-    report.unplaced = [UnplacedEntry(f"{b.first_line}-{b.last_line}", b.text) for b in parsed.unplaced]
+    report.warnings += [f"{name}:{_at(w.line, cues)}: {w.message}" for w in parsed.warnings]
+    report.unplaced = [UnplacedEntry(where([b])[0] if cues is not None else f"{b.first_line}-{b.last_line}", b.text)
+                       for b in parsed.unplaced]
 
     if report.unplaced:
-        name = _CONTROL.sub("?", bulletin.name.replace("\n", "?").replace("\r", "?"))   # one line: the first
+        name = _CONTROL.sub("?", name.replace("\n", "?").replace("\r", "?"))   # one line: the first
         data = (f"# unplaced blocks of {name} (sha256 {sha})\n\n"        # names the digest (_unplaced_file)
                 + "".join(f"# {name} lines {u.lines}\n{u.text}\n\n" for u in report.unplaced)).encode()
-        unplaced_path, replaces = _unplaced_file(site / config.articles_dir / UNPLACED_DIR, bulletin.stem, sha)
+        unplaced_path, replaces = _unplaced_file(site / config.articles_dir / UNPLACED_DIR, Path(name).stem, sha)
         report.unplaced_file = str(unplaced_path.relative_to(site))
         if replaces != data:
             files.append(FileToWrite(unplaced_path, data, replaces))
     return report, [] if dry_run else files
+
+
+def _at(line: int, cues: Mapping[int, Layout] | None) -> str:
+    """Where a warning's line is: the line of a text bulletin, a PDF's page and box."""
+    if cues is None:
+        return str(line)
+    cue = cues.get(line) or cues.get(max((n for n in cues if n <= line), default=0))
+    return f"p{cue.page} " + ",".join(str(round(x)) for x in cue.box) if cue else str(line)
 
 
 def _read(path: Path) -> bytes:

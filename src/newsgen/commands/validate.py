@@ -50,7 +50,8 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
              adjust: Adjust | None = None, config: config_mod.Config | None = None) -> Validated:
     """Read and check ``site``. Drafts and articles dated after ``today`` (in the site's time zone)
     are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps.
-    ``listing``: the article files as the caller just found them (see :func:`load_articles`).
+    ``listing``: the article files as the caller just found them (see :func:`load_articles`), having
+    walked the site's ``templates/`` and ``static/`` as this does and found no problem there.
     ``publishing``: warn about a ``base_url`` without a host (a build to publish; not ``check``, not a
     preview: a fresh site has none yet, and it matters only for what is published). ``adjust`` takes the
     articles (and the configuration) the model is made of and gives them back as the model is to show
@@ -77,8 +78,9 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
         else f" ({cache.hits} unchanged, from the cache)"
     step("articles", f"read {len(articles)} articles{cached}")
 
-    for folder in ("templates", "static"):   # a link out of the site must not publish or include a file
-        site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,))   # names not UTF-8: errors too
+    for folder in ("templates", "static") if listing is None else ():   # (a listing: walked as here, cleanly)
+        # a link out of the site must not publish or include a file; names not UTF-8: errors too
+        site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,))
     _check_output_location(site, out, config.articles_dir, diagnostics)
     result = Validated(config=config, output=out, articles=articles, diagnostics=diagnostics)
     if diagnostics.errors:

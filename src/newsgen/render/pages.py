@@ -21,11 +21,11 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from newsgen.cachefile import State
 from newsgen.errors import Location
 from newsgen.render.chart import chart_of_counts
 from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, sitemap_url
@@ -78,7 +78,7 @@ class Plan:
     site: Site
     views: Views
     renderer: MarkdownRenderer
-    cache_dir: Path | None = None   # where planners may keep what they derive (related articles)
+    store: State | None = None   # the build state, where planners may keep what they derive (related articles)
     feeds: Feeds = field(init=False)
     _months: list[int] | None = None
     #: every article's related articles (set by :func:`plan_articles`)
@@ -300,7 +300,7 @@ def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
 
 def plan_articles(plan: Plan) -> Iterator[Page]:
     """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters."""
-    plan.neighbours = related(plan.site, cache=plan.cache_dir / "related.json" if plan.cache_dir else None)
+    plan.neighbours = related(plan.site, cache=plan.store)
     for post in plan.site.posts:
         yield Page(output_path(post.url), "article.html", functools.partial(_article_context, plan, post.index))
 
@@ -503,13 +503,13 @@ PLANNERS: tuple[Planner, ...] = tuple(kind.plan for kind in KINDS if not kind.la
 
 
 def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = None,
-               planners: Sequence[Planner] = PLANNERS, cache_dir: Path | None = None) -> Iterator[Page]:
+               planners: Sequence[Planner] = PLANNERS, store: State | None = None) -> Iterator[Page]:
     """Every page and feed of the site, then ``sitemap.xml`` (every HTML page but 404) and ``robots.txt``.
 
-    Article bodies are converted only when a page is rendered, once per article. ``cache_dir`` lets
-    planners keep what they derive between builds.
+    Article bodies are converted only when a page is rendered, once per article. ``store`` (the build
+    state) lets planners keep what they derive between builds.
     """
-    return plan_all(Plan(site, views, renderer or MarkdownRenderer(), cache_dir=cache_dir), planners)
+    return plan_all(Plan(site, views, renderer or MarkdownRenderer(), store=store), planners)
 
 
 def plan_all(plan: Plan, planners: Sequence[Planner] = PLANNERS) -> Iterator[Page]:

@@ -15,10 +15,10 @@ Each is made from the photo with its EXIF orientation applied and its colours co
 from its embedded profile, and carries no metadata at all: no EXIF (no GPS position, no maker
 notes), no XMP, no IPTC, no colour profile (sRGB is what an untagged image is shown as).
 
-**Made once.** A photo's digest is kept by its file's identity (size, times, inode) and its
-derivatives by their key in ``.newsgen-cache/photos/``: a rebuild re-encodes nothing unless a
-photo or the photo settings changed. What an article's images resolved to is kept too
-(:class:`PhotoRecords`), so that a rebuild looks only at the photos of the articles that changed
+**Made once.** A photo's digest is kept by its file's identity (size, times, inode) in the build
+state, and its derivatives by their key in the state's folder ``photos``: a rebuild re-encodes
+nothing unless a photo or the photo settings changed. What an article's images resolved to is kept
+too (:class:`PhotoRecords`), so that a rebuild looks only at the photos of the articles that changed
 and at photo files the walk of the site found changed.
 """
 
@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from newsgen import cachefile
+from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
 from newsgen.content import WAITING_PHOTO, file_digest, with_digest
 
@@ -60,7 +61,8 @@ EXT = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 WAITING = WAITING_PHOTO
 #: Bumped when the way derivatives are made changes: their keys (and so their names) change with it.
 RECIPE = "1"
-#: A file in the derivatives' cache telling that a build encoded into it since the last sweep (see Photos.save).
+#: A file in the derivatives' cache telling that a build encoded into it since the last sweep (see
+#: Photos.keep): made before encoding, so that one a failed build (which keeps no state) made is seen too.
 UNSWEPT = "unswept"
 
 #: An image's alt text and address hold no unescaped bracket and its title at most TITLE_MAX characters: each try
@@ -371,7 +373,8 @@ def encode(data: bytes, shown: str, config: PhotosConfig) -> dict[tuple[str, int
 
 
 class PhotoRecords:
-    """What a build keeps of its photos for the next one, in one file (:meth:`load`, :meth:`save`):
+    """What a build keeps of its photos for the next one, as the build state's section ``photos``
+    (:meth:`load`, :meth:`value`; see :class:`newsgen.cachefile.State`):
 
     - ``files``: each photo file read, by its path in the site: [its identity (size, mtime, ctime,
       inode), the digest of its bytes, its width and height as shown];
@@ -383,49 +386,44 @@ class PhotoRecords:
     (:func:`settings_stamp`) of the last build that deleted the derivatives no photo needs.
     """
 
-    VERSION = 1
+    SECTION = "photos"
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path
-        self.files: dict[str, list[Any]] = {}
-        self.articles: dict[str, list[Any]] = {}
-        self.swept = ""
+    def __init__(self, files: dict[str, list[Any]] | None = None, articles: dict[str, list[Any]] | None = None,
+                 swept: str = "") -> None:
+        self.files: dict[str, list[Any]] = files if files is not None else {}
+        self.articles: dict[str, list[Any]] = articles if articles is not None else {}
+        self.swept = swept
 
     @classmethod
-    def load(cls, path: Path) -> PhotoRecords:
-        """The records kept at ``path``; none when it is missing, damaged or of another version."""
-        records = cls(path)
-        try:
-            data = cachefile.read_json(path)
-        except (OSError, ValueError):
-            return records
-        if isinstance(data, dict) and data.get("version") == cls.VERSION and isinstance(data.get("files"), dict) \
-                and isinstance(data.get("articles"), dict) and isinstance(data.get("swept"), str):
-            records.files, records.articles, records.swept = data["files"], data["articles"], data["swept"]
-        return records
+    def load(cls, value: Any) -> PhotoRecords:
+        """The records in ``value`` (the state's section); none when it is not of their shape. (Each
+        record is checked where it is used: a damaged one only makes the build look again.)"""
+        if isinstance(value, dict) and isinstance(value.get("files"), dict) \
+                and isinstance(value.get("articles"), dict) and isinstance(value.get("swept"), str):
+            return cls(value["files"], value["articles"], value["swept"])
+        return cls()
 
-    def save(self, files: dict[str, list[Any]], articles: dict[str, list[Any]], swept: str) -> None:
-        """Keep these records in place of the loaded ones (written only when they differ)."""
-        if self.path is not None and (files, articles, swept) != (self.files, self.articles, self.swept):
-            cachefile.write_json(self.path, {"version": self.VERSION, "files": files, "articles": articles,
-                                             "swept": swept})
-        self.files, self.articles, self.swept = files, articles, swept
+    def value(self) -> dict[str, Any]:
+        """The records as the build state keeps them."""
+        return {"files": self.files, "articles": self.articles, "swept": self.swept}
 
 
 class Photos:
     """The photos of one build: resolved, inspected (by file identity, cached) and encoded (by key, cached).
 
-    ``cache_dir`` (``.newsgen-cache/photos``) keeps the derivatives and ``records.json``
-    (:class:`PhotoRecords`); without it everything is read and encoded afresh and kept in memory.
+    ``state`` (the build state) keeps the derivatives (in its folder ``photos``) and the photos'
+    records (its section ``photos``: :class:`PhotoRecords`); without it everything is read and encoded
+    afresh and kept in memory.
     """
 
-    def __init__(self, site: Path, config: PhotosConfig, cache_dir: Path | None, base_path: str = "/") -> None:
+    def __init__(self, site: Path, config: PhotosConfig, state: State | None, base_path: str = "/") -> None:
         self.site = site
         self.config = config
-        self.cache_dir = cache_dir
+        self.state = state
+        self.cache_dir = state.folder("photos") if state is not None else None
         self.base_path = base_path
         self.stamp = settings_stamp(config)
-        self.records = PhotoRecords.load(cache_dir / "records.json") if cache_dir is not None else PhotoRecords()
+        self.records = PhotoRecords.load(state.get(PhotoRecords.SECTION) if state is not None else None)
         self._known: dict[str, list[Any]] = self.records.files
         self._used: dict[str, list[Any]] = {}
         self.articles: dict[str, list[Any]] = {}   # this build's article records (see prepare)
@@ -436,6 +434,7 @@ class Photos:
         self._cached: set[str] | None = None   # the names in cache_dir, listed once (see missing())
         self._formats = _formats(config)
         self._widths: dict[int, list[int]] = {}   # a photo's width -> target_widths()
+        self._sweep = True   # whether prune() lists the cache (see keep())
 
     def photo(self, source: Path | str, identity: list[int] | None = None) -> Photo:
         """The published form of the photo at ``source`` (relative to the site); :class:`PhotoError`.
@@ -518,7 +517,7 @@ class Photos:
         data = self._read(self.site / photo.source, photo.source)
         made = encode(data, photo.source, self.config)
         self.encoded += 1
-        if self.cache_dir is not None:   # derivatives the records do not know of: the next save() sweeps
+        if self.cache_dir is not None:   # derivatives the records do not know of: the next prune() sweeps
             try:
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
                 open(self.cache_dir / UNSWEPT, "ab").close()
@@ -535,27 +534,34 @@ class Photos:
                 out[v.path] = blob
         return out
 
-    def save(self, keep: Iterable[Photo] = (), articles: Iterable[Any] = ()) -> None:
-        """Record the photos read by this build and the photos of ``articles`` (every article file
-        there is, drafts too: :class:`PhotoRecords`), and delete the cached derivatives of every other
-        photo than ``keep``."""
-        if self.cache_dir is None:
+    def keep(self, articles: Iterable[Any] = ()) -> None:
+        """Put into the build state the records of the photos read by this build and of the photos of
+        ``articles`` (every article file there is, drafts too: :class:`PhotoRecords`), when they are
+        not the state's already."""
+        if self.state is None or self.cache_dir is None:
             return
         kept = self.records.articles
         records = {}
         for article in articles:
             where = article.path.as_posix()
             found = self.articles.get(where) or kept.get(where)
-            if found is not None and found[0] == file_digest(article):
+            if found is not None and _record_ok(found) and found[0] == file_digest(article):
                 records[where] = found
         # the same photos as the last build that swept, under the same settings, nothing encoded since:
-        # the cache holds exactly their derivatives, and is not listed (thousands of names)
-        same = self._used == self._known and self.records.swept == self.stamp \
-            and not os.path.lexists(self.cache_dir / UNSWEPT)
-        self.records.save(self._used, records, self.stamp)
-        if same:
+        # the cache holds exactly their derivatives, and prune() does not list it (thousands of names)
+        self._sweep = not (self._used == self._known and self.records.swept == self.stamp
+                           and not os.path.lexists(self.cache_dir / UNSWEPT))
+        made = PhotoRecords(self._used, records, self.stamp)
+        if made.value() != self.records.value():
+            self.state.put(PhotoRecords.SECTION, made.value())
+        self.records = made
+
+    def prune(self, keep: Iterable[Photo] = ()) -> None:
+        """Delete the cached derivatives of every photo but ``keep`` (and the mark a build that encoded
+        left), unless :meth:`keep` found the cache holds exactly theirs."""
+        if self.cache_dir is None or not self._sweep:
             return
-        names = {v.path.rpartition("/")[2] for p in keep for v in p.variants} | {"records.json"}
+        names = {v.path.rpartition("/")[2] for p in keep for v in p.variants}
         try:
             for entry in os.scandir(self.cache_dir):
                 if entry.name not in names and ".tmp" not in entry.name:

@@ -24,11 +24,11 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache as cache_calls
 from itertools import chain, pairwise
-from pathlib import Path
+from typing import Any
 
 import orjson
 
-from newsgen import cachefile
+from newsgen.cachefile import State
 from newsgen.render.parallel import run_jobs
 from newsgen.site import Site, place_levels
 
@@ -277,13 +277,13 @@ def _near(positions: list[int], q: int, reach: int) -> bool:
     return at < len(positions) and positions[at] <= q + reach
 
 
-def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[tuple[int, ...], ...]:
+def related(site: Site, limit: int = LIMIT, cache: State | None = None) -> tuple[tuple[int, ...], ...]:
     """Every article's related articles, as indices into ``site.posts``, best first.
 
-    The result depends on nothing but the articles' keys in order, so with a ``cache`` file it is
-    kept under a digest of them: an edit that changes no place, topic, tag or date order (a body,
-    a title) reuses it instead of scoring 10,000 articles again. Beside it, ``related.keys.json``
-    names each article (by its file) with its places, topics and tags, and holds every key's
+    The result depends on nothing but the articles' keys in order, so with a ``cache`` (the build
+    state) it is kept (``related``) under a digest of them: an edit that changes no place, topic, tag
+    or date order (a body, a title) reuses it instead of scoring 10,000 articles again. Beside it,
+    ``related.keys`` names each article (by its file) with its places, topics and tags, and holds every key's
     posting, for the same digest, so that when they changed (an article added, deleted, retagged)
     only the articles whose result can differ are scored again (:func:`update_related`), and only
     their keys are made. A cache that does not read back exactly (missing, truncated, another
@@ -303,21 +303,16 @@ def related(site: Site, limit: int = LIMIT, cache: Path | None = None) -> tuple[
     marks = [_mark(*names) for names in named_by]
     updated = None
     if last is not None and cache is not None:
-        updated = _update_last(_keys_file(cache), last, ids, marks, keys_of, limit)
+        updated = _update_last(cache.get("related.keys"), last, ids, marks, keys_of, limit)
     if updated is None:
         every = [keys_of(i) for i in range(len(named_by))]
         updated = related_indices(every, limit), _postings(every)
     result, postings = updated
     if cache is not None:
         if _plain(table):   # else names are not told apart by their marks: never updated
-            cachefile.write_json(_keys_file(cache), {"digest": digest, "ids": ids, "names": marks,
-                                                     "postings": postings})
-        cachefile.write_json(cache, {"digest": digest, "settings": settings, "related": result})
+            cache.put("related.keys", {"digest": digest, "ids": ids, "names": marks, "postings": postings})
+        cache.put("related", {"digest": digest, "settings": settings, "related": result})
     return result
-
-
-def _keys_file(cache: Path) -> Path:
-    return cache.with_name(cache.stem + ".keys" + cache.suffix)
 
 
 def _mark(regions: Sequence[str], topics: Sequence[str], tags: Sequence[str]) -> str:
@@ -334,10 +329,10 @@ def _plain(table: bytes) -> bool:
     return b'""' not in table and b"\\u001" not in table
 
 
-def _read_last(cache: Path, settings: list[int]) -> tuple[str, tuple[tuple[int, ...], ...]] | None:
+def _read_last(cache: State, settings: list[int]) -> tuple[str, tuple[tuple[int, ...], ...]] | None:
     """The digest and rows of the last result, if ``cache`` holds one of these ``settings``."""
     try:
-        data = cachefile.read_json(cache)
+        data = cache.get("related")
         rows = tuple(map(tuple, data["related"]))
         if data.get("settings") != settings or not isinstance(data.get("digest"), str):
             return None
@@ -354,14 +349,13 @@ def _all_of_type(values: Iterable[object], kind: type) -> bool:
     return set(map(type, values)) <= {kind}
 
 
-def _update_last(named: Path, last: tuple[str, tuple[tuple[int, ...], ...]], ids: list[str], marks: list[str],
+def _update_last(known: Any, last: tuple[str, tuple[tuple[int, ...], ...]], ids: list[str], marks: list[str],
                  keys_of: Callable[[int], dict[str, int]],
                  limit: int) -> tuple[tuple[tuple[int, ...], ...], Postings] | None:
     """:func:`update_related` from the ``last`` result and the articles and postings it was of
-    (read from ``named``, written with it: of the same digest); None when they cannot be read."""
+    (``known``, kept with it: of the same digest); None when they cannot be read."""
     digest, rows = last
     try:
-        known = cachefile.read_json(named)
         old_ids, old_marks, old_postings = known["ids"], known["names"], known["postings"]
         if (known.get("digest") != digest or not isinstance(old_ids, list) or not isinstance(old_marks, list)
                 or not isinstance(old_postings, dict) or len(old_ids) != len(rows)

@@ -49,6 +49,8 @@ from newsgen.bulletin.rules.gather_feature_parts import (
     PART_SPECIFICS,
     gather_feature_parts,
 )
+from newsgen.bulletin.rules.layout_stories import layout_stories
+from newsgen.bulletin.rules.layout_subheads import layout_subheads
 from newsgen.bulletin.rules.place_orphan_headlines import place_orphan_headlines
 from newsgen.bulletin.rules.resolve_subheads import LIST_ITEM, SECTION_NUMBER, SUMMARY_MAX, _tag_again, resolve_subheads
 from newsgen.bulletin.rules.return_end_matter import return_end_matter
@@ -81,6 +83,8 @@ from newsgen.bulletin.rules.warn_open_ends import warn_open_ends
 RULES: list[Rule] = [
     set_aside_furniture,
     build_sections,
+    layout_stories,
+    layout_subheads,
     gather_columns,
     resolve_subheads,
     gather_feature_parts,
@@ -154,6 +158,8 @@ __all__ = [
     "fallback_titles",
     "gather_columns",
     "gather_feature_parts",
+    "layout_stories",
+    "layout_subheads",
     "opens_article",
     "place_orphan_headlines",
     "resolve_subheads",

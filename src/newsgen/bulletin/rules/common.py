@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from newsgen.bulletin import layout
 from newsgen.bulletin.sections import Item, Role, Section, State
 
 Rule = Callable[[State], None]
@@ -72,6 +73,8 @@ def _as_subhead(section: Section) -> list[Item]:
 def _subhead_group(sec: Section) -> bool:
     """A headline group that may be a subheading: one or two lines (a label over a subheading), with
     text under it, no kicker's colon and no column tag (a column tag marks a headline)."""
+    if any(layout.rank(i.feat) in layout.HEADLINE_RANKS for i in sec.head):
+        return False     # set in a headline's type on the page: it heads an article
     return (1 <= len(sec.head) <= SUBHEAD_LINES or _labelled_subhead(sec) or _question_subhead(sec)) and \
         bool(sec.body) and \
         not any(i.feat.kicker_shaped for i in sec.head) and not COLUMN_TAG.search(sec.head[-1].text)

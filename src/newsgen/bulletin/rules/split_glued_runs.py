@@ -15,7 +15,7 @@ from newsgen.bulletin.rules.common import (
     _title,
     _trails,
 )
-from newsgen.bulletin.scorer import glued_cues, model
+from newsgen.bulletin.scorer import SPEAKER, glued_cues, model
 from newsgen.bulletin.sections import Item, Role, Section, State
 from newsgen.bulletin.similarity import cosine, grams
 
@@ -236,6 +236,9 @@ def split_glued_runs(state: State) -> None:
         fitted = model(name)
         p = fitted.probability(cues) if fitted.cues else 0.0
         if state.decide(name, cues, [*sec.head[:1], *sec.body[:1], sec.body[j]], p):
+            if not lead and _goes_on_with_speaker(sec, j):
+                k += 1     # what the one its lead names said, under a short start: the report goes on
+                continue   # (asked after the model, which is still fitted on every seam)
             if not lead and later == best[1]:
                 j = _earliest_seam(state, sec, j, where.article)
             if not lead and _stays_put(sec, j, other):
@@ -249,6 +252,26 @@ def split_glued_runs(state: State) -> None:
             state.sections.insert(k + 1, tail)
             continue   # both pieces are looked at again: the head may hold another seam (the tail is next)
         k += 1
+
+
+#: A start of at most this many paragraphs (a headline and its lead, perhaps one more) is too short to
+#: weigh a tail against by wording: see :func:`_goes_on_with_speaker`.
+SPEAKER_START = 2
+
+
+def _goes_on_with_speaker(sec: Section, j: int) -> bool:
+    """Whether the tail from ``j`` opens with what someone said (李某表示，, 某某指出，) whom the
+    section's headline or lead names, under a start of at most SPEAKER_START paragraphs: a report's
+    next paragraph after its lead ("X met Y" then "X said"). Such a start is too short for its likeness
+    to the tail to mean anything (a lead and a quote share few words), and on a page of briefs about one
+    person every open article names the speaker too, so the likeness elsewhere says nothing either:
+    the paragraph stays with the lead that introduces its speaker. (A tail with a lead formula of its
+    own is not asked about: it opens an article.)"""
+    start = [i for i in sec.body[:j] if not i.feat.ends_open]
+    if not sec.body[:j] or len(start) > SPEAKER_START:
+        return False
+    m = SPEAKER.match(sec.body[j].text)
+    return bool(m) and any(m.group(1) in i.text for i in [*sec.head, sec.body[0]])
 
 
 def _stays_put(sec: Section, j: int, other: float) -> bool:

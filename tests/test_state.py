@@ -1,0 +1,141 @@
+"""The build state: one store, written once at the end of a successful build; of another version or
+unreadable, a cold build saying why in one line; a build that fails leaves the last state usable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsgen.commands import build as build_mod
+from newsgen.commands.build import build
+from newsgen.output import CACHE_DIR
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+ARTICLE = Path("articles") / "2025" / "08" / "gongshui-luojia.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return site
+
+
+def files(root: Path) -> dict[Path, bytes]:
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def edit(site: Path, text: str = "\n又一段。\n") -> None:
+    with open(site / ARTICLE, "a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def index(site: Path) -> Path:
+    return site / CACHE_DIR / "state.json"
+
+
+def damage_version(site: Path) -> None:
+    data = json.loads(index(site).read_text(encoding="utf-8"))
+    data["version"][0] += 1
+    index(site).write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("damage", "why"), [
+    (damage_version, "the build state is of another newsgen version"),
+    (lambda site: index(site).write_bytes(index(site).read_bytes()[:30]), "the build state cannot be read"),
+    (lambda site: index(site).write_text("[1, 2]", encoding="utf-8"), "the build state cannot be read"),
+])
+def test_a_state_of_another_version_or_unreadable_is_a_cold_build_saying_why(site: Path, tmp_path: Path,
+                                                                            damage, why: str):
+    out = tmp_path / "out"
+    assert build(site, out).cold is None
+    edit(site)
+    damage(site)
+    lines: list[str] = []
+    again = build(site, out, progress=lines.append)
+    assert again.cold == why
+    assert again.checked == again.pages + again.files    # every page looked at
+    assert any(line.startswith("articles: ") and why in line for line in lines)
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
+    assert build(site, out).cold is None and json.loads(index(site).read_bytes())["version"][0] == \
+        build_mod.cachefile.State.VERSION   # written afresh: the next build uses it
+
+
+def test_the_command_line_says_why_in_one_line(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "newsgen", "build", "--site", str(site), "--output", str(out), "--no-search"]
+    first = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "note:" not in first.stderr   # a first build has no state, and nothing to say about it
+    damage_version(site)
+    again = subprocess.run(command, capture_output=True, text=True, check=True)
+    notes = [line for line in again.stderr.splitlines() if line.startswith("note:")]
+    assert notes == ["note: the build state is of another newsgen version: every article read and every page "
+                     "built afresh"]
+
+
+def test_another_version_s_store_is_deleted_with_its_blobs(site: Path, tmp_path: Path):
+    build(site, tmp_path / "out")
+    assert (site / CACHE_DIR / "bodies" / "pack").is_file()
+    (site / CACHE_DIR / "blobs").mkdir()
+    (site / CACHE_DIR / "blobs" / "x").write_bytes(b"a folder of another version's")
+    damage_version(site)
+    build(site, tmp_path / "out")
+    names = {p.name for p in (site / CACHE_DIR).iterdir()}
+    assert names == {"state.json", "bodies", *json.loads(index(site).read_bytes())["sections"].values()}
+
+
+@pytest.mark.parametrize("where", ["_write_photos", "index_articles", "_verify"])
+def test_a_build_that_fails_midway_leaves_the_last_state_usable(site: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch, where: str):
+    out = tmp_path / "out"
+    build(site, out)
+    state = {p.name: p.read_bytes() for p in (site / CACHE_DIR).iterdir() if p.is_file()}
+    published = files(out)
+    edit(site)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("killed midway")
+
+    monkeypatch.setattr(build_mod, where, fail)
+    with pytest.raises(RuntimeError, match="killed midway"):
+        build(site, out, verify=where == "_verify")
+    monkeypatch.undo()
+    if where != "_verify":   # (verifying comes after the swap: the new output is in place)
+        assert files(out) == published
+    assert {p.name: p.read_bytes() for p in (site / CACHE_DIR).iterdir() if p.is_file()} == state
+    edit(site, "\n再一段。\n")
+    again = build(site, out)
+    assert again.cold is None and 0 < again.checked < again.pages   # the last state used: not every page
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
+
+
+def test_a_rebuild_walks_each_folder_once(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """articles/, templates/, static/ and the theme's folders: walked once each by a rebuild (the inputs
+    digest's walk stands for validation's), and cold too."""
+    from collections import Counter
+
+    from newsgen import content
+    from newsgen.commands import validate
+
+    walks: Counter[str] = Counter()
+    real = content.site_file_names
+
+    def counted(root: Path, *args: object, **kwargs: object) -> list[str]:
+        walks.update([str(root)])
+        return real(root, *args, **kwargs)   # type: ignore[arg-type]
+
+    monkeypatch.setattr(content, "site_file_names", counted)
+    monkeypatch.setattr(build_mod, "site_file_names", counted)
+    monkeypatch.setattr(validate, "site_files", lambda root, *a, **k: walks.update([str(root)]) or
+                        content.site_files(root, *a, **k))
+    out = tmp_path / "out"
+    for change in (lambda: None, lambda: edit(site), lambda: shutil.rmtree(site / CACHE_DIR)):
+        change()
+        walks.clear()
+        build(site, out)
+        assert walks and max(walks.values()) == 1, walks
