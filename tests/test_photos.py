@@ -204,6 +204,81 @@ def test_a_derivative_lost_or_edited_by_hand_is_restored(site: Path, tmp_path: P
     assert files(out) == files(cold.output)
 
 
+def _second_bundle(site: Path) -> Path:
+    """Another article made a folder with a photo and a static photo of its own; its photo files."""
+    first = next(p for p in sorted((site / "articles").rglob("*.md")) if p.name != "index.md")
+    folder = first.with_suffix("")
+    folder.mkdir()
+    first.rename(folder / "index.md")
+    (folder / "own.jpg").write_bytes(photo("chelsea", 1300))
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "shared.jpg").write_bytes(photo("rocket", 900))
+    (folder / "index.md").write_text((folder / "index.md").read_text(encoding="utf-8")
+                                     + "\n![猫](own.jpg)\n\n![火箭](/static/shared.jpg)\n", encoding="utf-8")
+    return folder
+
+
+def test_a_body_edit_looks_at_the_photos_of_the_edited_article_only(site: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch):
+    """A rebuild takes an unchanged article's photos from the last build's record: its photo files are
+    stat'ed once, by the walk that finds what changed, and neither resolved nor read again."""
+    import os
+
+    from newsgen.render import photos as photos_mod
+    other = _second_bundle(site)
+    out = tmp_path / "out"
+    for n in range(2):   # the second build keeps the first output as the spare the third updates in place
+        build(site, out, search=False)
+        _edit_body(site, n)
+    resolved: list[str] = []
+    read: list[str] = []
+    stats: dict[str, int] = {}
+    resolve, read_file, stat = photos_mod.resolve, photos_mod.Photos._read, os.stat
+    monkeypatch.setattr(photos_mod, "resolve", lambda s, a, src, *k: resolved.append(src) or resolve(s, a, src, *k))
+    monkeypatch.setattr(photos_mod.Photos, "_read", staticmethod(lambda f, n: read.append(n) or read_file(f, n)))
+
+    def counting(path, *args, **kwargs):
+        if str(path).endswith(".jpg"):
+            stats[str(path)] = stats.get(str(path), 0) + 1
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting)
+    build(site, out, search=False)
+    monkeypatch.undo()
+    assert sorted(set(resolved)) == ["lead.jpg", "pipes.jpg"]     # the edited article's, to render its body
+    assert read == []                                             # no photo file read again
+    assert stats[str(other / "own.jpg")] == 1   # by the walk that finds what changed (static/ is copied too)
+    assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)
+
+
+@pytest.mark.parametrize("change, message", [
+    ("deleted", "no such file"),
+    ("a link out of the site", "outside the site"),
+    ("damaged", "not an image newsgen can read"),
+])
+def test_a_photo_changed_while_its_article_is_not_is_looked_at_again(site: Path, tmp_path: Path, change: str,
+                                                                      message: str):
+    """An article's record stands only for photo files the walk finds as recorded: one deleted, made
+    a link out of the site or damaged since is resolved and read again, and refused as a cold build would."""
+    other = _second_bundle(site)
+    out = tmp_path / "out"
+    for n in range(2):   # a record made, then used
+        build(site, out, search=False)
+        _edit_body(site, n)
+    before = files(out)
+    target = other / "own.jpg"
+    target.unlink()
+    if change == "a link out of the site":
+        (tmp_path / "secret.jpg").write_bytes(photo("coffee", 600))
+        target.symlink_to(tmp_path / "secret.jpg")
+    elif change == "damaged":
+        target.write_bytes(b"this is text, not a photo")
+    with pytest.raises(NewsgenError) as err:
+        build(site, out, search=False)
+    assert message in str(err.value)
+    assert files(out) == before
+
+
 def _replace(site: Path) -> None:
     (site / "articles/2024/11/luojia-gongshui/lead.jpg").write_bytes(photo("chelsea", 1800))
 
@@ -479,6 +554,76 @@ def test_changed_photo_settings_make_new_derivatives_and_drop_the_old(site: Path
     assert cache == after                     # the old settings' derivatives left the cache too
 
 
+@pytest.mark.parametrize("damage", ["wrong types", "wrong shapes", "not records", "not JSON"])
+def test_damaged_photo_records_only_make_the_build_look_again(site: Path, tmp_path: Path, damage: str):
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    sections = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))["sections"]
+    path = site / CACHE_DIR / sections["photos"]   # the build state's section of the photo records
+    records = json.loads(path.read_text(encoding="utf-8"))
+    for record in records["articles"].values():
+        if damage == "wrong types":
+            record[1] = [[src, alt, str(line)] for src, alt, line in record[1]]
+            record[2] = [1 for _ in record[2]]
+        else:
+            record[1:] = [{"a": 1}]
+    for entry in records["files"].values():
+        entry[2:] = ["wide", "tall"] if damage == "wrong types" else [0]
+    if damage == "not records":   # (the files alone, as the section was before it held the articles too)
+        records = records["files"]
+    path.write_text("{not json" if damage == "not JSON" else json.dumps(records), encoding="utf-8")
+    _edit_body(site, 0)
+    build(site, out, search=False)
+    assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)
+
+
+def test_derivatives_a_failed_build_encoded_leave_the_cache_with_the_next_build(site: Path, tmp_path: Path):
+    """A build that sees the same photos as the last one lists the cache of derivatives only when a
+    build encoded into it since: one that failed after encoding a photo, then left out, leaves no trace."""
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    cache = site / CACHE_DIR / "photos"
+    kept = {p.name for p in cache.iterdir()}
+    folder = site / "articles/2024/11/luojia-gongshui"
+    index = folder / "index.md"
+    text = index.read_text(encoding="utf-8")
+    (folder / "new.png").write_bytes(photo("chelsea", 700, fmt="PNG"))
+    (folder / "cut.jpg").write_bytes(photo("coffee", 1200)[:5000])   # its header reads, its pixels do not
+    index.write_text(text + "\n![新](new.png)\n\n![坏](cut.jpg)\n", encoding="utf-8")
+    with pytest.raises(NewsgenError, match="cannot be decoded"):
+        build(site, out, search=False)
+    assert {p.name for p in cache.iterdir()} - kept - {"unswept"}   # the new photo's derivatives, encoded
+    index.write_text(text, encoding="utf-8")
+    build(site, out, search=False)
+    assert {p.name for p in cache.iterdir()} == kept
+
+
+def test_a_rebuild_with_the_same_photos_does_not_list_the_derivatives_cache(site: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    """The photo records (a section of the build state) keep the settings of the last build that swept
+    the cache of derivatives: a body edit, the same photos and nothing encoded since, neither lists the
+    cache (thousands of names) nor deletes from it; a photo added after it is swept for again."""
+    import os
+
+    out = tmp_path / "out"
+    for n in range(2):   # the second build keeps the first output as the spare the third updates in place
+        build(site, out, search=False)
+        _edit_body(site, n)
+    cache = site / CACHE_DIR / "photos"
+    kept = {p.name for p in cache.iterdir()}
+    listed: list[str] = []
+    scandir, listdir = os.scandir, os.listdir
+    monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(str(path)) or scandir(path))
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(str(path)) or listdir(path))
+    build(site, out, search=False)
+    monkeypatch.undo()
+    assert str(cache) not in listed and {p.name for p in cache.iterdir()} == kept
+    assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)
+    _add(site)
+    build(site, out, search=False)
+    assert {p.name for p in cache.iterdir()} == {p.rpartition("/")[2] for p in files(out) if p.startswith("photos/")}
+
+
 def test_check_warns_that_a_photo_in_static_is_published_with_its_gps(site: Path):
     from newsgen.commands.check import check
 
@@ -637,3 +782,39 @@ def test_resolving_with_the_folders_known_still_refuses_a_link_out_of_the_site(t
         for src in ("pics/x.jpg", "link.jpg"):
             with pytest.raises(PhotoError, match="symbolic link"):
                 resolve(site, article, src, known)
+
+
+def test_claiming_the_derivatives_together_refuses_what_claiming_each_would(tmp_path: Path):
+    from newsgen.output import OutputWriter
+
+    with OutputWriter(tmp_path / "out") as writer:
+        writer.claim("photos/abc-480.jpg", "static file static/photos/abc-480.jpg")
+        with pytest.raises(NewsgenError, match="two pages write the same file photos/abc-480.jpg"):
+            writer.claim_files({"photos/abc-960.jpg": "photo a.jpg", "photos/abc-480.jpg": "photo a.jpg"})
+        for bad in ("../abc-480.jpg", "photos//x.jpg", "photos/./x.jpg", "/photos/x.jpg", "photos\\x.jpg"):
+            with pytest.raises(NewsgenError, match="refusing to write outside"):
+                writer.claim_files({bad: "photo a.jpg"})
+        files = writer.files
+        writer.claim_files({"photos/def-480.jpg": "photo b.jpg", "photos/def-480.webp": "photo b.jpg"})
+        assert writer.files == files + 2
+        with pytest.raises(NewsgenError, match="two pages write the same file photos/def-480.jpg"):
+            writer.claim("photos/def-480.jpg", "a page")
+        writer.abort()
+
+
+def test_every_listing_that_shows_the_article_shows_its_thumbnail(site: Path, tmp_path: Path):
+    """Home, region, topic, tag and month archive listings: each card of the article carries its lead
+    photo's thumbnail, with its size (no layout shift)."""
+    index = site / "articles/2024/11/luojia-gongshui/index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("topics: [民生]", "topics: [民生]\ntags: [供水]"),
+                     encoding="utf-8")
+    out = build(site, tmp_path / "out", search=False).output
+    kinds = set()
+    for path in sorted(out.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        for card in re.findall(r'<li class="post">(.*?)</li>', html, re.S):
+            if "luojia-gongshui" in card:
+                first = path.relative_to(out).parts[0]
+                kinds.add("home" if first in ("index.html", "page") else first)   # page/2/: the home's next
+                assert re.search(r'<img class="thumb" [^>]*width="\d+" height="\d+"', card), path
+    assert {"home", "regions", "topics", "tags", "archive"} <= kinds, kinds

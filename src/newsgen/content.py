@@ -505,10 +505,13 @@ def stored_body(file: str, digest: str, shown: Path) -> str:
 class Listing:
     """The article files under ``root`` (as :func:`article_files` lists them, without a problem) with
     their identities (size, mtime, ctime, inode), as a caller that has just walked and stat'ed them
-    found them: :func:`load_articles` then neither walks the folder nor stats the files again."""
+    found them: :func:`load_articles` then neither walks the folder nor stats the files again.
+    ``others``: every other file found under the site's articles and static folders (an article's
+    photos), by its path as the walk gave it, with its identity, so that a build need not stat them again."""
 
     root: Path
     files: tuple[tuple[str, list[int]], ...]   # (as site_file_names gives them)
+    others: Mapping[str, list[int]] = field(default_factory=dict)
 
 
 #: runs ``job(i)`` for ``i`` in ``range(count)``, appending what each returns to ``results`` in order, maybe

@@ -83,6 +83,9 @@ MARKER_TEXT = "Written by 'newsgen build'. The whole directory is replaced on ev
 LEFTOVER = ".newsgen-leftover"
 #: The kinds of folders a build makes beside the output, named ``.NAME.<kind>-XXXXXXXX``.
 _KINDS = ("tmp", "old", "trash")
+#: A relative path of names that are not '.' or '..', without '\\' or an empty name, not a page
+#: (what OutputWriter.claim takes without a question, and counts as a file)
+_PLAIN_PATH = re.compile(r"(?!\.\.?(?:/|$))[^/\\]+(?:/(?!\.\.?(?:/|$))[^/\\]+)*(?<!\.html)")
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"   # as tempfile.mkdtemp names its folders
 _random = random.SystemRandom()
 
@@ -243,6 +246,18 @@ class OutputWriter:
         elif not what.startswith("static file "):
             self.files += 1
         return os.path.join(self._tmp, path)
+
+    def claim_files(self, files: dict[str, str]) -> None:
+        """:meth:`claim` of each path of ``files`` (path -> what writes it) that is not a page nor a
+        static file (a photo's derivatives), checked together: the thousands of a site's photos cost
+        what one dict update does, not a call each. A path :meth:`claim` would refuse is claimed
+        by it, and refused as it would be."""
+        if not self._written.keys().isdisjoint(files) or not all(map(_PLAIN_PATH.fullmatch, files)):
+            for path, what in files.items():
+                self.claim(path, what)
+            return
+        self._written.update(files)
+        self.files += len(files)
 
     def claimed_paths(self) -> Iterable[str]:
         """Every file claimed so far."""

@@ -207,9 +207,7 @@ class _Build:
         """The photos of the articles built: resolved and inspected, their digests folded into the articles'."""
         state = self.state if self.incremental else None
         self.photos = Photos(self.site, config.photos, state, config.base_path)
-        refs = state.get("photo-refs") if state is not None else None
-        self.refs = refs if isinstance(refs, dict) and all(isinstance(v, list) for v in refs.values()) else {}
-        self.prepared = prepare(self.photos, chosen, self.refs)
+        self.prepared = prepare(self.photos, chosen, self.listing.others if self.listing is not None else None)
         return self.prepared.articles, self.prepared.problems
 
     def prepare(self) -> None:
@@ -354,11 +352,7 @@ class _Build:
         self.pinyin.save()
         if self.fingerprints.references != state.get("templates"):
             state.put("templates", self.fingerprints.references)
-        self.photos.keep()
-        current = {article.digest for article in self.checked.articles}   # drafts' too: kept for later
-        refs = {digest: found for digest, found in self.refs.items() if digest in current}
-        if refs != state.get("photo-refs"):
-            state.put("photo-refs", refs)
+        self.photos.keep(self.checked.articles)   # drafts' too: kept for later
         if self.articles is not None:
             self.articles.save(state)
         written_ok = state.commit()
@@ -423,10 +417,25 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
     ``stale`` (the last output's files not on disk as its manifest has them, when the build looked) lets
     a derivative the tree updated in place already holds be carried over as it is, its manifest entry
     with it, found in one listing of ``photos/`` rather than by a ``stat`` of each file in both trees:
-    a rebuild costs what changed, not every derivative of every photo. One edited or deleted by hand is
-    stale, and written again."""
+    a rebuild costs what changed, not every derivative of every photo (nor a look at the cache for each).
+    One edited or deleted by hand is stale, and written again."""
     shown = list({photo.key: photo for photo in prepared.used.values()}.values())   # one copy of the same bytes
-    todo = [photo for photo in shown if photos.cache_dir is not None and photos.missing(photo)]
+    known = manifest.pages
+    writer.claim_files({variant.path: what for photo in shown for what in (f"photo {photo.source}",)
+                        for variant in photo.variants})
+    pending: list[tuple[Any, list[Any]]] = []   # the photos with derivatives the tree lacks, and those
+    for photo in shown:
+        lacking = []
+        for variant in photo.variants:
+            entry = known.get(variant.path)
+            if (entry is not None and entry.fingerprint == photo.key and stale is not None
+                    and writer.holds(variant.path, entry, stale)):
+                written.pages[variant.path] = entry   # the output's file, as recorded, is the tree's already
+            else:
+                lacking.append(variant)
+        if lacking:
+            pending.append((photo, lacking))
+    todo = [photo for photo, _ in pending if photos.cache_dir is not None and photos.missing(photo)]
 
     def encode(i: int) -> int:
         try:
@@ -438,16 +447,9 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
     done: list[int] = []   # encoded into the cache by worker processes when there are several
     run_jobs(len(todo), encode, results=done, chunk=1, minimum=2)
     photos.encoded = len(done)   # (in this process too, when run serially)
-    known = manifest.pages
-    for photo in shown:
+    for photo, lacking in pending:
         files: dict[str, Any] | None = None
-        for variant in photo.variants:
-            writer.claim(variant.path, f"photo {photo.source}")
-            entry = known.get(variant.path)
-            if (entry is not None and entry.fingerprint == photo.key and stale is not None
-                    and writer.holds(variant.path, entry, stale)):
-                written.pages[variant.path] = entry   # the output's file, as recorded, is the tree's already
-                continue
+        for variant in lacking:
             if not writer.reuse(variant.path, photo.key, manifest):
                 if files is None:
                     try:
@@ -486,8 +488,8 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
     content: the config file, every article, template and static file (the site's and the theme's),
     the options, newsgen's version, and today's date in the site's time zone (future-dated articles
     appear on their day). ``''`` when the inputs cannot be read cleanly (the full path reports why).
-    With it, the article files as found (so that reading them does not walk and stat them again),
-    and the output the configuration names (None when it cannot be read).
+    With it, the article files as found (so that reading them does not walk and stat them again, nor
+    their photos), and the output the configuration names (None when it cannot be read).
     """
     out = output if output is not None else site / config.output_dir
     today = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
@@ -496,12 +498,15 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
     problems = Diagnostics()
     articles = site / config.articles_dir
     found: list[tuple[Path, list[int]]] = []
+    others: dict[str, list[int]] = {}
     # the articles as load_articles walks them (no theme links); templates and static files as validate does
     folders = [(site, articles, "", ("_", "."), ())]   # every file: an article's photos too
     folders += [(site, site / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
     folders += [(THEME_DIR, THEME_DIR / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
+    photo_folders = (folders[0][1], folders[2][1])   # where a photo may be (see newsgen.render.photos.resolve)
     for home, folder, suffix, skip, allowed in folders:
         h.update(f"\0{folder}\0".encode())
+        keep = folder in photo_folders
         for path in site_file_names(folder, home, problems, suffix=suffix, skip=skip, allowed=allowed):
             try:
                 st = os.stat(path)
@@ -511,6 +516,8 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
             h.update(os.fsencode(path) + f"\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
             if folder is articles and path.endswith(".md"):
                 found.append((path, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
+            elif keep:   # a photo's file, which the build then need not stat again
+                others[path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     try:
         h.update((site / config_mod.CONFIG_FILE).read_bytes())
     except FileNotFoundError:
@@ -519,7 +526,7 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
         return "", None, None
     if problems.items:
         return "", None, None
-    return h.hexdigest(), Listing(articles, tuple(found)), out
+    return h.hexdigest(), Listing(articles, tuple(found), others), out
 
 
 def _unchanged(out: Path, manifest: Manifest, inputs: str) -> BuildResult | None:

@@ -15,9 +15,11 @@ Each is made from the photo with its EXIF orientation applied and its colours co
 from its embedded profile, and carries no metadata at all: no EXIF (no GPS position, no maker
 notes), no XMP, no IPTC, no colour profile (sRGB is what an untagged image is shown as).
 
-**Made once.** A photo's digest is kept by its file's identity (size, times, inode) and its
-derivatives by their key in ``.newsgen-cache/photos/``: a rebuild re-encodes nothing unless a
-photo or the photo settings changed.
+**Made once.** A photo's digest is kept by its file's identity (size, times, inode) in the build
+state, and its derivatives by their key in the state's folder ``photos``: a rebuild re-encodes
+nothing unless a photo or the photo settings changed. What an article's images resolved to is kept
+too (:class:`PhotoRecords`), so that a rebuild looks only at the photos of the articles that changed
+and at photo files the walk of the site found changed.
 """
 
 from __future__ import annotations
@@ -28,16 +30,16 @@ import os
 import re
 import warnings
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from newsgen import cachefile
 from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
-from newsgen.content import WAITING_PHOTO
+from newsgen.content import WAITING_PHOTO, file_digest, with_digest
 
 #: File name endings of the images newsgen publishes as photos.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
@@ -59,6 +61,9 @@ EXT = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 WAITING = WAITING_PHOTO
 #: Bumped when the way derivatives are made changes: their keys (and so their names) change with it.
 RECIPE = "1"
+#: A file in the derivatives' cache telling that a build encoded into it since the last sweep (see
+#: Photos.keep): made before encoding, so that one a failed build (which keeps no state) made is seen too.
+UNSWEPT = "unswept"
 
 #: An image's alt text and address hold no unescaped bracket and its title at most TITLE_MAX characters: each try
 #: of the patterns then stops at the next bracket, so a line of thousands of '![' or '![a](x "' is read
@@ -213,9 +218,10 @@ def _realpath(path: str, known: dict[str, str] | None) -> str:
     return real
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One derivative: its format, size and path in the output."""
+class Variant(NamedTuple):
+    """One derivative: its format, size and path in the output. (A tuple: a build makes one for each
+    derivative of each photo shown, and a frozen dataclass's making cost 20 ms of a body edit at
+    1,000 photos.)"""
 
     format: str
     width: int
@@ -366,12 +372,48 @@ def encode(data: bytes, shown: str, config: PhotosConfig) -> dict[tuple[str, int
     return out
 
 
+class PhotoRecords:
+    """What a build keeps of its photos for the next one, as the build state's section ``photos``
+    (:meth:`load`, :meth:`value`; see :class:`newsgen.cachefile.State`):
+
+    - ``files``: each photo file read, by its path in the site: [its identity (size, mtime, ctime,
+      inode), the digest of its bytes, its width and height as shown];
+    - ``articles``: each article file, by its path in the site: [the file's digest, the images its
+      body names ([address, alt text, line]), the photo files they resolved to] (see :func:`prepare`).
+
+    Neither depends on the photo settings: what does (the photos' keys, their derivatives' names)
+    is made from them again by each build, which costs microseconds a photo. ``swept``: the settings
+    (:func:`settings_stamp`) of the last build that deleted the derivatives no photo needs.
+    """
+
+    SECTION = "photos"
+
+    def __init__(self, files: dict[str, list[Any]] | None = None, articles: dict[str, list[Any]] | None = None,
+                 swept: str = "") -> None:
+        self.files: dict[str, list[Any]] = files if files is not None else {}
+        self.articles: dict[str, list[Any]] = articles if articles is not None else {}
+        self.swept = swept
+
+    @classmethod
+    def load(cls, value: Any) -> PhotoRecords:
+        """The records in ``value`` (the state's section); none when it is not of their shape. (Each
+        record is checked where it is used: a damaged one only makes the build look again.)"""
+        if isinstance(value, dict) and isinstance(value.get("files"), dict) \
+                and isinstance(value.get("articles"), dict) and isinstance(value.get("swept"), str):
+            return cls(value["files"], value["articles"], value["swept"])
+        return cls()
+
+    def value(self) -> dict[str, Any]:
+        """The records as the build state keeps them."""
+        return {"files": self.files, "articles": self.articles, "swept": self.swept}
+
+
 class Photos:
     """The photos of one build: resolved, inspected (by file identity, cached) and encoded (by key, cached).
 
-    ``state`` (the build state) keeps the derivatives (in its folder ``photos``) and the photos read
-    (``photos``: file identity -> digest and size); without it everything is read and encoded afresh
-    and kept in memory.
+    ``state`` (the build state) keeps the derivatives (in its folder ``photos``) and the photos'
+    records (its section ``photos``: :class:`PhotoRecords`); without it everything is read and encoded
+    afresh and kept in memory.
     """
 
     def __init__(self, site: Path, config: PhotosConfig, state: State | None, base_path: str = "/") -> None:
@@ -381,44 +423,48 @@ class Photos:
         self.cache_dir = state.folder("photos") if state is not None else None
         self.base_path = base_path
         self.stamp = settings_stamp(config)
-        self._known: dict[str, list[Any]] = {}
+        self.records = PhotoRecords.load(state.get(PhotoRecords.SECTION) if state is not None else None)
+        self._known: dict[str, list[Any]] = self.records.files
         self._used: dict[str, list[Any]] = {}
+        self.articles: dict[str, list[Any]] = {}   # this build's article records (see prepare)
         self._photos: dict[str, Photo] = {}
         self._memory: dict[str, bytes] = {}
         self.encoded = 0   # photos encoded by this build (the rest from the cache)
         self.real_paths: dict[str, str] = {}   # folder -> its real path, for resolve()
         self._cached: set[str] | None = None   # the names in cache_dir, listed once (see missing())
-        known = state.get("photos") if state is not None else None
-        if isinstance(known, dict):
-            self._known = known
+        self._formats = _formats(config)
+        self._widths: dict[int, list[int]] = {}   # a photo's width -> target_widths()
+        self._sweep = True   # whether prune() lists the cache (see keep())
 
-    def photo(self, source: Path) -> Photo:
-        """The published form of the photo at ``source`` (relative to the site); :class:`PhotoError`."""
-        name = source.as_posix()
+    def photo(self, source: Path | str, identity: list[int] | None = None) -> Photo:
+        """The published form of the photo at ``source`` (relative to the site); :class:`PhotoError`.
+        ``identity``: its file's (size, mtime, ctime, inode) when the caller has just found it."""
+        name = source if isinstance(source, str) else source.as_posix()
         found = self._photos.get(name)
         if found is not None:
             return found
-        full = self.site / source
-        try:
-            st = os.stat(full)
-        except OSError as exc:
-            raise PhotoError(f"image {name} cannot be read: {exc.strerror}") from None
-        identity = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        if identity is None:
+            try:
+                st = os.stat(self.site / name)
+            except OSError as exc:
+                raise PhotoError(f"image {name} cannot be read: {exc.strerror}") from None
+            identity = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
         known = self._known.get(name)
-        if isinstance(known, list) and len(known) == 4 and known[0] == identity:
+        if (isinstance(known, list) and len(known) == 4 and known[0] == identity and isinstance(known[1], str)
+                and type(known[2]) is int and type(known[3]) is int and known[2] > 0 and known[3] > 0):
             digest, width, height = known[1], known[2], known[3]
         else:
-            data = self._read(full, name)
+            data = self._read(self.site / name, name)
             width, height = inspect(data, name)
             digest = hashlib.sha256(data).hexdigest()
         self._used[name] = [identity, digest, width, height]
         key = hashlib.sha256(f"{self.stamp}\0{digest}".encode()).hexdigest()[:20]
-        variants = []
-        for w in target_widths(self.config, width):
-            h = max(1, round(height * w / width))
-            for fmt in _formats(self.config):
-                variants.append(Variant(fmt, w, h, f"photos/{key}-{w}.{EXT[fmt]}"))
-        found = self._photos[name] = Photo(name, key, width, height, tuple(variants))
+        widths = self._widths.get(width)
+        if widths is None:
+            widths = self._widths[width] = target_widths(self.config, width)
+        variants = tuple(Variant(fmt, w, h, f"photos/{key}-{w}.{EXT[fmt]}")
+                         for w in widths for h in (max(1, round(height * w / width)),) for fmt in self._formats)
+        found = self._photos[name] = Photo(name, key, width, height, variants)
         return found
 
     def svg(self, source: Path) -> Photo:
@@ -471,6 +517,12 @@ class Photos:
         data = self._read(self.site / photo.source, photo.source)
         made = encode(data, photo.source, self.config)
         self.encoded += 1
+        if self.cache_dir is not None:   # derivatives the records do not know of: the next prune() sweeps
+            try:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                open(self.cache_dir / UNSWEPT, "ab").close()
+            except OSError:
+                pass
         out: dict[str, bytes | Path] = {}
         for v in photo.variants:
             blob = made[(v.format, v.width)][1]
@@ -482,14 +534,32 @@ class Photos:
                 out[v.path] = blob
         return out
 
-    def keep(self) -> None:
-        """Put the photos read by this build into the build state."""
-        if self.state is not None and self._used != self._known:
-            self.state.put("photos", self._used)
+    def keep(self, articles: Iterable[Any] = ()) -> None:
+        """Put into the build state the records of the photos read by this build and of the photos of
+        ``articles`` (every article file there is, drafts too: :class:`PhotoRecords`), when they are
+        not the state's already."""
+        if self.state is None or self.cache_dir is None:
+            return
+        kept = self.records.articles
+        records = {}
+        for article in articles:
+            where = article.path.as_posix()
+            found = self.articles.get(where) or kept.get(where)
+            if found is not None and _record_ok(found) and found[0] == file_digest(article):
+                records[where] = found
+        # the same photos as the last build that swept, under the same settings, nothing encoded since:
+        # the cache holds exactly their derivatives, and prune() does not list it (thousands of names)
+        self._sweep = not (self._used == self._known and self.records.swept == self.stamp
+                           and not os.path.lexists(self.cache_dir / UNSWEPT))
+        made = PhotoRecords(self._used, records, self.stamp)
+        if made.value() != self.records.value():
+            self.state.put(PhotoRecords.SECTION, made.value())
+        self.records = made
 
     def prune(self, keep: Iterable[Photo] = ()) -> None:
-        """Delete the cached derivatives of every photo but ``keep``."""
-        if self.cache_dir is None:
+        """Delete the cached derivatives of every photo but ``keep`` (and the mark a build that encoded
+        left), unless :meth:`keep` found the cache holds exactly theirs."""
+        if self.cache_dir is None or not self._sweep:
             return
         names = {v.path.rpartition("/")[2] for p in keep for v in p.variants}
         try:
@@ -560,57 +630,83 @@ class Prepared:
     problems: list[Any]                                   # Diagnostics: photos that cannot be published
 
 
-def prepare(photos: Photos, articles: list[Any], refs: dict[str, list[list[str]]] | None = None) -> Prepared:
+def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] | None = None) -> Prepared:
     """Resolve and inspect the photos of ``articles`` (no encoding): an article with photos gets a digest
     of its file's and its photos' (see :func:`newsgen.content.with_digest`), so that a photo replaced
     renders again exactly the pages showing that article; its lead photo (``image:`` in the front
     matter, else the first) becomes its :class:`~newsgen.render.views.PhotoView`.
 
-    ``refs`` (article file digest -> its images as [src, alt]) is read and filled, so that a rebuild
-    does not read the bodies of unchanged articles to find their images."""
-    from newsgen.content import file_digest, with_digest
+    ``found`` holds the files the build's walk has just found (path as the walk gave it -> identity;
+    see :class:`newsgen.content.Listing`). An article whose file is the one recorded last time
+    (:class:`PhotoRecords`) has its images from its record, its body unread; when the walk found
+    every photo file it resolved to, those are its photos, neither resolved again nor stat'ed (nor
+    read, when found as recorded): the walk found them inside the site (it follows no link out of
+    it) and as files, which is what resolving them would check. The others are resolved and
+    inspected, and recorded for the next build (:meth:`Photos.save`)."""
     from newsgen.errors import Diagnostic, Location
     from newsgen.render.views import PhotoView
 
-    refs = refs if refs is not None else {}
+    kept = photos.records.articles
+    prefix = str(photos.site / "-")[:-1]   # the site's part of a path as the walk wrote it ('' for '.')
     out = Prepared([], {}, {}, [])
     for article in articles:
         digest = file_digest(article)
-        found = refs.get(digest) if digest else None
-        if found is None:
-            images = find_images(article.body)
-            found = [[ref.src, ref.alt, str(ref.line)] for ref in images if is_photo(ref.src) or is_svg(ref.src)]
-            if digest:
-                refs[digest] = found
+        where = article.path.as_posix()
+        record = kept.get(where) if digest else None
+        if record is not None and record[0] == digest and _record_ok(record):
+            images, sources = record[1], record[2]
+        else:
+            images = [[ref.src, ref.alt, ref.line] for ref in find_images(article.body)
+                      if is_photo(ref.src) or is_svg(ref.src)]
+            sources = None
         lead_src = article.extra.get("image") if isinstance(article.extra.get("image"), str) else None
-        entries = [(src, alt, int(line)) for src, alt, line in found]
-        if lead_src:
-            entries.insert(0, (lead_src, "", 0))
-        shown: list[tuple[Photo, str]] = []
-        for src, alt, line in entries:
+        entries = [(lead_src, "", 0)] if lead_src else []
+        entries += [(src, alt, line) for src, alt, line in images]
+        shown: list[Photo] | None = None
+        if sources is not None and found is not None and len(sources) == len(entries):
             try:
-                path = resolve(photos.site, article.path, src, photos.real_paths)
-                photo = photos.svg(path) if is_svg(src) else photos.photo(path)
-            except PhotoError as exc:
-                where = Location(article.path, article.body_line + line - 1 if line else None)
-                out.problems.append(Diagnostic(where, str(exc)))
-                continue
-            out.used[photo.source] = photo
-            shown.append((photo, alt))
+                shown = [photos.photo(source, found[prefix + source]) for source in sources]
+            except (KeyError, PhotoError):   # not found by the walk as a file of the site, or unreadable now
+                shown = None
+        problems = len(out.problems)
+        if shown is None:
+            shown = []
+            for src, _, line in entries:
+                try:
+                    path = resolve(photos.site, article.path, src, photos.real_paths)
+                    shown.append(photos.svg(path) if is_svg(src) else
+                                 photos.photo(path, found.get(prefix + path.as_posix()) if found else None))
+                except PhotoError as exc:
+                    at = Location(article.path, article.body_line + line - 1 if line else None)
+                    out.problems.append(Diagnostic(at, str(exc)))
+        if digest and len(out.problems) == problems and all(p.variants[0].format != "svg" for p in shown):
+            # (an SVG's bytes are read by each build that publishes it: it is not taken from a record)
+            photos.articles[where] = [digest, images, [p.source for p in shown]]
         if not shown:
             out.articles.append(article)
             continue
-        stamp = hashlib.sha256("\0".join([digest, *(p.key for p, _ in shown)]).encode()).hexdigest()
+        for photo in shown:
+            out.used[photo.source] = photo
+        stamp = hashlib.sha256("\0".join([digest, *(p.key for p in shown)]).encode()).hexdigest()
         out.articles.append(with_digest(article, stamp))
-        stills = [(p, a) for p, a in shown if p.variants[0].format != "svg"]
-        if not stills:
+        if len(out.problems) > problems:
             continue
-        lead, alt = stills[0]
-        jpeg = lead.of("jpeg")
-        out.leads[article.path.as_posix()] = PhotoView(
-            src=photos.url(jpeg[0]), srcset=photos.srcset(lead, "jpeg"), width=jpeg[0].width, height=jpeg[0].height,
-            alt=alt, image=jpeg[-1].path)
+        lead, alt = next(((p, a) for p, (_, a, _) in zip(shown, entries, strict=True)
+                          if p.variants[0].format != "svg"), (None, ""))
+        if lead is not None:
+            jpeg = lead.of("jpeg")
+            out.leads[where] = PhotoView(src=photos.url(jpeg[0]), srcset=photos.srcset(lead, "jpeg"),
+                                         width=jpeg[0].width, height=jpeg[0].height, alt=alt, image=jpeg[-1].path)
     return out
+
+
+def _record_ok(record: Any) -> bool:
+    """Whether an article's record (:class:`PhotoRecords`) has its shape: a damaged cache only makes
+    the build read the article's body again."""
+    return (isinstance(record, list) and len(record) == 3 and isinstance(record[1], list)
+            and isinstance(record[2], list) and all(isinstance(s, str) for s in record[2])
+            and all(isinstance(i, list) and len(i) == 3 and isinstance(i[0], str) and isinstance(i[1], str)
+                    and type(i[2]) is int for i in record[1]))
 
 
 def verify(data: bytes, shown: str) -> None:
