@@ -333,6 +333,39 @@ def test_two_jumps_to_one_page_pair_by_the_headline_printed_again() -> None:
     assert texts.index("子。重点做好三件事情。") == 5 and texts.index("路”是一项伟大的工程。") == 10
 
 
+def _two_jumps_no_title_again(opening: tuple[str, str, float]) -> list:
+    """Page 1: story 1's text ends with its sentence at its 下转 line, story 2's is cut mid-sentence; page 2:
+    two 上接 lines with no headline printed again, the first over text that finishes a sentence, the
+    second over ``opening`` (text, rank, x0): text that opens a paragraph."""
+    from newsgen.bulletin import layout as lay
+    text, rank, x0 = opening
+    return [_entry("推进乡村全面振兴", 1, 1, lay.TITLE, 30, 80),
+            _entry("粮食产量保持在1.3万亿斤以上。", 1, 1, lay.BODY, 30, 120),
+            _entry("（下转第二版）", 1, 1, lay.JUMP, 300, 140),
+            _entry("农业银行金融助力丰收", 1, 2, lay.TITLE, 400, 80),
+            _entry("农行湖北省分行加强粮", 1, 2, lay.BODY, 400, 120),
+            _entry("（下转第二版）", 1, 2, lay.JUMP, 600, 140),
+            _entry("（上接第一版）", 2, 8, lay.JUMP, 30, 67),
+            _entry("食供应链金融服务。", 2, 8, lay.BODY, 30, 84),
+            _entry("（上接第一版）", 2, 9, lay.JUMP, 300, 67),
+            _entry(text, 2, 9, rank, x0, 84),
+            _entry("重点是落实防止返贫监测帮扶机制。", 2, 9, lay.BODY, 300, 104)]
+
+
+def test_two_jumps_to_one_page_with_no_title_again_pair_by_where_the_sentence_is_cut() -> None:
+    # the text cut mid-sentence goes on under the 上接 line whose text finishes a sentence; the text cut
+    # at a paragraph's end, under the one whose text opens a paragraph (a subheading, an indented line),
+    # though the pages read the other way round
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _join_jumps
+    for opening in (("做优营商环境", lay.SUBHEADING, 330), ("确保不发生规模性返贫。", lay.BODY, 320)):
+        e = _two_jumps_no_title_again(opening)
+        _join_jumps(e)
+        texts = [x.block.text for x in e]
+        assert texts.index("食供应链金融服务。") == texts.index("农行湖北省分行加强粮") + 3, opening
+        assert texts.index(opening[0]) == texts.index("粮食产量保持在1.3万亿斤以上。") + 3, opening
+
+
 def test_a_subheading_centred_over_the_next_column_of_a_story_is_read_in_it() -> None:
     # a story's text goes on in the next column under a bold subheading centred in that column: it is
     # not level with the column tops beside it, yet it is the story's, read before the text under it

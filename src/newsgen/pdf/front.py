@@ -15,7 +15,7 @@ from newsgen.bulletin import leads
 from newsgen.bulletin.layout import Layout
 from newsgen.errors import Location, NewsgenError
 from newsgen.files import read_regular
-from newsgen.pdf.blocks import Box, TextBlock, make_blocks, page_number
+from newsgen.pdf.blocks import INDENT, Box, TextBlock, make_blocks, page_number
 from newsgen.pdf.chars import Page, read_pages
 from newsgen.pdf.files import pdf_files
 from newsgen.pdf.lines import make_lines, text_size
@@ -272,7 +272,9 @@ def _pick_source(entries: list[_Entry], sources: list[_Entry], jump_in: _Entry) 
     """Of the 下转 lines that send readers to this 上接 line's page, the one whose headline is printed
     again by it (nearer it than any other 上接 line of the page: over it or beside it); else the first
     (in reading order) whose headline is not printed again elsewhere on that page, by another
-    continuation; else the first."""
+    continuation, and whose cut agrees with the text under the 上接 line (a sentence cut at the jump goes
+    on in text that opens no paragraph; text cut at a paragraph's end, in text that opens one); else the
+    first such one; else the first."""
     ins = [n for n in entries if n.page == jump_in.page and n.block.jump and n.block.jump[0] == "in"]
     free = []
     for o in sources:
@@ -283,7 +285,40 @@ def _pick_source(entries: list[_Entry], sources: list[_Entry], jump_in: _Entry) 
             return o
         if not again:
             free.append(o)
-    return free[0] if free else sources[0] if sources else None
+    if not free:
+        return sources[0] if sources else None
+    opens = _opens_paragraph(entries, jump_in)
+    return next((o for o in free if opens is None or _cut_open(entries, o) is not opens), free[0])
+
+
+#: Punctuation a sentence (or a paragraph) ends with.
+SENTENCE_END = "。！？!?…”」）)"
+
+
+def _cut_open(entries: list[_Entry], source: _Entry) -> bool:
+    """Whether the text a 下转 line ends on its page stops mid-sentence (its last text block does not end
+    with a sentence's punctuation): it goes on in a paragraph already begun."""
+    at = entries.index(source)
+    last = next((e for e in reversed(entries[:at]) if e.page == source.page and e.rank in (lay.BODY, lay.CAPTION)),
+                None)
+    return last is not None and not last.block.text.rstrip().endswith(tuple(SENTENCE_END))
+
+
+def _opens_paragraph(entries: list[_Entry], jump_in: _Entry) -> bool | None:
+    """Whether the text under a 上接 line opens a paragraph (a subheading, or a first line indented from
+    the column's left edge, where the 上接 line stands) rather than finishing one cut at the jump; None
+    when no text follows it on its page."""
+    at = entries.index(jump_in)
+    for e in entries[at + 1:]:
+        if e.page != jump_in.page or e.block.jump:
+            return None
+        if e.rank == lay.SUBHEADING:
+            return True
+        if e.rank == lay.BODY:
+            first = e.block.lines[0]
+            edge = min(jump_in.block.box.x0, e.block.box.x0)
+            return first.x0 - edge >= INDENT * first.size
+    return None
 
 
 def _apart(a: Box, b: Box) -> float:
