@@ -333,6 +333,33 @@ def test_two_jumps_to_one_page_pair_by_the_headline_printed_again() -> None:
     assert texts.index("子。重点做好三件事情。") == 5 and texts.index("路”是一项伟大的工程。") == 10
 
 
+def test_a_jump_out_line_in_no_story_joins_the_continuation_under_its_headline_printed_again() -> None:
+    # page 1: the article's last column stands right of the picture under its headline, out of the
+    # story's box, its 下转 line in no story; page 2: the headline printed again, the 上接 line beside it
+    # (in no story either), read after the text under it
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.front import _join_jumps
+    e = [_entry("蔡奇在山西大同市调研", 1, 1, lay.TITLE, 250, 80),
+         _entry("中新社绵阳3月25日电 蔡奇在大同市调研，", 1, 1, lay.BODY, 30, 530),
+         _entry("全面落实总要求，推动学习教育走深走实。", 1, None, lay.BODY, 660, 125),
+         _entry("（下转第二版）", 1, None, lay.JUMP, 740, 550),
+         _entry("各地打造消费新场景", 1, 2, lay.TITLE, 400, 600),
+         _entry("各地积极探索创新消费业态。", 1, 2, lay.BODY, 350, 660),
+         _entry("蔡奇在山西大同市调研", 2, 6, lay.TITLE, 425, 254),
+         _entry("用好正反面典型案例“两面镜", 2, 6, lay.BODY, 348, 294),
+         _entry("子”，见贤思齐、镜鉴自省。", 2, 6, lay.BODY, 505, 294),
+         _entry("（上接第一版）", 2, None, lay.JUMP, 348, 275),
+         _entry("神州巨变 小康梦圆", 2, 7, lay.TITLE, 100, 530),
+         _entry("本报遵义3月25日电 党的十八大以来。", 2, 7, lay.BODY, 30, 600),
+         _entry("责任编辑：孙晨", 2, None, lay.CAPTION, 30, 1166)]
+    _join_jumps(e)
+    texts = [x.block.text for x in e]
+    at = texts.index("（下转第二版）")
+    assert texts[at + 1:at + 5] == ["（上接第一版）", "蔡奇在山西大同市调研", "用好正反面典型案例“两面镜",
+                                   "子”，见贤思齐、镜鉴自省。"]
+    assert texts[-3:] == ["神州巨变 小康梦圆", "本报遵义3月25日电 党的十八大以来。", "责任编辑：孙晨"]
+
+
 def _two_jumps_no_title_again(opening: tuple[str, str, float]) -> list:
     """Page 1: story 1's text ends with its sentence at its 下转 line, story 2's is cut mid-sentence; page 2:
     two 上接 lines with no headline printed again, the first over text that finishes a sentence, the

@@ -261,10 +261,17 @@ def _squash(text: str) -> str:
 
 
 def _headline(entries: list[_Entry], source: _Entry) -> str:
-    """The headline (its title lines, no spaces) of the story a 下转 line ends on its page."""
-    if source.story is None:
-        return ""
-    return _squash("".join(o.block.text for o in entries if o.story == source.story and o.page == source.page
+    """The headline (its title lines, no spaces) of the story a 下转 line ends on its page. A 下转 line in
+    no story (at the foot of a column of text the story's box does not reach: one right of a picture
+    under the headline) ends the article of the last headline read before it on its page."""
+    story = source.story
+    if story is None:
+        at = entries.index(source)
+        title = next((e for e in reversed(entries[:at]) if e.page == source.page and e.rank == lay.TITLE), None)
+        if title is None or title.story is None:
+            return _squash(title.block.text) if title is not None else ""
+        story = title.story
+    return _squash("".join(o.block.text for o in entries if o.story == story and o.page == source.page
                            and o.rank == lay.TITLE))
 
 
