@@ -445,3 +445,18 @@ def test_baselines_a_little_apart_across_the_page_do_not_chain_two_lines_into_on
         chars += _chars("正文正文正文", 30.0 + 110 * n, top, 10.0)
     lines = [ln.text for ln in make_lines(chars, 10.0) if ln.x0 >= 670]
     assert lines == ["图为李克强会见伊朗总统的一个场", "景。本报记者王勇摄"]
+
+
+def test_a_paragraphs_short_last_line_under_its_indented_first_line_alone_stays_with_it() -> None:
+    # a two-line paragraph opening a column's text under a bold subheading: its first line indented two
+    # characters, its last line (two characters) at the column's edge, wholly left of the first line
+    from newsgen.pdf.blocks import make_blocks
+    from newsgen.pdf.lines import Line
+    body = 9.5
+    lines = [Line("夯实人才支撑", 629.0, 683.0, 686.0, 692.5, body, True, "F"),
+             Line("石泰峰、谌贻琴参加会", 615.0, 696.5, 710.0, 706.0, body, False, "F"),
+             Line("见。", 596.0, 710.5, 615.0, 720.0, body, False, "F"),
+             Line("深化人才支撑", 629.0, 738.0, 686.0, 747.5, body, True, "F"),
+             Line("全国少数民族参观团成员由", 596.0, 751.0, 719.0, 760.5, body, False, "F")]
+    blocks = [b.text for run in make_blocks(lines, body) for b in run]
+    assert "石泰峰、谌贻琴参加会见。" in blocks and "见。" not in blocks

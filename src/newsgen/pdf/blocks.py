@@ -89,10 +89,13 @@ TEXT_SIZE = 1.1
 
 def _continues(chain: list[Line], line: Line, body: float) -> bool:
     """Whether ``line`` is printed under the run ``chain`` in the same column, in the same type (a short
-    line under an indented one is still under the column the run is printed in)."""
+    line under an indented one is still under the column the run is printed in, even when the run is
+    that indented line alone: a paragraph's last word or two start at the column's edge left of it)."""
     prev = chain[-1]
     size = max(prev.size, line.size)
     left, right = min(ln.x0 for ln in chain[-3:]), max(ln.x1 for ln in chain[-3:])
+    if 0 < left - line.x0 <= INDENT * 2.5 * size and line.x1 >= left - size:
+        left = line.x0                  # the column's edge, an indent left of the paragraph's first line
     overlap = min(right, line.x1) - max(left, line.x0)
     flush = size > TEXT_SIZE * body or abs(prev.x0 - line.x0) <= INDENT * 2.5 * size
     return (0 <= line.top - prev.bottom <= LINE_GAP * size and abs(prev.size - line.size) <= 0.05 * size
