@@ -460,3 +460,21 @@ def test_a_paragraphs_short_last_line_under_its_indented_first_line_alone_stays_
              Line("全国少数民族参观团成员由", 596.0, 751.0, 719.0, 760.5, body, False, "F")]
     blocks = [b.text for run in make_blocks(lines, body) for b in run]
     assert "石泰峰、谌贻琴参加会见。" in blocks and "见。" not in blocks
+
+
+def test_a_deck_wrapped_on_two_lines_in_type_a_tenth_larger_than_the_text_is_one_block() -> None:
+    # a deck in 11-point type over 10-point text, its second line centred: front ranks it a deck's
+    # type, so its lines are not cut as a paragraph's at the centred (indented-looking) line
+    from newsgen.pdf.blocks import make_blocks
+    from newsgen.pdf.front import MID_SIZE
+    from newsgen.pdf.lines import Line
+    body = 10.0
+    lines = [Line("李克强会见伊朗总统", 33.0, 707.0, 177.0, 723.0, 16.0, True, "F"),
+             Line("国务院总理李克强14日在京会", 34.3, 729.5, 176.5, 740.5, 11.0, False, "F"),
+             Line("见伊朗总统莱希", 66.9, 743.3, 143.9, 754.3, 11.0, False, "F"),
+             Line("国务院总理李克强14日在京", 52.0, 763.3, 178.8, 773.3, body, False, "F"),
+             Line("会见伊朗总统莱希。", 32.0, 777.5, 122.0, 787.5, body, False, "F")]
+    assert 11.0 >= MID_SIZE * body
+    blocks = [b.text for run in make_blocks(lines, body) for b in run]
+    assert "国务院总理李克强14日在京会见伊朗总统莱希" in blocks
+    assert "国务院总理李克强14日在京会见伊朗总统莱希。" in blocks

@@ -83,8 +83,9 @@ def page_number(text: str) -> str:
 
 
 #: Lines up to this many times the body size are text, set flush left in their column (a larger line
-#: is a headline's, perhaps centred).
-TEXT_SIZE = 1.1
+#: is a headline's, perhaps centred): just under the type :mod:`.front` ranks a deck's (``MID_SIZE``),
+#: so a deck wrapped on two lines, the second centred, is not cut in two as paragraphs are.
+TEXT_SIZE = 1.07
 
 
 def _continues(chain: list[Line], line: Line, body: float) -> bool:
