@@ -478,3 +478,31 @@ def test_a_deck_wrapped_on_two_lines_in_type_a_tenth_larger_than_the_text_is_one
     blocks = [b.text for run in make_blocks(lines, body) for b in run]
     assert "国务院总理李克强14日在京会见伊朗总统莱希" in blocks
     assert "国务院总理李克强14日在京会见伊朗总统莱希。" in blocks
+
+
+def test_a_framed_article_level_with_a_storys_text_left_of_it_is_not_read_inside_that_story() -> None:
+    # a story in the right column (kicker, title, text) whose text starts level with the top of a boxed
+    # article a gutter left of it: the frame is no column of the story's text, so the story's kicker is
+    # read with its title, not split from it by the frame
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.chars import Shape
+    from newsgen.pdf.lines import Line
+    from newsgen.pdf.order import reading_order
+
+    def run(text: str, x0: float, top: float, x1: float, bottom: float, size: float = 10.0,
+            bold: bool = False) -> list[TextBlock]:
+        return [TextBlock([Line(text, x0, top, x1, bottom, size, bold, "F")])]
+
+    runs = [run("聚焦高质量发展", 695, 653, 779, 665, 12.0),
+            run("各地开展交通安全宣传活动", 673, 674, 801, 715, 16.0, True),
+            run("本报讯 各地多种形式开展宣传。", 663, 735, 810, 900),
+            run("聚焦高质量发展", 458, 745, 542, 757, 12.0),
+            run("习近平会见美国前国务卿", 390, 765, 610, 785, 16.0, True),
+            run("本报讯 7月20日，习近平会见基辛格。", 355, 795, 494, 1100),
+            run("基辛格表示感谢。", 505, 795, 645, 1100)]
+    placed = reading_order(runs, [Shape("box", 350, 735, 650, 1140)], 842, 1191, 10.0)
+    texts = [p.block.text for p in placed]
+    at = texts.index("各地开展交通安全宣传活动")
+    assert texts[at - 1] == "聚焦高质量发展" and texts[at + 1] == "本报讯 各地多种形式开展宣传。"
+    frame = {p.block.text: p.frame for p in placed}
+    assert frame["习近平会见美国前国务卿"] is not None and frame["各地开展交通安全宣传活动"] is None

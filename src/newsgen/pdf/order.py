@@ -157,7 +157,7 @@ def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, 
             if under and _ruled(nodes, under, n):
                 under = []
             span = _over_text(n, nodes, taken, body) if beside else n.box
-            level = bool(beside) and any(
+            level = bool(beside) and n.run is not None and any(      # a run of text, never a frame
                 g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= 2 and
                 0 <= (span.x0 - _column(group, g, body).x1 if beside == "right" else
                       _column(group, g, body).x0 - span.x1) <= 2.5 * body
