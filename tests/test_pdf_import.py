@@ -506,3 +506,18 @@ def test_a_framed_article_level_with_a_storys_text_left_of_it_is_not_read_inside
     assert texts[at - 1] == "聚焦高质量发展" and texts[at + 1] == "本报讯 各地多种形式开展宣传。"
     frame = {p.block.text: p.frame for p in placed}
     assert frame["习近平会见美国前国务卿"] is not None and frame["各地开展交通安全宣传活动"] is None
+
+
+def test_two_headlines_side_by_side_over_short_columns_are_cut_where_the_right_column_starts() -> None:
+    # two headlines on one baseline over two stories of a few lines each: the column right of the gap
+    # opens with an indented first line, its other line starts at the column's edge just right of the gap
+    from newsgen.pdf.lines import make_lines
+    body = 9.0
+    chars = _chars("李希对肯尼亚进行正式友好访问", 163.1, 1017.0, 18.0)
+    chars += _chars("习近平同欧洲理事会主席通电话", 426.8, 1017.0, 18.0)
+    chars += _chars("本报讯记者肖辉一月十四", 443.0, 1043.0, body)
+    chars += _chars("日下午国家主席习近平应约", 425.0, 1056.0, body)
+    chars += _chars("央纪委书记李希十一月三日至", 299.0, 1058.0, body)
+    chars += _chars("率中共代表团对肯尼亚进行正", 299.0, 1071.0, body)
+    heads = [ln.text for ln in make_lines(chars, body) if ln.size == 18.0]
+    assert heads == ["李希对肯尼亚进行正式友好访问", "习近平同欧洲理事会主席通电话"]

@@ -101,13 +101,14 @@ def _over_gutter(text_runs: list[list[Char]], left: float, right: float, below: 
     """Whether the gap from ``left`` to ``right`` holds a gutter of the text printed under ``below``: text
     lines end in it (or just left of it) and start in it (or just right of it), left of where they
     start, and hardly any runs across it (an advertisement further down may). A headline may end short
-    of its column, so the gutter need not lie at the gap's middle."""
+    of its column, so the gutter need not lie at the gap's middle; the column right of it starts where
+    its lines start furthest left (a paragraph's indented first line starts right of that)."""
     near = [r for r in text_runs if below <= r[0].top <= below + GUTTER_DEPTH * body]
     ends = sorted(r[-1].x1 for r in near if left - GUTTER_REACH * body < r[-1].x1 <= right)
     starts = sorted(r[0].x0 for r in near if left <= r[0].x0 < right + GUTTER_REACH * body)
     if len(ends) < 2 or len(starts) < 2:
         return False
-    end, start = ends[len(ends) // 2], starts[len(starts) // 2]
+    end, start = ends[len(ends) // 2], starts[0]     # the column's left edge: first lines start indented
     if end > start:
         return False
     x = (end + start) / 2
