@@ -521,3 +521,13 @@ def test_two_headlines_side_by_side_over_short_columns_are_cut_where_the_right_c
     chars += _chars("率中共代表团对肯尼亚进行正", 299.0, 1071.0, body)
     heads = [ln.text for ln in make_lines(chars, body) if ln.size == 18.0]
     assert heads == ["李希对肯尼亚进行正式友好访问", "习近平同欧洲理事会主席通电话"]
+
+
+def test_a_caption_in_type_a_ninth_smaller_than_the_text_beside_it_is_a_line_of_its_own() -> None:
+    # an 8-point caption line running to its column's edge, on the baseline of the 9-point text of the
+    # next column, a gap narrower than a gutter between them: the type's size tells them apart
+    from newsgen.pdf.lines import make_lines
+    chars = _chars("新春贺信的一个场景。（刘霞磊摄）", 30.0, 381.0, 8.0)
+    chars += _chars("难愁盼，检视整改突出问题，", 161.0, 379.5, 9.0)
+    lines = [ln.text for ln in make_lines(chars, 9.0)]
+    assert sorted(lines) == sorted(["新春贺信的一个场景。（刘霞磊摄）", "难愁盼，检视整改突出问题，"])

@@ -28,8 +28,9 @@ GUTTER_DEPTH = 40
 GUTTER_REACH = 3
 #: A line is bold when this share of its characters is (a lead's dateline in bold leaves its line light).
 BOLD_SHARE = 0.9
-#: Sizes that differ by more than this share are two lines (a headline beside text).
-SIZE_CUT = 0.12
+#: Sizes that differ by more than this share are two lines (a headline beside text; an 8-point caption
+#: beside 9-point text, a ninth smaller).
+SIZE_CUT = 0.1
 
 
 @dataclass
