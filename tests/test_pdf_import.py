@@ -531,3 +531,13 @@ def test_a_caption_in_type_a_ninth_smaller_than_the_text_beside_it_is_a_line_of_
     chars += _chars("难愁盼，检视整改突出问题，", 161.0, 379.5, 9.0)
     lines = [ln.text for ln in make_lines(chars, 9.0)]
     assert sorted(lines) == sorted(["新春贺信的一个场景。（刘霞磊摄）", "难愁盼，检视整改突出问题，"])
+
+
+def test_two_headlines_a_tenth_apart_in_size_on_one_row_are_two_lines() -> None:
+    # an 18-point headline's last line ends a gutter short of a 20-point headline beside it, their
+    # bottoms on one row: the sizes, a tenth apart, tell them apart
+    from newsgen.pdf.lines import make_lines
+    chars = _chars("文选》第一卷专题研讨班并作", 40.0, 507.0, 18.0, bold=True)
+    chars += _chars("为强国建设民族复兴伟业", 307.0, 505.0, 20.0, bold=True)
+    lines = sorted(ln.text for ln in make_lines(chars, 9.0))
+    assert lines == sorted(["文选》第一卷专题研讨班并作", "为强国建设民族复兴伟业"])

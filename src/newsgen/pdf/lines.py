@@ -29,8 +29,8 @@ GUTTER_REACH = 3
 #: A line is bold when this share of its characters is (a lead's dateline in bold leaves its line light).
 BOLD_SHARE = 0.9
 #: Sizes that differ by more than this share are two lines (a headline beside text; an 8-point caption
-#: beside 9-point text, a ninth smaller).
-SIZE_CUT = 0.1
+#: beside 9-point text, a ninth smaller; an 18-point headline beside a 20-point one, a tenth).
+SIZE_CUT = 0.08
 
 
 @dataclass
