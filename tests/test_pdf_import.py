@@ -541,3 +541,24 @@ def test_two_headlines_a_tenth_apart_in_size_on_one_row_are_two_lines() -> None:
     chars += _chars("为强国建设民族复兴伟业", 307.0, 505.0, 20.0, bold=True)
     lines = sorted(ln.text for ln in make_lines(chars, 9.0))
     assert lines == sorted(["文选》第一卷专题研讨班并作", "为强国建设民族复兴伟业"])
+
+
+def test_a_space_ending_a_headline_beside_another_hides_no_gutter() -> None:
+    # two headlines side by side, their lines on one row: the left one's line ends with a space
+    # character, then white down to the right one; a word space inside the left one (its space
+    # character filling the gap) cuts nothing
+    from newsgen.pdf.chars import Char
+    from newsgen.pdf.lines import make_lines
+    body = 9.5
+
+    def space(x0: float, x1: float, top: float, size: float) -> Char:
+        return Char(" ", x0, top, x1, top + size, size, "F", True)
+
+    chars = _chars("入生活（赓续", 455.0, 355.8, 12.5, bold=True) + [space(530.0, 533.5, 355.8, 12.5)]
+    chars += _chars("历史文脉", 533.5, 355.8, 12.5, bold=True) + [space(583.5, 586.5, 355.8, 12.5)]
+    chars += _chars("习近平向美中贸易全", 596.0, 353.8, 13.5, bold=True)
+    for top in (410.0, 424.0):
+        chars += _chars("如何融合于日常生活熔铸于城", 455.0, top, body)
+        chars += _chars("国各界人士致以诚挚问候习近", 596.0, top, body)
+    heads = sorted(ln.text for ln in make_lines(chars, body) if ln.size > 12)
+    assert heads == sorted(["入生活（赓续 历史文脉", "习近平向美中贸易全"])

@@ -151,12 +151,17 @@ def _cut_at_gutters(runs: list[list[Char]], body: float) -> list[list[Char]]:
             continue
         piece = [run[0]]
         below = max(c.bottom for c in run)
+        ink = run[0]            # the last character with ink
         for prev, c in zip(run, run[1:], strict=False):
-            gap = (prev.x1, c.x0)
-            if c.x0 - prev.x1 > SPACE_GAP * body and not prev.text.isspace() and not c.text.isspace() and \
-                    (_over_gutter(text_runs, prev.x1, c.x0, below, body) or _stacked_gap(gap, run, heads, body)):
-                out.append(piece)
-                piece = []
+            # a gap wider than a space, not filled by a space character (a headline's word space is):
+            # from the last ink, for a space ending the headline left of it does not fill the gap
+            if not c.text.isspace():
+                gap = (ink.x1, c.x0)
+                if c.x0 - prev.x1 > SPACE_GAP * body and not ink.text.isspace() and \
+                        (_over_gutter(text_runs, ink.x1, c.x0, below, body) or _stacked_gap(gap, run, heads, body)):
+                    out.append(piece)
+                    piece = []
+                ink = c
             piece.append(c)
         out.append(piece)
     return out
