@@ -240,3 +240,48 @@ def test_long_stories_get_bold_subheadings_between_paragraphs() -> None:
     subs = [b for b in page.blocks if b["kind"] == "subhead"]
     assert subs and all(b["bold"] for b in subs)
     assert [b["text"] for b in subs] == story.subheads and set(story.subheads) <= set(story.pieces)
+
+
+@pytest.fixture(scope="module")
+def many_layouts() -> list[tuple[str, dict]]:
+    """Layouts (not rendered) of several single pages of each style and one issue of each: enough pages
+    that rare placements (a caption's hanging stop, a story at the foot of a full page) turn up."""
+    arts = _articles()
+    out = []
+    for n, (style, npages) in enumerate([(st, 1) for st in pages.STYLES for _ in range(6)]
+                                        + [(st, 4) for st in pages.STYLES]):
+        pool = list(range(len(arts)))[::-1][(n * 23) % max(1, len(arts) - 80):]
+        _, _, layout = pages.make_item(arts, pool, pages.STYLES[style], 101 + n, npages)
+        out.append((f"{style}-{n}", layout))
+    return out
+
+
+def test_every_text_line_lies_within_its_column_frame_or_advertisement(many_layouts: list) -> None:
+    """A typesetter wraps every text (captions, headlines, kickers, decks, bylines, jump lines, ads) to
+    the width it is given: text beside text on the same line keeps at least a gutter apart (two
+    columns' lines never read as one), nothing runs past the text area, an article's text in a frame
+    stays inside the frame and an advertisement's text inside the advertisement."""
+    bad = []
+    for name, layout in many_layouts:
+        style = pages.STYLES[layout["style"]]
+        for page in {b["page"] for b in layout["blocks"]}:
+            on_page = [b for b in layout["blocks"] if b["page"] == page]
+            texts = [b for b in on_page if b["kind"] in TEXT_KINDS - {"masthead", "furniture"}]
+            for i, b in enumerate(texts):
+                x0, y0, x1, y1 = b["box"]
+                if x0 < style.margin - 0.5 or x1 > style.width - style.margin + 0.5:
+                    bad.append((name, page, b["kind"], b["text"][-12:], "past the text area", x0, x1))
+                holders = [h["box"] for h in on_page if (
+                    h["kind"] == "frame" and b["article"] is not None and h["article"] == b["article"]
+                    or h["kind"] == "ad" and b["kind"] == "ad_text")]
+                holders = [h for h in holders if h[1] - 0.5 <= (y0 + y1) / 2 <= h[3] + 0.5]
+                if holders and not any(h[0] - 0.5 <= x0 and x1 <= h[2] + 0.5 for h in holders):
+                    bad.append((name, page, b["kind"], b["text"][-12:], "out of its frame", x0, x1, holders))
+                for o in texts[i + 1:]:
+                    if min(y1, o["box"][3]) - max(y0, o["box"][1]) < 1.0:
+                        continue        # not side by side on a line
+                    gap = max(o["box"][0] - x1, x0 - o["box"][2])
+                    if gap < style.gutter - 1.0:
+                        bad.append((name, page, b["kind"], b["text"][-12:], o["kind"], o["text"][:12], "gap", gap))
+    assert not bad, bad[:5]
+

@@ -520,18 +520,27 @@ class Page:
     section: str
     ops: list[tuple] = field(default_factory=list)
     blocks: list[dict] = field(default_factory=list)
+    start: float = 0.0          # the left edge of the line drawn last
 
     def text(self, x: float, y: float, text: str, size: float, bold: bool = False, align: str = "left",
-             width: float = 0.0, bold_chars: int = 0, color: tuple[float, float, float] = (0, 0, 0)) -> float:
-        """Draw one line; returns its right edge. ``width`` > 0 justifies it to that width."""
+             width: float = 0.0, bold_chars: int = 0, color: tuple[float, float, float] = (0, 0, 0),
+             stretch: bool = True) -> float:
+        """Draw one line; returns its right edge. ``width`` > 0 sets it within that width from ``x``
+        (aligned as ``align`` says; a left line near the width is justified to it). A line wider than
+        its width (a hanging stop) is squeezed into it whatever the alignment: no text runs past the
+        column or box it is given. ``stretch`` False never justifies a short line. ``self.start`` is
+        then the line's left edge."""
         w = text_width(text, size)
-        if align == "center" and width:
+        space = 0.0
+        if width and w > width and len(text) > 1:
+            space = (width - w) / (len(text) - 1)
+        elif align == "center" and width:
             x += (width - w) / 2
         elif align == "right" and width:
             x += width - w
-        space = 0.0
-        if align == "left" and width and len(text) > 1 and (w > width or width - w < size * 1.5):
+        elif align == "left" and stretch and width and len(text) > 1 and width - w < size * 1.5:
             space = (width - w) / (len(text) - 1)
+        self.start = x
         self.ops.append(("text", x, y, text.translate(DRAWN), size, bold, space, bold_chars, color))
         return x + w + space * (len(text) - 1)
 
@@ -657,11 +666,9 @@ class Typesetter:
                 if page is None:
                     continue
                 align = "left" if kind == "jump" else s.align
-                w = text_width(ln, sz)
-                lx = x0 + ((width - w) / 2 if align == "center" else 0.0)
-                page.text(lx, y, ln, sz, bold=bold)
+                x1 = page.text(x0, y, ln, sz, bold=bold, align=align, width=width, stretch=False)
                 extra = {"jump_from": cont_from} if kind == "jump" else {}
-                page.block(kind, ln, line_box(lx, lx + w, y, sz), story.id, size=sz, bold=bold, **extra)
+                page.block(kind, ln, line_box(page.start, x1, y, sz), story.id, size=sz, bold=bold, **extra)
             y -= sz * 0.3
         return y - self.style.body * 0.6
 
@@ -760,7 +767,7 @@ class Typesetter:
                 f = fr[ln.frame]
                 if ln.align == "center":
                     x1 = page.text(f.x0, ln.y, ln.text, ln.size, bold=bold, align="center", width=f.x1 - f.x0)
-                    boxes.append(line_box(x1 - text_width(ln.text, ln.size), x1, ln.y, ln.size))
+                    boxes.append(line_box(page.start, x1, ln.y, ln.size))
                 elif self.indent_chars and ln.offset == 0 and ln.x > f.x0 + 0.01:
                     # the paper indents with two ideographic spaces (U+3000), not an offset
                     x1 = page.text(f.x0, ln.y, "\u3000\u3000" + ln.text, ln.size, bold=bold,
@@ -789,7 +796,7 @@ class Typesetter:
             jy = f.bottom + 0.5
             text = f"（下转第{self.page_no(jump_to)}版）"
             x1 = page.text(f.x0, jy, text, s.body, align="right", width=f.x1 - f.x0)
-            page.block("jump", text, line_box(x1 - text_width(text, s.body), x1, jy, s.body), story.id,
+            page.block("jump", text, line_box(page.start, x1, jy, s.body), story.id,
                        size=s.body, jump_to=jump_to)
         bottom = min(f.bottom for f in fr) - s.body * DESCENT
         return bottom, rest
@@ -801,7 +808,8 @@ class Typesetter:
         boxes = []
         for ln in clines:
             cy -= csize * 1.1
-            x1 = page.text(fr[0].x0, cy, ln, csize)
+            # set within the photo's width, as it was wrapped: a hanging stop is squeezed in
+            x1 = page.text(fr[0].x0, cy, ln, csize, width=fr[pc - 1].x1 - fr[0].x0, stretch=False)
             boxes.append(line_box(fr[0].x0, x1, cy, csize))
             cy -= csize * 0.25
         text = "".join(clines)
@@ -824,10 +832,8 @@ class Typesetter:
             y -= size * 1.4
             if y < bottom + 4:
                 break
-            w = text_width(text, size)
-            lx = x0 + (x1 - x0 - w) / 2
-            page.text(lx, y, text, size, bold=bold)
-            page.block("ad_text", text, line_box(lx, lx + w, y, size), size=size, bold=bold)
+            end = page.text(x0 + 6, y, text, size, bold=bold, align="center", width=x1 - x0 - 12)
+            page.block("ad_text", text, line_box(page.start, end, y, size), size=size, bold=bold)
 
     # -- one page -----------------------------------------------------------------------------------
     def page(self, number: int, stories: list[Story], conts: list[tuple[Story, list[Item], int]],
