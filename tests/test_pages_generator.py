@@ -285,3 +285,25 @@ def test_every_text_line_lies_within_its_column_frame_or_advertisement(many_layo
                         bad.append((name, page, b["kind"], b["text"][-12:], o["kind"], o["text"][:12], "gap", gap))
     assert not bad, bad[:5]
 
+
+
+def test_every_headline_placed_has_text_under_it_on_that_page(many_layouts: list) -> None:
+    """A typesetter never places a headline with no text under it: where less than about two lines of
+    the article's text fit, another article (or an advertisement) takes the space. Every article
+    headlined on a page has a paragraph there, of at least two lines unless the paragraph is shorter."""
+    bad = []
+    for name, layout in many_layouts:
+        style = pages.STYLES[layout["style"]]
+        lead = style.body * style.leading
+        for page in {b["page"] for b in layout["blocks"]}:
+            blocks = [b for b in layout["blocks"] if b["page"] == page and b["article"] is not None]
+            headed = {b["article"] for b in blocks if b["kind"] in ("title", "title_repeat", "jump")
+                      and "jump_to" not in b}
+            for art in headed:
+                paras = [b for b in blocks if b["article"] == art and b["kind"] == "para"]
+                lines = sum(round((b["box"][3] - b["box"][1] - style.body) / lead) + 1 for b in paras)
+                short = any(pages.text_width(b["text"], style.body) < 2 * (b["box"][2] - b["box"][0])
+                            for b in paras)
+                if not paras or lines < 2 and not short:
+                    bad.append((name, page, art, len(paras), lines))
+    assert not bad, bad[:5]

@@ -713,8 +713,22 @@ class Typesetter:
             else:
                 best, hi = mid, mid - 1
         if best is None:
+            if not self.shows_text(items, self.frames(0, width, span, 0, hi, photo, inset)):
+                return head_h, 0, False     # a headline with no text under it is never placed
             return head_h + self.style.body + (hi - 1) * self.lead, hi, False
         return head_h + self.style.body + (best - 1) * self.lead, best, True
+
+    def shows_text(self, items: list[Item], frames: list[Frame]) -> bool:
+        """Whether ``frames`` hold at least two lines of the story's paragraph text (all of it when its
+        first paragraph is shorter), not only a byline or a subheading under the headline."""
+        laid, _ = flow(items, frames, self.style.body, self.lead)
+        paras = [i for i, it in enumerate(items) if it.kind == "para"]
+        if not paras:
+            return False
+        first = items[paras[0]]
+        need = min(2, len(wrap(first.text, frames[0].x1 - frames[0].x0, self.style.body,
+                               2 * self.style.body if first.indent else 0.0))) if frames else 1
+        return sum(1 for ln in laid if items[ln.item].kind == "para") >= need
 
     def min_lines(self, photo: tuple[int, float] | None) -> int:
         """The fewest lines a column of a story holds: a photo's columns keep two lines under it."""
@@ -904,9 +918,9 @@ class Typesetter:
             if jump_to is not None and fits and n > 8:
                 n = max(6, self.min_lines(pin), int(n * rng.uniform(0.4, 0.65)))
             if not fits and (jump_to is None or n == 0):
-                # drop whole items until the rest fits; never an empty story
+                # drop whole items until the rest fits; never a story without a paragraph
                 trimmed = list(items)
-                while len(trimmed) > 1 and not fits and n > 0:
+                while sum(it.kind == "para" for it in trimmed) > 1 and not fits and n > 0:
                     trimmed.pop()
                     while len(trimmed) > 1 and trimmed[-1].kind != "para":
                         trimmed.pop()
