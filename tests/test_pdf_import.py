@@ -562,3 +562,24 @@ def test_a_space_ending_a_headline_beside_another_hides_no_gutter() -> None:
         chars += _chars("国各界人士致以诚挚问候习近", 596.0, top, body)
     heads = sorted(ln.text for ln in make_lines(chars, body) if ln.size > 12)
     assert heads == sorted(["入生活（赓续 历史文脉", "习近平向美中贸易全"])
+
+
+def test_a_frame_of_slogans_whose_telephone_and_address_lines_make_one_block_is_an_advertisement() -> None:
+    # the advertiser, the slogan, then the telephone number and the address set close under each other
+    # (one block of two short lines, longer together than any slogan): no sentence, no credit, an ad
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.front import _advertisements
+    from newsgen.pdf.lines import Line
+    e = [_entry("宜昌眼镜", 4, 1, lay.KICKER, 527, 1059), _entry("国庆大促 全场五折起", 4, 1, lay.TITLE, 451, 1084),
+         _entry("咨询热线：0772-2341309", 4, 1, lay.BODY, 495, 1106),
+         _entry("一篇框里的报道正文不算广告", 4, 2, lay.BODY, 30, 500)]
+    address = Line("地址：齐齐哈尔市文化路98号", 495, 1117, 611, 1127, 9.0, False, "F")
+    e[2].block = TextBlock([e[2].block.lines[0], address])
+    for x in e[:3]:
+        x.frame = 1
+    e[3].frame = 2
+    e[3].block = TextBlock([Line("一篇框里的报道正文，", 30, 500, 130, 510, 9.0, False, "F"),
+                            Line("说了一件事。", 30, 512, 130, 522, 9.0, False, "F")])
+    _advertisements(e)
+    assert [x.rank for x in e] == [lay.FURNITURE] * 3 + [lay.BODY]
