@@ -562,3 +562,50 @@ def test_a_space_ending_a_headline_beside_another_hides_no_gutter() -> None:
         chars += _chars("国各界人士致以诚挚问候习近", 596.0, top, body)
     heads = sorted(ln.text for ln in make_lines(chars, body) if ln.size > 12)
     assert heads == sorted(["入生活（赓续 历史文脉", "习近平向美中贸易全"])
+
+
+def test_a_frame_of_slogans_whose_telephone_and_address_lines_make_one_block_is_an_advertisement() -> None:
+    # the advertiser, the slogan, then the telephone number and the address set close under each other
+    # (one block of two short lines, longer together than any slogan): no sentence, no credit, an ad
+    from newsgen.bulletin import layout as lay
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.front import _advertisements
+    from newsgen.pdf.lines import Line
+    e = [_entry("宜昌眼镜", 4, 1, lay.KICKER, 527, 1059), _entry("国庆大促 全场五折起", 4, 1, lay.TITLE, 451, 1084),
+         _entry("咨询热线：0772-2341309", 4, 1, lay.BODY, 495, 1106),
+         _entry("一篇框里的报道正文不算广告", 4, 2, lay.BODY, 30, 500)]
+    address = Line("地址：齐齐哈尔市文化路98号", 495, 1117, 611, 1127, 9.0, False, "F")
+    e[2].block = TextBlock([e[2].block.lines[0], address])
+    for x in e[:3]:
+        x.frame = 1
+    e[3].frame = 2
+    e[3].block = TextBlock([Line("一篇框里的报道正文，", 30, 500, 130, 510, 9.0, False, "F"),
+                            Line("说了一件事。", 30, 512, 130, 522, 9.0, False, "F")])
+    _advertisements(e)
+    assert [x.rank for x in e] == [lay.FURNITURE] * 3 + [lay.BODY]
+
+
+def test_a_photo_heading_a_storys_first_column_left_of_its_headline_is_read_in_the_story_after_it() -> None:
+    # a story over three columns: its photo heads the first column, level with the headline over the
+    # other two, the caption and the lead (a bold dateline, then two lines) under the photo: all one
+    # story, the headline read first, then the first column, then the others
+    from newsgen.pdf.blocks import TextBlock
+    from newsgen.pdf.chars import Shape
+    from newsgen.pdf.lines import Line
+    from newsgen.pdf.order import reading_order
+
+    def run(text: str, x0: float, top: float, x1: float, bottom: float, size: float = 9.0,
+            bold: bool = False) -> list[TextBlock]:
+        return [TextBlock([Line(text, x0, top, x1, bottom, size, bold, "F")])]
+
+    runs = [run("图为四上塔石乡一景。（记者 彭秀摄）", 425, 857, 546, 875, 7.9),
+            run("新华社杭州五月四日电", 443, 885, 533, 894, bold=True),
+            run("（记者叶娟 余春辉）今年盛夏，", 425, 898, 549, 907),
+            run("四上塔石乡", 564, 737, 674, 759, 22.0, True),
+            run("我邀请朋友们一起，第四次到塔石乡。", 557, 767, 680, 915),
+            run("既省了在家买菜水电的消耗。", 689, 767, 812, 877)]
+    shapes = [Shape("hrule", 425, 720.6, 812, 720.6), Shape("box", 425, 764.6, 548, 849.9)]
+    placed = reading_order(runs, shapes, 842, 1191, 9.0)
+    assert [p.block.text[:4] for p in placed] == ["四上塔石", "图为四上", "新华社杭", "（记者叶", "我邀请朋",
+                                                  "既省了在"]
+    assert len({p.story for p in placed}) == 1 and placed[0].story is not None

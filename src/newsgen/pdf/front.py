@@ -43,7 +43,8 @@ FOOTER_BAND = 0.15
 AD_MAX = 120
 #: A reporter's credit: an advertisement never has one.
 CREDIT = re.compile(r"记者|通讯员|实习生")
-#: ... each of its blocks at most this long (a boxed article's headline runs longer than a slogan).
+#: ... each of its lines at most this long (a boxed article's headline runs longer than a slogan); a line,
+#: not a block: the telephone number and the address under each other are one block of two short lines.
 AD_LINE_MAX = 30
 PRINTED_PAGE = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*版|(?<![A-Za-z])([A-Z]\d{1,2})(?:版)?(?![\d])")
 
@@ -190,7 +191,7 @@ def _advertisements(entries: list[_Entry]) -> None:
     for inside in frames.values():
         text = "".join(e.block.text for e in inside)
         if len(text) <= AD_MAX and not any(c in text for c in "。！？!?") and not CREDIT.search(text) and \
-                all(len(e.block.text) <= AD_LINE_MAX for e in inside):
+                all(len(line.text) <= AD_LINE_MAX for e in inside for line in e.block.lines):
             for e in inside:
                 e.rank = lay.FURNITURE
 

@@ -157,8 +157,9 @@ def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, 
             if under and _ruled(nodes, under, n):
                 under = []
             span = _over_text(n, nodes, taken, body) if beside else n.box
-            level = bool(beside) and n.run is not None and any(      # a run of text, never a frame
-                g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= 2 and
+            picture = _picture(n)
+            level = bool(beside) and (n.run is not None or picture) and any(   # never a frame
+                g.run and not g.heading(body) and abs(g.box.top - n.box.top) <= (body if picture else 2) and
                 0 <= (span.x0 - _column(group, g, body).x1 if beside == "right" else
                       _column(group, g, body).x0 - span.x1) <= 2.5 * body
                 for g in group)
@@ -166,6 +167,13 @@ def _grow(group: list[_Node], nodes: list[_Node], taken: set[int], body: float, 
                 group.append(n)
                 taken.add(id(n))
                 grew = True
+
+
+def _picture(n: _Node) -> bool:
+    """A picture (a photo or a box with no text in it): a story's column may open with it, level with the
+    top of its text in the next column (its caption and text follow under it). Its edge stands a little
+    over the first line of text beside it, so it is level within a line's height, not a point or two."""
+    return n.run is None and n.frame is None and not n.story and not _is_rule(n)
 
 
 def _subheading(n: _Node, body: float) -> bool:
@@ -227,8 +235,18 @@ def _emit(nodes: list[_Node], out: list[Placed], frame: int | None, body: float,
                        min(r.x1, b.x1) - max(r.x0, b.x0) > 0.5 * b.width for r in hrules)
             out.append(Placed(block, frame, rule, story))
         if node.frame is not None or node.story:
-            _emit(_cut(node.inside, body), out, node.frame if node.frame is not None else frame, body, hrules,
+            _emit(_headline_first(node, body), out, node.frame if node.frame is not None else frame, body, hrules,
                   node.number if node.story else story)
+
+
+def _headline_first(node: _Node, body: float) -> list[_Node]:
+    """A frame's nodes in reading order; a story's headline (its heading lines, top down) before its
+    text: a picture heading the story's first column, level with the headline beside it, puts that
+    column, its caption and the lead under it, left of the headline, yet they are read after it."""
+    if not node.story:
+        return _cut(node.inside, body)
+    heads = sorted((n for n in node.inside if n.heading(body)), key=lambda n: n.box.top)
+    return heads + _cut([n for n in node.inside if not n.heading(body)], body)
 
 
 def _bands(nodes: list[_Node], axis: str) -> list[tuple[float, float, int]]:
