@@ -25,6 +25,7 @@ from newsgen.bulletin.layout import Layout
 from newsgen.commands.writes import FileToWrite, require_inside, require_site, site_lock, write_files
 from newsgen.errors import Diagnostics, Location, NewsgenError
 from newsgen.files import read_regular
+from newsgen.pdf.files import is_pdf  # loads no PDF library
 
 UNPLACED_DIR = "_unplaced"
 
@@ -281,8 +282,8 @@ def run_import(bulletin: Path | Sequence[Path], site: Path, date: dt.date | None
     say = progress or (lambda _msg: None)
     paths = [bulletin] if isinstance(bulletin, Path) else list(bulletin)
     pdf: PdfIssue | None = None
-    if len(paths) > 1 or _is_pdf(paths[0]):
-        from newsgen.pdf.front import read_issue  # pypdfium2: loaded for a PDF only
+    if len(paths) > 1 or is_pdf(paths[0]):
+        from newsgen.pdf.front import read_issue  # pdfminer.six: loaded for a PDF only
 
         say(f"reading the layout of {', '.join(p.name for p in paths)}")
         pdf = read_issue(paths)
@@ -321,12 +322,6 @@ def read_bulletin(path: Path) -> bytes:
     read: opening a FIFO waits for a writer and a device never ends, so either would stall the import.
     """
     return read_regular(path, "bulletin")
-
-
-def _is_pdf(path: Path) -> bool:
-    from newsgen.pdf.files import is_pdf  # no PDF library is loaded to tell
-
-    return is_pdf(path)
 
 
 def _plan(bulletin: Path, text: str, sha: str, digests: set[str], site: Path, config: config_mod.Config,
