@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: site test lint golden eval briefs ablate train bench bench-build clean
+.PHONY: site test lint golden eval briefs ablate train bench bench-build bench-build-100k clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ $(ANCHORS)/bin/hugo:
 
 bench-build: $(VENV)/.installed $(ANCHORS)/bin/hugo
 	$(BIN)/python bench/bench_build.py --count 10000 --also 1000 --anchors $(ANCHORS)
+
+# The same at 100,000 articles beside Hugo (not in CI: about half an hour): the cold rows, no change and
+# the edits; Pelican, the search index and serve are left out.
+bench-build-100k: $(VENV)/.installed $(ANCHORS)/bin/hugo
+	$(BIN)/python bench/bench_build.py --count 100000 --also 0 --photos 0 --runs 3 --anchors $(ANCHORS) \
+		--no-pelican --no-search-rows --no-serve
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache .hypothesis

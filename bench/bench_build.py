@@ -1,6 +1,8 @@
 """Build speed: cold and incremental ``newsgen build`` beside Hugo and Pelican, at two archive sizes.
 
     .venv/bin/python bench/bench_build.py [--count 10000] [--also 1000] [--runs 3] [--anchors DIR]
+    .venv/bin/python bench/bench_build.py --count 100000 --also 0 --photos 0 --runs 3 \
+        --no-pelican --no-search-rows --no-serve       # make bench-build-100k
 
 For each size, a corpus is generated with ``../shared/bench/make_corpus.py`` (this repository's
 ``newsgen.yaml`` copied in) and built as a subprocess, timed from outside (wall seconds) with its
@@ -212,7 +214,11 @@ def anchor(script: str, corpus: Path, out: Path, env: dict[str, str]) -> Run | N
     return run
 
 
-def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[str, Run | float | str | None]:
+def bench_size(count: int, runs: int, work: Path, env: dict[str, str], *, pelican: bool = True,
+               search: bool = True, serve: bool = True) -> dict[str, Run | float | str | None]:
+    """The rows of one corpus size (see the module's docstring); without ``search``, ``pelican`` or
+    ``serve`` the rows of the search index, Pelican or ``newsgen serve`` are left out (the 100,000-article
+    run: they would take most of an hour and measure nothing the issue asks of that size)."""
     corpus = work / f"corpus-{count}"
     subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(corpus), "--count", str(count),
                     "--seed", "1"], check=True, stderr=subprocess.DEVNULL)
@@ -220,7 +226,38 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
     out = work / f"out-{count}"
     row: dict[str, Run | float | str | None] = {}
     say = lambda name: print(f"  {count}: {name}", file=sys.stderr, flush=True)  # noqa: E731
-    cold_rows(row, corpus, work, count, env, say)
+    cold_rows(row, corpus, work, count, env, say, pelican)
+    if search:
+        search_rows(row, corpus, work, count, runs, say)
+    # the rows below leave the search index out: what Hugo and Pelican do, and what serve does
+    row["cold, cache warm"] = build(corpus, out, "--no-search")
+    say(f"cold, cache warm {row['cold, cache warm'].seconds:.2f} s")   # type: ignore[union-attr]
+    changes: dict[str, Callable[[Path, int], None] | None] = {
+        "no change": None, "first edit after cold": edit_body, "one body edited": edit_body,
+        "one title edited": edit_title, "one article added": add_article, "one template edited": edit_template}
+    for name, change in changes.items():
+        results = []
+        for n in range(1 if name == "first edit after cold" else runs):
+            if change is not None:
+                change(corpus, n + 100 * (name == "first edit after cold"))
+            time.sleep(1.5)   # let the previous build's background deletion finish: time this build alone
+            results.append(build(corpus, out, "--no-search"))
+        row[name] = median(results)
+        say(f"{name} {row[name].seconds:.2f} s")   # type: ignore[union-attr]
+    if serve:
+        row["serve rebuild"] = serve_rebuild(corpus, work / f"serve-{count}", runs)
+        say(f"serve rebuild {row['serve rebuild']:.2f} s")
+        row["serve: saved to shown, 1st"], row["serve: saved to shown"] = serve_edit_to_page(corpus, runs)
+        say(f"serve: saved to shown {row['serve: saved to shown, 1st']:.2f} s first, "
+            f"{row['serve: saved to shown']:.2f} s after")
+    shutil.rmtree(corpus / "templates", ignore_errors=True)
+    return row
+
+
+def search_rows(row: dict[str, Run | float | str | None], corpus: Path, work: Path, count: int, runs: int,
+                say: Callable[[str], None]) -> None:
+    """The rows with the search index: cold, the index's size, the first body edit after it and the
+    median of ``runs`` more."""
     row["cold, with search index"] = build(corpus, work / f"search-{count}")
     say(f"cold, with search index {row['cold, with search index'].seconds:.2f} s")  # type: ignore[union-attr]
     index = work / f"search-{count}" / "search-index"
@@ -240,44 +277,28 @@ def bench_size(count: int, runs: int, work: Path, env: dict[str, str]) -> dict[s
         edits.append(build(corpus, work / f"search-{count}"))
     row["body edited, with search"] = median(edits)
     say(f"body edited, with search {row['body edited, with search'].seconds:.2f} s")  # type: ignore[union-attr]
-    # the rows below leave the search index out: what Hugo and Pelican do, and what serve does
-    row["cold, cache warm"] = build(corpus, out, "--no-search")
-    say(f"cold, cache warm {row['cold, cache warm'].seconds:.2f} s")   # type: ignore[union-attr]
-    changes: dict[str, Callable[[Path, int], None] | None] = {
-        "no change": None, "first edit after cold": edit_body, "one body edited": edit_body,
-        "one title edited": edit_title, "one article added": add_article, "one template edited": edit_template}
-    for name, change in changes.items():
-        results = []
-        for n in range(1 if name == "first edit after cold" else runs):
-            if change is not None:
-                change(corpus, n + 100 * (name == "first edit after cold"))
-            time.sleep(1.5)   # let the previous build's background deletion finish: time this build alone
-            results.append(build(corpus, out, "--no-search"))
-        row[name] = median(results)
-        say(f"{name} {row[name].seconds:.2f} s")   # type: ignore[union-attr]
-    row["serve rebuild"] = serve_rebuild(corpus, work / f"serve-{count}", runs)
-    say(f"serve rebuild {row['serve rebuild']:.2f} s")
-    row["serve: saved to shown, 1st"], row["serve: saved to shown"] = serve_edit_to_page(corpus, runs)
-    say(f"serve: saved to shown {row['serve: saved to shown, 1st']:.2f} s first, "
-        f"{row['serve: saved to shown']:.2f} s after")
-    shutil.rmtree(corpus / "templates", ignore_errors=True)
-    return row
 
 
 def cold_rows(row: dict[str, Run | float | str | None], corpus: Path, work: Path, count: int,
-              env: dict[str, str], say: Callable[[str], None]) -> None:
+              env: dict[str, str], say: Callable[[str], None], pelican: bool = True) -> None:
     """The cold rows, on the corpus as generated: *truly cold* (no output and no ``.newsgen-cache``, as
     on a fresh clone or a CI runner; ``--no-search``, the work Hugo and Pelican do), then Hugo and
-    Pelican on the same files, one after the other, and the ratio of newsgen's time to Hugo's. The
-    ``.newsgen-cache`` this build leaves is removed again, so the next row starts cold too."""
+    Pelican on the same files, one after the other, and the ratio of newsgen's time to Hugo's. Before
+    them, *first edit after truly cold*: one body edited and built again right after the truly cold
+    build (no spare output yet). The ``.newsgen-cache`` these builds leave is removed again, so the
+    next row starts cold too."""
     cache = corpus / ".newsgen-cache"
     shutil.rmtree(cache, ignore_errors=True)
     truly = row["truly cold"] = build(corpus, work / f"truly-{count}", "--no-search")
     say(f"truly cold {truly.seconds:.2f} s")
+    edit_body(corpus, 98)
+    time.sleep(1.5)   # let the cold build's background deletion finish: time this build alone
+    first = row["first edit after truly cold"] = build(corpus, work / f"truly-{count}", "--no-search")
+    say(f"first edit after truly cold {first.seconds:.2f} s")
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(work / f"truly-{count}", ignore_errors=True)
     hugo = row["hugo cold"] = anchor("run_hugo.sh", corpus, work / f"hugo-{count}", env)
-    row["pelican cold"] = anchor("run_pelican.sh", corpus, work / f"pelican-{count}", env)
+    row["pelican cold"] = anchor("run_pelican.sh", corpus, work / f"pelican-{count}", env) if pelican else None
     row["truly cold / hugo"] = f"{truly.seconds / hugo.seconds:.2f}x, cpu {truly.cpu / hugo.cpu:.2f}x" \
         if hugo is not None else "-"
     say(f"hugo {hugo.seconds:.2f} s" if hugo is not None else "hugo not found")
@@ -286,7 +307,7 @@ def cold_rows(row: dict[str, Run | float | str | None], corpus: Path, work: Path
 def report(rows: dict[int, dict[str, Run | float | str | None]]) -> None:
     sizes = list(rows)
     names = list(next(iter(rows.values())))
-    print(f"\n{'':24}" + "".join(f"{f'{n} articles':>30}" for n in sizes))
+    print(f"\n{'':30}" + "".join(f"{f'{n} articles':>30}" for n in sizes))
     for name in names:
         cells = []
         for size in sizes:
@@ -301,7 +322,7 @@ def report(rows: dict[int, dict[str, Run | float | str | None]]) -> None:
                 extra = f", {value.rendered} rendered" if value.rendered is not None and "cold" not in name else ""
                 cpu = f", cpu {value.cpu:.1f} s" if "cold" in name else ""
                 cells.append(f"{value.seconds:.2f} s, {value.rss_mb:.0f} MB{cpu}{extra}")
-        print(f"{name:24}" + "".join(f"{c:>30}" for c in cells))
+        print(f"{name:30}" + "".join(f"{c:>30}" for c in cells))
 
 
 def photo_bench(count: int, photos: int, size: str, runs: int, work: Path, env: dict[str, str]) -> None:
@@ -321,6 +342,10 @@ def main() -> None:
     ap.add_argument("--anchors", type=Path, help="a virtual environment with hugo and pelican")
     ap.add_argument("--photos", type=int, default=1_000, help="photos of the photo rows (0: no photo rows)")
     ap.add_argument("--photo-size", default="3000x2000", help="pixels of each photo of the photo rows")
+    ap.add_argument("--no-pelican", dest="pelican", action="store_false", help="leave Pelican out")
+    ap.add_argument("--no-search-rows", dest="search", action="store_false",
+                    help="leave out the rows that build the search index")
+    ap.add_argument("--no-serve", dest="serve", action="store_false", help="leave out the newsgen serve rows")
     args = ap.parse_args()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "newsgen")], check=True)
     env = dict(os.environ)
@@ -329,7 +354,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsgen-bench-build-") as tmp:
         rows = {}
         for count in [c for c in (args.also, args.count) if c]:
-            rows[count] = bench_size(count, args.runs, Path(tmp), env)
+            rows[count] = bench_size(count, args.runs, Path(tmp), env, pelican=args.pelican, search=args.search,
+                                     serve=args.serve)
         print(f"\n{os.cpu_count()} cores; wall seconds, peak RSS (build and its workers)")
         report(rows)
         if args.photos:
