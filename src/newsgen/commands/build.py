@@ -30,7 +30,7 @@ from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Seve
 from newsgen.output import CACHE_DIR, Entry, Manifest, OutputWriter, build_lock
 from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
 from newsgen.render.env import RENDER_ERRORS, render_problem
-from newsgen.render.fingerprint import Fingerprints
+from newsgen.render.fingerprint import Keys
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.pages import Page, Plan, plan_all
 from newsgen.render.parallel import no_full_collections, run_jobs
@@ -232,14 +232,13 @@ class _Build:
         for page in self.pages:
             writer.claim(page.path)
         known = self.state.get("templates") if self.incremental else None
-        self.fingerprints = Fingerprints(self.env, config=self.config, site_view=self.views.site_view,
-                                         renderer=self.renderer.settings,
-                                         references=known if isinstance(known, dict) else None)
+        self.keys = Keys(self.env, config=self.config, site_view=self.views.site_view, renderer=self.renderer.settings,
+                         references=known if isinstance(known, dict) else None)
         self.clock.step("plan", f"{len(self.pages)} pages planned")
 
     def find_changes(self) -> None:
         """The pages the changes since the last build reach (see ``commands.delta``); all on a full build."""
-        self.changes = changes = find_changes(self.pages_plan, self.pages, self.fingerprints, self.writer,
+        self.changes = changes = find_changes(self.pages_plan, self.pages, self.keys, self.writer,
                                               self.manifest, self.state, self.key,
                                               search=self.search, incremental=self.incremental, stale=self.stale)
         self.clock.step("changes", f"{len(changes.todo)} pages reached by the changes" if changes.previous else
@@ -248,8 +247,10 @@ class _Build:
 
     def render(self) -> None:
         """Make the contexts of the pages looked at (recording what each reads), and render and write
-        each whose fingerprint changed; in worker processes for a big site (see ``render.parallel``)."""
-        pages, changes, manifest, writer, views = self.pages, self.changes, self.manifest, self.writer, self.views
+        each whose key (see ``render.fingerprint``) is not the output's; in worker processes for a big
+        site (see ``render.parallel``)."""
+        pages, changes, manifest, writer, views, keys = (self.pages, self.changes, self.manifest, self.writer,
+                                                         self.views, self.keys)
         todo = changes.todo
         # without a spare to update in place, every other page is linked from the last output
         jobs: Sequence[int] = range(len(pages)) if changes.carry else todo
@@ -265,17 +266,18 @@ class _Build:
                     return True, writer.identity(page.path, entry.fingerprint), None
             views.record = record = {}
             try:
-                fingerprint = self.fingerprints.page(page)
+                page.context   # noqa: B018  (made now: what it reads is recorded)
             finally:
                 views.record = None
-            reused = writer.reuse(page.path, fingerprint, manifest)
+            key = keys.page(page.path, page.template, record)
+            reused = writer.reuse(page.path, key, manifest)
             if not reused:
                 try:
                     html = render_page(self.env, page, views)
                 except RENDER_ERRORS as exc:
                     raise NewsgenError([render_problem(exc, page.template, page.path, self.site)]) from exc
                 writer.store(page.path, html)
-            return reused, writer.identity(page.path, fingerprint), tuple(record.items())
+            return reused, writer.identity(page.path, key), tuple(record.items())
 
         done = 0
 
@@ -346,12 +348,11 @@ class _Build:
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
                                         for d in self.diagnostics.warnings]}
         state.put(self.key, written.state())
-        self.changes.save(state, self.key, [page.path for page in self.pages], self.reads,
-                          dirty=[page.path for page in self.dirty],
+        self.changes.save(self.reads, dirty=[page.path for page in self.dirty],
                           lost=self.manifest.pages.keys() - written.pages.keys())
         self.pinyin.save()
-        if self.fingerprints.references != state.get("templates"):
-            state.put("templates", self.fingerprints.references)
+        if self.keys.references != state.get("templates"):
+            state.put("templates", self.keys.references)
         self.photos.keep(self.checked.articles)   # drafts' too: kept for later
         if self.articles is not None:
             self.articles.save(state)

@@ -108,13 +108,15 @@ class Plan:
             found.update((f"{kind}{term.name}", term.url) for term in terms)
         return found
 
-    def sources(self) -> dict[str, str]:
+    def sources(self) -> list[str]:
         """What each article's recorded values (:data:`newsgen.render.views.ARTICLE_KINDS`) are made
-        from besides the names and URLs of places, topics and tags: its file's digest, its URL and its
-        lead photo; by file. An article not read from a file (no digest) is new on every build."""
+        from besides the names and URLs of places, topics and tags, in :attr:`files`' order: its file's
+        digest (its photos' folded in: its URL and front matter with it) and its lead photo's view. An
+        article not read from a file (no digest) is new on every build."""
         photos = self.views.photos
-        return {file: digest(f"{post.article.digest or os.urandom(8).hex()}\1{post.url}\1{photos.get(file)!r}")
-                for file, post in zip(self.files, self.site.posts, strict=True)}
+        return [(post.article.digest or os.urandom(8).hex())[:16] + (digest(repr(photos[file])) if file in photos
+                                                                    else "")
+                for file, post in zip(self.files, self.site.posts, strict=True)]
 
     def resolve(self, name: str) -> str | None:
         """The digest a page reading ``name`` now would record for it, None when it is gone: the
