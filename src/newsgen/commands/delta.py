@@ -288,6 +288,8 @@ def find_changes(plan: Plan, pages: Sequence[Page], keys: Keys, writer: OutputWr
             return Changes(previous, numbers, previous, ordered, stale=stale_pages)
     record = Record.new(state, key, shape, len(files))   # the full path
     record.addresses, record.files, record.sources = addresses, list(files), sources
+    for file in files:
+        record.bucket(file)[file] = {"": [_structure(plan, file), []]}
     return Changes(record, record.number(paths)[0], None, range(len(pages)), stale=stale_pages)
 
 
