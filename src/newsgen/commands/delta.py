@@ -273,18 +273,23 @@ def find_changes(plan: Plan, pages: Sequence[Page], keys: Keys, writer: OutputWr
     if previous is None and stale is not None:
         stale.close()   # every page is looked at: no use for it
     if previous is not None:
+        same = paths == previous.order   # (then a page's number is its position)
         numbers, todo = previous.number(paths)
         stale_pages = stale.result() if stale is not None else manifest.stale(writer.output)
-        if reached:
+        if same:
+            todo.extend(reached)
+        elif reached:
             position = {n: j for j, n in enumerate(numbers)}
             todo.extend(position[n] for n in reached if n in position)
         had = manifest.pages
-        todo.extend(j for j, path in enumerate(paths) if path not in had or path in stale_pages)
+        if stale_pages or not same or not all(map(had.__contains__, paths)):
+            todo.extend(j for j, path in enumerate(paths) if path not in had or path in stale_pages)
         ordered = sorted(set(todo))
         previous.addresses, previous.files, previous.sources = addresses, list(files), sources
         if not writer.in_place:   # no spare: the other pages are linked from the last output
             return Changes(previous, numbers, previous, ordered, carry=True, stale=stale_pages)
-        if _bring_up_to_date(writer, previous, manifest, {paths[i] for i in ordered}, set(paths)):
+        if _bring_up_to_date(writer, previous, manifest, {paths[i] for i in ordered},
+                             None if same else set(paths)):
             return Changes(previous, numbers, previous, ordered, stale=stale_pages)
     record = Record.new(state, key, shape, len(files))   # the full path
     record.addresses, record.files, record.sources = addresses, list(files), sources
@@ -304,15 +309,15 @@ def _structure(plan: Plan, file: str) -> str | None:
 
 
 def _bring_up_to_date(writer: OutputWriter, previous: Record, manifest: Manifest, again: set[str],
-                      paths: set[str]) -> bool:
+                      paths: set[str] | None) -> bool:
     """Make the spare being updated in place (the output before last) the last output, but for the
     pages about to be looked at again (``again``): drop what the last build lost, link what it
-    wrote. (What this build does not make again is dropped before the swap.) False when that cannot
-    be done (a page to link is gone)."""
+    wrote, if among this build's pages (``paths``; None: the last build's). (What this build does
+    not make again is dropped before the swap.) False when that cannot be done (a page to link is gone)."""
     writer.drop(previous.removed)
     for path in previous.written:
         entry = manifest.pages.get(path)
-        if path not in again and path in paths and (entry is None
+        if path not in again and (paths is None or path in paths) and (entry is None
                                                     or not writer.reuse(path, entry.fingerprint, manifest)):
             return False
     return True
