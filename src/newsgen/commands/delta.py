@@ -127,14 +127,6 @@ class Record:
         self.dirty.add(name)
         return self.section(name)
 
-    def home(self, name: str) -> tuple[dict[str, Any], str]:
-        """Where ``name``'s entry is ([digest, pages]): the mapping and its key there (marked changed)."""
-        kind, _, file = name.partition(":")
-        if kind in ARTICLE_KINDS:
-            return self.bucket(file).setdefault(file, {}), kind
-        self.dirty.add(f"{self.key}.names")
-        return self.section(f"{self.key}.names"), name
-
     def reached(self, plan: Plan, files: list[str], sources: list[str]) -> set[int]:
         """The numbers of the pages that read a name whose value changed since the last build; the
         index brought up to date for those names and for the articles' structure. Raises
@@ -206,8 +198,18 @@ class Record:
                     fresh[name] = [value, [n]]
                 else:
                     item[1].append(n)
+        files: dict[str, dict[str, Any]] = {}   # an article's entries, by file
+        names = f"{self.key}.names"
         for name, (value, readers) in fresh.items():
-            entries, key = self.home(name)
+            kind, _, file = name.partition(":")
+            if kind in ARTICLE_KINDS:
+                entries = files.get(file)
+                if entries is None:
+                    entries = files[file] = self.bucket(file).setdefault(file, {})
+                key = kind
+            else:
+                self.dirty.add(names)
+                entries, key = self.section(names), name
             item = entries.get(key)
             if item is None:
                 entries[key] = [value, readers]
