@@ -290,14 +290,14 @@ class _Build:
         looked: list[tuple[bool, Entry | None, tuple[tuple[str, str], ...] | None]] = []
         processes = run_jobs(len(jobs), lambda k: job(jobs[k]), progress=rendered, results=looked,
                              before_fork=lambda: load_templates(self.env))
-        outcomes: Sequence[tuple[bool, Entry | None, Any]] = looked
+        entries: dict[str, Entry | None] = {}
         if changes.previous is not None and not changes.carry:   # the others carried over as they were
-            done_now = dict(zip(todo, looked, strict=True))
-            outcomes = [done_now.get(i) or (True, manifest.pages[page.path], ()) for i, page in enumerate(pages)]
+            paths = [page.path for page in pages]
+            entries = dict(zip(paths, map(manifest.pages.get, paths), strict=True))
+        entries.update((pages[i].path, entry) for i, (_, entry, _) in zip(jobs, looked, strict=True))
         self.reads = [(i, found) for i, (_, _, found) in zip(jobs, looked, strict=True) if found is not None]
-        self.dirty = [page for page, (reused, _, _) in zip(pages, outcomes, strict=True) if not reused]
-        self.written = Manifest({page.path: entry for page, (_, entry, _) in zip(pages, outcomes, strict=True)
-                                 if entry is not None})
+        self.dirty = [pages[i] for i, (reused, _, _) in zip(jobs, looked, strict=True) if not reused]
+        self.written = Manifest({path: entry for path, entry in entries.items() if entry is not None})
         self.clock.step("render", f"{len(self.dirty)} pages and feeds rendered and written, "
                                   f"{len(pages) - len(self.dirty)} unchanged and reused, by {processes} "
                                   f"process{'es' if processes > 1 else ''}")

@@ -2,34 +2,23 @@
 
 Each page records what it read while its context was made (see :mod:`newsgen.render.views`): the
 *names* of the values it was handed (``post:FILE``, ``pager:URL``, ``node:PATH``, …) with a digest
-of each. A build keeps, for the next (:class:`Record`),
+of each. A build keeps, for the next (:class:`Record`): its **shape** (configuration, templates,
+options, static files) and the **address** of every place, topic and tag (one under another URL,
+or another shape, is the full path); each article's file with its **source** (its file's digest:
+what the values recorded for one article, :data:`newsgen.render.views.ARTICLE_KINDS`, are made
+of) and its **structure** (URL, date, places, topics, tags: what listings, counts and related
+articles are made of); every name with its value's digest and the pages that read it, the names
+of one article in one of a few hundred *buckets* (by file), the others in one section; every page
+by number with a digest of which names it read; and which pages it **wrote** and which files its
+output **lost** (where the spare the next build updates in place differs from the output).
 
-- its **shape**: the configuration, templates, options and static files (what every page depends
-  on), and the **address** (URL) of every place, topic and tag: a build may find names added or
-  gone (a new tag, a new town), but not one that kept its name under another URL (a slug another
-  name now takes): that is the full path;
-- each article's file, in model order, with its **source** (:meth:`newsgen.render.pages.Plan.sources`),
-  of which the values recorded for one article (:data:`newsgen.render.views.ARTICLE_KINDS`) are a
-  function, and its **structure** (URL, date, places, topics, tags: what the model's listings,
-  counts and related articles are made from);
-- every recorded name with the digest of its value and the pages that read it, indexed by article:
-  the names of one article in one of a few hundred *buckets* (by the file's name), every other name
-  (listings, places, terms, feeds, an article's neighbours) in one section; pages by number, with a
-  digest of the names each read;
-- which pages it **wrote** anew, and which files its output **lost**: the spare the next build
-  updates in place is the output before it (see :mod:`newsgen.output`), so those are exactly
-  where the spare differs from the current output.
-
-The next build, finding the same shape, computes again (by the accessor that recorded it,
-:meth:`newsgen.render.pages.Plan.resolve`) the names of the articles whose source changed, and
-every other name only when an article's structure changed, or one came or went; it looks at
-exactly the pages that are new, read a name whose value changed, or whose file on disk is not as
-written, and carries every other page over as it is. So a body edited costs one bucket read and
-written, not every name. A page looked at whose names are the ones it read before changes nothing
-in the index; one that reads other names is added to theirs (a page is not taken off a name it no
-longer reads: it is looked at once more than needed when that name changes). Any doubt (another
-shape, a section missing or unreadable, a spare not adopted) is the full path. Safe to delete:
-the next build then takes the full path.
+The next build computes again (:meth:`newsgen.render.pages.Plan.resolve`) the names of the
+articles whose source changed, and every other name only when an article's structure changed or
+one came or went; it looks at the pages that are new, read a name whose value changed, or whose
+file is not as written, and carries every other page over. A body edited costs one bucket read
+and written. A page looked at that read other names than before is added to theirs (not taken off
+the names it no longer reads: it is then looked at once more than needed). Any doubt (a section
+missing or unreadable, a spare not adopted) is the full path. Safe to delete.
 """
 
 from __future__ import annotations
