@@ -251,19 +251,27 @@ class _Build:
         site (see ``render.parallel``)."""
         pages, changes, manifest, writer, views, keys = (self.pages, self.changes, self.manifest, self.writer,
                                                          self.views, self.keys)
-        todo = changes.todo
-        # without a spare to update in place, every other page is linked from the last output
-        jobs: Sequence[int] = range(len(pages)) if changes.carry else todo
-        carried = frozenset(range(len(pages))).difference(todo) if changes.carry else frozenset()
+        todo: Sequence[int] = changes.todo
+        entries: dict[str, Entry | None] = {}
+        if changes.previous is not None:   # the others carried over as they were
+            paths = [page.path for page in pages]
+            entries = dict(zip(paths, map(manifest.pages.get, paths), strict=True))
+            if changes.carry:   # no spare to update in place: linked from the last output, in this process
+                again = set(todo)
+                for j, path in enumerate(paths):
+                    entry = entries[path]
+                    if j in again:
+                        continue
+                    if entry is not None and writer.reuse(path, entry.fingerprint, manifest):
+                        entries[path] = writer.identity(path, entry.fingerprint)
+                    else:   # (edited, lost): looked at
+                        again.add(j)
+                todo = sorted(again)
 
-        def job(i: int) -> tuple[bool, Entry | None, tuple[tuple[str, str], ...] | None]:
-            """Page ``i`` linked from the last output if unchanged, else rendered; with what its context
-            read (None: a page the changes do not reach, linked as it is)."""
+        def job(i: int) -> tuple[bool, Entry | None, tuple[tuple[str, str], ...]]:
+            """Page ``i`` linked from the last output if its key is the output's, else rendered; with
+            what its context read."""
             page = pages[i]
-            if i in carried:
-                entry = manifest.pages[page.path]
-                if writer.reuse(page.path, entry.fingerprint, manifest):
-                    return True, writer.identity(page.path, entry.fingerprint), None
             views.record = record = {}
             try:
                 page.context   # noqa: B018  (made now: what it reads is recorded)
@@ -279,7 +287,7 @@ class _Build:
                 writer.store(page.path, html)
             return reused, writer.identity(page.path, key), tuple(record.items())
 
-        done = 0
+        done = len(pages) - len(todo)
 
         def rendered(n: int) -> None:
             nonlocal done
@@ -287,16 +295,12 @@ class _Build:
             if self.on_render is not None:
                 self.on_render(done, len(pages))
 
-        looked: list[tuple[bool, Entry | None, tuple[tuple[str, str], ...] | None]] = []
-        processes = run_jobs(len(jobs), lambda k: job(jobs[k]), progress=rendered, results=looked,
+        looked: list[tuple[bool, Entry | None, tuple[tuple[str, str], ...]]] = []
+        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=looked,
                              before_fork=lambda: load_templates(self.env))
-        entries: dict[str, Entry | None] = {}
-        if changes.previous is not None and not changes.carry:   # the others carried over as they were
-            paths = [page.path for page in pages]
-            entries = dict(zip(paths, map(manifest.pages.get, paths), strict=True))
-        entries.update((pages[i].path, entry) for i, (_, entry, _) in zip(jobs, looked, strict=True))
-        self.reads = [(i, found) for i, (_, _, found) in zip(jobs, looked, strict=True) if found is not None]
-        self.dirty = [pages[i] for i, (reused, _, _) in zip(jobs, looked, strict=True) if not reused]
+        entries.update((pages[i].path, entry) for i, (_, entry, _) in zip(todo, looked, strict=True))
+        self.reads = [(i, found) for i, (_, _, found) in zip(todo, looked, strict=True)]
+        self.dirty = [pages[i] for i, (reused, _, _) in zip(todo, looked, strict=True) if not reused]
         self.written = Manifest({path: entry for path, entry in entries.items() if entry is not None})
         self.clock.step("render", f"{len(self.dirty)} pages and feeds rendered and written, "
                                   f"{len(pages) - len(self.dirty)} unchanged and reused, by {processes} "
