@@ -34,6 +34,7 @@ from newsgen.output import Manifest, OutputWriter, StaleCheck
 from newsgen.render.fingerprint import Keys
 from newsgen.render.pages import Page, Plan
 from newsgen.render.views import ARTICLE_KINDS, digest
+from newsgen.site import Post
 
 #: what one page read: (name, digest of its value) pairs
 Reads = Sequence[tuple[str, str]]
@@ -140,7 +141,8 @@ class Record:
         for file in moved:
             home = self.bucket(file)
             entries = home.pop(file, {})
-            now = _structure(plan, file)
+            index = plan.views.numbers.get(file)
+            now = _structure(plan.site.posts[index]) if index is not None else None
             structural = structural or entries.pop("", [None])[0] != now
             for kind in list(entries):
                 check(entries, kind, f"{kind}:{file}")
@@ -155,8 +157,10 @@ class Record:
 
     def number(self, paths: Sequence[str]) -> tuple[list[int], list[int]]:
         """Each page's number, and the positions of the pages new since the last build (each given one)."""
-        if paths == self.order:
-            return list(range(len(paths))), []
+        if paths == self.order or not self.order:   # (a new record: each page its position)
+            new = [] if self.order else list(range(len(paths)))
+            self.order, self.sets = list(paths), self.sets or [""] * len(paths)
+            return list(range(len(paths))), new
         known = {path: n for n, path in enumerate(self.order) if path is not None}
         numbers, new = [], []
         for j, path in enumerate(paths):
@@ -284,17 +288,13 @@ def find_changes(plan: Plan, pages: Sequence[Page], keys: Keys, writer: OutputWr
             return Changes(previous, numbers, previous, ordered, stale=stale_pages)
     record = Record.new(state, key, shape, len(files))   # the full path
     record.addresses, record.files, record.sources = addresses, list(files), sources
-    for file in files:
-        record.bucket(file)[file] = {"": [_structure(plan, file), []]}
+    for file, post in zip(files, plan.site.posts, strict=True):
+        record.bucket(file)[file] = {"": [_structure(post), []]}
     return Changes(record, record.number(paths)[0], None, range(len(pages)), stale=stale_pages)
 
 
-def _structure(plan: Plan, file: str) -> str | None:
-    """What the model's listings, counts and related articles take of an article (None: it is gone)."""
-    index = plan.views.numbers.get(file)
-    if index is None:
-        return None
-    post = plan.site.posts[index]
+def _structure(post: Post) -> str:
+    """What the model's listings, counts and related articles take of an article."""
     article = post.article
     return digest(repr((post.url, article.date, article.regions, article.topics, article.tags)))
 
