@@ -181,7 +181,7 @@ class Record:
         fresh: dict[str, list[Any]] = {}
         for j, reads in looked:
             n = numbers[j]
-            names = digest("\0".join(sorted(name for name, _ in reads)))
+            names = digest("\0".join(sorted(dict(reads))))
             if self.sets[n] == names:
                 continue
             self.sets[n], self.pages_changed = names, True
