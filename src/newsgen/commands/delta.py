@@ -132,12 +132,9 @@ class Record:
 
         def check(entries: dict[str, Any], key: str, name: str) -> None:
             now = plan.resolve(name)
-            if now != entries[key][0]:
+            if now != entries[key][0]:   # (one gone is kept, as None: a page reading it is not lost)
                 found.update(entries[key][1])
-                if now is None:
-                    del entries[key]
-                else:
-                    entries[key][0] = now
+                entries[key][0] = now
         for file in moved:
             home = self.bucket(file)
             entries = home.pop(file, {})
