@@ -140,7 +140,8 @@ class Record:
             entries = home.pop(file, {})
             index = plan.views.numbers.get(file)
             now = _structure(plan.site.posts[index]) if index is not None else None
-            structural = structural or entries.pop("", [None])[0] != now
+            if entries.pop("", [None])[0] != now:
+                structural = True
             for kind in list(entries):
                 check(entries, kind, f"{kind}:{file}")
             if now is not None:
