@@ -18,7 +18,7 @@ from newsgen.commands.build import build
 from newsgen.output import CACHE_DIR
 from newsgen.render.fingerprint import Keys
 from newsgen.render.pages import Plan
-from test_incremental import FIXTURE, _body, _topic, files, first_article, sections
+from test_incremental import FIXTURE, _add, _body, _topic, files, first_article, sections
 
 
 @pytest.fixture
@@ -82,6 +82,12 @@ def test_a_topic_changed_resolves_the_listings_again(site: Path, tmp_path: Path,
     _topic(site)   # the article's structure changed: every listing, count and neighbour is computed again
     build(site, out, search=False)
     assert any(name.startswith("pager:") for name in resolved) and any(name.startswith("around:") for name in resolved)
+    assert all(name.partition(":")[0] for name in resolved)   # names only (an article's structure is no name)
+    resolved.clear()
+    _add(site)   # an article came (the articles are others) and one's body changed
+    _body(site)
+    build(site, out, search=False)
+    assert any(name.startswith("pager:") for name in resolved) and all(name.partition(":")[0] for name in resolved)
     record = json.loads((site / CACHE_DIR / sections(site)[next(
         name for name in sections(site) if name.endswith(".names"))]).read_bytes())
     assert all(len(item) == 2 and isinstance(item[1], list) for item in record.values())
