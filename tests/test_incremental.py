@@ -360,7 +360,8 @@ def test_the_state_is_one_index_of_json_sections_and_never_executed(site: Path, 
     found = sections(site)
     output = next(name for name in found if name.startswith("pages-") and "." not in name)
     assert sorted(found) == sorted(["articles", "photos", "pinyin", "related", "related.keys", "templates",
-                                    output, f"{output}.delta", f"{output}.reads"])
+                                    output, f"{output}.delta", f"{output}.pages", f"{output}.names",
+                                    f"{output}.a0"])
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
     assert names == sorted(["state.json", "bodies", *found.values()])   # nothing else left beside them
     for file in found.values():   # nothing pickled: a hostile cache can at worst make the build cold
@@ -396,11 +397,11 @@ def test_manifests_of_outputs_that_are_gone_are_pruned(site: Path, tmp_path: Pat
 
     build(site, tmp_path / "a")
     build(site, tmp_path / "b")
-    assert kept() == 2 * 3     # a manifest, its delta record and its reads each
+    assert kept() == 2 * 5     # a manifest, its record, its pages, its names and one bucket each
     shutil.rmtree(tmp_path / "a")
     build(site, tmp_path / "c")
-    assert kept() == 2 * 3     # a's went, c's came
-    assert len(list((site / CACHE_DIR).glob("pages-*"))) == 2 * 3
+    assert kept() == 2 * 5     # a's went, c's came
+    assert len(list((site / CACHE_DIR).glob("pages-*"))) == 2 * 5
 
 
 def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path: Path):

@@ -30,7 +30,7 @@ from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Seve
 from newsgen.output import CACHE_DIR, Entry, Manifest, OutputWriter, build_lock
 from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
 from newsgen.render.env import RENDER_ERRORS, render_problem
-from newsgen.render.fingerprint import Fingerprints
+from newsgen.render.fingerprint import Keys
 from newsgen.render.markdown import MarkdownRenderer
 from newsgen.render.pages import Page, Plan, plan_all
 from newsgen.render.parallel import no_full_collections, run_jobs
@@ -232,14 +232,13 @@ class _Build:
         for page in self.pages:
             writer.claim(page.path)
         known = self.state.get("templates") if self.incremental else None
-        self.fingerprints = Fingerprints(self.env, config=self.config, site_view=self.views.site_view,
-                                         renderer=self.renderer.settings,
-                                         references=known if isinstance(known, dict) else None)
+        self.keys = Keys(self.env, config=self.config, site_view=self.views.site_view, renderer=self.renderer.settings,
+                         references=known if isinstance(known, dict) else None)
         self.clock.step("plan", f"{len(self.pages)} pages planned")
 
     def find_changes(self) -> None:
         """The pages the changes since the last build reach (see ``commands.delta``); all on a full build."""
-        self.changes = changes = find_changes(self.pages_plan, self.pages, self.fingerprints, self.writer,
+        self.changes = changes = find_changes(self.pages_plan, self.pages, self.keys, self.writer,
                                               self.manifest, self.state, self.key,
                                               search=self.search, incremental=self.incremental, stale=self.stale)
         self.clock.step("changes", f"{len(changes.todo)} pages reached by the changes" if changes.previous else
@@ -248,36 +247,47 @@ class _Build:
 
     def render(self) -> None:
         """Make the contexts of the pages looked at (recording what each reads), and render and write
-        each whose fingerprint changed; in worker processes for a big site (see ``render.parallel``)."""
-        pages, changes, manifest, writer, views = self.pages, self.changes, self.manifest, self.writer, self.views
-        todo = changes.todo
-        # without a spare to update in place, every other page is linked from the last output
-        jobs: Sequence[int] = range(len(pages)) if changes.carry else todo
-        carried = frozenset(range(len(pages))).difference(todo) if changes.carry else frozenset()
+        each whose key (see ``render.fingerprint``) is not the output's; in worker processes for a big
+        site (see ``render.parallel``)."""
+        pages, changes, manifest, writer, views, keys = (self.pages, self.changes, self.manifest, self.writer,
+                                                         self.views, self.keys)
+        todo: Sequence[int] = changes.todo
+        entries: dict[str, Entry | None] = {}
+        if changes.previous is not None:   # the others carried over as they were
+            paths = [page.path for page in pages]
+            entries = dict(zip(paths, map(manifest.pages.get, paths), strict=True))
+            if changes.carry:   # no spare to update in place: linked from the last output, in this process
+                again = set(todo)
+                for j, path in enumerate(paths):
+                    entry = entries[path]
+                    if j in again:
+                        continue
+                    if entry is not None and writer.reuse(path, entry.fingerprint, manifest):
+                        entries[path] = writer.identity(path, entry.fingerprint)
+                    else:   # (edited, lost): looked at
+                        again.add(j)
+                todo = sorted(again)
 
-        def job(i: int) -> tuple[bool, Entry | None, tuple[tuple[str, str], ...] | None]:
-            """Page ``i`` linked from the last output if unchanged, else rendered; with what its context
-            read (None: a page the changes do not reach, linked as it is)."""
+        def job(i: int) -> tuple[bool, Entry | None, tuple[tuple[str, str], ...]]:
+            """Page ``i`` linked from the last output if its key is the output's, else rendered; with
+            what its context read."""
             page = pages[i]
-            if i in carried:
-                entry = manifest.pages[page.path]
-                if writer.reuse(page.path, entry.fingerprint, manifest):
-                    return True, writer.identity(page.path, entry.fingerprint), None
             views.record = record = {}
             try:
-                fingerprint = self.fingerprints.page(page)
+                page.context   # noqa: B018  (made now: what it reads is recorded)
             finally:
                 views.record = None
-            reused = writer.reuse(page.path, fingerprint, manifest)
+            key = keys.page(page.path, page.template, record)
+            reused = writer.reuse(page.path, key, manifest)
             if not reused:
                 try:
                     html = render_page(self.env, page, views)
                 except RENDER_ERRORS as exc:
                     raise NewsgenError([render_problem(exc, page.template, page.path, self.site)]) from exc
                 writer.store(page.path, html)
-            return reused, writer.identity(page.path, fingerprint), tuple(record.items())
+            return reused, writer.identity(page.path, key), tuple(record.items())
 
-        done = 0
+        done = len(pages) - len(todo)
 
         def rendered(n: int) -> None:
             nonlocal done
@@ -285,17 +295,13 @@ class _Build:
             if self.on_render is not None:
                 self.on_render(done, len(pages))
 
-        looked: list[tuple[bool, Entry | None, tuple[tuple[str, str], ...] | None]] = []
-        processes = run_jobs(len(jobs), lambda k: job(jobs[k]), progress=rendered, results=looked,
+        looked: list[tuple[bool, Entry | None, tuple[tuple[str, str], ...]]] = []
+        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=looked,
                              before_fork=lambda: load_templates(self.env))
-        outcomes: Sequence[tuple[bool, Entry | None, Any]] = looked
-        if changes.previous is not None and not changes.carry:   # the others carried over as they were
-            done_now = dict(zip(todo, looked, strict=True))
-            outcomes = [done_now.get(i) or (True, manifest.pages[page.path], ()) for i, page in enumerate(pages)]
-        self.reads = [(i, found) for i, (_, _, found) in zip(jobs, looked, strict=True) if found is not None]
-        self.dirty = [page for page, (reused, _, _) in zip(pages, outcomes, strict=True) if not reused]
-        self.written = Manifest({page.path: entry for page, (_, entry, _) in zip(pages, outcomes, strict=True)
-                                 if entry is not None})
+        entries.update((pages[i].path, entry) for i, (_, entry, _) in zip(todo, looked, strict=True))
+        self.reads = [(i, found) for i, (_, _, found) in zip(todo, looked, strict=True)]
+        self.dirty = [pages[i] for i, (reused, _, _) in zip(todo, looked, strict=True) if not reused]
+        self.written = Manifest({path: entry for path, entry in entries.items() if entry is not None})
         self.clock.step("render", f"{len(self.dirty)} pages and feeds rendered and written, "
                                   f"{len(pages) - len(self.dirty)} unchanged and reused, by {processes} "
                                   f"process{'es' if processes > 1 else ''}")
@@ -346,12 +352,11 @@ class _Build:
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
                                         for d in self.diagnostics.warnings]}
         state.put(self.key, written.state())
-        self.changes.save(state, self.key, [page.path for page in self.pages], self.reads,
-                          dirty=[page.path for page in self.dirty],
+        self.changes.save(self.reads, dirty=[page.path for page in self.dirty],
                           lost=self.manifest.pages.keys() - written.pages.keys())
         self.pinyin.save()
-        if self.fingerprints.references != state.get("templates"):
-            state.put("templates", self.fingerprints.references)
+        if self.keys.references != state.get("templates"):
+            state.put("templates", self.keys.references)
         self.photos.keep(self.checked.articles)   # drafts' too: kept for later
         if self.articles is not None:
             self.articles.save(state)

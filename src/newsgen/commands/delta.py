@@ -2,133 +2,222 @@
 
 Each page records what it read while its context was made (see :mod:`newsgen.render.views`): the
 *names* of the values it was handed (``post:FILE``, ``pager:URL``, ``node:PATH``, …) with a digest
-of each. A build keeps, for the next,
+of each. A build keeps, for the next (:class:`Record`): its **shape** (configuration, templates,
+options, static files) and the **address** of every place, topic and tag (one under another URL,
+or another shape, is the full path); each article's file with its **source** (its file's digest:
+what the values recorded for one article, :data:`newsgen.render.views.ARTICLE_KINDS`, are made
+of) and its **structure** (URL, date, places, topics, tags: what listings, counts and related
+articles are made of); every name with its value's digest and the pages that read it, the names
+of one article in one of a few hundred *buckets* (by file), the others in one section; every page
+by number with a digest of which names it read; and which pages it **wrote** and which files its
+output **lost** (where the spare the next build updates in place differs from the output).
 
-- its **shape**: the configuration, templates, options and static files (what every page depends
-  on), and the **address** (URL) of every place, topic and tag: a build may find names added or
-  gone (a new tag, a new town), but not one that kept its name under another URL (a slug another
-  name now takes): that is the full path;
-- every recorded name with the digest of its value, and which names each page read;
-- each article's **source** (:meth:`newsgen.render.pages.Plan.sources`: its file's digest, URL and
-  lead photo), of which the values recorded for one article
-  (:data:`newsgen.render.views.ARTICLE_KINDS`) are a function;
-- which pages it **wrote** anew, and which files its output **lost**: the spare the next build
-  updates in place is the output before it (see :mod:`newsgen.output`), so those are exactly
-  where the spare differs from the current output.
-
-The next build, finding the same shape, computes every recorded name's value again (a name of
-one article only when that article's source changed) by the accessor that recorded it
-(:meth:`newsgen.render.pages.Plan.resolve`), and looks at exactly the pages that are new, read a
-name whose value changed, or whose file on disk is not as written; it carries every other page
-over as it is, and brings the spare up to date by linking the pages written last time and
-dropping the files lost, instead of checking and sweeping all of it. Any doubt (another shape, a
-record missing or unreadable, a spare not adopted) is the full path. Safe to delete: the next
-build then takes the full path.
+The next build computes again (:meth:`newsgen.render.pages.Plan.resolve`) the names of the
+articles whose source changed, and every other name only when an article's structure changed or
+one came or went; it looks at the pages that are new, read a name whose value changed, or whose
+file is not as written, and carries every other page over. A body edited costs one bucket read
+and written. A page looked at that read other names than before is added to theirs (not taken off
+the names it no longer reads: it is then looked at once more than needed). Any doubt (a section
+missing or unreadable, a spare not adopted) is the full path. Safe to delete.
 """
 
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsgen.cachefile import State
 from newsgen.output import Manifest, OutputWriter, StaleCheck
-from newsgen.render.fingerprint import Fingerprints
+from newsgen.render.fingerprint import Keys
 from newsgen.render.pages import Page, Plan
-from newsgen.render.views import ARTICLE_KINDS
+from newsgen.render.views import ARTICLE_KINDS, digest
+from newsgen.site import Post
 
 #: what one page read: (name, digest of its value) pairs
 Reads = Sequence[tuple[str, str]]
 
+#: about how many articles share a bucket of the index
+BUCKET = 400
+
+
+class _Unknown(Exception):
+    """A section of the record is missing or not as written: the full path."""
+
 
 @dataclass
-class Delta:
+class Record:
     """One output's record of its last build (see the module's docstring), kept in the build state
-    as two sections beside the output's manifest: ``KEY.delta`` (all but which names each page
-    read) and ``KEY.reads`` (bigger, put only when that changed)."""
+    beside the output's manifest: ``KEY.delta`` (shape, addresses, sources, what the spare lacks),
+    ``KEY.pages`` (every page by number, with a digest of what it read), ``KEY.names`` and the
+    buckets ``KEY.aN`` (each name with its value's digest and the numbers of the pages reading it)."""
 
-    shape: str = ""
+    state: State
+    key: str
+    shape: str
     addresses: dict[str, str] = field(default_factory=dict)   # place, topic, tag -> URL (Plan.addresses)
-    sources: dict[str, str] = field(default_factory=dict)     # article file -> its source (Plan.sources)
+    files: list[str] = field(default_factory=list)            # every article's file, in model order
+    sources: list[str] = field(default_factory=list)          # and its source (Plan.sources)
     written: list[str] = field(default_factory=list)          # pages written anew (not linked)
     removed: list[str] = field(default_factory=list)          # files the output before had and it has not
-    order: list[str] = field(default_factory=list)            # every page, in plan order
-    names: list[str] = field(default_factory=list)            # every name a page read
-    values: list[str] = field(default_factory=list)           # the digest of each name's value
-    reads: list[list[int]] = field(default_factory=list)      # per page: the names it read (positions)
+    buckets: int = 1
+    order: list[str | None] = field(default_factory=list)     # every page by number (None: gone since)
+    sets: list[str] = field(default_factory=list)             # per page: a digest of the names it read
+    #: the sections of the index read (or made), by name; which of them changed
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dirty: set[str] = field(default_factory=set)
+    pages_changed: bool = False
 
     @classmethod
-    def load(cls, state: State, key: str, shape: str) -> Delta | None:
+    def load(cls, state: State, key: str, shape: str) -> Record | None:
         """The last build's record when its shape is ``shape``; else None."""
-        found, reads = state.get(f"{key}.delta"), state.get(f"{key}.reads")
+        found, pages = state.get(f"{key}.delta"), state.get(f"{key}.pages")
         try:
             if found["shape"] != shape:
                 return None
-            delta = cls(shape, dict(found["addresses"]), dict(found["sources"]), list(found["written"]),
-                        list(found["removed"]), list(reads["order"]), list(reads["names"]), list(found["values"]),
-                        list(reads["reads"]))
+            record = cls(state, key, shape, dict(found["addresses"]), list(found["files"]), list(found["sources"]),
+                         list(found["written"]), list(found["removed"]), int(found["buckets"]),
+                         list(pages["order"]), list(pages["sets"]))
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
-        if len(delta.order) != len(delta.reads) or len(delta.names) != len(delta.values):
+        if len(record.files) != len(record.sources) or len(record.order) != len(record.sets) or record.buckets < 1:
             return None
-        return delta
+        return record
 
-    def save(self, state: State, key: str, reads: bool) -> None:
-        """Put the record; with ``reads``, which names each page read too."""
-        if reads:
-            state.put(f"{key}.reads", {"order": self.order, "names": self.names, "reads": self.reads})
-        state.put(f"{key}.delta", {"shape": self.shape, "addresses": self.addresses, "sources": self.sources,
-                                   "values": self.values, "written": self.written, "removed": self.removed})
+    @classmethod
+    def new(cls, state: State, key: str, shape: str, articles: int) -> Record:
+        """An empty record (the full path): every section of its index made afresh."""
+        record = cls(state, key, shape, buckets=max(1, articles // BUCKET), pages_changed=True)
+        for name in [f"{key}.names", *(f"{key}.a{n}" for n in range(record.buckets))]:
+            record.sections[name] = {}
+            record.dirty.add(name)
+        n = record.buckets
+        while state.has(f"{key}.a{n}"):   # the buckets of a record with more
+            state.put(f"{key}.a{n}", None)
+            n += 1
+        if state.has(f"{key}.reads"):   # (a record of an older newsgen)
+            state.put(f"{key}.reads", None)
+        return record
 
-    def keeps_addresses(self, addresses: dict[str, str]) -> bool:
-        """Whether every place, topic and tag of the last build that is still there has its URL."""
-        return all(addresses.get(name, url) == url for name, url in self.addresses.items())
-
-    def changed(self, plan: Plan) -> set[int]:
-        """The positions (in :attr:`names`) of the names whose value is not the one recorded: each
-        computed again by the accessor that recorded it, a name of one article only when the
-        article's source changed."""
-        sources = plan.sources()
-        moved = {file for file, source in self.sources.items() if sources.get(file) != source}
-        found: set[int] = set()
-        resolve = plan.resolve
-        for n, name in enumerate(self.names):
-            kind, _, key = name.partition(":")
-            if kind in ARTICLE_KINDS and key not in moved:
-                continue
-            if resolve(name) != self.values[n]:
-                found.add(n)
+    def section(self, name: str) -> dict[str, Any]:
+        found = self.sections.get(name)
+        if found is None:
+            found = self.state.get(name)
+            if not isinstance(found, dict):
+                raise _Unknown(name)
+            self.sections[name] = found
         return found
 
-    def record(self, pages: Sequence[str], looked: Sequence[tuple[int, Reads]]) -> bool:
-        """Take this build's pages and what the pages looked at (``looked``: position, reads) read; the
-        others read what they read. True when which names pages read changed."""
-        values = dict(zip(self.names, self.values, strict=True))
-        before = {path: i for i, path in enumerate(self.order)}
-        held: list[list[int] | list[str]] = [self.reads[before[path]] if path in before else [] for path in pages]
-        fresh: dict[int, list[str]] = {}
+    def bucket(self, file: str) -> dict[str, Any]:
+        """The bucket of ``file``'s names: file -> {kind: [digest, pages]}, ``""``: its structure
+        (marked changed)."""
+        name = f"{self.key}.a{zlib.crc32(file.encode()) % self.buckets}"
+        self.dirty.add(name)
+        return self.section(name)
+
+    def reached(self, plan: Plan, files: list[str], sources: list[str]) -> set[int]:
+        """The numbers of the pages that read a name whose value changed since the last build; the
+        index brought up to date for those names and for the articles' structure. Raises
+        :class:`_Unknown` when a section is missing."""
+        if files == self.files:
+            moved = [file for file, old, new in zip(files, self.sources, sources, strict=True) if old != new]
+            structural = False
+        else:
+            old, new = dict(zip(self.files, self.sources, strict=True)), dict(zip(files, sources, strict=True))
+            moved = [file for file in old.keys() | new.keys() if old.get(file) != new.get(file)]
+            structural = True
+        found: set[int] = set()
+
+        def check(entries: dict[str, Any], key: str, name: str) -> None:
+            now = plan.resolve(name)
+            if now != entries[key][0]:   # (one gone is kept, as None: a page reading it is not lost)
+                found.update(entries[key][1])
+                entries[key][0] = now
+        for file in moved:
+            home = self.bucket(file)
+            entries = home.pop(file, {})
+            index = plan.views.numbers.get(file)
+            now = _structure(plan.site.posts[index]) if index is not None else None
+            if entries.pop("", [None])[0] != now:
+                structural = True
+            for kind in list(entries):
+                check(entries, kind, f"{kind}:{file}")
+            if now is not None:
+                home[file] = {**entries, "": [now, []]}
+        if structural:
+            names = self.section(f"{self.key}.names")
+            self.dirty.add(f"{self.key}.names")
+            for name in list(names):
+                check(names, name, name)
+        return found
+
+    def number(self, paths: Sequence[str]) -> tuple[list[int], list[int]]:
+        """Each page's number, and the positions of the pages new since the last build (each given one)."""
+        if paths == self.order or not self.order:   # (a new record: each page its position)
+            new = [] if self.order else list(range(len(paths)))
+            self.order, self.sets = list(paths), self.sets or [""] * len(paths)
+            return list(range(len(paths))), new
+        known = {path: n for n, path in enumerate(self.order) if path is not None}
+        numbers, new = [], []
+        for j, path in enumerate(paths):
+            n = known.pop(path, None)
+            if n is None:
+                n = len(self.order)
+                new.append(j)
+                self.order.append(path)
+                self.sets.append("")
+            numbers.append(n)
+        for n in known.values():   # gone: its number is not given again
+            self.order[n], self.sets[n] = None, ""
+        self.pages_changed = True
+        return numbers, new
+
+    def add(self, numbers: Sequence[int], looked: Sequence[tuple[int, Reads]]) -> None:
+        """Index what the pages looked at (``looked``: position, reads) read, for those whose names changed."""
+        fresh: dict[str, list[Any]] = {}
         for j, reads in looked:
-            names = []
+            n = numbers[j]
+            names = digest("\0".join(sorted(dict(reads))))
+            if self.sets[n] == names:
+                continue
+            self.sets[n], self.pages_changed = names, True
             for name, value in reads:
-                values[name] = value
-                names.append(name)
-            fresh[j] = sorted(names)
-        number = {name: n for n, name in enumerate(self.names)}
-        same = list(pages) == self.order and all(
-            all(name in number for name in names) and sorted(number[name] for name in names) == held[j]
-            for j, names in fresh.items())
-        if same:
-            self.values = [values[name] for name in self.names]
-            return False
-        table: dict[str, int] = {}
-        new_reads: list[list[int]] = []
-        for j in range(len(pages)):
-            names = fresh[j] if j in fresh else [self.names[n] for n in held[j]]   # type: ignore[index]
-            new_reads.append(sorted(table.setdefault(name, len(table)) for name in names))
-        self.order, self.names, self.reads = list(pages), list(table), new_reads
-        self.values = [values[name] for name in self.names]
-        return True
+                item = fresh.get(name)
+                if item is None:
+                    fresh[name] = [value, [n]]
+                else:
+                    item[1].append(n)
+        files: dict[str, dict[str, Any]] = {}   # an article's entries, by file
+        names = f"{self.key}.names"
+        for name, (value, readers) in fresh.items():
+            kind, _, file = name.partition(":")
+            if kind in ARTICLE_KINDS:
+                entries = files.get(file)
+                if entries is None:
+                    entries = files[file] = self.bucket(file).setdefault(file, {})
+                key = kind
+            else:
+                self.dirty.add(names)
+                entries, key = self.section(names), name
+            item = entries.get(key)
+            if item is None:
+                entries[key] = [value, readers]
+            else:
+                known = set(item[1])
+                entries[key] = [value, item[1] + [n for n in readers if n not in known]]
+
+    def save(self) -> None:
+        """Put the record: its sections that changed."""
+        state, key = self.state, self.key
+        state.put(f"{key}.delta", {"shape": self.shape, "addresses": self.addresses, "files": self.files,
+                                   "sources": self.sources, "written": self.written, "removed": self.removed,
+                                   "buckets": self.buckets})
+        if self.pages_changed:
+            state.put(f"{key}.pages", {"order": self.order, "sets": self.sets})
+        for name in self.dirty:
+            state.put(name, self.sections[name])
 
 
 @dataclass
@@ -136,78 +225,88 @@ class Changes:
     """What a build found changed since the last one, and the pages it must look at (``todo``, in
     plan order); ``previous`` is the last build's record, None on the full path."""
 
-    plan: Plan
-    shape: str
-    addresses: dict[str, str]
-    previous: Delta | None
+    record: Record
+    numbers: list[int]
+    previous: Record | None
     todo: Sequence[int]
     #: no spare to update in place: the pages not in ``todo`` are to be linked from the last output
     carry: bool = False
     #: the last output's files not on disk as its manifest has them (edited, lost); None: not looked at
     stale: Set[str] | None = None
 
-    def save(self, state: State, key: str, pages: Sequence[str], looked: Sequence[tuple[int, Reads]],
-             dirty: list[str], lost: Set[str]) -> None:
+    def save(self, looked: Sequence[tuple[int, Reads]], dirty: list[str], lost: Set[str]) -> None:
         """Record this build for the next (``looked``: the pages looked at, each with what it read;
         ``dirty``: the pages written; ``lost``: the last output's files this one has not)."""
-        delta = self.previous or Delta(self.shape)
-        reads_changed = delta.record(pages, looked)
-        delta.addresses, delta.sources = self.addresses, self.plan.sources()
-        delta.written, delta.removed = dirty, sorted(lost)
-        delta.save(state, key, reads=reads_changed)
+        record = self.record
+        record.add(self.numbers, looked)
+        record.written, record.removed = dirty, sorted(lost)
+        record.save()
 
 
-def find_changes(plan: Plan, pages: Sequence[Page], fingerprints: Fingerprints, writer: OutputWriter,
-                 manifest: Manifest, state: State, key: str, *, search: bool, incremental: bool,
-                 stale: StaleCheck | None = None) -> Changes:
+def find_changes(plan: Plan, pages: Sequence[Page], keys: Keys, writer: OutputWriter, manifest: Manifest,
+                 state: State, key: str, *, search: bool, incremental: bool, stale: StaleCheck | None = None
+                 ) -> Changes:
     """Which pages this build must look at. With the last build's record of the same shape and a spare
     adopted, the pages reading a name whose value changed and those the manifest does not vouch for,
     the spare brought up to date for the others; else every page (the full path). ``stale`` gives
     the manifest's :meth:`Manifest.stale` pages in the output, when the caller had them found already."""
     statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
-    shape = hashlib.sha256(f"{fingerprints.common()}\0{search}\0{statics}".encode()).hexdigest()
+    shape = hashlib.sha256(f"{keys.shape()}\0{search}\0{statics}".encode()).hexdigest()
     addresses = plan.addresses()
-    paths_ = [page.path for page in pages]
-    previous = Delta.load(state, key, shape) if incremental and manifest.pages else None
-    if previous is not None and not previous.keeps_addresses(addresses):
+    files, sources = plan.files, plan.sources()
+    paths = [page.path for page in pages]
+    previous = Record.load(state, key, shape) if incremental and manifest.pages else None
+    if previous is not None and any(addresses.get(name, url) != url for name, url in previous.addresses.items()):
         previous = None   # a name under another URL: the pages linking to it are not known
-    todo: Sequence[int] = range(len(pages))
+    try:
+        reached = previous.reached(plan, files, sources) if previous is not None else set()
+    except _Unknown:
+        previous = None
+    stale_pages: Set[str] | None = None
     if previous is None and stale is not None:
         stale.close()   # every page is looked at: no use for it
     if previous is not None:
+        same = paths == previous.order   # (then a page's number is its position)
+        numbers, todo = previous.number(paths)
         stale_pages = stale.result() if stale is not None else manifest.stale(writer.output)
-        todo = sorted(_to_check(previous, paths_, previous.changed(plan), manifest, stale_pages))
+        if same:
+            todo.extend(reached)
+        elif reached:
+            position = {n: j for j, n in enumerate(numbers)}
+            todo.extend(position[n] for n in reached if n in position)
+        had = manifest.pages
+        if stale_pages or not same or not all(map(had.__contains__, paths)):
+            todo.extend(j for j, path in enumerate(paths) if path not in had or path in stale_pages)
+        ordered = sorted(set(todo))
+        previous.addresses, previous.files, previous.sources = addresses, list(files), sources
         if not writer.in_place:   # no spare: the other pages are linked from the last output
-            return Changes(plan, shape, addresses, previous, todo, carry=True, stale=stale_pages)
-        if not _bring_up_to_date(writer, previous, manifest, {paths_[i] for i in todo}, set(paths_)):
-            previous, todo = None, range(len(pages))   # the full path
-        return Changes(plan, shape, addresses, previous, todo, stale=stale_pages)
-    return Changes(plan, shape, addresses, previous, todo)
+            return Changes(previous, numbers, previous, ordered, carry=True, stale=stale_pages)
+        if _bring_up_to_date(writer, previous, manifest, {paths[i] for i in ordered},
+                             None if same else set(paths)):
+            return Changes(previous, numbers, previous, ordered, stale=stale_pages)
+    record = Record.new(state, key, shape, len(files))   # the full path
+    record.addresses, record.files, record.sources = addresses, list(files), sources
+    for file, post in zip(files, plan.site.posts, strict=True):
+        record.bucket(file)[file] = {"": [_structure(post), []]}
+    return Changes(record, record.number(paths)[0], None, range(len(pages)), stale=stale_pages)
 
 
-def _to_check(previous: Delta, paths: list[str], changed: set[int], manifest: Manifest, stale: set[str]) -> set[int]:
-    """The pages this build must look at: new ones, those that read a name whose value changed
-    (``changed``), and those the last build's manifest does not vouch for (no entry, or a file on
-    disk not as written)."""
-    before = {path: i for i, path in enumerate(previous.order)}
-    todo: set[int] = set()
-    for j, path in enumerate(paths):
-        i = before.get(path)
-        if i is None or path in stale or path not in manifest.pages or not changed.isdisjoint(previous.reads[i]):
-            todo.add(j)
-    return todo
+def _structure(post: Post) -> str:
+    """What the model's listings, counts and related articles take of an article."""
+    article = post.article
+    return digest(repr((post.url, article.date, article.regions, article.topics, article.tags)))
 
 
-def _bring_up_to_date(writer: OutputWriter, previous: Delta, manifest: Manifest, again: set[str],
-                      paths: set[str]) -> bool:
+def _bring_up_to_date(writer: OutputWriter, previous: Record, manifest: Manifest, again: set[str],
+                      paths: set[str] | None) -> bool:
     """Make the spare being updated in place (the output before last) the last output, but for the
     pages about to be looked at again (``again``): drop what the last build lost, link what it
-    wrote. (What this build does not make again is dropped before the swap.) False when that cannot
-    be done (a page to link is gone)."""
+    wrote, if among this build's pages (``paths``; None: the last build's). (What this build does
+    not make again is dropped before the swap.) False when that cannot be done (a page to link is gone)."""
     writer.drop(previous.removed)
     for path in previous.written:
         entry = manifest.pages.get(path)
-        if path not in again and path in paths and (entry is None
+        if path not in again and (paths is None or path in paths) and (entry is None
                                                     or not writer.reuse(path, entry.fingerprint, manifest)):
             return False
     return True

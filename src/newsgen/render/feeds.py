@@ -65,10 +65,6 @@ class FeedContent:
         self._kicker = kicker
 
     @property
-    def body(self) -> Body:
-        return self._body
-
-    @property
     def kicker(self) -> str:
         return self._kicker
 

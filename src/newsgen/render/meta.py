@@ -27,7 +27,7 @@ def script_json(data: Any) -> Markup:
 @dataclass(frozen=True, slots=True)
 class ArticleMeta:
     """The machine-readable facts of an article page. Plain data: the JSON-LD is written from these
-    fields when the page is rendered (:attr:`json_ld`), so a page's fingerprint (its fields'
+    fields when the page is rendered (:attr:`json_ld`), so its recorded digest (of its fields'
     ``repr``) covers it without serialising JSON for pages that are not rendered again."""
 
     canonical: str          # absolute URL (a root-relative path when base_url has no host)

@@ -32,7 +32,7 @@ from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, site
 from newsgen.render.markdown import Body, MarkdownRenderer
 from newsgen.render.meta import ArticleMeta, article_meta
 from newsgen.render.related import related
-from newsgen.render.views import ARTICLE_KINDS, PageInfo, Views, digest, facet_year, rfc3339
+from newsgen.render.views import PageInfo, Views, digest, facet_year, rfc3339
 from newsgen.site import Pager, Place, Site, Term, Year, paginate
 
 
@@ -108,72 +108,28 @@ class Plan:
             found.update((f"{kind}{term.name}", term.url) for term in terms)
         return found
 
-    def sources(self) -> dict[str, str]:
+    def sources(self) -> list[str]:
         """What each article's recorded values (:data:`newsgen.render.views.ARTICLE_KINDS`) are made
-        from besides the names and URLs of places, topics and tags: its file's digest, its URL and its
-        lead photo; by file. An article not read from a file (no digest) is new on every build."""
+        from besides the names and URLs of places, topics and tags, in :attr:`files`' order: its file's
+        digest (its photos' folded in: its URL and front matter with it) and its lead photo's view. An
+        article not read from a file (no digest) is new on every build."""
         photos = self.views.photos
-        return {file: digest(f"{post.article.digest or os.urandom(8).hex()}\1{post.url}\1{photos.get(file)!r}")
-                for file, post in zip(self.files, self.site.posts, strict=True)}
+        return [(post.article.digest or os.urandom(8).hex())[:16] + (digest(repr(photos[file])) if file in photos
+                                                                    else "")
+                for file, post in zip(self.files, self.site.posts, strict=True)]
 
     def resolve(self, name: str) -> str | None:
         """The digest a page reading ``name`` now would record for it, None when it is gone: the
-        accessor that recorded it called again."""
+        accessor that recorded it called again (:data:`_AGAIN`)."""
         kind, _, key = name.partition(":")
-        views, site = self.views, self.site
+        views = self.views
         record: dict[str, str] = {}
         views.record, outer = record, views.record
         views.resolving = True
         try:
-            if kind in ARTICLE_KINDS or kind == "around":
-                index = views.numbers.get(key)
-                if index is None:
-                    return None
-                _BY_ARTICLE[kind](self, index)
-            elif kind in ("node", "place", "crumbs", "chart"):
-                if key not in site.places:
-                    return None
-                {"node": views.place_node, "place": views.bare_node, "crumbs": views.crumbs,
-                 "chart": lambda path: self.chart(site.places[path])}[kind](key)
-            elif kind in ("term", "termref"):
-                which, _, term_name = key.partition(":")
-                term = next((t for t in (site.topics if which == "topics" else site.tags) if t.name == term_name),
-                            None)
-                if term is None:
-                    return None
-                (views.term_link if kind == "term" else views.term_ref)(term, which)
-            elif kind == "terms":
-                which, _, by_count = key.partition(":")
-                views.term_links(which, by_count == "1")
-            elif kind in ("year", "yearref", "month", "sitemap"):
-                number, _, month = key.partition(":")
-                year = next((y for y in site.years if str(y.year) == number), None)
-                if year is None or (kind == "month" and int(month) >= len(year.months)):
-                    return None
-                if kind == "year":
-                    views.year(year, with_posts=False)
-                elif kind == "yearref":
-                    views.year_ref(year)
-                elif kind == "month":
-                    views.month_shell(year, int(month))
-                else:
-                    views.listing(name, year.posts)
-            elif kind == "pager":
-                if key not in self._pagers:
-                    return None
-                views.pager_shell(self._pagers[key])
-            elif kind == "feed":
-                if key not in self._feeds:
-                    return None
-                self.feeds.listed(self._feeds[key][0], key, self._feeds[key][1])
-            elif kind == "count":
-                views.article_count()
-            elif kind == "pages":
-                self.page_list()
-            elif kind == "sitemaps":
-                self.sitemap_list()
-            else:
-                return None   # a kind this newsgen does not know: changed
+            _AGAIN[kind](self, key, name)
+        except (KeyError, IndexError, StopIteration, ValueError):   # gone (or a kind this newsgen does not know)
+            return None
         finally:
             views.record, views.resolving = outer, False
         return record.get(name)
@@ -265,6 +221,38 @@ _BY_ARTICLE: dict[str, Callable[[Plan, int], object]] = {
     "rlink": lambda plan, i: plan.views.related_link(i), "facets": lambda plan, i: plan.views.search_facets(i),
     "body": Plan.body, "meta": Plan.meta, "entry": lambda plan, i: plan.feeds.entry(i), "dated": Plan.dated,
     "around": Plan.around}
+
+
+def _term(plan: Plan, key: str) -> tuple[Term, str]:
+    which, _, name = key.partition(":")
+    return next(t for t in (plan.site.topics if which == "topics" else plan.site.tags) if t.name == name), which
+
+
+def _year(plan: Plan, key: str) -> Year:
+    return next(y for y in plan.site.years if str(y.year) == key.partition(":")[0])
+
+
+#: how :meth:`Plan.resolve` computes a recorded value again, by kind, from its key and name (raising
+#: KeyError, IndexError or StopIteration when it is gone)
+_AGAIN: dict[str, Callable[[Plan, str, str], object]] = {
+    **{kind: functools.partial(lambda kind, plan, key, name: _BY_ARTICLE[kind](plan, plan.views.numbers[key]), kind)
+       for kind in _BY_ARTICLE},
+    "node": lambda plan, key, name: plan.views.place_node(key),
+    "place": lambda plan, key, name: plan.views.bare_node(key),
+    "crumbs": lambda plan, key, name: plan.views.crumbs(key),
+    "chart": lambda plan, key, name: plan.chart(plan.site.places[key]),
+    "term": lambda plan, key, name: plan.views.term_link(*_term(plan, key)),
+    "termref": lambda plan, key, name: plan.views.term_ref(*_term(plan, key)),
+    "terms": lambda plan, key, name: plan.views.term_links(key.partition(":")[0], key.endswith(":1")),
+    "year": lambda plan, key, name: plan.views.year(_year(plan, key), with_posts=False),
+    "yearref": lambda plan, key, name: plan.views.year_ref(_year(plan, key)),
+    "month": lambda plan, key, name: plan.views.month_shell(_year(plan, key), int(key.partition(":")[2])),
+    "sitemap": lambda plan, key, name: plan.views.listing(name, _year(plan, key).posts),
+    "pager": lambda plan, key, name: plan.views.pager_shell(plan._pagers[key]),
+    "feed": lambda plan, key, name: plan.feeds.listed(plan._feeds[key][0], key, plan._feeds[key][1]),
+    "count": lambda plan, key, name: plan.views.article_count(),
+    "pages": lambda plan, key, name: plan.page_list(),
+    "sitemaps": lambda plan, key, name: plan.sitemap_list()}
 
 
 def _feed_context(plan: Plan, title: str, url: str, posts: Sequence[int]) -> dict[str, Any]:

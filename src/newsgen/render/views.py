@@ -62,7 +62,7 @@ def plain_repr(cls: type[V]) -> type[V]:
 
     Views are frozen and made of text, numbers and other views made before them, so none can hold
     itself; and the guard (an id added to and removed from a set on every call) costs more than the
-    repr it guards. Fingerprints and inputs texts take the repr of every view a page shows.
+    repr it guards. A recorded view's digest is of its repr.
     """
     cls.__repr__ = cls.__repr__.__wrapped__   # type: ignore[attr-defined]
     return cls
