@@ -56,6 +56,49 @@ _INLINE_PATTERNS = frozenset({"backtick", "escape", "reference", "link", "image_
                               "emphasis2", "strong2"})
 _INLINE = re.compile(r"[\\`*_\[\]!<>&\t\r\x02\x03]| \n|  ")
 
+#: What no Python-Markdown syntax of :data:`EXTENSIONS` needs, inside a line of a body the plain path
+#: (:func:`plain_html`) converts: no inline pattern's character (:data:`_INLINE`'s and ``#``, ``|``
+#: (tables), ``~`` (fences)), no control character (tabs, carriage returns, the placeholders ``\x02``
+#: ``\x03`` and the rest, which the normalizer or the serializer may change). At a line's start, besides,
+#: none of what opens a block: an ASCII space (indented code, list continuation), ``-`` ``+`` ``=``
+#: (lists, setext underlines, rules), digits and a dot (ordered lists); a line is not blank or white
+#: (Python-Markdown drops those) nor ends with a space.
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]!<>&#|~\x00-\x09\x0b-\x1f\x7f-\x9f]|^[ \-+=]|^\d+\.| $|^\s*$",
+                        re.MULTILINE)
+#: An ATX heading alone in its block, the plain path's only other block: ``## text`` (one to six ``#``,
+#: a space), its text plain and without a ``#``.
+_HEADING = re.compile(r"(#{1,6}) ([^#\n]*)")
+
+
+def plain_html(text: str) -> str | None:
+    """``text``'s HTML as Python-Markdown (:data:`EXTENSIONS`, raw HTML escaped or passed) makes it, for a
+    body of plain paragraphs and headings: blocks parted by blank lines, each a paragraph whose lines
+    :data:`_NOT_PLAIN` finds nothing in or a heading :data:`_HEADING` matches (a wire story is this). None
+    for any other body: Python-Markdown, the renderer of record, converts it. The HTML is Python-Markdown's
+    byte for byte (``tests/test_render.py`` compares the two on random and near-plain texts and on every
+    article of the sample site): a paragraph is ``<p>`` and its lines, its leading whitespace dropped; a
+    heading ``<hN>`` and its text, stripped; blocks joined by a newline."""
+    out = []
+    for block in text.split("\n\n"):
+        block = block.strip("\n")
+        if not block:
+            continue
+        if block[0] == "#":
+            heading = _HEADING.fullmatch(block)
+            if heading is None:
+                return None
+            level, words = heading.groups()
+            words = words.strip()
+            if not words or _NOT_PLAIN.search(words):
+                return None
+            out.append(f"<h{len(level)}>{words}</h{len(level)}>")
+        elif _NOT_PLAIN.search(block):
+            return None
+        else:
+            out.append(f"<p>{block.lstrip()}</p>")
+    return "\n".join(out) if out else None
+
+
 #: How deep a body's HTML may nest (an element inside another: emphasis, links, quotes, list items).
 #: Real articles stay under 10; Python's recursion (the serializer's, ours) fails in the hundreds, and
 #: a line of 10,000 '*' around a word would nest 5,000 deep.
@@ -363,6 +406,10 @@ class MarkdownRenderer:
         """``text`` as HTML, within :data:`MAX_NESTING` and :data:`MAX_SECONDS`; else
         :class:`MarkdownLimitError`. ``article``: the file the body is of (its photos are named from there)."""
         self.article = article
+        if self._plain_md is not None:   # Python-Markdown as configured here: the plain path makes its HTML
+            fast = plain_html(text)
+            if fast is not None:
+                return fast
         converter = self._plain_md if self._plain_md is not None and not _INLINE.search(text) else self._md
         try:
             with _time_limit(MAX_SECONDS):
