@@ -56,44 +56,48 @@ _INLINE_PATTERNS = frozenset({"backtick", "escape", "reference", "link", "image_
                               "emphasis2", "strong2"})
 _INLINE = re.compile(r"[\\`*_\[\]!<>&\t\r\x02\x03]| \n|  ")
 
-#: What no Python-Markdown syntax of :data:`EXTENSIONS` needs, inside a line of a body the plain path
-#: (:func:`plain_html`) converts: no inline pattern's character (:data:`_INLINE`'s and ``#``, ``|``
-#: (tables), ``~`` (fences)), no control character (tabs, carriage returns, the placeholders ``\x02``
-#: ``\x03`` and the rest, which the normalizer or the serializer may change). At a line's start, besides,
-#: none of what opens a block: an ASCII space (indented code, list continuation), ``-`` ``+`` ``=``
-#: (lists, setext underlines, rules), digits and a dot (ordered lists); a line is not blank or white
-#: (Python-Markdown drops those) nor ends with a space.
-_NOT_PLAIN = re.compile(r"[\\`*_\[\]!<>&#|~\x00-\x09\x0b-\x1f\x7f-\x9f]|^[ \-+=]|^\d+\.| $|^\s*$",
-                        re.MULTILINE)
+#: What no Python-Markdown syntax of :data:`EXTENSIONS` needs, anywhere in a body the plain path
+#: (:func:`plain_html`) converts: an inline pattern's character (:data:`_INLINE`'s; the two spaces and
+#: the space before a line's end are :data:`_NOT_PLAIN_LINE`'s), ``|`` (tables), ``~`` (fences), a
+#: control character (tabs, carriage returns, the placeholders ``\x02`` ``\x03`` and the rest, which
+#: the normalizer or the serializer may change). ``#`` is looked for apart (a heading's marks).
+_NOT_PLAIN_CHAR = re.compile(r"[\\`*_\[\]!<>&|~\x00-\x09\x0b-\x1f\x7f-\x9f]|  ")
+#: What opens a block at a line's start (searched in the body with a line break before and after it):
+#: an ASCII space (indented code, list continuation), ``-`` ``+`` ``=`` (lists, setext underlines,
+#: rules), digits and a dot (ordered lists); a white line (Python-Markdown drops those); a space before
+#: a line's end (a line break).
+_NOT_PLAIN_LINE = re.compile(r"\n(?:[ \-+=]|\d+\.|[^\S\n]+\n)| \n")
 #: An ATX heading alone in its block, the plain path's only other block: ``## text`` (one to six ``#``,
-#: a space), its text plain and without a ``#``.
+#: a space), its text without a ``#``.
 _HEADING = re.compile(r"(#{1,6}) ([^#\n]*)")
 
 
 def plain_html(text: str) -> str | None:
     """``text``'s HTML as Python-Markdown (:data:`EXTENSIONS`, raw HTML escaped or passed) makes it, for a
-    body of plain paragraphs and headings: blocks parted by blank lines, each a paragraph whose lines
-    :data:`_NOT_PLAIN` finds nothing in or a heading :data:`_HEADING` matches (a wire story is this). None
-    for any other body: Python-Markdown, the renderer of record, converts it. The HTML is Python-Markdown's
-    byte for byte (``tests/test_render.py`` compares the two on random and near-plain texts and on every
-    article of the sample site): a paragraph is ``<p>`` and its lines, its leading whitespace dropped; a
-    heading ``<hN>`` and its text, stripped; blocks joined by a newline."""
+    body of plain paragraphs and headings: blocks parted by blank lines, with nothing
+    :data:`_NOT_PLAIN_CHAR` or :data:`_NOT_PLAIN_LINE` finds, each a paragraph (without a ``#``) or a
+    heading :data:`_HEADING` matches (a wire story is this). None for any other body: Python-Markdown,
+    the renderer of record, converts it. The HTML is Python-Markdown's byte for byte
+    (``tests/test_markdown_plain.py`` compares the two on random and near-plain texts and on every
+    article of the sample site): a paragraph is ``<p>`` and its lines, its leading whitespace dropped;
+    a heading ``<hN>`` and its text, stripped; blocks joined by a newline."""
+    if _NOT_PLAIN_CHAR.search(text) or _NOT_PLAIN_LINE.search(f"\n{text}\n"):
+        return None
+    marks = "#" in text
     out = []
     for block in text.split("\n\n"):
         block = block.strip("\n")
         if not block:
             continue
-        if block[0] == "#":
+        if marks and "#" in block:
             heading = _HEADING.fullmatch(block)
             if heading is None:
                 return None
             level, words = heading.groups()
             words = words.strip()
-            if not words or _NOT_PLAIN.search(words):
+            if not words:
                 return None
             out.append(f"<h{len(level)}>{words}</h{len(level)}>")
-        elif _NOT_PLAIN.search(block):
-            return None
         else:
             out.append(f"<p>{block.lstrip()}</p>")
     return "\n".join(out) if out else None
