@@ -19,7 +19,7 @@ import urllib.parse
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -489,8 +489,8 @@ def plain_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int]] | Non
     PyYAML's own implicit resolver, of the characters YAML reads as they are (:data:`_PLAIN_CHARS`),
     starting with no indicator and holding none of what ends a scalar there. None for anything else (a
     key given twice, a comment, a blank line, a quote, a number, a multi-line value...): PyYAML reads it.
-    The result is what the safe loader makes, to the type (``tests/test_content.py`` compares the two on
-    random front matter and on every article of the sample site)."""
+    The result is what the safe loader makes, to the type (``tests/test_front_matter_plain.py`` compares the
+    two on random front matter and on every article of the sample site)."""
     meta: dict[str, Any] = {}
     lines: dict[str, int] = {}
     nested: dict[str, Any] | None = None
@@ -512,7 +512,7 @@ def plain_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int]] | Non
             if raw is None:
                 value = nested = {}
             lines[key] = number
-        if value is None or _RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) != _STR_TAG:
+        if value is None or not _reads_as_text(key):
             return None
         (meta if nested is None or value is nested else nested)[key] = value
     if nested is not None and not nested or not meta:
@@ -525,15 +525,10 @@ def _plain_value(text: str) -> Any:
     if text.startswith("[") and text.endswith("]"):
         inner = text[1:-1]
         items = inner.split(", ") if inner else []
-        for item in items:
-            if not item or _PLAIN_CHARS.fullmatch(item) is None or _NOT_FLOW_PLAIN.search(item) \
-                    or _RESOLVER.resolve(yaml.ScalarNode, item, (True, False)) != _STR_TAG:
-                return None
-        return items
+        return items if all(map(_plain_item, items)) else None
     if not text or _PLAIN_CHARS.fullmatch(text) is None or _NOT_BLOCK_PLAIN.search(text):
         return None
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
-    if tag == _STR_TAG:
+    if _reads_as_text(text):
         return text
     if _PLAIN_DATE.fullmatch(text):
         try:
@@ -541,6 +536,21 @@ def _plain_value(text: str) -> Any:
         except ValueError:
             return None
     return None
+
+
+@lru_cache(maxsize=8192)
+def _plain_item(text: str) -> bool:
+    """Whether ``text``, an item of a flow sequence, is a plain scalar that reads as text (the same tags,
+    places and authors come back in article after article: each is looked at once)."""
+    return bool(text) and _PLAIN_CHARS.fullmatch(text) is not None and not _NOT_FLOW_PLAIN.search(text) \
+        and _reads_as_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _reads_as_text(text: str) -> bool:
+    """Whether PyYAML's implicit resolver makes plain scalar ``text`` a string (not a number, a boolean,
+    a null, a date...)."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
 def too_deep() -> str:
