@@ -126,3 +126,17 @@ def test_a_renderer_converts_a_plain_body_by_the_plain_path_and_others_by_python
     assert renderer.convert("第一段\n\n## 标题\n\n第二段") == "<p>第一段</p>\n<h2>标题</h2>\n<p>第二段</p>"
     assert renderer.convert("*强调*") == "<p><em>强调</em></p>"
     assert markdown_mod.plain_html("*强调*") is None
+
+
+def test_the_html_of_a_plain_body_is_not_kept_in_the_cache(tmp_path: Path):
+    """A plain body converts as quickly as its HTML would be read back: only other bodies are kept."""
+    renderer = MarkdownRenderer(cache_dir=tmp_path / "bodies")
+    plain, marked = "第一段\n\n## 标题\n\n第二段", "第一段，*强调*"
+    assert renderer.cached("plain", lambda: plain) == "<p>第一段</p>\n<h2>标题</h2>\n<p>第二段</p>"
+    assert renderer.cached("marked", lambda: marked) == "<p>第一段，<em>强调</em></p>"
+    assert renderer._pack is not None
+    assert renderer._pack.get("plain") is None
+    assert renderer._pack.get("marked") == "<p>第一段，<em>强调</em></p>".encode()
+    again = MarkdownRenderer(cache_dir=tmp_path / "bodies")   # the next build: the same HTML either way
+    assert again.cached("plain", lambda: plain) == "<p>第一段</p>\n<h2>标题</h2>\n<p>第二段</p>"
+    assert again.cached("marked", lambda: "not read: the cache has it") == "<p>第一段，<em>强调</em></p>"

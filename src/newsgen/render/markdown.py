@@ -393,7 +393,9 @@ class MarkdownRenderer:
     def cached(self, key: str, text: Callable[[], str], article: Path | None = None) -> str:
         """The HTML of ``text()`` kept under ``key``: read from the cache when there (``text`` is then
         not called), else converted and added to it (one pack file, see :class:`newsgen.cachefile.Pack`,
-        which forked render workers append to side by side)."""
+        which forked render workers append to side by side). A body the plain path converts
+        (:func:`plain_html`) is not kept: converting it costs what reading it back would, and the HTML
+        of 10,000 such bodies was 63 MB written by every cold build."""
         if self._pack is None:
             return self._convert(text(), article)
         cached = self._pack.get(key)
@@ -402,7 +404,12 @@ class MarkdownRenderer:
                 return cached.decode("utf-8")
             except UnicodeDecodeError:
                 pass
-        html = self._convert(text(), article)
+        source = text()
+        if self._plain_md is not None:
+            fast = plain_html(source)
+            if fast is not None:
+                return fast
+        html = self._convert(source, article)
         self._pack.put(key, html.encode("utf-8"))
         return html
 
