@@ -58,10 +58,10 @@ _INLINE = re.compile(r"[\\`*_\[\]!<>&\t\r\x02\x03]| \n|  ")
 
 #: What no Python-Markdown syntax of :data:`EXTENSIONS` needs, anywhere in a body the plain path
 #: (:func:`plain_html`) converts: an inline pattern's character (:data:`_INLINE`'s; the two spaces and
-#: the space before a line's end are :data:`_NOT_PLAIN_LINE`'s), ``|`` (tables), ``~`` (fences), a
+#: the space before a line's end are looked for apart), ``|`` (tables), ``~`` (fences), a
 #: control character (tabs, carriage returns, the placeholders ``\x02`` ``\x03`` and the rest, which
 #: the normalizer or the serializer may change). ``#`` is looked for apart (a heading's marks).
-_NOT_PLAIN_CHAR = re.compile(r"[\\`*_\[\]!<>&|~\x00-\x09\x0b-\x1f\x7f-\x9f]|  ")
+_NOT_PLAIN_CHAR = re.compile(r"[\\`*_\[\]!<>&|~\x00-\x09\x0b-\x1f\x7f-\x9f]")
 #: What opens a block at a line's start (searched in the body with a line break before and after it):
 #: an ASCII space (indented code, list continuation), ``-`` ``+`` ``=`` (lists, setext underlines,
 #: rules), digits and a dot (ordered lists); a white line (Python-Markdown drops those); a space before
@@ -81,7 +81,7 @@ def plain_html(text: str) -> str | None:
     (``tests/test_markdown_plain.py`` compares the two on random and near-plain texts and on every
     article of the sample site): a paragraph is ``<p>`` and its lines, its leading whitespace dropped;
     a heading ``<hN>`` and its text, stripped; blocks joined by a newline."""
-    if _NOT_PLAIN_CHAR.search(text) or _NOT_PLAIN_LINE.search(f"\n{text}\n"):
+    if _NOT_PLAIN_CHAR.search(text) or "  " in text or _NOT_PLAIN_LINE.search(f"\n{text}\n"):
         return None
     marks = "#" in text
     out = []
