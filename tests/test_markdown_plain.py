@@ -50,12 +50,12 @@ def python_markdown(renderer: MarkdownRenderer, text: str) -> str:
     return renderer._md.reset().convert(text)
 
 
-def assert_same(text: str) -> bool:
+def assert_same(text: str, renderers: list[MarkdownRenderer] = RENDERERS) -> bool:
     """The plain path's HTML of ``text``, when it takes it, is Python-Markdown's; True when it took it."""
     fast = plain_html(text)
     if fast is None:
         return False
-    for renderer in RENDERERS:
+    for renderer in renderers:
         assert fast == python_markdown(renderer, text), (text, fast)
     return True
 
@@ -116,8 +116,8 @@ def test_every_article_of_the_sample_site_converts_as_python_markdown_does():
 
 @pytest.mark.skipif(not (BENCH_CORPUS / "articles").is_dir(), reason="the bench corpus is not on this machine")
 def test_every_article_of_the_bench_corpus_converts_as_python_markdown_does():
-    bodies = article_bodies(BENCH_CORPUS)
-    taken = sum(assert_same(body) for body in bodies)
+    bodies = article_bodies(BENCH_CORPUS)   # (raw HTML escaped: the other setting is the same on plain text)
+    taken = sum(assert_same(body, RENDERERS[:1]) for body in bodies)
     assert taken > len(bodies) // 2
 
 
