@@ -410,6 +410,8 @@ def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path
     def kept() -> set[str]:
         return set(Pack(bodies)._scan()[0])
 
+    for path in (site / "articles").rglob("*.md"):   # markup: the HTML of a plain body is not kept
+        path.write_text(path.read_text(encoding="utf-8") + "\n一段*强调*的正文。\n", encoding="utf-8")
     build(site, tmp_path / "out")
     bodies = site / CACHE_DIR / "bodies"
     assert [p.name for p in bodies.iterdir()] == ["pack"]      # one file, not one a body

@@ -8,6 +8,7 @@ error that names the key, its line, and the closest known key.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import ipaddress
 import os
@@ -18,7 +19,7 @@ import urllib.parse
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -465,6 +466,91 @@ def duplicate_keys(root: yaml.Node | None) -> Iterator[tuple[str, int, int]]:
                 stack.append(v)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
+
+
+#: What a plain scalar of :func:`plain_front_matter` may hold: YAML's printable characters but its line
+#: breaks (``\x85``, ``\u2028``, ``\u2029``), the byte-order mark and tabs (and, at the start, no indicator).
+_PLAIN_CHARS = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]+")
+#: What a plain scalar may not hold anywhere: a comment's ``#``, a mapping's ``:`` before a space or the end;
+#: in a flow sequence (``[a, b]``) also its indicators, and ``:`` anywhere.
+_NOT_BLOCK_PLAIN = re.compile(r"#|: |:$|^[-?:,\[\]{}&*!|>'\"%@` ]| $")
+_NOT_FLOW_PLAIN = re.compile(r"[#:,?\[\]{}]|^[-&*!|>'\"%@` ]| $")
+_PLAIN_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?")
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def plain_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """The mapping YAML ``text`` holds and the 0-based line of each of its keys, read without PyYAML, for
+    the front matter ``newsgen import`` writes: lines ``key: value``, where a value is a plain scalar, a
+    flow sequence of plain scalars written ``[a, b, c]`` (or ``[]``), or nothing and under it lines
+    ``  key: value`` (a mapping of the same values). A plain scalar is text (or a date ``YYYY-MM-DD``) by
+    PyYAML's own implicit resolver, of the characters YAML reads as they are (:data:`_PLAIN_CHARS`),
+    starting with no indicator and holding none of what ends a scalar there. None for anything else (a
+    key given twice, a comment, a blank line, a quote, a number, a multi-line value...): PyYAML reads it.
+    The result is what the safe loader makes, to the type (``tests/test_front_matter_plain.py`` compares the
+    two on random front matter and on every article of the sample site)."""
+    meta: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    nested: dict[str, Any] | None = None
+    for number, line in enumerate(text.split("\n")):
+        if line.startswith("  ") and nested is not None:
+            found = _PLAIN_KEY.fullmatch(line, 2)
+            if found is None or found[2] is None or found[1] in nested:
+                return None
+            key, value = found[1], _plain_value(found[2])
+        else:
+            if nested is not None and not nested:
+                return None
+            found = _PLAIN_KEY.fullmatch(line)
+            if found is None or found[1] in meta:
+                return None
+            key, raw = found[1], found[2]
+            nested = None
+            value = None if raw is None else _plain_value(raw)
+            if raw is None:
+                value = nested = {}
+            lines[key] = number
+        if value is None or not _reads_as_text(key):
+            return None
+        (meta if nested is None or value is nested else nested)[key] = value
+    if nested is not None and not nested or not meta:
+        return None
+    return meta, lines
+
+
+def _plain_value(text: str) -> Any:
+    """A value of :func:`plain_front_matter`: text, a date or a list of texts; None when not one of those."""
+    if text.startswith("[") and text.endswith("]"):
+        inner = text[1:-1]
+        items = inner.split(", ") if inner else []
+        return items if all(map(_plain_item, items)) else None
+    if not text or _PLAIN_CHARS.fullmatch(text) is None or _NOT_BLOCK_PLAIN.search(text):
+        return None
+    if _reads_as_text(text):
+        return text
+    if _PLAIN_DATE.fullmatch(text):
+        try:
+            return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            return None
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _plain_item(text: str) -> bool:
+    """Whether ``text``, an item of a flow sequence, is a plain scalar that reads as text (the same tags,
+    places and authors come back in article after article: each is looked at once)."""
+    return bool(text) and _PLAIN_CHARS.fullmatch(text) is not None and not _NOT_FLOW_PLAIN.search(text) \
+        and _reads_as_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _reads_as_text(text: str) -> bool:
+    """Whether PyYAML's implicit resolver makes plain scalar ``text`` a string (not a number, a boolean,
+    a null, a date...)."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
 def too_deep() -> str:

@@ -9,7 +9,12 @@ from typing import Any
 
 import jinja2
 from jinja2.runtime import Macro
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+try:   # markupsafe 3: escape() is Python around this C function, and wraps what it gives in a Markup
+    from markupsafe import _escape_inner
+except ImportError:   # pragma: no cover (markupsafe 2: escape() is the C function itself)
+    _escape_inner = None
 
 from newsgen.errors import Diagnostic, Location
 
@@ -46,11 +51,35 @@ def _unique(dirs: list[Path]) -> list[Path]:
     return out
 
 
+def _escape_output(value: Any) -> str:
+    """What ``{{ value }}`` writes into a page: the text of ``markupsafe.escape(value)``. Jinja joins the
+    pieces of a page (and of a macro, a block) into one string, so a piece need not be a ``Markup``: text
+    (a title, a URL: most of a page's values) is escaped by markupsafe's C function alone, not through
+    ``escape`` and a new ``Markup`` (a third of a microsecond each, a million times in a cold build at
+    10,000 articles). Anything else goes through ``escape`` as before."""
+    if type(value) is str:
+        return _escape_inner(value)   # type: ignore[misc]
+    return escape(value)
+
+
+class _Template(jinja2.Template):
+    """A template whose output expressions escape with :func:`_escape_output` (same text, less work)."""
+
+    @classmethod
+    def _from_namespace(cls, environment: jinja2.Environment, namespace: MutableMapping[str, Any],
+                        globals: MutableMapping[str, Any]) -> jinja2.Template:
+        if _escape_inner is not None and namespace.get("escape") is escape:   # the compiled code's own name
+            namespace["escape"] = _escape_output
+        return super()._from_namespace(environment, namespace, globals)   # type: ignore[misc]
+
+
 class _Environment(jinja2.Environment):
     """Templates get their globals as one plain dict, made when they are loaded, not a ChainMap over
     the environment's: rendering a page copies its template's globals into the page's context, and
     a ChainMap is copied key by key in Python (twice a page). Jinja asks that no global be changed
     once templates are loaded; :func:`make_environment` sets them all before."""
+
+    template_class = _Template
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **d} if d else dict(self.globals)

@@ -56,6 +56,53 @@ _INLINE_PATTERNS = frozenset({"backtick", "escape", "reference", "link", "image_
                               "emphasis2", "strong2"})
 _INLINE = re.compile(r"[\\`*_\[\]!<>&\t\r\x02\x03]| \n|  ")
 
+#: What no Python-Markdown syntax of :data:`EXTENSIONS` needs, anywhere in a body the plain path
+#: (:func:`plain_html`) converts: an inline pattern's character (:data:`_INLINE`'s; the two spaces and
+#: the space before a line's end are looked for apart), ``|`` (tables), ``~`` (fences), a
+#: control character (tabs, carriage returns, the placeholders ``\x02`` ``\x03`` and the rest, which
+#: the normalizer or the serializer may change). ``#`` is looked for apart (a heading's marks).
+_NOT_PLAIN_CHAR = re.compile(r"[\\`*_\[\]!<>&|~\x00-\x09\x0b-\x1f\x7f-\x9f]")
+#: What opens a block at a line's start (searched in the body with a line break before and after it):
+#: an ASCII space (indented code, list continuation), ``-`` ``+`` ``=`` (lists, setext underlines,
+#: rules), digits and a dot (ordered lists); a white line (Python-Markdown drops those); a space before
+#: a line's end (a line break).
+_NOT_PLAIN_LINE = re.compile(r"\n(?:[ \-+=]|\d+\.|[^\S\n]+\n)| \n")
+#: An ATX heading alone in its block, the plain path's only other block: ``## text`` (one to six ``#``,
+#: a space), its text without a ``#``.
+_HEADING = re.compile(r"(#{1,6}) ([^#\n]*)")
+
+
+def plain_html(text: str) -> str | None:
+    """``text``'s HTML as Python-Markdown (:data:`EXTENSIONS`, raw HTML escaped or passed) makes it, for a
+    body of plain paragraphs and headings: blocks parted by blank lines, with nothing
+    :data:`_NOT_PLAIN_CHAR` or :data:`_NOT_PLAIN_LINE` finds, each a paragraph (without a ``#``) or a
+    heading :data:`_HEADING` matches (a wire story is this). None for any other body: Python-Markdown,
+    the renderer of record, converts it. The HTML is Python-Markdown's byte for byte
+    (``tests/test_markdown_plain.py`` compares the two on random and near-plain texts and on every
+    article of the sample site): a paragraph is ``<p>`` and its lines, its leading whitespace dropped;
+    a heading ``<hN>`` and its text, stripped; blocks joined by a newline."""
+    if _NOT_PLAIN_CHAR.search(text) or "  " in text or _NOT_PLAIN_LINE.search(f"\n{text}\n"):
+        return None
+    marks = "#" in text
+    out = []
+    for block in text.split("\n\n"):
+        block = block.strip("\n")
+        if not block:
+            continue
+        if marks and "#" in block:
+            heading = _HEADING.fullmatch(block)
+            if heading is None:
+                return None
+            level, words = heading.groups()
+            words = words.strip()
+            if not words:
+                return None
+            out.append(f"<h{len(level)}>{words}</h{len(level)}>")
+        else:
+            out.append(f"<p>{block.lstrip()}</p>")
+    return "\n".join(out) if out else None
+
+
 #: How deep a body's HTML may nest (an element inside another: emphasis, links, quotes, list items).
 #: Real articles stay under 10; Python's recursion (the serializer's, ours) fails in the hundreds, and
 #: a line of 10,000 '*' around a word would nest 5,000 deep.
@@ -346,7 +393,9 @@ class MarkdownRenderer:
     def cached(self, key: str, text: Callable[[], str], article: Path | None = None) -> str:
         """The HTML of ``text()`` kept under ``key``: read from the cache when there (``text`` is then
         not called), else converted and added to it (one pack file, see :class:`newsgen.cachefile.Pack`,
-        which forked render workers append to side by side)."""
+        which forked render workers append to side by side). A body the plain path converts
+        (:func:`plain_html`) is not kept: converting it costs what reading it back would, and the HTML
+        of 10,000 such bodies was 63 MB written by every cold build."""
         if self._pack is None:
             return self._convert(text(), article)
         cached = self._pack.get(key)
@@ -355,7 +404,12 @@ class MarkdownRenderer:
                 return cached.decode("utf-8")
             except UnicodeDecodeError:
                 pass
-        html = self._convert(text(), article)
+        source = text()
+        if self._plain_md is not None:
+            fast = plain_html(source)
+            if fast is not None:
+                return fast
+        html = self._convert(source, article)
         self._pack.put(key, html.encode("utf-8"))
         return html
 
@@ -363,6 +417,10 @@ class MarkdownRenderer:
         """``text`` as HTML, within :data:`MAX_NESTING` and :data:`MAX_SECONDS`; else
         :class:`MarkdownLimitError`. ``article``: the file the body is of (its photos are named from there)."""
         self.article = article
+        if self._plain_md is not None:   # Python-Markdown as configured here: the plain path makes its HTML
+            fast = plain_html(text)
+            if fast is not None:
+                return fast
         converter = self._plain_md if self._plain_md is not None and not _INLINE.search(text) else self._md
         try:
             with _time_limit(MAX_SECONDS):

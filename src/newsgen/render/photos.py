@@ -94,6 +94,8 @@ class ImageRef:
 
 def find_images(body: str) -> list[ImageRef]:
     """Every image of a Markdown body, in order (inline and reference style; none in fenced code)."""
+    if "![" not in body:   # every image, inline or by reference, is written '![': most bodies have none
+        return []
     lines = body.split("\n")
     defs: dict[str, tuple[str, str]] = {}
     fenced = False
