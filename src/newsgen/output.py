@@ -473,11 +473,17 @@ class OutputWriter:
         """Delete the previous output, moved aside by :meth:`commit` (slow for big sites: its own step).
 
         With ``keep``, it is kept as the spare the next build updates in place (:func:`spare_path`)
-        instead, and only an older spare is deleted. With ``background``, a detached process deletes
-        it, so the build returns as soon as the new output is in place (the command line does this;
-        a killed deleter's leftovers are removed by the next build, as any ``.NAME.old-*``).
+        instead, and only an older spare is deleted; a build that had no previous output (into a fresh
+        folder) makes the spare as a copy of the new one (hard links, see :func:`make_spare`): else the
+        first rebuild after it assembled a whole tree, 5 s of a one-page change at 100,000 articles. With
+        ``background``, a detached process deletes it, so the build returns as soon as the new output is
+        in place (the command line does this; a killed deleter's leftovers are removed by the next
+        build, as any ``.NAME.old-*``).
         """
         previous, self._previous = self._previous, None
+        if keep and previous is None and self._committed and not os.path.lexists(spare_path(self.output)):
+            _copy_as_spare(self.output, self._lock)
+            return
         spare = spare_path(self.output)
         doomed: list[Path] = []
         try:
@@ -996,26 +1002,34 @@ def make_spare(output: Path) -> bool:
 
     The spare is the output before the current one (see :class:`OutputWriter`); a copy of the current
     output is one too: the next build finds every page there already the output's own, and brings
-    the rest up to date as usual. A build into a fresh output leaves no spare, so its next build
-    assembles a whole tree (seconds at 10,000 pages); a long-lived process (``newsgen serve``'s build
-    worker) makes one while it waits for the next change instead. The copy is made under the build
+    the rest up to date as usual. A build into a fresh output makes one as it ends (see
+    :meth:`OutputWriter.remove_previous`); where there is none still (it could not be made, or was
+    deleted), a long-lived process (``newsgen serve``'s build worker) makes one while it waits for the
+    next change, rather than have the next build assemble a whole tree. The copy is made under the build
     lock in a ``.NAME.tmp-*`` folder and renamed when complete, so a killed copy is cleaned up as any
     killed build's leftovers are. False, with nothing left behind, when there is a spare already, no
     output, another build running, or a file that cannot be linked (another file system)."""
     output = output_target(output)
-    spare = spare_path(output)
-    if os.path.lexists(spare) or not carries_marker(output):
+    if os.path.lexists(spare_path(output)) or not carries_marker(output):
         return False
     try:
         with build_lock(output) as lock:
-            tmp = new_folder(output, "tmp", lock, leftover=False)
-            try:
-                _link_tree(str(output), str(tmp))
-                os.rename(tmp, spare)
-            except OSError:
-                remove_tree(tmp)
-                return False
+            return _copy_as_spare(output, lock)
     except (NewsgenError, OSError):
+        return False
+
+
+def _copy_as_spare(output: Path, lock: int | None) -> bool:
+    """:func:`make_spare`'s copy, the build lock held (``lock``); True when made."""
+    try:
+        tmp = new_folder(output, "tmp", lock, leftover=False)
+    except OSError:
+        return False
+    try:
+        _link_tree(str(output), str(tmp))
+        os.rename(tmp, spare_path(output))
+    except OSError:
+        remove_tree(tmp)
         return False
     return True
 

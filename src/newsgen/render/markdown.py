@@ -425,6 +425,8 @@ class Body:
             except MarkdownLimitError as exc:
                 self._failed = Diagnostic(self.where or Location(Path("<body>")), str(exc))
                 raise NewsgenError(self._failed) from None
+            if self._get is not None:   # converted: the Markdown is read again if asked for, not kept
+                self._source = None
         return self._html
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ from urllib.parse import unquote
 from newsgen import cachefile
 from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
-from newsgen.content import WAITING_PHOTO, file_digest, with_digest
+from newsgen.content import WAITING_PHOTO, file_digest, may_show_images, with_digest
 
 #: File name endings of the images newsgen publishes as photos.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
@@ -657,7 +657,7 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
             images, sources = record[1], record[2]
         else:
             images = [[ref.src, ref.alt, ref.line] for ref in find_images(article.body)
-                      if is_photo(ref.src) or is_svg(ref.src)]
+                      if is_photo(ref.src) or is_svg(ref.src)] if may_show_images(article) else []
             sources = None
         lead_src = article.extra.get("image") if isinstance(article.extra.get("image"), str) else None
         entries = [(lead_src, "", 0)] if lead_src else []
