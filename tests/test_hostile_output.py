@@ -221,7 +221,7 @@ def test_a_build_killed_at_any_point_leaves_only_what_the_next_one_recognises(tm
         (made / "2025" / "index.html").write_bytes(b"half")
         aside = new_folder(out, "old", lock.fileno())   # killed mid-swap, with a leftover file
     build(site, out, search=False)
-    assert sorted(os.listdir(tmp_path)) == [".build.spare", ".build.tmp-theirs00", "build", "site"]   # (the first's spare)
+    assert sorted(os.listdir(tmp_path)) == [".build.spare", ".build.tmp-theirs00", "build", "site"]   # (its spare)
     assert tree(theirs) == before
     assert not made.exists() and not aside.exists()
 
