@@ -1034,14 +1034,31 @@ def _copy_as_spare(output: Path, lock: int | None) -> bool:
     return True
 
 
-def _link_tree(source: str, target: str) -> None:
-    """Hard-link every file under ``source`` to the same place under the existing folder ``target``."""
+def _link_tree(source: str, target: str, threads: int = 4) -> None:
+    """Hard-link every file under ``source`` to the same place under the existing folder ``target``.
+
+    The folders are made first, then the files linked by a few threads at once, folder by folder:
+    ``link`` waits on the file system, not on Python (150,000 pages' links took 9 s of system time
+    one by one)."""
+    folders: list[tuple[str, str, list[str]]] = []
     for folder, _dirs, names in os.walk(source):
         here = os.path.join(target, os.path.relpath(folder, source))
         if folder != source:
             os.mkdir(here)
+        if names:
+            folders.append((folder, here, names))
+
+    def link(job: tuple[str, str, list[str]]) -> None:
+        folder, here, names = job
         for name in names:
             os.link(os.path.join(folder, name), os.path.join(here, name))
+
+    if len(folders) < 2:
+        for job in folders:
+            link(job)
+        return
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(link, folders))   # (an OSError of any is raised here)
 
 
 def _adopt_spare(output: Path, tmp: Path) -> bool:

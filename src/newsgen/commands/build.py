@@ -345,7 +345,7 @@ class _Build:
                            "articles": len(self.model.posts),
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
                                         for d in self.diagnostics.warnings]}
-        state.put(self.key, written.state())
+        state.put(self.key, written.state(), journal="pages")   # (what changed, while it is little)
         self.changes.save(state, self.key, [page.path for page in self.pages], self.reads,
                           dirty=[page.path for page in self.dirty],
                           lost=self.manifest.pages.keys() - written.pages.keys())

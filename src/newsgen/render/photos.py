@@ -553,7 +553,7 @@ class Photos:
                            and not os.path.lexists(self.cache_dir / UNSWEPT))
         made = PhotoRecords(self._used, records, self.stamp)
         if made.value() != self.records.value():
-            self.state.put(PhotoRecords.SECTION, made.value())
+            self.state.put(PhotoRecords.SECTION, made.value(), journal="articles")
         self.records = made
 
     def prune(self, keep: Iterable[Photo] = ()) -> None:
