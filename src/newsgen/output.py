@@ -226,6 +226,8 @@ class OutputWriter:
         self._linked: tuple[str, os.stat_result] | None = None
         self._folders: set[str] = set()   # folders of the fresh tree made (or found) by this process
         self._real: set[str] = set()      # folders of the tree updated in place found real (no links)
+        #: the copy of the output that copy_ahead() is making: (its thread, its folder, its error if any)
+        self._copying: tuple[threading.Thread, Path, list[OSError]] | None = None
 
     # -- writing
     def claim(self, path: str, what: str = "a page") -> str:
@@ -482,7 +484,9 @@ class OutputWriter:
         """
         previous, self._previous = self._previous, None
         if keep and previous is None and self._committed and not os.path.lexists(spare_path(self.output)):
-            _copy_as_spare(self.output, self._lock)
+            if self._copying is None:
+                self.copy_ahead()
+            self._end_copy(keep=True)
             return
         spare = spare_path(self.output)
         doomed: list[Path] = []
@@ -605,6 +609,44 @@ class OutputWriter:
             return None
         return Entry(fingerprint, st.st_size, st.st_mtime_ns, st.st_ino)
 
+    def copy_ahead(self) -> None:
+        """After :meth:`commit`, when there was no previous output (a build into a fresh folder): start
+        copying the new output as the spare (:meth:`remove_previous` ends it), in a thread, so that the
+        kernel makes the links while the build writes its state."""
+        if not self._committed or self._previous is not None or self._copying is not None \
+                or os.path.lexists(spare_path(self.output)):
+            return
+        try:
+            tmp = new_folder(self.output, "tmp", self._lock, leftover=False)
+        except OSError:
+            return
+        failed: list[OSError] = []
+
+        def copy() -> None:
+            try:
+                _link_tree(str(self.output), str(tmp))
+            except OSError as exc:
+                failed.append(exc)
+
+        thread = threading.Thread(target=copy, name="newsgen-spare", daemon=True)
+        thread.start()
+        self._copying = (thread, tmp, failed)
+
+    def _end_copy(self, keep: bool) -> None:
+        """Wait for :meth:`copy_ahead`'s copy; with ``keep``, make it the spare when whole, else delete it."""
+        if self._copying is None:
+            return
+        thread, tmp, failed = self._copying
+        self._copying = None
+        thread.join()
+        try:
+            if keep and not failed and not os.path.lexists(spare_path(self.output)):
+                os.rename(tmp, spare_path(self.output))
+                return
+        except OSError:
+            pass
+        remove_tree(tmp)
+
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""
         if not self._committed:
@@ -612,6 +654,7 @@ class OutputWriter:
 
     def close(self) -> None:
         """Let another build write this output (the lock is released)."""
+        self._end_copy(keep=False)
         _active.discard(self)
         self._unlock()
 
