@@ -248,8 +248,12 @@ def test_articles_read_by_workers_hold_no_body_but_give_it_from_their_file(site:
         results.extend(job(i) for i in range(count))
         return 1
 
-    together, _ = content.load_articles(site, run=serial)
+    from newsgen.render.views import derive
+
+    together, _ = content.load_articles(site, run=serial, derive=derive)
     assert len(together) == len(alone) > 2
+    for light, whole in zip(together, alone, strict=True):   # derived while the body was at hand, if no image
+        assert content.derived_ahead(light) == (None if "![" in whole.body else derive(whole))
     for light, whole in zip(together, alone, strict=True):
         assert "body" not in light.__dict__
         assert content.body_of(light) == whole.body and "body" not in light.__dict__   # read, not kept
