@@ -23,8 +23,7 @@ from typing import Any
 
 import orjson
 
-#: how the state's JSON is written (a caller that encodes a part of a section ahead, as an orjson Fragment, uses them)
-JSON_OPTIONS = _OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
             | orjson.OPT_PASSTHROUGH_SUBCLASS)
 
 

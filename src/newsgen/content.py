@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 import yaml
 
 from newsgen import cachefile
@@ -657,9 +656,7 @@ class ArticleCache:
         self._whole_derived: set[str] = set()        # derived keys the whole holds
         #: entries already decoded, with what they gave (a cache kept in memory by a session: Articles
         #: are immutable, so the next build takes the same objects)
-        self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...], Any]] = {}
-        #: the digest of each entry this read put (kept as its JSON: see put())
-        self._digests: dict[str, str | None] = {}
+        self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] = {}
         #: why every article file is read (None when the cache was read): for the build's progress line
         self.cold: str | None = state.problem or ("the article cache cannot be read" if state.has("articles")
                                                   else "no article cache")
@@ -706,19 +703,18 @@ class ArticleCache:
         """The cached article and problems of ``path`` when its identity (stat'ed unless given) is the cached one."""
         key = _key(path, site)
         self._seen.add(key)
-        stored = self._entries.get(key)
-        if stored is None:
+        entry = self._entries.get(key)
+        if entry is None:
             return None
         if identity is None:
             identity = self._identity(path)
         made = self._made.get(key)
-        if made is not None and made[0] is stored:   # decoded by an earlier build of this session
-            if made[3] != identity:
+        if made is not None and made[0] is entry:   # decoded by an earlier build of this session
+            if entry[0] != identity:
                 return None
             self.hits += 1
             return made[1], list(made[2])
         try:
-            entry = orjson.loads(stored.contents) if isinstance(stored, orjson.Fragment) else stored
             cached_identity, row, rows = entry
             if cached_identity != identity:
                 return None
@@ -726,7 +722,7 @@ class ArticleCache:
             problems = _problems_from_rows(rows) if rows else []   # most articles have none
         except (KeyError, TypeError, ValueError, IndexError):
             return None
-        self._made[key] = (stored, article, tuple(problems), cached_identity)
+        self._made[key] = (entry, article, tuple(problems))
         self.hits += 1
         return article, problems
 
@@ -734,39 +730,31 @@ class ArticleCache:
         key = _key(path, site)
         self._seen.add(key)
         self._changed = True
-        self._drop(key, self._entries.get(key))
+        self._drop(self._entries.get(key))
         row = _article_to_row(article) if article is not None else None
         if article is not None and row is None:
             self._entries.pop(key, None)   # a value JSON would not give back (2025: x): read it every time
             self._delta[key] = None
             return
-        entry = [self._identity(path), row, [[str(d.location.path), d.location.line, d.location.col, d.message,
-                                              d.severity.value] for d in problems]]
-        # kept as the JSON the state writes as it is (an orjson Fragment): a cold build of 100,000 articles
-        # held their entries as lists of lists until its end, a quarter of a gigabyte
-        self._digests[key] = _entry_digest(entry)
-        try:
-            entry = orjson.Fragment(orjson.dumps(entry, default=_tag, option=cachefile.JSON_OPTIONS))
-        except TypeError:
-            pass
-        self._entries[key] = self._delta[key] = entry
+        self._entries[key] = self._delta[key] = [
+            self._identity(path), row,
+            [[str(d.location.path), d.location.line, d.location.col, d.message, d.severity.value] for d in problems]]
 
     def forget_others(self) -> None:
         """Drop the entries of files not seen in this read (deleted or renamed), and what was derived
         from contents no file has any more."""
         gone = [k for k in self._entries if k not in self._seen]
         for key in gone:
-            self._drop(key, self._entries.pop(key))
+            self._drop(self._entries.pop(key))
             self._made.pop(key, None)
             self._delta[key] = None
         self._changed |= bool(gone)
-        digests = {self._digests.get(k) if isinstance(e, orjson.Fragment) else _entry_digest(e)
-                   for k, e in self._entries.items()}
+        digests = {_entry_digest(e) for e in self._entries.values()}
         self.derived = {k: v for k, v in self.derived.items() if k in digests}
         self._derived_count = len(self.derived)
 
-    def _drop(self, key: str, entry: Any) -> None:
-        digest = self._digests.get(key) if isinstance(entry, orjson.Fragment) else _entry_digest(entry)
+    def _drop(self, entry: Any) -> None:
+        digest = _entry_digest(entry)
         if digest is not None:
             self.dropped.add(digest)
 
