@@ -468,6 +468,31 @@ def test_a_pack_reads_back_what_was_put_and_ignores_what_does_not_read_back_whol
     assert pack.path.stat().st_size < len(data)
 
 
+def test_a_pack_forgets_keys_without_reading_its_headers_again_unless_another_process_appended(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A one-page rebuild at 100,000 articles read the pack's 100,000 headers again to forget one body:
+    the index this process made stands while no other process has appended to the file since."""
+    from newsgen.cachefile import Pack
+
+    pack = Pack(tmp_path / "p")
+    for i in range(50):
+        pack.put(f"k{i}", b"x" * 100)
+    assert pack.get("k0") == b"x" * 100   # (the index made: one read of the headers)
+    pack.put("k50", b"y" * 100)
+    scans: list[int] = []
+    real = Pack._scan
+    monkeypatch.setattr(Pack, "_scan", lambda self: scans.append(1) or real(self))
+    pack.discard(["k1"])
+    assert not scans
+    assert (pack.get("k1"), pack.get("k50")) == (None, b"y" * 100)
+    Pack(tmp_path / "p").put("k99", b"from another process")
+    pack.discard(["k2"])
+    assert scans   # the file grew meanwhile: read again, and what the other process put kept
+    fresh = Pack(tmp_path / "p")
+    assert (fresh.get("k99"), fresh.get("k0"), fresh.get("k1")) == (b"from another process", b"x" * 100, b"x" * 100)
+    assert (pack.get("k99"), pack.get("k2")) == (b"from another process", None)
+
+
 def test_related_articles_are_scored_again_only_when_places_topics_or_tags_change(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from newsgen.render import related as related_mod

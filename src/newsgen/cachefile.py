@@ -79,6 +79,7 @@ class Pack:
         self.folder = folder
         self.path = folder / "pack"
         self._index: dict[str, tuple[int, int, bytes]] | None = None   # key -> (offset, length, digest)
+        self._covered = -1   # the size of the file the index was made of, and this process's appends since
         self._reader: int | None = None
         self._writer: tuple[int, int] | None = None   # (pid, fd): a forked worker opens its own
 
@@ -110,7 +111,7 @@ class Pack:
     def get(self, key: str) -> bytes | None:
         """The blob kept under ``key``; None when there is none (or it does not read back whole)."""
         if self._index is None:
-            self._index = self._scan()[0]
+            self._index, self._covered = self._scan()
         found = self._index.get(key)
         if found is None:
             return None
@@ -138,6 +139,7 @@ class Pack:
                 # where it went: this descriptor's offset, just past it (other writers move their own)
                 end = os.lseek(self._writer[1], 0, os.SEEK_CUR)
                 self._index[key] = (end - len(data), len(data), digest)
+                self._covered = end if end == self._covered + len(record) else -1   # (another wrote too)
         except OSError:
             pass
 
@@ -159,9 +161,16 @@ class Pack:
 
     def _compact(self, live: Callable[[str], bool]) -> None:
         self.close()
-        index, size = self._scan()
+        try:   # the index this process has is the file's when no other process appended since
+            size = os.stat(self.path).st_size
+        except OSError:
+            size = -2
+        if self._index is not None and size == self._covered:
+            index = self._index
+        else:
+            index, size = self._scan()
         kept = {key: at for key, at in index.items() if live(key)}
-        self._index = kept
+        self._index, self._covered = kept, size
         if sum(length for _, length, _ in kept.values()) * 2 >= size:
             return
         try:
@@ -173,7 +182,7 @@ class Pack:
         except OSError:
             return
         write(self.path, b"".join(parts))
-        self._index = None
+        self._index, self._covered = None, -1
 
     def close(self) -> None:
         """Close the files this process opened (the index is kept)."""

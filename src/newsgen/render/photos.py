@@ -540,12 +540,16 @@ class Photos:
         not the state's already."""
         if self.state is None or self.cache_dir is None:
             return
-        kept = self.records.articles
+        kept, made_now = self.records.articles, self.articles
         records = {}
         for article in articles:
             where = article.path.as_posix()
-            found = self.articles.get(where) or kept.get(where)
-            if found is not None and _record_ok(found) and found[0] == file_digest(article):
+            found = made_now.get(where)   # (made by prepare() this build: of their shape)
+            if found is None:
+                found = kept.get(where)
+                if found is not None and not _record_ok(found):
+                    continue
+            if found is not None and found[0] == file_digest(article):
                 records[where] = found
         # the same photos as the last build that swept, under the same settings, nothing encoded since:
         # the cache holds exactly their derivatives, and prune() does not list it (thousands of names)
