@@ -659,6 +659,10 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
         record = kept.get(where) if digest else None
         if record is not None and record[0] == digest and _record_ok(record):
             images, sources = record[1], record[2]
+            if not images and not sources and not isinstance(article.extra.get("image"), str):
+                photos.articles[where] = record   # no photo, as recorded: the record itself (most articles)
+                out.articles.append(article)
+                continue
         else:
             images = [[ref.src, ref.alt, ref.line] for ref in find_images(article.body)
                       if is_photo(ref.src) or is_svg(ref.src)] if may_show_images(article) else []
