@@ -411,7 +411,7 @@ def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path
 
     build(site, tmp_path / "out")
     bodies = site / CACHE_DIR / "bodies"
-    assert [p.name for p in bodies.iterdir()] == ["pack"]      # one file, not one a body
+    assert {p.name for p in bodies.iterdir()} <= {"pack", "pack.index"}   # one file (and its index), not one a body
     before = kept()
     assert len(before) == 5                                  # one per published article
     _body(site)
@@ -423,7 +423,7 @@ def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path
     (site / CACHE_DIR / sections(site)["articles"]).unlink()   # a build that reads every article keeps only theirs
     touch_later(first_article(site))
     build(site, tmp_path / "out")
-    assert [p.name for p in bodies.iterdir()] == ["pack"]
+    assert {p.name for p in bodies.iterdir()} == {"pack", "pack.index"}
     # the HTML of the edited and deleted bodies forgotten; their records dropped once they are most of the file
     live = Pack(bodies)
     live.retain(renderer_keys(site))
@@ -481,7 +481,7 @@ def test_a_pack_forgets_keys_without_reading_its_headers_again_unless_another_pr
     pack.put("k50", b"y" * 100)
     scans: list[int] = []
     real = Pack._scan
-    monkeypatch.setattr(Pack, "_scan", lambda self: scans.append(1) or real(self))
+    monkeypatch.setattr(Pack, "_scan", lambda self, saved=False: scans.append(1) or real(self, saved))
     pack.discard(["k1"])
     assert not scans
     assert (pack.get("k1"), pack.get("k50")) == (None, b"y" * 100)
@@ -489,8 +489,38 @@ def test_a_pack_forgets_keys_without_reading_its_headers_again_unless_another_pr
     pack.discard(["k2"])
     assert scans   # the file grew meanwhile: read again, and what the other process put kept
     fresh = Pack(tmp_path / "p")
-    assert (fresh.get("k99"), fresh.get("k0"), fresh.get("k1")) == (b"from another process", b"x" * 100, b"x" * 100)
+    assert (fresh.get("k99"), fresh.get("k0"), fresh.get("k1")) == (b"from another process", b"x" * 100, None)
     assert (pack.get("k99"), pack.get("k2")) == (b"from another process", None)
+
+
+def test_a_pack_s_index_kept_beside_it_spares_the_next_process_reading_every_header(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The index a process made is kept beside the pack when it forgets keys: the next process reads it
+    and only the headers of what was appended since; an index of another file (the pack written again)
+    is not used."""
+    import os as os_mod
+
+    from newsgen.cachefile import Pack
+
+    pack = Pack(tmp_path / "p")
+    for i in range(50):
+        pack.put(f"k{i}", f"第{i}篇".encode() * 40)
+    assert pack.get("k0") == "第0篇".encode() * 40
+    pack.discard(["k1"])
+    assert (tmp_path / "p" / Pack.INDEX).is_file()
+    Pack(tmp_path / "p").put("new", b"appended since")
+    reads: list[int] = []
+    real = os_mod.pread
+    monkeypatch.setattr(os_mod, "pread", lambda fd, n, at: reads.append(at) or real(fd, n, at))
+    fresh = Pack(tmp_path / "p")
+    assert (fresh.get("new"), fresh.get("k7"), fresh.get("k1")) == (b"appended since", "第7篇".encode() * 40, None)
+    assert len(reads) <= 4   # the appended record's header, then three blobs
+    monkeypatch.setattr(os_mod, "pread", real)
+    data = pack.path.read_bytes()
+    pack.path.unlink()
+    pack.path.write_bytes(data)   # the same bytes in another file: its index read again from the headers
+    again = Pack(tmp_path / "p")
+    assert (again.get("k1"), again.get("new")) == ("第1篇".encode() * 40, b"appended since")
 
 
 def test_related_articles_are_scored_again_only_when_places_topics_or_tags_change(

@@ -71,28 +71,39 @@ class Pack:
     :meth:`retain`/:meth:`discard` when they are the larger part of the file, which is then
     written again whole (atomically). One file rather than a file a blob: a cold build of 10,000
     articles wrote 10,000 files (create, write, rename each).
+
+    The index is kept beside the file (``pack.index``, written when :meth:`retain`/:meth:`discard`
+    find the file as this process indexed it), with the file's inode and the offset where the records
+    it indexes end: the next process reads it and the headers of the records appended since, not
+    every header (100,000 ``pread`` calls, 0.2 to 1.5 s of a one-page rebuild at 100,000 articles).
     """
 
     HEADER = 160   # bytes read for a header: a key and a digest of 64 characters, a length
+    INDEX = "pack.index"
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / "pack"
         self._index: dict[str, tuple[int, int, bytes]] | None = None   # key -> (offset, length, digest)
+        self._end: tuple[int, int] = (-1, 0)   # the inode of the file scanned, and where its whole records end
+        self._saved_end = -1   # where the records the index kept beside the file indexes end (-1: none read)
         self._covered = -1   # the size of the file the index was made of, and this process's appends since
         self._reader: int | None = None
         self._writer: tuple[int, int] | None = None   # (pid, fd): a forked worker opens its own
 
-    def _scan(self) -> tuple[dict[str, tuple[int, int, bytes]], int]:
-        """The index of the file as it is now, and its size."""
+    def _scan(self, saved: bool = False) -> tuple[dict[str, tuple[int, int, bytes]], int]:
+        """The index of the file as it is now, and its size; ``saved``: from the index kept beside it
+        (when it is of this file) and the headers after it."""
         index: dict[str, tuple[int, int, bytes]] = {}
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except OSError:
             return index, 0
         try:
-            size = os.fstat(fd).st_size
-            at = 0
+            st = os.fstat(fd)
+            size, at = st.st_size, 0
+            if saved:
+                index, at = self._saved(st)
             while at < size:
                 head = os.pread(fd, self.HEADER, at)
                 line, found, _ = head.partition(b"\n")
@@ -106,12 +117,37 @@ class Pack:
                 at = start + length
         finally:
             os.close(fd)
+        self._end = (st.st_ino, at)
         return index, size
+
+    def _saved(self, st: os.stat_result) -> tuple[dict[str, tuple[int, int, bytes]], int]:
+        """The index kept beside the file, and where the records it indexes end, when it is of this
+        file (its inode, no longer than it); else none."""
+        try:
+            kept = read_json(self.folder / self.INDEX)
+            if kept["inode"] == st.st_ino and 0 <= kept["end"] <= st.st_size:
+                self._saved_end = int(kept["end"])
+                return ({key: (at, length, digest.encode("ascii")) for key, (at, length, digest) in
+                         kept["records"].items()}, int(kept["end"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        return {}, 0
+
+    def _keep_index(self, index: dict[str, tuple[int, int, bytes]]) -> None:
+        """Write ``index`` beside the file, when the file is still as this process indexed it."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return
+        if self._covered != st.st_size or self._end[0] != st.st_ino:
+            return
+        write_json(self.folder / self.INDEX, {"inode": st.st_ino, "end": st.st_size, "records": {
+            key: [at, length, digest.decode("ascii")] for key, (at, length, digest) in index.items()}})
 
     def get(self, key: str) -> bytes | None:
         """The blob kept under ``key``; None when there is none (or it does not read back whole)."""
         if self._index is None:
-            self._index, self._covered = self._scan()
+            self._index, self._covered = self._scan(saved=True)
         found = self._index.get(key)
         if found is None:
             return None
@@ -148,7 +184,7 @@ class Pack:
         keep = set(keys)
         self._compact(lambda key: key in keep)
         for entry in os.scandir(self.folder) if self.folder.is_dir() else ():
-            if entry.name != self.path.name:   # (another newsgen's cache files: one a blob)
+            if entry.name not in (self.path.name, self.INDEX):   # (another newsgen's cache files: one a blob)
                 try:
                     os.unlink(entry.path)
                 except OSError:
@@ -168,10 +204,12 @@ class Pack:
         if self._index is not None and size == self._covered:
             index = self._index
         else:
-            index, size = self._scan()
+            index, size = self._scan(saved=True)
         kept = {key: at for key, at in index.items() if live(key)}
         self._index, self._covered = kept, size
         if sum(length for _, length, _ in kept.values()) * 2 >= size:
+            if len(kept) != len(index) or size != self._saved_end:
+                self._keep_index(kept)
             return
         try:
             with open(self.path, "rb") as f:
