@@ -230,3 +230,34 @@ def test_a_build_parses_the_configuration_once(site: Path, tmp_path: Path, monke
         assert loads == [site]
         (site / "articles" / "added.md").write_text("---\ntitle: 新增\ndate: 2025-08-01\n---\n\n正文。\n",
                                                     encoding="utf-8")
+
+
+def test_articles_read_by_workers_hold_no_body_but_give_it_from_their_file(site: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    """A cold build's readers hand back articles without their bodies (a build of 100,000 articles held
+    them all until its end): each body is read again from its file where it is needed, not kept, and is
+    the body one process reads; whether a body shows an image is known without reading it."""
+    from newsgen import content
+
+    (site / "articles" / "pictured.md").write_text(
+        "---\ntitle: 有图\ndate: 2025-07-01\n---\n\n正文。\n\n![图](a.jpg)\n", encoding="utf-8")
+    alone, _ = content.load_articles(site)
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+
+    def serial(count: int, job, results: list, **_: object) -> int:   # a runner, in this process
+        results.extend(job(i) for i in range(count))
+        return 1
+
+    from newsgen.render.views import derive
+
+    together, _ = content.load_articles(site, run=serial, derive=derive)
+    assert len(together) == len(alone) > 2
+    for light, whole in zip(together, alone, strict=True):   # derived while the body was at hand, if no image
+        assert content.derived_ahead(light) == (None if "![" in whole.body else derive(whole))
+    for light, whole in zip(together, alone, strict=True):
+        assert "body" not in light.__dict__
+        assert content.body_of(light) == whole.body and "body" not in light.__dict__   # read, not kept
+        assert content.may_show_images(light) == content.may_show_images(whole) == ("![" in whole.body)
+        assert light.body == whole.body
+    assert together == alone
+    assert any(content.may_show_images(a) for a in together) and not all(content.may_show_images(a) for a in together)

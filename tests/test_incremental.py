@@ -414,7 +414,7 @@ def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path
         path.write_text(path.read_text(encoding="utf-8") + "\n一段*强调*的正文。\n", encoding="utf-8")
     build(site, tmp_path / "out")
     bodies = site / CACHE_DIR / "bodies"
-    assert [p.name for p in bodies.iterdir()] == ["pack"]      # one file, not one a body
+    assert {p.name for p in bodies.iterdir()} <= {"pack", "pack.index"}   # one file (and its index), not one a body
     before = kept()
     assert len(before) == 5                                  # one per published article
     _body(site)
@@ -426,7 +426,7 @@ def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path
     (site / CACHE_DIR / sections(site)["articles"]).unlink()   # a build that reads every article keeps only theirs
     touch_later(first_article(site))
     build(site, tmp_path / "out")
-    assert [p.name for p in bodies.iterdir()] == ["pack"]
+    assert {p.name for p in bodies.iterdir()} == {"pack", "pack.index"}
     # the HTML of the edited and deleted bodies forgotten; their records dropped once they are most of the file
     live = Pack(bodies)
     live.retain(renderer_keys(site))
@@ -469,6 +469,61 @@ def test_a_pack_reads_back_what_was_put_and_ignores_what_does_not_read_back_whol
     again.retain(["b"])                                       # most of the file dead: written again
     assert Pack(tmp_path / "p").get("a") is None and Pack(tmp_path / "p").get("b") == "二".encode()
     assert pack.path.stat().st_size < len(data)
+
+
+def test_a_pack_forgets_keys_without_reading_its_headers_again_unless_another_process_appended(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A one-page rebuild at 100,000 articles read the pack's 100,000 headers again to forget one body:
+    the index this process made stands while no other process has appended to the file since."""
+    from newsgen.cachefile import Pack
+
+    pack = Pack(tmp_path / "p")
+    for i in range(50):
+        pack.put(f"k{i}", b"x" * 100)
+    assert pack.get("k0") == b"x" * 100   # (the index made: one read of the headers)
+    pack.put("k50", b"y" * 100)
+    scans: list[int] = []
+    real = Pack._scan
+    monkeypatch.setattr(Pack, "_scan", lambda self, saved=False: scans.append(1) or real(self, saved))
+    pack.discard(["k1"])
+    assert not scans
+    assert (pack.get("k1"), pack.get("k50")) == (None, b"y" * 100)
+    Pack(tmp_path / "p").put("k99", b"from another process")
+    pack.discard(["k2"])
+    assert scans   # the file grew meanwhile: read again, and what the other process put kept
+    fresh = Pack(tmp_path / "p")
+    assert (fresh.get("k99"), fresh.get("k0"), fresh.get("k1")) == (b"from another process", b"x" * 100, None)
+    assert (pack.get("k99"), pack.get("k2")) == (b"from another process", None)
+
+
+def test_a_pack_s_index_kept_beside_it_spares_the_next_process_reading_every_header(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The index a process made is kept beside the pack when it forgets keys: the next process reads it
+    and only the headers of what was appended since; an index of another file (the pack written again)
+    is not used."""
+    import os as os_mod
+
+    from newsgen.cachefile import Pack
+
+    pack = Pack(tmp_path / "p")
+    for i in range(50):
+        pack.put(f"k{i}", f"第{i}篇".encode() * 40)
+    assert pack.get("k0") == "第0篇".encode() * 40
+    pack.discard(["k1"])
+    assert (tmp_path / "p" / Pack.INDEX).is_file()
+    Pack(tmp_path / "p").put("new", b"appended since")
+    reads: list[int] = []
+    real = os_mod.pread
+    monkeypatch.setattr(os_mod, "pread", lambda fd, n, at: reads.append(at) or real(fd, n, at))
+    fresh = Pack(tmp_path / "p")
+    assert (fresh.get("new"), fresh.get("k7"), fresh.get("k1")) == (b"appended since", "第7篇".encode() * 40, None)
+    assert len(reads) <= 4   # the appended record's header, then three blobs
+    monkeypatch.setattr(os_mod, "pread", real)
+    data = pack.path.read_bytes()
+    pack.path.unlink()
+    pack.path.write_bytes(data)   # the same bytes in another file: its index read again from the headers
+    again = Pack(tmp_path / "p")
+    assert (again.get("k1"), again.get("new")) == ("第1篇".encode() * 40, b"appended since")
 
 
 def test_related_articles_are_scored_again_only_when_places_topics_or_tags_change(
@@ -598,12 +653,29 @@ def test_an_article_added_rewrites_its_years_sitemap_and_its_months_archive_only
     assert "archive/2025/07/index.html" not in again.rendered_paths
 
 
-def test_a_spare_made_from_the_output_lets_the_next_build_take_the_delta_path(site: Path, tmp_path: Path):
-    """newsgen serve's worker makes a spare after its first build (into a fresh folder, which leaves
-    none): the next build then updates it in place, looking only at what the edit reaches."""
+def test_a_build_into_a_fresh_folder_leaves_a_spare_so_the_next_build_takes_the_delta_path(
+        site: Path, tmp_path: Path):
+    """A build into a fresh folder (no previous output to keep) makes the spare as a copy of its output
+    (as newsgen serve's worker does where there is none): the next build then updates it in place,
+    looking only at what the edit reaches and rendering only what it changed."""
+    out = tmp_path / "out"
+    first = build(site, out)
+    page = "2024/12/nanchang-dongji-gongshui/index.html"
+    assert spare_path(out).is_dir() and not make_spare(out)   # one is enough
+    assert (spare_path(out) / page).stat().st_ino == (out / page).stat().st_ino
+    _body(site)
+    again = build(site, out)
+    assert again.checked < (again.pages + again.files) / 2 and page in again.rendered_paths
+    assert len(again.rendered_paths) < first.rendered / 2
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
+
+
+def test_make_spare_makes_one_where_there_is_none(site: Path, tmp_path: Path):
+    """newsgen serve's worker makes a spare while it waits, where there is none (deleted, or it could
+    not be made): the next build then updates it in place."""
     out = tmp_path / "out"
     build(site, out)
-    assert not spare_path(out).exists()
+    shutil.rmtree(spare_path(out))
     assert make_spare(out) and not make_spare(out)          # made once; one is enough
     page = "2024/12/nanchang-dongji-gongshui/index.html"
     assert (spare_path(out) / page).stat().st_ino == (out / page).stat().st_ino

@@ -122,3 +122,21 @@ def test_a_build_runs_no_full_collection_and_leaves_the_collector_as_it_was(tmp_
         gc.callbacks.remove(seen)
         gc.unfreeze()
     assert full == []
+
+
+def test_articles_read_by_worker_processes_give_the_golden_site(pooled: None, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch):
+    """Readers in workers hand back articles without their bodies, with what is derived of them made
+    there: the site is the golden one, from scratch and again from the cache."""
+    from newsgen import content
+
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "PARALLEL_CHUNK", 3)
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    out = tmp_path / "build"
+    build(site, out, search=False)
+    assert generated_files(out) == files_of(GOLDEN)
+    shutil.rmtree(out)
+    build(site, out, search=False)
+    assert generated_files(out) == files_of(GOLDEN)

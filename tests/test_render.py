@@ -78,6 +78,26 @@ def test_markdown_renders_headings_tables_and_is_lazy():
     assert renderer.convert("*x*") == "<p><em>x</em></p>"   # the instance is reset between documents
 
 
+def test_a_body_read_from_its_file_and_kept_in_the_cache_holds_neither_its_markdown_nor_its_html(tmp_path: Path):
+    """A render worker converts thousands of bodies: a body whose Markdown it reads from the article's
+    file (a function) and whose HTML the build cache keeps holds neither once converted; asked for
+    again, the HTML is read back from the cache, the file not read again."""
+    reads: list[str] = []
+    text = "第一段。\n\n## 小标题\n"
+
+    def source() -> str:
+        reads.append(text)
+        return text
+
+    renderer = MarkdownRenderer(cache_dir=tmp_path / "bodies")
+    body = Body(source, renderer, "ab" * 32)
+    html = body.__html__()
+    assert "<h2>小标题</h2>" in html and reads == [text]
+    assert body._html is None and body._source is None
+    assert body.__html__() == html and str(body) == html and reads == [text]
+    assert body.source == text and reads == [text, text]   # read again when asked for
+
+
 def test_views_carry_final_urls_under_the_base_path_summaries_and_reading_time():
     config = Config(base_url="https://example.org/archive/")
     views = Views(build_site(ARTICLES, config))

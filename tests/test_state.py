@@ -139,3 +139,69 @@ def test_a_rebuild_walks_each_folder_once(site: Path, tmp_path: Path, monkeypatc
         walks.clear()
         build(site, out)
         assert walks and max(walks.values()) == 1, walks
+
+
+def _sections(root: Path) -> dict[str, str]:
+    return json.loads((root / "state.json").read_text(encoding="utf-8"))["sections"]
+
+
+def test_a_section_put_with_a_journal_writes_only_what_changed_and_reads_back_whole(tmp_path: Path):
+    """A big mapping changed a little is written as the changes (added, changed, removed) beside the
+    whole, which is not written again; read back, the whole and its journal are the value put."""
+    from newsgen.cachefile import State
+
+    root = tmp_path / "state"
+    root.mkdir()
+    pages = {f"p{i}/index.html": [f"{i:064x}", i, i * 7, i + 1] for i in range(1000)}
+    state = State(root)
+    state.put("records", {"inputs": "a", "pages": pages}, journal="pages")
+    assert state.commit()
+    whole = _sections(root)["records"]
+    changed = {k: list(v) for k, v in pages.items()}
+    changed["p1/index.html"] = ["f" * 64, 1, 2, 3]          # changed
+    changed["new/index.html"] = ["e" * 64, 4, 5, 6]         # added
+    del changed["p2/index.html"]                            # removed
+    state = State(root)
+    assert state.get("records") == {"inputs": "a", "pages": pages}
+    state.put("records", {"inputs": "b", "pages": changed}, journal="pages")
+    assert state.commit()
+    names = _sections(root)
+    assert names["records"] == whole and "records.journal" in names   # the whole kept as it was
+    journal = json.loads((root / names["records.journal"]).read_text(encoding="utf-8"))
+    assert journal["changes"] == {"p1/index.html": ["f" * 64, 1, 2, 3], "new/index.html": ["e" * 64, 4, 5, 6]}
+    assert journal["removed"] == ["p2/index.html"]
+    assert State(root).get("records") == {"inputs": "b", "pages": changed}
+    again = State(root)   # a journal again: of the same whole, holding every change since it
+    again.get("records")
+    changed["p3/index.html"] = ["d" * 64, 0, 0, 0]
+    again.put("records", {"inputs": "c", "pages": changed}, journal="pages")
+    assert again.commit() and _sections(root)["records"] == whole
+    assert State(root).get("records") == {"inputs": "c", "pages": changed}
+    most = State(root)   # most of it changed: the whole is written again, and no journal
+    most.put("records", {"inputs": "d", "pages": {k: [0, 0, 0, 0] for k in changed}}, journal="pages")
+    assert most.commit()
+    names = _sections(root)
+    assert names["records"] != whole and "records.journal" not in names
+    assert State(root).get("records") == {"inputs": "d", "pages": {k: [0, 0, 0, 0] for k in changed}}
+    assert sorted(p.name for p in root.iterdir()) == sorted(["state.json", names["records"]])
+
+
+def test_a_rebuild_writes_the_manifest_as_a_journal_and_the_next_build_reads_it(site: Path, tmp_path: Path):
+    """A body edited: the manifest of the output is kept as a journal of the pages the edit rewrote, and
+    the build after it, reading the manifest with its journal, finds nothing changed."""
+    out = tmp_path / "out"
+    build(site, out)
+    whole = {k: v for k, v in _sections(site / CACHE_DIR).items() if k.startswith("pages-") and k.count(".") == 0}
+    edit(site)
+    again = build(site, out)
+    assert 0 < again.rendered < again.pages / 2
+    names = _sections(site / CACHE_DIR)
+    (key, file), = whole.items()
+    assert names[key] == file and f"{key}.journal" in names
+    journal = json.loads((site / CACHE_DIR / names[f"{key}.journal"]).read_text(encoding="utf-8"))
+    assert {p for p in journal["changes"] if not p.startswith("search-index/")} == set(again.rendered_paths)
+    third = build(site, out)
+    assert third.rendered == 0 and third.timings.keys() == {"unchanged"}
+    edit(site, "\n再一段。\n")
+    assert build(site, out).rendered == again.rendered
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)

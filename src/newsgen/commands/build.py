@@ -25,7 +25,7 @@ from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
 from newsgen.commands.delta import find_changes
 from newsgen.commands.validate import validate
-from newsgen.content import ArticleCache, Listing, file_digest, not_utf8, site_file_names
+from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Entry, Manifest, OutputWriter, build_lock
 from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
@@ -188,7 +188,8 @@ class _Build:
             self.articles = session.articles if session is not None else ArticleCache(state)
         checked = validate(self.site, self.output, self.base_url, drafts=self.drafts, future=self.future,
                            step=self.clock.step, cache=self.articles, listing=self.listing,
-                           publishing=self.publishing, adjust=self._with_photos, config=self.config)
+                           publishing=self.publishing, adjust=self._with_photos, config=self.config,
+                           derive=derive)
         if not checked.ok or checked.model is None:
             if self.stale is not None:
                 self.stale.close()
@@ -345,13 +346,14 @@ class _Build:
         """Record in the build state what the next build needs, and write it (one commit)."""
         if not self.incremental:
             return
+        self.writer.copy_ahead()   # into a fresh folder: its copy, the spare, made while the state is written
         state, written = self.state, self.written
         written.inputs = self.inputs
         written.summary = {"pages": self.writer.pages, "files": self.writer.files, "static": self.static,
                            "articles": len(self.model.posts),
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
                                         for d in self.diagnostics.warnings]}
-        state.put(self.key, written.state())
+        state.put(self.key, written.state(), journal="pages")   # (what changed, while it is little)
         self.changes.save(self.reads, dirty=[page.path for page in self.dirty],
                           lost=self.manifest.pages.keys() - written.pages.keys())
         self.pinyin.save()
@@ -406,6 +408,10 @@ def _derive(posts: list[Any], derived: dict[str, list[Any]]) -> None:
     """Fill ``derived`` (by file digest) with what :func:`newsgen.render.views.derive` gives of the
     articles it does not hold, in worker processes when they are many (the summaries and reading
     times of 10,000 articles took 2 s of a cold build in one process)."""
+    for post in posts:   # derived by the readers (a cold build), of an article with no photos
+        ahead = derived_ahead(post.article)
+        if ahead is not None and post.article.digest == file_digest(post.article):
+            derived.setdefault(file_digest(post.article), ahead)
     todo = list({file_digest(p.article): p.article for p in posts
                  if file_digest(p.article) and len(derived.get(file_digest(p.article)) or ()) != 2}.items())
     done: list[list[Any]] = []

@@ -14,6 +14,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newsgen import config as config_mod
 from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files
@@ -47,7 +48,8 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
              drafts: bool = False, future: bool = False, today: dt.date | None = None,
              step: Callable[[str, str], None] | None = None, cache: ArticleCache | None = None,
              listing: Listing | None = None, publishing: bool = True,
-             adjust: Adjust | None = None, config: config_mod.Config | None = None) -> Validated:
+             adjust: Adjust | None = None, config: config_mod.Config | None = None,
+             derive: Callable[[Any], Any] | None = None) -> Validated:
     """Read and check ``site``. Drafts and articles dated after ``today`` (in the site's time zone)
     are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps.
     ``listing``: the article files as the caller just found them (see :func:`load_articles`), having
@@ -56,7 +58,8 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
     preview: a fresh site has none yet, and it matters only for what is published). ``adjust`` takes the
     articles (and the configuration) the model is made of and gives them back as the model is to show
     them, with any problems (the build's photos: see :func:`newsgen.render.photos.prepare`). ``config``: the
-    site's configuration as the caller has just read it (else it is read here)."""
+    site's configuration as the caller has just read it (else it is read here). ``derive``: what the
+    caller derives of each body, made by the readers of a cold build (see :func:`newsgen.content.light`)."""
     step = step or (lambda _name, _message: None)
     diagnostics = Diagnostics()
     config_ok = True
@@ -72,7 +75,7 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
         _check_base_url(config, base_url is not None, diagnostics, publishing)
     step("config", f"base path {config.base_path}, output {out}")
 
-    articles, problems = load_articles(site, config.articles_dir, cache, listing, run=run_jobs)
+    articles, problems = load_articles(site, config.articles_dir, cache, listing, run=run_jobs, derive=derive)
     diagnostics.extend(problems)
     cached = "" if cache is None else f" ({cache.cold}: every file read)" if cache.cold is not None \
         else f" ({cache.hits} unchanged, from the cache)"

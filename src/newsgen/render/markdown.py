@@ -476,13 +476,18 @@ class Body:
             renderer = self._renderer
             try:
                 if self.digest:
-                    self._html = renderer.cached(renderer.file_key(self.digest), lambda: self.source,
-                                                 self.where.path if self.where is not None else None)
+                    html = renderer.cached(renderer.file_key(self.digest), lambda: self.source,
+                                           self.where.path if self.where is not None else None)
+                    if renderer._pack is None:   # (else read back from the cache if asked for again, not
+                        self._html = html        # held by a render worker with every body it converted)
                 else:
-                    self._html = renderer.convert(self.source)
+                    html = self._html = renderer.convert(self.source)
             except MarkdownLimitError as exc:
                 self._failed = Diagnostic(self.where or Location(Path("<body>")), str(exc))
                 raise NewsgenError(self._failed) from None
+            if self._get is not None:   # converted: the Markdown is read again if asked for, not kept
+                self._source = None
+            return html
         return self._html
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ from urllib.parse import unquote
 from newsgen import cachefile
 from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
-from newsgen.content import WAITING_PHOTO, file_digest, with_digest
+from newsgen.content import WAITING_PHOTO, file_digest, may_show_images, with_digest
 
 #: File name endings of the images newsgen publishes as photos.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
@@ -542,12 +542,16 @@ class Photos:
         not the state's already."""
         if self.state is None or self.cache_dir is None:
             return
-        kept = self.records.articles
+        kept, made_now = self.records.articles, self.articles
         records = {}
         for article in articles:
             where = article.path.as_posix()
-            found = self.articles.get(where) or kept.get(where)
-            if found is not None and _record_ok(found) and found[0] == file_digest(article):
+            found = made_now.get(where)   # (made by prepare() this build: of their shape)
+            if found is None:
+                found = kept.get(where)
+                if found is not None and not _record_ok(found):
+                    continue
+            if found is not None and found[0] == file_digest(article):
                 records[where] = found
         # the same photos as the last build that swept, under the same settings, nothing encoded since:
         # the cache holds exactly their derivatives, and prune() does not list it (thousands of names)
@@ -555,7 +559,7 @@ class Photos:
                            and not os.path.lexists(self.cache_dir / UNSWEPT))
         made = PhotoRecords(self._used, records, self.stamp)
         if made.value() != self.records.value():
-            self.state.put(PhotoRecords.SECTION, made.value())
+            self.state.put(PhotoRecords.SECTION, made.value(), journal="articles")
         self.records = made
 
     def prune(self, keep: Iterable[Photo] = ()) -> None:
@@ -657,9 +661,13 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
         record = kept.get(where) if digest else None
         if record is not None and record[0] == digest and _record_ok(record):
             images, sources = record[1], record[2]
+            if not images and not sources and not isinstance(article.extra.get("image"), str):
+                photos.articles[where] = record   # no photo, as recorded: the record itself (most articles)
+                out.articles.append(article)
+                continue
         else:
             images = [[ref.src, ref.alt, ref.line] for ref in find_images(article.body)
-                      if is_photo(ref.src) or is_svg(ref.src)]
+                      if is_photo(ref.src) or is_svg(ref.src)] if may_show_images(article) else []
             sources = None
         lead_src = article.extra.get("image") if isinstance(article.extra.get("image"), str) else None
         entries = [(lead_src, "", 0)] if lead_src else []
