@@ -116,7 +116,7 @@ def test_an_empty_folder_someone_made_is_filled_in_place_and_kept(tmp_path: Path
     build(site, out, search=False)
     assert (out.stat().st_ino, out.stat().st_mode) == (made.st_ino, made.st_mode)   # the same folder, kept
     assert (out / MARKER).is_file() and (out / "2025" / "08" / "a0" / "index.html").is_file()
-    assert sorted(os.listdir(tmp_path)) == [".www.spare", "site", "www"]   # its spare (a copy), no leftovers
+    assert sorted(os.listdir(tmp_path)) == ["site", "www"]   # no spare of nothing, no leftovers
     first = tree(out)
     cold = tmp_path / "cold"
     build(site, cold, search=False, incremental=False)
@@ -135,7 +135,7 @@ def test_folders_beside_the_output_named_like_a_builds_own_are_left_alone(tmp_pa
     of an output (it holds the marker) or of a leftover (its leftover file names another folder)."""
     site = make_site(tmp_path / "site")
     out = tmp_path / "build"
-    build(site, out, search=False, incremental=False)   # (a full build: no spare of its own to collide with)
+    build(site, out, search=False)
     for name in LOOKALIKES:
         (tmp_path / name / "deep").mkdir(parents=True)
         (tmp_path / name / "deep" / "notes.txt").write_text(f"{name} 的笔记\n", encoding="utf-8")
@@ -158,7 +158,7 @@ def test_folders_beside_the_output_named_like_a_builds_own_are_left_alone(tmp_pa
 def test_a_spare_newsgen_did_not_make_is_neither_adopted_nor_deleted(tmp_path: Path):
     site = make_site(tmp_path / "site")
     out = tmp_path / "build"
-    build(site, out, search=False, incremental=False)   # (a full build: it leaves no spare of its own)
+    build(site, out, search=False)
     spare = spare_path(out)
     (spare / "2025" / "08" / "a0").mkdir(parents=True)   # looks like an output, but has no marker
     (spare / "2025" / "08" / "a0" / "index.html").write_text("我的草稿\n", encoding="utf-8")
@@ -221,7 +221,7 @@ def test_a_build_killed_at_any_point_leaves_only_what_the_next_one_recognises(tm
         (made / "2025" / "index.html").write_bytes(b"half")
         aside = new_folder(out, "old", lock.fileno())   # killed mid-swap, with a leftover file
     build(site, out, search=False)
-    assert sorted(os.listdir(tmp_path)) == [".build.spare", ".build.tmp-theirs00", "build", "site"]   # (its spare)
+    assert sorted(os.listdir(tmp_path)) == [".build.tmp-theirs00", "build", "site"]   # (nothing changed: no spare)
     assert tree(theirs) == before
     assert not made.exists() and not aside.exists()
 

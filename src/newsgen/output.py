@@ -226,8 +226,6 @@ class OutputWriter:
         self._linked: tuple[str, os.stat_result] | None = None
         self._folders: set[str] = set()   # folders of the fresh tree made (or found) by this process
         self._real: set[str] = set()      # folders of the tree updated in place found real (no links)
-        #: the copy of the output that copy_ahead() is making: (its thread, its folder, its error if any)
-        self._copying: tuple[threading.Thread, Path, list[OSError]] | None = None
 
     # -- writing
     def claim(self, path: str, what: str = "a page") -> str:
@@ -475,19 +473,14 @@ class OutputWriter:
         """Delete the previous output, moved aside by :meth:`commit` (slow for big sites: its own step).
 
         With ``keep``, it is kept as the spare the next build updates in place (:func:`spare_path`)
-        instead, and only an older spare is deleted; a build that had no previous output (into a fresh
-        folder) makes the spare as a copy of the new one (hard links, see :func:`make_spare`): else the
-        first rebuild after it assembled a whole tree, 5 s of a one-page change at 100,000 articles. With
-        ``background``, a detached process deletes it, so the build returns as soon as the new output is
-        in place (the command line does this; a killed deleter's leftovers are removed by the next
-        build, as any ``.NAME.old-*``).
+        instead, and only an older spare is deleted. A build into a fresh folder leaves no spare: a copy
+        would cost the cold build (a fresh clone, a CI runner) a second tree of links, for a next build
+        that may never come (``newsgen serve``'s worker makes one while it waits, see :func:`make_spare`).
+        With ``background``, a detached process deletes it, so the build returns as soon as the new
+        output is in place (the command line does this; a killed deleter's leftovers are removed by the
+        next build, as any ``.NAME.old-*``).
         """
         previous, self._previous = self._previous, None
-        if keep and previous is None and self._committed and not os.path.lexists(spare_path(self.output)):
-            if self._copying is None:
-                self.copy_ahead()
-            self._end_copy(keep=True)
-            return
         spare = spare_path(self.output)
         doomed: list[Path] = []
         try:
@@ -609,44 +602,6 @@ class OutputWriter:
             return None
         return Entry(fingerprint, st.st_size, st.st_mtime_ns, st.st_ino)
 
-    def copy_ahead(self) -> None:
-        """After :meth:`commit`, when there was no previous output (a build into a fresh folder): start
-        copying the new output as the spare (:meth:`remove_previous` ends it), in a thread, so that the
-        kernel makes the links while the build writes its state."""
-        if not self._committed or self._previous is not None or self._copying is not None \
-                or os.path.lexists(spare_path(self.output)):
-            return
-        try:
-            tmp = new_folder(self.output, "tmp", self._lock, leftover=False)
-        except OSError:
-            return
-        failed: list[OSError] = []
-
-        def copy() -> None:
-            try:
-                _link_tree(str(self.output), str(tmp))
-            except OSError as exc:
-                failed.append(exc)
-
-        thread = threading.Thread(target=copy, name="newsgen-spare", daemon=True)
-        thread.start()
-        self._copying = (thread, tmp, failed)
-
-    def _end_copy(self, keep: bool) -> None:
-        """Wait for :meth:`copy_ahead`'s copy; with ``keep``, make it the spare when whole, else delete it."""
-        if self._copying is None:
-            return
-        thread, tmp, failed = self._copying
-        self._copying = None
-        thread.join()
-        try:
-            if keep and not failed and not os.path.lexists(spare_path(self.output)):
-                os.rename(tmp, spare_path(self.output))
-                return
-        except OSError:
-            pass
-        remove_tree(tmp)
-
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""
         if not self._committed:
@@ -654,7 +609,6 @@ class OutputWriter:
 
     def close(self) -> None:
         """Let another build write this output (the lock is released)."""
-        self._end_copy(keep=False)
         _active.discard(self)
         self._unlock()
 
@@ -1045,10 +999,10 @@ def make_spare(output: Path) -> bool:
 
     The spare is the output before the current one (see :class:`OutputWriter`); a copy of the current
     output is one too: the next build finds every page there already the output's own, and brings
-    the rest up to date as usual. A build into a fresh output makes one as it ends (see
-    :meth:`OutputWriter.remove_previous`); where there is none still (it could not be made, or was
-    deleted), a long-lived process (``newsgen serve``'s build worker) makes one while it waits for the
-    next change, rather than have the next build assemble a whole tree. The copy is made under the build
+    the rest up to date as usual. A build into a fresh output leaves none (see
+    :meth:`OutputWriter.remove_previous`), so its next build assembles a whole tree (links: seconds
+    at 100,000 pages); a long-lived process (``newsgen serve``'s build worker) makes one while it
+    waits for the next change instead. The copy is made under the build
     lock in a ``.NAME.tmp-*`` folder and renamed when complete, so a killed copy is cleaned up as any
     killed build's leftovers are. False, with nothing left behind, when there is a spare already, no
     output, another build running, or a file that cannot be linked (another file system)."""

@@ -346,7 +346,6 @@ class _Build:
         """Record in the build state what the next build needs, and write it (one commit)."""
         if not self.incremental:
             return
-        self.writer.copy_ahead()   # into a fresh folder: its copy, the spare, made while the state is written
         state, written = self.state, self.written
         written.inputs = self.inputs
         written.summary = {"pages": self.writer.pages, "files": self.writer.files, "static": self.static,
