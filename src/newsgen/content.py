@@ -115,47 +115,26 @@ class Article:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
-def body_of(article: Article) -> str:
-    """The article's body, as ``article.body`` gives it, but not kept on the article when it is read
-    from its file (see :func:`light`): a page rendered needs it once, and a build of 100,000 articles
-    that kept every body it rendered held them all."""
-    values = article.__dict__
-    if "body" in values or "_body_file" not in values:
-        return article.body
-    return stored_body(values["_body_file"], file_digest(article), article.path)
-
-
 def may_show_images(article: Article) -> bool:
     """False when the article's body holds no Markdown image (no ``![``), known without reading a
-    body that is not in memory (:func:`light` notes it); True when it may hold one."""
+    body that is not in memory (an article from the :class:`ArticleCache`: True, it may hold one)."""
     values = article.__dict__
-    if "body" in values:
-        return "![" in values["body"]
-    return values.get("_images", True)
+    return "![" in values["body"] if "body" in values else True
 
 
-def light(found: tuple[Article | None, list[Diagnostic]], file: str,
-          derive: Callable[[Article], Any] | None = None) -> tuple[Article | None, list[Diagnostic]]:
-    """:func:`load`'s result with the article's body left in its file ``file``, read again when asked
-    for (checked against the file's digest, as an article from the :class:`ArticleCache` is), and
-    whether it holds an image noted (:func:`may_show_images`): what a reader in a worker process
-    hands back, so that a cold build does not hold every body (two thirds of its memory at 100,000
-    articles) from reading them to the end. ``derive(article)``, what the build derives from a body
-    that shows no image, is made while the body is at hand (:func:`derived_ahead` gives it)."""
+def derived_by_reader(found: tuple[Article | None, list[Diagnostic]],
+                      derive: Callable[[Article], Any] | None = None) -> tuple[Article | None, list[Diagnostic]]:
+    """:func:`load`'s result with ``derive(article)``, what the build derives from a body that shows no
+    image, made while the body is at hand, in the reader (a worker process of a cold build):
+    :func:`derived_ahead` gives it."""
     article, problems = found
-    if article is None or not article.digest:
-        return found
-    values = article.__dict__
-    images = "![" in values["body"]
-    if derive is not None and not images:
-        values["_derived"] = derive(article)
-    del values["body"]
-    values["_body_file"], values["_images"] = file, images
-    return article, problems
+    if article is not None and article.digest and derive is not None and "![" not in article.__dict__["body"]:
+        article.__dict__["_derived"] = derive(article)
+    return found
 
 
 def derived_ahead(article: Article) -> Any:
-    """What :func:`light` derived of the article's body when it was read (None: nothing), forgotten."""
+    """What :func:`derived_by_reader` derived of the article's body when it was read (None: nothing), forgotten."""
     return article.__dict__.pop("_derived", None)
 
 
@@ -585,8 +564,8 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
     not read again: its article and problems come from the cache. The cache is updated in memory;
     the caller saves it (:meth:`ArticleCache.save`). A ``listing`` of that folder stands for walking it.
     ``run`` reads the files the cache does not hold, when they are many (a cold build: parsing 10,000
-    front matters took 5 s in one process), in worker processes, which hand back no bodies (see
-    :func:`light`; ``derive`` is made of those bodies there).
+    front matters took 5 s in one process), in worker processes, which make ``derive`` of each body
+    there (see :func:`derived_by_reader`).
     """
     diagnostics = Diagnostics()
     articles: list[Article] = []
@@ -609,8 +588,7 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
             unread.append(Path(path))
     read: list[tuple[Article | None, list[Diagnostic]]] = []
     if run is not None and len(unread) >= PARALLEL_MIN:
-        # (the bodies stay in their files: see light())
-        run(len(unread), lambda i: light(load(unread[i], site), str(unread[i]), derive), results=read,
+        run(len(unread), lambda i: derived_by_reader(load(unread[i], site), derive), results=read,
             chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
     else:
         read = [load(path, site) for path in unread]

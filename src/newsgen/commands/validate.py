@@ -59,7 +59,7 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
     articles (and the configuration) the model is made of and gives them back as the model is to show
     them, with any problems (the build's photos: see :func:`newsgen.render.photos.prepare`). ``config``: the
     site's configuration as the caller has just read it (else it is read here). ``derive``: what the
-    caller derives of each body, made by the readers of a cold build (see :func:`newsgen.content.light`)."""
+    caller derives of each body, made by the readers of a cold build (see :func:`newsgen.content.derived_by_reader`)."""
     step = step or (lambda _name, _message: None)
     diagnostics = Diagnostics()
     config_ok = True

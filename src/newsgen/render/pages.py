@@ -26,7 +26,6 @@ from typing import Any
 import jinja2
 
 from newsgen.cachefile import State
-from newsgen.content import body_of
 from newsgen.errors import Location
 from newsgen.render.chart import chart_of_counts
 from newsgen.render.feeds import FEED_SIZE, Feeds, SitemapEntry, feed_path, sitemap_url
@@ -148,7 +147,7 @@ class Plan:
 
     def _body(self, index: int) -> Body:
         article = self.site.posts[index].article   # its body read only if converted (not cached)
-        return Body(functools.partial(body_of, article), self.renderer, article.digest,
+        return Body(functools.partial(getattr, article, "body"), self.renderer, article.digest,
                     Location(article.path, article.body_line))
 
     def meta(self, index: int) -> ArticleMeta:
