@@ -27,7 +27,7 @@ from newsgen.commands.delta import find_changes
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
-from newsgen.output import CACHE_DIR, Entry, Manifest, OutputWriter, build_lock
+from newsgen.output import CACHE_DIR, Entry, Manifest, OutputWriter, StaleCheck, build_lock
 from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
 from newsgen.render.env import RENDER_ERRORS, render_problem
 from newsgen.render.fingerprint import Keys
@@ -157,23 +157,28 @@ class _Build:
         except NewsgenError:
             self.config = None
         self.inputs, self.listing, last_out = "", None, None
-        if self.incremental and self.config is not None:
-            self.inputs, self.listing, last_out = _inputs_digest(
-                self.site, self.config, self.output, self.base_url, self.drafts, self.future, self.search)
         self.manifest, self.stale, self.key = Manifest(), None, ""
-        if last_out is None:
+        if not self.incremental or self.config is None:
             return None
-        self.key = self.state.output(last_out)
+        out = self.output if self.output is not None else self.site / self.config.output_dir
+        self.key = self.state.output(out)
         self.manifest = Manifest.load(self.state.get(self.key))
+        if self.manifest.pages and out.is_dir():   # its pages not on disk as written, found meanwhile
+            self.stale = self.manifest.stale_ahead(out)
+        self.inputs, self.listing, last_out = _inputs_digest(
+            self.site, self.config, out, self.base_url, self.drafts, self.future, self.search)
+        if last_out is None:   # the inputs cannot be read cleanly: validation says why
+            if self.stale is not None:
+                self.stale.close()
+            self.manifest, self.stale, self.key = Manifest(), None, ""
+            return None
         if self.verify:
             return None
-        unchanged = _unchanged(last_out, self.manifest, self.inputs)
+        unchanged = _unchanged(last_out, self.manifest, self.inputs, self.stale)
         if unchanged is not None:
             self.clock.step("unchanged", "no input changed since the last build and its output is intact")
             unchanged.timings = self.clock.timings
             return unchanged
-        if self.manifest.pages:   # its pages not on disk as written, found meanwhile
-            self.stale = self.manifest.stale_ahead(last_out)
         return None
 
     def read(self) -> None:
@@ -539,13 +544,14 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
     return h.hexdigest(), Listing(articles, tuple(found), others), out
 
 
-def _unchanged(out: Path, manifest: Manifest, inputs: str) -> BuildResult | None:
+def _unchanged(out: Path, manifest: Manifest, inputs: str, stale: StaleCheck | None) -> BuildResult | None:
     """The last build's result when its inputs digest was ``inputs`` (nothing it read has changed)
-    and its output ``out`` is as it wrote it, else None."""
-    if manifest.inputs != inputs or not out.is_dir():
+    and its output ``out`` is as it wrote it (``stale``: the check of its pages, started while the
+    inputs were walked), else None."""
+    if manifest.inputs != inputs or not out.is_dir() or stale is None:
         return None
     with build_lock(out):   # another build running into it: refused as any build would be
-        if not manifest.matches_disk(out):
+        if stale.result():
             return None
     summary = manifest.summary
     try:
