@@ -131,14 +131,47 @@ def test_a_rebuild_walks_each_folder_once(site: Path, tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(content, "site_file_names", counted)
     monkeypatch.setattr(build_mod, "site_file_names", counted)
-    monkeypatch.setattr(validate, "site_files", lambda root, *a, **k: walks.update([str(root)]) or
-                        content.site_files(root, *a, **k))
+    monkeypatch.setattr(validate, "site_file_names", counted)
     out = tmp_path / "out"
     for change in (lambda: None, lambda: edit(site), lambda: shutil.rmtree(site / CACHE_DIR)):
         change()
         walks.clear()
         build(site, out)
         assert walks and max(walks.values()) == 1, walks
+
+
+def test_a_build_lists_each_static_and_template_folder_once(site: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch):
+    """Whoever walks them (the inputs digest, validation, copying the static files): each folder of the
+    site's and the theme's templates/ and static/ is listed once a build, cold, after an edit, and when
+    a static file was added."""
+    import os
+    from collections import Counter
+
+    from newsgen.render.env import THEME_DIR
+
+    (site / "static" / "img").mkdir(parents=True, exist_ok=True)
+    (site / "static" / "img" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    roots = [os.path.realpath(p) for p in (site / "static", site / "templates", THEME_DIR / "static",
+                                           THEME_DIR / "templates")]
+    listed: Counter[str] = Counter()
+    real = os.scandir
+
+    def counted(path: object = ".") -> object:
+        where = os.path.realpath(os.fsdecode(path))   # type: ignore[arg-type]
+        if any(where == r or where.startswith(r + os.sep) for r in roots):
+            listed.update([where])
+        return real(path)   # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", counted)
+    out = tmp_path / "out"
+    for change in (lambda: shutil.rmtree(site / CACHE_DIR, ignore_errors=True), lambda: edit(site),
+                   lambda: (site / "static" / "extra.css").write_text("p{}", encoding="utf-8")):
+        change()
+        listed.clear()
+        build(site, out)
+        assert listed and max(listed.values()) == 1, listed
+    assert (out / "static" / "img" / "logo.svg").is_file() and (out / "static" / "extra.css").is_file()
 
 
 def _sections(root: Path) -> dict[str, str]:

@@ -540,11 +540,14 @@ class Listing:
     their identities (size, mtime, ctime, inode), as a caller that has just walked and stat'ed them
     found them: :func:`load_articles` then neither walks the folder nor stats the files again.
     ``others``: every other file found under the site's articles and static folders (an article's
-    photos), by its path as the walk gave it, with its identity, so that a build need not stat them again."""
+    photos), by its path as the walk gave it, with its identity, so that a build need not stat them again.
+    ``walked``: the files of every other folder the walk went through (templates, static files: the
+    site's and the theme's), by the folder's path, as :func:`site_file_names` gave them."""
 
     root: Path
     files: tuple[tuple[str, list[int]], ...]   # (as site_file_names gives them)
     others: Mapping[str, list[int]] = field(default_factory=dict)
+    walked: Mapping[str, list[str]] = field(default_factory=dict)
 
 
 #: runs ``job(i)`` for ``i`` in ``range(count)``, appending what each returns to ``results`` in order, maybe

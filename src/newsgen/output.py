@@ -301,16 +301,17 @@ class OutputWriter:
         self.claim(path, what)
         self.store(path, html)
 
-    def copy_static(self, source: Path, prefix: str = "static") -> int:
-        """Copy a static directory under ``prefix``; later directories override earlier ones by name.
-
-        Returns how many files were added (overrides of an earlier directory's file not counted).
+    def copy_static(self, source: Path, files: Iterable[str], prefix: str = "static") -> int:
+        """Copy the ``files`` of a static directory ``source`` (their paths as the build's walk of it gave
+        them: ``source`` joined with each name) under ``prefix``; later directories override earlier
+        ones by name. Returns how many files were added (overrides of an earlier directory's file not
+        counted).
         """
         added = 0
-        for file in sorted(source.rglob("*")):
-            if not file.is_file() or any(p.startswith(".") for p in file.relative_to(source).parts):
-                continue
-            key = f"{prefix}/{file.relative_to(source).as_posix()}"
+        base = len(str(source)) + 1
+        for name in files:
+            file = Path(name)
+            key = f"{prefix}/{name[base:].replace(os.sep, '/')}"
             overrides = self._written.get(key, "").startswith("static file ")
             if overrides:   # a site's static file replaces the theme's of the same name
                 del self._written[key]

@@ -222,6 +222,9 @@ class _Build:
         _derive(self.model.posts, derived)
         self.views = Views(self.model, derived=derived, photos=self.prepared.leads)
         self.env = make_environment(self.site)
+        walked = self.checked.walked   # each folder of templates walked once a build: by whoever walked it first
+        self.env.know_templates(lambda folder: walked[folder] if folder in walked else
+                                site_file_names(Path(folder), Path(folder), Diagnostics()))
         self.renderer = MarkdownRenderer(unsafe_html=self.config.markdown.unsafe_html,
                                          cache_dir=self.state.folder("bodies") if self.incremental else None)
         if self.prepared.used:   # a site without photos converts its bodies exactly as before
@@ -231,7 +234,10 @@ class _Build:
     def plan(self) -> None:
         """Copy the static files and plan every page (a clash of two pages found before any is rendered)."""
         writer = self.writer
-        self.static = sum(writer.copy_static(d) for d in static_dirs(self.site))
+        walked = self.checked.walked
+        self.static = sum(writer.copy_static(d, walked[str(d)] if str(d) in walked else
+                                             site_file_names(d, d, Diagnostics()))
+                          for d in static_dirs(self.site))
         self.pages_plan = Plan(self.model, self.views, self.renderer,
                                store=self.state if self.incremental else None)
         self.pages = list(plan_all(self.pages_plan))
@@ -514,6 +520,7 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
     articles = site / config.articles_dir
     found: list[tuple[Path, list[int]]] = []
     others: dict[str, list[int]] = {}
+    walked: dict[str, list[str]] = {}
     # the articles as load_articles walks them (no theme links); templates and static files as validate does
     folders = [(site, articles, "", ("_", "."), ())]   # every file: an article's photos too
     folders += [(site, site / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
@@ -522,7 +529,10 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
     for home, folder, suffix, skip, allowed in folders:
         h.update(f"\0{folder}\0".encode())
         keep = folder in photo_folders
-        for path in site_file_names(folder, home, problems, suffix=suffix, skip=skip, allowed=allowed):
+        names = site_file_names(folder, home, problems, suffix=suffix, skip=skip, allowed=allowed)
+        if folder is not articles:
+            walked[str(folder)] = names
+        for path in names:
             try:
                 st = os.stat(path)
             except OSError:
@@ -541,7 +551,7 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
         return "", None, None
     if problems.items:
         return "", None, None
-    return h.hexdigest(), Listing(articles, tuple(found), others), out
+    return h.hexdigest(), Listing(articles, tuple(found), others, walked), out
 
 
 def _unchanged(out: Path, manifest: Manifest, inputs: str, stale: StaleCheck | None) -> BuildResult | None:

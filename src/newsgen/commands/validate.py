@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgen import config as config_mod
-from newsgen.content import Article, ArticleCache, Listing, load_articles, site_files
+from newsgen.content import Article, ArticleCache, Listing, load_articles, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR
 from newsgen.render import THEME_DIR
@@ -38,6 +38,9 @@ class Validated:
     diagnostics: Diagnostics
     model: Site | None = None                    # the site model; None when there are errors
     left_out: dict[str, list[Article]] = field(default_factory=dict)   # "drafts" / "future" -> articles
+    #: the files of the site's templates/ and static/ as walked here (by the folder's path), or as the
+    #: caller's listing walked them
+    walked: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -81,11 +84,12 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
         else f" ({cache.hits} unchanged, from the cache)"
     step("articles", f"read {len(articles)} articles{cached}")
 
+    walked = dict(listing.walked) if listing is not None else {}
     for folder in ("templates", "static") if listing is None else ():   # (a listing: walked as here, cleanly)
         # a link out of the site must not publish or include a file; names not UTF-8: errors too
-        site_files(site / folder, site, diagnostics, allowed=(THEME_DIR,))
+        walked[str(site / folder)] = site_file_names(site / folder, site, diagnostics, allowed=(THEME_DIR,))
     _check_output_location(site, out, config.articles_dir, diagnostics)
-    result = Validated(config=config, output=out, articles=articles, diagnostics=diagnostics)
+    result = Validated(config=config, output=out, articles=articles, diagnostics=diagnostics, walked=walked)
     if diagnostics.errors:
         return result
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import traceback
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,26 @@ class _Environment(jinja2.Environment):
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **d} if d else dict(self.globals)
+
+    def list_templates(self, *args: Any, **kwargs: Any) -> list[str]:
+        """The loader's templates, listed once: an environment lives for one build, which asks for them
+        more than once (loading them all before the workers fork, the pages' keys); or as
+        :meth:`know_templates` was told them."""
+        if args or kwargs:
+            return super().list_templates(*args, **kwargs)
+        listed = self.__dict__.get("_listed")
+        if listed is None:
+            listed = self.__dict__["_listed"] = super().list_templates()
+        return list(listed)
+
+    def know_templates(self, files: Callable[[str], list[str]]) -> None:
+        """Take the templates' names from ``files(folder)``, the files of each folder of the loader's
+        search path as the build's walk found them (the folder joined with each name), rather than
+        have the loader walk the folders again."""
+        names: set[str] = set()
+        for folder in self.loader.searchpath:   # type: ignore[union-attr]
+            names.update(name[len(folder) + 1:].replace(os.sep, "/") for name in files(folder))
+        self.__dict__["_listed"] = sorted(names)
 
 
 def make_environment(site: Path | None = None) -> jinja2.Environment:
