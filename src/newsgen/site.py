@@ -256,9 +256,16 @@ def _terms(posts: Sequence[Post], names_of: str, prefix: str) -> tuple[Term, ...
     groups = _grouped(posts, names_of, limit=len(posts) // 8)
     members: dict[str, list[list[int]]] = {}
     if groups is None:   # combinations nearly as many as articles (tags): merging would cost more
+        flat: dict[str, list[int]] = {}
         for post in posts:
-            for name in dict.fromkeys(getattr(post.article, names_of)):
-                members.setdefault(name, [[]])[0].append(post.index)
+            names = getattr(post.article, names_of)
+            for name in dict.fromkeys(names) if len(names) > 1 else names:
+                listing = flat.get(name)
+                if listing is None:
+                    flat[name] = [post.index]
+                else:
+                    listing.append(post.index)
+        members = {name: [listing] for name, listing in flat.items()}
     else:
         for names, indices in groups.items():
             for name in dict.fromkeys(names):
