@@ -14,6 +14,7 @@ import difflib
 import hashlib
 import os
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -889,16 +890,23 @@ def _relative_path(text: str, key: str = "") -> Path:
     if not isinstance(text, str):
         raise TypeError(f"a cached path is text, not {type(text).__name__}")
     if text == key and _FROM_PARTS is not None and not text.startswith("/"):
-        parts = text.split("/")
+        folder, _, name = text.rpartition("/")
+        above = _FOLDER_PARTS.get(folder)
+        if above is None:   # its folders' names shared by the paths in it (as Path interns them)
+            above = _FOLDER_PARTS[folder] = [sys.intern(part) for part in folder.split("/")] if folder else []
+        parts = [*above, sys.intern(name)]
         if "" not in parts and "." not in parts:   # as Path would keep them
             return _FROM_PARTS("", "", parts)
     return Path(text)
 
 
+#: the names of a cached path's folders, by the folder's text (a few hundred folders hold 100,000 articles)
+_FOLDER_PARTS: dict[str, list[str]] = {}
+
+
 def _parts_maker() -> Callable[[str, str, list[str]], Path] | None:
     """Python 3.11's PosixPath made of parsed parts (drive, root, parts), when that is how this Python's
     pathlib makes one (else None: a Path parses its text)."""
-    import sys
     cls = type(Path())
     make = getattr(cls, "_from_parsed_parts", None)
     if sys.version_info[:2] != (3, 11) or os.sep != "/" or make is None:
