@@ -371,3 +371,20 @@ def test_serve_builds_through_the_same_rule(tmp_path: Path):
         live.stop()
     assert state.error is not None and "the output directory must not be the site's static/" in state.error
     assert tree(site) == before
+
+
+@pytest.mark.parametrize("path", ["a/index.html", "index.html", "a/b/c.xml", "/a", "a//b", "a/", "", ".", "..",
+                                  "a/./b", "a/../b", "../a", "a/..", "a\\b", ".a/b..", "a/...", "..\n", "a/.\n",
+                                  "a\n/b", "\n", "a/.html", "中文/页.html"])
+def test_a_page_is_claimed_where_it_stays_inside_the_output(tmp_path: Path, path: str):
+    """A path with an empty, '.' or '..' name, a leading '/' or a backslash is refused; any other taken."""
+    from newsgen.errors import NewsgenError
+
+    parts = path.split("/")
+    outside = path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts)
+    with output_mod.OutputWriter(tmp_path / "out") as writer:
+        if outside:
+            with pytest.raises(NewsgenError, match="refusing to write outside"):
+                writer.claim(path)
+        else:
+            assert writer.claim(path) == os.path.join(writer._tmp, path)

@@ -167,3 +167,30 @@ def test_the_model_is_read_only():
         site.places["x"] = None  # type: ignore[index]
     with pytest.raises(AttributeError):
         site.posts[0].url = "x"  # type: ignore[misc]
+
+
+def test_listings_are_those_of_each_article_in_turn_whatever_the_combinations():
+    """The region tree and the terms are worked out once per combination of names (see site._grouped):
+    each place, topic and tag lists exactly the articles that name it (a place: or a place in it),
+    newest first, each once, as going through the articles one by one gives, with few combinations
+    (grouped) and with nearly one per article (not)."""
+    import random
+
+    rng = random.Random(21)
+    places = ["甲省", "甲省/乙市", "甲省/乙市/丙县", "甲省/丁市", "戊省/己市"]
+    names = [f"词{i}" for i in range(40)]
+    for spread in (3, 40):
+        articles = [art(f"a{i}", D(2025, 1, 1) + dt.timedelta(days=i % 50),
+                        regions=tuple(rng.sample(places, rng.randint(0, 3))),
+                        topics=tuple(rng.choices(names[:spread], k=rng.randint(0, 2))),
+                        tags=tuple(rng.sample(names[:spread], min(spread, rng.randint(0, 4)))))
+                    for i in range(300)]
+        site = build_site(articles, CONFIG)
+        for place in site.places.values():
+            assert place.posts == tuple(p.index for p in site.posts if any(
+                r == place.path or r.startswith(place.path + "/") for r in p.article.regions))
+            assert place.own == sum(place.path in p.article.regions for p in site.posts)
+        for terms, field in ((site.topics, "topics"), (site.tags, "tags")):
+            assert {t.name for t in terms} == {n for p in site.posts for n in getattr(p.article, field)}
+            for term in terms:
+                assert term.posts == tuple(p.index for p in site.posts if term.name in getattr(p.article, field))

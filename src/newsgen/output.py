@@ -86,6 +86,9 @@ _KINDS = ("tmp", "old", "trash")
 #: A relative path of names that are not '.' or '..', without '\\' or an empty name, not a page
 #: (what OutputWriter.claim takes without a question, and counts as a file)
 _PLAIN_PATH = re.compile(r"(?!\.\.?(?:/|$))[^/\\]+(?:/(?!\.\.?(?:/|$))[^/\\]+)*(?<!\.html)")
+#: A relative path of names that are not '.' or '..', without '\\' or an empty name (what
+#: OutputWriter.claim takes)
+_SAFE_PATH = re.compile(r"(?!\.\.?(?:/|\Z))[^/\\]+(?:/(?!\.\.?(?:/|\Z))[^/\\]+)*")
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"   # as tempfile.mkdtemp names its folders
 _random = random.SystemRandom()
 
@@ -234,8 +237,7 @@ class OutputWriter:
         ``.html`` files count as :attr:`pages`, the rest as :attr:`files`. Claiming every path
         before rendering finds a clash before any work is spent on it.
         """
-        parts = path.split("/")
-        if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+        if _SAFE_PATH.fullmatch(path) is None:   # (one regex: 150,000 pages are claimed on every build)
             raise NewsgenError(f"refusing to write outside the output directory: {path!r} ({what})")
         if path in self._written:
             raise NewsgenError(f"two pages write the same file {path}: {self._written[path]} and {what}",

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from types import MappingProxyType
 from typing import Generic, TypeVar
 
@@ -201,6 +202,8 @@ def _order(articles: Iterable[Article]) -> list[Article]:
 
 
 def _check_unique_urls(posts: Sequence[Post]) -> None:
+    if len({post.url for post in posts}) == len(posts):   # (no clash: no sorting 100,000 posts by path)
+        return
     seen: dict[str, Post] = {}
     problems: list[Diagnostic] = []
     for post in sorted(posts, key=lambda p: str(p.article.path)):  # report the later file, by path
@@ -224,33 +227,74 @@ def _term_slugs(names: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _terms(posts: Sequence[Post], names_of: str, prefix: str) -> tuple[Term, ...]:
-    members: dict[str, list[int]] = {}
+def _grouped(posts: Sequence[Post], names_of: str, limit: int | None = None,
+             ) -> dict[tuple[str, ...], list[int]] | None:
+    """The posts' indices (in order) by the names (regions, topics or tags) their articles give, as
+    given: 100,000 articles name a few thousand combinations, so what is worked out of each name
+    (its places, its slug) is done once per combination, not once per article. None when there are
+    more than ``limit`` combinations (then grouping saves nothing)."""
+    groups: dict[tuple[str, ...], list[int]] = {}
     for post in posts:
-        for name in dict.fromkeys(getattr(post.article, names_of)):
-            members.setdefault(name, []).append(post.index)
+        names = getattr(post.article, names_of)
+        if names:
+            group = groups.get(names)
+            if group is None:
+                if limit is not None and len(groups) >= limit:
+                    return None
+                groups[names] = [post.index]
+            else:
+                group.append(post.index)
+    return groups
+
+
+def _merged(lists: list[list[int]]) -> tuple[int, ...]:
+    """Ascending lists of distinct post indices, each index in one list only, merged in order."""
+    if len(lists) == 1:
+        return tuple(lists[0])
+    return tuple(sorted(chain.from_iterable(lists)))
+
+
+def _terms(posts: Sequence[Post], names_of: str, prefix: str) -> tuple[Term, ...]:
+    groups = _grouped(posts, names_of, limit=len(posts) // 8)
+    members: dict[str, list[list[int]]] = {}
+    if groups is None:   # combinations nearly as many as articles (tags): merging would cost more
+        flat: dict[str, list[int]] = {}
+        for post in posts:
+            names = getattr(post.article, names_of)
+            for name in dict.fromkeys(names) if len(names) > 1 else names:
+                listing = flat.get(name)
+                if listing is None:
+                    flat[name] = [post.index]
+                else:
+                    listing.append(post.index)
+        members = {name: [listing] for name, listing in flat.items()}
+    else:
+        for names, indices in groups.items():
+            for name in dict.fromkeys(names):
+                members.setdefault(name, []).append(indices)
     slugs = _term_slugs(members)
-    terms = [Term(name=name, slug=slugs[name], url=f"{prefix}/{slugs[name]}/", posts=tuple(idx))
-             for name, idx in members.items()]
+    terms = [Term(name=name, slug=slugs[name], url=f"{prefix}/{slugs[name]}/", posts=_merged(lists))
+             for name, lists in members.items()]
     terms.sort(key=lambda t: t.slug)
     return tuple(terms)
 
 
 def _region_tree(posts: Sequence[Post]) -> tuple[dict[str, Place], tuple[str, ...]]:
-    members: dict[str, list[int]] = {}   # path -> post indices, own and descendants'
+    members: dict[str, list[list[int]]] = {}   # path -> lists of post indices, own and descendants'
     own: dict[str, int] = {}
     children: dict[str | None, set[str]] = {None: set()}
-    for post in posts:
-        for region in dict.fromkeys(post.article.regions):
-            own[region] = own.get(region, 0) + 1
+    for regions, indices in (_grouped(posts, "regions") or {}).items():
+        within: dict[str, None] = {}   # every place the group's articles lie in, each once
+        for region in dict.fromkeys(regions):
+            own[region] = own.get(region, 0) + len(indices)
             parent: str | None = None
             for path in place_levels(region):
-                listing = members.setdefault(path, [])
-                if not listing or listing[-1] != post.index:  # posts come in order: dedupe is O(1)
-                    listing.append(post.index)
+                within[path] = None
                 children.setdefault(parent, set()).add(path)
                 children.setdefault(path, set())
                 parent = path
+        for path in within:
+            members.setdefault(path, []).append(indices)
 
     places: dict[str, Place] = {}
 
@@ -268,7 +312,7 @@ def _region_tree(posts: Sequence[Post]) -> tuple[dict[str, Place], tuple[str, ..
             places[path] = None  # type: ignore[assignment]  # keep pre-order: parent before children
             kids = visit(path, url)
             places[path] = Place(path=path, name=path.rsplit("/", 1)[-1], url=url, parent=parent,
-                                 children=kids, posts=tuple(members[path]), own=own.get(path, 0))
+                                 children=kids, posts=_merged(members[path]), own=own.get(path, 0))
         return tuple(path for _, path in slugged)
 
     roots = visit(None, "regions/")

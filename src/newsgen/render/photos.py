@@ -655,9 +655,10 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
     kept = photos.records.articles
     prefix = str(photos.site / "-")[:-1]   # the site's part of a path as the walk wrote it ('' for '.')
     out = Prepared([], {}, {}, [])
+    posix = os.sep == "/"   # a path's text is its POSIX form (as_posix() makes it again, 100,000 times)
     for article in articles:
         digest = file_digest(article)
-        where = article.path.as_posix()
+        where = str(article.path) if posix else article.path.as_posix()
         record = kept.get(where) if digest else None
         if record is not None and record[0] == digest and _record_ok(record):
             images, sources = record[1], record[2]
@@ -713,6 +714,8 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
 def _record_ok(record: Any) -> bool:
     """Whether an article's record (:class:`PhotoRecords`) has its shape: a damaged cache only makes
     the build read the article's body again."""
+    if type(record) is list and len(record) == 3 and record[1] == [] and record[2] == []:
+        return True   # no photo (most articles): nothing more to look at
     return (isinstance(record, list) and len(record) == 3 and isinstance(record[1], list)
             and isinstance(record[2], list) and all(isinstance(s, str) for s in record[2])
             and all(isinstance(i, list) and len(i) == 3 and isinstance(i[0], str) and isinstance(i[1], str)
