@@ -14,7 +14,6 @@ import difflib
 import hashlib
 import os
 import re
-import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -710,7 +709,7 @@ class ArticleCache:
             cached_identity, row, rows = entry
             if cached_identity != identity:
                 return None
-            article = _article_from_row(row, str(path), key) if row is not None else None
+            article = _article_from_row(row, str(path)) if row is not None else None
             problems = _problems_from_rows(rows) if rows else []   # most articles have none
         except (KeyError, TypeError, ValueError, IndexError):
             return None
@@ -856,9 +855,8 @@ def _article_to_row(article: Article) -> list[Any] | None:
     return row
 
 
-def _article_from_row(row: list[Any], body_file: str, key: str = "") -> Article:
-    """The article of a cache entry, its body to be read from ``body_file`` when first asked for;
-    ``key``: the entry's key (its file's path under the site as the walk found it)."""
+def _article_from_row(row: list[Any], body_file: str) -> Article:
+    """The article of a cache entry, its body to be read from ``body_file`` when first asked for."""
     if not isinstance(row, list):
         raise TypeError(f"a cached article is a list, not {type(row).__name__}")
     # set the fields as the frozen dataclass's own __init__ would, without its per-field
@@ -867,7 +865,7 @@ def _article_from_row(row: list[Any], body_file: str, key: str = "") -> Article:
     article = object.__new__(Article)
     values = article.__dict__
     values.update(zip(_ROW_FIELDS, row, strict=True))   # another length: ValueError, read the file again
-    values["path"] = _relative_path(values["path"], key)
+    values["path"] = _relative_path(values["path"])
     values["date"] = _date_from_text(values["date"])
     if values["updated"] is not None:
         values["updated"] = _date_from_text(values["updated"])
@@ -886,43 +884,13 @@ def _problems_from_rows(rows: list[Any]) -> list[Diagnostic]:
     return [Diagnostic(Location(Path(p[0]), p[1], p[2]), p[3], Severity(p[4])) for p in rows]
 
 
-def _relative_path(text: str, key: str = "") -> Path:
-    """The path a cache entry holds as text (``articles/2025/08/x.md``). When it is the entry's
-    ``key`` (a path the walk found, so already in Path's normal form), its parts are handed to the
-    Path as they are, not parsed again (a fifth of reading 100,000 cached articles)."""
+def _relative_path(text: str) -> Path:
+    """The path a cache entry holds as text (``articles/2025/08/x.md``). (Made by parsing the text: a
+    Path made of its parts, through CPython's private ``_from_parsed_parts``, was a fifth cheaper to
+    decode and is not kept, as issue 21 asked: it holds newsgen to one Python's pathlib.)"""
     if not isinstance(text, str):
         raise TypeError(f"a cached path is text, not {type(text).__name__}")
-    if text == key and _FROM_PARTS is not None and not text.startswith("/"):
-        folder, _, name = text.rpartition("/")
-        above = _FOLDER_PARTS.get(folder)
-        if above is None:   # its folders' names shared by the paths in it (as Path interns them)
-            above = _FOLDER_PARTS[folder] = [sys.intern(part) for part in folder.split("/")] if folder else []
-        parts = [*above, sys.intern(name)]
-        if "" not in parts and "." not in parts:   # as Path would keep them
-            return _FROM_PARTS("", "", parts)
     return Path(text)
-
-
-#: the names of a cached path's folders, by the folder's text (a few hundred folders hold 100,000 articles)
-_FOLDER_PARTS: dict[str, list[str]] = {}
-
-
-def _parts_maker() -> Callable[[str, str, list[str]], Path] | None:
-    """Python 3.11's PosixPath made of parsed parts (drive, root, parts), when that is how this Python's
-    pathlib makes one (else None: a Path parses its text)."""
-    cls = type(Path())
-    make = getattr(cls, "_from_parsed_parts", None)
-    if sys.version_info[:2] != (3, 11) or os.sep != "/" or make is None:
-        return None
-    try:
-        if make("", "", ["articles", "x.md"]) != Path("articles/x.md"):
-            return None
-    except Exception:   # another pathlib's private API: parse the text
-        return None
-    return make  # type: ignore[no-any-return]
-
-
-_FROM_PARTS = _parts_maker()
 
 
 def _date_from_text(text: str) -> dt.date | dt.datetime:
