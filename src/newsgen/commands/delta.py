@@ -53,7 +53,7 @@ class Looked:
     def __init__(self, positions: Sequence[int]) -> None:
         self.positions = positions   # the position of the page of each result, in order
         self.results: list[tuple[Any, Any]] = []
-        self.pairs: dict[tuple[str, str], int] = {}
+        self.numbers: dict[str, int] = {}   # name -> the number of its pair (its value is one per build)
         self.names: list[str] = []
         self.values: list[str] = []
         self.sets: list[str] = []
@@ -65,13 +65,14 @@ class Looked:
     def append(self, result: tuple[Any, Any, str, Iterable[tuple[str, str]]]) -> None:
         reused, entry, names, reads = result
         self.results.append((reused, entry))
-        pairs, ids = self.pairs, array("I")
-        for pair in reads:
-            n = pairs.get(pair)
-            if n is None:
-                n = pairs[pair] = len(self.names)
-                self.names.append(pair[0])
-                self.values.append(pair[1])
+        numbers, values, ids = self.numbers, self.values, array("I")
+        for name, value in reads:
+            n = numbers.get(name)
+            if n is None or values[n] != value:   # (a name read with another value: a pair of its own)
+                n = len(values)
+                numbers.setdefault(name, n)
+                self.names.append(name)
+                values.append(value)
             ids.append(n)
         self.sets.append(names)
         self.reads.append(ids)
