@@ -224,28 +224,32 @@ class Record:
 
     def add(self, numbers: Sequence[int], looked: Looked) -> None:
         """Index what the pages looked at read, for those whose names changed."""
-        readers: dict[int, list[int]] = {}   # pair's number -> the pages reading it
+        # by pair's number, the pages reading it (a list, not a dict: no int object kept per pair)
+        readers: list[list[int] | None] = [None] * len(looked.values)
         for j, names, reads in looked.pages():
             n = numbers[j]
             if self.sets[n] == names:
                 continue
             self.sets[n], self.pages_changed = names, True
             for pair in reads:
-                found = readers.get(pair)
+                found = readers[pair]
                 if found is None:
                     readers[pair] = [n]
                 else:
                     found.append(n)
         files: dict[str, dict[str, Any]] = {}   # an article's entries, by file
+        kinds: dict[str, str] = {}   # each kind's string once, not once per article
         section = f"{self.key}.names"
-        for pair, pages in readers.items():
+        for pair, pages in enumerate(readers):
+            if pages is None:
+                continue
             name, value = looked.names[pair], looked.values[pair]
             kind, _, file = name.partition(":")
             if kind in ARTICLE_KINDS:
                 entries = files.get(file)
                 if entries is None:
                     entries = files[file] = self.bucket(file).setdefault(file, {})
-                key = kind
+                key = kinds.setdefault(kind, kind)
             else:
                 self.dirty.add(section)
                 entries, key = self.section(section), name
