@@ -42,3 +42,10 @@ def test_the_reads_of_many_pages_cost_a_few_bytes_each():
         tracemalloc.stop()
     del results
     assert held / 80_000 < 12, held   # (a tuple of string pairs per page: over 100 bytes a read)
+
+
+def test_what_is_indexed_is_let_go_but_for_the_results():
+    looked = Looked([0, 1])
+    looked.extend(_results(2, 3, 3))
+    looked.forget()
+    assert len(looked) == 2 and not looked.names and not looked.values and not list(looked.pages())

@@ -81,6 +81,11 @@ class Looked:
         for result in results:
             self.append(result)
 
+    def forget(self) -> None:
+        """Let go of the reads (kept: :attr:`results`), once indexed: before the state is encoded,
+        the peak of a cold build."""
+        self.positions, self.numbers, self.names, self.values, self.sets, self.reads = (), {}, [], [], [], []
+
     def pages(self) -> Iterable[tuple[int, str, array[int]]]:
         """Each page looked at: its position, the digest of the names it read, and its pairs' numbers."""
         return zip(self.positions, self.sets, self.reads, strict=True)
@@ -291,6 +296,7 @@ class Changes:
         ``dirty``: the pages written; ``lost``: the last output's files this one has not)."""
         record = self.record
         record.add(self.numbers, looked)
+        looked.forget()
         record.written, record.removed = dirty, sorted(lost)
         record.save()
 
