@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,6 +82,31 @@ def test_what_before_fork_loads_every_worker_has(monkeypatch: pytest.MonkeyPatch
                              before_fork=lambda: _loaded.append("templates")) == 2
     assert results == [("templates",)] * 120
     _loaded.clear()
+
+
+_alive: weakref.WeakSet[_Value] = weakref.WeakSet()
+
+
+class _Value:
+    """A job's result that, unpickled in the parent, is counted while alive."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return _value, ()
+
+
+def _value() -> _Value:
+    value = _Value()
+    _alive.add(value)
+    return value
+
+
+def test_run_jobs_lets_go_of_each_chunk_s_results_once_taken():
+    alive: list[int] = []
+    assert parallel.run_jobs(2000, lambda i: _Value(), processes=2,
+                             progress=lambda n: alive.append(len(_alive))) == 2
+    # each chunk's values are dropped once the caller had them (none kept here): only the chunk
+    # being taken is alive, not all that were done before
+    assert len(alive) == 40 and alive[-1] <= parallel.CHUNK, alive
 
 
 def test_remove_tree_deletes_everything(tmp_path: Path):

@@ -19,11 +19,11 @@ import zoneinfo
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
-from newsgen.commands.delta import find_changes
+from newsgen.commands.delta import Looked, find_changes, names_digest
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
@@ -280,9 +280,9 @@ class _Build:
                         again.add(j)
                 todo = sorted(again)
 
-        def job(i: int) -> tuple[bool, Entry | None, tuple[tuple[str, str], ...]]:
+        def job(i: int) -> tuple[bool, Entry | None, str, tuple[tuple[str, str], ...]]:
             """Page ``i`` linked from the last output if its key is the output's, else rendered; with
-            what its context read."""
+            what its context read (a digest of the names, and each name with its value's digest)."""
             page = pages[i]
             views.record = record = {}
             try:
@@ -297,7 +297,7 @@ class _Build:
                 except RENDER_ERRORS as exc:
                     raise NewsgenError([render_problem(exc, page.template, page.path, self.site)]) from exc
                 writer.store(page.path, html)
-            return reused, writer.identity(page.path, key), tuple(record.items())
+            return reused, writer.identity(page.path, key), names_digest(record), tuple(record.items())
 
         done = len(pages) - len(todo)
 
@@ -307,12 +307,11 @@ class _Build:
             if self.on_render is not None:
                 self.on_render(done, len(pages))
 
-        looked: list[tuple[bool, Entry | None, tuple[tuple[str, str], ...]]] = []
-        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=looked,
+        self.reads = looked = Looked(todo)   # (kept compactly as each worker's results come back)
+        processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=cast(list, looked),
                              before_fork=lambda: load_templates(self.env))
-        entries.update((pages[i].path, entry) for i, (_, entry, _) in zip(todo, looked, strict=True))
-        self.reads = [(i, found) for i, (_, _, found) in zip(todo, looked, strict=True)]
-        self.dirty = [pages[i] for i, (reused, _, _) in zip(todo, looked, strict=True) if not reused]
+        entries.update((pages[i].path, entry) for i, (_, entry) in zip(todo, looked.results, strict=True))
+        self.dirty = [pages[i] for i, (reused, _) in zip(todo, looked.results, strict=True) if not reused]
         self.written = Manifest({path: entry for path, entry in entries.items() if entry is not None})
         self.clock.step("render", f"{len(self.dirty)} pages and feeds rendered and written, "
                                   f"{len(pages) - len(self.dirty)} unchanged and reused, by {processes} "

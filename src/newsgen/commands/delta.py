@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Sequence, Set
+from array import array
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,11 +37,63 @@ from newsgen.render.pages import Page, Plan
 from newsgen.render.views import ARTICLE_KINDS, digest
 from newsgen.site import Post
 
-#: what one page read: (name, digest of its value) pairs
-Reads = Sequence[tuple[str, str]]
-
 #: about how many articles share a bucket of the index
 BUCKET = 400
+
+
+class Looked:
+    """What the pages looked at read, kept compactly as their results come back from the render
+    workers (a page's reads were a tuple of (name, digest) strings, made again for every page: about
+    590 MB of a cold build's peak at 100,000 articles). Each (name, digest) pair is kept once, as a
+    number; each page as its position, a digest of the names it read (made by the worker) and the
+    numbers of its pairs, in an array. Takes the render jobs' results (``reused, entry, names, reads``)
+    through :meth:`append` and :meth:`extend`, as :func:`newsgen.render.parallel.run_jobs` gives them,
+    keeping the first two in :attr:`results`."""
+
+    def __init__(self, positions: Sequence[int]) -> None:
+        self.positions = positions   # the position of the page of each result, in order
+        self.results: list[tuple[Any, Any]] = []
+        self.numbers: dict[str, int] = {}   # name -> the number of its pair (its value is one per build)
+        self.names: list[str] = []
+        self.values: list[str] = []
+        self.sets: list[str] = []
+        self.reads: list[array[int]] = []
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def append(self, result: tuple[Any, Any, str, Iterable[tuple[str, str]]]) -> None:
+        reused, entry, names, reads = result
+        self.results.append((reused, entry))
+        numbers, values, ids = self.numbers, self.values, array("I")
+        for name, value in reads:
+            n = numbers.get(name)
+            if n is None or values[n] != value:   # (a name read with another value: a pair of its own)
+                n = len(values)
+                numbers.setdefault(name, n)
+                self.names.append(name)
+                values.append(value)
+            ids.append(n)
+        self.sets.append(names)
+        self.reads.append(ids)
+
+    def extend(self, results: Iterable[tuple[Any, Any, str, Iterable[tuple[str, str]]]]) -> None:
+        for result in results:
+            self.append(result)
+
+    def forget(self) -> None:
+        """Let go of the reads (kept: :attr:`results`), once indexed: before the state is encoded,
+        the peak of a cold build."""
+        self.positions, self.numbers, self.names, self.values, self.sets, self.reads = (), {}, [], [], [], []
+
+    def pages(self) -> Iterable[tuple[int, str, array[int]]]:
+        """Each page looked at: its position, the digest of the names it read, and its pairs' numbers."""
+        return zip(self.positions, self.sets, self.reads, strict=True)
+
+
+def names_digest(names: Iterable[str]) -> str:
+    """The digest of which names a page read (``Record.sets``)."""
+    return digest("\0".join(sorted(names)))
 
 
 class _Unknown(Exception):
@@ -174,39 +227,43 @@ class Record:
         self.pages_changed = True
         return numbers, new
 
-    def add(self, numbers: Sequence[int], looked: Sequence[tuple[int, Reads]]) -> None:
-        """Index what the pages looked at (``looked``: position, reads) read, for those whose names changed."""
-        fresh: dict[str, list[Any]] = {}
-        for j, reads in looked:
+    def add(self, numbers: Sequence[int], looked: Looked) -> None:
+        """Index what the pages looked at read, for those whose names changed."""
+        # by pair's number, the pages reading it (a list, not a dict: no int object kept per pair)
+        readers: list[list[int] | None] = [None] * len(looked.values)
+        for j, names, reads in looked.pages():
             n = numbers[j]
-            names = digest("\0".join(sorted(dict(reads))))
             if self.sets[n] == names:
                 continue
             self.sets[n], self.pages_changed = names, True
-            for name, value in reads:
-                item = fresh.get(name)
-                if item is None:
-                    fresh[name] = [value, [n]]
+            for pair in reads:
+                found = readers[pair]
+                if found is None:
+                    readers[pair] = [n]
                 else:
-                    item[1].append(n)
+                    found.append(n)
         files: dict[str, dict[str, Any]] = {}   # an article's entries, by file
-        names = f"{self.key}.names"
-        for name, (value, readers) in fresh.items():
+        kinds: dict[str, str] = {}   # each kind's string once, not once per article
+        section = f"{self.key}.names"
+        for pair, pages in enumerate(readers):
+            if pages is None:
+                continue
+            name, value = looked.names[pair], looked.values[pair]
             kind, _, file = name.partition(":")
             if kind in ARTICLE_KINDS:
                 entries = files.get(file)
                 if entries is None:
                     entries = files[file] = self.bucket(file).setdefault(file, {})
-                key = kind
+                key = kinds.setdefault(kind, kind)
             else:
-                self.dirty.add(names)
-                entries, key = self.section(names), name
+                self.dirty.add(section)
+                entries, key = self.section(section), name
             item = entries.get(key)
             if item is None:
-                entries[key] = [value, readers]
+                entries[key] = [value, pages]
             else:
                 known = set(item[1])
-                entries[key] = [value, item[1] + [n for n in readers if n not in known]]
+                entries[key] = [value, item[1] + [n for n in pages if n not in known]]
 
     def save(self) -> None:
         """Put the record: its sections that changed."""
@@ -234,11 +291,12 @@ class Changes:
     #: the last output's files not on disk as its manifest has them (edited, lost); None: not looked at
     stale: Set[str] | None = None
 
-    def save(self, looked: Sequence[tuple[int, Reads]], dirty: list[str], lost: Set[str]) -> None:
+    def save(self, looked: Looked, dirty: list[str], lost: Set[str]) -> None:
         """Record this build for the next (``looked``: the pages looked at, each with what it read;
         ``dirty``: the pages written; ``lost``: the last output's files this one has not)."""
         record = self.record
         record.add(self.numbers, looked)
+        looked.forget()
         record.written, record.removed = dirty, sorted(lost)
         record.save()
 

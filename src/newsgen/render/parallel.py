@@ -97,7 +97,7 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
     try:
         futures = {k: pool.submit(_run, chunks[k]) for k in (len(chunks) - 1, *range(len(chunks) - 1))}
         for k, (start, stop) in enumerate(chunks):
-            problems, values = futures[k].result()
+            problems, values = futures.pop(k).result()   # (a done future holds its result while kept)
             if problems:
                 raise NewsgenError(problems)
             if results is not None:
