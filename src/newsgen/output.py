@@ -1017,22 +1017,14 @@ def make_spare(output: Path) -> bool:
         return False
     try:
         with build_lock(output) as lock:
-            return _copy_as_spare(output, lock)
+            tmp = new_folder(output, "tmp", lock, leftover=False)
+            try:
+                _link_tree(str(output), str(tmp))
+                os.rename(tmp, spare_path(output))
+            except OSError:
+                remove_tree(tmp)
+                return False
     except (NewsgenError, OSError):
-        return False
-
-
-def _copy_as_spare(output: Path, lock: int | None) -> bool:
-    """:func:`make_spare`'s copy, the build lock held (``lock``); True when made."""
-    try:
-        tmp = new_folder(output, "tmp", lock, leftover=False)
-    except OSError:
-        return False
-    try:
-        _link_tree(str(output), str(tmp))
-        os.rename(tmp, spare_path(output))
-    except OSError:
-        remove_tree(tmp)
         return False
     return True
 

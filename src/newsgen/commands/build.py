@@ -222,22 +222,24 @@ class _Build:
         _derive(self.model.posts, derived)
         self.views = Views(self.model, derived=derived, photos=self.prepared.leads)
         self.env = make_environment(self.site)
-        walked = self.checked.walked   # each folder of templates walked once a build: by whoever walked it first
-        self.env.know_templates(lambda folder: walked[folder] if folder in walked else
-                                site_file_names(Path(folder), Path(folder), Diagnostics()))
+        self.env.know_templates(self._files_of)
         self.renderer = MarkdownRenderer(unsafe_html=self.config.markdown.unsafe_html,
                                          cache_dir=self.state.folder("bodies") if self.incremental else None)
         if self.prepared.used:   # a site without photos converts its bodies exactly as before
             self.renderer.use_photos(self.photos)
         self.clock.step("views", "summaries, reading times and links ready")
 
+    def _files_of(self, folder: Path | str) -> list[str]:
+        """The files of a template or static folder as this build's first walk of it found them (the
+        inputs digest's, validation's), walked here only when none did (the theme's, on a cold build):
+        each folder is walked once a build."""
+        found = self.checked.walked.get(str(folder))
+        return found if found is not None else site_file_names(Path(folder), Path(folder), Diagnostics())
+
     def plan(self) -> None:
         """Copy the static files and plan every page (a clash of two pages found before any is rendered)."""
         writer = self.writer
-        walked = self.checked.walked
-        self.static = sum(writer.copy_static(d, walked[str(d)] if str(d) in walked else
-                                             site_file_names(d, d, Diagnostics()))
-                          for d in static_dirs(self.site))
+        self.static = sum(writer.copy_static(d, self._files_of(d)) for d in static_dirs(self.site))
         self.pages_plan = Plan(self.model, self.views, self.renderer,
                                store=self.state if self.incremental else None)
         self.pages = list(plan_all(self.pages_plan))
@@ -419,8 +421,8 @@ def _derive(posts: list[Any], derived: dict[str, list[Any]]) -> None:
     times of 10,000 articles took 2 s of a cold build in one process)."""
     for post in posts:   # derived by the readers (a cold build), of an article with no photos
         ahead = derived_ahead(post.article)
-        if ahead is not None and post.article.digest == file_digest(post.article):
-            derived.setdefault(file_digest(post.article), ahead)
+        if ahead is not None and post.article.digest == (digest := file_digest(post.article)):
+            derived.setdefault(digest, ahead)
     todo = list({file_digest(p.article): p.article for p in posts
                  if file_digest(p.article) and len(derived.get(file_digest(p.article)) or ()) != 2}.items())
     done: list[list[Any]] = []
