@@ -197,35 +197,41 @@ def test_a_second_build_replaces_the_first(site: Path, tmp_path: Path):
     out = tmp_path / "build"
     build(site, out)
     (site / "articles" / "2024" / "12" / "nanchang-quanshi.md").unlink()
-    build(site, out)
+    build(site, out)   # updated in place: the gone article's page deleted, and the folders it leaves empty
     assert not (out / "2024").exists() and (out / MARKER).is_file()
-    # beside the output only the previous one, kept for the next build to update in place
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.spare", "build", "site"]
-    assert (tmp_path / ".build.spare" / "2024").is_dir()   # the first build's output
-    build(site, out, incremental=False)   # a full build keeps no spare, and deletes the older one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "site"]   # nothing left beside it
+    build(site, out, incremental=False)   # a full build: a fresh tree swapped in, the previous one deleted
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "site"]
 
 
-def test_a_build_updates_the_spare_in_place_and_never_writes_into_a_published_file(site: Path, tmp_path: Path):
-    out = tmp_path / "build"
+def _files(root: Path) -> dict[Path, bytes]:
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_build_updates_the_output_in_place_and_never_writes_into_a_published_file(site: Path, tmp_path: Path):
+    """An incremental build touches only the files that changed, and never writes into one: it moves a
+    new file over the old name (a hard link someone keeps of a published page keeps its bytes)."""
+    out, kept = tmp_path / "build", tmp_path / "kept"
     build(site, out, search=False)
-    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    first = _files(out)
+    for path in first:   # hard links of every published file, as a backup tool or a server's cache makes
+        (kept / path).parent.mkdir(parents=True, exist_ok=True)
+        os.link(out / path, kept / path)
+    inodes = {path: (out / path).stat().st_ino for path in first}
     article = next((site / "articles").rglob("*.md"))
     article.write_text(article.read_text(encoding="utf-8") + "\n追加的一句话。\n", encoding="utf-8")
-    build(site, out, search=False)   # the first output is now the spare, sharing the unchanged pages' files
-    second = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert second != first
-    spare = tmp_path / ".build.spare"
-    assert {p.relative_to(spare): p.read_bytes() for p in spare.rglob("*") if p.is_file()} == first
+    result = build(site, out, search=False)
+    second = _files(out)
+    assert second != first and _files(kept) == first   # none of the published files written into
+    replaced = {path for path in first if (out / path).stat().st_ino != inodes[path]}
+    assert replaced >= {path for path in first if second[path] != first[path]}
+    assert replaced <= {Path(p) for p in result.rendered_paths}   # only pages rendered: the rest untouched
     (site / "articles" / "2024" / "12" / "nanchang-quanshi.md").unlink()
-    (out / "hand-added.txt").write_text("x", encoding="utf-8")
-    build(site, out, search=False)   # the spare updated in place and swapped in: the second output untouched
-    assert {p.relative_to(spare): p.read_bytes() for p in spare.rglob("*") if p.is_file()} == {
-        **second, Path("hand-added.txt"): b"x"}
-    third = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (out / "hand-added.txt").write_text("x", encoding="utf-8")   # not newsgen's: an update in place keeps it
+    build(site, out, search=False)
     cold = tmp_path / "cold"
     build(site, cold, incremental=False, search=False)
-    assert third == {p.relative_to(cold): p.read_bytes() for p in cold.rglob("*") if p.is_file()}
+    assert _files(out) == {**_files(cold), Path("hand-added.txt"): b"x"}
 
 
 def test_build_loads_neither_jieba_nor_jionlp(tmp_path: Path):

@@ -1,49 +1,69 @@
-"""Write a built site atomically: into a temporary directory beside the output, then swap it in.
+"""Write a built site into its output: a fresh tree swapped in whole, or the output updated in place.
 
-A failed build (an exception while rendering or writing) removes the temporary
-directory and leaves the previous output exactly as it was. Two writes to one path
-are refused: they would mean one page silently replacing another. A file that cannot be
-written (disk full, permission denied, file too large) is a :class:`NewsgenError`
-``path: cannot write: <reason>``, from a forked worker process too.
+**A full build** (``--full``, no manifest of the last build, no output yet) writes every file into a
+temporary directory beside the output (``.NAME.tmp-*``) and swaps it in with one atomic
+``renameat2(RENAME_EXCHANGE)`` on Linux (where that is missing, the previous output is renamed
+aside first, and put back by the next build if this one is killed between the two renames).
 
-A build killed outright (SIGKILL, power cut of the process) leaves the previous output as it
-was too: the swap is one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux, and where that is
-missing, the next build puts a previous output moved aside back before anything else. The
-next build also deletes what a killed one left beside the output (``.NAME.tmp-*``,
-``.NAME.old-*``). Workers die with the build (``PR_SET_PDEATHSIG``), so none keeps writing.
+**An incremental build** (the last build's manifest, :class:`Manifest`, and an output carrying the
+marker) updates the output in place: it writes only the files whose content changed (pages and
+feeds rendered, static files, photo derivatives, search index files) into a staging directory beside
+the output (``.NAME.tmp-*``, at the same paths); a file whose manifest entry has the same fingerprint
+and is on disk as written (size, mtime, inode, not a link: :meth:`Entry.on_disk`) is not touched.
+:meth:`OutputWriter.commit` then moves each staged file over its path in the output (one atomic
+``rename`` each: a reader sees the old file or the new one, never half of one) and deletes the
+output's files the manifest lists that this build did not make, and the folders they leave empty.
 
-Incremental builds do not assemble a fresh tree: the previous output, moved aside by the last
-swap, is kept beside the output as ``.NAME.spare`` and the next build updates it in place
-(``spare=True``): a page whose file there is already the current output's (the same inode, as
-hard links make it) is left alone, a page unchanged since the last build is hard-linked from the
-output, a changed one is written; what no page claims is deleted before the swap. Files are
-never written into in place (a spare file may be a hard link of a published one): a new file
-replaces the old name. A spare that is missing, or half updated by a killed build (then a
-``.NAME.tmp-*`` leftover), only makes the next build write a fresh tree. Safe to delete.
+What holds, at every point:
+
+- A build that fails or is killed before the commit leaves the output exactly as it was (the
+  staging directory is deleted: at once, or by the next build).
+- A build that fails during the commit removes the files it had added, and a build killed during
+  it leaves each file of the output either the last build's or this one's: the next build deletes
+  the files the killed one added (their paths are written into the build lock's journal, ``n
+  <path>``, before the first is moved), and renders again every other file that is not on disk as
+  the last manifest recorded (a file replaced has another inode), whatever its kind; the manifest
+  is only written after the commit. So the build after a killed one gives the output a cold build
+  gives.
+- Files are never written into: a staged file replaces the old name (a file of the output may be a
+  hard link someone made). Nothing is written or deleted through a symbolic link someone put into
+  the output: a link (or a file) where one of the output's folders must be is removed (the link,
+  never what it leads to) and a real folder made; the files of this build that were reached
+  through it are first copied out into the staging directory, so that none goes missing (copies:
+  the next build renders them again). A page file replaced by a link is not the file as written:
+  rendered again, and the link replaced.
+- A file that cannot be written (disk full, permission denied, file too large) is a
+  :class:`NewsgenError` ``path: cannot write: <reason>``, from a forked worker process too; two
+  writes to one path are refused (one page silently replacing another).
 
 One build at a time per output: the writer holds an ``flock`` on ``.NAME.lock`` beside the
-output from start to end; a second build is refused with "another build is running".
+output from start to end; a second build is refused with "another build is running". Workers
+die with the build (``PR_SET_PDEATHSIG``), so none keeps writing.
 
 Nothing is deleted that newsgen did not write. The output directory gets a marker file
-(``.newsgen-build``), and newsgen only ever replaces a directory holding it (``--output ~`` must
-not delete a home directory; ``-o crate/src`` must not delete ``lib.rs``); any other non-empty
+(``.newsgen-build``), and newsgen only ever replaces or updates a directory holding it (``--output ~``
+must not delete a home directory; ``-o crate/src`` must not delete ``lib.rs``); any other non-empty
 directory is refused. An empty directory someone made is filled in place (it is kept, and then
-carries the marker). A folder beside the output is a killed build's leftover only when it is
-provably newsgen's: named exactly as newsgen names them (``.NAME.tmp-`` and eight characters of
-``[a-z0-9_]``) *and* either recorded in the build lock's journal (``.NAME.lock``: each folder's
-name is written there before it is made, so a build killed at any point leaves none the next
-cannot recognise) or holding a ``.newsgen-leftover`` file that names that very folder (its
-device and inode: a copy does not qualify). The spare is adopted or deleted only when it carries
-the output's marker. A look-alike (``.build.tmp-anything`` with someone's files) is left alone.
+carries the marker). An incremental build deletes only files its manifest lists (a file put into the
+output by hand stays until a full build replaces the tree). A folder beside the output is a killed
+build's leftover only when it is provably newsgen's: named exactly as newsgen names them
+(``.NAME.tmp-`` and eight characters of ``[a-z0-9_]``) *and* either recorded in the build lock's
+journal (``.NAME.lock``: each folder's name is written there before it is made, so a build killed
+at any point leaves none the next cannot recognise) or holding a ``.newsgen-leftover`` file that
+names that very folder (its device and inode: a copy does not qualify). A look-alike
+(``.build.tmp-anything`` with someone's files) is left alone; so is a ``.NAME.spare`` (the previous
+output an older newsgen kept for its next build) without the marker: with it, it is deleted.
 
 An output that is a symbolic link (``public -> releases/current``) stays one: the build replaces
-the directory it points to, and its lock, spare and temporary folders are beside that directory.
+or updates the directory it points to, and its lock and temporary folders are beside that directory.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
+import json
 import os
 import random
 import re
@@ -93,11 +113,6 @@ _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"   # as tempfile.mkdtemp na
 _random = random.SystemRandom()
 
 
-def spare_path(output: Path) -> Path:
-    """Where the previous output is kept for the next build to update in place (``.NAME.spare``)."""
-    return output.parent / f".{output.name}.spare"
-
-
 def output_target(output: Path) -> Path:
     """The directory a build replaces: ``output`` itself, or where it leads when it is a symbolic
     link (the link is kept, the release it points to gets the new site). A link that leads round in
@@ -123,15 +138,29 @@ def _journal(fd: int | None, line: str) -> None:
         os.write(fd, line.encode("utf-8") + b"\n")
 
 
-def _read_journal(fd: int | None) -> dict[str, bool]:
-    """The folders the journal names: name -> made (True) or about to be made (False)."""
-    if fd is None:
-        return {}
+def _read_journal(fd: int | None) -> tuple[dict[str, bool], list[str]]:
+    """What the journal names: the folders (name -> made (True) or about to be made (False)), and the
+    files an update in place added to the output (``n <path as JSON>``)."""
     found: dict[str, bool] = {}
-    for line in _journal_text(fd).splitlines():
+    added: list[str] = []
+    for line in _journal_text(fd).splitlines() if fd is not None else ():
+        if line[0] == "n":
+            added.append(json.loads(line[2:]))
+            continue
         made, name = line[0] == "+", line[2:]
         found[name] = found.get(name, False) or made
-    return found
+    return found, added
+
+
+def _journal_line(line: str, folder: re.Pattern[str]) -> bool:
+    """Whether ``line`` is one newsgen writes into a build lock's journal."""
+    if line[:2] == "n ":
+        try:
+            path = json.loads(line[2:])
+        except ValueError:
+            return False
+        return isinstance(path, str) and _SAFE_PATH.fullmatch(path) is not None
+    return line[:2] in ("? ", "+ ") and folder.fullmatch(line[2:]) is not None
 
 
 def _journal_text(fd: int) -> str:
@@ -185,15 +214,14 @@ def carries_marker(tree: Path) -> bool:
 
 
 class OutputWriter:
-    """Collects the files of one build in a temporary directory; :meth:`commit` swaps it in.
+    """Collects the files of one build in a temporary directory; :meth:`commit` puts them in place.
 
-    With ``spare``, the temporary directory is the previous output kept aside by the last build
-    (:func:`spare_path`), updated in place, rather than an empty one.
+    With the last build's ``manifest`` (and an output carrying the marker) the output is updated in
+    place (:attr:`in_place`): the temporary directory only stages the files that changed.
     """
 
-    def __init__(self, output: Path, spare: bool = False) -> None:
+    def __init__(self, output: Path, manifest: Manifest | None = None) -> None:
         shown = output
-        self._listings: dict[str, dict[str, int]] = {}   # folder -> its files' inodes (see holds())
         #: the directory replaced (where ``output`` leads, when it is a symbolic link)
         self.output = output = output_target(output)
         try:
@@ -206,33 +234,35 @@ class OutputWriter:
             self.recovered = _recover(output, self._lock)
             #: the output is an empty folder newsgen did not make: filled in place at the commit, not replaced
             self._fill = _check_replaceable(output, shown)
-            #: whether there is an output to reuse pages from (none: every page is written afresh)
-            self.has_output = output.is_dir() and not self._fill
+            #: updating the output in place: only what changed is staged, and moved into it by the commit
+            self.in_place = self.has_output = bool(manifest and manifest.pages) and carries_marker(output)
             try:
                 self.tmp = new_folder(output, "tmp", self._lock, leftover=False)
             except OSError as exc:
                 raise cannot_write(output.parent, exc) from None
-            #: updating the previous output in place (its files may be hard links of the output's)
-            self.in_place = spare and not self._fill and _adopt_spare(output, self.tmp)
         except BaseException:
             self._unlock()
             raise
         self._owner = os.getpid()
         _active.add(self)   # processes forked from now on (render workers) die with the build
+        self._known = manifest.pages if manifest is not None and self.in_place else {}
         self._written: dict[str, str] = {}   # path -> what wrote it ("page" / static source)
         self._tmp = str(self.tmp)
+        self._out = str(output)
         self.pages = 0      # HTML pages
         self.files = 0      # other generated files: feeds, sitemap, robots.txt
+        #: the static files' manifest entries (their fingerprint: their content's digest)
+        self.statics: dict[str, Entry] = {}
         self._previous: Path | None = None
         self._committed = False
-        #: the last file reuse() linked or store() wrote, with its stat
+        #: the last file reuse() found or store() wrote, with its stat
         self._linked: tuple[str, os.stat_result] | None = None
-        self._folders: set[str] = set()   # folders of the fresh tree made (or found) by this process
-        self._real: set[str] = set()      # folders of the tree updated in place found real (no links)
+        self._folders: set[str] = set()   # folders of the temporary tree made (or found) by this process
+        self._real: set[str] = set()      # folders of the output found (or made) real by the commit
 
     # -- writing
-    def claim(self, path: str, what: str = "a page") -> str:
-        """Reserve ``path`` for one generated file and count it; returns where it goes.
+    def claim(self, path: str, what: str = "a page") -> None:
+        """Reserve ``path`` for one generated file and count it.
 
         ``.html`` files count as :attr:`pages`, the rest as :attr:`files`. Claiming every path
         before rendering finds a clash before any work is spent on it.
@@ -247,7 +277,6 @@ class OutputWriter:
             self.pages += 1
         elif not what.startswith("static file "):
             self.files += 1
-        return os.path.join(self._tmp, path)
 
     def claim_files(self, files: dict[str, str]) -> None:
         """:meth:`claim` of each path of ``files`` (path -> what writes it) that is not a page nor a
@@ -270,22 +299,18 @@ class OutputWriter:
         return any(p == folder or p.startswith(folder + "/") for p in self._written)
 
     def store(self, path: str, text: str | bytes) -> None:
-        """Write a claimed file (its directories made on demand). Safe in a forked worker process.
-
-        :meth:`identity` then has the file's size, time and inode without reading them again."""
-        target = os.path.join(self._tmp, path)
+        """Write a claimed file into the temporary directory (its folders made on demand). Safe in a
+        forked worker process. :meth:`identity` then has the file's size, time and inode without
+        reading them again (a rename into the output keeps all three)."""
         try:
-            if self.in_place:
-                self._make_room(path)
-            else:
-                self._make_folder(path)
-            self._linked = (path, store_text(target, text))
+            self._make_folder(path)
+            self._linked = (path, store_text(os.path.join(self._tmp, path), text))
         except OSError as exc:
             raise cannot_write(self.output / path, exc) from None
 
     def _make_folder(self, path: str) -> None:
-        """Make the folder of ``path`` in a fresh tree, once: a page's own folder (``2025/08/x/``) is
-        made with one ``mkdir``, not found missing by a failed ``open`` first."""
+        """Make the folder of ``path`` in the temporary tree, once: a page's own folder (``2025/08/x/``)
+        is made with one ``mkdir``, not found missing by a failed ``open`` first."""
         folder = path.rpartition("/")[0]
         if not folder or folder in self._folders:
             return
@@ -306,68 +331,84 @@ class OutputWriter:
     def copy_static(self, source: Path, files: Iterable[str], prefix: str = "static") -> int:
         """Copy the ``files`` of a static directory ``source`` (their paths as the build's walk of it gave
         them: ``source`` joined with each name) under ``prefix``; later directories override earlier
-        ones by name. Returns how many files were added (overrides of an earlier directory's file not
-        counted).
+        ones by name. A file the output has already as the last build wrote it, with the same content,
+        is left as it is. Returns how many files were added (overrides of an earlier directory's file
+        not counted); their manifest entries are in :attr:`statics`.
         """
         added = 0
         base = len(str(source)) + 1
+        last = Manifest(self._known)
         for name in files:
-            file = Path(name)
             key = f"{prefix}/{name[base:].replace(os.sep, '/')}"
             overrides = self._written.get(key, "").startswith("static file ")
             if overrides:   # a site's static file replaces the theme's of the same name
                 del self._written[key]
-            target = self.claim(key, f"static file {file}")
-            if self.in_place:
-                try:
-                    self._make_room(key)
-                except OSError as exc:
-                    raise cannot_write(self.output / key, exc) from None
-            _copy(file, target, self.output / key)
+                if os.path.lexists(staged := os.path.join(self._tmp, key)):
+                    os.unlink(staged)
+            self.claim(key, f"static file {Path(name)}")
+            try:
+                data = Path(name).read_bytes()
+            except OSError as exc:
+                raise NewsgenError(Diagnostic(Location(Path(name)), f"cannot read: {exc.strerror or exc}")) from None
+            fingerprint = hashlib.sha256(data).hexdigest()
+            if not self.reuse(key, fingerprint, last):
+                self.store(key, data)
+            entry = self.identity(key, fingerprint)
+            if entry is not None:
+                self.statics[key] = entry
             added += not overrides
         return added
 
-    # -- finishing
-    def drop(self, paths: Iterable[str]) -> None:
-        """Delete these files (and the folders they leave empty) from the tree updated in place: what
-        the output lost since the spare was the output (see :meth:`commit`'s ``sweep``)."""
-        if not self.in_place:
-            return
-        for path in paths:
-            if path in self._written:
-                continue
-            try:
-                if not self._real_folders(path):
-                    continue   # a link was in its way, and is gone with what it led to
-                os.unlink(os.path.join(self._tmp, path))
-            except FileNotFoundError:
-                continue
-            except OSError as exc:
-                raise cannot_write(self.output / path, exc) from None
-            folder = os.path.dirname(path)
-            while folder:
-                try:
-                    os.rmdir(os.path.join(self._tmp, folder))
-                except OSError:
-                    break
-                folder = os.path.dirname(folder)
-
-    def commit(self, sweep: bool = True) -> None:
-        """Swap the temporary directory in place of the output. Call :meth:`remove_previous` after.
-
-        A tree updated in place is first swept of every file no one claimed; ``sweep=False`` skips
-        that walk when the caller has dropped what it knows the spare holds beyond this build's
-        files (:meth:`drop`).
-
-        The output is never missing: the two directories are exchanged in one atomic step where
-        the system can (Linux), else the previous output is renamed aside first, and put back by
-        the next build (:func:`_recover`) if this one is killed between the two renames.
-        """
+    # -- reusing the output's files (in place)
+    def reuse(self, path: str, fingerprint: str, manifest: Manifest) -> bool:
+        """Whether the output's file ``path`` can stay as it is: the output is updated in place and
+        ``manifest`` says it has ``fingerprint``, and the file on disk is the one the manifest
+        recorded (size, mtime, inode; not a link): a file edited or replaced by hand, or an output the
+        manifest does not describe, is written again. :meth:`identity` then has its entry."""
+        self._linked = None
+        entry = manifest.pages.get(path)
+        if entry is None or entry.fingerprint != fingerprint or not self.in_place:
+            return False
         try:
-            if self.in_place and sweep:
-                self._sweep()
-            if self.in_place:
-                self._make_room(MARKER)   # never written into: it may be a link (hard or symbolic)
+            st = os.lstat(os.path.join(self._out, path))
+        except OSError:
+            return False
+        if not entry.on_disk(st):
+            return False
+        self._linked = (path, st)
+        return True
+
+    def holds(self, path: str, entry: Entry, stale: Set[str]) -> bool:
+        """Whether the output updated in place holds already, as it is, the last build's file ``path``
+        (manifest ``entry``, whose fingerprint the caller found current): it is not in ``stale`` (the
+        last output's files not on disk as recorded, :meth:`Manifest.stale`). A build carries such
+        files (photo derivatives, search index files) without a ``stat`` of each."""
+        return self.in_place and path not in stale
+
+    def identity(self, path: str, fingerprint: str) -> Entry | None:
+        """The manifest entry of a file just written or reused (None when it is not there)."""
+        linked, self._linked = self._linked, None
+        try:
+            # a file reuse() has just found or store() written, whose identity it has read: no stat again
+            st = linked[1] if linked is not None and linked[0] == path else os.stat(os.path.join(self._tmp, path))
+        except OSError:
+            return None
+        return Entry(fingerprint, st.st_size, st.st_mtime_ns, st.st_ino)
+
+    # -- finishing
+    def commit(self) -> None:
+        """Put this build's files in place. Call :meth:`remove_previous` after.
+
+        In place: the staged files are moved over the output's, and the files the last manifest lists
+        and this build did not claim are deleted (see the module's docstring). Else the temporary
+        directory is swapped with the output: in one atomic step where the system can (Linux), else
+        the previous output is renamed aside first, and put back by the next build (:func:`_recover`)
+        if this one is killed between the two renames.
+        """
+        if self.in_place:
+            self._commit_in_place()
+            return
+        try:
             (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             os.chmod(self.tmp, 0o755)   # made 0700; a static host must be able to read it
         except OSError as exc:
@@ -396,6 +437,64 @@ class OutputWriter:
         self._previous = old
         self._committed = True
 
+    def _commit_in_place(self) -> None:
+        """Move the staged files into the output and delete what it lost (see :meth:`commit`)."""
+        out, tmp, known = self._out, self._tmp, self._known
+        staged = _files_under(tmp)
+        # the files this commit adds: deleted again by the next build if this one is killed meanwhile
+        added_lines = [f"n {json.dumps(p)}" for p in staged if p not in known]
+        if added_lines:
+            _journal(self._lock, "\n".join(added_lines))
+        added: list[str] = []
+        path = ""
+        try:
+            for path in sorted(known.keys() - self._written.keys()):   # first: a folder may come where it was
+                _unlink_in(out, path)
+            while staged:
+                path = staged.pop()
+                self._real_folder(path.rpartition("/")[0], staged)
+                target = os.path.join(out, path)
+                try:
+                    os.replace(os.path.join(tmp, path), target)
+                except IsADirectoryError:   # a folder (someone's) where this file goes
+                    shutil.rmtree(target)
+                    os.replace(os.path.join(tmp, path), target)
+                if path not in known:
+                    added.append(path)
+        except BaseException as exc:
+            for done in added:   # not what the manifest knows: out again (the replaced are not as recorded)
+                _unlink_in(out, done)
+            if isinstance(exc, OSError):
+                raise cannot_write(self.output / path, exc) from None
+            raise
+        self._committed = True
+        remove_tree(self.tmp)   # only folders are left in it
+
+    def _real_folder(self, folder: str, staged: list[str]) -> None:
+        """Make sure ``folder`` of the output is a real folder (made when missing) before a file is moved
+        into it, so that nothing is written through a symbolic link out of the output: a link (or a
+        file) found there is removed (the link only, never what it leads to), after the files of this
+        build that were reached through it are copied into the staging directory (added to ``staged``)."""
+        if not folder or folder in self._real:
+            return
+        self._real_folder(folder.rpartition("/")[0], staged)
+        target = os.path.join(self._out, folder)
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            os.mkdir(target)
+        else:
+            if not stat.S_ISDIR(mode):
+                for path in self._written:   # (a link there is rare: only then are the claims looked through)
+                    source, copy = os.path.join(self._out, path), os.path.join(self._tmp, path)
+                    if path.startswith(folder + "/") and not os.path.lexists(copy) and os.path.isfile(source):
+                        os.makedirs(os.path.dirname(copy), exist_ok=True)
+                        shutil.copyfile(source, copy)
+                        staged.append(path)
+                os.unlink(target)
+                os.mkdir(target)
+        self._real.add(folder)
+
     def _fill_in_place(self) -> None:
         """Move the new tree's files into the output, an empty folder someone else made (kept, not
         replaced): its marker first, so that a build killed meanwhile leaves an output the next one
@@ -418,192 +517,26 @@ class OutputWriter:
         self._previous = None
         self._committed = True
 
-    def _real_folders(self, path: str) -> bool:
-        """In the tree updated in place (an earlier output, that anyone may have changed), that every
-        folder above ``path`` is a real folder of the tree, so that nothing is written, linked or
-        deleted through a symbolic link out of it: a link (or a file) found there is removed (the link
-        only, never what it leads to), and False returned. Each folder is looked at once per build."""
-        folder = path.rpartition("/")[0]
-        if not folder or folder in self._real:
-            return True
-        parts = folder.split("/")
-        for depth in range(1, len(parts) + 1):
-            rel = "/".join(parts[:depth])
-            if rel in self._real:
-                continue
-            here = os.path.join(self._tmp, rel)
-            try:
-                mode = os.lstat(here).st_mode
-            except FileNotFoundError:
-                return True   # made by the write, as a real folder
-            if not stat.S_ISDIR(mode):
-                os.unlink(here)
-                return False
-            self._real.add(rel)
-        return True
-
-    def _make_room(self, path: str) -> None:
-        """Before a file is written at ``path`` of the tree updated in place: remove the old file
-        (it may be a hard link of a published one, never to be written into), or a directory of that
-        name, or a file or a symbolic link where one of its directories must go."""
-        self._real_folders(path)
-        _make_room(self._tmp, path)
-
-    def _sweep(self) -> None:
-        """Delete what no file of this build claimed from the tree updated in place (pages gone since,
-        files added to the output by hand), and the directories left empty."""
-        claimed = self._written
-        root = self._tmp
-
-        def sweep(directory: str, prefix: str) -> bool:   # True when the directory is left empty
-            empty = True
-            with os.scandir(directory) as entries:
-                for entry in list(entries):
-                    rel = prefix + entry.name
-                    if rel in claimed:
-                        empty = False
-                    elif not entry.is_dir(follow_symlinks=False):
-                        os.unlink(entry.path)
-                    elif sweep(entry.path, rel + "/"):
-                        os.rmdir(entry.path)
-                    else:
-                        empty = False
-            return empty
-
-        sweep(root, "")
-
-    def remove_previous(self, background: bool = False, keep: bool = False) -> None:
-        """Delete the previous output, moved aside by :meth:`commit` (slow for big sites: its own step).
-
-        With ``keep``, it is kept as the spare the next build updates in place (:func:`spare_path`)
-        instead, and only an older spare is deleted. A build into a fresh folder leaves no spare: a copy
-        would cost the cold build (a fresh clone, a CI runner) a second tree of links, for a next build
-        that may never come (``newsgen serve``'s worker makes one while it waits, see :func:`make_spare`).
-        With ``background``, a detached process deletes it, so the build returns as soon as the new
-        output is in place (the command line does this; a killed deleter's leftovers are removed by the
-        next build, as any ``.NAME.old-*``).
-        """
+    def remove_previous(self, background: bool = False) -> None:
+        """Delete the previous output, moved aside by a full build's :meth:`commit` (slow for big
+        sites: its own step; nothing after an update in place). With ``background``, a detached
+        process deletes it, so the build returns as soon as the new output is in place (the command
+        line does this; a killed deleter's leftovers are removed by the next build, as any
+        ``.NAME.old-*``)."""
         previous, self._previous = self._previous, None
-        spare = spare_path(self.output)
-        doomed: list[Path] = []
-        try:
-            # an older spare (a full build keeps none); only newsgen's: something else of that name stays
-            if carries_marker(spare) and (previous is not None or not keep):
-                doomed.append(self._aside(spare))
-            if keep and previous is not None and not os.path.lexists(spare):
-                tree = previous if previous == self.tmp else previous / self.output.name
-                os.rename(tree, spare)
-                if tree != previous:   # the emptied .NAME.old-* folder of a swap without exchange
-                    os.unlink(previous / LEFTOVER)
-                    os.rmdir(previous)
-                previous = None
-        except OSError:
-            pass   # the previous output is deleted below; the next build writes a fresh tree
-        if previous is not None:
-            doomed.append(previous)
-        for tree in doomed:
-            self._delete(tree, background)
-
-    def _aside(self, tree: Path) -> Path:
-        """Move ``tree`` into a new ``.NAME.trash-*`` folder (which it returns), out of the way of its name."""
-        trash = new_folder(self.output, "trash", self._lock)
-        os.rename(tree, trash / "tree")
-        return trash
-
-    def _delete(self, tree: Path, background: bool) -> None:
+        if previous is None:
+            return
         if background:
             try:   # renamed first, so that the next build does not delete it too while the deleter works
-                trash = tree if tree.name.startswith(f".{self.output.name}.trash-") else self._aside(tree)
+                trash = new_folder(self.output, "trash", self._lock)
+                os.rename(previous, trash / "tree")
                 subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
                                   str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
                 return
             except OSError:
                 pass
-        remove_tree(tree)
-
-    def reuse(self, path: str, fingerprint: str, manifest: Manifest) -> bool:
-        """Hard-link ``path`` from the current output when ``manifest`` says it has ``fingerprint``.
-
-        Only if the file on disk is the one the manifest recorded (size, mtime, inode): a page
-        edited by hand, or an output the manifest does not describe, is rendered again. Where a
-        hard link is impossible (another file system), the file is copied.
-        """
-        self._linked = None
-        entry = manifest.pages.get(path)
-        if entry is None or entry.fingerprint != fingerprint or not self.has_output:
-            return False
-        source = os.path.join(self.output, path)
-        try:
-            st = os.stat(source)
-        except OSError:
-            return False
-        if not entry.on_disk(st):
-            return False
-        target = os.path.join(self._tmp, path)
-        if self.in_place:
-            try:
-                self._real_folders(path)
-                there = os.lstat(target)
-                if (there.st_ino, there.st_dev) == (st.st_ino, st.st_dev):
-                    self._linked = (path, st)
-                    return True   # the spare's file is the output's own: nothing to do
-                _make_room(self._tmp, path)
-            except FileNotFoundError:
-                pass
-            except OSError:
-                return False
-        try:
-            try:
-                os.link(source, target)
-            except FileNotFoundError:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.link(source, target)
-            self._linked = (path, st)   # the same file: its size, mtime and inode
-        except OSError:
-            try:
-                shutil.copy2(source, target)
-            except OSError:
-                return False
-        return True
-
-    def listing(self, folder: str) -> dict[str, int]:
-        """The files directly in ``folder`` of the tree updated in place, name -> inode, from one
-        directory listing (no ``stat`` of each): a caller that knows a file of the output is as its
-        manifest recorded (:meth:`Manifest.stale`) finds here whether the tree holds that very file
-        already, so that it has nothing to do for it. Empty for a fresh tree, or no such real folder."""
-        if not self.in_place or not self._real_folders(f"{folder}/-"):
-            return {}
-        try:
-            with os.scandir(os.path.join(self._tmp, folder)) as entries:
-                return {e.name: e.inode() for e in entries if e.is_file(follow_symlinks=False)}
-        except OSError:
-            return {}
-
-    def holds(self, path: str, entry: Entry, stale: Set[str]) -> bool:
-        """Whether the tree updated in place holds already, as it is, the last output's file ``path``
-        whose manifest ``entry`` the caller would keep: ``path`` is not in ``stale`` (the last output's
-        files not on disk as recorded, :meth:`Manifest.stale`) and the tree's file is that very file
-        (its inode, from one :meth:`listing` of its folder, remembered). A build carries such files
-        (photo derivatives, search index files) without a ``stat`` of each in both trees; one edited or
-        deleted by hand is stale, and linked or written again."""
-        if path in stale or not self.has_output:
-            return False
-        folder, _, name = path.rpartition("/")
-        inodes = self._listings.get(folder)
-        if inodes is None:
-            inodes = self._listings[folder] = self.listing(folder)
-        return inodes.get(name) == entry.inode
-
-    def identity(self, path: str, fingerprint: str) -> Entry | None:
-        """The manifest entry of a file just written or linked (None when it is not there)."""
-        linked, self._linked = self._linked, None
-        try:
-            # a file reuse() has just linked or store() written, whose identity it has read: no stat again
-            st = linked[1] if linked is not None and linked[0] == path else os.stat(os.path.join(self._tmp, path))
-        except OSError:
-            return None
-        return Entry(fingerprint, st.st_size, st.st_mtime_ns, st.st_ino)
+        remove_tree(previous)
 
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""
@@ -634,6 +567,44 @@ class OutputWriter:
             self.close()
 
 
+def _files_under(root: str) -> list[str]:
+    """The paths of the files under ``root`` (not the folders), relative, with ``/``."""
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                else:
+                    found.append(prefix + entry.name)
+
+    walk(root, "")
+    return found
+
+
+def _unlink_in(root: str, path: str) -> None:
+    """Delete the file ``root/path`` (a link there: the link) and the folders it leaves empty; nothing
+    when it is not there, or is a folder, or one of its folders is not a real one (a symbolic link
+    out of ``root``: nothing is deleted through it)."""
+    parts = path.split("/")
+    try:
+        if not all(stat.S_ISDIR(os.lstat(os.path.join(root, *parts[:n])).st_mode) for n in range(1, len(parts))):
+            return
+        os.unlink(os.path.join(root, path))
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return
+    except PermissionError:
+        if os.path.isdir(os.path.join(root, path)):   # unlink(2) of a folder: EPERM on Linux
+            return
+        raise
+    for n in range(len(parts) - 1, 0, -1):
+        try:
+            os.rmdir(os.path.join(root, *parts[:n]))
+        except OSError:
+            break
+
+
 class Entry(NamedTuple):
     """What the manifest knows of one file of the output: what it is (a page's fingerprint, a
     photo's key) and the file as written (its size, modification time and inode)."""
@@ -661,12 +632,12 @@ class Manifest:
     summary: dict = field(default_factory=dict)
 
     def stale(self, output: Path) -> set[str]:
-        """The pages it lists that are not in ``output`` as written (edited by hand, lost)."""
+        """The files it lists that are not in ``output`` as written (edited by hand, lost, replaced by a link)."""
         base = str(output)
         found = set()
         for path, entry in self.pages.items():
             try:
-                if not entry.on_disk(os.stat(os.path.join(base, path))):
+                if not entry.on_disk(os.lstat(os.path.join(base, path))):
                     found.add(path)
             except OSError:
                 found.add(path)
@@ -723,35 +694,6 @@ def _forked_during_a_build() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forked_during_a_build)
-
-
-def _copy(source: Path, target: str, shown: Path) -> None:
-    """Copy a file; an OSError is ``source: cannot read: ...`` or ``shown: cannot write: ...``.
-
-    Read and written in chunks, not by ``shutil.copyfile``: its ``sendfile`` error names the
-    source even when the write failed (a full disk would read as a bad static file).
-    """
-    def cannot_read(exc: OSError) -> NewsgenError:
-        return NewsgenError(Diagnostic(Location(source), f"cannot read: {exc.strerror or exc}"))
-
-    try:
-        src = open(source, "rb")
-    except OSError as exc:
-        raise cannot_read(exc) from None
-    with src:
-        try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as dst:
-                while True:
-                    try:
-                        chunk = src.read(1 << 20)
-                    except OSError as exc:
-                        raise cannot_read(exc) from None
-                    if not chunk:
-                        break
-                    dst.write(chunk)
-        except OSError as exc:
-            raise cannot_write(shown, exc) from None
 
 
 def cannot_write(path: Path, exc: OSError) -> NewsgenError:
@@ -889,9 +831,9 @@ def _lock(output: Path) -> int | None:
         if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
             break
         os.close(fd)   # deleted by the build that just finished: lock the new file
-    journal = _leftover_name(output)
-    if not stat.S_ISREG(held.st_mode) or held.st_size > (1 << 20) or not all(
-            line[:2] in ("? ", "+ ") and journal.fullmatch(line[2:]) for line in _journal_text(fd).splitlines()):
+    folder = _leftover_name(output)
+    if not stat.S_ISREG(held.st_mode) or held.st_size > (64 << 20) or not all(
+            _journal_line(line, folder) for line in _journal_text(fd).splitlines()):
         os.close(fd)
         raise NewsgenError(f"{path} is not newsgen's build lock (it holds something else); move it away, or "
                            "choose another --output", Location(output))
@@ -922,10 +864,12 @@ def _recover(output: Path, lock: int | None = None) -> list[Path]:
     the journal of ``lock`` as made (a folder named there as about to be made, but not made, is
     removed only if empty: the kill came before anything was put in it) or holding a
     :data:`LEFTOVER` file naming it; anything else of such a name is left alone. Only called with
-    the build lock held, so none of them belongs to a running build. The journal is then emptied.
+    the build lock held, so none of them belongs to a running build. The files a build killed while
+    updating the output in place had added to it (named in the journal) are deleted, and an older
+    newsgen's ``.NAME.spare`` carrying the marker. The journal is then emptied.
     """
     pattern = _leftover_name(output)
-    journal = _read_journal(lock)
+    journal, added = _read_journal(lock)
     trash_prefix = f".{output.name}.trash-"   # a background deleter's: left to it unless long abandoned
     now = time.time()
     leftovers: list[Path] = []
@@ -956,7 +900,13 @@ def _recover(output: Path, lock: int | None = None) -> list[Path]:
                 raise cannot_write(output, exc) from None
     for path in leftovers:
         remove_tree(path)
-    if lock is not None and journal:
+    if added and carries_marker(output):   # a build killed while updating the output in place
+        for path in added:
+            _unlink_in(str(output), path)
+    spare = output.parent / f".{output.name}.spare"   # where earlier versions kept the last output for the next build
+    if carries_marker(spare):
+        remove_tree(spare)
+    if lock is not None and (journal or added):
         try:
             os.ftruncate(lock, 0)
         except OSError:
@@ -997,105 +947,6 @@ def _die_with_parent() -> None:
     prctl = getattr(libc, "prctl", None)
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-
-
-def make_spare(output: Path) -> bool:
-    """Keep a copy of ``output`` (hard links) as the spare the next build updates in place, when
-    there is none; True when made.
-
-    The spare is the output before the current one (see :class:`OutputWriter`); a copy of the current
-    output is one too: the next build finds every page there already the output's own, and brings
-    the rest up to date as usual. A build into a fresh output leaves none (see
-    :meth:`OutputWriter.remove_previous`), so its next build assembles a whole tree (links: seconds
-    at 100,000 pages); a long-lived process (``newsgen serve``'s build worker) makes one while it
-    waits for the next change instead. The copy is made under the build
-    lock in a ``.NAME.tmp-*`` folder and renamed when complete, so a killed copy is cleaned up as any
-    killed build's leftovers are. False, with nothing left behind, when there is a spare already, no
-    output, another build running, or a file that cannot be linked (another file system)."""
-    output = output_target(output)
-    if os.path.lexists(spare_path(output)) or not carries_marker(output):
-        return False
-    try:
-        with build_lock(output) as lock:
-            tmp = new_folder(output, "tmp", lock, leftover=False)
-            try:
-                _link_tree(str(output), str(tmp))
-                os.rename(tmp, spare_path(output))
-            except OSError:
-                remove_tree(tmp)
-                return False
-    except (NewsgenError, OSError):
-        return False
-    return True
-
-
-def _link_tree(source: str, target: str, threads: int = 4) -> None:
-    """Hard-link every file under ``source`` to the same place under the existing folder ``target``.
-
-    The folders are made first, then the files linked by a few threads at once, folder by folder:
-    ``link`` waits on the file system, not on Python (150,000 pages' links took 9 s of system time
-    one by one)."""
-    folders: list[tuple[str, str, list[str]]] = []
-    for folder, _dirs, names in os.walk(source):
-        here = os.path.join(target, os.path.relpath(folder, source))
-        if folder != source:
-            os.mkdir(here)
-        if names:
-            folders.append((folder, here, names))
-
-    def link(job: tuple[str, str, list[str]]) -> None:
-        folder, here, names = job
-        for name in names:
-            os.link(os.path.join(folder, name), os.path.join(here, name))
-
-    if len(folders) < 2:
-        for job in folders:
-            link(job)
-        return
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(link, folders))   # (an OSError of any is raised here)
-
-
-def _adopt_spare(output: Path, tmp: Path) -> bool:
-    """Put the spare previous output (if any) where the empty ``tmp`` is; True when it was."""
-    spare = spare_path(output)
-    if not carries_marker(spare):   # only newsgen's own: something else of that name is left alone
-        return False
-    try:
-        os.rmdir(tmp)
-        os.rename(spare, tmp)
-    except OSError:
-        tmp.mkdir(exist_ok=True)
-        return False
-    return True
-
-
-def _make_room(root: str, path: str) -> None:
-    """Before a file is written at ``root/path`` of a tree updated in place: remove the old file
-    (it may be a hard link of a published one, never to be written into), or a directory of that
-    name, or a file where one of its directories must go."""
-    target = os.path.join(root, path)
-    try:
-        os.unlink(target)
-        return
-    except FileNotFoundError:
-        pass
-    except IsADirectoryError:
-        shutil.rmtree(target)
-        return
-    except NotADirectoryError:
-        pass
-    except PermissionError:
-        if os.path.isdir(target) and not os.path.islink(target):   # unlink(2) of a directory: EPERM on Linux
-            shutil.rmtree(target)
-            return
-        raise
-    parts = path.split("/")
-    for depth in range(1, len(parts)):   # a file where a directory must go
-        above = os.path.join(root, *parts[:depth])
-        if os.path.lexists(above) and not os.path.isdir(above):
-            os.unlink(above)
-            return
 
 
 _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)

@@ -136,7 +136,7 @@ class _Build:
             return unchanged
         self.read()
         self.prepare()
-        with OutputWriter(self.out, spare=self.incremental) as self.writer:
+        with OutputWriter(self.out, self.manifest if self.incremental else None) as self.writer:
             for step in (self.plan, self.find_changes, self.render, self.write_photos, self.index, self.write,
                          self.check, self.keep, self.cleanup):
                 step()
@@ -267,23 +267,12 @@ class _Build:
                                                          self.views, self.keys)
         todo: Sequence[int] = changes.todo
         entries: dict[str, Entry | None] = {}
-        if changes.previous is not None:   # the others carried over as they were
+        if changes.previous is not None:   # the others left in the output as they are
             paths = [page.path for page in pages]
             entries = dict(zip(paths, map(manifest.pages.get, paths), strict=True))
-            if changes.carry:   # no spare to update in place: linked from the last output, in this process
-                again = set(todo)
-                for j, path in enumerate(paths):
-                    entry = entries[path]
-                    if j in again:
-                        continue
-                    if entry is not None and writer.reuse(path, entry.fingerprint, manifest):
-                        entries[path] = writer.identity(path, entry.fingerprint)
-                    else:   # (edited, lost): looked at
-                        again.add(j)
-                todo = sorted(again)
 
         def job(i: int) -> tuple[bool, Entry | None, str, tuple[tuple[str, str], ...]]:
-            """Page ``i`` linked from the last output if its key is the output's, else rendered; with
+            """Page ``i`` left in the output if its key is the output file's, else rendered; with
             what its context read (a digest of the names, and each name with its value's digest)."""
             page = pages[i]
             views.record = record = {}
@@ -339,11 +328,10 @@ class _Build:
         self.clock.step("search", index.summary)
 
     def write(self) -> None:
-        """Swap the new output (static files copied first) in place of the last."""
+        """Put the new files in place: the output updated in place, or a new tree swapped in."""
         writer = self.writer
-        if self.changes.previous is not None:   # the last output's files this build has not made (no sweep)
-            writer.drop(self.manifest.pages.keys() - self.written.pages.keys())
-        writer.commit(sweep=self.changes.previous is None)
+        self.written.pages.update(writer.statics)
+        writer.commit()
         self.clock.step("write", f"{writer.pages} pages, {writer.files} feeds and other files, "
                                  f"{self.static} static files into {self.out}")
 
@@ -365,8 +353,7 @@ class _Build:
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
                                         for d in self.diagnostics.warnings]}
         state.put(self.key, written.state(), journal="pages")   # (what changed, while it is little)
-        self.changes.save(self.reads, dirty=[page.path for page in self.dirty],
-                          lost=self.manifest.pages.keys() - written.pages.keys())
+        self.changes.save(self.reads)
         self.pinyin.save()
         if self.keys.references != state.get("templates"):
             state.put("templates", self.keys.references)
@@ -378,8 +365,8 @@ class _Build:
                         "the build state could not be written: the next build does more")
 
     def cleanup(self) -> None:
-        """Drop the cached blobs no article needs any more; keep the previous output, moved aside by
-        the swap, as the spare the next build updates (or delete it)."""
+        """Drop the cached blobs no article needs any more; delete the previous output a full build
+        swapped out."""
         if self.incremental:
             self.photos.prune(self.prepared.used.values())
             articles, renderer = self.articles, self.renderer
@@ -389,9 +376,8 @@ class _Build:
             elif articles.dropped:   # the HTML of the bodies read again or gone, unless another file has it
                 current = {article.digest for article in self.checked.articles}
                 renderer.discard(renderer.file_key(d) for d in articles.dropped - current)
-        # kept as the spare the next build updates in place; else deleted, under the build lock unless in background
-        self.writer.remove_previous(background=self.background_cleanup, keep=self.incremental)
-        self.clock.step("cleanup", "previous output kept for the next build to update" if self.incremental else
+        self.writer.remove_previous(background=self.background_cleanup)   # under the build lock, unless in background
+        self.clock.step("cleanup", "output updated in place" if self.writer.in_place else
                         "previous output removed" + (" in the background" if self.background_cleanup else ""))
 
 
@@ -432,15 +418,14 @@ def _derive(posts: list[Any], derived: dict[str, list[Any]]) -> None:
 
 def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, manifest: Manifest,
                   written: Manifest, stale: Set[str] | None = None) -> None:
-    """Every derivative of every photo shown into the output: linked from the last output when it is the
-    one recorded there (its key names its source's bytes and the settings), else from the cache, encoded
-    when not there. A photo that cannot be decoded is an error naming it; the previous output stays.
+    """Every derivative of every photo shown into the output: left there when it is the one recorded
+    (its key names its source's bytes and the settings), else from the cache, encoded when not there.
+    A photo that cannot be decoded is an error naming it; the previous output stays.
 
     ``stale`` (the last output's files not on disk as its manifest has them, when the build looked) lets
-    a derivative the tree updated in place already holds be carried over as it is, its manifest entry
-    with it, found in one listing of ``photos/`` rather than by a ``stat`` of each file in both trees:
-    a rebuild costs what changed, not every derivative of every photo (nor a look at the cache for each).
-    One edited or deleted by hand is stale, and written again."""
+    a derivative the output updated in place holds be carried over as it is, its manifest entry with
+    it, without a ``stat`` of each: a rebuild costs what changed, not every derivative of every photo
+    (nor a look at the cache for each). One edited or deleted by hand is stale, and written again."""
     shown = list({photo.key: photo for photo in prepared.used.values()}.values())   # one copy of the same bytes
     known = manifest.pages
     writer.claim_files({variant.path: what for photo in shown for what in (f"photo {photo.source}",)

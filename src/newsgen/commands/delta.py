@@ -9,16 +9,15 @@ what the values recorded for one article, :data:`newsgen.render.views.ARTICLE_KI
 of) and its **structure** (URL, date, places, topics, tags: what listings, counts and related
 articles are made of); every name with its value's digest and the pages that read it, the names
 of one article in one of a few hundred *buckets* (by file), the others in one section; every page
-by number with a digest of which names it read; and which pages it **wrote** and which files its
-output **lost** (where the spare the next build updates in place differs from the output).
+by number with a digest of which names it read.
 
 The next build computes again (:meth:`newsgen.render.pages.Plan.resolve`) the names of the
 articles whose source changed, and every other name only when an article's structure changed or
 one came or went; it looks at the pages that are new, read a name whose value changed, or whose
-file is not as written, and carries every other page over. A body edited costs one bucket read
+file is not as written, and leaves every other page in the output as it is. A body edited costs one bucket read
 and written. A page looked at that read other names than before is added to theirs (not taken off
 the names it no longer reads: it is then looked at once more than needed). Any doubt (a section
-missing or unreadable, a spare not adopted) is the full path. Safe to delete.
+missing or unreadable, an output not updated in place) is the full path. Safe to delete.
 """
 
 from __future__ import annotations
@@ -103,7 +102,7 @@ class _Unknown(Exception):
 @dataclass
 class Record:
     """One output's record of its last build (see the module's docstring), kept in the build state
-    beside the output's manifest: ``KEY.delta`` (shape, addresses, sources, what the spare lacks),
+    beside the output's manifest: ``KEY.delta`` (shape, addresses, sources),
     ``KEY.pages`` (every page by number, with a digest of what it read), ``KEY.names`` and the
     buckets ``KEY.aN`` (each name with its value's digest and the numbers of the pages reading it)."""
 
@@ -113,8 +112,6 @@ class Record:
     addresses: dict[str, str] = field(default_factory=dict)   # place, topic, tag -> URL (Plan.addresses)
     files: list[str] = field(default_factory=list)            # every article's file, in model order
     sources: list[str] = field(default_factory=list)          # and its source (Plan.sources)
-    written: list[str] = field(default_factory=list)          # pages written anew (not linked)
-    removed: list[str] = field(default_factory=list)          # files the output before had and it has not
     buckets: int = 1
     order: list[str | None] = field(default_factory=list)     # every page by number (None: gone since)
     sets: list[str] = field(default_factory=list)             # per page: a digest of the names it read
@@ -131,8 +128,7 @@ class Record:
             if found["shape"] != shape:
                 return None
             record = cls(state, key, shape, dict(found["addresses"]), list(found["files"]), list(found["sources"]),
-                         list(found["written"]), list(found["removed"]), int(found["buckets"]),
-                         list(pages["order"]), list(pages["sets"]))
+                         int(found["buckets"]), list(pages["order"]), list(pages["sets"]))
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
         if len(record.files) != len(record.sources) or len(record.order) != len(record.sets) or record.buckets < 1:
@@ -269,8 +265,7 @@ class Record:
         """Put the record: its sections that changed."""
         state, key = self.state, self.key
         state.put(f"{key}.delta", {"shape": self.shape, "addresses": self.addresses, "files": self.files,
-                                   "sources": self.sources, "written": self.written, "removed": self.removed,
-                                   "buckets": self.buckets})
+                                   "sources": self.sources, "buckets": self.buckets})
         if self.pages_changed:
             state.put(f"{key}.pages", {"order": self.order, "sets": self.sets})
         for name in self.dirty:
@@ -286,34 +281,30 @@ class Changes:
     numbers: list[int]
     previous: Record | None
     todo: Sequence[int]
-    #: no spare to update in place: the pages not in ``todo`` are to be linked from the last output
-    carry: bool = False
     #: the last output's files not on disk as its manifest has them (edited, lost); None: not looked at
     stale: Set[str] | None = None
 
-    def save(self, looked: Looked, dirty: list[str], lost: Set[str]) -> None:
-        """Record this build for the next (``looked``: the pages looked at, each with what it read;
-        ``dirty``: the pages written; ``lost``: the last output's files this one has not)."""
+    def save(self, looked: Looked) -> None:
+        """Record this build for the next (``looked``: the pages looked at, each with what it read)."""
         record = self.record
         record.add(self.numbers, looked)
         looked.forget()
-        record.written, record.removed = dirty, sorted(lost)
         record.save()
 
 
 def find_changes(plan: Plan, pages: Sequence[Page], keys: Keys, writer: OutputWriter, manifest: Manifest,
                  state: State, key: str, *, search: bool, incremental: bool, stale: StaleCheck | None = None
                  ) -> Changes:
-    """Which pages this build must look at. With the last build's record of the same shape and a spare
-    adopted, the pages reading a name whose value changed and those the manifest does not vouch for,
-    the spare brought up to date for the others; else every page (the full path). ``stale`` gives
+    """Which pages this build must look at. With the last build's record of the same shape and the output
+    updated in place, the pages reading a name whose value changed and those the manifest does not
+    vouch for (the others are left as they are); else every page (the full path). ``stale`` gives
     the manifest's :meth:`Manifest.stale` pages in the output, when the caller had them found already."""
     statics = sorted(p for p in writer.claimed_paths() if p.startswith("static/"))
     shape = hashlib.sha256(f"{keys.shape()}\0{search}\0{statics}".encode()).hexdigest()
     addresses = plan.addresses()
     files, sources = plan.files, plan.sources()
     paths = [page.path for page in pages]
-    previous = Record.load(state, key, shape) if incremental and manifest.pages else None
+    previous = Record.load(state, key, shape) if incremental and writer.in_place else None
     if previous is not None and any(addresses.get(name, url) != url for name, url in previous.addresses.items()):
         previous = None   # a name under another URL: the pages linking to it are not known
     try:
@@ -335,13 +326,8 @@ def find_changes(plan: Plan, pages: Sequence[Page], keys: Keys, writer: OutputWr
         had = manifest.pages
         if stale_pages or not same or not all(map(had.__contains__, paths)):
             todo.extend(j for j, path in enumerate(paths) if path not in had or path in stale_pages)
-        ordered = sorted(set(todo))
         previous.addresses, previous.files, previous.sources = addresses, list(files), sources
-        if not writer.in_place:   # no spare: the other pages are linked from the last output
-            return Changes(previous, numbers, previous, ordered, carry=True, stale=stale_pages)
-        if _bring_up_to_date(writer, previous, manifest, {paths[i] for i in ordered},
-                             None if same else set(paths)):
-            return Changes(previous, numbers, previous, ordered, stale=stale_pages)
+        return Changes(previous, numbers, previous, sorted(set(todo)), stale=stale_pages)
     record = Record.new(state, key, shape, len(files))   # the full path
     record.addresses, record.files, record.sources = addresses, list(files), sources
     for file, post in zip(files, plan.site.posts, strict=True):
@@ -354,17 +340,3 @@ def _structure(post: Post) -> str:
     article = post.article
     return digest(repr((post.url, article.date, article.regions, article.topics, article.tags)))
 
-
-def _bring_up_to_date(writer: OutputWriter, previous: Record, manifest: Manifest, again: set[str],
-                      paths: set[str] | None) -> bool:
-    """Make the spare being updated in place (the output before last) the last output, but for the
-    pages about to be looked at again (``again``): drop what the last build lost, link what it
-    wrote, if among this build's pages (``paths``; None: the last build's). (What this build does
-    not make again is dropped before the swap.) False when that cannot be done (a page to link is gone)."""
-    writer.drop(previous.removed)
-    for path in previous.written:
-        entry = manifest.pages.get(path)
-        if path not in again and (paths is None or path in paths) and (entry is None
-                                                    or not writer.reuse(path, entry.fingerprint, manifest)):
-            return False
-    return True

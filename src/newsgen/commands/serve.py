@@ -54,7 +54,6 @@ from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
 
 from newsgen import config as config_mod
 from newsgen.errors import Location, NewsgenError
-from newsgen.output import make_spare
 
 if TYPE_CHECKING:   # the build is imported by the worker only
     from newsgen.commands.build import BuildResult, BuildSession
@@ -303,8 +302,6 @@ def _serve_requests(build: Callable[..., BuildResult], session: BuildSession) ->
                                            "please report it"}
         sys.stdout.write(json.dumps(reply, ensure_ascii=False) + "\n")   # the protocol, not a message
         sys.stdout.flush()
-        if reply["ok"]:   # while waiting for the next change: a spare, so the next build updates it in place
-            make_spare(Path(request["output"]))
     return 0
 
 
