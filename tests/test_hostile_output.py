@@ -19,7 +19,7 @@ import pytest
 from newsgen import cli
 from newsgen import output as output_mod
 from newsgen.commands.build import build
-from newsgen.output import MARKER, OutputWriter, lock_path, make_spare, new_folder, spare_path
+from newsgen.output import MARKER, OutputWriter, lock_path, new_folder
 from newsgen.render import THEME_DIR
 
 
@@ -116,7 +116,7 @@ def test_an_empty_folder_someone_made_is_filled_in_place_and_kept(tmp_path: Path
     build(site, out, search=False)
     assert (out.stat().st_ino, out.stat().st_mode) == (made.st_ino, made.st_mode)   # the same folder, kept
     assert (out / MARKER).is_file() and (out / "2025" / "08" / "a0" / "index.html").is_file()
-    assert sorted(os.listdir(tmp_path)) == ["site", "www"]   # no spare of nothing, no leftovers
+    assert sorted(os.listdir(tmp_path)) == ["site", "www"]   # no leftovers
     first = tree(out)
     cold = tmp_path / "cold"
     build(site, cold, search=False, incremental=False)
@@ -149,35 +149,40 @@ def test_folders_beside_the_output_named_like_a_builds_own_are_left_alone(tmp_pa
     for name in os.listdir(tmp_path):
         os.utime(tmp_path / name, (old, old))
     before = {k: v for k, v in tree(tmp_path).items() if k.split("/")[0] not in ("build", "site")}
-    for full in (False, True, False):   # builds that keep a spare, and a full one, that deletes it
+    for full in (False, True, False):   # builds that update the output in place, and a full one
         add_article(site, 10 + full)
         build(site, out, search=False, incremental=not full)
         kept(before, tmp_path)
 
 
-def test_a_spare_newsgen_did_not_make_is_neither_adopted_nor_deleted(tmp_path: Path):
+def test_an_older_newsgens_spare_is_deleted_and_a_look_alike_left_alone(tmp_path: Path):
+    """Earlier versions kept the previous output beside it (``.NAME.spare``) for the next build: one that
+    carries the marker is newsgen's, and deleted; a folder of that name without it is someone's."""
     site = make_site(tmp_path / "site")
     out = tmp_path / "build"
     build(site, out, search=False)
-    spare = spare_path(out)
+    spare = tmp_path / ".build.spare"
+    shutil.copytree(out, spare)   # an older newsgen's spare: an earlier output, with its marker
+    add_article(site, 10)
+    build(site, out, search=False)
+    assert not spare.exists()
     (spare / "2025" / "08" / "a0").mkdir(parents=True)   # looks like an output, but has no marker
     (spare / "2025" / "08" / "a0" / "index.html").write_text("我的草稿\n", encoding="utf-8")
     (spare / "diary.txt").write_text("日记\n", encoding="utf-8")
     before = tree(spare)
     for full in (False, True, False):
-        add_article(site, 10 + full)
+        add_article(site, 11 + full)
         build(site, out, search=False, incremental=not full)
         assert tree(spare) == before
-    assert not make_spare(out)
-    assert tree(spare) == before
     cold = tmp_path / "cold"
     build(site, cold, search=False, incremental=False)
     assert tree(out) == tree(cold)
 
 
-def test_a_link_in_the_spare_is_never_written_or_deleted_through(tmp_path: Path):
-    """An earlier output, kept as the spare and updated in place, may hold a link someone put into the output
-    (``static -> ~/media``): a build removes the link from its tree, never the files it leads to."""
+def test_a_link_in_the_output_is_never_written_or_deleted_through(tmp_path: Path):
+    """An output updated in place may hold a link someone put into it, where a folder (``static ->
+    ~/media``) or a page was: a build replaces the link (only the link) and never writes into, nor
+    deletes, the files it leads to; the output ends as a cold build's."""
     site = make_site(tmp_path / "site")
     out = tmp_path / "build"
     media = tmp_path / "media"
@@ -185,22 +190,28 @@ def test_a_link_in_the_spare_is_never_written_or_deleted_through(tmp_path: Path)
     (media / "style.css").write_text("/* mine */\n", encoding="utf-8")   # the theme's file name
     (media / "search.js").write_text("// mine\n", encoding="utf-8")
     (media / "photo.jpg").write_bytes(b"\xff\xd8JPEG")
-    before = tree(media)
+    (media / "index.html").write_text("我的首页\n", encoding="utf-8")
     build(site, out, search=False)
     add_article(site, 5)
     build(site, out, search=False)
     shutil.rmtree(out / "static")
-    os.symlink(media, out / "static")   # into the output, which the next build keeps as the spare
-    shutil.rmtree(out / "2025" / "08")
-    os.symlink(media, out / "2025" / "08")
-    for i in (6, 7, 8):   # the third build adopts that output, in place
-        add_article(site, i)
+    os.symlink(media, out / "static")
+    shutil.rmtree(out / "2025" / "08" / "a1")
+    os.symlink(media, out / "2025" / "08" / "a1")   # a page's folder
+    (out / "index.html").unlink()
+    os.symlink(media / "index.html", out / "index.html")   # a page
+    moved = tmp_path / "moved"   # the original folder moved away, a link to it put in its place
+    os.rename(out / "2025", moved)
+    os.symlink(moved, out / "2025")
+    mine, theirs = tree(media), tree(moved)
+    for i in (6, 7, 8):
+        edited = site / "articles" / "2025" / "08" / "a2.md"   # one page under 2025/ changes, the others not
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\n增补{i}。\n", encoding="utf-8")
         build(site, out, search=False)
-        kept(before, media)
-        assert tree(media) == before
-    cold = tmp_path / "cold"
-    build(site, cold, search=False, incremental=False)
-    assert tree(out) == tree(cold)
+        assert tree(media) == mine and tree(moved) == theirs
+        cold = tmp_path / f"cold-{i}"   # and none of the pages reached through a link is missing
+        build(site, cold, search=False, incremental=False)
+        assert tree(out) == tree(cold)
 
 
 def test_a_build_killed_at_any_point_leaves_only_what_the_next_one_recognises(tmp_path: Path):
@@ -221,7 +232,7 @@ def test_a_build_killed_at_any_point_leaves_only_what_the_next_one_recognises(tm
         (made / "2025" / "index.html").write_bytes(b"half")
         aside = new_folder(out, "old", lock.fileno())   # killed mid-swap, with a leftover file
     build(site, out, search=False)
-    assert sorted(os.listdir(tmp_path)) == [".build.tmp-theirs00", "build", "site"]   # (nothing changed: no spare)
+    assert sorted(os.listdir(tmp_path)) == [".build.tmp-theirs00", "build", "site"]
     assert tree(theirs) == before
     assert not made.exists() and not aside.exists()
 
@@ -253,12 +264,12 @@ def test_an_output_that_is_a_link_stays_one_and_its_target_gets_the_new_site(tmp
     public = tmp_path / "public"
     os.symlink("releases/current", public)
     add_article(site, 5)
-    for _ in range(3):   # a fresh tree, then the spare updated in place, then the delta path
+    for _ in range(3):   # a fresh tree, then the output updated in place
         build(site, public, search=False)
         assert os.readlink(public) == "releases/current"
         assert (releases / "current" / "2025" / "08" / "a5" / "index.html").is_file()
         assert sorted(os.listdir(tmp_path)) == ["public", "releases", "site"]
-        assert sorted(os.listdir(releases)) == [".current.spare", "current"]   # spare beside the target
+        assert sorted(os.listdir(releases)) == ["current"]
         add_article(site, 6)
     cold = tmp_path / "cold"
     build(site, cold, search=False, incremental=False)
@@ -387,4 +398,5 @@ def test_a_page_is_claimed_where_it_stays_inside_the_output(tmp_path: Path, path
             with pytest.raises(NewsgenError, match="refusing to write outside"):
                 writer.claim(path)
         else:
-            assert writer.claim(path) == os.path.join(writer._tmp, path)
+            writer.claim(path)
+            assert path in writer.claimed_paths()

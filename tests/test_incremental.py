@@ -23,7 +23,7 @@ import pytest
 from golden import unstable
 from newsgen.cachefile import State
 from newsgen.commands.build import BuildSession, build
-from newsgen.output import CACHE_DIR, Manifest, make_spare, spare_path
+from newsgen.output import CACHE_DIR, Manifest
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -203,13 +203,13 @@ def _other_body(site: Path) -> None:
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
-def test_a_build_on_the_spare_equals_a_cold_build(site: Path, tmp_path: Path, change: str):
-    """The third build updates the output of the first in place (the spare) and, where the site's
-    shape is unchanged, looks only at the pages showing an edited article (see commands.delta)."""
+def test_an_incremental_build_equals_a_cold_build(site: Path, tmp_path: Path, change: str):
+    """The third build updates the output in place and, where the site's shape is unchanged, looks
+    only at the pages showing an edited article (see commands.delta)."""
     out = tmp_path / "out"
     build(site, out)
     _other_body(site)
-    build(site, out)   # the first output is now the spare
+    build(site, out)
     CHANGES[change](site)
     again = build(site, out, verify=True)
     assert again.differs == (), change
@@ -276,7 +276,7 @@ def _random_edit(site: Path, rng: random.Random, step: int) -> str:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_random_series_of_edits_each_equals_a_cold_build(site: Path, tmp_path: Path, seed: int):
-    """Editors' edits of every kind, one after another, each build updating the spare in place and
+    """Editors' edits of every kind, one after another, each build updating the output in place and
     most of them taking the delta path (see commands.delta): never a byte from a cold build."""
     rng = random.Random(seed)
     out = tmp_path / "out"
@@ -300,7 +300,7 @@ SERIES = ["edit a body", "add an article", "edit a title", "delete an article", 
 
 @pytest.mark.parametrize("session", [False, True], ids=["build after build", "one session"])
 def test_a_series_of_changes_each_equals_a_cold_build(site: Path, tmp_path: Path, session: bool):
-    """Each build updates the output of two builds before (kept aside as the spare) in place, and
+    """Each build updates the output in place, and
     ``newsgen serve``'s worker keeps the parsed articles in memory: a series of changes must not let
     either drift from a cold build."""
     out = tmp_path / "out"
@@ -653,18 +653,19 @@ def test_an_article_added_rewrites_its_years_sitemap_and_its_months_archive_only
     assert "archive/2025/07/index.html" not in again.rendered_paths
 
 
-def test_a_spare_made_from_the_output_lets_the_next_build_take_the_delta_path(site: Path, tmp_path: Path):
-    """newsgen serve's worker makes a spare after its first build (into a fresh folder, which leaves
-    none): the next build then updates it in place, looking only at what the edit reaches."""
+def test_the_first_edit_after_a_cold_build_takes_the_delta_path(site: Path, tmp_path: Path):
+    """A cold build leaves nothing but the output: the next build updates it in place, looking only at
+    what the edit reaches and writing only the pages rendered (no tree of every page)."""
     out = tmp_path / "out"
     build(site, out)
-    assert not spare_path(out).exists()
-    assert make_spare(out) and not make_spare(out)          # made once; one is enough
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "site") == ["out"]
     page = "2024/12/nanchang-dongji-gongshui/index.html"
-    assert (spare_path(out) / page).stat().st_ino == (out / page).stat().st_ino
+    inodes = {p: p.stat().st_ino for p in out.rglob("*.html")}
     _body(site)
     again = build(site, out)
     assert again.checked < (again.pages + again.files) / 2 and page in again.rendered_paths
+    assert {p for p, inode in inodes.items() if p.stat().st_ino != inode} == {
+        out / path for path in again.rendered_paths if path.endswith(".html")}   # the others untouched
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
 
 
@@ -707,7 +708,7 @@ def test_an_article_with_a_new_place_or_tag_keeps_the_delta_path_unless_a_url_mo
     out = tmp_path / "out"
     build(site, out, search=False)
     _other_body(site)
-    build(site, out, search=False)   # the first output is now the spare
+    build(site, out, search=False)
     (site / "articles" / "2025" / "08" / "new-name.md").write_text(
         f"---\ntitle: 带新名称的文章\ndate: 2025-08-03\n{line}\n---\n\n新名称的正文。\n", encoding="utf-8")
     again = build(site, out, search=False)
