@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
 import re
 import resource
@@ -188,8 +189,99 @@ def test_without_an_atomic_exchange_the_swap_renames_and_leaves_nothing_behind(t
     out = tmp_path / "build"
     build(site, out)
     before = snapshot(out)
-    build(site, out)
+    build(site, out, incremental=False)   # a full build: a fresh tree swapped in
     assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
+# -- an output updated in place ---------------------------------------------------------------------
+
+def everything(root: Path) -> tuple[dict[str, str], list[str]]:
+    """:func:`snapshot` of ``root``, and its folders (an empty one left behind counts)."""
+    return snapshot(root), sorted(os.path.relpath(d, root) for d, _s, _n in os.walk(root))
+
+
+def _edit(site: Path) -> None:
+    """Edits of every effect on the output: pages changed, a page added, a page deleted."""
+    for name in ("a00001", "a00002"):
+        path = next(site.rglob(f"{name}.md"))
+        path.write_text(path.read_text(encoding="utf-8") + "\n增补的一段。\n", encoding="utf-8")
+    next(site.rglob("a00003.md")).unlink()
+    (site / "articles" / "2019" / "05").mkdir(parents=True, exist_ok=True)
+    (site / "articles" / "2019" / "05" / "added.md").write_text(
+        "---\ntitle: 新增的新闻\ndate: 2019-05-04\nregions: [江西省/南昌市/东湖区]\ntopics: [水利]\n"
+        "tags: [新的标签]\n---\n\n新增的正文。\n", encoding="utf-8")
+
+
+def test_an_update_in_place_that_fails_after_files_were_staged_leaves_the_output_as_it_was(tmp_path, monkeypatch):
+    """An exception while rendering, after some pages were written into the staging folder: not one
+    file of the output changed (the same bytes, the same inodes), nothing left beside it."""
+    from newsgen.commands import build as build_mod
+
+    site = make_site(tmp_path / "site", 40)
+    out = tmp_path / "build"
+    build(site, out)
+    before = everything(out)
+    inodes = {p: p.stat().st_ino for p in out.rglob("*")}
+    _edit(site)
+    rendered = []
+    real = build_mod.render_page
+
+    def failing(*args, **kwargs):
+        if len(rendered) == 3:
+            raise RuntimeError("a defect met mid-render")
+        rendered.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "render_page", failing)
+    with pytest.raises(RuntimeError, match="mid-render"):
+        build(site, out)
+    assert everything(out) == before and {p: p.stat().st_ino for p in out.rglob("*")} == inodes
+    assert leftovers(out) == []
+    monkeypatch.setattr(build_mod, "render_page", real)
+    build(site, out)
+    cold = tmp_path / "cold"
+    build(site, cold, incremental=False)
+    assert everything(out) == everything(cold)
+
+
+@pytest.mark.parametrize("moves", [0, 3, 130])
+@pytest.mark.parametrize("then", ["built again", "the added article deleted first"])
+def test_an_update_in_place_killed_mid_commit_is_repaired_by_the_next_build(tmp_path, moves, then):
+    """``newsgen build`` killed (SIGKILL) after some of the staged files were moved into the output: the
+    next build, however the site changed meanwhile, leaves the output a cold build leaves (the files
+    the killed one added are deleted, those it replaced rendered again)."""
+    site = make_site(tmp_path / "site", 40)
+    out = tmp_path / "build"
+    build(site, out)
+    _edit(site)
+    argv = ["build", "--site", str(site), "--output", str(out)]
+    code = textwrap.dedent(f"""
+        import os, signal
+        from newsgen.cli import main
+        real, moved = os.replace, []
+        def killing(source, target):   # the commit moving a staged file into the output
+            if "/.{out.name}.tmp-" in source:
+                if len(moved) == {moves}:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                moved.append(target)
+            return real(source, target)
+        os.replace = killing
+        main({argv!r})
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done
+    journal = lock_path(out).read_text(encoding="utf-8").splitlines()   # the killed build's lock file
+    added = {json.loads(line[2:]) for line in journal if line.startswith("n ")}
+    assert "2019/05/added/index.html" in added
+    if moves == 130:   # (moved in path order: the added article's page among the first)
+        assert (out / "2019" / "05" / "added" / "index.html").is_file()
+    if then != "built again":
+        next(site.rglob("added.md")).unlink()
+    build(site, out)
+    cold = tmp_path / "cold"
+    build(site, cold, incremental=False)
+    assert everything(out) == everything(cold)
     assert leftovers(out) == []
 
 

@@ -440,7 +440,7 @@ class OutputWriter:
     def _commit_in_place(self) -> None:
         """Move the staged files into the output and delete what it lost (see :meth:`commit`)."""
         out, tmp, known = self._out, self._tmp, self._known
-        staged = _files_under(tmp)
+        staged = sorted(_files_under(tmp), reverse=True)   # moved in path order (popped from the end)
         # the files this commit adds: deleted again by the next build if this one is killed meanwhile
         added_lines = [f"n {json.dumps(p)}" for p in staged if p not in known]
         if added_lines:
