@@ -166,11 +166,11 @@ def _edit_body(site: Path, n: int) -> None:
 
 def test_a_body_edit_carries_the_derivatives_over_without_looking_at_each(site: Path, tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch):
-    """With a spare updated in place, a derivative whose photo is unchanged is carried over from one
-    listing of photos/, as an unchanged page is: no stat of it in the output and the spare each."""
+    """With the output updated in place, a derivative whose photo is unchanged is left as it is, as an
+    unchanged page is: not looked at one by one (the manifest check found it on disk as written)."""
     from newsgen.output import OutputWriter
     out = tmp_path / "out"
-    for n in range(2):   # the second build keeps the first output as the spare the third updates in place
+    for n in range(2):   # (the third build takes the delta path)
         build(site, out, search=False)
         _edit_body(site, n)
     looked: list[str] = []
@@ -183,9 +183,8 @@ def test_a_body_edit_carries_the_derivatives_over_without_looking_at_each(site: 
     assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)
 
 
-@pytest.mark.parametrize("where", ["deleted from the output", "edited in the output", "deleted from the spare"])
+@pytest.mark.parametrize("where", ["deleted from the output", "edited in the output", "replaced by a link"])
 def test_a_derivative_lost_or_edited_by_hand_is_restored(site: Path, tmp_path: Path, where: str):
-    from newsgen.output import spare_path
     out = tmp_path / "out"
     for n in range(2):
         build(site, out, search=False)
@@ -194,11 +193,14 @@ def test_a_derivative_lost_or_edited_by_hand_is_restored(site: Path, tmp_path: P
     if where == "deleted from the output":
         (out / derivative).unlink()
     elif where == "edited in the output":
-        (out / derivative).unlink()   # a new file (not the spare's link written into)
         (out / derivative).write_bytes(b"not a photo")
     else:
-        (spare_path(out) / derivative).unlink()
+        mine = tmp_path / "mine.jpg"
+        mine.write_bytes((out / derivative).read_bytes())   # the same bytes, but not the file newsgen wrote
+        (out / derivative).unlink()
+        (out / derivative).symlink_to(mine)
     build(site, out, search=False)
+    assert not (out / derivative).is_symlink()
     cold = build(site, tmp_path / "cold", search=False, incremental=False)
     assert (out / derivative).read_bytes() == (cold.output / derivative).read_bytes()
     assert files(out) == files(cold.output)
@@ -227,7 +229,7 @@ def test_a_body_edit_looks_at_the_photos_of_the_edited_article_only(site: Path, 
     from newsgen.render import photos as photos_mod
     other = _second_bundle(site)
     out = tmp_path / "out"
-    for n in range(2):   # the second build keeps the first output as the spare the third updates in place
+    for n in range(2):   # (the third build takes the delta path)
         build(site, out, search=False)
         _edit_body(site, n)
     resolved: list[str] = []
@@ -606,7 +608,7 @@ def test_a_rebuild_with_the_same_photos_does_not_list_the_derivatives_cache(site
     import os
 
     out = tmp_path / "out"
-    for n in range(2):   # the second build keeps the first output as the spare the third updates in place
+    for n in range(2):   # (the third build takes the delta path)
         build(site, out, search=False)
         _edit_body(site, n)
     cache = site / CACHE_DIR / "photos"

@@ -285,14 +285,14 @@ def test_a_damaged_bundle_in_the_output_is_made_again(site: Path, tmp_path: Path
 
 def test_a_body_edit_carries_the_unchanged_index_files_over_without_looking_at_each(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """With a spare updated in place, an index file the last build wrote and the tree already holds is
-    carried over from one listing of its folder (no stat of it in the output and the spare each: some
-    36,000 at 10,000 articles); a file damaged by hand is still made again; the index equals a cold one."""
+    """With the output updated in place, an index file the last build wrote and the output holds as
+    written is left as it is, not looked at one by one (some 36,000 at 10,000 articles); a file damaged
+    by hand is still made again; the index equals a cold one."""
     from newsgen.output import OutputWriter
 
     out = tmp_path / "out"
     article = site / "articles/2025/08/dangjian-julian-chengshi.md"
-    for n in range(2):   # the second build keeps the first output as the spare the third updates in place
+    for n in range(2):   # (the third build takes the delta path)
         build(site, out)
         article.write_text(article.read_text(encoding="utf-8") + f"\n第{n}段新增的文字。\n", encoding="utf-8")
     looked: list[str] = []
