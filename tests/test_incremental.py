@@ -669,6 +669,23 @@ def test_the_first_edit_after_a_cold_build_takes_the_delta_path(site: Path, tmp_
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False).output)
 
 
+def test_a_file_whose_path_is_too_long_for_one_name_is_staged_and_updated(site: Path, tmp_path: Path):
+    """The staging folder keeps files flat, each under its escaped path, but for a path longer than a file
+    name may be (255 bytes): a static file deep in folders (with a ``%`` in its name) is updated too."""
+    deep = site / "static" / ("x" * 90) / ("y" * 90) / ("z" * 90)
+    deep.mkdir(parents=True)
+    (deep / "a%2Fb.css").write_text("p { color: red; }\n", encoding="utf-8")
+    (site / "static" / "c%25.css").write_text("p { color: blue; }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    (deep / "a%2Fb.css").write_text("p { color: green; }\n", encoding="utf-8")
+    (site / "static" / "c%25.css").write_text("p { color: navy; }\n", encoding="utf-8")
+    build(site, out, search=False)
+    assert (out / deep.relative_to(site) / "a%2Fb.css").read_text(encoding="utf-8") == "p { color: green; }\n"
+    assert (out / "static" / "c%25.css").read_text(encoding="utf-8") == "p { color: navy; }\n"
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
+
+
 def test_the_stale_check_made_in_a_child_process_finds_what_the_manifest_check_finds(site: Path, tmp_path: Path):
     """A rebuild looks for pages not on disk as written in a forked child while it reads articles:
     its answer is :meth:`Manifest.stale`'s, and a check never asked for leaves no child behind."""

@@ -109,6 +109,8 @@ _PLAIN_PATH = re.compile(r"(?!\.\.?(?:/|$))[^/\\]+(?:/(?!\.\.?(?:/|$))[^/\\]+)*(
 #: A relative path of names that are not '.' or '..', without '\\' or an empty name (what
 #: OutputWriter.claim takes)
 _SAFE_PATH = re.compile(r"(?!\.\.?(?:/|\Z))[^/\\]+(?:/(?!\.\.?(?:/|\Z))[^/\\]+)*")
+#: Where a staged file whose path is too long for one name is kept (see OutputWriter._where).
+_LONG = "%long"
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"   # as tempfile.mkdtemp names its folders
 _random = random.SystemRandom()
 
@@ -303,17 +305,30 @@ class OutputWriter:
         forked worker process. :meth:`identity` then has the file's size, time and inode without
         reading them again (a rename into the output keeps all three)."""
         try:
-            self._make_folder(path)
-            self._linked = (path, store_text(os.path.join(self._tmp, path), text))
+            self._linked = (path, store_text(self._where(path), text))
         except OSError as exc:
             raise cannot_write(self.output / path, exc) from None
 
-    def _make_folder(self, path: str) -> None:
-        """Make the folder of ``path`` in the temporary tree, once: a page's own folder (``2025/08/x/``)
-        is made with one ``mkdir``, not found missing by a failed ``open`` first."""
+    def _where(self, path: str) -> str:
+        """Where ``path`` is written in the temporary directory (its folder made when missing).
+
+        A fresh tree has each file at its path. Staged files are kept flat, each under its path with
+        ``%`` and ``/`` escaped (``2025%2F08%2Fx%2Findex.html``): no folder is made for each page and
+        deleted after, and one listing finds them all; a path too long for one name is kept at its
+        path under ``%long/`` (a flat name never holds a ``%`` but before ``25`` or ``2F``)."""
+        if self.in_place:
+            name = path.replace("%", "%25").replace("/", "%2F")
+            if len(name.encode()) <= 255:
+                return os.path.join(self._tmp, name)
+            path = f"{_LONG}/{path}"
         folder = path.rpartition("/")[0]
-        if not folder or folder in self._folders:
-            return
+        if folder and folder not in self._folders:
+            self._make_folder(folder)
+        return os.path.join(self._tmp, path)
+
+    def _make_folder(self, folder: str) -> None:
+        """Make ``folder`` in the temporary tree, once: a page's own folder (``2025/08/x/``) is made
+        with one ``mkdir``, not found missing by a failed ``open`` first."""
         target = os.path.join(self._tmp, folder)
         try:
             os.mkdir(target)
@@ -343,7 +358,7 @@ class OutputWriter:
             overrides = self._written.get(key, "").startswith("static file ")
             if overrides:   # a site's static file replaces the theme's of the same name
                 del self._written[key]
-                if os.path.lexists(staged := os.path.join(self._tmp, key)):
+                if os.path.lexists(staged := self._where(key)):
                     os.unlink(staged)
             self.claim(key, f"static file {Path(name)}")
             try:
@@ -390,7 +405,7 @@ class OutputWriter:
         linked, self._linked = self._linked, None
         try:
             # a file reuse() has just found or store() written, whose identity it has read: no stat again
-            st = linked[1] if linked is not None and linked[0] == path else os.stat(os.path.join(self._tmp, path))
+            st = linked[1] if linked is not None and linked[0] == path else os.stat(self._where(path))
         except OSError:
             return None
         return Entry(fingerprint, st.st_size, st.st_mtime_ns, st.st_ino)
@@ -440,7 +455,7 @@ class OutputWriter:
     def _commit_in_place(self) -> None:
         """Move the staged files into the output and delete what it lost (see :meth:`commit`)."""
         out, tmp, known = self._out, self._tmp, self._known
-        staged = sorted(_files_under(tmp), reverse=True)   # moved in path order (popped from the end)
+        staged = sorted(_staged(tmp), reverse=True)   # moved in path order (popped from the end)
         # the files this commit adds: deleted again by the next build if this one is killed meanwhile
         added_lines = [f"n {json.dumps(p)}" for p in staged if p not in known]
         if added_lines:
@@ -455,10 +470,10 @@ class OutputWriter:
                 self._real_folder(path.rpartition("/")[0], staged)
                 target = os.path.join(out, path)
                 try:
-                    os.replace(os.path.join(tmp, path), target)
+                    os.replace(self._where(path), target)
                 except IsADirectoryError:   # a folder (someone's) where this file goes
                     shutil.rmtree(target)
-                    os.replace(os.path.join(tmp, path), target)
+                    os.replace(self._where(path), target)
                 if path not in known:
                     added.append(path)
         except BaseException as exc:
@@ -486,9 +501,9 @@ class OutputWriter:
         else:
             if not stat.S_ISDIR(mode):
                 for path in self._written:   # (a link there is rare: only then are the claims looked through)
-                    source, copy = os.path.join(self._out, path), os.path.join(self._tmp, path)
-                    if path.startswith(folder + "/") and not os.path.lexists(copy) and os.path.isfile(source):
-                        os.makedirs(os.path.dirname(copy), exist_ok=True)
+                    source = os.path.join(self._out, path)
+                    if path.startswith(folder + "/") and os.path.isfile(source) and not os.path.lexists(
+                            copy := self._where(path)):
                         shutil.copyfile(source, copy)
                         staged.append(path)
                 os.unlink(target)
@@ -517,15 +532,15 @@ class OutputWriter:
         self._previous = None
         self._committed = True
 
-    def remove_previous(self, background: bool = False) -> None:
+    def remove_previous(self, background: bool = False) -> bool:
         """Delete the previous output, moved aside by a full build's :meth:`commit` (slow for big
         sites: its own step; nothing after an update in place). With ``background``, a detached
         process deletes it, so the build returns as soon as the new output is in place (the command
         line does this; a killed deleter's leftovers are removed by the next build, as any
-        ``.NAME.old-*``)."""
+        ``.NAME.old-*``). False when there was none."""
         previous, self._previous = self._previous, None
         if previous is None:
-            return
+            return False
         if background:
             try:   # renamed first, so that the next build does not delete it too while the deleter works
                 trash = new_folder(self.output, "trash", self._lock)
@@ -533,10 +548,11 @@ class OutputWriter:
                 subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
                                   str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
-                return
+                return True
             except OSError:
                 pass
         remove_tree(previous)
+        return True
 
     def abort(self) -> None:
         """Forget everything written; the previous output stays as it was."""
@@ -567,19 +583,11 @@ class OutputWriter:
             self.close()
 
 
-def _files_under(root: str) -> list[str]:
-    """The paths of the files under ``root`` (not the folders), relative, with ``/``."""
-    found: list[str] = []
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, prefix + entry.name + "/")
-                else:
-                    found.append(prefix + entry.name)
-
-    walk(root, "")
+def _staged(root: str) -> list[str]:
+    """The paths of the files staged in ``root`` (see :meth:`OutputWriter._where`)."""
+    found = [name.replace("%2F", "/").replace("%25", "%") for name in os.listdir(root) if name != _LONG]
+    for folder, _dirs, names in os.walk(os.path.join(root, _LONG)):
+        found += (os.path.relpath(os.path.join(folder, name), os.path.join(root, _LONG)) for name in names)
     return found
 
 

@@ -376,9 +376,9 @@ class _Build:
             elif articles.dropped:   # the HTML of the bodies read again or gone, unless another file has it
                 current = {article.digest for article in self.checked.articles}
                 renderer.discard(renderer.file_key(d) for d in articles.dropped - current)
-        self.writer.remove_previous(background=self.background_cleanup)   # under the build lock, unless in background
-        self.clock.step("cleanup", "output updated in place" if self.writer.in_place else
-                        "previous output removed" + (" in the background" if self.background_cleanup else ""))
+        removed = self.writer.remove_previous(background=self.background_cleanup)   # (under the build lock)
+        self.clock.step("cleanup", "output updated in place" if self.writer.in_place else "no previous output" if
+                        not removed else "previous output removed" + (" in the background" * self.background_cleanup))
 
 
 def _verify(pages: Sequence[Page], env: Any, views: Views, out: Path, site: Path) -> tuple[str, ...]:
