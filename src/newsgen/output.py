@@ -483,7 +483,10 @@ class OutputWriter:
                 raise cannot_write(self.output / path, exc) from None
             raise
         self._committed = True
-        remove_tree(self.tmp)   # only folders are left in it
+        try:
+            os.rmdir(self.tmp)   # empty now (but for the folders of paths too long for one name)
+        except OSError:
+            remove_tree(self.tmp)
 
     def _real_folder(self, folder: str, staged: list[str]) -> None:
         """Make sure ``folder`` of the output is a real folder (made when missing) before a file is moved
