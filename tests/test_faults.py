@@ -285,6 +285,38 @@ def test_an_update_in_place_killed_mid_commit_is_repaired_by_the_next_build(tmp_
     assert leftovers(out) == []
 
 
+@pytest.mark.parametrize("then", ["built again", "another article edited first"])
+def test_an_update_in_place_killed_after_its_state_was_written_is_repaired_by_the_next_build(tmp_path, then):
+    """Killed after the commit and the build state, before the lock went: the next build deletes the
+    files the killed one added (it cannot tell whether the state was written), and so does not take
+    the output as the manifest has it (nor as the check of its files begun before said): it renders
+    them again."""
+    site = make_site(tmp_path / "site", 40)
+    out = tmp_path / "build"
+    build(site, out)
+    _edit(site)
+    argv = ["build", "--site", str(site), "--output", str(out)]
+    code = textwrap.dedent(f"""
+        import os, signal
+        from newsgen.cli import main
+        from newsgen.output import OutputWriter
+        OutputWriter.remove_previous = lambda self, **k: os.kill(os.getpid(), signal.SIGKILL)   # (cleanup)
+        main({argv!r})
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done
+    assert (out / "2019" / "05" / "added" / "index.html").is_file()
+    if then != "built again":
+        path = next(site.rglob("a00007.md"))
+        path.write_text(path.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    again = build(site, out)
+    assert "2019/05/added/index.html" in again.rendered_paths
+    cold = tmp_path / "cold"
+    build(site, cold, incremental=False)
+    assert everything(out) == everything(cold)
+    assert leftovers(out) == []
+
+
 # -- two builds at once -----------------------------------------------------------------------------
 
 def test_two_builds_started_together_leave_one_whole_output(tmp_path):

@@ -680,6 +680,10 @@ class Manifest:
                 "pages": dict(zip(self.pages, map(list, self.pages.values()), strict=True))}
 
 
+#: How many times this process deleted files a killed build had added to an output (:func:`_recover`):
+#: a :class:`StaleCheck` begun before looks again, its child may have seen them.
+_undone = [0]
+
 #: Writers between start and close, in this process.
 _active: weakref.WeakSet[OutputWriter] = weakref.WeakSet()
 
@@ -726,6 +730,7 @@ class StaleCheck:
     def __init__(self, manifest: Manifest, output: Path) -> None:
         self._manifest, self._output = manifest, output
         self._found: set[str] | None = None
+        self._undone = _undone[0]
         self._pid = 0
         self._pipe = -1
         if not hasattr(os, "fork") or threading.active_count() > 1:
@@ -751,7 +756,11 @@ class StaleCheck:
         self._reaper = weakref.finalize(self, StaleCheck._end, pid, read_end)
 
     def result(self) -> set[str]:
-        """The stale pages (see :meth:`Manifest.stale`); found once, however often asked."""
+        """The stale pages (see :meth:`Manifest.stale`); found once, however often asked (but again
+        after a killed build's files were deleted from the output meanwhile)."""
+        if self._undone != _undone[0]:
+            self.close()
+            self._undone, self._found = _undone[0], self._manifest.stale(self._output)
         if self._found is not None:
             return self._found
         self._found = self._result()
@@ -789,8 +798,8 @@ class StaleCheck:
 @contextmanager
 def build_lock(output: Path) -> Iterator[int | None]:
     """Hold the build lock of ``output`` for a while (a build that only checks it is up to date),
-    first cleaning up what a killed build left beside it, as every build does. Yields the lock's
-    descriptor, for :func:`new_folder`'s journal."""
+    first cleaning up what a killed build left beside it (and in it), as every build does. Yields the
+    lock's descriptor."""
     output = output_target(output)
     fd = _lock(output)
     try:
@@ -914,6 +923,7 @@ def _recover(output: Path, lock: int | None = None) -> list[Path]:
     if added and carries_marker(output):   # a build killed while updating the output in place
         for path in added:
             _unlink_in(str(output), path)
+        _undone[0] += 1   # a stale check begun before this looks again
     spare = output.parent / f".{output.name}.spare"   # where earlier versions kept the last output for the next build
     if carries_marker(spare):
         remove_tree(spare)
