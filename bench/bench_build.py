@@ -15,8 +15,8 @@ cache warm* (no output, but the ``.newsgen-cache`` the builds before left: parse
 bodies) and, each the median of ``--runs``:
 
 - *no change*: nothing edited since the last build;
-- *first edit after cold*: one body edited, once, right after the cold build: the output before it
-  is not there to update in place (no spare), so this build assembles a whole new tree;
+- *first edit after cold*: one body edited, once, right after the cold build (the output is updated
+  in place, as by any later edit);
 - *one body edited*: a sentence added to the newest article (it is in every feed it belongs to);
 - *one title edited*: the newest article's title changed (every listing that shows it changes);
 - *one article added*: a new article dated 2024-12-31 (backdated: the corpus runs to mid-2026, so
@@ -139,15 +139,13 @@ def median(runs: list[Run]) -> Run:
 
 def serve_rebuild(corpus: Path, out: Path, runs: int) -> float:
     """Median seconds of ``build()`` after a body edit, in a process that imported newsgen already and
-    keeps a :class:`BuildSession`, as ``newsgen serve``'s build worker does (with the spare it makes
-    after its first build)."""
+    keeps a :class:`BuildSession`, as ``newsgen serve``'s build worker does."""
     code = (
         "import sys, time\nfrom pathlib import Path\nfrom newsgen.commands.build import BuildSession, build\n"
         "site, out, runs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])\n"
-        "from newsgen.output import make_spare\n"
         "session = BuildSession()\n"
         "def again(): build(site, out, search=False, background_cleanup=True, session=session)\n"
-        "again(); make_spare(out); times = []   # the worker makes a spare while it waits\n"
+        "again(); times = []\n"
         "for i in range(runs):\n"
         "    p = max((site / 'articles').rglob('*.md'), key=lambda p: (p.parent.as_posix(), p.name))\n"
         "    with open(p, 'a', encoding='utf-8') as f: f.write(f'\\n服务重建第 {i} 句。\\n')\n"
@@ -172,10 +170,6 @@ def serve_edit_to_page(corpus: Path, runs: int) -> tuple[float, float]:
         base, output = found.group(1), Path(found.group(2))
         article = newest(corpus)
         page = next(output.glob(f"*/*/{article.stem}/index.html")).relative_to(output).parent.as_posix()
-        spare = output.parent / f".{output.name}.spare"   # made by the worker while it waits (output.make_spare)
-        waited = time.perf_counter()
-        while not spare.is_dir() and time.perf_counter() - waited < 60:
-            time.sleep(0.1)
         time.sleep(1.0)
         times = []
         for n in range(runs + 1):
@@ -265,8 +259,7 @@ def search_rows(row: dict[str, Run | float | str | None], corpus: Path, work: Pa
     indexing = row["cold, with search index"].search_seconds  # type: ignore[union-attr]
     row["search index"] = (f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB, {len(files)} files, "
                            f"{indexing:.1f} s" if indexing is not None else "-")
-    # as the rows without search below: the first edit after the cold build (no spare output to update
-    # in place yet), then the median of ``runs`` edits
+    # as the rows without search below: the first edit after the cold build, then the median of ``runs`` edits
     edit_body(corpus, 99)
     row["first edit after cold, with search"] = build(corpus, work / f"search-{count}")
     say(f"first edit after cold, with search {row['first edit after cold, with search'].seconds:.2f} s")  # type: ignore[union-attr]
@@ -285,7 +278,7 @@ def cold_rows(row: dict[str, Run | float | str | None], corpus: Path, work: Path
     on a fresh clone or a CI runner; ``--no-search``, the work Hugo and Pelican do), then Hugo and
     Pelican on the same files, one after the other, and the ratio of newsgen's time to Hugo's. Before
     them, *first edit after truly cold*: one body edited and built again right after the truly cold
-    build (no spare output yet). The ``.newsgen-cache`` these builds leave is removed again, so the
+    build. The ``.newsgen-cache`` these builds leave is removed again, so the
     next row starts cold too."""
     cache = corpus / ".newsgen-cache"
     shutil.rmtree(cache, ignore_errors=True)

@@ -25,8 +25,8 @@ the machine is shared):
 - *AVIF apart* (a setting): the seconds a photo of each format costs, encoded in this process
   (one core) from a sample of the photos;
 - *body edit*: one sentence added to the newest article (which has a photo), with and without
-  photos in turns, the median of ``--runs`` after a first edit left out (it has no spare output to
-  update in place yet), wall and CPU seconds, and how many photos the builds encoded (it must be
+  photos in turns, the median of ``--runs`` after a first edit left out (the first after the cold
+  build), wall and CPU seconds, and how many photos the builds encoded (it must be
   none); *photos' cost*: the difference of the medians (the target: within 0.2 s);
 - *one photo replaced*: a new photo in place of an older article's, the median of ``--runs``,
   wall and CPU seconds (photos encoded, pages rendered again).
@@ -275,7 +275,7 @@ def photo_rows(count: int, photos: int, size: tuple[int, int], runs: int, work: 
         f" (avif speed {PhotosConfig().avif_speed})"
 
     # a body edit, with and without photos, taken in turns (the load moves); the first edit after the
-    # cold build apart (no spare to update in place yet); one photo replaced
+    # cold build apart; one photo replaced
     edits: dict[str, list[tuple[Timed, dict[str, float]]]] = {"no photos": [], "photos": []}
     for k in range(runs + 1):
         for name, where in (("no photos", plain), ("photos", site)):
