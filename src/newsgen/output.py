@@ -8,8 +8,9 @@ aside first, and put back by the next build if this one is killed between the tw
 **An incremental build** (the last build's manifest, :class:`Manifest`, and an output carrying the
 marker) updates the output in place: it writes only the files whose content changed (pages and
 feeds rendered, static files, photo derivatives, search index files) into a staging directory beside
-the output (``.NAME.tmp-*``, at the same paths); a file whose manifest entry has the same fingerprint
-and is on disk as written (size, mtime, inode, not a link: :meth:`Entry.on_disk`) is not touched.
+the output (``.NAME.tmp-*``; flat, each file under its escaped path: see ``OutputWriter._where``); a
+file whose manifest entry has the same fingerprint and is on disk as written (size, mtime, inode, not
+a link: :meth:`Entry.on_disk`) is not touched, nor is any page the build's record shows unchanged.
 :meth:`OutputWriter.commit` then moves each staged file over its path in the output (one atomic
 ``rename`` each: a reader sees the old file or the new one, never half of one) and deletes the
 output's files the manifest lists that this build did not make, and the folders they leave empty.
@@ -18,13 +19,16 @@ What holds, at every point:
 
 - A build that fails or is killed before the commit leaves the output exactly as it was (the
   staging directory is deleted: at once, or by the next build).
-- A build that fails during the commit removes the files it had added, and a build killed during
-  it leaves each file of the output either the last build's or this one's: the next build deletes
-  the files the killed one added (their paths are written into the build lock's journal, ``n
-  <path>``, before the first is moved), and renders again every other file that is not on disk as
-  the last manifest recorded (a file replaced has another inode), whatever its kind; the manifest
-  is only written after the commit. So the build after a killed one gives the output a cold build
-  gives.
+- A build that fails during the commit removes the files it had added (the ones it replaced are
+  not as the manifest recorded them: the next build renders them again). A build killed during it
+  (or after it, before its build lock was let go) leaves each file of the output either the last
+  build's or this one's: the next build deletes the files the killed one added (their paths are
+  written into the build lock's journal, ``n <path as JSON>``, before the first is moved; a build that
+  ends lets its lock file go, journal and all), and renders again every file that is not on disk as
+  the last manifest it finds recorded (a file replaced has another inode, a file deleted is missing),
+  whatever its kind (page, feed, static file, photo derivative, search index file); the build state
+  (with the manifest) is only written after the commit. So the build after a killed one gives the
+  output a cold build gives, whatever changed in the site meanwhile.
 - Files are never written into: a staged file replaces the old name (a file of the output may be a
   hard link someone made). Nothing is written or deleted through a symbolic link someone put into
   the output: a link (or a file) where one of the output's folders must be is removed (the link,
@@ -492,7 +496,8 @@ class OutputWriter:
         """Make sure ``folder`` of the output is a real folder (made when missing) before a file is moved
         into it, so that nothing is written through a symbolic link out of the output: a link (or a
         file) found there is removed (the link only, never what it leads to), after the files of this
-        build that were reached through it are copied into the staging directory (added to ``staged``)."""
+        build that were reached through it, as the manifest recorded them, are copied into the staging
+        directory (added to ``staged``; the next build renders them again, their inodes not recorded)."""
         if not folder or folder in self._real:
             return
         self._real_folder(folder.rpartition("/")[0], staged)
@@ -504,9 +509,9 @@ class OutputWriter:
         else:
             if not stat.S_ISDIR(mode):
                 for path in self._written:   # (a link there is rare: only then are the claims looked through)
-                    source = os.path.join(self._out, path)
-                    if path.startswith(folder + "/") and os.path.isfile(source) and not os.path.lexists(
-                            copy := self._where(path)):
+                    entry, source = self._known.get(path), os.path.join(self._out, path)
+                    if path.startswith(folder + "/") and entry is not None and not os.path.lexists(
+                            copy := self._where(path)) and _on_disk(source, entry):
                         shutil.copyfile(source, copy)
                         staged.append(path)
                 os.unlink(target)
@@ -592,6 +597,14 @@ def _staged(root: str) -> list[str]:
     for folder, _dirs, names in os.walk(os.path.join(root, _LONG)):
         found += (os.path.relpath(os.path.join(folder, name), os.path.join(root, _LONG)) for name in names)
     return found
+
+
+def _on_disk(path: str, entry: Entry) -> bool:
+    """Whether the file at ``path`` (found through links) is the one ``entry`` recorded."""
+    try:
+        return entry.on_disk(os.stat(path))
+    except OSError:
+        return False
 
 
 def _unlink_in(root: str, path: str) -> None:
