@@ -285,6 +285,29 @@ def test_an_update_in_place_killed_mid_commit_is_repaired_by_the_next_build(tmp_
     assert leftovers(out) == []
 
 
+def test_an_update_in_place_whose_state_cannot_be_written_is_repaired_by_the_next_build(tmp_path, monkeypatch):
+    """An error after the commit, before the build state was written: the files the build added are not
+    in the manifest the next build reads, which deletes them as after a kill, even when their article
+    went meanwhile."""
+    from newsgen import cachefile
+
+    site = make_site(tmp_path / "site", 40)
+    out = tmp_path / "build"
+    build(site, out)
+    _edit(site)
+    with monkeypatch.context() as patched:
+        patched.setattr(cachefile.State, "commit", lambda self: (_ for _ in ()).throw(RuntimeError("disk gone")))
+        with pytest.raises(RuntimeError, match="disk gone"):
+            build(site, out)
+    assert (out / "2019" / "05" / "added" / "index.html").is_file()
+    next(site.rglob("added.md")).unlink()
+    build(site, out)
+    cold = tmp_path / "cold"
+    build(site, cold, incremental=False)
+    assert everything(out) == everything(cold)
+    assert leftovers(out) == []
+
+
 @pytest.mark.parametrize("then", ["built again", "another article edited first"])
 def test_an_update_in_place_killed_after_its_state_was_written_is_repaired_by_the_next_build(tmp_path, then):
     """Killed after the commit and the build state, before the lock went: the next build deletes the

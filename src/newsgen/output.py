@@ -24,7 +24,8 @@ What holds, at every point:
   (or after it, before its build lock was let go) leaves each file of the output either the last
   build's or this one's: the next build deletes the files the killed one added (their paths are
   written into the build lock's journal, ``n <path as JSON>``, before the first is moved; a build that
-  ends lets its lock file go, journal and all), and renders again every file that is not on disk as
+  ends lets its lock file go, journal and all, but one that fails after the commit, its state maybe not
+  written, leaves it as a killed one does), and renders again every file that is not on disk as
   the last manifest it finds recorded (a file replaced has another inode, a file deleted is missing),
   whatever its kind (page, feed, static file, photo derivative, search index file); the build state
   (with the manifest) is only written after the commit. So the build after a killed one gives the
@@ -567,15 +568,17 @@ class OutputWriter:
         if not self._committed:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def close(self) -> None:
-        """Let another build write this output (the lock is released)."""
+    def close(self, keep_journal: bool = False) -> None:
+        """Let another build write this output (the lock is released; with ``keep_journal`` its file
+        is left, for the next build to undo what its journal names)."""
         _active.discard(self)
-        self._unlock()
+        self._unlock(keep_journal)
 
-    def _unlock(self) -> None:
+    def _unlock(self, keep_journal: bool = False) -> None:
         if self._lock is not None:
             try:
-                os.unlink(lock_path(self.output))   # while still held: see _lock
+                if not keep_journal:
+                    os.unlink(lock_path(self.output))   # while still held: see _lock
             except OSError:
                 pass
             os.close(self._lock)   # closing the last descriptor releases the flock
@@ -587,8 +590,8 @@ class OutputWriter:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
             self.abort()   # nothing to do after a commit; without one (an error), nothing was swapped in
-        finally:
-            self.close()
+        finally:   # an error after an update in place (the build state maybe not written): as if killed
+            self.close(keep_journal=exc_type is not None and self._committed and self.in_place)
 
 
 def _staged(root: str) -> list[str]:
