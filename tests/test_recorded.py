@@ -4,7 +4,7 @@ The generated test takes the fields from the views themselves (:func:`dataclasse
 view object any page's context holds, walked recursively), so a field added to a view later is
 covered without editing this file. A site whose templates print *every* value of their context
 (the views' reprs: every field, the ones the theme leaves out too) is built, edited by each edit
-of :data:`EDITS`, built again incrementally (on the spare, the path a rebuild takes) and compared
+of :data:`EDITS`, built again incrementally (the output updated in place, the path a rebuild takes) and compared
 with a cold build of the same site, byte for byte, and by ``build(verify=True)``. Then every field
 some page shows must be changed by at least one of the edits (or be one of :data:`FIXED`, the
 fields a page's own kind and address decide): a field no edit reaches fails, named.
@@ -178,7 +178,7 @@ def test_every_edit_of_a_site_printing_every_field_equals_a_cold_build(tmp_path:
     out = tmp_path / "out"
     _build(site, out)
     _body(_articles(site)[-1])
-    _build(site, out)   # the first output is now the spare: the next build takes the incremental path
+    _build(site, out)   # a build after an edit: the next one takes the incremental path as any later rebuild
     EDITS[name](site)
     again = _build(site, out, verify=True)
     assert again.differs == ()

@@ -32,10 +32,10 @@ ids of each region (every level) and topic; ``docs.json``, each id's article pag
 fingerprint. Ids are the articles' positions in the year, oldest first, so a higher id is newer.
 
 Incremental builds. Each file is claimed with its own fingerprint (its text's hash). A year whose
-``docs.json`` is the last build's (the same pages, each with the same fingerprint) is hard-linked
-from the previous output. A year with the same pages in the same order but a few changed (a body
+``docs.json`` is the last build's (the same pages, each with the same fingerprint) is left in the
+output as it is. A year with the same pages in the same order but a few changed (a body
 edited) is patched: its changed fragments and cards, ``filters.json`` and ``docs.json`` are written,
-every other file linked, and the changed articles' old keys (from their old fragments) and new keys
+every other file left as it is, and the changed articles' old keys (from their old fragments) and new keys
 give the key files that change: only those are written. A year made whole (an article added,
 removed or moved), a year gone, or a patch that changes the number of key files makes every key
 file again, from the last build's (the other years' entries kept as they are). Either way the
@@ -93,13 +93,13 @@ class SearchIndex:
     pages: int = 0                                          # article pages indexed
     shards: list[str] = field(default_factory=list)         # every year bundle, newest first
     indexed: list[str] = field(default_factory=list)        # those made again (the rest reused)
-    #: the manifest entries of the files linked from the last output, read as each was linked
+    #: the manifest entries of the last output's files kept as they are, read as each was looked at
     #: (the build need not stat them again)
     entries: dict[str, list] = field(default_factory=dict)
 
     @property
     def reused(self) -> bool:
-        """Every bundle hard-linked from the previous output, none made again."""
+        """Every bundle kept as the previous output has it, none made again."""
         return bool(self.shards) and not self.indexed
 
     @property
@@ -437,17 +437,17 @@ def _sha(text: str) -> str:
 
 class _Bundle:
     """One year's bundle being written: each file claimed with its own fingerprint (its text's hash),
-    so that a file the last build wrote the same is hard-linked from its output, not written."""
+    so that a file the last build wrote the same is left in the output as it is, not written."""
 
     def __init__(self, writer: OutputWriter, manifest: Manifest, index: SearchIndex, prefix: str,
                  previous: list[str], stale: Set[str] | None = None) -> None:
         self.writer, self.manifest, self.index, self.prefix = writer, manifest, index, prefix
         self.previous = previous   # the last build's files of this bundle
-        self.linked: dict[str, Entry] = {}   # those linked, with their manifest entries
+        self.linked: dict[str, Entry] = {}   # those kept as they are, with their manifest entries
         self.stale = stale   # see OutputWriter.holds
 
     def reuse_all(self) -> bool:
-        """Link every file of the last build's bundle (claimed only if all of them are as written)."""
+        """Keep every file of the last build's bundle (claimed only if all of them are as written)."""
         if not self.previous or not all(map(self.link, self.previous)):
             self.clear()
             return False
@@ -456,8 +456,8 @@ class _Bundle:
         return True
 
     def clear(self) -> None:
-        """Forget files linked into a fresh output and not claimed (a tree updated in place keeps them:
-        each is replaced when written, swept when not)."""
+        """Forget what a fresh tree holds of this bundle (an output updated in place keeps its files:
+        each is replaced when written, deleted at the commit when not claimed)."""
         if not self.writer.in_place:
             remove_tree(self.writer.tmp / self.prefix)
 
@@ -477,20 +477,20 @@ class _Bundle:
             return None
 
     def claim(self, path: str) -> None:
-        """Claim a file :meth:`link` linked."""
+        """Claim a file :meth:`link` kept."""
         self.writer.claim(path, CLAIM)
         self.index.prints[path] = self.linked[path].fingerprint
         self.index.entries[path] = self.linked[path]
 
     def write(self, name: str, text: str) -> None:
         path = self.prefix + name
-        if not self.writer.in_place:   # never write into a file linked from the published output
+        if not self.writer.in_place:   # (a fresh tree: nothing of the bundle's there yet)
             (self.writer.tmp / path).unlink(missing_ok=True)
         self.writer.write_page(path, text, CLAIM)
         self.index.prints[path] = _sha(text)
 
     def link(self, path: str) -> bool:
-        """Link a file of the last build's bundle, when it is on disk as written (its entry kept)."""
+        """Keep a file of the last build's bundle as it is, when it is on disk as written (its entry kept)."""
         entry = self.manifest.pages.get(path)
         if entry is None:
             return False
@@ -510,9 +510,9 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     ``search-index/``.
 
     ``prints`` are the pages' fingerprints and ``manifest`` the last build's: the bundle of a year
-    whose article pages are all unchanged is linked from the last output; one whose pages are the
+    whose article pages are all unchanged is kept as the last output has it; one whose pages are the
     same but a few changed is patched (their fragments and cards); any other is made whole. The key
-    files are patched where they hold a changed article's keys (the rest linked), or made again from
+    files are patched where they hold a changed article's keys (the rest kept), or made again from
     the last ones when a year was made whole or their number changes. ``stale``: the last output's
     files not on disk as recorded, when the build looked (index files the tree holds already are
     carried from one listing a folder: see :meth:`OutputWriter.holds`)."""
