@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import hashlib
+import operator
 import os
 import re
 import unicodedata
@@ -105,14 +106,28 @@ class Article:
         return self.date.date() if isinstance(self.date, dt.datetime) else self.date
 
     def __getattr__(self, name: str) -> Any:
-        """``body`` of an article taken from the :class:`ArticleCache`, which keeps no bodies: read from
-        its file on first use (only the pages rendered need it), then kept."""
-        if name == "body":
-            file = self.__dict__.get("_body_file")
+        """The fields an article taken from the :class:`ArticleCache` makes on first use, then keeps:
+        its ``path``, made of its text (most builds need the text only, see :func:`source_path`), and
+        its ``body``, which the cache does not keep: read from its file (only the pages rendered need it)."""
+        values = self.__dict__
+        if name == "path":
+            where = values.get("_source")
+            if where is not None:
+                path = values["path"] = _relative_path(where)
+                return path
+        elif name == "body":
+            file = values.get("_body_file")
             if file is not None:
-                body = self.__dict__["body"] = stored_body(file, file_digest(self), self.path)
+                body = values["body"] = stored_body(file, file_digest(self), self.path)
                 return body
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def source_path(article: Article) -> str:
+    """The article's file under the site as POSIX text (``articles/2025/08/x.md``): how records and
+    caches name it, given without making its :class:`Path` (of 100,000 articles from the cache)."""
+    where = article.__dict__.get("_source")
+    return where if where is not None else article.path.as_posix()
 
 
 def may_show_images(article: Article) -> bool:
@@ -865,7 +880,10 @@ def _article_from_row(row: list[Any], body_file: str) -> Article:
     article = object.__new__(Article)
     values = article.__dict__
     values.update(zip(_ROW_FIELDS, row, strict=True))   # another length: ValueError, read the file again
-    values["path"] = _relative_path(values["path"])
+    where = values.pop("path")   # its Path is made on first use (see Article.__getattr__)
+    if not isinstance(where, str):
+        raise TypeError(f"a cached path is text, not {type(where).__name__}")
+    values["_source"] = where
     values["date"] = _date_from_text(values["date"])
     if values["updated"] is not None:
         values["updated"] = _date_from_text(values["updated"])
@@ -941,7 +959,7 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
             return
         seen.add(real)
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = sorted(os.scandir(directory), key=_entry_name)
         except OSError as exc:
             diagnostics.error(Location(shown(directory)), f"cannot read directory: {exc.strerror}")
             return
@@ -954,7 +972,7 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
             if bad is not None:
                 diagnostics.items.append(bad)
                 continue
-            inside = f"{real}{os.sep}{name}"   # where it really is, while no link is followed
+            inside = None   # where it really is: f"{real}/{name}" while no link is followed
             if entry.is_symlink():
                 target = Path(os.path.realpath(path))
                 if not any(target.is_relative_to(home) for home in homes):
@@ -970,7 +988,7 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
                     continue
                 inside = str(target)
             if entry.is_dir():
-                walk(path, inside)
+                walk(path, inside if inside is not None else f"{real}{os.sep}{name}")
             elif name.endswith(suffix) and entry.is_file():
                 found.append(path)
             elif name.endswith(suffix):   # a FIFO, socket or device: never opened (a FIFO would wait for good)
@@ -990,6 +1008,9 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
         return found
     walk(str(root), str(real_root))
     return found
+
+
+_entry_name = operator.attrgetter("name")
 
 
 def not_utf8(name: str) -> bool:

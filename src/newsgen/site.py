@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Generic, TypeVar
 
 from newsgen.config import Config
-from newsgen.content import Article
+from newsgen.content import Article, source_path
 from newsgen.errors import Diagnostic, Location, NewsgenError
 from newsgen.text import pinyin_slug, place_slug, unique_slug
 
@@ -195,7 +195,7 @@ def article_url(article: Article) -> str:
 
 
 def _order(articles: Iterable[Article]) -> list[Article]:
-    published = sorted((a for a in articles if not a.draft), key=lambda a: str(a.path))
+    published = sorted((a for a in articles if not a.draft), key=source_path)
     # stable sort: equal dates keep path order, so the result never depends on file-system order
     published.sort(key=_sort_key, reverse=True)
     return published

@@ -39,7 +39,7 @@ from urllib.parse import unquote
 from newsgen import cachefile
 from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
-from newsgen.content import WAITING_PHOTO, file_digest, may_show_images, with_digest
+from newsgen.content import WAITING_PHOTO, file_digest, may_show_images, source_path, with_digest
 
 #: File name endings of the images newsgen publishes as photos.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
@@ -545,7 +545,7 @@ class Photos:
         kept, made_now = self.records.articles, self.articles
         records = {}
         for article in articles:
-            where = article.path.as_posix()
+            where = source_path(article)
             found = made_now.get(where)   # (made by prepare() this build: of their shape)
             if found is None:
                 found = kept.get(where)
@@ -655,10 +655,9 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
     kept = photos.records.articles
     prefix = str(photos.site / "-")[:-1]   # the site's part of a path as the walk wrote it ('' for '.')
     out = Prepared([], {}, {}, [])
-    posix = os.sep == "/"   # a path's text is its POSIX form (as_posix() makes it again, 100,000 times)
     for article in articles:
         digest = file_digest(article)
-        where = str(article.path) if posix else article.path.as_posix()
+        where = source_path(article)
         record = kept.get(where) if digest else None
         if record is not None and record[0] == digest and _record_ok(record):
             images, sources = record[1], record[2]
