@@ -294,3 +294,31 @@ def test_a_rebuild_makes_no_path_of_the_articles_it_does_not_look_at(site: Path,
         article = hit[0]
         assert "path" not in article.__dict__ and content.source_path(article) == file.relative_to(site).as_posix()
         assert article.path == Path(content.source_path(article)) and type(article.path) is type(Path())
+
+
+def test_what_was_derived_of_a_body_is_kept_while_a_file_has_that_body(site: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    """The summaries and reading times kept by digest: an edited body's new digest has them; its old
+    one goes when the whole cache is written again (a delta only adds), every other article keeps its own."""
+    import hashlib
+
+    out = tmp_path / "out"
+    build(site, out, search=False)
+
+    def digests() -> set[str]:
+        return {hashlib.sha256(f.read_bytes()).hexdigest() for f in articles(site)
+                if "draft: true" not in f.read_text(encoding="utf-8")}
+
+    gone: set[str] = set()
+    for whole in (False, True):
+        before = digests()
+        edited = [f for f in articles(site) if "draft: true" not in f.read_text(encoding="utf-8")][1]
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\n又一段{whole}。\n", encoding="utf-8")
+        if whole:   # the whole cache written again, not a delta
+            monkeypatch.setattr(ArticleCache, "DELTA_MIN", 0)
+            monkeypatch.setattr(ArticleCache, "DELTA_SHARE", 0.0)
+        build(site, out, search=False)
+        gone |= before - digests()
+        kept = set(ArticleCache(State(site / CACHE_DIR)).derived)
+        assert digests() <= kept and len(gone) == 1 + whole
+    assert not gone & kept

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import operator
 import os
@@ -100,9 +101,10 @@ class Article:
     body_line: int = 1              # line of the .md file where the body starts
     digest: str = ""                # sha256 of the file's bytes
 
-    @property
+    @functools.cached_property
     def day(self) -> dt.date:
-        """The publication date as a plain date."""
+        """The publication date as a plain date (worked out once: a build asks for it of every article
+        several times)."""
         return self.date.date() if isinstance(self.date, dt.datetime) else self.date
 
     def __getattr__(self, name: str) -> Any:
@@ -654,6 +656,7 @@ class ArticleCache:
         self.hits = 0
         #: digests of the files whose entries this read replaced or dropped (their bodies' HTML may go)
         self.dropped: set[str] = set()
+        self._read: set[str] = set()   # digests of the files read (not from the cache) by this read
         self._changed = False   # anything to save
         self._derived_count = -1   # how many derived entries the read kept (more now: save)
         #: what later stages derive from an article, by its digest (summary, reading minutes)
@@ -694,7 +697,7 @@ class ArticleCache:
             self.cold = None
         self._seen = set()
         self.hits = 0
-        self.dropped = set()
+        self.dropped, self._read = set(), set()
 
     @staticmethod
     def _identity(path: Path | str) -> list[int] | None:
@@ -737,6 +740,8 @@ class ArticleCache:
         self._seen.add(key)
         self._changed = True
         self._drop(self._entries.get(key))
+        if article is not None:
+            self._read.add(article.digest)
         row = _article_to_row(article) if article is not None else None
         if article is not None and row is None:
             self._entries.pop(key, None)   # a value JSON would not give back (2025: x): read it every time
@@ -755,9 +760,17 @@ class ArticleCache:
             self._made.pop(key, None)
             self._delta[key] = None
         self._changed |= bool(gone)
+        # what was derived of the contents of the files read again or gone, unless a file read has it
+        # still (another file of the same contents, not read, derives it again: a rare case, where a
+        # look at every entry's digest would cost each rebuild)
+        for digest in self.dropped - self._read:
+            self.derived.pop(digest, None)
+        self._derived_count = len(self.derived)
+
+    def _keep_derived(self) -> None:
+        """Forget what was derived from contents no file has any more."""
         digests = {_entry_digest(e) for e in self._entries.values()}
         self.derived = {k: v for k, v in self.derived.items() if k in digests}
-        self._derived_count = len(self.derived)
 
     def _drop(self, entry: Any) -> None:
         digest = _entry_digest(entry)
@@ -774,7 +787,8 @@ class ArticleCache:
         if state.has("articles") and len(self._delta) + len(new_derived) <= limit:
             state.put("articles.delta", {"fields": _ROW_FIELDS_JSON, "articles": dict(self._delta),
                                          "derived": new_derived}, default=_tag)
-        else:
+        else:   # (the whole read may hold what an edit kept in a delta since made unneeded)
+            self._keep_derived()
             state.put("articles", {"fields": _ROW_FIELDS_JSON, "articles": self._entries, "derived": self.derived},
                       default=_tag)
             state.put("articles.delta", None)
