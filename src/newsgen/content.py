@@ -650,7 +650,7 @@ class ArticleCache:
     DELTA_MIN = 200
     DELTA_SHARE = 0.05
 
-    def __init__(self, state: cachefile.State) -> None:
+    def __init__(self, state: cachefile.State, *, session: bool = False) -> None:
         self._entries: dict[str, Any] = {}
         self._seen: set[str] = set()
         self.hits = 0
@@ -664,8 +664,8 @@ class ArticleCache:
         self._delta: dict[str, Any] = {}             # entries changed since the whole (None: removed)
         self._whole_derived: set[str] = set()        # derived keys the whole holds
         #: entries already decoded, with what they gave (a cache kept in memory by a session: Articles
-        #: are immutable, so the next build takes the same objects)
-        self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] = {}
+        #: are immutable, so the next build takes the same objects); None: not kept (one build's cache)
+        self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] | None = {} if session else None
         #: why every article file is read (None when the cache was read): for the build's progress line
         self.cold: str | None = state.problem or ("the article cache cannot be read" if state.has("articles")
                                                   else "no article cache")
@@ -717,7 +717,7 @@ class ArticleCache:
             return None
         if identity is None:
             identity = self._identity(path)
-        made = self._made.get(key)
+        made = self._made.get(key) if self._made is not None else None
         if made is not None and made[0] is entry:   # decoded by an earlier build of this session
             if entry[0] != identity:
                 return None
@@ -731,7 +731,8 @@ class ArticleCache:
             problems = _problems_from_rows(rows) if rows else []   # most articles have none
         except (KeyError, TypeError, ValueError, IndexError):
             return None
-        self._made[key] = (entry, article, tuple(problems))
+        if self._made is not None:
+            self._made[key] = (entry, article, tuple(problems))
         self.hits += 1
         return article, problems
 
@@ -757,7 +758,8 @@ class ArticleCache:
         gone = [k for k in self._entries if k not in self._seen]
         for key in gone:
             self._drop(self._entries.pop(key))
-            self._made.pop(key, None)
+            if self._made is not None:
+                self._made.pop(key, None)
             self._delta[key] = None
         self._changed |= bool(gone)
         # what was derived of the contents of the files read again or gone, unless a file read has it
@@ -857,6 +859,8 @@ def _key(path: Path | str, site: Path) -> str:
 _ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name != "body")
 _ROW_FIELDS_JSON = list(_ROW_FIELDS)   # as the cache's header reads back
 _DIGEST = _ROW_FIELDS.index("digest")
+#: the keys of an article's ``__dict__`` a row's values go to (its path's text as ``_source``)
+_ROW_KEYS = tuple("_source" if name == "path" else name for name in _ROW_FIELDS)
 
 #: the Article fields whose cached JSON may be tagged (see _tag); the others are text, numbers, lists of text
 _TAGGED_FIELDS = ("extra", "source")
@@ -893,11 +897,9 @@ def _article_from_row(row: list[Any], body_file: str) -> Article:
     # fields JSON holds in another form
     article = object.__new__(Article)
     values = article.__dict__
-    values.update(zip(_ROW_FIELDS, row, strict=True))   # another length: ValueError, read the file again
-    where = values.pop("path")   # its Path is made on first use (see Article.__getattr__)
-    if not isinstance(where, str):
-        raise TypeError(f"a cached path is text, not {type(where).__name__}")
-    values["_source"] = where
+    values.update(zip(_ROW_KEYS, row, strict=True))   # another length: ValueError, read the file again
+    if type(values["_source"]) is not str:   # (its Path is made on first use: see Article.__getattr__)
+        raise TypeError(f"a cached path is text, not {type(values['_source']).__name__}")
     values["date"] = _date_from_text(values["date"])
     if values["updated"] is not None:
         values["updated"] = _date_from_text(values["updated"])

@@ -189,7 +189,7 @@ class _Build:
         if state is not None:
             session = self.session
             if session is not None and session.articles is None:
-                session.articles = ArticleCache(state)
+                session.articles = ArticleCache(state, session=True)
             self.articles = session.articles if session is not None else ArticleCache(state)
         checked = validate(self.site, self.output, self.base_url, drafts=self.drafts, future=self.future,
                            step=self.clock.step, cache=self.articles, listing=self.listing,
