@@ -545,8 +545,12 @@ class Photos:
         if self.state is None or self.cache_dir is None:
             return
         kept, made_now = self.records.articles, self.articles
-        records = {}
-        for article in articles:
+        articles = articles if isinstance(articles, list) else list(articles)
+        # prepare() recorded every one of them (it is given some of these articles, the build's; each
+        # record of the article's own digest): those are the records, without a look at each again
+        every = len(made_now) == len(articles)
+        records = dict(made_now) if every else {}
+        for article in articles if not every else ():
             where = source_path(article)
             found = made_now.get(where)   # (made by prepare() this build: of their shape)
             if found is None:
