@@ -543,7 +543,8 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
         # then reports it)
         h.update(f"\0{folder}\0{''.join(map(_IDENTITY_LINE, names, identities))}".encode("utf-8", "surrogateescape"))
         if folder is articles:
-            found += [(path, identity) for path, identity in zip(names, identities, strict=True) if path.endswith(".md")]
+            found += [(path, identity) for path, identity in zip(names, identities, strict=True)
+                      if path.endswith(".md")]
         if folder in photo_folders:   # a photo's file, which the build then need not stat again
             others.update((path, identity) for path, identity in zip(names, identities, strict=True)
                           if folder is not articles or not path.endswith(".md"))
