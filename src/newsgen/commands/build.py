@@ -532,22 +532,22 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
     folders += [(THEME_DIR, THEME_DIR / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
     photo_folders = (folders[0][1], folders[2][1])   # where a photo may be (see newsgen.render.photos.resolve)
     for home, folder, suffix, skip, allowed in folders:
+        h.update(f"\0{folder}\0".encode())
+        keep = folder in photo_folders
         names = site_file_names(folder, home, problems, suffix=suffix, skip=skip, allowed=allowed)
         if folder is not articles:
             walked[str(folder)] = names
-        try:   # (in loops without a Python step a file: the files of 100,000 articles are stat'ed here)
-            identities = [[st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] for st in map(os.stat, names)]
-        except OSError:
-            return "", None, None
-        # hashed at once; surrogateescape: a name that is not UTF-8 is hashed as its bytes (validation
-        # then reports it)
-        h.update(f"\0{folder}\0{''.join(map(_IDENTITY_LINE, names, identities))}".encode("utf-8", "surrogateescape"))
-        if folder is articles:
-            found += [(path, identity) for path, identity in zip(names, identities, strict=True)
-                      if path.endswith(".md")]
-        if folder in photo_folders:   # a photo's file, which the build then need not stat again
-            others.update((path, identity) for path, identity in zip(names, identities, strict=True)
-                          if folder is not articles or not path.endswith(".md"))
+        for path in names:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return "", None, None
+            # fsencode: a name that is not UTF-8 is hashed as its bytes (validation then reports it)
+            h.update(os.fsencode(path) + f"\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+            if folder is articles and path.endswith(".md"):
+                found.append((path, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
+            elif keep:   # a photo's file, which the build then need not stat again
+                others[path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     try:
         h.update((site / config_mod.CONFIG_FILE).read_bytes())
     except FileNotFoundError:
@@ -557,9 +557,6 @@ def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, b
     if problems.items:
         return "", None, None
     return h.hexdigest(), Listing(articles, tuple(found), others, walked), out
-
-
-_IDENTITY_LINE = "{}\0{}\n".format   # a file's path and identity, as the inputs digest hashes them
 
 
 def _unchanged(out: Path, manifest: Manifest, inputs: str, stale: StaleCheck | None) -> BuildResult | None:
