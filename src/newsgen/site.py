@@ -260,11 +260,11 @@ def _terms(posts: Sequence[Post], names_of: str, prefix: str) -> tuple[Term, ...
     if groups is None:   # combinations nearly as many as articles (tags): merging would cost more
         flat: dict[str, list[int]] = {}
         for index, names in map(attrgetter("index", f"article.{names_of}"), posts):
-            for name in dict.fromkeys(names) if len(names) > 1 else names:
+            for name in names:   # (a name given twice: the post is last in its listing already)
                 listing = flat.get(name)
                 if listing is None:
                     flat[name] = [index]
-                else:
+                elif listing[-1] != index:
                     listing.append(index)
         members = {name: [listing] for name, listing in flat.items()}
     else:
