@@ -263,3 +263,62 @@ def test_articles_read_by_workers_come_with_their_summaries_made_there(site: Pat
         assert content.may_show_images(read) == ("![" in whole.body)
     assert reads == []
     assert any(content.may_show_images(a) for a in together) and not all(content.may_show_images(a) for a in together)
+
+
+def test_a_rebuild_makes_no_path_of_the_articles_it_does_not_look_at(site: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch):
+    """An article from the cache is named by its file's text (``source_path``) in the model, the
+    photos' records and the page records; its :class:`Path` is made only when something asks for
+    it (a page rendered: pathlib's parsing was half of decoding a cached row), and is then the Path
+    its text names."""
+    from newsgen import content
+
+    for n in range(40):   # many articles, in a folder of their own: one edited reaches a few pages
+        (site / "articles" / "more").mkdir(exist_ok=True)
+        (site / "articles" / "more" / f"a{n}.md").write_text(
+            f"---\ntitle: 第{n}篇\ndate: 2020-03-{n % 28 + 1:02d}\nregions: [江西省/南昌市]\n---\n\n第{n}篇的正文。\n",
+            encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    made: list[str] = []
+    real = content._relative_path
+    monkeypatch.setattr(content, "_relative_path", lambda text: made.append(text) or real(text))
+    edited = site / "articles" / "more" / "a5.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    result = build(site, out, search=False)
+    assert result.rendered < 20 and len(made) < 10   # of 46 articles: those on the pages rendered at most
+    cache = ArticleCache(State(site / CACHE_DIR))
+    for file in articles(site):
+        hit = cache.get(file, site)
+        assert hit is not None and hit[0] is not None
+        article = hit[0]
+        assert "path" not in article.__dict__ and content.source_path(article) == file.relative_to(site).as_posix()
+        assert article.path == Path(content.source_path(article)) and type(article.path) is type(Path())
+
+
+def test_what_was_derived_of_a_body_is_kept_while_a_file_has_that_body(site: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    """The summaries and reading times kept by digest: an edited body's new digest has them; its old
+    one goes when the whole cache is written again (a delta only adds), every other article keeps its own."""
+    import hashlib
+
+    out = tmp_path / "out"
+    build(site, out, search=False)
+
+    def digests() -> set[str]:
+        return {hashlib.sha256(f.read_bytes()).hexdigest() for f in articles(site)
+                if "draft: true" not in f.read_text(encoding="utf-8")}
+
+    gone: set[str] = set()
+    for whole in (False, True):
+        before = digests()
+        edited = [f for f in articles(site) if "draft: true" not in f.read_text(encoding="utf-8")][1]
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\n又一段{whole}。\n", encoding="utf-8")
+        if whole:   # the whole cache written again, not a delta
+            monkeypatch.setattr(ArticleCache, "DELTA_MIN", 0)
+            monkeypatch.setattr(ArticleCache, "DELTA_SHARE", 0.0)
+        build(site, out, search=False)
+        gone |= before - digests()
+        kept = set(ArticleCache(State(site / CACHE_DIR)).derived)
+        assert digests() <= kept and len(gone) == 1 + whole
+    assert not gone & kept

@@ -563,7 +563,10 @@ def test_damaged_photo_records_only_make_the_build_look_again(site: Path, tmp_pa
     sections = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))["sections"]
     path = site / CACHE_DIR / sections["photos"]   # the build state's section of the photo records
     records = json.loads(path.read_text(encoding="utf-8"))
-    for record in records["articles"].values():
+    for where, record in records["articles"].items():
+        if isinstance(record, str):   # (an article without images: its digest)
+            records["articles"][where] = 1 if damage == "wrong types" else [record]
+            continue
         if damage == "wrong types":
             record[1] = [[src, alt, str(line)] for src, alt, line in record[1]]
             record[2] = [1 for _ in record[2]]
@@ -820,3 +823,35 @@ def test_every_listing_that_shows_the_article_shows_its_thumbnail(site: Path, tm
                 kinds.add("home" if first in ("index.html", "page") else first)   # page/2/: the home's next
                 assert re.search(r'<img class="thumb" [^>]*width="\d+" height="\d+"', card), path
     assert {"home", "regions", "topics", "tags", "archive"} <= kinds, kinds
+
+
+def test_an_article_without_images_is_recorded_as_its_digest_and_its_body_left_unread(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The photo records keep of an article that shows no image its file's digest alone (not a list
+    and two empty ones, for each of 100,000 articles); a rebuild then takes it from there, its body
+    unread, as it does from a record of the older, longer form; one that gains an image is looked at."""
+    import hashlib
+
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    sections = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))["sections"]
+    path = site / CACHE_DIR / sections["photos"]
+    records = json.loads(path.read_text(encoding="utf-8"))["articles"]
+    plain = [f for f in (site / "articles").rglob("*.md") if "![" not in f.read_text(encoding="utf-8")]
+    assert plain and all(records[f.relative_to(site).as_posix()] == hashlib.sha256(f.read_bytes()).hexdigest()
+                         for f in plain)
+    assert all(isinstance(r, list) and r[1] + r[2] for r in records.values() if not isinstance(r, str))
+    whole = json.loads(path.read_text(encoding="utf-8"))   # the older form: [digest, [], []]
+    whole["articles"] = {k: [v, [], []] if isinstance(v, str) else v for k, v in whole["articles"].items()}
+    path.write_text(json.dumps(whole), encoding="utf-8")
+    looked: list[str] = []   # the bodies whose images were looked for
+    from newsgen.render import photos as photos_mod
+    real = photos_mod.find_images
+    monkeypatch.setattr(photos_mod, "find_images", lambda body: looked.append(body) or real(body))
+    _edit_body(site, 0)   # (an article with photos)
+    build(site, out, search=False)
+    assert len(looked) == 1 and "![" in looked[0]   # the edited article's only
+    gains = plain[0]
+    gains.write_text(gains.read_text(encoding="utf-8") + "\n![新图](/static/nope.jpg)\n", encoding="utf-8")
+    with pytest.raises(NewsgenError, match="nope.jpg"):
+        build(site, out, search=False)

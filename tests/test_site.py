@@ -194,3 +194,19 @@ def test_listings_are_those_of_each_article_in_turn_whatever_the_combinations():
             assert {t.name for t in terms} == {n for p in site.posts for n in getattr(p.article, field)}
             for term in terms:
                 assert term.posts == tuple(p.index for p in site.posts if term.name in getattr(p.article, field))
+
+
+@pytest.mark.parametrize("count", [3, 40])   # few combinations of tags (grouped), as many as articles (not)
+def test_a_name_given_twice_by_one_article_lists_it_once(count: int):
+    """An article naming a tag, topic or place twice is listed once under it, in order, however the
+    names are gathered (by combination when few, one by one when nearly every article has its own)."""
+    articles = [art(f"a{n}", dt.date(2025, 1, 1) + dt.timedelta(days=n), regions=("江西省", "江西省"),
+                    topics=("党建", "党建"), tags=(f"t{n % count}", "共同", f"t{n % count}", "共同"))
+                for n in range(40)]
+    site = build_site(articles, Config())
+    shared = site.tag_by_name["共同"]
+    assert shared.posts == tuple(range(40)) and site.topic_by_name["党建"].posts == tuple(range(40))
+    assert site.places["江西省"].posts == tuple(range(40)) and site.places["江西省"].own == 40
+    for n in range(count):
+        tag = site.tag_by_name[f"t{n}"]
+        assert list(tag.posts) == sorted(set(tag.posts)) and len(tag.posts) == len(range(n, 40, count))

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import hashlib
+import operator
 import os
 import re
 import unicodedata
@@ -76,6 +77,19 @@ MAX_SLUG_BYTES = 200
 SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%&=+:;,@!$'\"*<>|^`{}\[\]()]")
 
 
+class _Day:
+    """An article's ``day``: its publication date as a plain date, worked out on first use and kept in
+    its ``__dict__`` (a build asks for it several times of each of 100,000 articles; a property
+    worked it out each time, and ``functools.cached_property`` takes a lock each first time)."""
+
+    def __get__(self, article: Any, owner: type | None = None) -> Any:
+        if article is None:
+            return self
+        when = article.date
+        day = article.__dict__["day"] = when.date() if isinstance(when, dt.datetime) else when
+        return day
+
+
 @dataclass(frozen=True)
 class Article:
     """One article as read from ``articles/``. Immutable: stages derive, never mutate."""
@@ -99,20 +113,31 @@ class Article:
     body_line: int = 1              # line of the .md file where the body starts
     digest: str = ""                # sha256 of the file's bytes
 
-    @property
-    def day(self) -> dt.date:
-        """The publication date as a plain date."""
-        return self.date.date() if isinstance(self.date, dt.datetime) else self.date
+    day = _Day()   # the publication date as a plain date
 
     def __getattr__(self, name: str) -> Any:
-        """``body`` of an article taken from the :class:`ArticleCache`, which keeps no bodies: read from
-        its file on first use (only the pages rendered need it), then kept."""
-        if name == "body":
-            file = self.__dict__.get("_body_file")
+        """The fields an article taken from the :class:`ArticleCache` makes on first use, then keeps:
+        its ``path``, made of its text (most builds need the text only, see :func:`source_path`), and
+        its ``body``, which the cache does not keep: read from its file (only the pages rendered need it)."""
+        values = self.__dict__
+        if name == "path":
+            where = values.get("_source")
+            if where is not None:
+                path = values["path"] = _relative_path(where)
+                return path
+        elif name == "body":
+            file = values.get("_body_file")
             if file is not None:
-                body = self.__dict__["body"] = stored_body(file, file_digest(self), self.path)
+                body = values["body"] = stored_body(file, file_digest(self), self.path)
                 return body
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def source_path(article: Article) -> str:
+    """The article's file under the site as POSIX text (``articles/2025/08/x.md``): how records and
+    caches name it, given without making its :class:`Path` (of 100,000 articles from the cache)."""
+    where = article.__dict__.get("_source")
+    return where if where is not None else article.path.as_posix()
 
 
 def may_show_images(article: Article) -> bool:
@@ -633,12 +658,13 @@ class ArticleCache:
     DELTA_MIN = 200
     DELTA_SHARE = 0.05
 
-    def __init__(self, state: cachefile.State) -> None:
+    def __init__(self, state: cachefile.State, *, session: bool = False) -> None:
         self._entries: dict[str, Any] = {}
         self._seen: set[str] = set()
         self.hits = 0
         #: digests of the files whose entries this read replaced or dropped (their bodies' HTML may go)
         self.dropped: set[str] = set()
+        self._read: set[str] = set()   # digests of the files read (not from the cache) by this read
         self._changed = False   # anything to save
         self._derived_count = -1   # how many derived entries the read kept (more now: save)
         #: what later stages derive from an article, by its digest (summary, reading minutes)
@@ -646,8 +672,8 @@ class ArticleCache:
         self._delta: dict[str, Any] = {}             # entries changed since the whole (None: removed)
         self._whole_derived: set[str] = set()        # derived keys the whole holds
         #: entries already decoded, with what they gave (a cache kept in memory by a session: Articles
-        #: are immutable, so the next build takes the same objects)
-        self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] = {}
+        #: are immutable, so the next build takes the same objects); None: not kept (one build's cache)
+        self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] | None = {} if session else None
         #: why every article file is read (None when the cache was read): for the build's progress line
         self.cold: str | None = state.problem or ("the article cache cannot be read" if state.has("articles")
                                                   else "no article cache")
@@ -679,7 +705,7 @@ class ArticleCache:
             self.cold = None
         self._seen = set()
         self.hits = 0
-        self.dropped = set()
+        self.dropped, self._read = set(), set()
 
     @staticmethod
     def _identity(path: Path | str) -> list[int] | None:
@@ -699,7 +725,7 @@ class ArticleCache:
             return None
         if identity is None:
             identity = self._identity(path)
-        made = self._made.get(key)
+        made = self._made.get(key) if self._made is not None else None
         if made is not None and made[0] is entry:   # decoded by an earlier build of this session
             if entry[0] != identity:
                 return None
@@ -713,7 +739,8 @@ class ArticleCache:
             problems = _problems_from_rows(rows) if rows else []   # most articles have none
         except (KeyError, TypeError, ValueError, IndexError):
             return None
-        self._made[key] = (entry, article, tuple(problems))
+        if self._made is not None:
+            self._made[key] = (entry, article, tuple(problems))
         self.hits += 1
         return article, problems
 
@@ -722,6 +749,8 @@ class ArticleCache:
         self._seen.add(key)
         self._changed = True
         self._drop(self._entries.get(key))
+        if article is not None:
+            self._read.add(article.digest)
         row = _article_to_row(article) if article is not None else None
         if article is not None and row is None:
             self._entries.pop(key, None)   # a value JSON would not give back (2025: x): read it every time
@@ -737,12 +766,21 @@ class ArticleCache:
         gone = [k for k in self._entries if k not in self._seen]
         for key in gone:
             self._drop(self._entries.pop(key))
-            self._made.pop(key, None)
+            if self._made is not None:
+                self._made.pop(key, None)
             self._delta[key] = None
         self._changed |= bool(gone)
+        # what was derived of the contents of the files read again or gone, unless a file read has it
+        # still (another file of the same contents, not read, derives it again: a rare case, where a
+        # look at every entry's digest would cost each rebuild)
+        for digest in self.dropped - self._read:
+            self.derived.pop(digest, None)
+        self._derived_count = len(self.derived)
+
+    def _keep_derived(self) -> None:
+        """Forget what was derived from contents no file has any more."""
         digests = {_entry_digest(e) for e in self._entries.values()}
         self.derived = {k: v for k, v in self.derived.items() if k in digests}
-        self._derived_count = len(self.derived)
 
     def _drop(self, entry: Any) -> None:
         digest = _entry_digest(entry)
@@ -759,7 +797,8 @@ class ArticleCache:
         if state.has("articles") and len(self._delta) + len(new_derived) <= limit:
             state.put("articles.delta", {"fields": _ROW_FIELDS_JSON, "articles": dict(self._delta),
                                          "derived": new_derived}, default=_tag)
-        else:
+        else:   # (the whole read may hold what an edit kept in a delta since made unneeded)
+            self._keep_derived()
             state.put("articles", {"fields": _ROW_FIELDS_JSON, "articles": self._entries, "derived": self.derived},
                       default=_tag)
             state.put("articles.delta", None)
@@ -828,6 +867,8 @@ def _key(path: Path | str, site: Path) -> str:
 _ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name != "body")
 _ROW_FIELDS_JSON = list(_ROW_FIELDS)   # as the cache's header reads back
 _DIGEST = _ROW_FIELDS.index("digest")
+#: the keys of an article's ``__dict__`` a row's values go to (its path's text as ``_source``)
+_ROW_KEYS = tuple("_source" if name == "path" else name for name in _ROW_FIELDS)
 
 #: the Article fields whose cached JSON may be tagged (see _tag); the others are text, numbers, lists of text
 _TAGGED_FIELDS = ("extra", "source")
@@ -864,8 +905,9 @@ def _article_from_row(row: list[Any], body_file: str) -> Article:
     # fields JSON holds in another form
     article = object.__new__(Article)
     values = article.__dict__
-    values.update(zip(_ROW_FIELDS, row, strict=True))   # another length: ValueError, read the file again
-    values["path"] = _relative_path(values["path"])
+    values.update(zip(_ROW_KEYS, row, strict=True))   # another length: ValueError, read the file again
+    if type(values["_source"]) is not str:   # (its Path is made on first use: see Article.__getattr__)
+        raise TypeError(f"a cached path is text, not {type(values['_source']).__name__}")
     values["date"] = _date_from_text(values["date"])
     if values["updated"] is not None:
         values["updated"] = _date_from_text(values["updated"])
@@ -941,7 +983,7 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
             return
         seen.add(real)
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = sorted(os.scandir(directory), key=_entry_name)
         except OSError as exc:
             diagnostics.error(Location(shown(directory)), f"cannot read directory: {exc.strerror}")
             return
@@ -954,7 +996,7 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
             if bad is not None:
                 diagnostics.items.append(bad)
                 continue
-            inside = f"{real}{os.sep}{name}"   # where it really is, while no link is followed
+            inside = None   # where it really is: f"{real}/{name}" while no link is followed
             if entry.is_symlink():
                 target = Path(os.path.realpath(path))
                 if not any(target.is_relative_to(home) for home in homes):
@@ -970,7 +1012,7 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
                     continue
                 inside = str(target)
             if entry.is_dir():
-                walk(path, inside)
+                walk(path, inside if inside is not None else f"{real}{os.sep}{name}")
             elif name.endswith(suffix) and entry.is_file():
                 found.append(path)
             elif name.endswith(suffix):   # a FIFO, socket or device: never opened (a FIFO would wait for good)
@@ -990,6 +1032,9 @@ def site_file_names(root: Path, site: Path, diagnostics: Diagnostics, *, suffix:
         return found
     walk(str(root), str(real_root))
     return found
+
+
+_entry_name = operator.attrgetter("name")
 
 
 def not_utf8(name: str) -> bool:

@@ -189,7 +189,7 @@ class _Build:
         if state is not None:
             session = self.session
             if session is not None and session.articles is None:
-                session.articles = ArticleCache(state)
+                session.articles = ArticleCache(state, session=True)
             self.articles = session.articles if session is not None else ArticleCache(state)
         checked = validate(self.site, self.output, self.base_url, drafts=self.drafts, future=self.future,
                            step=self.clock.step, cache=self.articles, listing=self.listing,
@@ -405,12 +405,16 @@ def _derive(posts: list[Any], derived: dict[str, list[Any]]) -> None:
     """Fill ``derived`` (by file digest) with what :func:`newsgen.render.views.derive` gives of the
     articles it does not hold, in worker processes when they are many (the summaries and reading
     times of 10,000 articles took 2 s of a cold build in one process)."""
-    for post in posts:   # derived by the readers (a cold build), of an article with no photos
-        ahead = derived_ahead(post.article)
-        if ahead is not None and post.article.digest == (digest := file_digest(post.article)):
+    lacking: dict[str, Any] = {}   # file digest -> an article of it, when nothing derived of it is known
+    for post in posts:
+        article = post.article
+        digest = file_digest(article)
+        ahead = derived_ahead(article)   # derived by the readers (a cold build), of an article with no photos
+        if ahead is not None and article.digest == digest:
             derived.setdefault(digest, ahead)
-    todo = list({file_digest(p.article): p.article for p in posts
-                 if file_digest(p.article) and len(derived.get(file_digest(p.article)) or ()) != 2}.items())
+        if digest and len(derived.get(digest) or ()) != 2:
+            lacking[digest] = article
+    todo = [(digest, article) for digest, article in lacking.items() if len(derived.get(digest) or ()) != 2]
     done: list[list[Any]] = []
     run_jobs(len(todo), lambda i: derive(todo[i][1]), results=done, chunk=250, minimum=1000)
     derived.update(zip((digest for digest, _ in todo), done, strict=True))

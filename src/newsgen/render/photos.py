@@ -39,7 +39,7 @@ from urllib.parse import unquote
 from newsgen import cachefile
 from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
-from newsgen.content import WAITING_PHOTO, file_digest, may_show_images, with_digest
+from newsgen.content import WAITING_PHOTO, file_digest, may_show_images, source_path, with_digest
 
 #: File name endings of the images newsgen publishes as photos.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
@@ -381,7 +381,9 @@ class PhotoRecords:
     - ``files``: each photo file read, by its path in the site: [its identity (size, mtime, ctime,
       inode), the digest of its bytes, its width and height as shown];
     - ``articles``: each article file, by its path in the site: [the file's digest, the images its
-      body names ([address, alt text, line]), the photo files they resolved to] (see :func:`prepare`).
+      body names ([address, alt text, line]), the photo files they resolved to] (see :func:`prepare`);
+      of one that names none (most articles), its file's digest alone (a list and two empty ones
+      for each of 100,000 articles were most of the cost of reading the records).
 
     Neither depends on the photo settings: what does (the photos' keys, their derivatives' names)
     is made from them again by each build, which costs microseconds a photo. ``swept``: the settings
@@ -543,15 +545,19 @@ class Photos:
         if self.state is None or self.cache_dir is None:
             return
         kept, made_now = self.records.articles, self.articles
-        records = {}
-        for article in articles:
-            where = article.path.as_posix()
+        articles = articles if isinstance(articles, list) else list(articles)
+        # prepare() recorded every one of them (it is given some of these articles, the build's; each
+        # record of the article's own digest): those are the records, without a look at each again
+        every = len(made_now) == len(articles)
+        records = dict(made_now) if every else {}
+        for article in articles if not every else ():
+            where = source_path(article)
             found = made_now.get(where)   # (made by prepare() this build: of their shape)
             if found is None:
                 found = kept.get(where)
                 if found is not None and not _record_ok(found):
                     continue
-            if found is not None and found[0] == file_digest(article):
+            if found is not None and (found if type(found) is str else found[0]) == file_digest(article):
                 records[where] = found
         # the same photos as the last build that swept, under the same settings, nothing encoded since:
         # the cache holds exactly their derivatives, and prune() does not list it (thousands of names)
@@ -655,17 +661,19 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
     kept = photos.records.articles
     prefix = str(photos.site / "-")[:-1]   # the site's part of a path as the walk wrote it ('' for '.')
     out = Prepared([], {}, {}, [])
-    posix = os.sep == "/"   # a path's text is its POSIX form (as_posix() makes it again, 100,000 times)
+    made, chosen = photos.articles, out.articles
     for article in articles:
         digest = file_digest(article)
-        where = str(article.path) if posix else article.path.as_posix()
+        where = source_path(article)
         record = kept.get(where) if digest else None
-        if record is not None and record[0] == digest and _record_ok(record):
+        if record == digest and not isinstance(article.extra.get("image"), str):
+            made[where] = record   # no image, as recorded: the record itself (most articles)
+            chosen.append(article)
+            continue
+        if record is not None and type(record) is not str and _record_ok(record) and record[0] == digest:
             images, sources = record[1], record[2]
-            if not images and not sources and not isinstance(article.extra.get("image"), str):
-                photos.articles[where] = record   # no photo, as recorded: the record itself (most articles)
-                out.articles.append(article)
-                continue
+        elif record == digest:   # (no image in its body; a lead photo in its front matter)
+            images, sources = [], []
         else:
             images = [[ref.src, ref.alt, ref.line] for ref in find_images(article.body)
                       if is_photo(ref.src) or is_svg(ref.src)] if may_show_images(article) else []
@@ -692,7 +700,7 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
                     out.problems.append(Diagnostic(at, str(exc)))
         if digest and len(out.problems) == problems and all(p.variants[0].format != "svg" for p in shown):
             # (an SVG's bytes are read by each build that publishes it: it is not taken from a record)
-            photos.articles[where] = [digest, images, [p.source for p in shown]]
+            made[where] = [digest, images, [p.source for p in shown]] if images or shown else digest
         if not shown:
             out.articles.append(article)
             continue
@@ -714,6 +722,8 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
 def _record_ok(record: Any) -> bool:
     """Whether an article's record (:class:`PhotoRecords`) has its shape: a damaged cache only makes
     the build read the article's body again."""
+    if type(record) is str:   # its file's digest: no image
+        return True
     if type(record) is list and len(record) == 3 and record[1] == [] and record[2] == []:
         return True   # no photo (most articles): nothing more to look at
     return (isinstance(record, list) and len(record) == 3 and isinstance(record[1], list)

@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 
 from newsgen.cachefile import State
+from newsgen.content import source_path
 from newsgen.render.parallel import run_jobs
 from newsgen.site import Site, place_levels
 
@@ -299,7 +300,7 @@ def related(site: Site, limit: int = LIMIT, cache: State | None = None) -> tuple
     if last is not None and last[0] == digest and len(last[1]) == len(named_by):
         return last[1]
     keys_of = cache_calls(lambda i: article_keys(*named_by[i]))
-    ids = [p.article.path.as_posix() for p in site.posts]
+    ids = [source_path(p.article) for p in site.posts]
     marks = [_mark(*names) for names in named_by]
     updated = None
     if last is not None and cache is not None:

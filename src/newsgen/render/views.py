@@ -33,7 +33,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from newsgen.config import Config
-from newsgen.content import Article, file_digest
+from newsgen.content import Article, file_digest, source_path
 from newsgen.site import Pager, Place, Site, Term, Year, page_url, place_levels
 from newsgen.text import reading_minutes, summarize
 
@@ -383,7 +383,7 @@ class Views:
     @functools.cached_property
     def files(self) -> list[str]:
         """Every article's file (``articles/2025/08/x.md``), in order: how records name articles."""
-        return [post.article.path.as_posix() for post in self.site.posts]
+        return [source_path(post.article) for post in self.site.posts]
 
     @functools.cached_property
     def numbers(self) -> dict[str, int]:
@@ -486,8 +486,8 @@ class Views:
             topics=tuple(self._topic_refs[t] for t in dict.fromkeys(article.topics)),
             tags=tuple(self._tag_refs[t] for t in dict.fromkeys(article.tags)),
             extra=MappingProxyType(dict(article.extra)),
-            source_path=article.path.as_posix(),
-            photo=self.photos.get(article.path.as_posix()),
+            source_path=source_path(article),
+            photo=self.photos.get(source_path(article)),
         )
 
     def post_link(self, index: int) -> PostLink:
