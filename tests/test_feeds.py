@@ -371,3 +371,20 @@ def test_json_ld_written_field_by_field_is_what_json_dumps_writes(seed: int):
         assert str(meta.json_ld) == str(script_json(meta.json_ld_data()))
         other = dataclasses.replace(meta, title=rng.choice((7, None, 1.5)), tags=(*meta.tags, 3))
         assert str(other.json_ld) == str(script_json(other.json_ld_data()))
+
+
+def test_an_entry_content_is_made_once_for_every_feed_carrying_it():
+    """An article is an entry of several feeds: its content (the body converted, made XML-safe) is made
+    once, not again for each feed (a body the plain path converts is not kept by its Body)."""
+    from newsgen.render.feeds import FeedContent
+
+    class CountingBody:
+        calls = 0
+
+        def __html__(self) -> str:
+            CountingBody.calls += 1
+            return "<p>正文\x01</p>"
+
+    content = FeedContent(CountingBody(), "引题<")   # type: ignore[arg-type]
+    assert str(content) == str(content) == '<p class="kicker">引题&lt;</p>\n<p>正文</p>'
+    assert CountingBody.calls == 1
