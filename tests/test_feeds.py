@@ -6,6 +6,7 @@ are easiest to get wrong. Every XML file is parsed with ElementTree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -341,3 +342,49 @@ def test_an_unknown_time_zone_is_an_error(tmp_path: Path):
     with pytest.raises(NewsgenError, match="unknown timezone 'Asia/Nowhere'; use an IANA name"):
         build(site, tmp_path / "build")
     assert not (tmp_path / "build").exists()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_json_ld_written_field_by_field_is_what_json_dumps_writes(seed: int):
+    """The JSON-LD text is script_json of the NewsArticle's data, for any values: text with quotes,
+    backslashes, controls, ``</script>``, surrogates; fields empty or not; places one to four deep;
+    and values of other types (written by json.dumps itself)."""
+    import random
+
+    from newsgen.render.meta import ArticleMeta
+    rng = random.Random(seed)
+    pieces = ["标题", "a", '"', "\\", "\n", "\x00", "\x1f", "\u2028", "</script>", "<!--", "&", "\ud800", "😀", " "]
+
+    def text(empty: float = 0.3) -> str:
+        return "" if rng.random() < empty else "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+
+    def names() -> tuple[str, ...]:
+        return tuple(text(0) for _ in range(rng.choice((0, 1, 3))))
+
+    for _ in range(50):
+        places = tuple(tuple((text(0), text(0)) for _ in range(rng.randint(1, 4)))
+                       for _ in range(rng.choice((0, 1, 2))))
+        meta = ArticleMeta(canonical=text(), title=text(), description=text(), published=text(), modified=text(),
+                           section=text(), tags=names(), locale="zh_CN", subtitle=text(), authors=names(),
+                           sections=names(), places=places, language=text(), publisher=text(),
+                           publisher_url=text(), image=text())
+        assert str(meta.json_ld) == str(script_json(meta.json_ld_data()))
+        other = dataclasses.replace(meta, title=rng.choice((7, None, 1.5)), tags=(*meta.tags, 3))
+        assert str(other.json_ld) == str(script_json(other.json_ld_data()))
+
+
+def test_an_entry_content_is_made_once_for_every_feed_carrying_it():
+    """An article is an entry of several feeds: its content (the body converted, made XML-safe) is made
+    once, not again for each feed (a body the plain path converts is not kept by its Body)."""
+    from newsgen.render.feeds import FeedContent
+
+    class CountingBody:
+        calls = 0
+
+        def __html__(self) -> str:
+            CountingBody.calls += 1
+            return "<p>正文\x01</p>"
+
+    content = FeedContent(CountingBody(), "引题<")   # type: ignore[arg-type]
+    assert str(content) == str(content) == '<p class="kicker">引题&lt;</p>\n<p>正文</p>'
+    assert CountingBody.calls == 1

@@ -531,8 +531,10 @@ def test_related_articles_are_scored_again_only_when_places_topics_or_tags_chang
     from newsgen.render import related as related_mod
 
     calls: list[int] = []
-    real = related_mod._related_one
-    monkeypatch.setattr(related_mod, "_related_one", lambda index, *rest: calls.append(index) or real(index, *rest))
+    for scorer in ("_related_one", "_related_masked"):   # one article scored again, or every one
+        real = getattr(related_mod, scorer)
+        monkeypatch.setattr(related_mod, scorer,
+                            lambda index, *rest, real=real: calls.append(index) or real(index, *rest))
     out = tmp_path / "out"
     first = build(site, out)
     assert len(calls) == first.articles   # every article scored

@@ -140,3 +140,19 @@ def test_the_html_of_a_plain_body_is_not_kept_in_the_cache(tmp_path: Path):
     again = MarkdownRenderer(cache_dir=tmp_path / "bodies")   # the next build: the same HTML either way
     assert again.cached("plain", lambda: plain) == "<p>第一段</p>\n<h2>标题</h2>\n<p>第二段</p>"
     assert again.cached("marked", lambda: "not read: the cache has it") == "<p>第一段，<em>强调</em></p>"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_lines_are_looked_at_as_the_line_pattern_would(seed: int):
+    """The plain path's line-by-line check finds what _NOT_PLAIN_LINE finds around the text, on texts of
+    line breaks, spaces of every kind, list and rule marks, digits (Chinese and Arabic-Indic too) and dots."""
+    import random
+
+    from newsgen.render.markdown import _NOT_PLAIN_LINE, _plain_lines
+    rng = random.Random(seed)
+    pieces = ["\n", "\n\n", " ", "\u3000", "\r", "\x0c", "\x85", "-", "+", "=", "#", "1", "12", "\u0661", "１", ".",
+              "。", "文", "a"]
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        quick = " \n" not in text and not text.endswith(" ") and _plain_lines(text)
+        assert quick == (_NOT_PLAIN_LINE.search(f"\n{text}\n") is None), repr(text)

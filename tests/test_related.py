@@ -225,3 +225,27 @@ def test_a_related_cache_from_elsewhere_is_never_trusted(tmp_path: Path, damage:
     cold = build(site, tmp_path / "cold", incremental=False, search=False)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
         {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_scoring_on_masks_gives_what_scoring_each_posting_gives(seed: int, monkeypatch: pytest.MonkeyPatch):
+    """The long postings' share of a score counted on the articles' bit masks gives the rows that a set
+    intersection for each long posting gives: any keys, weights (a key weighed differently by two
+    articles, a weight of 0), caps and least scores; and so does a site whose keys are too many for
+    masks (scored as before)."""
+    from newsgen.render import related as module
+    rng = random.Random(seed)
+    cap, min_score = rng.choice((2, 3, 6, CAP)), rng.choice((-1, 0, 1, 2, 3, 5))
+    articles = [_random_keys(rng) for _ in range(rng.randint(1, 200))]
+    for keys_ in articles[::7]:   # weights of other sizes
+        keys_.update({key: rng.choice((0, 1, 5, 9)) for key in list(keys_)[:2]})
+    postings = _postings(articles)
+    assert module._masks(articles, postings, cap) is not None
+    by_mask = related_indices(articles, cap=cap, min_score=min_score)
+    big_sets = {key: set(posting) for key, posting in postings.items() if len(posting) > cap}
+    each = tuple(module._related_one(i, keys_, postings, big_sets, len(articles), 5, cap, min_score)
+                 for i, keys_ in enumerate(articles))
+    assert by_mask == each
+    monkeypatch.setattr(module, "MASK_BITS", 0)
+    assert module._masks(articles, postings, cap) is None or not any(len(p) > cap for p in postings.values())
+    assert related_indices(articles, cap=cap, min_score=min_score) == each

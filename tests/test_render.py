@@ -220,3 +220,30 @@ def test_a_body_without_inline_markup_converts_as_with_the_inline_stage():
     for marked in ("*强调*", "_强调_", "`代码`", "[链接](x)", "![图](x.png)", "<http://x.cn>", "&amp;", "a\\*",
                    "行尾  \n下一行", "行尾\t\n下一行", "<b>粗</b>"):
         assert markdown_mod._INLINE.search(marked), marked
+
+
+def _template_site(tmp_path: Path, text: str) -> jinja2.Environment:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "t.html").write_text(text, encoding="utf-8")
+    return make_environment(tmp_path)
+
+
+def test_a_run_of_output_is_yielded_as_one_piece_with_the_same_text(tmp_path: Path):
+    """Text and expressions with no tag between them come out of a template as one piece (not one a
+    piece of text or expression, each resumed through every generator of the page); the text is Jinja's."""
+    source = ("<p>{{ a }} & {{ b }}</p>\n{% for x in xs %}<i>{{ x }}</i>{{ loop.index }}\n{% endfor %}"
+              "{% if a %}[{{ a | upper }}]{% endif %}<br>{{ xs | length }}")
+    env = _template_site(tmp_path, source)
+    values = {"a": "<x>", "b": 2, "xs": ["1", "<2>"]}
+    pieces = list(env.get_template("t.html").generate(**values))
+    assert "".join(pieces) == jinja2.Environment(autoescape=True).from_string(source).render(**values)
+    assert len(pieces) == 5   # <p>…</p> once, each loop body once, the if's body, the end
+
+
+def test_an_error_in_a_joined_run_is_reported_on_its_own_line(tmp_path: Path):
+    env = _template_site(tmp_path, "<p>{{ a }}\n{{ a }}</p>\n<p>{{ b.c.d }}</p>\n")
+    with pytest.raises(jinja2.UndefinedError) as info:
+        env.get_template("t.html").render(a=1, b={})
+    frames = [tb for tb in __import__("traceback").extract_tb(info.value.__traceback__)
+              if tb.filename.endswith("t.html")]
+    assert frames and frames[-1].lineno == 3

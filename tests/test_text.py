@@ -60,3 +60,46 @@ def test_summary_of_one_long_sentence_is_cut_at_a_comma():
 def test_reading_minutes_by_characters():
     assert reading_minutes("字" * 100) == 1
     assert reading_minutes("字" * 1200) == 3
+
+
+def _plain_text_by_patterns(markdown: str) -> str:
+    """plain_text as the patterns alone define it: each of MARKDOWN_STRIP, then SPACE_BETWEEN_CJK, then
+    one space for each run of white space."""
+    import re
+
+    from newsgen.text import MARKDOWN_STRIP, SPACE_BETWEEN_CJK
+    text = markdown
+    for pattern, replacement in MARKDOWN_STRIP:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\s+", " ", SPACE_BETWEEN_CJK.sub("", text.strip()))
+
+
+def _reading_minutes_by_runs(markdown: str, per_minute: int = 400) -> int:
+    from newsgen.text import CJK_RUN, LATIN_WORD
+    count = sum(map(len, CJK_RUN.findall(markdown))) + len(LATIN_WORD.findall(markdown))
+    return max(1, round(count / per_minute))
+
+
+#: pieces random texts are made of: Markdown marks of every pattern, spaces of every kind (U+3000 too),
+#: Chinese characters at the edges of the counted ranges, Latin words, digits, surrogates
+_PIECES = ["中", "文", "。", "，", "“", "”", "‘", "’", "\u3000", "\u33ff", "\u3400", "\u3fff", "\u4000", "\u9fff",
+           "\ua000", "\uff01", "\uffef", "\ufff0", "\U00020000", "\ud800", "a", "Z", "0", "9", "word", "5G",
+           " ", "  ", "\t", "\n", "\n\n", "\r", "\x1c", "\x85", "\xa0", "\u2028", "#", "## ", "[", "]", "(",
+           ")", "](", "![", "<", ">", "<b>", "|", "*", "_", "`", "-", "+", ".", "1.", "> ", "- "]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_plain_text_and_reading_minutes_are_what_their_patterns_give(seed: int):
+    """The shortcuts (a pattern skipped when the text lacks what it needs, runs of white space joined
+    word by word, characters counted on UTF-8 bytes) give what the patterns give, on any text."""
+    import random
+    rng = random.Random(seed)
+    for _ in range(200):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 60)))
+        assert plain_text(text) == _plain_text_by_patterns(text), repr(text)
+        assert reading_minutes(text, per_minute=1) == _reading_minutes_by_runs(text, per_minute=1), repr(text)
+
+
+def test_reading_minutes_counts_every_chinese_character_and_latin_word():
+    assert reading_minutes("\u3400\u4e2d\u9fff" + "\u33ff\ua000" * 5, per_minute=1) == 3
+    assert reading_minutes("5G 基站 ok-go", per_minute=1) == 5   # 5G, 基, 站, ok, go

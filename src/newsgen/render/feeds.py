@@ -55,22 +55,28 @@ class FeedContent:
     """An entry's full content: the article's HTML, converted on first use, as *text*.
 
     It has no ``__html__``, so the template's autoescaping writes it as escaped HTML
-    (``<content type="html">``), which is what Atom wants.
+    (``<content type="html">``), which is what Atom wants. Its text is made once and kept: an article
+    is an entry of several feeds (the site's, each of its places', each of its topics'), and a body the
+    plain path converts is not kept by its :class:`Body`.
     """
 
-    __slots__ = ("_body", "_kicker")
+    __slots__ = ("_body", "_kicker", "_text")
 
     def __init__(self, body: Body, kicker: str) -> None:
         self._body = body
         self._kicker = kicker
+        self._text: str | None = None
 
     @property
     def kicker(self) -> str:
         return self._kicker
 
     def __str__(self) -> str:
-        head = f'<p class="kicker">{escape(self._kicker)}</p>\n' if self._kicker else ""
-        return xml_text(head + self._body.__html__())
+        text = self._text
+        if text is None:
+            head = f'<p class="kicker">{escape(self._kicker)}</p>\n' if self._kicker else ""
+            text = self._text = xml_text(head + self._body.__html__())
+        return text
 
     def __repr__(self) -> str:   # what it holds (a template printing an entry shows its content, not an address)
         return f"FeedContent({str(self)!r})"

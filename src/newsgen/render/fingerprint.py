@@ -42,7 +42,7 @@ class Keys:
     def page(self, path: str, template: str, record: Mapping[str, str]) -> str:
         """The hex key of the page at ``path`` rendered by ``template`` that read ``record``."""
         h = hashlib.sha256(self.common + self.template(template) + path.encode() + b"\0")
-        h.update("\0".join(f"{name}={record[name]}" for name in sorted(record)).encode())
+        h.update("\0".join(map("=".join, sorted(record.items()))).encode())   # by name: names are unique
         return h.hexdigest()
 
     def shape(self) -> str:

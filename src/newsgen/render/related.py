@@ -20,6 +20,7 @@ linearly with the archive:
 from __future__ import annotations
 
 import hashlib
+import operator
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache as cache_calls
@@ -67,14 +68,91 @@ def related_indices(keys_of: Sequence[dict[str, int]], limit: int = LIMIT, cap: 
     """For articles ``0..n-1`` (newest first) with their keys, each one's related articles' indices
     (with ``only``, just those articles', in its order)."""
     postings = _postings(keys_of)
-    big_sets = {key: set(posting) for key, posting in postings.items() if len(posting) > cap}
     n = len(keys_of)
     indices = range(n) if only is None else list(only)
-    rows: list[tuple[int, ...]] = []   # scored by worker processes for a big archive (3.5 s at 10,000 alone)
+    rows: list[tuple[int, ...]] = []   # scored by worker processes for a big archive
+    masks = _masks(keys_of, postings, cap)
+    if masks is not None:
+        members, queries = masks
+        run_jobs(len(indices), lambda k: _related_masked(indices[k], keys_of[indices[k]], postings, members,
+                                                         queries, n, limit, cap, min_score),
+                 results=rows, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
+        return tuple(rows)
+    big_sets = {key: set(posting) for key, posting in postings.items() if len(posting) > cap}
     run_jobs(len(indices), lambda k: _related_one(indices[k], keys_of[indices[k]], postings, big_sets, n, limit,
                                                   cap, min_score),
              results=rows, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
     return tuple(rows)
+
+
+#: The most bits :func:`_masks` gives the long postings' keys between them (each as many as its weight):
+#: an article's mask is an int that wide at most (512 bytes; 1,014 bits at 10,000 generated articles).
+MASK_BITS = 4096
+
+
+def _masks(keys_of: Sequence[dict[str, int]], postings: dict[str, list[int]],
+           cap: int) -> tuple[list[int], list[int]] | None:
+    """Each article's keys of postings longer than ``cap`` as bits of an int, for :func:`_related_masked`:
+    every such key has a run of bits as long as the largest weight any article gives it (the keys of the
+    longest postings first, in the low bits); an article's *member* mask sets all of its keys' runs, its
+    *query* mask the low ``weight`` bits of each. So ``(query[i] & member[j]).bit_count()`` is what the
+    long postings article ``j`` shares with article ``i`` add to its score. None when the runs would
+    be wider than :data:`MASK_BITS` between them, or a weight is not a whole number >= 0."""
+    width: dict[str, int] = {}
+    for keys in keys_of:
+        for key, weight in keys.items():
+            if type(weight) is not int or weight < 0:
+                return None
+            if len(postings[key]) > cap and weight > width.get(key, -1):
+                width[key] = weight
+    if sum(width.values()) > MASK_BITS:
+        return None
+    slots: dict[str, tuple[int, int]] = {}
+    at = 0
+    for key in sorted(width, key=lambda key: -len(postings[key])):
+        slots[key] = (at, (1 << width[key]) - 1)
+        at += width[key]
+    members: list[int] = []
+    queries: list[int] = []
+    for keys in keys_of:
+        member = query = 0
+        for key, weight in keys.items():
+            slot = slots.get(key)
+            if slot is not None:
+                member |= slot[1] << slot[0]
+                query |= ((1 << weight) - 1) << slot[0]
+        members.append(member)
+        queries.append(member if query == member else query)
+    return members, queries
+
+
+def _related_masked(index: int, keys: dict[str, int], postings: dict[str, list[int]], members: list[int],
+                    queries: list[int], n: int, limit: int, cap: int, min_score: int) -> tuple[int, ...]:
+    """:func:`_related_one`'s result, the long postings' share of each candidate's score counted on the
+    articles' masks (:func:`_masks`) in one pass over the candidates, rather than by a set
+    intersection and a loop for each long posting (half the time at 10,000 articles)."""
+    candidates: set[int] = set()
+    small: dict[int, int] = {}
+    for key, weight in keys.items():
+        posting = postings[key]
+        if len(posting) > cap:   # candidates: the cap articles nearest in time
+            at = bisect_left(posting, index)
+            start = min(max(0, at - cap // 2), len(posting) - cap)
+            candidates.update(posting[start:start + cap])
+        else:
+            for other in posting:
+                small[other] = small.get(other, 0) + weight
+    candidates.update(small)
+    candidates.discard(index)
+    found = list(candidates)
+    scores: Iterable[int] = map(int.bit_count, map(queries[index].__and__, map(members.__getitem__, found)))
+    if small:
+        scores = [score + small.get(other, 0) for score, other in zip(scores, found, strict=True)]
+    # one int per candidate orders by score (higher first), then by index (newer first); a score of at
+    # least min_score is an int below (1 - min_score) * n
+    ranked = sorted(map(operator.sub, found, map(n.__mul__, scores)))
+    below = (1 - min_score) * n
+    return tuple(value % n for value in ranked[:limit] if value < below)
 
 
 def _postings(keys_of: Sequence[Iterable[str]]) -> dict[str, list[int]]:

@@ -486,8 +486,8 @@ class Views:
             topics=tuple(self._topic_refs[t] for t in dict.fromkeys(article.topics)),
             tags=tuple(self._tag_refs[t] for t in dict.fromkeys(article.tags)),
             extra=MappingProxyType(dict(article.extra)),
-            source_path=source_path(article),
-            photo=self.photos.get(source_path(article)),
+            source_path=self.files[index],
+            photo=self.photos.get(self.files[index]),
         )
 
     def post_link(self, index: int) -> PostLink:
