@@ -14,6 +14,8 @@ import difflib
 import hashlib
 import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -106,8 +108,12 @@ class Article:
 
     def __getattr__(self, name: str) -> Any:
         """``body`` of an article taken from the :class:`ArticleCache`, which keeps no bodies: read from
-        its file on first use (only the pages rendered need it), then kept."""
+        its file on first use (only the pages rendered need it), then kept. The body of an article a
+        :class:`BodySpool` set aside is read back from there each time it is asked for, not kept."""
         if name == "body":
+            at = self.__dict__.get("_body_at")
+            if at is not None:
+                return at[0].read(at[1], at[2])
             file = self.__dict__.get("_body_file")
             if file is not None:
                 body = self.__dict__["body"] = stored_body(file, file_digest(self), self.path)
@@ -119,7 +125,10 @@ def may_show_images(article: Article) -> bool:
     """False when the article's body holds no Markdown image (no ``![``), known without reading a
     body that is not in memory (an article from the :class:`ArticleCache`: True, it may hold one)."""
     values = article.__dict__
-    return "![" in values["body"] if "body" in values else True
+    if "body" in values:
+        return "![" in values["body"]
+    at = values.get("_body_at")
+    return at[3] if at is not None else True
 
 
 def derived_by_reader(found: tuple[Article | None, list[Diagnostic]],
@@ -534,6 +543,82 @@ def stored_body(file: str, digest: str, shown: Path) -> str:
     raise NewsgenError(Diagnostic(Location(shown), "changed while the site was being built: build again"))
 
 
+class BodySpool:
+    """The bodies of the articles a build reads, set aside in files of a temporary folder as they are
+    read (by :meth:`keep`, in the reader, a worker process of a big site) rather than held in memory:
+    a build needs a body only to convert it when its page is rendered (and for the search index), and
+    the bodies were a third of what the build's process held at 100,000 articles, which every render
+    worker forked from it counted again. Each reading process appends to a file of its own; an
+    article keeps where its body is (``_body_at``: the file, the offset and length of its UTF-8
+    bytes, and whether it shows an image) and reads it back from there on each use (see
+    :class:`Article`). Once read, :meth:`attach` opens the files and removes the folder: the files
+    last while an article refers to them, and nothing is left behind. Not the article files: each is
+    read once a build."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="newsgen-bodies-")
+        self._pid = 0        # the process whose file ``_fd`` is (a forked reader opens its own)
+        self._fd = -1
+        self._size = 0
+
+    def keep(self, found: tuple[Article | None, list[Diagnostic]]) -> tuple[Article | None, list[Diagnostic]]:
+        """:func:`load`'s result with the article's body written to this process's file, not held."""
+        article = found[0]
+        if article is None:
+            return found
+        values = article.__dict__
+        body = values["body"]
+        data = body.encode("utf-8")
+        pid = os.getpid()
+        if pid != self._pid:
+            self._fd = os.open(os.path.join(self.folder, str(pid)),
+                               os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+            self._pid, self._size = pid, 0
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view):]
+        values["_body_at"] = (pid, self._size, len(data), "![" in body)
+        del values["body"]
+        self._size += len(data)
+        return found
+
+    def attach(self, articles: Iterable[Article | None]) -> None:
+        """Open the files the readers wrote, point the ``articles`` they kept at them, and remove the folder."""
+        try:
+            if self._pid == os.getpid():   # (read in this process)
+                os.close(self._fd)
+                self._pid = 0
+            files = {int(name): _SpoolFile(os.path.join(self.folder, name)) for name in os.listdir(self.folder)}
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        for article in articles:
+            values = article.__dict__ if article is not None else {}
+            at = values.get("_body_at")
+            if at is not None and isinstance(at[0], int):
+                values["_body_at"] = (files[at[0]], *at[1:])
+
+
+class _SpoolFile:
+    """One file of a :class:`BodySpool`, open for reading (its name already removed)."""
+
+    __slots__ = ("fd",)
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_RDONLY)
+
+    def read(self, offset: int, length: int) -> str:
+        data = os.pread(self.fd, length, offset)
+        while len(data) < length:
+            more = os.pread(self.fd, length - len(data), offset + len(data))
+            if not more:
+                raise OSError(f"a body set aside while reading is cut short at {offset + len(data)}")
+            data += more
+        return data.decode("utf-8")
+
+    def __del__(self) -> None:
+        os.close(self.fd)
+
+
 @dataclass(frozen=True)
 class Listing:
     """The article files under ``root`` (as :func:`article_files` lists them, without a problem) with
@@ -591,8 +676,13 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
             unread.append(Path(path))
     read: list[tuple[Article | None, list[Diagnostic]]] = []
     if run is not None and len(unread) >= PARALLEL_MIN:
-        run(len(unread), lambda i: derived_by_reader(load(unread[i], site), derive), results=read,
-            chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
+        spool = BodySpool() if hasattr(os, "pread") else None
+        try:
+            run(len(unread), lambda i: _set_aside(derived_by_reader(load(unread[i], site), derive), spool),
+                results=read, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
+        finally:
+            if spool is not None:
+                spool.attach(article for article, _ in read)
     else:
         read = [load(path, site) for path in unread]
     fresh = iter(zip(unread, read, strict=True))
@@ -608,6 +698,11 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
     if cache is not None:
         cache.forget_others()
     return articles, diagnostics
+
+
+def _set_aside(found: tuple[Article | None, list[Diagnostic]],
+               spool: BodySpool | None) -> tuple[Article | None, list[Diagnostic]]:
+    return spool.keep(found) if spool is not None else found
 
 
 class ArticleCache:
