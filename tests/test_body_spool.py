@@ -81,3 +81,19 @@ def test_a_build_from_spooled_bodies_writes_the_same_site(site: Path, temp: Path
     assert plain == spooled
     for path in plain:
         assert (tmp_path / "plain" / path).read_bytes() == (tmp_path / "spooled" / path).read_bytes(), path
+
+
+def test_names_read_by_workers_are_one_string_each(site: Path, temp: Path, monkeypatch: pytest.MonkeyPatch):
+    """Each article read by a worker comes back with copies of its own of every name it holds: the
+    build keeps one string for each place, topic, tag and author name."""
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "PARALLEL_CHUNK", 5)
+    together, _ = content.load_articles(site, run=run_jobs)
+    tagged = [article for article in together if "甲" in article.tags]
+    assert len(tagged) == 30
+    assert len({id(name) for article in tagged for name in article.tags if name == "甲"}) == 1
+    for key in content.LIST_KEYS:
+        names: dict[str, int] = {}
+        for article in together:
+            for name in getattr(article, key):
+                assert names.setdefault(name, id(name)) == id(name), (key, name)
