@@ -44,6 +44,7 @@ def test_bodies_read_by_workers_are_not_held_and_read_back_the_same(site: Path, 
                                                                     monkeypatch: pytest.MonkeyPatch):
     alone, _ = content.load_articles(site)
     monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 2)
     monkeypatch.setattr(content, "PARALLEL_CHUNK", 5)
     together, _ = content.load_articles(site, run=run_jobs, derive=derive)
     assert len(together) == len(alone) > 30 and together == alone
@@ -57,6 +58,7 @@ def test_bodies_read_by_workers_are_not_held_and_read_back_the_same(site: Path, 
 
 def test_a_spool_left_by_a_failed_read_is_removed(site: Path, temp: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 2)
 
     def failing(count: int, job, results: list, **_: object) -> int:
         results.extend(job(i) for i in range(count // 2))
@@ -71,6 +73,7 @@ def test_a_build_from_spooled_bodies_writes_the_same_site(site: Path, temp: Path
                                                           monkeypatch: pytest.MonkeyPatch):
     build(site, tmp_path / "plain", incremental=False)
     monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 2)
     spools: list[content.BodySpool] = []
     real = content.BodySpool.__init__
     monkeypatch.setattr(content.BodySpool, "__init__", lambda self: spools.append(self) or real(self))
@@ -87,6 +90,7 @@ def test_names_read_by_workers_are_one_string_each(site: Path, temp: Path, monke
     """Each article read by a worker comes back with copies of its own of every name it holds: the
     build keeps one string for each place, topic, tag and author name."""
     monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 2)
     monkeypatch.setattr(content, "PARALLEL_CHUNK", 5)
     together, _ = content.load_articles(site, run=run_jobs)
     tagged = [article for article in together if "甲" in article.tags]
@@ -97,3 +101,10 @@ def test_names_read_by_workers_are_one_string_each(site: Path, temp: Path, monke
         for article in together:
             for name in getattr(article, key):
                 assert names.setdefault(name, id(name)) == id(name), (key, name)
+
+
+def test_fewer_bodies_than_spool_min_are_held_as_read(site: Path, temp: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 1000)
+    together, _ = content.load_articles(site, run=run_jobs)
+    assert together and all("body" in article.__dict__ for article in together)

@@ -641,6 +641,10 @@ Runner = Callable[..., Any]
 #: fewer files than this to read are read in this process; more, by a ``Runner``, so many a task
 PARALLEL_MIN = 500
 PARALLEL_CHUNK = 100
+#: from this many files read on, their bodies are set aside while they are read (see :class:`BodySpool`):
+#: below it the build's process holds them (45 MB at 10,000 articles, within what a build of that size
+#: may take), as writing and reading them back costs about 1% of a cold build's processor time
+SPOOL_MIN = 20_000
 
 
 def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCache | None = None,
@@ -676,7 +680,7 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
             unread.append(Path(path))
     read: list[tuple[Article | None, list[Diagnostic]]] = []
     if run is not None and len(unread) >= PARALLEL_MIN:
-        spool = BodySpool() if hasattr(os, "pread") else None
+        spool = BodySpool() if len(unread) >= SPOOL_MIN and hasattr(os, "pread") else None
         try:
             run(len(unread), lambda i: _set_aside(derived_by_reader(load(unread[i], site), derive), spool),
                 results=read, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
