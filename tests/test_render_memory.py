@@ -1,6 +1,4 @@
-"""What a render worker keeps while it renders is bounded: a page's context is let go once the page is
-written, and the views keep at most ``views.MADE_LIMIT`` of the values they made (the others made
-again, the same, when asked for). The pages and what the next build is told they read stay the same."""
+"""What a render worker keeps while it renders: a page's context is let go once the page is written."""
 
 from __future__ import annotations
 
@@ -12,7 +10,6 @@ import pytest
 from newsgen.commands import build as build_mod
 from newsgen.commands.build import build
 from newsgen.output import CACHE_DIR
-from newsgen.render import views as views_mod
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -35,28 +32,3 @@ def test_no_page_holds_its_context_once_rendered(site: Path, tmp_path: Path, mon
     result = build(site, tmp_path / "out", search=False)   # (rendered in this process: a small site)
     assert result.rendered and planned
     assert [page.path for page in planned[0] if page._made is not None] == []   # type: ignore[attr-defined]
-
-
-def test_views_keep_a_bounded_number_of_values_and_make_the_same_again(site: Path, tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch):
-    build(site, tmp_path / "plain", incremental=False, search=False)
-    sizes: list[int] = []
-    real = views_mod.Views.recorded
-
-    def recorded(self: views_mod.Views, *args: object, **kwargs: object) -> object:
-        value = real(self, *args, **kwargs)   # type: ignore[arg-type]
-        sizes.append(len(self._made))
-        return value
-
-    monkeypatch.setattr(views_mod, "MADE_LIMIT", 6)
-    monkeypatch.setattr(views_mod.Views, "recorded", recorded)
-    out = tmp_path / "bounded"
-    build(site, out, search=False)
-    assert sizes and max(sizes) <= 6
-    assert files(out) == files(tmp_path / "plain")
-    article = sorted((site / "articles").rglob("*.md"))[0]   # what the pages read was recorded as without a bound
-    article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: 改", 1), encoding="utf-8")
-    again = build(site, out, search=False)
-    build(site, tmp_path / "cold", incremental=False, search=False)
-    assert 0 < again.rendered < again.pages
-    assert files(out) == files(tmp_path / "cold")

@@ -24,7 +24,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,11 +46,6 @@ V = TypeVar("V")
 #: them again only for the articles where one of those changed (see ``commands.delta``). Every other
 #: kind is computed again on every build that takes the incremental path.
 ARTICLE_KINDS = frozenset({"post", "link", "rlink", "facets", "body", "meta", "entry", "dated"})
-
-
-#: how many values :meth:`Views.recorded` keeps made at most: a render worker of a site of 100,000
-#: articles made about 400,000 (the article pages' bodies, metadata, links, each kept for the build)
-MADE_LIMIT = 100_000
 
 
 def digest(text: str) -> str:
@@ -415,20 +409,12 @@ class Views:
             finally:
                 self.record = outer
             hit = self._made[name] = (value, source() if source is not None else digest_of(value), inner)
-            if len(self._made) > MADE_LIMIT:
-                self._let_go()
         record = self.record
         if record is not None:
             record[name] = hit[1]
             if hit[2]:
                 record.update(hit[2])
         return hit[0]
-
-    def _let_go(self) -> None:
-        """Forget the older half of the values :meth:`recorded` made (made again, the same, if asked for)."""
-        made = self._made
-        for name in list(itertools.islice(made, len(made) // 2)):
-            del made[name]
 
     def listing(self, name: str, indices: Sequence[int]) -> Sequence[int]:
         """A list of articles (which and in which order) as a page reads it, recorded under ``name``."""
