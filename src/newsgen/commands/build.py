@@ -288,6 +288,7 @@ class _Build:
                 except RENDER_ERRORS as exc:
                     raise NewsgenError([render_problem(exc, page.template, page.path, self.site)]) from exc
                 writer.store(page.path, html)
+            page.forget()
             return reused, writer.identity(page.path, key), names_digest(record), tuple(record.items())
 
         done = len(pages) - len(todo)

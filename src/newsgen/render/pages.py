@@ -61,6 +61,11 @@ class Page:
             made = self._made = self.make()
         return made
 
+    def forget(self) -> None:
+        """Let go of the context once the page is rendered: a render worker would otherwise hold the
+        context of every page it rendered until the build ends (it is made again if asked for)."""
+        self._made = None
+
 
 def output_path(url: str) -> str:
     """``2025/08/x/`` -> ``2025/08/x/index.html``; ``''`` -> ``index.html``."""

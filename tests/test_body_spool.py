@@ -1,0 +1,140 @@
+"""A big site's bodies are set aside while it is read (``content.BodySpool``): the build's process,
+and every render worker forked from it, holds no body; each is read back from the spool when used,
+the same text, and the spool leaves no file behind."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from newsgen import content
+from newsgen.commands.build import build
+from newsgen.output import CACHE_DIR
+from newsgen.render.parallel import run_jobs
+from newsgen.render.views import derive
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
+    for i in range(30):
+        (site / "articles" / f"more-{i:02}.md").write_text(
+            f"---\ntitle: 第{i}篇\ndate: 2025-07-{i % 28 + 1:02}\ntags: [甲]\n---\n\n正文{i}，长一些的正文。\n\n"
+            + ("![图](https://example.org/a.jpg)\n" if i % 7 == 0 else "") + "\n# 小标题\n\n又一段。\n",
+            encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the spool's temporary folder is made (watched for what is left there)."""
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_bodies_read_by_workers_are_not_held_and_read_back_the_same(site: Path, temp: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch):
+    alone, _ = content.load_articles(site)
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 2)
+    monkeypatch.setattr(content, "PARALLEL_CHUNK", 5)
+    together, _ = content.load_articles(site, run=run_jobs, derive=derive)
+    assert len(together) == len(alone) > 30 and together == alone
+    assert all("body" not in article.__dict__ for article in together)   # not in memory
+    for read, whole in zip(together, alone, strict=True):
+        assert read.body == whole.body and read.body == whole.body   # read back each time, not kept
+        assert "body" not in read.__dict__
+        assert content.may_show_images(read) == ("![" in whole.body)
+    assert list(temp.iterdir()) == []   # the spool's folder is gone, its files open while articles need them
+
+
+def test_a_spool_left_by_a_failed_read_is_removed(site: Path, temp: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 2)
+
+    def failing(count: int, job, results: list, **_: object) -> int:
+        results.extend(job(i) for i in range(count // 2))
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        content.load_articles(site, run=failing)
+    assert list(temp.iterdir()) == []
+
+
+def test_a_build_from_spooled_bodies_writes_the_same_site(site: Path, temp: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    build(site, tmp_path / "plain", incremental=False)
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 2)
+    spools: list[content.BodySpool] = []
+    real = content.BodySpool.__init__
+    monkeypatch.setattr(content.BodySpool, "__init__", lambda self: spools.append(self) or real(self))
+    build(site, tmp_path / "spooled", incremental=False)
+    assert spools and list(temp.iterdir()) == []
+    plain = sorted(p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*") if p.is_file())
+    spooled = sorted(p.relative_to(tmp_path / "spooled") for p in (tmp_path / "spooled").rglob("*") if p.is_file())
+    assert plain == spooled
+    for path in plain:
+        assert (tmp_path / "plain" / path).read_bytes() == (tmp_path / "spooled" / path).read_bytes(), path
+
+
+def test_names_read_by_workers_are_one_string_each(site: Path, temp: Path, monkeypatch: pytest.MonkeyPatch):
+    """Each article read by a worker comes back with copies of its own of every name it holds: the
+    build keeps one string for each place, topic, tag and author name."""
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 2)
+    monkeypatch.setattr(content, "PARALLEL_CHUNK", 5)
+    together, _ = content.load_articles(site, run=run_jobs)
+    tagged = [article for article in together if "甲" in article.tags]
+    assert len(tagged) == 30
+    assert len({id(name) for article in tagged for name in article.tags if name == "甲"}) == 1
+    for key in content.LIST_KEYS:
+        names: dict[str, int] = {}
+        for article in together:
+            for name in getattr(article, key):
+                assert names.setdefault(name, id(name)) == id(name), (key, name)
+
+
+def test_fewer_bodies_than_spool_min_are_held_as_read(site: Path, temp: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 1000)
+    together, _ = content.load_articles(site, run=run_jobs)
+    assert together and all("body" in article.__dict__ for article in together)
+
+
+def test_bodies_that_cannot_be_set_aside_are_held_as_read(site: Path, temp: Path, monkeypatch: pytest.MonkeyPatch):
+    """A temporary folder that cannot be made, or that fills up while bodies are written to it (ENOSPC
+    after a few), costs memory, not the build: the bodies not set aside are held as read."""
+    import errno
+    import os
+
+    alone, _ = content.load_articles(site)
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "SPOOL_MIN", 2)
+    monkeypatch.setattr(content, "PARALLEL_CHUNK", 5)
+    real_write, writes = os.write, [0]
+
+    def write(fd: int, data: bytes) -> int:
+        if fd > 2 and os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).isdigit():   # a spool file
+            writes[0] += 1
+            if writes[0] > 4:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    together, _ = content.load_articles(site, run=run_jobs, derive=derive)
+    held = [article for article in together if "body" in article.__dict__]
+    assert 0 < len(held) < len(together)   # some set aside before the folder filled, the rest held
+    assert [article.body for article in together] == [article.body for article in alone]
+    monkeypatch.setattr(os, "write", real_write)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp / "missing"))   # mkdtemp fails
+    again, _ = content.load_articles(site, run=run_jobs, derive=derive)
+    assert all("body" in article.__dict__ for article in again) and again == alone
