@@ -187,14 +187,15 @@ def test_a_cold_build_loads_pypinyin_while_its_readers_read(pooled: None, tmp_pa
                                                              monkeypatch: pytest.MonkeyPatch):
     """The names are slugged after the articles are read: pypinyin is loaded while worker processes read
     them, not after, and the site is the golden one."""
-    from newsgen import content, site as site_mod, text
+    from newsgen import content, text
+    from newsgen import site as site_mod
+    from newsgen.commands import validate
 
     monkeypatch.setattr(content, "PARALLEL_MIN", 2)
     monkeypatch.setattr(content, "PARALLEL_CHUNK", 3)
     events: list[str] = []
     preload, build_site = text.preload_pinyin, site_mod.build_site
     monkeypatch.setattr(text, "preload_pinyin", lambda: (events.append("pinyin"), preload())[1])
-    from newsgen.commands import validate
     monkeypatch.setattr(validate, "build_site", lambda *a, **k: (events.append("model"), build_site(*a, **k))[1])
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
