@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
-from newsgen.commands.delta import Looked, find_changes, names_digest
+from newsgen.commands.delta import Looked, find_changes, names_digest, pack_reads
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
@@ -271,7 +271,7 @@ class _Build:
             paths = [page.path for page in pages]
             entries = dict(zip(paths, map(manifest.pages.get, paths), strict=True))
 
-        def job(i: int) -> tuple[bool, Entry | None, str, tuple[tuple[str, str], ...]]:
+        def job(i: int) -> tuple[bool, Entry | None, str, str | tuple[tuple[str, str], ...]]:
             """Page ``i`` left in the output if its key is the output file's, else rendered; with
             what its context read (a digest of the names, and each name with its value's digest)."""
             page = pages[i]
@@ -288,7 +288,7 @@ class _Build:
                 except RENDER_ERRORS as exc:
                     raise NewsgenError([render_problem(exc, page.template, page.path, self.site)]) from exc
                 writer.store(page.path, html)
-            return reused, writer.identity(page.path, key), names_digest(record), tuple(record.items())
+            return reused, writer.identity(page.path, key), names_digest(record), pack_reads(record)
 
         done = len(pages) - len(todo)
 
