@@ -213,3 +213,28 @@ def test_preload_pinyin_loads_it_only_when_no_reading_is_known():
     for known, loaded in (("", "True"), ("text.remember_readings({'长沙': ['chang', 'sha']}); ", "False")):
         run = subprocess.run([sys.executable, "-c", code.format(known)], capture_output=True, text=True, check=True)
         assert run.stdout.strip() == loaded
+
+
+def test_article_readers_make_the_cache_rows_as_this_process_would(pooled: None, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch):
+    """Worker processes that read the articles make their cache rows too (none is made in the process
+    that gathers them), and the build state holds the rows a serial read makes."""
+    from newsgen import cachefile, content
+    from newsgen.output import CACHE_DIR
+
+    def rows(site: Path) -> dict[str, Any]:
+        return {key: entry[1:] for key, entry in cachefile.State(site / CACHE_DIR).get("articles")["articles"].items()}
+
+    serial = tmp_path / "serial"
+    shutil.copytree(FIXTURE, serial, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    build(serial, tmp_path / "out1", search=False)
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "PARALLEL_CHUNK", 3)
+    made: list[str] = []
+    to_row = content._article_to_row
+    monkeypatch.setattr(content, "_article_to_row", lambda article: made.append(article.title) or to_row(article))
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    build(site, tmp_path / "out2", search=False)
+    assert made == []
+    assert rows(site) == rows(serial) and rows(site)

@@ -148,13 +148,17 @@ def may_show_images(article: Article) -> bool:
 
 
 def derived_by_reader(found: tuple[Article | None, list[Diagnostic]],
-                      derive: Callable[[Article], Any] | None = None) -> tuple[Article | None, list[Diagnostic]]:
+                      derive: Callable[[Article], Any] | None = None,
+                      row: bool = False) -> tuple[Article | None, list[Diagnostic]]:
     """:func:`load`'s result with ``derive(article)``, what the build derives from a body that shows no
     image, made while the body is at hand, in the reader (a worker process of a cold build):
-    :func:`derived_ahead` gives it."""
+    :func:`derived_ahead` gives it. With ``row``, the article's :class:`ArticleCache` row is made there
+    too (:meth:`ArticleCache.put` takes it), not in the process that gathers 10,000 of them."""
     article, problems = found
     if article is not None and article.digest and derive is not None and "![" not in article.__dict__["body"]:
         article.__dict__["_derived"] = derive(article)
+    if article is not None and row:
+        article.__dict__["_row"] = (_article_to_row(article),)
     return found
 
 
@@ -616,7 +620,7 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
             unread.append(Path(path))
     read: list[tuple[Article | None, list[Diagnostic]]] = []
     if run is not None and len(unread) >= PARALLEL_MIN:
-        run(len(unread), lambda i: derived_by_reader(load(unread[i], site), derive), results=read,
+        run(len(unread), lambda i: derived_by_reader(load(unread[i], site), derive, cache is not None), results=read,
             chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
     else:
         read = [load(path, site) for path in unread]
@@ -751,7 +755,8 @@ class ArticleCache:
         self._drop(self._entries.get(key))
         if article is not None:
             self._read.add(article.digest)
-        row = _article_to_row(article) if article is not None else None
+        made = article.__dict__.pop("_row", None) if article is not None else None   # (by its reader)
+        row = made[0] if made is not None else _article_to_row(article) if article is not None else None
         if article is not None and row is None:
             self._entries.pop(key, None)   # a value JSON would not give back (2025: x): read it every time
             self._delta[key] = None
