@@ -45,9 +45,9 @@ class Looked:
     workers (a page's reads were a tuple of (name, digest) strings, made again for every page: about
     590 MB of a cold build's peak at 100,000 articles). Each (name, digest) pair is kept once, as a
     number; each page as its position, a digest of the names it read (made by the worker) and the
-    numbers of its pairs, in an array. Takes the render jobs' results (``reused, entry, names, reads``)
-    through :meth:`append` and :meth:`extend`, as :func:`newsgen.render.parallel.run_jobs` gives them,
-    keeping the first two in :attr:`results`."""
+    numbers of its pairs, in an array. Takes the render jobs' results (``reused, entry, names, reads``:
+    ``reads`` as :func:`pack_reads` packs them, or the pairs) through :meth:`append` and :meth:`extend`,
+    as :func:`newsgen.render.parallel.run_jobs` gives them, keeping the first two in :attr:`results`."""
 
     def __init__(self, positions: Sequence[int]) -> None:
         self.positions = positions   # the position of the page of each result, in order
