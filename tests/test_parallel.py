@@ -238,3 +238,32 @@ def test_article_readers_make_the_cache_rows_as_this_process_would(pooled: None,
     build(site, tmp_path / "out2", search=False)
     assert made == []
     assert rows(site) == rows(serial) and rows(site)
+
+
+def test_templates_are_compiled_while_workers_score_the_related_articles(pooled: None, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """The parent compiles the templates (what the render's workers inherit) while worker processes
+    score the related articles, not after, while the parent would only wait; the site is the golden one."""
+    from newsgen.commands import build as build_mod
+    from newsgen.render import related
+
+    monkeypatch.setattr(related, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(related, "PARALLEL_CHUNK", 3)
+    events: list[str] = []
+    load, run = build_mod.load_templates, related.run_jobs
+    monkeypatch.setattr(build_mod, "load_templates", lambda env: (events.append("templates"), load(env))[1])
+
+    def scoring(*args: Any, **kwargs: Any) -> int:
+        events.append("scoring")
+        try:
+            return run(*args, **kwargs)
+        finally:
+            events.append("scored")
+
+    monkeypatch.setattr(related, "run_jobs", scoring)
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    out = tmp_path / "build"
+    build(site, out, search=False)
+    assert events[:3] == ["scoring", "templates", "scored"], events
+    assert generated_files(out) == files_of(GOLDEN)

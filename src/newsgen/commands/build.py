@@ -240,8 +240,8 @@ class _Build:
         """Copy the static files and plan every page (a clash of two pages found before any is rendered)."""
         writer = self.writer
         self.static = sum(writer.copy_static(d, self._files_of(d)) for d in static_dirs(self.site))
-        self.pages_plan = Plan(self.model, self.views, self.renderer,
-                               store=self.state if self.incremental else None)
+        self.pages_plan = Plan(self.model, self.views, self.renderer, store=self.state if self.incremental else None,
+                               meanwhile=lambda: load_templates(self.env))   # (what the render's workers inherit)
         self.pages = list(plan_all(self.pages_plan))
         for page in self.pages:
             writer.claim(page.path)
