@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from newsgen.commands.delta import Looked, names_digest
+from newsgen.commands.delta import Looked, names_digest, pack_reads
 
 
 def _results(pages: int, names: int, per_page: int) -> list[tuple[bool, None, str, tuple[tuple[str, str], ...]]]:
@@ -49,3 +49,20 @@ def test_what_is_indexed_is_let_go_but_for_the_results():
     looked.extend(_results(2, 3, 3))
     looked.forget()
     assert len(looked) == 2 and not looked.names and not looked.values and not list(looked.pages())
+
+
+def test_reads_packed_by_a_worker_are_kept_as_the_pairs_are():
+    """A page's reads travel back from a render worker as one string (one object to pickle), a name
+    holding a NUL as the pairs themselves; either way the parent keeps what the pairs give it."""
+    records = [dict(reads) for _, _, _, reads in _results(5, 4, 3)]
+    records += [{}, {"tag:a\0b": "0" * 16, "post:x.md": "1" * 16}, {"node:江西省": "2" * 16}]
+    packed = [pack_reads(record) for record in records]
+    assert all(isinstance(p, str) for p in packed[:6]) and packed[5] == "" and isinstance(packed[6], tuple)
+    by_pairs, by_packed = Looked(range(len(records))), Looked(range(len(records)))
+    by_pairs.extend((False, None, names_digest(r), tuple(r.items())) for r in records)
+    by_packed.extend((False, None, names_digest(r), p) for r, p in zip(records, packed, strict=True))
+    assert by_packed.names == by_pairs.names and by_packed.values == by_pairs.values
+    assert [(j, n, list(ids)) for j, n, ids in by_packed.pages()] == \
+        [(j, n, list(ids)) for j, n, ids in by_pairs.pages()]
+    assert [[(by_packed.names[i], by_packed.values[i]) for i in ids] for _, _, ids in by_packed.pages()] == \
+        [list(r.items()) for r in records]

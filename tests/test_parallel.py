@@ -167,3 +167,103 @@ def test_articles_read_by_worker_processes_give_the_golden_site(pooled: None, tm
     shutil.rmtree(out)
     build(site, out, search=False)
     assert generated_files(out) == files_of(GOLDEN)
+
+
+def test_meanwhile_runs_once_in_this_process_while_the_workers_work(monkeypatch: pytest.MonkeyPatch):
+    """``meanwhile`` is called in the calling process after the workers were forked (none inherits
+    what it did), and not at all for a serial run."""
+    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
+    _loaded.clear()
+    results: list[tuple[str, ...]] = []
+    assert parallel.run_jobs(120, lambda i: tuple(_loaded), processes=2, results=results,
+                             meanwhile=lambda: _loaded.append("pypinyin")) == 2
+    assert results == [()] * 120 and _loaded == ["pypinyin"]
+    _loaded.clear()
+    assert parallel.run_jobs(10, lambda i: None, processes=1, meanwhile=lambda: _loaded.append("x")) == 1
+    assert _loaded == []
+
+
+def test_a_cold_build_loads_pypinyin_while_its_readers_read(pooled: None, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    """The names are slugged after the articles are read: pypinyin is loaded while worker processes read
+    them, not after, and the site is the golden one."""
+    from newsgen import content, text
+    from newsgen import site as site_mod
+    from newsgen.commands import validate
+
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "PARALLEL_CHUNK", 3)
+    events: list[str] = []
+    preload, build_site = text.preload_pinyin, site_mod.build_site
+    monkeypatch.setattr(text, "preload_pinyin", lambda: (events.append("pinyin"), preload())[1])
+    monkeypatch.setattr(validate, "build_site", lambda *a, **k: (events.append("model"), build_site(*a, **k))[1])
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    out = tmp_path / "build"
+    build(site, out, search=False)
+    assert events == ["pinyin", "model"]
+    assert generated_files(out) == files_of(GOLDEN)
+
+
+def test_preload_pinyin_loads_it_only_when_no_reading_is_known():
+    import subprocess
+    import sys
+
+    code = ("import sys; from newsgen import text; {}text.preload_pinyin(); print('pypinyin' in sys.modules)")
+    for known, loaded in (("", "True"), ("text.remember_readings({'长沙': ['chang', 'sha']}); ", "False")):
+        run = subprocess.run([sys.executable, "-c", code.format(known)], capture_output=True, text=True, check=True)
+        assert run.stdout.strip() == loaded
+
+
+def test_article_readers_make_the_cache_rows_as_this_process_would(pooled: None, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch):
+    """Worker processes that read the articles make their cache rows too (none is made in the process
+    that gathers them), and the build state holds the rows a serial read makes."""
+    from newsgen import cachefile, content
+    from newsgen.output import CACHE_DIR
+
+    def rows(site: Path) -> dict[str, Any]:
+        return {key: entry[1:] for key, entry in cachefile.State(site / CACHE_DIR).get("articles")["articles"].items()}
+
+    serial = tmp_path / "serial"
+    shutil.copytree(FIXTURE, serial, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    build(serial, tmp_path / "out1", search=False)
+    monkeypatch.setattr(content, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(content, "PARALLEL_CHUNK", 3)
+    made: list[str] = []
+    to_row = content._article_to_row
+    monkeypatch.setattr(content, "_article_to_row", lambda article: made.append(article.title) or to_row(article))
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    build(site, tmp_path / "out2", search=False)
+    assert made == []
+    assert rows(site) == rows(serial) and rows(site)
+
+
+def test_templates_are_compiled_while_workers_score_the_related_articles(pooled: None, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """The parent compiles the templates (what the render's workers inherit) while worker processes
+    score the related articles, not after, while the parent would only wait; the site is the golden one."""
+    from newsgen.commands import build as build_mod
+    from newsgen.render import related
+
+    monkeypatch.setattr(related, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(related, "PARALLEL_CHUNK", 3)
+    events: list[str] = []
+    load, run = build_mod.load_templates, related.run_jobs
+    monkeypatch.setattr(build_mod, "load_templates", lambda env: (events.append("templates"), load(env))[1])
+
+    def scoring(*args: Any, **kwargs: Any) -> int:
+        events.append("scoring")
+        try:
+            return run(*args, **kwargs)
+        finally:
+            events.append("scored")
+
+    monkeypatch.setattr(related, "run_jobs", scoring)
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    out = tmp_path / "build"
+    build(site, out, search=False)
+    assert events[:3] == ["scoring", "templates", "scored"], events
+    assert generated_files(out) == files_of(GOLDEN)

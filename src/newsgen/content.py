@@ -158,13 +158,17 @@ def may_show_images(article: Article) -> bool:
 
 
 def derived_by_reader(found: tuple[Article | None, list[Diagnostic]],
-                      derive: Callable[[Article], Any] | None = None) -> tuple[Article | None, list[Diagnostic]]:
+                      derive: Callable[[Article], Any] | None = None,
+                      row: bool = False) -> tuple[Article | None, list[Diagnostic]]:
     """:func:`load`'s result with ``derive(article)``, what the build derives from a body that shows no
     image, made while the body is at hand, in the reader (a worker process of a cold build):
-    :func:`derived_ahead` gives it."""
+    :func:`derived_ahead` gives it. With ``row``, the article's :class:`ArticleCache` row is made there
+    too (:meth:`ArticleCache.put` takes it), not in the process that gathers 10,000 of them."""
     article, problems = found
     if article is not None and article.digest and derive is not None and "![" not in article.__dict__["body"]:
         article.__dict__["_derived"] = derive(article)
+    if article is not None and row:
+        article.__dict__["_row"] = (_article_to_row(article),)
     return found
 
 
@@ -722,8 +726,8 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
     if run is not None and len(unread) >= PARALLEL_MIN:
         spool = BodySpool.start() if len(unread) >= SPOOL_MIN and hasattr(os, "pread") else None
         try:
-            run(len(unread), lambda i: _set_aside(derived_by_reader(load(unread[i], site), derive), spool),
-                results=read, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
+            run(len(unread), lambda i: _set_aside(derived_by_reader(load(unread[i], site), derive, cache is not None),
+                                                  spool), results=read, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
         finally:
             if spool is not None:
                 spool.attach(article for article, _ in read)
@@ -753,10 +757,13 @@ def _share_names(articles: Iterable[Article | None]) -> None:
     for article in articles:
         if article is not None:
             values = article.__dict__
+            row = values.get("_row", (None,))[0]   # (made by the reader: its lists are the article's)
             for key in LIST_KEYS:
                 value = values[key]
                 if value:
-                    values[key] = tuple([names.setdefault(name, name) for name in value])
+                    values[key] = shared = tuple([names.setdefault(name, name) for name in value])
+                    if row is not None:
+                        row[_ROW_POSITIONS[key]] = shared
 
 
 def _set_aside(found: tuple[Article | None, list[Diagnostic]],
@@ -880,7 +887,8 @@ class ArticleCache:
         self._drop(self._entries.get(key))
         if article is not None:
             self._read.add(article.digest)
-        row = _article_to_row(article) if article is not None else None
+        made = article.__dict__.pop("_row", None) if article is not None else None   # (by its reader)
+        row = made[0] if made is not None else _article_to_row(article) if article is not None else None
         if article is not None and row is None:
             self._entries.pop(key, None)   # a value JSON would not give back (2025: x): read it every time
             self._delta[key] = None
@@ -996,6 +1004,7 @@ def _key(path: Path | str, site: Path) -> str:
 _ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name != "body")
 _ROW_FIELDS_JSON = list(_ROW_FIELDS)   # as the cache's header reads back
 _DIGEST = _ROW_FIELDS.index("digest")
+_ROW_POSITIONS = {name: i for i, name in enumerate(_ROW_FIELDS)}
 #: the keys of an article's ``__dict__`` a row's values go to (its path's text as ``_source``)
 _ROW_KEYS = tuple("_source" if name == "path" else name for name in _ROW_FIELDS)
 

@@ -84,6 +84,17 @@ def pinyin_version() -> str:
     return f"{origin}:{st.st_size}:{st.st_mtime_ns}"
 
 
+def preload_pinyin() -> None:
+    """Load pypinyin's dictionaries now when no reading is known (a cold build slugs every place, topic
+    and tag name with them): the caller does it while it waits on something else (the article readers),
+    rather than when the first name is slugged."""
+    if not _KNOWN:
+        try:
+            import pypinyin  # noqa: F401
+        except ImportError:   # (reported where it is used)
+            pass
+
+
 @lru_cache(maxsize=65536)
 def _pinyin(word: str) -> list[str]:
     known = _KNOWN.get(word)

@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
-from newsgen.commands.delta import Looked, find_changes, names_digest
+from newsgen.commands.delta import Looked, find_changes, names_digest, pack_reads
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
@@ -240,8 +240,8 @@ class _Build:
         """Copy the static files and plan every page (a clash of two pages found before any is rendered)."""
         writer = self.writer
         self.static = sum(writer.copy_static(d, self._files_of(d)) for d in static_dirs(self.site))
-        self.pages_plan = Plan(self.model, self.views, self.renderer,
-                               store=self.state if self.incremental else None)
+        self.pages_plan = Plan(self.model, self.views, self.renderer, store=self.state if self.incremental else None,
+                               meanwhile=lambda: load_templates(self.env))   # (what the render's workers inherit)
         self.pages = list(plan_all(self.pages_plan))
         for page in self.pages:
             writer.claim(page.path)
@@ -271,7 +271,7 @@ class _Build:
             paths = [page.path for page in pages]
             entries = dict(zip(paths, map(manifest.pages.get, paths), strict=True))
 
-        def job(i: int) -> tuple[bool, Entry | None, str, tuple[tuple[str, str], ...]]:
+        def job(i: int) -> tuple[bool, Entry | None, str, str | tuple[tuple[str, str], ...]]:
             """Page ``i`` left in the output if its key is the output file's, else rendered; with
             what its context read (a digest of the names, and each name with its value's digest)."""
             page = pages[i]
@@ -289,7 +289,7 @@ class _Build:
                     raise NewsgenError([render_problem(exc, page.template, page.path, self.site)]) from exc
                 writer.store(page.path, html)
             page.forget()
-            return reused, writer.identity(page.path, key), names_digest(record), tuple(record.items())
+            return reused, writer.identity(page.path, key), names_digest(record), pack_reads(record)
 
         done = len(pages) - len(todo)
 

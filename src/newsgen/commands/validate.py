@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgen import config as config_mod
+from newsgen import text
 from newsgen.content import Article, ArticleCache, Listing, load_articles, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR
@@ -78,7 +80,9 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
         _check_base_url(config, base_url is not None, diagnostics, publishing)
     step("config", f"base path {config.base_path}, output {out}")
 
-    articles, problems = load_articles(site, config.articles_dir, cache, listing, run=run_jobs, derive=derive)
+    # pypinyin loaded while the readers read (the model slugs the names with it)
+    run = functools.partial(run_jobs, meanwhile=text.preload_pinyin)
+    articles, problems = load_articles(site, config.articles_dir, cache, listing, run=run, derive=derive)
     diagnostics.extend(problems)
     cached = "" if cache is None else f" ({cache.cold}: every file read)" if cache.cold is not None \
         else f" ({cache.hits} unchanged, from the cache)"

@@ -89,6 +89,8 @@ class Plan:
     views: Views
     renderer: MarkdownRenderer
     store: State | None = None   # the build state, where planners may keep what they derive (related articles)
+    #: what the caller does while worker processes score the related articles (see :func:`related`)
+    meanwhile: Callable[[], None] | None = None
     feeds: Feeds = field(init=False)
     _months: list[int] | None = None
     #: every article's related articles (set by :func:`plan_articles`)
@@ -298,7 +300,7 @@ def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
 
 def plan_articles(plan: Plan) -> Iterator[Page]:
     """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters."""
-    plan.neighbours = related(plan.site, cache=plan.store)
+    plan.neighbours = related(plan.site, cache=plan.store, meanwhile=plan.meanwhile)
     for post in plan.site.posts:
         yield Page(output_path(post.url), "article.html", functools.partial(_article_context, plan, post.index))
 

@@ -58,7 +58,7 @@ def cpu_count() -> int:
 def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None,
              progress: Callable[[int], None] | None = None, results: list[Any] | None = None,
              before_fork: Callable[[], None] | None = None, chunk: int | None = None,
-             minimum: int | None = None) -> int:
+             minimum: int | None = None, meanwhile: Callable[[], None] | None = None) -> int:
     """Call ``job(i)`` for every ``i`` in ``range(count)``; returns how many processes did.
     ``before_fork()`` is called before workers start (not for a serial run): what it loads, every
     worker inherits instead of loading it again.
@@ -67,7 +67,8 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
     remaining tasks are cancelled first. ``progress(n)`` is told each time ``n`` more jobs are done.
     With ``results``, what each job returns (something small that pickles) is appended to it, in order.
     ``chunk`` jobs go to a worker at a time (:data:`CHUNK`); fewer than ``minimum`` (:data:`MIN_PAGES`)
-    run in this process.
+    run in this process. ``meanwhile()`` is called in this process once the workers have started (not
+    for a serial run), while they work: what the caller needs next, done while it would only wait.
     """
     chunk = chunk or CHUNK
     minimum = MIN_PAGES if minimum is None else minimum
@@ -96,6 +97,8 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
                                initializer=_start, initargs=(job,))
     try:
         futures = {k: pool.submit(_run, chunks[k]) for k in (len(chunks) - 1, *range(len(chunks) - 1))}
+        if meanwhile is not None:   # (the workers are forked by the first submit: none inherits what it does)
+            meanwhile()
         for k, (start, stop) in enumerate(chunks):
             problems, values = futures.pop(k).result()   # (a done future holds its result while kept)
             if problems:

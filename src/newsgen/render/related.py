@@ -64,9 +64,11 @@ def article_keys(regions: Sequence[str], topics: Sequence[str], tags: Sequence[s
 
 
 def related_indices(keys_of: Sequence[dict[str, int]], limit: int = LIMIT, cap: int = CAP,
-                    min_score: int = MIN_SCORE, only: Iterable[int] | None = None) -> tuple[tuple[int, ...], ...]:
+                    min_score: int = MIN_SCORE, only: Iterable[int] | None = None,
+                    meanwhile: Callable[[], None] | None = None) -> tuple[tuple[int, ...], ...]:
     """For articles ``0..n-1`` (newest first) with their keys, each one's related articles' indices
-    (with ``only``, just those articles', in its order)."""
+    (with ``only``, just those articles', in its order). ``meanwhile()`` is called while worker
+    processes score them, if they do (see :func:`newsgen.render.parallel.run_jobs`)."""
     postings = _postings(keys_of)
     n = len(keys_of)
     indices = range(n) if only is None else list(only)
@@ -76,12 +78,12 @@ def related_indices(keys_of: Sequence[dict[str, int]], limit: int = LIMIT, cap: 
         members, queries = masks
         run_jobs(len(indices), lambda k: _related_masked(indices[k], keys_of[indices[k]], postings, members,
                                                          queries, n, limit, cap, min_score),
-                 results=rows, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
+                 results=rows, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN, meanwhile=meanwhile)
         return tuple(rows)
     big_sets = {key: set(posting) for key, posting in postings.items() if len(posting) > cap}
     run_jobs(len(indices), lambda k: _related_one(indices[k], keys_of[indices[k]], postings, big_sets, n, limit,
                                                   cap, min_score),
-             results=rows, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
+             results=rows, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN, meanwhile=meanwhile)
     return tuple(rows)
 
 
@@ -356,7 +358,8 @@ def _near(positions: list[int], q: int, reach: int) -> bool:
     return at < len(positions) and positions[at] <= q + reach
 
 
-def related(site: Site, limit: int = LIMIT, cache: State | None = None) -> tuple[tuple[int, ...], ...]:
+def related(site: Site, limit: int = LIMIT, cache: State | None = None,
+            meanwhile: Callable[[], None] | None = None) -> tuple[tuple[int, ...], ...]:
     """Every article's related articles, as indices into ``site.posts``, best first.
 
     The result depends on nothing but the articles' keys in order, so with a ``cache`` (the build
@@ -366,7 +369,8 @@ def related(site: Site, limit: int = LIMIT, cache: State | None = None) -> tuple
     posting, for the same digest, so that when they changed (an article added, deleted, retagged)
     only the articles whose result can differ are scored again (:func:`update_related`), and only
     their keys are made. A cache that does not read back exactly (missing, truncated, another
-    digest or settings) is ignored and rewritten.
+    digest or settings) is ignored and rewritten. ``meanwhile()`` is called while worker processes
+    score every article, if they do.
     """
     # the keys are a function of the places, topics and tags: the digest is of those, as JSON
     # (cheaper to write out than the keys, made only for articles whose result is not the cached one)
@@ -385,7 +389,7 @@ def related(site: Site, limit: int = LIMIT, cache: State | None = None) -> tuple
         updated = _update_last(cache.get("related.keys"), last, ids, marks, keys_of, limit)
     if updated is None:
         every = [keys_of(i) for i in range(len(named_by))]
-        updated = related_indices(every, limit), _postings(every)
+        updated = related_indices(every, limit, meanwhile=meanwhile), _postings(every)
     result, postings = updated
     if cache is not None:
         if _plain(table):   # else names are not told apart by their marks: never updated
