@@ -757,3 +757,37 @@ def test_templates_are_parsed_for_their_references_only_when_their_source_is_new
     build(site, out, search=False)
     assert parsed == ["x"]   # the new one only
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
+
+
+def test_a_rebuild_reads_no_static_file_it_has_already(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A static file is known by its source file's identity (size, mtime, ctime, inode), not its bytes:
+    a rebuild after a body edit opens none of the site's static files (a newsroom's static/ may hold
+    videos and PDFs), and one whose content changed is copied again."""
+    import builtins
+    import io
+
+    out = tmp_path / "out"
+    (site / "static").mkdir(exist_ok=True)
+    big = site / "static" / "报纸.pdf"
+    big.write_bytes(b"%PDF-1.4 " + bytes(range(256)) * 4096)
+    build(site, out, search=False)
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def spy(file, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy)
+    monkeypatch.setattr(io, "open", spy)   # (Path.read_bytes opens through io.open)
+    _body(site)
+    build(site, out, search=False)
+    assert opened and not [f for f in opened if f.startswith(str(site / "static"))]
+    assert (out / "static" / "报纸.pdf").read_bytes() == big.read_bytes()
+    big.write_bytes(b"%PDF-1.4 " + bytes(range(255, -1, -1)) * 4096)   # the same size, other bytes
+    touch_later(big)
+    build(site, out, search=False)
+    monkeypatch.setattr(builtins, "open", real_open)
+    monkeypatch.setattr(io, "open", real_open)
+    assert (out / "static" / "报纸.pdf").read_bytes() == big.read_bytes()
+    assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)

@@ -67,7 +67,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import json
 import os
 import random
@@ -351,9 +350,11 @@ class OutputWriter:
     def copy_static(self, source: Path, files: Iterable[str], prefix: str = "static") -> int:
         """Copy the ``files`` of a static directory ``source`` (their paths as the build's walk of it gave
         them: ``source`` joined with each name) under ``prefix``; later directories override earlier
-        ones by name. A file the output has already as the last build wrote it, with the same content,
-        is left as it is. Returns how many files were added (overrides of an earlier directory's file
-        not counted); their manifest entries are in :attr:`statics`.
+        ones by name. A file the output has already as the last build wrote it, from the same source
+        file (its size, mtime, ctime and inode, as the article cache knows a file: not its bytes, so
+        that a rebuild reads none of a site's videos and PDFs), is left as it is; any other is copied
+        in chunks. Returns how many files were added (overrides of an earlier directory's file not
+        counted); their manifest entries are in :attr:`statics`.
         """
         added = 0
         base = len(str(source)) + 1
@@ -367,12 +368,12 @@ class OutputWriter:
                     os.unlink(staged)
             self.claim(key, f"static file {Path(name)}")
             try:
-                data = Path(name).read_bytes()
+                st = os.stat(name)
             except OSError as exc:
-                raise NewsgenError(Diagnostic(Location(Path(name)), f"cannot read: {exc.strerror or exc}")) from None
-            fingerprint = hashlib.sha256(data).hexdigest()
+                raise _cannot_read(Path(name), exc) from None
+            fingerprint = f"file {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
             if not self.reuse(key, fingerprint, last):
-                self.store(key, data)
+                _copy(Path(name), self._where(key), self.output / key)
             entry = self.identity(key, fingerprint)
             if entry is not None:
                 self.statics[key] = entry
@@ -984,6 +985,33 @@ def _die_with_parent() -> None:
     prctl = getattr(libc, "prctl", None)
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def _cannot_read(source: Path, exc: OSError) -> NewsgenError:
+    return NewsgenError(Diagnostic(Location(source), f"cannot read: {exc.strerror or exc}"))
+
+
+def _copy(source: Path, target: str, shown: Path) -> None:
+    """Copy a file in chunks (a static file may be a video); an OSError is ``source: cannot read: ...``
+    or ``shown: cannot write: ...`` (not ``shutil.copyfile``, whose ``sendfile`` error names the source
+    even when the write failed: a full disk would read as a bad static file)."""
+    try:
+        src = open(source, "rb")
+    except OSError as exc:
+        raise _cannot_read(source, exc) from None
+    with src:
+        try:
+            with open(target, "wb") as dst:
+                while True:
+                    try:
+                        chunk = src.read(1 << 20)
+                    except OSError as exc:
+                        raise _cannot_read(source, exc) from None
+                    if not chunk:
+                        break
+                    dst.write(chunk)
+        except OSError as exc:
+            raise cannot_write(shown, exc) from None
 
 
 _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
