@@ -245,6 +245,14 @@ def test_an_update_in_place_that_fails_after_files_were_staged_leaves_the_output
     assert everything(out) == everything(cold)
 
 
+def _assert_a_cold_builds(site: Path, out: Path, tmp_path: Path) -> None:
+    """``out`` holds what a cold build of ``site`` writes, and nothing a build made is left beside it."""
+    cold = tmp_path / "cold"
+    build(site, cold, incremental=False)
+    assert everything(out) == everything(cold)
+    assert leftovers(out) == []
+
+
 @pytest.mark.parametrize("moves", [0, 3, 130])
 @pytest.mark.parametrize("then", ["built again", "the added article deleted first"])
 def test_an_update_in_place_killed_mid_commit_is_repaired_by_the_next_build(tmp_path, moves, then):
@@ -279,10 +287,7 @@ def test_an_update_in_place_killed_mid_commit_is_repaired_by_the_next_build(tmp_
     if then != "built again":
         next(site.rglob("added.md")).unlink()
     build(site, out)
-    cold = tmp_path / "cold"
-    build(site, cold, incremental=False)
-    assert everything(out) == everything(cold)
-    assert leftovers(out) == []
+    _assert_a_cold_builds(site, out, tmp_path)
 
 
 def test_an_update_in_place_whose_state_cannot_be_written_is_repaired_by_the_next_build(tmp_path, monkeypatch):
@@ -302,10 +307,7 @@ def test_an_update_in_place_whose_state_cannot_be_written_is_repaired_by_the_nex
     assert (out / "2019" / "05" / "added" / "index.html").is_file()
     next(site.rglob("added.md")).unlink()
     build(site, out)
-    cold = tmp_path / "cold"
-    build(site, cold, incremental=False)
-    assert everything(out) == everything(cold)
-    assert leftovers(out) == []
+    _assert_a_cold_builds(site, out, tmp_path)
 
 
 @pytest.mark.parametrize("then", ["built again", "another article edited first"])
@@ -334,10 +336,7 @@ def test_an_update_in_place_killed_after_its_state_was_written_is_repaired_by_th
         path.write_text(path.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
     again = build(site, out)
     assert "2019/05/added/index.html" in again.rendered_paths
-    cold = tmp_path / "cold"
-    build(site, cold, incremental=False)
-    assert everything(out) == everything(cold)
-    assert leftovers(out) == []
+    _assert_a_cold_builds(site, out, tmp_path)
 
 
 # -- two builds at once -----------------------------------------------------------------------------
