@@ -27,8 +27,8 @@ def files(root: Path) -> dict[str, bytes]:
 
 def test_no_page_holds_its_context_once_rendered(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     planned: list[list[object]] = []
-    real = build_mod.plan_all
-    monkeypatch.setattr(build_mod, "plan_all", lambda plan: planned.append(list(real(plan))) or planned[-1])
+    real = build_mod.Pages
+    monkeypatch.setattr(build_mod, "Pages", lambda plan: planned.append(real(plan)) or planned[-1])
     result = build(site, tmp_path / "out", search=False)   # (rendered in this process: a small site)
     assert result.rendered and planned
     assert [page.path for page in planned[0] if page._made is not None] == []   # type: ignore[attr-defined]

@@ -79,7 +79,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -295,6 +295,19 @@ class OutputWriter:
             return
         self._written.update(files)
         self.files += len(files)
+
+    def claim_pages(self, paths: Sequence[str]) -> None:
+        """:meth:`claim` of every path of a plan's pages and feeds, checked together (150,000 at
+        100,000 articles); any a single claim would refuse claimed one by one, and refused as it would be."""
+        if (not self._written.keys().isdisjoint(paths) or len(set(paths)) != len(paths)
+                or not all(map(_SAFE_PATH.fullmatch, paths))):
+            for path in paths:
+                self.claim(path)
+            return
+        self._written.update(dict.fromkeys(paths, "a page"))
+        html = sum(1 for path in paths if path.endswith(".html"))
+        self.pages += html
+        self.files += len(paths) - html
 
     def claimed_paths(self) -> Iterable[str]:
         """Every file claimed so far."""

@@ -12,18 +12,22 @@ listing is a tuple of small ints, cheap to build and to slice for 10,000 article
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
+from pathlib import Path
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+import orjson
 
 from newsgen.config import Config
 from newsgen.content import Article, source_path
 from newsgen.errors import Diagnostic, Location, NewsgenError
-from newsgen.text import pinyin_slug, place_slug, unique_slug
+from newsgen.text import pinyin_slug, pinyin_version, place_slug, unique_slug
 
 T = TypeVar("T")
 
@@ -182,11 +186,39 @@ def paginate(items: Sequence[T], per_page: int, base: str) -> list[Pager[T]]:
 
 
 # --------------------------------------------------------------------------- building
+#
+# The model is computed from each article's *structure row* (:func:`structure_row`) and nothing else
+# of it: :func:`structure` takes the rows only, and gives the archive's structure as plain lists (by
+# row number), which :func:`site_from` turns into a :class:`Site` with the articles themselves. So
+# the structure is a query of the rows: :func:`structure_key` is the digest of exactly what it read
+# (the rows, the pinyin slugs' version), and a caller may keep the structure from one build to the
+# next by that key (see ``commands.build``): a body edited leaves every row, hence the key, as it was.
 
-def _sort_key(article: Article) -> tuple[dt.date, int]:
-    when = article.date
-    seconds = when.hour * 3600 + when.minute * 60 + when.second if isinstance(when, dt.datetime) else 0
-    return article.day, seconds
+#: A row: (file, draft, date, slug, places, topics, tags), the article's file as POSIX text.
+Row = tuple[str, bool, "dt.date | dt.datetime", str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+_ROW = attrgetter("draft", "date", "slug", "regions", "topics", "tags")
+
+
+def structure_row(article: Article) -> Row:
+    """What the model takes of an article: its file, whether it is a draft, its date, slug, places,
+    topics and tags (:func:`structure` is given these rows, never the articles)."""
+    return (source_path(article), *_ROW(article))  # type: ignore[return-value]
+
+
+def structure_key(rows: Sequence[Row]) -> str:
+    """The digest of everything :func:`structure` reads: the rows, in order, and the version of the
+    pinyin the names are slugged with (and of newsgen, whose code it is)."""
+    from newsgen import __version__
+    h = hashlib.sha256(f"{__version__}\0{pinyin_version()}\0".encode())
+    h.update(orjson.dumps(rows))   # dates as ISO text: a date and a midnight datetime differ
+    return h.hexdigest()
+
+
+def _when(date: dt.date | dt.datetime) -> tuple[dt.date, int]:
+    if isinstance(date, dt.datetime):
+        return date.date(), date.hour * 3600 + date.minute * 60 + date.second
+    return date, 0
 
 
 def article_url(article: Article) -> str:
@@ -195,24 +227,24 @@ def article_url(article: Article) -> str:
     return f"{day.year:04d}/{day.month:02d}/{article.slug}/"
 
 
-def _order(articles: Iterable[Article]) -> list[Article]:
-    published = sorted((a for a in articles if not a.draft), key=source_path)
+def _order(rows: Sequence[Row]) -> list[int]:
+    """The published rows' numbers, newest first."""
+    published = sorted((i for i, row in enumerate(rows) if not row[1]), key=lambda i: rows[i][0])
     # stable sort: equal dates keep path order, so the result never depends on file-system order
-    published.sort(key=_sort_key, reverse=True)
+    published.sort(key=lambda i: _when(rows[i][2]), reverse=True)
     return published
 
 
-def _check_unique_urls(posts: Sequence[Post]) -> None:
-    if len({post.url for post in posts}) == len(posts):   # (no clash: no sorting 100,000 posts by path)
+def _check_unique_urls(files: Sequence[str], urls: Sequence[str]) -> None:
+    if len(set(urls)) == len(urls):   # (no clash: no sorting 100,000 posts by path)
         return
-    seen: dict[str, Post] = {}
+    seen: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    for post in sorted(posts, key=lambda p: str(p.article.path)):  # report the later file, by path
-        other = seen.setdefault(post.url, post)
-        if other is not post:
-            problems.append(Diagnostic(
-                Location(post.article.path),
-                f"same URL /{post.url} as {other.article.path}; give one of them another 'slug'"))
+    for file, url in sorted(zip(files, urls, strict=True)):  # report the later file, by path
+        other = seen.setdefault(url, file)
+        if other != file:
+            problems.append(Diagnostic(Location(Path(file)), f"same URL /{url} as {other}; give one of them "
+                                                             "another 'slug'"))
     if problems:
         raise NewsgenError(problems)
 
@@ -228,14 +260,14 @@ def _term_slugs(names: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _grouped(posts: Sequence[Post], names_of: str, limit: int | None = None,
+def _grouped(names_of: Sequence[tuple[str, ...]], limit: int | None = None,
              ) -> dict[tuple[str, ...], list[int]] | None:
     """The posts' indices (in order) by the names (regions, topics or tags) their articles give, as
     given: 100,000 articles name a few thousand combinations, so what is worked out of each name
     (its places, its slug) is done once per combination, not once per article. None when there are
     more than ``limit`` combinations (then grouping saves nothing)."""
     groups: dict[tuple[str, ...], list[int]] = {}
-    for index, names in map(attrgetter("index", f"article.{names_of}"), posts):   # (no Python step a lookup)
+    for index, names in enumerate(names_of):
         if names:
             group = groups.get(names)
             if group is None:
@@ -247,19 +279,20 @@ def _grouped(posts: Sequence[Post], names_of: str, limit: int | None = None,
     return groups
 
 
-def _merged(lists: list[list[int]]) -> tuple[int, ...]:
+def _merged(lists: list[list[int]]) -> list[int]:
     """Ascending lists of distinct post indices, each index in one list only, merged in order."""
     if len(lists) == 1:
-        return tuple(lists[0])
-    return tuple(sorted(chain.from_iterable(lists)))
+        return lists[0]
+    return sorted(chain.from_iterable(lists))
 
 
-def _terms(posts: Sequence[Post], names_of: str, prefix: str) -> tuple[Term, ...]:
-    groups = _grouped(posts, names_of, limit=len(posts) // 8)
+def _terms(names_of: Sequence[tuple[str, ...]], prefix: str) -> list[list[Any]]:
+    """Every topic or tag as ``[name, slug, url, posts]``, ordered by slug."""
+    groups = _grouped(names_of, limit=len(names_of) // 8)
     members: dict[str, list[list[int]]] = {}
     if groups is None:   # combinations nearly as many as articles (tags): merging would cost more
         flat: dict[str, list[int]] = {}
-        for index, names in map(attrgetter("index", f"article.{names_of}"), posts):
+        for index, names in enumerate(names_of):
             for name in names:   # (a name given twice: the post is last in its listing already)
                 listing = flat.get(name)
                 if listing is None:
@@ -272,17 +305,17 @@ def _terms(posts: Sequence[Post], names_of: str, prefix: str) -> tuple[Term, ...
             for name in dict.fromkeys(names):
                 members.setdefault(name, []).append(indices)
     slugs = _term_slugs(members)
-    terms = [Term(name=name, slug=slugs[name], url=f"{prefix}/{slugs[name]}/", posts=_merged(lists))
-             for name, lists in members.items()]
-    terms.sort(key=lambda t: t.slug)
-    return tuple(terms)
+    terms = [[name, slugs[name], f"{prefix}/{slugs[name]}/", _merged(lists)] for name, lists in members.items()]
+    terms.sort(key=lambda t: t[1])
+    return terms
 
 
-def _region_tree(posts: Sequence[Post]) -> tuple[dict[str, Place], tuple[str, ...]]:
+def _region_tree(regions_of: Sequence[tuple[str, ...]]) -> tuple[list[list[Any]], list[str]]:
+    """Every place as ``[path, name, url, parent, children, posts, own]``, in tree (pre-)order, and the roots."""
     members: dict[str, list[list[int]]] = {}   # path -> lists of post indices, own and descendants'
     own: dict[str, int] = {}
     children: dict[str | None, set[str]] = {None: set()}
-    for regions, indices in (_grouped(posts, "regions") or {}).items():
+    for regions, indices in (_grouped(regions_of) or {}).items():
         within: dict[str, None] = {}   # every place the group's articles lie in, each once
         for region in dict.fromkeys(regions):
             own[region] = own.get(region, 0) + len(indices)
@@ -295,9 +328,9 @@ def _region_tree(posts: Sequence[Post]) -> tuple[dict[str, Place], tuple[str, ..
         for path in within:
             members.setdefault(path, []).append(indices)
 
-    places: dict[str, Place] = {}
+    places: list[list[Any]] = []
 
-    def visit(parent: str | None, parent_url: str) -> tuple[str, ...]:
+    def visit(parent: str | None, parent_url: str) -> list[str]:
         names = sorted(children[parent])
         taken = set(RESERVED_SEGMENTS)
         slugged: list[tuple[str, str]] = []
@@ -308,49 +341,61 @@ def _region_tree(posts: Sequence[Post]) -> tuple[dict[str, Place], tuple[str, ..
         slugged.sort()
         for slug, path in slugged:
             url = f"{parent_url}{slug}/"
-            places[path] = None  # type: ignore[assignment]  # keep pre-order: parent before children
-            kids = visit(path, url)
-            places[path] = Place(path=path, name=path.rsplit("/", 1)[-1], url=url, parent=parent,
-                                 children=kids, posts=_merged(members[path]), own=own.get(path, 0))
-        return tuple(path for _, path in slugged)
+            place = [path, path.rsplit("/", 1)[-1], url, parent, [], _merged(members[path]), own.get(path, 0)]
+            places.append(place)   # parent before children
+            place[4] = visit(path, url)
+        return [path for _, path in slugged]
 
     roots = visit(None, "regions/")
     return places, roots
 
 
-def _archives(posts: Sequence[Post]) -> tuple[Year, ...]:
+def _archives(days: Sequence[dt.date]) -> list[list[Any]]:
+    """Every year as ``[year, url, months]``, each month ``[month, url, posts]``, newest first."""
     by_month: dict[tuple[int, int], list[int]] = {}
-    for post in posts:  # newest first, so dict order is newest month first
-        day = post.article.day
-        by_month.setdefault((day.year, day.month), []).append(post.index)
-    years: dict[int, list[Month]] = {}
+    for index, day in enumerate(days):  # newest first, so dict order is newest month first
+        by_month.setdefault((day.year, day.month), []).append(index)
+    years: dict[int, list[list[Any]]] = {}
     for (year, month), idx in by_month.items():
-        years.setdefault(year, []).append(
-            Month(year=year, month=month, url=f"archive/{year:04d}/{month:02d}/", posts=tuple(idx)))
-    return tuple(
-        Year(year=year, url=f"archive/{year:04d}/", months=tuple(months),
-             posts=tuple(i for m in months for i in m.posts))
-        for year, months in years.items())
+        years.setdefault(year, []).append([month, f"archive/{year:04d}/{month:02d}/", idx])
+    return [[year, f"archive/{year:04d}/", months] for year, months in years.items()]
+
+
+def structure(rows: Sequence[Row]) -> dict[str, Any]:
+    """The archive's structure, of the articles' rows only, as plain lists (what the build state keeps):
+    ``order`` (the published rows' numbers, newest first: post ``i`` is row ``order[i]``), ``urls``,
+    ``places`` and ``roots`` (see :func:`_region_tree`), ``topics`` and ``tags`` (see :func:`_terms`),
+    ``years`` (see :func:`_archives`), ``drafts``; posts named by their index. Raises
+    :class:`NewsgenError` when two articles share a URL."""
+    order = _order(rows)
+    ordered = [rows[i] for i in order]
+    days = [_when(row[2])[0] for row in ordered]
+    urls = [f"{day.year:04d}/{day.month:02d}/{row[3]}/" for day, row in zip(days, ordered, strict=True)]
+    _check_unique_urls([row[0] for row in ordered], urls)
+    places, roots = _region_tree([row[4] for row in ordered])
+    return {"order": order, "urls": urls, "places": places, "roots": roots,
+            "topics": _terms([row[5] for row in ordered], "topics"),
+            "tags": _terms([row[6] for row in ordered], "tags"), "years": _archives(days),
+            "drafts": len(rows) - len(order)}
+
+
+def site_from(articles: Sequence[Article], config: Config, found: Mapping[str, Any]) -> Site:
+    """The :class:`Site` of ``articles`` (in their rows' order) with the :func:`structure` of their rows."""
+    posts = tuple(map(Post, map(articles.__getitem__, found["order"]), found["urls"], range(len(found["order"]))))
+    places = {p[0]: Place(p[0], p[1], p[2], p[3], tuple(p[4]), tuple(p[5]), p[6]) for p in found["places"]}
+    topics = tuple(Term(t[0], t[1], t[2], tuple(t[3])) for t in found["topics"])
+    tags = tuple(Term(t[0], t[1], t[2], tuple(t[3])) for t in found["tags"])
+    years = []
+    for year, url, months in found["years"]:
+        made = tuple(Month(year, month, at, tuple(posts_)) for month, at, posts_ in months)
+        years.append(Year(year, url, made, tuple(i for m in made for i in m.posts)))
+    return Site(config=config, posts=posts, places=MappingProxyType(places), roots=tuple(found["roots"]),
+                topics=topics, tags=tags, years=tuple(years), drafts=found["drafts"],
+                topic_by_name=MappingProxyType({t.name: t for t in topics}),
+                tag_by_name=MappingProxyType({t.name: t for t in tags}))
 
 
 def build_site(articles: Iterable[Article], config: Config) -> Site:
     """The archive's structure. Raises :class:`NewsgenError` when two articles share a URL."""
     articles = list(articles)
-    ordered = _order(articles)
-    posts = tuple(Post(a, article_url(a), i) for i, a in enumerate(ordered))   # (keywords: 2.7 times the cost)
-    _check_unique_urls(posts)
-    places, roots = _region_tree(posts)
-    topics = _terms(posts, "topics", "topics")
-    tags = _terms(posts, "tags", "tags")
-    return Site(
-        config=config,
-        posts=posts,
-        places=MappingProxyType(places),
-        roots=roots,
-        topics=topics,
-        tags=tags,
-        years=_archives(posts),
-        drafts=len(articles) - len(ordered),
-        topic_by_name=MappingProxyType({t.name: t for t in topics}),
-        tag_by_name=MappingProxyType({t.name: t for t in tags}),
-    )
+    return site_from(articles, config, structure([structure_row(a) for a in articles]))

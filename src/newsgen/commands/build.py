@@ -32,11 +32,12 @@ from newsgen.render import THEME_DIR, load_templates, make_environment, render_p
 from newsgen.render.env import RENDER_ERRORS, render_problem
 from newsgen.render.fingerprint import Keys
 from newsgen.render.markdown import MarkdownRenderer
-from newsgen.render.pages import Page, Plan, plan_all
+from newsgen.render.pages import Page, Pages, Plan
 from newsgen.render.parallel import no_full_collections, run_jobs
 from newsgen.render.photos import PhotoError, Photos, Prepared, prepare
 from newsgen.render.views import Views, derive
 from newsgen.search import index_articles
+from newsgen.site import Site, site_from, structure, structure_key, structure_row
 
 
 @dataclass
@@ -194,7 +195,7 @@ class _Build:
         checked = validate(self.site, self.output, self.base_url, drafts=self.drafts, future=self.future,
                            step=self.clock.step, cache=self.articles, listing=self.listing,
                            publishing=self.publishing, adjust=self._with_photos, config=self.config,
-                           derive=derive)
+                           derive=derive, model=self._model)
         if not checked.ok or checked.model is None:
             if self.stale is not None:
                 self.stale.close()
@@ -208,6 +209,25 @@ class _Build:
         self.clock.step("model", f"{len(self.model.posts)} published, {self.model.drafts} drafts, "
                                  f"{len(self.model.places)} places, {len(self.model.topics)} topics, "
                                  f"{len(self.model.tags)} tags")
+
+    def _model(self, chosen: list[Any], config: config_mod.Config) -> Site:
+        """The site model of the articles chosen. Its structure (:func:`newsgen.site.structure`) is kept in
+        the build state as a recorded query: under the digest of the rows it is computed from
+        (:func:`newsgen.site.structure_key`), and computed again only when that digest changed (an
+        article's file, date, slug, places, topics, tags or draft flag changed, one came or went, the
+        options chose others, or pypinyin's or newsgen's version changed). A body edited keeps it."""
+        rows = [structure_row(article) for article in chosen]
+        key = structure_key(rows)
+        kept = self.state.get("model") if self.incremental else None
+        if isinstance(kept, dict) and kept.get("key") == key:
+            try:
+                return site_from(chosen, config, kept["structure"])
+            except (KeyError, TypeError, ValueError, IndexError):   # not as written: computed again
+                pass
+        found = structure(rows)
+        if self.incremental:
+            self.state.put("model", {"key": key, "structure": found})
+        return site_from(chosen, config, found)
 
     def _with_photos(self, chosen: list[Any], config: config_mod.Config) -> tuple[list[Any], list[Diagnostic]]:
         """The photos of the articles built: resolved and inspected, their digests folded into the articles'."""
@@ -242,9 +262,8 @@ class _Build:
         self.static = sum(writer.copy_static(d, self._files_of(d)) for d in static_dirs(self.site))
         self.pages_plan = Plan(self.model, self.views, self.renderer, store=self.state if self.incremental else None,
                                meanwhile=lambda: load_templates(self.env))   # (what the render's workers inherit)
-        self.pages = list(plan_all(self.pages_plan))
-        for page in self.pages:
-            writer.claim(page.path)
+        self.pages = Pages(self.pages_plan)   # (an article's page made only when looked at)
+        writer.claim_pages(self.pages.paths)
         known = self.state.get("templates") if self.incremental else None
         self.keys = Keys(self.env, config=self.config, site_view=self.views.site_view, renderer=self.renderer.settings,
                          references=known if isinstance(known, dict) else None)
@@ -252,7 +271,7 @@ class _Build:
 
     def find_changes(self) -> None:
         """The pages the changes since the last build reach (see ``commands.delta``); all on a full build."""
-        self.changes = changes = find_changes(self.pages_plan, self.pages, self.keys, self.writer,
+        self.changes = changes = find_changes(self.pages_plan, self.pages.paths, self.keys, self.writer,
                                               self.manifest, self.state, self.key,
                                               search=self.search, incremental=self.incremental, stale=self.stale)
         self.clock.step("changes", f"{len(changes.todo)} pages reached by the changes" if changes.previous else
@@ -268,7 +287,7 @@ class _Build:
         todo: Sequence[int] = changes.todo
         entries: dict[str, Entry | None] = {}
         if changes.previous is not None:   # the others left in the output as they are
-            paths = [page.path for page in pages]
+            paths = pages.paths
             entries = dict(zip(paths, map(manifest.pages.get, paths), strict=True))
 
         def job(i: int) -> tuple[bool, Entry | None, str, str | tuple[tuple[str, str], ...]]:
@@ -382,7 +401,7 @@ class _Build:
                         not removed else "previous output removed" + (" in the background" * self.background_cleanup))
 
 
-def _verify(pages: Sequence[Page], env: Any, views: Views, out: Path, site: Path) -> tuple[str, ...]:
+def _verify(pages: Pages, env: Any, views: Views, out: Path, site: Path) -> tuple[str, ...]:
     """The pages whose file in ``out`` is not the page rendered now from its context, made afresh."""
     def check(i: int) -> str | None:
         page = pages[i]

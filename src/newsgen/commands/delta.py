@@ -32,7 +32,7 @@ from typing import Any
 from newsgen.cachefile import State
 from newsgen.output import Manifest, OutputWriter, StaleCheck
 from newsgen.render.fingerprint import Keys
-from newsgen.render.pages import Page, Plan
+from newsgen.render.pages import Plan
 from newsgen.render.views import ARTICLE_KINDS, digest
 from newsgen.site import Post
 
@@ -304,7 +304,7 @@ class Changes:
         record.save()
 
 
-def find_changes(plan: Plan, pages: Sequence[Page], keys: Keys, writer: OutputWriter, manifest: Manifest,
+def find_changes(plan: Plan, paths: Sequence[str], keys: Keys, writer: OutputWriter, manifest: Manifest,
                  state: State, key: str, *, search: bool, incremental: bool, stale: StaleCheck | None = None
                  ) -> Changes:
     """Which pages this build must look at. With the last build's record of the same shape and the output
@@ -315,7 +315,6 @@ def find_changes(plan: Plan, pages: Sequence[Page], keys: Keys, writer: OutputWr
     shape = hashlib.sha256(f"{keys.shape()}\0{search}\0{statics}".encode()).hexdigest()
     addresses = plan.addresses()
     files, sources = plan.files, plan.sources()
-    paths = [page.path for page in pages]
     previous = Record.load(state, key, shape) if incremental and writer.in_place else None
     if previous is not None and any(addresses.get(name, url) != url for name, url in previous.addresses.items()):
         previous = None   # a name under another URL: the pages linking to it are not known
@@ -344,7 +343,7 @@ def find_changes(plan: Plan, pages: Sequence[Page], keys: Keys, writer: OutputWr
     record.addresses, record.files, record.sources = addresses, list(files), sources
     for file, post in zip(files, plan.site.posts, strict=True):
         record.bucket(file)[file] = {"": [_structure(post), []]}
-    return Changes(record, record.number(paths)[0], None, range(len(pages)), stale=stale_pages)
+    return Changes(record, record.number(paths)[0], None, range(len(paths)), stale=stale_pages)
 
 
 def _structure(post: Post) -> str:

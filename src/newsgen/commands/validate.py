@@ -54,7 +54,8 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
              step: Callable[[str, str], None] | None = None, cache: ArticleCache | None = None,
              listing: Listing | None = None, publishing: bool = True,
              adjust: Adjust | None = None, config: config_mod.Config | None = None,
-             derive: Callable[[Any], Any] | None = None) -> Validated:
+             derive: Callable[[Any], Any] | None = None,
+             model: Callable[[list[Article], config_mod.Config], Site] = build_site) -> Validated:
     """Read and check ``site``. Drafts and articles dated after ``today`` (in the site's time zone)
     are left out of the model unless ``drafts`` / ``future``; ``step(name, message)`` times the steps.
     ``listing``: the article files as the caller just found them (see :func:`load_articles`), having
@@ -64,7 +65,8 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
     articles (and the configuration) the model is made of and gives them back as the model is to show
     them, with any problems (the build's photos: see :func:`newsgen.render.photos.prepare`). ``config``: the
     site's configuration as the caller has just read it (else it is read here). ``derive``: what the
-    caller derives of each body, made by the readers of a cold build (see :func:`newsgen.content.derived_by_reader`)."""
+    caller derives of each body, made by the readers of a cold build (see :func:`newsgen.content.derived_by_reader`).
+    ``model``: what makes the site model of the articles chosen (the build's keeps it between builds)."""
     step = step or (lambda _name, _message: None)
     diagnostics = Diagnostics()
     config_ok = True
@@ -108,7 +110,7 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
         if diagnostics.errors:
             return result
     try:
-        result.model = build_site(chosen, config)
+        result.model = model(chosen, config)
     except NewsgenError as exc:   # two articles with one URL
         diagnostics.extend(exc.diagnostics)
     return result

@@ -298,11 +298,13 @@ def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
     return context
 
 
-def plan_articles(plan: Plan) -> Iterator[Page]:
-    """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters."""
+def plan_articles(plan: Plan) -> Deferred:
+    """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters
+    (each page made when first asked for: see :class:`Deferred`)."""
     plan.neighbours = related(plan.site, cache=plan.store, meanwhile=plan.meanwhile)
-    for post in plan.site.posts:
-        yield Page(output_path(post.url), "article.html", functools.partial(_article_context, plan, post.index))
+    paths = [output_path(post.url) for post in plan.site.posts]
+    return Deferred(paths, lambda index: Page(paths[index], "article.html",
+                                              functools.partial(_article_context, plan, index)))
 
 
 def _article_context(plan: Plan, index: int) -> dict[str, Any]:
@@ -514,18 +516,63 @@ def plan_pages(site: Site, views: Views, renderer: MarkdownRenderer | None = Non
 
 def plan_all(plan: Plan, planners: Sequence[Planner] = PLANNERS) -> Iterator[Page]:
     """:func:`plan_pages` with a :class:`Plan` made by the caller (who may then resolve what pages recorded)."""
-    listed = plan.listed
-    listed.clear()
-    plan._pagers.clear()
-    plan._feeds.clear()
-    for planner in planners:
-        for page in planner(plan):
-            yield page
-            listed.append(page.path)
-    for kind in KINDS:
-        if kind.last:
-            yield from kind.plan(plan)
+    return iter(Pages(plan, planners))
 
 
-__all__ = ["FEED_SIZE", "KINDS", "PLANNERS", "Page", "PageKind", "Plan", "Planner", "output_path", "plan_all",
+@dataclass
+class Deferred:
+    """Pages a planner gives as their paths, each :class:`Page` made by ``page(position)`` only when
+    asked for: a rebuild looks at a few of 100,000 article pages, and need not make the others."""
+
+    paths: list[str]
+    page: Callable[[int], Page]
+
+    def __iter__(self) -> Iterator[Page]:
+        return map(self.page, range(len(self.paths)))
+
+
+class Pages(Sequence[Page]):
+    """Every page of a plan, in plan order (the planners', then the sitemaps and robots.txt): every
+    path at once (:attr:`paths`), each page as its planner made it, or, of the pages a planner
+    gave :class:`Deferred`, made when first asked for and kept."""
+
+    def __init__(self, plan: Plan, planners: Sequence[Planner] = PLANNERS) -> None:
+        plan.listed.clear()
+        plan._pagers.clear()
+        plan._feeds.clear()
+        self.paths: list[str] = []
+        self._pages: list[Page | None] = []
+        self._deferred: list[tuple[int, Deferred]] = []   # (the position of its first page, the pages)
+        for planner in planners:
+            self._add(planner(plan))
+        plan.listed.extend(self.paths)
+        for kind in KINDS:
+            if kind.last:
+                self._add(kind.plan(plan))
+
+    def _add(self, pages: Iterable[Page]) -> None:
+        if isinstance(pages, Deferred):
+            self._deferred.append((len(self.paths), pages))
+            self.paths.extend(pages.paths)
+            self._pages.extend([None] * len(pages.paths))
+            return
+        for page in pages:
+            self.paths.append(page.path)
+            self._pages.append(page)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, index: int) -> Page:  # type: ignore[override]
+        page = self._pages[index]
+        if page is None:
+            index = range(len(self))[index]
+            start, deferred = next((start, d) for start, d in self._deferred
+                                   if start <= index < start + len(d.paths))
+            page = self._pages[index] = deferred.page(index - start)
+        return page
+
+
+__all__ = ["FEED_SIZE", "KINDS", "PLANNERS", "Deferred", "Page", "PageKind", "Pages", "Plan", "Planner", "output_path",
+           "plan_all",
            "plan_pages", "render_page"]
