@@ -197,13 +197,19 @@ def paginate(items: Sequence[T], per_page: int, base: str) -> list[Pager[T]]:
 #: A row: (file, draft, date, slug, places, topics, tags), the article's file as POSIX text.
 Row = tuple[str, bool, "dt.date | dt.datetime", str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
-_ROW = attrgetter("draft", "date", "slug", "regions", "topics", "tags")
+#: the fields of a row after the file, as the article names them
+_FIELDS = ("draft", "date", "slug", "regions", "topics", "tags")
+
+
+def structure_rows(articles: Sequence[Article]) -> list[Row]:
+    """What the model takes of each article: its file, whether it is a draft, its date, slug, places,
+    topics and tags (:func:`structure` is given these rows, never the articles)."""
+    return list(zip(map(source_path, articles), *(map(attrgetter(name), articles) for name in _FIELDS), strict=True))
 
 
 def structure_row(article: Article) -> Row:
-    """What the model takes of an article: its file, whether it is a draft, its date, slug, places,
-    topics and tags (:func:`structure` is given these rows, never the articles)."""
-    return (source_path(article), *_ROW(article))  # type: ignore[return-value]
+    """One article's row (see :func:`structure_rows`)."""
+    return structure_rows([article])[0]
 
 
 def structure_key(rows: Sequence[Row]) -> str:
@@ -398,4 +404,4 @@ def site_from(articles: Sequence[Article], config: Config, found: Mapping[str, A
 def build_site(articles: Iterable[Article], config: Config) -> Site:
     """The archive's structure. Raises :class:`NewsgenError` when two articles share a URL."""
     articles = list(articles)
-    return site_from(articles, config, structure([structure_row(a) for a in articles]))
+    return site_from(articles, config, structure(structure_rows(articles)))

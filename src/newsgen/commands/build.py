@@ -37,7 +37,7 @@ from newsgen.render.parallel import no_full_collections, run_jobs
 from newsgen.render.photos import PhotoError, Photos, Prepared, prepare
 from newsgen.render.views import Views, derive
 from newsgen.search import index_articles
-from newsgen.site import Site, site_from, structure, structure_key, structure_row
+from newsgen.site import Site, site_from, structure, structure_key, structure_rows
 
 
 @dataclass
@@ -216,7 +216,7 @@ class _Build:
         (:func:`newsgen.site.structure_key`), and computed again only when that digest changed (an
         article's file, date, slug, places, topics, tags or draft flag changed, one came or went, the
         options chose others, or pypinyin's or newsgen's version changed). A body edited keeps it."""
-        rows = [structure_row(article) for article in chosen]
+        rows = structure_rows(chosen)
         key = structure_key(rows)
         kept = self.state.get("model") if self.incremental else None
         if isinstance(kept, dict) and kept.get("key") == key:
