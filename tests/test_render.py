@@ -15,7 +15,7 @@ from newsgen.content import Article
 from newsgen.render import THEME_DIR, make_environment, plan_pages, render_page
 from newsgen.render.chart import month_chart, month_span
 from newsgen.render.markdown import Body, MarkdownRenderer
-from newsgen.render.pages import Plan, plan_articles, plan_home, plan_not_found
+from newsgen.render.pages import Deferred, Plan, plan_articles, plan_home, plan_not_found
 from newsgen.render.views import Views, page_window
 from newsgen.site import build_site
 
@@ -138,7 +138,7 @@ def test_chart_escapes_its_label():
 def test_planners_each_plan_their_own_kind_of_page():
     site = build_site(ARTICLES, Config(per_page=2))
     plan = Plan(site, Views(site), MarkdownRenderer())
-    home = [p.path for p in plan_home(plan)]
+    home = [path for item in plan_home(plan) for path in (item.paths if isinstance(item, Deferred) else [item.path])]
     assert home == ["index.html", "page/1/index.html", "feed.xml"]      # 3 articles, 2 a page
     assert [p.path for p in plan_articles(plan)] == [f"{post.url}index.html" for post in site.posts]
     assert [p.path for p in plan_not_found(plan)] == ["404.html"]

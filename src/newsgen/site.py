@@ -162,6 +162,26 @@ def page_url(base: str, number: int, count: int) -> str:
     return base if number >= count else f"{base}page/{number}/"
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages a listing of ``total`` items has (one, empty, when it has none)."""
+    return max(1, -(-total // max(1, per_page)))
+
+
+def pager_of(items: Sequence[T], per_page: int, base: str, number: int) -> Pager[T]:
+    """Page ``number`` of the listing of ``items`` (see :func:`paginate`)."""
+    per_page = max(1, per_page)
+    total = len(items)
+    count = page_count(total, per_page)
+    if number == count:
+        chunk = tuple(items[:per_page])
+    else:   # oldest-first slice n, shown newest first
+        stop, start = total - (number - 1) * per_page, total - number * per_page
+        chunk = tuple(items[start:stop])
+    return Pager(number=number, count=count, items=chunk, url=page_url(base, number, count), first_url=base,
+                 previous_url=page_url(base, number + 1, count) if number < count else None,
+                 next_url=page_url(base, number - 1, count) if number > 1 else None)
+
+
 def paginate(items: Sequence[T], per_page: int, base: str) -> list[Pager[T]]:
     """Split ``items`` (newest first) into pages numbered from the oldest; the front page first.
 
@@ -169,20 +189,7 @@ def paginate(items: Sequence[T], per_page: int, base: str) -> list[Pager[T]]:
     newest ``per_page``; numbered pages ``1 … count - 1`` hold fixed slices of the oldest-first
     order (the newest slice is not a page of its own: the front page shows all of it).
     """
-    per_page = max(1, per_page)
-    total = len(items)
-    count = max(1, -(-total // per_page))
-    pages: list[Pager[T]] = []
-    for n in range(count, 0, -1):
-        if n == count:
-            chunk = tuple(items[:per_page])
-        else:   # oldest-first slice n, shown newest first
-            stop, start = total - (n - 1) * per_page, total - n * per_page
-            chunk = tuple(items[start:stop])
-        pages.append(Pager(number=n, count=count, items=chunk, url=page_url(base, n, count), first_url=base,
-                           previous_url=page_url(base, n + 1, count) if n < count else None,
-                           next_url=page_url(base, n - 1, count) if n > 1 else None))
-    return pages
+    return [pager_of(items, per_page, base, n) for n in range(page_count(len(items), per_page), 0, -1)]
 
 
 # --------------------------------------------------------------------------- building

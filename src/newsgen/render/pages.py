@@ -16,6 +16,7 @@ chart (only its front page shows those), so adding an article does not rewrite t
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 from collections import Counter
@@ -33,7 +34,7 @@ from newsgen.render.markdown import Body, MarkdownRenderer
 from newsgen.render.meta import ArticleMeta, article_meta
 from newsgen.render.related import related
 from newsgen.render.views import PageInfo, Views, digest, facet_year, rfc3339
-from newsgen.site import Pager, Place, Site, Term, Year, paginate
+from newsgen.site import Pager, Place, Site, Term, Year, page_count, page_url, pager_of
 
 
 @dataclass(slots=True, eq=False)
@@ -67,6 +68,18 @@ class Page:
         self._made = None
 
 
+@dataclass
+class Deferred:
+    """Pages a planner gives as their paths, each :class:`Page` made by ``page(position)`` only when
+    asked for: a rebuild looks at a few of 100,000 article pages, and need not make the others."""
+
+    paths: list[str]
+    page: Callable[[int], Page]
+
+    def __iter__(self) -> Iterator[Page]:
+        return map(self.page, range(len(self.paths)))
+
+
 def output_path(url: str) -> str:
     """``2025/08/x/`` -> ``2025/08/x/index.html``; ``''`` -> ``index.html``."""
     return f"{url}index.html"
@@ -97,7 +110,8 @@ class Plan:
     neighbours: Sequence[Sequence[int]] = ()
     #: every page's path, in plan order but the sitemap and robots.txt (set by :func:`plan_all`)
     listed: list[str] = field(default_factory=list)
-    _pagers: dict[str, Pager[int]] = field(default_factory=dict)   # every listing page, by URL
+    #: every listing page, by URL: the listing's items and URL, and its number (see :meth:`pager`)
+    _pagers: dict[str, tuple[Sequence[int], str, int]] = field(default_factory=dict)
     _feeds: dict[str, tuple[str, Sequence[int]]] = field(default_factory=dict)   # every feed, by its page's URL
 
     def __post_init__(self) -> None:
@@ -206,11 +220,22 @@ class Plan:
                                                                            for year in self.site.years)),
                                    lambda found: digest("\0".join(found)))
 
-    def paginate(self, items: Sequence[int], url: str) -> list[Pager[int]]:
-        """The pages of a listing, each kept by URL (so that what a page recorded of it can be resolved)."""
-        pagers = paginate(items, self.site.config.per_page, url)
-        self._pagers.update((pager.url, pager) for pager in pagers)
-        return pagers
+    def listing(self, items: Sequence[int], url: str, template: str,
+                context: Callable[[Pager[int]], Callable[[], Mapping[str, Any]]]) -> Deferred:
+        """The pages of the listing of ``items`` at ``url`` (see :func:`newsgen.site.paginate`), the
+        front page first, each made with ``context(pager)`` when asked for; each known by its URL (so
+        that what a page recorded of it can be resolved: :meth:`pager`)."""
+        count = page_count(len(items), self.site.config.per_page)
+        urls = [page_url(url, n, count) for n in range(count, 0, -1)]
+        self._pagers.update(zip(urls, zip([items] * count, [url] * count, range(count, 0, -1), strict=True),
+                                strict=True))
+        paths = [output_path(at) for at in urls]
+        return Deferred(paths, lambda j: Page(paths[j], template, context(self.pager(urls[j]))))
+
+    def pager(self, url: str) -> Pager[int]:
+        """The listing page at ``url`` (KeyError: there is none)."""
+        items, base, number = self._pagers[url]
+        return pager_of(items, self.site.config.per_page, base, number)
 
     def info(self, title: str, url: str, section: str, description: str = "", feed: str | None = None,
              feed_title: str = "") -> PageInfo:
@@ -260,7 +285,7 @@ _AGAIN: dict[str, Callable[[Plan, str, str], object]] = {
     "yearref": lambda plan, key, name: plan.views.year_ref(_year(plan, key)),
     "month": lambda plan, key, name: plan.views.month_shell(_year(plan, key), int(key.partition(":")[2])),
     "sitemap": lambda plan, key, name: plan.views.listing(name, _year(plan, key).posts),
-    "pager": lambda plan, key, name: plan.views.pager_shell(plan._pagers[key]),
+    "pager": lambda plan, key, name: plan.views.pager_shell(plan.pager(key)),
     "feed": lambda plan, key, name: plan.feeds.listed(plan._feeds[key][0], key, plan._feeds[key][1]),
     "count": lambda plan, key, name: plan.views.article_count(),
     "pages": lambda plan, key, name: plan.page_list(),
@@ -278,12 +303,12 @@ def numbered(title: str, number: int, count: int) -> str:
     return f"{title}（第 {number} 页）" if title else f"第 {number} 页"
 
 
-def plan_home(plan: Plan) -> Iterator[Page]:
+def plan_home(plan: Plan) -> Iterator[Page | Deferred]:
     """``/``, its numbered pages ``/page/N/`` and ``/feed.xml``."""
     site = plan.site
     title = site.config.title
-    for pager in plan.paginate(range(len(site.posts)), ""):
-        yield Page(output_path(pager.url), "home.html", functools.partial(_home_context, plan, pager))
+    yield plan.listing(range(len(site.posts)), "", "home.html", functools.partial(functools.partial, _home_context,
+                                                                                  plan))
     yield plan.feed_page(title, "", range(len(site.posts)))
 
 
@@ -322,16 +347,16 @@ def _article_context(plan: Plan, index: int) -> dict[str, Any]:
             "search": views.search_facets(index)}
 
 
-def plan_regions(plan: Plan) -> Iterator[Page]:
+def plan_regions(plan: Plan) -> Iterator[Page | Deferred]:
     """``/regions/`` (the tree) and every place, paginated, with its per-month chart and feed."""
     site, views = plan.site, plan.views
     yield Page(output_path("regions/"), "regions.html",
                lambda: {"page": plan.info("地区", "regions/", "regions"), "tree": views.tree()})
     for place in site.places.values():
         title = f"{place.name} · {site.config.title}"
-        for pager in plan.paginate(place.posts, place.url):
-            yield Page(output_path(pager.url), "region.html",
-                       functools.partial(_region_context, plan, place, pager, title))
+        yield plan.listing(place.posts, place.url, "region.html",
+                           lambda pager, place=place, title=title: functools.partial(_region_context, plan, place,
+                                                                                     pager, title))
         yield plan.feed_page(title, place.url, place.posts)
 
 
@@ -354,17 +379,18 @@ def _region_context(plan: Plan, place: Place, pager: Pager[int], title: str) -> 
             "pager": plan.views.pager(pager)}
 
 
-def _plan_terms(plan: Plan, kind: str, title: str, section: str, by_count: bool, feeds: bool) -> Iterator[Page]:
+def _plan_terms(plan: Plan, kind: str, title: str, section: str, by_count: bool, feeds: bool
+                ) -> Iterator[Page | Deferred]:
     site, views = plan.site, plan.views
     terms = site.topics if kind == "topics" else site.tags
     yield Page(output_path(f"{kind}/"), f"{kind}.html",
                lambda: {"page": plan.info(title, f"{kind}/", kind), "terms": views.term_links(kind, by_count)})
     for term in terms:
         term_feed = f"{title}：{term.name} · {site.config.title}"
-        for pager in plan.paginate(term.posts, term.url):
-            yield Page(output_path(pager.url), f"{section}.html",
-                       functools.partial(_term_context, plan, pager, f"{title}：{term.name}", section,
-                                         term.url if feeds else None, term_feed, term, kind))
+        yield plan.listing(term.posts, term.url, f"{section}.html",
+                           lambda pager, term=term, term_feed=term_feed: functools.partial(
+                               _term_context, plan, pager, f"{title}：{term.name}", section,
+                               term.url if feeds else None, term_feed, term, kind))
         if feeds:
             yield plan.feed_page(term_feed, term.url, term.posts)
 
@@ -378,12 +404,12 @@ def _term_context(plan: Plan, pager: Pager[int], title: str, section: str, feed:
             "pager": plan.views.pager(pager)}
 
 
-def plan_topics(plan: Plan) -> Iterator[Page]:
+def plan_topics(plan: Plan) -> Iterator[Page | Deferred]:
     """``/topics/`` and every topic, paginated, each with its feed."""
     return _plan_terms(plan, "topics", "专题", "topic", by_count=False, feeds=True)
 
 
-def plan_tags(plan: Plan) -> Iterator[Page]:
+def plan_tags(plan: Plan) -> Iterator[Page | Deferred]:
     """``/tags/`` (by count) and every tag, paginated; tags have no feeds."""
     return _plan_terms(plan, "tags", "标签", "tag", by_count=True, feeds=False)
 
@@ -468,7 +494,8 @@ def plan_robots(plan: Plan) -> Iterator[Page]:
     yield Page("robots.txt", "robots.txt", lambda: {"sitemap_url": plan.views.absolute("sitemap.xml")})
 
 
-Planner = Callable[[Plan], Iterable[Page]]
+#: a kind's planner: its pages, each as a :class:`Page` or in a block of pages made when asked for
+Planner = Callable[[Plan], Iterable[Page | Deferred] | Deferred]
 
 
 @dataclass(frozen=True)
@@ -519,18 +546,6 @@ def plan_all(plan: Plan, planners: Sequence[Planner] = PLANNERS) -> Iterator[Pag
     return iter(Pages(plan, planners))
 
 
-@dataclass
-class Deferred:
-    """Pages a planner gives as their paths, each :class:`Page` made by ``page(position)`` only when
-    asked for: a rebuild looks at a few of 100,000 article pages, and need not make the others."""
-
-    paths: list[str]
-    page: Callable[[int], Page]
-
-    def __iter__(self) -> Iterator[Page]:
-        return map(self.page, range(len(self.paths)))
-
-
 class Pages(Sequence[Page]):
     """Every page of a plan, in plan order (the planners', then the sitemaps and robots.txt): every
     path at once (:attr:`paths`), each page as its planner made it, or, of the pages a planner
@@ -542,7 +557,8 @@ class Pages(Sequence[Page]):
         plan._feeds.clear()
         self.paths: list[str] = []
         self._pages: list[Page | None] = []
-        self._deferred: list[tuple[int, Deferred]] = []   # (the position of its first page, the pages)
+        self._deferred: list[Deferred] = []
+        self._starts: list[int] = []   # the position of each one's first page
         for planner in planners:
             self._add(planner(plan))
         plan.listed.extend(self.paths)
@@ -550,15 +566,16 @@ class Pages(Sequence[Page]):
             if kind.last:
                 self._add(kind.plan(plan))
 
-    def _add(self, pages: Iterable[Page]) -> None:
-        if isinstance(pages, Deferred):
-            self._deferred.append((len(self.paths), pages))
-            self.paths.extend(pages.paths)
-            self._pages.extend([None] * len(pages.paths))
-            return
-        for page in pages:
-            self.paths.append(page.path)
-            self._pages.append(page)
+    def _add(self, pages: Iterable[Page | Deferred] | Deferred) -> None:
+        for item in (pages,) if isinstance(pages, Deferred) else pages:
+            if isinstance(item, Deferred):
+                self._starts.append(len(self.paths))
+                self._deferred.append(item)
+                self.paths.extend(item.paths)
+                self._pages.extend([None] * len(item.paths))
+            else:
+                self.paths.append(item.path)
+                self._pages.append(item)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -567,9 +584,8 @@ class Pages(Sequence[Page]):
         page = self._pages[index]
         if page is None:
             index = range(len(self))[index]
-            start, deferred = next((start, d) for start, d in self._deferred
-                                   if start <= index < start + len(d.paths))
-            page = self._pages[index] = deferred.page(index - start)
+            block = bisect.bisect_right(self._starts, index) - 1
+            page = self._pages[index] = self._deferred[block].page(index - self._starts[block])
         return page
 
 
