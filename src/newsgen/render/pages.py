@@ -3,8 +3,11 @@
 Each kind of page (home, article, region, topic, tag, archive, search, 404, sitemap, robots.txt) is
 one :class:`PageKind` in :data:`KINDS`: the planner that makes its pages, each with its template
 and the function that makes its context, side by side in this module, and the sections
-``newsgen check --links`` takes as the site's. :func:`plan_all` runs the planners in order (the
-sitemaps last: they list the pages before them). :func:`render_page` turns one page into text.
+``newsgen check --links`` takes as the site's. :class:`Pages` runs the planners in order (the
+sitemaps last: they list the pages before them): every page's path at once, and each page made
+when first asked for where its planner gave a :class:`Deferred` block (the articles' pages, the
+listings' pages), so that a rebuild that looks at a few pages of 150,000 makes only those.
+:func:`render_page` turns one page into text.
 
 A page is a pure function of its template and its context, and a context is made of views handed
 out by recording accessors (:class:`newsgen.render.views.Views`, and :class:`Plan`'s for bodies,
