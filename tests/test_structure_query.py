@@ -61,10 +61,14 @@ def site(tmp_path: Path) -> Path:
     return site
 
 
+#: the templates of the pages of a listing (made when looked at, as an article's page is)
+LISTINGS = ("home.html", "region.html", "topic.html", "tag.html")
+
+
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How often the structure is computed, and how many article pages are made."""
-    counts = {"structure": 0, "article pages": 0}
+    counts = {"structure": 0, "article pages": 0, "listing pages": 0}
     real_structure, real_page = build_mod.structure, pages_mod.Page
 
     def structure(rows):  # type: ignore[no-untyped-def]
@@ -73,6 +77,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
     def page(path, template, make):  # type: ignore[no-untyped-def]
         counts["article pages"] += template == "article.html"
+        counts["listing pages"] += template in LISTINGS
         return real_page(path, template, make)
 
     monkeypatch.setattr(build_mod, "structure", structure)
@@ -88,11 +93,15 @@ def test_the_structure_is_computed_again_exactly_when_a_row_changed(site: Path, 
     assert counted["structure"] == 1 and counted["article pages"] == first.articles   # cold: every page made
     change, structural = EDITS[name]
     change(site)
-    counted.update({"structure": 0, "article pages": 0})
+    counted.update(dict.fromkeys(counted, 0))
     again = build(site, out, search=False)
     assert counted["structure"] == (1 if structural else 0)
-    if name == "edit a body":   # the article pages made: the ones looked at, not every article's
+    if name == "edit a body":   # the article and listing pages made: the ones looked at, not every one
         assert 0 < counted["article pages"] < again.articles
+        listings = sum(1 for p in out.rglob("index.html") if p.relative_to(out).parts[0] in ("page", "regions",
+                                                                                           "topics", "tags"))
+        assert counted["listing pages"] + counted["article pages"] <= again.checked
+        assert counted["listing pages"] < listings
     build(site, tmp_path / "cold", search=False, incremental=False)
     assert files(out) == files(tmp_path / "cold")
 
@@ -104,7 +113,7 @@ def test_a_body_edit_keeps_the_structure_and_makes_only_the_pages_looked_at(site
     for n in range(3):   # one after another: each takes the structure the one before kept
         path = first_article(site)
         edit(path, "\n---\n", f"\n---\n\n第 {n} 次加的一句。\n")
-        counted.update({"structure": 0, "article pages": 0})
+        counted.update(dict.fromkeys(counted, 0))
         again = build(site, out, search=False, verify=n == 2)
         assert counted["structure"] == 0
         assert again.differs == ()
@@ -123,7 +132,7 @@ def test_a_structure_kept_but_not_as_written_is_computed_again(site: Path, tmp_p
     state.put("model", kept)
     assert state.commit()
     CHANGES["edit a body"](site)
-    counted.update({"structure": 0, "article pages": 0})
+    counted.update(dict.fromkeys(counted, 0))
     build(site, out, search=False)
     assert counted["structure"] == 1
     build(site, tmp_path / "cold", search=False, incremental=False)
