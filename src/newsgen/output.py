@@ -79,13 +79,13 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from newsgen.errors import Diagnostic, Location, NewsgenError
 
@@ -661,40 +661,61 @@ class Manifest:
 
     def stale(self, output: Path) -> set[str]:
         """The files it lists that are not in ``output`` as written (edited by hand, lost, replaced by a link)."""
-        base = str(output)
-        found = set()
-        for path, entry in self.pages.items():
-            try:
-                if not entry.on_disk(os.lstat(os.path.join(base, path))):
-                    found.add(path)
-            except OSError:
-                found.add(path)
-        return found
+        return _stale(self.pages, output)
 
     def stale_ahead(self, output: Path) -> StaleCheck:
-        """:meth:`stale`, started now on another core (a forked process), for the build to collect
-        when it needs it (150,000 ``stat`` calls at 100,000 articles), while this process walks the
-        inputs. (Not a thread: a thread waiting on each ``stat`` for the lock a busy build holds took
-        ten times longer.)"""
-        return StaleCheck(self, output)
+        """:meth:`stale`, started now on another core (see :class:`StaleCheck`)."""
+        return StaleCheck(self.state, output)
 
     @classmethod
     def load(cls, value: Any) -> Manifest:
         """The manifest a build kept (:meth:`state`); empty when ``value`` is not one."""
-        try:
-            pages = value["pages"]
-            if set(map(len, pages.values())) - {4}:
-                return cls()
-            # (made in C, not by Entry(*row): 60,000 rows at 10,000 articles)
-            return cls(dict(zip(pages, map(tuple.__new__, repeat(Entry), pages.values()), strict=True)),
-                       str(value["inputs"]), dict(value["summary"]))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return cls()
+        rows, inputs, summary = _rows(value)
+        # (made in C, not by Entry(*row): 60,000 rows at 10,000 articles)
+        return cls(dict(zip(rows, map(tuple.__new__, repeat(Entry), rows.values()), strict=True)), inputs, summary)
 
     def state(self) -> dict[str, Any]:
         """The manifest as the build state keeps it."""
         return {"inputs": self.inputs, "summary": self.summary,
                 "pages": dict(zip(self.pages, map(list, self.pages.values()), strict=True))}
+
+
+def _rows(value: Any) -> tuple[dict[str, list], str, dict]:
+    """A kept manifest's rows (path -> fingerprint, size, mtime, inode), inputs digest and summary;
+    empty when ``value`` is not one (see :meth:`Manifest.state`)."""
+    try:
+        rows = value["pages"]
+        if isinstance(rows, dict) and not set(map(len, rows.values())) - {4}:
+            return rows, str(value["inputs"]), dict(value["summary"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass
+    return {}, "", {}
+
+
+def _stale(rows: dict[str, Any], output: Path) -> set[str]:
+    """The paths of ``rows`` (path -> an :class:`Entry`, or a kept row) whose file is not in ``output``
+    as written (its size, mtime and inode, not through a link: :meth:`Entry.on_disk`, on either)."""
+    base, fd = str(output), None
+    if os.stat in os.supports_dir_fd:   # each path looked up from the output's folder, not from /
+        try:
+            fd = os.open(base, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            return set(rows)
+    prefix = "" if fd is not None else base + os.sep
+    found = set()
+    try:
+        for path, row in rows.items():
+            try:
+                st = os.stat(prefix + path, dir_fd=fd, follow_symlinks=False)
+            except OSError:
+                found.add(path)
+                continue
+            if st.st_size != row[1] or st.st_mtime_ns != row[2] or st.st_ino != row[3]:
+                found.add(path)
+    finally:
+        if fd is not None:
+            os.close(fd)
+    return found
 
 
 #: How many times this process deleted files a killed build had added to an output (:func:`_recover`):
@@ -739,17 +760,22 @@ def lock_path(output: Path) -> Path:
 
 
 class StaleCheck:
-    """:meth:`Manifest.stale` running in a forked child, which sends the stale paths back through a
-    pipe. Where there is no ``fork`` (or threads run, which a fork must not copy), or it fails, the
-    check is made in this process when asked for. :meth:`close` reaps the child of a build that
-    stopped without asking."""
+    """:meth:`Manifest.stale` made in a forked child while this process walks the inputs (150,000
+    ``lstat`` calls at 100,000 articles; not a thread: a thread waiting on each ``stat`` for the lock a
+    busy build holds took ten times longer). The child gets the manifest as the build state keeps it
+    from ``read`` itself, and sends first its inputs digest and summary (:meth:`last`), then the stale
+    paths (:meth:`result`): a build that finds nothing changed never decodes the manifest in this
+    process. Where there is no ``fork`` (or threads run, which a fork must not copy), or it fails,
+    all is found here when asked for. :meth:`close` reaps the child of a build that stopped without
+    asking."""
 
-    def __init__(self, manifest: Manifest, output: Path) -> None:
-        self._manifest, self._output = manifest, output
+    def __init__(self, read: Callable[[], Any], output: Path) -> None:
+        self._read, self._output = read, output
+        self._manifest: Manifest | None = None
+        self._last: tuple[str, dict] | None = None
         self._found: set[str] | None = None
         self._undone = _undone[0]
         self._pid = 0
-        self._pipe = -1
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return
         read_end, write_end = os.pipe()
@@ -762,37 +788,58 @@ class StaleCheck:
         if pid == 0:   # the child: check, send, and end without running anything of the parent's
             try:
                 os.close(read_end)
-                found = "\0".join(sorted(manifest.stale(output))).encode()
                 with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(b"stale\n" + found)
+                    rows, inputs, summary = _rows(read())
+                    pipe.write(json.dumps([inputs, summary]).encode() + b"\n")
+                    pipe.flush()
+                    pipe.write(b"stale\n" + "\0".join(_stale(rows, output)).encode())
             finally:
                 os._exit(0)
         os.close(write_end)
-        self._pid, self._pipe = pid, read_end
+        self._pid, self._pipe = pid, os.fdopen(read_end, "rb")
         # a build that stops without asking (an error) leaves no zombie behind, even in `serve`
-        self._reaper = weakref.finalize(self, StaleCheck._end, pid, read_end)
+        self._reaper = weakref.finalize(self, StaleCheck._end, pid, self._pipe)
+
+    def last(self) -> tuple[str, dict]:
+        """The manifest's inputs digest and summary (see :class:`Manifest`)."""
+        if self._last is None and self._pid:
+            try:
+                sent = json.loads(self._pipe.readline())
+            except ValueError:
+                sent = None
+            if isinstance(sent, list) and len(sent) == 2 and isinstance(sent[0], str) and isinstance(sent[1], dict):
+                self._last = sent[0], sent[1]
+        if self._last is None:   # no child, or it failed: from the manifest here
+            self._last = self.manifest().inputs, self.manifest().summary
+        return self._last
+
+    def manifest(self) -> Manifest:
+        """The manifest, decoded in this process."""
+        if self._manifest is None:
+            self._manifest = Manifest.load(self._read())
+        return self._manifest
 
     def result(self) -> set[str]:
-        """The stale pages (see :meth:`Manifest.stale`); found once, however often asked (but again
-        after a killed build's files were deleted from the output meanwhile)."""
+        """The stale pages; found once, however often asked (but again after a killed build's files
+        were deleted from the output meanwhile)."""
         if self._undone != _undone[0]:
             self.close()
-            self._undone, self._found = _undone[0], self._manifest.stale(self._output)
-        if self._found is not None:
-            return self._found
-        self._found = self._result()
+            self._undone, self._found = _undone[0], self.manifest().stale(self._output)
+        if self._found is None:
+            self._found = self._result()
         return self._found
 
     def _result(self) -> set[str]:
         raw = b""
         if self._pid:
+            self.last()   # (the line before the paths)
             self._reaper.detach()
-            with os.fdopen(self._pipe, "rb") as pipe:
-                raw = pipe.read()
-            StaleCheck._end(self._pid, -1)
+            with self._pipe:
+                raw = self._pipe.read()
+            StaleCheck._end(self._pid, None)
             self._pid = 0
         if not raw.startswith(b"stale\n"):   # no child, or it failed: check here
-            return self._manifest.stale(self._output)
+            return self.manifest().stale(self._output)
         found = raw[len(b"stale\n"):]
         return set(found.decode().split("\0")) if found else set()
 
@@ -803,9 +850,9 @@ class StaleCheck:
             self._pid = 0
 
     @staticmethod
-    def _end(pid: int, pipe: int) -> None:
-        if pipe >= 0:
-            os.close(pipe)
+    def _end(pid: int, pipe: BinaryIO | None) -> None:
+        if pipe is not None:
+            pipe.close()
         try:
             os.waitpid(pid, 0)
         except ChildProcessError:
