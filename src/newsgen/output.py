@@ -582,7 +582,10 @@ def _on_disk(path: str, entry: Entry) -> bool:
 def _unlink_in(root: str, path: str) -> None:
     """Delete the file ``root/path`` (a link there: the link) and the folders it leaves empty; nothing
     when it is not there, or is a folder, or one of its folders is not a real one (a symbolic link
-    out of ``root``: nothing is deleted through it)."""
+    out of ``root``: nothing is deleted through it), or ``path`` leads out of ``root`` (a manifest in a
+    build state someone edited)."""
+    if _SAFE_PATH.fullmatch(path) is None:
+        return
     parts = path.split("/")
     try:
         if not all(stat.S_ISDIR(os.lstat(os.path.join(root, *parts[:n])).st_mode) for n in range(1, len(parts))):

@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import orjson
 
-from newsgen import __version__, cachefile, text
+from newsgen import __version__, cachefile
 from newsgen import config as config_mod
 from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
@@ -39,11 +39,12 @@ def _import_the_rest() -> None:
     """Import what a build needs once it has more to do than find that nothing changed: Jinja2, the
     model, the pages, the search index (about 0.15 s a build that ends there does not spend). Once,
     so that a name a test has set on this module stays as it set it."""
-    global _rest_imported, Looked, find_changes, names_digest, pack_reads, validate, load_templates, \
+    global _rest_imported, text, Looked, find_changes, names_digest, pack_reads, validate, load_templates, \
         make_environment, render_page, static_dirs, RENDER_ERRORS, render_problem, Keys, MarkdownRenderer, Page, \
         Plan, plan_all, PhotoError, Photos, Prepared, prepare, Views, derive, index_articles
     if _rest_imported:
         return
+    from newsgen import text
     from newsgen.commands.delta import Looked, find_changes, names_digest, pack_reads
     from newsgen.commands.validate import validate
     from newsgen.render.env import RENDER_ERRORS, load_templates, make_environment, render_problem, static_dirs
