@@ -74,7 +74,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -663,9 +663,10 @@ def _rows(value: Any) -> tuple[dict[str, list], str, dict]:
     return {}, "", {}
 
 
-def _stale(rows: dict[str, Any], output: Path) -> set[str]:
-    """The paths of ``rows`` (path -> an :class:`Entry`, or a kept row) whose file is not in ``output``
-    as written (its size, mtime and inode, not through a link: :meth:`Entry.on_disk`, on either)."""
+def _stale(rows: dict[str, Any], output: Path, start: int = 0, stop: int | None = None) -> set[str]:
+    """The paths of ``rows`` (path -> an :class:`Entry`, or a kept row; those from ``start`` to ``stop``)
+    whose file is not in ``output`` as written (its size, mtime and inode, not through a link: as
+    :meth:`Entry.on_disk`)."""
     base, fd = str(output), None
     if os.stat in os.supports_dir_fd:   # each path looked up from the output's folder, not from /
         try:
@@ -675,7 +676,7 @@ def _stale(rows: dict[str, Any], output: Path) -> set[str]:
     prefix = "" if fd is not None else base + os.sep
     found = set()
     try:
-        for path, row in rows.items():
+        for path, row in islice(rows.items(), start, stop):
             try:
                 st = os.stat(prefix + path, dir_fd=fd, follow_symlinks=False)
             except OSError:
@@ -687,6 +688,54 @@ def _stale(rows: dict[str, Any], output: Path) -> set[str]:
         if fd is not None:
             os.close(fd)
     return found
+
+
+def _stale_on_two_cores(rows: dict[str, Any], output: Path) -> set[str]:
+    """:func:`_stale`, half of the rows in a process forked for them: the build's process walking the
+    inputs takes one core only until it is done."""
+    half = len(rows) // 2
+    forked = _fork(lambda pipe: _send_stale(pipe, _stale(rows, output, half)))
+    found = _stale(rows, output, 0, half if forked is not None else None)
+    if forked is not None:
+        pid, pipe = forked
+        with pipe:
+            other = _read_stale(pipe.read())
+        os.waitpid(pid, 0)
+        found |= other if other is not None else _stale(rows, output, half)
+    return found
+
+
+def _fork(send: Callable[[BinaryIO], None]) -> tuple[int, BinaryIO] | None:
+    """A forked child that writes into a pipe what ``send`` writes, and ends (running nothing else of
+    this process): its pid and the pipe's reading end. None where there is no ``fork``, or threads run
+    (which a fork must not copy), or it fails."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                send(pipe)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    return pid, os.fdopen(read_end, "rb")
+
+
+def _send_stale(pipe: BinaryIO, paths: set[str]) -> None:
+    pipe.write(b"stale\n" + "\0".join(paths).encode())
+
+
+def _read_stale(raw: bytes) -> set[str] | None:
+    """The paths :func:`_send_stale` sent; None when it did not end (its process failed)."""
+    return set(raw[len(b"stale\n"):].decode().split("\0")) - {""} if raw.startswith(b"stale\n") else None
 
 
 #: How many times this process deleted files a killed build had added to an output (:func:`_recover`):
@@ -740,7 +789,7 @@ class StaleCheck:
     paths (:meth:`result`): a build that finds nothing changed never decodes the manifest in this
     process. Where there is no ``fork`` (or threads run, which a fork must not copy), or it fails,
     all is found here when asked for. :meth:`close` reaps the child of a build that stopped without
-    asking."""
+    asking. (The child checks half the pages in a child of its own: see :func:`_stale_on_two_cores`.)"""
 
     def __init__(self, read: Callable[[], Any], output: Path) -> None:
         self._read, self._output = read, output
@@ -749,29 +798,18 @@ class StaleCheck:
         self._found: set[str] | None = None
         self._undone = _undone[0]
         self._pid = 0
-        if not hasattr(os, "fork") or threading.active_count() > 1:
-            return
-        read_end, write_end = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_end)
-            os.close(write_end)
-            return
-        if pid == 0:   # the child: check, send, and end without running anything of the parent's
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as pipe:
-                    rows, inputs, summary = _rows(read())
-                    pipe.write(json.dumps([inputs, summary]).encode() + b"\n")
-                    pipe.flush()
-                    pipe.write(b"stale\n" + "\0".join(_stale(rows, output)).encode())
-            finally:
-                os._exit(0)
-        os.close(write_end)
-        self._pid, self._pipe = pid, os.fdopen(read_end, "rb")
-        # a build that stops without asking (an error) leaves no zombie behind, even in `serve`
-        self._reaper = weakref.finalize(self, StaleCheck._end, pid, self._pipe)
+        forked = _fork(self._send)
+        if forked is not None:
+            self._pid, self._pipe = forked
+            # a build that stops without asking (an error) leaves no zombie behind, even in `serve`
+            self._reaper = weakref.finalize(self, StaleCheck._end, *forked)
+
+    def _send(self, pipe: BinaryIO) -> None:
+        """(In the child.) The manifest's digest and summary, then its stale pages."""
+        rows, inputs, summary = _rows(self._read())
+        pipe.write(json.dumps([inputs, summary]).encode() + b"\n")
+        pipe.flush()
+        _send_stale(pipe, _stale_on_two_cores(rows, self._output))
 
     def last(self) -> tuple[str, dict]:
         """The manifest's inputs digest and summary (see :class:`Manifest`)."""
@@ -807,9 +845,8 @@ class StaleCheck:
                     raw = self._pipe.read()
                 StaleCheck._end(self._pid, None)
                 self._pid = 0
-            if raw.startswith(b"stale\n"):
-                self._found = set(raw[len(b"stale\n"):].decode().split("\0")) - {""}
-            else:   # no child, or it failed: checked here
+            self._found = _read_stale(raw)
+            if self._found is None:   # no child, or it failed: checked here
                 self._found = self.manifest().stale(self._output)
         return self._found
 
