@@ -394,14 +394,8 @@ class OutputWriter:
 
     # -- finishing
     def commit(self) -> None:
-        """Put this build's files in place. Call :meth:`remove_previous` after.
-
-        In place: the staged files are moved over the output's, and the files the last manifest lists
-        and this build did not claim are deleted (see the module's docstring). Else the temporary
-        directory is swapped with the output: in one atomic step where the system can (Linux), else
-        the previous output is renamed aside first, and put back by the next build (:func:`_recover`)
-        if this one is killed between the two renames.
-        """
+        """Put this build's files in place, as the module's docstring says: the staged files moved into
+        the output, or the new tree swapped with it. Call :meth:`remove_previous` after."""
         if self.in_place:
             self._commit_in_place()
             return
@@ -784,12 +778,11 @@ def lock_path(output: Path) -> Path:
 class StaleCheck:
     """:meth:`Manifest.stale` made in a forked child while this process walks the inputs (150,000
     ``lstat`` calls at 100,000 articles; a thread waiting on each for the lock a busy build holds is
-    ten times slower). The child gets the manifest as the build state keeps it
-    from ``read`` itself, and sends first its inputs digest and summary (:meth:`last`), then the stale
-    paths (:meth:`result`): a build that finds nothing changed never decodes the manifest in this
-    process. Where there is no ``fork`` (or threads run, which a fork must not copy), or it fails,
-    all is found here when asked for. :meth:`close` reaps the child of a build that stopped without
-    asking. (The child checks half the pages in a child of its own: see :func:`_stale_on_two_cores`.)"""
+    ten times slower). The child reads the manifest (as the build state keeps it) from ``read`` itself
+    and sends first its inputs digest and summary (:meth:`last`), then the stale paths (:meth:`result`):
+    a build that finds nothing changed never decodes the manifest in this process. Without a child
+    (see :func:`_fork`) all is found here when asked for. :meth:`close` reaps the child of a build
+    that stopped without asking."""
 
     def __init__(self, read: Callable[[], Any], output: Path) -> None:
         self._read, self._output = read, output
@@ -815,11 +808,10 @@ class StaleCheck:
         """The manifest's inputs digest and summary (see :class:`Manifest`)."""
         if self._last is None and self._pid:
             try:
-                sent = json.loads(self._pipe.readline())
-            except ValueError:
-                sent = None
-            if isinstance(sent, list) and len(sent) == 2 and isinstance(sent[0], str) and isinstance(sent[1], dict):
-                self._last = sent[0], sent[1]
+                inputs, summary = json.loads(self._pipe.readline())   # (as _rows gave them)
+                self._last = inputs, summary
+            except ValueError:   # the child ended before it said
+                pass
         if self._last is None:   # no child, or it failed: from the manifest here
             self._last = self.manifest().inputs, self.manifest().summary
         return self._last

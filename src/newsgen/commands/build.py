@@ -574,11 +574,11 @@ def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: s
         return None
 
     def listing() -> Listing:
-        (names, identities), (photos, photo_ids) = found[0], found[2]   # (where a photo may be: photos.resolve)
-        files = [(path, list(i)) for path, i in zip(names, identities, strict=True) if path.endswith(".md")]
-        others = {path: list(i) for path, i in zip(names, identities, strict=True) if not path.endswith(".md")}
-        others.update((path, list(i)) for path, i in zip(photos, photo_ids, strict=True))
-        walked = {str(folder[1]): names for folder, (names, _) in zip(folders[1:], found[1:], strict=True)}
+        (paths, ids), (statics, static_ids) = found[0], found[2]   # (where a photo may be: photos.resolve)
+        files = [(path, list(i)) for path, i in zip(paths, ids, strict=True) if path.endswith(".md")]
+        others = {path: list(i) for path, i in zip(paths, ids, strict=True) if not path.endswith(".md")}
+        others.update((path, list(i)) for path, i in zip(statics, static_ids, strict=True))
+        walked = {str(where[1]): files_of for where, (files_of, _) in zip(folders[1:], found[1:], strict=True)}
         return Listing(articles, tuple(files), others, walked)
 
     return h.hexdigest(), listing
