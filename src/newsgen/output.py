@@ -74,7 +74,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -657,10 +657,9 @@ def _rows(value: Any) -> tuple[dict[str, list], str, dict]:
     return {}, "", {}
 
 
-def _stale(rows: dict[str, Any], output: Path, start: int = 0, stop: int | None = None) -> set[str]:
-    """The paths of ``rows`` (path -> an :class:`Entry`, or a kept row; those from ``start`` to ``stop``)
-    whose file is not in ``output`` as written (its size, mtime and inode, not through a link: as
-    :meth:`Entry.on_disk`)."""
+def _stale(rows: dict[str, Any], output: Path) -> set[str]:
+    """The paths of ``rows`` (path -> an :class:`Entry`, or a kept row) whose file is not in ``output``
+    as written (its size, mtime and inode, not through a link: as :meth:`Entry.on_disk`)."""
     base, fd = str(output), None
     if os.stat in os.supports_dir_fd:   # each path looked up from the output's folder, not from /
         try:
@@ -670,7 +669,7 @@ def _stale(rows: dict[str, Any], output: Path, start: int = 0, stop: int | None 
     prefix = "" if fd is not None else base + os.sep
     found = set()
     try:
-        for path, row in islice(rows.items(), start, stop):
+        for path, row in rows.items():
             try:
                 st = os.stat(prefix + path, dir_fd=fd, follow_symlinks=False)
             except OSError:
@@ -681,21 +680,6 @@ def _stale(rows: dict[str, Any], output: Path, start: int = 0, stop: int | None 
     finally:
         if fd is not None:
             os.close(fd)
-    return found
-
-
-def _stale_on_two_cores(rows: dict[str, Any], output: Path) -> set[str]:
-    """:func:`_stale`, half of the rows in a process forked for them: the build's process walking the
-    inputs takes one core only until it is done."""
-    half = len(rows) // 2
-    forked = _fork(lambda pipe: _send_stale(pipe, _stale(rows, output, half)))
-    found = _stale(rows, output, 0, half if forked is not None else None)
-    if forked is not None:
-        pid, pipe = forked
-        with pipe:
-            other = _read_stale(pipe.read())
-        os.waitpid(pid, 0)
-        found |= other if other is not None else _stale(rows, output, half)
     return found
 
 
@@ -721,15 +705,6 @@ def _fork(send: Callable[[BinaryIO], None]) -> tuple[int, BinaryIO] | None:
             os._exit(0)
     os.close(write_end)
     return pid, os.fdopen(read_end, "rb")
-
-
-def _send_stale(pipe: BinaryIO, paths: set[str]) -> None:
-    pipe.write(b"stale\n" + "\0".join(paths).encode())
-
-
-def _read_stale(raw: bytes) -> set[str] | None:
-    """The paths :func:`_send_stale` sent; None when it did not end (its process failed)."""
-    return set(raw[len(b"stale\n"):].decode().split("\0")) - {""} if raw.startswith(b"stale\n") else None
 
 
 #: How many times this process deleted files a killed build had added to an output (:func:`_recover`):
@@ -802,7 +777,7 @@ class StaleCheck:
         rows, inputs, summary = _rows(self._read())
         pipe.write(json.dumps([inputs, summary]).encode() + b"\n")
         pipe.flush()
-        _send_stale(pipe, _stale_on_two_cores(rows, self._output))
+        pipe.write(b"stale\n" + "\0".join(_stale(rows, self._output)).encode())
 
     def last(self) -> tuple[str, dict]:
         """The manifest's inputs digest and summary (see :class:`Manifest`)."""
@@ -837,8 +812,9 @@ class StaleCheck:
                     raw = self._pipe.read()
                 StaleCheck._end(self._pid, None)
                 self._pid = 0
-            self._found = _read_stale(raw)
-            if self._found is None:   # no child, or it failed: checked here
+            if raw.startswith(b"stale\n"):
+                self._found = set(raw[len(b"stale\n"):].decode().split("\0")) - {""}
+            else:   # no child, or it failed: checked here
                 self._found = self.manifest().stale(self._output)
         return self._found
 
