@@ -683,30 +683,6 @@ def _stale(rows: dict[str, Any], output: Path) -> set[str]:
     return found
 
 
-def _fork(send: Callable[[BinaryIO], None]) -> tuple[int, BinaryIO] | None:
-    """A forked child that writes into a pipe what ``send`` writes, and ends (running nothing else of
-    this process): its pid and the pipe's reading end. None where there is no ``fork``, or threads run
-    (which a fork must not copy), or it fails."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return None
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid == 0:
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                send(pipe)
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    return pid, os.fdopen(read_end, "rb")
-
-
 #: How many times this process deleted files a killed build had added to an output (:func:`_recover`):
 #: a :class:`StaleCheck` begun before looks again, its child may have seen them.
 _undone = [0]
@@ -755,9 +731,9 @@ class StaleCheck:
     ``lstat`` calls at 100,000 articles; a thread waiting on each for the lock a busy build holds is
     ten times slower). The child reads the manifest (as the build state keeps it) from ``read`` itself
     and sends first its inputs digest and summary (:meth:`last`), then the stale paths (:meth:`result`):
-    a build that finds nothing changed never decodes the manifest in this process. Without a child
-    (see :func:`_fork`) all is found here when asked for. :meth:`close` reaps the child of a build
-    that stopped without asking."""
+    a build that finds nothing changed never decodes the manifest in this process. Where there is no
+    ``fork`` (or threads run, which a fork must not copy), or it fails, all is found here when asked
+    for. :meth:`close` reaps the child of a build that stopped without asking."""
 
     def __init__(self, read: Callable[[], Any], output: Path) -> None:
         self._read, self._output = read, output
@@ -766,18 +742,29 @@ class StaleCheck:
         self._found: set[str] | None = None
         self._undone = _undone[0]
         self._pid = 0
-        forked = _fork(self._send)
-        if forked is not None:
-            self._pid, self._pipe = forked
-            # a build that stops without asking (an error) leaves no zombie behind, even in `serve`
-            self._reaper = weakref.finalize(self, StaleCheck._end, *forked)
-
-    def _send(self, pipe: BinaryIO) -> None:
-        """(In the child.) The manifest's digest and summary, then its stale pages."""
-        rows, inputs, summary = _rows(self._read())
-        pipe.write(json.dumps([inputs, summary]).encode() + b"\n")
-        pipe.flush()
-        pipe.write(b"stale\n" + "\0".join(_stale(rows, self._output)).encode())
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:   # the child: check, send, and end without running anything of the parent's
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as pipe:
+                    rows, inputs, summary = _rows(read())
+                    pipe.write(json.dumps([inputs, summary]).encode() + b"\n")
+                    pipe.flush()
+                    pipe.write(b"stale\n" + "\0".join(_stale(rows, output)).encode())
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self._pid, self._pipe = pid, os.fdopen(read_end, "rb")
+        # a build that stops without asking (an error) leaves no zombie behind, even in `serve`
+        self._reaper = weakref.finalize(self, StaleCheck._end, pid, self._pipe)
 
     def last(self) -> tuple[str, dict]:
         """The manifest's inputs digest and summary (see :class:`Manifest`)."""
