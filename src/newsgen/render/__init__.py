@@ -19,6 +19,7 @@ __all__ = ["THEME_DIR", "Page", "load_templates", "make_environment", "plan_page
 
 
 def __getattr__(name: str) -> Any:
+    """The environment's and the pages' names, imported when first asked for."""
     if name in ("load_templates", "make_environment", "static_dirs"):
         from newsgen.render import env
         return getattr(env, name)
