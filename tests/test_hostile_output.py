@@ -400,3 +400,28 @@ def test_a_page_is_claimed_where_it_stays_inside_the_output(tmp_path: Path, path
         else:
             writer.claim(path)
             assert path in writer.claimed_paths()
+
+
+@pytest.mark.parametrize("path", ["../victim.txt", "/tmp/victim.txt", "2025/../../victim.txt"])
+def test_a_manifest_naming_a_file_outside_the_output_deletes_nothing_there(tmp_path: Path, path: str):
+    """The update in place deletes the files the last manifest lists and this build did not make: a
+    build state someone edited (a hostile cache) must not name a file outside the output into it."""
+    from newsgen.cachefile import State
+    from newsgen.output import CACHE_DIR
+
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("不是 newsgen 的\n", encoding="utf-8")
+    state = State(site / CACHE_DIR)
+    key = state.output(out)
+    manifest = state.get(key)
+    target = str(victim) if path.startswith("/") else path
+    st = victim.stat()
+    manifest["pages"][target] = ["x", st.st_size, st.st_mtime_ns, st.st_ino]
+    state.put(key, manifest)
+    assert state.commit()
+    add_article(site, 7)   # a change: the output is updated in place
+    build(site, out, search=False)
+    assert victim.read_text(encoding="utf-8") == "不是 newsgen 的\n"

@@ -283,6 +283,27 @@ def test_a_damaged_bundle_in_the_output_is_made_again(site: Path, tmp_path: Path
     assert index_files(out) == whole
 
 
+@pytest.mark.parametrize("damaged", ["kept", "patched"])
+def test_a_damaged_key_file_met_while_a_year_is_patched_gives_the_cold_index(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damaged: str):
+    """A body edit patches its year's bundle (written before the key files are looked at); a key file
+    of the last build then found not as written, one the patch would keep or one it would patch, makes
+    every key file again from the articles: each written once, the index a cold build's."""
+    monkeypatch.setattr("newsgen.search.KEY_FILE_BYTES", 200)   # many key files
+    out = tmp_path / "out"
+    build(site, out)
+    count = listing(out)["keys"]
+    sentence = "新增一段关于早稻收购的文字"
+    article = site / "articles/2025/08/dangjian-julian-chengshi.md"
+    article.write_text(article.read_text(encoding="utf-8") + f"\n{sentence}。\n", encoding="utf-8")
+    touched = sorted({key_file(key, count) for key in keys(sentence, False)})
+    n = touched[0] if damaged == "patched" else min(set(range(count)) - set(touched))
+    (out / SEARCH_DIR / KEYS_DIR / f"{n}.json").write_text("{}\n", encoding="utf-8")
+    assert build(site, out).indexed == ("2025",)
+    assert 3 in lookup(out, "2025", "早稻")[2]
+    assert index_files(out) == index_files(build(site, tmp_path / "cold", incremental=False).output)
+
+
 def test_a_body_edit_carries_the_unchanged_index_files_over_without_looking_at_each(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """With the output updated in place, an index file the last build wrote and the output holds as

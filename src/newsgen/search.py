@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from newsgen.errors import Location, NewsgenError
-from newsgen.output import Entry, Manifest, OutputWriter, remove_tree
+from newsgen.output import Entry, Manifest, OutputWriter
 from newsgen.render.pages import output_path
 from newsgen.render.views import date_text
 from newsgen.site import Post, place_levels
@@ -449,23 +449,16 @@ class _Bundle:
     def reuse_all(self) -> bool:
         """Keep every file of the last build's bundle (claimed only if all of them are as written)."""
         if not self.previous or not all(map(self.link, self.previous)):
-            self.clear()
             return False
         for path in self.previous:
             self.claim(path)
         return True
 
-    def clear(self) -> None:
-        """Forget what a fresh tree holds of this bundle (an output updated in place keeps its files:
-        each is replaced when written, deleted at the commit when not claimed)."""
-        if not self.writer.in_place:
-            remove_tree(self.writer.tmp / self.prefix)
-
     def read(self, name: str) -> str | None:
         """A file of the last build's bundle, when it is on disk as that build wrote it."""
         path = self.prefix + name
         entry = self.manifest.pages.get(path)
-        if entry is None or not self.writer.has_output:
+        if entry is None or not self.writer.in_place:
             return None
         try:
             with open(os.path.join(self.writer.output, path), "rb") as f:
@@ -484,8 +477,6 @@ class _Bundle:
 
     def write(self, name: str, text: str) -> None:
         path = self.prefix + name
-        if not self.writer.in_place:   # (a fresh tree: nothing of the bundle's there yet)
-            (self.writer.tmp / path).unlink(missing_ok=True)
         self.writer.write_page(path, text, CLAIM)
         self.index.prints[path] = _sha(text)
 
@@ -551,7 +542,6 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
                 patched[name] = change
                 sizes[name] = before[1][name]   # type: ignore[index]
             else:
-                bundle.clear()
                 docs = [document(posts[p], plan.views.photos) for p in ordered]
                 for path, text in bundle_files(docs).items():
                     bundle.write(path, text)
@@ -572,7 +562,6 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     try:
         count = _key_files(keyring, before, whole, patched, sizes)
     except _Unreadable:   # the last key files are not there as written: every year's keys again
-        keyring.clear()
         every = {name: whole.get(name) or year_entries([document(posts[p]) for p in ordered_of[name]])
                  for name in shards}
         sizes = {name: year_size(entries) for name, entries in every.items()}
@@ -705,7 +694,6 @@ def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], p
     expected = {f"{kind}/{i}.json" for i in range(len(ordered)) for kind in "cd"} | {"docs.json", "filters.json"}
     kept = [bundle.prefix + name for name in sorted(expected - fresh)]
     if {p[len(bundle.prefix):] for p in bundle.previous} != expected or not all(map(bundle.link, kept)):
-        bundle.clear()
         return None
     for path in kept:
         bundle.claim(path)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 import os
 import time
 import zoneinfo
@@ -21,23 +22,51 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from newsgen import __version__, cachefile, text
+import orjson
+
+from newsgen import __version__, cachefile
 from newsgen import config as config_mod
-from newsgen.commands.delta import Looked, find_changes, names_digest, pack_reads
-from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Entry, Manifest, OutputWriter, StaleCheck, build_lock
-from newsgen.render import THEME_DIR, load_templates, make_environment, render_page, static_dirs
-from newsgen.render.env import RENDER_ERRORS, render_problem
-from newsgen.render.fingerprint import Keys
-from newsgen.render.markdown import MarkdownRenderer
-from newsgen.render.pages import Page, Pages, Plan
+from newsgen.render import THEME_DIR
 from newsgen.render.parallel import no_full_collections, run_jobs
-from newsgen.render.photos import PhotoError, Photos, Prepared, prepare
-from newsgen.render.views import Views, derive
-from newsgen.search import index_articles
-from newsgen.site import Site, site_from, structure, structure_key, structure_rows
+
+_rest_imported = False
+
+
+def _import_the_rest() -> None:
+    """Import what a build needs once it has more to do than find that nothing changed: Jinja2, the
+    model, the pages, the search index (about 0.15 s a build that ends there does not spend). Once,
+    so that a name a test has set on this module stays as it set it."""
+    global _rest_imported, text, Looked, find_changes, names_digest, pack_reads, validate, load_templates, \
+        make_environment, render_page, static_dirs, RENDER_ERRORS, render_problem, Keys, MarkdownRenderer, Page, \
+        Pages, Plan, PhotoError, Photos, Prepared, prepare, Views, derive, index_articles, Site, site_from, \
+        structure, structure_key, structure_rows
+    if _rest_imported:
+        return
+    from newsgen import text
+    from newsgen.commands.delta import Looked, find_changes, names_digest, pack_reads
+    from newsgen.commands.validate import validate
+    from newsgen.render.env import RENDER_ERRORS, load_templates, make_environment, render_problem, static_dirs
+    from newsgen.render.fingerprint import Keys
+    from newsgen.render.markdown import MarkdownRenderer
+    from newsgen.render.pages import Page, Pages, Plan, render_page
+    from newsgen.render.photos import PhotoError, Photos, Prepared, prepare
+    from newsgen.render.views import Views, derive
+    from newsgen.search import index_articles
+    from newsgen.site import Site, site_from, structure, structure_key, structure_rows
+    _rest_imported = True
+
+
+def __getattr__(name: str) -> Any:
+    """A name :func:`_import_the_rest` binds, asked for before a build needed it (a test setting it;
+    not the import system's look for ``__path__``)."""
+    if not _rest_imported and not name.startswith("__"):
+        _import_the_rest()
+        if name in globals():
+            return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -149,7 +178,8 @@ class _Build:
 
     def start(self) -> BuildResult | None:
         """Read the configuration and the last build's state; the last build's result when nothing it
-        read has changed and its output is as it wrote it (the build ends there)."""
+        read has changed and its output is as it wrote it (the build ends there; else it imports the
+        rest of what it needs: see :func:`_import_the_rest`)."""
         self.state = cachefile.State(self.site / CACHE_DIR)
         if not self.incremental:
             self.state.problem = None
@@ -157,29 +187,36 @@ class _Build:
             self.config: config_mod.Config | None = config_mod.load(self.site)
         except NewsgenError:
             self.config = None
-        self.inputs, self.listing, last_out = "", None, None
+        self.inputs, self.listing = "", None
         self.manifest, self.stale, self.key = Manifest(), None, ""
-        if not self.incremental or self.config is None:
+        unchanged = self._last_build(self.config) if self.incremental and self.config is not None else None
+        if unchanged is None:
+            _import_the_rest()
+        return unchanged
+
+    def _last_build(self, config: config_mod.Config) -> BuildResult | None:
+        """Walk the inputs and look at the last build's output: its result when it is current, else
+        None with the inputs' digest and listing, the manifest and the look for its stale pages kept."""
+        out = self.output if self.output is not None else self.site / config.output_dir
+        key = self.state.output(out)
+        # its pages not on disk as written, looked for by a child process (which decodes the manifest:
+        # this one does only when the build goes on) while this one walks the inputs
+        stale = StaleCheck(lambda: self.state.get(key), out) if self.state.has(key) and out.is_dir() else None
+        inputs = _inputs_digest(self.site, config, out, self.base_url, self.drafts, self.future, self.search)
+        if inputs is None:   # the inputs cannot be read cleanly: validation says why
+            if stale is not None:
+                stale.close()
             return None
-        out = self.output if self.output is not None else self.site / self.config.output_dir
-        self.key = self.state.output(out)
-        self.manifest = Manifest.load(self.state.get(self.key))
-        if self.manifest.pages and out.is_dir():   # its pages not on disk as written, found meanwhile
-            self.stale = self.manifest.stale_ahead(out)
-        self.inputs, self.listing, last_out = _inputs_digest(
-            self.site, self.config, out, self.base_url, self.drafts, self.future, self.search)
-        if last_out is None:   # the inputs cannot be read cleanly: validation says why
-            if self.stale is not None:
-                self.stale.close()
-            self.manifest, self.stale, self.key = Manifest(), None, ""
-            return None
-        if self.verify:
-            return None
-        unchanged = _unchanged(last_out, self.manifest, self.inputs, self.stale)
-        if unchanged is not None:
-            self.clock.step("unchanged", "no input changed since the last build and its output is intact")
-            unchanged.timings = self.clock.timings
-            return unchanged
+        self.inputs, listing = inputs
+        self.key, self.stale = key, stale
+        if not self.verify:
+            unchanged = _unchanged(out, self.inputs, stale)
+            if unchanged is not None:
+                self.clock.step("unchanged", "no input changed since the last build and its output is intact")
+                unchanged.timings = self.clock.timings
+                return unchanged
+        self.listing = listing()
+        self.manifest = stale.manifest() if stale is not None else Manifest.load(self.state.get(key))
         return None
 
     def read(self) -> None:
@@ -513,67 +550,70 @@ class _Readings:
             self.state.put("pinyin", {"pypinyin": self.version, "readings": {**self.known, **learned}})
 
 
-def _inputs_digest(site: Path, config: config_mod.Config, output: Path | None, base_url: str | None,
-                   drafts: bool, future: bool, search: bool = True) -> tuple[str, Listing | None, Path | None]:
-    """A digest of everything a build reads, by file identity (path, size, mtime, ctime, inode), not
-    content: the config file, every article, template and static file (the site's and the theme's),
-    the options, newsgen's version, and today's date in the site's time zone (future-dated articles
-    appear on their day). ``''`` when the inputs cannot be read cleanly (the full path reports why).
-    With it, the article files as found (so that reading them does not walk and stat them again, nor
-    their photos), and the output the configuration names (None when it cannot be read).
+#: A file's identity, as the inputs digest and the article cache know it
+_IDENTITY = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+
+
+def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: str | None, drafts: bool,
+                   future: bool, search: bool = True) -> tuple[str, Callable[[], Listing]] | None:
+    """A digest of everything a build into ``out`` reads, by file identity (path, size, mtime, ctime,
+    inode), not content: the config file, every article, template and static file (the site's and the
+    theme's), the options, newsgen's version, and today's date in the site's time zone (future-dated
+    articles appear on their day). None when the inputs cannot be read cleanly (validation reports
+    why). With it, what makes the listing of the files as found (so that reading the articles does not
+    walk and stat them again, nor their photos), for a build that goes on.
     """
-    out = output if output is not None else site / config.output_dir
     today = dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
     h = hashlib.sha256(f"{__version__}\0{base_url}\0{drafts}\0{future}\0{search}\0{today}\0"
                        f"{os.path.realpath(out)}\0".encode())
     problems = Diagnostics()
     articles = site / config.articles_dir
-    found: list[tuple[Path, list[int]]] = []
-    others: dict[str, list[int]] = {}
-    walked: dict[str, list[str]] = {}
     # the articles as load_articles walks them (no theme links); templates and static files as validate does
-    folders = [(site, articles, "", ("_", "."), ())]   # every file: an article's photos too
-    folders += [(site, site / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
-    folders += [(THEME_DIR, THEME_DIR / name, "", (".",), (THEME_DIR,)) for name in ("templates", "static")]
-    photo_folders = (folders[0][1], folders[2][1])   # where a photo may be (see newsgen.render.photos.resolve)
-    for home, folder, suffix, skip, allowed in folders:
-        h.update(f"\0{folder}\0".encode())
-        keep = folder in photo_folders
-        names = site_file_names(folder, home, problems, suffix=suffix, skip=skip, allowed=allowed)
-        if folder is not articles:
-            walked[str(folder)] = names
-        for path in names:
-            try:
-                st = os.stat(path)
-            except OSError:
-                return "", None, None
-            # fsencode: a name that is not UTF-8 is hashed as its bytes (validation then reports it)
-            h.update(os.fsencode(path) + f"\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
-            if folder is articles and path.endswith(".md"):
-                found.append((path, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
-            elif keep:   # a photo's file, which the build then need not stat again
-                others[path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    folders = [(site, articles, ("_", "."), ())]   # every file: an article's photos too
+    folders += [(site, site / name, (".",), (THEME_DIR,)) for name in ("templates", "static")]
+    folders += [(THEME_DIR, THEME_DIR / name, (".",), (THEME_DIR,)) for name in ("templates", "static")]
+    found: list[tuple[list[str], list[tuple[int, int, int, int]]]] = []
+    for home, folder, skip, allowed in folders:
+        names = site_file_names(folder, home, problems, skip=skip, allowed=allowed)
+        try:
+            identities = list(map(_IDENTITY, map(os.stat, names)))
+        except OSError:
+            return None
+        # surrogateescape: a name that is not UTF-8 is hashed as its bytes (validation then reports it)
+        h.update(f"\0{folder}\0{len(names)}\0".encode("utf-8", "surrogateescape"))
+        h.update("\0".join(names).encode("utf-8", "surrogateescape"))
+        h.update(orjson.dumps(identities))
+        found.append((names, identities))
     try:
         h.update((site / config_mod.CONFIG_FILE).read_bytes())
     except FileNotFoundError:
         h.update(b"no config")
     except OSError:
-        return "", None, None
+        return None
     if problems.items:
-        return "", None, None
-    return h.hexdigest(), Listing(articles, tuple(found), others, walked), out
+        return None
+
+    def listing() -> Listing:
+        (paths, ids), (statics, static_ids) = found[0], found[2]   # (where a photo may be: photos.resolve)
+        files = [(path, list(i)) for path, i in zip(paths, ids, strict=True) if path.endswith(".md")]
+        others = {path: list(i) for path, i in zip(paths, ids, strict=True) if not path.endswith(".md")}
+        others.update((path, list(i)) for path, i in zip(statics, static_ids, strict=True))
+        walked = {str(where[1]): files_of for where, (files_of, _) in zip(folders[1:], found[1:], strict=True)}
+        return Listing(articles, tuple(files), others, walked)
+
+    return h.hexdigest(), listing
 
 
-def _unchanged(out: Path, manifest: Manifest, inputs: str, stale: StaleCheck | None) -> BuildResult | None:
+def _unchanged(out: Path, inputs: str, stale: StaleCheck | None) -> BuildResult | None:
     """The last build's result when its inputs digest was ``inputs`` (nothing it read has changed)
-    and its output ``out`` is as it wrote it (``stale``: the check of its pages, started while the
-    inputs were walked), else None."""
-    if manifest.inputs != inputs or not out.is_dir() or stale is None:
+    and its output ``out`` is as it wrote it (``stale``: the look for its stale pages, started while
+    the inputs were walked, which has the digest and the summary), else None."""
+    if stale is None or not out.is_dir() or stale.last()[0] != inputs:
         return None
     with build_lock(out):   # another build running into it: refused as any build would be
         if stale.result():
             return None
-    summary = manifest.summary
+    summary = stale.last()[1]
     try:
         warnings = [Diagnostic(Location(Path(w[0]), w[1], w[2]), w[3], Severity.WARNING)
                     for w in summary.get("warnings", [])]

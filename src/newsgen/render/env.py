@@ -20,9 +20,7 @@ except ImportError:   # pragma: no cover (markupsafe 2: escape() is the C functi
     _escape_inner = None
 
 from newsgen.errors import Diagnostic, Location
-
-#: The bundled default theme (package data: ``templates/`` and ``static/``).
-THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+from newsgen.render import THEME_DIR
 
 
 def template_dirs(site: Path | None) -> list[Path]:
