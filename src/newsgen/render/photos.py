@@ -42,7 +42,15 @@ from urllib.parse import unquote
 from newsgen import cachefile
 from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
-from newsgen.content import WAITING_PHOTO, file_digest, may_show_images, source_path, with_digest
+from newsgen.content import (
+    WAITING_PHOTO,
+    file_digest,
+    file_digests,
+    may_show_images,
+    source_path,
+    source_paths,
+    with_digest,
+)
 
 #: File name endings of the images newsgen publishes as photos.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
@@ -721,8 +729,7 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
     return out
 
 
-_SOURCE, _OWN_DIGEST, _IMAGE = methodcaller("get", "_source"), methodcaller("get", "_file_digest"), \
-    methodcaller("get", "image")
+_IMAGE = methodcaller("get", "image")
 
 
 def _as_recorded(articles: list[Any], kept: Mapping[str, Any]) -> tuple[list[str], list[str], list[Any], list[bool]]:
@@ -731,16 +738,8 @@ def _as_recorded(articles: list[Any], kept: Mapping[str, Any]) -> tuple[list[str
     record is its file's digest and it names no lead photo: an article that shows no image, as
     recorded (most, and on a rebuild all but the edited ones). Made column by column, with no
     Python call per article (a call of each of those functions per article was a tenth of the
-    processor time of a body edit at 100,000 articles); a path or digest not in an article's
-    ``__dict__`` (an article just read, or one :func:`prepare` gave a digest) is asked for."""
-    values = list(map(vars, articles))
-    wheres = list(map(_SOURCE, values))
-    if None in wheres:
-        wheres = [where if where is not None else source_path(a) for where, a in zip(wheres, articles, strict=True)]
-    digests = list(map(attrgetter("digest"), articles))
-    own = list(map(_OWN_DIGEST, values))
-    if own.count(None) != len(own):
-        digests = [d if o is None else o for d, o in zip(digests, own, strict=True)]
+    processor time of a body edit at 100,000 articles)."""
+    wheres, digests = source_paths(articles), file_digests(articles)
     records = list(map(kept.get, wheres))
     plain = list(map(operator.eq, records, digests))
     leads = list(map(_IMAGE, map(attrgetter("extra"), articles)))
