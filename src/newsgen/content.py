@@ -183,27 +183,13 @@ def file_digest(article: Article) -> str:
 
 
 def source_paths(articles: list[Article]) -> list[str]:
-    """:func:`source_path` of each of ``articles``, column by column (no Python call per article
-    whose path's text it holds: every article from the :class:`ArticleCache`)."""
-    values = list(map(vars, articles))
-    found = list(map(operator.methodcaller("get", "_source"), values))
-    if None in found:
-        found = [where if where is not None else source_path(a) for where, a in zip(found, articles, strict=True)]
-    return found
+    """:func:`source_path` of each of ``articles``."""
+    return [article.__dict__.get("_source") or source_path(article) for article in articles]
 
 
 def file_digests(articles: list[Article]) -> list[str]:
-    """:func:`file_digest` of each of ``articles``, column by column (no Python call per article)."""
-    digests = list(map(operator.attrgetter("digest"), articles))
-    own = list(map(operator.methodcaller("get", "_file_digest"), map(vars, articles)))
-    if own.count(None) != len(own):
-        digests = [d if o is None else o for d, o in zip(digests, own, strict=True)]
-    return digests
-
-
-def derived_ahead_of(articles: list[Article]) -> list[Any]:
-    """:func:`derived_ahead` of each of ``articles``, column by column (no Python call per article)."""
-    return list(map(operator.methodcaller("pop", "_derived", None), map(vars, articles)))
+    """:func:`file_digest` of each of ``articles``."""
+    return [article.__dict__.get("_file_digest", article.digest) for article in articles]
 
 
 def with_digest(article: Article, digest: str) -> Article:
