@@ -855,3 +855,26 @@ def test_an_article_without_images_is_recorded_as_its_digest_and_its_body_left_u
     gains.write_text(gains.read_text(encoding="utf-8") + "\n![新图](/static/nope.jpg)\n", encoding="utf-8")
     with pytest.raises(NewsgenError, match="nope.jpg"):
         build(site, out, search=False)
+
+
+def test_a_rebuild_makes_no_call_per_article_to_find_those_that_show_no_image(site: Path, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch):
+    """A rebuild tells the articles that show no image, as recorded, from the others column by column:
+    no function is called for each article (its path, its digest); only the articles with photos and
+    the edited one are looked at one by one. The output is still a cold build's."""
+    from newsgen.render import photos as photos_mod
+    _second_bundle(site)
+    out = tmp_path / "out"
+    first = build(site, out, search=False)
+    plain = next(p for p in sorted((site / "articles").rglob("*.md")) if "![" not in p.read_text(encoding="utf-8"))
+    plain.write_text(plain.read_text(encoding="utf-8") + "\n补记一段。\n", encoding="utf-8")
+    calls: list[str] = []
+    digest, where, looked = photos_mod.file_digest, photos_mod.source_path, photos_mod.may_show_images
+    monkeypatch.setattr(photos_mod, "file_digest", lambda a: calls.append("digest") or digest(a))
+    monkeypatch.setattr(photos_mod, "source_path", lambda a: calls.append("path") or where(a))
+    monkeypatch.setattr(photos_mod, "may_show_images", lambda a: calls.append("looked") or looked(a))
+    build(site, out, search=False)
+    monkeypatch.undo()
+    assert first.articles >= 6 and calls.count("looked") == 1   # the edited article's body, looked for images
+    assert len(calls) <= 3                                      # not one call for each of the others
+    assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)

@@ -249,3 +249,48 @@ def test_scoring_on_masks_gives_what_scoring_each_posting_gives(seed: int, monke
     monkeypatch.setattr(module, "MASK_BITS", 0)
     assert module._masks(articles, postings, cap) is None or not any(len(p) > cap for p in postings.values())
     assert related_indices(articles, cap=cap, min_score=min_score) == each
+
+
+class _Unread(SimpleNamespace):
+    """An article whose places, topics and tags must not be read."""
+
+    def __getattribute__(self, name: str) -> object:
+        if name in ("regions", "topics", "tags"):
+            raise AssertionError(f"{name} read")
+        return super().__getattribute__(name)
+
+
+def test_a_result_kept_under_the_same_structure_is_taken_without_reading_any_article(tmp_path: Path):
+    """The structure rows hold every article's places, topics, tags and what orders the posts: a result
+    kept under the same structure digest is the result, taken with no look at any article's names; under
+    another digest the names are read (and the result is the one their digest gives)."""
+    tags = [("a",), ("a", "b"), ("b",), ("c",)]
+    named = SimpleNamespace(posts=[SimpleNamespace(article=SimpleNamespace(
+        path=Path(f"a{i}.md"), regions=(), topics=(), tags=t)) for i, t in enumerate(tags)])
+    cache = State(tmp_path)
+    first = related(named, cache=cache, structure="s1")   # type: ignore[arg-type]
+    assert first == related_indices([article_keys((), (), t) for t in tags])
+    unread = SimpleNamespace(posts=[SimpleNamespace(article=_Unread(path=Path(f"a{i}.md"))) for i in range(4)])
+    assert related(unread, cache=cache, structure="s1") == first   # type: ignore[arg-type]
+    with pytest.raises(AssertionError, match="read"):
+        related(unread, cache=cache, structure="s2")   # type: ignore[arg-type]
+    assert related(named, cache=cache, structure="s2") == first   # type: ignore[arg-type]
+    assert related(unread, cache=cache, structure="s2") == first   # type: ignore[arg-type]   # kept under s2 now
+
+
+def test_a_body_edit_does_not_read_every_articles_names_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A rebuild after a body edit (its structure kept) takes the related articles as kept, without
+    writing out every article's names to find them unchanged; the output is still a cold build's."""
+    from newsgen.render import related as related_mod
+    from test_incremental import CHANGES, files
+    site, out = tmp_path / "site", tmp_path / "out"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    build(site, out, search=False)
+    CHANGES["edit a body"](site)
+    tables: list[bytes] = []
+    dumps = related_mod.orjson.dumps
+    monkeypatch.setattr(related_mod, "orjson", SimpleNamespace(dumps=lambda v, *a: tables.append(b"") or dumps(v, *a)))
+    build(site, out, search=False)
+    monkeypatch.undo()
+    assert tables == []
+    assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)

@@ -182,6 +182,16 @@ def file_digest(article: Article) -> str:
     return article.__dict__.get("_file_digest", article.digest)
 
 
+def source_paths(articles: list[Article]) -> list[str]:
+    """:func:`source_path` of each of ``articles``."""
+    return [article.__dict__.get("_source") or source_path(article) for article in articles]
+
+
+def file_digests(articles: list[Article]) -> list[str]:
+    """:func:`file_digest` of each of ``articles``."""
+    return [article.__dict__.get("_file_digest", article.digest) for article in articles]
+
+
 def with_digest(article: Article, digest: str) -> Article:
     """``article`` with ``digest`` standing for it in the build (its file's and its photos' digests), its
     body still read from its file on first use, checked against the file's own digest."""

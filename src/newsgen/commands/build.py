@@ -254,7 +254,7 @@ class _Build:
         article's file, date, slug, places, topics, tags or draft flag changed, one came or went, the
         options chose others, or pypinyin's or newsgen's version changed). A body edited keeps it."""
         rows = structure_rows(chosen)
-        key = structure_key(rows)
+        key = self.structure = structure_key(rows)
         kept = self.state.get("model") if self.incremental else None
         if isinstance(kept, dict) and kept.get("key") == key:
             try:
@@ -298,7 +298,8 @@ class _Build:
         writer = self.writer
         self.static = sum(writer.copy_static(d, self._files_of(d)) for d in static_dirs(self.site))
         self.pages_plan = Plan(self.model, self.views, self.renderer, store=self.state if self.incremental else None,
-                               meanwhile=lambda: load_templates(self.env))   # (what the render's workers inherit)
+                               meanwhile=lambda: load_templates(self.env),   # (what the render's workers inherit)
+                               structure=self.structure)
         self.pages = Pages(self.pages_plan)   # (an article's page made only when looked at)
         writer.claim_pages(self.pages.paths)
         known = self.state.get("templates") if self.incremental else None

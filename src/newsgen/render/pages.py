@@ -107,6 +107,8 @@ class Plan:
     store: State | None = None   # the build state, where planners may keep what they derive (related articles)
     #: what the caller does while worker processes score the related articles (see :func:`related`)
     meanwhile: Callable[[], None] | None = None
+    #: the digest of the rows the model's structure was made of, when the caller knows it (see :func:`related`)
+    structure: str | None = None
     feeds: Feeds = field(init=False)
     _months: list[int] | None = None
     #: every article's related articles (set by :func:`plan_articles`)
@@ -329,7 +331,7 @@ def _home_context(plan: Plan, pager: Pager[int]) -> dict[str, Any]:
 def plan_articles(plan: Plan) -> Deferred:
     """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters
     (each page made when first asked for: see :class:`Deferred`)."""
-    plan.neighbours = related(plan.site, cache=plan.store, meanwhile=plan.meanwhile)
+    plan.neighbours = related(plan.site, cache=plan.store, meanwhile=plan.meanwhile, structure=plan.structure)
     paths = [output_path(post.url) for post in plan.site.posts]
     return Deferred(paths, lambda index: Page(paths[index], "article.html",
                                               functools.partial(_article_context, plan, index)))

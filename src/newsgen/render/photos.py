@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import operator
 import os
 import re
 import warnings
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -39,7 +42,15 @@ from urllib.parse import unquote
 from newsgen import cachefile
 from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
-from newsgen.content import WAITING_PHOTO, file_digest, may_show_images, source_path, with_digest
+from newsgen.content import (
+    WAITING_PHOTO,
+    file_digest,
+    file_digests,
+    may_show_images,
+    source_path,
+    source_paths,
+    with_digest,
+)
 
 #: File name endings of the images newsgen publishes as photos.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff", ".bmp",
@@ -654,22 +665,26 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
     every photo file it resolved to, those are its photos, neither resolved again nor stat'ed (nor
     read, when found as recorded): the walk found them inside the site (it follows no link out of
     it) and as files, which is what resolving them would check. The others are resolved and
-    inspected, and recorded for the next build (:meth:`Photos.save`)."""
+    inspected, and recorded for the next build (:meth:`Photos.keep`). An article whose record is its
+    file's digest and that names no lead photo shows no image, as recorded (most articles; on a
+    rebuild, all but the edited ones): those are told apart column by column
+    (:func:`_as_recorded`) and kept as they are; only the others are looked at one by one."""
     from newsgen.errors import Diagnostic, Location
     from newsgen.render.views import PhotoView
 
     kept = photos.records.articles
     prefix = str(photos.site / "-")[:-1]   # the site's part of a path as the walk wrote it ('' for '.')
-    out = Prepared([], {}, {}, [])
+    out = Prepared(list(articles), {}, {}, [])
     made, chosen = photos.articles, out.articles
-    for article in articles:
-        digest = file_digest(article)
-        where = source_path(article)
-        record = kept.get(where) if digest else None
-        if record == digest and not isinstance(article.extra.get("image"), str):
-            made[where] = record   # no image, as recorded: the record itself (most articles)
-            chosen.append(article)
-            continue
+    wheres, digests, records, plain = _as_recorded(articles, kept)
+    if len(kept) == len(articles) and None not in records:   # a record of each article and of no other
+        made.update(kept)   # (those looked at below made again)
+    else:
+        made.update(zip(compress(wheres, plain), compress(records, plain), strict=True))   # as recorded
+    for i in compress(range(len(articles)), map(operator.not_, plain)):
+        article, where, digest = articles[i], wheres[i], digests[i]
+        record = records[i] if digest else None
+        made.pop(where, None)   # (recorded again below when it can be)
         if record is not None and type(record) is not str and _record_ok(record) and record[0] == digest:
             images, sources = record[1], record[2]
         elif record == digest:   # (no image in its body; a lead photo in its front matter)
@@ -702,12 +717,11 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
             # (an SVG's bytes are read by each build that publishes it: it is not taken from a record)
             made[where] = [digest, images, [p.source for p in shown]] if images or shown else digest
         if not shown:
-            out.articles.append(article)
             continue
         for photo in shown:
             out.used[photo.source] = photo
         stamp = hashlib.sha256("\0".join([digest, *(p.key for p in shown)]).encode()).hexdigest()
-        out.articles.append(with_digest(article, stamp))
+        chosen[i] = with_digest(article, stamp)
         if len(out.problems) > problems:
             continue
         lead, alt = next(((p, a) for p, (_, a, _) in zip(shown, entries, strict=True)
@@ -717,6 +731,26 @@ def prepare(photos: Photos, articles: list[Any], found: Mapping[str, list[int]] 
             out.leads[where] = PhotoView(src=photos.url(jpeg[0]), srcset=photos.srcset(lead, "jpeg"),
                                          width=jpeg[0].width, height=jpeg[0].height, alt=alt, image=jpeg[-1].path)
     return out
+
+
+def _as_recorded(articles: list[Any], kept: Mapping[str, Any]) -> tuple[list[str], list[str], list[Any], list[bool]]:
+    """Of each article: its file's path (:func:`~newsgen.content.source_path`), its file's digest
+    (:func:`~newsgen.content.file_digest`), its record in ``kept`` (None: none), and whether that
+    record is its file's digest and it names no lead photo: an article that shows no image, as
+    recorded (most, and on a rebuild all but the edited ones). Made column by column: the records
+    are compared with the digests as two lists, and only the articles with front matter beyond the
+    fields (``extra``) are asked whether they name a lead photo."""
+    wheres, digests = source_paths(articles), file_digests(articles)
+    records = list(map(kept.get, wheres))
+    plain = [True] * len(records) if records == digests else list(map(operator.eq, records, digests))
+    extras = list(map(attrgetter("extra"), articles))
+    for i in compress(range(len(articles)), extras):   # (a lead photo named: looked at)
+        if isinstance(extras[i].get("image"), str):
+            plain[i] = False
+    if "" in digests:   # no digest, so no record
+        for i in [i for i, digest in enumerate(digests) if not digest]:
+            plain[i] = False
+    return wheres, digests, records, plain
 
 
 def _record_ok(record: Any) -> bool:

@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache as cache_calls
 from itertools import chain, pairwise
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -359,7 +360,7 @@ def _near(positions: list[int], q: int, reach: int) -> bool:
 
 
 def related(site: Site, limit: int = LIMIT, cache: State | None = None,
-            meanwhile: Callable[[], None] | None = None) -> tuple[tuple[int, ...], ...]:
+            meanwhile: Callable[[], None] | None = None, structure: str | None = None) -> tuple[tuple[int, ...], ...]:
     """Every article's related articles, as indices into ``site.posts``, best first.
 
     The result depends on nothing but the articles' keys in order, so with a ``cache`` (the build
@@ -371,15 +372,27 @@ def related(site: Site, limit: int = LIMIT, cache: State | None = None,
     their keys are made. A cache that does not read back exactly (missing, truncated, another
     digest or settings) is ignored and rewritten. ``meanwhile()`` is called while worker processes
     score every article, if they do.
+
+    ``structure``: the digest of the rows the model's structure was made of (see
+    :func:`newsgen.site.structure_key`), when the caller knows it. Those rows hold each article's
+    places, topics, tags and what orders the posts, so a result kept under the same ``structure`` is
+    the result: it is taken without a look at any article (a body or title edited, at 100,000
+    articles, does not read every article's names again to find them unchanged).
     """
+    settings = [limit, CAP, MIN_SCORE, TOPIC_WEIGHT, TAG_WEIGHT]
+    last = _read_last(cache, settings) if cache is not None else None
+    if last is not None and structure is not None and last[2] == structure and len(last[1]) == len(site.posts):
+        return last[1]
     # the keys are a function of the places, topics and tags: the digest is of those, as JSON
     # (cheaper to write out than the keys, made only for articles whose result is not the cached one)
-    named_by = [(p.article.regions, p.article.topics, p.article.tags) for p in site.posts]
-    settings = [limit, CAP, MIN_SCORE, TOPIC_WEIGHT, TAG_WEIGHT]
+    articles = list(map(attrgetter("article"), site.posts))
+    named_by = list(zip(*(map(attrgetter(name), articles) for name in ("regions", "topics", "tags")), strict=True)) \
+        if articles else []
     table = orjson.dumps([settings, named_by])
     digest = hashlib.sha256(table).hexdigest()
-    last = _read_last(cache, settings) if cache is not None else None
     if last is not None and last[0] == digest and len(last[1]) == len(named_by):
+        if cache is not None and structure != last[2]:   # the same names under another structure: kept under it
+            cache.put("related", {"digest": digest, "settings": settings, "related": last[1], "structure": structure})
         return last[1]
     keys_of = cache_calls(lambda i: article_keys(*named_by[i]))
     ids = [source_path(p.article) for p in site.posts]
@@ -394,7 +407,7 @@ def related(site: Site, limit: int = LIMIT, cache: State | None = None,
     if cache is not None:
         if _plain(table):   # else names are not told apart by their marks: never updated
             cache.put("related.keys", {"digest": digest, "ids": ids, "names": marks, "postings": postings})
-        cache.put("related", {"digest": digest, "settings": settings, "related": result})
+        cache.put("related", {"digest": digest, "settings": settings, "related": result, "structure": structure})
     return result
 
 
@@ -412,8 +425,9 @@ def _plain(table: bytes) -> bool:
     return b'""' not in table and b"\\u001" not in table
 
 
-def _read_last(cache: State, settings: list[int]) -> tuple[str, tuple[tuple[int, ...], ...]] | None:
-    """The digest and rows of the last result, if ``cache`` holds one of these ``settings``."""
+def _read_last(cache: State, settings: list[int]) -> tuple[str, tuple[tuple[int, ...], ...], str | None] | None:
+    """The digest, rows and structure (None: not known) of the last result, if ``cache`` holds one of
+    these ``settings``."""
     try:
         data = cache.get("related")
         rows = tuple(map(tuple, data["related"]))
@@ -422,7 +436,8 @@ def _read_last(cache: State, settings: list[int]) -> tuple[str, tuple[tuple[int,
         named = list(chain.from_iterable(rows))
         if not _all_of_type(named, int) or named and not (min(named) >= 0 and max(named) < len(rows)):
             return None
-        return data["digest"], rows
+        structure = data.get("structure")
+        return data["digest"], rows, structure if isinstance(structure, str) else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -432,12 +447,12 @@ def _all_of_type(values: Iterable[object], kind: type) -> bool:
     return set(map(type, values)) <= {kind}
 
 
-def _update_last(known: Any, last: tuple[str, tuple[tuple[int, ...], ...]], ids: list[str], marks: list[str],
-                 keys_of: Callable[[int], dict[str, int]],
+def _update_last(known: Any, last: tuple[str, tuple[tuple[int, ...], ...], str | None], ids: list[str],
+                 marks: list[str], keys_of: Callable[[int], dict[str, int]],
                  limit: int) -> tuple[tuple[tuple[int, ...], ...], Postings] | None:
     """:func:`update_related` from the ``last`` result and the articles and postings it was of
     (``known``, kept with it: of the same digest); None when they cannot be read."""
-    digest, rows = last
+    digest, rows, _ = last
     try:
         old_ids, old_marks, old_postings = known["ids"], known["names"], known["postings"]
         if (known.get("digest") != digest or not isinstance(old_ids, list) or not isinstance(old_marks, list)
