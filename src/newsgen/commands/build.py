@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from newsgen import __version__, cachefile, text
 from newsgen import config as config_mod
-from newsgen.commands.delta import Looked, find_changes, names_digest, pack_reads
+from newsgen.commands.delta import Looked, find_changes, names_digest
 from newsgen.commands.validate import validate
 from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
@@ -289,7 +289,7 @@ class _Build:
                     raise NewsgenError([render_problem(exc, page.template, page.path, self.site)]) from exc
                 writer.store(page.path, html)
             page.forget()
-            return reused, writer.identity(page.path, key), names_digest(record), pack_reads(record)
+            return reused, writer.identity(page.path, key), names_digest(record), looked.pack(record)
 
         done = len(pages) - len(todo)
 
@@ -299,7 +299,7 @@ class _Build:
             if self.on_render is not None:
                 self.on_render(done, len(pages))
 
-        self.reads = looked = Looked(todo)   # (kept compactly as each worker's results come back)
+        self.reads = looked = Looked(todo, views.files)   # (kept compactly as each worker's results come back)
         processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=cast(list, looked),
                              before_fork=lambda: load_templates(self.env))
         entries.update((pages[i].path, entry) for i, (_, entry) in zip(todo, looked.results, strict=True))
