@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +27,18 @@ _OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.O
             | orjson.OPT_PASSTHROUGH_SUBCLASS)
 
 
-def write(path: Path, data: bytes | str) -> bool:
-    """Write ``data`` (text as UTF-8) to ``path`` atomically; False when it could not be written."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+def write(path: Path, data: bytes | str | Iterable[bytes]) -> bool:
+    """Write ``data`` (text as UTF-8; or bytes given in pieces, each written as it comes) to ``path``
+    atomically; False when it could not be written (or a piece could not be made: TypeError, ValueError)."""
+    pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(raw)
+        with open(tmp, "wb") as f:
+            for piece in pieces:
+                f.write(piece)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, TypeError, ValueError):   # orjson.JSONEncodeError is a TypeError
         try:
             tmp.unlink()
         except OSError:
@@ -44,9 +47,56 @@ def write(path: Path, data: bytes | str) -> bool:
     return True
 
 
+class Parts:
+    """A mapping of a section's value (a value of its top-level dict) encoded in parts: ``chunks()``
+    gives dicts, each encoded and written as it comes, then let go; the file is one JSON object, read
+    back as one. The biggest section (the article cache, about 80 MB of JSON at 100,000 articles) was
+    encoded whole: its bytes and the rows it was made of held at once, the peak of a cold build.
+    ``chunks`` is called when the section is written (and by :meth:`whole`)."""
+
+    def __init__(self, chunks: Callable[[], Iterable[dict[str, Any]]]) -> None:
+        self.chunks = chunks
+
+    def whole(self) -> dict[str, Any]:
+        """The mapping, made whole."""
+        found: dict[str, Any] = {}
+        for chunk in self.chunks():
+            found.update(chunk)
+        return found
+
+
+def _made_whole(value: Any) -> Any:
+    """``value`` with its :class:`Parts` made whole."""
+    if isinstance(value, dict) and any(isinstance(v, Parts) for v in value.values()):
+        return {k: v.whole() if isinstance(v, Parts) else v for k, v in value.items()}
+    return value
+
+
+def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iterator[bytes]:
+    """The JSON of ``value``, a dict some of whose values are :class:`Parts`, in pieces."""
+    yield b"{"
+    for i, (key, item) in enumerate(value.items()):
+        yield b"," * (i > 0) + orjson.dumps(key if isinstance(key, str) else str(key)) + b":"
+        if not isinstance(item, Parts):
+            yield orjson.dumps(item, default=default, option=_OPTIONS)
+            continue
+        yield b"{"
+        empty = True
+        for chunk in item.chunks():
+            raw = orjson.dumps(chunk, default=default, option=_OPTIONS)
+            if len(raw) > 2:   # (not {})
+                yield raw[1:-1] if empty else b"," + raw[1:-1]
+                empty = False
+        yield b"}"
+    yield b"}"
+
+
 def write_json(path: Path, value: Any, default: Callable[[Any], Any] | None = None) -> bool:
     """:func:`write` of ``value`` as JSON (Chinese kept as it is; what JSON cannot hold given to
-    ``default``); False when it cannot be encoded or written."""
+    ``default``); False when it cannot be encoded or written. The values of a dict that are
+    :class:`Parts` are encoded in parts."""
+    if isinstance(value, dict) and any(isinstance(v, Parts) for v in value.values()):
+        return write(path, _pieces(value, default))
     try:
         raw = orjson.dumps(value, default=default, option=_OPTIONS)
     except (TypeError, ValueError):   # orjson.JSONEncodeError is a TypeError
@@ -303,7 +353,7 @@ class State:
     def get(self, name: str) -> Any:
         """The value the last build kept under ``name``; None when there is none (or it cannot be read)."""
         if name in self._put:
-            return self._put[name][0]
+            return _made_whole(self._put[name][0])
         if name not in self._read:
             whole = self._whole(name)
             self._read[name] = _merged(whole, self._section(f"{name}.journal"), self._files.get(name))
@@ -328,7 +378,8 @@ class State:
     def put(self, name: str, value: Any, default: Callable[[Any], Any] | None = None, *,
             journal: str | None = None) -> None:
         """Keep ``value`` under ``name`` for the next build (written by :meth:`commit`; JSON, what it cannot
-        hold given to ``default``; None: no value any more); a section not put is kept as it is.
+        hold given to ``default``; None: no value any more; a value of a dict that is :class:`Parts`
+        is encoded in parts, when written); a section not put is kept as it is.
         ``journal``: the key of ``value`` (a dict) whose mapping may be written as a journal of its
         changes (see the class)."""
         self._put[name] = (value, default)

@@ -1,0 +1,123 @@
+"""A big section of the build state is written in parts (its pieces encoded one at a time), and the
+article cache makes its rows only as it is written: a cold build of 100,000 articles held the rows
+from reading to saving, then the whole section's bytes besides them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from newsgen import cachefile, content
+from newsgen.cachefile import Parts, State
+from newsgen.commands.build import build
+from newsgen.content import ArticleCache, load
+from newsgen.output import CACHE_DIR
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return site
+
+
+def _chunks(n: int, size: int) -> list[dict[str, Any]]:
+    return [{f"k{i}": [i, "名字", {"a": None}] for i in range(start, min(n, start + size))}
+            for start in range(0, n, size)]
+
+
+def test_a_section_written_in_parts_reads_back_as_the_whole(tmp_path: Path):
+    whole = {"fields": ["a", "b"], "articles": {k: v for chunk in _chunks(25, 7) for k, v in chunk.items()},
+             "derived": {"x": [1, 2]}}
+    state = State(tmp_path / "state")
+    state.put("big", {"fields": ["a", "b"], "articles": Parts(lambda: iter(_chunks(25, 7))), "derived": {"x": [1, 2]}})
+    assert state.get("big") == whole   # (put and not yet written: the whole)
+    state.put("empty", {"a": Parts(lambda: iter([{}, {}])), "b": Parts(lambda: iter([]))})
+    assert state.commit()
+    again = State(tmp_path / "state")
+    assert again.get("big") == whole and again.get("empty") == {"a": {}, "b": {}}
+    assert json.loads((tmp_path / "state" / again._files["big"]).read_bytes()) == whole   # (plain JSON)
+
+
+def test_no_more_than_one_part_is_encoded_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    encoded: list[int] = []
+    dumps = orjson.dumps
+
+    def counting(value: Any, *args: Any, **kwargs: Any) -> bytes:
+        encoded.append(len(value) if isinstance(value, dict) else 0)
+        return dumps(value, *args, **kwargs)
+    monkeypatch.setattr(cachefile.orjson, "dumps", counting)
+    made: list[int] = []
+
+    def chunks() -> Any:
+        for chunk in _chunks(1000, 100):
+            made.append(len(chunk))
+            yield chunk
+    state = State(tmp_path / "state")
+    state.put("big", {"articles": Parts(chunks)})
+    assert not made   # (made when written, not when put)
+    assert state.commit()
+    assert made == [100] * 10 and max(encoded) == 100
+    monkeypatch.undo()
+    assert len(State(tmp_path / "state").get("big")["articles"]) == 1000
+
+
+def test_a_part_that_cannot_be_encoded_leaves_the_last_section(tmp_path: Path):
+    state = State(tmp_path / "state")
+    state.put("big", {"articles": Parts(lambda: iter(_chunks(10, 3)))})
+    assert state.commit()
+    state = State(tmp_path / "state")
+    state.put("big", {"articles": Parts(lambda: iter([{"a": 1}, {"b": object()}]))})
+    assert state.commit()
+    assert State(tmp_path / "state").get("big") is None   # not written: no half of a file
+    assert not [p for p in (tmp_path / "state").iterdir() if ".tmp" in p.name]
+
+
+def test_the_article_cache_makes_its_rows_only_when_written(site: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch):
+    files = sorted((site / "articles").rglob("*.md"))
+    made: list[str] = []
+    to_row = content._article_to_row
+
+    def counting(article: Any) -> Any:
+        made.append(article.title)
+        return to_row(article)
+    monkeypatch.setattr(content, "_article_to_row", counting)
+    monkeypatch.setattr(content, "_ROWS_AT_ONCE", 2)
+    state = State(site / CACHE_DIR)
+    cache = ArticleCache(state)
+    fresh = [load(file, site) for file in files]
+    for file, (article, problems) in zip(files, fresh, strict=True):
+        cache.put(file, site, article, problems)
+    cache.save(state)
+    assert not made
+    assert state.commit()
+    assert len(made) == len(files)
+    again = ArticleCache(State(site / CACHE_DIR))
+    for file, (article, _) in zip(files, fresh, strict=True):
+        hit = again.get(file, site)
+        assert hit is not None and hit[0] == article
+
+
+def test_a_build_writes_the_same_article_cache_as_rows_made_by_the_readers(site: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch):
+    """The cache's file is the rows of the articles as read, in the order read, whether the build
+    read them in worker processes or not."""
+    build(site, tmp_path / "out", search=False)
+    index = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
+    data = json.loads((site / CACHE_DIR / index["sections"]["articles"]).read_bytes())
+    files = sorted((site / "articles").rglob("*.md"))
+    expected = {}
+    for file in files:
+        article, _ = load(file, site)
+        if article is not None:
+            expected[file.relative_to(site).as_posix()] = content._article_to_row(article)
+    assert {key: entry[1] for key, entry in data["articles"].items() if entry[1] is not None} == \
+        {key: json.loads(orjson.dumps(row, default=content._tag)) for key, row in expected.items()}
