@@ -202,6 +202,7 @@ class _Build:
         self.checked = checked
         self.config, self.out, self.model, self.diagnostics = checked.config, checked.output, checked.model, \
             checked.diagnostics
+        text.forget_pinyin()   # every name slugged
         if self.incremental and not self.key:   # the inputs could not be read cleanly before validation
             self.key = self.state.output(self.out)
             self.manifest = Manifest.load(self.state.get(self.key))
