@@ -121,3 +121,63 @@ def test_a_build_writes_the_same_article_cache_as_rows_made_by_the_readers(site:
             expected[file.relative_to(site).as_posix()] = content._article_to_row(article)
     assert {key: entry[1] for key, entry in data["articles"].items() if entry[1] is not None} == \
         {key: json.loads(orjson.dumps(row, default=content._tag)) for key, row in expected.items()}
+
+
+def test_a_section_put_now_is_written_at_once_and_named_by_the_next_commit(tmp_path: Path):
+    state = State(tmp_path / "state")
+    state.put("kept", {"a": 1})
+    assert state.commit()
+    state = State(tmp_path / "state")
+    value = {"big": list(range(10))}
+    state.put("big", value, now=True)
+    written = [p.name for p in (tmp_path / "state").iterdir() if p.name.startswith("big.")]
+    assert len(written) == 1   # (before the commit: the caller may let go of the value)
+    assert state.get("big") == value and state.has("big")
+    assert State(tmp_path / "state").get("big") is None   # not named until the commit
+    assert state.commit()
+    again = State(tmp_path / "state")
+    assert again.get("big") == value and again.get("kept") == {"a": 1}
+    again.put("big", {"object": object()}, now=True)   # cannot be written: no value any more
+    assert again.get("big") is None and again.commit() and State(tmp_path / "state").get("big") is None
+
+
+def test_the_index_of_what_pages_read_is_written_one_bucket_at_a_time(tmp_path: Path):
+    """Each bucket of the record is written as soon as it is filled, and let go; the record reads back
+    as it was filled (every name with its digest and the pages reading it)."""
+    from newsgen.commands.delta import Looked, Record, names_digest
+
+    files = [f"articles/2025/08/{n:03d}.md" for n in range(40)]
+    state = State(tmp_path / "state")
+    (tmp_path / "out").mkdir()
+    x = state.output(tmp_path / "out")
+    record = Record.new(state, x, "shape", articles=len(files))
+    record.buckets = 4
+    record.sections = {f"{x}.a{n}": {} for n in range(4)} | {f"{x}.names": {}}
+    record.dirty = set(record.sections)
+    pages = [{f"post:{files[(p + k) % 40]}": f"{(p + k) % 40 * 3:016x}" for k in range(3)} | {"count": "40"}
+             for p in range(30)]
+    looked = Looked(range(30), files)
+    looked.extend((False, None, names_digest(r), looked.pack(r)) for r in pages)
+    numbers, _ = record.number([f"p{n}/index.html" for n in range(30)])
+    kept: list[str] = []
+    put = state.put
+
+    def watching(name: str, value: Any, *args: Any, **kwargs: Any) -> None:
+        kept.append(name if kwargs.get("now") else "")
+        put(name, value, *args, **kwargs)
+    state.put = watching   # type: ignore[method-assign]
+    record.add(numbers, looked)
+    assert sorted(name for name in kept if name) == [f"{x}.a{n}" for n in range(4)]
+    assert set(record.sections) == {f"{x}.names"}   # the buckets let go
+    record.save()
+    assert state.commit()
+    again = State(tmp_path / "state")
+    read: dict[str, set[int]] = {}
+    for n in range(4):
+        for file, kinds in again.get(f"{x}.a{n}").items():
+            for kind, (value, readers) in kinds.items():
+                read[f"{kind}:{file}"] = set(readers)
+                assert all(pages[p][f"{kind}:{file}"] == value for p in readers)
+    assert read == {name: {p for p in range(30) if name in pages[p]} for name in {n for r in pages for n in r}
+                    if name != "count"}
+    assert again.get(f"{x}.names") == {"count": ["40", list(range(30))]}

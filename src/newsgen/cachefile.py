@@ -353,7 +353,13 @@ class State:
     def get(self, name: str) -> Any:
         """The value the last build kept under ``name``; None when there is none (or it cannot be read)."""
         if name in self._put:
-            return _made_whole(self._put[name][0])
+            value = self._put[name][0]
+            if isinstance(value, _Written):
+                try:
+                    return read_json(self.root / value.file)
+                except (OSError, ValueError):
+                    return None
+            return _made_whole(value)
         if name not in self._read:
             whole = self._whole(name)
             self._read[name] = _merged(whole, self._section(f"{name}.journal"), self._files.get(name))
@@ -376,12 +382,16 @@ class State:
         return self._put[name][0] is not None if name in self._put else name in self._files
 
     def put(self, name: str, value: Any, default: Callable[[Any], Any] | None = None, *,
-            journal: str | None = None) -> None:
+            journal: str | None = None, now: bool = False) -> None:
         """Keep ``value`` under ``name`` for the next build (written by :meth:`commit`; JSON, what it cannot
         hold given to ``default``; None: no value any more; a value of a dict that is :class:`Parts`
         is encoded in parts, when written); a section not put is kept as it is.
         ``journal``: the key of ``value`` (a dict) whose mapping may be written as a journal of its
-        changes (see the class)."""
+        changes (see the class). ``now``: written now, under a name of its own that only the index
+        :meth:`commit` writes names (so that the caller may let go of a big value; not with ``journal``)."""
+        if now and value is not None and journal is None:
+            file = f"{name}.{os.urandom(4).hex()}.json"
+            value = _Written(file) if write_json(self.root / file, value, default) else None
         self._put[name] = (value, default)
         self._journals.pop(name, None)
         if journal is not None:
@@ -446,6 +456,9 @@ class State:
                 del put[name]
             put[f"{name}.journal"] = (journal, put[name][1] if name in put else self._put[name][1])
         for name, (value, default) in put.items():
+            if isinstance(value, _Written):
+                files[name] = value.file
+                continue
             file = f"{name}.{os.urandom(4).hex()}.json"
             if value is not None and write_json(self.root / file, value, default):
                 files[name] = file
@@ -470,6 +483,13 @@ class State:
                 except OSError:
                     pass
         return True
+
+
+class _Written:
+    """A section put ``now``: its file, written already."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
 
 
 _SECTION = re.compile(r"[a-z0-9.-]+\.[0-9a-f]{8}\.json")
