@@ -181,3 +181,51 @@ def test_the_index_of_what_pages_read_is_written_one_bucket_at_a_time(tmp_path: 
     assert read == {name: {p for p in range(30) if name in pages[p]} for name in {n for r in pages for n in r}
                     if name != "count"}
     assert again.get(f"{x}.names") == {"count": ["40", list(range(30))]}
+
+
+def test_a_section_read_then_put_is_not_held_by_the_state(tmp_path: Path):
+    """What a build reads and then replaces (each bucket of the record a rebuild updates) is not kept
+    by the state for the rest of the build."""
+    import gc
+    import weakref
+
+    class Value(dict):   # (a dict that a weak reference may follow)
+        pass
+
+    state = State(tmp_path / "state")
+    state.put("a", {"x": list(range(5))})
+    state.put("b", {"pages": {"p": 1}})
+    assert state.commit()
+    state = State(tmp_path / "state")
+    read = state.get("a")
+    assert read == {"x": list(range(5))}
+    watched = Value(read)
+    state._read["a"] = watched   # (as if read so)
+    gone = weakref.ref(watched)
+    del watched, read
+    state.put("a", {"x": []}, now=True)
+    state.get("b")
+    state.put("b", {"pages": {"p": 2}}, journal="pages")
+    gc.collect()
+    assert gone() is None and state.get("a") == {"x": []}
+    assert state.commit() and State(tmp_path / "state").get("b") == {"pages": {"p": 2}}
+
+
+def test_a_cached_article_is_held_as_the_article_not_also_as_its_row(site: Path, tmp_path: Path):
+    """The cache's entry of an article taken from it holds the article (its row let go: the two were
+    held side by side to the end of a rebuild), and the cache written again whole is the same."""
+    build(site, tmp_path / "out", search=False)
+    state = State(site / CACHE_DIR)
+    before = State(site / CACHE_DIR).get("articles")
+    cache = ArticleCache(state)
+    files = sorted((site / "articles").rglob("*.md"))
+    for file in files:
+        hit = cache.get(file, site)
+        assert hit is not None
+        if hit[0] is not None:
+            assert cache._entries[file.relative_to(site).as_posix()][1] is hit[0]
+            again = cache.get(file, site)
+            assert again is not None and again[0] is hit[0]
+    cache._changed, cache.DELTA_MIN, cache.DELTA_SHARE = True, -1, -1.0   # (written whole)
+    cache.save(state)
+    assert state.commit() and State(site / CACHE_DIR).get("articles") == before

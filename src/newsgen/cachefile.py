@@ -394,8 +394,11 @@ class State:
             value = _Written(file) if write_json(self.root / file, value, default) else None
         self._put[name] = (value, default)
         self._journals.pop(name, None)
-        if journal is not None:
+        self._read.pop(name, None)   # (the value read is not held for a get: a rebuild that adds an
+        if journal is not None:      # article reads and puts every bucket of the record, 200 MB at 100,000)
             self._journals[name] = journal
+        else:   # (the whole read is kept only for a journal of its changes)
+            self._wholes.pop(name, None)
 
     def _journal(self, name: str, value: Any, key: str) -> dict[str, Any] | None:
         """The journal of ``value`` against the whole written last, when it is small enough; else None."""
