@@ -871,10 +871,13 @@ class ArticleCache:
             cached_identity, row, rows = entry
             if cached_identity != identity:
                 return None
-            article = _article_from_row(row, str(path)) if row is not None else None
+            article = row if isinstance(row, Article) else _article_from_row(row, str(path)) if row is not None \
+                else None
             problems = _problems_from_rows(rows) if rows else []   # most articles have none
         except (KeyError, TypeError, ValueError, IndexError):
             return None
+        if article is not None:   # the row let go (made again if the whole cache is written: see save)
+            entry[1] = article
         if self._made is not None:
             self._made[key] = (entry, article, tuple(problems))
         self.hits += 1
