@@ -229,3 +229,22 @@ def test_a_cached_article_is_held_as_the_article_not_also_as_its_row(site: Path,
     cache._changed, cache.DELTA_MIN, cache.DELTA_SHARE = True, -1, -1.0   # (written whole)
     cache.save(state)
     assert state.commit() and State(site / CACHE_DIR).get("articles") == before
+
+
+def test_the_names_of_articles_taken_from_the_cache_are_one_string_each(site: Path, tmp_path: Path):
+    build(site, tmp_path / "out", search=False)
+    cache = ArticleCache(State(site / CACHE_DIR))
+    by_name: dict[str, int] = {}
+    shared = 0
+    for file in sorted((site / "articles").rglob("*.md")):
+        hit = cache.get(file, site)
+        assert hit is not None
+        if hit[0] is None:
+            continue
+        for key in content.LIST_KEYS:
+            for name in getattr(hit[0], key):
+                if name in by_name:
+                    assert id(name) == by_name[name], (key, name)
+                    shared += 1
+                by_name.setdefault(name, id(name))
+    assert shared >= 3   # (the fixture's articles share places, topics and tags)
