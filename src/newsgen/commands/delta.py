@@ -158,6 +158,14 @@ class Looked:
         kind, file = divmod(code, len(self.files))
         return FILE_KINDS[kind], self.files[file], f"{self.values[n]:016x}"
 
+    def where(self, n: int) -> tuple[str, str]:
+        """:meth:`pair` without its digest: the kind of its name and the file it names."""
+        code = self.codes[n]
+        if code < 0:
+            return "", self.others[-1 - code]
+        kind, file = divmod(code, len(self.files))
+        return FILE_KINDS[kind], self.files[file]
+
     def name(self, n: int) -> tuple[str, str]:
         """Pair ``n`` as the name and the digest the page recorded."""
         kind, name, value = self.pair(n)
@@ -322,33 +330,41 @@ class Record:
 
     def add(self, numbers: Sequence[int], looked: Looked) -> None:
         """Index what the pages looked at read, for those whose names changed."""
-        # by pair's number, the pages reading it (a list, not a dict: no int object kept per pair)
-        readers: list[list[int] | None] = [None] * looked.count
+        # by pair's number, the first page reading it, and the list of all when several do (most
+        # pairs are read by one page: no list, no int object kept for them)
+        first = array("i", [-1]) * looked.count
+        more: list[list[int] | None] = [None] * looked.count
         for j, names, reads in looked.pages():
             n = numbers[j]
             if self.sets[n] == names:
                 continue
             self.sets[n], self.pages_changed = names, True
             for pair in reads:
-                found = readers[pair]
-                if found is None:
-                    readers[pair] = [n]
+                if first[pair] < 0:
+                    first[pair] = n
                 else:
-                    found.append(n)
+                    found = more[pair]
+                    if found is None:
+                        more[pair] = [first[pair], n]
+                    else:
+                        found.append(n)
         # by bucket, its articles' pairs: each bucket is then filled, written and let go in turn (the
         # index of a cold build at 100,000 articles, whole, was about 200 MB at its peak)
-        groups: dict[str, list[int]] = {}
-        others: list[int] = []
+        groups: dict[str, array[int]] = {}
+        others = array("I")
         homes: dict[str, str] = {}
-        for pair, pages in enumerate(readers):
-            if pages is None:
+        for pair in range(looked.count):
+            if first[pair] < 0:
                 continue
-            kind, file, _ = looked.pair(pair)
+            kind, file = looked.where(pair)
             if kind in ARTICLE_KINDS:
                 home = homes.get(file)
                 if home is None:
                     home = homes[file] = self.home(file)
-                groups.setdefault(home, []).append(pair)
+                group = groups.get(home)
+                if group is None:
+                    group = groups[home] = array("I")
+                group.append(pair)
             else:
                 others.append(pair)
         del homes
@@ -359,7 +375,7 @@ class Record:
             self.dirty.add(home)
             entries_of = self.section(home)
             for pair in pairs:
-                pages, readers[pair] = readers[pair], None
+                pages, more[pair] = more[pair] or [first[pair]], None
                 kind, file, value = looked.pair(pair)
                 if kind in ARTICLE_KINDS:
                     entries, key = entries_of.setdefault(file, {}), kind
@@ -374,7 +390,7 @@ class Record:
             if home != section:   # written now, and let go
                 self.state.put(home, self.sections.pop(home), now=True)
                 self.dirty.discard(home)
-                groups[home] = []
+                groups[home] = array("I")
 
     def save(self) -> None:
         """Put the record: its sections that changed."""
