@@ -425,6 +425,11 @@ class State:
         return {"of": file, "key": key, "rest": {k: v for k, v in value.items() if k != key},
                 "changes": changes, "removed": removed}
 
+    def forget(self) -> None:
+        """Let go of every section read or put, in a process that will not commit (a forked render
+        worker): what it makes then reuses their memory. A section asked for afterwards is read again."""
+        self._read, self._wholes, self._put, self._journals = {}, {}, {}, {}
+
     def output(self, output: Path) -> str:
         """The prefix of the sections of builds into ``output`` (``pages-KEY``): kept while it exists."""
         real = os.path.realpath(output)
