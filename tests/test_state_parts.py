@@ -248,3 +248,23 @@ def test_the_names_of_articles_taken_from_the_cache_are_one_string_each(site: Pa
                     shared += 1
                 by_name.setdefault(name, id(name))
     assert shared >= 3   # (the fixture's articles share places, topics and tags)
+
+
+@pytest.mark.parametrize("size", [0, 1, cachefile.PART, cachefile.PART + 1, 3 * cachefile.PART + 7])
+def test_big_mappings_and_lists_are_written_in_parts_as_the_bytes_of_one_encode(tmp_path: Path, size: int,
+                                                                                monkeypatch: pytest.MonkeyPatch):
+    """A section's big mapping or list (a manifest of 150,000 pages) is encoded a part at a time; the file
+    holds the bytes one encode of the whole gives."""
+    value = {"inputs": "x", "pages": {f"p{i}/index.html": ["abc", i, 2**40 + i] for i in range(size)},
+             "order": [f"p{i}" for i in range(size)], 3: {"names": ["江西省"]}}
+    whole = orjson.dumps(value, option=cachefile._OPTIONS)
+    encoded: list[int] = []
+    dumps = orjson.dumps
+
+    def counting(item: Any, *args: Any, **kwargs: Any) -> bytes:
+        encoded.append(len(item) if isinstance(item, dict | list) else 0)
+        return dumps(item, *args, **kwargs)
+    monkeypatch.setattr(cachefile.orjson, "dumps", counting)
+    assert cachefile.write_json(tmp_path / "x.json", value)
+    assert (tmp_path / "x.json").read_bytes() == whole
+    assert max(encoded) <= max(cachefile.PART, 4)

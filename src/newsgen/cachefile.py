@@ -13,6 +13,7 @@ standard library would, so what a cache gives back does not depend on the encode
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -72,30 +73,56 @@ def _made_whole(value: Any) -> Any:
     return value
 
 
+#: a mapping or list with more entries than this, a value of a section's top-level dict, is encoded in parts
+#: of this many (a manifest of 150,000 pages was one 21 MB encode, its buffer grown twice over)
+PART = 5000
+
+
+def _parted(value: Any) -> bool:
+    return isinstance(value, Parts) or (isinstance(value, dict | list) and len(value) > PART)
+
+
+def _dict_chunks(mapping: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
+    items = iter(mapping.items())
+    while chunk := dict(itertools.islice(items, PART)):
+        yield chunk
+
+
 def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iterator[bytes]:
-    """The JSON of ``value``, a dict some of whose values are :class:`Parts`, in pieces."""
+    """The JSON of ``value``, a dict some of whose values are :class:`Parts` or big mappings or
+    lists, in pieces: the bytes one encode of it gives."""
+    def dumps(item: Any) -> bytes:
+        return orjson.dumps(item, default=default, option=_OPTIONS)
+
     yield b"{"
     for i, (key, item) in enumerate(value.items()):
-        yield b"," * (i > 0) + orjson.dumps(key if isinstance(key, str) else str(key)) + b":"
-        if not isinstance(item, Parts):
-            yield orjson.dumps(item, default=default, option=_OPTIONS)
+        yield b"," * (i > 0) + dumps({key: None})[1:-5]   # (the key and its colon, as orjson writes them)
+        if not _parted(item):
+            yield dumps(item)
             continue
-        yield b"{"
+        if isinstance(item, list):
+            chunks: Iterable[Any] = (item[start:start + PART] for start in range(0, len(item), PART))
+        elif isinstance(item, dict):
+            chunks = _dict_chunks(item)
+        else:
+            chunks = item.chunks()
+        opening, closing = (b"[", b"]") if isinstance(item, list) else (b"{", b"}")
+        yield opening
         empty = True
-        for chunk in item.chunks():
-            raw = orjson.dumps(chunk, default=default, option=_OPTIONS)
-            if len(raw) > 2:   # (not {})
+        for chunk in chunks:
+            raw = dumps(chunk)
+            if len(raw) > 2:   # (not {} or [])
                 yield raw[1:-1] if empty else b"," + raw[1:-1]
                 empty = False
-        yield b"}"
+        yield closing
     yield b"}"
 
 
 def write_json(path: Path, value: Any, default: Callable[[Any], Any] | None = None) -> bool:
     """:func:`write` of ``value`` as JSON (Chinese kept as it is; what JSON cannot hold given to
     ``default``); False when it cannot be encoded or written. The values of a dict that are
-    :class:`Parts` are encoded in parts."""
-    if isinstance(value, dict) and any(isinstance(v, Parts) for v in value.values()):
+    :class:`Parts`, or mappings or lists of more than :data:`PART` entries, are encoded in parts."""
+    if isinstance(value, dict) and any(map(_parted, value.values())):
         return write(path, _pieces(value, default))
     try:
         raw = orjson.dumps(value, default=default, option=_OPTIONS)
