@@ -74,8 +74,9 @@ def _made_whole(value: Any) -> Any:
 
 
 #: a mapping or list with more entries than this, a value of a section's top-level dict, is encoded in parts
-#: of this many (a manifest of 150,000 pages was one 21 MB encode, its buffer grown twice over)
-PART = 5000
+#: of this many (a manifest of 150,000 pages was one 21 MB encode; orjson's peak is about five times what
+#: it encodes)
+PART = 1000
 
 
 def _parted(value: Any) -> bool:

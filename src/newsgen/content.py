@@ -968,7 +968,7 @@ class ArticleCache:
 
 
 #: how many cache entries are made rows and encoded at once when the whole cache is written
-_ROWS_AT_ONCE = 2000
+_ROWS_AT_ONCE = 500
 
 
 def _stored(entry: list[Any]) -> list[Any] | None:
