@@ -348,8 +348,9 @@ class Record:
                         more[pair] = [first[pair], n]
                     else:
                         found.append(n)
-        # by bucket, its articles' pairs: each bucket is then filled, written and let go in turn (the
-        # index of a cold build at 100,000 articles, whole, was about 200 MB at its peak)
+        # by bucket, its articles' pairs: each bucket (and then the other names' section) is filled,
+        # written and let go in turn (the index of a cold build at 100,000 articles, whole, was about
+        # 200 MB at its peak)
         groups: dict[str, array[int]] = {}
         others = array("I")
         homes: dict[str, str] = {}
@@ -387,10 +388,9 @@ class Record:
                 else:
                     known = set(item[1])
                     entries[key] = [value, item[1] + [n for n in pages if n not in known]]
-            if home != section:   # written now, and let go
-                self.state.put(home, self.sections.pop(home), now=True)
-                self.dirty.discard(home)
-                groups[home] = array("I")
+            self.state.put(home, self.sections.pop(home), now=True)   # written now, and let go
+            self.dirty.discard(home)
+            groups[home] = array("I")
 
     def save(self) -> None:
         """Put the record: its sections that changed."""
