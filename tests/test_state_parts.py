@@ -268,3 +268,8 @@ def test_big_mappings_and_lists_are_written_in_parts_as_the_bytes_of_one_encode(
     assert cachefile.write_json(tmp_path / "x.json", value)
     assert (tmp_path / "x.json").read_bytes() == whole
     assert max(encoded) <= max(cachefile.PART, 4)
+    encoded.clear()
+    names = {f"pager:/p{i}/": [f"{i:016x}", [i, i + 1]] for i in range(size)}   # (a big mapping itself)
+    assert cachefile.write_json(tmp_path / "names.json", names)
+    assert (tmp_path / "names.json").read_bytes() == dumps(names, option=cachefile._OPTIONS)
+    assert max(encoded) <= cachefile.PART

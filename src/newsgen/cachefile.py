@@ -95,6 +95,15 @@ def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iter
     def dumps(item: Any) -> bytes:
         return orjson.dumps(item, default=default, option=_OPTIONS)
 
+    if len(value) > PART and not any(isinstance(v, Parts) for v in value.values()):   # (a big mapping itself)
+        yield b"{"
+        empty = True
+        for chunk in _dict_chunks(value):
+            raw = dumps(chunk)
+            yield raw[1:-1] if empty else b"," + raw[1:-1]
+            empty = False
+        yield b"}"
+        return
     yield b"{"
     for i, (key, item) in enumerate(value.items()):
         yield b"," * (i > 0) + dumps({key: None})[1:-5]   # (the key and its colon, as orjson writes them)
@@ -121,9 +130,10 @@ def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iter
 
 def write_json(path: Path, value: Any, default: Callable[[Any], Any] | None = None) -> bool:
     """:func:`write` of ``value`` as JSON (Chinese kept as it is; what JSON cannot hold given to
-    ``default``); False when it cannot be encoded or written. The values of a dict that are
-    :class:`Parts`, or mappings or lists of more than :data:`PART` entries, are encoded in parts."""
-    if isinstance(value, dict) and any(map(_parted, value.values())):
+    ``default``); False when it cannot be encoded or written. A dict of more than :data:`PART` entries,
+    and the values of a dict that are :class:`Parts`, or mappings or lists of more than :data:`PART`
+    entries, are encoded in parts."""
+    if isinstance(value, dict) and (len(value) > PART or any(map(_parted, value.values()))):
         return write(path, _pieces(value, default))
     try:
         raw = orjson.dumps(value, default=default, option=_OPTIONS)
