@@ -22,12 +22,12 @@ def test_each_pair_is_kept_once_and_each_page_as_numbers():
     looked = Looked([5, 7])
     looked.extend(_results(2, 3, 3))
     assert len(looked) == 2 and looked.results == [(False, None), (False, None)]
-    assert len(looked.names) == len(looked.values) == 3   # pages 0 and 1 read the same three pairs
+    assert looked.count == 3   # pages 0 and 1 read the same three pairs
     pages = list(looked.pages())
     assert [j for j, _, _ in pages] == [5, 7]
     for (_, names, ids), (_, _, digest_, reads) in zip(pages, _results(2, 3, 3), strict=True):
         assert names == digest_
-        assert [(looked.names[i], looked.values[i]) for i in ids] == list(reads)
+        assert [looked.name(i) for i in ids] == list(reads)
 
 
 def test_the_reads_of_many_pages_cost_a_few_bytes_each():
@@ -48,7 +48,7 @@ def test_what_is_indexed_is_let_go_but_for_the_results():
     looked = Looked([0, 1])
     looked.extend(_results(2, 3, 3))
     looked.forget()
-    assert len(looked) == 2 and not looked.names and not looked.values and not list(looked.pages())
+    assert len(looked) == 2 and not looked.count and not looked.others and not list(looked.pages())
 
 
 def test_reads_packed_by_a_worker_are_kept_as_the_pairs_are():
@@ -61,8 +61,37 @@ def test_reads_packed_by_a_worker_are_kept_as_the_pairs_are():
     by_pairs, by_packed = Looked(range(len(records))), Looked(range(len(records)))
     by_pairs.extend((False, None, names_digest(r), tuple(r.items())) for r in records)
     by_packed.extend((False, None, names_digest(r), p) for r, p in zip(records, packed, strict=True))
-    assert by_packed.names == by_pairs.names and by_packed.values == by_pairs.values
+    assert [by_packed.name(i) for i in range(by_packed.count)] == [by_pairs.name(i) for i in range(by_pairs.count)]
     assert [(j, n, list(ids)) for j, n, ids in by_packed.pages()] == \
         [(j, n, list(ids)) for j, n, ids in by_pairs.pages()]
-    assert [[(by_packed.names[i], by_packed.values[i]) for i in ids] for _, _, ids in by_packed.pages()] == \
+    assert [[by_packed.name(i) for i in ids] for _, _, ids in by_packed.pages()] == \
         [list(r.items()) for r in records]
+
+
+FILES = [f"articles/2025/08/{n:05d}.md" for n in range(3)]
+
+
+def test_the_names_of_articles_are_kept_as_numbers_not_strings():
+    """A worker packs ``KIND:FILE`` names of the build's articles with a digest of 16 hexadecimal
+    digits as numbers; the parent keeps no string for them, and gives the pairs back as they were read.
+    Other names, and digests of another form, are kept as text."""
+    records = [dict(reads) for _, _, _, reads in _results(4, 3, 3)]
+    records.append({"around:" + FILES[1]: "a" * 16, "node:江西省": "2" * 16, "count": "3",
+                    "meta:" + FILES[2]: "not a digest", "body:articles/elsewhere.md": "1" * 16,
+                    "link:" + FILES[0]: "-" + "1" * 15})
+    looked = Looked(range(len(records)), FILES)
+    looked.extend((False, None, names_digest(r), looked.pack(r)) for r in records)
+    assert looked.others == ["node:江西省", "count", "meta:" + FILES[2], "body:articles/elsewhere.md",
+                             "link:" + FILES[0]]   # every post:FILE and around:FILE kept as numbers
+    assert not any(name.startswith("post:") for name in looked.numbers)
+    assert [[looked.name(i) for i in ids] for _, _, ids in looked.pages()] == \
+        [sorted(r.items(), key=lambda item: item[0] in looked.numbers) for r in records]
+    assert looked.pair(looked.reads[-1][0]) == ("around", FILES[1], "a" * 16)
+
+
+def test_a_name_read_with_two_digests_is_two_pairs():
+    looked = Looked([0, 1], FILES)
+    records = [{"post:" + FILES[0]: "0" * 16}, {"post:" + FILES[0]: "f" * 16}]
+    looked.extend((False, None, names_digest(r), looked.pack(r)) for r in records)
+    assert looked.count == 2 and [looked.name(ids[0]) for _, _, ids in looked.pages()] == \
+        [("post:" + FILES[0], "0" * 16), ("post:" + FILES[0], "f" * 16)]

@@ -32,3 +32,38 @@ def test_no_page_holds_its_context_once_rendered(site: Path, tmp_path: Path, mon
     result = build(site, tmp_path / "out", search=False)   # (rendered in this process: a small site)
     assert result.rendered and planned
     assert [page.path for page in planned[0] if page._made is not None] == []   # type: ignore[attr-defined]
+
+
+def test_values_one_page_reads_are_not_kept_for_the_whole_build(site: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch):
+    """An article's metadata, body, neighbours, facets and sitemap entry, and a listing page's pager,
+    are read by one page each: a render worker keeps the last few of them, not every one it made."""
+    from newsgen.render import views as views_mod
+
+    made: list[views_mod.Views] = []
+
+    class Kept(views_mod.Views):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)   # type: ignore[arg-type]
+            made.append(self)
+    monkeypatch.setattr(build_mod, "Views", Kept)
+    monkeypatch.setattr(views_mod, "ONCE_KEPT", 3)
+    build(site, tmp_path / "out", search=False)   # (rendered in this process: a small site)
+    views = made[0]
+    assert views._made and not [name for name in views._made
+                                if name.partition(":")[0] in ("meta", "body", "around", "dated", "facets", "pager")]
+    assert 0 < len(views._once) <= 3
+    calls: list[int] = []
+
+    def make() -> str:
+        calls.append(1)
+        return views.recorded("inner:y", lambda: 7, str) and "value"   # (what it reads is recorded with it)
+    views.record = record = {}
+    assert views.recorded("meta:x", make, once=True) == "value" == views.recorded("meta:x", make, once=True)
+    assert calls == [1] and record == {"meta:x": views._once["meta:x"][1], "inner:y": "7"}
+    for n in range(3):
+        views.recorded(f"meta:{n}", lambda: "other", once=True)
+    views.record = record = {}
+    assert views.recorded("meta:x", make, once=True) == "value" and calls == [1, 1]   # made again
+    assert set(record) == {"meta:x", "inner:y"}
+    views.record = None

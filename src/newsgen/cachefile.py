@@ -13,11 +13,12 @@ standard library would, so what a cache gives back does not depend on the encode
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +28,18 @@ _OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.O
             | orjson.OPT_PASSTHROUGH_SUBCLASS)
 
 
-def write(path: Path, data: bytes | str) -> bool:
-    """Write ``data`` (text as UTF-8) to ``path`` atomically; False when it could not be written."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+def write(path: Path, data: bytes | str | Iterable[bytes]) -> bool:
+    """Write ``data`` (text as UTF-8; or bytes given in pieces, each written as it comes) to ``path``
+    atomically; False when it could not be written (or a piece could not be made: TypeError, ValueError)."""
+    pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(raw)
+        with open(tmp, "wb") as f:
+            for piece in pieces:
+                f.write(piece)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, TypeError, ValueError):   # orjson.JSONEncodeError is a TypeError
         try:
             tmp.unlink()
         except OSError:
@@ -44,9 +48,93 @@ def write(path: Path, data: bytes | str) -> bool:
     return True
 
 
+class Parts:
+    """A mapping of a section's value (a value of its top-level dict) encoded in parts: ``chunks()``
+    gives dicts, each encoded and written as it comes, then let go; the file is one JSON object, read
+    back as one. The biggest section (the article cache, about 80 MB of JSON at 100,000 articles) was
+    encoded whole: its bytes and the rows it was made of held at once, the peak of a cold build.
+    ``chunks`` is called when the section is written (and by :meth:`whole`)."""
+
+    def __init__(self, chunks: Callable[[], Iterable[dict[str, Any]]]) -> None:
+        self.chunks = chunks
+
+    def whole(self) -> dict[str, Any]:
+        """The mapping, made whole."""
+        found: dict[str, Any] = {}
+        for chunk in self.chunks():
+            found.update(chunk)
+        return found
+
+
+def _made_whole(value: Any) -> Any:
+    """``value`` with its :class:`Parts` made whole."""
+    if isinstance(value, dict) and any(isinstance(v, Parts) for v in value.values()):
+        return {k: v.whole() if isinstance(v, Parts) else v for k, v in value.items()}
+    return value
+
+
+#: a mapping or list with more entries than this, a value of a section's top-level dict, is encoded in parts
+#: of this many (a manifest of 150,000 pages was one 21 MB encode; orjson's peak is about five times what
+#: it encodes)
+PART = 1000
+
+
+def _parted(value: Any) -> bool:
+    return isinstance(value, Parts) or (isinstance(value, dict | list) and len(value) > PART)
+
+
+def _dict_chunks(mapping: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
+    items = iter(mapping.items())
+    while chunk := dict(itertools.islice(items, PART)):
+        yield chunk
+
+
+def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iterator[bytes]:
+    """The JSON of ``value``, a dict some of whose values are :class:`Parts` or big mappings or
+    lists, in pieces: the bytes one encode of it gives."""
+    def dumps(item: Any) -> bytes:
+        return orjson.dumps(item, default=default, option=_OPTIONS)
+
+    if len(value) > PART and not any(isinstance(v, Parts) for v in value.values()):   # (a big mapping itself)
+        yield b"{"
+        empty = True
+        for chunk in _dict_chunks(value):
+            raw = dumps(chunk)
+            yield raw[1:-1] if empty else b"," + raw[1:-1]
+            empty = False
+        yield b"}"
+        return
+    yield b"{"
+    for i, (key, item) in enumerate(value.items()):
+        yield b"," * (i > 0) + dumps({key: None})[1:-5]   # (the key and its colon, as orjson writes them)
+        if not _parted(item):
+            yield dumps(item)
+            continue
+        if isinstance(item, list):
+            chunks: Iterable[Any] = (item[start:start + PART] for start in range(0, len(item), PART))
+        elif isinstance(item, dict):
+            chunks = _dict_chunks(item)
+        else:
+            chunks = item.chunks()
+        opening, closing = (b"[", b"]") if isinstance(item, list) else (b"{", b"}")
+        yield opening
+        empty = True
+        for chunk in chunks:
+            raw = dumps(chunk)
+            if len(raw) > 2:   # (not {} or [])
+                yield raw[1:-1] if empty else b"," + raw[1:-1]
+                empty = False
+        yield closing
+    yield b"}"
+
+
 def write_json(path: Path, value: Any, default: Callable[[Any], Any] | None = None) -> bool:
     """:func:`write` of ``value`` as JSON (Chinese kept as it is; what JSON cannot hold given to
-    ``default``); False when it cannot be encoded or written."""
+    ``default``); False when it cannot be encoded or written. A dict of more than :data:`PART` entries,
+    and the values of a dict that are :class:`Parts`, or mappings or lists of more than :data:`PART`
+    entries, are encoded in parts."""
+    if isinstance(value, dict) and (len(value) > PART or any(map(_parted, value.values()))):
+        return write(path, _pieces(value, default))
     try:
         raw = orjson.dumps(value, default=default, option=_OPTIONS)
     except (TypeError, ValueError):   # orjson.JSONEncodeError is a TypeError
@@ -303,7 +391,13 @@ class State:
     def get(self, name: str) -> Any:
         """The value the last build kept under ``name``; None when there is none (or it cannot be read)."""
         if name in self._put:
-            return self._put[name][0]
+            value = self._put[name][0]
+            if isinstance(value, _Written):
+                try:
+                    return read_json(self.root / value.file)
+                except (OSError, ValueError):
+                    return None
+            return _made_whole(value)
         if name not in self._read:
             whole = self._whole(name)
             self._read[name] = _merged(whole, self._section(f"{name}.journal"), self._files.get(name))
@@ -326,15 +420,23 @@ class State:
         return self._put[name][0] is not None if name in self._put else name in self._files
 
     def put(self, name: str, value: Any, default: Callable[[Any], Any] | None = None, *,
-            journal: str | None = None) -> None:
+            journal: str | None = None, now: bool = False) -> None:
         """Keep ``value`` under ``name`` for the next build (written by :meth:`commit`; JSON, what it cannot
-        hold given to ``default``; None: no value any more); a section not put is kept as it is.
+        hold given to ``default``; None: no value any more; a value of a dict that is :class:`Parts`
+        is encoded in parts, when written); a section not put is kept as it is.
         ``journal``: the key of ``value`` (a dict) whose mapping may be written as a journal of its
-        changes (see the class)."""
+        changes (see the class). ``now``: written now, under a name of its own that only the index
+        :meth:`commit` writes names (so that the caller may let go of a big value; not with ``journal``)."""
+        if now and value is not None and journal is None:
+            file = f"{name}.{os.urandom(4).hex()}.json"
+            value = _Written(file) if write_json(self.root / file, value, default) else None
         self._put[name] = (value, default)
         self._journals.pop(name, None)
-        if journal is not None:
+        self._read.pop(name, None)   # (the value read is not held for a get: a rebuild that adds an
+        if journal is not None:      # article reads and puts every bucket of the record, 200 MB at 100,000)
             self._journals[name] = journal
+        else:   # (the whole read is kept only for a journal of its changes)
+            self._wholes.pop(name, None)
 
     def _journal(self, name: str, value: Any, key: str) -> dict[str, Any] | None:
         """The journal of ``value`` against the whole written last, when it is small enough; else None."""
@@ -360,6 +462,11 @@ class State:
             return None
         return {"of": file, "key": key, "rest": {k: v for k, v in value.items() if k != key},
                 "changes": changes, "removed": removed}
+
+    def forget(self) -> None:
+        """Let go of every section read or put, in a process that will not commit (a forked render
+        worker): what it makes then reuses their memory. A section asked for afterwards is read again."""
+        self._read, self._wholes, self._put, self._journals = {}, {}, {}, {}
 
     def output(self, output: Path) -> str:
         """The prefix of the sections of builds into ``output`` (``pages-KEY``): kept while it exists."""
@@ -395,6 +502,9 @@ class State:
                 del put[name]
             put[f"{name}.journal"] = (journal, put[name][1] if name in put else self._put[name][1])
         for name, (value, default) in put.items():
+            if isinstance(value, _Written):
+                files[name] = value.file
+                continue
             file = f"{name}.{os.urandom(4).hex()}.json"
             if value is not None and write_json(self.root / file, value, default):
                 files[name] = file
@@ -419,6 +529,13 @@ class State:
                 except OSError:
                     pass
         return True
+
+
+class _Written:
+    """A section put ``now``: its file, written already."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
 
 
 _SECTION = re.compile(r"[a-z0-9.-]+\.[0-9a-f]{8}\.json")

@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -736,7 +736,7 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
     if run is not None and len(unread) >= PARALLEL_MIN:
         spool = BodySpool.start() if len(unread) >= SPOOL_MIN and hasattr(os, "pread") else None
         try:
-            run(len(unread), lambda i: _set_aside(derived_by_reader(load(unread[i], site), derive, cache is not None),
+            run(len(unread), lambda i: _set_aside(derived_by_reader(load(unread[i], site), derive),
                                                   spool), results=read, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
         finally:
             if spool is not None:
@@ -881,10 +881,13 @@ class ArticleCache:
             cached_identity, row, rows = entry
             if cached_identity != identity:
                 return None
-            article = _article_from_row(row, str(path)) if row is not None else None
+            article = row if isinstance(row, Article) else _article_from_row(row, str(path)) if row is not None \
+                else None
             problems = _problems_from_rows(rows) if rows else []   # most articles have none
         except (KeyError, TypeError, ValueError, IndexError):
             return None
+        if article is not None:   # the row let go (made again if the whole cache is written: see save)
+            entry[1] = article
         if self._made is not None:
             self._made[key] = (entry, article, tuple(problems))
         self.hits += 1
@@ -897,14 +900,10 @@ class ArticleCache:
         self._drop(self._entries.get(key))
         if article is not None:
             self._read.add(article.digest)
-        made = article.__dict__.pop("_row", None) if article is not None else None   # (by its reader)
-        row = made[0] if made is not None else _article_to_row(article) if article is not None else None
-        if article is not None and row is None:
-            self._entries.pop(key, None)   # a value JSON would not give back (2025: x): read it every time
-            self._delta[key] = None
-            return
+        # the article itself, made a row only when the cache is written (see save): a row held from
+        # reading to saving was about 850 bytes an article besides the article, 85 MB at 100,000
         self._entries[key] = self._delta[key] = [
-            self._identity(path), row,
+            self._identity(path), article,
             [[str(d.location.path), d.location.line, d.location.col, d.message, d.severity.value] for d in problems]]
 
     def forget_others(self) -> None:
@@ -942,15 +941,54 @@ class ArticleCache:
         new_derived = {k: v for k, v in self.derived.items() if k not in self._whole_derived}
         limit = max(self.DELTA_MIN, int(len(self._entries) * self.DELTA_SHARE))
         if state.has("articles") and len(self._delta) + len(new_derived) <= limit:
-            state.put("articles.delta", {"fields": _ROW_FIELDS_JSON, "articles": dict(self._delta),
-                                         "derived": new_derived}, default=_tag)
+            state.put("articles.delta", {"fields": _ROW_FIELDS_JSON, "articles": {
+                key: _stored(entry) if entry is not None else None for key, entry in self._delta.items()},
+                "derived": new_derived}, default=_tag)
+            if self._made is not None:
+                self._store_rows(list(self._delta))
         else:   # (the whole read may hold what an edit kept in a delta since made unneeded)
             self._keep_derived()
-            state.put("articles", {"fields": _ROW_FIELDS_JSON, "articles": self._entries, "derived": self.derived},
-                      default=_tag)
+            state.put("articles", {"fields": _ROW_FIELDS_JSON, "articles": cachefile.Parts(self._rows),
+                                   "derived": self.derived}, default=_tag)
             state.put("articles.delta", None)
             self._delta, self._whole_derived = {}, set(self.derived)
         self._changed, self._derived_count = False, len(self.derived)
+
+    def _rows(self) -> Iterator[dict[str, Any]]:
+        """The entries as the cache keeps them, a few thousand at a time (each row made as it is
+        written, then let go; kept by a session's cache, which decodes from them)."""
+        keys = list(self._entries)
+        for start in range(0, len(keys), _ROWS_AT_ONCE):
+            part = keys[start:start + _ROWS_AT_ONCE]
+            if self._made is not None:
+                self._store_rows(part)
+            yield {key: stored for key in part if (stored := _stored(self._entries[key])) is not None}
+
+    def _store_rows(self, keys: Iterable[str]) -> None:
+        """The entries of ``keys`` that hold an article made rows (gone: one JSON would not give back)."""
+        entries = self._entries
+        for key in keys:
+            entry = entries.get(key)
+            if entry is not None and isinstance(entry[1], Article):
+                stored = _stored(entry)
+                if stored is None:
+                    del entries[key]
+                else:
+                    entries[key] = stored
+
+
+#: how many cache entries are made rows and encoded at once when the whole cache is written
+_ROWS_AT_ONCE = 500
+
+
+def _stored(entry: list[Any]) -> list[Any] | None:
+    """A cache entry as the cache keeps it: its article as a row; None when JSON would not give the
+    article back as it is (the file is then read on every build)."""
+    article = entry[1]
+    if not isinstance(article, Article):
+        return entry
+    row = _article_to_row(article)
+    return [entry[0], row, entry[2]] if row is not None else None
 
 
 def _json_faithful(value: Any) -> bool:
@@ -1044,6 +1082,11 @@ def _article_to_row(article: Article) -> list[Any] | None:
     return row
 
 
+#: the place, topic, tag and author names of the articles taken from the cache, each one string (JSON gives
+#: a string of its own for each of its occurrences: about 600 bytes an article, 60 MB at 100,000)
+_NAMES: dict[str, str] = {}
+
+
 def _article_from_row(row: list[Any], body_file: str) -> Article:
     """The article of a cache entry, its body to be read from ``body_file`` when first asked for."""
     if not isinstance(row, list):
@@ -1059,8 +1102,8 @@ def _article_from_row(row: list[Any], body_file: str) -> Article:
     values["date"] = _date_from_text(values["date"])
     if values["updated"] is not None:
         values["updated"] = _date_from_text(values["updated"])
-    for name in LIST_KEYS:
-        values[name] = tuple(values[name])
+    for name in LIST_KEYS:   # (one string each name, as _share_names gives a fresh read's)
+        values[name] = tuple([_NAMES.setdefault(x, x) if type(x) is str else x for x in values[name]])
     for name in _TAGGED_FIELDS:   # only these may hold what JSON cannot (YAML's dates, sets...)
         value = values[name]
         if value and isinstance(value, dict | list):
@@ -1091,7 +1134,10 @@ def _date_from_text(text: str) -> dt.date | dt.datetime:
 def _entry_digest(entry: Any) -> str | None:
     """The digest of the article of a cache entry, None when it has none."""
     try:
-        return str(entry[1][_DIGEST]) if entry[1] is not None else None
+        found = entry[1]
+        if isinstance(found, Article):
+            return found.digest
+        return str(found[_DIGEST]) if found is not None else None
     except (IndexError, KeyError, TypeError):
         return None
 

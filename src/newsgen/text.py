@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -93,6 +94,16 @@ def preload_pinyin() -> None:
             import pypinyin  # noqa: F401
         except ImportError:   # (reported where it is used)
             pass
+
+
+def forget_pinyin() -> None:
+    """Let go of pypinyin's dictionaries (about 40 MB, held by a cold build to its end, and by every
+    render worker it forks), once the caller has slugged what it needed: its modules are unloaded (their
+    namespaces emptied, so that they go without a full collection: their functions and dictionaries
+    refer to each other). A word asked for afterwards loads them again."""
+    loaded = [sys.modules.pop(name) for name in list(sys.modules) if name == "pypinyin" or name.startswith("pypinyin.")]
+    for module in loaded:
+        vars(module).clear()
 
 
 @lru_cache(maxsize=65536)

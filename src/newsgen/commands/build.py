@@ -39,14 +39,14 @@ def _import_the_rest() -> None:
     """Import what a build needs once it has more to do than find that nothing changed: Jinja2, the
     model, the pages, the search index (about 0.15 s a build that ends there does not spend). Once,
     so that a name a test has set on this module stays as it set it."""
-    global _rest_imported, text, Looked, find_changes, names_digest, pack_reads, validate, load_templates, \
+    global _rest_imported, text, Looked, find_changes, names_digest, validate, load_templates, \
         make_environment, render_page, static_dirs, RENDER_ERRORS, render_problem, Keys, MarkdownRenderer, Page, \
         Pages, Plan, PhotoError, Photos, Prepared, prepare, Views, derive, index_articles, Site, site_from, \
         structure, structure_key, structure_rows
     if _rest_imported:
         return
     from newsgen import text
-    from newsgen.commands.delta import Looked, find_changes, names_digest, pack_reads
+    from newsgen.commands.delta import Looked, find_changes, names_digest
     from newsgen.commands.validate import validate
     from newsgen.render.env import RENDER_ERRORS, load_templates, make_environment, render_problem, static_dirs
     from newsgen.render.fingerprint import Keys
@@ -240,6 +240,7 @@ class _Build:
         self.checked = checked
         self.config, self.out, self.model, self.diagnostics = checked.config, checked.output, checked.model, \
             checked.diagnostics
+        text.forget_pinyin()   # every name slugged
         if self.incremental and not self.key:   # the inputs could not be read cleanly before validation
             self.key = self.state.output(self.out)
             self.manifest = Manifest.load(self.state.get(self.key))
@@ -346,7 +347,7 @@ class _Build:
                     raise NewsgenError([render_problem(exc, page.template, page.path, self.site)]) from exc
                 writer.store(page.path, html)
             page.forget()
-            return reused, writer.identity(page.path, key), names_digest(record), pack_reads(record)
+            return reused, writer.identity(page.path, key), names_digest(record), looked.pack(record)
 
         done = len(pages) - len(todo)
 
@@ -356,15 +357,23 @@ class _Build:
             if self.on_render is not None:
                 self.on_render(done, len(pages))
 
-        self.reads = looked = Looked(todo)   # (kept compactly as each worker's results come back)
+        self.reads = looked = Looked(todo, views.files)   # (kept compactly as each worker's results come back)
         processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=cast(list, looked),
-                             before_fork=lambda: load_templates(self.env))
+                             before_fork=lambda: load_templates(self.env), in_worker=self._in_worker)
         entries.update((pages[i].path, entry) for i, (_, entry) in zip(todo, looked.results, strict=True))
         self.dirty = [pages[i] for i, (reused, _) in zip(todo, looked.results, strict=True) if not reused]
         self.written = Manifest({path: entry for path, entry in entries.items() if entry is not None})
         self.clock.step("render", f"{len(self.dirty)} pages and feeds rendered and written, "
                                   f"{len(pages) - len(self.dirty)} unchanged and reused, by {processes} "
                                   f"process{'es' if processes > 1 else ''}")
+
+    def _in_worker(self) -> None:
+        """In a render worker: let go of what only the build's own process needs afterwards (the state
+        as read and put, the article cache, the record's index), so that what the worker makes reuses
+        their memory (about 100 MB of a rebuild's worker at 100,000 articles)."""
+        self.state.forget()
+        self.articles = None
+        self.changes.record.sections = {}
 
     def write_photos(self) -> None:
         _write_photos(self.writer, self.photos, self.prepared, self.manifest, self.written, self.changes.stale)

@@ -38,6 +38,9 @@ from newsgen.site import Post
 
 #: about how many articles share a bucket of the index
 BUCKET = 400
+#: the kinds of recorded name that name an article's file (``KIND:FILE``): those of
+#: :data:`newsgen.render.views.ARTICLE_KINDS`, and which articles are around one (older, newer, related)
+FILE_KINDS = (*sorted(ARTICLE_KINDS), "around")
 
 
 class Looked:
@@ -45,48 +48,134 @@ class Looked:
     workers (a page's reads were a tuple of (name, digest) strings, made again for every page: about
     590 MB of a cold build's peak at 100,000 articles). Each (name, digest) pair is kept once, as a
     number; each page as its position, a digest of the names it read (made by the worker) and the
-    numbers of its pairs, in an array. Takes the render jobs' results (``reused, entry, names, reads``:
-    ``reads`` as :func:`pack_reads` packs them, or the pairs) through :meth:`append` and :meth:`extend`,
-    as :func:`newsgen.render.parallel.run_jobs` gives them, keeping the first two in :attr:`results`."""
+    numbers of its pairs, in an array.
 
-    def __init__(self, positions: Sequence[int]) -> None:
+    A name of an article (``KIND:FILE``, ``FILE`` one of ``files``, ``KIND`` one of :data:`FILE_KINDS`)
+    with a digest of 16 hexadecimal digits, most of what pages read, is kept as two numbers, not as
+    strings: its *code* (kind and file) and its digest's value (a string each and a dict entry was
+    about 230 bytes a pair, 200 MB at 100,000 articles). :meth:`pack` makes them in the worker; the
+    other names are kept as text. Takes the render jobs' results (``reused, entry, names, reads``:
+    ``reads`` as :meth:`pack` or :func:`pack_reads` packs them, or the pairs) through :meth:`append`
+    and :meth:`extend`, as :func:`newsgen.render.parallel.run_jobs` gives them, keeping the first two
+    in :attr:`results`. A digest kept as a number is given back as 16 lowercase hexadecimal digits
+    (:meth:`pair`): what :func:`newsgen.render.views.digest` makes."""
+
+    def __init__(self, positions: Sequence[int], files: Sequence[str] = ()) -> None:
         self.positions = positions   # the position of the page of each result, in order
         self.results: list[tuple[Any, Any]] = []
-        self.numbers: dict[str, int] = {}   # name -> the number of its pair (its value is one per build)
-        self.names: list[str] = []
-        self.values: list[str] = []
+        self.files = files
+        self._file_numbers = {file: i for i, file in enumerate(files)}
+        self._kind_numbers = {kind: k for k, kind in enumerate(FILE_KINDS)}
+        #: by article name's code (kind * len(files) + file), the number of its pair; -1: none yet
+        self._slots = array("i", [-1]) * (len(FILE_KINDS) * len(files))
+        self.numbers: dict[str, int] = {}   # another name -> the number of its pair (its value is one per build)
+        self.codes = array("q")    # by pair: its name's code, or -1 - its index in others
+        self.values = array("Q")   # by pair: its digest's value (a name kept as text: 0)
+        self.others: list[str] = []
+        self.texts: dict[int, str] = {}   # by pair of a name kept as text: its digest
         self.sets: list[str] = []
         self.reads: list[array[int]] = []
 
     def __len__(self) -> int:
         return len(self.results)
 
-    def append(self, result: tuple[Any, Any, str, str | Iterable[tuple[str, str]]]) -> None:
+    @property
+    def count(self) -> int:
+        """How many pairs are kept."""
+        return len(self.codes)
+
+    def pack(self, record: dict[str, str]) -> tuple[bytes, bytes, str | tuple[tuple[str, str], ...]]:
+        """What a page read (name -> digest), as a render worker sends it back for :meth:`append`:
+        the codes and digests of the names of articles, as arrays' bytes, and the other pairs as
+        :func:`pack_reads` packs them."""
+        files, kinds = self._file_numbers, self._kind_numbers
+        width = len(self.files)
+        codes, values = array("q"), array("Q")
+        rest: dict[str, str] = {}
+        for name, value in record.items():
+            kind, _, file = name.partition(":")
+            k, f = kinds.get(kind), files.get(file)
+            if k is not None and f is not None and len(value) == 16:
+                try:
+                    number = int(value, 16)
+                except ValueError:
+                    number = -1
+                if number < 0:
+                    rest[name] = value
+                    continue
+                codes.append(k * width + f)
+                values.append(number)
+            else:
+                rest[name] = value
+        return codes.tobytes(), values.tobytes(), pack_reads(rest)
+
+    def append(self, result: tuple[Any, Any, str, Any]) -> None:
         reused, entry, names, reads = result
         self.results.append((reused, entry))
-        numbers, values, ids = self.numbers, self.values, array("I")
+        ids = array("I")
+        if isinstance(reads, tuple) and len(reads) == 3 and isinstance(reads[0], bytes):   # (see pack)
+            codes, values = array("q"), array("Q")
+            codes.frombytes(reads[0])
+            values.frombytes(reads[1])
+            slots, known = self._slots, self.values
+            for code, value in zip(codes, values, strict=True):
+                n = slots[code]
+                if n < 0 or known[n] != value:   # (a name read with another value: a pair of its own)
+                    if n < 0:
+                        slots[code] = len(known)
+                    n = len(known)
+                    self.codes.append(code)
+                    known.append(value)
+                ids.append(n)
+            reads = reads[2]
         if isinstance(reads, str):   # packed (see pack_reads)
             parts = reads.split("\0") if reads else []
             reads = zip(parts[::2], parts[1::2], strict=True)
+        numbers, texts = self.numbers, self.texts
         for name, value in reads:
             n = numbers.get(name)
-            if n is None or values[n] != value:   # (a name read with another value: a pair of its own)
-                n = len(values)
+            if n is None or texts[n] != value:
+                n = len(self.codes)
                 numbers.setdefault(name, n)
-                self.names.append(name)
-                values.append(value)
+                self.codes.append(-1 - len(self.others))
+                self.others.append(name)
+                self.values.append(0)
+                texts[n] = value
             ids.append(n)
         self.sets.append(names)
         self.reads.append(ids)
 
-    def extend(self, results: Iterable[tuple[Any, Any, str, str | Iterable[tuple[str, str]]]]) -> None:
+    def extend(self, results: Iterable[tuple[Any, Any, str, Any]]) -> None:
         for result in results:
             self.append(result)
+
+    def pair(self, n: int) -> tuple[str, str, str]:
+        """Pair ``n``: the kind of its name and the file it names (the kind ``""`` and the whole name
+        when it is kept as text), and its digest."""
+        code = self.codes[n]
+        if code < 0:
+            return "", self.others[-1 - code], self.texts[n]
+        kind, file = divmod(code, len(self.files))
+        return FILE_KINDS[kind], self.files[file], f"{self.values[n]:016x}"
+
+    def where(self, n: int) -> tuple[str, str]:
+        """:meth:`pair` without its digest: the kind of its name and the file it names."""
+        code = self.codes[n]
+        if code < 0:
+            return "", self.others[-1 - code]
+        kind, file = divmod(code, len(self.files))
+        return FILE_KINDS[kind], self.files[file]
+
+    def name(self, n: int) -> tuple[str, str]:
+        """Pair ``n`` as the name and the digest the page recorded."""
+        kind, name, value = self.pair(n)
+        return (f"{kind}:{name}" if kind else name), value
 
     def forget(self) -> None:
         """Let go of the reads (kept: :attr:`results`), once indexed: before the state is encoded,
         the peak of a cold build."""
-        self.positions, self.numbers, self.names, self.values, self.sets, self.reads = (), {}, [], [], [], []
+        self.positions, self.numbers, self.sets, self.reads, self.others, self.texts = (), {}, [], [], [], {}
+        self._slots, self.codes, self.values, self._file_numbers = array("i"), array("q"), array("Q"), {}
 
     def pages(self) -> Iterable[tuple[int, str, array[int]]]:
         """Each page looked at: its position, the digest of the names it read, and its pairs' numbers."""
@@ -171,10 +260,14 @@ class Record:
             self.sections[name] = found
         return found
 
+    def home(self, file: str) -> str:
+        """The section of the bucket of ``file``'s names."""
+        return f"{self.key}.a{zlib.crc32(file.encode()) % self.buckets}"
+
     def bucket(self, file: str) -> dict[str, Any]:
         """The bucket of ``file``'s names: file -> {kind: [digest, pages]}, ``""``: its structure
         (marked changed)."""
-        name = f"{self.key}.a{zlib.crc32(file.encode()) % self.buckets}"
+        name = self.home(file)
         self.dirty.add(name)
         return self.section(name)
 
@@ -237,41 +330,67 @@ class Record:
 
     def add(self, numbers: Sequence[int], looked: Looked) -> None:
         """Index what the pages looked at read, for those whose names changed."""
-        # by pair's number, the pages reading it (a list, not a dict: no int object kept per pair)
-        readers: list[list[int] | None] = [None] * len(looked.values)
+        # by pair's number, the first page reading it, and the list of all when several do (most
+        # pairs are read by one page: no list, no int object kept for them)
+        first = array("i", [-1]) * looked.count
+        more: list[list[int] | None] = [None] * looked.count
         for j, names, reads in looked.pages():
             n = numbers[j]
             if self.sets[n] == names:
                 continue
             self.sets[n], self.pages_changed = names, True
             for pair in reads:
-                found = readers[pair]
-                if found is None:
-                    readers[pair] = [n]
+                if first[pair] < 0:
+                    first[pair] = n
                 else:
-                    found.append(n)
-        files: dict[str, dict[str, Any]] = {}   # an article's entries, by file
-        kinds: dict[str, str] = {}   # each kind's string once, not once per article
-        section = f"{self.key}.names"
-        for pair, pages in enumerate(readers):
-            if pages is None:
+                    found = more[pair]
+                    if found is None:
+                        more[pair] = [first[pair], n]
+                    else:
+                        found.append(n)
+        # by bucket, its articles' pairs: each bucket (and then the other names' section) is filled,
+        # written and let go in turn (the index of a cold build at 100,000 articles, whole, was about
+        # 200 MB at its peak)
+        groups: dict[str, array[int]] = {}
+        others = array("I")
+        homes: dict[str, str] = {}
+        for pair in range(looked.count):
+            if first[pair] < 0:
                 continue
-            name, value = looked.names[pair], looked.values[pair]
-            kind, _, file = name.partition(":")
+            kind, file = looked.where(pair)
             if kind in ARTICLE_KINDS:
-                entries = files.get(file)
-                if entries is None:
-                    entries = files[file] = self.bucket(file).setdefault(file, {})
-                key = kinds.setdefault(kind, kind)
+                home = homes.get(file)
+                if home is None:
+                    home = homes[file] = self.home(file)
+                group = groups.get(home)
+                if group is None:
+                    group = groups[home] = array("I")
+                group.append(pair)
             else:
-                self.dirty.add(section)
-                entries, key = self.section(section), name
-            item = entries.get(key)
-            if item is None:
-                entries[key] = [value, pages]
-            else:
-                known = set(item[1])
-                entries[key] = [value, item[1] + [n for n in pages if n not in known]]
+                others.append(pair)
+        del homes
+        section = f"{self.key}.names"
+        for home, pairs in [*groups.items(), (section, others)]:
+            if not pairs:
+                continue
+            self.dirty.add(home)
+            entries_of = self.section(home)
+            for pair in pairs:
+                pages, more[pair] = more[pair] or [first[pair]], None
+                kind, file, value = looked.pair(pair)
+                if kind in ARTICLE_KINDS:
+                    entries, key = entries_of.setdefault(file, {}), kind
+                else:
+                    entries, key = entries_of, f"{kind}:{file}" if kind else file
+                item = entries.get(key)
+                if item is None:
+                    entries[key] = [value, pages]
+                else:
+                    known = set(item[1])
+                    entries[key] = [value, item[1] + [n for n in pages if n not in known]]
+            self.state.put(home, self.sections.pop(home), now=True)   # written now, and let go
+            self.dirty.discard(home)
+            groups[home] = array("I")
 
     def save(self) -> None:
         """Put the record: its sections that changed."""

@@ -174,7 +174,8 @@ class Plan:
     def body(self, index: int) -> Body:
         """The article's body (``body:FILE``), one shared (lazy, converted once) object per article,
         recorded by its file's digest (of its Markdown when it has none)."""
-        return self.views.recorded(f"body:{self.files[index]}", functools.partial(self._body, index), _body_digest)
+        return self.views.recorded(f"body:{self.files[index]}", functools.partial(self._body, index), _body_digest,
+                                   once=True)
 
     def _body(self, index: int) -> Body:
         article = self.site.posts[index].article   # its body read only if converted (not cached)
@@ -183,7 +184,8 @@ class Plan:
 
     def meta(self, index: int) -> ArticleMeta:
         """The article page's ``<head>`` metadata and JSON-LD (``meta:FILE``)."""
-        return self.views.recorded(f"meta:{self.files[index]}", functools.partial(article_meta, self.views, index))
+        return self.views.recorded(f"meta:{self.files[index]}", functools.partial(article_meta, self.views, index),
+                                   once=True)
 
     def around(self, index: int) -> tuple[int | None, int | None, tuple[int, ...]]:
         """An article's older and newer article and its related articles (``around:FILE``: which)."""
@@ -198,7 +200,7 @@ class Plan:
             post = self.site.posts[index]
             older, newer = self.site.older(post), self.site.newer(post)
             return (older.index if older else None, newer.index if newer else None, tuple(self.neighbours[index]))
-        return self.views.recorded(f"around:{files[index]}", make, which)
+        return self.views.recorded(f"around:{files[index]}", make, which, once=True)
 
     def chart(self, place: Place) -> str:
         """A place's articles by month, as a chart (``chart:PATH``)."""
@@ -209,7 +211,7 @@ class Plan:
         """An article as a sitemap lists it (``dated:FILE``: its URL and when it last changed)."""
         views = self.views
         return views.recorded(f"dated:{self.files[index]}", lambda: SitemapEntry(
-            views.absolute(self.site.posts[index].url), rfc3339(views.last_change(index))))
+            views.absolute(self.site.posts[index].url), rfc3339(views.last_change(index))), once=True)
 
     def page_list(self) -> tuple[str, ...]:
         """The HTML pages but the articles' (and 404), in plan order (``pages``): what the sitemap of

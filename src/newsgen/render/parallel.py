@@ -58,7 +58,8 @@ def cpu_count() -> int:
 def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None,
              progress: Callable[[int], None] | None = None, results: list[Any] | None = None,
              before_fork: Callable[[], None] | None = None, chunk: int | None = None,
-             minimum: int | None = None, meanwhile: Callable[[], None] | None = None) -> int:
+             minimum: int | None = None, meanwhile: Callable[[], None] | None = None,
+             in_worker: Callable[[], None] | None = None) -> int:
     """Call ``job(i)`` for every ``i`` in ``range(count)``; returns how many processes did.
     ``before_fork()`` is called before workers start (not for a serial run): what it loads, every
     worker inherits instead of loading it again.
@@ -69,6 +70,9 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
     ``chunk`` jobs go to a worker at a time (:data:`CHUNK`); fewer than ``minimum`` (:data:`MIN_PAGES`)
     run in this process. ``meanwhile()`` is called in this process once the workers have started (not
     for a serial run), while they work: what the caller needs next, done while it would only wait.
+    ``in_worker()`` is called in each worker process as it starts (not for a serial run): it may let go
+    of what only this process needs, so that what the worker makes reuses that memory (the size of a
+    worker is what it inherits and what it makes besides).
     """
     chunk = chunk or CHUNK
     minimum = MIN_PAGES if minimum is None else minimum
@@ -94,7 +98,7 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
     # every page of memory they share with the parent
     gc.freeze()
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start, initargs=(job,))
+                               initializer=_start, initargs=(job, in_worker))
     try:
         futures = {k: pool.submit(_run, chunks[k]) for k in (len(chunks) - 1, *range(len(chunks) - 1))}
         if meanwhile is not None:   # (the workers are forked by the first submit: none inherits what it does)
@@ -116,9 +120,11 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
     return processes
 
 
-def _start(job: Callable[[int], Any]) -> None:
+def _start(job: Callable[[int], Any], in_worker: Callable[[], None] | None = None) -> None:
     global _job
     _job = job
+    if in_worker is not None:
+        in_worker()
 
 
 def _run(bounds: tuple[int, int]) -> tuple[list[Diagnostic] | None, list[Any]]:

@@ -48,6 +48,10 @@ V = TypeVar("V")
 ARTICLE_KINDS = frozenset({"post", "link", "rlink", "facets", "body", "meta", "entry", "dated"})
 
 
+#: how many values read by one page each (see :meth:`Views.recorded`'s ``once``) are kept at a time
+ONCE_KEPT = 64
+
+
 def digest(text: str) -> str:
     """A short digest of a recorded value's text (its repr, for a view)."""
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
@@ -367,6 +371,7 @@ class Views:
         #: recorded names are being resolved again (see ``recorded``'s ``source``)
         self.resolving = False
         self._made: dict[str, tuple[Any, str, dict[str, str]]] = {}
+        self._once: dict[str, tuple[Any, str, dict[str, str]]] = {}   # (see recorded's ``once``)
         for post in site.posts:   # what the article cache keeps is derived here, in the build's process
             self._derived(post.article)
         self._nodes: dict[str, PlaceNode] = {}
@@ -391,12 +396,18 @@ class Views:
         return {file: i for i, file in enumerate(self.files)}
 
     def recorded(self, name: str, make: Callable[[], V], digest_of: Callable[[V], str] = _repr_digest, *,
-                 source: Callable[[], str] | None = None) -> V:
+                 source: Callable[[], str] | None = None, once: bool = False) -> V:
         """The value ``name`` stands for, made once per build by ``make``, recorded on the page being
         made with its digest (``digest_of``) and whatever ``make`` read in turn. ``source`` gives the
         digest of what the value is made from, when that is cheaper than making it: :attr:`resolving`
-        then records it without making the value (and returns None)."""
+        then records it without making the value (and returns None).
+
+        ``once``: a value one page reads (an article's metadata, a listing page's pager), kept only
+        among the last :data:`ONCE_KEPT` such values, not for the whole build: a render worker of a
+        cold build at 100,000 articles kept about 200 MB of them. Read again later, it is made again."""
         hit = self._made.get(name)
+        if hit is None and once:
+            hit = self._once.get(name)
         if hit is None and source is not None and self.resolving:
             if self.record is not None:
                 self.record[name] = source()
@@ -408,7 +419,13 @@ class Views:
                 value = make()
             finally:
                 self.record = outer
-            hit = self._made[name] = (value, source() if source is not None else digest_of(value), inner)
+            hit = (value, source() if source is not None else digest_of(value), inner)
+            if not once:
+                self._made[name] = hit
+            else:
+                if len(self._once) >= ONCE_KEPT:
+                    self._once.clear()
+                self._once[name] = hit
         record = self.record
         if record is not None:
             record[name] = hit[1]
@@ -508,7 +525,7 @@ class Views:
 
     def search_facets(self, index: int) -> SearchFacets:
         """The filters (region at every level, topic, year) and sort key of an article's page."""
-        return self.recorded(f"facets:{self.files[index]}", functools.partial(self._search_facets, index))
+        return self.recorded(f"facets:{self.files[index]}", functools.partial(self._search_facets, index), once=True)
 
     def _search_facets(self, index: int) -> SearchFacets:
         article = self.site.posts[index].article
@@ -562,7 +579,7 @@ class Views:
         def of_pager() -> str:
             head = (pager.number, pager.count, pager.url, pager.first_url, pager.previous_url, pager.next_url)
             return digest(repr(head) + "\0".join(files[i] for i in pager.items))
-        return self.recorded(f"pager:{pager.url}", functools.partial(self._pager, pager), source=of_pager)
+        return self.recorded(f"pager:{pager.url}", functools.partial(self._pager, pager), source=of_pager, once=True)
 
     def _pager(self, pager: Pager[int]) -> PagerView:
         numbers = tuple(

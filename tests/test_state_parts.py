@@ -1,0 +1,275 @@
+"""A big section of the build state is written in parts (its pieces encoded one at a time), and the
+article cache makes its rows only as it is written: a cold build of 100,000 articles held the rows
+from reading to saving, then the whole section's bytes besides them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from newsgen import cachefile, content
+from newsgen.cachefile import Parts, State
+from newsgen.commands.build import build
+from newsgen.content import ArticleCache, load
+from newsgen.output import CACHE_DIR
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return site
+
+
+def _chunks(n: int, size: int) -> list[dict[str, Any]]:
+    return [{f"k{i}": [i, "名字", {"a": None}] for i in range(start, min(n, start + size))}
+            for start in range(0, n, size)]
+
+
+def test_a_section_written_in_parts_reads_back_as_the_whole(tmp_path: Path):
+    whole = {"fields": ["a", "b"], "articles": {k: v for chunk in _chunks(25, 7) for k, v in chunk.items()},
+             "derived": {"x": [1, 2]}}
+    state = State(tmp_path / "state")
+    state.put("big", {"fields": ["a", "b"], "articles": Parts(lambda: iter(_chunks(25, 7))), "derived": {"x": [1, 2]}})
+    assert state.get("big") == whole   # (put and not yet written: the whole)
+    state.put("empty", {"a": Parts(lambda: iter([{}, {}])), "b": Parts(lambda: iter([]))})
+    assert state.commit()
+    again = State(tmp_path / "state")
+    assert again.get("big") == whole and again.get("empty") == {"a": {}, "b": {}}
+    assert json.loads((tmp_path / "state" / again._files["big"]).read_bytes()) == whole   # (plain JSON)
+
+
+def test_no_more_than_one_part_is_encoded_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    encoded: list[int] = []
+    dumps = orjson.dumps
+
+    def counting(value: Any, *args: Any, **kwargs: Any) -> bytes:
+        encoded.append(len(value) if isinstance(value, dict) else 0)
+        return dumps(value, *args, **kwargs)
+    monkeypatch.setattr(cachefile.orjson, "dumps", counting)
+    made: list[int] = []
+
+    def chunks() -> Any:
+        for chunk in _chunks(1000, 100):
+            made.append(len(chunk))
+            yield chunk
+    state = State(tmp_path / "state")
+    state.put("big", {"articles": Parts(chunks)})
+    assert not made   # (made when written, not when put)
+    assert state.commit()
+    assert made == [100] * 10 and max(encoded) == 100
+    monkeypatch.undo()
+    assert len(State(tmp_path / "state").get("big")["articles"]) == 1000
+
+
+def test_a_part_that_cannot_be_encoded_leaves_the_last_section(tmp_path: Path):
+    state = State(tmp_path / "state")
+    state.put("big", {"articles": Parts(lambda: iter(_chunks(10, 3)))})
+    assert state.commit()
+    state = State(tmp_path / "state")
+    state.put("big", {"articles": Parts(lambda: iter([{"a": 1}, {"b": object()}]))})
+    assert state.commit()
+    assert State(tmp_path / "state").get("big") is None   # not written: no half of a file
+    assert not [p for p in (tmp_path / "state").iterdir() if ".tmp" in p.name]
+
+
+def test_the_article_cache_makes_its_rows_only_when_written(site: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch):
+    files = sorted((site / "articles").rglob("*.md"))
+    made: list[str] = []
+    to_row = content._article_to_row
+
+    def counting(article: Any) -> Any:
+        made.append(article.title)
+        return to_row(article)
+    monkeypatch.setattr(content, "_article_to_row", counting)
+    monkeypatch.setattr(content, "_ROWS_AT_ONCE", 2)
+    state = State(site / CACHE_DIR)
+    cache = ArticleCache(state)
+    fresh = [load(file, site) for file in files]
+    for file, (article, problems) in zip(files, fresh, strict=True):
+        cache.put(file, site, article, problems)
+    cache.save(state)
+    assert not made
+    assert state.commit()
+    assert len(made) == len(files)
+    again = ArticleCache(State(site / CACHE_DIR))
+    for file, (article, _) in zip(files, fresh, strict=True):
+        hit = again.get(file, site)
+        assert hit is not None and hit[0] == article
+
+
+def test_a_build_writes_the_same_article_cache_as_rows_made_by_the_readers(site: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch):
+    """The cache's file is the rows of the articles as read, in the order read, whether the build
+    read them in worker processes or not."""
+    build(site, tmp_path / "out", search=False)
+    index = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
+    data = json.loads((site / CACHE_DIR / index["sections"]["articles"]).read_bytes())
+    files = sorted((site / "articles").rglob("*.md"))
+    expected = {}
+    for file in files:
+        article, _ = load(file, site)
+        if article is not None:
+            expected[file.relative_to(site).as_posix()] = content._article_to_row(article)
+    assert {key: entry[1] for key, entry in data["articles"].items() if entry[1] is not None} == \
+        {key: json.loads(orjson.dumps(row, default=content._tag)) for key, row in expected.items()}
+
+
+def test_a_section_put_now_is_written_at_once_and_named_by_the_next_commit(tmp_path: Path):
+    state = State(tmp_path / "state")
+    state.put("kept", {"a": 1})
+    assert state.commit()
+    state = State(tmp_path / "state")
+    value = {"big": list(range(10))}
+    state.put("big", value, now=True)
+    written = [p.name for p in (tmp_path / "state").iterdir() if p.name.startswith("big.")]
+    assert len(written) == 1   # (before the commit: the caller may let go of the value)
+    assert state.get("big") == value and state.has("big")
+    assert State(tmp_path / "state").get("big") is None   # not named until the commit
+    assert state.commit()
+    again = State(tmp_path / "state")
+    assert again.get("big") == value and again.get("kept") == {"a": 1}
+    again.put("big", {"object": object()}, now=True)   # cannot be written: no value any more
+    assert again.get("big") is None and again.commit() and State(tmp_path / "state").get("big") is None
+
+
+def test_the_index_of_what_pages_read_is_written_one_bucket_at_a_time(tmp_path: Path):
+    """Each bucket of the record is written as soon as it is filled, and let go; the record reads back
+    as it was filled (every name with its digest and the pages reading it)."""
+    from newsgen.commands.delta import Looked, Record, names_digest
+
+    files = [f"articles/2025/08/{n:03d}.md" for n in range(40)]
+    state = State(tmp_path / "state")
+    (tmp_path / "out").mkdir()
+    x = state.output(tmp_path / "out")
+    record = Record.new(state, x, "shape", articles=len(files))
+    record.buckets = 4
+    record.sections = {f"{x}.a{n}": {} for n in range(4)} | {f"{x}.names": {}}
+    record.dirty = set(record.sections)
+    pages = [{f"post:{files[(p + k) % 40]}": f"{(p + k) % 40 * 3:016x}" for k in range(3)} | {"count": "40"}
+             for p in range(30)]
+    looked = Looked(range(30), files)
+    looked.extend((False, None, names_digest(r), looked.pack(r)) for r in pages)
+    numbers, _ = record.number([f"p{n}/index.html" for n in range(30)])
+    kept: list[str] = []
+    put = state.put
+
+    def watching(name: str, value: Any, *args: Any, **kwargs: Any) -> None:
+        kept.append(name if kwargs.get("now") else "")
+        put(name, value, *args, **kwargs)
+    state.put = watching   # type: ignore[method-assign]
+    record.add(numbers, looked)
+    assert sorted(name for name in kept if name) == [f"{x}.a{n}" for n in range(4)] + [f"{x}.names"]
+    assert not record.sections   # the buckets and the names' section let go
+    record.save()
+    assert state.commit()
+    again = State(tmp_path / "state")
+    read: dict[str, set[int]] = {}
+    for n in range(4):
+        for file, kinds in again.get(f"{x}.a{n}").items():
+            for kind, (value, readers) in kinds.items():
+                read[f"{kind}:{file}"] = set(readers)
+                assert all(pages[p][f"{kind}:{file}"] == value for p in readers)
+    assert read == {name: {p for p in range(30) if name in pages[p]} for name in {n for r in pages for n in r}
+                    if name != "count"}
+    assert again.get(f"{x}.names") == {"count": ["40", list(range(30))]}
+
+
+def test_a_section_read_then_put_is_not_held_by_the_state(tmp_path: Path):
+    """What a build reads and then replaces (each bucket of the record a rebuild updates) is not kept
+    by the state for the rest of the build."""
+    import gc
+    import weakref
+
+    class Value(dict):   # (a dict that a weak reference may follow)
+        pass
+
+    state = State(tmp_path / "state")
+    state.put("a", {"x": list(range(5))})
+    state.put("b", {"pages": {"p": 1}})
+    assert state.commit()
+    state = State(tmp_path / "state")
+    read = state.get("a")
+    assert read == {"x": list(range(5))}
+    watched = Value(read)
+    state._read["a"] = watched   # (as if read so)
+    gone = weakref.ref(watched)
+    del watched, read
+    state.put("a", {"x": []}, now=True)
+    state.get("b")
+    state.put("b", {"pages": {"p": 2}}, journal="pages")
+    gc.collect()
+    assert gone() is None and state.get("a") == {"x": []}
+    assert state.commit() and State(tmp_path / "state").get("b") == {"pages": {"p": 2}}
+
+
+def test_a_cached_article_is_held_as_the_article_not_also_as_its_row(site: Path, tmp_path: Path):
+    """The cache's entry of an article taken from it holds the article (its row let go: the two were
+    held side by side to the end of a rebuild), and the cache written again whole is the same."""
+    build(site, tmp_path / "out", search=False)
+    state = State(site / CACHE_DIR)
+    before = State(site / CACHE_DIR).get("articles")
+    cache = ArticleCache(state)
+    files = sorted((site / "articles").rglob("*.md"))
+    for file in files:
+        hit = cache.get(file, site)
+        assert hit is not None
+        if hit[0] is not None:
+            assert cache._entries[file.relative_to(site).as_posix()][1] is hit[0]
+            again = cache.get(file, site)
+            assert again is not None and again[0] is hit[0]
+    cache._changed, cache.DELTA_MIN, cache.DELTA_SHARE = True, -1, -1.0   # (written whole)
+    cache.save(state)
+    assert state.commit() and State(site / CACHE_DIR).get("articles") == before
+
+
+def test_the_names_of_articles_taken_from_the_cache_are_one_string_each(site: Path, tmp_path: Path):
+    build(site, tmp_path / "out", search=False)
+    cache = ArticleCache(State(site / CACHE_DIR))
+    by_name: dict[str, int] = {}
+    shared = 0
+    for file in sorted((site / "articles").rglob("*.md")):
+        hit = cache.get(file, site)
+        assert hit is not None
+        if hit[0] is None:
+            continue
+        for key in content.LIST_KEYS:
+            for name in getattr(hit[0], key):
+                if name in by_name:
+                    assert id(name) == by_name[name], (key, name)
+                    shared += 1
+                by_name.setdefault(name, id(name))
+    assert shared >= 3   # (the fixture's articles share places, topics and tags)
+
+
+@pytest.mark.parametrize("size", [0, 1, cachefile.PART, cachefile.PART + 1, 3 * cachefile.PART + 7])
+def test_big_mappings_and_lists_are_written_in_parts_as_the_bytes_of_one_encode(tmp_path: Path, size: int,
+                                                                                monkeypatch: pytest.MonkeyPatch):
+    """A section's big mapping or list (a manifest of 150,000 pages) is encoded a part at a time; the file
+    holds the bytes one encode of the whole gives."""
+    value = {"inputs": "x", "pages": {f"p{i}/index.html": ["abc", i, 2**40 + i] for i in range(size)},
+             "order": [f"p{i}" for i in range(size)], 3: {"names": ["江西省"]}}
+    whole = orjson.dumps(value, option=cachefile._OPTIONS)
+    encoded: list[int] = []
+    dumps = orjson.dumps
+
+    def counting(item: Any, *args: Any, **kwargs: Any) -> bytes:
+        encoded.append(len(item) if isinstance(item, dict | list) else 0)
+        return dumps(item, *args, **kwargs)
+    monkeypatch.setattr(cachefile.orjson, "dumps", counting)
+    assert cachefile.write_json(tmp_path / "x.json", value)
+    assert (tmp_path / "x.json").read_bytes() == whole
+    assert max(encoded) <= max(cachefile.PART, 4)
+    encoded.clear()
+    names = {f"pager:/p{i}/": [f"{i:016x}", [i, i + 1]] for i in range(size)}   # (a big mapping itself)
+    assert cachefile.write_json(tmp_path / "names.json", names)
+    assert (tmp_path / "names.json").read_bytes() == dumps(names, option=cachefile._OPTIONS)
+    assert max(encoded) <= cachefile.PART
