@@ -188,15 +188,14 @@ def test_a_cold_build_loads_pypinyin_while_its_readers_read(pooled: None, tmp_pa
     """The names are slugged after the articles are read: pypinyin is loaded while worker processes read
     them, not after, and the site is the golden one."""
     from newsgen import content, text
-    from newsgen import site as site_mod
-    from newsgen.commands import validate
+    from newsgen.commands import build as build_mod
 
     monkeypatch.setattr(content, "PARALLEL_MIN", 2)
     monkeypatch.setattr(content, "PARALLEL_CHUNK", 3)
     events: list[str] = []
-    preload, build_site = text.preload_pinyin, site_mod.build_site
+    preload, structure = text.preload_pinyin, build_mod.structure
     monkeypatch.setattr(text, "preload_pinyin", lambda: (events.append("pinyin"), preload())[1])
-    monkeypatch.setattr(validate, "build_site", lambda *a, **k: (events.append("model"), build_site(*a, **k))[1])
+    monkeypatch.setattr(build_mod, "structure", lambda *a, **k: (events.append("model"), structure(*a, **k))[1])
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".newsgen-cache"))
     out = tmp_path / "build"
