@@ -27,6 +27,15 @@ def _no_build_cache_left_in_fixtures():
         shutil.rmtree(cache, ignore_errors=True)
 
 
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the example site (``fixtures/site``) without its build state, to build and edit. A
+    module that needs another site defines its own ``site``."""
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site", site, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    return site
+
+
 @pytest.fixture(scope="module")
 def browser():  # noqa: ANN201 - a Playwright browser
     """Debian's Chromium driven by Playwright, one a test module: skipped where it is not installed,

@@ -18,13 +18,6 @@ from newsgen.output import CACHE_DIR
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
-    return site
-
-
 def articles(site: Path) -> list[Path]:
     return sorted((site / "articles").rglob("*.md"))
 

@@ -174,13 +174,6 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 }
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
-    return site
-
-
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_incremental_build_equals_a_cold_build(site: Path, tmp_path: Path, change: str):
     out = tmp_path / "out"

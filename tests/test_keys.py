@@ -8,7 +8,6 @@ resolves and writes of the record.)
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import jinja2
@@ -18,14 +17,7 @@ from newsgen.commands.build import build
 from newsgen.output import CACHE_DIR
 from newsgen.render.fingerprint import Keys
 from newsgen.render.pages import Plan
-from test_incremental import FIXTURE, _add, _body, _topic, files, first_article, sections
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
-    return site
+from test_incremental import _add, _body, _topic, files, first_article, sections
 
 
 def _keys(templates: dict[str, str]) -> Keys:

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from newsgen.commands import build as build_mod
 from newsgen.commands.build import build
-from newsgen.output import CACHE_DIR
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
-    return site
 
 
 def files(root: Path) -> dict[str, bytes]:

@@ -19,13 +19,6 @@ FIXTURE = Path(__file__).parent / "fixtures" / "site"
 ARTICLE = Path("articles") / "2025" / "08" / "gongshui-luojia.md"
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
-    return site
-
-
 def files(root: Path) -> dict[Path, bytes]:
     return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 

@@ -5,7 +5,6 @@ from reading to saving, then the whole section's bytes besides them."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +18,6 @@ from newsgen.content import ArticleCache, load
 from newsgen.output import CACHE_DIR
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
-    return site
 
 
 def _chunks(n: int, size: int) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ checks that the incremental output is byte-equal to a cold build's.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import newsgen.commands.build as build_mod
 import newsgen.render.pages as pages_mod
 from newsgen.commands.build import build
 from newsgen.output import CACHE_DIR
-from test_incremental import CHANGES, FIXTURE, edit, files, first_article
+from test_incremental import CHANGES, edit, files, first_article
 
 
 def _tag(site: Path) -> None:
@@ -52,13 +51,6 @@ EDITS: dict[str, tuple[Callable[[Path], None], bool]] = {
     "give a slug": (_slug, True), "add an article": (CHANGES["add an article"], True),
     "delete an article": (CHANGES["delete an article"], True), "rename a file": (CHANGES["rename a file"], True),
 }
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(CACHE_DIR))
-    return site
 
 
 #: the templates of the pages of a listing (made when looked at, as an article's page is)
