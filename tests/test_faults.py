@@ -253,20 +253,32 @@ def _assert_a_cold_builds(site: Path, out: Path, tmp_path: Path) -> None:
     assert leftovers(out) == []
 
 
+def _built_and_edited(tmp_path: Path) -> tuple[Path, Path]:
+    """A site of 40 articles built into ``tmp_path/build``, then edited (see :func:`_edit`)."""
+    site = make_site(tmp_path / "site", 40)
+    out = tmp_path / "build"
+    build(site, out)
+    _edit(site)
+    return site, out
+
+
+def _killed_build(site: Path, out: Path, patch: str) -> None:
+    """``newsgen build`` of ``site`` into ``out`` in a child process that ``patch`` (Python run before
+    the build; ``os`` and ``signal`` imported) has SIGKILL itself partway; asserts it was killed."""
+    argv = ["build", "--site", str(site), "--output", str(out)]
+    code = f"import os, signal\n{textwrap.dedent(patch)}\nfrom newsgen.cli import main\nmain({argv!r})\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done
+
+
 @pytest.mark.parametrize("moves", [0, 3, 130])
 @pytest.mark.parametrize("then", ["built again", "the added article deleted first"])
 def test_an_update_in_place_killed_mid_commit_is_repaired_by_the_next_build(tmp_path, moves, then):
     """``newsgen build`` killed (SIGKILL) after some of the staged files were moved into the output: the
     next build, however the site changed meanwhile, leaves the output a cold build leaves (the files
     the killed one added are deleted, those it replaced rendered again)."""
-    site = make_site(tmp_path / "site", 40)
-    out = tmp_path / "build"
-    build(site, out)
-    _edit(site)
-    argv = ["build", "--site", str(site), "--output", str(out)]
-    code = textwrap.dedent(f"""
-        import os, signal
-        from newsgen.cli import main
+    site, out = _built_and_edited(tmp_path)
+    _killed_build(site, out, f"""
         real, moved = os.replace, []
         def killing(source, target):   # the commit moving a staged file into the output
             if "/.{out.name}.tmp-" in source:
@@ -275,10 +287,7 @@ def test_an_update_in_place_killed_mid_commit_is_repaired_by_the_next_build(tmp_
                 moved.append(target)
             return real(source, target)
         os.replace = killing
-        main({argv!r})
     """)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == -signal.SIGKILL, done
     journal = lock_path(out).read_text(encoding="utf-8").splitlines()   # the killed build's lock file
     added = {json.loads(line[2:]) for line in journal if line.startswith("n ")}
     assert "2019/05/added/index.html" in added
@@ -296,10 +305,7 @@ def test_an_update_in_place_whose_state_cannot_be_written_is_repaired_by_the_nex
     went meanwhile."""
     from newsgen import cachefile
 
-    site = make_site(tmp_path / "site", 40)
-    out = tmp_path / "build"
-    build(site, out)
-    _edit(site)
+    site, out = _built_and_edited(tmp_path)
     with monkeypatch.context() as patched:
         patched.setattr(cachefile.State, "commit", lambda self: (_ for _ in ()).throw(RuntimeError("disk gone")))
         with pytest.raises(RuntimeError, match="disk gone"):
@@ -316,20 +322,11 @@ def test_an_update_in_place_killed_after_its_state_was_written_is_repaired_by_th
     files the killed one added (it cannot tell whether the state was written), and so does not take
     the output as the manifest has it (nor as the check of its files begun before said): it renders
     them again."""
-    site = make_site(tmp_path / "site", 40)
-    out = tmp_path / "build"
-    build(site, out)
-    _edit(site)
-    argv = ["build", "--site", str(site), "--output", str(out)]
-    code = textwrap.dedent(f"""
-        import os, signal
-        from newsgen.cli import main
+    site, out = _built_and_edited(tmp_path)
+    _killed_build(site, out, """
         from newsgen.output import OutputWriter
         OutputWriter.remove_previous = lambda self, **k: os.kill(os.getpid(), signal.SIGKILL)   # (cleanup)
-        main({argv!r})
     """)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == -signal.SIGKILL, done
     assert (out / "2019" / "05" / "added" / "index.html").is_file()
     if then != "built again":
         path = next(site.rglob("a00007.md"))
