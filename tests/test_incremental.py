@@ -688,7 +688,7 @@ def test_the_stale_check_made_in_a_child_process_finds_what_the_manifest_check_f
     out = tmp_path / "out"
     build(site, out)
     state = State(site / CACHE_DIR)
-    manifest = Manifest.load(state.get(state.output(out)))
+    manifest = Manifest.load(state.journaled(state.output(out)))
     pages = sorted(manifest.pages)
     (out / pages[0]).write_text("edited by hand", encoding="utf-8")
     (out / pages[-1]).unlink()

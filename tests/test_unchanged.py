@@ -139,16 +139,16 @@ def test_a_stale_check_made_without_a_child_gives_what_the_child_gives(site: Pat
     build(site, out, search=False)
     state = State(site / CACHE_DIR)
     key = state.output(out)
-    manifest = Manifest.load(state.get(key))
+    manifest = Manifest.load(state.journaled(key))
     page = sorted(manifest.pages)[0]
     (out / page).write_text("edited by hand", encoding="utf-8")
-    forked = StaleCheck(lambda: state.get(key), out)
+    forked = StaleCheck(lambda: state.journaled(key), out)
     assert forked._pid > 0
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        here = StaleCheck(lambda: state.get(key), out)
+        here = StaleCheck(lambda: state.journaled(key), out)
     finally:
         release.set()
         thread.join()

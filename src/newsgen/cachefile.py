@@ -345,7 +345,7 @@ class State:
     holds more than :data:`JOURNAL_SHARE` of it.
     """
 
-    VERSION = 1
+    VERSION = 2
     INDEX = "state.json"
     #: how many changed entries a journal may hold (the larger of the two) before the whole is written again
     JOURNAL_MIN = 200
@@ -414,6 +414,24 @@ class State:
         if name not in self._wholes:
             self._wholes[name] = self._section(name)
         return self._wholes[name]
+
+    def journaled(self, name: str) -> tuple[Any, Any]:
+        """A section kept with a journal of the caller's own (:meth:`put_journal`): its whole value as
+        written, and its journal (None: there is none). Neither when the index names a journal that
+        cannot be read or is not of that very file: the whole alone is not the value. Neither is held."""
+        if f"{name}.journal" not in self._files:
+            return self._section(name), None
+        journal, file = self._section(f"{name}.journal"), self._files.get(name)
+        if not (isinstance(journal, dict) and file is not None and journal.get("of") == file):
+            return None, None
+        return self._section(name), journal
+
+    def put_journal(self, name: str, changes: dict[str, Any]) -> None:
+        """Keep the section ``name`` as it is written and put ``changes`` as its journal
+        (``NAME.journal``, naming the whole's file: see :meth:`journaled`); nothing when there is no
+        whole. What the changes mean is the caller's."""
+        self._put[f"{name}.journal"] = (_JournalOf(name, changes), None)
+        self._read.pop(f"{name}.journal", None)
 
     def has(self, name: str) -> bool:
         """Whether there is a value under ``name`` (without reading it)."""
@@ -502,6 +520,8 @@ class State:
                 del put[name]
             put[f"{name}.journal"] = (journal, put[name][1] if name in put else self._put[name][1])
         for name, (value, default) in put.items():
+            if isinstance(value, _JournalOf):   # of the whole as the index names it now
+                value = {"of": files[value.name], **value.changes} if value.name in files else None
             if isinstance(value, _Written):
                 files[name] = value.file
                 continue
@@ -529,6 +549,13 @@ class State:
                 except OSError:
                     pass
         return True
+
+
+class _JournalOf:
+    """A journal put by :meth:`State.put_journal`: the section it applies to, and its changes."""
+
+    def __init__(self, name: str, changes: dict[str, Any]) -> None:
+        self.name, self.changes = name, changes
 
 
 class _Written:

@@ -58,6 +58,7 @@ or updates the directory it points to, and its lock and temporary folders are be
 
 from __future__ import annotations
 
+import base64
 import ctypes
 import errno
 import json
@@ -71,14 +72,17 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, NamedTuple
 
 from newsgen.errors import Diagnostic, Location, NewsgenError
+
+if TYPE_CHECKING:
+    from newsgen.cachefile import State
 
 #: Seconds a background deleter has for the previous output before a build deletes it itself.
 TRASH_GRACE = 300
@@ -279,10 +283,19 @@ class OutputWriter:
         self._written.update(files)
         self.files += len(files)
 
-    def claim_pages(self, paths: Sequence[str]) -> None:
+    def claim_pages(self, paths: Sequence[str], vouched: bool = False) -> None:
         """:meth:`claim` of every path of a plan's pages and feeds, checked together (150,000 at
-        100,000 articles); any a single claim would refuse claimed one by one, and refused as it would be."""
-        if (not self._written.keys().isdisjoint(paths) or len(set(paths)) != len(paths)
+        100,000 articles); any a single claim would refuse claimed one by one, and refused as it would be.
+        ``vouched``: every path of the manifest the output is updated in place from is known to be one
+        a claim takes (:meth:`StaleCheck.safe`); then paths that are the manifest's first, each once
+        (:meth:`Entries.vouches`: the pages the last build claimed), are not checked again one by one."""
+        known = self._known
+        if vouched and isinstance(known, Entries) and known.vouches(paths):
+            if not self._written.keys().isdisjoint(paths):
+                for path in paths:
+                    self.claim(path)
+                return
+        elif (not self._written.keys().isdisjoint(paths) or len(set(paths)) != len(paths)
                 or not all(map(_SAFE_PATH.fullmatch, paths))):
             for path in paths:
                 self.claim(path)
@@ -452,7 +465,8 @@ class OutputWriter:
         added: list[str] = []
         path = ""
         try:
-            for path in sorted(known.keys() - self._written.keys()):   # first: a folder may come where it was
+            lost = (known.paths() if isinstance(known, Entries) else known.keys()) - self._written.keys()
+            for path in sorted(lost):   # first: a folder may come where it was
                 _unlink_in(out, path)
             while staged:
                 path = staged.pop()
@@ -625,64 +639,244 @@ class Entry(NamedTuple):
         return st.st_size == self.size and st.st_mtime_ns == self.mtime_ns and st.st_ino == self.inode
 
 
+class Entries(MutableMapping[str, Entry]):
+    """A manifest's files, path -> :class:`Entry`, over the columns a build state keeps (its paths,
+    fingerprints, and sizes, times and inodes as one array: see :meth:`Manifest.keep`), with the
+    changes made since: an :class:`Entry` is made when a path is looked up, not for each of 150,000
+    files when the manifest is read (that took a third of a second of every rebuild at 100,000
+    articles). The entries changed (:attr:`changed`: set to another entry, or added) and the rows
+    removed since the columns were written are what a journal of them holds."""
+
+    def __init__(self, paths: list[str] | None = None, prints: list[str] | None = None,
+                 numbers: array[int] | None = None) -> None:
+        self._paths: list[str] = paths if paths is not None else []
+        self._prints: list[str] = prints if prints is not None else []
+        self._numbers: array[int] = numbers if numbers is not None else array("q")   # size, mtime, inode a row
+        self._index: dict[str, int] | None = None
+        #: the entries set since the columns were written (to another entry than theirs, or added)
+        self.changed: dict[str, Entry] = {}
+        #: the columns' paths that are not entries any more
+        self.removed: set[str] = set()
+
+    @classmethod
+    def of(cls, entries: Mapping[str, Entry]) -> Entries:
+        """The ``entries`` (a mapping) as entries of no columns."""
+        made = cls()
+        made.changed = dict(entries)
+        return made
+
+    @property
+    def index(self) -> dict[str, int]:
+        """The columns' paths, each with its row."""
+        if self._index is None:
+            self._index = dict(zip(self._paths, range(len(self._paths)), strict=True))
+        return self._index
+
+    @property
+    def columns(self) -> int:
+        """How many rows the columns hold."""
+        return len(self._paths)
+
+    def _row(self, n: int) -> Entry:
+        numbers = self._numbers
+        return Entry(self._prints[n], numbers[3 * n], numbers[3 * n + 1], numbers[3 * n + 2])
+
+    def __getitem__(self, path: str) -> Entry:
+        found = self.changed.get(path)
+        if found is not None:
+            return found
+        if path in self.removed:
+            raise KeyError(path)
+        return self._row(self.index[path])
+
+    def get(self, path: str, default: Any = None) -> Any:   # (the look-up of every page reused: no KeyError)
+        found = self.changed.get(path)
+        if found is not None:
+            return found
+        n = self.index.get(path)
+        return default if n is None or path in self.removed else self._row(n)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.changed or (path in self.index and path not in self.removed)
+
+    def __setitem__(self, path: str, entry: Entry) -> None:
+        self.removed.discard(path)
+        n = self.index.get(path)
+        if n is not None and self._row(n) == entry:   # (as written: not a change)
+            self.changed.pop(path, None)
+        else:
+            self.changed[path] = entry
+
+    def __delitem__(self, path: str) -> None:
+        if path not in self:
+            raise KeyError(path)
+        self.changed.pop(path, None)
+        if path in self.index:
+            self.removed.add(path)
+
+    def __len__(self) -> int:
+        added = sum(1 for path in self.changed if path not in self.index)
+        return len(self.index) - len(self.removed) + added
+
+    def __iter__(self) -> Iterator[str]:
+        removed, changed = self.removed, self.changed
+        yield from (path for path in self.index if path not in removed)
+        yield from (path for path in changed if path not in self.index)
+
+    def items(self) -> Iterator[tuple[str, Entry]]:   # type: ignore[override]
+        removed, changed, numbers = self.removed, self.changed, self._numbers
+        for n, path in enumerate(self._paths):
+            if path in changed or path in removed or self.index[path] != n:
+                continue
+            yield path, Entry(self._prints[n], numbers[3 * n], numbers[3 * n + 1], numbers[3 * n + 2])
+        yield from changed.items()
+
+    def paths(self) -> Set[str]:
+        """Every path, as a set (the columns' when nothing changed: no copy made)."""
+        if not self.changed and not self.removed:
+            return self.index.keys()
+        return (self.index.keys() - self.removed) | self.changed.keys()
+
+    def restricted(self, paths: Sequence[str]) -> Entries:
+        """These entries of ``paths`` only (the others removed), sharing the columns. Costs a comparison
+        of two lists when ``paths`` begin the columns (a rebuild's pages, in plan order, as the manifest
+        the last build wrote has them), else a set difference."""
+        made = Entries(self._paths, self._prints, self._numbers)
+        made._index = self.index
+        count = len(paths)
+        if (isinstance(paths, list) and len(self.index) == len(self._paths) and self._paths[:count] == paths
+                and all(path in self.index for path in self.changed)):
+            made.removed = self.removed | set(self._paths[count:])
+            made.changed = {path: entry for path, entry in self.changed.items() if self.index[path] < count}
+        else:
+            wanted = set(paths)
+            made.removed = (self.index.keys() - wanted) | self.removed
+            made.changed = {path: entry for path, entry in self.changed.items() if path in wanted}
+        return made
+
+    def vouches(self, paths: Sequence[str]) -> bool:
+        """Whether ``paths`` are exactly the first of the columns' paths, and the columns hold each path
+        once (the paths of the pages a build planned, as the last build claimed them)."""
+        return (isinstance(paths, list) and len(self.index) == len(self._paths)
+                and self._paths[:len(paths)] == paths)
+
+    def holds(self, paths: Sequence[str]) -> bool:
+        """Whether there is an entry of every path of ``paths``."""
+        if self.vouches(paths):   # (a list comparison, not a look-up of each)
+            count = len(paths)
+            return not any(self.index[path] < count for path in self.removed)
+        return all(map(self.__contains__, paths))
+
+    def whole(self) -> tuple[list[str], list[str], array[int]]:
+        """Every entry as columns (paths, fingerprints, numbers)."""
+        if not self.changed and not self.removed and len(self.index) == len(self._paths):
+            return self._paths, self._prints, self._numbers
+        paths, prints, numbers = [], [], array("q")
+        for path, entry in self.items():
+            paths.append(path)
+            prints.append(entry.fingerprint)
+            numbers.extend((entry.size, entry.mtime_ns, entry.inode))
+        return paths, prints, numbers
+
+
 @dataclass
 class Manifest:
     """What the last build wrote into one output: path -> :class:`Entry`, with that build's inputs
     digest and summary. Kept in the build state (see :class:`newsgen.cachefile.State`), never
-    trusted beyond what the files on disk confirm (:meth:`OutputWriter.reuse`)."""
+    trusted beyond what the files on disk confirm (:meth:`OutputWriter.reuse`).
 
-    pages: dict[str, Entry] = field(default_factory=dict)
+    Kept as columns (:meth:`keep`): the paths and the fingerprints as two lists, and each file's
+    size, time and inode as an array of 64-bit numbers (base64), read back into :class:`Entries`
+    without an object a file; a rebuild that changed a few files keeps only those in a journal of
+    the columns (the entries changed and the paths removed since they were written: see
+    :meth:`newsgen.cachefile.State.put_journal`), until it holds more than :data:`JOURNAL_SHARE`
+    of them (at least :data:`JOURNAL_MIN`), when the whole is written again."""
+
+    pages: MutableMapping[str, Entry] = field(default_factory=Entries)
     #: digest of every input of the build that wrote it (files' identities, config, options, the day)
     inputs: str = ""
     #: what that build reported: counts and warnings, for a build that finds nothing changed
     summary: dict = field(default_factory=dict)
 
+    JOURNAL_MIN: ClassVar[int] = 200
+    JOURNAL_SHARE: ClassVar[float] = 0.05
+
     def stale(self, output: Path) -> set[str]:
         """The files it lists that are not in ``output`` as written (edited by hand, lost, replaced by a link)."""
-        return _stale(self.pages, output)
+        return _stale(self.pages.items(), output)
 
     def stale_ahead(self, output: Path) -> StaleCheck:
         """:meth:`stale`, started now on another core (see :class:`StaleCheck`)."""
-        return StaleCheck(self.state, output)
+        return StaleCheck(lambda: self, output)
 
     @classmethod
     def load(cls, value: Any) -> Manifest:
-        """The manifest a build kept (:meth:`state`); empty when ``value`` is not one."""
-        rows, inputs, summary = _rows(value)
-        # (made in C, not by Entry(*row): 60,000 rows at 10,000 articles)
-        return cls(dict(zip(rows, map(tuple.__new__, repeat(Entry), rows.values()), strict=True)), inputs, summary)
+        """The manifest a build kept (:meth:`keep`: the columns and their journal, as
+        :meth:`newsgen.cachefile.State.journaled` gives them); empty when ``value`` is not one."""
+        if isinstance(value, Manifest):
+            return value
+        whole, journal = value if isinstance(value, tuple) and len(value) == 2 else (value, None)
+        try:
+            paths, prints = whole["paths"], whole["prints"]
+            numbers = array("q")
+            numbers.frombytes(base64.b64decode(whole["numbers"], validate=True))
+            "".join(paths), "".join(prints)   # (TypeError: not all text)
+            if not (isinstance(paths, list) and isinstance(prints, list) and len(paths) == len(prints)
+                    and len(numbers) == 3 * len(paths)):
+                return cls()
+            pages = Entries(paths, prints, numbers)
+            inputs, summary = str(whole["inputs"]), dict(whole["summary"])
+            if journal is not None:
+                changed = {path: Entry(str(fingerprint), int(size), int(mtime), int(inode))
+                           for path, (fingerprint, size, mtime, inode) in journal["changes"].items()}
+                removed = set(map(str, journal["removed"]))
+                if not all(path in pages.index for path in removed):
+                    return cls()
+                pages.changed, pages.removed = changed, removed - changed.keys()
+                inputs, summary = str(journal["inputs"]), dict(journal["summary"])
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+            return cls()
+        return cls(pages, inputs, summary)
 
-    def state(self) -> dict[str, Any]:
-        """The manifest as the build state keeps it."""
-        return {"inputs": self.inputs, "summary": self.summary,
-                "pages": dict(zip(self.pages, map(list, self.pages.values()), strict=True))}
+    def keep(self, state: State, key: str) -> None:
+        """Put the manifest into ``state`` under ``key``: a journal of the columns the last build wrote
+        when it changed little of them, else the whole (see the class)."""
+        pages = self.pages
+        if not isinstance(pages, Entries):
+            pages = Entries.of(pages)
+        changes = len(pages.changed) + len(pages.removed)
+        if pages.columns and state.has(key) and changes <= max(self.JOURNAL_MIN, self.JOURNAL_SHARE * pages.columns):
+            state.put_journal(key, {"inputs": self.inputs, "summary": self.summary,
+                                    "changes": {path: list(entry) for path, entry in pages.changed.items()},
+                                    "removed": sorted(pages.removed)})
+            return
+        paths, prints, numbers = pages.whole()
+        state.put(key, {"inputs": self.inputs, "summary": self.summary, "paths": paths, "prints": prints,
+                        "numbers": base64.b64encode(numbers.tobytes()).decode("ascii")})
+        state.put(f"{key}.journal", None)
 
 
-def _rows(value: Any) -> tuple[dict[str, list], str, dict]:
-    """A kept manifest's rows (path -> fingerprint, size, mtime, inode), inputs digest and summary;
-    empty when ``value`` is not one (see :meth:`Manifest.state`)."""
-    try:
-        rows = value["pages"]
-        if isinstance(rows, dict) and not set(map(len, rows.values())) - {4}:
-            return rows, str(value["inputs"]), dict(value["summary"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        pass
-    return {}, "", {}
+def _all_safe(pages: Mapping[str, Entry]) -> bool:
+    """Whether every path of ``pages`` (those of its columns too, removed or not) is one
+    :meth:`OutputWriter.claim` takes."""
+    if isinstance(pages, Entries):
+        return all(map(_SAFE_PATH.fullmatch, pages._paths)) and all(map(_SAFE_PATH.fullmatch, pages.changed))
+    return all(map(_SAFE_PATH.fullmatch, pages))
 
 
-def _stale(rows: dict[str, Any], output: Path) -> set[str]:
-    """The paths of ``rows`` (path -> an :class:`Entry`, or a kept row) whose file is not in ``output``
-    as written (its size, mtime and inode, not through a link: as :meth:`Entry.on_disk`)."""
+def _stale(rows: Iterable[tuple[str, Entry]], output: Path) -> set[str]:
+    """The paths of ``rows`` (path, :class:`Entry`) whose file is not in ``output`` as written (its
+    size, mtime and inode, not through a link: as :meth:`Entry.on_disk`)."""
     base, fd = str(output), None
     if os.stat in os.supports_dir_fd:   # each path looked up from the output's folder, not from /
         try:
             fd = os.open(base, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError:
-            return set(rows)
+            return {path for path, _ in rows}
     prefix = "" if fd is not None else base + os.sep
     found = set()
     try:
-        for path, row in rows.items():
+        for path, row in rows:
             try:
                 st = os.stat(prefix + path, dir_fd=fd, follow_symlinks=False)
             except OSError:
@@ -753,6 +947,7 @@ class StaleCheck:
         self._manifest: Manifest | None = None
         self._last: tuple[str, dict] | None = None
         self._found: set[str] | None = None
+        self._safe: bool | None = None
         self._undone = _undone[0]
         self._pid = 0
         if not hasattr(os, "fork") or threading.active_count() > 1:
@@ -768,10 +963,12 @@ class StaleCheck:
             try:
                 os.close(read_end)
                 with os.fdopen(write_end, "wb") as pipe:
-                    rows, inputs, summary = _rows(read())
-                    pipe.write(json.dumps([inputs, summary]).encode() + b"\n")
+                    manifest = Manifest.load(read())
+                    pipe.write(json.dumps([manifest.inputs, manifest.summary]).encode() + b"\n")
                     pipe.flush()
-                    pipe.write(b"stale\n" + "\0".join(_stale(rows, output)).encode())
+                    found = _stale(manifest.pages.items(), output)
+                    pipe.write(b"safe\n" if _all_safe(manifest.pages) else b"unsafe\n")
+                    pipe.write(b"stale\n" + "\0".join(found).encode())
             finally:
                 os._exit(0)
         os.close(write_end)
@@ -802,7 +999,7 @@ class StaleCheck:
         were deleted from the output meanwhile: :func:`_recover`)."""
         if self._undone != _undone[0]:
             self.close()
-            self._undone, self._found = _undone[0], None
+            self._undone, self._found, self._safe = _undone[0], None, None
         if self._found is None:
             raw = b""
             if self._pid:
@@ -812,11 +1009,21 @@ class StaleCheck:
                     raw = self._pipe.read()
                 StaleCheck._end(self._pid, None)
                 self._pid = 0
-            if raw.startswith(b"stale\n"):
+            safety, _, raw = raw.partition(b"\n")
+            if safety in (b"safe", b"unsafe") and raw.startswith(b"stale\n"):
+                self._safe = safety == b"safe"
                 self._found = set(raw[len(b"stale\n"):].decode().split("\0")) - {""}
             else:   # no child, or it failed: checked here
                 self._found = self.manifest().stale(self._output)
         return self._found
+
+    def safe(self) -> bool:
+        """Whether every path the manifest lists is one :meth:`OutputWriter.claim` takes (found by the
+        child with the stale pages; else here, when asked for)."""
+        self.result()
+        if self._safe is None:
+            self._safe = _all_safe(self.manifest().pages)
+        return self._safe
 
     def close(self) -> None:
         """Reap the child without its answer (the build did not need it)."""

@@ -28,7 +28,7 @@ from newsgen import __version__, cachefile
 from newsgen import config as config_mod
 from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
-from newsgen.output import CACHE_DIR, Entry, Manifest, OutputWriter, StaleCheck, build_lock
+from newsgen.output import CACHE_DIR, Entries, Entry, Manifest, OutputWriter, StaleCheck, build_lock
 from newsgen.render import THEME_DIR
 from newsgen.render.parallel import no_full_collections, run_jobs
 
@@ -201,7 +201,7 @@ class _Build:
         key = self.state.output(out)
         # its pages not on disk as written, looked for by a child process (which decodes the manifest:
         # this one does only when the build goes on) while this one walks the inputs
-        stale = StaleCheck(lambda: self.state.get(key), out) if self.state.has(key) and out.is_dir() else None
+        stale = StaleCheck(lambda: self.state.journaled(key), out) if self.state.has(key) and out.is_dir() else None
         inputs = _inputs_digest(self.site, config, out, self.base_url, self.drafts, self.future, self.search)
         if inputs is None:   # the inputs cannot be read cleanly: validation says why
             if stale is not None:
@@ -216,7 +216,7 @@ class _Build:
                 unchanged.timings = self.clock.timings
                 return unchanged
         self.listing = listing()
-        self.manifest = stale.manifest() if stale is not None else Manifest.load(self.state.get(key))
+        self.manifest = stale.manifest() if stale is not None else Manifest.load(self.state.journaled(key))
         return None
 
     def read(self) -> None:
@@ -243,7 +243,7 @@ class _Build:
         text.forget_pinyin()   # every name slugged
         if self.incremental and not self.key:   # the inputs could not be read cleanly before validation
             self.key = self.state.output(self.out)
-            self.manifest = Manifest.load(self.state.get(self.key))
+            self.manifest = Manifest.load(self.state.journaled(self.key))
         self.clock.step("model", f"{len(self.model.posts)} published, {self.model.drafts} drafts, "
                                  f"{len(self.model.places)} places, {len(self.model.topics)} topics, "
                                  f"{len(self.model.tags)} tags")
@@ -302,7 +302,8 @@ class _Build:
                                meanwhile=lambda: load_templates(self.env),   # (what the render's workers inherit)
                                structure=self.structure)
         self.pages = Pages(self.pages_plan)   # (an article's page made only when looked at)
-        writer.claim_pages(self.pages.paths)
+        # (the pages the last build claimed, when the manifest's paths are all safe: not checked again)
+        writer.claim_pages(self.pages.paths, vouched=writer.in_place and self.stale is not None and self.stale.safe())
         known = self.state.get("templates") if self.incremental else None
         self.keys = Keys(self.env, config=self.config, site_view=self.views.site_view, renderer=self.renderer.settings,
                          references=known if isinstance(known, dict) else None)
@@ -324,10 +325,9 @@ class _Build:
         pages, changes, manifest, writer, views, keys = (self.pages, self.changes, self.manifest, self.writer,
                                                          self.views, self.keys)
         todo: Sequence[int] = changes.todo
-        entries: dict[str, Entry | None] = {}
-        if changes.previous is not None:   # the others left in the output as they are
-            paths = pages.paths
-            entries = dict(zip(paths, map(manifest.pages.get, paths), strict=True))
+        # the others left in the output as they are, with their entries (the manifest's columns shared)
+        known = manifest.pages if isinstance(manifest.pages, Entries) else Entries.of(manifest.pages)
+        entries = known.restricted(pages.paths) if changes.previous is not None else Entries()
 
         def job(i: int) -> tuple[bool, Entry | None, str, str | tuple[tuple[str, str], ...]]:
             """Page ``i`` left in the output if its key is the output file's, else rendered; with
@@ -360,9 +360,13 @@ class _Build:
         self.reads = looked = Looked(todo, views.files)   # (kept compactly as each worker's results come back)
         processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=cast(list, looked),
                              before_fork=lambda: load_templates(self.env), in_worker=self._in_worker)
-        entries.update((pages[i].path, entry) for i, (_, entry) in zip(todo, looked.results, strict=True))
+        for i, (_, entry) in zip(todo, looked.results, strict=True):
+            if entry is not None:
+                entries[pages[i].path] = entry
+            else:
+                entries.pop(pages[i].path, None)
         self.dirty = [pages[i] for i, (reused, _) in zip(todo, looked.results, strict=True) if not reused]
-        self.written = Manifest({path: entry for path, entry in entries.items() if entry is not None})
+        self.written = Manifest(entries)
         self.clock.step("render", f"{len(self.dirty)} pages and feeds rendered and written, "
                                   f"{len(pages) - len(self.dirty)} unchanged and reused, by {processes} "
                                   f"process{'es' if processes > 1 else ''}")
@@ -419,7 +423,7 @@ class _Build:
                            "articles": len(self.model.posts),
                            "warnings": [[str(d.location.path), d.location.line, d.location.col, d.message]
                                         for d in self.diagnostics.warnings]}
-        state.put(self.key, written.state(), journal="pages")   # (what changed, while it is little)
+        written.keep(state, self.key)   # (a journal of what changed, while it is little)
         self.changes.save(self.reads)
         self.pinyin.save()
         if self.keys.references != state.get("templates"):

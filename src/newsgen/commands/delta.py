@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsgen.cachefile import State
-from newsgen.output import Manifest, OutputWriter, StaleCheck
+from newsgen.output import Entries, Manifest, OutputWriter, StaleCheck
 from newsgen.render.fingerprint import Keys
 from newsgen.render.pages import Plan
 from newsgen.render.views import ARTICLE_KINDS, digest
@@ -454,7 +454,8 @@ def find_changes(plan: Plan, paths: Sequence[str], keys: Keys, writer: OutputWri
             position = {n: j for j, n in enumerate(numbers)}
             todo.extend(position[n] for n in reached if n in position)
         had = manifest.pages
-        if stale_pages or not same or not all(map(had.__contains__, paths)):
+        holds = had.holds(paths) if isinstance(had, Entries) else all(map(had.__contains__, paths))
+        if stale_pages or not same or not holds:
             todo.extend(j for j, path in enumerate(paths) if path not in had or path in stale_pages)
         previous.addresses, previous.files, previous.sources = addresses, list(files), sources
         return Changes(previous, numbers, previous, sorted(set(todo)), stale=stale_pages)
