@@ -407,7 +407,7 @@ def test_a_manifest_naming_a_file_outside_the_output_deletes_nothing_there(tmp_p
     """The update in place deletes the files the last manifest lists and this build did not make: a
     build state someone edited (a hostile cache) must not name a file outside the output into it."""
     from newsgen.cachefile import State
-    from newsgen.output import CACHE_DIR
+    from newsgen.output import CACHE_DIR, Entry, Manifest
 
     site = make_site(tmp_path / "site")
     out = tmp_path / "out"
@@ -416,11 +416,11 @@ def test_a_manifest_naming_a_file_outside_the_output_deletes_nothing_there(tmp_p
     victim.write_text("不是 newsgen 的\n", encoding="utf-8")
     state = State(site / CACHE_DIR)
     key = state.output(out)
-    manifest = state.get(key)
+    manifest = Manifest.load(state.journaled(key))
     target = str(victim) if path.startswith("/") else path
     st = victim.stat()
-    manifest["pages"][target] = ["x", st.st_size, st.st_mtime_ns, st.st_ino]
-    state.put(key, manifest)
+    manifest.pages[target] = Entry("x", st.st_size, st.st_mtime_ns, st.st_ino)   # (in its journal)
+    manifest.keep(state, key)
     assert state.commit()
     add_article(site, 7)   # a change: the output is updated in place
     build(site, out, search=False)
