@@ -731,6 +731,18 @@ class Entries(MutableMapping[str, Entry]):
             yield path, Entry(self._prints[n], numbers[3 * n], numbers[3 * n + 1], numbers[3 * n + 2])
         yield from changed.items()
 
+    def identities(self) -> Iterator[tuple[str, int, int, int]]:
+        """Each entry's path, size, time and inode (read from the columns as they are: no Entry made)."""
+        numbers, index = self._numbers, self.index
+        rows: Iterable[tuple[str, int, int, int]] = zip(self._paths, numbers[0::3], numbers[1::3], numbers[2::3],
+                                                         strict=True)
+        if self.changed or self.removed or len(index) != len(self._paths):   # (a path twice: its last row)
+            changed, removed = self.changed, self.removed
+            rows = (row for n, row in enumerate(rows) if index[row[0]] == n and row[0] not in changed
+                    and row[0] not in removed)
+        yield from rows
+        yield from ((path, entry.size, entry.mtime_ns, entry.inode) for path, entry in self.changed.items())
+
     def paths(self) -> Set[str]:
         """Every path, as a set (the columns' when nothing changed: no copy made)."""
         if not self.changed and not self.removed:
@@ -803,7 +815,7 @@ class Manifest:
 
     def stale(self, output: Path) -> set[str]:
         """The files it lists that are not in ``output`` as written (edited by hand, lost, replaced by a link)."""
-        return _stale(self.pages.items(), output)
+        return _stale(self.pages if isinstance(self.pages, Entries) else self.pages.items(), output)
 
     def stale_ahead(self, output: Path) -> StaleCheck:
         """:meth:`stale`, started now on another core (see :class:`StaleCheck`)."""
@@ -865,29 +877,36 @@ def _all_safe(pages: Mapping[str, Entry]) -> bool:
 
 
 def _stale(rows: Iterable[tuple[str, Entry]], output: Path) -> set[str]:
-    """The paths of ``rows`` (path, :class:`Entry`) whose file is not in ``output`` as written (its
-    size, mtime and inode, not through a link: as :meth:`Entry.on_disk`)."""
+    """The paths of ``rows`` (path, :class:`Entry`; or :class:`Entries`) whose file is not in ``output``
+    as written (its size, mtime and inode, not through a link: as :meth:`Entry.on_disk`)."""
+    if isinstance(rows, Entries) and (rows.changed or rows.removed) and len(rows.index) == rows.columns:
+        # the columns' rows looked at as they are (a few changed or removed since: their answers dropped)
+        pages, rows = rows, Entries(rows._paths, rows._prints, rows._numbers)
+        rows._index = pages.index
+        return (_stale(rows, output) - pages.changed.keys() - pages.removed) | _stale(pages.changed.items(), output)
+    found: Iterable[tuple[str, int, int, int]] = (
+        rows.identities() if isinstance(rows, Entries) else ((path, e[1], e[2], e[3]) for path, e in rows))
     base, fd = str(output), None
     if os.stat in os.supports_dir_fd:   # each path looked up from the output's folder, not from /
         try:
             fd = os.open(base, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError:
-            return {path for path, _ in rows}
+            return {path for path, *_ in found}
     prefix = "" if fd is not None else base + os.sep
-    found = set()
+    stale = set()
     try:
-        for path, row in rows:
+        for path, size, mtime, inode in found:
             try:
                 st = os.stat(prefix + path, dir_fd=fd, follow_symlinks=False)
             except OSError:
-                found.add(path)
+                stale.add(path)
                 continue
-            if st.st_size != row[1] or st.st_mtime_ns != row[2] or st.st_ino != row[3]:
-                found.add(path)
+            if st.st_size != size or st.st_mtime_ns != mtime or st.st_ino != inode:
+                stale.add(path)
     finally:
         if fd is not None:
             os.close(fd)
-    return found
+    return stale
 
 
 #: How many times this process deleted files a killed build had added to an output (:func:`_recover`):
@@ -937,8 +956,9 @@ class StaleCheck:
     """:meth:`Manifest.stale` made in a forked child while this process walks the inputs (150,000
     ``lstat`` calls at 100,000 articles; a thread waiting on each for the lock a busy build holds is
     ten times slower). The child reads the manifest (as the build state keeps it) from ``read`` itself
-    and sends first its inputs digest and summary (:meth:`last`), then the stale paths (:meth:`result`):
-    a build that finds nothing changed never decodes the manifest in this process. Where there is no
+    and sends first its inputs digest and summary (:meth:`last`), then the stale paths (:meth:`result`),
+    then whether the manifest's paths are all safe (:meth:`safe`): a build that finds nothing changed
+    never decodes the manifest in this process. Where there is no
     ``fork`` (or threads run, which a fork must not copy), or it fails, all is found here when asked
     for. :meth:`close` reaps the child of a build that stopped without asking."""
 
@@ -966,9 +986,10 @@ class StaleCheck:
                     manifest = Manifest.load(read())
                     pipe.write(json.dumps([manifest.inputs, manifest.summary]).encode() + b"\n")
                     pipe.flush()
-                    found = _stale(manifest.pages.items(), output)
+                    found = "\0".join(_stale(manifest.pages, output)).encode()
+                    pipe.write(b"stale %d\n" % len(found) + found)
+                    pipe.flush()
                     pipe.write(b"safe\n" if _all_safe(manifest.pages) else b"unsafe\n")
-                    pipe.write(b"stale\n" + "\0".join(found).encode())
             finally:
                 os._exit(0)
         os.close(write_end)
@@ -1001,32 +1022,34 @@ class StaleCheck:
             self.close()
             self._undone, self._found, self._safe = _undone[0], None, None
         if self._found is None:
-            raw = b""
             if self._pid:
                 self.last()   # (the line before the paths)
-                self._reaper.detach()
-                with self._pipe:
-                    raw = self._pipe.read()
-                StaleCheck._end(self._pid, None)
-                self._pid = 0
-            safety, _, raw = raw.partition(b"\n")
-            if safety in (b"safe", b"unsafe") and raw.startswith(b"stale\n"):
-                self._safe = safety == b"safe"
-                self._found = set(raw[len(b"stale\n"):].decode().split("\0")) - {""}
-            else:   # no child, or it failed: checked here
+                head = self._pipe.readline().split()
+                if len(head) == 2 and head[0] == b"stale" and head[1].isdigit():
+                    raw = self._pipe.read(int(head[1]))
+                    if len(raw) == int(head[1]):
+                        self._found = set(raw.decode().split("\0")) - {""}
+                if self._found is None:   # the child ended before it said
+                    self.close()
+            if self._found is None:   # no child, or it failed: checked here
                 self._found = self.manifest().stale(self._output)
         return self._found
 
     def safe(self) -> bool:
-        """Whether every path the manifest lists is one :meth:`OutputWriter.claim` takes (found by the
-        child with the stale pages; else here, when asked for)."""
+        """Whether every path the manifest lists (those of its columns too) is one :meth:`OutputWriter.claim`
+        takes (found by the child after the stale pages; else here)."""
         self.result()
+        if self._safe is None and self._pid:
+            line = self._pipe.readline()
+            self.close()
+            if line in (b"safe\n", b"unsafe\n"):
+                self._safe = line == b"safe\n"
         if self._safe is None:
             self._safe = _all_safe(self.manifest().pages)
         return self._safe
 
     def close(self) -> None:
-        """Reap the child without its answer (the build did not need it)."""
+        """Reap the child without the rest of its answer (the build did not need it)."""
         if self._pid:
             self._reaper()
             self._pid = 0
@@ -1035,6 +1058,10 @@ class StaleCheck:
     def _end(pid: int, pipe: BinaryIO | None) -> None:
         if pipe is not None:
             pipe.close()
+        try:   # (what it has still to say is not wanted: not waited for; it only reads)
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
         try:
             os.waitpid(pid, 0)
         except ChildProcessError:
