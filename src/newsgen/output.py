@@ -76,6 +76,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, NamedTuple
 
@@ -301,7 +302,7 @@ class OutputWriter:
                 self.claim(path)
             return
         self._written.update(dict.fromkeys(paths, "a page"))
-        html = sum(1 for path in paths if path.endswith(".html"))
+        html = sum(map(methodcaller("endswith", ".html"), paths))
         self.pages += html
         self.files += len(paths) - html
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -37,7 +38,7 @@ from newsgen.render.markdown import Body, MarkdownRenderer
 from newsgen.render.meta import ArticleMeta, article_meta
 from newsgen.render.related import related
 from newsgen.render.views import PageInfo, Views, digest, facet_year, rfc3339
-from newsgen.site import Pager, Place, Site, Term, Year, page_count, page_url, pager_of
+from newsgen.site import Pager, Place, Site, Term, Year, page_count, pager_of
 
 
 @dataclass(slots=True, eq=False)
@@ -115,8 +116,11 @@ class Plan:
     neighbours: Sequence[Sequence[int]] = ()
     #: every page's path, in plan order but the sitemap and robots.txt (set by :func:`plan_all`)
     listed: list[str] = field(default_factory=list)
-    #: every listing page, by URL: the listing's items and URL, and its number (see :meth:`pager`)
+    #: every listing page, by URL: the listing's items and URL, and its number (see :meth:`pager`); made
+    #: from :attr:`_listings` when first asked for (a rebuild that resolves no pager does not make it)
     _pagers: dict[str, tuple[Sequence[int], str, int]] = field(default_factory=dict)
+    #: every listing: its pages' URLs (the front page first), its items and its URL
+    _listings: list[tuple[list[str], Sequence[int], str]] = field(default_factory=list)
     _feeds: dict[str, tuple[str, Sequence[int]]] = field(default_factory=dict)   # every feed, by its page's URL
 
     def __post_init__(self) -> None:
@@ -145,9 +149,11 @@ class Plan:
         digest (its photos' folded in: its URL and front matter with it) and its lead photo's view. An
         article not read from a file (no digest) is new on every build."""
         photos = self.views.photos
-        return [(post.article.digest or os.urandom(8).hex())[:16] + (digest(repr(photos[file])) if file in photos
-                                                                    else "")
-                for file, post in zip(self.files, self.site.posts, strict=True)]
+        found = [(d or os.urandom(8).hex())[:16] for d in map(_ARTICLE_DIGEST, self.site.posts)]
+        if photos:   # (a site without photos: no look-up of each file)
+            found = [source + (digest(repr(photos[file])) if file in photos else "")
+                     for file, source in zip(self.files, found, strict=True)]
+        return found
 
     def resolve(self, name: str) -> str | None:
         """The digest a page reading ``name`` now would record for it, None when it is gone: the
@@ -232,15 +238,22 @@ class Plan:
         """The pages of the listing of ``items`` at ``url`` (see :func:`newsgen.site.paginate`), the
         front page first, each made with ``context(pager)`` when asked for; each known by its URL (so
         that what a page recorded of it can be resolved: :meth:`pager`)."""
-        count = page_count(len(items), self.site.config.per_page)
-        urls = [page_url(url, n, count) for n in range(count, 0, -1)]
-        self._pagers.update(zip(urls, zip([items] * count, [url] * count, range(count, 0, -1), strict=True),
-                                strict=True))
-        paths = [output_path(at) for at in urls]
-        return Deferred(paths, lambda j: Page(paths[j], template, context(self.pager(urls[j]))))
+        per_page = self.site.config.per_page
+        count = page_count(len(items), per_page)
+        # (page_url and output_path, written out: 50,000 listing pages at 100,000 articles)
+        urls = [url, *(f"{url}page/{n}/" for n in range(count - 1, 0, -1))]
+        self._listings.append((urls, items, url))
+        paths = [f"{at}index.html" for at in urls]
+        return Deferred(paths, lambda j: Page(paths[j], template, context(pager_of(items, per_page, url, count - j))))
 
     def pager(self, url: str) -> Pager[int]:
         """The listing page at ``url`` (KeyError: there is none)."""
+        if self._listings:
+            for urls, items, base in self._listings:
+                count = len(urls)
+                self._pagers.update(zip(urls, zip([items] * count, [base] * count, range(count, 0, -1),
+                                                  strict=True), strict=True))
+            self._listings.clear()
         items, base, number = self._pagers[url]
         return pager_of(items, self.site.config.per_page, base, number)
 
@@ -253,6 +266,9 @@ class Plan:
     def feed_page(self, title: str, url: str, posts: Sequence[int]) -> Page:
         self._feeds[url] = (title, posts)
         return Page(feed_path(url), "feed.xml", functools.partial(_feed_context, self, title, url, posts))
+
+
+_ARTICLE_DIGEST = operator.attrgetter("article.digest")
 
 
 def _body_digest(body: Body) -> str:
@@ -561,6 +577,7 @@ class Pages(Sequence[Page]):
     def __init__(self, plan: Plan, planners: Sequence[Planner] = PLANNERS) -> None:
         plan.listed.clear()
         plan._pagers.clear()
+        plan._listings.clear()
         plan._feeds.clear()
         self.paths: list[str] = []
         self._pages: list[Page | None] = []
