@@ -190,3 +190,41 @@ def test_a_rebuild_of_the_same_pages_does_not_check_each_path_again(site: Path, 
     assert victim.read_text(encoding="utf-8") == "keep me"
     monkeypatch.undo()
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
+
+
+def test_the_stale_check_says_whether_the_manifest_paths_are_safe_with_or_without_a_child(site: Path,
+                                                                                         tmp_path: Path):
+    """The child's answer (after the stale pages) and the one found here where it cannot fork (a thread
+    runs) are the same: every path of the columns and of the journal is one a claim takes, or not."""
+    import threading
+
+    from newsgen.output import StaleCheck
+
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    state = State(site / CACHE_DIR)
+    key = state.output(out)
+
+    def checks() -> list[bool]:
+        forked = StaleCheck(lambda: state.journaled(key), out)
+        assert forked._pid > 0
+        answers = [forked.safe()]
+        release = threading.Event()
+        thread = threading.Thread(target=release.wait)
+        thread.start()
+        try:
+            here = StaleCheck(lambda: state.journaled(key), out)
+            assert here._pid == 0
+            answers.append(here.safe())
+        finally:
+            release.set()
+            thread.join()
+        return answers
+
+    assert checks() == [True, True]
+    manifest = Manifest.load(state.journaled(key))
+    manifest.pages["a/../../b.html"] = Entry("x", 1, 2, 3)   # (a state edited: in the journal)
+    manifest.keep(state, key)
+    assert state.commit()
+    state = State(site / CACHE_DIR)
+    assert checks() == [False, False]
