@@ -77,6 +77,7 @@ def test_entries_read_back_as_written_whole_and_with_a_journal(tmp_path: Path):
     expected = {**{p: e for p, e in rows.items() if p != "7/index.html"}, "3/index.html": Entry("f" * 32, 1, 2, 3),
                 "new/index.html": Entry("e" * 32, 4, 5, 6)}
     assert dict(again.pages.items()) == expected and again.inputs == "b" and len(again.pages) == len(expected)
+    assert again.pages.fingerprints() == {p: e.fingerprint for p, e in expected.items()}
     assert "7/index.html" not in again.pages and again.pages.get("7/index.html") is None
 
     state = State(tmp_path / CACHE_DIR)   # most of it changed: the whole written again, and no journal

@@ -744,6 +744,17 @@ class Entries(MutableMapping[str, Entry]):
         yield from rows
         yield from ((path, entry.size, entry.mtime_ns, entry.inode) for path, entry in self.changed.items())
 
+    def fingerprints(self) -> dict[str, str]:
+        """Every entry's fingerprint, by path (made in C from the columns, not an Entry a file)."""
+        if len(self.index) == len(self._paths):
+            found = dict(zip(self._paths, self._prints, strict=True))
+        else:   # (a path twice: its last row)
+            found = {path: self._prints[n] for path, n in self.index.items()}
+        for path in self.removed:
+            found.pop(path, None)
+        found.update((path, entry.fingerprint) for path, entry in self.changed.items())
+        return found
+
     def paths(self) -> Set[str]:
         """Every path, as a set (the columns' when nothing changed: no copy made)."""
         if not self.changed and not self.removed:

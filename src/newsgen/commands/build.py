@@ -389,7 +389,8 @@ class _Build:
         if not self.search:
             self.clock.step("search", "left out (no search index)")
             return
-        prints = {path: entry.fingerprint for path, entry in self.written.pages.items()}
+        pages = self.written.pages
+        prints = pages.fingerprints() if isinstance(pages, Entries) else {p: e.fingerprint for p, e in pages.items()}
         index = index_articles(self.writer, self.pages_plan, prints, self.manifest, self.changes.stale)
         self.indexed = tuple(index.indexed)
         for path, fingerprint in index.prints.items():   # (a file linked: its entry as it was)
