@@ -32,7 +32,7 @@ def test_the_cache_holds_no_body_and_gives_the_same_articles(site: Path, tmp_pat
     build(site, tmp_path / "out", search=False)
     data = json.loads(section(site).read_text(encoding="utf-8"))
     assert "body" not in data["fields"] and data["articles"]
-    assert all(len(e[1]) == len(data["fields"]) for e in data["articles"].values() if e[1])
+    assert all(len(json.loads(e[1])) == len(data["fields"]) for e in data["articles"].values() if e[1])
     cache = ArticleCache(State(site / CACHE_DIR))
     for file in articles(site):
         hit = cache.get(file, site)
@@ -77,15 +77,19 @@ def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, dama
             data["fields"][title], data["fields"][slug] = data["fields"][slug], data["fields"][title]
         for key, entry in data["articles"].items():
             if entry[1]:
-                entry[1][title] = "旧的正文"
+                row = json.loads(entry[1])
+                row[title] = "旧的正文"
                 if damage == "longer rows":
-                    entry[1].append("旧的正文")
-                elif damage == "entries of another shape":   # version 2's
-                    named = dict(zip(data["fields"], entry[1], strict=True))
-                    data["articles"][key] = {"id": entry[0], "article": named, "problems": entry[2]}
+                    row.append("旧的正文")
+                entry[1] = json.dumps(row, ensure_ascii=False)
+                if damage == "entries of another shape":   # version 2's
+                    named = dict(zip(data["fields"], row, strict=True))
+                    data["articles"][key] = {"id": entry[0], "article": named, "problems": entry[7]}
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     cache = ArticleCache(State(site / CACHE_DIR))
-    assert all(cache.get(file, site) is None for file in articles(site))
+    for file in articles(site):   # refused, or (a row not as its entry has it, decoded when first used) read again
+        hit = cache.get(file, site)
+        assert hit is None or damage == "longer rows" and hit[0] == load(file, site)[0], damage
     (site / "articles" / "2025" / "08" / "gongshui-luojia.md").touch()   # a build, not a no-change shortcut
     lines: list[str] = []
     build(site, out, search=False, progress=lines.append)

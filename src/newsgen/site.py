@@ -22,10 +22,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
-import orjson
-
 from newsgen.config import Config
-from newsgen.content import Article, source_path
+from newsgen.content import Article, source_path, structure_shapes
 from newsgen.errors import Diagnostic, Location, NewsgenError
 from newsgen.text import pinyin_slug, pinyin_version, place_slug, unique_slug
 
@@ -219,12 +217,14 @@ def structure_row(article: Article) -> Row:
     return structure_rows([article])[0]
 
 
-def structure_key(rows: Sequence[Row]) -> str:
-    """The digest of everything :func:`structure` reads: the rows, in order, and the version of the
-    pinyin the names are slugged with (and of newsgen, whose code it is)."""
+def structure_key(articles: Sequence[Article]) -> str:
+    """The digest of everything :func:`structure` reads of ``articles``: their rows, in order (each by
+    its digest, :func:`newsgen.content.structure_shape`, which the article cache keeps: no row made
+    of each of 100,000 articles), and the version of the pinyin the names are slugged with (and of
+    newsgen, whose code it is)."""
     from newsgen import __version__
-    h = hashlib.sha256(f"{__version__}\0{pinyin_version()}\0".encode())
-    h.update(orjson.dumps(rows))   # dates as ISO text: a date and a midnight datetime differ
+    h = hashlib.sha256(f"{__version__}\0{pinyin_version()}\0{len(articles)}\0".encode())
+    h.update("".join(structure_shapes(articles)).encode())   # (each of one length)
     return h.hexdigest()
 
 

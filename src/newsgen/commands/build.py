@@ -26,7 +26,7 @@ import orjson
 
 from newsgen import __version__, cachefile
 from newsgen import config as config_mod
-from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
+from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, file_digests, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Entry, Manifest, OutputWriter, StaleCheck, build_lock
 from newsgen.render import THEME_DIR
@@ -254,15 +254,14 @@ class _Build:
         (:func:`newsgen.site.structure_key`), and computed again only when that digest changed (an
         article's file, date, slug, places, topics, tags or draft flag changed, one came or went, the
         options chose others, or pypinyin's or newsgen's version changed). A body edited keeps it."""
-        rows = structure_rows(chosen)
-        key = self.structure = structure_key(rows)
+        key = self.structure = structure_key(chosen)
         kept = self.state.get("model") if self.incremental else None
         if isinstance(kept, dict) and kept.get("key") == key:
             try:
                 return site_from(chosen, config, kept["structure"])
             except (KeyError, TypeError, ValueError, IndexError):   # not as written: computed again
                 pass
-        found = structure(rows)
+        found = structure(structure_rows(chosen))
         if self.incremental:
             self.state.put("model", {"key": key, "structure": found})
         return site_from(chosen, config, found)
@@ -472,16 +471,17 @@ def _derive(posts: list[Any], derived: dict[str, list[Any]]) -> None:
     """Fill ``derived`` (by file digest) with what :func:`newsgen.render.views.derive` gives of the
     articles it does not hold, in worker processes when they are many (the summaries and reading
     times of 10,000 articles took 2 s of a cold build in one process)."""
-    lacking: dict[str, Any] = {}   # file digest -> an article of it, when nothing derived of it is known
-    for post in posts:
-        article = post.article
-        digest = file_digest(article)
+    articles = list(map(operator.attrgetter("article"), posts))
+    for article in [article for article in articles if "_derived" in article.__dict__]:
         ahead = derived_ahead(article)   # derived by the readers (a cold build), of an article with no photos
-        if ahead is not None and article.digest == digest:
-            derived.setdefault(digest, ahead)
-        if digest and len(derived.get(digest) or ()) != 2:
-            lacking[digest] = article
-    todo = [(digest, article) for digest, article in lacking.items() if len(derived.get(digest) or ()) != 2]
+        if ahead is not None and article.digest == file_digest(article):
+            derived.setdefault(article.digest, ahead)
+    for digest in [digest for digest, known in derived.items() if type(known) is not list or len(known) != 2]:
+        del derived[digest]   # (not as written: derived again)
+    # (column by column: a rebuild at 100,000 articles looks at none of them one by one)
+    lacking = {digest: article for digest, article in zip(file_digests(articles), articles, strict=True)
+               if digest and digest not in derived}   # file digest -> an article of it
+    todo = list(lacking.items())
     done: list[list[Any]] = []
     run_jobs(len(todo), lambda i: derive(todo[i][1]), results=done, chunk=250, minimum=1000)
     derived.update(zip((digest for digest, _ in todo), done, strict=True))

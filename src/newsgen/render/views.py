@@ -344,7 +344,8 @@ class Views:
     def __init__(self, site: Site, config: Config | None = None,
                  derived: dict[str, list[Any]] | None = None, photos: Mapping[str, PhotoView] | None = None) -> None:
         """``derived`` maps an article's digest to its derived summary and reading minutes: read where
-        known (a cache of the last build), filled in where not. ``photos``: each article's lead photo,
+        known (a cache of the last build), filled in where not, when an article's view is first made
+        (the build fills in every article's before: see ``commands.build``). ``photos``: each article's lead photo,
         by the article file's path."""
         self.site = site
         self.config = config or site.config
@@ -372,8 +373,6 @@ class Views:
         self.resolving = False
         self._made: dict[str, tuple[Any, str, dict[str, str]]] = {}
         self._once: dict[str, tuple[Any, str, dict[str, str]]] = {}   # (see recorded's ``once``)
-        for post in site.posts:   # what the article cache keeps is derived here, in the build's process
-            self._derived(post.article)
         self._nodes: dict[str, PlaceNode] = {}
         # what a region path gives every article placed there, made once per place
         self._trails: dict[str, tuple[Link, ...]] = {}
