@@ -876,6 +876,15 @@ class ArticleCache:
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
 
+    def stored_rows(self) -> dict[str, list[Any]]:
+        """Each file's entry as the cache read it: ``[row, problems]``, its article's row decoded (None:
+        a file with errors). (What a look at the cache, such as a test's, compares.)"""
+        found = {}
+        for key, entry in self._entries.items():
+            entry = _stored(entry) or entry
+            found[key] = [orjson.loads(entry[1]) if entry[1] is not None else None, entry[7]]
+        return found
+
     @property
     def changed(self) -> bool:
         """Whether some file was read again or is gone since the cache was last written."""
