@@ -5,6 +5,7 @@ from reading to saving, then the whole section's bytes besides them."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +73,10 @@ def test_a_part_that_cannot_be_encoded_leaves_the_last_section(tmp_path: Path):
     assert not [p for p in (tmp_path / "state").iterdir() if ".tmp" in p.name]
 
 
-def test_the_article_cache_makes_its_rows_only_when_written(site: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch):
+def test_the_article_cache_makes_each_row_once_as_its_bucket_is_written(site: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch):
+    """Rows are made when the cache is saved, a bucket at a time, each bucket written then (not all
+    the rows held until the state is committed), and once each."""
     files = sorted((site / "articles").rglob("*.md"))
     made: list[str] = []
     to_row = content._article_to_row
@@ -82,14 +85,17 @@ def test_the_article_cache_makes_its_rows_only_when_written(site: Path, tmp_path
         made.append(article.title)
         return to_row(article)
     monkeypatch.setattr(content, "_article_to_row", counting)
-    monkeypatch.setattr(content, "_ROWS_AT_ONCE", 2)
+    monkeypatch.setattr(content, "_BUCKET_SIZE", 2)
     state = State(site / CACHE_DIR)
     cache = ArticleCache(state)
     fresh = [load(file, site) for file in files]
     for file, (article, problems) in zip(files, fresh, strict=True):
         cache.put(file, site, article, problems)
-    cache.save(state)
     assert not made
+    cache.save(state)
+    assert len(made) == len(files)
+    buckets = [name for name in os.listdir(site / CACHE_DIR) if name.startswith("articles.rows.")]
+    assert len(buckets) > 1   # (written already)
     assert state.commit()
     assert len(made) == len(files)
     again = ArticleCache(State(site / CACHE_DIR))

@@ -18,7 +18,8 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -756,12 +757,9 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
         files: Iterable[tuple[Path | str, list[int] | None]] = listing.files
     else:
         files = ((path, None) for path in article_files(root, site, diagnostics))
-    found: list[tuple[Article | None, list[Diagnostic]] | None] = []
-    unread: list[Path] = []
-    for path, identity in files:
-        found.append(cache.get(path, site, identity) if cache is not None else None)
-        if found[-1] is None:
-            unread.append(Path(path))
+    files = list(files)
+    found = cache.get_listed(files, site) if cache is not None else [None] * len(files)
+    unread = [Path(path) for (path, _), hit in zip(files, found, strict=True) if hit is None]
     read: list[tuple[Article | None, list[Diagnostic]]] = []
     if run is not None and len(unread) >= PARALLEL_MIN:
         spool = BodySpool.start() if len(unread) >= SPOOL_MIN and hasattr(os, "pread") else None
@@ -813,48 +811,63 @@ def _set_aside(found: tuple[Article | None, list[Diagnostic]],
 
 class ArticleCache:
     """Parsed articles of the last build, by file identity, kept in the build state
-    (:class:`newsgen.cachefile.State`).
+    (:class:`newsgen.cachefile.State`), so that a rebuild reads only the files changed since.
 
-    An entry is ``[identity, row, digest, draft, date, shape, extra, problems]``: the article's row is
-    the JSON text of a list of the :class:`Article` fields in the order the section's ``fields``
-    names them (keys written once, not 10,000 times; the dates as ISO text; in ``source`` and
-    ``extra``, a value YAML may hold and JSON may not, a date, a datetime, bytes, a set, written
-    tagged: ``{"$date": "2025-08-06"}``), decoded only when a field it alone holds is first asked for
-    (see :func:`_lazy_article`): beside it, what every build asks of every article (its file's
-    digest, draft flag and date, the digest of its structure row, :func:`structure_shape`, and
-    whether it has other keys). So a rebuild after a body edit at 100,000 articles decodes the rows
-    of the few articles its pages show, not 100,000 (0.7 s). A file with errors has no row (None).
-    An entry that does not read back is ignored, and a row that does not read back as its entry has
-    it is not used: that file is read again.
+    What every build asks of every article is kept in columns, one list each (a list a field:
+    100,000 small lists were most of the cost of reading them), in the section ``articles``: each
+    file's path under the site (``keys``), identity (size, mtime, ctime, inode: ``ids``), the digest
+    of its bytes, its draft flag, date (ISO text), the digest of its structure row
+    (:func:`structure_shape`), whether it has front matter beyond the known keys (``extras``), and
+    whether what the build derives of its body is kept (``derived``); the problems of the few files
+    that have some, by path. A file with errors has no digest (None).
+
+    The rest of each article, its *row*, is the JSON text of a list of the :class:`Article` fields
+    in the order the section's ``fields`` names them (the dates as ISO text; in ``source`` and
+    ``extra``, a value YAML may hold and JSON may not, a date, a datetime, bytes, a set, tagged:
+    ``{"$date": "2025-08-06"}``), kept with what is derived of its body (summary, reading minutes)
+    in one of a few hundred *buckets* (sections ``articles.rows.N``, by a hash of the path). A
+    bucket is read when one of its rows is first needed: an article taken from the cache decodes its
+    row on first use of a field only the row holds (see :func:`_lazy_article`). So a rebuild after a
+    body edit at 100,000 articles decodes the columns and the buckets of the few articles its pages
+    show, not 100,000 rows (0.7 s), and writes those buckets and a delta of the columns.
 
     Bodies are not kept (they are nine tenths of the bytes, and a build needs only those of the
     pages it renders): an article from the cache reads its body from its file when first asked
     for it, checked against the file's digest (see :func:`stored_body`).
 
-    Kept as a journal of two sections: the whole cache (``articles``, tens of megabytes at 10,000
-    articles) only when much has changed; a build that changed a few articles puts just those into
-    ``articles.delta``, read after it (the state names the two together).
+    The columns are written whole only when much has changed; a build that changed a few articles
+    puts just their entries into ``articles.delta``, read after it. An entry that does not read back
+    is ignored, and a row that does not (or not as its entry has it) is not used: that file is read
+    again.
     """
 
-    #: how many changed entries a delta may hold before the whole cache is written again
+    #: how many changed entries a delta may hold before the columns are written whole again
     DELTA_MIN = 200
     DELTA_SHARE = 0.05
 
     def __init__(self, state: cachefile.State, *, session: bool = False) -> None:
-        self._entries: dict[str, Any] = {}
+        self._state = state
+        self._keys: list[str] = []
+        self._index: dict[str, int] = {}   # path -> its position in the columns
+        self._columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+        self._problems: dict[str, Any] = {}
+        #: entries changed since the columns were written: stored (a list of the columns' values and the
+        #: problems), as put by this read (``[identity, article, problems]``), or None (gone)
+        self._over: dict[str, list[Any] | None] = {}
+        self._buckets = 0   # how many buckets the rows are in (0: none)
+        self._rows: dict[int, dict[str, Any]] = {}   # the buckets read: path -> [row, derived]
         self._seen: set[str] = set()
         self.hits = 0
         #: digests of the files whose entries this read replaced or dropped (their bodies' HTML may go)
         self.dropped: set[str] = set()
         self._read: set[str] = set()   # digests of the files read (not from the cache) by this read
         self._changed = False   # anything to save
-        self._derived_count = -1   # how many derived entries the read kept (more now: save)
-        #: what later stages derive from an article, by its digest (summary, reading minutes)
+        #: what later stages derived from an article this build (summary, reading minutes), by its file's
+        #: digest; what was derived before is in its row's bucket (see :meth:`derived_of`)
         self.derived: dict[str, list[Any]] = {}
-        self._delta: dict[str, Any] = {}             # entries changed since the whole (None: removed)
-        self._whole_derived: set[str] = set()        # derived keys the whole holds
-        #: entries already decoded, with what they gave (a cache kept in memory by a session: Articles
-        #: are immutable, so the next build takes the same objects); None: not kept (one build's cache)
+        self._saved_derived: set[str] = set()   # (of those, kept by the rows already)
+        #: articles already made, with their identity (a cache kept in memory by a session: Articles are
+        #: immutable, so the next build takes the same objects); None: not kept (one build's cache)
         self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] | None = {} if session else None
         #: why every article file is read (None when the cache was read): for the build's progress line
         self.cold: str | None = state.problem or ("the article cache cannot be read" if state.has("articles")
@@ -862,27 +875,34 @@ class ArticleCache:
         try:
             whole, delta = state.get("articles"), state.get("articles.delta") or {}
             if whole["fields"] == _ROW_FIELDS_JSON and whole["layout"] == _LAYOUT:
-                self._entries, self.derived = dict(whole["articles"]), dict(whole["derived"])
-                self._whole_derived = set(self.derived)
+                keys, columns, problems, buckets = whole["keys"], {n: whole[n] for n in _COLUMNS}, \
+                    whole["problems"], whole["buckets"]
+                if not (type(keys) is list and all(type(c) is list and len(c) == len(keys) for c in columns.values())
+                        and type(problems) is dict and type(buckets) is int and buckets > 0):
+                    raise ValueError("the article cache's columns are not of one length")
+                self._keys, self._columns, self._problems, self._buckets = keys, columns, problems, buckets
+                self._index = dict(zip(keys, range(len(keys)), strict=True))
                 self.cold = None
             if delta and delta["fields"] == _ROW_FIELDS_JSON and delta["layout"] == _LAYOUT and not self.cold:
-                for key, entry in dict(delta["articles"]).items():
-                    if entry is None:
-                        self._entries.pop(key, None)
-                    else:
-                        self._entries[key] = entry
-                self.derived.update(dict(delta["derived"]))
-                self._delta = dict(delta["articles"])
+                self._over = dict(delta["entries"])
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
 
     def stored_rows(self) -> dict[str, list[Any]]:
-        """Each file's entry as the cache read it: ``[row, problems]``, its article's row decoded (None:
-        a file with errors). (What a look at the cache, such as a test's, compares.)"""
+        """Each file's entry as the cache holds it: ``[row, problems]``, its article's row decoded (None:
+        a file with errors, or a row that cannot be read). (What a look at the cache, such as a test's,
+        compares.)"""
         found = {}
-        for key, entry in self._entries.items():
-            entry = _stored(entry) or entry
-            found[key] = [orjson.loads(entry[1]) if entry[1] is not None else None, entry[7]]
+        for key in self._live():
+            entry = self._entry(key)
+            if entry is None:
+                continue
+            if len(entry) == 3:
+                made = _stored(entry)
+                found[key] = [orjson.loads(made[1]) if made is not None and made[1] is not None else None, entry[2]]
+                continue
+            kept = self._row(key) if entry[1] is not None else None
+            found[key] = [orjson.loads(kept[0]) if kept is not None else None, entry[7]]
         return found
 
     @property
@@ -892,7 +912,7 @@ class ArticleCache:
 
     def begin(self) -> None:
         """Start a read of the articles (a cache kept in memory serves one build after another)."""
-        if self._entries:
+        if self._keys or self._over:
             self.cold = None
         self._seen = set()
         self.hits = 0
@@ -906,20 +926,37 @@ class ArticleCache:
             return None
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
+    def _live(self) -> list[str]:
+        """Every path the cache has an entry of."""
+        over = self._over
+        return [key for key in self._keys if key not in over] + [key for key, e in over.items() if e is not None]
+
+    def _entry(self, key: str) -> list[Any] | None:
+        """The entry of ``key``: ``[identity, digest, draft, date, shape, extra, derived, problems]``, or
+        as put by this read, ``[identity, article, problems]``; None when there is none."""
+        over = self._over
+        if key in over:
+            return over[key]
+        i = self._index.get(key)
+        if i is None:
+            return None
+        return [column[i] for column in self._columns.values()] + [self._problems.get(key) or []]
+
     def get(self, path: Path | str, site: Path, identity: list[int] | None = None,
             ) -> tuple[Article | None, list[Diagnostic]] | None:
         """The cached article and problems of ``path`` when its identity (stat'ed unless given) is the cached one."""
         key = _key(path, site)
         self._seen.add(key)
-        entry = self._entries.get(key)
+        return self._hit(key, str(path), identity)
+
+    def _hit(self, key: str, file: str, identity: list[int] | None) -> tuple[Article | None, list[Diagnostic]] | None:
+        entry = self._entry(key)
         if entry is None:
             return None
         if identity is None:
-            identity = self._identity(path)
+            identity = self._identity(file)
         made = self._made.get(key) if self._made is not None else None
-        if made is not None and made[0] is entry:   # decoded by an earlier build of this session
-            if entry[0] != identity:
-                return None
+        if made is not None and made[0] == identity:   # made by an earlier build of this session
             self.hits += 1
             return made[1], list(made[2])
         try:
@@ -927,114 +964,291 @@ class ArticleCache:
                 return None
             if len(entry) == 3:   # put by an earlier build of this session, not written since
                 article, rows = entry[1], entry[2]
-            else:   # (its row decoded when a field only the row holds is first asked for)
-                article = _lazy_article(entry, key, str(path)) if entry[1] is not None else None
+            else:
+                article = self._lazy(key, file, *entry[1:6]) if entry[1] is not None else None
                 rows = entry[7]
             problems = _problems_from_rows(rows) if rows else []   # most articles have none
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
         if self._made is not None:
-            self._made[key] = (entry, article, tuple(problems))
+            self._made[key] = (identity, article, tuple(problems))
         self.hits += 1
         return article, problems
+
+    def _lazy(self, key: str, file: str, digest: Any, draft: Any, date: Any, shape: Any, extra: Any) -> Article:
+        """The article of an entry: what every build asks of each article (its file, digest, draft flag,
+        date, the digest of its structure row, whether it has other keys) set from the entry, the rest
+        from its row on first use of a field only the row holds (:func:`_decode`: a build that changed
+        one article's body decodes the rows of the few articles its pages show)."""
+        if type(digest) is not str or type(draft) is not bool or type(shape) is not str or type(extra) is not bool:
+            raise TypeError("a cache entry of another shape")
+        article = _new_article(Article)
+        values = article.__dict__
+        values["_text"], values["_source"], values["digest"], values["draft"] = self, key, digest, draft
+        values["date"], values["_shape"], values["_extra"], values["_body_file"] = \
+            _date_from_text(date), shape, extra, file
+        return article
+
+    def get_listed(self, files: Iterable[tuple[Path | str, list[int] | None]], site: Path,
+                   ) -> list[tuple[Article | None, list[Diagnostic]] | None]:
+        """:meth:`get` of each of ``files`` (a path, and its identity when the caller has it), column by
+        column where it can: at 100,000 articles a call each was most of a rebuild's reading."""
+        files = list(files)
+        root = str(site) + os.sep
+        names = [str(path) for path, _ in files]
+        if os.sep == "/" and all(map(operator.methodcaller("startswith", root), names)):
+            cut = len(root)
+            keys = [name[cut:] for name in names]
+        else:
+            keys = [_key(name, site) for name in names]
+        self._seen.update(keys)
+        found: list[tuple[Article | None, list[Diagnostic]] | None] = []
+        index, over, problems = self._index, self._over, self._problems
+        ids, digests, drafts, dates, shapes, extras = (self._columns[name] for name in _COLUMNS[:6])
+        slow = self._made is not None
+        for key, name, (_, identity) in zip(keys, names, files, strict=True):
+            i = index.get(key)
+            if slow or i is None or key in over or key in problems or identity is None:
+                found.append(self._hit(key, name, identity))
+            elif ids[i] != identity:
+                found.append(None)
+            elif (digest := digests[i]) is None:
+                found.append(self._hit(key, name, identity))
+            else:
+                try:
+                    found.append((self._lazy(key, name, digest, drafts[i], dates[i], shapes[i], extras[i]), []))
+                except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                    found.append(None)
+                    continue
+                self.hits += 1
+        return found
 
     def put(self, path: Path, site: Path, article: Article | None, problems: list[Diagnostic]) -> None:
         key = _key(path, site)
         self._seen.add(key)
         self._changed = True
-        self._drop(self._entries.get(key))
+        self._drop(key)
+        if self._made is not None:
+            self._made.pop(key, None)
         if article is not None:
             self._read.add(article.digest)
         # the article itself, made a row only when the cache is written (see save): a row held from
         # reading to saving was about 850 bytes an article besides the article, 85 MB at 100,000
-        self._entries[key] = self._delta[key] = [
+        self._over[key] = [
             self._identity(path), article,
             [[str(d.location.path), d.location.line, d.location.col, d.message, d.severity.value] for d in problems]]
 
     def forget_others(self) -> None:
-        """Drop the entries of files not seen in this read (deleted or renamed), and what was derived
-        from contents no file has any more."""
-        gone = [k for k in self._entries if k not in self._seen]
+        """Drop the entries of files not seen in this read (deleted or renamed)."""
+        seen = self._seen
+        gone = [key for key in self._live() if key not in seen]
         for key in gone:
-            self._drop(self._entries.pop(key))
+            self._drop(key)
             if self._made is not None:
                 self._made.pop(key, None)
-            self._delta[key] = None
+            self._over[key] = None
         self._changed |= bool(gone)
-        # what was derived of the contents of the files read again or gone, unless a file read has it
-        # still (another file of the same contents, not read, derives it again: a rare case, where a
-        # look at every entry's digest would cost each rebuild)
-        for digest in self.dropped - self._read:
+        for digest in self.dropped - self._read:   # (what this session derived of contents gone)
             self.derived.pop(digest, None)
-        self._derived_count = len(self.derived)
 
-    def _keep_derived(self) -> None:
-        """Forget what was derived from contents no file has any more."""
-        digests = {_entry_digest(e) for e in self._entries.values()}
-        self.derived = {k: v for k, v in self.derived.items() if k in digests}
-
-    def _drop(self, entry: Any) -> None:
-        digest = _entry_digest(entry)
+    def _drop(self, key: str) -> None:
+        digest = _entry_digest(self._entry(key))
         if digest is not None:
             self.dropped.add(digest)
 
+    def _row(self, key: str) -> list[Any] | None:
+        """``[row, derived]`` of ``key`` as its bucket holds it; None when it does not."""
+        if not self._buckets:
+            return None
+        number = _bucket(key, self._buckets)
+        rows = self._rows.get(number)
+        if rows is None:
+            rows = self._state.get(f"{_BUCKET}{number}")
+            rows = self._rows[number] = rows if type(rows) is dict else {}
+        found = rows.get(key)
+        return found if type(found) is list and len(found) == 2 and type(found[0]) is str else None
+
+    def row_text(self, key: str) -> str:
+        """The JSON text of the row of ``key``'s article (ValueError: the cache does not hold it)."""
+        found = self._row(key)
+        if found is None:
+            raise ValueError(f"no cached row of {key}")
+        return found[0]
+
+    def derived_of(self, article: Article) -> list[Any] | None:
+        """What the build derives of ``article``'s body (summary, reading minutes), as this build
+        derived it or the cache keeps it with its row; None when neither has it."""
+        digest = file_digest(article)
+        found = self.derived.get(digest)
+        if found is not None or not digest:
+            return found
+        key = source_path(article)
+        entry = self._entry(key)
+        if entry is None or len(entry) != 8 or not entry[6] or entry[1] != digest:
+            return None
+        kept = self._row(key)
+        known = kept[1] if kept is not None else None
+        return known if type(known) is list and len(known) == 2 else None
+
+    def lacking_derived(self, articles: Sequence[Article], digests: Sequence[str]) -> list[int]:
+        """The positions of those of ``articles`` (of file digests ``digests``) of which neither this build
+        nor the cache has what the build derives of a body, column by column."""
+        derived, index, over = self.derived, self._index, self._over
+        kept, kept_digests = self._columns["derived"], self._columns["digests"]
+        lacking = []
+        for n, (article, digest) in enumerate(zip(articles, digests, strict=True)):
+            if not digest or digest in derived:
+                continue
+            key = article.__dict__.get("_source") or source_path(article)
+            i = index.get(key)
+            if i is not None and key not in over:
+                if kept[i] and kept_digests[i] == digest:
+                    continue
+            else:
+                entry = over.get(key)
+                if entry is not None and len(entry) == 8 and entry[6] and entry[1] == digest:
+                    continue
+            lacking.append(n)
+        return lacking
+
+    def kept_derived(self) -> set[str]:
+        """The file digests whose derived values the cache keeps (this build's not yet written included)."""
+        found = set(self.derived)
+        for key in self._live():
+            entry = self._entry(key)
+            if entry is not None and len(entry) == 8 and entry[6]:
+                found.add(entry[1])
+        return found
+
     def save(self, state: cachefile.State) -> None:
-        """Put the cache into ``state``, when anything changed: only the changes (the delta) while they
-        are few, else the whole cache."""
-        if not self._changed and len(self.derived) == self._derived_count:
+        """Put the cache into ``state``, when anything changed: the buckets of the rows changed (each
+        written as it is made, then let go) and the changes of the columns (the delta) while they are
+        few, else the columns whole."""
+        self._state = state
+        new_derived = {d for d in self.derived if d not in self._saved_derived}
+        if not self._changed and not new_derived:
             return
-        new_derived = {k: v for k, v in self.derived.items() if k not in self._whole_derived}
-        limit = max(self.DELTA_MIN, int(len(self._entries) * self.DELTA_SHARE))
-        if state.has("articles") and len(self._delta) + len(new_derived) <= limit:
-            state.put("articles.delta", {"fields": _ROW_FIELDS_JSON, "layout": _LAYOUT, "articles": {
-                key: _stored(entry) if entry is not None else None for key, entry in self._delta.items()},
-                "derived": new_derived}, default=_tag)
-            if self._made is not None:
-                self._store_rows(list(self._delta))
-        else:   # (the whole read may hold what an edit kept in a delta since made unneeded)
-            self._keep_derived()
-            state.put("articles", {"fields": _ROW_FIELDS_JSON, "layout": _LAYOUT,
-                                   "articles": cachefile.Parts(self._rows), "derived": self.derived}, default=_tag)
-            state.put("articles.delta", None)
-            self._delta, self._whole_derived = {}, set(self.derived)
-        self._changed, self._derived_count = False, len(self.derived)
-
-    def _rows(self) -> Iterator[dict[str, Any]]:
-        """The entries as the cache keeps them, a few thousand at a time (each row made as it is
-        written, then let go; kept by a session's cache, which decodes from them)."""
-        keys = list(self._entries)
-        for start in range(0, len(keys), _ROWS_AT_ONCE):
-            part = keys[start:start + _ROWS_AT_ONCE]
-            if self._made is not None:
-                self._store_rows(part)
-            yield {key: stored for key in part if (stored := _stored(self._entries[key])) is not None}
-
-    def _store_rows(self, keys: Iterable[str]) -> None:
-        """The entries of ``keys`` that hold an article made rows (gone: one JSON would not give back)."""
-        entries = self._entries
-        for key in keys:
-            entry = entries.get(key)
-            if entry is not None and len(entry) == 3:
-                stored = _stored(entry)
-                if stored is None:
-                    del entries[key]
+        changed = [key for key, entry in self._over.items() if entry is None or len(entry) == 3]
+        if new_derived:   # derived this build of articles the cache had (drafts published, rows damaged)
+            changed += [key for key in self._live() if (entry := self._entry(key)) is not None and len(entry) == 8
+                        and entry[1] in new_derived and not entry[6]]
+        live = self._live()
+        limit = max(self.DELTA_MIN, int(len(live) * self.DELTA_SHARE))
+        whole = not (state.has("articles") and self._keys and len(self._over) <= limit)
+        old, count = self._buckets, _bucket_count(len(live))
+        if old and (not whole or old // 2 <= count <= old * 2):
+            count = old
+        if count != old:   # every row into another bucket
+            changed = list(dict.fromkeys(changed + live))
+            for number in range(count, old):
+                state.put(f"{_BUCKET}{number}", None)
+        by_bucket: dict[int, list[str]] = {}
+        for key in changed:
+            by_bucket.setdefault(_bucket(key, count), []).append(key)
+        for number, keys in by_bucket.items():
+            bucket = dict(self._bucket_rows(number)) if count == old else {}
+            for key in keys:
+                row = self._stored_row(key)
+                if row is None:
+                    bucket.pop(key, None)
                 else:
-                    entries[key] = stored
+                    bucket[key] = row
+            state.put(f"{_BUCKET}{number}", bucket, default=_tag, now=True)   # (written now: let go)
+        self._rows, self._buckets = {}, count
+        if whole:
+            self._write_whole(state, live)
+        else:
+            state.put("articles.delta", {"fields": _ROW_FIELDS_JSON, "layout": _LAYOUT, "entries": self._over},
+                      default=_tag)
+        self._changed = False
+        self._saved_derived |= new_derived
+
+    def _stored_row(self, key: str) -> list[Any] | None:
+        """``[row, derived]`` of ``key`` as it is to be kept, its entry made a stored one; None: none kept."""
+        entry = self._entry(key)
+        if entry is None:
+            return None
+        if len(entry) == 3:
+            made = _stored(entry)
+            if made is None:   # (not cached: read again by every build)
+                self._over[key] = None
+                return None
+            entry, text = made
+            self._over[key] = entry
+            if text is None:
+                return None
+            kept = [text, None]
+        else:
+            kept = self._row(key)
+            if kept is None:   # (its row lost: read again)
+                if entry[1] is not None:
+                    self._over[key] = None
+                return None
+        derived = self.derived.get(entry[1]) if entry[1] is not None else None
+        if derived is not None:
+            kept[1] = derived
+        elif not entry[6]:
+            kept[1] = None
+        if bool(entry[6]) != (kept[1] is not None):
+            entry = list(entry)
+            entry[6] = kept[1] is not None
+            self._over[key] = entry
+        return kept
+
+    def _bucket_rows(self, number: int) -> dict[str, Any]:
+        rows = self._rows.get(number)
+        if rows is None:
+            found = self._state.get(f"{_BUCKET}{number}") if self._buckets else None
+            rows = self._rows[number] = found if type(found) is dict else {}
+        return rows
+
+    def _write_whole(self, state: cachefile.State, live: list[str]) -> None:
+        """Put the columns whole (and no delta)."""
+        columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+        problems: dict[str, Any] = {}
+        keys = []
+        lists = list(columns.values())
+        for key in live:
+            entry = self._entry(key)
+            if entry is None or len(entry) != 8:
+                continue
+            keys.append(key)
+            for column, value in zip(lists, entry, strict=False):
+                column.append(value)
+            if entry[7]:
+                problems[key] = entry[7]
+        state.put("articles", {"fields": _ROW_FIELDS_JSON, "layout": _LAYOUT, "buckets": self._buckets,
+                               "keys": keys, **columns, "problems": problems}, default=_tag)
+        state.put("articles.delta", None)
+        self._keys, self._columns, self._problems, self._over = keys, columns, problems, {}
+        self._index = dict(zip(keys, range(len(keys)), strict=True))
 
 
-#: how many cache entries are made rows and encoded at once when the whole cache is written
-_ROWS_AT_ONCE = 500
+#: the columns of the article cache, in the order of an entry's values (see :class:`ArticleCache`)
+_COLUMNS = ("ids", "digests", "drafts", "dates", "shapes", "extras", "derived")
+#: the prefix of the sections of the article cache's buckets of rows
+_BUCKET = "articles.rows."
+#: about how many rows a bucket holds, and at most how many buckets there are
+_BUCKET_SIZE, _BUCKETS_MAX = 400, 256
+_new_article = object.__new__
 
 
-def _stored(entry: list[Any]) -> list[Any] | None:
-    """A cache entry as the cache keeps it (see :class:`ArticleCache`): its article as the JSON text of
-    its row, with what every build asks of each article beside it; None when JSON would not give the
-    article back as it is (the file is then read on every build)."""
-    if len(entry) != 3:   # (kept so already)
-        return entry
+def _bucket_count(count: int) -> int:
+    return max(1, min(_BUCKETS_MAX, count // _BUCKET_SIZE))
+
+
+def _bucket(key: str, count: int) -> int:
+    """The bucket of the row of the article file ``key``."""
+    return zlib.crc32(key.encode("utf-8", "surrogateescape")) % count
+
+
+def _stored(entry: list[Any]) -> tuple[list[Any], str | None] | None:
+    """An entry put by a read (``[identity, article, problems]``) as the cache keeps it, and the JSON
+    text of its article's row; None when JSON would not give the article back as it is (the file is
+    then read on every build)."""
     identity, article, problems = entry
     if article is None:
-        return [identity, None, None, False, None, None, False, problems]
+        return [identity, None, False, None, None, False, False, problems], None
     row = _article_to_row(article)
     if row is None:
         return None
@@ -1042,32 +1256,15 @@ def _stored(entry: list[Any]) -> list[Any] | None:
         text = orjson.dumps(row, default=_tag, option=_ROW_OPTIONS).decode("utf-8")
     except TypeError:   # (orjson.JSONEncodeError)
         return None
-    return [identity, text, row[_DIGEST], row[_DRAFT], row[_DATE], structure_shape(article), bool(article.extra),
-            problems]
+    return [identity, row[_DIGEST], row[_DRAFT], row[_DATE], structure_shape(article), bool(article.extra), False,
+            problems], text
 
 
 #: how a row is encoded: what JSON cannot hold (dates, datetimes, subclasses of its types) given to ``_tag``,
 #: as :mod:`newsgen.cachefile` encodes a section
 _ROW_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
-#: the layout of the article cache's entries (see :class:`ArticleCache`); another is read as no cache
-_LAYOUT = 2
-
-
-def _lazy_article(entry: list[Any], key: str, body_file: str) -> Article:
-    """The article of a stored cache entry: what every build asks of each article (its file, digest,
-    draft flag, date, the digest of its structure row, whether it has other keys) set from the entry,
-    the rest from its row's JSON text on first use of a field only the row holds (:func:`_decode`;
-    a build that changed one article's body decodes the rows of the few articles its pages show)."""
-    text, digest, draft, shape, extra = entry[1], entry[2], entry[3], entry[5], entry[6]
-    if type(text) is not str or type(digest) is not str or type(draft) is not bool or type(shape) is not str \
-            or type(extra) is not bool:
-        raise TypeError("a cache entry of another shape")
-    article = object.__new__(Article)
-    values = article.__dict__
-    values["_text"], values["_source"], values["digest"], values["draft"] = text, key, digest, draft
-    values["date"], values["_shape"], values["_extra"], values["_body_file"] = \
-        _date_from_text(entry[4]), shape, extra, body_file
-    return article
+#: the layout of the article cache (see :class:`ArticleCache`); another is read as no cache
+_LAYOUT = 3
 
 
 def _decode(article: Article) -> None:
@@ -1078,6 +1275,8 @@ def _decode(article: Article) -> None:
     if text is None:
         return
     try:
+        if type(text) is not str:   # (the cache, which reads it from its bucket)
+            text = text.row_text(values["_source"])
         made = _article_from_row(orjson.loads(text), values["_body_file"]).__dict__
         if (made["_source"], made["digest"], made["draft"], made["date"]) != \
                 (values["_source"], values.get("_file_digest", values["digest"]), values["draft"], values["date"]):
@@ -1277,7 +1476,7 @@ def _entry_digest(entry: Any) -> str | None:
     try:
         if len(entry) == 3:
             return entry[1].digest if entry[1] is not None else None
-        return str(entry[2]) if entry[2] is not None else None
+        return str(entry[1]) if entry[1] is not None else None
     except (IndexError, KeyError, TypeError):
         return None
 

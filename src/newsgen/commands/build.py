@@ -276,8 +276,9 @@ class _Build:
     def prepare(self) -> None:
         """Make the read-only views templates see, the template environment and the Markdown renderer."""
         derived = self.articles.derived if self.articles is not None else {}
-        _derive(self.model.posts, derived)
-        self.views = Views(self.model, derived=derived, photos=self.prepared.leads)
+        _derive(self.model.posts, derived, self.articles)
+        self.views = Views(self.model, derived=derived, photos=self.prepared.leads,
+                           known=self.articles.derived_of if self.articles is not None else None)
         self.env = make_environment(self.site)
         self.env.know_templates(self._files_of)
         self.renderer = MarkdownRenderer(unsafe_html=self.config.markdown.unsafe_html,
@@ -467,10 +468,10 @@ def _verify(pages: Pages, env: Any, views: Views, out: Path, site: Path) -> tupl
     return tuple(path for path in found if path is not None)
 
 
-def _derive(posts: list[Any], derived: dict[str, list[Any]]) -> None:
+def _derive(posts: list[Any], derived: dict[str, list[Any]], cache: ArticleCache | None = None) -> None:
     """Fill ``derived`` (by file digest) with what :func:`newsgen.render.views.derive` gives of the
-    articles it does not hold, in worker processes when they are many (the summaries and reading
-    times of 10,000 articles took 2 s of a cold build in one process)."""
+    articles neither it nor the article ``cache`` holds, in worker processes when they are many (the
+    summaries and reading times of 10,000 articles took 2 s of a cold build in one process)."""
     articles = list(map(operator.attrgetter("article"), posts))
     for article in [article for article in articles if "_derived" in article.__dict__]:
         ahead = derived_ahead(article)   # derived by the readers (a cold build), of an article with no photos
@@ -478,9 +479,10 @@ def _derive(posts: list[Any], derived: dict[str, list[Any]]) -> None:
             derived.setdefault(article.digest, ahead)
     for digest in [digest for digest, known in derived.items() if type(known) is not list or len(known) != 2]:
         del derived[digest]   # (not as written: derived again)
-    # (column by column: a rebuild at 100,000 articles looks at none of them one by one)
-    lacking = {digest: article for digest, article in zip(file_digests(articles), articles, strict=True)
-               if digest and digest not in derived}   # file digest -> an article of it
+    digests = file_digests(articles)
+    unknown = cache.lacking_derived(articles, digests) if cache is not None else \
+        [n for n, digest in enumerate(digests) if digest and digest not in derived]
+    lacking = {digests[n]: articles[n] for n in unknown}   # file digest -> an article of it
     todo = list(lacking.items())
     done: list[list[Any]] = []
     run_jobs(len(todo), lambda i: derive(todo[i][1]), results=done, chunk=250, minimum=1000)
