@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import gc
 import hashlib
 import operator
 import os
@@ -19,8 +20,9 @@ import shutil
 import tempfile
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -866,6 +868,8 @@ class ArticleCache:
         #: digest; what was derived before is in its row's bucket (see :meth:`derived_of`)
         self.derived: dict[str, list[Any]] = {}
         self._saved_derived: set[str] = set()   # (of those, kept by the rows already)
+        self._by_digest: dict[str, str] | None = None   # file digest -> a path whose row keeps what is derived
+        self._parsed: list[Any] | bool | None = None   # the columns' dates read (False: not of their shape)
         #: articles already made, with their identity (a cache kept in memory by a session: Articles are
         #: immutable, so the next build takes the same objects); None: not kept (one build's cache)
         self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] | None = {} if session else None
@@ -990,7 +994,7 @@ class ArticleCache:
         return article
 
     def get_listed(self, files: Iterable[tuple[Path | str, list[int] | None]], site: Path,
-                   ) -> list[tuple[Article | None, list[Diagnostic]] | None]:
+                   ) -> list[tuple[Article | None, Sequence[Diagnostic]] | None]:
         """:meth:`get` of each of ``files`` (a path, and its identity when the caller has it), column by
         column where it can: at 100,000 articles a call each was most of a rebuild's reading."""
         files = list(files)
@@ -1002,26 +1006,70 @@ class ArticleCache:
         else:
             keys = [_key(name, site) for name in names]
         self._seen.update(keys)
-        found: list[tuple[Article | None, list[Diagnostic]] | None] = []
-        index, over, problems = self._index, self._over, self._problems
-        ids, digests, drafts, dates, shapes, extras = (self._columns[name] for name in _COLUMNS[:6])
-        slow = self._made is not None
-        for key, name, (_, identity) in zip(keys, names, files, strict=True):
-            i = index.get(key)
-            if slow or i is None or key in over or key in problems or identity is None:
-                found.append(self._hit(key, name, identity))
-            elif ids[i] != identity:
-                found.append(None)
-            elif (digest := digests[i]) is None:
-                found.append(self._hit(key, name, identity))
-            else:
-                try:
-                    found.append((self._lazy(key, name, digest, drafts[i], dates[i], shapes[i], extras[i]), []))
-                except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-                    found.append(None)
-                    continue
-                self.hits += 1
+        columns = self._columns
+        ids, digests = columns["ids"], columns["digests"]
+        at = list(map(self._index.get, keys))
+        # an article as the columns have it (most, on a rebuild): its file's identity the one kept, and
+        # no change of it since the columns were written, no problem, no session's article
+        special = self._over.keys() | self._problems.keys()
+        plain = [i is not None and identity == ids[i] and digests[i] is not None
+                 for i, (_, identity) in zip(at, files, strict=True)] if self._made is None else [False] * len(at)
+        for n in [n for n, key in enumerate(keys) if key in special] if special else ():
+            plain[n] = False
+        dates = self._dates()
+        if dates is None:   # (columns not of their shape: each entry looked at, and refused)
+            plain = [False] * len(at)
+        found: list[tuple[Article | None, Sequence[Diagnostic]] | None] = []
+        collecting = gc.isenabled()
+        gc.disable()   # (100,000 articles that live to the build's end: the young collections found nothing)
+        try:
+            self._take(found, keys, names, at, plain, files, special, dates)
+        finally:
+            if collecting:
+                gc.enable()
+        self.hits += sum(plain)
         return found
+
+    def _take(self, found: list[Any], keys: list[str], names: list[str], at: list[int | None], plain: list[bool],
+              files: list[tuple[Any, list[int] | None]], special: Set[str], dates: list[Any]) -> None:
+        """(:meth:`get_listed`'s loop.)"""
+        columns = self._columns
+        digests, drafts, shapes, extras = columns["digests"], columns["drafts"], columns["shapes"], columns["extras"]
+        new, none = _new_article, ()
+        for key, name, i, fast, (_, identity) in zip(keys, names, at, plain, files, strict=True):
+            if fast:   # (as _lazy makes it: a call less each)
+                article = new(Article)
+                values = article.__dict__
+                values["_text"], values["_source"], values["digest"], values["draft"] = self, key, digests[i], drafts[i]
+                values["date"], values["_shape"], values["_extra"], values["_body_file"] = \
+                    dates[i], shapes[i], extras[i], name   # type: ignore[index]
+                found.append((article, none))
+            elif i is None and key not in special:
+                found.append(None)
+            else:
+                found.append(self._hit(key, name, identity))
+
+    def _dates(self) -> list[Any] | None:
+        """The columns' dates read (each entry of a file without errors), once; None when the columns
+        are not of their shape (then no article is taken from them without a look at its entry)."""
+        if self._parsed is None:
+            columns = self._columns
+            digests = columns["digests"]
+            if not (set(map(type, digests)) <= {str, type(None)} and set(map(type, columns["drafts"])) <= {bool}
+                    and set(map(type, columns["extras"])) <= {bool}
+                    and set(map(type, compress(columns["shapes"], digests))) <= {str}):
+                self._parsed = False
+                return None
+            texts = columns["dates"]
+            try:
+                self._parsed = list(map(dt.date.fromisoformat, texts))
+            except (TypeError, ValueError):   # (datetimes, or a file with errors: None)
+                try:
+                    self._parsed = [_date_from_text(text) if digest is not None else None
+                                    for text, digest in zip(texts, digests, strict=True)]
+                except (TypeError, ValueError):
+                    self._parsed = False
+        return self._parsed if isinstance(self._parsed, list) else None
 
     def put(self, path: Path, site: Path, article: Article | None, problems: list[Diagnostic]) -> None:
         key = _key(path, site)
@@ -1084,32 +1132,28 @@ class ArticleCache:
             return found
         key = source_path(article)
         entry = self._entry(key)
-        if entry is None or len(entry) != 8 or not entry[6] or entry[1] != digest:
-            return None
+        if entry is None or len(entry) != 8 or not entry[6] or entry[1] != digest:   # (another file's, maybe)
+            if self._by_digest is None:
+                self._by_digest = {entry[1]: key for key in self._live() if (entry := self._entry(key)) is not None
+                                   and len(entry) == 8 and entry[6]}
+            key = self._by_digest.get(digest)
+            if key is None:
+                return None
         kept = self._row(key)
         known = kept[1] if kept is not None else None
         return known if type(known) is list and len(known) == 2 else None
 
-    def lacking_derived(self, articles: Sequence[Article], digests: Sequence[str]) -> list[int]:
-        """The positions of those of ``articles`` (of file digests ``digests``) of which neither this build
-        nor the cache has what the build derives of a body, column by column."""
-        derived, index, over = self.derived, self._index, self._over
-        kept, kept_digests = self._columns["derived"], self._columns["digests"]
-        lacking = []
-        for n, (article, digest) in enumerate(zip(articles, digests, strict=True)):
-            if not digest or digest in derived:
-                continue
-            key = article.__dict__.get("_source") or source_path(article)
-            i = index.get(key)
-            if i is not None and key not in over:
-                if kept[i] and kept_digests[i] == digest:
-                    continue
-            else:
-                entry = over.get(key)
-                if entry is not None and len(entry) == 8 and entry[6] and entry[1] == digest:
-                    continue
-            lacking.append(n)
-        return lacking
+    def lacking_derived(self, digests: Sequence[str]) -> list[int]:
+        """The positions of those of ``digests`` (articles' file digests) of which neither this build nor
+        the cache has what the build derives of a body (column by column: what is derived of a body is
+        the same for every file of its digest)."""
+        index, over, flags, kept = self._index, self._over, self._columns["derived"], self._columns["digests"]
+        replaced = {index[key] for key in over if key in index}
+        known = set(compress(kept, flags)) if not replaced else \
+            {digest for i, (digest, flag) in enumerate(zip(kept, flags, strict=True)) if flag and i not in replaced}
+        known.update(entry[1] for entry in over.values() if entry is not None and len(entry) == 8 and entry[6])
+        known.update(self.derived)
+        return [n for n, digest in enumerate(digests) if digest and digest not in known]
 
     def kept_derived(self) -> set[str]:
         """The file digests whose derived values the cache keeps (this build's not yet written included)."""
@@ -1129,8 +1173,13 @@ class ArticleCache:
         if not self._changed and not new_derived:
             return
         changed = [key for key, entry in self._over.items() if entry is None or len(entry) == 3]
+        new_derived -= {entry[1].digest for entry in self._over.values()
+                        if entry is not None and len(entry) == 3 and entry[1] is not None}
         if new_derived:   # derived this build of articles the cache had (drafts published, rows damaged)
-            changed += [key for key in self._live() if (entry := self._entry(key)) is not None and len(entry) == 8
+            over, flags = self._over, self._columns["derived"]
+            changed += [key for key, digest, flag in zip(self._keys, self._columns["digests"], flags, strict=True)
+                        if digest in new_derived and not flag and key not in over]
+            changed += [key for key, entry in over.items() if entry is not None and len(entry) == 8
                         and entry[1] in new_derived and not entry[6]]
         live = self._live()
         limit = max(self.DELTA_MIN, int(len(live) * self.DELTA_SHARE))
@@ -1154,7 +1203,7 @@ class ArticleCache:
                 else:
                     bucket[key] = row
             state.put(f"{_BUCKET}{number}", bucket, default=_tag, now=True)   # (written now: let go)
-        self._rows, self._buckets = {}, count
+        self._rows, self._buckets, self._by_digest = {}, count, None
         if whole:
             self._write_whole(state, live)
         else:
@@ -1220,7 +1269,7 @@ class ArticleCache:
         state.put("articles", {"fields": _ROW_FIELDS_JSON, "layout": _LAYOUT, "buckets": self._buckets,
                                "keys": keys, **columns, "problems": problems}, default=_tag)
         state.put("articles.delta", None)
-        self._keys, self._columns, self._problems, self._over = keys, columns, problems, {}
+        self._keys, self._columns, self._problems, self._over, self._parsed = keys, columns, problems, {}, None
         self._index = dict(zip(keys, range(len(keys)), strict=True))
 
 

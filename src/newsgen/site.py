@@ -20,7 +20,7 @@ from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from newsgen.config import Config
 from newsgen.content import Article, source_path, structure_shapes
@@ -33,9 +33,9 @@ T = TypeVar("T")
 RESERVED_SEGMENTS = frozenset({"page"})
 
 
-@dataclass(frozen=True, slots=True)
-class Post:
-    """One published article and where it lives."""
+class Post(NamedTuple):
+    """One published article and where it lives. (A named tuple: made for each of 100,000 articles
+    by every build, at half the cost of a frozen dataclass's ``__init__``.)"""
 
     article: Article
     url: str        # 2025/08/<slug>/
@@ -394,7 +394,9 @@ def structure(rows: Sequence[Row]) -> dict[str, Any]:
 
 def site_from(articles: Sequence[Article], config: Config, found: Mapping[str, Any]) -> Site:
     """The :class:`Site` of ``articles`` (in their rows' order) with the :func:`structure` of their rows."""
-    posts = tuple(map(Post, map(articles.__getitem__, found["order"]), found["urls"], range(len(found["order"]))))
+    made = tuple.__new__
+    posts = tuple([made(Post, post) for post in zip(map(articles.__getitem__, found["order"]), found["urls"],
+                                                      range(len(found["order"])), strict=True)])
     places = {p[0]: Place(p[0], p[1], p[2], p[3], tuple(p[4]), tuple(p[5]), p[6]) for p in found["places"]}
     topics = tuple(Term(t[0], t[1], t[2], tuple(t[3])) for t in found["topics"])
     tags = tuple(Term(t[0], t[1], t[2], tuple(t[3])) for t in found["tags"])

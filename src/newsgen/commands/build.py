@@ -480,7 +480,7 @@ def _derive(posts: list[Any], derived: dict[str, list[Any]], cache: ArticleCache
     for digest in [digest for digest, known in derived.items() if type(known) is not list or len(known) != 2]:
         del derived[digest]   # (not as written: derived again)
     digests = file_digests(articles)
-    unknown = cache.lacking_derived(articles, digests) if cache is not None else \
+    unknown = cache.lacking_derived(digests) if cache is not None else \
         [n for n, digest in enumerate(digests) if digest and digest not in derived]
     lacking = {digests[n]: articles[n] for n in unknown}   # file digest -> an article of it
     todo = list(lacking.items())
