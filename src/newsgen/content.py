@@ -999,7 +999,7 @@ class ArticleCache:
         column where it can: at 100,000 articles a call each was most of a rebuild's reading."""
         files = list(files)
         root = str(site) + os.sep
-        names = [str(path) for path, _ in files]
+        names = [path if type(path) is str else str(path) for path, _ in files]
         if os.sep == "/" and all(map(operator.methodcaller("startswith", root), names)):
             cut = len(root)
             keys = [name[cut:] for name in names]
@@ -1154,6 +1154,11 @@ class ArticleCache:
         known.update(entry[1] for entry in over.values() if entry is not None and len(entry) == 8 and entry[6])
         known.update(self.derived)
         return [n for n, digest in enumerate(digests) if digest and digest not in known]
+
+    def fresh(self) -> list[Article]:
+        """The articles read from their files (not taken from the cache) since the cache was written."""
+        return [entry[1] for entry in self._over.values() if entry is not None and len(entry) == 3
+                and entry[1] is not None]
 
     def kept_derived(self) -> set[str]:
         """The file digests whose derived values the cache keeps (this build's not yet written included)."""
@@ -1374,8 +1379,8 @@ def structure_shapes(articles: Iterable[Article]) -> list[str]:
 def extra_flags(articles: Iterable[Article]) -> list[bool]:
     """Whether each of ``articles`` has front matter beyond the known keys (``extra``), known of an
     article taken from the cache without decoding its row."""
-    return [values["_extra"] if "_extra" in values else bool(values["extra"]) if "extra" in values
-            else bool(article.extra) for article in articles for values in (article.__dict__,)]
+    return [values["_extra"] if "_extra" in (values := article.__dict__) else bool(article.extra)
+            for article in articles]
 
 
 def _json_faithful(value: Any) -> bool:

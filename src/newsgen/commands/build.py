@@ -473,7 +473,8 @@ def _derive(posts: list[Any], derived: dict[str, list[Any]], cache: ArticleCache
     articles neither it nor the article ``cache`` holds, in worker processes when they are many (the
     summaries and reading times of 10,000 articles took 2 s of a cold build in one process)."""
     articles = list(map(operator.attrgetter("article"), posts))
-    for article in [article for article in articles if "_derived" in article.__dict__]:
+    read = cache.fresh() if cache is not None else articles   # (the others were taken from the cache)
+    for article in [article for article in read if "_derived" in article.__dict__]:
         ahead = derived_ahead(article)   # derived by the readers (a cold build), of an article with no photos
         if ahead is not None and article.digest == file_digest(article):
             derived.setdefault(article.digest, ahead)
