@@ -761,7 +761,7 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
         files = ((path, None) for path in article_files(root, site, diagnostics))
     files = list(files)
     found = cache.get_listed(files, site) if cache is not None else [None] * len(files)
-    unread = [Path(path) for (path, _), hit in zip(files, found, strict=True) if hit is None]
+    unread = [Path(files[n][0]) for n, hit in enumerate(found) if hit is None]
     read: list[tuple[Article | None, list[Diagnostic]]] = []
     if run is not None and len(unread) >= PARALLEL_MIN:
         spool = BodySpool.start() if len(unread) >= SPOOL_MIN and hasattr(os, "pread") else None
@@ -781,7 +781,8 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
             if cache is not None:
                 cache.put(path, site, *hit)
         article, problems = hit
-        diagnostics.extend(problems)
+        if problems:
+            diagnostics.extend(problems)
         if article is not None:
             articles.append(article)
     if cache is not None:
