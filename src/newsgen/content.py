@@ -1193,10 +1193,11 @@ class ArticleCache:
         old, count = self._buckets, _bucket_count(len(live))
         if old and (not whole or old // 2 <= count <= old * 2):
             count = old
-        if count != old:   # every row into another bucket
+        if count != old:   # every row into another bucket (and none left in a bucket no longer read)
             changed = list(dict.fromkeys(changed + live))
-            for number in range(count, old):
-                state.put(f"{_BUCKET}{number}", None)
+            for number in range(count, max(old, _BUCKETS_MAX)):
+                if state.has(f"{_BUCKET}{number}"):
+                    state.put(f"{_BUCKET}{number}", None)
         by_bucket: dict[int, list[str]] = {}
         for key in changed:
             by_bucket.setdefault(_bucket(key, count), []).append(key)
