@@ -399,3 +399,26 @@ def test_a_row_that_does_not_read_back_as_its_entry_has_it_means_the_file_is_rea
     assert "旧的标题" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
         {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}
+
+
+def test_the_structure_row_digest_kept_is_the_one_a_fresh_read_makes(site: Path, tmp_path: Path):
+    """The digest of an article's structure row (file, draft flag, date, slug, places, topics, tags)
+    the cache keeps is the one its file read afresh gives, and any of those fields changed changes it:
+    the model's key is made of the kept ones, without decoding any row."""
+    import dataclasses
+
+    from newsgen import content
+
+    build(site, tmp_path / "out", search=False)
+    cache = ArticleCache(State(site / CACHE_DIR))
+    for file in articles(site):
+        hit = cache.get(file, site)
+        fresh = load(file, site)[0]
+        if fresh is None:
+            continue
+        assert hit is not None and hit[0] is not None
+        assert content.structure_shape(hit[0]) == content.structure_shape(fresh) and "_text" in hit[0].__dict__
+        changed = [dataclasses.replace(fresh, **{name: value}) for name, value in
+                   (("draft", not fresh.draft), ("slug", fresh.slug + "x"), ("regions", ("江西省",)),
+                    ("topics", ("另一个",)), ("tags", ("另一个",)), ("path", Path("articles/x.md")))]
+        assert len({content.structure_shape(a) for a in [fresh, *changed]}) == len(changed) + 1

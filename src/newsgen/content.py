@@ -191,17 +191,13 @@ def may_show_images(article: Article) -> bool:
 
 
 def derived_by_reader(found: tuple[Article | None, list[Diagnostic]],
-                      derive: Callable[[Article], Any] | None = None,
-                      row: bool = False) -> tuple[Article | None, list[Diagnostic]]:
+                      derive: Callable[[Article], Any] | None = None) -> tuple[Article | None, list[Diagnostic]]:
     """:func:`load`'s result with ``derive(article)``, what the build derives from a body that shows no
     image, made while the body is at hand, in the reader (a worker process of a cold build):
-    :func:`derived_ahead` gives it. With ``row``, the article's :class:`ArticleCache` row is made there
-    too (:meth:`ArticleCache.put` takes it), not in the process that gathers 10,000 of them."""
-    article, problems = found
+    :func:`derived_ahead` gives it."""
+    article, _ = found
     if article is not None and article.digest and derive is not None and "![" not in article.__dict__["body"]:
         article.__dict__["_derived"] = derive(article)
-    if article is not None and row:
-        article.__dict__["_row"] = (_article_to_row(article),)
     return found
 
 
@@ -798,13 +794,10 @@ def _share_names(articles: Iterable[Article | None]) -> None:
     for article in articles:
         if article is not None:
             values = article.__dict__
-            row = values.get("_row", (None,))[0]   # (made by the reader: its lists are the article's)
             for key in LIST_KEYS:
                 value = values[key]
                 if value:
-                    values[key] = shared = tuple([names.setdefault(name, name) for name in value])
-                    if row is not None:
-                        row[_ROW_POSITIONS[key]] = shared
+                    values[key] = tuple([names.setdefault(name, name) for name in value])
 
 
 def _set_aside(found: tuple[Article | None, list[Diagnostic]],

@@ -197,8 +197,10 @@ def paginate(items: Sequence[T], per_page: int, base: str) -> list[Pager[T]]:
 # of it: :func:`structure` takes the rows only, and gives the archive's structure as plain lists (by
 # row number), which :func:`site_from` turns into a :class:`Site` with the articles themselves. So
 # the structure is a query of the rows: :func:`structure_key` is the digest of exactly what it read
-# (the rows, the pinyin slugs' version), and a caller may keep the structure from one build to the
-# next by that key (see ``commands.build``): a body edited leaves every row, hence the key, as it was.
+# (the rows, each by its digest, :func:`newsgen.content.structure_shape`, which hashes these same
+# fields and which the article cache keeps; the pinyin slugs' version), and a caller may keep the
+# structure from one build to the next by that key (see ``commands.build``): a body edited leaves
+# every row, hence the key, as it was.
 
 #: A row: (file, draft, date, slug, places, topics, tags), the article's file as POSIX text.
 Row = tuple[str, bool, "dt.date | dt.datetime", str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
