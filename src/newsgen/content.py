@@ -1129,7 +1129,7 @@ class ArticleCache:
         if entry is None or len(entry) != 8 or not entry[6] or entry[1] != digest:   # (another file's, maybe)
             if self._by_digest is None:
                 self._by_digest = {entry[1]: key for key in self._live() if (entry := self._entry(key)) is not None
-                                   and len(entry) == 8 and entry[6]}
+                                   and len(entry) == 8 and entry[6] and type(entry[1]) is str}
             key = self._by_digest.get(digest)
             if key is None:
                 return None
@@ -1142,9 +1142,13 @@ class ArticleCache:
         the cache has what the build derives of a body (column by column: what is derived of a body is
         the same for every file of its digest)."""
         index, over, flags, kept = self._index, self._over, self._columns["derived"], self._columns["digests"]
-        replaced = {index[key] for key in over if key in index}
-        known = set(compress(kept, flags)) if not replaced else \
-            {digest for i, (digest, flag) in enumerate(zip(kept, flags, strict=True)) if flag and i not in replaced}
+        usable = self._dates() is not None   # (columns not of their shape: nothing taken from them)
+        known = set(compress(kept, flags)) if usable else set()
+        replaced = {index[key] for key in over if key in index} if usable else set()
+        stale = {kept[i] for i in replaced if flags[i]}   # (the columns' entries of files changed since)
+        if stale:
+            known -= stale
+            known.update(kept[i] for i, digest in enumerate(kept) if digest in stale and flags[i] and i not in replaced)
         known.update(entry[1] for entry in over.values() if entry is not None and len(entry) == 8 and entry[6])
         known.update(self.derived)
         return [n for n, digest in enumerate(digests) if digest and digest not in known]
