@@ -31,8 +31,9 @@ def section(site: Path, name: str = "articles") -> Path:
 def test_the_cache_holds_no_body_and_gives_the_same_articles(site: Path, tmp_path: Path):
     build(site, tmp_path / "out", search=False)
     data = json.loads(section(site).read_text(encoding="utf-8"))
-    assert "body" not in data["fields"] and data["articles"]
-    assert all(len(e[1]) == len(data["fields"]) for e in data["articles"].values() if e[1])
+    rows = ArticleCache(State(site / CACHE_DIR)).stored_rows()
+    assert "body" not in data["fields"] and rows
+    assert all(len(row) == len(data["fields"]) for row, _ in rows.values() if row)
     cache = ArticleCache(State(site / CACHE_DIR))
     for file in articles(site):
         hit = cache.get(file, site)
@@ -75,17 +76,22 @@ def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, dama
         title, slug = data["fields"].index("title"), data["fields"].index("slug")
         if damage == "another field order":   # rows of the same length, read by another header
             data["fields"][title], data["fields"][slug] = data["fields"][slug], data["fields"][title]
-        for key, entry in data["articles"].items():
-            if entry[1]:
-                entry[1][title] = "旧的正文"
-                if damage == "longer rows":
-                    entry[1].append("旧的正文")
-                elif damage == "entries of another shape":   # version 2's
-                    named = dict(zip(data["fields"], entry[1], strict=True))
-                    data["articles"][key] = {"id": entry[0], "article": named, "problems": entry[2]}
+        elif damage == "entries of another shape":
+            data["digests"] = [{"digest": digest} for digest in data["digests"]]
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        bucket = section(site, "articles.rows.0")
+        rows = json.loads(bucket.read_text(encoding="utf-8"))
+        for kept in rows.values():
+            row = json.loads(kept[0])
+            row[title] = "旧的正文"
+            if damage == "longer rows":
+                row.append("旧的正文")
+            kept[0] = json.dumps(row, ensure_ascii=False)
+        bucket.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     cache = ArticleCache(State(site / CACHE_DIR))
-    assert all(cache.get(file, site) is None for file in articles(site))
+    for file in articles(site):   # refused, or (a row not as its entry has it, decoded when first used) read again
+        hit = cache.get(file, site)
+        assert hit is None or damage == "longer rows" and hit[0] == load(file, site)[0], damage
     (site / "articles" / "2025" / "08" / "gongshui-luojia.md").touch()   # a build, not a no-change shortcut
     lines: list[str] = []
     build(site, out, search=False, progress=lines.append)
@@ -312,6 +318,107 @@ def test_what_was_derived_of_a_body_is_kept_while_a_file_has_that_body(site: Pat
             monkeypatch.setattr(ArticleCache, "DELTA_SHARE", 0.0)
         build(site, out, search=False)
         gone |= before - digests()
-        kept = set(ArticleCache(State(site / CACHE_DIR)).derived)
+        kept = ArticleCache(State(site / CACHE_DIR)).kept_derived()
         assert digests() <= kept and len(gone) == 1 + whole
     assert not gone & kept
+
+
+def _many(site: Path, count: int = 40) -> None:
+    """``count`` articles more, in a folder of their own: one edited reaches a few pages."""
+    (site / "articles" / "more").mkdir(exist_ok=True)
+    lead = "这一段很长，" * 60   # (longer than a summary: a paragraph added at the end leaves it)
+    for n in range(count):
+        (site / "articles" / "more" / f"a{n}.md").write_text(
+            f"---\ntitle: 第{n}篇\ndate: 2020-03-{n % 28 + 1:02d}\nregions: [江西省/南昌市]\n---\n\n第{n}篇{lead}\n",
+            encoding="utf-8")
+
+
+def test_a_body_edit_decodes_the_rows_of_the_articles_its_pages_show_only(site: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch):
+    """A rebuild after one body was edited takes every other article from the cache without decoding
+    its row (what every build asks of each article is beside it), and reads the buckets of the rows
+    of the few articles the pages it renders show, not all; its pages are those a cold build makes."""
+    from newsgen import cachefile, content
+
+    _many(site)
+    monkeypatch.setattr(content, "_BUCKET_SIZE", 4, raising=False)   # (many buckets: 50 articles)
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    decoded: list[str] = []
+    real = content._article_from_row
+    monkeypatch.setattr(content, "_article_from_row", lambda row, file: decoded.append(file) or real(row, file))
+    buckets: list[str] = []
+    get = cachefile.State.get
+    monkeypatch.setattr(cachefile.State, "get",
+                        lambda self, name: (buckets.append(name) if name.startswith("articles.rows.") else None)
+                        or get(self, name))
+    edited = site / "articles" / "more" / "a5.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    result = build(site, out, search=False)
+    count = len(articles(site))
+    assert 1 <= result.rendered < 5 and result.articles > 40
+    assert len(decoded) < 10 and len(set(buckets)) <= len(decoded) < count // 4, (decoded, buckets)
+    cold = build(site, tmp_path / "cold", incremental=False, search=False)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")} == \
+        {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*.html")}
+
+
+@pytest.mark.parametrize("damage", ["another title", "not JSON", "another file's row", "bucket gone"])
+def test_a_row_that_does_not_read_back_as_its_entry_has_it_means_the_file_is_read_again(
+        site: Path, tmp_path: Path, damage: str):
+    """The rows are decoded when first needed, after the build has taken the articles: one damaged
+    (not JSON, another file's, its bucket gone) is not used, the article's file is read again. (A row
+    whose text was changed but that is still its file's, with a title edited by hand, is the one
+    case the cache cannot tell: as any cache's content.)"""
+    _many(site, 8)
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    bucket = section(site, "articles.rows.0")
+    rows = json.loads(bucket.read_text(encoding="utf-8"))
+    if damage == "bucket gone":
+        rows = {}
+    for key, kept in rows.items():
+        row = json.loads(kept[0])
+        if damage == "another title":   # of another file: its digest is not the entry's
+            row[1], row[-1] = "旧的标题", "0" * 64
+        elif damage == "another file's row":
+            other = next(k for k in rows if k != key)
+            row = json.loads(rows[other][0]) if isinstance(rows[other][0], str) else row
+            row[0] = other
+        kept[0] = "{not json" if damage == "not JSON" else json.dumps(row, ensure_ascii=False)
+    bucket.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    cache = ArticleCache(State(site / CACHE_DIR))
+    for file in articles(site):
+        hit = cache.get(file, site)
+        assert hit is not None   # (taken: the entry is as written)
+        fresh = load(file, site)[0]
+        assert hit[0] == fresh and hit[0] is not None and hit[0].title == fresh.title and hit[0].body == fresh.body
+    (site / "articles" / "more" / "a3.md").touch()
+    build(site, out, search=False)
+    cold = build(site, tmp_path / "cold", incremental=False, search=False)
+    assert "旧的标题" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+        {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}
+
+
+def test_the_structure_row_digest_kept_is_the_one_a_fresh_read_makes(site: Path, tmp_path: Path):
+    """The digest of an article's structure row (file, draft flag, date, slug, places, topics, tags)
+    the cache keeps is the one its file read afresh gives, and any of those fields changed changes it:
+    the model's key is made of the kept ones, without decoding any row."""
+    import dataclasses
+
+    from newsgen import content
+
+    build(site, tmp_path / "out", search=False)
+    cache = ArticleCache(State(site / CACHE_DIR))
+    for file in articles(site):
+        hit = cache.get(file, site)
+        fresh = load(file, site)[0]
+        if fresh is None:
+            continue
+        assert hit is not None and hit[0] is not None
+        assert content.structure_shape(hit[0]) == content.structure_shape(fresh) and "_text" in hit[0].__dict__
+        changed = [dataclasses.replace(fresh, **{name: value}) for name, value in
+                   (("draft", not fresh.draft), ("slug", fresh.slug + "x"), ("regions", ("江西省",)),
+                    ("topics", ("另一个",)), ("tags", ("另一个",)), ("path", Path("articles/x.md")))]
+        assert len({content.structure_shape(a) for a in [fresh, *changed]}) == len(changed) + 1

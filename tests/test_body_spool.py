@@ -151,10 +151,10 @@ def test_the_cache_rows_readers_make_share_the_articles_names(site: Path, temp: 
     monkeypatch.setattr(content, "PARALLEL_CHUNK", 5)
     cache = content.ArticleCache(State(tmp_path / "state"))
     together, _ = content.load_articles(site, cache=cache, run=run_jobs, derive=derive)
-    held = {content.source_path(entry[1]): entry[1] for entry in cache._entries.values()}
+    held = {content.source_path(entry[1]): entry[1] for entry in cache._over.values()}
     assert len(held) == len(together) > 30
     for article in together:
         assert held[content.source_path(article)] is article
-        row = content._stored(cache._entries[content.source_path(article)])[1]
+        row = content._article_to_row(article)
         for key in content.LIST_KEYS:
             assert row[content._ROW_POSITIONS[key]] is getattr(article, key) or not getattr(article, key), key

@@ -223,7 +223,7 @@ def test_article_readers_make_the_cache_rows_as_this_process_would(pooled: None,
     from newsgen.output import CACHE_DIR
 
     def rows(site: Path) -> dict[str, Any]:
-        return {key: entry[1:] for key, entry in cachefile.State(site / CACHE_DIR).get("articles")["articles"].items()}
+        return content.ArticleCache(cachefile.State(site / CACHE_DIR)).stored_rows()
 
     serial = tmp_path / "serial"
     shutil.copytree(FIXTURE, serial, ignore=shutil.ignore_patterns(".newsgen-cache"))

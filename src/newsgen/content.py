@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import gc
 import hashlib
 import operator
 import os
@@ -18,11 +19,14 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
 from newsgen import cachefile
@@ -124,6 +128,10 @@ class Article:
         The body of an article a :class:`BodySpool` set aside is read back from there each time it is
         asked for, not kept."""
         values = self.__dict__
+        if "_text" in values and name in _DECODED:   # a cached row not decoded yet
+            _decode(self)
+            if name in values:
+                return values[name]
         if name == "path":
             where = values.get("_source")
             if where is not None:
@@ -138,6 +146,31 @@ class Article:
                 body = values["body"] = stored_body(file, file_digest(self), self.path)
                 return body
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+class _Field:
+    """A field of :class:`Article` with a default, as the class holds it: an instance's own value
+    when it has one (every article made by ``__init__``); else, of an article taken from the
+    :class:`ArticleCache` whose row is not decoded yet, its row decoded (see :func:`_decode`); else
+    the default (the dataclass kept it as a class attribute, which hid an undecoded field)."""
+
+    def __init__(self, name: str, default: Any) -> None:
+        self.name, self.default = name, default
+
+    def __get__(self, article: Any, owner: type | None = None) -> Any:
+        if article is None:
+            return self.default
+        values = article.__dict__
+        if "_text" in values:
+            _decode(article)
+            if self.name in values:
+                return values[self.name]
+        return self.default
+
+
+for _f in dataclasses.fields(Article):
+    if _f.default is not dataclasses.MISSING:
+        setattr(Article, _f.name, _Field(_f.name, _f.default))
 
 
 def source_path(article: Article) -> str:
@@ -158,17 +191,13 @@ def may_show_images(article: Article) -> bool:
 
 
 def derived_by_reader(found: tuple[Article | None, list[Diagnostic]],
-                      derive: Callable[[Article], Any] | None = None,
-                      row: bool = False) -> tuple[Article | None, list[Diagnostic]]:
+                      derive: Callable[[Article], Any] | None = None) -> tuple[Article | None, list[Diagnostic]]:
     """:func:`load`'s result with ``derive(article)``, what the build derives from a body that shows no
     image, made while the body is at hand, in the reader (a worker process of a cold build):
-    :func:`derived_ahead` gives it. With ``row``, the article's :class:`ArticleCache` row is made there
-    too (:meth:`ArticleCache.put` takes it), not in the process that gathers 10,000 of them."""
-    article, problems = found
+    :func:`derived_ahead` gives it."""
+    article, _ = found
     if article is not None and article.digest and derive is not None and "![" not in article.__dict__["body"]:
         article.__dict__["_derived"] = derive(article)
-    if article is not None and row:
-        article.__dict__["_row"] = (_article_to_row(article),)
     return found
 
 
@@ -726,12 +755,9 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
         files: Iterable[tuple[Path | str, list[int] | None]] = listing.files
     else:
         files = ((path, None) for path in article_files(root, site, diagnostics))
-    found: list[tuple[Article | None, list[Diagnostic]] | None] = []
-    unread: list[Path] = []
-    for path, identity in files:
-        found.append(cache.get(path, site, identity) if cache is not None else None)
-        if found[-1] is None:
-            unread.append(Path(path))
+    files = list(files)
+    found = cache.get_listed(files, site) if cache is not None else [None] * len(files)
+    unread = [Path(files[n][0]) for n, hit in enumerate(found) if hit is None]
     read: list[tuple[Article | None, list[Diagnostic]]] = []
     if run is not None and len(unread) >= PARALLEL_MIN:
         spool = BodySpool.start() if len(unread) >= SPOOL_MIN and hasattr(os, "pread") else None
@@ -751,7 +777,8 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
             if cache is not None:
                 cache.put(path, site, *hit)
         article, problems = hit
-        diagnostics.extend(problems)
+        if problems:
+            diagnostics.extend(problems)
         if article is not None:
             articles.append(article)
     if cache is not None:
@@ -767,13 +794,10 @@ def _share_names(articles: Iterable[Article | None]) -> None:
     for article in articles:
         if article is not None:
             values = article.__dict__
-            row = values.get("_row", (None,))[0]   # (made by the reader: its lists are the article's)
             for key in LIST_KEYS:
                 value = values[key]
                 if value:
-                    values[key] = shared = tuple([names.setdefault(name, name) for name in value])
-                    if row is not None:
-                        row[_ROW_POSITIONS[key]] = shared
+                    values[key] = tuple([names.setdefault(name, name) for name in value])
 
 
 def _set_aside(found: tuple[Article | None, list[Diagnostic]],
@@ -783,62 +807,101 @@ def _set_aside(found: tuple[Article | None, list[Diagnostic]],
 
 class ArticleCache:
     """Parsed articles of the last build, by file identity, kept in the build state
-    (:class:`newsgen.cachefile.State`).
+    (:class:`newsgen.cachefile.State`), so that a rebuild reads only the files changed since.
 
-    An entry is a row, ``[identity, article, problems]``, and its article a list of the
-    :class:`Article` fields in the order the section's ``fields`` names them (keys written once, not
-    10,000 times); the dates are ISO text. In ``source`` and ``extra``, a value YAML may hold and
-    JSON may not (a date, a datetime, bytes, a set) is written tagged (``{"$date": "2025-08-06"}``).
-    An entry that does not read back as an article is ignored: that file is read again.
+    What every build asks of every article is kept in columns, one list each (a list a field:
+    100,000 small lists were most of the cost of reading them), in the section ``articles``: each
+    file's path under the site (``keys``), identity (size, mtime, ctime, inode: ``ids``), the digest
+    of its bytes, its draft flag, date (ISO text), the digest of its structure row
+    (:func:`structure_shape`), whether it has front matter beyond the known keys (``extras``), and
+    whether what the build derives of its body is kept (``derived``); the problems of the few files
+    that have some, by path. A file with errors has no digest (None).
+
+    The rest of each article, its *row*, is the JSON text of a list of the :class:`Article` fields
+    in the order the section's ``fields`` names them (the dates as ISO text; in ``source`` and
+    ``extra``, a value YAML may hold and JSON may not, a date, a datetime, bytes, a set, tagged:
+    ``{"$date": "2025-08-06"}``), kept with what is derived of its body (summary, reading minutes)
+    in one of a few hundred *buckets* (sections ``articles.rows.N``, by a hash of the path). A
+    bucket is read when one of its rows is first needed: an article taken from the cache decodes its
+    row on first use of a field only the row holds (see :func:`_lazy_article`). So a rebuild after a
+    body edit at 100,000 articles decodes the columns and the buckets of the few articles its pages
+    show, not 100,000 rows (0.7 s), and writes those buckets and a delta of the columns.
 
     Bodies are not kept (they are nine tenths of the bytes, and a build needs only those of the
     pages it renders): an article from the cache reads its body from its file when first asked
     for it, checked against the file's digest (see :func:`stored_body`).
 
-    Kept as a journal of two sections: the whole cache (``articles``, tens of megabytes at 10,000
-    articles) only when much has changed; a build that changed a few articles puts just those into
-    ``articles.delta``, read after it (the state names the two together).
+    The columns are written whole only when much has changed; a build that changed a few articles
+    puts just their entries into ``articles.delta``, read after it. An entry that does not read back
+    is ignored, and a row that does not (or not as its entry has it) is not used: that file is read
+    again.
     """
 
-    #: how many changed entries a delta may hold before the whole cache is written again
+    #: how many changed entries a delta may hold before the columns are written whole again
     DELTA_MIN = 200
     DELTA_SHARE = 0.05
 
     def __init__(self, state: cachefile.State, *, session: bool = False) -> None:
-        self._entries: dict[str, Any] = {}
+        self._state = state
+        self._keys: list[str] = []
+        self._index: dict[str, int] = {}   # path -> its position in the columns
+        self._columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+        self._problems: dict[str, Any] = {}
+        #: entries changed since the columns were written: stored (a list of the columns' values and the
+        #: problems), as put by this read (``[identity, article, problems]``), or None (gone)
+        self._over: dict[str, list[Any] | None] = {}
+        self._buckets = 0   # how many buckets the rows are in (0: none)
+        self._rows: dict[int, dict[str, Any]] = {}   # the buckets read: path -> [row, derived]
         self._seen: set[str] = set()
         self.hits = 0
         #: digests of the files whose entries this read replaced or dropped (their bodies' HTML may go)
         self.dropped: set[str] = set()
         self._read: set[str] = set()   # digests of the files read (not from the cache) by this read
         self._changed = False   # anything to save
-        self._derived_count = -1   # how many derived entries the read kept (more now: save)
-        #: what later stages derive from an article, by its digest (summary, reading minutes)
+        #: what later stages derived from an article this build (summary, reading minutes), by its file's
+        #: digest; what was derived before is in its row's bucket (see :meth:`derived_of`)
         self.derived: dict[str, list[Any]] = {}
-        self._delta: dict[str, Any] = {}             # entries changed since the whole (None: removed)
-        self._whole_derived: set[str] = set()        # derived keys the whole holds
-        #: entries already decoded, with what they gave (a cache kept in memory by a session: Articles
-        #: are immutable, so the next build takes the same objects); None: not kept (one build's cache)
+        self._saved_derived: set[str] = set()   # (of those, kept by the rows already)
+        self._by_digest: dict[str, str] | None = None   # file digest -> a path whose row keeps what is derived
+        self._parsed: list[Any] | bool | None = None   # the columns' dates read (False: not of their shape)
+        #: articles already made, with their identity (a cache kept in memory by a session: Articles are
+        #: immutable, so the next build takes the same objects); None: not kept (one build's cache)
         self._made: dict[str, tuple[Any, Article | None, tuple[Diagnostic, ...]]] | None = {} if session else None
         #: why every article file is read (None when the cache was read): for the build's progress line
         self.cold: str | None = state.problem or ("the article cache cannot be read" if state.has("articles")
                                                   else "no article cache")
         try:
             whole, delta = state.get("articles"), state.get("articles.delta") or {}
-            if whole["fields"] == _ROW_FIELDS_JSON:
-                self._entries, self.derived = dict(whole["articles"]), dict(whole["derived"])
-                self._whole_derived = set(self.derived)
+            if whole["fields"] == _ROW_FIELDS_JSON and whole["layout"] == _LAYOUT:
+                keys, columns, problems, buckets = whole["keys"], {n: whole[n] for n in _COLUMNS}, \
+                    whole["problems"], whole["buckets"]
+                if not (type(keys) is list and all(type(c) is list and len(c) == len(keys) for c in columns.values())
+                        and type(problems) is dict and type(buckets) is int and buckets > 0):
+                    raise ValueError("the article cache's columns are not of one length")
+                self._keys, self._columns, self._problems, self._buckets = keys, columns, problems, buckets
+                self._index = dict(zip(keys, range(len(keys)), strict=True))
                 self.cold = None
-            if delta and delta["fields"] == _ROW_FIELDS_JSON and not self.cold:
-                for key, entry in dict(delta["articles"]).items():
-                    if entry is None:
-                        self._entries.pop(key, None)
-                    else:
-                        self._entries[key] = entry
-                self.derived.update(dict(delta["derived"]))
-                self._delta = dict(delta["articles"])
+            if delta and delta["fields"] == _ROW_FIELDS_JSON and delta["layout"] == _LAYOUT and not self.cold:
+                self._over = dict(delta["entries"])
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
+
+    def stored_rows(self) -> dict[str, list[Any]]:
+        """Each file's entry as the cache holds it: ``[row, problems]``, its article's row decoded (None:
+        a file with errors, or a row that cannot be read). (What a look at the cache, such as a test's,
+        compares.)"""
+        found = {}
+        for key in self._live():
+            entry = self._entry(key)
+            if entry is None:
+                continue
+            if len(entry) == 3:
+                made = _stored(entry)
+                found[key] = [orjson.loads(made[1]) if made is not None and made[1] is not None else None, entry[2]]
+                continue
+            kept = self._row(key) if entry[1] is not None else None
+            found[key] = [orjson.loads(kept[0]) if kept is not None else None, entry[7]]
+        return found
 
     @property
     def changed(self) -> bool:
@@ -847,7 +910,7 @@ class ArticleCache:
 
     def begin(self) -> None:
         """Start a read of the articles (a cache kept in memory serves one build after another)."""
-        if self._entries:
+        if self._keys or self._over:
             self.cold = None
         self._seen = set()
         self.hits = 0
@@ -861,134 +924,462 @@ class ArticleCache:
             return None
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
+    def _live(self) -> list[str]:
+        """Every path the cache has an entry of."""
+        over = self._over
+        return [key for key in self._keys if key not in over] + [key for key, e in over.items() if e is not None]
+
+    def _entry(self, key: str) -> list[Any] | None:
+        """The entry of ``key``: ``[identity, digest, draft, date, shape, extra, derived, problems]``, or
+        as put by this read, ``[identity, article, problems]``; None when there is none."""
+        over = self._over
+        if key in over:
+            return over[key]
+        i = self._index.get(key)
+        if i is None:
+            return None
+        return [column[i] for column in self._columns.values()] + [self._problems.get(key) or []]
+
     def get(self, path: Path | str, site: Path, identity: list[int] | None = None,
             ) -> tuple[Article | None, list[Diagnostic]] | None:
         """The cached article and problems of ``path`` when its identity (stat'ed unless given) is the cached one."""
         key = _key(path, site)
         self._seen.add(key)
-        entry = self._entries.get(key)
+        return self._hit(key, str(path), identity)
+
+    def _hit(self, key: str, file: str, identity: list[int] | None) -> tuple[Article | None, list[Diagnostic]] | None:
+        entry = self._entry(key)
         if entry is None:
             return None
         if identity is None:
-            identity = self._identity(path)
+            identity = self._identity(file)
         made = self._made.get(key) if self._made is not None else None
-        if made is not None and made[0] is entry:   # decoded by an earlier build of this session
-            if entry[0] != identity:
-                return None
+        if made is not None and made[0] == identity:   # made by an earlier build of this session
             self.hits += 1
             return made[1], list(made[2])
         try:
-            cached_identity, row, rows = entry
-            if cached_identity != identity:
+            if entry[0] != identity:
                 return None
-            article = row if isinstance(row, Article) else _article_from_row(row, str(path)) if row is not None \
-                else None
+            if len(entry) == 3:   # put by an earlier build of this session, not written since
+                article, rows = entry[1], entry[2]
+            else:
+                article = self._lazy(key, file, *entry[1:6]) if entry[1] is not None else None
+                rows = entry[7]
             problems = _problems_from_rows(rows) if rows else []   # most articles have none
-        except (KeyError, TypeError, ValueError, IndexError):
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
-        if article is not None:   # the row let go (made again if the whole cache is written: see save)
-            entry[1] = article
         if self._made is not None:
-            self._made[key] = (entry, article, tuple(problems))
+            self._made[key] = (identity, article, tuple(problems))
         self.hits += 1
         return article, problems
+
+    def _lazy(self, key: str, file: str, digest: Any, draft: Any, date: Any, shape: Any, extra: Any) -> Article:
+        """The article of an entry: what every build asks of each article (its file, digest, draft flag,
+        date, the digest of its structure row, whether it has other keys) set from the entry, the rest
+        from its row on first use of a field only the row holds (:func:`_decode`: a build that changed
+        one article's body decodes the rows of the few articles its pages show)."""
+        if type(digest) is not str or type(draft) is not bool or type(shape) is not str or type(extra) is not bool:
+            raise TypeError("a cache entry of another shape")
+        article = _new_article(Article)
+        values = article.__dict__
+        values["_text"], values["_source"], values["digest"], values["draft"] = self, key, digest, draft
+        values["date"], values["_shape"], values["_extra"], values["_body_file"] = \
+            _date_from_text(date), shape, extra, file
+        return article
+
+    def get_listed(self, files: Iterable[tuple[Path | str, list[int] | None]], site: Path,
+                   ) -> list[tuple[Article | None, Sequence[Diagnostic]] | None]:
+        """:meth:`get` of each of ``files`` (a path, and its identity when the caller has it), column by
+        column where it can: at 100,000 articles a call each was most of a rebuild's reading."""
+        files = list(files)
+        root = str(site) + os.sep
+        names = [path if type(path) is str else str(path) for path, _ in files]
+        if os.sep == "/" and all(map(operator.methodcaller("startswith", root), names)):
+            cut = len(root)
+            keys = [name[cut:] for name in names]
+        else:
+            keys = [_key(name, site) for name in names]
+        self._seen.update(keys)
+        columns = self._columns
+        ids, digests = columns["ids"], columns["digests"]
+        at = list(map(self._index.get, keys))
+        # an article as the columns have it (most, on a rebuild): its file's identity the one kept, and
+        # no change of it since the columns were written, no problem, no session's article
+        special = self._over.keys() | self._problems.keys()
+        plain = [i is not None and identity == ids[i] and digests[i] is not None
+                 for i, (_, identity) in zip(at, files, strict=True)] if self._made is None else [False] * len(at)
+        for n in [n for n, key in enumerate(keys) if key in special] if special else ():
+            plain[n] = False
+        dates = self._dates()
+        if dates is None:   # (columns not of their shape: each entry looked at, and refused)
+            plain = [False] * len(at)
+        found: list[tuple[Article | None, Sequence[Diagnostic]] | None] = []
+        collecting = gc.isenabled()
+        gc.disable()   # (100,000 articles that live to the build's end: the young collections found nothing)
+        try:
+            self._take(found, keys, names, at, plain, files, special, dates)
+        finally:
+            if collecting:
+                gc.enable()
+        self.hits += sum(plain)
+        return found
+
+    def _take(self, found: list[Any], keys: list[str], names: list[str], at: list[int | None], plain: list[bool],
+              files: list[tuple[Any, list[int] | None]], special: Set[str], dates: list[Any]) -> None:
+        """(:meth:`get_listed`'s loop.)"""
+        columns = self._columns
+        digests, drafts, shapes, extras = columns["digests"], columns["drafts"], columns["shapes"], columns["extras"]
+        new, none = _new_article, ()
+        for key, name, i, fast, (_, identity) in zip(keys, names, at, plain, files, strict=True):
+            if fast:   # (as _lazy makes it: a call less each)
+                article = new(Article)
+                values = article.__dict__
+                values["_text"], values["_source"], values["digest"], values["draft"] = self, key, digests[i], drafts[i]
+                values["date"], values["_shape"], values["_extra"], values["_body_file"] = \
+                    dates[i], shapes[i], extras[i], name   # type: ignore[index]
+                found.append((article, none))
+            elif i is None and key not in special:
+                found.append(None)
+            else:
+                found.append(self._hit(key, name, identity))
+
+    def _dates(self) -> list[Any] | None:
+        """The columns' dates read (each entry of a file without errors), once; None when the columns
+        are not of their shape (then no article is taken from them without a look at its entry)."""
+        if self._parsed is None:
+            columns = self._columns
+            digests = columns["digests"]
+            if not (set(map(type, digests)) <= {str, type(None)} and set(map(type, columns["drafts"])) <= {bool}
+                    and set(map(type, columns["extras"])) <= {bool}
+                    and set(map(type, compress(columns["shapes"], digests))) <= {str}):
+                self._parsed = False
+                return None
+            texts = columns["dates"]
+            try:
+                self._parsed = list(map(dt.date.fromisoformat, texts))
+            except (TypeError, ValueError):   # (datetimes, or a file with errors: None)
+                try:
+                    self._parsed = [_date_from_text(text) if digest is not None else None
+                                    for text, digest in zip(texts, digests, strict=True)]
+                except (TypeError, ValueError):
+                    self._parsed = False
+        return self._parsed if isinstance(self._parsed, list) else None
 
     def put(self, path: Path, site: Path, article: Article | None, problems: list[Diagnostic]) -> None:
         key = _key(path, site)
         self._seen.add(key)
         self._changed = True
-        self._drop(self._entries.get(key))
+        self._drop(key)
+        if self._made is not None:
+            self._made.pop(key, None)
         if article is not None:
             self._read.add(article.digest)
         # the article itself, made a row only when the cache is written (see save): a row held from
         # reading to saving was about 850 bytes an article besides the article, 85 MB at 100,000
-        self._entries[key] = self._delta[key] = [
+        self._over[key] = [
             self._identity(path), article,
             [[str(d.location.path), d.location.line, d.location.col, d.message, d.severity.value] for d in problems]]
 
     def forget_others(self) -> None:
-        """Drop the entries of files not seen in this read (deleted or renamed), and what was derived
-        from contents no file has any more."""
-        gone = [k for k in self._entries if k not in self._seen]
+        """Drop the entries of files not seen in this read (deleted or renamed)."""
+        seen = self._seen
+        gone = [key for key in self._live() if key not in seen]
         for key in gone:
-            self._drop(self._entries.pop(key))
+            self._drop(key)
             if self._made is not None:
                 self._made.pop(key, None)
-            self._delta[key] = None
+            self._over[key] = None
         self._changed |= bool(gone)
-        # what was derived of the contents of the files read again or gone, unless a file read has it
-        # still (another file of the same contents, not read, derives it again: a rare case, where a
-        # look at every entry's digest would cost each rebuild)
-        for digest in self.dropped - self._read:
+        for digest in self.dropped - self._read:   # (what this session derived of contents gone)
             self.derived.pop(digest, None)
-        self._derived_count = len(self.derived)
 
-    def _keep_derived(self) -> None:
-        """Forget what was derived from contents no file has any more."""
-        digests = {_entry_digest(e) for e in self._entries.values()}
-        self.derived = {k: v for k, v in self.derived.items() if k in digests}
-
-    def _drop(self, entry: Any) -> None:
-        digest = _entry_digest(entry)
+    def _drop(self, key: str) -> None:
+        digest = _entry_digest(self._entry(key))
         if digest is not None:
             self.dropped.add(digest)
 
+    def _row(self, key: str) -> list[Any] | None:
+        """``[row, derived]`` of ``key`` as its bucket holds it; None when it does not."""
+        if not self._buckets:
+            return None
+        number = _bucket(key, self._buckets)
+        rows = self._rows.get(number)
+        if rows is None:
+            rows = self._state.get(f"{_BUCKET}{number}")
+            rows = self._rows[number] = rows if type(rows) is dict else {}
+        found = rows.get(key)
+        return found if type(found) is list and len(found) == 2 and type(found[0]) is str else None
+
+    def row_text(self, key: str) -> str:
+        """The JSON text of the row of ``key``'s article (ValueError: the cache does not hold it)."""
+        found = self._row(key)
+        if found is None:
+            raise ValueError(f"no cached row of {key}")
+        return found[0]
+
+    def derived_of(self, article: Article) -> list[Any] | None:
+        """What the build derives of ``article``'s body (summary, reading minutes), as this build
+        derived it or the cache keeps it with its row; None when neither has it."""
+        digest = file_digest(article)
+        found = self.derived.get(digest)
+        if found is not None or not digest:
+            return found
+        key = source_path(article)
+        entry = self._entry(key)
+        if entry is None or len(entry) != 8 or not entry[6] or entry[1] != digest:   # (another file's, maybe)
+            if self._by_digest is None:
+                self._by_digest = {entry[1]: key for key in self._live() if (entry := self._entry(key)) is not None
+                                   and len(entry) == 8 and entry[6] and type(entry[1]) is str}
+            key = self._by_digest.get(digest)
+            if key is None:
+                return None
+        kept = self._row(key)
+        known = kept[1] if kept is not None else None
+        return known if type(known) is list and len(known) == 2 else None
+
+    def lacking_derived(self, digests: Sequence[str]) -> list[int]:
+        """The positions of those of ``digests`` (articles' file digests) of which neither this build nor
+        the cache has what the build derives of a body (column by column: what is derived of a body is
+        the same for every file of its digest)."""
+        index, over, flags, kept = self._index, self._over, self._columns["derived"], self._columns["digests"]
+        usable = self._dates() is not None   # (columns not of their shape: nothing taken from them)
+        known = set(compress(kept, flags)) if usable else set()
+        replaced = {index[key] for key in over if key in index} if usable else set()
+        stale = {kept[i] for i in replaced if flags[i]}   # (the columns' entries of files changed since)
+        if stale:
+            known -= stale
+            known.update(kept[i] for i, digest in enumerate(kept) if digest in stale and flags[i] and i not in replaced)
+        known.update(entry[1] for entry in over.values() if entry is not None and len(entry) == 8 and entry[6])
+        known.update(self.derived)
+        return [n for n, digest in enumerate(digests) if digest and digest not in known]
+
+    def fresh(self) -> list[Article]:
+        """The articles read from their files (not taken from the cache) since the cache was written."""
+        return [entry[1] for entry in self._over.values() if entry is not None and len(entry) == 3
+                and entry[1] is not None]
+
+    def kept_derived(self) -> set[str]:
+        """The file digests whose derived values the cache keeps (this build's not yet written included)."""
+        found = set(self.derived)
+        for key in self._live():
+            entry = self._entry(key)
+            if entry is not None and len(entry) == 8 and entry[6]:
+                found.add(entry[1])
+        return found
+
     def save(self, state: cachefile.State) -> None:
-        """Put the cache into ``state``, when anything changed: only the changes (the delta) while they
-        are few, else the whole cache."""
-        if not self._changed and len(self.derived) == self._derived_count:
+        """Put the cache into ``state``, when anything changed: the buckets of the rows changed (each
+        written as it is made, then let go) and the changes of the columns (the delta) while they are
+        few, else the columns whole."""
+        self._state = state
+        new_derived = {d for d in self.derived if d not in self._saved_derived}
+        if not self._changed and not new_derived:
             return
-        new_derived = {k: v for k, v in self.derived.items() if k not in self._whole_derived}
-        limit = max(self.DELTA_MIN, int(len(self._entries) * self.DELTA_SHARE))
-        if state.has("articles") and len(self._delta) + len(new_derived) <= limit:
-            state.put("articles.delta", {"fields": _ROW_FIELDS_JSON, "articles": {
-                key: _stored(entry) if entry is not None else None for key, entry in self._delta.items()},
-                "derived": new_derived}, default=_tag)
-            if self._made is not None:
-                self._store_rows(list(self._delta))
-        else:   # (the whole read may hold what an edit kept in a delta since made unneeded)
-            self._keep_derived()
-            state.put("articles", {"fields": _ROW_FIELDS_JSON, "articles": cachefile.Parts(self._rows),
-                                   "derived": self.derived}, default=_tag)
-            state.put("articles.delta", None)
-            self._delta, self._whole_derived = {}, set(self.derived)
-        self._changed, self._derived_count = False, len(self.derived)
-
-    def _rows(self) -> Iterator[dict[str, Any]]:
-        """The entries as the cache keeps them, a few thousand at a time (each row made as it is
-        written, then let go; kept by a session's cache, which decodes from them)."""
-        keys = list(self._entries)
-        for start in range(0, len(keys), _ROWS_AT_ONCE):
-            part = keys[start:start + _ROWS_AT_ONCE]
-            if self._made is not None:
-                self._store_rows(part)
-            yield {key: stored for key in part if (stored := _stored(self._entries[key])) is not None}
-
-    def _store_rows(self, keys: Iterable[str]) -> None:
-        """The entries of ``keys`` that hold an article made rows (gone: one JSON would not give back)."""
-        entries = self._entries
-        for key in keys:
-            entry = entries.get(key)
-            if entry is not None and isinstance(entry[1], Article):
-                stored = _stored(entry)
-                if stored is None:
-                    del entries[key]
+        changed = [key for key, entry in self._over.items() if entry is None or len(entry) == 3]
+        new_derived -= {entry[1].digest for entry in self._over.values()
+                        if entry is not None and len(entry) == 3 and entry[1] is not None}
+        if new_derived:   # derived this build of articles the cache had (drafts published, rows damaged)
+            over, flags = self._over, self._columns["derived"]
+            changed += [key for key, digest, flag in zip(self._keys, self._columns["digests"], flags, strict=True)
+                        if digest in new_derived and not flag and key not in over]
+            changed += [key for key, entry in over.items() if entry is not None and len(entry) == 8
+                        and entry[1] in new_derived and not entry[6]]
+        live = self._live()
+        limit = max(self.DELTA_MIN, int(len(live) * self.DELTA_SHARE))
+        whole = not (state.has("articles") and self._keys and len(self._over) <= limit)
+        old, count = self._buckets, _bucket_count(len(live))
+        if old and (not whole or old // 2 <= count <= old * 2):
+            count = old
+        if count != old:   # every row into another bucket (and none left in a bucket no longer read)
+            changed = list(dict.fromkeys(changed + live))
+            for number in range(count, max(old, _BUCKETS_MAX)):
+                if state.has(f"{_BUCKET}{number}"):
+                    state.put(f"{_BUCKET}{number}", None)
+        by_bucket: dict[int, list[str]] = {}
+        for key in changed:
+            by_bucket.setdefault(_bucket(key, count), []).append(key)
+        for number, keys in by_bucket.items():
+            bucket = dict(self._bucket_rows(number)) if count == old else {}
+            for key in keys:
+                row = self._stored_row(key)
+                if row is None:
+                    bucket.pop(key, None)
                 else:
-                    entries[key] = stored
+                    bucket[key] = row
+            state.put(f"{_BUCKET}{number}", bucket, default=_tag, now=True)   # (written now: let go)
+        self._rows, self._buckets, self._by_digest = {}, count, None
+        if whole:
+            self._write_whole(state, live)
+        else:
+            state.put("articles.delta", {"fields": _ROW_FIELDS_JSON, "layout": _LAYOUT, "entries": self._over},
+                      default=_tag)
+        self._changed = False
+        self._saved_derived |= new_derived
+
+    def _stored_row(self, key: str) -> list[Any] | None:
+        """``[row, derived]`` of ``key`` as it is to be kept, its entry made a stored one; None: none kept."""
+        entry = self._entry(key)
+        if entry is None:
+            return None
+        if len(entry) == 3:
+            made = _stored(entry)
+            if made is None:   # (not cached: read again by every build)
+                self._over[key] = None
+                return None
+            entry, text = made
+            self._over[key] = entry
+            if text is None:
+                return None
+            kept = [text, None]
+        else:
+            kept = self._row(key)
+            if kept is None:   # (its row lost: read again)
+                if entry[1] is not None:
+                    self._over[key] = None
+                return None
+        derived = self.derived.get(entry[1]) if entry[1] is not None else None
+        if derived is not None:
+            kept[1] = derived
+        elif not entry[6]:
+            kept[1] = None
+        if bool(entry[6]) != (kept[1] is not None):
+            entry = list(entry)
+            entry[6] = kept[1] is not None
+            self._over[key] = entry
+        return kept
+
+    def _bucket_rows(self, number: int) -> dict[str, Any]:
+        rows = self._rows.get(number)
+        if rows is None:
+            found = self._state.get(f"{_BUCKET}{number}") if self._buckets else None
+            rows = self._rows[number] = found if type(found) is dict else {}
+        return rows
+
+    def _write_whole(self, state: cachefile.State, live: list[str]) -> None:
+        """Put the columns whole (and no delta)."""
+        columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+        problems: dict[str, Any] = {}
+        keys = []
+        lists = list(columns.values())
+        for key in live:
+            entry = self._entry(key)
+            if entry is None or len(entry) != 8:
+                continue
+            keys.append(key)
+            for column, value in zip(lists, entry, strict=False):
+                column.append(value)
+            if entry[7]:
+                problems[key] = entry[7]
+        state.put("articles", {"fields": _ROW_FIELDS_JSON, "layout": _LAYOUT, "buckets": self._buckets,
+                               "keys": keys, **columns, "problems": problems}, default=_tag)
+        state.put("articles.delta", None)
+        self._keys, self._columns, self._problems, self._over, self._parsed = keys, columns, problems, {}, None
+        self._index = dict(zip(keys, range(len(keys)), strict=True))
 
 
-#: how many cache entries are made rows and encoded at once when the whole cache is written
-_ROWS_AT_ONCE = 500
+#: the columns of the article cache, in the order of an entry's values (see :class:`ArticleCache`)
+_COLUMNS = ("ids", "digests", "drafts", "dates", "shapes", "extras", "derived")
+#: the prefix of the sections of the article cache's buckets of rows
+_BUCKET = "articles.rows."
+#: about how many rows a bucket holds, and at most how many buckets there are
+_BUCKET_SIZE, _BUCKETS_MAX = 400, 256
+_new_article = object.__new__
 
 
-def _stored(entry: list[Any]) -> list[Any] | None:
-    """A cache entry as the cache keeps it: its article as a row; None when JSON would not give the
-    article back as it is (the file is then read on every build)."""
-    article = entry[1]
-    if not isinstance(article, Article):
-        return entry
+def _bucket_count(count: int) -> int:
+    return max(1, min(_BUCKETS_MAX, count // _BUCKET_SIZE))
+
+
+def _bucket(key: str, count: int) -> int:
+    """The bucket of the row of the article file ``key``."""
+    return zlib.crc32(key.encode("utf-8", "surrogateescape")) % count
+
+
+def _stored(entry: list[Any]) -> tuple[list[Any], str | None] | None:
+    """An entry put by a read (``[identity, article, problems]``) as the cache keeps it, and the JSON
+    text of its article's row; None when JSON would not give the article back as it is (the file is
+    then read on every build)."""
+    identity, article, problems = entry
+    if article is None:
+        return [identity, None, False, None, None, False, False, problems], None
     row = _article_to_row(article)
-    return [entry[0], row, entry[2]] if row is not None else None
+    if row is None:
+        return None
+    try:
+        text = orjson.dumps(row, default=_tag, option=_ROW_OPTIONS).decode("utf-8")
+    except TypeError:   # (orjson.JSONEncodeError)
+        return None
+    return [identity, row[_DIGEST], row[_DRAFT], row[_DATE], structure_shape(article), bool(article.extra), False,
+            problems], text
+
+
+#: how a row is encoded: what JSON cannot hold (dates, datetimes, subclasses of its types) given to ``_tag``,
+#: as :mod:`newsgen.cachefile` encodes a section
+_ROW_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+#: the layout of the article cache (see :class:`ArticleCache`); another is read as no cache
+_LAYOUT = 3
+
+
+def _decode(article: Article) -> None:
+    """Decode the row of an article taken from the cache (see :func:`_lazy_article`). A row that does
+    not read back, or not as the entry beside it has it, is not used: the article's file is read again."""
+    values = article.__dict__
+    text = values.pop("_text", None)
+    if text is None:
+        return
+    try:
+        if type(text) is not str:   # (the cache, which reads it from its bucket)
+            text = text.row_text(values["_source"])
+        made = _article_from_row(orjson.loads(text), values["_body_file"]).__dict__
+        if (made["_source"], made["digest"], made["draft"], made["date"]) != \
+                (values["_source"], values.get("_file_digest", values["digest"]), values["draft"], values["date"]):
+            raise ValueError("a cached row that is not its entry's")
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):   # (orjson.JSONDecodeError: ValueError)
+        made = _read_again(values["_body_file"], values["_source"])
+        for name in ("date", "draft", "_shape", "_extra"):
+            values.pop(name, None)
+    for name, value in made.items():
+        if name not in values:   # (a copy's digest stands for its photos too: see with_digest)
+            values[name] = value
+
+
+def _read_again(file: str, source: str) -> dict[str, Any]:
+    """The fields of the article file ``file`` (``source`` under the site), read from the file."""
+    where = Path(file)
+    site = where.parents[len(Path(source).parts) - 1] if where.as_posix().endswith("/" + source) else None
+    article, problems = load(where, site) if site is not None else (None, [])
+    if article is None:
+        raise NewsgenError(problems or Diagnostic(Location(Path(source)), "changed while the site was being built: "
+                                                                           "build again"))
+    made = dict(article.__dict__)
+    made.pop("body", None)   # (read from the file when asked for, checked against its digest)
+    made["_body_file"] = file
+    return made
+
+
+def structure_shape(article: Article) -> str:
+    """The digest of what the site's structure takes of an article (its file, draft flag, date, slug,
+    places, topics, tags: ``newsgen.site``'s structure row), kept with it (by the article cache too)."""
+    values = article.__dict__
+    shape = values.get("_shape")
+    if shape is None:
+        when = article.date
+        row = [source_path(article), article.draft, when.isoformat(), article.slug, article.regions,
+               article.topics, article.tags]
+        shape = values["_shape"] = hashlib.sha256(orjson.dumps(row)).hexdigest()[:32]
+    return shape
+
+
+def structure_shapes(articles: Iterable[Article]) -> list[str]:
+    """:func:`structure_shape` of each of ``articles``."""
+    return [article.__dict__.get("_shape") or structure_shape(article) for article in articles]
+
+
+def extra_flags(articles: Iterable[Article]) -> list[bool]:
+    """Whether each of ``articles`` has front matter beyond the known keys (``extra``), known of an
+    article taken from the cache without decoding its row."""
+    return [values["_extra"] if "_extra" in (values := article.__dict__) else bool(article.extra)
+            for article in articles]
 
 
 def _json_faithful(value: Any) -> bool:
@@ -1051,8 +1442,10 @@ def _key(path: Path | str, site: Path) -> str:
 #: what a cache entry holds of an article, in this order: every field but its body
 _ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name != "body")
 _ROW_FIELDS_JSON = list(_ROW_FIELDS)   # as the cache's header reads back
-_DIGEST = _ROW_FIELDS.index("digest")
+_DIGEST, _DRAFT, _DATE = (_ROW_FIELDS.index(name) for name in ("digest", "draft", "date"))
 _ROW_POSITIONS = {name: i for i, name in enumerate(_ROW_FIELDS)}
+#: the fields only an article's row holds (see :func:`_lazy_article`)
+_DECODED = frozenset(_ROW_FIELDS) - {"path"}
 #: the keys of an article's ``__dict__`` a row's values go to (its path's text as ``_source``)
 _ROW_KEYS = tuple("_source" if name == "path" else name for name in _ROW_FIELDS)
 
@@ -1134,10 +1527,9 @@ def _date_from_text(text: str) -> dt.date | dt.datetime:
 def _entry_digest(entry: Any) -> str | None:
     """The digest of the article of a cache entry, None when it has none."""
     try:
-        found = entry[1]
-        if isinstance(found, Article):
-            return found.digest
-        return str(found[_DIGEST]) if found is not None else None
+        if len(entry) == 3:
+            return entry[1].digest if entry[1] is not None else None
+        return str(entry[1]) if entry[1] is not None else None
     except (IndexError, KeyError, TypeError):
         return None
 

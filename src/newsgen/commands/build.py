@@ -26,7 +26,7 @@ import orjson
 
 from newsgen import __version__, cachefile
 from newsgen import config as config_mod
-from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, not_utf8, site_file_names
+from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, file_digests, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Entries, Entry, Manifest, OutputWriter, StaleCheck, build_lock
 from newsgen.render import THEME_DIR
@@ -254,15 +254,14 @@ class _Build:
         (:func:`newsgen.site.structure_key`), and computed again only when that digest changed (an
         article's file, date, slug, places, topics, tags or draft flag changed, one came or went, the
         options chose others, or pypinyin's or newsgen's version changed). A body edited keeps it."""
-        rows = structure_rows(chosen)
-        key = self.structure = structure_key(rows)
+        key = self.structure = structure_key(chosen)
         kept = self.state.get("model") if self.incremental else None
         if isinstance(kept, dict) and kept.get("key") == key:
             try:
                 return site_from(chosen, config, kept["structure"])
             except (KeyError, TypeError, ValueError, IndexError):   # not as written: computed again
                 pass
-        found = structure(rows)
+        found = structure(structure_rows(chosen))
         if self.incremental:
             self.state.put("model", {"key": key, "structure": found})
         return site_from(chosen, config, found)
@@ -277,8 +276,9 @@ class _Build:
     def prepare(self) -> None:
         """Make the read-only views templates see, the template environment and the Markdown renderer."""
         derived = self.articles.derived if self.articles is not None else {}
-        _derive(self.model.posts, derived)
-        self.views = Views(self.model, derived=derived, photos=self.prepared.leads)
+        _derive(self.model.posts, derived, self.articles)
+        self.views = Views(self.model, derived=derived, photos=self.prepared.leads,
+                           known=self.articles.derived_of if self.articles is not None else None)
         self.env = make_environment(self.site)
         self.env.know_templates(self._files_of)
         self.renderer = MarkdownRenderer(unsafe_html=self.config.markdown.unsafe_html,
@@ -473,20 +473,23 @@ def _verify(pages: Pages, env: Any, views: Views, out: Path, site: Path) -> tupl
     return tuple(path for path in found if path is not None)
 
 
-def _derive(posts: list[Any], derived: dict[str, list[Any]]) -> None:
+def _derive(posts: list[Any], derived: dict[str, list[Any]], cache: ArticleCache | None = None) -> None:
     """Fill ``derived`` (by file digest) with what :func:`newsgen.render.views.derive` gives of the
-    articles it does not hold, in worker processes when they are many (the summaries and reading
-    times of 10,000 articles took 2 s of a cold build in one process)."""
-    lacking: dict[str, Any] = {}   # file digest -> an article of it, when nothing derived of it is known
-    for post in posts:
-        article = post.article
-        digest = file_digest(article)
+    articles neither it nor the article ``cache`` holds, in worker processes when they are many (the
+    summaries and reading times of 10,000 articles took 2 s of a cold build in one process)."""
+    articles = list(map(operator.attrgetter("article"), posts))
+    read = cache.fresh() if cache is not None else articles   # (the others were taken from the cache)
+    for article in [article for article in read if "_derived" in article.__dict__]:
         ahead = derived_ahead(article)   # derived by the readers (a cold build), of an article with no photos
-        if ahead is not None and article.digest == digest:
-            derived.setdefault(digest, ahead)
-        if digest and len(derived.get(digest) or ()) != 2:
-            lacking[digest] = article
-    todo = [(digest, article) for digest, article in lacking.items() if len(derived.get(digest) or ()) != 2]
+        if ahead is not None and article.digest == file_digest(article):
+            derived.setdefault(article.digest, ahead)
+    for digest in [digest for digest, known in derived.items() if type(known) is not list or len(known) != 2]:
+        del derived[digest]   # (not as written: derived again)
+    digests = file_digests(articles)
+    unknown = cache.lacking_derived(digests) if cache is not None else \
+        [n for n, digest in enumerate(digests) if digest and digest not in derived]
+    lacking = {digests[n]: articles[n] for n in unknown}   # file digest -> an article of it
+    todo = list(lacking.items())
     done: list[list[Any]] = []
     run_jobs(len(todo), lambda i: derive(todo[i][1]), results=done, chunk=250, minimum=1000)
     derived.update(zip((digest for digest, _ in todo), done, strict=True))

@@ -34,7 +34,6 @@ import xml.etree.ElementTree as etree
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import compress
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -44,6 +43,7 @@ from newsgen.cachefile import State
 from newsgen.config import PhotosConfig
 from newsgen.content import (
     WAITING_PHOTO,
+    extra_flags,
     file_digest,
     file_digests,
     may_show_images,
@@ -743,9 +743,8 @@ def _as_recorded(articles: list[Any], kept: Mapping[str, Any]) -> tuple[list[str
     wheres, digests = source_paths(articles), file_digests(articles)
     records = list(map(kept.get, wheres))
     plain = [True] * len(records) if records == digests else list(map(operator.eq, records, digests))
-    extras = list(map(attrgetter("extra"), articles))
-    for i in compress(range(len(articles)), extras):   # (a lead photo named: looked at)
-        if isinstance(extras[i].get("image"), str):
+    for i in compress(range(len(articles)), extra_flags(articles)):   # (a lead photo named: looked at)
+        if isinstance(articles[i].extra.get("image"), str):
             plain[i] = False
     if "" in digests:   # no digest, so no record
         for i in [i for i, digest in enumerate(digests) if not digest]:

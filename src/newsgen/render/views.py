@@ -342,13 +342,17 @@ class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
 
     def __init__(self, site: Site, config: Config | None = None,
-                 derived: dict[str, list[Any]] | None = None, photos: Mapping[str, PhotoView] | None = None) -> None:
+                 derived: dict[str, list[Any]] | None = None, photos: Mapping[str, PhotoView] | None = None,
+                 known: Callable[[Article], list[Any] | None] | None = None) -> None:
         """``derived`` maps an article's digest to its derived summary and reading minutes: read where
-        known (a cache of the last build), filled in where not. ``photos``: each article's lead photo,
-        by the article file's path."""
+        known (a cache of the last build), filled in where not, when an article's view is first made
+        (the build fills in every article's before: see ``commands.build``); ``known(article)``: what a
+        cache of the last build keeps of an article not in ``derived`` (None: nothing). ``photos``: each
+        article's lead photo, by the article file's path."""
         self.site = site
         self.config = config or site.config
         self.derived = derived if derived is not None else {}
+        self._known = known
         self.photos = photos or {}
         self.base = self.config.base_path
         self._hrefs: dict[str, str] = {}
@@ -372,8 +376,6 @@ class Views:
         self.resolving = False
         self._made: dict[str, tuple[Any, str, dict[str, str]]] = {}
         self._once: dict[str, tuple[Any, str, dict[str, str]]] = {}   # (see recorded's ``once``)
-        for post in site.posts:   # what the article cache keeps is derived here, in the build's process
-            self._derived(post.article)
         self._nodes: dict[str, PlaceNode] = {}
         # what a region path gives every article placed there, made once per place
         self._trails: dict[str, tuple[Link, ...]] = {}
@@ -480,6 +482,8 @@ class Views:
         """An article's summary made from its body, and its reading minutes (kept by its digest)."""
         digest = file_digest(article)
         known = self.derived.get(digest) if digest else None
+        if known is None and digest and self._known is not None:
+            known = self._known(article)
         if known is None or len(known) != 2:
             known = derive(article)
             if digest:
