@@ -622,63 +622,87 @@ class BodySpool:
     bytes, and whether it shows an image) and reads it back from there on each use (see
     :class:`Article`). Once read, :meth:`attach` opens the files and removes the folder: the files
     last while an article refers to them, and nothing is left behind. Not the article files: each is
-    read once a build."""
+    read once a build, unless the spool cannot be written.
+
+    A body that cannot be set aside (no temporary folder, or one that fills up while the readers write
+    to it) is not held either: it is read again from its article file each time it is used, checked
+    against the file's digest (as an article from the :class:`ArticleCache` reads it). Holding them
+    instead took a 100,000-article build from 0.9 to 1.3 GB. :attr:`missed` counts them, for the
+    build to say so, and :attr:`problem` says why."""
 
     def __init__(self) -> None:
-        self.folder = tempfile.mkdtemp(prefix="newsgen-bodies-")
+        self.problem: str | None = None   # why bodies could not be set aside, when some were not
+        self.missed = 0      # how many (known once attached)
+        try:
+            self.folder: str | None = tempfile.mkdtemp(prefix="newsgen-bodies-")
+        except OSError as exc:
+            self.folder, self.problem = None, _spool_problem(exc)
         self._pid = 0        # the process whose file ``_fd`` is (a forked reader opens its own)
-        self._fd = -1        # (-2: this process could not write it: its bodies are held as read)
+        self._fd = -1        # (-2: this process cannot write it: its bodies are left in their files)
         self._size = 0
 
     @classmethod
-    def start(cls) -> BodySpool | None:
-        """A spool in the system's temporary folder; None (the bodies held as read) when none can be made."""
-        try:
-            return cls()
-        except OSError:
-            return None
+    def start(cls) -> BodySpool:
+        """A spool in the system's temporary folder (one that cannot be made leaves every body in its file)."""
+        return cls()
 
-    def keep(self, found: tuple[Article | None, list[Diagnostic]]) -> tuple[Article | None, list[Diagnostic]]:
-        """:func:`load`'s result with the article's body written to this process's file, not held."""
+    def keep(self, found: tuple[Article | None, list[Diagnostic]],
+             file: str | os.PathLike[str]) -> tuple[Article | None, list[Diagnostic]]:
+        """:func:`load`'s result of the article file ``file`` with the article's body written to this
+        process's file of the spool (or, when it cannot be, left in ``file``), not held."""
         article = found[0]
         if article is None:
             return found
         values = article.__dict__
-        body = values["body"]
-        data = body.encode("utf-8")
+        body = values.pop("body")
+        shows = "![" in body
         pid = os.getpid()
         try:
             if pid != self._pid:
                 self._pid, self._size, self._fd = pid, 0, -2
-                self._fd = os.open(os.path.join(self.folder, str(pid)),
-                                   os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
-            if self._fd == -2:
+                if self.folder is not None:
+                    self._fd = os.open(os.path.join(self.folder, str(pid)),
+                                       os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+            if self._fd >= 0:
+                view = memoryview(body.encode("utf-8"))
+                length = len(view)
+                while view:
+                    view = view[os.write(self._fd, view):]
+                values["_body_at"] = (pid, self._size, length, shows)
+                self._size += length
                 return found
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self._fd, view):]
-        except OSError:   # (a temporary folder full or gone) held as read, as this process's next ones:
-            self._fd = -2   # the file's length is no longer known
-            return found
-        values["_body_at"] = (pid, self._size, len(data), "![" in body)
-        del values["body"]
-        self._size += len(data)
+        except OSError as exc:   # (a temporary folder full or gone) this process's next ones too:
+            self._fd = -2         # the file's length is no longer known
+            self.problem = _spool_problem(exc)
+        values["_body_at"] = (_ArticleFile(os.fspath(file), article.digest, article.path, self.problem), 0, 0, shows)
         return found
 
     def attach(self, articles: Iterable[Article | None]) -> None:
-        """Open the files the readers wrote, point the ``articles`` they kept at them, and remove the folder."""
-        try:
-            if self._pid == os.getpid() and self._fd >= 0:   # (read in this process)
-                os.close(self._fd)
-            self._pid = 0
-            files = {int(name): _SpoolFile(os.path.join(self.folder, name)) for name in os.listdir(self.folder)}
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        """Open the files the readers wrote, point the ``articles`` they kept at them, and remove the
+        folder; count the bodies left in their files (:attr:`missed`)."""
+        files: dict[int, _SpoolFile] = {}
+        if self.folder is not None:
+            try:
+                if self._pid == os.getpid() and self._fd >= 0:   # (read in this process)
+                    os.close(self._fd)
+                self._pid = 0
+                files = {int(name): _SpoolFile(os.path.join(self.folder, name)) for name in os.listdir(self.folder)}
+            finally:
+                shutil.rmtree(self.folder, ignore_errors=True)
         for article in articles:
             values = article.__dict__ if article is not None else {}
             at = values.get("_body_at")
-            if at is not None and isinstance(at[0], int):
-                values["_body_at"] = (files[at[0]], *at[1:])
+            if at is not None:
+                where = at[0]
+                if isinstance(where, int):
+                    values["_body_at"] = (files[where], *at[1:])
+                elif isinstance(where, _ArticleFile):
+                    self.missed += 1
+                    self.problem = self.problem or where.problem
+
+
+def _spool_problem(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 class _SpoolFile:
@@ -700,6 +724,20 @@ class _SpoolFile:
 
     def __del__(self) -> None:
         os.close(self.fd)
+
+
+class _ArticleFile:
+    """Where a body a :class:`BodySpool` could not set aside is: its article file, read again (and
+    checked against the digest it was read with, see :func:`stored_body`) each time it is used; read
+    as a :class:`_SpoolFile` is (the offset and length are not used). ``problem``: why it is there."""
+
+    __slots__ = ("file", "digest", "shown", "problem")
+
+    def __init__(self, file: str, digest: str, shown: Path, problem: str | None) -> None:
+        self.file, self.digest, self.shown, self.problem = file, digest, shown, problem
+
+    def read(self, offset: int, length: int) -> str:
+        return stored_body(self.file, self.digest, self.shown)
 
 
 @dataclass(frozen=True)
@@ -732,7 +770,8 @@ SPOOL_MIN = 20_000
 
 def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCache | None = None,
                   listing: Listing | None = None, run: Runner | None = None,
-                  derive: Callable[[Article], Any] | None = None) -> tuple[list[Article], Diagnostics]:
+                  derive: Callable[[Article], Any] | None = None,
+                  told: Callable[[str], None] | None = None) -> tuple[list[Article], Diagnostics]:
     """Read every ``*.md`` under ``site/articles``, collecting all problems of all files.
 
     With a ``cache``, a file whose size, mtime, ctime and inode are those it had when cached is
@@ -740,7 +779,8 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
     the caller saves it (:meth:`ArticleCache.save`). A ``listing`` of that folder stands for walking it.
     ``run`` reads the files the cache does not hold, when they are many (a cold build: parsing 10,000
     front matters took 5 s in one process), in worker processes, which make ``derive`` of each body
-    there (see :func:`derived_by_reader`).
+    there (see :func:`derived_by_reader`). ``told(note)`` is given what a build's progress line is to say
+    of how the files were read: bodies a :class:`BodySpool` could not set aside.
     """
     diagnostics = Diagnostics()
     articles: list[Article] = []
@@ -761,13 +801,16 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
     read: list[tuple[Article | None, list[Diagnostic]]] = []
     if run is not None and len(unread) >= PARALLEL_MIN:
         spool = BodySpool.start() if len(unread) >= SPOOL_MIN and hasattr(os, "pread") else None
+        read = _NamesShared()
         try:
-            run(len(unread), lambda i: _set_aside(derived_by_reader(load(unread[i], site), derive),
-                                                  spool), results=read, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
+            run(len(unread), lambda i: _set_aside(derived_by_reader(load(unread[i], site), derive), spool,
+                                                  unread[i]), results=read, chunk=PARALLEL_CHUNK, minimum=PARALLEL_MIN)
         finally:
             if spool is not None:
                 spool.attach(article for article, _ in read)
-        _share_names(article for article, _ in read)
+        if spool is not None and spool.missed and told is not None:
+            told(f"{spool.missed} bodies not set aside in a temporary folder ({spool.problem}): each read again "
+                 f"from its file when used")
     else:
         read = [load(path, site) for path in unread]
     fresh = iter(zip(unread, read, strict=True))
@@ -786,11 +829,30 @@ def load_articles(site: Path, articles_dir: str = "articles", cache: ArticleCach
     return articles, diagnostics
 
 
-def _share_names(articles: Iterable[Article | None]) -> None:
-    """One string for each place, topic, tag and author name the ``articles`` hold: read by worker
-    processes, each came back with a copy of its own of every name (about 800 bytes an article, 80 MB
-    at 100,000, where a few hundred names are shared by all)."""
-    names: dict[str, str] = {}
+class _NamesShared(list):   # type: ignore[type-arg]
+    """The results of the readers (:func:`load`'s), as a ``Runner`` appends them, with one string for each
+    place, topic, tag and author name they hold. Read by worker processes, each article comes back with
+    a copy of its own of every name (about 800 bytes an article, 80 MB at 100,000, where a few hundred
+    names are shared by all): shared as each worker's results come in, the copies let go of are the
+    memory the next results are made in. Shared once all were in, they left about 50 MB of holes in the
+    build's process (and in every worker forked from it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: dict[str, str] = {}
+
+    def append(self, found: tuple[Article | None, list[Diagnostic]]) -> None:
+        self.extend((found,))
+
+    def extend(self, found: Iterable[tuple[Article | None, list[Diagnostic]]]) -> None:
+        start = len(self)
+        super().extend(found)
+        _share_names((article for article, _ in self[start:]), self.names)
+
+
+def _share_names(articles: Iterable[Article | None], names: dict[str, str]) -> None:
+    """One string for each place, topic, tag and author name the ``articles`` hold, the one in ``names``
+    (each name new to it added)."""
     for article in articles:
         if article is not None:
             values = article.__dict__
@@ -800,9 +862,9 @@ def _share_names(articles: Iterable[Article | None]) -> None:
                     values[key] = tuple([names.setdefault(name, name) for name in value])
 
 
-def _set_aside(found: tuple[Article | None, list[Diagnostic]],
-               spool: BodySpool | None) -> tuple[Article | None, list[Diagnostic]]:
-    return spool.keep(found) if spool is not None else found
+def _set_aside(found: tuple[Article | None, list[Diagnostic]], spool: BodySpool | None,
+               file: Path) -> tuple[Article | None, list[Diagnostic]]:
+    return spool.keep(found, file) if spool is not None else found
 
 
 class ArticleCache:

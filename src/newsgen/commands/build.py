@@ -173,7 +173,7 @@ class _Build:
         return BuildResult(pages=self.writer.pages, output=self.out, warnings=self.diagnostics.warnings,
                            timings=self.clock.timings, articles=len(self.model.posts), static_files=self.static,
                            files=self.writer.files, rendered=len(self.dirty),
-                           rendered_paths=tuple(page.path for page in self.dirty), indexed=self.indexed,
+                           rendered_paths=tuple(self.dirty), indexed=self.indexed,
                            checked=len(self.reads), differs=self.differs, cold=self.state.problem)
 
     def start(self) -> BuildResult | None:
@@ -360,12 +360,13 @@ class _Build:
         self.reads = looked = Looked(todo, views.files)   # (kept compactly as each worker's results come back)
         processes = run_jobs(len(todo), lambda k: job(todo[k]), progress=rendered, results=cast(list, looked),
                              before_fork=lambda: load_templates(self.env), in_worker=self._in_worker)
+        paths = pages.paths   # (not pages[i].path: that makes in this process each page a worker made, 85 MB)
         for i, (_, entry) in zip(todo, looked.results, strict=True):
             if entry is not None:
-                entries[pages[i].path] = entry
+                entries[paths[i]] = entry
             else:
-                entries.pop(pages[i].path, None)
-        self.dirty = [pages[i] for i, (reused, _) in zip(todo, looked.results, strict=True) if not reused]
+                entries.pop(paths[i], None)
+        self.dirty = [paths[i] for i, (reused, _) in zip(todo, looked.results, strict=True) if not reused]
         self.written = Manifest(entries)
         self.clock.step("render", f"{len(self.dirty)} pages and feeds rendered and written, "
                                   f"{len(pages) - len(self.dirty)} unchanged and reused, by {processes} "

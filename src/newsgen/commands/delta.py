@@ -330,10 +330,12 @@ class Record:
 
     def add(self, numbers: Sequence[int], looked: Looked) -> None:
         """Index what the pages looked at read, for those whose names changed."""
-        # by pair's number, the first page reading it, and the list of all when several do (most
-        # pairs are read by one page: no list, no int object kept for them)
+        # by pair's number, the first page reading it, and all when several do (most pairs are read by
+        # one page: no array kept for them), in arrays, 4 bytes a page: as lists (9 bytes a page with their
+        # room to grow), held until every bucket was written, they were the peak of a template edit at
+        # 100,000 articles
         first = array("i", [-1]) * looked.count
-        more: list[list[int] | None] = [None] * looked.count
+        more: list[array[int] | None] = [None] * looked.count
         for j, names, reads in looked.pages():
             n = numbers[j]
             if self.sets[n] == names:
@@ -345,7 +347,7 @@ class Record:
                 else:
                     found = more[pair]
                     if found is None:
-                        more[pair] = [first[pair], n]
+                        more[pair] = array("I", (first[pair], n))
                     else:
                         found.append(n)
         # by bucket, its articles' pairs: each bucket (and then the other names' section) is filled,
@@ -376,7 +378,8 @@ class Record:
             self.dirty.add(home)
             entries_of = self.section(home)
             for pair in pairs:
-                pages, more[pair] = more[pair] or [first[pair]], None
+                several, more[pair] = more[pair], None
+                pages = several.tolist() if several is not None else [first[pair]]
                 kind, file, value = looked.pair(pair)
                 if kind in ARTICLE_KINDS:
                     entries, key = entries_of.setdefault(file, {}), kind

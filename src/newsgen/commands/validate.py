@@ -86,11 +86,13 @@ def validate(site: Path, output: Path | None = None, base_url: str | None = None
 
     # pypinyin loaded while the readers read (the model slugs the names with it)
     run = functools.partial(run_jobs, meanwhile=text.preload_pinyin)
-    articles, problems = load_articles(site, config.articles_dir, cache, listing, run=run, derive=derive)
+    notes: list[str] = []
+    articles, problems = load_articles(site, config.articles_dir, cache, listing, run=run, derive=derive,
+                                       told=notes.append)
     diagnostics.extend(problems)
     cached = "" if cache is None else f" ({cache.cold}: every file read)" if cache.cold is not None \
         else f" ({cache.hits} unchanged, from the cache)"
-    step("articles", f"read {len(articles)} articles{cached}")
+    step("articles", f"read {len(articles)} articles{cached}" + "".join(f"; {note}" for note in notes))
 
     walked = dict(listing.walked) if listing is not None else {}
     for folder in ("templates", "static") if listing is None else ():   # (a listing: walked as here, cleanly)
