@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from newsgen import cachefile, content
-from newsgen.cachefile import Parts, State
+from newsgen.cachefile import State
 from newsgen.commands.build import build
 from newsgen.content import ArticleCache, load
 from newsgen.output import CACHE_DIR
@@ -21,53 +21,15 @@ from newsgen.output import CACHE_DIR
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
 
-def _chunks(n: int, size: int) -> list[dict[str, Any]]:
-    return [{f"k{i}": [i, "名字", {"a": None}] for i in range(start, min(n, start + size))}
-            for start in range(0, n, size)]
-
-
-def test_a_section_written_in_parts_reads_back_as_the_whole(tmp_path: Path):
-    whole = {"fields": ["a", "b"], "articles": {k: v for chunk in _chunks(25, 7) for k, v in chunk.items()},
-             "derived": {"x": [1, 2]}}
+def test_a_big_section_that_cannot_be_encoded_leaves_the_last_one(tmp_path: Path):
+    """A part that cannot be encoded (after others were written out) leaves no half of a file: the
+    section is as the last build wrote it, or none."""
+    big = {f"k{i}": [i, "名字"] for i in range(3 * cachefile.PART)}
     state = State(tmp_path / "state")
-    state.put("big", {"fields": ["a", "b"], "articles": Parts(lambda: iter(_chunks(25, 7))), "derived": {"x": [1, 2]}})
-    assert state.get("big") == whole   # (put and not yet written: the whole)
-    state.put("empty", {"a": Parts(lambda: iter([{}, {}])), "b": Parts(lambda: iter([]))})
-    assert state.commit()
-    again = State(tmp_path / "state")
-    assert again.get("big") == whole and again.get("empty") == {"a": {}, "b": {}}
-    assert json.loads((tmp_path / "state" / again._files["big"]).read_bytes()) == whole   # (plain JSON)
-
-
-def test_no_more_than_one_part_is_encoded_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    encoded: list[int] = []
-    dumps = orjson.dumps
-
-    def counting(value: Any, *args: Any, **kwargs: Any) -> bytes:
-        encoded.append(len(value) if isinstance(value, dict) else 0)
-        return dumps(value, *args, **kwargs)
-    monkeypatch.setattr(cachefile.orjson, "dumps", counting)
-    made: list[int] = []
-
-    def chunks() -> Any:
-        for chunk in _chunks(1000, 100):
-            made.append(len(chunk))
-            yield chunk
-    state = State(tmp_path / "state")
-    state.put("big", {"articles": Parts(chunks)})
-    assert not made   # (made when written, not when put)
-    assert state.commit()
-    assert made == [100] * 10 and max(encoded) == 100
-    monkeypatch.undo()
-    assert len(State(tmp_path / "state").get("big")["articles"]) == 1000
-
-
-def test_a_part_that_cannot_be_encoded_leaves_the_last_section(tmp_path: Path):
-    state = State(tmp_path / "state")
-    state.put("big", {"articles": Parts(lambda: iter(_chunks(10, 3)))})
+    state.put("big", {"articles": big})
     assert state.commit()
     state = State(tmp_path / "state")
-    state.put("big", {"articles": Parts(lambda: iter([{"a": 1}, {"b": object()}]))})
+    state.put("big", {"articles": {**big, "last": object()}})
     assert state.commit()
     assert State(tmp_path / "state").get("big") is None   # not written: no half of a file
     assert not [p for p in (tmp_path / "state").iterdir() if ".tmp" in p.name]

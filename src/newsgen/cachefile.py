@@ -48,31 +48,6 @@ def write(path: Path, data: bytes | str | Iterable[bytes]) -> bool:
     return True
 
 
-class Parts:
-    """A mapping of a section's value (a value of its top-level dict) encoded in parts: ``chunks()``
-    gives dicts, each encoded and written as it comes, then let go; the file is one JSON object, read
-    back as one. The biggest section (the article cache, about 80 MB of JSON at 100,000 articles) was
-    encoded whole: its bytes and the rows it was made of held at once, the peak of a cold build.
-    ``chunks`` is called when the section is written (and by :meth:`whole`)."""
-
-    def __init__(self, chunks: Callable[[], Iterable[dict[str, Any]]]) -> None:
-        self.chunks = chunks
-
-    def whole(self) -> dict[str, Any]:
-        """The mapping, made whole."""
-        found: dict[str, Any] = {}
-        for chunk in self.chunks():
-            found.update(chunk)
-        return found
-
-
-def _made_whole(value: Any) -> Any:
-    """``value`` with its :class:`Parts` made whole."""
-    if isinstance(value, dict) and any(isinstance(v, Parts) for v in value.values()):
-        return {k: v.whole() if isinstance(v, Parts) else v for k, v in value.items()}
-    return value
-
-
 #: a mapping or list with more entries than this, a value of a section's top-level dict, is encoded in parts
 #: of this many (a manifest of 150,000 pages was one 21 MB encode; orjson's peak is about five times what
 #: it encodes)
@@ -80,7 +55,7 @@ PART = 1000
 
 
 def _parted(value: Any) -> bool:
-    return isinstance(value, Parts) or (isinstance(value, dict | list) and len(value) > PART)
+    return isinstance(value, dict | list) and len(value) > PART
 
 
 def _dict_chunks(mapping: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
@@ -90,12 +65,12 @@ def _dict_chunks(mapping: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
 
 
 def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iterator[bytes]:
-    """The JSON of ``value``, a dict some of whose values are :class:`Parts` or big mappings or
-    lists, in pieces: the bytes one encode of it gives."""
+    """The JSON of ``value``, a big dict or a dict some of whose values are big mappings or lists, in
+    pieces: the bytes one encode of it gives."""
     def dumps(item: Any) -> bytes:
         return orjson.dumps(item, default=default, option=_OPTIONS)
 
-    if len(value) > PART and not any(isinstance(v, Parts) for v in value.values()):   # (a big mapping itself)
+    if len(value) > PART:   # (a big mapping itself)
         yield b"{"
         empty = True
         for chunk in _dict_chunks(value):
@@ -112,10 +87,8 @@ def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iter
             continue
         if isinstance(item, list):
             chunks: Iterable[Any] = (item[start:start + PART] for start in range(0, len(item), PART))
-        elif isinstance(item, dict):
-            chunks = _dict_chunks(item)
         else:
-            chunks = item.chunks()
+            chunks = _dict_chunks(item)
         opening, closing = (b"[", b"]") if isinstance(item, list) else (b"{", b"}")
         yield opening
         empty = True
@@ -131,8 +104,8 @@ def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iter
 def write_json(path: Path, value: Any, default: Callable[[Any], Any] | None = None) -> bool:
     """:func:`write` of ``value`` as JSON (Chinese kept as it is; what JSON cannot hold given to
     ``default``); False when it cannot be encoded or written. A dict of more than :data:`PART` entries,
-    and the values of a dict that are :class:`Parts`, or mappings or lists of more than :data:`PART`
-    entries, are encoded in parts."""
+    and the values of a dict that are mappings or lists of more than :data:`PART` entries, are encoded
+    in parts."""
     if isinstance(value, dict) and (len(value) > PART or any(map(_parted, value.values()))):
         return write(path, _pieces(value, default))
     try:
@@ -397,7 +370,7 @@ class State:
                     return read_json(self.root / value.file)
                 except (OSError, ValueError):
                     return None
-            return _made_whole(value)
+            return value
         if name not in self._read:
             whole = self._whole(name)
             self._read[name] = _merged(whole, self._section(f"{name}.journal"), self._files.get(name))
@@ -440,8 +413,7 @@ class State:
     def put(self, name: str, value: Any, default: Callable[[Any], Any] | None = None, *,
             journal: str | None = None, now: bool = False) -> None:
         """Keep ``value`` under ``name`` for the next build (written by :meth:`commit`; JSON, what it cannot
-        hold given to ``default``; None: no value any more; a value of a dict that is :class:`Parts`
-        is encoded in parts, when written); a section not put is kept as it is.
+        hold given to ``default``; None: no value any more); a section not put is kept as it is.
         ``journal``: the key of ``value`` (a dict) whose mapping may be written as a journal of its
         changes (see the class). ``now``: written now, under a name of its own that only the index
         :meth:`commit` writes names (so that the caller may let go of a big value; not with ``journal``)."""
