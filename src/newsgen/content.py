@@ -1419,15 +1419,18 @@ def _read_again(file: str, source: str) -> dict[str, Any]:
     return made
 
 
+#: What the site's structure takes of an article after its file (``newsgen.site``'s structure row; one
+#: list, so that the row and its digest, :func:`structure_shape`, cannot take different fields).
+STRUCTURE_FIELDS = ("draft", "date", "slug", "regions", "topics", "tags")
+
+
 def structure_shape(article: Article) -> str:
-    """The digest of what the site's structure takes of an article (its file, draft flag, date, slug,
-    places, topics, tags: ``newsgen.site``'s structure row), kept with it (by the article cache too)."""
+    """The digest of what the site's structure takes of an article (its file and
+    :data:`STRUCTURE_FIELDS`: ``newsgen.site``'s structure row), kept with it (by the article cache too)."""
     values = article.__dict__
     shape = values.get("_shape")
     if shape is None:
-        when = article.date
-        row = [source_path(article), article.draft, when.isoformat(), article.slug, article.regions,
-               article.topics, article.tags]
+        row = [source_path(article), *(getattr(article, name) for name in STRUCTURE_FIELDS)]
         shape = values["_shape"] = hashlib.sha256(orjson.dumps(row)).hexdigest()[:32]
     return shape
 

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from newsgen.config import Config
-from newsgen.content import Article, source_path, structure_shapes
+from newsgen.content import STRUCTURE_FIELDS, Article, source_path, structure_shapes
 from newsgen.errors import Diagnostic, Location, NewsgenError
 from newsgen.text import pinyin_slug, pinyin_version, place_slug, unique_slug
 
@@ -205,8 +205,8 @@ def paginate(items: Sequence[T], per_page: int, base: str) -> list[Pager[T]]:
 #: A row: (file, draft, date, slug, places, topics, tags), the article's file as POSIX text.
 Row = tuple[str, bool, "dt.date | dt.datetime", str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
-#: the fields of a row after the file, as the article names them
-_FIELDS = ("draft", "date", "slug", "regions", "topics", "tags")
+#: the fields of a row after the file, as the article names them (the article cache keeps each row's digest)
+_FIELDS = STRUCTURE_FIELDS
 
 
 def structure_rows(articles: Sequence[Article]) -> list[Row]:
