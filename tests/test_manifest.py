@@ -11,16 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from golden import files_of as files
 from newsgen import output as output_mod
 from newsgen.cachefile import State
 from newsgen.commands.build import build
 from newsgen.output import CACHE_DIR, MARKER, Entries, Entry, Manifest
 
 ARTICLE = Path("articles") / "2025" / "08" / "gongshui-luojia.md"
-
-
-def files(root: Path) -> dict[Path, bytes]:
-    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def edit(site: Path, text: str = "\n又一段。\n") -> None:

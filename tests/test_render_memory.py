@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from golden import files_of as files
 from newsgen.commands import build as build_mod
 from newsgen.commands.build import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_no_page_holds_its_context_once_rendered(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
