@@ -761,12 +761,21 @@ class Entries(MutableMapping[str, Entry]):
             return self.index.keys()
         return (self.index.keys() - self.removed) | self.changed.keys()
 
+    def as_written(self) -> Entries:
+        """The entries of the columns as they were written (none of the changes since), sharing them."""
+        made = Entries(self._paths, self._prints, self._numbers)
+        made._index = self.index
+        return made
+
+    def column_paths(self) -> list[str]:
+        """Every path the columns hold (removed since or not), in their order."""
+        return self._paths
+
     def restricted(self, paths: Sequence[str]) -> Entries:
         """These entries of ``paths`` only (the others removed), sharing the columns. Costs a comparison
         of two lists when ``paths`` begin the columns (a rebuild's pages, in plan order, as the manifest
         the last build wrote has them), else a set difference."""
-        made = Entries(self._paths, self._prints, self._numbers)
-        made._index = self.index
+        made = self.as_written()
         count = len(paths)
         if (isinstance(paths, list) and len(self.index) == len(self._paths) and self._paths[:count] == paths
                 and all(path in self.index for path in self.changed)):
@@ -884,7 +893,7 @@ def _all_safe(pages: Mapping[str, Entry]) -> bool:
     """Whether every path of ``pages`` (those of its columns too, removed or not) is one
     :meth:`OutputWriter.claim` takes."""
     if isinstance(pages, Entries):
-        return all(map(_SAFE_PATH.fullmatch, pages._paths)) and all(map(_SAFE_PATH.fullmatch, pages.changed))
+        return all(map(_SAFE_PATH.fullmatch, pages.column_paths())) and all(map(_SAFE_PATH.fullmatch, pages.changed))
     return all(map(_SAFE_PATH.fullmatch, pages))
 
 
@@ -893,8 +902,7 @@ def _stale(rows: Iterable[tuple[str, Entry]], output: Path) -> set[str]:
     as written (its size, mtime and inode, not through a link: as :meth:`Entry.on_disk`)."""
     if isinstance(rows, Entries) and (rows.changed or rows.removed) and len(rows.index) == rows.columns:
         # the columns' rows looked at as they are (a few changed or removed since: their answers dropped)
-        pages, rows = rows, Entries(rows._paths, rows._prints, rows._numbers)
-        rows._index = pages.index
+        pages, rows = rows, rows.as_written()
         return (_stale(rows, output) - pages.changed.keys() - pages.removed) | _stale(pages.changed.items(), output)
     found: Iterable[tuple[str, int, int, int]] = (
         rows.identities() if isinstance(rows, Entries) else ((path, e[1], e[2], e[3]) for path, e in rows))
