@@ -23,7 +23,7 @@ import pytest
 from golden import unstable
 from newsgen.cachefile import State
 from newsgen.commands.build import BuildSession, build
-from newsgen.output import CACHE_DIR, Manifest
+from newsgen.output import CACHE_DIR, Manifest, StaleCheck
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -692,10 +692,10 @@ def test_the_stale_check_made_in_a_child_process_finds_what_the_manifest_check_f
     pages = sorted(manifest.pages)
     (out / pages[0]).write_text("edited by hand", encoding="utf-8")
     (out / pages[-1]).unlink()
-    assert manifest.stale_ahead(out).result() == manifest.stale(out) == {pages[0], pages[-1]}
+    assert StaleCheck(lambda: manifest, out).result() == manifest.stale(out) == {pages[0], pages[-1]}
     (out / pages[0]).unlink()
-    assert manifest.stale_ahead(out).result() == {pages[0], pages[-1]}
-    check = manifest.stale_ahead(out)
+    assert StaleCheck(lambda: manifest, out).result() == {pages[0], pages[-1]}
+    check = StaleCheck(lambda: manifest, out)
     child = check._pid
     assert child > 0   # (pytest runs no other thread here: the check forks)
     check.close()
