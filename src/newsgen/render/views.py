@@ -32,7 +32,6 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from newsgen.config import Config
 from newsgen.content import Article, file_digest, source_path
 from newsgen.site import Pager, Place, Site, Term, Year, page_url, place_levels
 from newsgen.text import reading_minutes, summarize
@@ -311,8 +310,8 @@ def derive(article: Article) -> list[Any]:
 class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
 
-    def __init__(self, site: Site, config: Config | None = None,
-                 derived: dict[str, list[Any]] | None = None, photos: Mapping[str, PhotoView] | None = None,
+    def __init__(self, site: Site, derived: dict[str, list[Any]] | None = None,
+                 photos: Mapping[str, PhotoView] | None = None,
                  known: Callable[[Article], list[Any] | None] | None = None) -> None:
         """``derived`` maps an article's digest to its derived summary and reading minutes: read where
         known (a cache of the last build), filled in where not, when an article's view is first made
@@ -320,7 +319,7 @@ class Views:
         cache of the last build keeps of an article not in ``derived`` (None: nothing). ``photos``: each
         article's lead photo, by the article file's path."""
         self.site = site
-        self.config = config or site.config
+        self.config = site.config
         self.derived = derived if derived is not None else {}
         self._known = known
         self.photos = photos or {}
