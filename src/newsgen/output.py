@@ -971,17 +971,18 @@ class StaleCheck:
     """:meth:`Manifest.stale` made in a forked child while this process walks the inputs (150,000
     ``lstat`` calls at 100,000 articles; a thread waiting on each for the lock a busy build holds is
     ten times slower). The child reads the manifest (as the build state keeps it) from ``read`` itself
-    and sends first its inputs digest and summary (:meth:`last`), then whether the manifest's paths are
-    all safe (:meth:`safe`) and the stale paths (:meth:`result`): a build that finds nothing changed
-    never decodes the manifest in this process. Where there is no ``fork`` (or threads run, which a
-    fork must not copy), or the child fails, all is found here when asked for. :meth:`close` reaps the
-    child of a build that stopped without asking."""
+    and sends first its inputs digest and summary (:meth:`last`), then the stale paths (:meth:`result`),
+    then whether the manifest's paths are all safe (:meth:`safe`): a build that finds nothing changed
+    never decodes the manifest in this process. Where there is no
+    ``fork`` (or threads run, which a fork must not copy), or it fails, all is found here when asked
+    for. :meth:`close` reaps the child of a build that stopped without asking."""
 
     def __init__(self, read: Callable[[], Any], output: Path) -> None:
         self._read, self._output = read, output
         self._manifest: Manifest | None = None
         self._last: tuple[str, dict] | None = None
-        self._found: tuple[set[str], bool] | None = None
+        self._found: set[str] | None = None
+        self._safe: bool | None = None
         self._undone = _undone[0]
         self._pid = 0
         if not hasattr(os, "fork") or threading.active_count() > 1:
@@ -994,18 +995,18 @@ class StaleCheck:
             os.close(write_end)
             return
         if pid == 0:   # the child: check, send, and end without running anything of the parent's
-            code = 1
             try:
                 os.close(read_end)
                 with os.fdopen(write_end, "wb") as pipe:
                     manifest = Manifest.load(read())
                     pipe.write(json.dumps([manifest.inputs, manifest.summary]).encode() + b"\n")
                     pipe.flush()
-                    pipe.write(b"1" if _all_safe(manifest.pages) else b"0")
-                    pipe.write("\0".join(_stale(manifest.pages, output)).encode())
-                code = 0
+                    found = "\0".join(_stale(manifest.pages, output)).encode()
+                    pipe.write(b"stale %d\n" % len(found) + found)
+                    pipe.flush()
+                    pipe.write(b"safe\n" if _all_safe(manifest.pages) else b"unsafe\n")
             finally:
-                os._exit(code)
+                os._exit(0)
         os.close(write_end)
         self._pid, self._pipe = pid, os.fdopen(read_end, "rb")
         # a build that stops without asking (an error) leaves no zombie behind, even in `serve`
@@ -1015,11 +1016,11 @@ class StaleCheck:
         """The manifest's inputs digest and summary (see :class:`Manifest`)."""
         if self._last is None and self._pid:
             try:
-                inputs, summary = json.loads(self._pipe.readline())
+                inputs, summary = json.loads(self._pipe.readline())   # (as _rows gave them)
                 self._last = inputs, summary
             except ValueError:   # the child ended before it said
                 pass
-        if self._last is None:
+        if self._last is None:   # no child, or it failed: from the manifest here
             self._last = self.manifest().inputs, self.manifest().summary
         return self._last
 
@@ -1034,41 +1035,52 @@ class StaleCheck:
         were deleted from the output meanwhile: :func:`_recover`)."""
         if self._undone != _undone[0]:
             self.close()
-            self._undone, self._found = _undone[0], None
-        if self._found is None and self._pid:
-            self.last()   # (the line before)
-            answer = self._pipe.read()
-            self.close(kill=False)
-            if self._status == 0 and answer:
-                self._found = set(answer[1:].decode().split("\0")) - {""}, answer[:1] == b"1"
-        if self._found is None:   # no child, or it failed: found here
-            self._found = self.manifest().stale(self._output), _all_safe(self.manifest().pages)
-        return self._found[0]
+            self._undone, self._found, self._safe = _undone[0], None, None
+        if self._found is None:
+            if self._pid:
+                self.last()   # (the line before the paths)
+                head = self._pipe.readline().split()
+                if len(head) == 2 and head[0] == b"stale" and head[1].isdigit():
+                    raw = self._pipe.read(int(head[1]))
+                    if len(raw) == int(head[1]):
+                        self._found = set(raw.decode().split("\0")) - {""}
+                if self._found is None:   # the child ended before it said
+                    self.close()
+            if self._found is None:   # no child, or it failed: checked here
+                self._found = self.manifest().stale(self._output)
+        return self._found
 
     def safe(self) -> bool:
-        """Whether every path the manifest lists (those of its columns too) is one :meth:`OutputWriter.claim` takes."""
+        """Whether every path the manifest lists (those of its columns too) is one :meth:`OutputWriter.claim`
+        takes (found by the child after the stale pages; else here)."""
         self.result()
-        return self._found[1]   # type: ignore[index]
+        if self._safe is None and self._pid:
+            line = self._pipe.readline()
+            self.close()
+            if line in (b"safe\n", b"unsafe\n"):
+                self._safe = line == b"safe\n"
+        if self._safe is None:
+            self._safe = _all_safe(self.manifest().pages)
+        return self._safe
 
-    def close(self, kill: bool = True) -> None:
-        """Reap the child (without the rest of its answer, unless ``kill`` is False: it has said all)."""
+    def close(self) -> None:
+        """Reap the child without the rest of its answer (the build did not need it)."""
         if self._pid:
-            self._reaper.detach()
-            self._status = StaleCheck._end(self._pid, self._pipe, kill)
+            self._reaper()
             self._pid = 0
 
     @staticmethod
-    def _end(pid: int, pipe: BinaryIO, kill: bool = True) -> int:
-        pipe.close()
-        if kill:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+    def _end(pid: int, pipe: BinaryIO | None) -> None:
+        if pipe is not None:
+            pipe.close()
+        try:   # (what it has still to say is not wanted: not waited for; it only reads)
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
         try:
-            return os.waitpid(pid, 0)[1]
+            os.waitpid(pid, 0)
         except ChildProcessError:
-            return -1
+            pass
 
 
 @contextmanager
