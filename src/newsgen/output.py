@@ -577,7 +577,7 @@ class OutputWriter:
     def __enter__(self) -> OutputWriter:
         return self
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, _tb: object) -> None:
         try:
             self.abort()   # nothing to do after a commit; without one (an error), nothing was swapped in
         finally:   # an error after an update in place (the build state maybe not written): as if killed
