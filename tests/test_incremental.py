@@ -23,7 +23,7 @@ import pytest
 from golden import unstable
 from newsgen.cachefile import State
 from newsgen.commands.build import BuildSession, build
-from newsgen.output import CACHE_DIR, Manifest
+from newsgen.output import CACHE_DIR, Manifest, StaleCheck
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -688,14 +688,15 @@ def test_the_stale_check_made_in_a_child_process_finds_what_the_manifest_check_f
     out = tmp_path / "out"
     build(site, out)
     state = State(site / CACHE_DIR)
-    manifest = Manifest.load(state.journaled(state.output(out)))
+    key = state.output(out)
+    manifest = Manifest.load(state.journaled(key))
     pages = sorted(manifest.pages)
     (out / pages[0]).write_text("edited by hand", encoding="utf-8")
     (out / pages[-1]).unlink()
-    assert manifest.stale_ahead(out).result() == manifest.stale(out) == {pages[0], pages[-1]}
+    assert StaleCheck(lambda: state.journaled(key), out).result() == manifest.stale(out) == {pages[0], pages[-1]}
     (out / pages[0]).unlink()
-    assert manifest.stale_ahead(out).result() == {pages[0], pages[-1]}
-    check = manifest.stale_ahead(out)
+    assert StaleCheck(lambda: state.journaled(key), out).result() == {pages[0], pages[-1]}
+    check = StaleCheck(lambda: state.journaled(key), out)
     child = check._pid
     assert child > 0   # (pytest runs no other thread here: the check forks)
     check.close()

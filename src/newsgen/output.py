@@ -362,7 +362,6 @@ class OutputWriter:
         """
         added = 0
         base = len(str(source)) + 1
-        last = Manifest(self._known)
         for name in files:
             key = f"{prefix}/{name[base:].replace(os.sep, '/')}"
             overrides = self._written.get(key, "").startswith("static file ")
@@ -376,7 +375,7 @@ class OutputWriter:
             except OSError as exc:
                 raise _cannot_read(Path(name), exc) from None
             fingerprint = f"file {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
-            if not self.reuse(key, fingerprint, last):
+            if not self.reuse(key, fingerprint):
                 _copy(Path(name), self._where(key), self.output / key)
             entry = self.identity(key, fingerprint)
             if entry is not None:
@@ -385,14 +384,14 @@ class OutputWriter:
         return added
 
     # -- reusing the output's files (in place)
-    def reuse(self, path: str, fingerprint: str, manifest: Manifest) -> bool:
-        """Whether the output's file ``path`` can stay as it is: the output is updated in place and
-        ``manifest`` says it has ``fingerprint``, and the file on disk is the one the manifest
-        recorded (size, mtime, inode; not a link): a file edited or replaced by hand, or an output the
-        manifest does not describe, is written again. :meth:`identity` then has its entry."""
+    def reuse(self, path: str, fingerprint: str) -> bool:
+        """Whether the output's file ``path`` can stay as it is: the output is updated in place, its
+        manifest says it has ``fingerprint``, and the file on disk is the one the manifest recorded
+        (size, mtime, inode; not a link): a file edited or replaced by hand is written again.
+        :meth:`identity` then has its entry."""
         self._linked = None
-        entry = manifest.pages.get(path)
-        if entry is None or entry.fingerprint != fingerprint or not self.in_place:
+        entry = self._known.get(path)
+        if entry is None or entry.fingerprint != fingerprint:
             return False
         try:
             st = os.lstat(os.path.join(self._out, path))
@@ -403,10 +402,10 @@ class OutputWriter:
         self._linked = (path, st)
         return True
 
-    def holds(self, path: str, entry: Entry, stale: Set[str]) -> bool:
-        """Whether the output updated in place holds the last build's file ``path`` as written (manifest
-        ``entry``, whose fingerprint the caller found current): it is not in ``stale`` (see
-        :meth:`Manifest.stale`). So a file is carried over without a ``stat`` of each."""
+    def holds(self, path: str, stale: Set[str]) -> bool:
+        """Whether the output updated in place holds the last build's file ``path`` (of the manifest) as
+        written: it is not in ``stale`` (see :meth:`Manifest.stale`). So a file is carried over without
+        a ``stat`` of each."""
         return self.in_place and path not in stale
 
     def identity(self, path: str, fingerprint: str) -> Entry | None:
@@ -578,7 +577,7 @@ class OutputWriter:
     def __enter__(self) -> OutputWriter:
         return self
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, _tb: object) -> None:
         try:
             self.abort()   # nothing to do after a commit; without one (an error), nothing was swapped in
         finally:   # an error after an update in place (the build state maybe not written): as if killed
@@ -837,10 +836,6 @@ class Manifest:
     def stale(self, output: Path) -> set[str]:
         """The files it lists that are not in ``output`` as written (edited by hand, lost, replaced by a link)."""
         return _stale(self.pages if isinstance(self.pages, Entries) else self.pages.items(), output)
-
-    def stale_ahead(self, output: Path) -> StaleCheck:
-        """:meth:`stale`, started now on another core (see :class:`StaleCheck`)."""
-        return StaleCheck(lambda: self, output)
 
     @classmethod
     def load(cls, value: Any) -> Manifest:

@@ -485,11 +485,11 @@ class _Bundle:
         entry = self.manifest.pages.get(path)
         if entry is None:
             return False
-        if self.stale is not None and self.writer.holds(path, entry, self.stale):
+        if self.stale is not None and self.writer.holds(path, self.stale):
             self.linked[path] = entry   # the output's file, as recorded, is the tree's already
             return True
         identity = self.writer.identity(path, entry.fingerprint) \
-            if self.writer.reuse(path, entry.fingerprint, self.manifest) else None
+            if self.writer.reuse(path, entry.fingerprint) else None
         if identity is not None:
             self.linked[path] = identity
         return identity is not None

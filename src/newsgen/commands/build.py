@@ -339,7 +339,7 @@ class _Build:
             finally:
                 views.record = None
             key = keys.page(page.path, page.template, record)
-            reused = writer.reuse(page.path, key, manifest)
+            reused = writer.reuse(page.path, key)
             if not reused:
                 try:
                     html = render_page(self.env, page, views)
@@ -516,7 +516,7 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
         for variant in photo.variants:
             entry = known.get(variant.path)
             if (entry is not None and entry.fingerprint == photo.key and stale is not None
-                    and writer.holds(variant.path, entry, stale)):
+                    and writer.holds(variant.path, stale)):
                 written.pages[variant.path] = entry   # the output's file, as recorded, is the tree's already
             else:
                 lacking.append(variant)
@@ -537,7 +537,7 @@ def _write_photos(writer: OutputWriter, photos: Photos, prepared: Prepared, mani
     for photo, lacking in pending:
         files: dict[str, Any] | None = None
         for variant in lacking:
-            if not writer.reuse(variant.path, photo.key, manifest):
+            if not writer.reuse(variant.path, photo.key):
                 if files is None:
                     try:
                         files = photos.files(photo)

@@ -67,7 +67,7 @@ class Keys:
             source, _filename, _ = self.env.loader.get_source(self.env, name)   # type: ignore[union-attr]
             key = hashlib.sha256(name.encode() + b"\0" + source.encode()).hexdigest()
             refs = self._known_references.get(key)
-            if refs is None:   # parsing every template was 25-40 ms of each build
+            if refs is None:   # (parsing the theme's templates costs 13-18 ms a build)
                 refs = sorted(meta.find_referenced_templates(self.env.parse(source)), key=lambda r: r or "")
             self.references[key] = refs
         except (jinja2.TemplateError, UnicodeDecodeError, OSError):

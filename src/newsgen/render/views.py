@@ -25,14 +25,13 @@ import datetime as dt
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from newsgen.config import Config
 from newsgen.content import Article, file_digest, source_path
 from newsgen.site import Pager, Place, Site, Term, Year, page_url, place_levels
 from newsgen.text import reading_minutes, summarize
@@ -276,36 +275,6 @@ def split_base_url(base_url: str) -> tuple[str, str]:
     return "", ""
 
 
-class _Lazy(Sequence[Any]):
-    """``make(0) … make(count - 1)``, each made on first use and then kept."""
-
-    def __init__(self, count: int, make: Callable[[int], Any]) -> None:
-        self._items: list[Any] = [None] * count
-        self._make = make
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __getitem__(self, index: int) -> Any:   # type: ignore[override]
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self._items)))]
-        item = self._items[index]
-        if item is None:
-            item = self._items[index] = self._make(index if index >= 0 else index + len(self._items))
-        return item
-
-    def take(self, indices: Iterable[int]) -> tuple[Any, ...]:
-        """``tuple(self[i] for i in indices)`` for indices in range, without a call each."""
-        items, make = self._items, self._make
-        out = []
-        for i in indices:
-            item = items[i]
-            if item is None:
-                item = items[i] = make(i)
-            out.append(item)
-        return tuple(out)
-
-
 class _RecordedPosts(Sequence[Any]):
     """``Views.posts``: each article's view, recorded (``post:FILE``) on the page being made when read."""
 
@@ -341,8 +310,8 @@ def derive(article: Article) -> list[Any]:
 class Views:
     """Builds the views of one site. Holds no state beyond caches of immutable views."""
 
-    def __init__(self, site: Site, config: Config | None = None,
-                 derived: dict[str, list[Any]] | None = None, photos: Mapping[str, PhotoView] | None = None,
+    def __init__(self, site: Site, derived: dict[str, list[Any]] | None = None,
+                 photos: Mapping[str, PhotoView] | None = None,
                  known: Callable[[Article], list[Any] | None] | None = None) -> None:
         """``derived`` maps an article's digest to its derived summary and reading minutes: read where
         known (a cache of the last build), filled in where not, when an article's view is first made
@@ -350,7 +319,7 @@ class Views:
         cache of the last build keeps of an article not in ``derived`` (None: nothing). ``photos``: each
         article's lead photo, by the article file's path."""
         self.site = site
-        self.config = config or site.config
+        self.config = site.config
         self.derived = derived if derived is not None else {}
         self._known = known
         self.photos = photos or {}
@@ -365,8 +334,8 @@ class Views:
         self._tag_refs = {t.name: Link(t.name, self.href(t.url)) for t in site.tags}
         self._topic_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.topics}
         self._tag_links = {t.name: Link(t.name, self.href(t.url), t.count) for t in site.tags}
-        #: every article's view, made when first asked for (in the render worker that needs it)
-        self._posts = _Lazy(len(site.posts), self._post)
+        #: every article's view, made when first asked for (in the render worker that needs it): see _view
+        self._posts: list[PostView | None] = [None] * len(site.posts)
         self._post_digests: list[str | None] = [None] * len(site.posts)
         #: every article's view, recorded as ``post:FILE`` on the page being made
         self.posts: Sequence[PostView] = _RecordedPosts(self)
@@ -440,10 +409,16 @@ class Views:
         files = self.files
         return self.recorded(name, lambda: indices, lambda found: digest("\0".join(files[i] for i in found)))
 
+    def _view(self, index: int) -> PostView:
+        view = self._posts[index]
+        if view is None:
+            view = self._posts[index] = self._post(index)
+        return view
+
     def _post_digest(self, index: int) -> str:
         done = self._post_digests[index]
         if done is None:
-            done = self._post_digests[index] = digest(repr(self._posts[index]))
+            done = self._post_digests[index] = digest(repr(self._view(index)))
         return done
 
     def article_count(self) -> int:
@@ -516,7 +491,7 @@ class Views:
         return self.recorded(f"link:{self.files[index]}", functools.partial(self._post_link, index))
 
     def _post_link(self, index: int) -> PostLink:
-        view = self._posts[index]
+        view = self._view(index)
         return PostLink(view.title, view.url)
 
     def related_link(self, index: int) -> RelatedLink:
@@ -524,7 +499,7 @@ class Views:
         return self.recorded(f"rlink:{self.files[index]}", functools.partial(self._related_link, index))
 
     def _related_link(self, index: int) -> RelatedLink:
-        view = self._posts[index]
+        view = self._view(index)
         return RelatedLink(view.title, view.url, view.date, view.date_text)
 
     def search_facets(self, index: int) -> SearchFacets:
@@ -560,7 +535,8 @@ class Views:
 
     def post_list(self, indices: Sequence[int]) -> tuple[PostView, ...]:
         """The views of these articles, each recorded (``post:FILE``)."""
-        found = self._posts.take(indices)
+        posts = self._posts
+        found = tuple(posts[i] or self._view(i) for i in indices)   # (a view is never false)
         record = self.record
         if record is not None:
             files, digests = self.files, self._post_digests
