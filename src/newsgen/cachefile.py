@@ -345,7 +345,7 @@ class State:
             self.problem = "the build state cannot be read"
         for name in [n[:-len(Table.JOURNAL)] for n in self._files if n.endswith(Table.JOURNAL)]:
             if Table.damaged(self, name):
-                self.problem, self._files = f"the build state's {name} cannot be read", {}
+                self.problem, self._files, self._read = f"the build state's {name} cannot be read", {}, {}
                 break
 
     def _clear(self) -> None:
@@ -518,11 +518,12 @@ class Table(MutableMapping[str, Any]):
         self._new = False   # (a table not read from the state: every bucket written)
         self._meta: Any = _MISSING   # (the meta as read)
         self._flushed: set[int] = set()
+        self._groups: tuple[dict[str, Any], dict[int, list[str]]] | None = None   # (see _mine)
 
     @classmethod
     def load(cls, state: State, name: str, width: int = 0) -> Table | None:
-        """The table the last build kept under ``name``; None when there is none, or it is not as written
-        (then :attr:`State.problem` says so). A table of one bucket is read whole now."""
+        """The table the last build kept under ``name``; None when there is none, or its journal is not as
+        written (then :attr:`State.problem` says so). Its buckets are read when first used."""
         journal = state.get(name + cls.JOURNAL)
         if journal is None:
             return None
@@ -536,9 +537,7 @@ class Table(MutableMapping[str, Any]):
             table._index = [None] * table.buckets
             table.changed = {key: table._as_row(row) for key, row in journal["set"].items()}
             table.removed = set(journal["removed"]) - table.changed.keys()
-            if table.buckets == 1:
-                table._read(0)
-        except (KeyError, TypeError, ValueError, AttributeError, Damaged):
+        except (KeyError, TypeError, ValueError, AttributeError):
             state.problem = state.problem or f"the build state's {name} cannot be read"
             return None
         return table
@@ -583,16 +582,30 @@ class Table(MutableMapping[str, Any]):
             found = self._state.get(f"{self._name}.{n}")
             try:
                 keys, columns = found["keys"], [found[str(c)] for c in range(len(columns))]
-                if not (type(keys) is list and all(type(c) is list and len(c) == len(keys) for c in columns)):
-                    raise Damaged(f"{self._name}.{n}")
-            except (KeyError, TypeError) as exc:
-                raise Damaged(f"{self._name}.{n}") from exc
-        index = dict(zip(keys, range(len(keys)), strict=True))
-        mine = [key for key in self.removed if self.bucket(key) == n]
-        if len(index) != len(keys) or not all(key in index for key in mine):
+            except (KeyError, TypeError):
+                keys = None
+        index = dict(zip(keys, range(len(keys)), strict=True)) if type(keys) is list and all(
+            type(c) is list and len(c) == len(keys) for c in columns) else {}
+        if len(index) != len(keys or ()) or not all(key in index for key in self._mine(n)[1]) or keys is None:
+            assert self._state is not None
+            self._state.problem = self._state.problem or f"the build state's {self._name} cannot be read"
             raise Damaged(f"{self._name}.{n}")
         self._keys[n], self._columns[n], self._index[n] = keys, columns, index
         return index
+
+    def _mine(self, n: int) -> tuple[list[str], list[str]]:
+        """The keys of bucket ``n`` set and removed since it was read. (Of a table of many buckets, the
+        keys set grouped by bucket once, not hashed again for each bucket written.)"""
+        if self.buckets == 1:
+            return list(self.changed), list(self.removed)
+        if self._groups is None or self._groups[0] is not self.changed:
+            groups: dict[int, list[str]] = {}
+            for key in self.changed:
+                groups.setdefault(self.bucket(key), []).append(key)
+            self._groups = (self.changed, groups)
+        changed = self.changed
+        return ([key for key in self._groups[1].get(n, ()) if key in changed],
+                [key for key in self.removed if self.bucket(key) == n])
 
     def _stored(self, n: int, i: int) -> Any:
         columns = self._columns[n]
@@ -607,12 +620,6 @@ class Table(MutableMapping[str, Any]):
         n = self.bucket(key)
         return self._stored(n, self._read(n)[key])
 
-    def get(self, key: str, default: Any = None) -> Any:
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
     def __contains__(self, key: object) -> bool:
         if key in self.changed:
             return True
@@ -625,8 +632,10 @@ class Table(MutableMapping[str, Any]):
         stored = self._stored(n, i) if i is not None else _MISSING
         if stored is not row and stored == row:   # (as written: not a change)
             self.changed.pop(key, None)
-        else:
-            self.changed[key] = row
+            return
+        if key not in self.changed and self._groups is not None and self._groups[0] is self.changed:
+            self._groups[1].setdefault(n, []).append(key)
+        self.changed[key] = row
 
     def __delitem__(self, key: str) -> None:
         if key not in self:
@@ -664,8 +673,7 @@ class Table(MutableMapping[str, Any]):
         when there are none; else copies, changed in place: no object a row)."""
         index, keys, columns = self._read(n), self._keys[n], self._columns[n]
         assert keys is not None
-        mine = [key for key in self.changed if self.bucket(key) == n]
-        removed = [key for key in self.removed if self.bucket(key) == n]
+        mine, removed = self._mine(n)
         if not mine and not removed:
             return keys, columns
         keys, columns = list(keys), [list(c) for c in columns]
@@ -728,9 +736,12 @@ class Table(MutableMapping[str, Any]):
         assert self._state is not None, "flush() of a table not bound (see bind())"
         size = len(self._read(n))
         keys, columns = self._applied(n)
-        for key in [key for key in self.changed if self.bucket(key) == n]:
+        mine, removed = self._mine(n)
+        for key in mine:
             del self.changed[key]
-        self.removed -= {key for key in self.removed if self.bucket(key) == n}
+        self.removed.difference_update(removed)
+        if self._groups is not None:
+            self._groups[1].pop(n, None)
         self._size += len(keys) - size
         name = f"{self._name}.{n}"
         self._state.put(name, {"keys": keys, **{str(c): column for c, column in enumerate(columns)}}

@@ -58,6 +58,7 @@ or updates the directory it points to, and its lock and temporary folders are be
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import errno
 import json
@@ -78,7 +79,7 @@ from operator import methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from newsgen.cachefile import State, Table
+from newsgen.cachefile import Damaged, State, Table
 from newsgen.errors import Diagnostic, Location, NewsgenError
 
 #: Seconds a background deleter has for the previous output before a build deletes it itself.
@@ -638,18 +639,14 @@ class Entry(NamedTuple):
 
 class Entries(Table):
     """A manifest's files, path -> :class:`Entry`: a :class:`~newsgen.cachefile.Table` of one bucket
-    whose rows are entries, kept as columns (fingerprints, sizes, times, inodes); an :class:`Entry` is
-    made when a path is looked up, not for each of 150,000 files when the manifest is read."""
+    whose rows are kept as four columns (fingerprints, sizes, times, inodes); an :class:`Entry` is made
+    when a path is looked up, not for each of 150,000 files when the manifest is read."""
 
     def __init__(self, width: int = 4, buckets: int = 1, meta: Any = None) -> None:
         super().__init__(4, 1, meta)
 
     def row(self, *values: Any) -> Entry:
         return Entry(*values)
-
-    def _stored(self, n: int, i: int) -> Entry:
-        prints, sizes, times, inodes = self._columns[0]
-        return Entry(prints[i], sizes[i], times[i], inodes[i])
 
     @classmethod
     def of(cls, entries: Mapping[str, Entry]) -> Entries:
@@ -658,52 +655,33 @@ class Entries(Table):
         made.changed = dict(entries)
         return made
 
-    def _view(self) -> Entries:
-        """These entries' columns as they were written (none of the changes since), shared."""
-        made = Entries()
-        made.__dict__.update(self.__dict__)
-        made.changed, made.removed = {}, set()
-        return made
-
     def column_paths(self) -> list[str]:
-        """Every path the columns hold (removed since or not), in their order."""
+        """Every path the columns hold as written (removed since or not), in their order."""
         self._read(0)
         return self._keys[0]   # type: ignore[return-value]
 
     def identities(self) -> Iterator[tuple[str, int, int, int]]:
-        """Each entry's path, size, time and inode (read from the columns as they are: no Entry made)."""
-        paths = self.column_paths()
-        _, sizes, times, inodes = self._columns[0]
-        rows: Iterable[tuple[str, int, int, int]] = zip(paths, sizes, times, inodes, strict=True)
-        changed, removed = self.changed, self.removed
-        if changed or removed:
-            rows = (row for row in rows if row[0] not in changed and row[0] not in removed)
-        yield from rows
-        yield from ((path, entry.size, entry.mtime_ns, entry.inode) for path, entry in changed.items())
+        """Each entry's path, size, time and inode (from the columns: no Entry made)."""
+        paths, (_, sizes, times, inodes) = self.whole()
+        return zip(paths, sizes, times, inodes, strict=True)
 
     def fingerprints(self) -> dict[str, str]:
-        """Every entry's fingerprint, by path (made in C from the columns, not an Entry a file)."""
-        found = dict(zip(self.column_paths(), self._columns[0][0], strict=True))
-        for path in self.removed:
-            del found[path]
-        found.update((path, entry.fingerprint) for path, entry in self.changed.items())
-        return found
+        """Every entry's fingerprint, by path (from the columns: no Entry made)."""
+        paths, columns = self.whole()
+        return dict(zip(paths, columns[0], strict=True))
 
     def paths(self) -> Set[str]:
-        """Every path, as a set (the columns' when nothing changed: no copy made)."""
-        index = self._read(0)
-        return index.keys() if not self.changed and not self.removed else (index.keys() - self.removed) | \
-            self.changed.keys()
+        """Every path, as a set."""
+        return set(self.whole()[0])
 
     def restricted(self, paths: Sequence[str]) -> Entries:
         """These entries of ``paths`` only (the others removed), sharing the columns. Costs a comparison
         of two lists when ``paths`` begin the columns (a rebuild's pages, in plan order, as the manifest
         the last build wrote has them), else a set difference."""
-        made, index = self._view(), self._read(0)
+        made, index = copy.copy(self), self._read(0)
         if self.vouches(paths) and all(path in index for path in self.changed):
-            count = len(paths)
-            made.removed = self.removed | set(self.column_paths()[count:])
-            made.changed = {path: entry for path, entry in self.changed.items() if index[path] < count}
+            made.removed = self.removed | set(self.column_paths()[len(paths):])
+            made.changed = {path: entry for path, entry in self.changed.items() if index[path] < len(paths)}
         else:
             wanted = set(paths)
             made.removed = (index.keys() - wanted) | self.removed
@@ -750,9 +728,9 @@ class Manifest:
         as written: see :class:`~newsgen.cachefile.Table`)."""
         pages = Entries.load(state, key)
         try:
-            assert isinstance(pages, Entries)
+            assert isinstance(pages, Entries) and pages.column_paths() is not None   # (read now)
             return cls(pages, str(pages.meta["inputs"]), dict(pages.meta["summary"]))
-        except (AssertionError, KeyError, TypeError, ValueError):
+        except (AssertionError, KeyError, TypeError, ValueError, Damaged):
             return cls()
 
     @classmethod

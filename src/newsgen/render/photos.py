@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from newsgen import cachefile
-from newsgen.cachefile import State, Table
+from newsgen.cachefile import Damaged, State, Table
 from newsgen.config import PhotosConfig
 from newsgen.content import (
     WAITING_PHOTO,
@@ -416,9 +416,12 @@ class PhotoRecords:
         where it is used: a damaged one only makes the build look again.)"""
         table = Table.load(state, cls.SECTION) if state is not None else None
         meta = table.meta if table is not None else None
-        if isinstance(meta, dict) and isinstance(meta.get("files"), dict) and isinstance(meta.get("swept"), str):
-            keys, (rows,) = table.whole()
-            return cls(meta["files"], dict(zip(keys, rows, strict=True)), meta["swept"], table)
+        try:
+            if isinstance(meta, dict) and isinstance(meta.get("files"), dict) and isinstance(meta.get("swept"), str):
+                keys, (rows,) = table.whole()
+                return cls(meta["files"], dict(zip(keys, rows, strict=True)), meta["swept"], table)
+        except Damaged:
+            pass
         return cls()
 
     def keep(self, state: State, articles: dict[str, list[Any]], files: dict[str, list[Any]], swept: str) -> None:
