@@ -50,8 +50,8 @@ def write(path: Path, data: bytes | str | Iterable[bytes]) -> bool:
 
 
 #: a mapping or list with more entries than this, a value of a section's top-level dict, is encoded in parts
-#: of this many (a manifest of 150,000 pages was one 21 MB encode; orjson's peak is about five times what
-#: it encodes)
+#: of this many (a table's column of 150,000 rows would be one encode; orjson's peak is about five times
+#: what it encodes)
 PART = 1000
 
 
@@ -59,27 +59,12 @@ def _parted(value: Any) -> bool:
     return isinstance(value, dict | list) and len(value) > PART
 
 
-def _dict_chunks(mapping: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
-    items = iter(mapping.items())
-    while chunk := dict(itertools.islice(items, PART)):
-        yield chunk
-
-
 def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iterator[bytes]:
-    """The JSON of ``value``, a big dict or a dict some of whose values are big mappings or lists, in
-    pieces: the bytes one encode of it gives."""
+    """The JSON of ``value``, a dict some of whose values are big mappings or lists, in pieces: the
+    bytes one encode of it gives."""
     def dumps(item: Any) -> bytes:
         return orjson.dumps(item, default=default, option=_OPTIONS)
 
-    if len(value) > PART:   # (a big mapping itself)
-        yield b"{"
-        empty = True
-        for chunk in _dict_chunks(value):
-            raw = dumps(chunk)
-            yield raw[1:-1] if empty else b"," + raw[1:-1]
-            empty = False
-        yield b"}"
-        return
     yield b"{"
     for i, (key, item) in enumerate(value.items()):
         yield b"," * (i > 0) + dumps({key: None})[1:-5]   # (the key and its colon, as orjson writes them)
@@ -89,7 +74,8 @@ def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iter
         if isinstance(item, list):
             chunks: Iterable[Any] = (item[start:start + PART] for start in range(0, len(item), PART))
         else:
-            chunks = _dict_chunks(item)
+            items = iter(item.items())
+            chunks = iter(lambda items=items: dict(itertools.islice(items, PART)), {})
         opening, closing = (b"[", b"]") if isinstance(item, list) else (b"{", b"}")
         yield opening
         empty = True
@@ -104,10 +90,9 @@ def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iter
 
 def write_json(path: Path, value: Any, default: Callable[[Any], Any] | None = None) -> bool:
     """:func:`write` of ``value`` as JSON (Chinese kept as it is; what JSON cannot hold given to
-    ``default``); False when it cannot be encoded or written. A dict of more than :data:`PART` entries,
-    and the values of a dict that are mappings or lists of more than :data:`PART` entries, are encoded
-    in parts."""
-    if isinstance(value, dict) and (len(value) > PART or any(map(_parted, value.values()))):
+    ``default``); False when it cannot be encoded or written. The values of a dict that are mappings or
+    lists of more than :data:`PART` entries are encoded in parts."""
+    if isinstance(value, dict) and any(map(_parted, value.values())):
         return write(path, _pieces(value, default))
     try:
         raw = orjson.dumps(value, default=default, option=_OPTIONS)
@@ -535,7 +520,10 @@ class Table(MutableMapping[str, Any]):
             table._files, table._meta = list(journal["of"]), journal["meta"]
             table._keys = [None] * table.buckets
             table._index = [None] * table.buckets
-            table.changed = {key: table._as_row(row) for key, row in journal["set"].items()}
+            width = table.width
+            if width and not all(type(row) is list and len(row) == width for row in journal["set"].values()):
+                raise ValueError(f"a row not of {width} values")
+            table.changed = {key: table.row(*row) if width else row for key, row in journal["set"].items()}
             table.removed = set(journal["removed"]) - table.changed.keys()
         except (KeyError, TypeError, ValueError, AttributeError):
             state.problem = state.problem or f"the build state's {name} cannot be read"
@@ -557,11 +545,6 @@ class Table(MutableMapping[str, Any]):
     def fresh(self) -> bool:
         """Whether the table is a new one (not read from the state): :meth:`keep` writes every bucket."""
         return self._new
-
-    def _as_row(self, row: Any) -> Any:
-        if self.width and not (type(row) is list and len(row) == self.width):
-            raise ValueError(f"a row not of {self.width} values")
-        return self.row(*row) if self.width else row
 
     def row(self, *values: Any) -> Any:
         """A row of the values of its columns (a subclass makes its own kind)."""
@@ -692,18 +675,11 @@ class Table(MutableMapping[str, Any]):
         return keys, columns
 
     def whole(self) -> tuple[list[str], list[list[Any]]]:
-        """Every row as columns: the keys, and a list of each column's values (without ``width``, one list
-        of the rows); a table of one bucket in its order, a row set since in its place. The bucket's own
-        lists when nothing changed (not to be changed)."""
-        if self.buckets == 1:
-            return self._applied(0)
-        keys, columns = [], [[] for _ in range(self.width or 1)]
-        for n in range(self.buckets):
-            more, values = self._applied(n)
-            keys += more
-            for column, added in zip(columns, values, strict=True):
-                column += added
-        return keys, columns
+        """Every row of a table of one bucket as columns: the keys, and a list of each column's values
+        (without ``width``, one list of the rows), in its order, a row set since in its place. The
+        bucket's own lists when nothing changed (not to be changed)."""
+        assert self.buckets == 1
+        return self._applied(0)
 
     def assign(self, rows: dict[str, Any]) -> None:
         """Make the table (of one bucket, without ``width``) hold exactly ``rows``: the changes are then
