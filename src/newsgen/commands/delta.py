@@ -258,36 +258,35 @@ class Record:
         """The numbers of the pages that read a name whose value changed since the last build; the
         record brought up to date for those names and for the articles' sources and structure. Raises
         :class:`_Unknown` when a part of it is not as written."""
-        structural = files != self.sources.whole()[0]
-        moved = self.update(files, sources)
         found: set[int] = set()
 
-        def check(entries: dict[str, Any], key: str, name: str) -> None:
+        def again(row: list[Any], name: str) -> list[Any]:   # (one gone is kept, as None: its readers are not lost)
             now = plan.resolve(name)
-            if now != entries[key][0]:   # (one gone is kept, as None: a page reading it is not lost)
-                found.update(entries[key][1])
-                entries[key] = [now, entries[key][1]]
+            if now == row[0]:
+                return row
+            found.update(row[1])
+            return [now, row[1]]
         try:
-            for file in moved:
+            structural = files != self.sources.whole()[0]
+            for file in self.update(files, sources):
                 entries = dict(self.reads.get(file) or {})
                 index = plan.views.numbers.get(file)
                 now = _structure(plan.site.posts[index]) if index is not None else None
-                if entries.pop("", [None])[0] != now:
-                    structural = True
-                for kind in list(entries):
-                    check(entries, kind, f"{kind}:{file}")
+                structural |= entries.pop("", [None])[0] != now
                 if now is not None:
-                    self.reads[file] = {**entries, "": [now, []]}
+                    self.reads[file] = {**{kind: again(row, f"{kind}:{file}") for kind, row in entries.items()},
+                                        "": [now, []]}
                 elif file in self.reads:
                     del self.reads[file]
-            if structural:
-                for name, row in list(self.names.items()):
-                    entries = {name: row}
-                    check(entries, name, name)
-                    self.names[name] = entries[name]
+                    for kind, row in entries.items():
+                        again(row, f"{kind}:{file}")
+            for name, row in list(self.names.items()) if structural else ():
+                if (new := again(row, name)) is not row:
+                    self.names[name] = new
         except Damaged as exc:
             raise _Unknown(str(exc)) from exc
         return found
+
     def number(self, paths: Sequence[str]) -> tuple[list[int], list[int]]:
         """Each page's number, and the positions of the pages new since the last build (each given one)."""
         if paths == self.order or not self.order:   # (a new record: each page its position)
