@@ -8,16 +8,18 @@ or another shape, is the full path); each article's file with its **source** (it
 what the values recorded for one article, :data:`newsgen.render.views.ARTICLE_KINDS`, are made
 of) and its **structure** (URL, date, places, topics, tags: what listings, counts and related
 articles are made of); every name with its value's digest and the pages that read it, the names
-of one article in one of a few hundred *buckets* (by file), the others in one section; every page
-by number with a digest of which names it read.
+of one article in one of a few hundred *buckets* (by file), the others in one table of their own;
+every page by number with a digest of which names it read. Each is a
+:class:`~newsgen.cachefile.Table`: what a rebuild changed of it is written as its journal.
 
 The next build computes again (:meth:`newsgen.render.pages.Plan.resolve`) the names of the
 articles whose source changed, and every other name only when an article's structure changed or
 one came or went; it looks at the pages that are new, read a name whose value changed, or whose
-file is not as written, and leaves every other page in the output as it is. A body edited costs one bucket read
-and written. A page looked at that read other names than before is added to theirs (not taken off
-the names it no longer reads: it is then looked at once more than needed). Any doubt (a section
-missing or unreadable, an output not updated in place) is the full path. Safe to delete.
+file is not as written, and leaves every other page in the output as it is. A body edited costs one
+bucket read and a journal of a few rows written. A page looked at that read other names than before
+is added to theirs (not taken off the names it no longer reads: it is then looked at once more than
+needed). Any doubt (a part missing or unreadable, an output not updated in place) is the full path.
+Safe to delete.
 """
 
 from __future__ import annotations
