@@ -111,6 +111,7 @@ def test_the_index_of_what_pages_read_is_written_one_bucket_at_a_time(tmp_path: 
     (tmp_path / "out").mkdir()
     x = state.output(tmp_path / "out")
     record = Record.new(state, x, "shape", articles=4 * 400)
+    record.structures = {file: f"s{n}" for n, file in enumerate(files)}   # (the full path)
     assert record.reads.buckets == 4
     pages = [{f"post:{files[(p + k) % 40]}": f"{(p + k) % 40 * 3:016x}" for k in range(3)} | {"count": "40"}
              for p in range(30)]
@@ -134,6 +135,7 @@ def test_the_index_of_what_pages_read_is_written_one_bucket_at_a_time(tmp_path: 
     assert reads is not None and names is not None
     read: dict[str, set[int]] = {}
     for file, kinds in reads.items():
+        assert kinds.pop("") == [record.structures.get(file, f"s{files.index(file)}"), []]
         for kind, (value, readers) in kinds.items():
             read[f"{kind}:{file}"] = set(readers)
             assert all(pages[p][f"{kind}:{file}"] == value for p in readers)

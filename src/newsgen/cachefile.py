@@ -330,8 +330,10 @@ class State:
             pass
         except (OSError, ValueError, KeyError, TypeError):
             self.problem = "the build state cannot be read"
-        for name in [n[:-len(Table.JOURNAL)] for n in self._files if n.endswith(Table.JOURNAL)]:
-            if Table.damaged(self, name):
+        for name in [n.removesuffix(Table.JOURNAL) for n in self._files if n.endswith(Table.JOURNAL)]:
+            journal = self.get(name + Table.JOURNAL)   # (a table's: of the buckets the index names)
+            if not (isinstance(journal, dict) and isinstance(journal.get("of"), list) and all(
+                    file == self._files.get(f"{name}.{n}") for n, file in enumerate(journal["of"]))):
                 self.problem, self._files, self._read = f"the build state's {name} cannot be read", {}, {}
                 break
 
@@ -525,7 +527,6 @@ class Table(MutableMapping[str, Any]):
         self._new = False   # (a table not read from the state: every bucket written)
         self._meta: Any = _MISSING   # (the meta as read)
         self._flushed: set[int] = set()
-        self._groups: tuple[dict[str, Any], dict[int, list[str]]] | None = None   # (see _mine)
 
     @classmethod
     def load(cls, state: State, name: str, width: int = 0) -> Table | None:
@@ -551,22 +552,6 @@ class Table(MutableMapping[str, Any]):
             state.problem = state.problem or f"the build state's {name} cannot be read"
             return None
         return table
-
-    @classmethod
-    def damaged(cls, state: State, name: str) -> bool:
-        """Whether the journal of the table ``name`` cannot be read or is not of the buckets ``state``'s
-        index names."""
-        journal = state.get(name + cls.JOURNAL)
-        try:
-            return not (isinstance(journal["set"], dict) and isinstance(journal["removed"], list)
-                        and all(file == state.file(f"{name}.{n}") for n, file in enumerate(journal["of"])))
-        except (KeyError, TypeError):
-            return True
-
-    @property
-    def fresh(self) -> bool:
-        """Whether the table is a new one (not read from the state): :meth:`keep` writes every bucket."""
-        return self._new
 
     def row(self, *values: Any) -> Any:
         """A row of the values of its columns (a subclass makes its own kind)."""
@@ -599,18 +584,10 @@ class Table(MutableMapping[str, Any]):
         return index
 
     def _mine(self, n: int) -> tuple[list[str], list[str]]:
-        """The keys of bucket ``n`` set and removed since it was read. (Of a table of many buckets, the
-        keys set grouped by bucket once, not hashed again for each bucket written.)"""
+        """The keys of bucket ``n`` set and removed since it was read."""
         if self.buckets == 1:
             return list(self.changed), list(self.removed)
-        if self._groups is None or self._groups[0] is not self.changed:
-            groups: dict[int, list[str]] = {}
-            for key in self.changed:
-                groups.setdefault(self.bucket(key), []).append(key)
-            self._groups = (self.changed, groups)
-        changed = self.changed
-        return ([key for key in self._groups[1].get(n, ()) if key in changed],
-                [key for key in self.removed if self.bucket(key) == n])
+        return [k for k in self.changed if self.bucket(k) == n], [k for k in self.removed if self.bucket(k) == n]
 
     def _stored(self, n: int, i: int) -> Any:
         columns = self._columns[n]
@@ -637,10 +614,8 @@ class Table(MutableMapping[str, Any]):
         stored = self._stored(n, i) if i is not None else _MISSING
         if stored is not row and stored == row:   # (as written: not a change)
             self.changed.pop(key, None)
-            return
-        if key not in self.changed and self._groups is not None and self._groups[0] is self.changed:
-            self._groups[1].setdefault(n, []).append(key)
-        self.changed[key] = row
+        else:
+            self.changed[key] = row
 
     def __delitem__(self, key: str) -> None:
         if key not in self:
@@ -739,8 +714,6 @@ class Table(MutableMapping[str, Any]):
         for key in mine:
             del self.changed[key]
         self.removed.difference_update(removed)
-        if self._groups is not None:
-            self._groups[1].pop(n, None)
         self._size += len(keys) - size
         name = f"{self._name}.{n}"
         self._state.put(name, {"keys": keys, **{str(c): _packed(column) for c, column in enumerate(columns)}}

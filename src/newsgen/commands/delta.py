@@ -217,6 +217,8 @@ class Record:
     sources: Table = field(default_factory=Table)   # article file -> its source (Plan.sources)
     reads: Table = field(default_factory=Table)     # article file -> {kind: [digest, pages], "": [structure, []]}
     names: Table = field(default_factory=Table)     # another name -> [digest, pages]
+    #: on the full path, every article's structure (its row of the reads is made by :meth:`add`)
+    structures: dict[str, str] = field(default_factory=dict)
     order: list[str | None] = field(default_factory=list)     # every page by number (None: gone since)
     sets: list[str] = field(default_factory=list)             # per page: a digest of the names it read
     pages_changed: bool = False
@@ -230,7 +232,7 @@ class Record:
             if sources is None or reads is None or names is None or sources.meta["shape"] != shape:
                 return None
             record = cls(state, key, shape, dict(sources.meta["addresses"]), sources, reads, names,
-                         list(pages["order"]), list(pages["sets"]))
+                         order=list(pages["order"]), sets=list(pages["sets"]))
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
         return record if len(record.order) == len(record.sets) else None
@@ -345,8 +347,13 @@ class Record:
                 groups.setdefault(self.reads.bucket(file), array("I")).append(pair)
             else:
                 others.append(pair)
+        homes: dict[int, list[str]] = {}   # (on the full path, each bucket's articles: every row made here)
+        for file in self.structures:
+            homes.setdefault(self.reads.bucket(file), []).append(file)
+
         def fill(table: Table, pairs: array[int], bucket: int | None) -> None:
-            rows: dict[str, Any] = {}   # (the rows changed, each set once)
+            rows: dict[str, Any] = {file: {"": [self.structures[file], []]} for file in homes.pop(bucket, ())} \
+                if bucket is not None else {}   # (the rows changed, each set once)
             for pair in pairs:
                 several, more[pair] = more[pair], None
                 pages = several.tolist() if several is not None else [first[pair]]
@@ -367,11 +374,12 @@ class Record:
                     entries[key] = [value, item[1] + [n for n in pages if n not in known]]
             for key, row in rows.items():
                 table[key] = row
-            if bucket is not None and table.fresh:   # (the full path: written now, and let go)
+            if bucket is not None and self.structures:   # (the full path: written now, and let go)
                 table.flush(bucket)
-        while groups:
-            fill(self.reads, *reversed(groups.popitem()))
+        for n in range(self.reads.buckets) if self.structures else list(groups):
+            fill(self.reads, groups.pop(n, array("I")), n)
         fill(self.names, others, None)
+        self.structures = {}
 
     def save(self) -> None:
         """Put the record: its tables' changes, and its pages when they changed."""
@@ -445,8 +453,7 @@ def find_changes(plan: Plan, paths: Sequence[str], keys: Keys, writer: OutputWri
     record = Record.new(state, key, shape, len(files))   # the full path
     record.addresses = addresses
     record.sources.changed = dict(zip(files, sources, strict=True))   # (every row new)
-    record.reads.changed = {file: {"": [_structure(post), []]} for file, post in zip(files, plan.site.posts,
-                                                                                       strict=True)}
+    record.structures = {file: _structure(post) for file, post in zip(files, plan.site.posts, strict=True)}
     return Changes(record, record.number(paths)[0], None, range(len(paths)), stale=stale_pages)
 
 
