@@ -481,32 +481,22 @@ def _numbers(column: Any) -> Any:
 
 
 class Damaged(Exception):
-    """A bucket of a :class:`Table` is not as its journal has it (read on first use: the caller takes
-    the full path)."""
+    """A bucket of a :class:`Table` is not as its journal has it (the caller takes the full path)."""
 
 
 class Table(MutableMapping[str, Any]):
-    """A big mapping, key -> row, kept in the build state (:class:`State`) as *buckets* and a *journal*:
-    the one way a build keeps a big table for the next (an output's manifest and page records, the
-    photos' records).
+    """A big mapping, key -> row, kept in the build state as *buckets* and a *journal*: the one way a
+    build keeps a big table for the next (an output's manifest and page record, the photos' records).
 
-    The rows are in ``buckets`` sections ``NAME.0``, ``NAME.1``, … (a key's bucket by a hash of it;
-    one bucket for a table read whole, its rows in the order set), each holding its keys and its rows
-    as columns: with ``width``, a row is that many values, each kept in a list of its own (read back
-    without an object a row: :meth:`row` makes one when a key is looked up); without, one list of
-    the rows. The section ``NAME.journal`` holds the table's :attr:`meta` (a small value of the
-    caller's), the files of the buckets it applies to, and the rows set and the keys removed since
-    they were written. :meth:`keep` puts the journal alone while it holds at most
-    :data:`JOURNAL_SHARE` of the rows (at least :data:`JOURNAL_MIN`), else writes again the buckets
-    that changed (:meth:`flush`: each written at once and let go) with an empty journal: a rebuild
-    that changed a few rows of 150,000 writes those rows, not the table. A bucket is read on first
-    use; one not as its journal has it raises :class:`Damaged`. A journal that cannot be read or is
-    not of the buckets the index names is no state at all (see :class:`State`).
-
-    The rows set and removed since the buckets were read are :attr:`changed` and :attr:`removed`. A
-    row set to one equal to its bucket's (not the very object read: a row changed in place is a
-    change) is not a change.
-    """
+    Its rows are in sections ``NAME.0``, ``NAME.1``, … (by a hash of the key; one bucket: in the order
+    set), each its keys and its rows as columns (with ``width``, a list a value of the row, a row made
+    by :meth:`row` when its key is looked up; else one list of the rows); ``NAME.journal`` holds the
+    :attr:`meta` (the caller's), the files of the buckets it applies to, and the rows set
+    (:attr:`changed`) and the keys removed since they were written. :meth:`keep` writes the journal
+    alone while it holds at most :data:`JOURNAL_SHARE` of the rows (or :data:`JOURNAL_MIN`), else the
+    buckets changed again (:meth:`flush`). A bucket is read on first use; one not as its journal has
+    it raises :class:`Damaged`. A row set equal to its bucket's (not the very object read: a row
+    changed in place is a change) is not a change."""
 
     JOURNAL = ".journal"
     #: how many changed rows a journal may hold (the larger of the two) before the buckets are written again
@@ -540,10 +530,8 @@ class Table(MutableMapping[str, Any]):
             if table.buckets != len(journal["of"]):
                 raise ValueError("a table of another shape")
             table._state, table._name, table._size = state, name, int(journal["rows"])
-            table._files, table._meta = list(journal["of"]), journal["meta"]
-            table._keys = [None] * table.buckets
-            table._index = [None] * table.buckets
-            width = table.width
+            table._files, table._meta, width = list(journal["of"]), journal["meta"], table.width
+            table._keys, table._index = [None] * table.buckets, [None] * table.buckets
             if width and not all(type(row) is list and len(row) == width for row in journal["set"].values()):
                 raise ValueError(f"a row not of {width} values")
             table.changed = {key: table.row(*row) if width else row for key, row in journal["set"].items()}

@@ -244,20 +244,6 @@ class Record:
                    reads=Table(buckets=articles // BUCKET).bind(state, f"{key}.reads"),
                    names=Table().bind(state, f"{key}.names"), pages_changed=True)
 
-    def update(self, files: list[str], sources: list[str]) -> list[str]:
-        """Take ``files`` and their ``sources`` as this build's; the files whose source changed (come or
-        gone too) since the last."""
-        known, (old,) = self.sources.whole()
-        if files == known:
-            moved = [i for i, (was, now) in enumerate(zip(old, sources, strict=True)) if was != now]
-            for i in moved:
-                self.sources[files[i]] = sources[i]
-            return [files[i] for i in moved]
-        was, now = dict(zip(known, old, strict=True)), dict(zip(files, sources, strict=True))
-        self.sources = Table().bind(self.state, f"{self.key}.sources")   # (written again, in model order)
-        self.sources.changed = now
-        return [file for file in was.keys() | now.keys() if was.get(file) != now.get(file)]
-
     def reached(self, plan: Plan, files: list[str], sources: list[str]) -> set[int]:
         """The numbers of the pages that read a name whose value changed since the last build; the
         record brought up to date for those names and for the articles' sources and structure. Raises
@@ -271,8 +257,19 @@ class Record:
             found.update(row[1])
             return [now, row[1]]
         try:
-            structural = files != self.sources.whole()[0]
-            for file in self.update(files, sources):
+            known, (old,) = self.sources.whole()
+            structural = files != known
+            if structural:   # (the sources written again, in model order)
+                was, new = dict(zip(known, old, strict=True)), dict(zip(files, sources, strict=True))
+                moved = [file for file in was.keys() | new.keys() if was.get(file) != new.get(file)]
+                self.sources = Table().bind(self.state, f"{self.key}.sources")
+                self.sources.changed = new
+            else:
+                changed = [(file, now) for file, was, now in zip(files, old, sources, strict=True) if was != now]
+                for file, source in changed:
+                    self.sources[file] = source
+                moved = [file for file, _ in changed]
+            for file in moved:
                 entries = dict(self.reads.get(file) or {})
                 index = plan.views.numbers.get(file)
                 now = _structure(plan.site.posts[index]) if index is not None else None
