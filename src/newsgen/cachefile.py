@@ -644,6 +644,9 @@ class Table(MutableMapping[str, Any]):
         mine, removed = self._mine(n)
         if not mine and not removed:
             return keys, columns
+        if not keys:   # (a bucket of new rows: made column by column)
+            rows = [self.changed[key] for key in mine]
+            return mine, [list(c) for c in zip(*rows, strict=True)] if self.width else [rows]
         keys, columns = list(keys), [c[:] for c in columns]
         for key in mine:
             i, row = index.get(key), self.changed[key]
