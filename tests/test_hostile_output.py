@@ -416,7 +416,7 @@ def test_a_manifest_naming_a_file_outside_the_output_deletes_nothing_there(tmp_p
     victim.write_text("不是 newsgen 的\n", encoding="utf-8")
     state = State(site / CACHE_DIR)
     key = state.output(out)
-    manifest = Manifest.load(state.journaled(key))
+    manifest = Manifest.read(state, key)
     target = str(victim) if path.startswith("/") else path
     st = victim.stat()
     manifest.pages[target] = Entry("x", st.st_size, st.st_mtime_ns, st.st_ino)   # (in its journal)

@@ -351,10 +351,11 @@ def sections(site: Path) -> dict[str, str]:
 def test_the_state_is_one_index_of_json_sections_and_never_executed(site: Path, tmp_path: Path):
     build(site, tmp_path / "out")
     found = sections(site)
-    output = next(name for name in found if name.startswith("pages-") and "." not in name)
-    assert sorted(found) == sorted(["articles", "articles.rows.0", "model", "photos", "pinyin", "related",
-                                    "related.keys", "templates", output, f"{output}.delta", f"{output}.pages",
-                                    f"{output}.names", f"{output}.a0"])
+    output = next(name for name in found if name.startswith("pages-")).partition(".")[0]
+    tables = [f"{table}.{part}" for part in ("journal", "0")
+              for table in ("photos", output, *(f"{output}.{t}" for t in ("sources", "reads", "names")))]
+    assert sorted(found) == sorted(["articles", "articles.rows.0", "model", "pinyin", "related",
+                                    "related.keys", "templates", f"{output}.pages", *tables])
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
     assert names == sorted(["state.json", "bodies", *found.values()])   # nothing else left beside them
     for file in found.values():   # nothing pickled: a hostile cache can at worst make the build cold
@@ -390,11 +391,11 @@ def test_manifests_of_outputs_that_are_gone_are_pruned(site: Path, tmp_path: Pat
 
     build(site, tmp_path / "a")
     build(site, tmp_path / "b")
-    assert kept() == 2 * 5     # a manifest, its record, its pages, its names and one bucket each
+    assert kept() == 2 * 9     # a manifest and its record's three tables (a journal and a bucket each), its pages
     shutil.rmtree(tmp_path / "a")
     build(site, tmp_path / "c")
-    assert kept() == 2 * 5     # a's went, c's came
-    assert len(list((site / CACHE_DIR).glob("pages-*"))) == 2 * 5
+    assert kept() == 2 * 9     # a's went, c's came
+    assert len(list((site / CACHE_DIR).glob("pages-*"))) == 2 * 9
 
 
 def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path: Path):
@@ -689,14 +690,14 @@ def test_the_stale_check_made_in_a_child_process_finds_what_the_manifest_check_f
     build(site, out)
     state = State(site / CACHE_DIR)
     key = state.output(out)
-    manifest = Manifest.load(state.journaled(key))
+    manifest = Manifest.read(state, key)
     pages = sorted(manifest.pages)
     (out / pages[0]).write_text("edited by hand", encoding="utf-8")
     (out / pages[-1]).unlink()
-    assert StaleCheck(lambda: state.journaled(key), out).result() == manifest.stale(out) == {pages[0], pages[-1]}
+    assert StaleCheck(lambda: Manifest.read(state, key), out).result() == manifest.stale(out) == {pages[0], pages[-1]}
     (out / pages[0]).unlink()
-    assert StaleCheck(lambda: state.journaled(key), out).result() == {pages[0], pages[-1]}
-    check = StaleCheck(lambda: state.journaled(key), out)
+    assert StaleCheck(lambda: Manifest.read(state, key), out).result() == {pages[0], pages[-1]}
+    check = StaleCheck(lambda: Manifest.read(state, key), out)
     child = check._pid
     assert child > 0   # (pytest runs no other thread here: the check forks)
     check.close()

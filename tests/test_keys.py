@@ -7,12 +7,12 @@ resolves and writes of the record.)
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import jinja2
 import pytest
 
+from newsgen.cachefile import State, Table
 from newsgen.commands.build import build
 from newsgen.output import CACHE_DIR
 from newsgen.render.fingerprint import Keys
@@ -57,11 +57,11 @@ def test_a_body_edit_resolves_and_writes_only_what_the_edited_article_recorded(
     edited = first_article(site).relative_to(site).as_posix()
     assert resolved and all(name.endswith(f":{edited}") for name in resolved), sorted(set(resolved))
     after = sections(site)
-    output = next(name for name in after if name.startswith("pages-") and "." not in name)
+    output = next(name for name in after if name.startswith("pages-")).partition(".")[0]
     rewritten = {name for name in after if name.startswith(output) and after[name] != before.get(name)}
-    # the manifest's few changed rows (a journal beside the whole), the record, the edited article's
-    # bucket: not the pages' numbers, not the other names
-    assert rewritten == {f"{output}.journal", f"{output}.delta", f"{output}.a0"}
+    # the journals of the manifest's few changed rows, of the edited article's source and of its
+    # reads: no bucket, not the pages' numbers, not the other names
+    assert rewritten == {f"{output}.journal", f"{output}.sources.journal", f"{output}.reads.journal"}
     assert 0 < again.rendered < again.pages
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
 
@@ -82,7 +82,7 @@ def test_a_topic_changed_resolves_the_listings_again(site: Path, tmp_path: Path,
     _body(site)
     build(site, out, search=False)
     assert any(name.startswith("pager:") for name in resolved) and all(name.partition(":")[0] for name in resolved)
-    record = json.loads((site / CACHE_DIR / sections(site)[next(
-        name for name in sections(site) if name.endswith(".names"))]).read_bytes())
-    assert all(len(item) == 2 and isinstance(item[1], list) for item in record.values())
+    table = next(name for name in sections(site) if name.endswith(".names.journal")).removesuffix(".journal")
+    names = Table.load(State(site / CACHE_DIR), table)
+    assert names is not None and all(len(item) == 2 and isinstance(item[1], list) for _, item in names.items())
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)

@@ -31,7 +31,7 @@ def sections(site: Path) -> dict[str, str]:
 
 def kept(site: Path, out: Path) -> Manifest:
     state = State(site / CACHE_DIR)
-    return Manifest.load(state.journaled(state.output(out)))
+    return Manifest.read(state, state.output(out))
 
 
 def on_disk(out: Path, manifest: Manifest) -> None:
@@ -60,16 +60,16 @@ def test_entries_read_back_as_written_whole_and_with_a_journal(tmp_path: Path):
     pages["3/index.html"] = Entry("f" * 32, 1, 2, 3)
     pages["new/index.html"] = Entry("e" * 32, 4, 5, 6)
     pages["5/index.html"] = rows["5/index.html"]   # (as it was: not a change)
-    whole = sections(tmp_path)[key]
+    whole = sections(tmp_path)[f"{key}.0"]
     state = State(tmp_path / CACHE_DIR)
     state.output(tmp_path / "out")
     Manifest(pages, "b", {}).keep(state, key)
     assert state.commit()
     names = sections(tmp_path)
-    assert names[key] == whole
+    assert names[f"{key}.0"] == whole
     journal = json.loads((tmp_path / CACHE_DIR / names[f"{key}.journal"]).read_text(encoding="utf-8"))
-    assert journal["of"] == whole and journal["removed"] == ["7/index.html"]
-    assert journal["changes"] == {"3/index.html": ["f" * 32, 1, 2, 3], "new/index.html": ["e" * 32, 4, 5, 6]}
+    assert journal["of"] == [whole] and journal["removed"] == ["7/index.html"]
+    assert journal["set"] == {"3/index.html": ["f" * 32, 1, 2, 3], "new/index.html": ["e" * 32, 4, 5, 6]}
     again = kept_in(tmp_path / CACHE_DIR, key)
     expected = {**{p: e for p, e in rows.items() if p != "7/index.html"}, "3/index.html": Entry("f" * 32, 1, 2, 3),
                 "new/index.html": Entry("e" * 32, 4, 5, 6)}
@@ -77,17 +77,18 @@ def test_entries_read_back_as_written_whole_and_with_a_journal(tmp_path: Path):
     assert again.pages.fingerprints() == {p: e.fingerprint for p, e in expected.items()}
     assert "7/index.html" not in again.pages and again.pages.get("7/index.html") is None
 
-    state = State(tmp_path / CACHE_DIR)   # most of it changed: the whole written again, and no journal
+    state = State(tmp_path / CACHE_DIR)   # most of it changed: the columns written again, and no change journaled
     state.output(tmp_path / "out")
     Manifest(Entries.of({p: Entry("0" * 32, 0, 0, 0) for p in expected}), "c", {}).keep(state, key)
     assert state.commit()
     names = sections(tmp_path)
-    assert names[key] != whole and f"{key}.journal" not in names
+    journal = json.loads((tmp_path / CACHE_DIR / names[f"{key}.journal"]).read_text(encoding="utf-8"))
+    assert names[f"{key}.0"] != whole and journal["set"] == {} and journal["removed"] == []
     assert dict(kept_in(tmp_path / CACHE_DIR, key).pages.items()) == {p: Entry("0" * 32, 0, 0, 0) for p in expected}
 
 
 def kept_in(root: Path, key: str) -> Manifest:
-    return Manifest.load(State(root).journaled(key))
+    return Manifest.read(State(root), key)
 
 
 def test_a_rebuild_that_changed_a_page_keeps_a_small_journal_of_the_manifest_columns(site: Path, tmp_path: Path):
@@ -96,16 +97,17 @@ def test_a_rebuild_that_changed_a_page_keeps_a_small_journal_of_the_manifest_col
     out = tmp_path / "out"
     build(site, out, search=False)
     key = State(site / CACHE_DIR).output(out)
-    whole = sections(site)[key]
+    whole = sections(site)[f"{key}.0"]
     columns = json.loads((site / CACHE_DIR / whole).read_text(encoding="utf-8"))
-    assert isinstance(columns["paths"], list) and len(columns["paths"]) == len(columns["prints"]) > 50
+    assert isinstance(columns["keys"], list) and len(columns["keys"]) == len(columns["0"]) > 50
+    assert isinstance(columns["3"], str)   # (the inodes: 64-bit numbers, as their bytes)
     edit(site)
     again = build(site, out, search=False)
     assert 0 < again.rendered < again.pages / 4
     names = sections(site)
-    assert names[key] == whole
+    assert names[f"{key}.0"] == whole
     journal = json.loads((site / CACHE_DIR / names[f"{key}.journal"]).read_text(encoding="utf-8"))
-    assert set(journal["changes"]) == set(again.rendered_paths) and journal["removed"] == []
+    assert set(journal["set"]) == set(again.rendered_paths) and journal["removed"] == []
     on_disk(out, kept(site, out))
     assert build(site, out, search=False).timings.keys() == {"unchanged"}
     edit(site, "\n再一段。\n")
@@ -127,7 +129,7 @@ def test_an_article_gone_removes_its_pages_from_the_manifest_journal(site: Path,
 
 @pytest.mark.parametrize("damage", [
     lambda raw: raw[: len(raw) // 2],                                         # cut short
-    lambda raw: raw.replace(b'"changes":{', b'"changes":{"x/index.html":[1,2],', 1),   # a row not of four
+    lambda raw: raw.replace(b'"set":{', b'"set":{"x/index.html":[1,2],', 1),   # a row not of four
     lambda raw: raw.replace(b'"removed":[', b'"removed":["no/such/path",', 1),  # a path the columns lack
 ])
 def test_a_damaged_manifest_journal_is_a_full_build_of_the_pages(site: Path, tmp_path: Path, damage):
@@ -143,6 +145,7 @@ def test_a_damaged_manifest_journal_is_a_full_build_of_the_pages(site: Path, tmp
     edit(site, "\n再一段。\n")
     again = build(site, out, search=False)
     assert again.rendered == again.pages + again.files
+    assert again.cold == f"the build state's {key} cannot be read"   # (the one line saying why)
     assert files(out) == files(build(site, tmp_path / "cold", incremental=False, search=False).output)
     on_disk(out, kept(site, out))
 
@@ -175,11 +178,11 @@ def test_a_rebuild_of_the_same_pages_does_not_check_each_path_again(site: Path, 
     assert 0 < again.rendered and counting.asked < again.pages / 2
 
     key = State(site / CACHE_DIR).output(out)
-    path = site / CACHE_DIR / sections(site)[key]
+    path = site / CACHE_DIR / sections(site)[f"{key}.0"]
     columns = json.loads(path.read_bytes())
     victim = tmp_path / "victim.html"
     victim.write_text("keep me", encoding="utf-8")
-    columns["paths"][-1] = "../victim.html"
+    columns["keys"][-1] = "../victim.html"
     path.write_text(json.dumps(columns), encoding="utf-8")
     edit(site, "\n再一段。\n")
     counting.asked = 0
@@ -204,14 +207,14 @@ def test_the_stale_check_says_whether_the_manifest_paths_are_safe_with_or_withou
     key = state.output(out)
 
     def checks() -> list[bool]:
-        forked = StaleCheck(lambda: state.journaled(key), out)
+        forked = StaleCheck(lambda: Manifest.read(state, key), out)
         assert forked._pid > 0
         answers = [forked.safe()]
         release = threading.Event()
         thread = threading.Thread(target=release.wait)
         thread.start()
         try:
-            here = StaleCheck(lambda: state.journaled(key), out)
+            here = StaleCheck(lambda: Manifest.read(state, key), out)
             assert here._pid == 0
             answers.append(here.safe())
         finally:
@@ -220,7 +223,7 @@ def test_the_stale_check_says_whether_the_manifest_paths_are_safe_with_or_withou
         return answers
 
     assert checks() == [True, True]
-    manifest = Manifest.load(state.journaled(key))
+    manifest = Manifest.read(state, key)
     manifest.pages["a/../../b.html"] = Entry("x", 1, 2, 3)   # (a state edited: in the journal)
     manifest.keep(state, key)
     assert state.commit()

@@ -66,7 +66,8 @@ def test_render_workers_let_go_of_the_state_and_the_output_is_the_same(tmp_path:
 
     def watching(self: build_mod._Build) -> None:
         real(self)
-        held.append(len(self.state._read) + len(self.state._put) + len(self.changes.record.sections)
+        record = self.changes.record
+        held.append(len(self.state._read) + len(self.state._put) + len(record.reads) + len(record.names)
                     + (self.articles is not None))
         with open(tmp_path / f"worker-{os.getpid()}", "w") as f:
             f.write(str(held[-1]))

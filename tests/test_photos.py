@@ -556,13 +556,19 @@ def test_changed_photo_settings_make_new_derivatives_and_drop_the_old(site: Path
     assert cache == after                     # the old settings' derivatives left the cache too
 
 
+def _records_files(site: Path) -> tuple[Path, Path]:
+    """The files of the build state's table of photo records: its bucket and its journal."""
+    sections = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))["sections"]
+    return site / CACHE_DIR / sections["photos.0"], site / CACHE_DIR / sections["photos.journal"]
+
+
 @pytest.mark.parametrize("damage", ["wrong types", "wrong shapes", "not records", "not JSON"])
 def test_damaged_photo_records_only_make_the_build_look_again(site: Path, tmp_path: Path, damage: str):
     out = tmp_path / "out"
     build(site, out, search=False)
-    sections = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))["sections"]
-    path = site / CACHE_DIR / sections["photos"]   # the build state's section of the photo records
-    records = json.loads(path.read_text(encoding="utf-8"))
+    bucket, journal = _records_files(site)   # the build state's table of the photo records
+    rows, head = json.loads(bucket.read_text(encoding="utf-8")), json.loads(journal.read_text(encoding="utf-8"))
+    records = {"articles": dict(zip(rows["keys"], rows["0"], strict=True)), "files": head["meta"]["files"]}
     for where, record in records["articles"].items():
         if isinstance(record, str):   # (an article without images: its digest)
             records["articles"][where] = 1 if damage == "wrong types" else [record]
@@ -574,9 +580,11 @@ def test_damaged_photo_records_only_make_the_build_look_again(site: Path, tmp_pa
             record[1:] = [{"a": 1}]
     for entry in records["files"].values():
         entry[2:] = ["wide", "tall"] if damage == "wrong types" else [0]
-    if damage == "not records":   # (the files alone, as the section was before it held the articles too)
-        records = records["files"]
-    path.write_text("{not json" if damage == "not JSON" else json.dumps(records), encoding="utf-8")
+    if damage == "not records":   # (the files alone, as the meta)
+        head["meta"] = records["files"]
+    rows["0"] = [records["articles"][key] for key in rows["keys"]]
+    bucket.write_text("{not json" if damage == "not JSON" else json.dumps(rows), encoding="utf-8")
+    journal.write_text(json.dumps(head), encoding="utf-8")
     _edit_body(site, 0)
     build(site, out, search=False)
     assert files(out) == files(build(site, tmp_path / "cold", search=False, incremental=False).output)
@@ -834,16 +842,15 @@ def test_an_article_without_images_is_recorded_as_its_digest_and_its_body_left_u
 
     out = tmp_path / "out"
     build(site, out, search=False)
-    sections = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))["sections"]
-    path = site / CACHE_DIR / sections["photos"]
-    records = json.loads(path.read_text(encoding="utf-8"))["articles"]
+    path = _records_files(site)[0]
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    records = dict(zip(rows["keys"], rows["0"], strict=True))
     plain = [f for f in (site / "articles").rglob("*.md") if "![" not in f.read_text(encoding="utf-8")]
     assert plain and all(records[f.relative_to(site).as_posix()] == hashlib.sha256(f.read_bytes()).hexdigest()
                          for f in plain)
     assert all(isinstance(r, list) and r[1] + r[2] for r in records.values() if not isinstance(r, str))
-    whole = json.loads(path.read_text(encoding="utf-8"))   # the older form: [digest, [], []]
-    whole["articles"] = {k: [v, [], []] if isinstance(v, str) else v for k, v in whole["articles"].items()}
-    path.write_text(json.dumps(whole), encoding="utf-8")
+    rows["0"] = [[v, [], []] if isinstance(v, str) else v for v in rows["0"]]   # the older form: [digest, [], []]
+    path.write_text(json.dumps(rows), encoding="utf-8")
     looked: list[str] = []   # the bodies whose images were looked for
     from newsgen.render import photos as photos_mod
     real = photos_mod.find_images

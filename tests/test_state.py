@@ -170,45 +170,119 @@ def _sections(root: Path) -> dict[str, str]:
     return json.loads((root / "state.json").read_text(encoding="utf-8"))["sections"]
 
 
-def test_a_section_put_with_a_journal_writes_only_what_changed_and_reads_back_whole(tmp_path: Path):
-    """A big mapping changed a little is written as the changes (added, changed, removed) beside the
-    whole, which is not written again; read back, the whole and its journal are the value put."""
-    from newsgen.cachefile import State
+def _journal(root: Path, name: str) -> dict:
+    return json.loads((root / _sections(root)[f"{name}.journal"]).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("width", "buckets"), [(0, 1), (4, 1), (0, 7)])
+def test_a_table_changed_a_little_is_kept_as_its_journal_and_reads_back_whole(tmp_path: Path, width: int,
+                                                                              buckets: int):
+    """A big table changed a little is written as its journal (the rows set and removed) beside its
+    buckets, which are not written again; read back, buckets and journal are the rows put. Most of it
+    changed, the buckets changed are written again and the journal is empty."""
+    from newsgen.cachefile import State, Table
 
     root = tmp_path / "state"
-    root.mkdir()
-    pages = {f"p{i}/index.html": [f"{i:064x}", i, i * 7, i + 1] for i in range(1000)}
+    rows = {f"p{i}/index.html": (f"{i:064x}", i, i * 7, i + 1) for i in range(1000)}
+    if not width:
+        rows = {key: list(row) for key, row in rows.items()}
+
+    def read() -> tuple[dict, object]:
+        table = Table.load(State(root), "records", width)
+        assert table is not None
+        return dict(table.items()), table.meta
+
     state = State(root)
-    state.put("records", {"inputs": "a", "pages": pages}, journal="pages")
+    table = Table(width, buckets, meta="a")
+    for key, row in rows.items():
+        table[key] = row
+    table.keep(state, "records")
     assert state.commit()
-    whole = _sections(root)["records"]
-    changed = {k: list(v) for k, v in pages.items()}
-    changed["p1/index.html"] = ["f" * 64, 1, 2, 3]          # changed
-    changed["new/index.html"] = ["e" * 64, 4, 5, 6]         # added
-    del changed["p2/index.html"]                            # removed
+    whole = {name: file for name, file in _sections(root).items() if name != "records.journal"}
+    assert len(whole) == buckets and _journal(root, "records")["set"] == {}
+    assert read() == (rows, "a")
+
     state = State(root)
-    assert state.get("records") == {"inputs": "a", "pages": pages}
-    state.put("records", {"inputs": "b", "pages": changed}, journal="pages")
+    table = Table.load(state, "records", width)
+    changed = dict(rows)
+    for key, row in [("p1/index.html", ("f" * 64, 1, 2, 3)), ("new/index.html", ("e" * 64, 4, 5, 6))]:
+        changed[key] = table[key] = row if width else list(row)   # changed, added
+    del changed["p2/index.html"], table["p2/index.html"]            # removed
+    table["p5/index.html"] = rows["p5/index.html"]                  # as it was: not a change
+    table.meta = "b"
+    table.keep(state, "records")
     assert state.commit()
-    names = _sections(root)
-    assert names["records"] == whole and "records.journal" in names   # the whole kept as it was
-    journal = json.loads((root / names["records.journal"]).read_text(encoding="utf-8"))
-    assert journal["changes"] == {"p1/index.html": ["f" * 64, 1, 2, 3], "new/index.html": ["e" * 64, 4, 5, 6]}
+    assert {n: f for n, f in _sections(root).items() if n != "records.journal"} == whole   # the buckets kept
+    journal = _journal(root, "records")
+    assert journal["set"] == {"p1/index.html": ["f" * 64, 1, 2, 3], "new/index.html": ["e" * 64, 4, 5, 6]}
     assert journal["removed"] == ["p2/index.html"]
-    assert State(root).get("records") == {"inputs": "b", "pages": changed}
-    again = State(root)   # a journal again: of the same whole, holding every change since it
-    again.get("records")
-    changed["p3/index.html"] = ["d" * 64, 0, 0, 0]
-    again.put("records", {"inputs": "c", "pages": changed}, journal="pages")
-    assert again.commit() and _sections(root)["records"] == whole
-    assert State(root).get("records") == {"inputs": "c", "pages": changed}
-    most = State(root)   # most of it changed: the whole is written again, and no journal
-    most.put("records", {"inputs": "d", "pages": {k: [0, 0, 0, 0] for k in changed}}, journal="pages")
-    assert most.commit()
+    assert read() == (changed, "b")
+    assert buckets > 1 or list(read()[0]) == list(changed)   # (one bucket: in its order, a row set in its place)
+
+    state = State(root)   # a journal again: of the same buckets, holding every change since them
+    table = Table.load(state, "records", width)
+    changed["p3/index.html"] = table["p3/index.html"] = ("d" * 64, 0, 0, 0) if width else ["d" * 64, 0, 0, 0]
+    table.keep(state, "records")
+    assert state.commit() and {n: f for n, f in _sections(root).items() if n != "records.journal"} == whole
+    assert read() == (changed, "b")
+
+    state = State(root)   # most of it changed: the buckets written again, and an empty journal
+    table = Table.load(state, "records", width)
+    for key in changed:
+        table[key] = (key, 0, 0, 0) if width else [key, 0, 0, 0]
+    table.keep(state, "records")
+    assert state.commit()
     names = _sections(root)
-    assert names["records"] != whole and "records.journal" not in names
-    assert State(root).get("records") == {"inputs": "d", "pages": {k: [0, 0, 0, 0] for k in changed}}
-    assert sorted(p.name for p in root.iterdir()) == sorted(["state.json", names["records"]])
+    assert all(names[name] != file for name, file in whole.items()) and _journal(root, "records")["set"] == {}
+    assert read()[0] == {key: (key, 0, 0, 0) if width else [key, 0, 0, 0] for key in changed}
+    assert sorted(p.name for p in root.iterdir()) == sorted(["state.json", *names.values()])
+
+
+@pytest.mark.parametrize("damage", ["cut", "another bucket", "a row not of four", "removed unknown"])
+def test_a_table_not_as_written_is_no_state_saying_why(tmp_path: Path, damage: str):
+    """A table's journal that cannot be read or is not of the buckets the index names makes the whole
+    state none (a cold build, saying why); a journal whose rows are not of the table's shape, or that
+    removes a key its bucket lacks, is no table (the caller takes the full path), saying why too."""
+    from newsgen.cachefile import Damaged, State, Table
+
+    root = tmp_path / "state"
+    state = State(root)
+    table = Table(4)
+    for n in range(300):
+        table[f"k{n}"] = (str(n), n, n, n)
+    table.keep(state, "records")
+    state.put("other", {"x": 1})
+    assert state.commit()
+    state = State(root)
+    table = Table.load(state, "records", 4)
+    table["k1"] = ("x", 1, 1, 1)
+    del table["k2"]
+    table.keep(state, "records")
+    assert state.commit()
+    path = root / _sections(root)["records.journal"]
+    raw = path.read_bytes()
+    if damage == "cut":
+        path.write_bytes(raw[:len(raw) // 2])
+    elif damage == "another bucket":
+        journal = json.loads(raw)
+        journal["of"] = ["records.0.00000000.json"]
+        path.write_text(json.dumps(journal), encoding="utf-8")
+    elif damage == "a row not of four":
+        path.write_bytes(raw.replace(b'"set":{', b'"set":{"k9":[1,2],', 1))
+    else:
+        path.write_bytes(raw.replace(b'"removed":[', b'"removed":["no such key",', 1))
+    state = State(root)
+    if damage in ("cut", "another bucket"):
+        assert state.problem == "the build state's records cannot be read" and state.get("other") is None
+    else:
+        assert state.problem is None and state.get("other") == {"x": 1}
+    table = Table.load(state, "records", 4)
+    if damage == "removed unknown":   # (found when its bucket is read)
+        with pytest.raises(Damaged):
+            len(table)
+    else:
+        assert table is None
+    assert state.problem == "the build state's records cannot be read"
 
 
 def test_a_rebuild_writes_the_manifest_as_a_journal_and_the_next_build_reads_it(site: Path, tmp_path: Path):
@@ -216,15 +290,17 @@ def test_a_rebuild_writes_the_manifest_as_a_journal_and_the_next_build_reads_it(
     the build after it, reading the manifest with its journal, finds nothing changed."""
     out = tmp_path / "out"
     build(site, out)
-    whole = {k: v for k, v in _sections(site / CACHE_DIR).items() if k.startswith("pages-") and k.count(".") == 0}
+    whole = {k: v for k, v in _sections(site / CACHE_DIR).items() if k.startswith("pages-") and k.count(".") == 1
+             and k.endswith(".0")}
     edit(site)
     again = build(site, out)
     assert 0 < again.rendered < again.pages / 2
     names = _sections(site / CACHE_DIR)
-    (key, file), = whole.items()
-    assert names[key] == file and f"{key}.journal" in names
+    (bucket, file), = whole.items()
+    key = bucket[:-2]
+    assert names[bucket] == file and f"{key}.journal" in names
     journal = json.loads((site / CACHE_DIR / names[f"{key}.journal"]).read_text(encoding="utf-8"))
-    assert {p for p in journal["changes"] if not p.startswith("search-index/")} == set(again.rendered_paths)
+    assert {p for p in journal["set"] if not p.startswith("search-index/")} == set(again.rendered_paths)
     third = build(site, out)
     assert third.rendered == 0 and third.timings.keys() == {"unchanged"}
     edit(site, "\n再一段。\n")

@@ -101,18 +101,18 @@ def test_a_section_put_now_is_written_at_once_and_named_by_the_next_commit(tmp_p
 
 
 def test_the_index_of_what_pages_read_is_written_one_bucket_at_a_time(tmp_path: Path):
-    """Each bucket of the record is written as soon as it is filled, and let go; the record reads back
-    as it was filled (every name with its digest and the pages reading it)."""
+    """On the full path each bucket of the record's reads is written as soon as it is filled, and let
+    go; the record reads back as it was filled (every name with its digest and the pages reading it)."""
+    from newsgen.cachefile import Table
     from newsgen.commands.delta import Looked, Record, names_digest
 
     files = [f"articles/2025/08/{n:03d}.md" for n in range(40)]
     state = State(tmp_path / "state")
     (tmp_path / "out").mkdir()
     x = state.output(tmp_path / "out")
-    record = Record.new(state, x, "shape", articles=len(files))
-    record.buckets = 4
-    record.sections = {f"{x}.a{n}": {} for n in range(4)} | {f"{x}.names": {}}
-    record.dirty = set(record.sections)
+    record = Record.new(state, x, "shape", articles=4 * 400)
+    record.structures = {file: f"s{n}" for n, file in enumerate(files)}   # (the full path)
+    assert record.reads.buckets == 4
     pages = [{f"post:{files[(p + k) % 40]}": f"{(p + k) % 40 * 3:016x}" for k in range(3)} | {"count": "40"}
              for p in range(30)]
     looked = Looked(range(30), files)
@@ -126,20 +126,22 @@ def test_the_index_of_what_pages_read_is_written_one_bucket_at_a_time(tmp_path: 
         put(name, value, *args, **kwargs)
     state.put = watching   # type: ignore[method-assign]
     record.add(numbers, looked)
-    assert sorted(name for name in kept if name) == [f"{x}.a{n}" for n in range(4)] + [f"{x}.names"]
-    assert not record.sections   # the buckets and the names' section let go
+    assert sorted(name for name in kept if name) == [f"{x}.reads.{n}" for n in range(4)]
+    assert not record.reads.changed   # the buckets let go
     record.save()
     assert state.commit()
     again = State(tmp_path / "state")
+    reads, names = Table.load(again, f"{x}.reads"), Table.load(again, f"{x}.names")
+    assert reads is not None and names is not None
     read: dict[str, set[int]] = {}
-    for n in range(4):
-        for file, kinds in again.get(f"{x}.a{n}").items():
-            for kind, (value, readers) in kinds.items():
-                read[f"{kind}:{file}"] = set(readers)
-                assert all(pages[p][f"{kind}:{file}"] == value for p in readers)
+    for file, kinds in reads.items():
+        assert kinds.pop("") == [record.structures.get(file, f"s{files.index(file)}"), []]
+        for kind, (value, readers) in kinds.items():
+            read[f"{kind}:{file}"] = set(readers)
+            assert all(pages[p][f"{kind}:{file}"] == value for p in readers)
     assert read == {name: {p for p in range(30) if name in pages[p]} for name in {n for r in pages for n in r}
                     if name != "count"}
-    assert again.get(f"{x}.names") == {"count": ["40", list(range(30))]}
+    assert dict(names.items()) == {"count": ["40", list(range(30))]}
 
 
 def test_a_section_read_then_put_is_not_held_by_the_state(tmp_path: Path):
@@ -164,7 +166,7 @@ def test_a_section_read_then_put_is_not_held_by_the_state(tmp_path: Path):
     del watched, read
     state.put("a", {"x": []}, now=True)
     state.get("b")
-    state.put("b", {"pages": {"p": 2}}, journal="pages")
+    state.put("b", {"pages": {"p": 2}})
     gc.collect()
     assert gone() is None and state.get("a") == {"x": []}
     assert state.commit() and State(tmp_path / "state").get("b") == {"pages": {"p": 2}}
@@ -209,8 +211,8 @@ def test_the_names_of_articles_taken_from_the_cache_are_one_string_each(site: Pa
 @pytest.mark.parametrize("size", [0, 1, cachefile.PART, cachefile.PART + 1, 3 * cachefile.PART + 7])
 def test_big_mappings_and_lists_are_written_in_parts_as_the_bytes_of_one_encode(tmp_path: Path, size: int,
                                                                                 monkeypatch: pytest.MonkeyPatch):
-    """A section's big mapping or list (a manifest of 150,000 pages) is encoded a part at a time; the file
-    holds the bytes one encode of the whole gives."""
+    """A section's big mapping or list (a table's column of 150,000 rows) is encoded a part at a time; the
+    file holds the bytes one encode of the whole gives."""
     value = {"inputs": "x", "pages": {f"p{i}/index.html": ["abc", i, 2**40 + i] for i in range(size)},
              "order": [f"p{i}" for i in range(size)], 3: {"names": ["江西省"]}}
     whole = orjson.dumps(value, option=cachefile._OPTIONS)
@@ -224,8 +226,3 @@ def test_big_mappings_and_lists_are_written_in_parts_as_the_bytes_of_one_encode(
     assert cachefile.write_json(tmp_path / "x.json", value)
     assert (tmp_path / "x.json").read_bytes() == whole
     assert max(encoded) <= max(cachefile.PART, 4)
-    encoded.clear()
-    names = {f"pager:/p{i}/": [f"{i:016x}", [i, i + 1]] for i in range(size)}   # (a big mapping itself)
-    assert cachefile.write_json(tmp_path / "names.json", names)
-    assert (tmp_path / "names.json").read_bytes() == dumps(names, option=cachefile._OPTIONS)
-    assert max(encoded) <= cachefile.PART

@@ -38,8 +38,8 @@ def test_a_build_that_finds_nothing_changed_loads_no_template_engine_nor_pages_n
     out = tmp_path / "out"
     build(site, out, search=False)
     code = ("import sys; from pathlib import Path; from newsgen.output import Manifest; decoded = []; "
-            "real = Manifest.load.__func__; "
-            "Manifest.load = classmethod(lambda cls, value: decoded.append(1) or real(cls, value)); "
+            "real = Manifest.read.__func__; "
+            "Manifest.read = classmethod(lambda cls, *args: decoded.append(1) or real(cls, *args)); "
             "from newsgen.commands.build import build; "
             f"result = build(Path({str(site)!r}), Path({str(out)!r}), search=False); "
             "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'jinja2' or m in "
@@ -139,16 +139,16 @@ def test_a_stale_check_made_without_a_child_gives_what_the_child_gives(site: Pat
     build(site, out, search=False)
     state = State(site / CACHE_DIR)
     key = state.output(out)
-    manifest = Manifest.load(state.journaled(key))
+    manifest = Manifest.read(state, key)
     page = sorted(manifest.pages)[0]
     (out / page).write_text("edited by hand", encoding="utf-8")
-    forked = StaleCheck(lambda: state.journaled(key), out)
+    forked = StaleCheck(lambda: Manifest.read(state, key), out)
     assert forked._pid > 0
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        here = StaleCheck(lambda: state.journaled(key), out)
+        here = StaleCheck(lambda: Manifest.read(state, key), out)
     finally:
         release.set()
         thread.join()

@@ -12,13 +12,16 @@ standard library would, so what a cache gives back does not depend on the encode
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+import zlib
+from array import array
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +52,8 @@ def write(path: Path, data: bytes | str | Iterable[bytes]) -> bool:
 
 
 #: a mapping or list with more entries than this, a value of a section's top-level dict, is encoded in parts
-#: of this many (a manifest of 150,000 pages was one 21 MB encode; orjson's peak is about five times what
-#: it encodes)
+#: of this many (a table's column of 150,000 rows would be one encode; orjson's peak is about five times
+#: what it encodes)
 PART = 1000
 
 
@@ -58,27 +61,12 @@ def _parted(value: Any) -> bool:
     return isinstance(value, dict | list) and len(value) > PART
 
 
-def _dict_chunks(mapping: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
-    items = iter(mapping.items())
-    while chunk := dict(itertools.islice(items, PART)):
-        yield chunk
-
-
 def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iterator[bytes]:
-    """The JSON of ``value``, a big dict or a dict some of whose values are big mappings or lists, in
-    pieces: the bytes one encode of it gives."""
+    """The JSON of ``value``, a dict some of whose values are big mappings or lists, in pieces: the
+    bytes one encode of it gives."""
     def dumps(item: Any) -> bytes:
         return orjson.dumps(item, default=default, option=_OPTIONS)
 
-    if len(value) > PART:   # (a big mapping itself)
-        yield b"{"
-        empty = True
-        for chunk in _dict_chunks(value):
-            raw = dumps(chunk)
-            yield raw[1:-1] if empty else b"," + raw[1:-1]
-            empty = False
-        yield b"}"
-        return
     yield b"{"
     for i, (key, item) in enumerate(value.items()):
         yield b"," * (i > 0) + dumps({key: None})[1:-5]   # (the key and its colon, as orjson writes them)
@@ -88,7 +76,8 @@ def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iter
         if isinstance(item, list):
             chunks: Iterable[Any] = (item[start:start + PART] for start in range(0, len(item), PART))
         else:
-            chunks = _dict_chunks(item)
+            items = iter(item.items())
+            chunks = iter(lambda items=items: dict(itertools.islice(items, PART)), {})
         opening, closing = (b"[", b"]") if isinstance(item, list) else (b"{", b"}")
         yield opening
         empty = True
@@ -103,10 +92,9 @@ def _pieces(value: dict[Any, Any], default: Callable[[Any], Any] | None) -> Iter
 
 def write_json(path: Path, value: Any, default: Callable[[Any], Any] | None = None) -> bool:
     """:func:`write` of ``value`` as JSON (Chinese kept as it is; what JSON cannot hold given to
-    ``default``); False when it cannot be encoded or written. A dict of more than :data:`PART` entries,
-    and the values of a dict that are mappings or lists of more than :data:`PART` entries, are encoded
-    in parts."""
-    if isinstance(value, dict) and (len(value) > PART or any(map(_parted, value.values()))):
+    ``default``); False when it cannot be encoded or written. The values of a dict that are mappings or
+    lists of more than :data:`PART` entries are encoded in parts."""
+    if isinstance(value, dict) and any(map(_parted, value.values())):
         return write(path, _pieces(value, default))
     try:
         raw = orjson.dumps(value, default=default, option=_OPTIONS)
@@ -301,28 +289,22 @@ class State:
 
     Its index, ``state.json``, names the version (this store's format and newsgen's) and the file
     of each *section*, a JSON value a part of the build keeps under a name of its own choosing
-    (:meth:`get`, :meth:`put`: the parsed articles, each output's manifest and page records, the
-    related-article tables, …); a part that keeps many blobs (converted bodies, photo derivatives)
-    gets a folder of the store (:meth:`folder`) and checks its blobs itself. :meth:`commit` writes
-    each section put under a new file name, then the index, atomically, then deletes the files no
-    index names: a build that stops before (an error, a kill) leaves the last state as it was. An
-    index that cannot be read or is of another version is no state at all (:attr:`problem` says
-    why), and one of another version is deleted with every folder. Safe to delete.
+    (:meth:`get`, :meth:`put`: the parsed articles, the related-article tables, …); a big mapping
+    that changes a little from build to build (each output's manifest and page records, the photos'
+    records) is a :class:`Table`, kept in sections of its own; a part that keeps many blobs
+    (converted bodies, photo derivatives) gets a folder of the store (:meth:`folder`) and checks its
+    blobs itself. :meth:`commit` writes each section put under a new file name, then the index,
+    atomically, then deletes the files no index names: a build that stops before (an error, a kill)
+    leaves the last state as it was.
 
-    A section put with a ``journal`` (the key of its value that holds a big mapping: a manifest's
-    pages, the photos' records of every article) is written as its *journal* when little of that
-    mapping changed since the section was last written whole: the entries added, changed and
-    removed since, in a section of its own (``NAME.journal``, naming the file of the whole it
-    applies to); :meth:`get` gives the whole and its journal merged. So a rebuild that changed a
-    page of 150,000 writes a few entries, not 20 MB; the whole is written again once the journal
-    holds more than :data:`JOURNAL_SHARE` of it.
+    One rule for a state that is not as written: an index that cannot be read, or of another
+    version, or a table's journal that cannot be read or is not of the buckets the index names, is
+    no state at all (:attr:`problem` says why, in one line: the build is a cold one); one of another
+    version is deleted with every folder. Safe to delete.
     """
 
-    VERSION = 2
+    VERSION = 3
     INDEX = "state.json"
-    #: how many changed entries a journal may hold (the larger of the two) before the whole is written again
-    JOURNAL_MIN = 200
-    JOURNAL_SHARE = 0.05
 
     def __init__(self, folder: Path) -> None:
         from newsgen import __version__
@@ -333,9 +315,7 @@ class State:
         self._files: dict[str, str] = {}      # section -> its file, as the index names them
         self._outputs: dict[str, str] = {}    # output key -> the output's real path
         self._read: dict[str, Any] = {}
-        self._wholes: dict[str, Any] = {}     # section -> its whole value as written (a journal not applied)
         self._put: dict[str, tuple[Any, Callable[[Any], Any] | None]] = {}
-        self._journals: dict[str, str] = {}   # section put -> the key of its value kept as a journal
         try:
             index = read_json(folder / self.INDEX)
             files, outputs = index["sections"], index["outputs"]
@@ -350,6 +330,12 @@ class State:
             pass
         except (OSError, ValueError, KeyError, TypeError):
             self.problem = "the build state cannot be read"
+        for name in [n.removesuffix(Table.JOURNAL) for n in self._files if n.endswith(Table.JOURNAL)]:
+            journal = self.get(name + Table.JOURNAL)   # (a table's: of the buckets the index names)
+            if not (isinstance(journal, dict) and isinstance(journal.get("of"), list) and all(
+                    file == self._files.get(f"{name}.{n}") for n, file in enumerate(journal["of"]))):
+                self.problem, self._files, self._read = f"the build state's {name} cannot be read", {}, {}
+                break
 
     def _clear(self) -> None:
         for entry in os.scandir(self.root):
@@ -372,91 +358,39 @@ class State:
                     return None
             return value
         if name not in self._read:
-            whole = self._whole(name)
-            self._read[name] = _merged(whole, self._section(f"{name}.journal"), self._files.get(name))
+            try:
+                self._read[name] = read_json(self.root / self._files[name]) if name in self._files else None
+            except (OSError, ValueError):
+                self._read[name] = None
         return self._read[name]
 
-    def _section(self, name: str) -> Any:
-        """A section's value as its file holds it; None when there is none or it cannot be read."""
-        try:
-            return read_json(self.root / self._files[name]) if name in self._files else None
-        except (OSError, ValueError):
-            return None
-
-    def _whole(self, name: str) -> Any:
-        if name not in self._wholes:
-            self._wholes[name] = self._section(name)
-        return self._wholes[name]
-
-    def journaled(self, name: str) -> tuple[Any, Any]:
-        """A section kept with a journal of the caller's own (:meth:`put_journal`): its whole value as
-        written, and its journal (None: there is none). Neither when the index names a journal that
-        cannot be read or is not of that very file: the whole alone is not the value. Neither is held."""
-        if f"{name}.journal" not in self._files:
-            return self._section(name), None
-        journal, file = self._section(f"{name}.journal"), self._files.get(name)
-        if not (isinstance(journal, dict) and file is not None and journal.get("of") == file):
-            return None, None
-        return self._section(name), journal
-
-    def put_journal(self, name: str, changes: dict[str, Any]) -> None:
-        """Keep the section ``name`` as it is written and put ``changes`` as its journal
-        (``NAME.journal``, naming the whole's file: see :meth:`journaled`); nothing when there is no
-        whole. What the changes mean is the caller's."""
-        self._put[f"{name}.journal"] = (_JournalOf(name, changes), None)
-        self._read.pop(f"{name}.journal", None)
+    def file(self, name: str) -> str | None:
+        """The file of the section ``name`` (as the index names it, or as written now); None: none."""
+        put = self._put.get(name)
+        if put is not None:
+            return put[0].file if isinstance(put[0], _Written) else None
+        return self._files.get(name)
 
     def has(self, name: str) -> bool:
         """Whether there is a value under ``name`` (without reading it)."""
         return self._put[name][0] is not None if name in self._put else name in self._files
 
-    def put(self, name: str, value: Any, default: Callable[[Any], Any] | None = None, *,
-            journal: str | None = None, now: bool = False) -> None:
+    def put(self, name: str, value: Any, default: Callable[[Any], Any] | None = None, *, now: bool = False) -> None:
         """Keep ``value`` under ``name`` for the next build (written by :meth:`commit`; JSON, what it cannot
         hold given to ``default``; None: no value any more); a section not put is kept as it is.
-        ``journal``: the key of ``value`` (a dict) whose mapping may be written as a journal of its
-        changes (see the class). ``now``: written now, under a name of its own that only the index
-        :meth:`commit` writes names (so that the caller may let go of a big value; not with ``journal``)."""
-        if now and value is not None and journal is None:
+        ``now``: written now, under a name of its own that only the index :meth:`commit` writes names
+        (so that the caller may let go of a big value)."""
+        if now and value is not None:
             file = f"{name}.{os.urandom(4).hex()}.json"
             value = _Written(file) if write_json(self.root / file, value, default) else None
         self._put[name] = (value, default)
-        self._journals.pop(name, None)
-        self._read.pop(name, None)   # (the value read is not held for a get: a rebuild that adds an
-        if journal is not None:      # article reads and puts every bucket of the record, 200 MB at 100,000)
-            self._journals[name] = journal
-        else:   # (the whole read is kept only for a journal of its changes)
-            self._wholes.pop(name, None)
-
-    def _journal(self, name: str, value: Any, key: str) -> dict[str, Any] | None:
-        """The journal of ``value`` against the whole written last, when it is small enough; else None."""
-        whole, file = self._whole(name), self._files.get(name)
-        if not (isinstance(value, dict) and isinstance(value.get(key), dict) and isinstance(whole, dict)
-                and isinstance(whole.get(key), dict) and file):
-            return None
-        new, old = value[key], whole[key]
-        limit = max(self.JOURNAL_MIN, int(len(new) * self.JOURNAL_SHARE))
-        changes: dict[str, Any] = {}
-        missing = object()
-        added = 0
-        for k, v in new.items():
-            was = old.get(k, missing)
-            if was != v:
-                changes[k] = v
-                added += was is missing
-                if len(changes) > limit:
-                    return None
-        # (every key of the whole is still there when the new mapping is the whole's keys and those added)
-        removed = [k for k in old if k not in new] if len(old) != len(new) - added else []
-        if len(changes) + len(removed) > limit:
-            return None
-        return {"of": file, "key": key, "rest": {k: v for k, v in value.items() if k != key},
-                "changes": changes, "removed": removed}
+        self._read.pop(name, None)   # (the value read is not held: a rebuild that adds an article reads
+                                     # and puts every bucket of the record, 200 MB at 100,000)
 
     def forget(self) -> None:
         """Let go of every section read or put, in a process that will not commit (a forked render
         worker): what it makes then reuses their memory. A section asked for afterwards is read again."""
-        self._read, self._wholes, self._put, self._journals = {}, {}, {}, {}
+        self._read, self._put = {}, {}
 
     def output(self, output: Path) -> str:
         """The prefix of the sections of builds into ``output`` (``pages-KEY``): kept while it exists."""
@@ -474,7 +408,9 @@ class State:
         when it could not be written (the next build then finds the last state, or none).
 
         The sections of another build that committed meanwhile (into another output) are kept: the
-        index is read again, and only what this build put replaces its entries."""
+        index is read again, and only what this build put replaces its entries (a table both put is
+        then the one whose journal the index names last: the other's buckets are not its journal's,
+        and the next build is a cold one)."""
         try:
             index = read_json(self.root / self.INDEX)
             if index.get("version") == self._version:
@@ -484,16 +420,7 @@ class State:
             pass
         files = dict(self._files)
         outputs = {key: real for key, real in self._outputs.items() if os.path.isdir(real)}
-        put = dict(self._put)
-        for name, key in self._journals.items():   # a journal where it is enough, else the whole
-            value = put[name][0]
-            journal = self._journal(name, value, key) if name in files else None
-            if journal is not None:
-                del put[name]
-            put[f"{name}.journal"] = (journal, put[name][1] if name in put else self._put[name][1])
-        for name, (value, default) in put.items():
-            if isinstance(value, _JournalOf):   # of the whole as the index names it now
-                value = {"of": files[value.name], **value.changes} if value.name in files else None
+        for name, (value, default) in self._put.items():
             if isinstance(value, _Written):
                 files[name] = value.file
                 continue
@@ -507,8 +434,7 @@ class State:
         if not write_json(self.root / self.INDEX, {"version": self._version, "sections": files, "outputs": outputs}):
             return False
         gone = set(self._files.values())   # (the files of the sections replaced or dropped among them)
-        self._files, self._outputs, self._put, self._read, self._wholes = files, outputs, {}, {}, {}
-        self._journals = {}
+        self._files, self._outputs, self._put, self._read = files, outputs, {}, {}
         named, now = {self.INDEX, *files.values()}, time.time()
         for entry in os.scandir(self.root):
             # what this index no longer names, and what no newsgen of this store's format writes; a
@@ -523,13 +449,6 @@ class State:
         return True
 
 
-class _JournalOf:
-    """A journal put by :meth:`State.put_journal`: the section it applies to, and its changes."""
-
-    def __init__(self, name: str, changes: dict[str, Any]) -> None:
-        self.name, self.changes = name, changes
-
-
 class _Written:
     """A section put ``now``: its file, written already."""
 
@@ -538,18 +457,278 @@ class _Written:
 
 
 _SECTION = re.compile(r"[a-z0-9.-]+\.[0-9a-f]{8}\.json")
+_MISSING = object()
 
 
-def _merged(whole: Any, journal: Any, file: str | None) -> Any:
-    """A section's value: its whole with its journal applied, when the journal is of that whole's file."""
+def _packed(column: list[Any] | array[int]) -> list[Any] | str:
+    """A column as a bucket keeps it: one of 64-bit numbers as their bytes (base64), not a number a
+    value to decode (a manifest's sizes, times and inodes: 450,000 of them)."""
     try:
-        if not (isinstance(journal, dict) and file and journal["of"] == file and isinstance(whole, dict)):
-            return whole
-        key, changes, removed = journal["key"], journal["changes"], journal["removed"]
-        mapping = dict(whole[key])
-        mapping.update(changes)
-        for k in removed:
-            mapping.pop(k, None)
-        return {**journal["rest"], key: mapping}
-    except (KeyError, TypeError, ValueError):
-        return whole
+        if type(column) is array or all(type(value) is int for value in column):
+            return base64.b64encode((column if type(column) is array else array("q", column)).tobytes()).decode()
+    except OverflowError:
+        pass
+    return column
+
+
+def _numbers(column: Any) -> Any:
+    """A column as :func:`_packed` keeps it (ValueError: not base64)."""
+    if type(column) is not str:
+        return column
+    numbers = array("q")
+    numbers.frombytes(base64.b64decode(column, validate=True))
+    return numbers
+
+
+class Damaged(Exception):
+    """A bucket of a :class:`Table` is not as its journal has it (the caller takes the full path)."""
+
+
+class Table(MutableMapping[str, Any]):
+    """A big mapping, key -> row, kept in the build state as *buckets* and a *journal*: the one way a
+    build keeps a big table for the next (an output's manifest and page record, the photos' records).
+
+    Its rows are in sections ``NAME.0``, ``NAME.1``, … (by a hash of the key; one bucket: in the order
+    set), each its keys and its rows as columns (with ``width``, a list a value of the row, a row made
+    by :meth:`row` when its key is looked up; else one list of the rows); ``NAME.journal`` holds the
+    :attr:`meta` (the caller's), the files of the buckets it applies to, and the rows set
+    (:attr:`changed`) and the keys removed since they were written. :meth:`keep` writes the journal
+    alone while it holds at most :data:`JOURNAL_SHARE` of the rows (or :data:`JOURNAL_MIN`), else the
+    buckets changed again (:meth:`flush`). A bucket is read on first use; one not as its journal has
+    it raises :class:`Damaged`. A row set equal to its bucket's (not the very object read: a row
+    changed in place is a change) is not a change."""
+
+    JOURNAL = ".journal"
+    #: how many changed rows a journal may hold (the larger of the two) before the buckets are written again
+    JOURNAL_MIN = 200
+    JOURNAL_SHARE = 0.05
+
+    def __init__(self, width: int = 0, buckets: int = 1, meta: Any = None) -> None:
+        self.width, self.buckets, self.meta = width, max(1, buckets), meta
+        self.changed: dict[str, Any] = {}
+        self.removed: set[str] = set()
+        self._state: State | None = None
+        self._name = ""
+        self._files: list[str | None] = [None] * self.buckets   # each bucket's file (None: no rows)
+        self._size = 0   # how many rows the buckets held when written
+        self._keys: list[list[str] | None] = [[] for _ in range(self.buckets)]   # None: not read yet
+        self._columns: list[list[list[Any]]] = [[[] for _ in range(width or 1)] for _ in range(self.buckets)]
+        self._index: list[dict[str, int] | None] = [{} for _ in range(self.buckets)]
+        self._new = False   # (a table not read from the state: every bucket written)
+        self._meta: Any = _MISSING   # (the meta as read)
+        self._flushed: set[int] = set()
+
+    @classmethod
+    def load(cls, state: State, name: str, width: int = 0) -> Table | None:
+        """The table the last build kept under ``name``; None when there is none, or its journal is not as
+        written (then :attr:`State.problem` says so). Its buckets are read when first used."""
+        journal = state.get(name + cls.JOURNAL)
+        if journal is None:
+            return None
+        try:
+            table = cls(width, len(journal["of"]), journal["meta"])
+            if table.buckets != len(journal["of"]):
+                raise ValueError("a table of another shape")
+            table._state, table._name, table._size = state, name, int(journal["rows"])
+            table._files, table._meta, width = list(journal["of"]), journal["meta"], table.width
+            table._keys, table._index = [None] * table.buckets, [None] * table.buckets
+            if width and not all(type(row) is list and len(row) == width for row in journal["set"].values()):
+                raise ValueError(f"a row not of {width} values")
+            table.changed = {key: table.row(*row) if width else row for key, row in journal["set"].items()}
+            table.removed = set(journal["removed"]) - table.changed.keys()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            state.problem = state.problem or f"the build state's {name} cannot be read"
+            return None
+        return table
+
+    def row(self, *values: Any) -> Any:
+        """A row of the values of its columns (a subclass makes its own kind)."""
+        return values
+
+    def bucket(self, key: str) -> int:
+        """The bucket of ``key``."""
+        return zlib.crc32(key.encode()) % self.buckets if self.buckets > 1 else 0
+
+    def _read(self, n: int) -> dict[str, int]:
+        """Bucket ``n``'s index, key -> its row's position, read when first asked for."""
+        index = self._index[n]
+        if index is not None:
+            return index
+        keys, columns = [], [[] for _ in range(self.width or 1)]
+        if self._files[n] is not None:
+            assert self._state is not None
+            found = self._state.get(f"{self._name}.{n}")
+            try:
+                keys, columns = found["keys"], [_numbers(found[str(c)]) for c in range(len(columns))]
+            except (KeyError, TypeError, ValueError):
+                keys = None
+        index = dict(zip(keys, range(len(keys)), strict=True)) if type(keys) is list and all(
+            type(c) in (list, array) and len(c) == len(keys) for c in columns) else {}
+        if len(index) != len(keys or ()) or not all(key in index for key in self._mine(n)[1]) or keys is None:
+            assert self._state is not None
+            self._state.problem = self._state.problem or f"the build state's {self._name} cannot be read"
+            raise Damaged(f"{self._name}.{n}")
+        self._keys[n], self._columns[n], self._index[n] = keys, columns, index
+        return index
+
+    def _mine(self, n: int) -> tuple[list[str], list[str]]:
+        """The keys of bucket ``n`` set and removed since it was read."""
+        if self.buckets == 1:
+            return list(self.changed), list(self.removed)
+        return [k for k in self.changed if self.bucket(k) == n], [k for k in self.removed if self.bucket(k) == n]
+
+    def _stored(self, n: int, i: int) -> Any:
+        columns = self._columns[n]
+        return self.row(*(c[i] for c in columns)) if self.width else columns[0][i]
+
+    def __getitem__(self, key: str) -> Any:
+        found = self.changed.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
+        if key in self.removed:
+            raise KeyError(key)
+        n = self.bucket(key)
+        return self._stored(n, self._read(n)[key])
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.changed:
+            return True
+        return isinstance(key, str) and key not in self.removed and key in self._read(self.bucket(key))
+
+    def __setitem__(self, key: str, row: Any) -> None:
+        self.removed.discard(key)
+        n = self.bucket(key)
+        i = self._read(n).get(key)
+        stored = self._stored(n, i) if i is not None else _MISSING
+        if stored is not row and stored == row:   # (as written: not a change)
+            self.changed.pop(key, None)
+        else:
+            self.changed[key] = row
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self.changed.pop(key, None)
+        if key in self._read(self.bucket(key)):
+            self.removed.add(key)
+
+    def _all(self) -> list[dict[str, int]]:
+        return [self._read(n) for n in range(self.buckets)]
+
+    def __len__(self) -> int:
+        indexes = self._all()
+        added = sum(1 for key in self.changed if key not in indexes[self.bucket(key)])
+        return sum(map(len, indexes)) - len(self.removed) + added
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, _ in self.items())
+
+    def items(self) -> Iterator[tuple[str, Any]]:   # type: ignore[override]
+        """Every row: the buckets' in their order (a row set since in its place), then those added."""
+        changed, removed = self.changed, self.removed
+        indexes = self._all()
+        for n in range(self.buckets):
+            keys = self._keys[n]
+            assert keys is not None
+            for i, key in enumerate(keys):
+                if key not in removed:
+                    found = changed.get(key, _MISSING)
+                    yield key, self._stored(n, i) if found is _MISSING else found
+        yield from ((key, row) for key, row in changed.items() if key not in indexes[self.bucket(key)])
+
+    def _applied(self, n: int) -> tuple[list[str], list[list[Any]]]:
+        """Bucket ``n``'s keys and columns with the rows set and removed since applied (its own lists
+        when there are none; else copies, changed in place: no object a row)."""
+        index, keys, columns = self._read(n), self._keys[n], self._columns[n]
+        assert keys is not None
+        mine, removed = self._mine(n)
+        if not mine and not removed:
+            return keys, columns
+        if not keys:   # (a bucket of new rows: made column by column)
+            rows = [self.changed[key] for key in mine]
+            return mine, [list(c) for c in zip(*rows, strict=True)] if self.width else [rows]
+        keys, columns = list(keys), [c[:] for c in columns]
+        for key in mine:
+            i, row = index.get(key), self.changed[key]
+            values = row if self.width else (row,)
+            if i is None:
+                keys.append(key)
+            for column, value in zip(columns, values, strict=True):
+                if i is None:
+                    column.append(value)
+                else:
+                    column[i] = value
+        if removed:
+            keep = [i for i, key in enumerate(keys) if key not in self.removed]
+            keys, columns = [keys[i] for i in keep], [[c[i] for i in keep] for c in columns]
+        return keys, columns
+
+    def whole(self) -> tuple[list[str], list[list[Any]]]:
+        """Every row of a table of one bucket as columns: the keys, and a list of each column's values
+        (without ``width``, one list of the rows), in its order, a row set since in its place. The
+        bucket's own lists when nothing changed (not to be changed)."""
+        assert self.buckets == 1
+        return self._applied(0)
+
+    def assign(self, rows: dict[str, Any]) -> None:
+        """Make the table (of one bucket, without ``width``) hold exactly ``rows``: the changes are then
+        what differs from its bucket (compared as two lists when nothing does)."""
+        index, stored = self._read(0), self._columns[0][0]
+        if self._keys[0] == list(rows) and stored == list(rows.values()):
+            self.changed, self.removed = {}, set()
+            return
+        self.changed = {key: row for key, row in rows.items() if (i := index.get(key)) is None or stored[i] != row}
+        self.removed = set(index.keys() - rows.keys())
+
+    def bind(self, state: State, name: str) -> Table:
+        """Make this table the one kept under ``name`` in ``state``. One not read from there is new: every
+        bucket of it is written by :meth:`keep`, and those of a table with more buckets dropped."""
+        if name == self._name and (state is self._state or all(
+                file == state.file(f"{name}.{n}") for n, file in enumerate(self._files))):
+            self._state = state   # (where it was read, or a store of the same buckets)
+            return self
+        self._all()   # (read where it was, if it was: every bucket is written here)
+        self._state, self._name, self._new, self._files = state, name, True, [None] * self.buckets
+        n = self.buckets
+        while state.has(f"{name}.{n}"):
+            state.put(f"{name}.{n}", None)
+            n += 1
+        return self
+
+    def flush(self, n: int) -> None:
+        """Write bucket ``n`` now, with the rows set and removed since (taken off the journal), and let go
+        of it (it is read again if asked for)."""
+        assert self._state is not None, "flush() of a table not bound (see bind())"
+        size = len(self._read(n))
+        keys, columns = self._applied(n)
+        mine, removed = self._mine(n)
+        for key in mine:
+            del self.changed[key]
+        self.removed.difference_update(removed)
+        self._size += len(keys) - size
+        name = f"{self._name}.{n}"
+        self._state.put(name, {"keys": keys, **{str(c): _packed(column) for c, column in enumerate(columns)}}
+                        if keys else None, now=True)
+        self._files[n] = self._state.file(name)
+        self._keys[n], self._columns[n], self._index[n] = None, [], None
+        self._flushed.add(n)
+
+    def keep(self, state: State, name: str) -> None:
+        """Put the table into ``state`` under ``name`` (see the class): its journal, after the buckets
+        that changed when it would hold too many rows (every bucket not written yet, for a new table)."""
+        self.bind(state, name)
+        touched = {self.bucket(key) for key in [*self.changed, *self.removed]}
+        if self._new:
+            dirty = (set(range(self.buckets)) - self._flushed) | touched
+        elif len(self.changed) + len(self.removed) > max(self.JOURNAL_MIN, self.JOURNAL_SHARE * self._size):
+            dirty = touched
+        elif not self.changed and not self.removed and self.meta == self._meta:
+            return   # (as read: nothing to write)
+        else:
+            dirty = set()
+        for n in sorted(dirty):
+            self.flush(n)
+        state.put(name + self.JOURNAL, {"of": self._files, "rows": self._size, "meta": self.meta,
+                                        "set": {key: list(row) if self.width else row
+                                                for key, row in self.changed.items()},
+                                        "removed": sorted(self.removed)})

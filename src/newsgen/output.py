@@ -58,7 +58,7 @@ or updates the directory it points to, and its lock and temporary folders are be
 
 from __future__ import annotations
 
-import base64
+import copy
 import ctypes
 import errno
 import json
@@ -72,18 +72,15 @@ import sys
 import threading
 import time
 import weakref
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import methodcaller
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
+from newsgen.cachefile import Damaged, State, Table
 from newsgen.errors import Diagnostic, Location, NewsgenError
-
-if TYPE_CHECKING:
-    from newsgen.cachefile import State
 
 #: Seconds a background deleter has for the previous output before a build deletes it itself.
 TRASH_GRACE = 300
@@ -639,24 +636,16 @@ class Entry(NamedTuple):
         return st.st_size == self.size and st.st_mtime_ns == self.mtime_ns and st.st_ino == self.inode
 
 
-class Entries(MutableMapping[str, Entry]):
-    """A manifest's files, path -> :class:`Entry`, over the columns a build state keeps (its paths,
-    fingerprints, and sizes, times and inodes as one array: see :meth:`Manifest.keep`), with the
-    changes made since: an :class:`Entry` is made when a path is looked up, not for each of 150,000
-    files when the manifest is read (that took a third of a second of every rebuild at 100,000
-    articles). The entries changed (:attr:`changed`: set to another entry, or added) and the rows
-    removed since the columns were written are what a journal of them holds."""
+class Entries(Table):
+    """A manifest's files, path -> :class:`Entry`: a :class:`~newsgen.cachefile.Table` of one bucket
+    whose rows are kept as four columns (fingerprints, sizes, times, inodes); an :class:`Entry` is made
+    when a path is looked up, not for each of 150,000 files when the manifest is read."""
 
-    def __init__(self, paths: list[str] | None = None, prints: list[str] | None = None,
-                 numbers: array[int] | None = None) -> None:
-        self._paths: list[str] = paths if paths is not None else []
-        self._prints: list[str] = prints if prints is not None else []
-        self._numbers: array[int] = numbers if numbers is not None else array("q")   # size, mtime, inode a row
-        self._index: dict[str, int] | None = None
-        #: the entries set since the columns were written (to another entry than theirs, or added)
-        self.changed: dict[str, Entry] = {}
-        #: the columns' paths that are not entries any more
-        self.removed: set[str] = set()
+    def __init__(self, width: int = 4, buckets: int = 1, meta: Any = None) -> None:
+        super().__init__(4, 1, meta)
+
+    def row(self, *values: Any) -> Entry:
+        return Entry(*values)
 
     @classmethod
     def of(cls, entries: Mapping[str, Entry]) -> Entries:
@@ -665,164 +654,58 @@ class Entries(MutableMapping[str, Entry]):
         made.changed = dict(entries)
         return made
 
-    @property
-    def index(self) -> dict[str, int]:
-        """The columns' paths, each with its row."""
-        if self._index is None:
-            self._index = dict(zip(self._paths, range(len(self._paths)), strict=True))
-        return self._index
-
-    @property
-    def columns(self) -> int:
-        """How many rows the columns hold."""
-        return len(self._paths)
-
-    def _row(self, n: int) -> Entry:
-        numbers = self._numbers
-        return Entry(self._prints[n], numbers[3 * n], numbers[3 * n + 1], numbers[3 * n + 2])
-
-    def __getitem__(self, path: str) -> Entry:
-        found = self.changed.get(path)
-        if found is not None:
-            return found
-        if path in self.removed:
-            raise KeyError(path)
-        return self._row(self.index[path])
-
-    def get(self, path: str, default: Any = None) -> Any:   # (the look-up of every page reused: no KeyError)
-        found = self.changed.get(path)
-        if found is not None:
-            return found
-        n = self.index.get(path)
-        return default if n is None or path in self.removed else self._row(n)
-
-    def __contains__(self, path: object) -> bool:
-        return path in self.changed or (path in self.index and path not in self.removed)
-
-    def __setitem__(self, path: str, entry: Entry) -> None:
-        self.removed.discard(path)
-        n = self.index.get(path)
-        if n is not None and self._row(n) == entry:   # (as written: not a change)
-            self.changed.pop(path, None)
-        else:
-            self.changed[path] = entry
-
-    def __delitem__(self, path: str) -> None:
-        if path not in self:
-            raise KeyError(path)
-        self.changed.pop(path, None)
-        if path in self.index:
-            self.removed.add(path)
-
-    def __len__(self) -> int:
-        added = sum(1 for path in self.changed if path not in self.index)
-        return len(self.index) - len(self.removed) + added
-
-    def __iter__(self) -> Iterator[str]:
-        removed, changed = self.removed, self.changed
-        yield from (path for path in self.index if path not in removed)
-        yield from (path for path in changed if path not in self.index)
-
-    def items(self) -> Iterator[tuple[str, Entry]]:   # type: ignore[override]
-        removed, changed, numbers = self.removed, self.changed, self._numbers
-        for n, path in enumerate(self._paths):
-            if path in changed or path in removed or self.index[path] != n:
-                continue
-            yield path, Entry(self._prints[n], numbers[3 * n], numbers[3 * n + 1], numbers[3 * n + 2])
-        yield from changed.items()
+    def column_paths(self) -> list[str]:
+        """Every path the columns hold as written (removed since or not), in their order."""
+        self._read(0)
+        return self._keys[0]   # type: ignore[return-value]
 
     def identities(self) -> Iterator[tuple[str, int, int, int]]:
-        """Each entry's path, size, time and inode (read from the columns as they are: no Entry made)."""
-        numbers, index = self._numbers, self.index
-        rows: Iterable[tuple[str, int, int, int]] = zip(self._paths, numbers[0::3], numbers[1::3], numbers[2::3],
-                                                         strict=True)
-        if self.changed or self.removed or len(index) != len(self._paths):   # (a path twice: its last row)
-            changed, removed = self.changed, self.removed
-            rows = (row for n, row in enumerate(rows) if index[row[0]] == n and row[0] not in changed
-                    and row[0] not in removed)
-        yield from rows
-        yield from ((path, entry.size, entry.mtime_ns, entry.inode) for path, entry in self.changed.items())
+        """Each entry's path, size, time and inode (from the columns: no Entry made)."""
+        paths, (_, sizes, times, inodes) = self.whole()
+        return zip(paths, sizes, times, inodes, strict=True)
 
     def fingerprints(self) -> dict[str, str]:
-        """Every entry's fingerprint, by path (made in C from the columns, not an Entry a file)."""
-        if len(self.index) == len(self._paths):
-            found = dict(zip(self._paths, self._prints, strict=True))
-        else:   # (a path twice: its last row)
-            found = {path: self._prints[n] for path, n in self.index.items()}
-        for path in self.removed:
-            found.pop(path, None)
-        found.update((path, entry.fingerprint) for path, entry in self.changed.items())
-        return found
+        """Every entry's fingerprint, by path (from the columns: no Entry made)."""
+        paths, columns = self.whole()
+        return dict(zip(paths, columns[0], strict=True))
 
     def paths(self) -> Set[str]:
-        """Every path, as a set (the columns' when nothing changed: no copy made)."""
-        if not self.changed and not self.removed:
-            return self.index.keys()
-        return (self.index.keys() - self.removed) | self.changed.keys()
-
-    def as_written(self) -> Entries:
-        """The entries of the columns as they were written (none of the changes since), sharing them."""
-        made = Entries(self._paths, self._prints, self._numbers)
-        made._index = self.index
-        return made
-
-    def column_paths(self) -> list[str]:
-        """Every path the columns hold (removed since or not), in their order."""
-        return self._paths
+        """Every path, as a set."""
+        return set(self.whole()[0])
 
     def restricted(self, paths: Sequence[str]) -> Entries:
         """These entries of ``paths`` only (the others removed), sharing the columns. Costs a comparison
         of two lists when ``paths`` begin the columns (a rebuild's pages, in plan order, as the manifest
         the last build wrote has them), else a set difference."""
-        made = self.as_written()
-        count = len(paths)
-        if (isinstance(paths, list) and len(self.index) == len(self._paths) and self._paths[:count] == paths
-                and all(path in self.index for path in self.changed)):
-            made.removed = self.removed | set(self._paths[count:])
-            made.changed = {path: entry for path, entry in self.changed.items() if self.index[path] < count}
+        made, index = copy.copy(self), self._read(0)
+        if self.vouches(paths) and all(path in index for path in self.changed):
+            made.removed = self.removed | set(self.column_paths()[len(paths):])
+            made.changed = {path: entry for path, entry in self.changed.items() if index[path] < len(paths)}
         else:
             wanted = set(paths)
-            made.removed = (self.index.keys() - wanted) | self.removed
+            made.removed = (index.keys() - wanted) | self.removed
             made.changed = {path: entry for path, entry in self.changed.items() if path in wanted}
         return made
 
     def vouches(self, paths: Sequence[str]) -> bool:
-        """Whether ``paths`` are exactly the first of the columns' paths, and the columns hold each path
-        once (the paths of the pages a build planned, as the last build claimed them)."""
-        return (isinstance(paths, list) and len(self.index) == len(self._paths)
-                and self._paths[:len(paths)] == paths)
+        """Whether ``paths`` are exactly the first of the columns' paths (the paths of the pages a build
+        planned, as the last build claimed them)."""
+        return isinstance(paths, list) and self.column_paths()[:len(paths)] == paths
 
     def holds(self, paths: Sequence[str]) -> bool:
         """Whether there is an entry of every path of ``paths``."""
         if self.vouches(paths):   # (a list comparison, not a look-up of each)
-            count = len(paths)
-            return not any(self.index[path] < count for path in self.removed)
+            count, index = len(paths), self._read(0)
+            return not any(index[path] < count for path in self.removed)
         return all(map(self.__contains__, paths))
-
-    def whole(self) -> tuple[list[str], list[str], array[int]]:
-        """Every entry as columns (paths, fingerprints, numbers)."""
-        if not self.changed and not self.removed and len(self.index) == len(self._paths):
-            return self._paths, self._prints, self._numbers
-        paths, prints, numbers = [], [], array("q")
-        for path, entry in self.items():
-            paths.append(path)
-            prints.append(entry.fingerprint)
-            numbers.extend((entry.size, entry.mtime_ns, entry.inode))
-        return paths, prints, numbers
 
 
 @dataclass
 class Manifest:
     """What the last build wrote into one output: path -> :class:`Entry`, with that build's inputs
-    digest and summary. Kept in the build state (see :class:`newsgen.cachefile.State`), never
-    trusted beyond what the files on disk confirm (:meth:`OutputWriter.reuse`).
-
-    Kept as columns (:meth:`keep`): the paths and the fingerprints as two lists, and each file's
-    size, time and inode as an array of 64-bit numbers (base64), read back into :class:`Entries`
-    without an object a file; a rebuild that changed a few files keeps only those in a journal of
-    the columns (the entries changed and the paths removed since they were written: see
-    :meth:`newsgen.cachefile.State.put_journal`), until it holds more than :data:`JOURNAL_SHARE`
-    of them (at least :data:`JOURNAL_MIN`), when the whole is written again."""
+    digest and summary. Kept in the build state as a table (:class:`Entries`, whose journal's meta
+    holds the inputs and summary: :meth:`read`, :meth:`keep`), never trusted beyond what the files
+    on disk confirm (:meth:`OutputWriter.reuse`)."""
 
     pages: MutableMapping[str, Entry] = field(default_factory=Entries)
     #: digest of every input of the build that wrote it (files' identities, config, options, the day)
@@ -830,58 +713,31 @@ class Manifest:
     #: what that build reported: counts and warnings, for a build that finds nothing changed
     summary: dict = field(default_factory=dict)
 
-    JOURNAL_MIN: ClassVar[int] = 200
-    JOURNAL_SHARE: ClassVar[float] = 0.05
-
     def stale(self, output: Path) -> set[str]:
         """The files it lists that are not in ``output`` as written (edited by hand, lost, replaced by a link)."""
         return _stale(self.pages if isinstance(self.pages, Entries) else self.pages.items(), output)
 
     @classmethod
-    def load(cls, value: Any) -> Manifest:
-        """The manifest a build kept (:meth:`keep`: the columns and their journal, as
-        :meth:`newsgen.cachefile.State.journaled` gives them); empty when ``value`` is not one."""
-        if isinstance(value, Manifest):
-            return value
-        whole, journal = value if isinstance(value, tuple) and len(value) == 2 else (value, None)
+    def read(cls, state: State, key: str) -> Manifest:
+        """The manifest a build kept under ``key`` (:meth:`keep`); empty when there is none (or it is not
+        as written: see :class:`~newsgen.cachefile.Table`)."""
+        pages = Entries.load(state, key)
         try:
-            paths, prints = whole["paths"], whole["prints"]
-            numbers = array("q")
-            numbers.frombytes(base64.b64decode(whole["numbers"], validate=True))
-            "".join(paths), "".join(prints)   # (TypeError: not all text)
-            if not (isinstance(paths, list) and isinstance(prints, list) and len(paths) == len(prints)
-                    and len(numbers) == 3 * len(paths)):
-                return cls()
-            pages = Entries(paths, prints, numbers)
-            inputs, summary = str(whole["inputs"]), dict(whole["summary"])
-            if journal is not None:
-                changed = {path: Entry(str(fingerprint), int(size), int(mtime), int(inode))
-                           for path, (fingerprint, size, mtime, inode) in journal["changes"].items()}
-                removed = set(map(str, journal["removed"]))
-                if not all(path in pages.index for path in removed):
-                    return cls()
-                pages.changed, pages.removed = changed, removed - changed.keys()
-                inputs, summary = str(journal["inputs"]), dict(journal["summary"])
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+            assert isinstance(pages, Entries) and pages.column_paths() is not None   # (read now)
+            return cls(pages, str(pages.meta["inputs"]), dict(pages.meta["summary"]))
+        except (AssertionError, KeyError, TypeError, ValueError, Damaged):
             return cls()
-        return cls(pages, inputs, summary)
+
+    @classmethod
+    def load(cls, value: Any) -> Manifest:
+        """``value`` when it is a manifest (as :meth:`read` gives one), else an empty one."""
+        return value if isinstance(value, Manifest) else cls()
 
     def keep(self, state: State, key: str) -> None:
-        """Put the manifest into ``state`` under ``key``: a journal of the columns the last build wrote
-        when it changed little of them, else the whole (see the class)."""
-        pages = self.pages
-        if not isinstance(pages, Entries):
-            pages = Entries.of(pages)
-        changes = len(pages.changed) + len(pages.removed)
-        if pages.columns and state.has(key) and changes <= max(self.JOURNAL_MIN, self.JOURNAL_SHARE * pages.columns):
-            state.put_journal(key, {"inputs": self.inputs, "summary": self.summary,
-                                    "changes": {path: list(entry) for path, entry in pages.changed.items()},
-                                    "removed": sorted(pages.removed)})
-            return
-        paths, prints, numbers = pages.whole()
-        state.put(key, {"inputs": self.inputs, "summary": self.summary, "paths": paths, "prints": prints,
-                        "numbers": base64.b64encode(numbers.tobytes()).decode("ascii")})
-        state.put(f"{key}.journal", None)
+        """Put the manifest into ``state`` under ``key`` (a journal of what changed, while it is little)."""
+        pages = self.pages if isinstance(self.pages, Entries) else Entries.of(self.pages)
+        pages.meta = {"inputs": self.inputs, "summary": self.summary}
+        pages.keep(state, key)
 
 
 def _all_safe(pages: Mapping[str, Entry]) -> bool:
@@ -895,10 +751,6 @@ def _all_safe(pages: Mapping[str, Entry]) -> bool:
 def _stale(rows: Iterable[tuple[str, Entry]], output: Path) -> set[str]:
     """The paths of ``rows`` (path, :class:`Entry`; or :class:`Entries`) whose file is not in ``output``
     as written (its size, mtime and inode, not through a link: as :meth:`Entry.on_disk`)."""
-    if isinstance(rows, Entries) and (rows.changed or rows.removed) and len(rows.index) == rows.columns:
-        # the columns' rows looked at as they are (a few changed or removed since: their answers dropped)
-        pages, rows = rows, rows.as_written()
-        return (_stale(rows, output) - pages.changed.keys() - pages.removed) | _stale(pages.changed.items(), output)
     found: Iterable[tuple[str, int, int, int]] = (
         rows.identities() if isinstance(rows, Entries) else ((path, e[1], e[2], e[3]) for path, e in rows))
     base, fd = str(output), None

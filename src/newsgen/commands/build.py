@@ -201,7 +201,8 @@ class _Build:
         key = self.state.output(out)
         # its pages not on disk as written, looked for by a child process (which decodes the manifest:
         # this one does only when the build goes on) while this one walks the inputs
-        stale = StaleCheck(lambda: self.state.journaled(key), out) if self.state.has(key) and out.is_dir() else None
+        kept = self.state.has(f"{key}.journal") and out.is_dir()
+        stale = StaleCheck(lambda: Manifest.read(self.state, key), out) if kept else None
         inputs = _inputs_digest(self.site, config, out, self.base_url, self.drafts, self.future, self.search)
         if inputs is None:   # the inputs cannot be read cleanly: validation says why
             if stale is not None:
@@ -216,7 +217,7 @@ class _Build:
                 unchanged.timings = self.clock.timings
                 return unchanged
         self.listing = listing()
-        self.manifest = stale.manifest() if stale is not None else Manifest.load(self.state.journaled(key))
+        self.manifest = stale.manifest() if stale is not None else Manifest.read(self.state, key)
         return None
 
     def read(self) -> None:
@@ -243,7 +244,7 @@ class _Build:
         text.forget_pinyin()   # every name slugged
         if self.incremental and not self.key:   # the inputs could not be read cleanly before validation
             self.key = self.state.output(self.out)
-            self.manifest = Manifest.load(self.state.journaled(self.key))
+            self.manifest = Manifest.read(self.state, self.key)
         self.clock.step("model", f"{len(self.model.posts)} published, {self.model.drafts} drafts, "
                                  f"{len(self.model.places)} places, {len(self.model.topics)} topics, "
                                  f"{len(self.model.tags)} tags")
@@ -378,7 +379,7 @@ class _Build:
         their memory (about 100 MB of a rebuild's worker at 100,000 articles)."""
         self.state.forget()
         self.articles = None
-        self.changes.record.sections = {}
+        self.changes.record.forget()
 
     def write_photos(self) -> None:
         _write_photos(self.writer, self.photos, self.prepared, self.manifest, self.written, self.changes.stale)

@@ -8,28 +8,29 @@ or another shape, is the full path); each article's file with its **source** (it
 what the values recorded for one article, :data:`newsgen.render.views.ARTICLE_KINDS`, are made
 of) and its **structure** (URL, date, places, topics, tags: what listings, counts and related
 articles are made of); every name with its value's digest and the pages that read it, the names
-of one article in one of a few hundred *buckets* (by file), the others in one section; every page
-by number with a digest of which names it read.
+of one article in one of a few hundred *buckets* (by file), the others in one table of their own;
+every page by number with a digest of which names it read. Each is a
+:class:`~newsgen.cachefile.Table`: what a rebuild changed of it is written as its journal.
 
 The next build computes again (:meth:`newsgen.render.pages.Plan.resolve`) the names of the
 articles whose source changed, and every other name only when an article's structure changed or
 one came or went; it looks at the pages that are new, read a name whose value changed, or whose
-file is not as written, and leaves every other page in the output as it is. A body edited costs one bucket read
-and written. A page looked at that read other names than before is added to theirs (not taken off
-the names it no longer reads: it is then looked at once more than needed). Any doubt (a section
-missing or unreadable, an output not updated in place) is the full path. Safe to delete.
+file is not as written, and leaves every other page in the output as it is. A body edited costs one
+bucket read and a journal of a few rows written. A page looked at that read other names than before
+is added to theirs (not taken off the names it no longer reads: it is then looked at once more than
+needed). Any doubt (a part missing or unreadable, an output not updated in place) is the full path.
+Safe to delete.
 """
 
 from __future__ import annotations
 
 import hashlib
-import zlib
 from array import array
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsgen.cachefile import State
+from newsgen.cachefile import Damaged, State, Table
 from newsgen.output import Entries, Manifest, OutputWriter, StaleCheck
 from newsgen.render.fingerprint import Keys
 from newsgen.render.pages import Plan
@@ -197,114 +198,94 @@ def names_digest(names: Iterable[str]) -> str:
 
 
 class _Unknown(Exception):
-    """A section of the record is missing or not as written: the full path."""
+    """A part of the record is missing or not as written: the full path."""
 
 
 @dataclass
 class Record:
     """One output's record of its last build (see the module's docstring), kept in the build state
-    beside the output's manifest: ``KEY.delta`` (shape, addresses, sources),
-    ``KEY.pages`` (every page by number, with a digest of what it read), ``KEY.names`` and the
-    buckets ``KEY.aN`` (each name with its value's digest and the numbers of the pages reading it)."""
+    beside the output's manifest as three tables (:class:`~newsgen.cachefile.Table`) and a section:
+    ``KEY.sources`` (each article's file with its source, in model order; its meta: the shape and
+    the addresses), ``KEY.reads`` (each article's file with the digest of each of its names and the
+    numbers of the pages reading it, ``""``: its structure; in buckets), ``KEY.names`` (every other
+    name so) and ``KEY.pages`` (every page by number, with a digest of which names it read)."""
 
     state: State
     key: str
     shape: str
     addresses: dict[str, str] = field(default_factory=dict)   # place, topic, tag -> URL (Plan.addresses)
-    files: list[str] = field(default_factory=list)            # every article's file, in model order
-    sources: list[str] = field(default_factory=list)          # and its source (Plan.sources)
-    buckets: int = 1
+    sources: Table = field(default_factory=Table)   # article file -> its source (Plan.sources)
+    reads: Table = field(default_factory=Table)     # article file -> {kind: [digest, pages], "": [structure, []]}
+    names: Table = field(default_factory=Table)     # another name -> [digest, pages]
+    #: on the full path, every article's structure (its row of the reads is made by :meth:`add`)
+    structures: dict[str, str] = field(default_factory=dict)
     order: list[str | None] = field(default_factory=list)     # every page by number (None: gone since)
     sets: list[str] = field(default_factory=list)             # per page: a digest of the names it read
-    #: the sections of the index read (or made), by name; which of them changed
-    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
-    dirty: set[str] = field(default_factory=set)
     pages_changed: bool = False
 
     @classmethod
     def load(cls, state: State, key: str, shape: str) -> Record | None:
         """The last build's record when its shape is ``shape``; else None."""
-        found, pages = state.get(f"{key}.delta"), state.get(f"{key}.pages")
+        sources, reads, names = (Table.load(state, f"{key}.{name}") for name in ("sources", "reads", "names"))
+        pages = state.get(f"{key}.pages")
         try:
-            if found["shape"] != shape:
+            if sources is None or reads is None or names is None or sources.meta["shape"] != shape:
                 return None
-            record = cls(state, key, shape, dict(found["addresses"]), list(found["files"]), list(found["sources"]),
-                         int(found["buckets"]), list(pages["order"]), list(pages["sets"]))
+            record = cls(state, key, shape, dict(sources.meta["addresses"]), sources, reads, names,
+                         order=list(pages["order"]), sets=list(pages["sets"]))
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
-        if len(record.files) != len(record.sources) or len(record.order) != len(record.sets) or record.buckets < 1:
-            return None
-        return record
+        return record if len(record.order) == len(record.sets) else None
 
     @classmethod
     def new(cls, state: State, key: str, shape: str, articles: int) -> Record:
-        """An empty record (the full path): every section of its index made afresh."""
-        record = cls(state, key, shape, buckets=max(1, articles // BUCKET), pages_changed=True)
-        for name in [f"{key}.names", *(f"{key}.a{n}" for n in range(record.buckets))]:
-            record.sections[name] = {}
-            record.dirty.add(name)
-        n = record.buckets
-        while state.has(f"{key}.a{n}"):   # the buckets of a record with more
-            state.put(f"{key}.a{n}", None)
-            n += 1
-        if state.has(f"{key}.reads"):   # (a record of an older newsgen)
-            state.put(f"{key}.reads", None)
-        return record
-
-    def section(self, name: str) -> dict[str, Any]:
-        found = self.sections.get(name)
-        if found is None:
-            found = self.state.get(name)
-            if not isinstance(found, dict):
-                raise _Unknown(name)
-            self.sections[name] = found
-        return found
-
-    def home(self, file: str) -> str:
-        """The section of the bucket of ``file``'s names."""
-        return f"{self.key}.a{zlib.crc32(file.encode()) % self.buckets}"
-
-    def bucket(self, file: str) -> dict[str, Any]:
-        """The bucket of ``file``'s names: file -> {kind: [digest, pages]}, ``""``: its structure
-        (marked changed)."""
-        name = self.home(file)
-        self.dirty.add(name)
-        return self.section(name)
+        """An empty record (the full path): every table of it made afresh."""
+        return cls(state, key, shape, sources=Table().bind(state, f"{key}.sources"),
+                   reads=Table(buckets=articles // BUCKET).bind(state, f"{key}.reads"),
+                   names=Table().bind(state, f"{key}.names"), pages_changed=True)
 
     def reached(self, plan: Plan, files: list[str], sources: list[str]) -> set[int]:
         """The numbers of the pages that read a name whose value changed since the last build; the
-        index brought up to date for those names and for the articles' structure. Raises
-        :class:`_Unknown` when a section is missing."""
-        if files == self.files:
-            moved = [file for file, old, new in zip(files, self.sources, sources, strict=True) if old != new]
-            structural = False
-        else:
-            old, new = dict(zip(self.files, self.sources, strict=True)), dict(zip(files, sources, strict=True))
-            moved = [file for file in old.keys() | new.keys() if old.get(file) != new.get(file)]
-            structural = True
+        record brought up to date for those names and for the articles' sources and structure. Raises
+        :class:`_Unknown` when a part of it is not as written."""
         found: set[int] = set()
 
-        def check(entries: dict[str, Any], key: str, name: str) -> None:
+        def again(row: list[Any], name: str) -> list[Any]:   # (one gone is kept, as None: its readers are not lost)
             now = plan.resolve(name)
-            if now != entries[key][0]:   # (one gone is kept, as None: a page reading it is not lost)
-                found.update(entries[key][1])
-                entries[key][0] = now
-        for file in moved:
-            home = self.bucket(file)
-            entries = home.pop(file, {})
-            index = plan.views.numbers.get(file)
-            now = _structure(plan.site.posts[index]) if index is not None else None
-            if entries.pop("", [None])[0] != now:
-                structural = True
-            for kind in list(entries):
-                check(entries, kind, f"{kind}:{file}")
-            if now is not None:
-                home[file] = {**entries, "": [now, []]}
-        if structural:
-            names = self.section(f"{self.key}.names")
-            self.dirty.add(f"{self.key}.names")
-            for name in list(names):
-                check(names, name, name)
+            if now == row[0]:
+                return row
+            found.update(row[1])
+            return [now, row[1]]
+        try:
+            known, (old,) = self.sources.whole()
+            structural = files != known
+            if structural:   # (the sources written again, in model order)
+                was, new = dict(zip(known, old, strict=True)), dict(zip(files, sources, strict=True))
+                moved = [file for file in was.keys() | new.keys() if was.get(file) != new.get(file)]
+                self.sources = Table().bind(self.state, f"{self.key}.sources")
+                self.sources.changed = new
+            else:
+                changed = [(file, now) for file, was, now in zip(files, old, sources, strict=True) if was != now]
+                for file, source in changed:
+                    self.sources[file] = source
+                moved = [file for file, _ in changed]
+            for file in moved:
+                entries = dict(self.reads.get(file) or {})
+                index = plan.views.numbers.get(file)
+                now = _structure(plan.site.posts[index]) if index is not None else None
+                structural |= entries.pop("", [None])[0] != now
+                if now is not None:
+                    self.reads[file] = {**{kind: again(row, f"{kind}:{file}") for kind, row in entries.items()},
+                                        "": [now, []]}
+                elif file in self.reads:
+                    del self.reads[file]
+                    for kind, row in entries.items():
+                        again(row, f"{kind}:{file}")
+            for name, row in list(self.names.items()) if structural else ():
+                if (new := again(row, name)) is not row:
+                    self.names[name] = new
+        except Damaged as exc:
+            raise _Unknown(str(exc)) from exc
         return found
 
     def number(self, paths: Sequence[str]) -> tuple[list[int], list[int]]:
@@ -350,60 +331,64 @@ class Record:
                         more[pair] = array("I", (first[pair], n))
                     else:
                         found.append(n)
-        # by bucket, its articles' pairs: each bucket (and then the other names' section) is filled,
-        # written and let go in turn (the index of a cold build at 100,000 articles, whole, was about
-        # 200 MB at its peak)
-        groups: dict[str, array[int]] = {}
+        # by bucket of the reads, its articles' pairs; then the other names': on the full path each
+        # bucket is filled, written and let go in turn (the record of a cold build at 100,000 articles,
+        # whole, was about 200 MB at its peak)
+        groups: dict[int, array[int]] = {}
         others = array("I")
-        homes: dict[str, str] = {}
         for pair in range(looked.count):
             if first[pair] < 0:
                 continue
             kind, file = looked.where(pair)
             if kind in ARTICLE_KINDS:
-                home = homes.get(file)
-                if home is None:
-                    home = homes[file] = self.home(file)
-                group = groups.get(home)
-                if group is None:
-                    group = groups[home] = array("I")
-                group.append(pair)
+                groups.setdefault(self.reads.bucket(file), array("I")).append(pair)
             else:
                 others.append(pair)
-        del homes
-        section = f"{self.key}.names"
-        for home, pairs in [*groups.items(), (section, others)]:
-            if not pairs:
-                continue
-            self.dirty.add(home)
-            entries_of = self.section(home)
+        homes: dict[int, list[str]] = {}   # (on the full path, each bucket's articles: every row made here)
+        for file in self.structures:
+            homes.setdefault(self.reads.bucket(file), []).append(file)
+
+        def fill(table: Table, pairs: array[int], bucket: int | None) -> None:
+            rows: dict[str, Any] = {file: {"": [self.structures[file], []]} for file in homes.pop(bucket, ())} \
+                if bucket is not None else {}   # (the rows changed, each set once)
             for pair in pairs:
                 several, more[pair] = more[pair], None
                 pages = several.tolist() if several is not None else [first[pair]]
                 kind, file, value = looked.pair(pair)
-                if kind in ARTICLE_KINDS:
-                    entries, key = entries_of.setdefault(file, {}), kind
-                else:
-                    entries, key = entries_of, f"{kind}:{file}" if kind else file
+                if bucket is None:   # another name: its row is [digest, pages]
+                    entries, key = rows, f"{kind}:{file}" if kind else file
+                    if key not in rows:
+                        rows[key] = table.get(key)
+                else:   # an article's: {kind: [digest, pages]}
+                    entries, key = rows.get(file), kind
+                    if entries is None:
+                        entries = rows[file] = dict(table.get(file) or {})
                 item = entries.get(key)
                 if item is None:
                     entries[key] = [value, pages]
                 else:
                     known = set(item[1])
                     entries[key] = [value, item[1] + [n for n in pages if n not in known]]
-            self.state.put(home, self.sections.pop(home), now=True)   # written now, and let go
-            self.dirty.discard(home)
-            groups[home] = array("I")
+            for key, row in rows.items():
+                table[key] = row
+            if bucket is not None and self.structures:   # (the full path: written now, and let go)
+                table.flush(bucket)
+        for n in range(self.reads.buckets) if self.structures else list(groups):
+            fill(self.reads, groups.pop(n, array("I")), n)
+        fill(self.names, others, None)
+        self.structures = {}
 
     def save(self) -> None:
-        """Put the record: its sections that changed."""
-        state, key = self.state, self.key
-        state.put(f"{key}.delta", {"shape": self.shape, "addresses": self.addresses, "files": self.files,
-                                   "sources": self.sources, "buckets": self.buckets})
+        """Put the record: its tables' changes, and its pages when they changed."""
+        self.sources.meta = {"shape": self.shape, "addresses": self.addresses}
+        for name in ("sources", "reads", "names"):
+            getattr(self, name).keep(self.state, f"{self.key}.{name}")
         if self.pages_changed:
-            state.put(f"{key}.pages", {"order": self.order, "sets": self.sets})
-        for name in self.dirty:
-            state.put(name, self.sections[name])
+            self.state.put(f"{self.key}.pages", {"order": self.order, "sets": self.sets})
+
+    def forget(self) -> None:
+        """Let go of the tables read (in a render worker: it does not keep the record)."""
+        self.sources = self.reads = self.names = Table()
 
 
 @dataclass
@@ -460,12 +445,12 @@ def find_changes(plan: Plan, paths: Sequence[str], keys: Keys, writer: OutputWri
         holds = had.holds(paths) if isinstance(had, Entries) else all(map(had.__contains__, paths))
         if stale_pages or not same or not holds:
             todo.extend(j for j, path in enumerate(paths) if path not in had or path in stale_pages)
-        previous.addresses, previous.files, previous.sources = addresses, list(files), sources
+        previous.addresses = addresses
         return Changes(previous, numbers, previous, sorted(set(todo)), stale=stale_pages)
     record = Record.new(state, key, shape, len(files))   # the full path
-    record.addresses, record.files, record.sources = addresses, list(files), sources
-    for file, post in zip(files, plan.site.posts, strict=True):
-        record.bucket(file)[file] = {"": [_structure(post), []]}
+    record.addresses = addresses
+    record.sources.changed = dict(zip(files, sources, strict=True))   # (every row new)
+    record.structures = {file: _structure(post) for file, post in zip(files, plan.site.posts, strict=True)}
     return Changes(record, record.number(paths)[0], None, range(len(paths)), stale=stale_pages)
 
 

@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from newsgen import cachefile
-from newsgen.cachefile import State
+from newsgen.cachefile import Damaged, State, Table
 from newsgen.config import PhotosConfig
 from newsgen.content import (
     WAITING_PHOTO,
@@ -386,41 +386,50 @@ def encode(data: bytes, shown: str, config: PhotosConfig) -> dict[tuple[str, int
 
 
 class PhotoRecords:
-    """What a build keeps of its photos for the next one, as the build state's section ``photos``
-    (:meth:`load`, :meth:`value`; see :class:`newsgen.cachefile.State`):
+    """What a build keeps of its photos for the next one, as the build state's table ``photos``
+    (:meth:`load`, :meth:`keep`; see :class:`newsgen.cachefile.Table`):
 
-    - ``files``: each photo file read, by its path in the site: [its identity (size, mtime, ctime,
-      inode), the digest of its bytes, its width and height as shown];
-    - ``articles``: each article file, by its path in the site: [the file's digest, the images its
-      body names ([address, alt text, line]), the photo files they resolved to] (see :func:`prepare`);
-      of one that names none (most articles), its file's digest alone (a list and two empty ones
-      for each of 100,000 articles were most of the cost of reading the records).
+    - ``articles``, its rows: each article file, by its path in the site: [the file's digest, the
+      images its body names ([address, alt text, line]), the photo files they resolved to] (see
+      :func:`prepare`); of one that names none (most articles), its file's digest alone (a list and
+      two empty ones for each of 100,000 articles were most of the cost of reading the records);
+    - ``files``, in its meta: each photo file read, by its path in the site: [its identity (size,
+      mtime, ctime, inode), the digest of its bytes, its width and height as shown].
 
     Neither depends on the photo settings: what does (the photos' keys, their derivatives' names)
-    is made from them again by each build, which costs microseconds a photo. ``swept``: the settings
-    (:func:`settings_stamp`) of the last build that deleted the derivatives no photo needs.
+    is made from them again by each build, which costs microseconds a photo. ``swept`` (in the meta):
+    the settings (:func:`settings_stamp`) of the last build that deleted the derivatives no photo needs.
     """
 
     SECTION = "photos"
 
     def __init__(self, files: dict[str, list[Any]] | None = None, articles: dict[str, list[Any]] | None = None,
-                 swept: str = "") -> None:
+                 swept: str = "", table: Table | None = None) -> None:
         self.files: dict[str, list[Any]] = files if files is not None else {}
         self.articles: dict[str, list[Any]] = articles if articles is not None else {}
         self.swept = swept
+        self.table = table if table is not None else Table()
 
     @classmethod
-    def load(cls, value: Any) -> PhotoRecords:
-        """The records in ``value`` (the state's section); none when it is not of their shape. (Each
-        record is checked where it is used: a damaged one only makes the build look again.)"""
-        if isinstance(value, dict) and isinstance(value.get("files"), dict) \
-                and isinstance(value.get("articles"), dict) and isinstance(value.get("swept"), str):
-            return cls(value["files"], value["articles"], value["swept"])
+    def load(cls, state: State | None) -> PhotoRecords:
+        """The records ``state`` keeps; none when it has none of their shape. (Each record is checked
+        where it is used: a damaged one only makes the build look again.)"""
+        table = Table.load(state, cls.SECTION) if state is not None else None
+        meta = table.meta if table is not None else None
+        try:
+            if isinstance(meta, dict) and isinstance(meta.get("files"), dict) and isinstance(meta.get("swept"), str):
+                keys, (rows,) = table.whole()
+                return cls(meta["files"], dict(zip(keys, rows, strict=True)), meta["swept"], table)
+        except Damaged:
+            pass
         return cls()
 
-    def value(self) -> dict[str, Any]:
-        """The records as the build state keeps them."""
-        return {"files": self.files, "articles": self.articles, "swept": self.swept}
+    def keep(self, state: State, articles: dict[str, list[Any]], files: dict[str, list[Any]], swept: str) -> None:
+        """Put these records into ``state`` (their changes since they were read)."""
+        self.table.assign(articles)
+        self.table.meta = {"files": files, "swept": swept}
+        self.table.keep(state, self.SECTION)
+        self.files, self.articles, self.swept = files, articles, swept
 
 
 class Photos:
@@ -438,7 +447,7 @@ class Photos:
         self.cache_dir = state.folder("photos") if state is not None else None
         self.base_path = base_path
         self.stamp = settings_stamp(config)
-        self.records = PhotoRecords.load(state.get(PhotoRecords.SECTION) if state is not None else None)
+        self.records = PhotoRecords.load(state)
         self._known: dict[str, list[Any]] = self.records.files
         self._used: dict[str, list[Any]] = {}
         self.articles: dict[str, list[Any]] = {}   # this build's article records (see prepare)
@@ -574,10 +583,7 @@ class Photos:
         # the cache holds exactly their derivatives, and prune() does not list it (thousands of names)
         self._sweep = not (self._used == self._known and self.records.swept == self.stamp
                            and not os.path.lexists(self.cache_dir / UNSWEPT))
-        made = PhotoRecords(self._used, records, self.stamp)
-        if made.value() != self.records.value():
-            self.state.put(PhotoRecords.SECTION, made.value(), journal="articles")
-        self.records = made
+        self.records.keep(self.state, records, self._used, self.stamp)
 
     def prune(self, keep: Iterable[Photo] = ()) -> None:
         """Delete the cached derivatives of every photo but ``keep`` (and the mark a build that encoded
