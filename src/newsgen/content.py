@@ -22,7 +22,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
@@ -1055,10 +1055,9 @@ class ArticleCache:
         column where it can: at 100,000 articles a call each was most of a rebuild's reading."""
         files = list(files)
         root = str(site) + os.sep
-        names = [path if type(path) is str else str(path) for path, _ in files]
+        names = list(map(str, map(operator.itemgetter(0), files)))   # (column by column, as below)
         if os.sep == "/" and all(map(operator.methodcaller("startswith", root), names)):
-            cut = len(root)
-            keys = [name[cut:] for name in names]
+            keys = list(map(operator.itemgetter(slice(len(root), None)), names))
         else:
             keys = [_key(name, site) for name in names]
         self._seen.update(keys)
@@ -1066,10 +1065,16 @@ class ArticleCache:
         ids, digests = columns["ids"], columns["digests"]
         at = list(map(self._index.get, keys))
         # an article as the columns have it (most, on a rebuild): its file's identity the one kept, and
-        # no change of it since the columns were written, no problem, no session's article
+        # no change of it since the columns were written, no problem, no session's article (a file the
+        # columns lack looked up at a last position, of no identity and no digest)
         special = self._over.keys() | self._problems.keys()
-        plain = [i is not None and identity == ids[i] and digests[i] is not None
-                 for i, (_, identity) in zip(at, files, strict=True)] if self._made is None else [False] * len(at)
+        if self._made is None:
+            where = list(map(self._index.get, keys, repeat(len(ids))))
+            plain = list(map(operator.and_, map(operator.eq, map(operator.itemgetter(1), files),
+                                                map([*ids, None].__getitem__, where)),
+                             map(operator.is_not, map([*digests, None].__getitem__, where), repeat(None))))
+        else:
+            plain = [False] * len(at)
         for n in [n for n, key in enumerate(keys) if key in special] if special else ():
             plain[n] = False
         dates = self._dates()

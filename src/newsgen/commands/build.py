@@ -12,6 +12,7 @@ one line per step.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import operator
 import os
@@ -19,6 +20,7 @@ import time
 import zoneinfo
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any, cast
 
@@ -161,15 +163,31 @@ class _Build:
 
     def run(self) -> BuildResult:
         self.clock = _Clock(self.progress)
-        unchanged = self.start()
-        if unchanged is not None:
-            return unchanged
-        self.read()
-        self.prepare()
-        with OutputWriter(self.out, self.manifest if self.incremental else None) as self.writer:
-            for step in (self.plan, self.find_changes, self.render, self.write_photos, self.index, self.write,
-                         self.check, self.keep, self.cleanup):
-                step()
+        # The steps before rendering make millions of objects that live to the build's end (the state
+        # read, the articles, the model, the plan): the collector would walk each once for nothing
+        # (0.2 to 0.3 s of a one-page rebuild at 100,000 articles). It is paused while they are made,
+        # and they are set aside (frozen) before pages are rendered, when it collects again.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            unchanged = self.start()
+            if unchanged is not None:
+                return unchanged
+            self.read()
+            self.prepare()
+            with OutputWriter(self.out, self.manifest if self.incremental else None) as self.writer:
+                self.plan()
+                self.find_changes()
+                gc.freeze()
+                if collecting:
+                    gc.enable()
+                for step in (self.render, self.write_photos, self.index, self.write, self.check, self.keep,
+                             self.cleanup):
+                    step()
+        finally:
+            gc.unfreeze()
+            if collecting:
+                gc.enable()
         return BuildResult(pages=self.writer.pages, output=self.out, warnings=self.diagnostics.warnings,
                            timings=self.clock.timings, articles=len(self.model.posts), static_files=self.static,
                            files=self.writer.files, rendered=len(self.dirty),
@@ -594,8 +612,8 @@ def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: s
     found: list[tuple[list[str], list[tuple[int, int, int, int]]]] = []
     for home, folder, skip, allowed in folders:
         names = site_file_names(folder, home, problems, skip=skip, allowed=allowed)
-        try:
-            identities = list(map(_IDENTITY, map(os.stat, names)))
+        try:   # (lists: as the article cache keeps them)
+            identities = list(map(list, map(_IDENTITY, map(os.stat, names))))
         except OSError:
             return None
         # surrogateescape: a name that is not UTF-8 is hashed as its bytes (validation then reports it)
@@ -614,11 +632,12 @@ def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: s
 
     def listing() -> Listing:
         (paths, ids), (statics, static_ids) = found[0], found[2]   # (where a photo may be: photos.resolve)
-        files = [(path, list(i)) for path, i in zip(paths, ids, strict=True) if path.endswith(".md")]
-        others = {path: list(i) for path, i in zip(paths, ids, strict=True) if not path.endswith(".md")}
-        others.update((path, list(i)) for path, i in zip(statics, static_ids, strict=True))
+        articles_ = list(map(operator.methodcaller("endswith", ".md"), paths))
+        files = tuple(compress(zip(paths, ids), articles_))
+        others = dict(compress(zip(paths, ids), map(operator.not_, articles_)) if not all(articles_) else ())
+        others.update(zip(statics, static_ids))
         walked = {str(where[1]): files_of for where, (files_of, _) in zip(folders[1:], found[1:], strict=True)}
-        return Listing(articles, tuple(files), others, walked)
+        return Listing(articles, files, others, walked)
 
     return h.hexdigest(), listing
 
