@@ -632,9 +632,9 @@ def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: s
 
     def listing() -> Listing:
         (paths, ids), (statics, static_ids) = found[0], found[2]   # (where a photo may be: photos.resolve)
-        articles_ = list(map(operator.methodcaller("endswith", ".md"), paths))
-        files = tuple(compress(zip(paths, ids, strict=True), articles_))
-        others = dict(compress(zip(paths, ids, strict=True), map(operator.not_, articles_)) if not all(articles_) else ())
+        md = list(map(operator.methodcaller("endswith", ".md"), paths))
+        files = tuple(compress(zip(paths, ids, strict=True), md))
+        others = dict(compress(zip(paths, ids, strict=True), map(operator.not_, md)) if not all(md) else ())
         others.update(zip(statics, static_ids, strict=True))
         walked = {str(where[1]): files_of for where, (files_of, _) in zip(folders[1:], found[1:], strict=True)}
         return Listing(articles, files, others, walked)
