@@ -932,6 +932,10 @@ class ArticleCache:
         self._rows: dict[int, dict[str, Any]] = {}   # the buckets read: path -> [row, derived]
         self._seen: set[str] = set()
         self._listed: list[str] = []   # the files as get_listed was last given them, in order
+        #: the files whose bodies may show an image (a Markdown image: see :func:`may_show_images`), kept
+        #: in the state's section ``articles.images``; None when not known (a cache of an older newsgen)
+        self.images: set[str] | None = set()
+        self._images_changed = False
         self.hits = 0
         #: digests of the files whose entries this read replaced or dropped (their bodies' HTML may go)
         self.dropped: set[str] = set()
@@ -967,6 +971,9 @@ class ArticleCache:
                 self._over = dict(delta["entries"])
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
+        if self.cold is None:   # (else every file is read, and found to show an image or not)
+            images = state.get("articles.images")
+            self.images = set(images) if type(images) is list and _all_text(images) else None
 
     def stored_rows(self) -> dict[str, list[Any]]:
         """Each file's entry as the cache holds it: ``[row, problems]``, its article's row decoded (None:
@@ -1170,11 +1177,20 @@ class ArticleCache:
             self._made.pop(key, None)
         if article is not None:
             self._read.add(article.digest)
+        if self.images is not None and (key in self.images) != (article is not None and may_show_images(article)):
+            self.images ^= {key}
+            self._images_changed = True
         # the article itself, made a row only when the cache is written (see save): a row held from
         # reading to saving was about 850 bytes an article besides the article, 85 MB at 100,000
         self._over[key] = [
             self._identity(path), article,
             [[str(d.location.path), d.location.line, d.location.col, d.message, d.severity.value] for d in problems]]
+
+    def learn_images(self, plain: Iterable[str]) -> None:
+        """Know which files' bodies may show an image, from the files whose bodies are known to show
+        none (``plain``, as the photos' records have them): every other file may."""
+        self.images = set(self._live()).difference(plain)
+        self._images_changed = True
 
     def forget_others(self) -> None:
         """Drop the entries of files not seen in this read (deleted or renamed)."""
@@ -1186,6 +1202,9 @@ class ArticleCache:
                 self._made.pop(key, None)
             self._over[key] = None
         self._changed |= bool(gone)
+        if self.images is not None and not self.images.isdisjoint(gone):
+            self.images.difference_update(gone)
+            self._images_changed = True
         for digest in self.dropped - self._read:   # (what this session derived of contents gone)
             self.derived.pop(digest, None)
 
@@ -1269,6 +1288,9 @@ class ArticleCache:
         written as it is made, then let go) and the changes of the columns (the delta) while they are
         few, else the columns whole."""
         self._state = state
+        if self._images_changed or self.images is not None and not state.has("articles.images"):
+            state.put("articles.images", sorted(self.images) if self.images is not None else None)
+            self._images_changed = False
         new_derived = {d for d in self.derived if d not in self._saved_derived}
         if not self._changed and not new_derived:
             return
@@ -1576,6 +1598,10 @@ def extra_flags(articles: Sequence[Article]) -> list[bool]:
     if None in found:
         found = [bool(article.extra) if flag is None else flag for flag, article in zip(found, articles, strict=True)]
     return found
+
+
+def _all_text(values: list[Any]) -> bool:
+    return set(map(type, values)) <= {str}
 
 
 def _json_faithful(value: Any) -> bool:

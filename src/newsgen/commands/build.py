@@ -28,6 +28,7 @@ import orjson
 
 from newsgen import __version__, cachefile
 from newsgen import config as config_mod
+from newsgen import content as content_mod
 from newsgen.content import ArticleCache, Listing, derived_ahead, file_digest, file_digests, not_utf8, site_file_names
 from newsgen.errors import Diagnostic, Diagnostics, Location, NewsgenError, Severity
 from newsgen.output import CACHE_DIR, Entries, Entry, Manifest, OutputWriter, StaleCheck, build_lock
@@ -286,9 +287,21 @@ class _Build:
 
     def _with_photos(self, chosen: list[Any], config: config_mod.Config) -> tuple[list[Any], list[Diagnostic]]:
         """The photos of the articles built: resolved and inspected, their digests folded into the articles'."""
-        state = self.state if self.incremental else None
-        self.photos = Photos(self.site, config.photos, state, config.base_path)
+        state, cache = self.state if self.incremental else None, self.articles
+        # whether an article built may show a photo (its body, as the article cache knows, or a lead photo
+        # named in its front matter); None: not known. When none may, no photo record is read.
+        shown = None if cache is None or cache.images is None else \
+            not cache.images.isdisjoint(content_mod.source_paths(chosen)) or \
+            any(isinstance(a.extra.get("image"), str) for a in compress(chosen, content_mod.extra_flags(chosen)))
+        self.photos = Photos(self.site, config.photos, state, config.base_path, records=shown is not False)
+        if shown is False:
+            self.prepared = Prepared(list(chosen), {}, {}, [])
+            return self.prepared.articles, []
         self.prepared = prepare(self.photos, chosen, self.listing.others if self.listing is not None else None)
+        if cache is not None and cache.images is None and self.photos.read:   # (learned from the records)
+            made, files = self.photos.articles, content_mod.source_paths(chosen)
+            cache.learn_images(where for where, digest in zip(files, file_digests(chosen), strict=True)
+                               if made.get(where) == digest)
         return self.prepared.articles, self.prepared.problems
 
     def prepare(self) -> None:
