@@ -149,7 +149,9 @@ class Plan:
         digest (its photos' folded in: its URL and front matter with it) and its lead photo's view. An
         article not read from a file (no digest) is new on every build."""
         photos = self.views.photos
-        found = [(d or os.urandom(8).hex())[:16] for d in map(_ARTICLE_DIGEST, self.site.posts)]
+        found = list(map(_ARTICLE_DIGEST, self.site.posts))
+        found = list(map(operator.itemgetter(slice(16)), found if "" not in found and None not in found else
+                         [d or os.urandom(8).hex() for d in found]))
         if photos:   # (a site without photos: no look-up of each file)
             found = [source + (digest(repr(photos[file])) if file in photos else "")
                      for file, source in zip(self.files, found, strict=True)]
@@ -269,6 +271,7 @@ class Plan:
 
 
 _ARTICLE_DIGEST = operator.attrgetter("article.digest")
+_URL = operator.attrgetter("url")
 
 
 def _body_digest(body: Body) -> str:
@@ -350,7 +353,7 @@ def plan_articles(plan: Plan) -> Deferred:
     """``/YYYY/MM/<slug>/`` for every article, with its related articles and its search filters
     (each page made when first asked for: see :class:`Deferred`)."""
     plan.neighbours = related(plan.site, cache=plan.store, meanwhile=plan.meanwhile, structure=plan.structure)
-    paths = [output_path(post.url) for post in plan.site.posts]
+    paths = list(map("{}index.html".format, map(_URL, plan.site.posts)))   # (output_path of each)
     return Deferred(paths, lambda index: Page(paths[index], "article.html",
                                               functools.partial(_article_context, plan, index)))
 

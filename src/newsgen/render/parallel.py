@@ -123,6 +123,7 @@ def run_jobs(count: int, job: Callable[[int], Any], processes: int | None = None
 def _start(job: Callable[[int], Any], in_worker: Callable[[], None] | None = None) -> None:
     global _job
     _job = job
+    gc.enable()   # (collecting, whatever the parent paused: see commands.build)
     if in_worker is not None:
         in_worker()
 

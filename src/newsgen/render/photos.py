@@ -440,14 +440,17 @@ class Photos:
     afresh and kept in memory.
     """
 
-    def __init__(self, site: Path, config: PhotosConfig, state: State | None, base_path: str = "/") -> None:
+    def __init__(self, site: Path, config: PhotosConfig, state: State | None, base_path: str = "/",
+                 records: bool = True) -> None:
         self.site = site
         self.config = config
         self.state = state
         self.cache_dir = state.folder("photos") if state is not None else None
         self.base_path = base_path
         self.stamp = settings_stamp(config)
-        self.records = PhotoRecords.load(state)
+        # (``records=False``: no article built shows a photo, so none is looked at and none recorded)
+        self.read = records and state is not None
+        self.records = PhotoRecords.load(state if self.read else None)
         self._known: dict[str, list[Any]] = self.records.files
         self._used: dict[str, list[Any]] = {}
         self.articles: dict[str, list[Any]] = {}   # this build's article records (see prepare)
@@ -562,7 +565,7 @@ class Photos:
         """Put into the build state the records of the photos read by this build and of the photos of
         ``articles`` (every article file there is, drafts too: :class:`PhotoRecords`), when they are
         not the state's already."""
-        if self.state is None or self.cache_dir is None:
+        if self.state is None or self.cache_dir is None or not self.read:
             return
         kept, made_now = self.records.articles, self.articles
         articles = articles if isinstance(articles, list) else list(articles)
