@@ -45,10 +45,10 @@ from markdown.treeprocessors import Treeprocessor
 from newsgen import cachefile
 from newsgen.errors import Diagnostic, Location, NewsgenError
 
-EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
-#: the extensions as instances (a name is first looked for among every installed package's entry points:
+#: Python-Markdown's extensions, by name (the names are in the body cache's settings); each is given to
+#: Python-Markdown as an instance (a name is first looked for among every installed package's entry points:
 #: 0.1 s of a build that converts one body)
-_EXTENSIONS = (TableExtension, FencedCodeExtension, SaneListExtension)
+EXTENSIONS = {"tables": TableExtension, "fenced_code": FencedCodeExtension, "sane_lists": SaneListExtension}
 
 #: Python-Markdown's inline patterns (backticks, escapes, links, images, autolinks, line breaks, raw HTML,
 #: entities, emphasis), each of which needs one of the characters :data:`_INLINE` finds (a line break,
@@ -361,7 +361,7 @@ class MarkdownRenderer:
         self.cache_dir = cache_dir
         self._pack = cachefile.Pack(cache_dir) if cache_dir is not None else None
         self._settings = f"markdown {md.__version__} {','.join(EXTENSIONS)} unsafe_html={unsafe_html}"
-        self._md = md.Markdown(extensions=[e() for e in _EXTENSIONS], output_format="html")
+        self._md = md.Markdown(extensions=[e() for e in EXTENSIONS.values()], output_format="html")
         if not unsafe_html:
             self._md.preprocessors.deregister("html_block")
             self._md.inlinePatterns.deregister("html")
@@ -377,7 +377,7 @@ class MarkdownRenderer:
         #: the same, without the inline stage, for a body no inline pattern can match (see :data:`_INLINE`)
         self._plain_md: md.Markdown | None = None
         if {pattern.name for pattern in self._md.inlinePatterns._priority} <= _INLINE_PATTERNS:
-            self._plain_md = plain = md.Markdown(extensions=[e() for e in _EXTENSIONS], output_format="html")
+            self._plain_md = plain = md.Markdown(extensions=[e() for e in EXTENSIONS.values()], output_format="html")
             for name in ("html_block",) if not unsafe_html else ():
                 plain.preprocessors.deregister(name)
             plain.treeprocessors.deregister("inline")
