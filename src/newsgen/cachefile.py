@@ -347,8 +347,9 @@ class State:
                 except OSError:
                     pass
 
-    def get(self, name: str) -> Any:
-        """The value the last build kept under ``name``; None when there is none (or it cannot be read)."""
+    def get(self, name: str, *, hold: bool = True) -> Any:
+        """The value the last build kept under ``name``; None when there is none (or it cannot be read).
+        ``hold``: kept for the next ``get`` (else the caller holds it, or lets it go)."""
         if name in self._put:
             value = self._put[name][0]
             if isinstance(value, _Written):
@@ -359,9 +360,12 @@ class State:
             return value
         if name not in self._read:
             try:
-                self._read[name] = read_json(self.root / self._files[name]) if name in self._files else None
+                value = read_json(self.root / self._files[name]) if name in self._files else None
             except (OSError, ValueError):
-                self._read[name] = None
+                value = None
+            if not hold:
+                return value
+            self._read[name] = value
         return self._read[name]
 
     def file(self, name: str) -> str | None:
@@ -557,7 +561,7 @@ class Table(MutableMapping[str, Any]):
         keys, columns = [], [[] for _ in range(self.width or 1)]
         if self._files[n] is not None:
             assert self._state is not None
-            found = self._state.get(f"{self._name}.{n}")
+            found = self._state.get(f"{self._name}.{n}", hold=False)   # (the table holds it)
             try:
                 keys, columns = found["keys"], [_numbers(found[str(c)]) for c in range(len(columns))]
             except (KeyError, TypeError, ValueError):
@@ -694,6 +698,12 @@ class Table(MutableMapping[str, Any]):
             state.put(f"{name}.{n}", None)
             n += 1
         return self
+
+    def release(self, n: int) -> None:
+        """Let go of bucket ``n`` as read (the rows set and removed since are kept; it is read again if
+        asked for): a caller changing a few rows of many buckets holds one bucket at a time."""
+        if self._files[n] is not None:
+            self._keys[n], self._columns[n], self._index[n] = None, [], None
 
     def flush(self, n: int) -> None:
         """Write bucket ``n`` now, with the rows set and removed since (taken off the journal), and let go

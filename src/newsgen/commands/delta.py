@@ -373,6 +373,8 @@ class Record:
                 table[key] = row
             if bucket is not None and self.structures:   # (the full path: written now, and let go)
                 table.flush(bucket)
+            elif bucket is not None:   # (its changed rows kept for the journal: one bucket read at a time)
+                table.release(bucket)
         for n in range(self.reads.buckets) if self.structures else list(groups):
             fill(self.reads, groups.pop(n, array("I")), n)
         fill(self.names, others, None)
