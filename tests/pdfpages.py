@@ -125,6 +125,9 @@ def _slot(c: canvas.Canvas, slot: Slot, col_w: float) -> None:
 
 def issue(path: Path, pages: list[tuple[int, list[Slot]]]) -> Path:
     """Write the pages (columns, slots) to ``path``."""
+    # (registered again: train/pages.py, the page generator, registers its own font under this name,
+    # which may write its codes as CIDs no reader maps to Unicode)
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     c = canvas.Canvas(str(path), pagesize=(WIDTH, HEIGHT))
     for number, (columns, slots) in enumerate(pages, 1):
         page(c, columns, slots, number)

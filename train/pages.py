@@ -136,8 +136,8 @@ def _register_fonts(cid: str = "ucs2") -> None:
     from reportlab.pdfbase.cidfonts import CIDFontInfo, UnicodeCIDFont, structToPDF
 
     rl_config.invariant = 1      # no creation date or random document id: the same input, the same bytes
-    if _REGISTERED == [cid]:
-        return
+    if _REGISTERED == [cid] and type(pdfmetrics.getFont(FONT)).__name__ == "PageFont":
+        return   # (registered, and not replaced since by another's font of that name)
 
     class PageFont(UnicodeCIDFont):
         """STSong-Light under ``name``; the bold one is written as ``STSong-Light,Bold`` (ForceBold
