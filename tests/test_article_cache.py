@@ -350,8 +350,8 @@ def test_a_body_edit_decodes_the_rows_of_the_articles_its_pages_show_only(site: 
     buckets: list[str] = []
     get = cachefile.State.get
     monkeypatch.setattr(cachefile.State, "get",
-                        lambda self, name: (buckets.append(name) if name.startswith("articles.rows.") else None)
-                        or get(self, name))
+                        lambda self, name, **how: (buckets.append(name) if name.startswith("articles.rows.") else None)
+                        or get(self, name, **how))
     edited = site / "articles" / "more" / "a5.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
     result = build(site, out, search=False)
