@@ -223,12 +223,17 @@ def _kept(articles: Iterable[Article], name: str) -> list[Any]:
 _VALUES = operator.attrgetter("__dict__")
 
 
+def _made(articles: Sequence[Article], name: str, make: Callable[[Article], str]) -> list[str]:
+    """Each article's value kept under ``name``, made by ``make`` where none is kept (column by column)."""
+    found = _kept(articles, name)
+    if None in found or "" in found:
+        found = [value or make(article) for value, article in zip(found, articles, strict=True)]
+    return found
+
+
 def source_paths(articles: list[Article]) -> list[str]:
     """:func:`source_path` of each of ``articles``."""
-    found = _kept(articles, "_source")
-    if None in found or "" in found:
-        found = [where or source_path(article) for where, article in zip(found, articles, strict=True)]
-    return found
+    return _made(articles, "_source", source_path)
 
 
 def file_digests(articles: list[Article]) -> list[str]:
@@ -1585,10 +1590,7 @@ def structure_shape(article: Article) -> str:
 
 def structure_shapes(articles: Sequence[Article]) -> list[str]:
     """:func:`structure_shape` of each of ``articles``."""
-    found = _kept(articles, "_shape")
-    if None in found or "" in found:
-        found = [shape or structure_shape(article) for shape, article in zip(found, articles, strict=True)]
-    return found
+    return _made(articles, "_shape", structure_shape)
 
 
 def extra_flags(articles: Sequence[Article]) -> list[bool]:
