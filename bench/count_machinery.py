@@ -34,6 +34,7 @@ Usage::
 
     .venv/bin/python bench/count_machinery.py                       # HEAD
     .venv/bin/python bench/count_machinery.py 15701c6 d0d8b42 HEAD   # side by side
+    .venv/bin/python bench/count_machinery.py 15701c6 HEAD --files  # each role by file
     .venv/bin/python bench/count_machinery.py HEAD --list           # every unit counted and left out, with the reason
     .venv/bin/python bench/count_machinery.py HEAD --unlisted       # units of the scoped files no list names
     .venv/bin/python bench/count_machinery.py HEAD --json           # the figures as JSON
@@ -579,20 +580,55 @@ def unlisted(done: Counted, scope: dict[str, list[Entry]] | None = None,
 # ---------------------------------------------------------------------------------------------- printing
 
 def table(counts: list[Counted], labels: list[str]) -> str:
-    head = f"{'role':32s}" + "".join(f"{label:>20s}" for label in labels)
-    sub = f"{'':32s}" + "".join(f"{'lines':>11s}{'code':>9s}" for _ in labels)
+    """The figures of each role at each commit; with two commits or more, the change from the first to
+    the last, and issue 21's target (a third fewer than the first)."""
+    change = len(counts) > 1
+    head = f"{'role':32s}" + "".join(f"{label:>20s}" for label in labels) + \
+        (f"{'last / first':>20s}" if change else "")
+    sub = f"{'':32s}" + "".join(f"{'lines':>11s}{'code':>9s}" for _ in labels) + \
+        (f"{'lines':>11s}{'code':>9s}" if change else "")
     rows = [head, sub]
 
+    def ratio(last: int, first: int) -> str:
+        return f"{last / first - 1:+.0%}" if first else "new" if last else "-"
+
     def row(name: str, values: list[tuple[int, int]]) -> str:
-        return f"{name:32s}" + "".join(f"{lines:>11,d}{code:>9,d}" for lines, code in values)
+        text = f"{name:32s}" + "".join(f"{lines:>11,d}{code:>9,d}" for lines, code in values)
+        if change:
+            text += f"{ratio(values[-1][0], values[0][0]):>11s}{ratio(values[-1][1], values[0][1]):>9s}"
+        return text
+
+    def summed(done: Counted, sure_only: bool = False) -> tuple[int, int]:
+        figures = [done.figures(role, sure_only) for role in range(1, len(ROLES) + 1)]
+        return sum(lines for lines, _ in figures), sum(code for _, code in figures)
 
     for role, name in enumerate(ROLES, 1):
         rows.append(row(f"{role}. {name}", [done.figures(role) for done in counts]))
-    totals = [tuple(map(sum, zip(*(done.figures(r) for r in range(1, 8)), strict=True))) for done in counts]
-    sure = [tuple(map(sum, zip(*(done.figures(r, True) for r in range(1, 8)), strict=True))) for done in counts]
-    rows.append(row("total", totals))   # type: ignore[arg-type]
+    totals = [summed(done) for done in counts]
+    sure = [summed(done, True) for done in counts]
+    rows.append(row("total", totals))
     rows.append(row("  of which doubtful", [(t[0] - s[0], t[1] - s[1]) for t, s in zip(totals, sure, strict=True)]))
-    rows.append(row("  sure only", sure))   # type: ignore[arg-type]
+    rows.append(row("  sure only", sure))
+    if change:
+        rows.append(f"issue 21's target, a third fewer than {labels[0]}: at most {totals[0][0] * 2 // 3:,d} lines, "
+                    f"{totals[0][1] * 2 // 3:,d} code lines (sure only: {sure[0][0] * 2 // 3:,d}, "
+                    f"{sure[0][1] * 2 // 3:,d})")
+    return "\n".join(rows)
+
+
+def by_file(counts: list[Counted], labels: list[str]) -> str:
+    """Each role's lines and code lines by file, at each commit."""
+    rows = [f"{'role / file':48s}" + "".join(f"{label:>20s}" for label in labels)]
+    for role, name in enumerate(ROLES, 1):
+        rows.append(f"{role}. {name}")
+        paths = sorted({path for done in counts for path in done.lines.get(role, {})})
+        for path in paths:
+            cells = []
+            for done in counts:
+                lines = done.lines.get(role, {}).get(path)
+                cells.append(f"{len(lines):>11,d}{len(lines & done.sources[path].code):>9,d}" if lines
+                             else f"{'-':>20s}")
+            rows.append(f"   {path:45s}" + "".join(cells))
     return "\n".join(rows)
 
 
@@ -629,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", type=Path, default=Path(__file__).resolve().parents[1])
     parser.add_argument("--list", action="store_true", help="every unit counted and left out, with the reason")
     parser.add_argument("--unlisted", action="store_true", help="units of the scoped files no list names")
+    parser.add_argument("--files", action="store_true", help="each role's figures by file")
     parser.add_argument("--json", action="store_true", help="the figures as JSON")
     args = parser.parse_args(argv)
     counts = [count(args.repo, commit) for commit in args.commits]
@@ -639,6 +676,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(table(counts, labels))
         print("eras: " + ", ".join(f"{label}: {done.era}" for label, done in zip(labels, counts, strict=True)))
+        if args.files:
+            print()
+            print(by_file(counts, labels))
         for done in counts if args.list else ():
             print()
             print(listing(done))

@@ -114,3 +114,12 @@ class C:
     assert source.code == {3, 6, 10, 11, 12, 15, 17}
     assert source.units["f"] == (5, 12)     # with the comment line above it
     assert source.units["C.y"] == (17, 17)
+
+
+def test_the_table_gives_the_target_from_the_first_commit(counted, capsys):
+    assert cm.main([FILING, "HEAD", "--files"]) == 0
+    out = capsys.readouterr().out
+    filing = counted[FILING]
+    lines = sum(filing.figures(role)[0] for role in range(1, len(cm.ROLES) + 1))
+    assert f"a third fewer than {FILING}: at most {lines * 2 // 3:,d} lines" in out
+    assert "   commands/build.py" in out   # (--files: each role by file)
