@@ -161,8 +161,8 @@ class _Build:
     verify: bool = False
 
     def run(self) -> BuildResult:
-        self.clock = _Clock(self.progress)
         with collector_held() as settle:
+            self.clock = _Clock(self.progress)
             unchanged = self.start()
             if unchanged is not None:
                 return unchanged
