@@ -57,8 +57,8 @@ def test_a_rebuild_reads_again_exactly_the_files_edited_wherever_they_are_listed
             f"---\ntitle: 又一篇 {n}\ndate: 2025-08-{n % 28 + 1:02d}\n---\n\n正文 {n}。\n", encoding="utf-8")
     build(site, tmp_path / "out", search=False)
     state = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
-    columns = json.loads((site / CACHE_DIR / state["sections"]["articles"]).read_text(encoding="utf-8"))
-    assert isinstance(columns["ids"], str)   # written as one run of numbers
+    columns = json.loads((site / CACHE_DIR / state["sections"]["articles.0"]).read_text(encoding="utf-8"))
+    assert isinstance(columns["0"], str)   # written as one run of numbers
     files = sorted((site / "articles").rglob("*.md"))
     edited = [files[0], files[len(files) // 2], files[-1]]
     for n, file in enumerate(edited):
