@@ -423,3 +423,29 @@ def test_the_structure_row_digest_kept_is_the_one_a_fresh_read_makes(site: Path,
                    (("draft", not fresh.draft), ("slug", fresh.slug + "x"), ("regions", ("江西省",)),
                     ("topics", ("另一个",)), ("tags", ("另一个",)), ("path", Path("articles/x.md")))]
         assert len({content.structure_shape(a) for a in [fresh, *changed]}) == len(changed) + 1
+
+
+def test_a_bucket_of_rows_damaged_when_the_cache_is_written_leaves_no_cache_and_no_wrong_page(
+        site: Path, tmp_path: Path):
+    """A build whose edit changes a row of a bucket that is not as written (the rows' table cannot take
+    the change) reads the articles of that bucket again from their files, builds the cold build's pages,
+    and leaves no article cache: the next build reads every file, says so, and is right too."""
+    _many(site, 8)
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    section(site, "articles.rows.0").write_text("{}", encoding="utf-8")
+    edited = site / "articles" / "more" / "a3.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    result = build(site, out, search=False)
+    assert result.cold is None   # (not a cold start: only the articles of that bucket read again)
+    cold = build(site, tmp_path / "cold", incremental=False, search=False)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+        {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}
+    assert ArticleCache(State(site / CACHE_DIR)).cold == "no article cache"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n再一段。\n", encoding="utf-8")
+    lines: list[str] = []
+    build(site, out, search=False, progress=lines.append)
+    assert any(line.startswith("articles: ") and "every file read" in line for line in lines), lines
+    cold = build(site, tmp_path / "cold2", incremental=False, search=False)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+        {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}

@@ -748,7 +748,7 @@ class Table(MutableMapping[str, Any]):
             dirty = (set(range(self.buckets)) - self._flushed) | touched
         elif len(self.changed) + len(self.removed) > max(self.JOURNAL_MIN, self.JOURNAL_SHARE * self._size):
             dirty = touched
-        elif not self.changed and not self.removed and self.meta == self._meta:
+        elif not self.changed and not self.removed and self.meta == self._meta and not self._flushed:
             return   # (as read: nothing to write)
         else:
             dirty = set()

@@ -1308,6 +1308,7 @@ class ArticleCache:
         old, count = rows.buckets if rows is not None else 0, _bucket_count(len(live))
         if old and (not whole or old // 2 <= count <= old * 2):
             count = old
+        problem = state.problem
         try:
             if count != old:   # every row into a table of other buckets (the old ones read first: written over)
                 changed = list(dict.fromkeys(changed + live))
@@ -1326,10 +1327,10 @@ class ArticleCache:
                         new.pop(key, None)
                     else:
                         new[key] = row
-                if new is not rows:
-                    new.flush(n)   # (written now: let go)
+                new.flush(n)   # (written now, and let go: the rows' journal stays empty)
             new.keep(state, "articles.rows")
         except cachefile.Damaged:   # (a bucket of rows not as written: no cache, every file read next time)
+            state.problem = problem
             for name in ("articles.journal", "articles.rows.journal"):
                 state.put(name, None)
             self._table = self._rows = None
@@ -1348,7 +1349,7 @@ class ArticleCache:
                             table.removed.add(key)
                 table.keep(state, "articles")
         except cachefile.Damaged:   # (a session's table, its files replaced by another build's since)
-            whole = True
+            state.problem, whole = problem, True
         if whole:
             self._write_whole(state, live)
         self._changed = False
