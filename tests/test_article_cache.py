@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.cachefile import State
+from newsgen.cachefile import State, Table
 from newsgen.commands.build import build
-from newsgen.content import ArticleCache, _Columns, load, stored_body
+from newsgen.content import ArticleCache, load, stored_body
 from newsgen.errors import NewsgenError
 from newsgen.output import CACHE_DIR
 
@@ -78,7 +78,7 @@ def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, dama
             meta["meta"]["fields"][title], meta["meta"]["fields"][slug] = \
                 meta["meta"]["fields"][slug], meta["meta"]["fields"][title]
         elif damage == "entries of another shape":   # (the digests' column)
-            data["1"] = [{"digest": digest} for digest in data["1"]]
+            data["4"] = [{"digest": digest} for digest in data["4"]]
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         journal.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         bucket = section(site, "articles.rows.0")
@@ -316,8 +316,8 @@ def test_what_was_derived_of_a_body_is_kept_while_a_file_has_that_body(site: Pat
         edited = [f for f in articles(site) if "draft: true" not in f.read_text(encoding="utf-8")][1]
         edited.write_text(edited.read_text(encoding="utf-8") + f"\n又一段{whole}。\n", encoding="utf-8")
         if whole:   # the whole cache written again, not a delta
-            monkeypatch.setattr(_Columns, "JOURNAL_MIN", 0)
-            monkeypatch.setattr(_Columns, "JOURNAL_SHARE", 0.0)
+            monkeypatch.setattr(Table, "JOURNAL_MIN", 0)
+            monkeypatch.setattr(Table, "JOURNAL_SHARE", 0.0)
         build(site, out, search=False)
         gone |= before - digests()
         kept = ArticleCache(State(site / CACHE_DIR)).kept_derived()

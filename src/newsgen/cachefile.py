@@ -21,7 +21,7 @@ import shutil
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -549,14 +549,6 @@ class Table(MutableMapping[str, Any]):
         """A row of the values of its columns (a subclass makes its own kind)."""
         return values
 
-    def pack(self, c: int, column: Any) -> Any:
-        """Column ``c`` as a bucket keeps it (a subclass may keep a column its own way)."""
-        return _packed(column)
-
-    def unpack(self, c: int, kept: Any) -> Any:
-        """Column ``c`` as :meth:`pack` kept it: a sequence (ValueError: not as kept)."""
-        return _numbers(kept)
-
     def bucket(self, key: str) -> int:
         """The bucket of ``key``."""
         return zlib.crc32(key.encode("utf-8", "surrogateescape")) % self.buckets if self.buckets > 1 else 0
@@ -571,11 +563,11 @@ class Table(MutableMapping[str, Any]):
             assert self._state is not None
             found = self._state.get(f"{self._name}.{n}", hold=False)   # (the table holds it)
             try:
-                keys, columns = found["keys"], [self.unpack(c, found[str(c)]) for c in range(len(columns))]
+                keys, columns = found["keys"], [_numbers(found[str(c)]) for c in range(len(columns))]
             except (KeyError, TypeError, ValueError):
                 keys = None
         index = dict(zip(keys, range(len(keys)), strict=True)) if type(keys) is list and all(
-            isinstance(c, Sequence) and len(c) == len(keys) for c in columns) else {}
+            type(c) in (list, array) and len(c) == len(keys) for c in columns) else {}
         if len(index) != len(keys or ()) or not all(key in index for key in self._mine(n)[1]) or keys is None:
             assert self._state is not None
             self._state.problem = self._state.problem or f"the build state's {self._name} cannot be read"
@@ -659,7 +651,7 @@ class Table(MutableMapping[str, Any]):
         if not keys:   # (a bucket of new rows: made column by column)
             rows = [self.changed[key] for key in mine]
             return mine, [list(c) for c in zip(*rows, strict=True)] if self.width else [rows]
-        keys, columns = list(keys), [c[:] if type(c) in (list, array) else list(c) for c in columns]
+        keys, columns = list(keys), [c[:] for c in columns]
         for key in mine:
             i, row = index.get(key), self.changed[key]
             values = row if self.width else (row,)
@@ -733,7 +725,7 @@ class Table(MutableMapping[str, Any]):
         self.removed.difference_update(removed)
         self._size += len(keys) - size
         name = f"{self._name}.{n}"
-        self._state.put(name, {"keys": keys, **{str(c): self.pack(c, column) for c, column in enumerate(columns)}}
+        self._state.put(name, {"keys": keys, **{str(c): _packed(column) for c, column in enumerate(columns)}}
                         if keys else None, now=True)
         self._files[n] = self._state.file(name)
         self._keys[n], self._columns[n], self._index[n] = None, [], None

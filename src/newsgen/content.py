@@ -8,8 +8,6 @@ where ``line`` is a line of the ``.md`` file itself.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import datetime as dt
 import difflib
@@ -24,7 +22,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from itertools import chain, compress, filterfalse, repeat
+from itertools import compress, filterfalse, repeat
 from pathlib import Path
 from typing import Any
 
@@ -893,13 +891,13 @@ class ArticleCache:
 
     What every build asks of every article is kept in the columns of a :class:`~newsgen.cachefile.Table`
     of one bucket, ``articles`` (a list a field: 100,000 small lists were most of the cost of reading
-    them): each file's path under the site (the keys), identity (size, mtime, ctime, inode: one run of
-    numbers, see :class:`_Identities`), the digest of its bytes, its draft flag, date (ISO text), the
-    digest of its structure row (:func:`structure_shape`), whether it has front matter beyond the known
-    keys, whether what the build derives of its body is kept, and its problems (None: none). A file
-    with errors has no digest (None). A build that changed a few articles writes the table's journal;
-    one that changed many (or added or removed some) writes the bucket again, in the order the files
-    were listed (so that the next listing compares the identities as two runs: :meth:`_Identities.changed`).
+    them): each file's path under the site (the keys), identity (size, mtime, ctime, inode: four
+    columns, each kept as one run of 64-bit numbers), the digest of its bytes, its draft flag, date (ISO
+    text), the digest of its structure row (:func:`structure_shape`), whether it has front matter beyond
+    the known keys, whether what the build derives of its body is kept, and its problems (None: none).
+    A file with errors has no digest (None). A build that changed a few articles writes the table's
+    journal; one that changed many writes the bucket again, in the order the files were listed (so that
+    the next listing compares the identities as runs of bytes: :func:`_changed`).
 
     The rest of each article, its *row*, is the JSON text of a list of the :class:`Article` fields
     in the order the table's meta ``fields`` names them (the dates as ISO text; in ``source`` and
@@ -954,7 +952,7 @@ class ArticleCache:
         problem = state.problem
         self.cold: str | None = problem or ("the article cache cannot be read" if state.has("articles.journal")
                                             else "no article cache")
-        table = _Columns.load(state, "articles", len(_COLUMNS)) if problem is None else None
+        table = cachefile.Table.load(state, "articles", len(_COLUMNS)) if problem is None else None
         if table is not None and table.meta == _META:
             try:
                 keys, columns, self._index = table.stored()
@@ -964,7 +962,8 @@ class ArticleCache:
             else:
                 self._keys, self._columns, self._table = keys, dict(zip(_COLUMNS, columns, strict=True)), table
                 self._problems = set(compress(keys, columns[-1]))
-                self._over = {**dict.fromkeys(table.removed), **{key: list(row) for key, row in table.changed.items()}}
+                self._over = {key: None for key in table.removed}
+                self._over.update((key, _entry_of(row)) for key, row in table.changed.items())
                 self.cold = None
         state.problem = problem   # (an article cache not read is this cache's cold start, not the build's)
         if self.cold is None:   # (else every file is read, and found to show an image or not)
@@ -1023,9 +1022,7 @@ class ArticleCache:
         i = self._index.get(key)
         if i is None:
             return None
-        entry = [column[i] for column in self._columns.values()]
-        entry[7] = entry[7] or []
-        return entry
+        return _entry_of([column[i] for column in self._columns.values()])
 
     def get(self, path: Path | str, site: Path, identity: list[int] | None = None,
             ) -> tuple[Article | None, list[Diagnostic]] | None:
@@ -1088,14 +1085,14 @@ class ArticleCache:
         self._seen.update(keys)
         self._listed = keys
         columns = self._columns
-        ids, digests = columns["ids"], columns["digests"]
+        ids, digests = [columns[name] for name in _COLUMNS[:4]], columns["digests"]
         at = list(map(self._index.get, keys))
         # an article as the columns have it (most, on a rebuild): its file's identity the one kept, and
         # no change of it since the columns were written, no problem, no session's article (a file the
         # columns lack looked up at a last position, of no identity and no digest)
         special = self._over.keys() | self._problems
         identities = list(map(operator.itemgetter(1), files))
-        changed = ids.changed(identities) if type(ids) is _Identities and keys == self._keys else None
+        changed = _changed(ids, identities) if keys == self._keys else None
         if self._made is None and changed is not None:   # (the files as the columns have them, in order)
             plain = [True] * len(keys)
             for n in changed:
@@ -1103,8 +1100,8 @@ class ArticleCache:
             if None in digests:
                 plain = list(map(operator.and_, plain, map(operator.is_not, digests, repeat(None))))
         elif self._made is None:
-            where = list(map(self._index.get, keys, repeat(len(ids))))
-            kept = ids.lists() if type(ids) is _Identities else ids
+            where = list(map(self._index.get, keys, repeat(len(digests))))
+            kept = list(map(list, zip(*ids, strict=True)))   # (a file not stat'ed: four Nones, not its None)
             plain = list(map(operator.and_, map(operator.eq, identities, map([*kept, None].__getitem__, where)),
                              map(operator.is_not, map([*digests, None].__getitem__, where), repeat(None))))
         else:
@@ -1341,7 +1338,7 @@ class ArticleCache:
                 assert table is not None
                 for key, entry in self._over.items():
                     if entry is not None:
-                        table.changed[key] = entry
+                        table.changed[key] = _row_of(entry)
                         table.removed.discard(key)
                     else:
                         table.changed.pop(key, None)
@@ -1394,11 +1391,11 @@ class ArticleCache:
         listed = self._listed
         if len(listed) == len(live) and set(listed) == set(live):
             live = listed
-        table = _Columns(len(_COLUMNS), meta=_META)
+        table = cachefile.Table(len(_COLUMNS), meta=_META)
         for key in live:
             entry = self._entry(key)
             if entry is not None and len(entry) == 8:
-                table.changed[key] = [*entry[:7], entry[7] or None]
+                table.changed[key] = _row_of(entry)
         keys = list(table.changed)
         columns = dict(zip(_COLUMNS, map(list, zip(*table.changed.values(), strict=True)), strict=True)) if keys \
             else {name: [] for name in _COLUMNS}
@@ -1408,107 +1405,48 @@ class ArticleCache:
         self._problems = set(compress(keys, columns["problems"]))
 
 
-class _Columns(cachefile.Table):
-    """The article cache's columns (see :class:`ArticleCache`): a table whose identities are kept as one
-    run of numbers (:class:`_Identities`)."""
-
-    def pack(self, c: int, column: Any) -> Any:
-        return _Identities.packed(column) if c == 0 else super().pack(c, column)
-
-    def unpack(self, c: int, kept: Any) -> Any:
-        if c == 0:
-            return _Identities.unpacked(kept) if type(kept) is str else kept
-        return super().unpack(c, kept)
+def _entry_of(row: Sequence[Any]) -> list[Any]:
+    """An entry (``[identity, digest, draft, date, shape, extra, derived, problems]``) of a row of the
+    columns (see :data:`_COLUMNS`)."""
+    return [None if row[0] is None else list(row[:4]), *row[4:10], row[10] or []]
 
 
-class _Identities(Sequence[list[int] | None]):
-    """The article cache's column of file identities (size, mtime, ctime, inode: a list each, None for
-    a file that could not be stat'ed), kept as one array of four numbers a file, written as its bytes
-    in Base64: 100,000 lists of four 19-digit numbers were two thirds of the time the columns took to
-    decode, and a rebuild compares them with the files' as two runs of bytes (:meth:`changed`)."""
+def _row_of(entry: list[Any]) -> list[Any]:
+    """The row of the columns of an entry (the reverse of :func:`_entry_of`)."""
+    return [*(entry[0] or (None,) * 4), *entry[1:7], entry[7] or None]
 
-    WIDTH = 4
 
-    def __init__(self, numbers: array[int]) -> None:
-        self.numbers = numbers
-
-    @classmethod
-    def unpacked(cls, text: str) -> _Identities:
-        """The column as :meth:`packed` wrote it (ValueError: it is not)."""
-        numbers = array("q")
+def _changed(kept: list[Any], identities: Sequence[list[int] | None]) -> list[int] | None:
+    """The positions where ``identities`` (one a file, in the columns' order) are not those ``kept`` (the
+    four columns of them, runs of 64-bit numbers as the table reads them back); None when they cannot be
+    compared so (then each is compared as a list). Each run is compared with the files' whole, then only
+    the halves that differ: a rebuild that changed a few files costs a few comparisons of memory, not
+    one a file (100,000 lists of four 19-digit numbers were two thirds of the time the columns took)."""
+    if not all(type(column) is array for column in kept) or len(identities) != len(kept[0]) or None in identities:
+        return None
+    found: set[int] = set()
+    for n, column in enumerate(kept):
         try:
-            numbers.frombytes(base64.b64decode(text, validate=True))
-        except (binascii.Error, ValueError) as exc:
-            raise ValueError("the article cache's identities are not as written") from exc
-        if len(numbers) % cls.WIDTH:
-            raise ValueError("the article cache's identities are not as written")
-        return cls(numbers)
-
-    @classmethod
-    def packed(cls, identities: Sequence[list[int] | None]) -> str | list[list[int] | None]:
-        """The column as it is written: Base64 text, or the lists themselves when a number does not fit
-        in a signed 64-bit one (an inode number of some file systems) or an identity is not four numbers."""
-        if type(identities) is _Identities:
-            return base64.b64encode(identities.numbers.tobytes()).decode()
-        if any(i is not None and (type(i) is not list or len(i) != cls.WIDTH or tuple(i) == cls._MISSING)
-               for i in identities):
-            return list(identities)
-        try:
-            numbers = array("q", chain.from_iterable(cls._MISSING if i is None else i for i in identities))
-        except (OverflowError, TypeError):
-            return list(identities)
-        return base64.b64encode(numbers.tobytes()).decode()
-
-    #: what stands for a file that could not be stat'ed (no file has a size of -1)
-    _MISSING = (-1, -1, -1, -1)
-
-    def __len__(self) -> int:
-        return len(self.numbers) // self.WIDTH
-
-    def __getitem__(self, i: int) -> list[int] | None:  # type: ignore[override]
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        i %= len(self)
-        found = self.numbers[i * self.WIDTH:(i + 1) * self.WIDTH].tolist()
-        return None if tuple(found) == self._MISSING else found
-
-    def lists(self) -> list[list[int] | None]:
-        """Every identity, in order (made at once: :meth:`__getitem__` is a call each)."""
-        found: list[list[int] | None] = list(map(list, zip(*[iter(self.numbers)] * self.WIDTH, strict=True)))
-        if -1 in self.numbers:
-            found = [None if i is not None and tuple(i) == self._MISSING else i for i in found]
-        return found
-
-    def changed(self, identities: Sequence[list[int] | None]) -> list[int] | None:
-        """The positions where ``identities`` (one a file, in the column's order) are not the column's;
-        None when they cannot be compared so (then each is compared with :meth:`__getitem__`). The two
-        runs of bytes are compared whole, then only the halves that differ: a rebuild that changed a few
-        files costs a few comparisons of memory, not one a file."""
-        if len(identities) != len(self) or None in identities:
+            mine = array("q", map(operator.itemgetter(n), identities)).tobytes()
+        except (OverflowError, TypeError, IndexError):
             return None
-        try:
-            mine = array("q", chain.from_iterable(identities)).tobytes()
-        except (OverflowError, TypeError):
-            return None
-        if len(mine) != len(self.numbers) * self.numbers.itemsize:
-            return None
-        kept, size, found = self.numbers.tobytes(), self.WIDTH * self.numbers.itemsize, []
-        spans = [(0, len(self))]
+        theirs, size, spans = column.tobytes(), column.itemsize, [(0, len(column))]
         while spans:
             low, high = spans.pop()
-            if mine[low * size:high * size] == kept[low * size:high * size]:
+            if mine[low * size:high * size] == theirs[low * size:high * size]:
                 continue
             if high - low <= 8:
-                found.extend(n for n in range(low, high)
-                             if mine[n * size:(n + 1) * size] != kept[n * size:(n + 1) * size])
+                found.update(i for i in range(low, high)
+                             if mine[i * size:(i + 1) * size] != theirs[i * size:(i + 1) * size])
             else:
                 middle = (low + high) // 2
                 spans += [(middle, high), (low, middle)]
-        return sorted(found)
+    return sorted(found)
 
 
 #: the columns of the article cache, in the order of an entry's values (see :class:`ArticleCache`)
-_COLUMNS = ("ids", "digests", "drafts", "dates", "shapes", "extras", "derived", "problems")
+_COLUMNS = ("sizes", "mtimes", "ctimes", "inodes", "digests", "drafts", "dates", "shapes", "extras", "derived",
+            "problems")
 #: about how many rows a bucket of the article cache's rows holds, and at most how many buckets there are
 _BUCKET_SIZE, _BUCKETS_MAX = 400, 256
 _new_article = object.__new__
