@@ -955,20 +955,24 @@ class ArticleCache:
         table = cachefile.Table.load(state, "articles", len(_COLUMNS)) if problem is None else None
         if table is not None and table.meta == _META:
             try:
-                keys, columns, self._index = table.stored()
+                self._use(table)
                 self._rows = cachefile.Table.load(state, "articles.rows", 2)
-            except cachefile.Damaged:
-                pass
-            else:
-                self._keys, self._columns, self._table = keys, dict(zip(_COLUMNS, columns, strict=True)), table
-                self._problems = set(compress(keys, columns[-1]))
-                self._over = {key: None for key in table.removed}
-                self._over.update((key, _entry_of(row)) for key, row in table.changed.items())
                 self.cold = None
+            except cachefile.Damaged:   # (its bucket not as written: every file read)
+                pass
         state.problem = problem   # (an article cache not read is this cache's cold start, not the build's)
         if self.cold is None:   # (else every file is read, and found to show an image or not)
             images = state.get("articles.images")
             self.images = set(images) if type(images) is list and _all_text(images) else None
+
+    def _use(self, table: cachefile.Table) -> None:
+        """Take the columns from ``table`` (its bucket as written, and the entries of its journal)."""
+        keys, columns, self._index = table.stored()
+        self._keys, self._columns, self._table, self._parsed = keys, dict(zip(_COLUMNS, columns, strict=True)), \
+            table, None
+        self._problems = set(compress(keys, columns[-1]))
+        self._over = {key: None for key in table.removed}
+        self._over.update((key, _entry_of(row)) for key, row in table.changed.items())
 
     def stored_rows(self) -> dict[str, list[Any]]:
         """Each file's entry as the cache holds it: ``[row, problems]``, its article's row decoded (None:
@@ -1281,8 +1285,10 @@ class ArticleCache:
 
     def save(self, state: cachefile.State) -> None:
         """Put the cache into ``state``, when anything changed: the buckets of the rows changed (each
-        written as it is made, then let go) and the changes of the columns (the delta) while they are
-        few, else the columns whole."""
+        written as it is made, then let go; a new table of rows when the site's size calls for other
+        buckets) and the changes of the columns (the table's journal) while they are few, else the
+        columns whole. A bucket of rows not as written leaves no article cache (the next build reads
+        every file)."""
         self._state = state
         if self._images_changed or self.images is not None and not state.has("articles.images"):
             state.put("articles.images", sorted(self.images) if self.images is not None else None)
@@ -1333,22 +1339,20 @@ class ArticleCache:
             self._table = self._rows = None
             return
         self._rows, self._by_digest = new, None
-        try:
-            if not whole:   # (the changes into the table's journal: its bucket not read again)
-                assert table is not None
-                for key, entry in self._over.items():
-                    if entry is not None:
-                        table.changed[key] = _row_of(entry)
-                        table.removed.discard(key)
-                    else:
-                        table.changed.pop(key, None)
-                        if key in self._index:
-                            table.removed.add(key)
-                table.keep(state, "articles")
-        except cachefile.Damaged:   # (a session's table, its files replaced by another build's since)
-            state.problem, whole = problem, True
+        if whole:   # (a new table, in the order the files were last listed when that lists each: see _changed)
+            listed, table = self._listed, cachefile.Table(len(_COLUMNS), meta=_META)
+            table.changed = {key: _row_of(entry) for key in (listed if set(listed) == set(live) else live)
+                             if (entry := self._entry(key)) is not None and len(entry) == 8}
+        else:   # (its journal; a session's table whose files another build replaced since is written whole)
+            assert table is not None
+            for key, entry in self._over.items():
+                if entry is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = _row_of(entry)
+        table.keep(state, "articles")
         if whole:
-            self._write_whole(state, live)
+            self._use(table)
         self._changed = False
         self._saved_derived |= new_derived
 
@@ -1383,26 +1387,6 @@ class ArticleCache:
             entry[6] = kept[1] is not None
             self._over[key] = entry
         return kept
-
-    def _write_whole(self, state: cachefile.State, live: list[str]) -> None:
-        """Put the columns whole (as a new table: its journal empty), in the order the files were last
-        listed when that lists each (so that the next listing finds them in the same order: see
-        :meth:`_Identities.changed`)."""
-        listed = self._listed
-        if len(listed) == len(live) and set(listed) == set(live):
-            live = listed
-        table = cachefile.Table(len(_COLUMNS), meta=_META)
-        for key in live:
-            entry = self._entry(key)
-            if entry is not None and len(entry) == 8:
-                table.changed[key] = _row_of(entry)
-        keys = list(table.changed)
-        columns = dict(zip(_COLUMNS, map(list, zip(*table.changed.values(), strict=True)), strict=True)) if keys \
-            else {name: [] for name in _COLUMNS}
-        table.keep(state, "articles")
-        self._keys, self._columns, self._over, self._parsed, self._table = keys, columns, {}, None, table
-        self._index = dict(zip(keys, range(len(keys)), strict=True))
-        self._problems = set(compress(keys, columns["problems"]))
 
 
 def _entry_of(row: Sequence[Any]) -> list[Any]:
