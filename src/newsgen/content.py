@@ -1223,7 +1223,7 @@ class ArticleCache:
         except cachefile.Damaged:
             self._state.problem = problem   # (not the build's cold start: those articles are read again)
             return None
-        return list(found) if type(found) is tuple and type(found[0]) is str else None
+        return list(found) if type(found) in (tuple, list) and type(found[0]) is str else None
 
     def row_text(self, key: str) -> str:
         """The JSON text of the row of ``key``'s article (ValueError: the cache does not hold it)."""
