@@ -75,11 +75,13 @@ class Entry:
     sure: bool
     why: str
     since: str | None = None   # looked for only at commits descending from this one
+    until: str | None = None   # looked for only at commits not descending from this one (the one removing it)
 
 
-def S(role: int, path: str, pattern: str, why: str, since: str | None = None) -> Entry:  # noqa: N802
+def S(role: int, path: str, pattern: str, why: str, since: str | None = None,  # noqa: N802
+      until: str | None = None) -> Entry:
     """A sure entry: its only job is the incremental build."""
-    return Entry(role, path, pattern, True, why, since)
+    return Entry(role, path, pattern, True, why, since, until)
 
 
 def D(role: int, path: str, pattern: str, why: str, since: str | None = None) -> Entry:  # noqa: N802
@@ -229,14 +231,20 @@ SCOPE: dict[str, list[Entry]] = {
         D(OUTPUT, "output.py", "store_text", "writes a file (any build); returns its stat for the manifest"),
         # 6. the caches
         _WHOLE_CACHEFILE,
-        S(CACHES, "content.py", "ArticleCache|_COLUMNS|_BUCKET|_BUCKET_SIZE|_BUCKETS_MAX|_new_article"
-          "|_bucket_count|_bucket|_stored|_ROW_OPTIONS|_LAYOUT|_decode|_read_again|_json_faithful|_tag|_TAGS"
+        S(CACHES, "content.py", "ArticleCache|_COLUMNS|_BUCKET_SIZE|_BUCKETS_MAX|_new_article"
+          "|_bucket_count|_stored|_ROW_OPTIONS|_LAYOUT|_decode|_read_again|_json_faithful|_tag|_TAGS"
           "|_untag|_key|_ROW_FIELDS|_ROW_FIELDS_JSON|_DIGEST|_DRAFT|_DATE|_ROW_POSITIONS|_DECODED|_ROW_KEYS"
           "|_TAGGED_FIELDS|_DATE_FIELDS|_article_to_row|_article_from_row|_problems_from_rows|_relative_path"
           "|_date_from_text|_entry_digest",
           "the article cache and the helpers that exist only for it (columns, buckets, rows decoded when used)"),
+        S(CACHES, "content.py", "_BUCKET|_bucket", "the article cache's own buckets of rows",
+          until="e6c112d"),
+        S(CACHES, "content.py", "_META", "the article cache's table's meta", since="e6c112d"),
         S(CACHES, "content.py", "_Identities", "the article cache's file identities as one packed run",
-          since="a28dd2e"),
+          since="a28dd2e", until="f5ea00f"),
+        S(CACHES, "content.py", "_entry_of|_row_of|_changed",
+          "the article cache's entries as its table's rows, and its identities compared as runs",
+          since="f5ea00f"),
         S(CACHES, "content.py", "_all_text", "a check of the article cache's columns", since="5aafdb2"),
         S(CACHES, "content.py", "stored_body|Article.__getattr__|_Field|for _f",
           "a cached article's fields decoded on first use and its body read back from its file"),
@@ -504,7 +512,8 @@ def count(repo: Path, commit: str, scope: dict[str, list[Entry]] | None = None,
 
     def units_of(entry: Entry) -> list[str] | None:
         """The unit names an entry matches (None: not expected at this commit), missing names reported."""
-        if entry.since is not None and not descends(repo, entry.since, commit):
+        if entry.since is not None and not descends(repo, entry.since, commit) or \
+                entry.until is not None and descends(repo, entry.until, commit):
             return None
         src = source(entry.path)
         if src is None:

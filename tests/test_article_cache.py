@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.cachefile import State
+from newsgen.cachefile import State, Table
 from newsgen.commands.build import build
 from newsgen.content import ArticleCache, load, stored_body
 from newsgen.errors import NewsgenError
@@ -22,7 +22,7 @@ def articles(site: Path) -> list[Path]:
     return sorted((site / "articles").rglob("*.md"))
 
 
-def section(site: Path, name: str = "articles") -> Path:
+def section(site: Path, name: str = "articles.0") -> Path:
     """The file of one section of the build state."""
     index = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
     return site / CACHE_DIR / index["sections"][name]
@@ -30,7 +30,7 @@ def section(site: Path, name: str = "articles") -> Path:
 
 def test_the_cache_holds_no_body_and_gives_the_same_articles(site: Path, tmp_path: Path):
     build(site, tmp_path / "out", search=False)
-    data = json.loads(section(site).read_text(encoding="utf-8"))
+    data = json.loads(section(site, "articles.journal").read_text(encoding="utf-8"))["meta"]
     rows = ArticleCache(State(site / CACHE_DIR)).stored_rows()
     assert "body" not in data["fields"] and rows
     assert all(len(row) == len(data["fields"]) for row, _ in rows.values() if row)
@@ -63,7 +63,7 @@ def test_a_body_asked_for_after_its_file_changed_is_an_error(site: Path, tmp_pat
 def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, damage: str):
     out = tmp_path / "out"
     build(site, out, search=False)
-    path = section(site)
+    path, journal = section(site), section(site, "articles.journal")
     if damage == "an older version":
         index = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
         index["version"][0] -= 1
@@ -72,21 +72,23 @@ def test_a_damaged_or_older_cache_is_read_again(site: Path, tmp_path: Path, dama
         raw = path.read_bytes()
         path.write_bytes(raw[: len(raw) // 2])
     else:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        title, slug = data["fields"].index("title"), data["fields"].index("slug")
+        data, meta = json.loads(path.read_text(encoding="utf-8")), json.loads(journal.read_text(encoding="utf-8"))
+        title, slug = meta["meta"]["fields"].index("title"), meta["meta"]["fields"].index("slug")
         if damage == "another field order":   # rows of the same length, read by another header
-            data["fields"][title], data["fields"][slug] = data["fields"][slug], data["fields"][title]
-        elif damage == "entries of another shape":
-            data["digests"] = [{"digest": digest} for digest in data["digests"]]
+            meta["meta"]["fields"][title], meta["meta"]["fields"][slug] = \
+                meta["meta"]["fields"][slug], meta["meta"]["fields"][title]
+        elif damage == "entries of another shape":   # (the digests' column)
+            data["4"] = [{"digest": digest} for digest in data["4"]]
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        journal.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         bucket = section(site, "articles.rows.0")
         rows = json.loads(bucket.read_text(encoding="utf-8"))
-        for kept in rows.values():
-            row = json.loads(kept[0])
+        for n, text in enumerate(rows["0"]):
+            row = json.loads(text)
             row[title] = "旧的正文"
             if damage == "longer rows":
                 row.append("旧的正文")
-            kept[0] = json.dumps(row, ensure_ascii=False)
+            rows["0"][n] = json.dumps(row, ensure_ascii=False)
         bucket.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     cache = ArticleCache(State(site / CACHE_DIR))
     for file in articles(site):   # refused, or (a row not as its entry has it, decoded when first used) read again
@@ -314,8 +316,8 @@ def test_what_was_derived_of_a_body_is_kept_while_a_file_has_that_body(site: Pat
         edited = [f for f in articles(site) if "draft: true" not in f.read_text(encoding="utf-8")][1]
         edited.write_text(edited.read_text(encoding="utf-8") + f"\n又一段{whole}。\n", encoding="utf-8")
         if whole:   # the whole cache written again, not a delta
-            monkeypatch.setattr(ArticleCache, "DELTA_MIN", 0)
-            monkeypatch.setattr(ArticleCache, "DELTA_SHARE", 0.0)
+            monkeypatch.setattr(Table, "JOURNAL_MIN", 0)
+            monkeypatch.setattr(Table, "JOURNAL_SHARE", 0.0)
         build(site, out, search=False)
         gone |= before - digests()
         kept = ArticleCache(State(site / CACHE_DIR)).kept_derived()
@@ -375,18 +377,17 @@ def test_a_row_that_does_not_read_back_as_its_entry_has_it_means_the_file_is_rea
     build(site, out, search=False)
     bucket = section(site, "articles.rows.0")
     rows = json.loads(bucket.read_text(encoding="utf-8"))
-    if damage == "bucket gone":
-        rows = {}
-    for key, kept in rows.items():
-        row = json.loads(kept[0])
+    texts = dict(zip(rows["keys"], rows["0"], strict=True))
+    for n, key in enumerate(rows["keys"]):
+        row = json.loads(texts[key])
         if damage == "another title":   # of another file: its digest is not the entry's
             row[1], row[-1] = "旧的标题", "0" * 64
         elif damage == "another file's row":
-            other = next(k for k in rows if k != key)
-            row = json.loads(rows[other][0]) if isinstance(rows[other][0], str) else row
+            other = next(k for k in texts if k != key)
+            row = json.loads(texts[other])
             row[0] = other
-        kept[0] = "{not json" if damage == "not JSON" else json.dumps(row, ensure_ascii=False)
-    bucket.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        rows["0"][n] = "{not json" if damage == "not JSON" else json.dumps(row, ensure_ascii=False)
+    bucket.write_text("{}" if damage == "bucket gone" else json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     cache = ArticleCache(State(site / CACHE_DIR))
     for file in articles(site):
         hit = cache.get(file, site)
@@ -422,3 +423,29 @@ def test_the_structure_row_digest_kept_is_the_one_a_fresh_read_makes(site: Path,
                    (("draft", not fresh.draft), ("slug", fresh.slug + "x"), ("regions", ("江西省",)),
                     ("topics", ("另一个",)), ("tags", ("另一个",)), ("path", Path("articles/x.md")))]
         assert len({content.structure_shape(a) for a in [fresh, *changed]}) == len(changed) + 1
+
+
+def test_a_bucket_of_rows_damaged_when_the_cache_is_written_leaves_no_cache_and_no_wrong_page(
+        site: Path, tmp_path: Path):
+    """A build whose edit changes a row of a bucket that is not as written (the rows' table cannot take
+    the change) reads the articles of that bucket again from their files, builds the cold build's pages,
+    and leaves no article cache: the next build reads every file, says so, and is right too."""
+    _many(site, 8)
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    section(site, "articles.rows.0").write_text("{}", encoding="utf-8")
+    edited = site / "articles" / "more" / "a3.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    result = build(site, out, search=False)
+    assert result.cold is None   # (not a cold start: only the articles of that bucket read again)
+    cold = build(site, tmp_path / "cold", incremental=False, search=False)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+        {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}
+    assert ArticleCache(State(site / CACHE_DIR)).cold == "no article cache"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n再一段。\n", encoding="utf-8")
+    lines: list[str] = []
+    build(site, out, search=False, progress=lines.append)
+    assert any(line.startswith("articles: ") and "every file read" in line for line in lines), lines
+    cold = build(site, tmp_path / "cold2", incremental=False, search=False)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+        {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}

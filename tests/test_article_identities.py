@@ -1,5 +1,6 @@
-"""The article cache's file identities are kept as one run of numbers (``content._Identities``): a
-rebuild compares the files' identities with the kept ones as two runs of bytes, halves at a time.
+"""The article cache's file identities are kept as four columns of 64-bit numbers, each one run of bytes
+(``content._changed``): a rebuild compares the files' identities with the kept ones as runs of bytes,
+halves at a time.
 Whatever files changed, wherever they are in the listing, exactly those are read again."""
 
 from __future__ import annotations
@@ -7,14 +8,21 @@ from __future__ import annotations
 import json
 import os
 import random
+from array import array
 from pathlib import Path
 
 import pytest
 
-from newsgen.cachefile import State
+from newsgen import content
+from newsgen.cachefile import State, _numbers, _packed
 from newsgen.commands.build import build
-from newsgen.content import ArticleCache, _Identities
+from newsgen.content import ArticleCache, _changed
 from newsgen.output import CACHE_DIR
+
+
+def _columns(identities: list) -> list:
+    """The four columns of ``identities`` as the article cache's table reads them back."""
+    return [_numbers(_packed(list(column))) for column in zip(*identities, strict=True)]
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -23,25 +31,21 @@ def test_the_positions_found_changed_are_those_that_changed(seed: int):
     count = rng.choice([1, 7, 8, 9, 100, 1000])
     kept = [[rng.randrange(1, 10**6), rng.randrange(2**62), rng.randrange(2**62), rng.randrange(2**40)]
             for _ in range(count)]
-    column = _Identities.unpacked(str(_Identities.packed(kept)))
-    assert column.lists() == kept and [column[i] for i in range(count)] == kept
+    columns = _columns(kept)
+    assert all(type(column) is array for column in columns) and list(map(list, zip(*columns, strict=True))) == kept
     now = [list(identity) for identity in kept]
     changed = sorted(rng.sample(range(count), rng.randrange(0, min(count, 20) + 1)))
     for n in changed:
-        now[n][rng.randrange(4)] += 1
-    assert column.changed(now) == changed
+        for column in rng.sample(range(4), rng.randrange(1, 5)):
+            now[n][column] += 1
+    assert _changed(columns, now) == changed
 
 
-def test_identities_a_signed_64_bit_number_cannot_hold_are_kept_as_lists():
-    identities = [[10, 1, 1, 2**64 - 5], None, [3, 4, 5, 6]]
-    kept = _Identities.packed(identities)
-    assert kept == identities
-
-
-def test_a_file_missing_when_stat_ed_is_kept_as_none():
-    column = _Identities.unpacked(str(_Identities.packed([[1, 2, 3, 4], None])))
-    assert column[1] is None and column.lists() == [[1, 2, 3, 4], None]
-    assert column.changed([[1, 2, 3, 4], None]) is None   # (then compared one by one)
+def test_identities_a_signed_64_bit_number_cannot_hold_or_of_a_file_not_stat_ed_are_compared_one_by_one():
+    identities = [[10, 1, 1, 2**64 - 5], [3, 4, 5, 6]]
+    assert _changed(_columns(identities), identities) is None   # (the inodes' column kept as a list)
+    kept = _columns([[1, 2, 3, 4], [5, 6, 7, 8]])
+    assert _changed(kept, [[1, 2, 3, 4], None]) is None
 
 
 def _edit(file: Path, when: int) -> None:
@@ -57,16 +61,16 @@ def test_a_rebuild_reads_again_exactly_the_files_edited_wherever_they_are_listed
             f"---\ntitle: 又一篇 {n}\ndate: 2025-08-{n % 28 + 1:02d}\n---\n\n正文 {n}。\n", encoding="utf-8")
     build(site, tmp_path / "out", search=False)
     state = json.loads((site / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
-    columns = json.loads((site / CACHE_DIR / state["sections"]["articles"]).read_text(encoding="utf-8"))
-    assert isinstance(columns["ids"], str)   # written as one run of numbers
+    columns = json.loads((site / CACHE_DIR / state["sections"]["articles.0"]).read_text(encoding="utf-8"))
+    assert all(isinstance(columns[str(n)], str) for n in range(4))   # written as one run of numbers
     files = sorted((site / "articles").rglob("*.md"))
     edited = [files[0], files[len(files) // 2], files[-1]]
     for n, file in enumerate(edited):
         _edit(file, 1_700_000_000_000_000_000 + n)
     cache = ArticleCache(State(site / CACHE_DIR))
     compared = []
-    changed = _Identities.changed
-    monkeypatch.setattr(_Identities, "changed", lambda self, now: compared.append(changed(self, now)) or compared[-1])
+    changed = content._changed
+    monkeypatch.setattr(content, "_changed", lambda kept, now: compared.append(changed(kept, now)) or compared[-1])
     listed = [(str(f), [(s := os.stat(f)).st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino]) for f in files]
     found = cache.get_listed(listed, site)
     assert [f for f, hit in zip(files, found, strict=True) if hit is None] == edited

@@ -43,7 +43,8 @@ def test_every_name_of_the_scope_is_found_and_no_line_counted_twice(counted, com
     assert done.missing == []
     assert done.overlaps == []
     entries = [entry for entry in (*cm.SCOPE[done.era], *cm.LEFT_OUT[done.era])
-               if entry.since is None or cm.descends(ROOT, entry.since, commit)]
+               if (entry.since is None or cm.descends(ROOT, entry.since, commit))
+               and (entry.until is None or not cm.descends(ROOT, entry.until, commit))]
     assert len(done.found) + len(done.left_out) == len(entries)
     for entry, rows in done.found:
         assert rows and all(lines > 0 for _, lines, _ in rows), entry

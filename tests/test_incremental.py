@@ -355,7 +355,8 @@ def test_the_state_is_one_index_of_json_sections_and_never_executed(site: Path, 
     # (no "photos" table: no article of this site shows one, and the article cache says so: "articles.images")
     tables = [f"{table}.{part}" for part in ("journal", "0")
               for table in (output, *(f"{output}.{t}" for t in ("sources", "reads", "names")))]
-    assert sorted(found) == sorted(["articles", "articles.images", "articles.rows.0", "model", "pinyin", "related",
+    assert sorted(found) == sorted(["articles.0", "articles.journal", "articles.images", "articles.rows.0",
+                                    "articles.rows.journal", "model", "pinyin", "related",
                                     "related.keys", "templates", f"{output}.pages", *tables])
     names = sorted(p.name for p in (site / CACHE_DIR).iterdir())
     assert names == sorted(["state.json", "bodies", *found.values()])   # nothing else left beside them
@@ -418,7 +419,7 @@ def test_converted_bodies_are_cached_in_one_pack_and_pruned(site: Path, tmp_path
     _delete(site)
     build(site, tmp_path / "out")
     (bodies / "stray.html").write_text("x", encoding="utf-8")
-    (site / CACHE_DIR / sections(site)["articles"]).unlink()   # a build that reads every article keeps only theirs
+    (site / CACHE_DIR / sections(site)["articles.0"]).unlink()   # a build that reads every article keeps only theirs
     touch_later(first_article(site))
     build(site, tmp_path / "out")
     assert {p.name for p in bodies.iterdir()} == {"pack", "pack.index"}
@@ -546,11 +547,11 @@ def test_related_articles_are_scored_again_only_when_places_topics_or_tags_chang
 def test_a_small_change_writes_only_the_cache_delta(site: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(site, out, search=False)
-    whole = sections(site)["articles"]
+    whole = sections(site)["articles.0"]
     _body(site)
     build(site, out, search=False)
-    assert sections(site)["articles"] == whole   # not written again
-    assert json.loads((site / CACHE_DIR / sections(site)["articles.delta"]).read_bytes())["entries"]
+    assert sections(site)["articles.0"] == whole   # not written again
+    assert json.loads((site / CACHE_DIR / sections(site)["articles.journal"]).read_bytes())["set"]
     _title(site)
     assert build(site, out, search=False).rendered > 0
     assert build(site, out, search=False).rendered == 0

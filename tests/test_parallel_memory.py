@@ -83,4 +83,4 @@ def test_render_workers_let_go_of_the_state_and_the_output_is_the_same(tmp_path:
     shutil.rmtree(site / "templates")
     build(site, out, search=False)
     assert generated_files(out) == files_of(GOLDEN)
-    assert State(site / CACHE_DIR).get("articles")   # (the build's own process wrote the state whole)
+    assert State(site / CACHE_DIR).get("articles.journal")   # (the build's own process wrote the state whole)

@@ -174,6 +174,31 @@ def _journal(root: Path, name: str) -> dict:
     return json.loads((root / _sections(root)[f"{name}.journal"]).read_text(encoding="utf-8"))
 
 
+def test_a_table_whose_changed_buckets_were_written_by_its_caller_keeps_a_journal_of_them(tmp_path: Path):
+    """A table read back, a row changed and its bucket written at once (:meth:`Table.flush`, as the
+    article cache writes the buckets of rows it changed), nothing else: :meth:`Table.keep` still writes
+    a journal naming that bucket's new file, so the next build reads the state, and the row."""
+    from newsgen.cachefile import State, Table
+
+    root = tmp_path / "state"
+    state, table = State(root), Table(2, 3)
+    for i in range(30):
+        table[f"k{i}"] = (f"row {i}", i)
+    table.keep(state, "rows")
+    assert state.commit()
+    state = State(root)
+    table = Table.load(state, "rows", 2)
+    assert table is not None
+    table["k4"] = ("row 4, edited", 4)
+    table.flush(table.bucket("k4"))
+    table.keep(state, "rows")
+    assert state.commit()
+    again = State(root)
+    assert again.problem is None
+    table = Table.load(again, "rows", 2)
+    assert table is not None and table["k4"] == ("row 4, edited", 4) and len(table) == 30
+
+
 @pytest.mark.parametrize(("width", "buckets"), [(0, 1), (4, 1), (0, 7)])
 def test_a_table_changed_a_little_is_kept_as_its_journal_and_reads_back_whole(tmp_path: Path, width: int,
                                                                               buckets: int):

@@ -303,7 +303,7 @@ class State:
     version is deleted with every folder. Safe to delete.
     """
 
-    VERSION = 3
+    VERSION = 4
     INDEX = "state.json"
 
     def __init__(self, folder: Path) -> None:
@@ -551,7 +551,7 @@ class Table(MutableMapping[str, Any]):
 
     def bucket(self, key: str) -> int:
         """The bucket of ``key``."""
-        return zlib.crc32(key.encode()) % self.buckets if self.buckets > 1 else 0
+        return zlib.crc32(key.encode("utf-8", "surrogateescape")) % self.buckets if self.buckets > 1 else 0
 
     def _read(self, n: int) -> dict[str, int]:
         """Bucket ``n``'s index, key -> its row's position, read when first asked for."""
@@ -667,6 +667,14 @@ class Table(MutableMapping[str, Any]):
             keys, columns = [keys[i] for i in keep], [[c[i] for i in keep] for c in columns]
         return keys, columns
 
+    def stored(self, n: int = 0) -> tuple[list[str], list[Any], dict[str, int]]:
+        """Bucket ``n`` as written: its keys, its columns and each key's position, without the rows set
+        and removed since (:attr:`changed`, :attr:`removed`); not to be changed. Raises :class:`Damaged`."""
+        index = self._read(n)
+        keys = self._keys[n]
+        assert keys is not None
+        return keys, self._columns[n], index
+
     def whole(self) -> tuple[list[str], list[list[Any]]]:
         """Every row of a table of one bucket as columns: the keys, and a list of each column's values
         (without ``width``, one list of the rows), in its order, a row set since in its place. The
@@ -732,7 +740,7 @@ class Table(MutableMapping[str, Any]):
             dirty = (set(range(self.buckets)) - self._flushed) | touched
         elif len(self.changed) + len(self.removed) > max(self.JOURNAL_MIN, self.JOURNAL_SHARE * self._size):
             dirty = touched
-        elif not self.changed and not self.removed and self.meta == self._meta:
+        elif not self.changed and not self.removed and self.meta == self._meta and not self._flushed:
             return   # (as read: nothing to write)
         else:
             dirty = set()
