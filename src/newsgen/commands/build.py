@@ -587,6 +587,7 @@ class _Readings:
             self.state.put("pinyin", {"pypinyin": self.version, "readings": {**self.known, **learned}})
 
 
+_NUL = "\0"
 #: A file's identity, as the inputs digest and the article cache know it
 _IDENTITY = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 
@@ -632,9 +633,13 @@ def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: s
 
     def listing() -> Listing:
         (paths, ids), (statics, static_ids) = found[0], found[2]   # (where a photo may be: photos.resolve)
-        md = list(map(operator.methodcaller("endswith", ".md"), paths))
-        files = tuple(compress(zip(paths, ids, strict=True), md))
-        others = dict(compress(zip(paths, ids, strict=True), map(operator.not_, md)) if not all(md) else ())
+        # every file an article (no name holds a _NUL: each ".md" followed by one ends a name), or each looked at
+        if f"{_NUL.join(paths)}{_NUL}".count(f".md{_NUL}") == len(paths):
+            files, others = tuple(zip(paths, ids, strict=True)), {}
+        else:
+            md = list(map(operator.methodcaller("endswith", ".md"), paths))
+            files = tuple(compress(zip(paths, ids, strict=True), md))
+            others = dict(compress(zip(paths, ids, strict=True), map(operator.not_, md)))
         others.update(zip(statics, static_ids, strict=True))
         walked = {str(where[1]): files_of for where, (files_of, _) in zip(folders[1:], found[1:], strict=True)}
         return Listing(articles, files, others, walked)

@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,9 +33,11 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from newsgen.content import Article, file_digest, source_path
+from newsgen.content import Article, file_digest, source_paths
 from newsgen.site import Pager, Place, Site, Term, Year, page_url, place_levels
 from newsgen.text import reading_minutes, summarize
+
+_ARTICLE = operator.attrgetter("article")
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
 
@@ -359,12 +362,12 @@ class Views:
     @functools.cached_property
     def files(self) -> list[str]:
         """Every article's file (``articles/2025/08/x.md``), in order: how records name articles."""
-        return [source_path(post.article) for post in self.site.posts]
+        return source_paths(list(map(_ARTICLE, self.site.posts)))
 
     @functools.cached_property
     def numbers(self) -> dict[str, int]:
         """Every article's position in the model, by its file."""
-        return {file: i for i, file in enumerate(self.files)}
+        return dict(zip(self.files, range(len(self.files)), strict=True))
 
     def recorded(self, name: str, make: Callable[[], V], digest_of: Callable[[V], str] = _repr_digest, *,
                  source: Callable[[], str] | None = None, once: bool = False) -> V:
