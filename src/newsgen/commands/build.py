@@ -587,7 +587,6 @@ class _Readings:
             self.state.put("pinyin", {"pypinyin": self.version, "readings": {**self.known, **learned}})
 
 
-_NUL = "\0"
 #: A file's identity, as the inputs digest and the article cache know it
 _IDENTITY = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 
@@ -633,8 +632,8 @@ def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: s
 
     def listing() -> Listing:
         (paths, ids), (statics, static_ids) = found[0], found[2]   # (where a photo may be: photos.resolve)
-        # every file an article (no name holds a _NUL: each ".md" followed by one ends a name), or each looked at
-        if f"{_NUL.join(paths)}{_NUL}".count(f".md{_NUL}") == len(paths):
+        # every file an article (no name holds a NUL: each ".md" followed by one ends a name), or each looked at
+        if ("\0".join(paths) + "\0").count(".md\0") == len(paths):
             files, others = tuple(zip(paths, ids, strict=True)), {}
         else:
             md = list(map(operator.methodcaller("endswith", ".md"), paths))
