@@ -157,3 +157,16 @@ def test_a_stale_check_made_without_a_child_gives_what_the_child_gives(site: Pat
         assert check.last() == (manifest.inputs, manifest.summary)
         assert check.result() == {page}
         assert check.manifest() == manifest
+
+
+def test_an_identity_of_a_number_beyond_64_bits_is_kept_as_lists(site: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    """(An inode number of some file systems.) Identities are packed in 64-bit numbers; one that does
+    not fit keeps its folder's as lists, in the digest and the listing alike."""
+    names = sorted(str(p) for p in (site / "articles").rglob("*.md"))
+    before = digest(site, tmp_path / "out")
+    monkeypatch.setattr(build_mod, "_IDENTITY", lambda st: (st.st_size, st.st_mtime_ns, st.st_ctime_ns, 2 ** 64 - 1))
+    found = build_mod._stat(names)
+    assert type(found) is list and found == [[os.stat(n).st_size, os.stat(n).st_mtime_ns, os.stat(n).st_ctime_ns,
+                                              2 ** 64 - 1] for n in names]
+    assert digest(site, tmp_path / "out") != before

@@ -17,9 +17,10 @@ import operator
 import os
 import time
 import zoneinfo
+from array import array
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any, cast
 
@@ -591,6 +592,28 @@ class _Readings:
 _IDENTITY = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 
 
+#: files' identities as :func:`_stat` gives them: packed, four numbers a file, or (a number that
+#: does not fit in 64 bits) a list each
+Identities = array | list[list[int]]
+
+
+def _stat(names: Sequence[str]) -> Identities:
+    """The identity of each file of ``names`` (OSError: one cannot be stat'ed), packed, four numbers a
+    file (:func:`_lists` makes the lists a build that goes on needs: not one a file for a build that stops
+    at the digest), or a list each when a number does not fit in 64 bits."""
+    try:
+        return array("q", chain.from_iterable(map(_IDENTITY, map(os.stat, names))))
+    except OverflowError:
+        return list(map(list, map(_IDENTITY, map(os.stat, names))))
+
+
+def _lists(identities: Identities) -> list[list[int]]:
+    """Each file's identity as a list (as the article cache keeps them)."""
+    if type(identities) is list:
+        return identities
+    return list(map(list, zip(*[iter(identities)] * 4, strict=True)))
+
+
 def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: str | None, drafts: bool,
                    future: bool, search: bool = True) -> tuple[str, Callable[[], Listing]] | None:
     """A digest of everything a build into ``out`` reads, by file identity (path, size, mtime, ctime,
@@ -609,17 +632,17 @@ def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: s
     folders = [(site, articles, ("_", "."), ())]   # every file: an article's photos too
     folders += [(site, site / name, (".",), (THEME_DIR,)) for name in ("templates", "static")]
     folders += [(THEME_DIR, THEME_DIR / name, (".",), (THEME_DIR,)) for name in ("templates", "static")]
-    found: list[tuple[list[str], list[tuple[int, int, int, int]]]] = []
+    found: list[tuple[list[str], Identities]] = []
     for home, folder, skip, allowed in folders:
         names = site_file_names(folder, home, problems, skip=skip, allowed=allowed)
-        try:   # (lists: as the article cache keeps them)
-            identities = list(map(list, map(_IDENTITY, map(os.stat, names))))
+        try:
+            identities = _stat(names)
         except OSError:
             return None
         # surrogateescape: a name that is not UTF-8 is hashed as its bytes (validation then reports it)
         h.update(f"\0{folder}\0{len(names)}\0".encode("utf-8", "surrogateescape"))
         h.update("\0".join(names).encode("utf-8", "surrogateescape"))
-        h.update(orjson.dumps(identities))
+        h.update(identities.tobytes() if type(identities) is array else orjson.dumps(identities))
         found.append((names, identities))
     try:
         h.update((site / config_mod.CONFIG_FILE).read_bytes())
@@ -632,6 +655,7 @@ def _inputs_digest(site: Path, config: config_mod.Config, out: Path, base_url: s
 
     def listing() -> Listing:
         (paths, ids), (statics, static_ids) = found[0], found[2]   # (where a photo may be: photos.resolve)
+        ids, static_ids = _lists(ids), _lists(static_ids)
         # every file an article (no name holds a NUL: each ".md" followed by one ends a name), or each looked at
         if ("\0".join(paths) + "\0").count(".md\0") == len(paths):
             files, others = tuple(zip(paths, ids, strict=True)), {}
