@@ -521,16 +521,20 @@ class Table(MutableMapping[str, Any]):
         self._new = False   # (a table not read from the state: every bucket written)
         self._meta: Any = _MISSING   # (the meta as read)
         self._flushed: set[int] = set()
+        #: whether damage found in it makes the build a cold one (:attr:`State.problem` says so); else the
+        #: caller does without what it lacks (the article cache reads those files again)
+        self.cold = True
 
     @classmethod
-    def load(cls, state: State, name: str, width: int = 0) -> Table | None:
+    def load(cls, state: State, name: str, width: int = 0, *, cold: bool = True) -> Table | None:
         """The table the last build kept under ``name``; None when there is none, or its journal is not as
-        written (then :attr:`State.problem` says so). Its buckets are read when first used."""
+        written (then, when ``cold``, :attr:`State.problem` says so). Its buckets are read when first used."""
         journal = state.get(name + cls.JOURNAL)
         if journal is None:
             return None
         try:
             table = cls(width, len(journal["of"]), journal["meta"])
+            table.cold = cold
             if table.buckets != len(journal["of"]):
                 raise ValueError("a table of another shape")
             table._state, table._name, table._size = state, name, int(journal["rows"])
@@ -541,7 +545,8 @@ class Table(MutableMapping[str, Any]):
             table.changed = {key: table.row(*row) if width else row for key, row in journal["set"].items()}
             table.removed = set(journal["removed"]) - table.changed.keys()
         except (KeyError, TypeError, ValueError, AttributeError):
-            state.problem = state.problem or f"the build state's {name} cannot be read"
+            if cold:
+                state.problem = state.problem or f"the build state's {name} cannot be read"
             return None
         return table
 
@@ -570,7 +575,8 @@ class Table(MutableMapping[str, Any]):
             type(c) in (list, array) and len(c) == len(keys) for c in columns) else {}
         if len(index) != len(keys or ()) or not all(key in index for key in self._mine(n)[1]) or keys is None:
             assert self._state is not None
-            self._state.problem = self._state.problem or f"the build state's {self._name} cannot be read"
+            if self.cold:
+                self._state.problem = self._state.problem or f"the build state's {self._name} cannot be read"
             raise Damaged(f"{self._name}.{n}")
         self._keys[n], self._columns[n], self._index[n] = keys, columns, index
         return index

@@ -952,15 +952,15 @@ class ArticleCache:
         problem = state.problem
         self.cold: str | None = problem or ("the article cache cannot be read" if state.has("articles.journal")
                                             else "no article cache")
-        table = cachefile.Table.load(state, "articles", len(_COLUMNS)) if problem is None else None
+        # (a table of it not as written is this cache's cold start, not the build's: cold=False)
+        table = cachefile.Table.load(state, "articles", len(_COLUMNS), cold=False) if problem is None else None
         if table is not None and table.meta == _META:
             try:
                 self._use(table)
-                self._rows = cachefile.Table.load(state, "articles.rows", 2)
+                self._rows = cachefile.Table.load(state, "articles.rows", 2, cold=False)
                 self.cold = None
             except cachefile.Damaged:   # (its bucket not as written: every file read)
                 pass
-        state.problem = problem   # (an article cache not read is this cache's cold start, not the build's)
         if self.cold is None:   # (else every file is read, and found to show an image or not)
             images = state.get("articles.images")
             self.images = set(images) if type(images) is list and _all_text(images) else None
@@ -1217,11 +1217,9 @@ class ArticleCache:
         damaged: that article is read again from its file)."""
         if self._rows is None:
             return None
-        problem = self._state.problem
         try:
             found = self._rows.get(key)
-        except cachefile.Damaged:
-            self._state.problem = problem   # (not the build's cold start: those articles are read again)
+        except cachefile.Damaged:   # (those articles are read again)
             return None
         return list(found) if type(found) in (tuple, list) and type(found[0]) is str else None
 
@@ -1311,7 +1309,6 @@ class ArticleCache:
         old, count = rows.buckets if rows is not None else 0, _bucket_count(len(live))
         if old and (not whole or old // 2 <= count <= old * 2):
             count = old
-        problem = state.problem
         try:
             if count != old:   # every row into a table of other buckets (the old ones read first: written over)
                 changed = list(dict.fromkeys(changed + live))
@@ -1333,7 +1330,6 @@ class ArticleCache:
                 new.flush(n)   # (written now, and let go: the rows' journal stays empty)
             new.keep(state, "articles.rows")
         except cachefile.Damaged:   # (a bucket of rows not as written: no cache, every file read next time)
-            state.problem = problem
             for name in ("articles.journal", "articles.rows.journal"):
                 state.put(name, None)
             self._table = self._rows = None
