@@ -131,6 +131,8 @@ class LiveSite:
         start = time.perf_counter()
         reply = self._worker.build(self.site, self.output, self.flags)
         seconds = time.perf_counter() - start
+        if self._stop.is_set():   # the build was abandoned by stop(): nothing to show or to say
+            return self.state
         error = None if reply.get("ok") else str(reply.get("error") or "the build failed")
         if error is None:
             try:
