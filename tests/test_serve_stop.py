@@ -129,6 +129,7 @@ def slow_templates(site: Path) -> None:
 def assert_stopped_cleanly(server: Server, seconds: float, out: str, err: str) -> None:
     assert server.process.returncode == 0, err
     assert "stopped" in out.splitlines(), (out, err)
+    assert "build failed" not in err   # an abandoned build is no failed build
     assert seconds < STOP_WITHIN, f"the server took {seconds:.1f} s to stop"
     assert not list(server.tmp.iterdir()), "the temporary output was left behind"
     wait_for(lambda: not marked(server.mark), 5.0, "the build worker and what it forked ended")
