@@ -300,17 +300,28 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     def interrupt(_signum: int, _frame: object) -> None:   # `kill`: stop as Ctrl+C does, temp folder removed
         raise KeyboardInterrupt
 
-    preview = start(args.site, args.port, drafts=args.drafts, future=args.future, host=args.host, log=log)
-    print(f"serving {args.site.resolve()} at {preview.url} (built into {preview.output}); Ctrl+C to stop", flush=True)
-    if args.open:
-        webbrowser.open(preview.url)
-    signal.signal(signal.SIGTERM, interrupt)
+    # Before the first build: a `kill` that comes as soon as the server is started (or while it builds)
+    # must stop it as Ctrl+C does, not end the process with its temporary folder left behind.
+    previous = signal.signal(signal.SIGTERM, interrupt), signal.getsignal(signal.SIGINT)
+    preview = None
     try:
+        preview = start(args.site, args.port, drafts=args.drafts, future=args.future, host=args.host, log=log)
+        print(f"serving {args.site.resolve()} at {preview.url} (built into {preview.output}); Ctrl+C to stop",
+              flush=True)
+        if args.open:
+            webbrowser.open(preview.url)
         preview.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        preview.stop()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # a second Ctrl+C must not cut the stop short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            if preview is not None:
+                preview.stop()   # (bounded: a build in flight is abandoned)
+        finally:
+            for number, handler in zip((signal.SIGTERM, signal.SIGINT), previous, strict=True):
+                signal.signal(number, signal.SIG_DFL if handler is None else handler)
     print("stopped", flush=True)
     return EXIT_OK
 

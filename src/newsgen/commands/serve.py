@@ -38,8 +38,10 @@ import http.server
 import ipaddress
 import json
 import mimetypes
+import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -67,6 +69,8 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 POLL_SECONDS = 20.0
 WATCH_TICK_MS = 300          # how often a watcher looks up from waiting (to notice stop, and to say it is ready)
 WATCH_READY_SECONDS = 5.0
+STOP_SECONDS = 2.0           # how long stopping waits for the watch threads (a build in flight is not waited for)
+IDLE_EXIT_SECONDS = 1.0      # how long an idle build worker is given to exit once its input is closed
 WATCHED_DIRS = ("templates", "static")
 CONFIG_NAMES = frozenset({config_mod.CONFIG_FILE, "templates", "static", "articles"})
 
@@ -127,6 +131,8 @@ class LiveSite:
         start = time.perf_counter()
         reply = self._worker.build(self.site, self.output, self.flags)
         seconds = time.perf_counter() - start
+        if self._stop.is_set():   # the build was abandoned by stop(): nothing to show or to say
+            return self.state
         error = None if reply.get("ok") else str(reply.get("error") or "the build failed")
         if error is None:
             try:
@@ -213,12 +219,16 @@ class LiveSite:
         self._threads.append(thread)
 
     def stop(self) -> None:
+        """Stop building and watching, within about :data:`STOP_SECONDS` even while a build runs: the build
+        in flight is abandoned (its output is temporary; the build state it may be writing in the site's
+        ``.newsgen-cache`` is renamed into place file by file, index last, so the last state stays readable)."""
         self._stop.set()
         with self._changed:
             self._changed.notify_all()
-        for thread in self._threads:
-            thread.join(timeout=2)
-        self._worker.close()
+        self._worker.close()   # first: the builder thread may be waiting for the worker's answer
+        deadline = time.monotonic() + STOP_SECONDS
+        for thread in self._threads:   # the watchers look up every WATCH_TICK_MS
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 class BuildWorker:
@@ -228,16 +238,27 @@ class BuildWorker:
     before building a small site; this one imports once and then runs ``build()`` for each request
     (a JSON line on its stdin, the answer a JSON line on its stdout). It is single-threaded, so the
     build may fork its render workers there. Restarted if it dies.
+
+    It runs in a process group of its own, with the render workers and the stale check it forks: Ctrl+C
+    in the terminal reaches the server only, and :meth:`close` ends a build in flight by killing the
+    group, so that stopping never waits for a build.
     """
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[str] | None = None
+        self._guard = threading.Lock()   # the builder thread asks, the main thread closes
+        self._busy = False               # a request was sent and its answer not yet read
+        self._closed = False
 
     def build(self, site: Path, output: Path, flags: list[str]) -> dict[str, object]:
         request = json.dumps({"site": str(site), "output": str(output), "drafts": "--drafts" in flags,
                               "future": "--future" in flags})
         for _attempt in range(2):
-            process = self._ensure()
+            with self._guard:
+                if self._closed:
+                    return {"ok": False, "error": "the server is stopping"}
+                process = self._ensure()
+                self._busy = True
             try:
                 assert process.stdin is not None and process.stdout is not None
                 process.stdin.write(request + "\n")
@@ -245,29 +266,53 @@ class BuildWorker:
                 line = process.stdout.readline()
             except OSError:
                 line = ""
-            if line:
+            if line:   # (an exception out of here, an interrupt, leaves it busy: close() kills it)
+                with self._guard:
+                    self._busy = False
                 return dict(json.loads(line))
-            self.close()   # it died: start a new one and ask again
+            with self._guard:   # it died (or was killed by close()): start a new one and ask again
+                if self._process is process:
+                    self._process, self._busy = None, False
+            _kill(process)
         return {"ok": False, "error": "the build process stopped unexpectedly; see the terminal"}
 
     def _ensure(self) -> subprocess.Popen[str]:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "newsgen.commands.serve", "--build-worker"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
+                stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1, start_new_session=True)
         return self._process
 
     def close(self) -> None:
-        process, self._process = self._process, None
+        """End the worker: an idle one by closing its input (it exits at once), one building by killing it
+        and what it forked. Asks made after this are answered that the server is stopping."""
+        with self._guard:
+            self._closed = True
+            process, busy, self._process = self._process, self._busy, None
         if process is None:
             return
+        if not busy:
+            try:
+                if process.stdin:
+                    process.stdin.close()
+                process.wait(timeout=IDLE_EXIT_SECONDS)
+                return
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        _kill(process)
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    """Kill a build worker and the processes it forked (its process group), and reap it."""
+    if process.poll() is None:
         try:
-            if process.stdin:
-                process.stdin.close()
-            process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            process.kill()
-            process.wait()
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)   # its own group: see BuildWorker
+            else:
+                process.kill()
+        except OSError:   # it ended meanwhile
+            pass
+    process.wait()
 
 
 def build_worker() -> int:
@@ -678,16 +723,22 @@ def start(site: Path, port: int = 8000, *, drafts: bool = False, future: bool = 
                                Location(Path("--host"))) from None
         raise NewsgenError(f"cannot listen on {shown}:{port}: {exc.strerror or exc}; choose "
                            "another with --port (--port 0 picks a free one)", Location(Path("--port"))) from None
-    tmp = Path(tempfile.mkdtemp(prefix="newsgen-serve-"))
-    live = LiveSite(site.resolve(), tmp / "site", drafts=drafts, future=future, log=log)
-    handler.live = live
-    server.log = live.log
-    try:
+    tmp: Path | None = None
+    live: LiveSite | None = None
+    try:   # an interrupt during the first build (Ctrl+C, `kill`) stops the build and leaves no folder behind
+        tmp = Path(tempfile.mkdtemp(prefix="newsgen-serve-"))
+        live = LiveSite(site.resolve(), tmp / "site", drafts=drafts, future=future, log=log)
+        handler.live = live
+        server.log = live.log
         live.start()
     except BaseException:
+        if live is not None:
+            live.stop()   # before removing the folder: the build worker writes into it
         server.server_close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
+    assert live is not None and tmp is not None   # (made in the try above)
     bound = server.server_address[1]
     if _is_unspecified(bare):   # every interface: this machine's own address opens it here
         shown = "[::1]" if ":" in bare else "127.0.0.1"
