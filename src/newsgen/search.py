@@ -119,8 +119,22 @@ class SearchIndex:
 
 def normalize(text: str) -> str:
     """The text as both sides compare it: NFKC (full-width letters and digits as ASCII) and lower case.
-    (``search.js`` does the same: ``normalize("NFKC").toLowerCase()``.)"""
-    return unicodedata.normalize("NFKC", text).lower()
+    (``search.js`` does the same: ``normalize("NFKC").toLowerCase()``.)
+
+    The full-width forms and the ideographic space (most of what NFKC changes in Chinese text: its
+    punctuation) are put as their compatibility forms first, which leaves the text's NFKD, hence its
+    NFKC, as it was; the text is then normalized only when it still needs it (rarely: a checked text
+    costs a tenth of a normalized one)."""
+    for ch in set(_WIDE.findall(text)):
+        text = text.replace(ch, _WIDE_FORMS[ch])
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
+
+
+_WIDE = re.compile("[\u3000\uFF01-\uFF5E]")
+#: each full-width form (and the ideographic space) with its compatibility decomposition, one ASCII character
+_WIDE_FORMS = {chr(c): unicodedata.normalize("NFKD", chr(c)) for c in (0x3000, *range(0xFF01, 0xFF5F))}
 
 
 def runs(text: str) -> list[str]:
