@@ -340,7 +340,9 @@ def key_file_text(part: Part) -> str:
 
 
 def _entry_of(parsed: list[list[int]]) -> bytes:
-    return entry_text(*(unpacked(field) for field in parsed))
+    """A parsed entry of a key file as its text: the key files are read only when on disk as this format
+    wrote them (:func:`entry_text`'s packed arrays), whose JSON is that text again."""
+    return orjson.dumps(parsed)
 
 
 def year_entries(docs: Iterable[Document]) -> dict[str, bytes]:
