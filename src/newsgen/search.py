@@ -53,9 +53,11 @@ import re
 import struct
 import tempfile
 import unicodedata
+from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -482,7 +484,9 @@ def _index_year(bundle: _Bundle, name: str, chosen: Sequence[Post], thumbs: Mapp
     """Write one year's bundle whole (``chosen``: its articles, oldest first) and set its key entries
     aside; each article's document is let go once its files are written and its keys noted. Returns
     the year's size (:func:`year_size`)."""
-    fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
+    # each key's ids by field, as packed arrays (two bytes an id in a year of at most 65,536 articles)
+    made = partial(array, "H" if len(chosen) <= 0x10000 else "I")
+    fields: tuple[dict[str, array[int]], ...] = (defaultdict(made), defaultdict(made), defaultdict(made))
     filed: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for i, post in enumerate(chosen):
         doc = document(post, thumbs)
@@ -491,10 +495,16 @@ def _index_year(bundle: _Bundle, name: str, chosen: Sequence[Post], thumbs: Mapp
         filed.append((doc.places, doc.topics))
         for postings, held in zip(fields, fields_of(doc), strict=True):
             # postings[key].append(i) for every key, in C: a million keys a thousand articles
-            deque(map(list.append, map(postings.__getitem__, held), repeat(i)), maxlen=0)
+            deque(map(array.append, map(postings.__getitem__, held), repeat(i)), maxlen=0)
     bundle.write("filters.json", filters_file(filed))
     bundle.write("docs.json", docs_json)
-    return aside.add(name, _entries(*fields))
+    title, names, body = fields
+    year = name.encode()
+    size = 0
+    for key in set().union(*fields):   # each key's ids let go once its entry is set aside
+        entry = entry_text(title.pop(key, ()), names.pop(key, ()), body.pop(key, ()))
+        size += aside.put(key_hash(key), key.encode(), year, entry)
+    return size
 
 
 def _entries(title: Mapping[str, list[int]], names: Mapping[str, list[int]],
