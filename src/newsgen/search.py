@@ -97,8 +97,8 @@ class SearchIndex:
     pages: int = 0                                          # article pages indexed
     shards: list[str] = field(default_factory=list)         # every year bundle, newest first
     indexed: list[str] = field(default_factory=list)        # those made again (the rest reused)
-    #: the manifest entries of the last output's files kept as they are, read as each was looked at
-    #: (the build need not stat them again)
+    #: the manifest entries of the files written (from each write's stat) and of the last output's files
+    #: kept as they are (read as each was looked at): the build need not stat them again
     entries: dict[str, list] = field(default_factory=dict)
 
     @property
@@ -629,9 +629,7 @@ class _Bundle:
         self.index.entries[path] = self.linked[path]
 
     def write(self, name: str, text: str) -> None:
-        path = self.prefix + name
-        self.writer.write_page(path, text, CLAIM)
-        self.index.prints[path] = _sha(text)
+        _write(self.writer, self.index, self.prefix + name, text)
 
     def link(self, path: str) -> bool:
         """Keep a file of the last build's bundle as it is, when it is on disk as written (its entry kept)."""
@@ -646,6 +644,16 @@ class _Bundle:
         if identity is not None:
             self.linked[path] = identity
         return identity is not None
+
+
+def _write(writer: OutputWriter, index: SearchIndex, path: str, text: str) -> None:
+    """Write one file of the index, with its fingerprint and its manifest entry (from the write's own
+    stat: the build need not look it up again)."""
+    writer.write_page(path, text, CLAIM)
+    fingerprint = index.prints[path] = _sha(text)
+    entry = writer.identity(path, fingerprint)
+    if entry is not None:
+        index.entries[path] = entry
 
 
 def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], manifest: Manifest,
@@ -725,9 +733,7 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     text = json.dumps({"format": FORMAT, "keys": count, "shards": listing,
                        "filters": {facet: dict(sorted(values.items())) for facet, values in counts.items()}},
                       ensure_ascii=False, indent=1) + "\n"
-    path = f"{SEARCH_DIR}/{SHARDS_FILE}"
-    writer.write_page(path, text, CLAIM)
-    index.prints[path] = _sha(text)
+    _write(writer, index, f"{SEARCH_DIR}/{SHARDS_FILE}", text)
     return index
 
 
