@@ -40,6 +40,11 @@ give the key files that change: only those are written. A year made whole (an ar
 removed or moved), a year gone, or a patch that changes the number of key files makes every key
 file again, from the last build's (the other years' entries kept as they are). Either way the
 output is the same, byte for byte, as a cold build's.
+
+Memory. Whichever way the key files are made, their entries are set aside on disk as each year is
+indexed (or each last key file read), in :data:`GROUPS` parts by their key's hash, and the key files
+are written a part at a time: a build holds one year's ids (packed arrays) and one part of the
+entries, not the whole index (a quarter of a gigabyte at 100,000 long articles).
 """
 
 from __future__ import annotations
