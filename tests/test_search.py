@@ -270,6 +270,49 @@ def test_a_patch_that_changes_the_number_of_key_files_makes_them_again_as_a_cold
     assert 3 in lookup(out, "2025", text[100:102])[2]
 
 
+def made_at_once(out: Path) -> dict[str, bytes]:
+    """The key files of the index in ``out`` made in one go (every year's entries held at once, as
+    :func:`key_files` makes them), from the articles' fragments in its year bundles."""
+    shards = listing(out)
+    years = {}
+    for shard in shards["shards"]:
+        folder = out / SEARCH_DIR / shard["name"] / "d"
+        frags = [json.loads((folder / f"{i}.json").read_text(encoding="utf-8")) for i in range(shard["pages"])]
+        years[shard["name"]] = year_entries([Document(f["u"], f["t"], "", "", (), (), tuple(f["n"]), f["x"])
+                                             for f in frags])
+    assert sum(map(year_size, years.values())) == sum(s["size"] for s in shards["shards"])
+    return {f"{KEYS_DIR}/{n}.json": key_file_text(part).encode()
+            for n, part in enumerate(key_files(years, shards["keys"]))}
+
+
+@pytest.mark.parametrize("groups", [2, 256])
+def test_key_files_made_one_part_of_their_entries_at_a_time_are_those_made_at_once(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, groups: int):
+    """The key files are written a group of file numbers at a time from entries set aside on disk:
+    with fewer groups than files (each group several files) and more (each file several groups), set
+    aside in a few bytes at a time, cold and when a year is made whole over the last key files."""
+    monkeypatch.setattr("newsgen.search.KEY_FILE_BYTES", 300)   # a few dozen key files
+    monkeypatch.setattr("newsgen.search.GROUPS", groups)
+    monkeypatch.setattr("newsgen.search._FLUSH", 64)   # every part on disk, appended many times
+    out = tmp_path / "out"
+    build(site, out)
+    count = listing(out)["keys"]
+    assert 2 < count < 256
+    keys_on_disk = {k: v for k, v in index_files(out).items() if k.startswith(KEYS_DIR + "/")}
+    assert keys_on_disk == made_at_once(out)
+    # an article moved to another year: both years made whole, the other years' entries read back
+    # from the last key files
+    moved = site / "articles/2024/12/nanchang-quanshi.md"
+    moved.write_text(moved.read_text(encoding="utf-8").replace("date: 2024-12-20", "date: 2025-01-20"),
+                     encoding="utf-8")
+    assert build(site, out).indexed == ("2025",)
+    keys_on_disk = {k: v for k, v in index_files(out).items() if k.startswith(KEYS_DIR + "/")}
+    assert keys_on_disk == made_at_once(out)
+    cold = tmp_path / "cold"
+    build(site, cold, incremental=False)
+    assert index_files(cold) == index_files(out)
+
+
 def test_a_damaged_bundle_in_the_output_is_made_again(site: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(site, out)

@@ -40,6 +40,11 @@ give the key files that change: only those are written. A year made whole (an ar
 removed or moved), a year gone, or a patch that changes the number of key files makes every key
 file again, from the last build's (the other years' entries kept as they are). Either way the
 output is the same, byte for byte, as a cold build's.
+
+Memory. Whichever way the key files are made, their entries are set aside on disk as each year is
+indexed (or each last key file read), in :data:`GROUPS` parts by their key's hash, and the key files
+are written a part at a time: a build holds one year's ids (packed arrays) and one part of the
+entries, not the whole index (a quarter of a gigabyte at 100,000 long articles).
 """
 
 from __future__ import annotations
@@ -50,13 +55,17 @@ import json
 import operator
 import os
 import re
+import struct
+import tempfile
 import unicodedata
+from array import array
 from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import orjson
 
@@ -93,8 +102,8 @@ class SearchIndex:
     pages: int = 0                                          # article pages indexed
     shards: list[str] = field(default_factory=list)         # every year bundle, newest first
     indexed: list[str] = field(default_factory=list)        # those made again (the rest reused)
-    #: the manifest entries of the last output's files kept as they are, read as each was looked at
-    #: (the build need not stat them again)
+    #: the manifest entries of the files written (from each write's stat) and of the last output's files
+    #: kept as they are (read as each was looked at): the build need not stat them again
     entries: dict[str, list] = field(default_factory=dict)
 
     @property
@@ -117,8 +126,22 @@ class SearchIndex:
 
 def normalize(text: str) -> str:
     """The text as both sides compare it: NFKC (full-width letters and digits as ASCII) and lower case.
-    (``search.js`` does the same: ``normalize("NFKC").toLowerCase()``.)"""
-    return unicodedata.normalize("NFKC", text).lower()
+    (``search.js`` does the same: ``normalize("NFKC").toLowerCase()``.)
+
+    The full-width forms and the ideographic space (most of what NFKC changes in Chinese text: its
+    punctuation) are put as their compatibility forms first, which leaves the text's NFKD, hence its
+    NFKC, as it was; the text is then normalized only when it still needs it (rarely: a checked text
+    costs a tenth of a normalized one)."""
+    for ch in set(_WIDE.findall(text)):
+        text = text.replace(ch, _WIDE_FORMS[ch])
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
+
+
+_WIDE = re.compile("[\u3000\uFF01-\uFF5E]")
+#: each full-width form (and the ideographic space) with its compatibility decomposition, one ASCII character
+_WIDE_FORMS = {chr(c): unicodedata.normalize("NFKD", chr(c)) for c in (0x3000, *range(0xFF01, 0xFF5F))}
 
 
 def runs(text: str) -> list[str]:
@@ -139,9 +162,14 @@ def keys(text: str, singles: bool) -> set[str]:
 
 
 def key_file(key: str, count: int) -> int:
-    """The key file a key is in: FNV-1a (32 bits) over its UTF-16 code units, mixed by MurmurHash3's
-    finalizer, modulo ``count`` (``search.js`` computes the same over ``charCodeAt``). The mixing
-    matters: FNV-1a's low bits depend on its input's low bits only, and ``count`` is a power of two."""
+    """The key file a key is in: :func:`key_hash` modulo ``count`` (``search.js`` computes the same)."""
+    return key_hash(key) % count
+
+
+def key_hash(key: str) -> int:
+    """FNV-1a (32 bits) over the key's UTF-16 code units, mixed by MurmurHash3's finalizer (``search.js``
+    computes the same over ``charCodeAt``). The mixing matters: FNV-1a's low bits depend on its input's
+    low bits only, and the number of key files is a power of two."""
     h = 0x811C9DC5
     if key.isascii() or all(ord(ch) < 0x10000 for ch in key):   # one code unit a character
         for ch in key:
@@ -155,7 +183,7 @@ def key_file(key: str, count: int) -> int:
     h ^= h >> 13
     h = (h * 0xC2B2AE35) & 0xFFFFFFFF
     h ^= h >> 16
-    return h % count
+    return h
 
 
 # --------------------------------------------------------------------------- a year's bundle
@@ -319,19 +347,19 @@ def key_file_text(part: Part) -> str:
 
 
 def _entry_of(parsed: list[list[int]]) -> bytes:
-    return entry_text(*(unpacked(field) for field in parsed))
+    """A parsed entry of a key file as its text: the key files are read only when on disk as this format
+    wrote them (:func:`entry_text`'s packed arrays), whose JSON is that text again."""
+    return orjson.dumps(parsed)
 
 
-def year_entries(docs: Sequence[Document]) -> dict[str, bytes]:
+def year_entries(docs: Iterable[Document]) -> dict[str, bytes]:
     """Every key of ``docs`` (one year's articles, oldest first: ids are their positions) with its entry."""
     fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
     for i, doc in enumerate(docs):
         for postings, held in zip(fields, fields_of(doc), strict=True):
             # postings[key].append(i) for every key, in C: a million keys a thousand articles
             deque(map(list.append, map(postings.__getitem__, held), repeat(i)), maxlen=0)
-    title, names, body = fields
-    return {key: entry_text(title.get(key, ()), names.get(key, ()), body.get(key, ()))
-            for key in set().union(*fields)}
+    return _entries(*fields)
 
 
 def year_size(entries: Mapping[str, bytes]) -> int:
@@ -358,6 +386,136 @@ def key_files(years: Mapping[str, Mapping[str, bytes]], count: int) -> list[Part
         for key, entry in entries.items():
             parts[key_file(key, count)].setdefault(key, {})[year] = entry
     return parts
+
+
+#: How many parts the key files' entries are set aside in while a build makes them (a power of two):
+#: the key files are written one part at a time, each from the entries of its keys alone, so that
+#: what is held at once is about the index's size divided by this, not the whole index.
+GROUPS = 64
+#: How many bytes of a part's entries are held before they are appended to its file on disk.
+_FLUSH = 1 << 18
+_RECORD = struct.Struct("<IHHI")   # a set-aside entry: its key's hash, the lengths of key, year and entry
+
+
+class _SetAside:
+    """The entries of the key files being made, set aside by their key's :func:`key_hash` modulo
+    :data:`GROUPS` in anonymous files (in ``folder``; an index smaller than :data:`_FLUSH` bytes a part
+    never leaves memory), then read back part by part to write the key files (:func:`_write_key_files`)."""
+
+    def __init__(self, folder: Path | str | None) -> None:
+        self.folder = folder
+        self.held = [bytearray() for _ in range(GROUPS)]
+        self.files: list[IO[bytes] | None] = [None] * GROUPS
+
+    def add(self, year: str, entries: Mapping[str, bytes]) -> int:
+        """Set aside one year's entries (key -> entry); returns their size (:func:`year_size`)."""
+        year_bytes = year.encode()
+        size = 0
+        for key, entry in entries.items():
+            size += self.put(key_hash(key), key.encode(), year_bytes, entry)
+        return size
+
+    def put(self, h: int, key: bytes, year: bytes, entry: bytes) -> int:
+        g = h % GROUPS
+        held = self.held[g]
+        held += _RECORD.pack(h, len(key), len(year), len(entry))
+        held += key
+        held += year
+        held += entry
+        if len(held) > _FLUSH:
+            self._flush(g)
+        return len(key) + len(entry) + 8   # entry_size
+
+    def _flush(self, g: int) -> None:
+        file = self.files[g]
+        if file is None:
+            file = self.files[g] = tempfile.TemporaryFile(dir=self.folder)
+        file.write(self.held[g])
+        self.held[g] = bytearray()
+
+    def part(self, g: int) -> Iterator[tuple[int, str, str, bytes]]:
+        """The entries set aside in part ``g``: each key's hash, the key, the year and the entry."""
+        file = self.files[g]
+        if file is None:
+            data = bytes(self.held[g])
+        else:
+            self._flush(g)
+            file.seek(0)
+            data = file.read()
+            file.close()
+            self.files[g] = None
+        self.held[g] = bytearray()
+        at, end, head = 0, len(data), _RECORD.size
+        while at < end:
+            h, k, y, e = _RECORD.unpack_from(data, at)
+            at += head
+            key = data[at:at + k].decode()
+            at += k
+            year = data[at:at + y].decode()
+            at += y
+            yield h, key, year, data[at:at + e]
+            at += e
+
+    def close(self) -> None:
+        for file in self.files:
+            if file is not None:
+                file.close()
+        self.files = [None] * GROUPS
+        self.held = [bytearray() for _ in range(GROUPS)]
+
+
+def _write_key_files(keyring: _Bundle, count: int, *asides: _SetAside) -> None:
+    """Write the ``count`` key files of the entries set aside in ``asides``, one part of the set-aside
+    entries at a time: a key file (``key_hash % count``, ``count`` a power of two) takes its keys from
+    the parts ``key_hash % GROUPS`` holds them in, ``GROUPS`` also a power of two."""
+    step = min(count, GROUPS)
+    for g in range(step):
+        parts: dict[int, Part] = {n: {} for n in range(g, count, step)}
+        for aside in asides:
+            for bucket in range(g, GROUPS, step):
+                for h, key, year, entry in aside.part(bucket):
+                    parts[h % count].setdefault(key, {})[year] = entry
+        for n, part in parts.items():
+            keyring.write(f"{n}.json", key_file_text(part))
+        del parts
+    prints = keyring.index.prints   # the key files' fingerprints in their numbers' order, as written at once
+    for n in range(count):
+        path = f"{keyring.prefix}{n}.json"
+        prints[path] = prints.pop(path)
+
+
+def _index_year(bundle: _Bundle, name: str, chosen: Sequence[Post], thumbs: Mapping[str, object],
+                docs_json: str, aside: _SetAside) -> int:
+    """Write one year's bundle whole (``chosen``: its articles, oldest first) and set its key entries
+    aside; each article's document is let go once its files are written and its keys noted. Returns
+    the year's size (:func:`year_size`)."""
+    # each key's ids by field, as packed arrays (two bytes an id in a year of at most 65,536 articles)
+    made = partial(array, "H" if len(chosen) <= 0x10000 else "I")
+    fields: tuple[dict[str, array[int]], ...] = (defaultdict(made), defaultdict(made), defaultdict(made))
+    filed: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for i, post in enumerate(chosen):
+        doc = document(post, thumbs)
+        bundle.write(f"d/{i}.json", fragment(doc))
+        bundle.write(f"c/{i}.json", card(doc))
+        filed.append((doc.places, doc.topics))
+        for postings, held in zip(fields, fields_of(doc), strict=True):
+            # postings[key].append(i) for every key, in C: a million keys a thousand articles
+            deque(map(array.append, map(postings.__getitem__, held), repeat(i)), maxlen=0)
+    bundle.write("filters.json", filters_file(filed))
+    bundle.write("docs.json", docs_json)
+    title, names, body = fields
+    year = name.encode()
+    size = 0
+    for key in set().union(*fields):   # each key's ids let go once its entry is set aside
+        entry = entry_text(title.pop(key, ()), names.pop(key, ()), body.pop(key, ()))
+        size += aside.put(key_hash(key), key.encode(), year, entry)
+    return size
+
+
+def _entries(title: Mapping[str, list[int]], names: Mapping[str, list[int]],
+             body: Mapping[str, list[int]]) -> dict[str, bytes]:
+    return {key: entry_text(title.get(key, ()), names.get(key, ()), body.get(key, ()))
+            for key in set().union(title, names, body)}
 
 
 def patch_year(year: str, old_docs: Mapping[int, Document], new_docs: Mapping[int, Document],
@@ -476,9 +634,7 @@ class _Bundle:
         self.index.entries[path] = self.linked[path]
 
     def write(self, name: str, text: str) -> None:
-        path = self.prefix + name
-        self.writer.write_page(path, text, CLAIM)
-        self.index.prints[path] = _sha(text)
+        _write(self.writer, self.index, self.prefix + name, text)
 
     def link(self, path: str) -> bool:
         """Keep a file of the last build's bundle as it is, when it is on disk as written (its entry kept)."""
@@ -493,6 +649,16 @@ class _Bundle:
         if identity is not None:
             self.linked[path] = identity
         return identity is not None
+
+
+def _write(writer: OutputWriter, index: SearchIndex, path: str, text: str) -> None:
+    """Write one file of the index, with its fingerprint and its manifest entry (from the write's own
+    stat: the build need not look it up again)."""
+    writer.write_page(path, text, CLAIM)
+    fingerprint = index.prints[path] = _sha(text)
+    entry = writer.identity(path, fingerprint)
+    if entry is not None:
+        index.entries[path] = entry
 
 
 def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], manifest: Manifest,
@@ -523,7 +689,8 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     keyring = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{KEYS_DIR}/", sorted(last.get(KEYS_DIR, [])), stale)
     before = _last_listing(_Bundle(writer, manifest, index, f"{SEARCH_DIR}/", []))
     sizes: dict[str, int] = {}
-    whole: dict[str, dict[str, bytes]] = {}
+    whole: set[str] = set()   # the years made whole: their entries set aside
+    aside = _SetAside(writer.tmp)
     patched: dict[str, tuple[dict[int, Document], dict[int, Document]]] = {}
     ordered_of: dict[str, list[str]] = {}
     for name, paths in shards.items():
@@ -542,12 +709,9 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
                 patched[name] = change
                 sizes[name] = before[1][name]   # type: ignore[index]
             else:
-                docs = [document(posts[p], plan.views.photos) for p in ordered]
-                for path, text in bundle_files(docs).items():
-                    bundle.write(path, text)
-                bundle.write("docs.json", docs_json)
-                whole[name] = year_entries(docs)
-                sizes[name] = year_size(whole[name])
+                sizes[name] = _index_year(bundle, name, [posts[p] for p in ordered], plan.views.photos,
+                                          docs_json, aside)
+                whole.add(name)
         listing.append({"name": name, "bundle": f"{name}/", "pages": len(paths)})
         counts["year"][name] = len(paths)
         for path in paths:
@@ -560,22 +724,21 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
             for topic in dict.fromkeys(article.topics):
                 counts["topic"][topic] = counts["topic"].get(topic, 0) + 1
     try:
-        count = _key_files(keyring, before, whole, patched, sizes)
+        count = _key_files(keyring, before, whole, patched, sizes, aside)
     except _Unreadable:   # the last key files are not there as written: every year's keys again
-        every = {name: whole.get(name) or year_entries([document(posts[p]) for p in ordered_of[name]])
-                 for name in shards}
-        sizes = {name: year_size(entries) for name, entries in every.items()}
+        for name in shards:
+            if name not in whole:
+                sizes[name] = aside.add(name, year_entries(document(posts[p]) for p in ordered_of[name]))
         count = key_file_count(sum(sizes.values()))
-        for n, part in enumerate(key_files(every, count)):
-            keyring.write(f"{n}.json", key_file_text(part))
+        _write_key_files(keyring, count, aside)
+    finally:
+        aside.close()
     for item in listing:
         item["size"] = sizes[str(item["name"])]
     text = json.dumps({"format": FORMAT, "keys": count, "shards": listing,
                        "filters": {facet: dict(sorted(values.items())) for facet, values in counts.items()}},
                       ensure_ascii=False, indent=1) + "\n"
-    path = f"{SEARCH_DIR}/{SHARDS_FILE}"
-    writer.write_page(path, text, CLAIM)
-    index.prints[path] = _sha(text)
+    _write(writer, index, f"{SEARCH_DIR}/{SHARDS_FILE}", text)
     return index
 
 
@@ -601,12 +764,14 @@ def _last_listing(root: _Bundle) -> tuple[int, dict[str, int]] | None:
     return count, sizes
 
 
-def _key_files(keyring: _Bundle, before: tuple[int, dict[str, int]] | None, whole: Mapping[str, dict[str, bytes]],
-               patched: Mapping[str, tuple[dict[int, Document], dict[int, Document]]], sizes: dict[str, int]) -> int:
+def _key_files(keyring: _Bundle, before: tuple[int, dict[str, int]] | None, whole: Set[str],
+               patched: Mapping[str, tuple[dict[int, Document], dict[int, Document]]], sizes: dict[str, int],
+               aside: _SetAside) -> int:
     """Write the key files from the last build's (``keyring``'s previous files): ``patched`` years'
-    changed articles patched in, ``whole`` years' entries in place of their old ones, the years that
-    are gone left out; ``sizes`` (each year's, the patched ones as they were) updated. Returns their
-    number. Raises :class:`_Unreadable` when the last ones cannot be read (nothing claimed)."""
+    changed articles patched in, ``whole`` years' entries (set ``aside``) in place of their old ones,
+    the years that are gone left out; ``sizes`` (each year's, the patched ones as they were) updated.
+    Returns their number. Raises :class:`_Unreadable` when the last ones cannot be read (nothing
+    written or claimed)."""
     if before is None:
         raise _Unreadable
     old_count, old_sizes = before
@@ -615,19 +780,20 @@ def _key_files(keyring: _Bundle, before: tuple[int, dict[str, int]] | None, whol
         raise _Unreadable
     parts: dict[int, Part] = {}
 
-    def load(n: int) -> None:
+    def load(n: int) -> Part:
         text = keyring.read(f"{n}.json")
         if text is None:
             raise _Unreadable
         try:
-            parts[n] = orjson.loads(text)
+            part: Part = orjson.loads(text)
         except ValueError:
             raise _Unreadable from None
+        return part
 
     touched: set[int] = set()
     for year, (old_docs, new_docs) in patched.items():
         for n in sorted(patch_files(old_docs, new_docs, old_count) - set(parts)):
-            load(n)
+            parts[n] = load(n)
         changed, delta = patch_year(year, old_docs, new_docs, parts, old_count)
         touched |= changed
         sizes[year] += delta
@@ -642,20 +808,18 @@ def _key_files(keyring: _Bundle, before: tuple[int, dict[str, int]] | None, whol
         for n in sorted(touched):
             keyring.write(f"{n}.json", key_file_text(parts[n]))
         return count
-    for n in range(old_count):
-        if n not in parts:
-            load(n)
-    fresh: list[Part] = [{} for _ in range(count)]
-    for part in parts.values():
-        for key, held in part.items():
-            for year, entry in held.items():
-                if year not in whole and year not in gone:
-                    fresh[key_file(key, count)].setdefault(key, {})[year] = entry
-    for year, entries in whole.items():
-        for key, entry in entries.items():
-            fresh[key_file(key, count)].setdefault(key, {})[year] = entry
-    for n, part in enumerate(fresh):
-        keyring.write(f"{n}.json", key_file_text(part))
+    kept = _SetAside(aside.folder)   # the other years' entries, read from the last key files one at a time
+    try:
+        for n in range(old_count):
+            part = parts.pop(n, None)
+            for key, held in (part if part is not None else load(n)).items():
+                key_bytes, h = key.encode(), key_hash(key)
+                for year, entry in held.items():
+                    if year not in whole and year not in gone:
+                        kept.put(h, key_bytes, year.encode(), entry if isinstance(entry, bytes) else _entry_of(entry))
+        _write_key_files(keyring, count, kept, aside)
+    finally:
+        kept.close()
     return count
 
 
