@@ -449,3 +449,22 @@ def test_a_bucket_of_rows_damaged_when_the_cache_is_written_leaves_no_cache_and_
     cold = build(site, tmp_path / "cold2", incremental=False, search=False)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
         {p.relative_to(cold.output): p.read_bytes() for p in cold.output.rglob("*") if p.is_file()}
+
+
+def test_the_search_index_reads_a_cached_articles_body_without_keeping_it(site: Path, tmp_path: Path):
+    """A build whose articles come from the cache indexes every body once: each is read from its file
+    and let go, not kept on the article (every body of the archive held at once, otherwise)."""
+    from newsgen.search import document
+    from newsgen.site import Post
+
+    build(site, tmp_path / "out", search=False)
+    cache = ArticleCache(State(site / CACHE_DIR))
+    for file in articles(site):
+        hit = cache.get(file, site)
+        assert hit is not None and hit[0] is not None
+        article, (fresh, _) = hit[0], load(file, site)
+        assert fresh is not None
+        doc = document(Post(article, "/x/", 0))
+        assert "body" not in article.__dict__                       # read for the index, not kept
+        assert doc == document(Post(fresh, "/x/", 0))      # the same document as a fresh parse's
+        assert article.body == fresh.body and "body" in article.__dict__   # (asked for as a field: kept)

@@ -69,6 +69,7 @@ from typing import IO, TYPE_CHECKING
 
 import orjson
 
+from newsgen.content import body_of
 from newsgen.errors import Location, NewsgenError
 from newsgen.output import Entry, Manifest, OutputWriter
 from newsgen.render.pages import output_path
@@ -213,7 +214,7 @@ def document(post: Post, thumbs: Mapping[str, object] | None = None) -> Document
             names[level.rsplit("/", 1)[-1]] = None
     for name in (*a.topics, *a.tags, *a.authors):
         names[name] = None
-    body = "\n".join(part for part in (a.kicker, a.subtitle, plain_text(a.body)) if part)
+    body = "\n".join(part for part in (a.kicker, a.subtitle, plain_text(body_of(a))) if part)
     photo = (thumbs or {}).get(a.path.as_posix())
     thumb = (photo.src, photo.width, photo.height) if photo is not None else None  # type: ignore[attr-defined]
     return Document(url=post.url, title=a.title, date=a.day.isoformat(), date_text=date_text(a.day),
