@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,11 +22,13 @@ from newsgen.search import (
     SEARCH_DIR,
     SHARDS_FILE,
     Document,
-    bundle_files,
+    Part,
+    entry_size,
+    filters_file,
+    fragment,
     key_file,
     key_file_count,
     key_file_text,
-    key_files,
     keys,
     packed,
     patch_files,
@@ -33,10 +36,25 @@ from newsgen.search import (
     runs,
     unpacked,
     year_entries,
-    year_size,
 )
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
+
+
+# the key files as one piece of the whole index in memory: what the build's key files, made one part at a
+# time (search._write_key_files), must equal
+def year_size(entries: Mapping[str, bytes]) -> int:
+    """The size of a year's entries (:func:`entry_size`), as ``shards.json`` records it."""
+    return sum(entry_size(key, entry) for key, entry in entries.items())
+
+
+def key_files(years: Mapping[str, Mapping[str, bytes]], count: int) -> list[Part]:
+    """The parts of ``count`` key files holding every year's entries (``years``: name -> key -> entry)."""
+    parts: list[Part] = [{} for _ in range(count)]
+    for year, entries in years.items():
+        for key, entry in entries.items():
+            parts[key_file(key, count)].setdefault(key, {})[year] = entry
+    return parts
 
 
 def listing(out: Path) -> dict:
@@ -105,7 +123,8 @@ def test_a_year_files_every_key_by_field_with_ids_oldest_first():
     assert ids_of(entries["党建"]) == [[0], [0], [1]]
     assert ids_of(entries["早"]) == [[1], [], []]         # single characters: titles and names only
     assert "各" not in entries
-    files = bundle_files([old, new])
+    files = {"d/1.json": fragment(new), "filters.json": filters_file(
+        [(doc.places, doc.topics) for doc in (old, new)])}
     assert json.loads(files["d/1.json"]) == {"u": "2025/02/b/", "t": "早稻收购", "d": "2025年2月3日", "p": ["唐江镇"],
                                              "n": ["江西省", "赣州市", "南康区", "唐江镇"], "x": "党建引领产业发展。"}
     assert json.loads(files["filters.json"])["region"]["江西省/赣州市/南康区"] == [0, 1]

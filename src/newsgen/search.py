@@ -360,33 +360,9 @@ def year_entries(docs: Iterable[Document]) -> dict[str, bytes]:
         for postings, held in zip(fields, fields_of(doc), strict=True):
             # postings[key].append(i) for every key, in C: a million keys a thousand articles
             deque(map(list.append, map(postings.__getitem__, held), repeat(i)), maxlen=0)
-    return _entries(*fields)
-
-
-def year_size(entries: Mapping[str, bytes]) -> int:
-    """The size of a year's entries (:func:`entry_size`), as ``shards.json`` records it."""
-    return sum(entry_size(key, entry) for key, entry in entries.items())
-
-
-def bundle_files(docs: Sequence[Document]) -> dict[str, str]:
-    """The files of one year's bundle (path within it -> text) for ``docs``, oldest first (ids are
-    their positions): fragments, cards and filters. (Their keys go to the shared key files:
-    :func:`year_entries`.)"""
-    files: dict[str, str] = {}
-    for i, doc in enumerate(docs):
-        files[f"d/{i}.json"] = fragment(doc)
-        files[f"c/{i}.json"] = card(doc)
-    files["filters.json"] = filters_file([(doc.places, doc.topics) for doc in docs])
-    return files
-
-
-def key_files(years: Mapping[str, Mapping[str, bytes]], count: int) -> list[Part]:
-    """The parts of ``count`` key files holding every year's entries (``years``: name -> key -> entry)."""
-    parts: list[Part] = [{} for _ in range(count)]
-    for year, entries in years.items():
-        for key, entry in entries.items():
-            parts[key_file(key, count)].setdefault(key, {})[year] = entry
-    return parts
+    title, names, body = fields
+    return {key: entry_text(title.get(key, ()), names.get(key, ()), body.get(key, ()))
+            for key in set().union(*fields)}
 
 
 #: How many parts the key files' entries are set aside in while a build makes them (a power of two):
@@ -409,23 +385,25 @@ class _SetAside:
         self.files: list[IO[bytes] | None] = [None] * GROUPS
 
     def add(self, year: str, entries: Mapping[str, bytes]) -> int:
-        """Set aside one year's entries (key -> entry); returns their size (:func:`year_size`)."""
+        """Set aside one year's entries (key -> entry); returns their size (the sum of their :func:`entry_size`)."""
         year_bytes = year.encode()
         size = 0
         for key, entry in entries.items():
-            size += self.put(key_hash(key), key.encode(), year_bytes, entry)
+            size += self.put(key_hash(key), key, year_bytes, entry)
         return size
 
-    def put(self, h: int, key: bytes, year: bytes, entry: bytes) -> int:
+    def put(self, h: int, key: str, year: bytes, entry: bytes) -> int:
+        """Set aside ``key``'s entry for ``year`` (``h``: its :func:`key_hash`); returns its :func:`entry_size`."""
         g = h % GROUPS
         held = self.held[g]
-        held += _RECORD.pack(h, len(key), len(year), len(entry))
-        held += key
+        raw = key.encode()
+        held += _RECORD.pack(h, len(raw), len(year), len(entry))
+        held += raw
         held += year
         held += entry
         if len(held) > _FLUSH:
             self._flush(g)
-        return len(key) + len(entry) + 8   # entry_size
+        return entry_size(key, entry)
 
     def _flush(self, g: int) -> None:
         file = self.files[g]
@@ -489,7 +467,7 @@ def _index_year(bundle: _Bundle, name: str, chosen: Sequence[Post], thumbs: Mapp
                 docs_json: str, aside: _SetAside) -> int:
     """Write one year's bundle whole (``chosen``: its articles, oldest first) and set its key entries
     aside; each article's document is let go once its files are written and its keys noted. Returns
-    the year's size (:func:`year_size`)."""
+    the year's size (the sum of its entries' :func:`entry_size`)."""
     # each key's ids by field, as packed arrays (two bytes an id in a year of at most 65,536 articles)
     made = partial(array, "H" if len(chosen) <= 0x10000 else "I")
     fields: tuple[dict[str, array[int]], ...] = (defaultdict(made), defaultdict(made), defaultdict(made))
@@ -509,14 +487,8 @@ def _index_year(bundle: _Bundle, name: str, chosen: Sequence[Post], thumbs: Mapp
     size = 0
     for key in set().union(*fields):   # each key's ids let go once its entry is set aside
         entry = entry_text(title.pop(key, ()), names.pop(key, ()), body.pop(key, ()))
-        size += aside.put(key_hash(key), key.encode(), year, entry)
+        size += aside.put(key_hash(key), key, year, entry)
     return size
-
-
-def _entries(title: Mapping[str, list[int]], names: Mapping[str, list[int]],
-             body: Mapping[str, list[int]]) -> dict[str, bytes]:
-    return {key: entry_text(title.get(key, ()), names.get(key, ()), body.get(key, ()))
-            for key in set().union(title, names, body)}
 
 
 def patch_year(year: str, old_docs: Mapping[int, Document], new_docs: Mapping[int, Document],
@@ -814,10 +786,10 @@ def _key_files(keyring: _Bundle, before: tuple[int, dict[str, int]] | None, whol
         for n in range(old_count):
             part = parts.pop(n, None)
             for key, held in (part if part is not None else load(n)).items():
-                key_bytes, h = key.encode(), key_hash(key)
+                h = key_hash(key)
                 for year, entry in held.items():
                     if year not in whole and year not in gone:
-                        kept.put(h, key_bytes, year.encode(), entry if isinstance(entry, bytes) else _entry_of(entry))
+                        kept.put(h, key, year.encode(), entry if isinstance(entry, bytes) else _entry_of(entry))
         _write_key_files(keyring, count, kept, aside)
     finally:
         kept.close()
