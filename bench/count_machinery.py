@@ -335,7 +335,7 @@ _LEFT_OUT_BOTH = [
       "converting Markdown: any build"),
     X("render/related.py", "related_indices|_related_one|_postings|article_keys|place_weight",
       "scoring related articles: any build"),
-    X("search.py", "shard_of|shard_pages|bundle_files|document|fragment|card|filters_file|key_file_count"
+    X("search.py", "shard_of|shard_pages|document|fragment|card|filters_file|key_file_count"
       "|key_file_text|key_file",
       "the search index's files: any build"),
     X("render/photos.py", "Photos.svg|Photos.picture|encode|resolve|find_images|check_photos",
