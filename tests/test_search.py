@@ -5,8 +5,10 @@ browser: test_search_browser.py, and the reader's queries at the end of this fil
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import random
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +18,8 @@ import orjson
 import pytest
 
 from newsgen.commands.build import build
+from newsgen.config import Config
+from newsgen.content import Article
 from newsgen.render.pages import PLANNERS, plan_search
 from newsgen.search import (
     KEYS_DIR,
@@ -26,6 +30,7 @@ from newsgen.search import (
     entry_size,
     filters_file,
     fragment,
+    gaps,
     key_file,
     key_file_count,
     key_file_text,
@@ -37,6 +42,7 @@ from newsgen.search import (
     unpacked,
     year_entries,
 )
+from newsgen.site import build_site, place_levels
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
 
@@ -123,12 +129,8 @@ def test_a_year_files_every_key_by_field_with_ids_oldest_first():
     assert ids_of(entries["党建"]) == [[0], [0], [1]]
     assert ids_of(entries["早"]) == [[1], [], []]         # single characters: titles and names only
     assert "各" not in entries
-    files = {"d/1.json": fragment(new), "filters.json": filters_file(
-        [(doc.places, doc.topics) for doc in (old, new)])}
-    assert json.loads(files["d/1.json"]) == {"u": "2025/02/b/", "t": "早稻收购", "d": "2025年2月3日", "p": ["唐江镇"],
-                                             "n": ["江西省", "赣州市", "南康区", "唐江镇"], "x": "党建引领产业发展。"}
-    assert json.loads(files["filters.json"])["region"]["江西省/赣州市/南康区"] == [0, 1]
-    assert json.loads(files["filters.json"])["region"]["江西省/赣州市/南康区/唐江镇"] == [1]
+    assert json.loads(fragment(new)) == {"u": "2025/02/b/", "t": "早稻收购", "d": "2025年2月3日", "p": ["唐江镇"],
+                                         "n": ["江西省", "赣州市", "南康区", "唐江镇"], "x": "党建引领产业发展。"}
     # the key files are shared by the years: a key's file holds its entry for each year that has it
     parts = key_files({"2025": entries, "2024": year_entries([new])}, 4)
     held = json.loads(key_file_text(parts[key_file("南康", 4)]))["南康"]
@@ -493,3 +495,34 @@ def test_a_query_only_parts_of_which_an_article_holds_says_so(reader):
 def test_a_query_of_punctuation_only_finds_nothing_rather_than_everything(reader):
     assert reader("，。！") == []
     assert "没有找到" in reader.page.locator(".search-status").inner_text()
+
+
+def _filters_of_articles(articles: list[Article]) -> dict:
+    """A year's filters as defined, article by article (ids: the articles' positions, oldest first)."""
+    filters: dict[str, dict[str, list[int]]] = {"region": {}, "topic": {}}
+    for i, article in enumerate(articles):
+        for level in dict.fromkeys(level for region in article.regions for level in place_levels(region)):
+            filters["region"].setdefault(level, []).append(i)
+        for topic in dict.fromkeys(article.topics):
+            filters["topic"].setdefault(topic, []).append(i)
+    return {facet: {value: gaps(ids) for value, ids in sorted(values.items())} for facet, values in filters.items()}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_years_filters_taken_from_the_site_model_are_those_of_its_articles(seed: int):
+    """filters.json is made from the places' and topics' lists of articles (a patched year reads none of
+    its articles): the same as each article's places (at every level, a place named twice or a town and its
+    county counted once) and topics give, in every year, on random articles."""
+    rng = random.Random(seed)
+    places = ["江西省/赣州市/南康区/唐江镇", "江西省/赣州市/南康区", "江西省/赣州市", "江西省/南昌市/青山湖区",
+              "广东省"]
+    articles = [Article(path=Path(f"articles/{i}.md"), title=f"标题{i}", slug=f"a{i}", body="正文。",
+                        date=dt.date(2020 + rng.randrange(3), 1 + rng.randrange(12), 1 + rng.randrange(28)),
+                        regions=tuple(rng.choices(places, k=rng.randrange(3))),
+                        topics=tuple(rng.choices(["党建", "农业", "水利"], k=rng.randrange(3))))
+                for i in range(120)]
+    site = build_site(articles, Config())
+    for year in ("2020", "2021", "2022"):
+        indices = sorted((post.index for post in site.posts if str(post.article.day.year) == year), reverse=True)
+        expected = _filters_of_articles([site.posts[i].article for i in indices])
+        assert expected["region"] and json.loads(filters_file(site, indices)) == expected

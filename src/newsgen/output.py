@@ -268,18 +268,19 @@ class OutputWriter:
         elif not what.startswith("static file "):
             self.files += 1
 
-    def claim_files(self, files: dict[str, str]) -> None:
-        """:meth:`claim` of each path of ``files`` (path -> what writes it) that is not a page nor a
-        static file (a photo's derivatives), checked together: the thousands of a site's photos cost
-        what one dict update does, not a call each. A path :meth:`claim` would refuse is claimed
-        by it, and refused as it would be."""
-        if not self._written.keys().isdisjoint(files) or not all(
+    def claim_files(self, files: dict[str, str], vouched: bool = False) -> None:
+        """:meth:`claim` of each path of ``files`` (path -> what writes it) that is not a page, checked
+        together: the thousands of a site's photos (or the search index's files) cost what one dict
+        update does, not a call each. A path :meth:`claim` would refuse is claimed by it, and refused as
+        it would be. ``vouched``: the paths are known to be of the manifest, whose paths are all ones a
+        claim takes (see :meth:`claim_pages`), so that only a clash is looked for."""
+        if not self._written.keys().isdisjoint(files) or not vouched and not all(
                 _SAFE_PATH.fullmatch(path) and not path.endswith(".html") for path in files):
             for path, what in files.items():
                 self.claim(path, what)
             return
         self._written.update(files)
-        self.files += len(files)
+        self.files += sum(not what.startswith("static file ") for what in files.values())
 
     def claim_pages(self, paths: Sequence[str], vouched: bool = False) -> None:
         """:meth:`claim` of every path of a plan's pages and feeds, checked together (150,000 at
@@ -665,13 +666,34 @@ class Entries(Table):
         return zip(paths, sizes, times, inodes, strict=True)
 
     def fingerprints(self) -> dict[str, str]:
-        """Every entry's fingerprint, by path (from the columns: no Entry made)."""
-        paths, columns = self.whole()
-        return dict(zip(paths, columns[0], strict=True))
+        """Every entry's fingerprint, by path (from the columns: no Entry made, no column copied)."""
+        paths, columns, _ = self.stored()
+        found = dict(zip(paths, columns[0], strict=True))
+        for path in self.removed:
+            found.pop(path, None)
+        found.update((path, entry.fingerprint) for path, entry in self.changed.items())
+        return found
 
     def paths(self) -> Set[str]:
         """Every path, as a set."""
         return set(self.whole()[0])
+
+    def under(self, folder: str) -> list[str]:
+        """Every path in ``folder`` (or below), in order."""
+        prefix = folder + "/"
+        return [path for path in self.whole()[0] if path.startswith(prefix)]
+
+    def carry(self, paths: Sequence[str], last: Mapping[str, Entry]) -> None:
+        """Give each of ``paths`` its entry in ``last`` (files left in the output as they are). When these
+        entries were restricted from ``last`` (:meth:`restricted`: the same columns), a path they removed
+        whose row in the columns is ``last``'s is no longer removed, no entry made."""
+        rest: Iterable[str] = paths
+        if isinstance(last, Entries) and last._columns is self._columns:
+            back = self.removed.intersection(paths) - last.changed.keys() - last.removed
+            self.removed -= back
+            rest = [path for path in paths if path not in back]
+        for path in rest:
+            self[path] = last[path]
 
     def restricted(self, paths: Sequence[str]) -> Entries:
         """These entries of ``paths`` only (the others removed), sharing the columns. Costs a comparison

@@ -71,10 +71,10 @@ import orjson
 
 from newsgen.content import body_of
 from newsgen.errors import Location, NewsgenError
-from newsgen.output import Entry, Manifest, OutputWriter
+from newsgen.output import Entries, Entry, Manifest, OutputWriter
 from newsgen.render.pages import output_path
 from newsgen.render.views import date_text
-from newsgen.site import Post, place_levels
+from newsgen.site import Post, Site, place_levels
 from newsgen.text import plain_text
 
 if TYPE_CHECKING:
@@ -99,13 +99,14 @@ _RUN = re.compile(r"[^\W_]+")   # letters and digits: str.isalnum
 class SearchIndex:
     """What indexing did: the index's files with their fingerprint (for the manifest), and how."""
 
-    prints: dict[str, str] = field(default_factory=dict)   # search-index/… -> fingerprint
+    prints: dict[str, str] = field(default_factory=dict)   # the files written: search-index/… -> fingerprint
     pages: int = 0                                          # article pages indexed
     shards: list[str] = field(default_factory=list)         # every year bundle, newest first
     indexed: list[str] = field(default_factory=list)        # those made again (the rest reused)
-    #: the manifest entries of the files written (from each write's stat) and of the last output's files
-    #: kept as they are (read as each was looked at): the build need not stat them again
-    entries: dict[str, list] = field(default_factory=dict)
+    #: the manifest entries of the files written (from each write's stat): the build need not stat them again
+    entries: dict[str, Entry] = field(default_factory=dict)
+    #: the last output's files left as they are: their entries are the last manifest's
+    kept: list[str] = field(default_factory=list)
 
     @property
     def reused(self) -> bool:
@@ -114,7 +115,7 @@ class SearchIndex:
 
     @property
     def summary(self) -> str:
-        files = f"{len(self.prints)} files in /{SEARCH_DIR}/"
+        files = f"{len(self.prints) + len(self.kept)} files in /{SEARCH_DIR}/"
         if not self.shards:
             return f"no article pages to index: {files}"
         if self.reused:
@@ -258,19 +259,23 @@ def fragment(doc: Document) -> str:
                   "x": doc.body}) + "\n"
 
 
-def filters_file(filed: Sequence[tuple[Sequence[str], Sequence[str]]]) -> str:
-    """The ids of every region (at every level) and topic, from each id's places and topics."""
-    filters: dict[str, dict[str, list[int]]] = {"region": {}, "topic": {}}
-    for i, (places, topics) in enumerate(filed):
-        levels: dict[str, None] = {}
-        for place in places:
-            levels.update(dict.fromkeys(place_levels(place)))
-        for level in levels:
-            filters["region"].setdefault(level, []).append(i)
-        for topic in dict.fromkeys(topics):
-            filters["topic"].setdefault(topic, []).append(i)
-    return dumps({facet: {value: gaps(ids) for value, ids in sorted(values.items())}
-                  for facet, values in filters.items()}) + "\n"
+def filters_file(site: Site, indices: Sequence[int]) -> str:
+    """A year's ``filters.json``: the ids of every region (at every level) and topic (``indices``: the
+    year's articles as positions in ``site.posts``, oldest first; an id is a position in this list).
+    Taken from the site model (each place's articles, its towns' included, and each topic's, as
+    ascending positions), no article's fields read: a year patched reads none of its articles."""
+    id_of = dict(zip(indices, range(len(indices)), strict=True))
+    lo, hi = min(indices, default=0), max(indices, default=-1)
+    filters: dict[str, dict[str, list[int]]] = {}
+    for facet, named in (("region", [(place.path, place.posts) for place in site.places.values()]),
+                         ("topic", [(term.name, term.posts) for term in site.topics])):
+        found = filters[facet] = {}
+        for name, held in sorted(named):
+            ids = sorted(id_of[k] for k in held[bisect.bisect_left(held, lo):bisect.bisect_right(held, hi)]
+                         if k in id_of)
+            if ids:
+                found[name] = gaps(ids)
+    return dumps(filters) + "\n"
 
 
 #: The key files' folder in ``search-index/`` (no year bundle has this name: see :func:`shard_of`).
@@ -464,23 +469,21 @@ def _write_key_files(keyring: _Bundle, count: int, *asides: _SetAside) -> None:
 
 
 def _index_year(bundle: _Bundle, name: str, chosen: Sequence[Post], thumbs: Mapping[str, object],
-                docs_json: str, aside: _SetAside) -> int:
+                docs_json: str, filters: str, aside: _SetAside) -> int:
     """Write one year's bundle whole (``chosen``: its articles, oldest first) and set its key entries
     aside; each article's document is let go once its files are written and its keys noted. Returns
     the year's size (the sum of its entries' :func:`entry_size`)."""
     # each key's ids by field, as packed arrays (two bytes an id in a year of at most 65,536 articles)
     made = partial(array, "H" if len(chosen) <= 0x10000 else "I")
     fields: tuple[dict[str, array[int]], ...] = (defaultdict(made), defaultdict(made), defaultdict(made))
-    filed: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for i, post in enumerate(chosen):
         doc = document(post, thumbs)
         bundle.write(f"d/{i}.json", fragment(doc))
         bundle.write(f"c/{i}.json", card(doc))
-        filed.append((doc.places, doc.topics))
         for postings, held in zip(fields, fields_of(doc), strict=True):
             # postings[key].append(i) for every key, in C: a million keys a thousand articles
             deque(map(array.append, map(postings.__getitem__, held), repeat(i)), maxlen=0)
-    bundle.write("filters.json", filters_file(filed))
+    bundle.write("filters.json", filters)
     bundle.write("docs.json", docs_json)
     title, names, body = fields
     year = name.encode()
@@ -571,18 +574,28 @@ class _Bundle:
     so that a file the last build wrote the same is left in the output as it is, not written."""
 
     def __init__(self, writer: OutputWriter, manifest: Manifest, index: SearchIndex, prefix: str,
-                 previous: list[str], stale: Set[str] | None = None) -> None:
+                 previous: list[str], stale: Set[str] | None = None, vouched: bool = False) -> None:
         self.writer, self.manifest, self.index, self.prefix = writer, manifest, index, prefix
         self.previous = previous   # the last build's files of this bundle
-        self.linked: dict[str, Entry] = {}   # those kept as they are, with their manifest entries
         self.stale = stale   # see OutputWriter.holds
+        self.vouched = vouched   # see OutputWriter.claim_files
 
     def reuse_all(self) -> bool:
         """Keep every file of the last build's bundle (claimed only if all of them are as written)."""
-        if not self.previous or not all(map(self.link, self.previous)):
+        return bool(self.previous) and self.keep(self.previous)
+
+    def keep(self, paths: Sequence[str]) -> bool:
+        """Keep these files of the last build's output as they are, and claim them, when all are on disk
+        as written (else nothing claimed). When the build looked for the output's stale files, that is a
+        set look-up, and they are claimed together: a year's bundle is tens of thousands of files."""
+        if self.stale is not None and self.writer.in_place and self.stale.isdisjoint(paths):
+            self.writer.claim_files(dict.fromkeys(paths, CLAIM), self.vouched)
+        elif all(map(self.link, paths)):
+            for path in paths:
+                self.writer.claim(path, CLAIM)
+        else:
             return False
-        for path in self.previous:
-            self.claim(path)
+        self.index.kept.extend(paths)
         return True
 
     def read(self, name: str) -> str | None:
@@ -600,28 +613,17 @@ class _Bundle:
         except (OSError, UnicodeDecodeError):
             return None
 
-    def claim(self, path: str) -> None:
-        """Claim a file :meth:`link` kept."""
-        self.writer.claim(path, CLAIM)
-        self.index.prints[path] = self.linked[path].fingerprint
-        self.index.entries[path] = self.linked[path]
-
     def write(self, name: str, text: str) -> None:
         _write(self.writer, self.index, self.prefix + name, text)
 
     def link(self, path: str) -> bool:
-        """Keep a file of the last build's bundle as it is, when it is on disk as written (its entry kept)."""
+        """Whether a file of the last build's output is on disk as written."""
         entry = self.manifest.pages.get(path)
         if entry is None:
             return False
         if self.stale is not None and self.writer.holds(path, self.stale):
-            self.linked[path] = entry   # the output's file, as recorded, is the tree's already
-            return True
-        identity = self.writer.identity(path, entry.fingerprint) \
-            if self.writer.reuse(path, entry.fingerprint) else None
-        if identity is not None:
-            self.linked[path] = identity
-        return identity is not None
+            return True   # the output's file, as recorded, is the tree's already
+        return self.writer.reuse(path, entry.fingerprint)
 
 
 def _write(writer: OutputWriter, index: SearchIndex, path: str, text: str) -> None:
@@ -635,7 +637,7 @@ def _write(writer: OutputWriter, index: SearchIndex, path: str, text: str) -> No
 
 
 def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], manifest: Manifest,
-                   stale: Set[str] | None = None) -> SearchIndex:
+                   stale: Set[str] | None = None, vouched: bool = False) -> SearchIndex:
     """Write the search index of ``plan``'s articles (their pages already written) into ``writer``'s
     ``search-index/``.
 
@@ -645,7 +647,8 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     files are patched where they hold a changed article's keys (the rest kept), or made again from
     the last ones when a year was made whole or their number changes. ``stale``: the last output's
     files not on disk as recorded, when the build looked (index files the tree holds already are
-    carried from one listing a folder: see :meth:`OutputWriter.holds`)."""
+    carried from one listing a folder: see :meth:`OutputWriter.holds`). ``vouched``: the manifest's paths
+    are all ones a claim takes (see :meth:`OutputWriter.claim_files`)."""
     if writer.claimed(SEARCH_DIR):
         raise NewsgenError(f"/{SEARCH_DIR}/ is the search index's folder, but the site put a file there",
                            Location(Path(SEARCH_DIR)))
@@ -654,12 +657,16 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     posts = {output_path(post.url): post for post in plan.site.posts}
     index = SearchIndex(pages=len(years), shards=list(shards))
     listing: list[dict[str, object]] = []
-    counts: dict[str, dict[str, int]] = {"region": {}, "topic": {}, "year": {}}
+    # (every article is indexed: the site model's counts, each article once in a place and those it lies in)
+    counts: dict[str, dict[str, int]] = {"region": {path: place.count for path, place in plan.site.places.items()},
+                                         "topic": {term.name: term.count for term in plan.site.topics}, "year": {}}
     last: dict[str, list[str]] = {}   # the last build's files of each bundle (and of the key files)
-    for path in manifest.pages:
-        if path.startswith(SEARCH_DIR + "/"):
-            last.setdefault(path.split("/", 2)[1], []).append(path)
-    keyring = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{KEYS_DIR}/", sorted(last.get(KEYS_DIR, [])), stale)
+    pages = manifest.pages
+    for path in pages.under(SEARCH_DIR) if isinstance(pages, Entries) else \
+            [p for p in pages if p.startswith(SEARCH_DIR + "/")]:
+        last.setdefault(path.split("/", 2)[1], []).append(path)
+    keyring = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{KEYS_DIR}/", sorted(last.get(KEYS_DIR, [])), stale,
+                      vouched)
     before = _last_listing(_Bundle(writer, manifest, index, f"{SEARCH_DIR}/", []))
     sizes: dict[str, int] = {}
     whole: set[str] = set()   # the years made whole: their entries set aside
@@ -670,32 +677,25 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
         # oldest first (site.posts is newest first): an article's id is its place in its year
         ordered_of[name] = ordered = sorted(paths, key=lambda p: -posts[p].index)
         docs_json = ledger(ordered, prints)
-        bundle = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{name}/", sorted(last.get(name, [])), stale)
+        bundle = _Bundle(writer, manifest, index, f"{SEARCH_DIR}/{name}/", sorted(last.get(name, [])), stale,
+                         vouched)
         entry = manifest.pages.get(bundle.prefix + "docs.json")
         known = before is not None and name in before[1]
         if known and entry is not None and entry.fingerprint == _sha(docs_json) and bundle.reuse_all():
             sizes[name] = before[1][name]   # type: ignore[index]
         else:
             index.indexed.append(name)
-            change = _patch(bundle, ordered, posts, prints, docs_json, plan.views.photos) if known else None
+            filters = filters_file(plan.site, [posts[p].index for p in ordered])
+            change = _patch(bundle, ordered, posts, prints, docs_json, filters, plan.views.photos) if known else None
             if change is not None:
                 patched[name] = change
                 sizes[name] = before[1][name]   # type: ignore[index]
             else:
                 sizes[name] = _index_year(bundle, name, [posts[p] for p in ordered], plan.views.photos,
-                                          docs_json, aside)
+                                          docs_json, filters, aside)
                 whole.add(name)
         listing.append({"name": name, "bundle": f"{name}/", "pages": len(paths)})
         counts["year"][name] = len(paths)
-        for path in paths:
-            article = posts[path].article
-            levels: dict[str, None] = {}
-            for region in article.regions:
-                levels.update(dict.fromkeys(place_levels(region)))
-            for level in levels:
-                counts["region"][level] = counts["region"].get(level, 0) + 1
-            for topic in dict.fromkeys(article.topics):
-                counts["topic"][topic] = counts["topic"].get(topic, 0) + 1
     try:
         count = _key_files(keyring, before, whole, patched, sizes, aside)
     except _Unreadable:   # the last key files are not there as written: every year's keys again
@@ -773,11 +773,8 @@ def _key_files(keyring: _Bundle, before: tuple[int, dict[str, int]] | None, whol
     gone = set(old_sizes) - set(sizes)
     count = key_file_count(sum(sizes.values()))
     if count == old_count and not whole and not gone:   # patched: the files holding a changed key
-        kept = [f"{prefix}{n}.json" for n in range(count) if n not in touched]
-        if not all(map(keyring.link, kept)):
+        if not keyring.keep([f"{prefix}{n}.json" for n in range(count) if n not in touched]):
             raise _Unreadable
-        for path in kept:
-            keyring.claim(path)
         for n in sorted(touched):
             keyring.write(f"{n}.json", key_file_text(parts[n]))
         return count
@@ -801,7 +798,8 @@ PATCH_LIMIT = 64
 
 
 def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], prints: Mapping[str, str],
-           docs_json: str, thumbs: Mapping[str, object]) -> tuple[dict[int, Document], dict[int, Document]] | None:
+           docs_json: str, filters: str, thumbs: Mapping[str, object],
+           ) -> tuple[dict[int, Document], dict[int, Document]] | None:
     """Patch the last build's bundle into ``bundle`` when it indexed the same article pages in the same
     order and few of them changed: returns the changed articles by id, as the last build indexed them
     and as they are now (for the key files), or None (nothing claimed) when it cannot be patched."""
@@ -829,15 +827,12 @@ def _patch(bundle: _Bundle, ordered: Sequence[str], posts: Mapping[str, Post], p
     new_docs = {i: document(posts[ordered[i]], thumbs) for i in changed}
     fresh = {f"{kind}/{i}.json" for i in changed for kind in "cd"} | {"docs.json", "filters.json"}
     expected = {f"{kind}/{i}.json" for i in range(len(ordered)) for kind in "cd"} | {"docs.json", "filters.json"}
-    kept = [bundle.prefix + name for name in sorted(expected - fresh)]
-    if {p[len(bundle.prefix):] for p in bundle.previous} != expected or not all(map(bundle.link, kept)):
+    if {p[len(bundle.prefix):] for p in bundle.previous} != expected or \
+            not bundle.keep([bundle.prefix + name for name in sorted(expected - fresh)]):
         return None
-    for path in kept:
-        bundle.claim(path)
     for i, doc in new_docs.items():
         bundle.write(f"d/{i}.json", fragment(doc))
         bundle.write(f"c/{i}.json", card(doc))
-    articles = [posts[path].article for path in ordered]
-    bundle.write("filters.json", filters_file([(a.regions, a.topics) for a in articles]))
+    bundle.write("filters.json", filters)
     bundle.write("docs.json", docs_json)
     return old_docs, new_docs

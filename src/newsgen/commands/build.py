@@ -322,7 +322,8 @@ class _Build:
                                structure=self.structure)
         self.pages = Pages(self.pages_plan)   # (an article's page made only when looked at)
         # (the pages the last build claimed, when the manifest's paths are all safe: not checked again)
-        writer.claim_pages(self.pages.paths, vouched=writer.in_place and self.stale is not None and self.stale.safe())
+        self.vouched = writer.in_place and self.stale is not None and self.stale.safe()
+        writer.claim_pages(self.pages.paths, vouched=self.vouched)
         known = self.state.get("templates") if self.incremental else None
         self.keys = Keys(self.env, config=self.config, site_view=self.views.site_view, renderer=self.renderer.settings,
                          references=known if isinstance(known, dict) else None)
@@ -411,9 +412,13 @@ class _Build:
             return
         pages = self.written.pages
         prints = pages.fingerprints() if isinstance(pages, Entries) else {p: e.fingerprint for p, e in pages.items()}
-        index = index_articles(self.writer, self.pages_plan, prints, self.manifest, self.changes.stale)
+        index = index_articles(self.writer, self.pages_plan, prints, self.manifest, self.changes.stale, self.vouched)
         self.indexed = tuple(index.indexed)
-        for path, fingerprint in index.prints.items():   # (a file linked: its entry as it was)
+        if isinstance(pages, Entries):
+            pages.carry(index.kept, self.manifest.pages)
+        else:
+            pages.update((path, self.manifest.pages[path]) for path in index.kept)
+        for path, fingerprint in index.prints.items():
             entry = index.entries.get(path) or self.writer.identity(path, fingerprint)
             if entry is not None:
                 self.written.pages[path] = entry
