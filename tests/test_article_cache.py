@@ -452,8 +452,9 @@ def test_a_bucket_of_rows_damaged_when_the_cache_is_written_leaves_no_cache_and_
 
 
 def test_the_search_index_reads_a_cached_articles_body_without_keeping_it(site: Path, tmp_path: Path):
-    """A build whose articles come from the cache indexes every body once: each is read from its file
-    and let go, not kept on the article (every body of the archive held at once, otherwise)."""
+    """A build whose articles come from the cache indexes every article once: its row is decoded and its
+    body read from its file for the index and let go, not kept on the article (every body and decoded
+    row of the archive held at once, otherwise)."""
     from newsgen.search import document
     from newsgen.site import Post
 
@@ -464,7 +465,9 @@ def test_the_search_index_reads_a_cached_articles_body_without_keeping_it(site: 
         assert hit is not None and hit[0] is not None
         article, (fresh, _) = hit[0], load(file, site)
         assert fresh is not None
+        undecoded = "_text" in article.__dict__
         doc = document(Post(article, "/x/", 0))
         assert "body" not in article.__dict__                       # read for the index, not kept
+        assert undecoded and "_text" in article.__dict__ and "title" not in article.__dict__   # nor decoded
         assert doc == document(Post(fresh, "/x/", 0))      # the same document as a fresh parse's
         assert article.body == fresh.body and "body" in article.__dict__   # (asked for as a field: kept)

@@ -617,15 +617,17 @@ def unencodable_name(path: Path) -> Diagnostic | None:
 
 
 
-def body_of(article: Article) -> str:
-    """The article's body, as :attr:`Article.body` gives it, but not kept on the article when it is read
-    from its file: a step that reads every body once (the search index) holds one at a time, not every
-    body of the archive (half a gigabyte at 100,000 articles)."""
+def passing(article: Article) -> Article:
+    """The article to read once and let go: when it was taken from the cache and its row is not decoded
+    yet, or its body not read, a copy that decodes it and reads its body, the article itself left as it
+    is. A step that reads every article once (the search index) holds one at a time, not every body and
+    every decoded row of the archive (half a gigabyte each at 100,000 articles)."""
     values = article.__dict__
-    file = values.get("_body_file")
-    if "body" not in values and "_body_at" not in values and file is not None:
-        return stored_body(file, file_digest(article), article.path)
-    return article.body
+    if "_text" not in values and ("body" in values or "_body_at" in values or "_body_file" not in values):
+        return article
+    copy = object.__new__(Article)
+    copy.__dict__.update(values)
+    return copy
 
 
 def stored_body(file: str, digest: str, shown: Path) -> str:

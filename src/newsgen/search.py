@@ -69,7 +69,7 @@ from typing import IO, TYPE_CHECKING
 
 import orjson
 
-from newsgen.content import body_of
+from newsgen.content import passing
 from newsgen.errors import Location, NewsgenError
 from newsgen.output import Entries, Entry, Manifest, OutputWriter
 from newsgen.render.pages import output_path
@@ -208,14 +208,14 @@ class Document:
 def document(post: Post, thumbs: Mapping[str, object] | None = None) -> Document:
     """The index's view of an article (reads its body); ``thumbs``: each article's lead photo (a
     :class:`~newsgen.render.views.PhotoView`) by its file's path, shown beside its result."""
-    a = post.article
+    a = passing(post.article)
     names: dict[str, None] = {}
     for region in a.regions:
         for level in place_levels(region):
             names[level.rsplit("/", 1)[-1]] = None
     for name in (*a.topics, *a.tags, *a.authors):
         names[name] = None
-    body = "\n".join(part for part in (a.kicker, a.subtitle, plain_text(body_of(a))) if part)
+    body = "\n".join(part for part in (a.kicker, a.subtitle, plain_text(a.body)) if part)
     photo = (thumbs or {}).get(a.path.as_posix())
     thumb = (photo.src, photo.width, photo.height) if photo is not None else None  # type: ignore[attr-defined]
     return Document(url=post.url, title=a.title, date=a.day.isoformat(), date_text=date_text(a.day),
