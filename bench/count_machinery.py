@@ -246,9 +246,11 @@ SCOPE: dict[str, list[Entry]] = {
           "the article cache's entries as its table's rows, and its identities compared as runs",
           since="f5ea00f"),
         S(CACHES, "content.py", "_all_text", "a check of the article cache's columns", since="5aafdb2"),
-        S(CACHES, "content.py", "stored_body|body_of|passing|Article.__getattr__|_Field|for _f",
+        S(CACHES, "content.py", "stored_body|body_of|Article.__getattr__|_Field|for _f",
+          "a cached article's fields decoded on first use and its body read back from its file", until="e0fe76d"),
+        S(CACHES, "content.py", "stored_body|passing|Article.__getattr__|_Field|for _f",
           "a cached article's fields decoded on first use (or for one reading, not kept) and its body read "
-          "back from its file"),
+          "back from its file", since="e0fe76d"),
         D(CACHES, "content.py", "source_path|source_paths|file_digest|file_digests|with_digest",
           "how records and caches name an article and its digest (file and photos), known of a cached "
           "article without decoding it"),
