@@ -440,6 +440,28 @@ class _SetAside:
             yield h, key, year, data[at:at + e]
             at += e
 
+    def parts(self) -> list[bytes]:
+        """What is set aside, as its records by part (all read back: the files closed)."""
+        found = []
+        for g in range(GROUPS):
+            file = self.files[g]
+            if file is not None:
+                self._flush(g)
+                file.seek(0)
+                found.append(file.read())
+                file.close()
+                self.files[g] = None
+            else:
+                found.append(bytes(self.held[g]))
+            self.held[g] = bytearray()
+        return found
+
+    def extend(self, g: int, records: bytes) -> None:
+        """Set aside the records of part ``g`` of another (see :meth:`parts`)."""
+        self.held[g] += records
+        if len(self.held[g]) > _FLUSH:
+            self._flush(g)
+
     def close(self) -> None:
         for file in self.files:
             if file is not None:
@@ -466,6 +488,54 @@ def _write_key_files(keyring: _Bundle, count: int, *asides: _SetAside) -> None:
     for n in range(count):
         path = f"{keyring.prefix}{n}.json"
         prints[path] = prints.pop(path)
+
+
+def _index_years(writer: OutputWriter, made: Sequence[tuple[_Bundle, str, list[Post], str, str]],
+                 thumbs: Mapping[str, object], sizes: dict[str, int], aside: _SetAside) -> None:
+    """Write the bundles of the years ``made`` whole (each its bundle, name, articles oldest first,
+    ``docs.json`` and ``filters.json``), two or more in worker processes (see ``render.parallel``), a
+    year to a worker at a time; each year's files are claimed here first, its size noted in ``sizes``
+    and its key entries set ``aside`` here as each worker's year comes back."""
+    from newsgen.render.parallel import run_jobs
+
+    for bundle, _, chosen, _, _ in made:
+        bundle.claimed = True
+        writer.claim_files({bundle.prefix + name: CLAIM for name in _bundle_files(len(chosen))})
+
+    def job(k: int) -> tuple[int, dict[str, str], dict[str, Entry], list[bytes]]:
+        bundle, name, chosen, docs_json, filters = made[k]
+        bundle.index = SearchIndex()   # (what this year wrote, sent back)
+        mine = _SetAside(aside.folder)
+        try:
+            size = _index_year(bundle, name, chosen, thumbs, docs_json, filters, mine)
+            return size, bundle.index.prints, bundle.index.entries, mine.parts()
+        finally:
+            mine.close()
+
+    class Back(list):
+        def append(self, result: tuple[int, dict[str, str], dict[str, Entry], list[bytes]]) -> None:
+            bundle, name = made[len(self)][:2]
+            size, prints, entries, parts = result
+            sizes[name] = size
+            bundle.index = index
+            index.prints.update(prints)
+            index.entries.update(entries)
+            for g, part in enumerate(parts):
+                aside.extend(g, part)
+            super().append(None)
+
+        def extend(self, results: Iterable[tuple[int, dict[str, str], dict[str, Entry], list[bytes]]]) -> None:
+            for result in results:
+                self.append(result)
+
+    if made:
+        index = made[0][0].index
+        run_jobs(len(made), job, results=Back(), chunk=1, minimum=2)
+
+
+def _bundle_files(count: int) -> list[str]:
+    """The files of a year's bundle of ``count`` articles."""
+    return [*(f"{kind}/{i}.json" for i in range(count) for kind in "dc"), "filters.json", "docs.json"]
 
 
 def _index_year(bundle: _Bundle, name: str, chosen: Sequence[Post], thumbs: Mapping[str, object],
@@ -579,6 +649,7 @@ class _Bundle:
         self.previous = previous   # the last build's files of this bundle
         self.stale = stale   # see OutputWriter.holds
         self.vouched = vouched   # see OutputWriter.claim_files
+        self.claimed = False   # whether the files it writes are claimed already
 
     def reuse_all(self) -> bool:
         """Keep every file of the last build's bundle (claimed only if all of them are as written)."""
@@ -614,7 +685,7 @@ class _Bundle:
             return None
 
     def write(self, name: str, text: str) -> None:
-        _write(self.writer, self.index, self.prefix + name, text)
+        _write(self.writer, self.index, self.prefix + name, text, self.claimed)
 
     def link(self, path: str) -> bool:
         """Whether a file of the last build's output is on disk as written."""
@@ -626,10 +697,12 @@ class _Bundle:
         return self.writer.reuse(path, entry.fingerprint)
 
 
-def _write(writer: OutputWriter, index: SearchIndex, path: str, text: str) -> None:
-    """Write one file of the index, with its fingerprint and its manifest entry (from the write's own
-    stat: the build need not look it up again)."""
-    writer.write_page(path, text, CLAIM)
+def _write(writer: OutputWriter, index: SearchIndex, path: str, text: str, claimed: bool = False) -> None:
+    """Write one file of the index (claimed first, unless it is already), with its fingerprint and its
+    manifest entry (from the write's own stat: the build need not look it up again)."""
+    if not claimed:
+        writer.claim(path, CLAIM)
+    writer.store(path, text)
     fingerprint = index.prints[path] = _sha(text)
     entry = writer.identity(path, fingerprint)
     if entry is not None:
@@ -673,6 +746,7 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     aside = _SetAside(writer.tmp)
     patched: dict[str, tuple[dict[int, Document], dict[int, Document]]] = {}
     ordered_of: dict[str, list[str]] = {}
+    made: list[tuple[_Bundle, str, list[Post], str, str]] = []   # the years made whole
     for name, paths in shards.items():
         # oldest first (site.posts is newest first): an article's id is its place in its year
         ordered_of[name] = ordered = sorted(paths, key=lambda p: -posts[p].index)
@@ -691,12 +765,12 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
                 patched[name] = change
                 sizes[name] = before[1][name]   # type: ignore[index]
             else:
-                sizes[name] = _index_year(bundle, name, [posts[p] for p in ordered], plan.views.photos,
-                                          docs_json, filters, aside)
+                made.append((bundle, name, [posts[p] for p in ordered], docs_json, filters))
                 whole.add(name)
         listing.append({"name": name, "bundle": f"{name}/", "pages": len(paths)})
         counts["year"][name] = len(paths)
     try:
+        _index_years(writer, made, plan.views.photos, sizes, aside)
         count = _key_files(keyring, before, whole, patched, sizes, aside)
     except _Unreadable:   # the last key files are not there as written: every year's keys again
         for name in shards:
