@@ -97,13 +97,13 @@ _RUN = re.compile(r"[^\W_]+")   # letters and digits: str.isalnum
 
 @dataclass
 class SearchIndex:
-    """What indexing did: the index's files with their fingerprint (for the manifest), and how."""
+    """What indexing did: the index's files with their manifest entries, and how."""
 
-    prints: dict[str, str] = field(default_factory=dict)   # the files written: search-index/… -> fingerprint
     pages: int = 0                                          # article pages indexed
     shards: list[str] = field(default_factory=list)         # every year bundle, newest first
     indexed: list[str] = field(default_factory=list)        # those made again (the rest reused)
-    #: the manifest entries of the files written (from each write's stat): the build need not stat them again
+    #: the files written, search-index/… -> manifest entry (its fingerprint, the hash of its text, and the
+    #: write's own stat: the build need not look it up again)
     entries: dict[str, Entry] = field(default_factory=dict)
     #: the last output's files left as they are: their entries are the last manifest's
     kept: list[str] = field(default_factory=list)
@@ -115,7 +115,7 @@ class SearchIndex:
 
     @property
     def summary(self) -> str:
-        files = f"{len(self.prints) + len(self.kept)} files in /{SEARCH_DIR}/"
+        files = f"{len(self.entries) + len(self.kept)} files in /{SEARCH_DIR}/"
         if not self.shards:
             return f"no article pages to index: {files}"
         if self.reused:
@@ -484,10 +484,11 @@ def _write_key_files(keyring: _Bundle, count: int, *asides: _SetAside) -> None:
         for n, part in parts.items():
             keyring.write(f"{n}.json", key_file_text(part))
         del parts
-    prints = keyring.index.prints   # the key files' fingerprints in their numbers' order, as written at once
+    written = keyring.index.entries   # the key files in their numbers' order, as written at once
     for n in range(count):
         path = f"{keyring.prefix}{n}.json"
-        prints[path] = prints.pop(path)
+        if path in written:
+            written[path] = written.pop(path)
 
 
 def _index_years(writer: OutputWriter, made: Sequence[tuple[_Bundle, str, list[Post], str, str]],
@@ -502,29 +503,28 @@ def _index_years(writer: OutputWriter, made: Sequence[tuple[_Bundle, str, list[P
         bundle.claimed = True
         writer.claim_files({bundle.prefix + name: CLAIM for name in _bundle_files(len(chosen))})
 
-    def job(k: int) -> tuple[int, dict[str, str], dict[str, Entry], list[bytes]]:
+    def job(k: int) -> tuple[int, dict[str, Entry], list[bytes]]:
         bundle, name, chosen, docs_json, filters = made[k]
         bundle.index = SearchIndex()   # (what this year wrote, sent back)
         mine = _SetAside(aside.folder)
         try:
             size = _index_year(bundle, name, chosen, thumbs, docs_json, filters, mine)
-            return size, bundle.index.prints, bundle.index.entries, mine.parts()
+            return size, bundle.index.entries, mine.parts()
         finally:
             mine.close()
 
     class Back(list):
-        def append(self, result: tuple[int, dict[str, str], dict[str, Entry], list[bytes]]) -> None:
+        def append(self, result: tuple[int, dict[str, Entry], list[bytes]]) -> None:
             bundle, name = made[len(self)][:2]
-            size, prints, entries, parts = result
+            size, entries, parts = result
             sizes[name] = size
             bundle.index = index
-            index.prints.update(prints)
             index.entries.update(entries)
             for g, part in enumerate(parts):
                 aside.extend(g, part)
             super().append(None)
 
-        def extend(self, results: Iterable[tuple[int, dict[str, str], dict[str, Entry], list[bytes]]]) -> None:
+        def extend(self, results: Iterable[tuple[int, dict[str, Entry], list[bytes]]]) -> None:
             for result in results:
                 self.append(result)
 
@@ -698,13 +698,11 @@ class _Bundle:
 
 
 def _write(writer: OutputWriter, index: SearchIndex, path: str, text: str, claimed: bool = False) -> None:
-    """Write one file of the index (claimed first, unless it is already), with its fingerprint and its
-    manifest entry (from the write's own stat: the build need not look it up again)."""
+    """Write one file of the index (claimed first, unless it is already), with its manifest entry."""
     if not claimed:
         writer.claim(path, CLAIM)
     writer.store(path, text)
-    fingerprint = index.prints[path] = _sha(text)
-    entry = writer.identity(path, fingerprint)
+    entry = writer.identity(path, _sha(text))   # (the write's stat: there)
     if entry is not None:
         index.entries[path] = entry
 

@@ -418,10 +418,7 @@ class _Build:
             pages.carry(index.kept, self.manifest.pages)
         else:
             pages.update((path, self.manifest.pages[path]) for path in index.kept)
-        for path, fingerprint in index.prints.items():
-            entry = index.entries.get(path) or self.writer.identity(path, fingerprint)
-            if entry is not None:
-                self.written.pages[path] = entry
+        pages.update(index.entries)
         self.clock.step("search", index.summary)
 
     def write(self) -> None:
