@@ -41,10 +41,14 @@ removed or moved), a year gone, or a patch that changes the number of key files 
 file again, from the last build's (the other years' entries kept as they are). Either way the
 output is the same, byte for byte, as a cold build's.
 
-Memory. Whichever way the key files are made, their entries are set aside on disk as each year is
-indexed (or each last key file read), in :data:`GROUPS` parts by their key's hash, and the key files
-are written a part at a time: a build holds one year's ids (packed arrays) and one part of the
-entries, not the whole index (a quarter of a gigabyte at 100,000 long articles).
+Work and memory. The years made whole are indexed in worker processes, a year to a worker at a
+time (see ``render.parallel``), each sending back what it wrote and its key entries. Whichever way the
+key files are made, their entries are set aside on disk as each year comes back (or each last key
+file is read), in :data:`GROUPS` parts by their key's hash, and the key files are written a part at a
+time: a worker holds one year's ids (packed arrays), the build one part of the entries, not the whole
+index (a quarter of a gigabyte at 100,000 long articles). What a year's files and counts need of the
+site (its places' and topics' articles) comes from the site model, not from each article: a year
+kept or patched reads none of its articles but those changed.
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ from newsgen.content import passing
 from newsgen.errors import Location, NewsgenError
 from newsgen.output import Entries, Entry, Manifest, OutputWriter
 from newsgen.render.pages import output_path
+from newsgen.render.parallel import run_jobs
 from newsgen.render.views import date_text
 from newsgen.site import Post, Site, place_levels
 from newsgen.text import plain_text
@@ -497,8 +502,6 @@ def _index_years(writer: OutputWriter, made: Sequence[tuple[_Bundle, str, list[P
     ``docs.json`` and ``filters.json``), two or more in worker processes (see ``render.parallel``), a
     year to a worker at a time; each year's files are claimed here first, its size noted in ``sizes``
     and its key entries set ``aside`` here as each worker's year comes back."""
-    from newsgen.render.parallel import run_jobs
-
     for bundle, _, chosen, _, _ in made:
         bundle.claimed = True
         writer.claim_files({bundle.prefix + name: CLAIM for name in _bundle_files(len(chosen))})
