@@ -84,9 +84,10 @@ def S(role: int, path: str, pattern: str, why: str, since: str | None = None,  #
     return Entry(role, path, pattern, True, why, since, until)
 
 
-def D(role: int, path: str, pattern: str, why: str, since: str | None = None) -> Entry:  # noqa: N802
+def D(role: int, path: str, pattern: str, why: str, since: str | None = None,  # noqa: N802
+      until: str | None = None) -> Entry:
     """A doubtful entry, counted as machinery."""
-    return Entry(role, path, pattern, False, why, since)
+    return Entry(role, path, pattern, False, why, since, until)
 
 
 def X(path: str, pattern: str, why: str, since: str | None = None) -> Entry:  # noqa: N802
@@ -270,10 +271,13 @@ SCOPE: dict[str, list[Entry]] = {
         S(CACHES, "search.py", "SearchIndex.reused|patch_year|patch_files|_Bundle|_Unreadable|_last_listing"
           "|_key_files|PATCH_LIMIT|_patch",
           "the search index's bundles and key files kept or patched from the last output"),
-        D(CACHES, "search.py", "ledger|_sha|index_articles|SearchIndex.summary|SearchIndex.prints"
+        S(CACHES, "search.py", "SearchIndex.kept", "the last output's index files kept as they are", since="7954afe"),
+        D(CACHES, "search.py", "ledger|_sha|index_articles|SearchIndex.summary"
           "|SearchIndex.indexed|SearchIndex.entries|_entry_of",
           "the index's files' fingerprints (docs.json, written by any build, is the shard's fingerprint) and "
           "its step (any build), with its reuse"),
+        D(CACHES, "search.py", "SearchIndex.prints", "the index's files' fingerprints (now in their entries)",
+          until="c4498e8"),
         D(CACHES, "render/views.py", "Views._derived",
           "an article's summary and reading minutes (any build), kept by digest for the article cache"),
         S(CACHES, "render/pages.py", "Plan.structure", "the structure's digest, the related cache's key"),
