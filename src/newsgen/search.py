@@ -496,19 +496,20 @@ def _write_key_files(keyring: _Bundle, count: int, *asides: _SetAside) -> None:
             written[path] = written.pop(path)
 
 
-def _index_years(writer: OutputWriter, made: Sequence[tuple[_Bundle, str, list[Post], str, str]],
-                 thumbs: Mapping[str, object], sizes: dict[str, int], aside: _SetAside) -> None:
-    """Write the bundles of the years ``made`` whole (each its bundle, name, articles oldest first,
-    ``docs.json`` and ``filters.json``), two or more in worker processes (see ``render.parallel``), a
-    year to a worker at a time; each year's files are claimed here first, its size noted in ``sizes``
-    and its key entries set ``aside`` here as each worker's year comes back."""
-    for bundle, _, chosen, _, _ in made:
-        bundle.claimed = True
-        writer.claim_files({bundle.prefix + name: CLAIM for name in _bundle_files(len(chosen))})
+def _index_years(writer: OutputWriter, manifest: Manifest, index: SearchIndex,
+                 made: Sequence[tuple[str, list[Post], str, str]], thumbs: Mapping[str, object],
+                 sizes: dict[str, int], aside: _SetAside) -> None:
+    """Write the bundles of the years ``made`` whole (each its name, articles oldest first, ``docs.json``
+    and ``filters.json``), two or more in worker processes (see ``render.parallel``), a year to a worker
+    at a time. Each year's files are claimed here first (a worker only stores them); as each year comes
+    back, its files' entries go to ``index``, its size to ``sizes`` and its key entries ``aside``."""
+    for name, chosen, _, _ in made:
+        writer.claim_files({f"{SEARCH_DIR}/{name}/{file}": CLAIM for file in _bundle_files(len(chosen))})
 
     def job(k: int) -> tuple[int, dict[str, Entry], list[bytes]]:
-        bundle, name, chosen, docs_json, filters = made[k]
-        bundle.index = SearchIndex()   # (what this year wrote, sent back)
+        name, chosen, docs_json, filters = made[k]
+        bundle = _Bundle(writer, manifest, SearchIndex(), f"{SEARCH_DIR}/{name}/", [])
+        bundle.claimed = True
         mine = _SetAside(aside.folder)
         try:
             size = _index_year(bundle, name, chosen, thumbs, docs_json, filters, mine)
@@ -518,10 +519,8 @@ def _index_years(writer: OutputWriter, made: Sequence[tuple[_Bundle, str, list[P
 
     class Back(list):
         def append(self, result: tuple[int, dict[str, Entry], list[bytes]]) -> None:
-            bundle, name = made[len(self)][:2]
             size, entries, parts = result
-            sizes[name] = size
-            bundle.index = index
+            sizes[made[len(self)][0]] = size
             index.entries.update(entries)
             for g, part in enumerate(parts):
                 aside.extend(g, part)
@@ -531,9 +530,7 @@ def _index_years(writer: OutputWriter, made: Sequence[tuple[_Bundle, str, list[P
             for result in results:
                 self.append(result)
 
-    if made:
-        index = made[0][0].index
-        run_jobs(len(made), job, results=Back(), chunk=1, minimum=2)
+    run_jobs(len(made), job, results=Back(), chunk=1, minimum=2)
 
 
 def _bundle_files(count: int) -> list[str]:
@@ -662,13 +659,10 @@ class _Bundle:
         """Keep these files of the last build's output as they are, and claim them, when all are on disk
         as written (else nothing claimed). When the build looked for the output's stale files, that is a
         set look-up, and they are claimed together: a year's bundle is tens of thousands of files."""
-        if self.stale is not None and self.writer.in_place and self.stale.isdisjoint(paths):
-            self.writer.claim_files(dict.fromkeys(paths, CLAIM), self.vouched)
-        elif all(map(self.link, paths)):
-            for path in paths:
-                self.writer.claim(path, CLAIM)
-        else:
+        if not (self.stale is not None and self.writer.in_place and self.stale.isdisjoint(paths)) and \
+                not all(map(self.link, paths)):
             return False
+        self.writer.claim_files(dict.fromkeys(paths, CLAIM), self.vouched)
         self.index.kept.extend(paths)
         return True
 
@@ -747,7 +741,7 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
     aside = _SetAside(writer.tmp)
     patched: dict[str, tuple[dict[int, Document], dict[int, Document]]] = {}
     ordered_of: dict[str, list[str]] = {}
-    made: list[tuple[_Bundle, str, list[Post], str, str]] = []   # the years made whole
+    made: list[tuple[str, list[Post], str, str]] = []   # the years made whole
     for name, paths in shards.items():
         # oldest first (site.posts is newest first): an article's id is its place in its year
         ordered_of[name] = ordered = sorted(paths, key=lambda p: -posts[p].index)
@@ -766,12 +760,12 @@ def index_articles(writer: OutputWriter, plan: Plan, prints: Mapping[str, str], 
                 patched[name] = change
                 sizes[name] = before[1][name]   # type: ignore[index]
             else:
-                made.append((bundle, name, [posts[p] for p in ordered], docs_json, filters))
+                made.append((name, [posts[p] for p in ordered], docs_json, filters))
                 whole.add(name)
         listing.append({"name": name, "bundle": f"{name}/", "pages": len(paths)})
         counts["year"][name] = len(paths)
     try:
-        _index_years(writer, made, plan.views.photos, sizes, aside)
+        _index_years(writer, manifest, index, made, plan.views.photos, sizes, aside)
         count = _key_files(keyring, before, whole, patched, sizes, aside)
     except _Unreadable:   # the last key files are not there as written: every year's keys again
         for name in shards:
